@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Entry point of the `sluice` command: builds the commander program from one file per command.
+import { Command } from 'commander';
+import { commandModules } from './commands/index.js';
+import { exitCodeFor, reportError } from './errors.js';
+
+const program = new Command('sluice')
+  .description('In-storage computation: run eBPF at a storage node\'s copy_out hook and report the data movement saved')
+  .option('--debug', 'print stack traces of errors')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+for (const register of commandModules) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const code = exitCodeFor(error);
+  if (code !== 0) reportError(error, Boolean(program.opts().debug));
+  process.exitCode = code;
+}

@@ -1,0 +1,36 @@
+// The one Engine interface that the interpreter and the JIT implement.
+import type { ProgramSpec } from '../asm/program.js';
+import type { Runtime } from './runtime.js';
+
+/** EngineName selects an engine on the command line and in options. */
+export type EngineName = 'interpreter' | 'jit';
+
+/**
+ * ProgramFacts is what the verifier proved about a program that an engine may rely on.
+ * The verifier's result satisfies it; engines must stay correct without it (checks stay).
+ */
+export interface ProgramFacts {
+  /** Slot indexes of loads, stores and atomics proven inside their region. */
+  readonly safeAccesses: ReadonlySet<number>;
+}
+
+/** RunResult is the outcome of one run: r0 at exit (all 64 bits) and instructions executed. */
+export interface RunResult {
+  readonly r0: bigint;
+  readonly instructions: number;
+}
+
+/**
+ * Executable is a program loaded into a Runtime. `run` starts at slot 0 with r1 and r2 set
+ * (r1 usually the context address, see memory.ts) and r10 at the top of frame 0. It throws
+ * a VmError (errors.ts) on a fault or when the runtime's instruction budget runs out.
+ */
+export interface Executable {
+  run(r1: number, r2?: number): RunResult;
+}
+
+/** Engine turns a program into an Executable bound to one Runtime (its memory and maps). */
+export interface Engine {
+  readonly name: EngineName;
+  load(program: ProgramSpec, runtime: Runtime, facts?: ProgramFacts): Executable;
+}

@@ -1,0 +1,123 @@
+// One program instance's address space: a WebAssembly memory holding stack, context, input and map values.
+
+/**
+ * Layout (addresses are byte offsets into one WebAssembly.Memory, so every pointer an eBPF
+ * program sees fits in 32 bits and its upper half is 0; the JIT reads the same memory):
+ *
+ *   0x00000 .. 0x0ffff   unmapped: null and small integers never dereference
+ *   0x10000 .. 0x10fff   stack: MAX_FRAMES frames of FRAME_SIZE bytes; frame k's r10 = STACK_TOP - k * FRAME_SIZE
+ *   0x11000 .. 0x110ff   context struct (read-only to the program)
+ *   0x11100 .. 0x1ffff   unmapped guard
+ *   0x20000 .. 0x2ffff   input: the chunk (or conformance memory), up to INPUT_CAPACITY bytes
+ *   0x30000 ..           map values, allocated upward as maps are created
+ */
+export const PAGE = 0x10000;
+export const FRAME_SIZE = 512;
+export const MAX_FRAMES = 8;
+export const STACK_BASE = 0x10000;
+export const STACK_TOP = STACK_BASE + FRAME_SIZE * MAX_FRAMES;
+export const CONTEXT_BASE = 0x11000;
+export const CONTEXT_CAPACITY = 0x100;
+export const INPUT_BASE = 0x20000;
+export const INPUT_CAPACITY = 0x10000;
+export const HEAP_BASE = 0x30000;
+/** Largest address space one instance may grow to (1 GiB). */
+export const MAX_BYTES = 1 << 30;
+
+/** RegionKind names what a range of the address space holds. */
+export type RegionKind = 'stack' | 'context' | 'input' | 'map';
+
+/** Region is a valid range [start, end) with its permission. */
+export interface Region {
+  readonly kind: RegionKind;
+  readonly start: number;
+  end: number;
+  readonly writable: boolean;
+  /** For map regions: the map's index in its program's map list. */
+  readonly mapIndex?: number;
+}
+
+/** AddressSpaceError reports that memory could not be allocated. */
+export class AddressSpaceError extends Error {
+  override name = 'AddressSpaceError';
+}
+
+/**
+ * AddressSpace owns the memory of one program instance. `bytes` and `view` are replaced
+ * when the memory grows: read them afresh after any allocation.
+ */
+export class AddressSpace {
+  readonly memory: WebAssembly.Memory;
+  bytes: Uint8Array;
+  view: DataView;
+  /** Valid ranges, sorted by start. */
+  readonly regions: Region[];
+  readonly input: Region;
+  readonly context: Region;
+  private heapTop = HEAP_BASE;
+
+  constructor() {
+    this.memory = new WebAssembly.Memory({ initial: HEAP_BASE / PAGE + 1, maximum: MAX_BYTES / PAGE });
+    this.bytes = new Uint8Array(this.memory.buffer);
+    this.view = new DataView(this.memory.buffer);
+    this.context = { kind: 'context', start: CONTEXT_BASE, end: CONTEXT_BASE, writable: false };
+    this.input = { kind: 'input', start: INPUT_BASE, end: INPUT_BASE, writable: false };
+    this.regions = [
+      { kind: 'stack', start: STACK_BASE, end: STACK_TOP, writable: true },
+      this.context,
+      this.input,
+    ];
+  }
+
+  /** allocate reserves `size` zeroed bytes (8-byte aligned) for a map and returns its region. */
+  allocate(size: number, mapIndex: number, writable = true): Region {
+    const start = this.heapTop;
+    const end = start + align8(Math.max(size, 1));
+    if (end > MAX_BYTES) throw new AddressSpaceError(`cannot allocate ${size} bytes: address space is limited to ${MAX_BYTES} bytes`);
+    this.ensure(end);
+    this.heapTop = end;
+    const region: Region = { kind: 'map', start, end: start + size, writable, mapIndex };
+    this.regions.push(region);
+    return region;
+  }
+
+  /** setInput copies `data` into the input region and makes exactly its bytes readable. */
+  setInput(data: Uint8Array): number {
+    if (data.length > INPUT_CAPACITY) {
+      throw new AddressSpaceError(`input of ${data.length} bytes exceeds the ${INPUT_CAPACITY}-byte input region`);
+    }
+    this.bytes.set(data, INPUT_BASE);
+    this.input.end = INPUT_BASE + data.length;
+    return INPUT_BASE;
+  }
+
+  /** setContext copies a context struct into the context region and makes exactly its bytes readable. */
+  setContext(data: Uint8Array): number {
+    if (data.length > CONTEXT_CAPACITY) {
+      throw new AddressSpaceError(`context of ${data.length} bytes exceeds the ${CONTEXT_CAPACITY}-byte context region`);
+    }
+    this.bytes.set(data, CONTEXT_BASE);
+    this.context.end = CONTEXT_BASE + data.length;
+    return CONTEXT_BASE;
+  }
+
+  /** find returns the region holding [address, address + size), or undefined. */
+  find(address: number, size: number): Region | undefined {
+    for (const region of this.regions) {
+      if (address >= region.start && address + size <= region.end) return region;
+    }
+    return undefined;
+  }
+
+  private ensure(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.bytes = new Uint8Array(this.memory.buffer);
+    this.view = new DataView(this.memory.buffer);
+  }
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
