@@ -1,4 +1,5 @@
 // One program instance's address space: a WebAssembly memory holding stack, context, input and map values.
+import { SluiceError } from '../util/errors.js';
 
 /**
  * Layout (addresses are byte offsets into one WebAssembly.Memory, so every pointer an eBPF
@@ -7,7 +8,8 @@
  *   0x00000 .. 0x0ffff   unmapped: null and small integers never dereference
  *   0x10000 .. 0x10fff   stack: MAX_FRAMES frames of FRAME_SIZE bytes; frame k's r10 = STACK_TOP - k * FRAME_SIZE
  *   0x11000 .. 0x110ff   context struct (read-only to the program)
- *   0x11100 .. 0x1ffff   unmapped guard
+ *   0x11100 .. 0x1112f   helper frame: r0..r5 as u64 LE, how engines pass helper arguments (not a region)
+ *   0x11130 .. 0x1ffff   unmapped guard
  *   0x20000 .. 0x2ffff   input: the chunk (or conformance memory), up to INPUT_CAPACITY bytes
  *   0x30000 ..           map values, allocated upward as maps are created
  */
@@ -18,6 +20,11 @@ export const STACK_BASE = 0x10000;
 export const STACK_TOP = STACK_BASE + FRAME_SIZE * MAX_FRAMES;
 export const CONTEXT_BASE = 0x11000;
 export const CONTEXT_CAPACITY = 0x100;
+/**
+ * HELPER_FRAME is where an engine writes r1..r5 (u64 little-endian at +8 .. +40) before
+ * `Runtime.call`, and reads r0 (at +0) after it. It lies outside every region: programs cannot touch it.
+ */
+export const HELPER_FRAME = 0x11100;
 export const INPUT_BASE = 0x20000;
 export const INPUT_CAPACITY = 0x10000;
 export const HEAP_BASE = 0x30000;
@@ -37,9 +44,15 @@ export interface Region {
   readonly mapIndex?: number;
 }
 
-/** AddressSpaceError reports that memory could not be allocated. */
-export class AddressSpaceError extends Error {
+/** AddressSpaceError reports that memory could not be allocated or an input does not fit. */
+export class AddressSpaceError extends SluiceError {
   override name = 'AddressSpaceError';
+}
+
+/** AddressSpaceOptions tunes one address space. */
+export interface AddressSpaceOptions {
+  /** Let the program write the input region (conformance tests store into their memory). Default false. */
+  readonly writableInput?: boolean;
 }
 
 /**
@@ -55,13 +68,15 @@ export class AddressSpace {
   readonly input: Region;
   readonly context: Region;
   private heapTop = HEAP_BASE;
+  private scratchStart = 0;
+  private scratchSize = 0;
 
-  constructor() {
+  constructor(options: AddressSpaceOptions = {}) {
     this.memory = new WebAssembly.Memory({ initial: HEAP_BASE / PAGE + 1, maximum: MAX_BYTES / PAGE });
     this.bytes = new Uint8Array(this.memory.buffer);
     this.view = new DataView(this.memory.buffer);
     this.context = { kind: 'context', start: CONTEXT_BASE, end: CONTEXT_BASE, writable: false };
-    this.input = { kind: 'input', start: INPUT_BASE, end: INPUT_BASE, writable: false };
+    this.input = { kind: 'input', start: INPUT_BASE, end: INPUT_BASE, writable: options.writableInput ?? false };
     this.regions = [
       { kind: 'stack', start: STACK_BASE, end: STACK_TOP, writable: true },
       this.context,
@@ -107,6 +122,36 @@ export class AddressSpace {
       if (address >= region.start && address + size <= region.end) return region;
     }
     return undefined;
+  }
+
+  /**
+   * hostScratch returns the address of `size` bytes the host (map API) may use to stage keys
+   * and values. They belong to no region, so programs cannot reach them. Reserve the largest
+   * size once up front: a larger request grows the memory.
+   */
+  hostScratch(size: number): number {
+    if (size > this.scratchSize) {
+      this.scratchSize = align8(size);
+      this.scratchStart = this.heapTop;
+      this.heapTop += this.scratchSize;
+      if (this.heapTop > MAX_BYTES) throw new AddressSpaceError(`cannot reserve ${size} bytes of host scratch memory`);
+      this.ensure(this.heapTop);
+    }
+    return this.scratchStart;
+  }
+
+  /** nearest returns the region closest to `address` (for error messages), or undefined if there is none. */
+  nearest(address: number): Region | undefined {
+    let best: Region | undefined;
+    let bestDistance = Infinity;
+    for (const region of this.regions) {
+      const distance = address < region.start ? region.start - address : Math.max(0, address - region.end + 1);
+      if (distance < bestDistance) {
+        best = region;
+        bestDistance = distance;
+      }
+    }
+    return best;
   }
 
   private ensure(end: number): void {

@@ -1,0 +1,282 @@
+// eBPF maps (array, percpu_array, hash, lru_hash) whose values live in the program's address space.
+import type { MapSpec } from '../asm/program.js';
+import { SluiceError } from '../util/errors.js';
+import type { AddressSpace, Region } from './memory.js';
+
+/** UpdateFlag values of map_update_elem, as Linux's BPF_ANY / BPF_NOEXIST / BPF_EXIST. */
+export const UpdateFlag = { ANY: 0, NOEXIST: 1, EXIST: 2 } as const;
+
+/** Errno values helpers return negated, as Linux does. */
+export const Errno = { ENOENT: 2, E2BIG: 7, EFAULT: 14, EEXIST: 17, EINVAL: 22 } as const;
+
+/** MapError is a host-side map operation that failed (bad key size, full map, flag conflict). */
+export class MapError extends SluiceError {
+  override name = 'MapError';
+}
+
+/** MapSpecError is a MapSpec Sluice cannot create (bad sizes, unsupported type). */
+export class MapSpecError extends SluiceError {
+  override name = 'MapSpecError';
+}
+
+/**
+ * BpfMap is one map. The `*At` methods take addresses in the address space (already
+ * bounds-checked by the runtime) and are what helpers call; the others are the host-side API
+ * and take byte arrays. Values are `stride` bytes apart in `region` (value size rounded up to 8).
+ */
+export abstract class BpfMap {
+  readonly region: Region;
+  readonly stride: number;
+
+  constructor(
+    readonly spec: MapSpec,
+    readonly index: number,
+    protected readonly space: AddressSpace,
+  ) {
+    if (spec.keySize <= 0 || spec.valueSize <= 0 || spec.maxEntries <= 0) {
+      throw new MapSpecError(
+        `map "${spec.name}": key size, value size and max entries must be positive (got ${spec.keySize}, ${spec.valueSize}, ${spec.maxEntries})`,
+      );
+    }
+    this.stride = (spec.valueSize + 7) & ~7;
+    this.region = space.allocate(this.stride * spec.maxEntries, index, !spec.readOnly);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** lookupAt returns the address of the value for the key at `keyAddress`, or 0 when absent. */
+  abstract lookupAt(keyAddress: number): number;
+  /** updateAt stores the value at `valueAddress` under the key at `keyAddress`; returns 0 or -errno. */
+  abstract updateAt(keyAddress: number, valueAddress: number, flags: number): number;
+  /** deleteAt removes the key at `keyAddress`; returns 0 or -errno. */
+  abstract deleteAt(keyAddress: number): number;
+  /** keys returns the key bytes of every present entry in a deterministic order. */
+  abstract keys(): Uint8Array[];
+  /** clear removes every entry (array maps zero their values). */
+  abstract clear(): void;
+
+  /** lookup returns a copy of the value stored under `key`, or undefined. */
+  lookup(key: Uint8Array): Uint8Array | undefined {
+    const address = this.withKey(key, (at) => this.lookupAt(at));
+    return address === 0 ? undefined : this.space.bytes.slice(address, address + this.spec.valueSize);
+  }
+
+  /** update stores `value` under `key`, honouring `flags` (UpdateFlag); throws MapError on failure. */
+  update(key: Uint8Array, value: Uint8Array, flags: number = UpdateFlag.ANY): void {
+    if (value.length !== this.spec.valueSize) {
+      throw new MapError(`map "${this.name}": value is ${value.length} bytes, expected ${this.spec.valueSize}`);
+    }
+    const scratch = this.scratchAddress();
+    this.space.bytes.set(value, scratch + this.spec.keySize);
+    const result = this.withKey(key, (at) => this.updateAt(at, scratch + this.spec.keySize, flags));
+    if (result !== 0) throw new MapError(`map "${this.name}": update failed with ${errnoName(-result)}`);
+  }
+
+  /** delete removes `key`; returns false when it was absent. Array maps refuse deletion. */
+  delete(key: Uint8Array): boolean {
+    const result = this.withKey(key, (at) => this.deleteAt(at));
+    if (result === -Errno.EINVAL) throw new MapError(`map "${this.name}": entries of ${this.spec.type} maps cannot be deleted`);
+    return result === 0;
+  }
+
+  /** entries returns [key, value] copies of every present entry, in a deterministic order. */
+  entries(): [Uint8Array, Uint8Array][] {
+    return this.keys().map((key) => [key, this.lookup(key) as Uint8Array]);
+  }
+
+  /** valueBytes returns a live view of the value stored under `key` (changes as the program runs), or undefined. */
+  valueBytes(key: Uint8Array): Uint8Array | undefined {
+    const address = this.withKey(key, (at) => this.lookupAt(at));
+    return address === 0 ? undefined : this.space.bytes.subarray(address, address + this.spec.valueSize);
+  }
+
+  /**
+   * withKey copies a host key into scratch memory (the map's own key scratch past the
+   * stack) so the host API shares the address-based code path with helpers.
+   */
+  private withKey<T>(key: Uint8Array, action: (keyAddress: number) => T): T {
+    if (key.length !== this.spec.keySize) {
+      throw new MapError(`map "${this.name}": key is ${key.length} bytes, expected ${this.spec.keySize}`);
+    }
+    const scratch = this.scratchAddress();
+    this.space.bytes.set(key, scratch);
+    return action(scratch);
+  }
+
+  private scratchAddress(): number {
+    return this.space.hostScratch(this.spec.keySize + this.spec.valueSize);
+  }
+}
+
+/** ArrayMap is BPF_MAP_TYPE_ARRAY (and PERCPU_ARRAY with one CPU): u32 index keys, every entry present. */
+export class ArrayMap extends BpfMap {
+  constructor(spec: MapSpec, index: number, space: AddressSpace) {
+    super(spec, index, space);
+    if (spec.keySize !== 4) throw new MapSpecError(`map "${spec.name}": array maps need 4-byte keys, got ${spec.keySize}`);
+    if (spec.initialValue) {
+      if (spec.initialValue.length > this.stride * spec.maxEntries) {
+        throw new MapSpecError(`map "${spec.name}": initial value is larger than the map`);
+      }
+      space.bytes.set(spec.initialValue, this.region.start);
+    }
+  }
+
+  lookupAt(keyAddress: number): number {
+    const index = this.space.view.getUint32(keyAddress, true);
+    return index < this.spec.maxEntries ? this.region.start + index * this.stride : 0;
+  }
+
+  updateAt(keyAddress: number, valueAddress: number, flags: number): number {
+    if (flags > UpdateFlag.EXIST || flags < 0) return -Errno.EINVAL;
+    const index = this.space.view.getUint32(keyAddress, true);
+    if (index >= this.spec.maxEntries) return -Errno.E2BIG;
+    if (flags === UpdateFlag.NOEXIST) return -Errno.EEXIST;
+    const at = this.region.start + index * this.stride;
+    this.space.bytes.copyWithin(at, valueAddress, valueAddress + this.spec.valueSize);
+    return 0;
+  }
+
+  deleteAt(): number {
+    return -Errno.EINVAL;
+  }
+
+  keys(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < this.spec.maxEntries; i++) {
+      const key = new Uint8Array(4);
+      new DataView(key.buffer).setUint32(0, i, true);
+      out.push(key);
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.space.bytes.fill(0, this.region.start, this.region.end);
+  }
+}
+
+type HostKey = number | string;
+
+/**
+ * HashMap is BPF_MAP_TYPE_HASH (and, with `lru`, BPF_MAP_TYPE_LRU_HASH). Keys are indexed
+ * host-side in a JS Map from a compact key (a number for 4- and small 8-byte keys, else a
+ * latin1 string) to a value slot; values sit in preallocated slots of the region, as Linux
+ * preallocates. Iteration order is insertion order (for LRU: least recently used first).
+ */
+export class HashMap extends BpfMap {
+  private readonly slots = new Map<HostKey, number>();
+  private readonly freeSlots: number[] = [];
+  private readonly keyBytes: Uint8Array;
+
+  constructor(
+    spec: MapSpec,
+    index: number,
+    space: AddressSpace,
+    private readonly lru: boolean,
+  ) {
+    super(spec, index, space);
+    this.keyBytes = new Uint8Array(spec.keySize * spec.maxEntries);
+    for (let slot = spec.maxEntries - 1; slot >= 0; slot--) this.freeSlots.push(slot);
+  }
+
+  lookupAt(keyAddress: number): number {
+    const key = this.hostKey(keyAddress);
+    const slot = this.slots.get(key);
+    if (slot === undefined) return 0;
+    if (this.lru) this.touch(key, slot);
+    return this.region.start + slot * this.stride;
+  }
+
+  updateAt(keyAddress: number, valueAddress: number, flags: number): number {
+    if (flags > UpdateFlag.EXIST || flags < 0) return -Errno.EINVAL;
+    const key = this.hostKey(keyAddress);
+    let slot = this.slots.get(key);
+    if (slot !== undefined) {
+      if (flags === UpdateFlag.NOEXIST) return -Errno.EEXIST;
+      if (this.lru) this.touch(key, slot);
+    } else {
+      if (flags === UpdateFlag.EXIST) return -Errno.ENOENT;
+      if (this.freeSlots.length === 0) {
+        if (!this.lru) return -Errno.E2BIG;
+        this.evictLeastRecentlyUsed();
+      }
+      slot = this.freeSlots.pop() as number;
+      this.slots.set(key, slot);
+      const keySize = this.spec.keySize;
+      this.keyBytes.set(this.space.bytes.subarray(keyAddress, keyAddress + keySize), slot * keySize);
+    }
+    const at = this.region.start + slot * this.stride;
+    this.space.bytes.copyWithin(at, valueAddress, valueAddress + this.spec.valueSize);
+    return 0;
+  }
+
+  deleteAt(keyAddress: number): number {
+    const key = this.hostKey(keyAddress);
+    const slot = this.slots.get(key);
+    if (slot === undefined) return -Errno.ENOENT;
+    this.slots.delete(key);
+    this.freeSlots.push(slot);
+    return 0;
+  }
+
+  keys(): Uint8Array[] {
+    const keySize = this.spec.keySize;
+    return [...this.slots.values()].map((slot) => this.keyBytes.slice(slot * keySize, (slot + 1) * keySize));
+  }
+
+  clear(): void {
+    this.slots.clear();
+    this.freeSlots.length = 0;
+    for (let slot = this.spec.maxEntries - 1; slot >= 0; slot--) this.freeSlots.push(slot);
+    this.space.bytes.fill(0, this.region.start, this.region.end);
+  }
+
+  /** touch marks an entry most recently used by moving it to the end of the insertion order. */
+  private touch(key: HostKey, slot: number): void {
+    this.slots.delete(key);
+    this.slots.set(key, slot);
+  }
+
+  private evictLeastRecentlyUsed(): void {
+    const oldest = this.slots.entries().next().value as [HostKey, number];
+    this.slots.delete(oldest[0]);
+    this.freeSlots.push(oldest[1]);
+  }
+
+  /** hostKey turns the key bytes at `address` into a compact JS Map key, without allocating for 4/8-byte keys. */
+  private hostKey(address: number): HostKey {
+    const keySize = this.spec.keySize;
+    const view = this.space.view;
+    if (keySize === 4) return view.getUint32(address, true);
+    if (keySize === 8) {
+      const high = view.getUint32(address + 4, true);
+      // Below 2^21 the high word keeps lo + hi * 2^32 under 2^53, so the number is exact and unique.
+      if (high < 0x200000) return high * 0x1_0000_0000 + view.getUint32(address, true);
+    }
+    return String.fromCharCode(...this.space.bytes.subarray(address, address + keySize));
+  }
+}
+
+/** createMap builds the map a MapSpec describes, allocating its values in `space`. */
+export function createMap(spec: MapSpec, index: number, space: AddressSpace): BpfMap {
+  switch (spec.type) {
+    case 'array':
+    case 'percpu_array':
+      return new ArrayMap(spec, index, space);
+    case 'hash':
+      if (spec.initialValue) throw new MapSpecError(`map "${spec.name}": only array maps take an initial value`);
+      return new HashMap(spec, index, space, false);
+    case 'lru_hash':
+      if (spec.initialValue) throw new MapSpecError(`map "${spec.name}": only array maps take an initial value`);
+      return new HashMap(spec, index, space, true);
+    default:
+      throw new MapSpecError(`map "${(spec as MapSpec).name}": unsupported map type ${(spec as MapSpec).type}`);
+  }
+}
+
+function errnoName(errno: number): string {
+  const entry = Object.entries(Errno).find(([, value]) => value === errno);
+  return entry ? `-${entry[0]}` : `-${errno}`;
+}
