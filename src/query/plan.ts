@@ -33,6 +33,8 @@ export interface TableSource {
   readonly trailingDelimiter: boolean;
   readonly columns: readonly ColumnDef[];
   readonly schemaSource: SchemaSource;
+  /** For inferred schemas: how many sample rows the types were inferred from. */
+  readonly inferredFromRows?: number;
 }
 
 /**

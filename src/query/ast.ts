@@ -1,0 +1,53 @@
+// The untyped syntax tree the parser builds; every node keeps where it came from for error messages.
+import type { SourcePosition } from './errors.js';
+
+/** Span locates a node: its first token's position and the offsets of its text in the query. */
+export interface Span {
+  readonly position: SourcePosition;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** IntervalUnit is the unit of an interval literal. */
+export type IntervalUnit = 'day' | 'month' | 'year';
+
+/** AstExpr is an expression as written, before names and types are resolved. */
+export type AstExpr = Span &
+  (
+    | { readonly kind: 'identifier'; readonly name: string }
+    | { readonly kind: 'number'; readonly text: string }
+    | { readonly kind: 'string'; readonly text: string }
+    | { readonly kind: 'date'; readonly text: string }
+    | { readonly kind: 'interval'; readonly text: string; readonly unit: IntervalUnit }
+    | { readonly kind: 'negate'; readonly operand: AstExpr }
+    | { readonly kind: 'arith'; readonly op: '+' | '-' | '*'; readonly left: AstExpr; readonly right: AstExpr }
+    | { readonly kind: 'compare'; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly left: AstExpr; readonly right: AstExpr }
+    | { readonly kind: 'between'; readonly operand: AstExpr; readonly low: AstExpr; readonly high: AstExpr; readonly negated: boolean }
+    | { readonly kind: 'in'; readonly operand: AstExpr; readonly list: readonly AstExpr[]; readonly negated: boolean }
+    | { readonly kind: 'like'; readonly operand: AstExpr; readonly pattern: AstExpr; readonly negated: boolean }
+    | { readonly kind: 'and' | 'or'; readonly left: AstExpr; readonly right: AstExpr }
+    | { readonly kind: 'not'; readonly operand: AstExpr }
+    | { readonly kind: 'aggregate'; readonly fn: 'count' | 'sum' | 'min' | 'max' | 'avg'; readonly arg: AstExpr | 'star' }
+  );
+
+/** SelectItem is one SELECT list entry with its optional alias. */
+export interface SelectItem {
+  readonly expr: AstExpr;
+  readonly alias?: string;
+}
+
+/** OrderItem is one ORDER BY entry. */
+export interface OrderItem {
+  readonly expr: AstExpr;
+  readonly desc: boolean;
+}
+
+/** SelectStatement is the one statement shape Sluice accepts. */
+export interface SelectStatement {
+  readonly items: readonly SelectItem[];
+  readonly table: { readonly name: string } & Span;
+  readonly where?: AstExpr;
+  readonly groupBy: readonly AstExpr[];
+  readonly orderBy: readonly OrderItem[];
+  readonly limit?: { readonly value: number } & Span;
+}
