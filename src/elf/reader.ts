@@ -15,6 +15,9 @@ export const Elf = {
   REL_SIZE: 16,
 } as const;
 
+/** MAX_NOBITS_BYTES bounds a .bss-style section, which occupies no file bytes, so a corrupt size cannot exhaust memory. */
+const MAX_NOBITS_BYTES = 64 * 1024 * 1024;
+
 /** SectionType holds the sh_type values Sluice reads or writes. */
 export const SectionType = { NULL: 0, PROGBITS: 1, SYMTAB: 2, STRTAB: 3, RELA: 4, NOBITS: 8, REL: 9 } as const;
 
@@ -90,6 +93,7 @@ export function parseElf(bytes: Uint8Array, file: string): ElfFile {
   const sections = raw.map((s) => ({ ...s, name: r.string(names, s.nameOffset, `name of section #${s.index}`) }));
   for (const s of sections) {
     if (s.type !== SectionType.NOBITS) r.need(s.offset, s.size, `contents of section '${s.name}'`);
+    else if (s.size > MAX_NOBITS_BYTES) throw r.fail(shoff + s.index * shentsize + 32, `section '${s.name}' claims ${s.size} zero bytes, more than ${MAX_NOBITS_BYTES}`);
   }
   const symbols = readSymbols(r, sections);
   const relocations = new Map<number, Relocation[]>();
