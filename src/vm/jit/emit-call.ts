@@ -1,0 +1,62 @@
+// Translation of helper calls (through the runtime's helper frame), callx, and local calls to sub-programs.
+import { HelperId } from '../../asm/helpers.js';
+import type { Instruction } from '../../asm/instruction.js';
+import { CALLX, CallSrc, FRAME_POINTER } from '../../asm/opcodes.js';
+import { InvalidProgram } from '../errors.js';
+import { FRAME_SIZE, HELPER_FRAME, STACK_BASE } from '../memory.js';
+import { Local, REG_LOCAL } from './locals.js';
+import { FaultKind, type ModuleContext } from './module-context.js';
+import type { Code } from './wasm-code.js';
+import { Op } from './wasm-opcodes.js';
+
+/** emitCall appends a `call` (helper or local) or `callx`; r0 receives the result. */
+export function emitCall(c: Code, ctx: ModuleContext, insn: Instruction, slot: number): void {
+  if (insn.opcode === CALLX) {
+    emitHelper(c, ctx, () => c.get(REG_LOCAL[insn.dst]!).op(Op.i32_wrap_i64), slot, true);
+    return;
+  }
+  if (insn.src === CallSrc.LOCAL) return emitLocalCall(c, ctx, slot + 1 + insn.imm, slot);
+  if (insn.src !== CallSrc.HELPER) throw new InvalidProgram(slot, 'kernel function calls (kfuncs) are not supported');
+  if (insn.imm === HelperId.map_lookup_elem) return emitLookup(c, ctx, slot);
+  emitHelper(c, ctx, () => c.i32(insn.imm), slot, insn.imm === HelperId.loop);
+}
+
+/**
+ * emitHelper stores r1..r5 into the helper frame, calls the runtime and loads r0 back.
+ * Helpers that may run callbacks (bpf_loop, or any callx) see the instruction count and the
+ * caller's frame pointer in globals, and the count is reloaded afterwards.
+ */
+function emitHelper(c: Code, ctx: ModuleContext, pushId: () => void, slot: number, reenters: boolean): void {
+  for (let r = 1; r <= 5; r++) c.i32(HELPER_FRAME + 8 * r).get(REG_LOCAL[r]!).mem(Op.i64_store);
+  if (reenters) {
+    c.get(Local.count).globalSet(ctx.globals.count);
+    c.get(REG_LOCAL[FRAME_POINTER]!).globalSet(ctx.globals.fp);
+  }
+  pushId();
+  c.i32(slot).call(ctx.imports.helper);
+  if (reenters) c.globalGet(ctx.globals.count).set(Local.count);
+  c.i32(HELPER_FRAME).mem(Op.i64_load).set(REG_LOCAL[0]!);
+}
+
+/** emitLookup passes map_lookup_elem's two arguments as 32-bit halves: no BigInt at the boundary. */
+function emitLookup(c: Code, ctx: ModuleContext, slot: number): void {
+  for (const r of [1, 2]) {
+    c.get(REG_LOCAL[r]!).op(Op.i32_wrap_i64);
+    c.get(REG_LOCAL[r]!).i64(32).op(Op.i64_shr_u).op(Op.i32_wrap_i64);
+  }
+  c.i32(slot).call(ctx.imports.lookup).op(Op.i64_extend_i32_u).set(REG_LOCAL[0]!);
+}
+
+/** emitLocalCall calls the sub-program's function with r1..r5 and the next frame's r10. */
+function emitLocalCall(c: Code, ctx: ModuleContext, target: number, slot: number): void {
+  const callee = ctx.callee(target, slot);
+  const fp = REG_LOCAL[FRAME_POINTER]!;
+  // The callee's frame is [fp - 2 * FRAME_SIZE, fp - FRAME_SIZE): it must not go below the stack.
+  c.get(fp).i64(STACK_BASE + 2 * FRAME_SIZE).op(Op.i64_lt_u).ifThen();
+  c.i32(FaultKind.callDepth).i32(slot).call(ctx.imports.fault).end();
+  c.get(Local.count).globalSet(ctx.globals.count);
+  for (let r = 1; r <= 5; r++) c.get(REG_LOCAL[r]!);
+  c.get(fp).i64(FRAME_SIZE).op(Op.i64_sub);
+  c.call(callee).set(REG_LOCAL[0]!);
+  c.globalGet(ctx.globals.count).set(Local.count);
+}

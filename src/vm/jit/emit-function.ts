@@ -1,0 +1,199 @@
+// Translates one eBPF function into a WebAssembly function: structured control flow over its basic blocks.
+import type { Instruction } from '../../asm/instruction.js';
+import { Class, CLASS_MASK, LDDW } from '../../asm/opcodes.js';
+import { InvalidProgram } from '../errors.js';
+import { buildCfg, type Cfg } from './cfg.js';
+import { emitAlu, emitCondition } from './emit-alu.js';
+import { emitCall } from './emit-call.js';
+import { emitMemory } from './emit-memory.js';
+import { EXTRA_LOCALS, FUNCTION_TYPE, Local, REG_LOCAL } from './locals.js';
+import { FaultKind, type ModuleContext } from './module-context.js';
+import { Code } from './wasm-code.js';
+import type { FunctionDef } from './wasm-module.js';
+import { Op, ValType } from './wasm-opcodes.js';
+
+/** PC_LOCAL holds the next block's id in dispatcher mode (irreducible control flow). */
+const PC_LOCAL = Local.t32b + 1;
+
+/** Frame is one enclosing structured construct, innermost last: what a `br` depth counts. */
+type Frame = { readonly kind: 'loop'; readonly header: number } | { readonly kind: 'block'; readonly follow: number } | { readonly kind: 'if' };
+
+/**
+ * compileFunction translates the function occupying slots [start, end). Reducible control flow
+ * (every loop has one entry, which is what compilers emit) becomes nested wasm blocks and loops,
+ * after Ramsey's "Beyond Relooper" (ICFP 2022); anything else falls back to a loop over a
+ * br_table dispatcher, which is slower but handles any graph.
+ */
+export function compileFunction(ctx: ModuleContext, slots: readonly (Instruction | undefined)[], start: number, end: number): FunctionDef {
+  const cfg = buildCfg(slots, start, end);
+  const c = new Code();
+  c.globalGet(ctx.globals.count).set(Local.count);
+  const emitter = new FunctionEmitter(ctx, slots, cfg, c);
+  if (cfg.reducible) emitter.doTree(0, []);
+  else emitter.dispatch();
+  c.op(Op.unreachable);
+  return { type: FUNCTION_TYPE, locals: [...EXTRA_LOCALS, ValType.i32], body: c.finish().slice() };
+}
+
+/** Transfers says how a terminator reaches another block; `opened` counts labels the terminator opened. */
+interface Transfers {
+  /** plainDepth is the br depth when reaching `to` is a single br, else undefined. */
+  plainDepth(to: number, opened: number): number | undefined;
+  /** emit appends the transfer to `to`. */
+  emit(to: number, opened: number): void;
+}
+
+class FunctionEmitter {
+  private readonly children: number[][];
+  private readonly forwardPreds: number[];
+
+  constructor(
+    private readonly ctx: ModuleContext,
+    private readonly slots: readonly (Instruction | undefined)[],
+    private readonly cfg: Cfg,
+    private readonly c: Code,
+  ) {
+    this.children = cfg.blocks.map(() => []);
+    cfg.idom.forEach((parent, b) => {
+      if (b !== 0) this.children[parent]!.push(b);
+    });
+    this.forwardPreds = cfg.blocks.map(() => 0);
+    for (const b of cfg.blocks) for (const s of b.succs) if (s > b.id) this.forwardPreds[s]!++;
+  }
+
+  /** doTree emits block x and the blocks it dominates; loop headers open a wasm loop. */
+  doTree(x: number, frames: readonly Frame[]): void {
+    const merges = this.children[x]!.filter((y) => this.isMerge(y)).sort((a, b) => b - a);
+    if (!this.cfg.loopHeaders.has(x)) return this.nodeWithin(x, merges, frames);
+    this.c.loop();
+    this.nodeWithin(x, merges, [...frames, { kind: 'loop', header: x }]);
+    this.c.end();
+  }
+
+  /** dispatch emits every block inside one loop that selects the next block with br_table. */
+  dispatch(): void {
+    const c = this.c;
+    const n = this.cfg.blocks.length;
+    c.loop();
+    this.checkBudget(this.cfg.blocks[0]!.start);
+    for (let k = 0; k < n; k++) c.block();
+    c.get(PC_LOCAL).brTable([...Array(n).keys()], n - 1).end();
+    for (let k = 0; k < n; k++) {
+      const depthToLoop = n - 1 - k;
+      this.emitBlock(k, {
+        plainDepth: () => undefined,
+        emit: (to, opened) => {
+          c.i32(to).set(PC_LOCAL).br(depthToLoop + opened);
+        },
+      });
+      if (k < n - 1) c.end();
+    }
+    c.end();
+  }
+
+  private isMerge(b: number): boolean {
+    return this.forwardPreds[b]! >= 2;
+  }
+
+  /** nodeWithin wraps x in one block per merge child, so that each merge child follows its block's end. */
+  private nodeWithin(x: number, merges: readonly number[], frames: readonly Frame[]): void {
+    if (merges.length === 0) {
+      this.emitBlock(x, {
+        plainDepth: (to, opened) => (to <= x || this.isMerge(to) ? this.depthOf(to, to <= x, frames) + opened : undefined),
+        emit: (to, opened) => {
+          const depth = to <= x || this.isMerge(to) ? this.depthOf(to, to <= x, frames) : undefined;
+          if (depth !== undefined) this.c.br(depth + opened);
+          else this.doTree(to, opened === 0 ? frames : [...frames, { kind: 'if' }]);
+        },
+      });
+      return;
+    }
+    const [outer, ...rest] = merges as [number, ...number[]];
+    this.c.block();
+    this.nodeWithin(x, rest, [...frames, { kind: 'block', follow: outer }]);
+    this.c.end();
+    this.doTree(outer, frames);
+  }
+
+  private depthOf(y: number, backward: boolean, frames: readonly Frame[]): number {
+    for (let k = frames.length - 1; k >= 0; k--) {
+      const f = frames[k]!;
+      if (backward ? f.kind === 'loop' && f.header === y : f.kind === 'block' && f.follow === y) return frames.length - 1 - k;
+    }
+    throw new Error(`jit: no enclosing label for block ${y}`);
+  }
+
+  /** emitBlock emits block b's count update, instructions and terminator. */
+  private emitBlock(b: number, transfers: Transfers): void {
+    const block = this.cfg.blocks[b]!;
+    const c = this.c;
+    c.get(Local.count).i64(block.count).op(Op.i64_add).set(Local.count);
+    if (this.cfg.loopHeaders.has(b)) this.checkBudget(block.start);
+    const term = block.term;
+    const bodyEnd = term.kind === 'falloff' || (term.kind === 'goto' && term.slot === undefined) ? block.end : term.slot!;
+    for (let s = block.start; s < bodyEnd; s++) {
+      const insn = this.slots[s];
+      if (insn) this.emitInstruction(insn, s);
+    }
+    switch (term.kind) {
+      case 'exit':
+        this.checkBudget(term.slot);
+        c.get(Local.count).globalSet(this.ctx.globals.count);
+        c.get(REG_LOCAL[0]!).op(Op.return);
+        return;
+      case 'falloff':
+        c.i32(FaultKind.fallOff).i32(term.slot).call(this.ctx.imports.fault).op(Op.unreachable);
+        return;
+      case 'goto':
+        return transfers.emit(term.target, 0);
+      case 'branch':
+        return this.emitBranch(term.slot, term.taken, term.fallthrough, transfers);
+    }
+  }
+
+  /** emitBranch uses br_if when one side is a plain br, else an if/else with both sides inside. */
+  private emitBranch(slot: number, taken: number, fallthrough: number, transfers: Transfers): void {
+    const c = this.c;
+    emitCondition(c, this.slots[slot]!);
+    const takenDepth = transfers.plainDepth(taken, 0);
+    if (takenDepth !== undefined) {
+      c.brIf(takenDepth);
+      return transfers.emit(fallthrough, 0);
+    }
+    const fallDepth = transfers.plainDepth(fallthrough, 0);
+    if (fallDepth !== undefined) {
+      c.op(Op.i32_eqz).brIf(fallDepth);
+      return transfers.emit(taken, 0);
+    }
+    c.ifThen();
+    transfers.emit(taken, 1);
+    c.else();
+    transfers.emit(fallthrough, 1);
+    c.end();
+  }
+
+  private emitInstruction(insn: Instruction, slot: number): void {
+    const c = this.c;
+    switch (insn.opcode & CLASS_MASK) {
+      case Class.ALU:
+      case Class.ALU64:
+        return emitAlu(c, insn);
+      case Class.LD:
+        if (insn.opcode !== LDDW) throw new InvalidProgram(slot, 'legacy packet access is not supported');
+        c.i64(this.ctx.constant(insn, slot)).set(REG_LOCAL[insn.dst]!);
+        return;
+      case Class.LDX:
+      case Class.ST:
+      case Class.STX:
+        return emitMemory(c, this.ctx, insn, slot);
+      default:
+        return emitCall(c, this.ctx, insn, slot);
+    }
+  }
+
+  private checkBudget(slot: number): void {
+    const c = this.c;
+    c.get(Local.count).i64(this.ctx.budget).op(Op.i64_gt_u).ifThen();
+    c.i32(FaultKind.budget).i32(slot).call(this.ctx.imports.fault).end();
+  }
+}

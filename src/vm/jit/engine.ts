@@ -1,0 +1,84 @@
+// The JIT engine: compiles a program to a WebAssembly module over the runtime's memory and runs it.
+import type { ProgramSpec } from '../../asm/program.js';
+import type { Engine, Executable, ProgramFacts, RunResult } from '../engine.js';
+import { BudgetExceeded, CallDepthExceeded, InvalidHelperArgument, InvalidProgram } from '../errors.js';
+import { HELPER_FRAME, MAX_FRAMES } from '../memory.js';
+import { preflight } from '../preflight.js';
+import { type CallbackInvoker, FUNC_HANDLE_BASE, HELPER_FRAME_INDEX, type Runtime } from '../runtime.js';
+import { compileProgram } from './compile.js';
+import { FaultKind } from './module-context.js';
+
+/** JitExports are the functions the compiled module exports (see compile.ts). */
+interface JitExports {
+  run(r1: number, r2: number, inputEnd: number, contextEnd: number): number;
+  callback(table: number, index: number, ctxLo: number, ctxHi: number, callerSlot: number): number;
+}
+
+/** jitEngine translates each program to WebAssembly once at load; runs execute native code. */
+export const jitEngine: Engine = {
+  name: 'jit',
+  load(program: ProgramSpec, runtime: Runtime, facts?: ProgramFacts): Executable {
+    preflight(program);
+    const compiled = compileProgram(program, {
+      safeAccesses: facts?.safeAccesses,
+      budget: runtime.budget,
+      writableInput: runtime.space.input.writable,
+      mapHandle: (index) => runtime.mapHandle(index),
+      mapValueAddress: (index, offset, slot) => runtime.mapValueAddress(index, offset, slot),
+      funcHandle: (slot) => FUNC_HANDLE_BASE + slot,
+    });
+    let exports: JitExports | undefined;
+    const invoke: CallbackInvoker = (slot, index, ctxLo, ctxHi, callerSlot) => {
+      const table = compiled.tableIndex.get(slot);
+      if (table === undefined) throw new InvalidHelperArgument(callerSlot, `bpf_loop callback insn #${slot} does not start a function`);
+      return exports!.callback(table, index, ctxLo, ctxHi, callerSlot);
+    };
+    const env = {
+      memory: runtime.space.memory,
+      fault: (kind: number, slot: number) => {
+        throw fault(kind, slot, runtime);
+      },
+      access: (low: number, high: number, size: number, write: number, slot: number) => {
+        if (write) runtime.checkWrite(low >>> 0, high, size, slot);
+        else runtime.checkRead(low >>> 0, high, size, slot);
+      },
+      helper: (id: number, slot: number) => runtime.call(id, slot, invoke),
+      lookup: (handleLo: number, handleHi: number, keyLo: number, keyHi: number, slot: number) => {
+        if ((handleHi | keyHi) === 0) return runtime.mapLookup(handleLo >>> 0, keyLo >>> 0, slot);
+        const frame = runtime.frame;
+        frame.set([handleLo, handleHi, keyLo, keyHi], HELPER_FRAME_INDEX + 2);
+        runtime.call(1, slot);
+        return frame[HELPER_FRAME_INDEX]!;
+      },
+    };
+    const module = new WebAssembly.Module(compiled.binary);
+    exports = new WebAssembly.Instance(module, { env }).exports as unknown as JitExports;
+    return new JitExecutable(runtime, exports);
+  },
+};
+
+class JitExecutable implements Executable {
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly exports: JitExports,
+  ) {}
+
+  run(r1: number, r2 = 0): RunResult {
+    const runtime = this.runtime;
+    const space = runtime.space;
+    runtime.beginRun();
+    const instructions = this.exports.run(r1, r2, space.input.end, space.context.end);
+    return { r0: space.view.getBigUint64(HELPER_FRAME, true), instructions };
+  }
+}
+
+function fault(kind: number, slot: number, runtime: Runtime): Error {
+  switch (kind) {
+    case FaultKind.budget:
+      return new BudgetExceeded(slot, runtime.budget);
+    case FaultKind.callDepth:
+      return new CallDepthExceeded(slot, MAX_FRAMES);
+    default:
+      return new InvalidProgram(slot, 'execution falls off the end of its function');
+  }
+}

@@ -1,0 +1,50 @@
+// What every translated function needs from its module: import and global indexes, checks, callees.
+import type { Instruction } from '../../asm/instruction.js';
+
+/** FaultKind is the first argument of the imported `fault` function: which named error to throw. */
+export const FaultKind = {
+  budget: 0,
+  callDepth: 1,
+  fallOff: 2,
+} as const;
+
+/** Imports are the function indexes of the module's imports (see compile.ts for their JavaScript side). */
+export interface Imports {
+  /** fault(kind, slot): throws the named VmError; never returns. */
+  readonly fault: number;
+  /** access(lo, hi, size, write, slot): returns if the access is valid (a map value), else throws. */
+  readonly access: number;
+  /** helper(id, slot): Runtime.call with r1..r5 already in the helper frame; r0 is left there. */
+  readonly helper: number;
+  /** lookup(handleLo, handleHi, keyLo, keyHi, slot) -> value address or 0: map_lookup_elem's fast path. */
+  readonly lookup: number;
+}
+
+/** Globals are the indexes of the module's mutable globals. */
+export interface Globals {
+  /** count: instructions executed in this run (i64), kept in a local inside functions. */
+  readonly count: number;
+  /** inputEnd, contextEnd: one past the readable input and context bytes (i64), set before each run. */
+  readonly inputEnd: number;
+  readonly contextEnd: number;
+  /** fp: r10 of the frame that last called bpf_loop, so its callbacks get the next frame (i64). */
+  readonly fp: number;
+}
+
+/** ModuleContext is shared by the functions of one module. */
+export interface ModuleContext {
+  readonly imports: Imports;
+  readonly globals: Globals;
+  /** budget: the runtime's instruction budget, checked at every loop header. */
+  readonly budget: bigint;
+  /** writableInput: whether stores to the input region are allowed (conformance memory). */
+  readonly writableInput: boolean;
+  /** safe reports whether the verifier proved the access at `slot` in bounds. */
+  safe(slot: number): boolean;
+  /** checkFunction returns the index of the bounds-check function for accesses of `size` bytes. */
+  checkFunction(size: number, write: boolean): number;
+  /** callee returns the function index of the sub-program starting at `target` (called from `slot`). */
+  callee(target: number, slot: number): number;
+  /** constant returns the 64-bit value an lddw at `slot` loads (maps and functions resolved). */
+  constant(insn: Instruction, slot: number): bigint;
+}
