@@ -1,5 +1,5 @@
 // The kernel / llvm-objdump assembler syntax: `r0 += r1`, `if w1 s> 5 goto +2`, `r0 = *(u32 *)(r1 + 4)`.
-import type { TokenCursor } from './asm-lexer.js';
+import type { Token, TokenCursor } from './asm-lexer.js';
 import {
   type MemOperand,
   type ParsedInsn,
@@ -50,7 +50,7 @@ export function parseKernel(cur: TokenCursor): ParsedInsn {
 }
 
 /** readAccessType reads `(u32 *)` or `(s16 *)` and returns the size field and signedness. */
-function readAccessType(cur: TokenCursor): { size: number; signed: boolean; bytes: number } {
+function readAccessType(cur: TokenCursor): { size: number; signed: boolean; bytes: number; token: Token } {
   cur.expect('(');
   const token = cur.next('an access type like u32');
   const m = /^([us])(8|16|32|64)$/.exec(token.text);
@@ -59,7 +59,7 @@ function readAccessType(cur: TokenCursor): { size: number; signed: boolean; byte
   cur.expect(')');
   const bytes = Number(m[2]) / 8;
   const size = bytes === 1 ? Size.B : bytes === 2 ? Size.H : bytes === 4 ? Size.W : Size.DW;
-  return { size, signed: m[1] === 's', bytes };
+  return { size, signed: m[1] === 's', bytes, token };
 }
 
 /** readSameWidth reads a source register that must use the same r/w view as `dst`. */
@@ -99,8 +99,8 @@ function parseStore(cur: TokenCursor): ParsedInsn {
 }
 
 /** atomicOpcode returns the STX|ATOMIC opcode for an access of `bytes`, refusing 8- and 16-bit ones. */
-function atomicOpcode(cur: TokenCursor, bytes: number): number {
-  if (bytes !== 4 && bytes !== 8) throw cur.fail('atomic operations are 32 or 64 bits only');
+function atomicOpcode(cur: TokenCursor, bytes: number, at: Token): number {
+  if (bytes !== 4 && bytes !== 8) throw cur.fail('atomic operations are 32 or 64 bits only', at);
   return Class.STX | Mode.ATOMIC | (bytes === 4 ? Size.W : Size.DW);
 }
 
@@ -114,7 +114,7 @@ function parseLockOp(cur: TokenCursor): ParsedInsn {
   const op = ATOMIC_OPERATORS.get(opToken.text);
   if (op === undefined) throw cur.fail(`unknown atomic operator '${opToken.text}' (use +=, |=, &= or ^=)`, opToken);
   const src = readRegister(cur).reg;
-  return { insn: insn(atomicOpcode(cur, type.bytes), mem.reg, src, mem.offset, op) };
+  return { insn: insn(atomicOpcode(cur, type.bytes, type.token), mem.reg, src, mem.offset, op) };
 }
 
 /** parseAssignment reads every `rD = ...` and `rD OP= ...` form. */
@@ -221,5 +221,5 @@ function parseFetchingAtomic(cur: TokenCursor, dst: RegisterOperand): ParsedInsn
   const src = readRegister(cur);
   cur.expect(')');
   if (imm !== AtomicOp.CMPXCHG) sameRegister(cur, dst, src, name.text);
-  return { insn: insn(atomicOpcode(cur, bytes), mem.reg, src.reg, mem.offset, imm) };
+  return { insn: insn(atomicOpcode(cur, bytes, name), mem.reg, src.reg, mem.offset, imm) };
 }

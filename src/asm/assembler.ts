@@ -58,7 +58,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Program
     const body = line.slice(start);
     if (/^\s*\.map\b/.test(body)) {
       const map = parseMapDirective(body, where, start + 1);
-      const at = body.indexOf(map.name) + start + 1;
+      const at = /^\s*\.map\s+/.exec(body)![0].length + start + 1;
       if (mapDeclared.has(map.name)) throw new AssemblerError(file, where.line, at, `duplicate map '${map.name}'`);
       mapDeclared.set(map.name, maps.length);
       maps.push(map);
