@@ -1,0 +1,1120 @@
+// The eBPF interpreter: exact 64-bit semantics on 32-bit register halves, one switch over pre-decoded slots.
+import type { ProgramSpec } from '../asm/program.js';
+import { mul64, sdiv64, smod64, udiv64, umod64, wide } from './arith64.js';
+import { type Decoded, decodeProgram } from './decode.js';
+import type { Engine, Executable, ProgramFacts, RunResult } from './engine.js';
+import { BudgetExceeded, CallDepthExceeded, InvalidProgram, UnknownHelper } from './errors.js';
+import { FRAME_SIZE, MAX_FRAMES, STACK_TOP } from './memory.js';
+import { preflight } from './preflight.js';
+import { type CallbackInvoker, HELPER_FRAME_INDEX, type Runtime } from './runtime.js';
+
+/** Interpreter is the Engine that runs programs by interpretation: no compile step, every access checked. */
+export class Interpreter implements Engine {
+  readonly name = 'interpreter' as const;
+
+  /** load checks the program's structure (preflight), decodes it once, and binds it to `runtime`. */
+  load(program: ProgramSpec, runtime: Runtime, facts?: ProgramFacts): Executable {
+    preflight(program);
+    return new InterpretedProgram(decodeProgram(program, runtime, facts?.safeAccesses), runtime);
+  }
+}
+
+/** Words saved per call frame: r6..r9 as low/high halves, then the return slot. */
+const SAVED_WORDS = 9;
+const TWO_32 = 4294967296;
+
+/** InterpretedProgram is one decoded program bound to a runtime; `run` may be called many times. */
+class InterpretedProgram implements Executable {
+  /** Register files, one per nesting level (level 0 for run, one more per bpf_loop callback in flight). */
+  private readonly levels: { lo: Int32Array; hi: Int32Array }[] = [];
+  private level = 0;
+  /** r6..r9 and the return slot of each caller frame, indexed by the caller's depth. */
+  private readonly saved = new Int32Array(MAX_FRAMES * SAVED_WORDS);
+  /** Instructions executed in the current run (synchronised around helper calls and callbacks). */
+  private executed = 0;
+  /** Frame depth of the instruction that called the helper now running (callbacks go one deeper). */
+  private depth = 0;
+  private readonly invoke: CallbackInvoker = (slot, index, contextLo, contextHi, callerSlot) =>
+    this.callback(slot, index, contextLo, contextHi, callerSlot);
+
+  constructor(
+    private readonly program: Decoded,
+    private readonly runtime: Runtime,
+  ) {}
+
+  run(r1: number, r2 = 0): RunResult {
+    this.runtime.beginRun();
+    this.executed = 0;
+    this.level = 0;
+    const { lo, hi } = this.registers(0);
+    lo[1] = r1 % TWO_32;
+    hi[1] = Math.floor(r1 / TWO_32);
+    lo[2] = r2 % TWO_32;
+    hi[2] = Math.floor(r2 / TWO_32);
+    lo[10] = STACK_TOP;
+    this.exec(0, 0, lo, hi);
+    return { r0: (BigInt(hi[0] as number >>> 0) << 32n) | BigInt(lo[0] as number >>> 0), instructions: this.executed };
+  }
+
+  /** registers returns the zeroed register file of a nesting level. */
+  private registers(level: number): { lo: Int32Array; hi: Int32Array } {
+    let file = this.levels[level];
+    if (!file) {
+      file = { lo: new Int32Array(11), hi: new Int32Array(11) };
+      this.levels[level] = file;
+    }
+    file.lo.fill(0);
+    file.hi.fill(0);
+    return file;
+  }
+
+  /** callback runs a bpf_loop callback one frame deeper than its caller, with its own register file. */
+  private callback(slot: number, index: number, contextLo: number, contextHi: number, callerSlot: number): number {
+    const callerDepth = this.depth;
+    const depth = callerDepth + 1;
+    if (depth >= MAX_FRAMES) throw new CallDepthExceeded(callerSlot, MAX_FRAMES);
+    const { lo, hi } = this.registers(++this.level);
+    lo[1] = index;
+    lo[2] = contextLo;
+    hi[2] = contextHi;
+    lo[10] = STACK_TOP - depth * FRAME_SIZE;
+    try {
+      this.exec(slot, depth, lo, hi);
+    } finally {
+      this.level--;
+      this.depth = callerDepth;
+    }
+    return (lo[0] as number) | (hi[0] as number);
+  }
+
+  /**
+   * exec runs from `entry` in frame `base` until that frame exits, leaving r0 in lo[0]/hi[0].
+   *
+   * Why it looks like this: every case is written out by hand (no helper call per
+   * instruction) because V8 stops inlining small functions once this function is large, and
+   * a call per instruction halves the speed. Case labels are literal opcode bytes so V8
+   * builds a jump table. Registers are Int32Array halves: 64-bit values without BigInt.
+   * Bounds checks compare against the last region hit (rs/re for reads, ws/we for writes)
+   * and only search the region list on a miss.
+   */
+  private exec(entry: number, base: number, L: Int32Array, H: Int32Array): void {
+    const { code, dst, src, aux, imm, immHi } = this.program;
+    const runtime = this.runtime;
+    const mem = runtime.space.bytes;
+    const dv = runtime.space.view;
+    const F = runtime.frame;
+    const FI = HELPER_FRAME_INDEX;
+    const saved = this.saved;
+    const limit = runtime.budget;
+    let n = this.executed;
+    let depth = base;
+    let pc = entry;
+    let rs = 0;
+    let re = 0;
+    let ws = 0;
+    let we = 0;
+    for (;;) {
+      const p = pc++;
+      n++;
+      switch (code[p]) {
+        // ---- ALU64, immediate (sign-extended to 64 bits: imm / immHi) and register forms ----
+        case 0x07: { // add64 dst, imm
+          const d = dst[p] as number;
+          const lo = ((L[d] as number) >>> 0) + ((imm[p] as number) >>> 0);
+          L[d] = lo;
+          H[d] = (H[d] as number) + (immHi[p] as number) + (lo > 0xffffffff ? 1 : 0);
+          break;
+        }
+        case 0x0f: { // add64 dst, src
+          const d = dst[p] as number;
+          const s = src[p] as number;
+          const lo = ((L[d] as number) >>> 0) + ((L[s] as number) >>> 0);
+          L[d] = lo;
+          H[d] = (H[d] as number) + (H[s] as number) + (lo > 0xffffffff ? 1 : 0);
+          break;
+        }
+        case 0x17: { // sub64 dst, imm
+          const d = dst[p] as number;
+          const lo = ((L[d] as number) >>> 0) - ((imm[p] as number) >>> 0);
+          L[d] = lo;
+          H[d] = (H[d] as number) - (immHi[p] as number) - (lo < 0 ? 1 : 0);
+          break;
+        }
+        case 0x1f: { // sub64 dst, src
+          const d = dst[p] as number;
+          const s = src[p] as number;
+          const lo = ((L[d] as number) >>> 0) - ((L[s] as number) >>> 0);
+          L[d] = lo;
+          H[d] = (H[d] as number) - (H[s] as number) - (lo < 0 ? 1 : 0);
+          break;
+        }
+        case 0x27: { // mul64 dst, imm
+          const d = dst[p] as number;
+          const product = ((L[d] as number) >>> 0) * ((imm[p] as number) >>> 0);
+          if (H[d] === 0 && immHi[p] === 0 && product <= Number.MAX_SAFE_INTEGER) {
+            L[d] = product;
+            H[d] = product / TWO_32;
+          } else {
+            mul64(L[d] as number, H[d] as number, imm[p] as number, immHi[p] as number);
+            L[d] = wide[0] as number;
+            H[d] = wide[1] as number;
+          }
+          break;
+        }
+        case 0x2f: { // mul64 dst, src
+          const d = dst[p] as number;
+          const s = src[p] as number;
+          const product = ((L[d] as number) >>> 0) * ((L[s] as number) >>> 0);
+          if (H[d] === 0 && H[s] === 0 && product <= Number.MAX_SAFE_INTEGER) {
+            L[d] = product;
+            H[d] = product / TWO_32;
+          } else {
+            mul64(L[d] as number, H[d] as number, L[s] as number, H[s] as number);
+            L[d] = wide[0] as number;
+            H[d] = wide[1] as number;
+          }
+          break;
+        }
+        case 0x37: { // div64 dst, imm
+          const d = dst[p] as number;
+          udiv64(L[d] as number, H[d] as number, imm[p] as number, immHi[p] as number);
+          L[d] = wide[0] as number;
+          H[d] = wide[1] as number;
+          break;
+        }
+        case 0x3f: { // div64 dst, src
+          const d = dst[p] as number;
+          const s = src[p] as number;
+          udiv64(L[d] as number, H[d] as number, L[s] as number, H[s] as number);
+          L[d] = wide[0] as number;
+          H[d] = wide[1] as number;
+          break;
+        }
+        case 0x00: { // sdiv64 dst, imm (variant)
+          const d = dst[p] as number;
+          sdiv64(L[d] as number, H[d] as number, imm[p] as number, immHi[p] as number);
+          L[d] = wide[0] as number;
+          H[d] = wide[1] as number;
+          break;
+        }
+        case 0x08: { // sdiv64 dst, src (variant)
+          const d = dst[p] as number;
+          const s = src[p] as number;
+          sdiv64(L[d] as number, H[d] as number, L[s] as number, H[s] as number);
+          L[d] = wide[0] as number;
+          H[d] = wide[1] as number;
+          break;
+        }
+        case 0x97: { // mod64 dst, imm
+          const d = dst[p] as number;
+          umod64(L[d] as number, H[d] as number, imm[p] as number, immHi[p] as number);
+          L[d] = wide[0] as number;
+          H[d] = wide[1] as number;
+          break;
+        }
+        case 0x9f: { // mod64 dst, src
+          const d = dst[p] as number;
+          const s = src[p] as number;
+          umod64(L[d] as number, H[d] as number, L[s] as number, H[s] as number);
+          L[d] = wide[0] as number;
+          H[d] = wide[1] as number;
+          break;
+        }
+        case 0x10: { // smod64 dst, imm (variant)
+          const d = dst[p] as number;
+          smod64(L[d] as number, H[d] as number, imm[p] as number, immHi[p] as number);
+          L[d] = wide[0] as number;
+          H[d] = wide[1] as number;
+          break;
+        }
+        case 0x20: { // smod64 dst, src (variant)
+          const d = dst[p] as number;
+          const s = src[p] as number;
+          smod64(L[d] as number, H[d] as number, L[s] as number, H[s] as number);
+          L[d] = wide[0] as number;
+          H[d] = wide[1] as number;
+          break;
+        }
+        case 0x47: { // or64 dst, imm
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) | (imm[p] as number);
+          H[d] = (H[d] as number) | (immHi[p] as number);
+          break;
+        }
+        case 0x4f: { // or64 dst, src
+          const d = dst[p] as number;
+          const s = src[p] as number;
+          L[d] = (L[d] as number) | (L[s] as number);
+          H[d] = (H[d] as number) | (H[s] as number);
+          break;
+        }
+        case 0x57: { // and64 dst, imm
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) & (imm[p] as number);
+          H[d] = (H[d] as number) & (immHi[p] as number);
+          break;
+        }
+        case 0x5f: { // and64 dst, src
+          const d = dst[p] as number;
+          const s = src[p] as number;
+          L[d] = (L[d] as number) & (L[s] as number);
+          H[d] = (H[d] as number) & (H[s] as number);
+          break;
+        }
+        case 0xa7: { // xor64 dst, imm
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) ^ (imm[p] as number);
+          H[d] = (H[d] as number) ^ (immHi[p] as number);
+          break;
+        }
+        case 0xaf: { // xor64 dst, src
+          const d = dst[p] as number;
+          const s = src[p] as number;
+          L[d] = (L[d] as number) ^ (L[s] as number);
+          H[d] = (H[d] as number) ^ (H[s] as number);
+          break;
+        }
+        case 0x67: // lsh64 dst, imm
+        case 0x6f: { // lsh64 dst, src
+          const d = dst[p] as number;
+          const c = (code[p] === 0x67 ? (imm[p] as number) : (L[src[p] as number] as number)) & 63;
+          const lo = L[d] as number;
+          if (c >= 32) {
+            H[d] = lo << (c - 32);
+            L[d] = 0;
+          } else if (c > 0) {
+            H[d] = ((H[d] as number) << c) | (lo >>> (32 - c));
+            L[d] = lo << c;
+          }
+          break;
+        }
+        case 0x77: // rsh64 dst, imm
+        case 0x7f: { // rsh64 dst, src
+          const d = dst[p] as number;
+          const c = (code[p] === 0x77 ? (imm[p] as number) : (L[src[p] as number] as number)) & 63;
+          const hi = H[d] as number;
+          if (c >= 32) {
+            L[d] = hi >>> (c - 32);
+            H[d] = 0;
+          } else if (c > 0) {
+            L[d] = ((L[d] as number) >>> c) | (hi << (32 - c));
+            H[d] = hi >>> c;
+          }
+          break;
+        }
+        case 0xc7: // arsh64 dst, imm
+        case 0xcf: { // arsh64 dst, src
+          const d = dst[p] as number;
+          const c = (code[p] === 0xc7 ? (imm[p] as number) : (L[src[p] as number] as number)) & 63;
+          const hi = H[d] as number;
+          if (c >= 32) {
+            L[d] = hi >> (c - 32);
+            H[d] = hi >> 31;
+          } else if (c > 0) {
+            L[d] = ((L[d] as number) >>> c) | (hi << (32 - c));
+            H[d] = hi >> c;
+          }
+          break;
+        }
+        case 0x87: { // neg64 dst
+          const d = dst[p] as number;
+          const lo = L[d] as number;
+          L[d] = -lo;
+          H[d] = ~(H[d] as number) + (lo === 0 ? 1 : 0);
+          break;
+        }
+        case 0xb7: { // mov64 dst, imm
+          const d = dst[p] as number;
+          L[d] = imm[p] as number;
+          H[d] = immHi[p] as number;
+          break;
+        }
+        case 0xbf: { // mov64 dst, src
+          const d = dst[p] as number;
+          const s = src[p] as number;
+          L[d] = L[s] as number;
+          H[d] = H[s] as number;
+          break;
+        }
+        case 0x48: { // movsx64 dst, (s8) src (variant)
+          const d = dst[p] as number;
+          const v = ((L[src[p] as number] as number) << 24) >> 24;
+          L[d] = v;
+          H[d] = v >> 31;
+          break;
+        }
+        case 0x50: { // movsx64 dst, (s16) src (variant)
+          const d = dst[p] as number;
+          const v = ((L[src[p] as number] as number) << 16) >> 16;
+          L[d] = v;
+          H[d] = v >> 31;
+          break;
+        }
+        case 0x58: { // movsx64 dst, (s32) src (variant)
+          const d = dst[p] as number;
+          const v = L[src[p] as number] as number;
+          L[d] = v;
+          H[d] = v >> 31;
+          break;
+        }
+        case 0xd7: { // bswap16/32/64 dst
+          const d = dst[p] as number;
+          swap(L, H, d, imm[p] as number);
+          break;
+        }
+
+        // ---- ALU32: the low halves only; every result zero-extends (high half 0) ----
+        case 0x04: { // add32 dst, imm
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) + (imm[p] as number);
+          H[d] = 0;
+          break;
+        }
+        case 0x0c: { // add32 dst, src
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) + (L[src[p] as number] as number);
+          H[d] = 0;
+          break;
+        }
+        case 0x14: { // sub32 dst, imm
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) - (imm[p] as number);
+          H[d] = 0;
+          break;
+        }
+        case 0x1c: { // sub32 dst, src
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) - (L[src[p] as number] as number);
+          H[d] = 0;
+          break;
+        }
+        case 0x24: { // mul32 dst, imm
+          const d = dst[p] as number;
+          L[d] = Math.imul(L[d] as number, imm[p] as number);
+          H[d] = 0;
+          break;
+        }
+        case 0x2c: { // mul32 dst, src
+          const d = dst[p] as number;
+          L[d] = Math.imul(L[d] as number, L[src[p] as number] as number);
+          H[d] = 0;
+          break;
+        }
+        case 0x34: // div32 dst, imm
+        case 0x3c: { // div32 dst, src
+          const d = dst[p] as number;
+          const b = ((code[p] === 0x34 ? imm[p] : L[src[p] as number]) as number) >>> 0;
+          L[d] = b === 0 ? 0 : Math.floor(((L[d] as number) >>> 0) / b);
+          H[d] = 0;
+          break;
+        }
+        case 0x94: // mod32 dst, imm
+        case 0x9c: { // mod32 dst, src
+          const d = dst[p] as number;
+          const b = ((code[p] === 0x94 ? imm[p] : L[src[p] as number]) as number) >>> 0;
+          if (b !== 0) L[d] = ((L[d] as number) >>> 0) % b;
+          H[d] = 0;
+          break;
+        }
+        case 0x28: // sdiv32 dst, imm (variant)
+        case 0x30: { // sdiv32 dst, src (variant)
+          const d = dst[p] as number;
+          const b = (code[p] === 0x28 ? imm[p] : L[src[p] as number]) as number;
+          L[d] = b === 0 ? 0 : Math.trunc((L[d] as number) / b);
+          H[d] = 0;
+          break;
+        }
+        case 0x38: // smod32 dst, imm (variant)
+        case 0x40: { // smod32 dst, src (variant)
+          const d = dst[p] as number;
+          const b = (code[p] === 0x38 ? imm[p] : L[src[p] as number]) as number;
+          if (b !== 0) L[d] = (L[d] as number) % b;
+          H[d] = 0;
+          break;
+        }
+        case 0x44: { // or32 dst, imm
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) | (imm[p] as number);
+          H[d] = 0;
+          break;
+        }
+        case 0x4c: { // or32 dst, src
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) | (L[src[p] as number] as number);
+          H[d] = 0;
+          break;
+        }
+        case 0x54: { // and32 dst, imm
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) & (imm[p] as number);
+          H[d] = 0;
+          break;
+        }
+        case 0x5c: { // and32 dst, src
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) & (L[src[p] as number] as number);
+          H[d] = 0;
+          break;
+        }
+        case 0xa4: { // xor32 dst, imm
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) ^ (imm[p] as number);
+          H[d] = 0;
+          break;
+        }
+        case 0xac: { // xor32 dst, src
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) ^ (L[src[p] as number] as number);
+          H[d] = 0;
+          break;
+        }
+        case 0x64: { // lsh32 dst, imm
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) << ((imm[p] as number) & 31);
+          H[d] = 0;
+          break;
+        }
+        case 0x6c: { // lsh32 dst, src
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) << ((L[src[p] as number] as number) & 31);
+          H[d] = 0;
+          break;
+        }
+        case 0x74: { // rsh32 dst, imm
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) >>> ((imm[p] as number) & 31);
+          H[d] = 0;
+          break;
+        }
+        case 0x7c: { // rsh32 dst, src
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) >>> ((L[src[p] as number] as number) & 31);
+          H[d] = 0;
+          break;
+        }
+        case 0xc4: { // arsh32 dst, imm
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) >> ((imm[p] as number) & 31);
+          H[d] = 0;
+          break;
+        }
+        case 0xcc: { // arsh32 dst, src
+          const d = dst[p] as number;
+          L[d] = (L[d] as number) >> ((L[src[p] as number] as number) & 31);
+          H[d] = 0;
+          break;
+        }
+        case 0x84: { // neg32 dst
+          const d = dst[p] as number;
+          L[d] = -(L[d] as number);
+          H[d] = 0;
+          break;
+        }
+        case 0xb4: { // mov32 dst, imm
+          const d = dst[p] as number;
+          L[d] = imm[p] as number;
+          H[d] = 0;
+          break;
+        }
+        case 0xbc: { // mov32 dst, src
+          const d = dst[p] as number;
+          L[d] = L[src[p] as number] as number;
+          H[d] = 0;
+          break;
+        }
+        case 0x60: { // movsx32 dst, (s8) src (variant)
+          const d = dst[p] as number;
+          L[d] = ((L[src[p] as number] as number) << 24) >> 24;
+          H[d] = 0;
+          break;
+        }
+        case 0x68: { // movsx32 dst, (s16) src (variant)
+          const d = dst[p] as number;
+          L[d] = ((L[src[p] as number] as number) << 16) >> 16;
+          H[d] = 0;
+          break;
+        }
+        case 0xd4: { // le16/le32/le64 dst: on a little-endian machine, truncate to the width
+          const d = dst[p] as number;
+          const bits = imm[p] as number;
+          if (bits === 16) L[d] = (L[d] as number) & 0xffff;
+          if (bits !== 64) H[d] = 0;
+          break;
+        }
+        case 0xdc: { // be16/be32/be64 dst
+          swap(L, H, dst[p] as number, imm[p] as number);
+          break;
+        }
+
+        // ---- lddw: the 64-bit constant (or resolved map/function reference) is pre-decoded ----
+        case 0x18: {
+          const d = dst[p] as number;
+          L[d] = imm[p] as number;
+          H[d] = immHi[p] as number;
+          pc++;
+          break;
+        }
+
+        // ---- loads: bounds-checked against the last region read (rs/re), else the region list ----
+        case 0x71: { // ldxb dst, [src + off]
+          const s = src[p] as number;
+          const a = (L[s] as number) + (aux[p] as number);
+          if (a < rs || a + 1 > re || H[s] !== 0) {
+            const r = runtime.checkRead(a, H[s] as number, 1, p);
+            rs = r.start;
+            re = r.end;
+          }
+          const d = dst[p] as number;
+          L[d] = mem[a] as number;
+          H[d] = 0;
+          break;
+        }
+        case 0x69: { // ldxh dst, [src + off]
+          const s = src[p] as number;
+          const a = (L[s] as number) + (aux[p] as number);
+          if (a < rs || a + 2 > re || H[s] !== 0) {
+            const r = runtime.checkRead(a, H[s] as number, 2, p);
+            rs = r.start;
+            re = r.end;
+          }
+          const d = dst[p] as number;
+          L[d] = dv.getUint16(a, true);
+          H[d] = 0;
+          break;
+        }
+        case 0x61: { // ldxw dst, [src + off]
+          const s = src[p] as number;
+          const a = (L[s] as number) + (aux[p] as number);
+          if (a < rs || a + 4 > re || H[s] !== 0) {
+            const r = runtime.checkRead(a, H[s] as number, 4, p);
+            rs = r.start;
+            re = r.end;
+          }
+          const d = dst[p] as number;
+          L[d] = dv.getInt32(a, true);
+          H[d] = 0;
+          break;
+        }
+        case 0x79: { // ldxdw dst, [src + off]
+          const s = src[p] as number;
+          const a = (L[s] as number) + (aux[p] as number);
+          if (a < rs || a + 8 > re || H[s] !== 0) {
+            const r = runtime.checkRead(a, H[s] as number, 8, p);
+            rs = r.start;
+            re = r.end;
+          }
+          const d = dst[p] as number;
+          L[d] = dv.getInt32(a, true);
+          H[d] = dv.getInt32(a + 4, true);
+          break;
+        }
+        case 0x91: { // ldxsb dst, [src + off]
+          const s = src[p] as number;
+          const a = (L[s] as number) + (aux[p] as number);
+          if (a < rs || a + 1 > re || H[s] !== 0) {
+            const r = runtime.checkRead(a, H[s] as number, 1, p);
+            rs = r.start;
+            re = r.end;
+          }
+          const d = dst[p] as number;
+          const v = dv.getInt8(a);
+          L[d] = v;
+          H[d] = v >> 31;
+          break;
+        }
+        case 0x89: { // ldxsh dst, [src + off]
+          const s = src[p] as number;
+          const a = (L[s] as number) + (aux[p] as number);
+          if (a < rs || a + 2 > re || H[s] !== 0) {
+            const r = runtime.checkRead(a, H[s] as number, 2, p);
+            rs = r.start;
+            re = r.end;
+          }
+          const d = dst[p] as number;
+          const v = dv.getInt16(a, true);
+          L[d] = v;
+          H[d] = v >> 31;
+          break;
+        }
+        case 0x81: { // ldxsw dst, [src + off]
+          const s = src[p] as number;
+          const a = (L[s] as number) + (aux[p] as number);
+          if (a < rs || a + 4 > re || H[s] !== 0) {
+            const r = runtime.checkRead(a, H[s] as number, 4, p);
+            rs = r.start;
+            re = r.end;
+          }
+          const d = dst[p] as number;
+          const v = dv.getInt32(a, true);
+          L[d] = v;
+          H[d] = v >> 31;
+          break;
+        }
+
+        // ---- stores: bounds- and permission-checked against the last writable region (ws/we) ----
+        case 0x73: // stxb [dst + off], src
+        case 0x72: { // stb [dst + off], imm
+          const b = dst[p] as number;
+          const a = (L[b] as number) + (aux[p] as number);
+          if (a < ws || a + 1 > we || H[b] !== 0) {
+            const r = runtime.checkWrite(a, H[b] as number, 1, p);
+            ws = r.start;
+            we = r.end;
+          }
+          mem[a] = (code[p] === 0x73 ? L[src[p] as number] : imm[p]) as number;
+          break;
+        }
+        case 0x6b: // stxh [dst + off], src
+        case 0x6a: { // sth [dst + off], imm
+          const b = dst[p] as number;
+          const a = (L[b] as number) + (aux[p] as number);
+          if (a < ws || a + 2 > we || H[b] !== 0) {
+            const r = runtime.checkWrite(a, H[b] as number, 2, p);
+            ws = r.start;
+            we = r.end;
+          }
+          dv.setInt16(a, (code[p] === 0x6b ? L[src[p] as number] : imm[p]) as number, true);
+          break;
+        }
+        case 0x63: // stxw [dst + off], src
+        case 0x62: { // stw [dst + off], imm
+          const b = dst[p] as number;
+          const a = (L[b] as number) + (aux[p] as number);
+          if (a < ws || a + 4 > we || H[b] !== 0) {
+            const r = runtime.checkWrite(a, H[b] as number, 4, p);
+            ws = r.start;
+            we = r.end;
+          }
+          dv.setInt32(a, (code[p] === 0x63 ? L[src[p] as number] : imm[p]) as number, true);
+          break;
+        }
+        case 0x7b: // stxdw [dst + off], src
+        case 0x7a: { // stdw [dst + off], imm
+          const b = dst[p] as number;
+          const a = (L[b] as number) + (aux[p] as number);
+          if (a < ws || a + 8 > we || H[b] !== 0) {
+            const r = runtime.checkWrite(a, H[b] as number, 8, p);
+            ws = r.start;
+            we = r.end;
+          }
+          if (code[p] === 0x7b) {
+            const s = src[p] as number;
+            dv.setInt32(a, L[s] as number, true);
+            dv.setInt32(a + 4, H[s] as number, true);
+          } else {
+            dv.setInt32(a, imm[p] as number, true);
+            dv.setInt32(a + 4, immHi[p] as number, true);
+          }
+          break;
+        }
+        case 0xc3: // atomic32 [dst + off], src
+        case 0xdb: { // atomic64 [dst + off], src
+          atomic(runtime, L, H, p, code[p] === 0xdb, dst[p] as number, src[p] as number, aux[p] as number, imm[p] as number);
+          break;
+        }
+
+        // ---- unchecked loads and stores (variants): stack slots of this frame via r10, or proven safe ----
+        case 0x80: { // ldxb (unchecked)
+          const d = dst[p] as number;
+          L[d] = mem[(L[src[p] as number] as number) + (aux[p] as number)] as number;
+          H[d] = 0;
+          break;
+        }
+        case 0x88: { // ldxh (unchecked)
+          const d = dst[p] as number;
+          L[d] = dv.getUint16((L[src[p] as number] as number) + (aux[p] as number), true);
+          H[d] = 0;
+          break;
+        }
+        case 0x90: { // ldxw (unchecked)
+          const d = dst[p] as number;
+          L[d] = dv.getInt32((L[src[p] as number] as number) + (aux[p] as number), true);
+          H[d] = 0;
+          break;
+        }
+        case 0x98: { // ldxdw (unchecked)
+          const d = dst[p] as number;
+          const a = (L[src[p] as number] as number) + (aux[p] as number);
+          L[d] = dv.getInt32(a, true);
+          H[d] = dv.getInt32(a + 4, true);
+          break;
+        }
+        case 0xa0: // stxb (unchecked)
+          mem[(L[dst[p] as number] as number) + (aux[p] as number)] = L[src[p] as number] as number;
+          break;
+        case 0xa8: // stxh (unchecked)
+          dv.setInt16((L[dst[p] as number] as number) + (aux[p] as number), L[src[p] as number] as number, true);
+          break;
+        case 0xb0: // stxw (unchecked)
+          dv.setInt32((L[dst[p] as number] as number) + (aux[p] as number), L[src[p] as number] as number, true);
+          break;
+        case 0xb8: { // stxdw (unchecked)
+          const a = (L[dst[p] as number] as number) + (aux[p] as number);
+          const s = src[p] as number;
+          dv.setInt32(a, L[s] as number, true);
+          dv.setInt32(a + 4, H[s] as number, true);
+          break;
+        }
+        case 0xc0: // stb (unchecked)
+          mem[(L[dst[p] as number] as number) + (aux[p] as number)] = imm[p] as number;
+          break;
+        case 0xc8: // sth (unchecked)
+          dv.setInt16((L[dst[p] as number] as number) + (aux[p] as number), imm[p] as number, true);
+          break;
+        case 0xd0: // stw (unchecked)
+          dv.setInt32((L[dst[p] as number] as number) + (aux[p] as number), imm[p] as number, true);
+          break;
+        case 0xd8: { // stdw (unchecked)
+          const a = (L[dst[p] as number] as number) + (aux[p] as number);
+          dv.setInt32(a, imm[p] as number, true);
+          dv.setInt32(a + 4, immHi[p] as number, true);
+          break;
+        }
+
+        // ---- jumps: aux holds the absolute target slot; a taken jump checks the budget ----
+        case 0x05: // ja
+          pc = aux[p] as number;
+          if (n > limit) throw new BudgetExceeded(p, limit);
+          break;
+        case 0x15: { // jeq dst, imm
+          const d = dst[p] as number;
+          if (L[d] === imm[p] && H[d] === immHi[p]) {
+            pc = aux[p] as number;
+            if (n > limit) throw new BudgetExceeded(p, limit);
+          }
+          break;
+        }
+        case 0x1d: { // jeq dst, src
+          const d = dst[p] as number;
+          const s = src[p] as number;
+          if (L[d] === L[s] && H[d] === H[s]) {
+            pc = aux[p] as number;
+            if (n > limit) throw new BudgetExceeded(p, limit);
+          }
+          break;
+        }
+        case 0x55: { // jne dst, imm
+          const d = dst[p] as number;
+          if (L[d] !== imm[p] || H[d] !== immHi[p]) {
+            pc = aux[p] as number;
+            if (n > limit) throw new BudgetExceeded(p, limit);
+          }
+          break;
+        }
+        case 0x5d: { // jne dst, src
+          const d = dst[p] as number;
+          const s = src[p] as number;
+          if (L[d] !== L[s] || H[d] !== H[s]) {
+            pc = aux[p] as number;
+            if (n > limit) throw new BudgetExceeded(p, limit);
+          }
+          break;
+        }
+        case 0x45: { // jset dst, imm
+          const d = dst[p] as number;
+          if (((L[d] as number) & (imm[p] as number)) !== 0 || ((H[d] as number) & (immHi[p] as number)) !== 0) {
+            pc = aux[p] as number;
+            if (n > limit) throw new BudgetExceeded(p, limit);
+          }
+          break;
+        }
+        case 0x4d: { // jset dst, src
+          const d = dst[p] as number;
+          const s = src[p] as number;
+          if (((L[d] as number) & (L[s] as number)) !== 0 || ((H[d] as number) & (H[s] as number)) !== 0) {
+            pc = aux[p] as number;
+            if (n > limit) throw new BudgetExceeded(p, limit);
+          }
+          break;
+        }
+        case 0x25: // jgt dst, imm
+        case 0x2d: // jgt dst, src
+        case 0x35: // jge dst, imm
+        case 0x3d: // jge dst, src
+        case 0xa5: // jlt dst, imm
+        case 0xad: // jlt dst, src
+        case 0xb5: // jle dst, imm
+        case 0xbd: { // jle dst, src
+          // Unsigned 64-bit order: high halves as unsigned, then low halves as unsigned.
+          const op = code[p] as number;
+          const d = dst[p] as number;
+          const byReg = (op & 0x08) !== 0;
+          const s = src[p] as number;
+          const ah = (H[d] as number) >>> 0;
+          const bh = ((byReg ? H[s] : immHi[p]) as number) >>> 0;
+          const al = (L[d] as number) >>> 0;
+          const bl = ((byReg ? L[s] : imm[p]) as number) >>> 0;
+          const order = ah !== bh ? (ah > bh ? 1 : -1) : al !== bl ? (al > bl ? 1 : -1) : 0;
+          const kind = op & 0xf0;
+          if (kind === 0x20 ? order > 0 : kind === 0x30 ? order >= 0 : kind === 0xa0 ? order < 0 : order <= 0) {
+            pc = aux[p] as number;
+            if (n > limit) throw new BudgetExceeded(p, limit);
+          }
+          break;
+        }
+        case 0x65: // jsgt dst, imm
+        case 0x6d: // jsgt dst, src
+        case 0x75: // jsge dst, imm
+        case 0x7d: // jsge dst, src
+        case 0xc5: // jslt dst, imm
+        case 0xcd: // jslt dst, src
+        case 0xd5: // jsle dst, imm
+        case 0xdd: { // jsle dst, src
+          // Signed 64-bit order: high halves as signed, then low halves as unsigned.
+          const op = code[p] as number;
+          const d = dst[p] as number;
+          const byReg = (op & 0x08) !== 0;
+          const s = src[p] as number;
+          const ah = H[d] as number;
+          const bh = (byReg ? H[s] : immHi[p]) as number;
+          const al = (L[d] as number) >>> 0;
+          const bl = ((byReg ? L[s] : imm[p]) as number) >>> 0;
+          const order = ah !== bh ? (ah > bh ? 1 : -1) : al !== bl ? (al > bl ? 1 : -1) : 0;
+          const kind = op & 0xf0;
+          if (kind === 0x60 ? order > 0 : kind === 0x70 ? order >= 0 : kind === 0xc0 ? order < 0 : order <= 0) {
+            pc = aux[p] as number;
+            if (n > limit) throw new BudgetExceeded(p, limit);
+          }
+          break;
+        }
+        case 0x16: // jeq32
+        case 0x1e:
+        case 0x56: // jne32
+        case 0x5e:
+        case 0x46: // jset32
+        case 0x4e:
+        case 0x26: // jgt32
+        case 0x2e:
+        case 0x36: // jge32
+        case 0x3e:
+        case 0xa6: // jlt32
+        case 0xae:
+        case 0xb6: // jle32
+        case 0xbe:
+        case 0x66: // jsgt32
+        case 0x6e:
+        case 0x76: // jsge32
+        case 0x7e:
+        case 0xc6: // jslt32
+        case 0xce:
+        case 0xd6: // jsle32
+        case 0xde: {
+          const op = code[p] as number;
+          const a = L[dst[p] as number] as number;
+          const b = ((op & 0x08) !== 0 ? L[src[p] as number] : imm[p]) as number;
+          if (compare32(op & 0xf0, a, b)) {
+            pc = aux[p] as number;
+            if (n > limit) throw new BudgetExceeded(p, limit);
+          }
+          break;
+        }
+
+        // ---- calls and exit ----
+        case 0x78: { // call map_lookup_elem (variant): number fast path, no helper frame
+          if (H[1] !== 0 || H[2] !== 0) {
+            this.executed = n;
+            this.depth = depth;
+            callHelper(runtime, F, FI, L, H, 1, p, this.invoke);
+            n = this.executed;
+          } else {
+            L[0] = runtime.mapLookup(L[1] as number, L[2] as number, p);
+            H[0] = 0;
+          }
+          break;
+        }
+        case 0x85: // call helper imm
+          this.executed = n;
+          this.depth = depth;
+          callHelper(runtime, F, FI, L, H, imm[p] as number, p, this.invoke);
+          n = this.executed;
+          break;
+        case 0x8d: { // callx dst: the helper whose id is in dst
+          const d = dst[p] as number;
+          const id = L[d] as number;
+          if (H[d] !== 0 || !runtime.isHelper(id)) throw new UnknownHelper(p, (H[d] as number) * TWO_32 + (id >>> 0));
+          this.executed = n;
+          this.depth = depth;
+          callHelper(runtime, F, FI, L, H, id, p, this.invoke);
+          n = this.executed;
+          break;
+        }
+        case 0x70: { // call local (variant): push r6..r9 and the return slot, enter a new 512-byte frame
+          if (depth + 1 >= MAX_FRAMES) throw new CallDepthExceeded(p, MAX_FRAMES);
+          if (n > limit) throw new BudgetExceeded(p, limit);
+          const at = depth * SAVED_WORDS;
+          saved[at] = L[6] as number;
+          saved[at + 1] = H[6] as number;
+          saved[at + 2] = L[7] as number;
+          saved[at + 3] = H[7] as number;
+          saved[at + 4] = L[8] as number;
+          saved[at + 5] = H[8] as number;
+          saved[at + 6] = L[9] as number;
+          saved[at + 7] = H[9] as number;
+          saved[at + 8] = pc;
+          depth++;
+          L[10] = STACK_TOP - depth * FRAME_SIZE;
+          pc = aux[p] as number;
+          break;
+        }
+        case 0x95: { // exit
+          if (depth === base) {
+            this.executed = n;
+            if (n > limit) throw new BudgetExceeded(p, limit);
+            return;
+          }
+          depth--;
+          const at = depth * SAVED_WORDS;
+          L[6] = saved[at] as number;
+          H[6] = saved[at + 1] as number;
+          L[7] = saved[at + 2] as number;
+          H[7] = saved[at + 3] as number;
+          L[8] = saved[at + 4] as number;
+          H[8] = saved[at + 5] as number;
+          L[9] = saved[at + 6] as number;
+          H[9] = saved[at + 7] as number;
+          pc = saved[at + 8] as number;
+          L[10] = STACK_TOP - depth * FRAME_SIZE;
+          break;
+        }
+        default:
+          // preflight and decode accept only the opcodes above; reaching here is a decoder bug.
+          throw new InvalidProgram(p, `the interpreter has no case for decoded code 0x${(code[p] as number).toString(16)}`);
+      }
+    }
+  }
+}
+
+/** callHelper passes r1..r5 through the runtime's helper frame, runs the helper and takes r0 back. */
+function callHelper(
+  runtime: Runtime,
+  F: Int32Array,
+  FI: number,
+  L: Int32Array,
+  H: Int32Array,
+  id: number,
+  slot: number,
+  invoke: CallbackInvoker,
+): void {
+  for (let r = 1; r <= 5; r++) {
+    F[FI + 2 * r] = L[r] as number;
+    F[FI + 2 * r + 1] = H[r] as number;
+  }
+  runtime.call(id, slot, invoke);
+  L[0] = F[FI] as number;
+  H[0] = F[FI + 1] as number;
+}
+
+/** compare32 evaluates a JMP32 condition (op = opcode & 0xf0) on two low halves. */
+function compare32(op: number, a: number, b: number): boolean {
+  switch (op) {
+    case 0x10:
+      return a === b;
+    case 0x50:
+      return a !== b;
+    case 0x40:
+      return (a & b) !== 0;
+    case 0x20:
+      return a >>> 0 > b >>> 0;
+    case 0x30:
+      return a >>> 0 >= b >>> 0;
+    case 0xa0:
+      return a >>> 0 < b >>> 0;
+    case 0xb0:
+      return a >>> 0 <= b >>> 0;
+    case 0x60:
+      return a > b;
+    case 0x70:
+      return a >= b;
+    case 0xc0:
+      return a < b;
+    default:
+      return a <= b;
+  }
+}
+
+/** swap byte-swaps the low `bits` (16, 32, 64) of register d, zero-extending the result. */
+function swap(L: Int32Array, H: Int32Array, d: number, bits: number): void {
+  const lo = L[d] as number;
+  if (bits === 16) {
+    L[d] = ((lo & 0xff) << 8) | ((lo >>> 8) & 0xff);
+    H[d] = 0;
+  } else if (bits === 32) {
+    L[d] = swap32(lo);
+    H[d] = 0;
+  } else {
+    L[d] = swap32(H[d] as number);
+    H[d] = swap32(lo);
+  }
+}
+
+function swap32(v: number): number {
+  return ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
+}
+
+/**
+ * atomic runs one STX|ATOMIC instruction (add/or/and/xor, their fetch forms, xchg, cmpxchg)
+ * on 32 or 64 bits at [dst + off]; Sluice runs one program on one thread, so plain
+ * read-modify-write is atomic.
+ */
+function atomic(
+  runtime: Runtime,
+  L: Int32Array,
+  H: Int32Array,
+  slot: number,
+  is64: boolean,
+  d: number,
+  s: number,
+  offset: number,
+  op: number,
+): void {
+  const size = is64 ? 8 : 4;
+  const a = (L[d] as number) + offset;
+  runtime.checkWrite(a, H[d] as number, size, slot);
+  const dv = runtime.space.view;
+  const oldLo = dv.getInt32(a, true);
+  const oldHi = is64 ? dv.getInt32(a + 4, true) : 0;
+  const srcLo = L[s] as number;
+  const srcHi = is64 ? (H[s] as number) : 0;
+  let newLo = oldLo;
+  let newHi = oldHi;
+  switch (op & 0xf0) {
+    case 0x00: {
+      const lo = (oldLo >>> 0) + (srcLo >>> 0);
+      newLo = lo | 0;
+      newHi = (oldHi + srcHi + (lo > 0xffffffff ? 1 : 0)) | 0;
+      break;
+    }
+    case 0x40:
+      newLo = oldLo | srcLo;
+      newHi = oldHi | srcHi;
+      break;
+    case 0x50:
+      newLo = oldLo & srcLo;
+      newHi = oldHi & srcHi;
+      break;
+    case 0xa0:
+      newLo = oldLo ^ srcLo;
+      newHi = oldHi ^ srcHi;
+      break;
+    case 0xe0:
+      newLo = srcLo;
+      newHi = srcHi;
+      break;
+    default: {
+      // cmpxchg: compare with r0 (its low half only for 32 bits), always load the old value into r0.
+      const equal = oldLo === L[0] && (!is64 || oldHi === H[0]);
+      if (equal) {
+        newLo = srcLo;
+        newHi = srcHi;
+      }
+      L[0] = oldLo;
+      H[0] = oldHi;
+    }
+  }
+  dv.setInt32(a, newLo, true);
+  if (is64) dv.setInt32(a + 4, newHi, true);
+  if ((op & 0x01) !== 0 && (op & 0xf0) !== 0xf0) {
+    L[s] = oldLo;
+    H[s] = oldHi;
+  }
+}
