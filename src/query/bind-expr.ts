@@ -2,7 +2,7 @@
 import type { AstExpr, IntervalUnit, Span } from './ast.js';
 import { addMonths, fractionDigits, parseDateDays, parseDecimalUnits, pow10 } from './decimal.js';
 import { QueryError } from './errors.js';
-import type { ColumnDef, CompareOp, Constant, Expr, LikeMatch, ValueExpr } from './plan.js';
+import type { ColumnDef, ColumnRef, CompareOp, Constant, ConstantExpr, LikeMatch, Predicate, ValueExpr } from './plan.js';
 import { didYouMean } from './suggest.js';
 import {
   DATE, INT64_MAX, INT64_MIN, INTEGER, decimalType, isNumeric, isString, precisionOf, scaleOf, typeName,
@@ -15,8 +15,6 @@ export interface ExprScope {
   readonly columns: readonly ColumnDef[];
 }
 
-type ColumnExpr = Extract<Expr, { kind: 'column' }>;
-type ConstantExpr = Extract<Expr, { kind: 'constant' }>;
 interface Interval {
   readonly kind: 'interval';
   readonly amount: number;
@@ -31,13 +29,13 @@ export function bindValue(scope: ExprScope, ast: AstExpr): ValueExpr {
 }
 
 /** bindPredicate types a condition (comparison, BETWEEN, IN, LIKE, AND, OR, NOT). */
-export function bindPredicate(scope: ExprScope, ast: AstExpr): Expr {
+export function bindPredicate(scope: ExprScope, ast: AstExpr): Predicate {
   switch (ast.kind) {
     case 'compare':
       return compare(scope, ast, ast.op, bindValue(scope, ast.left), bindValue(scope, ast.right));
     case 'between': {
       const operand = bindValue(scope, ast.operand);
-      const range: Expr = {
+      const range: Predicate = {
         kind: 'and',
         operands: [
           compare(scope, ast.low, '>=', operand, bindValue(scope, ast.low)),
@@ -99,7 +97,7 @@ function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
   }
 }
 
-function bindColumn(scope: ExprScope, ast: Span, name: string): ColumnExpr {
+function bindColumn(scope: ExprScope, ast: Span, name: string): ColumnRef {
   const column = scope.columns.find((candidate) => candidate.name === name) ?? scope.columns.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
   if (column === undefined) {
     const names = scope.columns.map((candidate) => candidate.name);
@@ -181,7 +179,7 @@ function toScale(expr: ValueExpr, scale: number): ValueExpr {
   return { kind: 'rescale', operand: expr, digits, type };
 }
 
-function compare(scope: ExprScope, at: Span, op: CompareOp, left: ValueExpr, right: ValueExpr): Expr {
+function compare(scope: ExprScope, at: Span, op: CompareOp, left: ValueExpr, right: ValueExpr): Predicate {
   const l = coerceToDate(scope, at, left, right.type);
   const r = coerceToDate(scope, at, right, left.type);
   if (isNumeric(l.type) && isNumeric(r.type)) {
@@ -202,7 +200,7 @@ function coerceToDate(scope: ExprScope, at: Span, expr: ValueExpr, otherType: Sq
   return dateConstant(BigInt(days as number));
 }
 
-function bindIn(scope: ExprScope, operand: ValueExpr, list: readonly AstExpr[]): Expr {
+function bindIn(scope: ExprScope, operand: ValueExpr, list: readonly AstExpr[]): Predicate {
   const items = list.map((ast) => {
     const value = coerceToDate(scope, ast, bindValue(scope, ast), operand.type);
     if (value.kind !== 'constant') fail(scope, ast, 'IN lists may hold constants only');
@@ -218,7 +216,7 @@ function bindIn(scope: ExprScope, operand: ValueExpr, list: readonly AstExpr[]):
   return { kind: 'in', operand: toScale(operand, scale), values };
 }
 
-function bindLike(scope: ExprScope, operandAst: AstExpr, patternAst: AstExpr): Expr {
+function bindLike(scope: ExprScope, operandAst: AstExpr, patternAst: AstExpr): Predicate {
   const operand = bindValue(scope, operandAst);
   if (!isString(operand.type)) fail(scope, operandAst, `LIKE needs a string, found ${typeName(operand.type)}`);
   if (patternAst.kind !== 'string') return fail(scope, patternAst, 'LIKE needs a string literal pattern');

@@ -5,7 +5,7 @@ import type { Catalog } from './catalog.js';
 import { QueryError } from './errors.js';
 import { parseSelect } from './parser.js';
 import {
-  AVG_EXTRA_SCALE, type AggregateSpec, type ErrorPolicy, type Expr, type OrderKey, type OutputColumn, type Plan, type ValueExpr,
+  AVG_EXTRA_SCALE, type AggregateSpec, type ColumnRef, type ErrorPolicy, type Expr, type OrderKey, type OutputColumn, type Plan, type ValueExpr,
 } from './plan.js';
 import { didYouMean } from './suggest.js';
 import { INTEGER, decimalType, isNumeric, scaleOf, typeName, type SqlType } from './types.js';
@@ -16,7 +16,6 @@ export interface PlanOptions {
   readonly onError?: ErrorPolicy;
 }
 
-type ColumnExpr = Extract<Expr, { kind: 'column' }>;
 
 /** planQuery parses and binds SQL text against a catalog, returning the typed plan or throwing QueryError. */
 export function planQuery(sql: string, catalog: Catalog, options: PlanOptions = {}): Plan {
@@ -68,17 +67,17 @@ class Binder {
     };
   }
 
-  private groupColumns(items: readonly AstExpr[]): ColumnExpr[] {
-    const columns: ColumnExpr[] = [];
+  private groupColumns(items: readonly AstExpr[]): ColumnRef[] {
+    const columns: ColumnRef[] = [];
     for (const item of items) {
       if (item.kind !== 'identifier') this.fail(item, 'GROUP BY supports column names only');
-      const column = bindValue(this.scope, item) as ColumnExpr;
+      const column = bindValue(this.scope, item) as ColumnRef;
       if (!columns.some((existing) => existing.column === column.column)) columns.push(column);
     }
     return columns;
   }
 
-  private output(expr: AstExpr, alias: string | undefined, groupBy: readonly ColumnExpr[]): OutputColumn {
+  private output(expr: AstExpr, alias: string | undefined, groupBy: readonly ColumnRef[]): OutputColumn {
     const name = alias ?? (expr.kind === 'identifier' ? expr.name : this.text(expr));
     if (expr.kind === 'aggregate') {
       const index = this.aggregate(expr);
@@ -86,7 +85,7 @@ class Binder {
     }
     this.refuseAggregates(expr, 'expressions over aggregates are not supported; select the aggregate itself');
     if (expr.kind !== 'identifier') this.fail(expr, 'only group columns and aggregates can be selected');
-    const column = bindValue(this.scope, expr) as ColumnExpr;
+    const column = bindValue(this.scope, expr) as ColumnRef;
     const index = groupBy.findIndex((group) => group.column === column.column);
     if (index < 0) this.fail(expr, `column '${column.name}' must appear in GROUP BY or be used in an aggregate`);
     return { name, source: { kind: 'group', index }, type: column.type };

@@ -65,22 +65,88 @@ export type LikeMatch = 'exact' | 'prefix' | 'suffix' | 'infix';
  * - a comparison's two sides are both numeric, both dates, or both strings.
  * - constant sub-expressions are folded into one `constant` node.
  * - BETWEEN is lowered to `and` of two comparisons; NOT IN / NOT LIKE / NOT BETWEEN to `not`.
- * Boolean nodes (compare, in, like, and, or, not) have no SqlType: they only appear in filters.
  */
-export type Expr =
-  | { readonly kind: 'column'; readonly column: number; readonly name: string; readonly type: SqlType }
-  | { readonly kind: 'constant'; readonly value: Constant; readonly type: SqlType }
-  | { readonly kind: 'rescale'; readonly operand: Expr; readonly digits: number; readonly type: SqlType }
-  | { readonly kind: 'arith'; readonly op: ArithOp; readonly left: Expr; readonly right: Expr; readonly type: SqlType }
-  | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Expr; readonly right: Expr }
-  | { readonly kind: 'in'; readonly operand: Expr; readonly values: readonly Constant[] }
-  | { readonly kind: 'like'; readonly operand: Expr; readonly match: LikeMatch; readonly text: string; readonly bytes: Uint8Array }
-  | { readonly kind: 'and'; readonly operands: readonly Expr[] }
-  | { readonly kind: 'or'; readonly operands: readonly Expr[] }
-  | { readonly kind: 'not'; readonly operand: Expr };
+export type Expr = ValueExpr | Predicate;
 
-/** ValueExpr is an Expr that yields a typed value (not a predicate). */
-export type ValueExpr = Extract<Expr, { type: SqlType }>;
+/** ValueExpr is an Expr that yields a typed value: a column, a constant, or arithmetic over them. */
+export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr;
+
+/** Predicate is a condition; predicates have no SqlType and only appear in filters. */
+export type Predicate = CompareExpr | InExpr | LikeExpr | AndExpr | OrExpr | NotExpr;
+
+/** ColumnRef reads field `column` (index into table.columns) of the current row. */
+export interface ColumnRef {
+  readonly kind: 'column';
+  readonly column: number;
+  readonly name: string;
+  readonly type: SqlType;
+}
+
+/** ConstantExpr is a folded constant. */
+export interface ConstantExpr {
+  readonly kind: 'constant';
+  readonly value: Constant;
+  readonly type: SqlType;
+}
+
+/** RescaleExpr multiplies a numeric operand by 10^digits to raise its scale by `digits`. */
+export interface RescaleExpr {
+  readonly kind: 'rescale';
+  readonly operand: ValueExpr;
+  readonly digits: number;
+  readonly type: SqlType;
+}
+
+/** ArithExpr is exact integer arithmetic on units (for '*' the scales add). */
+export interface ArithExpr {
+  readonly kind: 'arith';
+  readonly op: ArithOp;
+  readonly left: ValueExpr;
+  readonly right: ValueExpr;
+  readonly type: SqlType;
+}
+
+/** CompareExpr compares two values of one kind (numbers at equal scale, dates, or strings by bytes). */
+export interface CompareExpr {
+  readonly kind: 'compare';
+  readonly op: CompareOp;
+  readonly left: ValueExpr;
+  readonly right: ValueExpr;
+}
+
+/** InExpr tests membership in a list of constants at the operand's scale. */
+export interface InExpr {
+  readonly kind: 'in';
+  readonly operand: ValueExpr;
+  readonly values: readonly Constant[];
+}
+
+/** LikeExpr matches a string operand against `text` as the pattern's shape says. */
+export interface LikeExpr {
+  readonly kind: 'like';
+  readonly operand: ValueExpr;
+  readonly match: LikeMatch;
+  readonly text: string;
+  readonly bytes: Uint8Array;
+}
+
+/** AndExpr holds when all operands hold (nested ANDs are flattened). */
+export interface AndExpr {
+  readonly kind: 'and';
+  readonly operands: readonly Predicate[];
+}
+
+/** OrExpr holds when any operand holds (nested ORs are flattened). */
+export interface OrExpr {
+  readonly kind: 'or';
+  readonly operands: readonly Predicate[];
+}
+
+/** NotExpr negates a condition. */
+export interface NotExpr {
+  readonly kind: 'not';
+  readonly operand: Predicate;
+}
 
 /** AggregateFn names an aggregate; count_star is COUNT(*). */
 export type AggregateFn = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg';
@@ -123,8 +189,8 @@ export type ErrorPolicy = 'stop' | 'skip';
  */
 export interface Plan {
   readonly table: TableSource;
-  readonly filter?: Expr;
-  readonly groupBy: readonly Extract<Expr, { kind: 'column' }>[];
+  readonly filter?: Predicate;
+  readonly groupBy: readonly ColumnRef[];
   readonly aggregates: readonly AggregateSpec[];
   readonly outputs: readonly OutputColumn[];
   readonly orderBy: readonly OrderKey[];

@@ -1,0 +1,178 @@
+// The compute-node baseline: parse the shipped file with csv-parse and evaluate the plan in exact bigint arithmetic.
+import { createReadStream } from 'node:fs';
+import { CsvError, parse as parseCsv, type Options as CsvOptions } from 'csv-parse/sync';
+import { decodeField, fieldColumns } from './decode-field.js';
+import { MalformedRowError, QueryError } from './errors.js';
+import { checked, compilePredicate, compileValue, type OverflowHandler, type RowValues } from './evaluate.js';
+import { MAX_LINE_BYTES, type Plan } from './plan.js';
+import { emptyAggregateState, finalizeResult, type AggregateState, type GroupState, type ResultTable } from './result.js';
+import { RowSplitter, type RowRun } from './row-splitter.js';
+import type { Value } from './types.js';
+
+/** BaselineConsumer takes a file's bytes in order (any chunking) and returns the query's result at the end. */
+export interface BaselineConsumer {
+  write(chunk: Uint8Array): void;
+  end(): ResultTable;
+}
+
+interface Group extends GroupState {
+  readonly aggregates: AggregateState[];
+}
+
+type Update = (state: AggregateState, row: RowValues) => void;
+
+/**
+ * createBaselineConsumer evaluates `plan` over a stream of file bytes on the compute node: rows are
+ * cut with RowSplitter, parsed by csv-parse, decoded to exact values, filtered, grouped and
+ * aggregated. Malformed rows stop the run with a MalformedRowError (file:line:col) or, under the
+ * 'skip' policy, are counted in `skippedRows`. `file` names the data in errors (default plan.table.path).
+ */
+export function createBaselineConsumer(plan: Plan, file = plan.table.path): BaselineConsumer {
+  const table = plan.table;
+  const quotes = table.format === 'csv';
+  const columnCount = table.columns.length;
+  const used = plan.usedColumns.map((index) => table.columns[index] as Plan['table']['columns'][number]);
+  let skippedRows = 0;
+  let headerPending = table.header;
+  let currentLine = 0;
+  const skippedLines = new Set<number>();
+
+  const malformed = (line: number, column: number, reason: string): void => {
+    if (plan.onError === 'stop') throw new MalformedRowError(file, { line, column }, reason);
+    if (!skippedLines.has(line)) {
+      skippedLines.add(line);
+      skippedRows++;
+    }
+  };
+  const overflow: OverflowHandler = (what) => {
+    throw new QueryError(file, { line: currentLine, column: 1 }, `${what} (the pushdown program computes in signed 64-bit integers)`);
+  };
+  const filter = plan.filter === undefined ? () => true : compilePredicate(plan.filter, overflow);
+  const groupKeys = plan.groupBy.map((column) => compileValue(column, overflow));
+  const updates = plan.aggregates.map((aggregate): Update => {
+    if (aggregate.fn === 'count_star' || aggregate.fn === 'count' || aggregate.arg === undefined) {
+      return (state) => void state.count++;
+    }
+    const arg = compileValue(aggregate.arg, overflow);
+    if (aggregate.fn === 'sum' || aggregate.fn === 'avg') {
+      return (state, row) => {
+        state.value = checked(((state.value ?? 0n) as bigint) + (arg(row) as bigint), overflow, `${aggregate.fn.toUpperCase()}`);
+        state.count++;
+      };
+    }
+    const keepLeft = aggregate.fn === 'min' ? (a: Value, b: Value) => (a as bigint) <= (b as bigint) : (a: Value, b: Value) => (a as bigint) >= (b as bigint);
+    return (state, row) => {
+      const value = arg(row);
+      if (state.count === 0n || !keepLeft(state.value, value)) state.value = value;
+      state.count++;
+    };
+  });
+  const groups = new Map<string, Group>();
+  const row: RowValues = new Array<Value>(columnCount).fill(null);
+
+  const parseOptions: CsvOptions = {
+    delimiter: table.delimiter,
+    quote: quotes ? '"' : false,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    record_delimiter: ['\r\n', '\n'],
+    bom: true,
+    info: true,
+    ...(plan.onError === 'skip' && {
+      skip_records_with_error: true,
+      on_skip: (error: CsvError | undefined) => void malformed(currentLine + ((error?.lines as number | undefined) ?? 1) - 1, 1, error?.message ?? 'unreadable row'),
+    }),
+  };
+
+  const consumeRun = (run: RowRun): void => {
+    currentLine = run.firstLine;
+    let records: { record: string[]; info: { bytes: number } }[];
+    try {
+      records = parseCsv(run.bytes, parseOptions) as unknown as typeof records;
+    } catch (error) {
+      if (!(error instanceof CsvError)) throw error;
+      const lines = (error as CsvError & { lines?: number }).lines ?? 1;
+      throw new MalformedRowError(file, { line: run.firstLine + lines - 1, column: 1 }, error.message, { cause: error });
+    }
+    let previousEnd = 0;
+    let lineCursor = 0;
+    currentLine = run.firstLine;
+    for (const { record, info } of records) {
+      const start = rowStart(run.bytes, previousEnd);
+      currentLine += countNewlines(run.bytes, lineCursor, start);
+      lineCursor = start;
+      const end = info.bytes;
+      const rowBytes = (): string => run.bytes.toString('utf8', start, end);
+      previousEnd = end;
+      if (headerPending) {
+        headerPending = false;
+        continue;
+      }
+      if (table.trailingDelimiter && record.length === columnCount + 1 && record[columnCount] === '') record.pop();
+      if (record.length !== columnCount) {
+        const { starts, end: endColumn } = fieldColumns(rowBytes(), table.delimiter, quotes);
+        const column = record.length > columnCount ? (starts[columnCount] ?? endColumn) : endColumn;
+        malformed(currentLine, column, `expected ${columnCount} fields, found ${record.length}`);
+        continue;
+      }
+      if (!decodeRow(record, rowBytes)) continue;
+      if (!filter(row)) continue;
+      let key = '';
+      const keys = groupKeys.map((keyOf) => keyOf(row));
+      for (const value of keys) key += `${typeof value === 'string' ? 's' : 'n'}${String(value)}\u0000`;
+      let group = groups.get(key);
+      if (group === undefined) {
+        group = { keys, aggregates: plan.aggregates.map(emptyAggregateState) };
+        groups.set(key, group);
+      }
+      for (let i = 0; i < updates.length; i++) (updates[i] as Update)(group.aggregates[i] as AggregateState, row);
+    }
+  };
+
+  /** decodeRow fills `row` with the used columns' values; false (after reporting) if a field is malformed. */
+  const decodeRow = (record: readonly string[], rowText: () => string): boolean => {
+    for (const column of used) {
+      const value = decodeField(record[column.index] as string, column.type);
+      if (value !== null && typeof value === 'object') {
+        const { starts } = fieldColumns(rowText(), table.delimiter, quotes);
+        malformed(currentLine, starts[column.index] ?? 1, `column '${column.name}': ${value.error}`);
+        return false;
+      }
+      row[column.index] = value;
+    }
+    return true;
+  };
+
+  const splitter = new RowSplitter(quotes, (line) => malformed(line, MAX_LINE_BYTES + 1, `line longer than ${MAX_LINE_BYTES} bytes`));
+  return {
+    write(chunk) {
+      for (const run of splitter.push(chunk)) consumeRun(run);
+    },
+    end() {
+      const last = splitter.finish();
+      if (last !== undefined) consumeRun(last);
+      return finalizeResult(plan, [...groups.values()], skippedRows);
+    },
+  };
+}
+
+/** runBaseline streams the plan's table file from disk through a baseline consumer. */
+export async function runBaseline(plan: Plan): Promise<ResultTable> {
+  const consumer = createBaselineConsumer(plan);
+  for await (const chunk of createReadStream(plan.table.path, { highWaterMark: 1 << 20 })) consumer.write(chunk as Buffer);
+  return consumer.end();
+}
+
+/** rowStart skips the blank lines csv-parse passed over before a record that follows `offset`. */
+function rowStart(bytes: Buffer, offset: number): number {
+  let i = offset;
+  while (i < bytes.length && (bytes[i] === 10 || bytes[i] === 13)) i++;
+  return i;
+}
+
+function countNewlines(bytes: Buffer, from: number, to: number): number {
+  let count = 0;
+  for (let i = bytes.indexOf(10, from); i >= 0 && i < to; i = bytes.indexOf(10, i + 1)) count++;
+  return count;
+}

@@ -1,0 +1,53 @@
+// Reads one field's text as an exact value of its column type, and finds where fields start in a row.
+import { parseDateDays, parseDecimalUnits } from './decimal.js';
+import { INT64_MAX, INT64_MIN, scaleOf, typeName, type SqlType, type Value } from './types.js';
+
+/**
+ * decodeField converts field text to a Value of `type`, or returns an error sentence.
+ * Numbers: optional sign, digits, optional '.' and at most the column's scale of fractional digits
+ * (fewer are padded), no spaces, within 64 bits. Dates: a real YYYY-MM-DD. Strings: as they are
+ * (declared lengths are not enforced).
+ */
+export function decodeField(text: string, type: SqlType): Value | { error: string } {
+  switch (type.kind) {
+    case 'integer':
+    case 'decimal': {
+      const units = /^[+-]?\d/.test(text) ? parseDecimalUnits(text, scaleOf(type)) : undefined;
+      if (units === undefined) return { error: `'${shorten(text)}' is not a valid ${typeName(type)}` };
+      if (units < INT64_MIN || units > INT64_MAX) return { error: `'${shorten(text)}' does not fit in 64 bits` };
+      return units;
+    }
+    case 'date': {
+      const days = parseDateDays(text);
+      return days === undefined ? { error: `'${shorten(text)}' is not a valid date (YYYY-MM-DD)` } : BigInt(days);
+    }
+    case 'char':
+    case 'varchar':
+      return text;
+  }
+}
+
+/**
+ * fieldColumns returns the 1-based column where each field of one row's text starts, and the column
+ * just past the row's end, honouring double quotes when `quotes` is set.
+ */
+export function fieldColumns(rowText: string, delimiter: string, quotes: boolean): { starts: number[]; end: number } {
+  const starts = [1];
+  let inQuote = false;
+  let i = 0;
+  for (; i < rowText.length; i++) {
+    const c = rowText[i];
+    if (c === '\n' || (c === '\r' && rowText[i + 1] === '\n')) {
+      if (!inQuote) break;
+    } else if (quotes && c === '"') {
+      inQuote = !inQuote;
+    } else if (c === delimiter && !inQuote) {
+      starts.push(i + 2);
+    }
+  }
+  return { starts, end: i + 1 };
+}
+
+function shorten(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
