@@ -1,0 +1,311 @@
+// The storage node: serves a data directory's files through read(), copying page by page via the copyOut hook.
+import { open as openFile, type FileHandle } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { XdpAction } from '../asm/opcodes.js';
+import type { ProgramSpec } from '../asm/program.js';
+import type { EngineName } from '../vm/engine.js';
+import { UsageError } from '../util/errors.js';
+import { DeviceArray, type DeviceOptions } from './device.js';
+import { resolveEngine } from './engines.js';
+import { StorageError } from './errors.js';
+import { BlockReader } from './file-reader.js';
+import { HookFlag } from './hook-context.js';
+import { PAGE_BYTES, PageCache } from './page-cache.js';
+import { type Destination, UserMemory } from './process.js';
+import { type HookChunk, Tenant } from './tenant.js';
+import { verifyForHook } from './verify-hook.js';
+import { INPUT_CAPACITY } from '../vm/memory.js';
+
+/** MAX_CHUNK_BYTES is the largest chunk the hook hands a program: the size of its input region (64 KiB). */
+export const MAX_CHUNK_BYTES = INPUT_CAPACITY;
+
+/** StorageNodeOptions configure a node. */
+export interface StorageNodeOptions {
+  /** Directory whose files the node serves; paths outside it are refused. */
+  readonly dataDir: string;
+  readonly devices?: Partial<DeviceOptions>;
+  /** Page cache capacity in 4 KiB pages (default 1 GiB worth). */
+  readonly cachePages?: number;
+  /** Bytes per copyOut call, 1 .. 65536 (default one page, 4096). */
+  readonly chunkBytes?: number;
+  /** Engine tenants run on unless they ask otherwise (default 'interpreter'). */
+  readonly engine?: EngineName;
+}
+
+/** AttachOptions configure one tenant's attachment. */
+export interface AttachOptions {
+  readonly tenant: string;
+  readonly engine?: EngineName;
+  readonly chunkBudget?: number;
+  readonly queryBudget?: number;
+}
+
+/** NodeCounts is what the node's read path did, over all processes. */
+export interface NodeCounts {
+  /** Bytes read() returned or consumed at the hook (file bytes that went through copyOut). */
+  bytesServed: number;
+  /** Bytes copied into user buffers. */
+  copiedBytes: number;
+  /** Bytes a hook program consumed (XDP_DROP): never copied. */
+  notCopiedBytes: number;
+  /** copyOut calls with data. */
+  chunks: number;
+}
+
+interface OpenFile {
+  readonly path: string;
+  readonly fileId: number;
+  readonly size: number;
+  readonly handle: FileHandle;
+  readonly reader: BlockReader;
+  position: number;
+  chunkIndex: number;
+  flushed: boolean;
+  /** Read-ahead window last charged to the page cache and devices (-1: none). */
+  window: number;
+}
+
+/**
+ * StorageNode serves files to its processes. `read` copies a file page after page into a user
+ * buffer through `copyOut`, the one hook point: when a tenant is attached to the destination
+ * buffer, its program runs on each chunk first and may consume it (XDP_DROP) instead of letting
+ * it be copied (XDP_PASS). At end of file the program runs once more on an empty chunk.
+ */
+export class StorageNode {
+  readonly dataDir: string;
+  readonly devices: DeviceArray;
+  readonly pageCache: PageCache;
+  readonly chunkBytes: number;
+  readonly counts: NodeCounts = { bytesServed: 0, copiedBytes: 0, notCopiedBytes: 0, chunks: 0 };
+  private readonly defaultEngine: EngineName;
+  private readonly processes = new Map<number, UserMemory>();
+  private readonly files = new Map<number, Map<number, OpenFile>>();
+  private readonly fileIds = new Map<string, number>();
+  /** Attached tenants by "pid:bufferStart". */
+  private readonly hooks = new Map<string, Tenant>();
+  private nextPid = 100;
+  private nextFd = 3;
+  private activeReads = 0;
+
+  constructor(options: StorageNodeOptions) {
+    this.dataDir = resolve(options.dataDir);
+    this.devices = new DeviceArray(options.devices);
+    this.pageCache = new PageCache(options.cachePages);
+    this.chunkBytes = options.chunkBytes ?? PAGE_BYTES;
+    if (!Number.isInteger(this.chunkBytes) || this.chunkBytes < 1 || this.chunkBytes > MAX_CHUNK_BYTES) {
+      throw new UsageError(`chunk size must be 1 to ${MAX_CHUNK_BYTES} bytes, got ${options.chunkBytes}`);
+    }
+    this.defaultEngine = options.engine ?? 'interpreter';
+  }
+
+  /** spawn starts a server process and returns its pid. */
+  spawn(): number {
+    const pid = this.nextPid++;
+    this.processes.set(pid, new UserMemory(pid));
+    this.files.set(pid, new Map());
+    return pid;
+  }
+
+  /** memory returns a process's address space (to allocate buffers and read what was copied). */
+  memory(pid: number): UserMemory {
+    const memory = this.processes.get(pid);
+    if (!memory) throw new StorageError(`no process with pid ${pid}`);
+    return memory;
+  }
+
+  /** exit closes a process's files, detaches its tenants and forgets it. */
+  async exit(pid: number): Promise<void> {
+    for (const fd of [...(this.files.get(pid)?.keys() ?? [])]) await this.close(pid, fd);
+    for (const [key, tenant] of this.hooks) if (key.startsWith(`${pid}:`)) this.detach(tenant);
+    this.processes.delete(pid);
+    this.files.delete(pid);
+  }
+
+  /** open opens `path` (relative to the data directory) for process `pid` and returns a descriptor. */
+  async open(pid: number, path: string): Promise<number> {
+    const table = this.fileTable(pid);
+    const full = resolve(this.dataDir, path);
+    const inside = relative(this.dataDir, full);
+    if (inside.startsWith('..') || isAbsolute(inside)) {
+      throw new StorageError(`${path}: outside the node's data directory ${this.dataDir}`);
+    }
+    let handle: FileHandle;
+    try {
+      handle = await openFile(full, 'r');
+    } catch (error) {
+      throw new StorageError(`${path}: cannot open (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+    }
+    const { size } = await handle.stat();
+    let fileId = this.fileIds.get(full);
+    if (fileId === undefined) {
+      fileId = this.fileIds.size;
+      this.fileIds.set(full, fileId);
+    }
+    const fd = this.nextFd++;
+    table.set(fd, {
+      path,
+      fileId,
+      size,
+      handle,
+      reader: new BlockReader(handle),
+      position: 0,
+      chunkIndex: 0,
+      flushed: false,
+      window: -1,
+    });
+    return fd;
+  }
+
+  /** size returns the size in bytes of an open file. */
+  size(pid: number, fd: number): number {
+    return this.openFile(pid, fd).size;
+  }
+
+  /** close releases a descriptor. */
+  async close(pid: number, fd: number): Promise<void> {
+    const file = this.openFile(pid, fd);
+    this.fileTable(pid).delete(fd);
+    await file.handle.close();
+  }
+
+  /**
+   * read copies up to `length` bytes from the descriptor's position into the buffer at `address`,
+   * chunk by chunk through copyOut, and returns how many bytes of the file it served (0 at end of
+   * file). Chunks are cut at multiples of the chunk size in file offsets. The read that reaches the
+   * end of the file also makes the end-of-file flush call. With several reads in progress, each
+   * yields after every chunk so that tenants interleave chunk by chunk.
+   */
+  async read(pid: number, fd: number, address: number, length: number): Promise<number> {
+    const file = this.openFile(pid, fd);
+    const end = Math.min(file.size, file.position + length);
+    this.memory(pid).slice(address, Math.max(0, end - file.position));
+    this.activeReads += 1;
+    try {
+      const start = file.position;
+      for (let at = start; at < end; ) {
+        const chunkEnd = Math.min(end, (Math.floor(at / this.chunkBytes) + 1) * this.chunkBytes);
+        this.chargePages(file, at, chunkEnd);
+        const bytes = await file.reader.view(at, chunkEnd - at);
+        const flags = (at === 0 ? HookFlag.FIRST : 0) | (chunkEnd === file.size ? HookFlag.LAST : 0);
+        const chunk: HookChunk = { bytes, flags, index: file.chunkIndex, fileOffset: at, fileSize: file.size };
+        file.chunkIndex += 1;
+        file.position = chunkEnd;
+        this.copyOut({ pid, address: address + (at - start) }, chunk, bytes.length);
+        at = chunkEnd;
+        if (this.activeReads > 1) await new Promise((done) => setImmediate(done));
+      }
+      if (file.position === file.size && !file.flushed) {
+        file.flushed = true;
+        const flags = HookFlag.EOF_FLUSH | (file.chunkIndex === 0 ? HookFlag.FIRST : 0);
+        const empty: HookChunk = {
+          bytes: new Uint8Array(0),
+          flags,
+          index: file.chunkIndex,
+          fileOffset: file.size,
+          fileSize: file.size,
+        };
+        this.copyOut({ pid, address: address + (end - start) }, empty, 0);
+      }
+      return end - start;
+    } finally {
+      this.activeReads -= 1;
+    }
+  }
+
+  /**
+   * copyOut is the hook point: every byte read() delivers passes through here. It runs the program
+   * of the tenant attached to the destination buffer (if any) and copies the chunk into the buffer
+   * unless the program consumed it. A TenantAborted from the program propagates (after detaching).
+   */
+  copyOut(destination: Destination, chunk: HookChunk, length: number): void {
+    const memory = this.memory(destination.pid);
+    const target = memory.slice(destination.address, length);
+    const tenant = this.hooks.get(`${destination.pid}:${target.bufferStart}`);
+    let action: number = XdpAction.PASS;
+    if (tenant) {
+      try {
+        action = tenant.run(chunk);
+      } catch (error) {
+        this.detach(tenant);
+        throw error;
+      }
+    }
+    if (length === 0) return;
+    this.counts.chunks += 1;
+    this.counts.bytesServed += length;
+    if (action === XdpAction.DROP) {
+      this.counts.notCopiedBytes += length;
+      return;
+    }
+    target.bytes.set(chunk.bytes.subarray(0, length), target.offset);
+    this.counts.copiedBytes += length;
+  }
+
+  /**
+   * attach verifies `spec` for the hook (a refusal throws the verifier's error) and attaches it to
+   * the buffer at `destination` in its own Runtime. One tenant per buffer.
+   */
+  attach(destination: Destination, spec: ProgramSpec, options: AttachOptions): Tenant {
+    const target = this.memory(destination.pid).slice(destination.address, 1);
+    const key = `${destination.pid}:${target.bufferStart}`;
+    if (this.hooks.has(key)) {
+      throw new StorageError(`pid ${destination.pid}: buffer 0x${target.bufferStart.toString(16)} already has a tenant attached`);
+    }
+    const facts = verifyForHook(spec);
+    const tenant = new Tenant(spec, {
+      name: options.tenant,
+      engine: resolveEngine(options.engine ?? this.defaultEngine),
+      facts,
+      chunkBudget: options.chunkBudget,
+      queryBudget: options.queryBudget,
+    });
+    this.hooks.set(key, tenant);
+    return tenant;
+  }
+
+  /** detach removes a tenant from the hook; detaching twice is harmless. */
+  detach(tenant: Tenant): void {
+    for (const [key, attached] of this.hooks) if (attached === tenant) this.hooks.delete(key);
+  }
+
+  /** attachedTenants is how many tenants are attached now. */
+  get attachedTenants(): number {
+    return this.hooks.size;
+  }
+
+  /**
+   * chargePages accounts for the page cache and devices when a read enters a new read-ahead
+   * window: the window's pages are looked up, and each run of missing pages is one device request.
+   */
+  private chargePages(file: OpenFile, from: number, to: number): void {
+    const windowBytes = this.devices.readAheadBytes;
+    for (let window = Math.floor(from / windowBytes); window * windowBytes < to; window++) {
+      if (window === file.window) continue;
+      file.window = window;
+      const start = window * windowBytes;
+      const end = Math.min(file.size, start + windowBytes);
+      let missFrom = -1;
+      for (let page = Math.floor(start / PAGE_BYTES); page * PAGE_BYTES < end; page++) {
+        const hit = this.pageCache.touch(file.fileId, page);
+        if (!hit && missFrom < 0) missFrom = page * PAGE_BYTES;
+        if (hit && missFrom >= 0) {
+          this.devices.read(missFrom, page * PAGE_BYTES - missFrom);
+          missFrom = -1;
+        }
+      }
+      if (missFrom >= 0) this.devices.read(missFrom, end - missFrom);
+    }
+  }
+
+  private fileTable(pid: number): Map<number, OpenFile> {
+    const table = this.files.get(pid);
+    if (!table) throw new StorageError(`no process with pid ${pid}`);
+    return table;
+  }
+
+  private openFile(pid: number, fd: number): OpenFile {
+    const file = this.fileTable(pid).get(fd);
+    if (!file) throw new StorageError(`pid ${pid}: bad file descriptor ${fd}`);
+    return file;
+  }
+}

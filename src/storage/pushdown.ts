@@ -1,0 +1,115 @@
+// Pushdown: the program crosses the link, runs at the storage node's hook over the file, and only map contents come back.
+import type { ProgramSpec } from '../asm/program.js';
+import type { Link } from '../net/link.js';
+import type { EngineName } from '../vm/engine.js';
+import type { StorageNode } from './node.js';
+import { pipelineTimes } from './pipeline.js';
+import { since, snapshot } from './run-counters.js';
+import type { RunStats } from './run-stats.js';
+import { decodeProgramRequest, decodeResult, encodeProgramRequest, encodeResult, type MapContents } from './wire.js';
+
+/** PushdownOptions describe one pushdown run. */
+export interface PushdownOptions {
+  readonly node: StorageNode;
+  readonly link: Link;
+  /** File path relative to the node's data directory. */
+  readonly file: string;
+  readonly spec: ProgramSpec;
+  /** Tenant name in errors and reports (default: the program's name). */
+  readonly tenant?: string;
+  readonly engine?: EngineName;
+  readonly chunkBudget?: number;
+  readonly queryBudget?: number;
+  /** Data rows in the file, if known, for the report. */
+  readonly rows?: number;
+}
+
+/** PushdownResult is the answer (map contents, read-only maps left out) and the run's numbers. */
+export interface PushdownResult {
+  readonly maps: MapContents[];
+  readonly stats: RunStats;
+}
+
+/**
+ * runPushdown sends the program (encoded bytes and map specs) to the storage node, which decodes,
+ * verifies and attaches it to a server process's read buffer, reads the whole file through the hook,
+ * and sends back the contents of the program's writable maps. Detach and process exit happen
+ * whatever goes wrong; a verifier refusal or TenantAborted propagates.
+ */
+export async function runPushdown(options: PushdownOptions): Promise<PushdownResult> {
+  const { node, link } = options;
+  const start = snapshot(node, link);
+  const requestBytes = encodeProgramRequest({ file: options.file, spec: options.spec });
+  const request = link.send('toStorage', requestBytes.length);
+
+  // On the storage node.
+  const { file, spec } = decodeProgramRequest(requestBytes);
+  const pid = node.spawn();
+  let maps: MapContents[];
+  let fileBytes: number;
+  let attachSeconds: number;
+  let hook: RunStats['hook'];
+  try {
+    const bufferBytes = readBufferBytes(node.chunkBytes);
+    const buffer = node.memory(pid).allocate(bufferBytes);
+    const fd = await node.open(pid, file);
+    fileBytes = node.size(pid, fd);
+    const attachStarted = performance.now();
+    const tenant = node.attach({ pid, address: buffer }, spec, {
+      tenant: options.tenant ?? spec.name,
+      engine: options.engine,
+      chunkBudget: options.chunkBudget,
+      queryBudget: options.queryBudget,
+    });
+    attachSeconds = (performance.now() - attachStarted) / 1000;
+    try {
+      while ((await node.read(pid, fd, buffer, bufferBytes)) > 0);
+    } finally {
+      node.detach(tenant);
+    }
+    const c = tenant.counts;
+    hook = { calls: c.calls, chunks: c.chunks, bytes: c.bytes, instructions: c.instructions, cpuSeconds: c.cpuSeconds };
+    maps = tenant.runtime.maps
+      .filter((map) => !map.spec.readOnly)
+      .map((map) => ({ name: map.name, keySize: map.spec.keySize, valueSize: map.spec.valueSize, entries: map.entries() }));
+  } finally {
+    await node.exit(pid);
+  }
+  const resultBytes = encodeResult(maps);
+  const result = link.send('toCompute', resultBytes.length);
+
+  // On the compute node.
+  const decodeStarted = performance.now();
+  const decoded = decodeResult(resultBytes);
+  const computeSeconds = (performance.now() - decodeStarted) / 1000;
+
+  const d = since(start, snapshot(node, link));
+  const stages = { device: d.deviceSeconds, hook: hook.cpuSeconds, link: 0, compute: 0 };
+  return {
+    maps: decoded,
+    stats: {
+      mode: 'pushdown',
+      file,
+      fileBytes,
+      ...(options.rows === undefined ? {} : { rows: options.rows }),
+      chunkBytes: node.chunkBytes,
+      device: { bytesRead: d.deviceBytes, requests: d.deviceRequests, pageHits: d.pageHits, pageMisses: d.pageMisses },
+      hook,
+      userSpace: { copiedBytes: d.copiedBytes, notCopiedBytes: d.notCopiedBytes },
+      link: d.link,
+      computeSeconds,
+      stages,
+      pipeline: pipelineTimes({
+        chunks: hook.chunks,
+        stages,
+        before: request.seconds + attachSeconds,
+        after: result.seconds + computeSeconds,
+      }),
+    },
+  };
+}
+
+/** readBufferBytes is the server's read size: the largest multiple of the chunk size up to 64 KiB (at least one chunk). */
+export function readBufferBytes(chunkBytes: number): number {
+  return Math.max(1, Math.floor(65536 / chunkBytes)) * chunkBytes;
+}

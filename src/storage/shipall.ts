@@ -1,0 +1,98 @@
+// Ship-all: the storage node sends the whole file across the link and the compute node computes the answer.
+import type { Link } from '../net/link.js';
+import type { StorageNode } from './node.js';
+import { pipelineTimes } from './pipeline.js';
+import { readBufferBytes } from './pushdown.js';
+import { since, snapshot } from './run-counters.js';
+import type { RunStats } from './run-stats.js';
+
+/**
+ * ShipAllConsumer is the compute node's side: it receives the file's bytes in order as they arrive
+ * (each array is its own copy) and computes the answer at `end`. The query layer passes its
+ * csv-parse baseline; `csvConsumer` builds one from a record callback.
+ */
+export interface ShipAllConsumer<T> {
+  write(bytes: Uint8Array): void;
+  end(): T | Promise<T>;
+}
+
+/** ShipAllOptions describe one ship-all run. */
+export interface ShipAllOptions<T> {
+  readonly node: StorageNode;
+  readonly link: Link;
+  /** File path relative to the node's data directory. */
+  readonly file: string;
+  readonly consumer: ShipAllConsumer<T>;
+  /** Data rows in the file, if known, for the report. */
+  readonly rows?: number;
+}
+
+/** ShipAllResult is the consumer's answer and the run's numbers. */
+export interface ShipAllResult<T> {
+  readonly result: T;
+  readonly stats: RunStats;
+}
+
+/**
+ * runShipAll sends a read request (the path) to the storage node, whose server process reads the
+ * file through the same read path (no program attached: every byte is copied to user space) and
+ * streams it across the link as one TCP stream; the compute node feeds the bytes to the consumer.
+ * The consumer's time (write calls and end) is measured as the compute node's parse/compute time.
+ */
+export async function runShipAll<T>(options: ShipAllOptions<T>): Promise<ShipAllResult<T>> {
+  const { node, link, consumer } = options;
+  const start = snapshot(node, link);
+  const requestBytes = new TextEncoder().encode(`READ ${options.file}\n`);
+  const request = link.send('toStorage', requestBytes.length);
+
+  const pid = node.spawn();
+  let fileBytes: number;
+  let computeSeconds = 0;
+  let result: T;
+  try {
+    const bufferBytes = readBufferBytes(node.chunkBytes);
+    const memory = node.memory(pid);
+    const buffer = memory.allocate(bufferBytes);
+    const fd = await node.open(pid, options.file);
+    fileBytes = node.size(pid, fd);
+    for (;;) {
+      const n = await node.read(pid, fd, buffer, bufferBytes);
+      if (n === 0) break;
+      const received = memory.read(buffer, n);
+      const started = performance.now();
+      consumer.write(received);
+      computeSeconds += (performance.now() - started) / 1000;
+    }
+    const started = performance.now();
+    result = await consumer.end();
+    computeSeconds += (performance.now() - started) / 1000;
+  } finally {
+    await node.exit(pid);
+  }
+  const stream = link.send('toCompute', fileBytes);
+
+  const d = since(start, snapshot(node, link));
+  const stages = { device: d.deviceSeconds, hook: 0, link: stream.serializationSeconds, compute: computeSeconds };
+  return {
+    result,
+    stats: {
+      mode: 'ship-all',
+      file: options.file,
+      fileBytes,
+      ...(options.rows === undefined ? {} : { rows: options.rows }),
+      chunkBytes: node.chunkBytes,
+      device: { bytesRead: d.deviceBytes, requests: d.deviceRequests, pageHits: d.pageHits, pageMisses: d.pageMisses },
+      hook: { calls: 0, chunks: d.chunks, bytes: d.bytesServed, instructions: 0, cpuSeconds: 0 },
+      userSpace: { copiedBytes: d.copiedBytes, notCopiedBytes: d.notCopiedBytes },
+      link: d.link,
+      computeSeconds,
+      stages,
+      pipeline: pipelineTimes({
+        chunks: d.chunks,
+        stages,
+        before: request.seconds,
+        after: stream.seconds - stream.serializationSeconds,
+      }),
+    },
+  };
+}
