@@ -59,6 +59,8 @@ const MAX_LOG_BYTES = 0x3fffffff;
 export const XDP_TEST_RUN_BYTES = { min: 14, maxLinear: 3520 } as const;
 
 let availability: KernelAvailability | undefined;
+/** loadedTypes remembers the type of each open program fd, so testRun can refuse data XDP would cut short. */
+const loadedTypes = new Map<number, KernelProgramType>();
 
 /**
  * kernelAvailability probes once (then caches) whether this process can load and run eBPF in
@@ -128,7 +130,11 @@ export function loadKernelProgram(spec: ProgramSpec, opts: LoadOptions): KernelP
         const result = bpfRaw(Cmd.PROG_LOAD, attr);
         const text = logText(log.bytes);
         if (typeof result === 'number') {
-          return program(result, maps, text, () => c.close(result));
+          loadedTypes.set(result, opts.type);
+          return program(result, maps, text, () => {
+            loadedTypes.delete(result);
+            c.close(result);
+          });
         }
         if (result.errno === ENOSPC && size < MAX_LOG_BYTES) {
           size = Math.min(MAX_LOG_BYTES, Math.max(size * 4, attr.get32(140) + 1));
@@ -197,10 +203,19 @@ let dataBuffer: NativeMemory | undefined;
 /**
  * testRun runs a loaded program on `data` with BPF_PROG_TEST_RUN, `repeat` times in a row inside
  * the kernel (default 1). For XDP, data must hold XDP_TEST_RUN_BYTES.min..maxLinear bytes to be
- * fully visible to the program. `durationNs` is the kernel's mean time per run.
+ * fully visible to the program (more is refused here rather than silently cut by the kernel).
+ * `durationNs` is the kernel's mean time per run. Throws KernelError when the kernel refuses.
  */
 export function testRun(fd: number, data: Uint8Array, repeat = 1): TestRunResult {
   const c = nativeLibc();
+  if (loadedTypes.get(fd) === 'xdp' && data.length > XDP_TEST_RUN_BYTES.maxLinear) {
+    throw new KernelError(
+      `BPF_PROG_TEST_RUN of program fd ${fd}`,
+      EINVAL,
+      'EINVAL',
+      `${data.length} bytes of data: an XDP program sees only the first ${XDP_TEST_RUN_BYTES.maxLinear} in a test run, so the answer would be wrong`,
+    );
+  }
   if (!dataBuffer || dataBuffer.bytes.length < data.length) {
     dataBuffer?.free();
     dataBuffer = c.alloc(Math.max(data.length, 4096));
