@@ -41,10 +41,10 @@ class Binder {
 
   plan(statement: SelectStatement, table: Plan['table'], onError: ErrorPolicy): Plan {
     const groupBy = this.groupColumns(statement.groupBy);
-    const outputs = statement.items.map((item) => this.output(item.expr, item.alias, groupBy));
-    if (this.aggregates.length === 0 && groupBy.length === 0) {
+    if (groupBy.length === 0 && statement.items.every((item) => findAggregate(item.expr) === undefined)) {
       this.fail(statement.items[0]?.expr ?? statement.table, 'the query must aggregate (use COUNT, SUM, MIN, MAX, AVG or GROUP BY); plain row selection is not supported');
     }
+    const outputs = statement.items.map((item) => this.output(item.expr, item.alias, groupBy));
     if (statement.where !== undefined) this.refuseAggregates(statement.where, 'aggregates are not allowed in WHERE');
     const filter = statement.where === undefined ? undefined : bindPredicate(this.scope, statement.where);
     const orderBy = statement.orderBy.map((item) => this.orderKey(item.expr, item.desc, statement, outputs));

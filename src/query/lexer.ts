@@ -61,7 +61,7 @@ export function tokenize(sql: string, file: string): Token[] {
         i++;
         while (i < sql.length && /[0-9]/.test(sql[i] as string)) i++;
       }
-      if (/[eE]/.test(sql[i] ?? '')) fail(i, 'numbers in exponent notation are not supported; write the digits');
+      if (/[eE]/.test(sql[i] ?? '')) fail(start, 'numbers in exponent notation are not supported; write the digits');
       if (/[A-Za-z_]/.test(sql[i] ?? '')) fail(i, `unexpected '${sql[i]}' after a number`);
       push('number', sql.slice(start, i), start, i);
     } else if (c === "'" || c === '"') {
