@@ -49,7 +49,6 @@ export function parseCall(cur: TokenCursor): ParsedInsn {
   cur.next('a call target');
   switch (token.text) {
     case 'local':
-      return withTarget(local, readTarget(cur, 32), 'imm');
     case 'pc':
       return withTarget(local, readTarget(cur, 32), 'imm');
     case 'helper':

@@ -13,9 +13,6 @@ export type Target =
   | { readonly kind: 'label'; readonly label: string; readonly token: Token }
   | { readonly kind: 'relative'; readonly offset: number; readonly token: Token };
 
-const INT32_MIN = -(2n ** 31n);
-const INT32_MAX = 2n ** 31n - 1n;
-
 /** registerNumber parses `r7`, `w7` or `%r7` into its number and view, or undefined if the word is not one. */
 export function registerNumber(text: string): { reg: number; view: 'r' | 'w' } | undefined {
   const m = /^%?([rw])(\d+)$/.exec(text);
@@ -83,14 +80,9 @@ export function readImm64(cur: TokenCursor): bigint {
   return BigInt.asUintN(64, n.value);
 }
 
-/** readOffset16 consumes a signed 16-bit memory or jump offset (the sign is required to be written by callers that need it). */
-export function readOffset16(cur: TokenCursor, what = 'offset'): number {
-  return Number(fitBits(cur, readSigned(cur, `an ${what}`), 16, what));
-}
-
-/** inInt32 tells whether a bigint fits a signed 32-bit field. */
-export function inInt32(value: bigint): boolean {
-  return value >= INT32_MIN && value <= INT32_MAX;
+/** readOffset16 consumes a signed 16-bit memory offset (decimal int16, or hex up to 0xffff as its bit pattern). */
+export function readOffset16(cur: TokenCursor): number {
+  return Number(fitBits(cur, readSigned(cur, 'an offset'), 16, 'offset'));
 }
 
 /**
