@@ -85,7 +85,7 @@ export class StorageNode {
   private readonly hooks = new Map<string, Tenant>();
   private nextPid = 100;
   private nextFd = 3;
-  private activeReads = 0;
+  private openFiles = 0;
 
   constructor(options: StorageNodeOptions) {
     this.dataDir = resolve(options.dataDir);
@@ -142,6 +142,7 @@ export class StorageNode {
       this.fileIds.set(full, fileId);
     }
     const fd = this.nextFd++;
+    this.openFiles += 1;
     table.set(fd, {
       path,
       fileId,
@@ -165,6 +166,7 @@ export class StorageNode {
   async close(pid: number, fd: number): Promise<void> {
     const file = this.openFile(pid, fd);
     this.fileTable(pid).delete(fd);
+    this.openFiles -= 1;
     await file.handle.close();
   }
 
@@ -172,44 +174,39 @@ export class StorageNode {
    * read copies up to `length` bytes from the descriptor's position into the buffer at `address`,
    * chunk by chunk through copyOut, and returns how many bytes of the file it served (0 at end of
    * file). Chunks are cut at multiples of the chunk size in file offsets. The read that reaches the
-   * end of the file also makes the end-of-file flush call. With several reads in progress, each
-   * yields after every chunk so that tenants interleave chunk by chunk.
+   * end of the file also makes the end-of-file flush call. While other files are open on the node,
+   * each read yields after every chunk so that concurrent readers (tenants) interleave chunk by chunk.
    */
   async read(pid: number, fd: number, address: number, length: number): Promise<number> {
     const file = this.openFile(pid, fd);
     const end = Math.min(file.size, file.position + length);
     this.memory(pid).slice(address, Math.max(0, end - file.position));
-    this.activeReads += 1;
-    try {
-      const start = file.position;
-      for (let at = start; at < end; ) {
-        const chunkEnd = Math.min(end, (Math.floor(at / this.chunkBytes) + 1) * this.chunkBytes);
-        this.chargePages(file, at, chunkEnd);
-        const bytes = await file.reader.view(at, chunkEnd - at);
-        const flags = (at === 0 ? HookFlag.FIRST : 0) | (chunkEnd === file.size ? HookFlag.LAST : 0);
-        const chunk: HookChunk = { bytes, flags, index: file.chunkIndex, fileOffset: at, fileSize: file.size };
-        file.chunkIndex += 1;
-        file.position = chunkEnd;
-        this.copyOut({ pid, address: address + (at - start) }, chunk, bytes.length);
-        at = chunkEnd;
-        if (this.activeReads > 1) await new Promise((done) => setImmediate(done));
-      }
-      if (file.position === file.size && !file.flushed) {
-        file.flushed = true;
-        const flags = HookFlag.EOF_FLUSH | (file.chunkIndex === 0 ? HookFlag.FIRST : 0);
-        const empty: HookChunk = {
-          bytes: new Uint8Array(0),
-          flags,
-          index: file.chunkIndex,
-          fileOffset: file.size,
-          fileSize: file.size,
-        };
-        this.copyOut({ pid, address: address + (end - start) }, empty, 0);
-      }
-      return end - start;
-    } finally {
-      this.activeReads -= 1;
+    const start = file.position;
+    for (let at = start; at < end; ) {
+      const chunkEnd = Math.min(end, (Math.floor(at / this.chunkBytes) + 1) * this.chunkBytes);
+      this.chargePages(file, at, chunkEnd);
+      const bytes = await file.reader.view(at, chunkEnd - at);
+      const flags = (at === 0 ? HookFlag.FIRST : 0) | (chunkEnd === file.size ? HookFlag.LAST : 0);
+      const chunk: HookChunk = { bytes, flags, index: file.chunkIndex, fileOffset: at, fileSize: file.size };
+      file.chunkIndex += 1;
+      file.position = chunkEnd;
+      this.copyOut({ pid, address: address + (at - start) }, chunk, bytes.length);
+      at = chunkEnd;
+      if (this.openFiles > 1) await new Promise((done) => setImmediate(done));
     }
+    if (file.position === file.size && !file.flushed) {
+      file.flushed = true;
+      const flags = HookFlag.EOF_FLUSH | (file.chunkIndex === 0 ? HookFlag.FIRST : 0);
+      const empty: HookChunk = {
+        bytes: new Uint8Array(0),
+        flags,
+        index: file.chunkIndex,
+        fileOffset: file.size,
+        fileSize: file.size,
+      };
+      this.copyOut({ pid, address: address + (end - start) }, empty, 0);
+    }
+    return end - start;
   }
 
   /**
