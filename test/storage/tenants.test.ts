@@ -5,7 +5,7 @@ import { assemble } from '../../src/asm/assembler.js';
 import { Link } from '../../src/net/link.js';
 import { TenantAborted } from '../../src/storage/errors.js';
 import { StorageNode } from '../../src/storage/node.js';
-import { runPushdown } from '../../src/storage/pushdown.js';
+import { type PushdownResult, runPushdown } from '../../src/storage/pushdown.js';
 import { runShipAll } from '../../src/storage/shipall.js';
 import { Tenant } from '../../src/storage/tenant.js';
 import { BudgetExceeded, OutOfBoundsAccess } from '../../src/vm/errors.js';
@@ -41,7 +41,7 @@ describe('concurrent tenants', () => {
     expect(greedyError.message).toMatch(/^tenant "greedy" aborted at chunk 0 \(file offset 0\): instruction budget of 50000/);
 
     expect(good.status).toBe('fulfilled');
-    expect(decodeFilterSum((good as PromiseFulfilledResult<{ maps: never }>).value.maps)).toEqual({ sum: 387n, count: 4n });
+    expect(decodeFilterSum((good as PromiseFulfilledResult<PushdownResult>).value.maps)).toEqual({ sum: 387n, count: 4n });
     expect(node.attachedTenants).toBe(0);
   });
 
