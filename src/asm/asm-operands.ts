@@ -30,10 +30,10 @@ export function readRegister(cur: TokenCursor): RegisterOperand {
   const token = cur.next('a register');
   const parsed = registerNumber(token.text);
   if (!parsed) {
-    const reason = looksLikeRegister(token) || token.kind === 'percent' ? 'bad register' : 'expected a register, found';
+    const reason = looksLikeRegister(token) || token.kind === 'percent' ? 'invalid register' : 'expected a register, found';
     throw cur.fail(`${reason} '${token.text}'`, token);
   }
-  if (parsed.reg > 10) throw cur.fail(`bad register '${token.text}': registers are r0..r10`, token);
+  if (parsed.reg > 10) throw cur.fail(`invalid register '${token.text}': registers are r0..r10`, token);
   return { ...parsed, token };
 }
 
@@ -62,7 +62,8 @@ export function fitBits(
   const max = n.hex && n.value >= 0n ? (1n << BigInt(bits)) - 1n : (1n << BigInt(bits - 1)) - 1n;
   if (n.value < min || n.value > max) {
     const range = n.hex ? `${min}..0x${max.toString(16)}` : `${min}..${max}`;
-    throw cur.fail(`${what} ${n.value} is out of range (${range})`, n.token);
+    const hint = what === 'immediate' ? '; a 64-bit constant needs lddw (`ll`)' : '';
+    throw cur.fail(`${what} ${n.value} is out of range (${range})${hint}`, n.token);
   }
   return BigInt.asIntN(bits, n.value);
 }

@@ -145,8 +145,8 @@ describe('assemble: refusals name file:line:column and the reason', () => {
   const refusals: [string, string, string][] = [
     ['unknown mnemonic', 'ldxq %r0, %r1', 't.s:1:1: unknown mnemonic'],
     ['unknown kernel form', 'foo = 1', 't.s:1:1: unknown mnemonic'],
-    ['register out of range', 'or %r0, %r50', 't.s:1:9: bad register'],
-    ['kernel register out of range', 'r11 = 1', 't.s:1:1: bad register'],
+    ['register out of range', 'or %r0, %r50', 't.s:1:9: invalid register'],
+    ['kernel register out of range', 'r11 = 1', 't.s:1:1: invalid register'],
     ['too few operands', 'lddw %r0', "t.s:1:1: 'lddw' takes 2 operand(s)"],
     ['too many operands', 'exit %r0', "t.s:1:1: 'exit' takes no operands, found 1"],
     ['lock without operation', 'lock', 't.s:1:5: invalid number of operands for lock'],
