@@ -1,0 +1,285 @@
+// Per-column field decoders: what each byte of a used field does, and how a finished field becomes a value.
+import type { Label } from './emitter.js';
+import { REG, emitFileOffset, type Gen } from './context.js';
+import { ErrorCode, S, type ColumnSlot } from './layout.js';
+
+/** MAX_DIGITS is the most digits a number may have (after scaling) so that it fits a signed 64-bit word. */
+export const MAX_DIGITS = 18;
+
+/** DAYS_TO_EPOCH is days from 0000-03-01 to 1970-01-01 plus the 400 years (146,097 days) the date code shifts by. */
+const DAYS_TO_EPOCH = 719468 + 146097;
+
+/**
+ * MONTH_EXTRA_DAYS packs (days in month - 28) for months 1..12 into 2-bit fields at bit 2*month;
+ * February's leap day is added separately.
+ */
+const MONTH_EXTRA_DAYS = [3, 0, 3, 2, 3, 2, 3, 3, 2, 3, 2, 3].reduce((bits, extra, i) => bits | (extra << (2 * (i + 1))), 0);
+
+/**
+ * emitRowError marks the current row malformed with `code` and the 1-based column `at` names (the
+ * field's start, the current byte, or column 1), unless the row already has an error and
+ * `overwrite` is false; then skips the rest of the field. Field-count errors overwrite value errors,
+ * as the baseline reports them first. The row is counted or stops the scan at its end. Clobbers r0, r1.
+ */
+export function emitRowError(g: Gen, code: number, at: 'field' | 'here' | 'first', overwrite = false): void {
+  const { e } = g;
+  const skip = e.label('row_already_bad');
+  if (!overwrite) {
+    e.load('DW', 0, REG.state, S.rowBad);
+    e.jumpImm('JNE', 0, 0, skip);
+  }
+  e.storeImm('DW', REG.state, S.rowBad, code);
+  if (at === 'first') e.movImm(0, 1);
+  else {
+    if (at === 'field') e.load('DW', 0, REG.state, S.fieldStart);
+    else emitFileOffset(g, 0, 0);
+    e.load('DW', 1, REG.state, S.lineStart);
+    e.aluReg('SUB', 0, 1);
+    e.aluImm('ADD', 0, 1);
+  }
+  e.store('DW', REG.state, S.rowErrCol, 0);
+  e.load('DW', 0, REG.state, S.col);
+  e.store('DW', REG.state, S.rowErrField, 0);
+  e.bind(skip);
+  e.storeImm('DW', REG.state, S.kind, 0);
+}
+
+/** emitFieldReset clears the numeric accumulators before a used field starts. */
+export function emitFieldReset(g: Gen): void {
+  for (const word of [S.acc, S.digits, S.frac, S.dot, S.sign]) g.e.storeImm('DW', REG.state, word, 0);
+}
+
+/** emitByteHandler emits the code run for each content byte (in r8) of a used column's field. */
+export function emitByteHandler(g: Gen, slot: ColumnSlot): void {
+  const { e } = g;
+  e.comment(`field ${slot.name}: byte`);
+  if (slot.codec.kind === 'string') {
+    const counted = e.label('beyond_capture');
+    e.load('DW', 1, REG.state, slot.offset);
+    e.jumpImm('JGE', 1, slot.codec.width, counted);
+    e.movReg(2, REG.state);
+    e.aluReg('ADD', 2, 1);
+    e.store('B', 2, slot.bytes as number, REG.byte);
+    e.bind(counted);
+    e.aluImm('ADD', 1, 1);
+    e.store('DW', REG.state, slot.offset, 1);
+    e.goto(g.next);
+    return;
+  }
+  const notDigit = e.label('not_digit');
+  const bad = e.label('bad_byte');
+  e.movReg(1, REG.byte);
+  e.aluImm('SUB', 1, 0x30);
+  e.jumpImm('JGT', 1, 9, notDigit);
+  e.load('DW', 0, REG.state, S.acc);
+  e.aluImm('MUL', 0, 10);
+  e.aluReg('ADD', 0, 1);
+  e.store('DW', REG.state, S.acc, 0);
+  e.load('DW', 0, REG.state, S.digits);
+  e.aluImm('ADD', 0, 1);
+  e.store('DW', REG.state, S.digits, 0);
+  if (slot.codec.kind === 'decimal') {
+    e.load('DW', 0, REG.state, S.frac);
+    e.load('DW', 1, REG.state, S.dot);
+    e.aluReg('ADD', 0, 1);
+    e.store('DW', REG.state, S.frac, 0);
+  }
+  e.goto(g.next);
+  e.bind(notDigit);
+  if (slot.codec.kind === 'date') {
+    emitDateDash(g, bad);
+  } else {
+    const notDot = e.label('not_dot');
+    e.jumpImm('JNE', REG.byte, 0x2e, notDot);
+    e.load('DW', 0, REG.state, S.dot);
+    e.jumpImm('JNE', 0, 0, bad);
+    e.load('DW', 0, REG.state, S.digits);
+    e.jumpImm('JEQ', 0, 0, bad);
+    e.storeImm('DW', REG.state, S.dot, 1);
+    e.goto(g.next);
+    e.bind(notDot);
+    emitSign(g, bad);
+  }
+  e.bind(bad);
+  emitRowError(g, slot.codec.kind === 'date' ? ErrorCode.badDate : ErrorCode.badNumber, 'field');
+  e.goto(g.next);
+}
+
+/** emitSign accepts one leading '+' or '-' (before any digit or point); anything else goes to `bad`. */
+function emitSign(g: Gen, bad: Label): void {
+  const { e } = g;
+  const minus = e.label('minus');
+  e.movImm(1, 2);
+  e.jumpImm('JEQ', REG.byte, 0x2d, minus);
+  e.jumpImm('JNE', REG.byte, 0x2b, bad);
+  e.movImm(1, 1);
+  e.bind(minus);
+  e.load('DW', 0, REG.state, S.digits);
+  e.load('DW', 2, REG.state, S.dot);
+  e.aluReg('OR', 0, 2);
+  e.load('DW', 2, REG.state, S.sign);
+  e.aluReg('OR', 0, 2);
+  e.jumpImm('JNE', 0, 0, bad);
+  e.store('DW', REG.state, S.sign, 1);
+  e.goto(g.next);
+}
+
+/** emitDateDash accepts '-' after exactly 4 digits (first) or 6 digits (second); else goes to `bad`. */
+function emitDateDash(g: Gen, bad: Label): void {
+  const { e } = g;
+  const second = e.label('second_dash');
+  const ok = e.label('dash_ok');
+  e.jumpImm('JNE', REG.byte, 0x2d, bad);
+  e.load('DW', 0, REG.state, S.digits);
+  e.load('DW', 1, REG.state, S.frac);
+  e.jumpImm('JNE', 1, 0, second);
+  e.jumpImm('JEQ', 0, 4, ok);
+  e.goto(bad);
+  e.bind(second);
+  e.jumpImm('JNE', 1, 1, bad);
+  e.jumpImm('JNE', 0, 6, bad);
+  e.bind(ok);
+  e.aluImm('ADD', 1, 1);
+  e.store('DW', REG.state, S.frac, 1);
+  e.goto(g.next);
+}
+
+/**
+ * emitFinish turns the finished field of `slot` into its value slot, then jumps to `done`.
+ * Strings need nothing (bytes and length are already captured). Malformed fields are recorded
+ * and the slot is left alone (the row will not be aggregated).
+ */
+export function emitFinish(g: Gen, slot: ColumnSlot, done: Label): void {
+  const { e } = g;
+  e.comment(`field ${slot.name}: finish`);
+  const codec = slot.codec;
+  if (codec.kind === 'string') {
+    e.goto(done);
+    return;
+  }
+  if (codec.kind === 'date') {
+    emitFinishDate(g, slot, done);
+    return;
+  }
+  const bad = e.label('bad_number');
+  const tooMany = e.label('too_many_digits');
+  const positive = e.label('positive');
+  e.load('DW', 0, REG.state, S.digits);
+  e.jumpImm('JEQ', 0, 0, bad);
+  e.load('DW', 3, REG.state, S.acc);
+  {
+    const tooManyDecimals = e.label('too_many_decimals');
+    e.load('DW', 1, REG.state, S.frac);
+    e.jumpImm('JGT', 1, codec.scale, tooManyDecimals);
+    e.movReg(2, 0);
+    e.aluReg('SUB', 2, 1);
+    e.jumpImm('JGT', 2, MAX_DIGITS - codec.scale, tooMany);
+    for (let k = 0; k < codec.scale; k++) {
+      const skip = e.label('scaled');
+      e.jumpImm('JGT', 1, k, skip);
+      e.aluImm('MUL', 3, 10);
+      e.bind(skip);
+    }
+    e.goto(positive);
+    e.bind(tooManyDecimals);
+    emitRowError(g, ErrorCode.tooManyDecimals, 'field');
+    e.goto(done);
+  }
+  e.bind(positive);
+  const store = e.label('store');
+  e.load('DW', 1, REG.state, S.sign);
+  e.jumpImm('JNE', 1, 2, store);
+  e.neg(3);
+  e.bind(store);
+  e.store('DW', REG.state, slot.offset, 3);
+  e.goto(done);
+  e.bind(tooMany);
+  emitRowError(g, ErrorCode.tooManyDigits, 'field');
+  e.goto(done);
+  e.bind(bad);
+  emitRowError(g, ErrorCode.badNumber, 'field');
+  e.goto(done);
+}
+
+/** emitFinishDate checks YYYY-MM-DD against the calendar and stores days since 1970-01-01. */
+function emitFinishDate(g: Gen, slot: ColumnSlot, done: Label): void {
+  const { e } = g;
+  const bad = e.label('bad_date');
+  const notFebruary = e.label('not_february');
+  const notLeap = e.label('not_leap');
+  const leap = e.label('leap');
+  const marchOrLater = e.label('march_or_later');
+  e.load('DW', 0, REG.state, S.digits);
+  e.jumpImm('JNE', 0, 8, bad);
+  e.load('DW', 0, REG.state, S.frac);
+  e.jumpImm('JNE', 0, 2, bad);
+  e.load('DW', 0, REG.state, S.acc);
+  // r1 = year, r2 = month, r3 = day
+  e.movReg(1, 0);
+  e.aluImm('DIV', 1, 10000);
+  e.movReg(2, 0);
+  e.aluImm('DIV', 2, 100);
+  e.aluImm('MOD', 2, 100);
+  e.movReg(3, 0);
+  e.aluImm('MOD', 3, 100);
+  e.jumpImm('JEQ', 2, 0, bad);
+  e.jumpImm('JGT', 2, 12, bad);
+  e.jumpImm('JEQ', 3, 0, bad);
+  // r4 = days in the month
+  e.movImm(4, MONTH_EXTRA_DAYS);
+  e.movReg(5, 2);
+  e.aluImm('LSH', 5, 1);
+  e.aluReg('RSH', 4, 5);
+  e.aluImm('AND', 4, 3);
+  e.aluImm('ADD', 4, 28);
+  e.jumpImm('JNE', 2, 2, notFebruary);
+  e.movReg(5, 1);
+  e.aluImm('MOD', 5, 4);
+  e.jumpImm('JNE', 5, 0, notLeap);
+  e.movReg(5, 1);
+  e.aluImm('MOD', 5, 100);
+  e.jumpImm('JNE', 5, 0, leap);
+  e.movReg(5, 1);
+  e.aluImm('MOD', 5, 400);
+  e.jumpImm('JNE', 5, 0, notLeap);
+  e.bind(leap);
+  e.aluImm('ADD', 4, 1);
+  e.bind(notLeap);
+  e.bind(notFebruary);
+  e.jumpReg('JGT', 3, 4, bad);
+  // Days from civil on a calendar starting in March, shifted by 400 years so every value stays positive.
+  e.movReg(4, 1);
+  e.aluImm('ADD', 4, 400);
+  e.jumpImm('JGT', 2, 2, marchOrLater);
+  e.aluImm('SUB', 4, 1);
+  e.bind(marchOrLater);
+  e.movReg(5, 4);
+  e.aluImm('DIV', 5, 400); // era
+  e.movReg(0, 5);
+  e.aluImm('MUL', 0, 146097);
+  e.aluImm('MUL', 5, 400);
+  e.aluReg('SUB', 4, 5); // year of era
+  e.aluImm('ADD', 2, 9);
+  e.aluImm('MOD', 2, 12); // month counted from March
+  e.aluImm('MUL', 2, 153);
+  e.aluImm('ADD', 2, 2);
+  e.aluImm('DIV', 2, 5);
+  e.aluReg('ADD', 2, 3);
+  e.aluImm('SUB', 2, 1); // day of year
+  e.movReg(3, 4);
+  e.aluImm('MUL', 3, 365);
+  e.aluReg('ADD', 2, 3);
+  e.movReg(3, 4);
+  e.aluImm('DIV', 3, 4);
+  e.aluReg('ADD', 2, 3);
+  e.movReg(3, 4);
+  e.aluImm('DIV', 3, 100);
+  e.aluReg('SUB', 2, 3); // day of era
+  e.aluReg('ADD', 0, 2);
+  e.aluImm('SUB', 0, DAYS_TO_EPOCH);
+  e.store('DW', REG.state, slot.offset, 0);
+  e.goto(done);
+  e.bind(bad);
+  emitRowError(g, ErrorCode.badDate, 'field');
+  e.goto(done);
+}
