@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { CsvError, parse as parseCsv, type Options as CsvOptions } from 'csv-parse/sync';
 import { decodeField, fieldColumns } from './decode-field.js';
 import { MalformedRowError, QueryError } from './errors.js';
-import { checked, compilePredicate, compileValue, type OverflowHandler, type RowValues } from './evaluate.js';
+import { checkedSum, compilePredicate, compileValue, type OverflowHandler, type RowValues } from './evaluate.js';
 import { MAX_LINE_BYTES, type Plan } from './plan.js';
 import { emptyAggregateState, finalizeResult, type AggregateState, type GroupState, type ResultTable } from './result.js';
 import { RowSplitter, type RowRun } from './row-splitter.js';
@@ -45,7 +45,7 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
     }
   };
   const overflow: OverflowHandler = (what) => {
-    throw new QueryError(file, { line: currentLine, column: 1 }, `${what} (the pushdown program computes in signed 64-bit integers)`);
+    throw new QueryError(file, { line: currentLine, column: 1 }, `${what} (the pushdown program computes rows in signed 64 bits and sums in 128)`);
   };
   const filter = plan.filter === undefined ? () => true : compilePredicate(plan.filter, overflow);
   const groupKeys = plan.groupBy.map((column) => compileValue(column, overflow));
@@ -56,7 +56,7 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
     const arg = compileValue(aggregate.arg, overflow);
     if (aggregate.fn === 'sum' || aggregate.fn === 'avg') {
       return (state, row) => {
-        state.value = checked(((state.value ?? 0n) as bigint) + (arg(row) as bigint), overflow, `${aggregate.fn.toUpperCase()}`);
+        state.value = checkedSum(((state.value ?? 0n) as bigint) + (arg(row) as bigint), overflow, `${aggregate.fn.toUpperCase()}`);
         state.count++;
       };
     }

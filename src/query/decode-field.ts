@@ -1,11 +1,12 @@
 // Reads one field's text as an exact value of its column type, and finds where fields start in a row.
 import { parseDateDays, parseDecimalUnits } from './decimal.js';
-import { INT64_MAX, INT64_MIN, scaleOf, typeName, type SqlType, type Value } from './types.js';
+import { MAX_FIELD_DIGITS } from './plan.js';
+import { scaleOf, typeName, type SqlType, type Value } from './types.js';
 
 /**
  * decodeField converts field text to a Value of `type`, or returns an error sentence.
- * Numbers: optional sign, digits, optional '.' and at most the column's scale of fractional digits
- * (fewer are padded), no spaces, within 64 bits. Dates: a real YYYY-MM-DD. Strings: as they are
+ * Numbers: optional sign, at least one digit, optional '.' and at most the column's scale of
+ * fractional digits (fewer are padded), no spaces, at most MAX_FIELD_DIGITS digits once scaled. Dates: a real YYYY-MM-DD. Strings: as they are
  * (declared lengths are not enforced).
  */
 export function decodeField(text: string, type: SqlType): Value | { error: string } {
@@ -14,7 +15,8 @@ export function decodeField(text: string, type: SqlType): Value | { error: strin
     case 'decimal': {
       const units = /^[+-]?\d/.test(text) ? parseDecimalUnits(text, scaleOf(type)) : undefined;
       if (units === undefined) return { error: `'${shorten(text)}' is not a valid ${typeName(type)}` };
-      if (units < INT64_MIN || units > INT64_MAX) return { error: `'${shorten(text)}' does not fit in 64 bits` };
+      const integerDigits = /^[+-]?(\d*)/.exec(text)?.[1]?.length ?? 0;
+      if (integerDigits + scaleOf(type) > MAX_FIELD_DIGITS) return { error: `'${shorten(text)}' has more than ${MAX_FIELD_DIGITS} digits` };
       return units;
     }
     case 'date': {

@@ -1,7 +1,7 @@
 // Compiles plan expressions into JavaScript closures over a row of exact values (the baseline's evaluator).
 import type { Expr, ValueExpr } from './plan.js';
 import { pow10 } from './decimal.js';
-import { INT64_MAX, INT64_MIN, type Value } from './types.js';
+import { INT128_MAX, INT128_MIN, INT64_MAX, INT64_MIN, type Value } from './types.js';
 
 /** RowValues holds one decoded row: entry i is column i's value (only the plan's used columns are set). */
 export type RowValues = Value[];
@@ -105,5 +105,11 @@ export function compilePredicate(expr: Expr, overflow: OverflowHandler): Predica
 /** checked returns `value` if it fits in a signed 64-bit integer, else reports the overflow. */
 export function checked(value: bigint, overflow: OverflowHandler, what: string): bigint {
   if (value < INT64_MIN || value > INT64_MAX) overflow(`${what} does not fit in 64 bits`);
+  return value;
+}
+
+/** checkedSum returns `value` if it fits the signed 128-bit SUM/AVG accumulator, else reports the overflow. */
+export function checkedSum(value: bigint, overflow: OverflowHandler, what: string): bigint {
+  if (value < INT128_MIN || value > INT128_MAX) overflow(`${what} does not fit in 128 bits`);
   return value;
 }

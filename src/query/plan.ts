@@ -4,6 +4,12 @@ import type { SqlType } from './types.js';
 /** MAX_LINE_BYTES is the longest row (bytes, without its line break) either evaluation path accepts. */
 export const MAX_LINE_BYTES = 64 * 1024;
 
+/**
+ * MAX_FIELD_DIGITS is the most digits a numeric field may have once scaled to its column's scale
+ * (integer-part digits, leading zeros included, plus the scale): 18 digits always fit a signed 64-bit word.
+ */
+export const MAX_FIELD_DIGITS = 18;
+
 /** ColumnDef is one column of a table: its name, type and 0-based field position in a row. */
 export interface ColumnDef {
   readonly name: string;
@@ -148,7 +154,11 @@ export interface NotExpr {
   readonly operand: Predicate;
 }
 
-/** AggregateFn names an aggregate; count_star is COUNT(*). */
+/**
+ * AggregateFn names an aggregate; count_star is COUNT(*). SUM and AVG accumulate in signed
+ * 128 bits (two 64-bit words with carry in the pushdown program); every per-row value and
+ * arithmetic result must fit in signed 64 bits.
+ */
 export type AggregateFn = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg';
 
 /**

@@ -33,6 +33,9 @@ export const MAX_DECIMAL_PRECISION = 38;
 /** INT64_MIN and INT64_MAX bound every number a 64-bit eBPF register or map slot can hold. */
 export const INT64_MIN = -(1n << 63n);
 export const INT64_MAX = (1n << 63n) - 1n;
+/** INT128_MIN and INT128_MAX bound SUM and AVG accumulators (two 64-bit words in the pushdown program). */
+export const INT128_MIN = -(1n << 127n);
+export const INT128_MAX = (1n << 127n) - 1n;
 
 /** decimalType builds decimal(precision, scale), capping precision at MAX_DECIMAL_PRECISION. */
 export function decimalType(precision: number, scale: number): SqlType {

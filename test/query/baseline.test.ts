@@ -147,7 +147,9 @@ describe('malformed rows', () => {
     ['3,c,2026-01-01\n', 'sensors.csv:2:15: expected 4 fields, found 3'],
     ['5,e,2026-01-01,2.00,9\n', 'sensors.csv:2:21: expected 4 fields, found 5'],
     ['4,d,2026-01-01,1.005\n', "sensors.csv:2:16: column 'temp': '1.005' is not a valid decimal(5,2)"],
-    ['99999999999999999999,d,2026-01-01,1.00\n', "sensors.csv:2:1: column 'id': '99999999999999999999' does not fit in 64 bits"],
+    ['1234567890123456789,d,2026-01-01,1.00\n', "sensors.csv:2:1: column 'id': '1234567890123456789' has more than 18 digits"],
+    ['1,d,2026-01-01,12345678901234567.7\n', "sensors.csv:2:16: column 'temp': '12345678901234567.7' has more than 18 digits"],
+    ['1,d,2026-01-01,.5\n', "sensors.csv:2:16: column 'temp': '.5' is not a valid decimal(5,2)"],
   ])('error position for %j', (row, message) => {
     expect(() => run('select sum(id), sum(temp) from sensors', header + row)).toThrow(message);
   });
@@ -164,9 +166,13 @@ describe('malformed rows', () => {
     expect(() => run('select count(*) from sensors', `${header}1,"open,2026-01-01,1.00\n`)).toThrow(MalformedRowError);
   });
 
-  test('a SUM beyond 64 bits stops with the line that overflowed', () => {
-    const big = `${header}1,a,2026-01-01,1.00\n9223372036854775807,a,2026-01-01,1.00\n`;
-    expect(() => run('select sum(id) from sensors', big)).toThrow(QueryError);
-    expect(() => run('select sum(id) from sensors', big)).toThrow(/sensors.csv:3:1: SUM does not fit in 64 bits/);
+  test('per-row arithmetic beyond 64 bits stops with the line that overflowed; SUM holds 128 bits', () => {
+    const big = `${header}1,a,2026-01-01,1.00\n999999999999999999,a,2026-01-01,1.00\n`;
+    expect(() => run('select sum(id * 100) from sensors', big)).toThrow(QueryError);
+    expect(() => run('select sum(id * 100) from sensors', big)).toThrow(/sensors.csv:3:1: the result of '\*' does not fit in 64 bits/);
+    // 1 + 999999999999999999 * 10 = 9999999999999999991, above 2^63 - 1 = 9223372036854775807;
+    // AVG at scale 4: 99999999999999999910000 / 11 = 9090909090909090900909 remainder 1.
+    const many = header + `999999999999999999,a,2026-01-01,1.00\n`.repeat(10) + `1,a,2026-01-01,1.00\n`;
+    expect(run('select sum(id), avg(id) from sensors', many).rows).toEqual([[9999999999999999991n, 9090909090909090900909n]]);
   });
 });
