@@ -1,0 +1,46 @@
+// Program and result messages: exact round trips, the byte counts that cross the link, and malformed input.
+import { describe, expect, it } from 'vitest';
+import { encode } from '../../src/asm/instruction.js';
+import { StorageError } from '../../src/storage/errors.js';
+import { decodeProgramRequest, decodeResult, encodeProgramRequest, encodeResult } from '../../src/storage/wire.js';
+import { filterSumProgram } from './filter-sum-helpers.js';
+
+describe('program request', () => {
+  const spec = filterSumProgram();
+  const bytes = encodeProgramRequest({ file: 'people.csv', spec });
+
+  it('round-trips the program, its maps and the file name (comments stay home)', () => {
+    const back = decodeProgramRequest(bytes);
+    expect(back.file).toBe('people.csv');
+    expect(encode(back.spec.insns)).toEqual(encode(spec.insns));
+    expect(back.spec.maps).toEqual(spec.maps);
+    expect(back.spec).toMatchObject({ name: spec.name, section: spec.section, license: spec.license });
+  });
+
+  it('costs the bytecode plus a small header per field and map', () => {
+    // magic 4; 4 strings (u32 length + bytes); map count 4; per map: name, 6 u32, init blob; code blob.
+    const strings = ['people.csv', spec.name, spec.section, spec.license].reduce((n, s) => n + 4 + s.length, 0);
+    const maps = spec.maps.reduce((n, m) => n + 4 + m.name.length + 24 + 4 + (m.initialValue?.length ?? 0), 0);
+    expect(bytes.length).toBe(4 + strings + 4 + maps + 4 + spec.insns.reduce((n, i) => n + (i.opcode === 0x18 ? 16 : 8), 0));
+  });
+
+  it('refuses truncated, padded or corrupted messages', () => {
+    expect(() => decodeProgramRequest(bytes.subarray(0, bytes.length - 3))).toThrow(/program message: truncated/);
+    expect(() => decodeProgramRequest(new Uint8Array([...bytes, 0]))).toThrow(/1 unexpected bytes at the end/);
+    const corrupt = bytes.slice();
+    corrupt[0] = 0;
+    expect(() => decodeProgramRequest(corrupt)).toThrow(StorageError);
+  });
+});
+
+describe('result', () => {
+  it('round-trips map contents and costs 4 + 4 + per map (4 + name + 12 + entries)', () => {
+    const maps = [
+      { name: 'state', keySize: 4, valueSize: 8, entries: [[new Uint8Array(4), Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)] as const] },
+      { name: 'groups', keySize: 2, valueSize: 1, entries: [[Uint8Array.of(1, 2), Uint8Array.of(9)] as const, [Uint8Array.of(3, 4), Uint8Array.of(7)] as const] },
+    ];
+    const bytes = encodeResult(maps);
+    expect(bytes.length).toBe(8 + (4 + 5 + 12 + 12) + (4 + 6 + 12 + 6));
+    expect(decodeResult(bytes)).toEqual(maps);
+  });
+});
