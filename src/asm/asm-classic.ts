@@ -1,7 +1,7 @@
 // The bpf_conformance / uBPF assembler syntax: `mnemonic op, op, op` with %rN registers and [%rN+off] memory.
 import { TokenCursor, type Token } from './asm-lexer.js';
 import { type ParsedInsn, parseCall, parseLddwSource, readClassicMem, withTarget } from './asm-common.js';
-import { looksLikeRegister, readImm32, readRegister, readTarget } from './asm-operands.js';
+import { looksLikeRegister, readImm32, readRegister64, readTarget } from './asm-operands.js';
 import { ALU_MNEMONICS, ATOMIC_NAMES, JUMP_MNEMONICS, SIZE_FIELDS, type SizeName } from './asm-tables.js';
 import { AluOp, AtomicOp, Class, EXIT, Mode, Source } from './opcodes.js';
 
@@ -69,7 +69,7 @@ function classicForm(name: string): ClassicForm | undefined {
     };
   }
   if (name === 'lddw') {
-    return { operands: ['dst', 'imm64'], parse: ([d, v]) => parseLddwSource(v!, readRegister(d!).reg) };
+    return { operands: ['dst', 'imm64'], parse: ([d, v]) => parseLddwSource(v!, classicRegister(d!)) };
   }
   const memory = /^(ldxs|ldx|stx|st)(b|h|w|dw)$/.exec(name);
   if (memory) return memoryForm(memory[1]!, memory[2] as SizeName);
@@ -77,14 +77,14 @@ function classicForm(name: string): ClassicForm | undefined {
   if (end) {
     const opcode =
       end[1] === 'be' ? Class.ALU | AluOp.END | Source.X : end[1] === 'le' ? Class.ALU | AluOp.END : Class.ALU64 | AluOp.END;
-    return { operands: ['dst'], parse: ([d]) => ({ insn: insn(opcode, readRegister(d!).reg, 0, 0, Number(end[2])) }) };
+    return { operands: ['dst'], parse: ([d]) => ({ insn: insn(opcode, classicRegister(d!), 0, 0, Number(end[2])) }) };
   }
   const movsx = /^movsx(8|16|32)(32|64)$/.exec(name);
   if (movsx && !(movsx[1] === '32' && movsx[2] === '32')) {
     const cls = movsx[2] === '32' ? Class.ALU : Class.ALU64;
     return {
       operands: ['dst', 'src'],
-      parse: ([d, s]) => ({ insn: insn(cls | AluOp.MOV | Source.X, readRegister(d!).reg, readRegister(s!).reg, Number(movsx[1])) }),
+      parse: ([d, s]) => ({ insn: insn(cls | AluOp.MOV | Source.X, classicRegister(d!), classicRegister(s!), Number(movsx[1])) }),
     };
   }
   const sized = /^([a-z]+?)(32|64)?$/.exec(name);
@@ -96,7 +96,7 @@ function classicForm(name: string): ClassicForm | undefined {
     return {
       operands: ['dst', 'src or imm', 'target'],
       parse: ([d, s, t]) => {
-        const dst = readRegister(d!).reg;
+        const dst = classicRegister(d!);
         const operand = regOrImm(s!);
         return withTarget(insn(cls | jump | operand.source, dst, operand.src, 0, operand.imm), readTarget(t!, 16), 'offset');
       },
@@ -106,12 +106,12 @@ function classicForm(name: string): ClassicForm | undefined {
   if (alu === undefined) return undefined;
   const cls = sized[2] === '32' ? Class.ALU : Class.ALU64;
   if (alu.op === AluOp.NEG) {
-    return { operands: ['dst'], parse: ([d]) => ({ insn: insn(cls | AluOp.NEG, readRegister(d!).reg) }) };
+    return { operands: ['dst'], parse: ([d]) => ({ insn: insn(cls | AluOp.NEG, classicRegister(d!)) }) };
   }
   return {
     operands: ['dst', 'src or imm'],
     parse: ([d, s]) => {
-      const dst = readRegister(d!).reg;
+      const dst = classicRegister(d!);
       const operand = regOrImm(s!);
       return { insn: insn(cls | alu.op | operand.source, dst, operand.src, alu.offset, operand.imm) };
     },
@@ -128,7 +128,7 @@ function memoryForm(kind: string, size: SizeName): ClassicForm | undefined {
       return {
         operands: ['dst', '[src+offset]'],
         parse: ([d, m]) => {
-          const dst = readRegister(d!).reg;
+          const dst = classicRegister(d!);
           const mem = readClassicMem(m!);
           return { insn: insn(Class.LDX | (kind === 'ldxs' ? Mode.MEMSX : Mode.MEM) | sizeField, dst, mem.reg, mem.offset) };
         },
@@ -146,15 +146,20 @@ function memoryForm(kind: string, size: SizeName): ClassicForm | undefined {
         operands: ['[dst+offset]', 'src'],
         parse: ([m, s]) => {
           const mem = readClassicMem(m!);
-          return { insn: insn(Class.STX | Mode.MEM | sizeField, mem.reg, readRegister(s!).reg, mem.offset) };
+          return { insn: insn(Class.STX | Mode.MEM | sizeField, mem.reg, classicRegister(s!), mem.offset) };
         },
       };
   }
 }
 
+/** classicRegister reads a register of the classic syntax, where the mnemonic (not a w view) picks 32 bits. */
+function classicRegister(cur: TokenCursor): number {
+  return readRegister64(cur, 'the classic syntax writes %rN and picks 32 bits with the mnemonic (add32)');
+}
+
 /** regOrImm reads an ALU or jump source operand: a register (X form) or a 32-bit immediate (K form). */
 function regOrImm(cur: TokenCursor): { source: number; src: number; imm: number } {
-  if (looksLikeRegister(cur.peek())) return { source: Source.X, src: readRegister(cur).reg, imm: 0 };
+  if (looksLikeRegister(cur.peek())) return { source: Source.X, src: classicRegister(cur), imm: 0 };
   return { source: Source.K, src: 0, imm: readImm32(cur) };
 }
 
@@ -172,7 +177,7 @@ function parseLock(cur: TokenCursor): ParsedInsn {
     throw cur.fail(`invalid number of operands for lock ${opToken.text}: takes 2 ([dst+offset], src), found ${ops.length}`, opToken);
   }
   const mem = readClassicMem(ops[0]!);
-  const src = readRegister(ops[1]!).reg;
+  const src = classicRegister(ops[1]!);
   ops[0]!.expectEnd('the memory operand');
   ops[1]!.expectEnd('the source register');
   const size = m![2] === '32' ? SIZE_FIELDS.w : SIZE_FIELDS.dw;

@@ -3,7 +3,7 @@ import type { Token, TokenCursor } from './asm-lexer.js';
 import { type Instruction, lddwFrom } from './instruction.js';
 import { CALL, CALLX, CallSrc, PseudoSrc } from './opcodes.js';
 import { HELPERS } from './helpers.js';
-import { type Target, readImm32, readImm64, readOffset16, readRegister, readTarget, registerNumber } from './asm-operands.js';
+import { type Target, readImm32, readImm64, readOffset16, readRegister, readRegister64, readTarget, registerNumber } from './asm-operands.js';
 
 /** LabelRef is a label a parsed instruction still needs, and the field its slot offset goes into. */
 export interface LabelRef {
@@ -128,7 +128,7 @@ export function readClassicMem(cur: TokenCursor): MemOperand {
     throw cur.fail(`expected a memory operand like [%r1+4]${found ? `, found '${found.text}'` : ''}`, found);
   }
   cur.expect('[');
-  const reg = readRegister(cur).reg;
+  const reg = readRegister64(cur, 'an address needs a 64-bit register');
   const offset = cur.is('+') || cur.is('-') ? readOffset16(cur) : 0;
   cur.expect(']');
   return { reg, offset };
@@ -144,7 +144,7 @@ export function readAddress(cur: TokenCursor): MemOperand {
 
 /** readAddressBody reads `rN + OFF` without parentheses, as xchg and cmpxchg write it. */
 export function readAddressBody(cur: TokenCursor): MemOperand {
-  const reg = readRegister(cur).reg;
+  const reg = readRegister64(cur, 'an address needs a 64-bit register');
   const offset = cur.is('+') || cur.is('-') ? readOffset16(cur) : 0;
   return { reg, offset };
 }

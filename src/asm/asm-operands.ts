@@ -37,6 +37,13 @@ export function readRegister(cur: TokenCursor): RegisterOperand {
   return { ...parsed, token };
 }
 
+/** readRegister64 consumes a register that must be written in its 64-bit view (`%rN` or `rN`); `why` explains. */
+export function readRegister64(cur: TokenCursor, why: string): number {
+  const operand = readRegister(cur);
+  if (operand.view === 'w') throw cur.fail(`'${operand.token.text}' is a 32-bit view: ${why}`, operand.token);
+  return operand.reg;
+}
+
 /** readSigned consumes an optional sign and a number, returning the signed value and whether it was hex. */
 export function readSigned(cur: TokenCursor, what: string): { value: bigint; hex: boolean; token: Token } {
   const first = cur.peek();
