@@ -28,6 +28,9 @@ export const DEFAULT_DEVICES: DeviceOptions = {
   stripeBytes: 1 << 20,
 };
 
+/** WALL_NODE_DEVICES is the data-movement-wall node: 64 such SSDs striped, 224 GB/s together. */
+export const WALL_NODE_DEVICES: DeviceOptions = { ...DEFAULT_DEVICES, count: 64 };
+
 /** DeviceCounts is what the devices did: requests, bytes read and modelled busy time. */
 export interface DeviceCounts {
   requests: number;

@@ -1,6 +1,6 @@
 // Device striping arithmetic, page cache hits/misses/evictions, and the pipeline overlap model.
 import { describe, expect, it } from 'vitest';
-import { DeviceArray } from '../../src/storage/device.js';
+import { DeviceArray, WALL_NODE_DEVICES } from '../../src/storage/device.js';
 import { PageCache } from '../../src/storage/page-cache.js';
 import { pipelineTimes } from '../../src/storage/pipeline.js';
 
@@ -19,6 +19,11 @@ describe('DeviceArray', () => {
     expect(d.largestShare(0, 6000)).toBe(2000);
     expect(d.read(0, 6000)).toBeCloseTo(2000 / 1e6, 12);
     expect(d.largestShare(1500, 200)).toBe(200);
+  });
+
+  it('reads a full stripe of the 64-device wall node at 64 x 3.5 GB/s', () => {
+    const wall = new DeviceArray(WALL_NODE_DEVICES);
+    expect(wall.read(0, 64 << 20)).toBeCloseTo(80e-6 + (1 << 20) / 3.5e9, 12);
   });
 
   it('reads ahead one full stripe over all devices', () => {
