@@ -1,0 +1,105 @@
+// Arithmetic instructions on abstract registers: scalar ranges, pointer arithmetic rules, linked copies.
+import type { Instruction } from '../asm/instruction.js';
+import { AluOp, CLASS_MASK, Class, OP_MASK, R10, SOURCE_MASK, Source } from '../asm/opcodes.js';
+import { refuse } from './env.js';
+import { aluScalar, isConst, scalarConst, type Scalar } from './scalar.js';
+import { type Reg, type State, UNKNOWN_SCALAR, isPointer, scalarReg } from './state.js';
+
+const OP_NAME: Record<number, string> = {
+  [AluOp.MUL]: '*=',
+  [AluOp.DIV]: '/=',
+  [AluOp.OR]: '|=',
+  [AluOp.AND]: '&=',
+  [AluOp.LSH]: '<<=',
+  [AluOp.RSH]: '>>=',
+  [AluOp.NEG]: 'neg',
+  [AluOp.MOD]: '%=',
+  [AluOp.XOR]: '^=',
+  [AluOp.ARSH]: 's>>=',
+  [AluOp.END]: 'byte swap',
+};
+
+/** POINTER_OFFSET_LIMIT bounds a pointer's fixed offset, as Linux's BPF_MAX_VAR_OFF does. */
+const POINTER_OFFSET_LIMIT = 1 << 29;
+
+/** NO_ARITHMETIC lists pointer types that may not be moved at all. */
+const NO_ARITHMETIC = new Set(['map_ptr', 'pkt_end', 'map_value_or_null', 'func']);
+
+/** immediateOperand is the scalar an ALU immediate stands for (sign-extended for 64-bit ops). */
+export function immediateOperand(insn: Instruction, is64: boolean): Scalar {
+  return scalarConst(is64 ? BigInt(insn.imm) : BigInt(insn.imm >>> 0));
+}
+
+/** aluStep applies an ALU or ALU64 instruction to the current frame's registers. */
+export function aluStep(state: State, insn: Instruction): void {
+  const regs = state.frames[state.frames.length - 1]!.regs;
+  const is64 = (insn.opcode & CLASS_MASK) === Class.ALU64;
+  const op = insn.opcode & OP_MASK;
+  const fromReg = (insn.opcode & SOURCE_MASK) === Source.X && op !== AluOp.END && op !== AluOp.NEG;
+  if (insn.dst === R10) refuse('frame pointer is read only');
+  const src = fromReg ? regs[insn.src]! : scalarReg(immediateOperand(insn, is64));
+  if (src.type === 'not_init') refuse(`R${insn.src} !read_ok`);
+  if (op === AluOp.MOV) {
+    regs[insn.dst] = move(state, src, insn, is64);
+    return;
+  }
+  const dst = regs[insn.dst]!;
+  if (dst.type === 'not_init') refuse(`R${insn.dst} !read_ok`);
+  if (isPointer(dst) || isPointer(src)) {
+    regs[insn.dst] = pointerArithmetic(state, dst, src, insn, is64, op);
+    return;
+  }
+  const toBe = (insn.opcode & SOURCE_MASK) === Source.X ? 1 : 0;
+  regs[insn.dst] = scalarReg(aluScalar(op, dst.value, src.value, is64, insn.offset, insn.imm, toBe));
+}
+
+function move(state: State, src: Reg, insn: Instruction, is64: boolean): Reg {
+  if (isPointer(src)) {
+    if (!is64) refuse(`R${insn.src} partial copy of pointer`);
+    if (insn.offset !== 0) refuse(`R${insn.src} sign-extension of a pointer`);
+    return src;
+  }
+  if (!is64 || insn.offset !== 0) return scalarReg(aluScalar(AluOp.MOV, src.value, src.value, is64, insn.offset, 0, 0));
+  if (isConst(src.value) || (insn.opcode & SOURCE_MASK) !== Source.X) return src.id === 0 ? src : scalarReg(src.value);
+  // A copy of an unknown scalar is linked to its source: a later comparison of either refines both.
+  if (src.id !== 0) return src;
+  const linked: Reg = { ...src, id: state.nextId++ };
+  state.frames[state.frames.length - 1]!.regs[insn.src] = linked;
+  return linked;
+}
+
+function pointerArithmetic(state: State, dst: Reg, src: Reg, insn: Instruction, is64: boolean, op: number): Reg {
+  const d = `R${insn.dst}`;
+  if (!is64) refuse(`${d} 32-bit pointer arithmetic prohibited`);
+  if (op !== AluOp.ADD && op !== AluOp.SUB) {
+    refuse(`${d} pointer arithmetic with ${OP_NAME[op] ?? 'this'} operator prohibited`);
+  }
+  if (isPointer(dst) && isPointer(src)) {
+    const comparable = dst.type === src.type && dst.frame === src.frame && dst.map === src.map;
+    if (op === AluOp.SUB && comparable && !NO_ARITHMETIC.has(dst.type)) return UNKNOWN_SCALAR;
+    refuse(`${d} pointer ${op === AluOp.SUB ? '-=' : '+='} pointer prohibited (${dst.type} and ${src.type})`);
+  }
+  if (!isPointer(dst)) {
+    if (op === AluOp.SUB) refuse(`${d} tried to subtract pointer from scalar`);
+    return movePointer(state, src, dst.value, AluOp.ADD, `R${insn.src}`);
+  }
+  return movePointer(state, dst, src.value, op, d);
+}
+
+function movePointer(state: State, ptr: Reg, by: Scalar, op: number, name: string): Reg {
+  if (NO_ARITHMETIC.has(ptr.type)) {
+    const hint = ptr.type === 'map_value_or_null' ? ', null-check it first' : '';
+    refuse(`${name} pointer arithmetic on ${ptr.type} prohibited${hint}`);
+  }
+  if (isConst(by)) {
+    const delta = Number(BigInt.asIntN(64, by.umin));
+    const off = op === AluOp.ADD ? ptr.off + delta : ptr.off - delta;
+    if (Math.abs(off) >= POINTER_OFFSET_LIMIT || Math.abs(delta) >= POINTER_OFFSET_LIMIT) {
+      refuse(`${name} value ${delta} makes ${ptr.type} pointer be out of bounds`);
+    }
+    return { ...ptr, off };
+  }
+  const value = aluScalar(op, ptr.value, by, true, 0, 0, 0);
+  if (ptr.type === 'pkt') return { ...ptr, value, id: state.nextId++, range: 0 };
+  return { ...ptr, value };
+}

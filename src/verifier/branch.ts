@@ -1,0 +1,129 @@
+// Conditional jumps: which way they can go, and what each way proves about scalars and pointers.
+import type { Instruction } from '../asm/instruction.js';
+import { CLASS_MASK, Class, JmpOp, OP_MASK, SOURCE_MASK, Source } from '../asm/opcodes.js';
+import { immediateOperand } from './alu.js';
+import { refuse } from './env.js';
+import { branchTaken, isConst, negateJump, refine, scalarConst, swapJump, type Scalar } from './scalar.js';
+import { type Reg, type State, copyState, isPointer, scalarReg } from './state.js';
+
+/** Outcome is the state on each side of a conditional jump (undefined: that side cannot happen). */
+export interface Outcome {
+  readonly fall?: State;
+  readonly taken?: State;
+}
+
+const ORDERING = new Set<number>([JmpOp.JGT, JmpOp.JGE, JmpOp.JLT, JmpOp.JLE]);
+
+/** conditionalJump decides or splits a conditional jump; `state` itself becomes one of the outcomes. */
+export function conditionalJump(state: State, insn: Instruction): Outcome {
+  const regs = state.frames[state.frames.length - 1]!.regs;
+  const is64 = (insn.opcode & CLASS_MASK) === Class.JMP;
+  const op = insn.opcode & OP_MASK;
+  const fromReg = (insn.opcode & SOURCE_MASK) === Source.X;
+  const a = regs[insn.dst]!;
+  const b = fromReg ? regs[insn.src]! : scalarReg(immediateOperand(insn, true));
+  if (a.type === 'not_init') refuse(`R${insn.dst} !read_ok`);
+  if (b.type === 'not_init') refuse(`R${insn.src} !read_ok`);
+  if (!isPointer(a) && !isPointer(b)) return scalarJump(state, insn, op, a, b, is64);
+  const name = `R${isPointer(a) ? insn.dst : insn.src}`;
+  if (!is64) refuse(`${name} pointer comparison prohibited in a 32-bit jump`);
+  const [ptr, other] = isPointer(a) ? [a, b] : [b, a];
+  if (!isPointer(other) && isConst(other.value) && other.value.umin === 0n && (op === JmpOp.JEQ || op === JmpOp.JNE)) {
+    return nullCheck(state, ptr, op === JmpOp.JEQ);
+  }
+  if (isPointer(a) && isPointer(b) && ORDERING.has(op)) {
+    if (a.type === 'pkt' && b.type === 'pkt_end') return packetCheck(state, a, op);
+    if (a.type === 'pkt_end' && b.type === 'pkt') return packetCheck(state, b, swapJump(op));
+    if (a.type === b.type && a.frame === b.frame && a.map === b.map && a.type !== 'map_value_or_null') {
+      return { fall: state, taken: copyState(state) };
+    }
+  }
+  return refuse(`${name} pointer comparison prohibited (${a.type} ${jumpName(op)} ${b.type})`);
+}
+
+function jumpName(op: number): string {
+  const names: Record<number, string> = {
+    [JmpOp.JEQ]: '==',
+    [JmpOp.JNE]: '!=',
+    [JmpOp.JGT]: '>',
+    [JmpOp.JGE]: '>=',
+    [JmpOp.JLT]: '<',
+    [JmpOp.JLE]: '<=',
+    [JmpOp.JSET]: '&',
+  };
+  return names[op] ?? 'signed compare';
+}
+
+function scalarJump(state: State, insn: Instruction, op: number, a: Reg, b: Reg, is64: boolean): Outcome {
+  const decided = branchTaken(op, a.value, b.value, is64);
+  if (decided === 1) return { taken: state };
+  if (decided === 0) return { fall: state };
+  const yes = refine(op, a.value, b.value, is64, true);
+  const noOp = negateJump(op);
+  const no = noOp === undefined ? refine(op, a.value, b.value, is64, false) : refine(noOp, a.value, b.value, is64, true);
+  const fromReg = (insn.opcode & SOURCE_MASK) === Source.X;
+  const apply = (s: State, values: [Scalar, Scalar]) => {
+    setScalar(s, insn.dst, a, values[0]);
+    if (fromReg) setScalar(s, insn.src, b, values[1]);
+    return s;
+  };
+  if (!yes) return no ? { fall: apply(state, no) } : {};
+  if (!no) return { taken: apply(state, yes) };
+  const taken = apply(copyState(state), yes);
+  return { fall: apply(state, no), taken };
+}
+
+/** setScalar gives a register (and every register or spill linked to it) a refined value. */
+function setScalar(state: State, regNo: number, old: Reg, value: Scalar): void {
+  const frame = state.frames[state.frames.length - 1]!;
+  if (old.id === 0 || isConst(value)) {
+    frame.regs[regNo] = scalarReg(value);
+    if (old.id !== 0) replaceLinked(state, old.id, (r) => (r.type === 'scalar' ? scalarReg(value) : r));
+    return;
+  }
+  const refined: Reg = { ...old, value };
+  frame.regs[regNo] = refined;
+  replaceLinked(state, old.id, (r) => (r.type === 'scalar' ? refined : r));
+}
+
+/** replaceLinked rewrites every register and spilled register with `id`, in every frame. */
+function replaceLinked(state: State, id: number, change: (r: Reg) => Reg): void {
+  for (const frame of state.frames) {
+    for (let i = 0; i < frame.regs.length; i++) if (frame.regs[i]!.id === id) frame.regs[i] = change(frame.regs[i]!);
+    for (let s = 0; s < frame.spills.length; s++) {
+      const spilled = frame.spills[s];
+      if (spilled && spilled.id === id) frame.spills[s] = change(spilled);
+    }
+  }
+}
+
+function nullCheck(state: State, ptr: Reg, isEq: boolean): Outcome {
+  if (ptr.type !== 'map_value_or_null') return isEq ? { fall: state } : { taken: state };
+  const nonNull = copyState(state);
+  replaceLinked(nonNull, ptr.id, (r) => (r.type === 'map_value_or_null' ? { ...r, type: 'map_value', id: 0 } : r));
+  replaceLinked(state, ptr.id, (r) => (r.type === 'map_value_or_null' ? scalarReg(scalarConst(0n)) : r));
+  return isEq ? { taken: state, fall: nonNull } : { taken: nonNull, fall: state };
+}
+
+/**
+ * packetCheck handles `pkt op pkt_end`: on the side where pkt <= pkt_end (or <), every packet
+ * pointer sharing pkt's variable offset may access up to pkt's fixed offset (plus one for <).
+ */
+function packetCheck(state: State, pkt: Reg, op: number): Outcome {
+  const taken = copyState(state);
+  const within = (s: State, range: number) => {
+    if (pkt.off < 0) return s;
+    replaceLinked(s, pkt.id, (r) => (r.type === 'pkt' && r.range < range ? { ...r, range } : r));
+    return s;
+  };
+  switch (op) {
+    case JmpOp.JGT:
+      return { taken, fall: within(state, pkt.off) };
+    case JmpOp.JGE:
+      return { taken, fall: within(state, pkt.off + 1) };
+    case JmpOp.JLT:
+      return { taken: within(taken, pkt.off + 1), fall: state };
+    default:
+      return { taken: within(taken, pkt.off), fall: state };
+  }
+}

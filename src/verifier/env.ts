@@ -1,0 +1,29 @@
+// What every part of the walk shares: the program, its context, its shape, the static facts and the results so far.
+import type { ProgramSpec } from '../asm/program.js';
+import type { Needs } from './analysis.js';
+import type { ContextSpec } from './context.js';
+import type { Structure } from './structure.js';
+
+/** Env is the read-mostly environment of one verification. */
+export interface Env {
+  readonly spec: ProgramSpec;
+  readonly context: ContextSpec;
+  readonly structure: Structure;
+  readonly needs: Needs;
+  /** Slots of memory accesses proven in bounds (every one the walk reaches, or it refuses). */
+  readonly safeAccesses: Set<number>;
+  /** Deepest stack byte touched per function index (a positive byte count). */
+  readonly stackDepth: Int32Array;
+}
+
+/** Refusal is thrown inside the walk with the reason only; the walker adds the instruction and the state. */
+export class Refusal extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+/** refuse throws a Refusal. */
+export function refuse(reason: string): never {
+  throw new Refusal(reason);
+}

@@ -1,0 +1,90 @@
+// State pruning: is a new state covered by one already explored at the same instruction?
+import type { Env } from './env.js';
+import { scalarContains } from './scalar.js';
+import { type Frame, type Reg, type State, SLOTS, StackByte } from './state.js';
+
+const SCRATCH = 0b111111; // r0..r5: dead in a caller frame while its callee runs
+
+/**
+ * IdMap checks that ids correspond one to one between an old and a new state, so relations
+ * (pointers sharing a packet range, copies sharing a value, nullable copies) carry over.
+ */
+class IdMap {
+  private readonly forward = new Map<number, number>();
+  private readonly backward = new Map<number, number>();
+
+  match(oldId: number, curId: number): boolean {
+    const mapped = this.forward.get(oldId);
+    if (mapped !== undefined) return mapped === curId;
+    if (this.backward.has(curId)) return false;
+    this.forward.set(oldId, curId);
+    this.backward.set(curId, oldId);
+    return true;
+  }
+}
+
+/**
+ * regCovered says whether every value `cur` may hold is one `old` allowed, as far as the rest of
+ * the walk can tell. `needed` is false for scalars whose value no later decision depends on.
+ */
+function regCovered(old: Reg, cur: Reg, needed: boolean, ids: IdMap, fresh: () => number): boolean {
+  if (old.type === 'not_init') return true;
+  if (old.type !== cur.type) return false;
+  if (old.type === 'scalar') {
+    if (!needed) return true;
+    if (!scalarContains(old.value, cur.value)) return false;
+    return old.id === 0 || ids.match(old.id, cur.id === 0 ? fresh() : cur.id);
+  }
+  if (old === cur) return ids.match(old.id, cur.id);
+  if (old.off !== cur.off || old.map !== cur.map || old.frame !== cur.frame || old.size !== cur.size) return false;
+  if (!scalarContains(old.value, cur.value)) return false;
+  if (old.type === 'pkt' && cur.range < old.range) return false;
+  return ids.match(old.id, cur.id);
+}
+
+function stackCovered(of: Frame, cf: Frame, slotsNeeded: bigint, allStack: boolean, ids: IdMap, fresh: () => number): boolean {
+  for (let s = 0; s < SLOTS; s++) {
+    const oldSpill = of.spills[s];
+    if (oldSpill) {
+      const curSpill = cf.spills[s];
+      if (!curSpill) return false;
+      const needed = allStack || (slotsNeeded & (1n << BigInt(s))) !== 0n;
+      if (!regCovered(oldSpill, curSpill, needed, ids, fresh)) return false;
+      continue;
+    }
+    for (let i = s * 8; i < s * 8 + 8; i++) {
+      const ob = of.bytes[i];
+      if (ob === StackByte.INVALID) continue;
+      const cb = cf.bytes[i];
+      if (cb === StackByte.INVALID) return false;
+      if (cb === StackByte.SPILL && cf.spills[s]!.type !== 'scalar') return false;
+    }
+  }
+  return true;
+}
+
+/** covers says whether exploring `cur` could find nothing that exploring `old` (same instruction) did not. */
+export function covers(env: Env, old: State, cur: State): boolean {
+  const depth = cur.frames.length;
+  if (old.frames.length !== depth) return false;
+  const { live, need, needSlots, allStack } = env.needs;
+  const allAt = allStack[cur.insn] === 1;
+  const ids = new IdMap();
+  let next = -1;
+  const fresh = () => next--;
+  for (let f = depth - 1; f >= 0; f--) {
+    const of = old.frames[f]!;
+    const cf = cur.frames[f]!;
+    if (of.entry !== cf.entry || of.returnTo !== cf.returnTo) return false;
+    const point = f === depth - 1 ? cur.insn : cur.frames[f + 1]!.returnTo;
+    const mask = f === depth - 1 ? 0x7ff : 0x7ff & ~SCRATCH;
+    const liveRegs = live[point]! & mask;
+    const neededRegs = need[point]!;
+    for (let r = 0; r <= 10; r++) {
+      if (!(liveRegs & (1 << r))) continue;
+      if (!regCovered(of.regs[r]!, cf.regs[r]!, (neededRegs & (1 << r)) !== 0, ids, fresh)) return false;
+    }
+    if (!stackCovered(of, cf, needSlots[point]!, allAt || allStack[point] === 1, ids, fresh)) return false;
+  }
+  return true;
+}

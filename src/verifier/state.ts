@@ -1,0 +1,171 @@
+// The verifier's abstract machine state: typed registers, per-frame stacks, and how to copy and print them.
+import type { MapSpec } from '../asm/program.js';
+import { SCALAR_UNKNOWN, isConst, scalarConst, scalarText, type Scalar } from './scalar.js';
+
+/** RegType is what a register holds, after Linux's register types. */
+export type RegType =
+  | 'not_init'
+  | 'scalar'
+  | 'ctx'
+  | 'stack'
+  | 'map_ptr'
+  | 'map_value'
+  | 'map_value_or_null'
+  | 'pkt'
+  | 'pkt_end'
+  | 'pkt_meta'
+  | 'mem'
+  | 'func';
+
+/**
+ * Reg is one register's abstract value. Immutable, so states share them freely.
+ * For scalars `value` is the value; for pointers it is the variable part of the offset and
+ * `off` the fixed part. `id` links packet pointers that share a variable offset (and a proven
+ * `range`) and map_value_or_null copies that a null check refines together. `map` is the map
+ * index, `frame` the stack frame a stack pointer points into, `size` a mem region's bytes or a
+ * func pointer's entry slot.
+ */
+export interface Reg {
+  readonly type: RegType;
+  readonly value: Scalar;
+  readonly off: number;
+  readonly id: number;
+  readonly range: number;
+  readonly map: number;
+  readonly frame: number;
+  readonly size: number;
+}
+
+const ZERO = scalarConst(0n);
+
+/** NOT_INIT is a register never written. */
+export const NOT_INIT: Reg = { type: 'not_init', value: ZERO, off: 0, id: 0, range: 0, map: -1, frame: 0, size: 0 };
+
+/** scalarReg wraps a scalar value in a register. */
+export function scalarReg(value: Scalar): Reg {
+  return { type: 'scalar', value, off: 0, id: 0, range: 0, map: -1, frame: 0, size: 0 };
+}
+
+/** UNKNOWN_SCALAR is a register holding any number. */
+export const UNKNOWN_SCALAR: Reg = scalarReg(SCALAR_UNKNOWN);
+
+/** pointerReg makes a pointer of `type` with fixed offset `off` and no variable part. */
+export function pointerReg(type: RegType, fields: Partial<Omit<Reg, 'type'>> = {}): Reg {
+  return { ...NOT_INIT, type, ...fields, value: fields.value ?? ZERO };
+}
+
+/** isPointer says whether a register holds any kind of pointer. */
+export function isPointer(reg: Reg): boolean {
+  return reg.type !== 'scalar' && reg.type !== 'not_init';
+}
+
+/** STACK_SIZE is one frame's stack, as in Linux (MAX_BPF_STACK). */
+export const STACK_SIZE = 512;
+/** SLOTS is the number of 8-byte stack slots per frame. */
+export const SLOTS = STACK_SIZE / 8;
+
+/** StackByte tags each stack byte: never written, written with a number, or part of a spilled register. */
+export const StackByte = { INVALID: 0, MISC: 1, SPILL: 2 } as const;
+
+/**
+ * Frame is one function activation: its registers, its stack (byte tags plus the register
+ * spilled in each 8-byte slot) and, for callees, the slot to return to.
+ */
+export interface Frame {
+  readonly regs: Reg[];
+  readonly bytes: Uint8Array;
+  readonly spills: (Reg | undefined)[];
+  /** Entry slot of the function this frame runs. */
+  readonly entry: number;
+  /** Slot after the call instruction (-1 for the main frame). */
+  readonly returnTo: number;
+  /** True if the frame runs a bpf_loop callback (its r0 must be 0 or 1 at exit). */
+  readonly callback: boolean;
+  /** Lowest stack offset written or read (for the frame's stack depth). */
+  depth: number;
+}
+
+/** newFrame makes a frame with no registers and an empty stack. */
+export function newFrame(entry: number, returnTo: number, callback: boolean): Frame {
+  return {
+    regs: new Array<Reg>(11).fill(NOT_INIT),
+    bytes: new Uint8Array(STACK_SIZE),
+    spills: new Array<Reg | undefined>(SLOTS).fill(undefined),
+    entry,
+    returnTo,
+    callback,
+    depth: 0,
+  };
+}
+
+/** copyFrame is an independent copy (registers are immutable and shared). */
+export function copyFrame(f: Frame): Frame {
+  return { ...f, regs: f.regs.slice(), bytes: f.bytes.slice(), spills: f.spills.slice() };
+}
+
+/** State is the machine at one instruction: the call stack of frames (last is current). */
+export interface State {
+  insn: number;
+  frames: Frame[];
+  /** Next id for packet pointers and nullable map values. */
+  nextId: number;
+}
+
+/** copyState is an independent copy of a state. */
+export function copyState(s: State): State {
+  return { insn: s.insn, frames: s.frames.map(copyFrame), nextId: s.nextId };
+}
+
+/** regText formats a register the way the kernel's log does (e.g. `pkt(id=0,off=0,r=8)`). */
+export function regText(reg: Reg, maps: readonly MapSpec[]): string {
+  const varPart = isConst(reg.value) ? '' : `,var=${scalarText(reg.value)}`;
+  const off = reg.off + (isConst(reg.value) ? Number(BigInt.asIntN(64, reg.value.umin)) : 0);
+  const mapName = (i: number) => maps[i]?.name ?? `#${i}`;
+  switch (reg.type) {
+    case 'not_init':
+      return 'not_init';
+    case 'scalar':
+      return scalarText(reg.value);
+    case 'ctx':
+      return `ctx(off=${off}${varPart})`;
+    case 'stack':
+      return varPart ? `fp${reg.frame}(off=${off}${varPart})` : `fp${off === 0 ? '0' : off}`;
+    case 'map_ptr':
+      return `map_ptr(${mapName(reg.map)})`;
+    case 'map_value':
+    case 'map_value_or_null':
+      return `${reg.type}(${reg.type === 'map_value_or_null' ? `id=${reg.id},` : ''}map=${mapName(reg.map)},off=${off}${varPart})`;
+    case 'pkt':
+      return `pkt(id=${reg.id},off=${off},r=${reg.range}${varPart})`;
+    case 'pkt_end':
+      return 'pkt_end()';
+    case 'pkt_meta':
+      return `pkt_meta(off=${off})`;
+    case 'mem':
+      return `mem(size=${reg.size},off=${off}${varPart})`;
+    case 'func':
+      return `func(insn #${reg.size})`;
+  }
+}
+
+/** stateText formats the current frame's initialised registers and stack slots, like the kernel's log. */
+export function stateText(state: State, maps: readonly MapSpec[]): string {
+  const frame = state.frames[state.frames.length - 1]!;
+  const parts: string[] = [];
+  if (state.frames.length > 1) parts.push(`frame${state.frames.length - 1}:`);
+  frame.regs.forEach((reg, i) => {
+    if (reg.type !== 'not_init') parts.push(`R${i}=${regText(reg, maps)}`);
+  });
+  for (let slot = SLOTS - 1; slot >= 0; slot--) {
+    const spilled = frame.spills[slot];
+    const base = slot * 8;
+    if (spilled) {
+      parts.push(`fp${base - STACK_SIZE}=${regText(spilled, maps)}`);
+      continue;
+    }
+    let tags = '';
+    for (let i = 0; i < 8; i++) tags += frame.bytes[base + i] === StackByte.MISC ? 'm' : '?';
+    if (tags !== '????????') parts.push(`fp${base - STACK_SIZE}=${tags}`);
+  }
+  return parts.join(' ');
+}

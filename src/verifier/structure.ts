@@ -1,0 +1,208 @@
+// Structural checks before the walk: size, fields, jump targets, sub-programs, reachability, calls, maps.
+import { HELPERS } from '../asm/helpers.js';
+import { type Instruction, bySlot, checkFields } from '../asm/instruction.js';
+import { CALL, CALLX, CLASS_MASK, CallSrc, Class, EXIT, JmpOp, LDDW, OP_MASK, PseudoSrc } from '../asm/opcodes.js';
+import type { ProgramSpec } from '../asm/program.js';
+
+/** StructureError is a structural refusal found before any path is walked. */
+export class StructureError extends Error {
+  constructor(
+    readonly slot: number,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** MAX_CALL_FRAMES is how many frames may be live at once (Linux's MAX_CALL_FRAMES). */
+export const MAX_CALL_FRAMES = 8;
+
+/**
+ * Structure is what the walk needs to know about the program's shape: instructions by slot,
+ * which function each slot belongs to, prune points (jump targets and fall-throughs of
+ * conditional jumps), and the call graph.
+ */
+export interface Structure {
+  readonly slots: readonly (Instruction | undefined)[];
+  /** Entry slots of the functions, sorted; 0 is the program's entry. */
+  readonly entries: readonly number[];
+  /** Function index of each slot. */
+  readonly functionOf: Int32Array;
+  /** 1 where the walk should consider pruning. */
+  readonly prunePoint: Uint8Array;
+  /** Function entries that some bpf_loop may call (through lddw func). */
+  readonly callbacks: ReadonlySet<number>;
+  /** For each function index: the entry slots it calls or hands to a helper. */
+  readonly callees: readonly (readonly number[])[];
+}
+
+/** isConditionalJump says whether an instruction is a two-way jump. */
+export function isConditionalJump(insn: Instruction): boolean {
+  const cls = insn.opcode & CLASS_MASK;
+  if (cls !== Class.JMP && cls !== Class.JMP32) return false;
+  const op = insn.opcode & OP_MASK;
+  return op !== JmpOp.JA && op !== JmpOp.CALL && op !== JmpOp.EXIT;
+}
+
+/** isGoto says whether an instruction is an unconditional jump (ja or ja32). */
+export function isGoto(insn: Instruction): boolean {
+  const cls = insn.opcode & CLASS_MASK;
+  return (cls === Class.JMP || cls === Class.JMP32) && (insn.opcode & OP_MASK) === JmpOp.JA;
+}
+
+/** jumpTarget returns the slot a jump goes to when taken. */
+export function jumpTarget(insn: Instruction, slot: number): number {
+  const delta = (insn.opcode & CLASS_MASK) === Class.JMP32 && isGoto(insn) ? insn.imm : insn.offset;
+  return slot + delta + 1;
+}
+
+/** checkStructure checks everything that does not need register state and returns the program's shape. */
+export function checkStructure(spec: ProgramSpec, maxInsns: number): Structure {
+  const slots = bySlot(spec.insns);
+  const n = slots.length;
+  if (n === 0) throw new StructureError(-1, 'the program has no instructions');
+  if (n > maxInsns) throw new StructureError(-1, `BPF program is too large: ${n} instructions, the limit is ${maxInsns}`);
+  const entrySet = new Set<number>([0]);
+  const callbacks = new Set<number>();
+  slots.forEach((insn, slot) => {
+    if (!insn) return;
+    const problem = checkFields(insn);
+    if (problem) throw new StructureError(slot, problem);
+    checkInstructionKind(spec, insn, slot, n, slots);
+    if (insn.opcode === CALL && insn.src === CallSrc.LOCAL) entrySet.add(slot + insn.imm + 1);
+    if (insn.opcode === LDDW && insn.src === PseudoSrc.FUNC) {
+      entrySet.add(slot + insn.imm + 1);
+      callbacks.add(slot + insn.imm + 1);
+    }
+  });
+  const entries = [...entrySet].sort((a, b) => a - b);
+  const functionOf = new Int32Array(n);
+  entries.forEach((entry, f) => functionOf.fill(f, entry, entries[f + 1] ?? n));
+  const prunePoint = new Uint8Array(n);
+  for (const e of entries) prunePoint[e] = 1;
+  slots.forEach((insn, slot) => {
+    if (!insn) return;
+    const f = functionOf[slot]!;
+    const end = entries[f + 1] ?? n;
+    if (isGoto(insn) || isConditionalJump(insn)) {
+      const target = jumpTarget(insn, slot);
+      if (target < entries[f]! || target >= end) throw new StructureError(slot, `jump out of range from insn ${slot} to ${target}`);
+      if (!slots[target]) throw new StructureError(slot, `jump from insn ${slot} into the middle of lddw at insn ${target - 1}`);
+      prunePoint[target] = 1;
+      if (isConditionalJump(insn) && slot + 1 < n) prunePoint[slot + 1] = 1;
+    }
+    if (insn.opcode === CALL && insn.src === CallSrc.LOCAL && slot + 1 < n) prunePoint[slot + 1] = 1;
+  });
+  entries.forEach((entry, f) => {
+    const end = entries[f + 1] ?? n;
+    let last = end - 1;
+    if (!slots[last]) last--;
+    const insn = slots[last]!;
+    if (insn.opcode !== EXIT && !isGoto(insn)) {
+      throw new StructureError(last, `last insn of the function at insn ${entry} is not an exit or jmp: execution falls off its end`);
+    }
+  });
+  const callees = entries.map((entry, f) => calleesOf(slots, entry, entries[f + 1] ?? n));
+  checkReachable(slots);
+  checkRecursion(entries, callees);
+  return { slots, entries, functionOf, prunePoint, callbacks, callees };
+}
+
+function checkInstructionKind(
+  spec: ProgramSpec,
+  insn: Instruction,
+  slot: number,
+  n: number,
+  slots: readonly (Instruction | undefined)[],
+): void {
+  if (insn.opcode === CALLX) throw new StructureError(slot, 'callx (indirect call) is not supported');
+  if (insn.opcode === CALL) {
+    if (insn.src === CallSrc.KFUNC) throw new StructureError(slot, 'kernel function calls (kfuncs) are not supported');
+    if (insn.src === CallSrc.HELPER && !HELPERS.has(insn.imm)) throw new StructureError(slot, `invalid func unknown#${insn.imm}`);
+    if (insn.src === CallSrc.LOCAL) {
+      const target = slot + insn.imm + 1;
+      if (target < 0 || target >= n) throw new StructureError(slot, `call to insn ${target} is outside the program`);
+      if (!slots[target]) throw new StructureError(slot, `call from insn ${slot} into the middle of lddw at insn ${target - 1}`);
+    }
+  }
+  if (insn.opcode !== LDDW) return;
+  switch (insn.src) {
+    case PseudoSrc.NONE:
+      return;
+    case PseudoSrc.MAP_FD:
+    case PseudoSrc.MAP_VALUE: {
+      const map = spec.maps[insn.imm];
+      if (!map) throw new StructureError(slot, `map index ${insn.imm} does not exist (the program has ${spec.maps.length} maps)`);
+      const off = insn.imm2 ?? 0;
+      if (insn.src === PseudoSrc.MAP_VALUE && (off < 0 || off >= map.valueSize)) {
+        throw new StructureError(slot, `invalid access to map value pointer, value_size=${map.valueSize} off=${off}`);
+      }
+      return;
+    }
+    case PseudoSrc.FUNC: {
+      const target = slot + insn.imm + 1;
+      if (target < 0 || target >= n || !slots[target]) throw new StructureError(slot, `lddw func points at insn ${target}, not an instruction`);
+      return;
+    }
+    default:
+      throw new StructureError(slot, `lddw with src ${insn.src} (BTF ids, map indexes by fd array) is not supported`);
+  }
+}
+
+function calleesOf(slots: readonly (Instruction | undefined)[], start: number, end: number): number[] {
+  const out: number[] = [];
+  for (let s = start; s < end; s++) {
+    const insn = slots[s];
+    if (!insn) continue;
+    if ((insn.opcode === CALL && insn.src === CallSrc.LOCAL) || (insn.opcode === LDDW && insn.src === PseudoSrc.FUNC)) {
+      out.push(s + insn.imm + 1);
+    }
+  }
+  return out;
+}
+
+/** successors returns the slots control may pass to within the function (calls continue at the next slot). */
+export function successors(insn: Instruction, slot: number): number[] {
+  if (insn.opcode === EXIT) return [];
+  if (isGoto(insn)) return [jumpTarget(insn, slot)];
+  const next = slot + (insn.opcode === LDDW ? 2 : 1);
+  if (isConditionalJump(insn)) return [next, jumpTarget(insn, slot)];
+  return [next];
+}
+
+function checkReachable(slots: readonly (Instruction | undefined)[]): void {
+  const seen = new Uint8Array(slots.length);
+  const work: number[] = [0];
+  seen[0] = 1;
+  while (work.length) {
+    const slot = work.pop()!;
+    const insn = slots[slot]!;
+    const next = successors(insn, slot);
+    const callsOut = (insn.opcode === CALL && insn.src === CallSrc.LOCAL) || (insn.opcode === LDDW && insn.src === PseudoSrc.FUNC);
+    if (callsOut) next.push(slot + insn.imm + 1);
+    for (const s of next) {
+      if (!seen[s]) {
+        seen[s] = 1;
+        work.push(s);
+      }
+    }
+  }
+  slots.forEach((insn, slot) => {
+    if (insn && !seen[slot]) throw new StructureError(slot, `unreachable insn ${slot}`);
+  });
+}
+
+function checkRecursion(entries: readonly number[], callees: readonly (readonly number[])[]): void {
+  const index = new Map(entries.map((e, f) => [e, f]));
+  const state = new Uint8Array(entries.length); // 0 new, 1 on the current chain, 2 done
+  const walk = (f: number): void => {
+    state[f] = 1;
+    for (const callee of callees[f]!) {
+      const g = index.get(callee)!;
+      if (state[g] === 1) throw new StructureError(entries[f]!, `recursive call from the function at insn ${entries[f]} to insn ${callee}`);
+      if (state[g] === 0) walk(g);
+    }
+    state[f] = 2;
+  };
+  walk(0);
+}
