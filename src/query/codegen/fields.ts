@@ -105,6 +105,37 @@ export function emitByteHandler(g: Gen, slot: ColumnSlot): void {
   e.goto(g.next);
 }
 
+/**
+ * emitQuotesKept handles text after a closing quote the way the baseline's CSV reader does: the
+ * field becomes its raw text, both quotes included. A string field gets '"' before and after its
+ * captured bytes (the caller then appends the current byte); a number or date is malformed.
+ */
+export function emitQuotesKept(g: Gen, slot: ColumnSlot): void {
+  const { e } = g;
+  if (slot.codec.kind !== 'string') {
+    emitRowError(g, slot.codec.kind === 'date' ? ErrorCode.badDate : ErrorCode.badNumber, 'field');
+    e.goto(g.next);
+    return;
+  }
+  const bytes = slot.bytes as number;
+  const full = e.label('no_room_for_quote');
+  e.comment(`field ${slot.name}: keep the quotes`);
+  for (let at = slot.codec.width - 1; at > 0; at--) {
+    e.load('B', 0, REG.state, bytes + at - 1);
+    e.store('B', REG.state, bytes + at, 0);
+  }
+  e.storeImm('B', REG.state, bytes, 0x22);
+  e.load('DW', 1, REG.state, slot.offset);
+  e.aluImm('ADD', 1, 1);
+  e.jumpImm('JGE', 1, slot.codec.width, full);
+  e.movReg(2, REG.state);
+  e.aluReg('ADD', 2, 1);
+  e.storeImm('B', 2, bytes, 0x22);
+  e.bind(full);
+  e.aluImm('ADD', 1, 1);
+  e.store('DW', REG.state, slot.offset, 1);
+}
+
 /** emitSign accepts one leading '+' or '-' (before any digit or point); anything else goes to `bad`. */
 function emitSign(g: Gen, bad: Label): void {
   const { e } = g;

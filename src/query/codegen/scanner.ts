@@ -1,7 +1,7 @@
 // The bpf_loop callback: one byte per call — quotes, delimiters, line ends, field decoding and the end-of-file flush.
 import { CTX, REG, emitFatal, emitFileOffset, type Gen } from './context.js';
 import type { Label } from './emitter.js';
-import { emitByteHandler, emitFieldReset, emitFinish, emitRowError } from './fields.js';
+import { emitByteHandler, emitFieldReset, emitFinish, emitQuotesKept, emitRowError } from './fields.js';
 import { EXTRA_KIND, ErrorCode, FatalCode, S } from './layout.js';
 import { MAX_LINE_BYTES } from '../plan.js';
 import { emitRow } from './row.js';
@@ -117,8 +117,16 @@ function emitQuotes(g: Gen, L: Labels, delimiter: number): void {
   e.jumpImm('JEQ', REG.byte, delimiter, L.onDelim);
   e.jumpImm('JEQ', REG.byte, NEWLINE, L.onNewline);
   e.jumpImm('JEQ', REG.byte, RETURN, L.carriageReturn);
-  emitRowError(g, ErrorCode.badQuote, 'first');
-  e.goto(g.next);
+  e.comment('text after a closing quote: the field is its raw text, quotes included');
+  e.load('DW', 0, REG.state, S.kind);
+  for (const slot of g.layout.columns) {
+    const other = e.label('other_field');
+    e.jumpImm('JNE', 0, slot.kind, other);
+    emitQuotesKept(g, slot);
+    e.goto(L.content);
+    e.bind(other);
+  }
+  e.goto(L.content);
 }
 
 /** emitCarriageReturn drops '\r' outside quotes; at a row's first byte it moves the row start past it (blank CRLF lines). */
