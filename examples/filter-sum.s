@@ -20,7 +20,8 @@
 ;
 ; Bytes are scanned by bpf_loop (one callback per byte), the way Linux lets a program visit up to
 ; 64 KiB without unrolling: the callback finds data, data_end, the state pointer and F, S, T in the
-; loop context on the main function's stack.
+; loop context on the main function's stack. The loop asks for 65,536 iterations (the largest chunk)
+; and the callback stops it at data_end: verifiers refuse `data_end - data` (pointer minus pointer).
 
 .map state array key=4 value=88 entries=1
 .map config array key=4 value=24 entries=1 readonly init=020000000000000032000000000000000300000000000000
@@ -50,9 +51,8 @@ main:
         r3 = *(u32 *)(r6 + 4)                ; data_end
         *(u64 *)(r10 - 40) = r3              ;               +8 data_end
         *(u64 *)(r10 - 48) = r2              ;               +0 data
-        r1 = r3
-        r1 -= r2                             ; bytes in the chunk
-        if r1 == 0 goto flush
+        if r2 >= r3 goto flush               ; an empty chunk: end of file
+        r1 = 65536                           ; the largest chunk; scan_byte stops at data_end
         r2 = func[scan_byte] ll
         r3 = r10
         r3 += -48

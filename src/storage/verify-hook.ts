@@ -1,15 +1,13 @@
-// The check every program passes before it is attached at the hook.
+// The check every program passes before it is attached at the hook: Sluice's verifier with the hook's context.
 import type { ProgramSpec } from '../asm/program.js';
 import type { ProgramFacts } from '../vm/engine.js';
-import { preflight } from '../vm/preflight.js';
+import { HOOK_CONTEXT, verify } from '../verifier/index.js';
 
 /**
- * verifyForHook refuses a program that may not be attached and returns what was proved about it.
- * INTERIM: src/verifier's verify(spec, { context: HOOK_CONTEXT }) has not landed yet, so this runs
- * only the vm's structural preflight (jumps, exits, helper ids, uninitialised registers) and proves
- * no memory facts; the engines keep every run-time check. It switches to the verifier when it lands.
+ * verifyForHook proves `spec` safe for the storage hook (context: HOOK_CONTEXT, the xdp_md layout
+ * plus Sluice's chunk fields) and returns what the engines may rely on. A refusal throws the
+ * verifier's VerifierError unchanged.
  */
-export function verifyForHook(spec: ProgramSpec): ProgramFacts | undefined {
-  preflight(spec);
-  return undefined;
+export function verifyForHook(spec: ProgramSpec): ProgramFacts {
+  return verify(spec, { context: HOOK_CONTEXT });
 }

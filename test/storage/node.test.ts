@@ -9,13 +9,14 @@ import { StorageNode } from '../../src/storage/node.js';
 import { runPushdown } from '../../src/storage/pushdown.js';
 import { runShipAll } from '../../src/storage/shipall.js';
 import { UsageError } from '../../src/util/errors.js';
+import { VerifierError } from '../../src/verifier/index.js';
 import { dataDirWith, decodeFilterSum, FIXTURES, filterSumConsumer, filterSumProgram, generatedCsv } from './filter-sum-helpers.js';
 
 const contextLog = assemble(readFileSync(new URL('context-log.s', FIXTURES), 'utf8'), { file: 'context-log.s' });
 const text = 'abcdefghij'.repeat(25); // 250 bytes
 const dataDir = dataDirWith({ 'letters.txt': text, 'empty.txt': '', 'big.csv': generatedCsv(3000) });
 
-/** calls reads the context-log map back: chunk_index -> [flags, file_offset, file_size, length, first byte]. */
+/** calls reads the context-log map back: chunk_index -> [flags, file_offset, file_size, has data, first byte]. */
 function calls(maps: Awaited<ReturnType<typeof runPushdown>>['maps']): Map<number, bigint[]> {
   const out = new Map<number, bigint[]>();
   for (const [key, value] of maps[0]!.entries) {
@@ -30,9 +31,9 @@ describe('read path and hook context', () => {
     const node = new StorageNode({ dataDir, chunkBytes: 100 });
     const log = calls((await runPushdown({ node, link: new Link(), file: 'letters.txt', spec: contextLog })).maps);
     expect([...log.keys()].sort()).toEqual([0, 1, 2, 3]);
-    expect(log.get(0)).toEqual([BigInt(HookFlag.FIRST), 0n, 250n, 100n, 97n]); // 'a'
-    expect(log.get(1)).toEqual([0n, 100n, 250n, 100n, 97n]);
-    expect(log.get(2)).toEqual([BigInt(HookFlag.LAST), 200n, 250n, 50n, 97n]);
+    expect(log.get(0)).toEqual([BigInt(HookFlag.FIRST), 0n, 250n, 1n, 97n]); // 'a'
+    expect(log.get(1)).toEqual([0n, 100n, 250n, 1n, 97n]);
+    expect(log.get(2)).toEqual([BigInt(HookFlag.LAST), 200n, 250n, 1n, 97n]);
     expect(log.get(3)).toEqual([BigInt(HookFlag.EOF_FLUSH), 250n, 250n, 0n, 0n]);
   });
 
@@ -109,6 +110,16 @@ describe('refusals', () => {
     const buffer = node.memory(pid).allocate(16);
     const fd = await node.open(pid, 'letters.txt');
     await expect(node.read(pid, fd, buffer, 64)).rejects.toThrow(/EFAULT/);
+  });
+
+  it("refuses an unsafe program with the verifier's error and cleans up", async () => {
+    const oob = assemble(readFileSync(new URL('oob.s', FIXTURES), 'utf8'), { file: 'oob.s' });
+    const node = new StorageNode({ dataDir });
+    const run = runPushdown({ node, link: new Link(), file: 'letters.txt', spec: oob });
+    await expect(run).rejects.toThrow(VerifierError);
+    await expect(run).rejects.toThrow(/^insn #0: /);
+    expect(node.attachedTenants).toBe(0);
+    expect(node.counts.chunks).toBe(0);
   });
 
   it('refuses a second tenant on the same buffer', async () => {
