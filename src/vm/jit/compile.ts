@@ -49,6 +49,7 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
     fault: m.importFunction('env', 'fault', { params: [i32, i32], results: [] }),
     access: m.importFunction('env', 'access', { params: [i32, i32, i32, i32, i32], results: [] }),
     helper: m.importFunction('env', 'helper', { params: [i32, i32], results: [] }),
+    callx: m.importFunction('env', 'callx', { params: [i32, i32, i32], results: [] }),
     lookup: m.importFunction('env', 'lookup', { params: [i32, i32, i32, i32, i32], results: [i32] }),
   };
   const global = () => m.addGlobal({ type: ValType.i64, initial: 0n });

@@ -12,29 +12,30 @@ import { Op } from './wasm-opcodes.js';
 /** emitCall appends a `call` (helper or local) or `callx`; r0 receives the result. */
 export function emitCall(c: Code, ctx: ModuleContext, insn: Instruction, slot: number): void {
   if (insn.opcode === CALLX) {
-    emitHelper(c, ctx, () => c.get(REG_LOCAL[insn.dst]!).op(Op.i32_wrap_i64), slot, true);
+    const target = REG_LOCAL[insn.dst]!;
+    const pushId = () => c.get(target).op(Op.i32_wrap_i64).get(target).i64(32).op(Op.i64_shr_u).op(Op.i32_wrap_i64);
+    emitHelper(c, ctx, pushId, slot, ctx.imports.callx);
     return;
   }
   if (insn.src === CallSrc.LOCAL) return emitLocalCall(c, ctx, slot + 1 + insn.imm, slot);
   if (insn.src !== CallSrc.HELPER) throw new InvalidProgram(slot, 'kernel function calls (kfuncs) are not supported');
   if (insn.imm === HelperId.map_lookup_elem) return emitLookup(c, ctx, slot);
-  emitHelper(c, ctx, () => c.i32(insn.imm), slot, insn.imm === HelperId.loop);
+  emitHelper(c, ctx, () => c.i32(insn.imm), slot, ctx.imports.helper);
 }
 
 /**
- * emitHelper stores r1..r5 into the helper frame, calls the runtime and loads r0 back.
- * Helpers that may run callbacks (bpf_loop, or any callx) see the instruction count and the
- * caller's frame pointer in globals, and the count is reloaded afterwards.
+ * emitHelper stores r1..r5 into the helper frame, calls the runtime through `importIndex`
+ * (arguments: what `pushId` pushes, then the slot) and loads r0 back. Every helper may run
+ * callbacks (bpf_loop, or callx of it), so they see the instruction count and the caller's
+ * frame pointer in globals, and the count is reloaded afterwards.
  */
-function emitHelper(c: Code, ctx: ModuleContext, pushId: () => void, slot: number, reenters: boolean): void {
+function emitHelper(c: Code, ctx: ModuleContext, pushId: () => void, slot: number, importIndex: number): void {
   for (let r = 1; r <= 5; r++) c.i32(HELPER_FRAME + 8 * r).get(REG_LOCAL[r]!).mem(Op.i64_store);
-  if (reenters) {
-    c.get(Local.count).globalSet(ctx.globals.count);
-    c.get(REG_LOCAL[FRAME_POINTER]!).globalSet(ctx.globals.fp);
-  }
+  c.get(Local.count).globalSet(ctx.globals.count);
+  c.get(REG_LOCAL[FRAME_POINTER]!).globalSet(ctx.globals.fp);
   pushId();
-  c.i32(slot).call(ctx.imports.helper);
-  if (reenters) c.globalGet(ctx.globals.count).set(Local.count);
+  c.i32(slot).call(importIndex);
+  c.globalGet(ctx.globals.count).set(Local.count);
   c.i32(HELPER_FRAME).mem(Op.i64_load).set(REG_LOCAL[0]!);
 }
 

@@ -1,7 +1,7 @@
 // The JIT engine: compiles a program to a WebAssembly module over the runtime's memory and runs it.
 import type { ProgramSpec } from '../../asm/program.js';
 import type { Engine, Executable, ProgramFacts, RunResult } from '../engine.js';
-import { BudgetExceeded, CallDepthExceeded, InvalidHelperArgument, InvalidProgram } from '../errors.js';
+import { BudgetExceeded, CallDepthExceeded, InvalidHelperArgument, InvalidProgram, UnknownHelper } from '../errors.js';
 import { HELPER_FRAME, MAX_FRAMES } from '../memory.js';
 import { preflight } from '../preflight.js';
 import { type CallbackInvoker, FUNC_HANDLE_BASE, HELPER_FRAME_INDEX, type Runtime } from '../runtime.js';
@@ -43,6 +43,10 @@ export const jitEngine: Engine = {
         else runtime.checkRead(low >>> 0, high, size, slot);
       },
       helper: (id: number, slot: number) => runtime.call(id, slot, invoke),
+      callx: (low: number, high: number, slot: number) => {
+        if (high !== 0 || !runtime.isHelper(low)) throw new UnknownHelper(slot, high * 2 ** 32 + (low >>> 0));
+        runtime.call(low, slot, invoke);
+      },
       lookup: (handleLo: number, handleHi: number, keyLo: number, keyHi: number, slot: number) => {
         if ((handleHi | keyHi) === 0) return runtime.mapLookup(handleLo >>> 0, keyLo >>> 0, slot);
         const frame = runtime.frame;

@@ -16,6 +16,8 @@ export interface Imports {
   readonly access: number;
   /** helper(id, slot): Runtime.call with r1..r5 already in the helper frame; r0 is left there. */
   readonly helper: number;
+  /** callx(idLo, idHi, slot): like helper, for `callx`, refusing ids that are not helpers. */
+  readonly callx: number;
   /** lookup(handleLo, handleHi, keyLo, keyHi, slot) -> value address or 0: map_lookup_elem's fast path. */
   readonly lookup: number;
 }
