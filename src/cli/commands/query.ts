@@ -1,0 +1,74 @@
+// `sluice query`: answer SQL by pushing an eBPF program to the storage node, optionally comparing with ship-all.
+import type { Command } from 'commander';
+import { parseDuration, parseRate, parseSize } from '../../net/units.js';
+import { executeQuery } from '../../query/execute.js';
+import { formatResultJson, formatResultText } from '../../query/result.js';
+import { reportJson } from '../../report/json.js';
+import { formatRunSummary } from '../../report/run-summary.js';
+import { formatReport } from '../../report/table.js';
+import type { EngineName } from '../../vm/engine.js';
+import { oneOf, positiveInteger } from '../options.js';
+import { catalogFor, readQuery } from '../query-input.js';
+
+/** QueryCliOptions are the options `query` shares with `explain` and `compile`. */
+export interface QueryCliOptions {
+  data?: string;
+  engine: EngineName;
+  chunk: string;
+  link: string;
+  latency: string;
+  mtu: number;
+  devices: number;
+  compare?: boolean;
+  json?: boolean;
+  onError: 'stop' | 'skip';
+}
+
+/** registerQuery adds `sluice query`. */
+export function registerQuery(program: Command): void {
+  program
+    .command('query')
+    .description('answer a SQL query in the storage node and report the data movement it saved')
+    .argument('<sql>', 'SQL text, or the path of a .sql file')
+    .option('--data <dir>', 'directory of tables (NAME.csv or NAME.tbl); default: datasets/ and a TPC-H SF 0.01 set made on first use')
+    .option('--engine <name>', 'eBPF engine: jit or interpreter', oneOf<EngineName>('jit', 'interpreter'), 'jit')
+    .option('--chunk <bytes>', 'bytes per copy_out call at the hook (1 B .. 64 KiB)', '4096')
+    .option('--link <rate>', 'link bandwidth, e.g. 1gbit, 10gbit, 400gbit', '10gbit')
+    .option('--latency <time>', 'one-way link latency, e.g. 50us, 1ms', '50us')
+    .option('--mtu <bytes>', 'link MTU in bytes', positiveInteger, 1500)
+    .option('--devices <n>', 'SSDs in the storage node (3.5 GB/s, 80 µs each)', positiveInteger, 1)
+    .option('--on-error <policy>', 'malformed rows: stop (report file:line:col) or skip (and count)', oneOf('stop', 'skip'), 'stop')
+    .option('--compare', 'also ship the whole file and compute on the compute node, and show both side by side')
+    .option('--json', 'print the result and the report as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sluice query queries/tpch-q6.sql --compare
+  sluice query "select count(*) from lineitem where l_quantity < 10" --data datasets/generated/tpch-sf0.1
+  sluice query queries/tpch-q1.sql --engine interpreter --chunk 64KiB --link 100gbit --json`,
+    )
+    .action(async (sql: string, options: QueryCliOptions) => {
+      const query = readQuery(sql);
+      const run = await executeQuery({
+        sql: query.sql,
+        queryFile: query.file,
+        catalog: catalogFor(options.data),
+        engine: options.engine,
+        chunkBytes: parseSize(options.chunk),
+        link: { bandwidth: parseRate(options.link), latency: parseDuration(options.latency), mtu: options.mtu },
+        devices: { count: options.devices },
+        compare: Boolean(options.compare),
+        onError: options.onError,
+      });
+      if (options.json) {
+        const report = run.report ? reportJson(run.report) : { pushdown: run.pushdown };
+        process.stdout.write(`{"result":${formatResultJson(run.result).trimEnd()},"report":${JSON.stringify(report)}}\n`);
+        return;
+      }
+      process.stdout.write(formatResultText(run.result));
+      process.stdout.write('\n');
+      process.stdout.write(run.report ? formatReport(run.report) : formatRunSummary(run.pushdown));
+      if (run.shipAll) process.stdout.write('ship-all (csv-parse on the compute node) gave the same answer.\n');
+    });
+}
