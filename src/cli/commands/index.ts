@@ -2,9 +2,8 @@
 import type { Command } from 'commander';
 import { registerGen } from './gen.js';
 import { registerPlugin } from './plugin.js';
-import { registerQuery } from './query.js';
 
 /** CommandModule adds one sub-command (with its help and examples) to the program. */
 export type CommandModule = (program: Command) => void;
 
-export const commandModules: CommandModule[] = [registerQuery, registerGen, registerPlugin];
+export const commandModules: CommandModule[] = [registerGen, registerPlugin];
