@@ -22,6 +22,9 @@
 ; 64 KiB without unrolling: the callback finds data, data_end, the state pointer and F, S, T in the
 ; loop context on the main function's stack. The loop asks for 65,536 iterations (the largest chunk)
 ; and the callback stops it at data_end: verifiers refuse `data_end - data` (pointer minus pointer).
+; Sluice's verifier accepts this program. Linux refuses it ("R3 offset is outside of the packet"):
+; its packet offsets are 16-bit, so `data + index + 1` may not reach 65,536, the end of a full 64 KiB
+; chunk. Sluice's query compiler stays within Linux's range by scanning at most 65,534 bytes a chunk.
 
 .map state array key=4 value=88 entries=1
 .map config array key=4 value=24 entries=1 readonly init=020000000000000032000000000000000300000000000000

@@ -19,6 +19,18 @@ describe('filter-sum pushdown', () => {
     expect(decodeFilterSum(maps)).toEqual({ sum: 387n, count: 4n });
   });
 
+  it('reads whole 64 KiB chunks of a larger file', async () => {
+    const big = generatedCsv(5000);
+    const bigDir = dataDirWith({ 'big.csv': big });
+    expect(big.length).toBeGreaterThan(2 * 65536);
+    const baseline = await runShipAll({ node: new StorageNode({ dataDir: bigDir }), link: new Link(), file: 'big.csv', consumer: filterSumConsumer() });
+    for (const chunkBytes of [4096, 65535, 65536]) {
+      const { maps, stats } = await runPushdown({ node: new StorageNode({ dataDir: bigDir, chunkBytes }), link: new Link(), file: 'big.csv', spec });
+      expect({ chunkBytes, ...decodeFilterSum(maps) }).toEqual({ chunkBytes, ...baseline.result });
+      expect(stats.hook.chunks).toBe(Math.ceil(big.length / chunkBytes));
+    }
+  });
+
   for (const file of Object.keys(files)) {
     it(`gives ship-all's answer for ${file} at every chunk size`, async () => {
       const baseline = await runShipAll({ node: new StorageNode({ dataDir }), link: new Link(), file, consumer: filterSumConsumer() });
