@@ -1,6 +1,6 @@
 // Parts of instruction parsing common to both syntaxes: the parse result, calls, lddw sources, memory operands.
 import type { Token, TokenCursor } from './asm-lexer.js';
-import { type Instruction, lddwFrom } from './instruction.js';
+import { type Instruction, lddwFrom, withField } from './instruction.js';
 import { CALL, CALLX, CallSrc, PseudoSrc } from './opcodes.js';
 import { HELPERS } from './helpers.js';
 import { type Target, readImm32, readImm64, readOffset16, readRegister, readRegister64, readTarget, registerNumber } from './asm-operands.js';
@@ -22,7 +22,7 @@ export interface ParsedInsn {
 
 /** withTarget places a relative target in `field`, or records the label to resolve later. */
 export function withTarget(insn: Instruction, target: Target, field: 'offset' | 'imm'): ParsedInsn {
-  if (target.kind === 'relative') return { insn: { ...insn, [field]: target.offset } };
+  if (target.kind === 'relative') return { insn: withField(insn, field, target.offset) };
   return { insn, labelRef: { label: target.label, token: target.token, field } };
 }
 

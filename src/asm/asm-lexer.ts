@@ -38,8 +38,23 @@ const PUNCTUATION = [
   '=', '>', '<', '&', '+', '-', '*', '(', ')', '[', ']', ',', ':',
 ];
 
+/** PUNCTUATION_BY_FIRST lists the operators starting with each character, longest first. */
+const PUNCTUATION_BY_FIRST = new Map<string, string[]>();
+for (const p of PUNCTUATION) PUNCTUATION_BY_FIRST.set(p[0]!, [...(PUNCTUATION_BY_FIRST.get(p[0]!) ?? []), p]);
+
+/** punctuationAt returns the longest operator at text[i], or undefined. */
+function punctuationAt(text: string, i: number): string | undefined {
+  const candidates = PUNCTUATION_BY_FIRST.get(text[i]!);
+  if (candidates) for (const p of candidates) if (text.startsWith(p, i)) return p;
+  return undefined;
+}
+
 const WORD_START = /[A-Za-z_.$]/;
 const WORD_CHAR = /[A-Za-z0-9_.$]/;
+const DIGIT = /[0-9]/;
+const NUMBER_CHAR = /[0-9A-Za-z_]/;
+const NUMBER = /^(0[xX][0-9a-fA-F]+|[0-9]+)$/;
+const SIGNED_OPERATOR_NEXT = /[<>/%]/;
 
 /** stripComment removes a `#`, `//` or `;` comment from a source line. */
 export function stripComment(text: string): string {
@@ -58,8 +73,8 @@ export function tokenize(text: string, where: Where, columnBase = 1): Token[] {
       i++;
       continue;
     }
-    if (ch === 's' && /[<>/%]/.test(text[i + 1] ?? '')) {
-      const op = PUNCTUATION.find((p) => text.startsWith(p, i));
+    if (ch === 's' && SIGNED_OPERATOR_NEXT.test(text[i + 1] ?? '')) {
+      const op = punctuationAt(text, i);
       if (op) {
         tokens.push({ kind: 'punct', text: op, column });
         i += op.length;
@@ -73,18 +88,18 @@ export function tokenize(text: string, where: Where, columnBase = 1): Token[] {
       i = j;
       continue;
     }
-    if (/[0-9]/.test(ch)) {
+    if (DIGIT.test(ch)) {
       let j = i + 1;
-      while (j < text.length && /[0-9A-Za-z_]/.test(text[j]!)) j++;
+      while (j < text.length && NUMBER_CHAR.test(text[j]!)) j++;
       const word = text.slice(i, j);
-      if (!/^(0[xX][0-9a-fA-F]+|[0-9]+)$/.test(word)) {
+      if (!NUMBER.test(word)) {
         throw new AssemblerError(where.file, where.line, column, `'${word}' is not a number`);
       }
       tokens.push({ kind: 'number', text: word, column });
       i = j;
       continue;
     }
-    const op = PUNCTUATION.find((p) => text.startsWith(p, i));
+    const op = punctuationAt(text, i);
     if (!op) throw new AssemblerError(where.file, where.line, column, `unexpected character '${ch}'`);
     tokens.push({ kind: 'punct', text: op, column });
     i += op.length;

@@ -34,7 +34,7 @@ export function readRegister(cur: TokenCursor): RegisterOperand {
     throw cur.fail(`${reason} '${token.text}'`, token);
   }
   if (parsed.reg > 10) throw cur.fail(`invalid register '${token.text}': registers are r0..r10`, token);
-  return { ...parsed, token };
+  return { reg: parsed.reg, view: parsed.view, token };
 }
 
 /** readRegister64 consumes a register that must be written in its 64-bit view (`%rN` or `rN`); `why` explains. */
@@ -106,7 +106,7 @@ export function readTarget(cur: TokenCursor, bits: 16 | 32): Target {
     target = { kind: 'label', label: token.text, token };
   } else {
     const n = readSigned(cur, 'a jump target (label or +offset)');
-    const offset = Number(fitBits(cur, { ...n, hex: false }, bits, 'jump offset'));
+    const offset = Number(fitBits(cur, { value: n.value, hex: false, token: n.token }, bits, 'jump offset'));
     target = { kind: 'relative', offset, token: n.token };
   }
   skipSymbolNote(cur);

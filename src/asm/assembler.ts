@@ -4,7 +4,7 @@ import { type ParsedInsn } from './asm-common.js';
 import { isClassicMnemonic, parseClassic } from './asm-classic.js';
 import { parseKernel } from './asm-kernel.js';
 import { parseMapDirective } from './asm-maps.js';
-import { type Instruction, width } from './instruction.js';
+import { type Instruction, width, withField } from './instruction.js';
 import { EXIT } from './opcodes.js';
 import type { MapSpec, ProgramSpec } from './program.js';
 
@@ -78,7 +78,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Program
     const cur = new TokenCursor(tokens.slice(first), where, line.length + 1);
     const insn = parseLine(cur);
     if (insn.insn.opcode === EXIT) firstExit ??= slot;
-    parsed.push({ ...insn, slot, where });
+    parsed.push({ insn: insn.insn, labelRef: insn.labelRef, mapRef: insn.mapRef, slot, where });
     slot += width(insn.insn);
   });
 
@@ -124,7 +124,7 @@ function resolve(p: Located, labels: ReadonlyMap<string, number>, maps: Readonly
     if (field === 'offset' && (offset < -0x8000 || offset > 0x7fff)) {
       throw fail(token, `label '${label}' is ${offset} slots away, beyond a 16-bit jump offset (use ja32 / gotol)`);
     }
-    insn = { ...insn, [field]: offset };
+    insn = withField(insn, field, offset);
   }
   if (p.mapRef) {
     const index = maps.get(p.mapRef.name);

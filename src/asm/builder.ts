@@ -1,7 +1,7 @@
 // ProgramBuilder: an ISA-shaped API for code generators, with labels, maps, comments and sub-functions.
 import { SluiceError } from '../util/errors.js';
 import { ATOMIC_NAMES, SIZE_FIELDS, type SizeName } from './asm-tables.js';
-import { type Instruction, lddwFrom, width } from './instruction.js';
+import { type Instruction, lddwFrom, width, withField } from './instruction.js';
 import {
   AluOp,
   AtomicOp,
@@ -309,7 +309,7 @@ export class ProgramBuilder {
     const target = this.labels.get(p.label);
     if (target === undefined) throw this.error(`undefined label '${p.label}'`, p.slot);
     const offset = target - (p.slot + 1);
-    if (p.field === 'imm' || (offset >= -0x8000 && offset <= 0x7fff)) return { ...p.insn, [p.field!]: offset };
+    if (p.field === 'imm' || (offset >= -0x8000 && offset <= 0x7fff)) return withField(p.insn, p.field!, offset);
     if (p.insn.opcode === (Class.JMP | JmpOp.JA)) return { ...p.insn, opcode: Class.JMP32 | JmpOp.JA, imm: offset };
     throw this.error(`conditional jump to '${p.label}' is ${offset} slots away, beyond a 16-bit offset`, p.slot);
   }

@@ -71,6 +71,17 @@ export function lddwFrom(dst: number, value: bigint, src = 0): Instruction {
   };
 }
 
+/**
+ * withField returns a copy of an instruction with its `offset` or `imm` replaced (jump and call
+ * targets land in one or the other). A plain object literal keeps the copy's shape fast.
+ */
+export function withField(insn: Instruction, field: 'offset' | 'imm', value: number): Instruction {
+  const base = { opcode: insn.opcode, dst: insn.dst, src: insn.src, offset: insn.offset, imm: insn.imm };
+  if (field === 'offset') base.offset = value;
+  else base.imm = value;
+  return insn.imm2 === undefined ? base : { ...base, imm2: insn.imm2 };
+}
+
 /** slotCount returns the number of 8-byte slots a program occupies. */
 export function slotCount(insns: readonly Instruction[]): number {
   let n = 0;
