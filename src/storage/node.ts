@@ -96,6 +96,7 @@ export class StorageNode {
       throw new UsageError(`chunk size must be 1 to ${MAX_CHUNK_BYTES} bytes, got ${options.chunkBytes}`);
     }
     this.defaultEngine = options.engine ?? 'interpreter';
+    resolveEngine(this.defaultEngine);
   }
 
   /** spawn starts a server process and returns its pid. */
@@ -248,10 +249,11 @@ export class StorageNode {
     if (this.hooks.has(key)) {
       throw new StorageError(`pid ${destination.pid}: buffer 0x${target.bufferStart.toString(16)} already has a tenant attached`);
     }
+    const engine = resolveEngine(options.engine ?? this.defaultEngine);
     const facts = verifyForHook(spec);
     const tenant = new Tenant(spec, {
       name: options.tenant,
-      engine: resolveEngine(options.engine ?? this.defaultEngine),
+      engine,
       facts,
       chunkBudget: options.chunkBudget,
       queryBudget: options.queryBudget,

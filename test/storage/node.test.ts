@@ -99,6 +99,16 @@ describe('refusals', () => {
     await expect(node.open(pid, 'nope.csv')).rejects.toThrow(new StorageError('nope.csv: cannot open (ENOENT)'));
   });
 
+  it('refuses an engine it does not know', () => {
+    expect(() => new StorageNode({ dataDir, engine: 'abacus' as never })).toThrow(UsageError);
+    const node = new StorageNode({ dataDir });
+    const pid = node.spawn();
+    const buffer = node.memory(pid).allocate(64);
+    expect(() => node.attach({ pid, address: buffer }, contextLog, { tenant: 't', engine: 'abacus' as never })).toThrow(
+      /unknown engine 'abacus' \(engines: interpreter, jit\)/,
+    );
+  });
+
   it('refuses chunk sizes outside 1 .. 64 KiB', () => {
     expect(() => new StorageNode({ dataDir, chunkBytes: 0 })).toThrow(UsageError);
     expect(() => new StorageNode({ dataDir, chunkBytes: 65537 })).toThrow(/chunk size must be 1 to 65536 bytes/);
