@@ -1,9 +1,11 @@
 // The list of command modules; each registers one `sluice` sub-command on the program.
 import type { Command } from 'commander';
+import { registerExplain } from './explain.js';
 import { registerGen } from './gen.js';
 import { registerPlugin } from './plugin.js';
+import { registerQuery } from './query.js';
 
 /** CommandModule adds one sub-command (with its help and examples) to the program. */
 export type CommandModule = (program: Command) => void;
 
-export const commandModules: CommandModule[] = [registerGen, registerPlugin];
+export const commandModules: CommandModule[] = [registerQuery, registerExplain, registerGen, registerPlugin];
