@@ -34,7 +34,6 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
   const used = plan.usedColumns.map((index) => table.columns[index] as Plan['table']['columns'][number]);
   let skippedRows = 0;
   let headerPending = table.header;
-  let currentLine = 0;
   const skippedLines = new Set<number>();
 
   const malformed = (line: number, column: number, reason: string): void => {
@@ -44,79 +43,82 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
       skippedRows++;
     }
   };
-  const overflow: OverflowHandler = (what) => {
-    throw new QueryError(file, { line: currentLine, column: 1 }, `${what} (the pushdown program computes rows in signed 64 bits and sums in 128)`);
-  };
-  const filter = plan.filter === undefined ? () => true : compilePredicate(plan.filter, overflow);
-  const groupKeys = plan.groupBy.map((column) => compileValue(column, overflow));
-  const updates = plan.aggregates.map((aggregate): Update => {
-    if (aggregate.fn === 'count_star' || aggregate.fn === 'count' || aggregate.arg === undefined) {
-      return (state) => void state.count++;
-    }
-    const arg = compileValue(aggregate.arg, overflow);
-    if (aggregate.fn === 'sum' || aggregate.fn === 'avg') {
-      return (state, row) => {
-        state.value = checkedSum(((state.value ?? 0n) as bigint) + (arg(row) as bigint), overflow, `${aggregate.fn.toUpperCase()}`);
-        state.count++;
-      };
-    }
-    const keepLeft = aggregate.fn === 'min' ? (a: Value, b: Value) => (a as bigint) <= (b as bigint) : (a: Value, b: Value) => (a as bigint) >= (b as bigint);
-    return (state, row) => {
-      const value = arg(row);
-      if (state.count === 0n || !keepLeft(state.value, value)) state.value = value;
-      state.count++;
-    };
-  });
   const groups = new Map<string, Group>();
   const row: RowValues = new Array<Value>(columnCount).fill(null);
 
+  // csv-parse's per-record `info` doubles its cost, so runs are parsed without it; only when a row
+  // must be located for an error is its run parsed again with `info` to find the row's line and text.
   const parseOptions: CsvOptions = {
     delimiter: table.delimiter,
     quote: quotes ? '"' : false,
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
-    record_delimiter: ['\r\n', '\n'],
     bom: true,
-    info: true,
     ...(plan.onError === 'skip' && {
       skip_records_with_error: true,
-      on_skip: (error: CsvError | undefined) => void malformed(currentLine + ((error?.lines as number | undefined) ?? 1) - 1, 1, error?.message ?? 'unreadable row'),
+      on_skip: (error: CsvError | undefined) => void malformed(runLine + ((error?.lines as number | undefined) ?? 1) - 1, 1, error?.message ?? 'unreadable row'),
     }),
   };
+  const locateOptions: CsvOptions = { ...parseOptions, info: true, ...(plan.onError === 'skip' && { on_skip: () => undefined }) };
+  let runLine = 1;
+  let located: { run: RowRun; rows: { line: number; text: string }[] } | undefined;
+  let currentRun: RowRun | undefined;
+  let currentRecord = 0;
+
+  /** locate returns the line and (latin1) text of record `index` of `run`. */
+  const locate = (run: RowRun, index: number): { line: number; text: string } => {
+    if (located?.run !== run) {
+      const records = parseCsv(run.bytes, locateOptions) as unknown as { info: { bytes: number } }[];
+      const rows: { line: number; text: string }[] = [];
+      let previousEnd = 0;
+      let lineCursor = 0;
+      let line = run.firstLine;
+      for (const { info } of records) {
+        const start = rowStart(run.bytes, previousEnd);
+        line += countNewlines(run.bytes, lineCursor, start);
+        lineCursor = start;
+        previousEnd = info.bytes;
+        rows.push({ line, text: run.bytes.toString('latin1', start, info.bytes) });
+      }
+      located = { run, rows };
+    }
+    return located.rows[index] ?? { line: run.firstLine, text: '' };
+  };
+  const overflow: OverflowHandler = (what) => {
+    const line = currentRun === undefined ? 1 : locate(currentRun, currentRecord).line;
+    throw new QueryError(file, { line, column: 1 }, `${what} (the pushdown program computes rows in signed 64 bits and sums in 128)`);
+  };
+  const filter = plan.filter === undefined ? () => true : compilePredicate(plan.filter, overflow);
+  const groupKeys = plan.groupBy.map((column) => compileValue(column, overflow));
+  const updates = makeUpdates(plan, overflow);
 
   const consumeRun = (run: RowRun): void => {
-    currentLine = run.firstLine;
-    let records: { record: string[]; info: { bytes: number } }[];
+    runLine = run.firstLine;
+    currentRun = run;
+    let records: string[][];
     try {
-      records = parseCsv(run.bytes, parseOptions) as unknown as typeof records;
+      records = parseCsv(run.bytes, parseOptions) as string[][];
     } catch (error) {
       if (!(error instanceof CsvError)) throw error;
       const lines = (error as CsvError & { lines?: number }).lines ?? 1;
       throw new MalformedRowError(file, { line: run.firstLine + lines - 1, column: 1 }, error.message, { cause: error });
     }
-    let previousEnd = 0;
-    let lineCursor = 0;
-    currentLine = run.firstLine;
-    for (const { record, info } of records) {
-      const start = rowStart(run.bytes, previousEnd);
-      currentLine += countNewlines(run.bytes, lineCursor, start);
-      lineCursor = start;
-      const end = info.bytes;
-      const rowBytes = (): string => run.bytes.toString('utf8', start, end);
-      previousEnd = end;
+    for (let index = 0; index < records.length; index++) {
+      const record = records[index] as string[];
+      currentRecord = index;
       if (headerPending) {
         headerPending = false;
         continue;
       }
       if (table.trailingDelimiter && record.length === columnCount + 1 && record[columnCount] === '') record.pop();
       if (record.length !== columnCount) {
-        const { starts, end: endColumn } = fieldColumns(rowBytes(), table.delimiter, quotes);
-        const column = record.length > columnCount ? (starts[columnCount] ?? endColumn) : endColumn;
-        malformed(currentLine, column, `expected ${columnCount} fields, found ${record.length}`);
+        const { line, text } = locate(run, index);
+        const { starts, end } = fieldColumns(text, table.delimiter, quotes);
+        malformed(line, record.length > columnCount ? (starts[columnCount] ?? end) : end, `expected ${columnCount} fields, found ${record.length}`);
         continue;
       }
-      if (!decodeRow(record, rowBytes)) continue;
+      if (!decodeRow(record)) continue;
       if (!filter(row)) continue;
       let key = '';
       const keys = groupKeys.map((keyOf) => keyOf(row));
@@ -131,12 +133,13 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
   };
 
   /** decodeRow fills `row` with the used columns' values; false (after reporting) if a field is malformed. */
-  const decodeRow = (record: readonly string[], rowText: () => string): boolean => {
+  const decodeRow = (record: readonly string[]): boolean => {
     for (const column of used) {
       const value = decodeField(record[column.index] as string, column.type);
       if (value !== null && typeof value === 'object') {
-        const { starts } = fieldColumns(rowText(), table.delimiter, quotes);
-        malformed(currentLine, starts[column.index] ?? 1, `column '${column.name}': ${value.error}`);
+        const { line, text } = locate(currentRun as RowRun, currentRecord);
+        const { starts } = fieldColumns(text, table.delimiter, quotes);
+        malformed(line, starts[column.index] ?? 1, `column '${column.name}': ${value.error}`);
         return false;
       }
       row[column.index] = value;
@@ -155,6 +158,28 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
       return finalizeResult(plan, [...groups.values()], skippedRows);
     },
   };
+}
+
+/** makeUpdates returns, per aggregate, the function that folds one row into its state. */
+function makeUpdates(plan: Plan, overflow: OverflowHandler): Update[] {
+  return plan.aggregates.map((aggregate): Update => {
+    if (aggregate.fn === 'count_star' || aggregate.fn === 'count' || aggregate.arg === undefined) {
+      return (state) => void state.count++;
+    }
+    const arg = compileValue(aggregate.arg, overflow);
+    if (aggregate.fn === 'sum' || aggregate.fn === 'avg') {
+      return (state, row) => {
+        state.value = checkedSum(((state.value ?? 0n) as bigint) + (arg(row) as bigint), overflow, `${aggregate.fn.toUpperCase()}`);
+        state.count++;
+      };
+    }
+    const keepLeft = aggregate.fn === 'min' ? (a: Value, b: Value) => (a as bigint) <= (b as bigint) : (a: Value, b: Value) => (a as bigint) >= (b as bigint);
+    return (state, row) => {
+      const value = arg(row);
+      if (state.count === 0n || !keepLeft(state.value, value)) state.value = value;
+      state.count++;
+    };
+  });
 }
 
 /** runBaseline streams the plan's table file from disk through a baseline consumer. */

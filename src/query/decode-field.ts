@@ -31,7 +31,8 @@ export function decodeField(text: string, type: SqlType): Value | { error: strin
 
 /**
  * fieldColumns returns the 1-based column where each field of one row's text starts, and the column
- * just past the row's end, honouring double quotes when `quotes` is set.
+ * just past the row's end, honouring double quotes when `quotes` is set. Columns count characters of
+ * `rowText`; the baseline passes the row decoded as latin1, so they are byte columns, as in the pushdown path.
  */
 export function fieldColumns(rowText: string, delimiter: string, quotes: boolean): { starts: number[]; end: number } {
   const starts = [1];
