@@ -9,12 +9,12 @@ import { CTX, REG, type Gen } from './context.js';
 import { decodeMaps, type MapReader } from './decode.js';
 import { Emitter } from './emitter.js';
 import { planLayout, S, type Layout } from './layout.js';
-import { emitCallback, emitFirstField } from './scanner.js';
+import { SKIP_BATCH, emitCallback, emitFirstField } from './scanner.js';
 
 /** DEFAULT_MAX_CHUNK is the largest chunk the program scans by default (the kernel's XDP test-run limit). */
 export const DEFAULT_MAX_CHUNK = 3520;
-/** MAX_CHUNK_LIMIT keeps `index + 1` within the Linux verifier's 16-bit packet offset range. */
-export const MAX_CHUNK_LIMIT = 0xfffe;
+/** MAX_CHUNK_LIMIT keeps `position + SKIP_BATCH + 1` within the Linux verifier's 16-bit packet offset range. */
+export const MAX_CHUNK_LIMIT = 0xfffe - SKIP_BATCH;
 /** DEFAULT_MAX_GROUPS is the capacity of the group hash map. */
 export const DEFAULT_MAX_GROUPS = 4096;
 
@@ -162,7 +162,7 @@ function emitEntry(g: Gen, callback: ReturnType<Emitter['label']>, maxChunk: num
     e.load('DW', 0, REG.state, S.errCode);
     e.jumpImm('JNE', 0, 0, done);
   }
-  e.comment(`bpf_loop(${maxChunk + 1}, scan_byte, &context, 0): one call per byte, stops at data_end`);
+  e.comment(`bpf_loop(${maxChunk + 1}, scan_byte, &context, 0): at most one call per byte, stops at data_end`);
   e.movImm(R1, maxChunk + 1);
   e.funcRef(R2, callback);
   e.movReg(R3, R10);
@@ -170,6 +170,8 @@ function emitEntry(g: Gen, callback: ReturnType<Emitter['label']>, maxChunk: num
   e.movImm(R4, 0);
   e.call(HelperId.loop);
   e.bind(done);
+  e.comment('the next chunk starts at position 0');
+  e.storeImm('DW', REG.state, S.pos, 0);
   e.movImm(0, XdpAction.DROP);
   e.exit();
   e.bind(abort);

@@ -14,7 +14,7 @@ export const REG = {
   /** The current byte while scanning; the group's aggregate value while aggregating a row. */
   byte: R8,
   group: R8,
-  /** Index of the current byte within the chunk. */
+  /** Position of the current byte within the chunk. */
   index: R9,
 } as const;
 

@@ -108,13 +108,12 @@ export function emitByteHandler(g: Gen, slot: ColumnSlot): void {
 /**
  * emitQuotesKept handles text after a closing quote the way the baseline's CSV reader does: the
  * field becomes its raw text, both quotes included. A string field gets '"' before and after its
- * captured bytes (the caller then appends the current byte); a number or date is malformed.
+ * captured bytes; a number or date is malformed. The caller then treats the current byte as content.
  */
 export function emitQuotesKept(g: Gen, slot: ColumnSlot): void {
   const { e } = g;
   if (slot.codec.kind !== 'string') {
     emitRowError(g, slot.codec.kind === 'date' ? ErrorCode.badDate : ErrorCode.badNumber, 'field');
-    e.goto(g.next);
     return;
   }
   const bytes = slot.bytes as number;

@@ -38,8 +38,9 @@ export const S = {
   frac: 192, // fraction digits (decimals) or dashes (dates) seen
   dot: 200, // 1 after a decimal point
   sign: 208, // 0 none, 1 '+', 2 '-'
+  pos: 216, // position of the next byte within the current chunk
 } as const;
-const PARSER_BYTES = 216;
+const PARSER_BYTES = 224;
 
 /** EXTRA_KIND marks the (must be empty) field after a .tbl row's trailing delimiter. */
 export const EXTRA_KIND = 255;

@@ -9,12 +9,15 @@ import { emitRow } from './row.js';
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
 const RETURN = 0x0d;
+/** SKIP_BATCH is how many bytes of an unused field one callback skips before returning (unrolled). */
+export const SKIP_BATCH = 16;
 
 /**
- * emitCallback emits `callback(index, ctx)`: it reads byte `index` of the chunk (bounds checked
- * against data_end spilled in the context, as the Linux verifier requires), advances the parser
- * state kept in the state map, and returns 0 to continue or 1 to stop. At the end of a chunk it
- * adds the chunk length to the file offset; called on an empty chunk it flushes a pending row.
+ * emitCallback emits `callback(index, ctx)`: from the chunk position kept in the state (bounds
+ * checked against data_end spilled in the context, as the Linux verifier requires) it skips up to
+ * SKIP_BATCH bytes of an unused field, or runs one byte through the parser state machine, and
+ * returns 0 to continue or 1 to stop. At the end of a chunk it adds the chunk length to the file
+ * offset; called on an empty chunk it flushes a pending row.
  */
 export function emitCallback(g: Gen, maxChunk: number): void {
   const { e, plan } = g;
@@ -22,19 +25,49 @@ export function emitCallback(g: Gen, maxChunk: number): void {
   const csv = plan.table.format === 'csv';
   const delimiter = plan.table.delimiter.charCodeAt(0);
 
-  e.comment('per-byte callback(index r1, context r2): read one byte of the chunk');
+  const slow = e.label('one_byte');
+  e.comment('callback(index r1, context r2): resume at the chunk position kept in the state');
   e.movReg(REG.ctx, 2);
-  e.movReg(REG.index, 1);
   e.load('DW', REG.state, REG.ctx, CTX.state);
-  e.jumpImm('JGT', REG.index, maxChunk, g.stop);
+  e.load('DW', REG.index, REG.state, S.pos);
+  e.jumpImm('JGT', REG.index, maxChunk, L.tooLarge);
   e.load('DW', 3, REG.ctx, CTX.data);
   e.load('DW', 4, REG.ctx, CTX.dataEnd);
+  e.aluReg('ADD', 3, REG.index);
+  e.comment(`skip up to ${SKIP_BATCH} bytes of an unused field that are not a delimiter, line end${csv ? ', quote' : ''} or CR`);
+  e.load('DW', 0, REG.state, S.kind);
+  e.jumpImm('JNE', 0, 0, slow);
+  if (csv) {
+    e.load('DW', 0, REG.state, S.quote);
+    e.jumpImm('JNE', 0, 0, slow);
+  }
+  for (let k = 0; k < SKIP_BATCH; k++) {
+    e.movReg(5, 3);
+    e.aluImm('ADD', 5, 1);
+    e.jumpReg('JGT', 5, 4, slow);
+    e.load('B', REG.byte, 3, 0);
+    e.jumpImm('JEQ', REG.byte, delimiter, slow);
+    e.jumpImm('JEQ', REG.byte, NEWLINE, slow);
+    if (csv) e.jumpImm('JEQ', REG.byte, QUOTE, slow);
+    e.jumpImm('JEQ', REG.byte, RETURN, slow);
+    e.aluImm('ADD', 3, 1);
+    e.aluImm('ADD', REG.index, 1);
+  }
+  e.store('DW', REG.state, S.pos, REG.index);
+  e.goto(g.next);
+  e.bind(slow);
+  e.comment('one byte through the state machine');
+  e.jumpImm('JGT', REG.index, maxChunk, L.tooLarge);
+  e.load('DW', 3, REG.ctx, CTX.data);
   e.aluReg('ADD', 3, REG.index);
   e.movReg(5, 3);
   e.aluImm('ADD', 5, 1);
   e.jumpReg('JGT', 5, 4, L.chunkEnd);
   e.jumpImm('JEQ', REG.index, maxChunk, L.tooLarge);
   e.load('B', REG.byte, 3, 0);
+  e.movReg(0, REG.index);
+  e.aluImm('ADD', 0, 1);
+  e.store('DW', REG.state, S.pos, 0);
   if (csv) {
     e.load('DW', 0, REG.state, S.quote);
     e.jumpImm('JNE', 0, 0, L.quoted);
