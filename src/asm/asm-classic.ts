@@ -1,6 +1,6 @@
 // The bpf_conformance / uBPF assembler syntax: `mnemonic op, op, op` with %rN registers and [%rN+off] memory.
 import { TokenCursor, type Token } from './asm-lexer.js';
-import { type ParsedInsn, parseCall, parseLddwSource, readClassicMem, withTarget } from './asm-common.js';
+import { type ParsedInsn, insn, parseCall, parseLddwSource, readClassicMem, withTarget } from './asm-common.js';
 import { looksLikeRegister, readImm32, readRegister64, readTarget } from './asm-operands.js';
 import { ALU_MNEMONICS, ATOMIC_NAMES, JUMP_MNEMONICS, SIZE_FIELDS, type SizeName } from './asm-tables.js';
 import { AluOp, AtomicOp, Class, EXIT, Mode, Source } from './opcodes.js';
@@ -10,8 +10,6 @@ interface ClassicForm {
   readonly operands: readonly string[];
   readonly parse: (ops: readonly TokenCursor[]) => ParsedInsn;
 }
-
-const insn = (opcode: number, dst = 0, src = 0, offset = 0, imm = 0) => ({ opcode, dst, src, offset, imm });
 
 /** isClassicMnemonic tells whether a line's first word starts a classic-syntax instruction. */
 export function isClassicMnemonic(word: string): boolean {

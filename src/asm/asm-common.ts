@@ -20,6 +20,11 @@ export interface ParsedInsn {
   readonly mapRef?: { readonly name: string; readonly token: Token };
 }
 
+/** insn builds an Instruction whose unmentioned fields are 0. */
+export function insn(opcode: number, dst = 0, src = 0, offset = 0, imm = 0): Instruction {
+  return { opcode, dst, src, offset, imm };
+}
+
 /** withTarget places a relative target in `field`, or records the label to resolve later. */
 export function withTarget(insn: Instruction, target: Target, field: 'offset' | 'imm'): ParsedInsn {
   if (target.kind === 'relative') return { insn: withField(insn, field, target.offset) };

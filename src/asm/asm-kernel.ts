@@ -2,6 +2,7 @@
 import type { Token, TokenCursor } from './asm-lexer.js';
 import {
   type MemOperand,
+  insn,
   type ParsedInsn,
   parseCallx,
   parseLddwSource,
@@ -12,8 +13,6 @@ import {
 import { type RegisterOperand, readImm32, readRegister, readTarget, registerNumber } from './asm-operands.js';
 import { ALU_OPERATORS, ATOMIC_NAMES, ATOMIC_OPERATORS, JUMP_OPERATORS } from './asm-tables.js';
 import { AluOp, AtomicOp, Class, JmpOp, Mode, Size, Source } from './opcodes.js';
-
-const insn = (opcode: number, dst = 0, src = 0, offset = 0, imm = 0) => ({ opcode, dst, src, offset, imm });
 
 /** parseKernel parses a kernel-syntax instruction; the cursor is at the line's first token. */
 export function parseKernel(cur: TokenCursor): ParsedInsn {

@@ -28,11 +28,22 @@ interface Located extends ParsedInsn {
 }
 
 /**
- * assemble turns assembly text into a ProgramSpec. Each line holds an optional `label:`, then one
- * instruction in either syntax; `#`, `//` and `;` start comments; `.map` lines declare maps.
- * Disassembler output (with slot numbers and raw bytes) and llvm-objdump output read back as well.
- * In the classic syntax, `exit` used as a jump target means the first `exit` unless a label has that name.
- * Throws AssemblerError (file:line:column) on the first mistake.
+ * assemble turns assembly text into a ProgramSpec. Each line holds optional `label:`s, then one
+ * instruction in either syntax; `#`, `//` and `;` start comments.
+ *
+ * - classic (bpf_conformance): `add32 %r1, 5`, `ldxw %r0, [%r1+4]`, `jne %r1, 0, label`, `lock fetch add [%r10-8], %r1`;
+ *   `exit` as a jump target means the first `exit` unless a label has that name.
+ * - kernel (llvm-objdump): `w1 += 5`, `r0 = *(u32 *)(r1 + 4)`, `if r1 != 0 goto label`, `r0 = 0x1 ll`.
+ * - both: `call 1`, `call bpf_map_lookup_elem`, `call local f` / `call pc+3` / `call f` (local call),
+ *   `callx r2` / `call %r2`, `call kfunc 5`.
+ * - maps: `.map NAME TYPE key=K value=V entries=N [flags=F] [readonly] [init=HEX]` declares one;
+ *   `r1 = map[NAME] ll` loads a reference, `r1 = map[NAME][0]+8 ll` a pointer into its value,
+ *   `r2 = func[label] ll` a sub-program (bpf_loop), `pseudo[SRC][IMM][IMM2]` any other lddw source.
+ * - listings: slot numbers, raw bytes, `<symbol>:` headers and `<symbol>` notes from the disassembler
+ *   or llvm-objdump are skipped, so their output assembles back.
+ *
+ * Jump offsets count slots from the next instruction (lddw takes two). Throws AssemblerError
+ * (file:line:column) on the first mistake.
  */
 export function assemble(source: string, options: AssembleOptions = {}): ProgramSpec {
   const file = options.file ?? '<asm>';
