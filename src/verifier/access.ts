@@ -13,6 +13,7 @@ import {
   pointerReg,
   regText,
   scalarReg,
+  writableStack,
 } from './state.js';
 
 /** MAX_PACKET_OFF bounds a packet pointer's variable offset, as in Linux. */
@@ -36,10 +37,15 @@ export interface Access {
 
 /** sizedScalar is an unknown value loaded with `size` bytes (zero-extended unless signed). */
 export function sizedScalar(size: number, signed: boolean): Reg {
-  if (size === 8) return UNKNOWN_SCALAR;
-  if (signed) return UNKNOWN_SCALAR;
-  return scalarReg(scalarRange(0n, (1n << BigInt(size * 8)) - 1n));
+  if (size === 8 || signed) return UNKNOWN_SCALAR;
+  return ZERO_EXTENDED[size]!;
 }
+
+const ZERO_EXTENDED: Record<number, Reg> = {
+  1: scalarReg(scalarRange(0n, 0xffn)),
+  2: scalarReg(scalarRange(0n, 0xffffn)),
+  4: scalarReg(scalarRange(0n, 0xffffffffn)),
+};
 
 /**
  * variableBounds returns the smallest and largest variable offset of a pointer, refusing when
@@ -150,28 +156,29 @@ function stackAccess(env: Env, state: State, base: Reg, a: Access, r: string): R
   }
   if (a.kind !== 'write') {
     for (let i = lo; i < hi; i++) {
-      if (frame.bytes[i + STACK_SIZE] === StackByte.INVALID) {
+      if (frame.stack.bytes[i + STACK_SIZE] === StackByte.INVALID) {
         refuse(`invalid read from stack ${r} off ${base.off + a.off}${variable ? `+[${vmin},${vmax}]` : ''} size ${a.size}: byte fp${i} is uninitialised`);
       }
     }
   }
   if (a.kind === 'read') {
     const slot = (lo + STACK_SIZE) >> 3;
-    const spilled = frame.spills[slot];
+    const spilled = frame.stack.spills[slot];
     if (!variable && a.size === 8 && lo % 8 === 0 && spilled) return spilled;
     return sizedScalar(a.size, a.signed);
   }
   if (a.kind === 'atomic') {
     for (let s = (lo + STACK_SIZE) >> 3; s <= (hi - 1 + STACK_SIZE) >> 3; s++) {
-      if (frame.spills[s] && isPointer(frame.spills[s]!)) refuse(`${r} atomic operation on a spilled pointer at fp${s * 8 - STACK_SIZE}`);
+      if (frame.stack.spills[s] && isPointer(frame.stack.spills[s]!)) refuse(`${r} atomic operation on a spilled pointer at fp${s * 8 - STACK_SIZE}`);
     }
     markWritten(frame, lo, hi, false);
     return UNKNOWN_SCALAR;
   }
   if (!variable && a.size === 8 && lo % 8 === 0 && value && (isPointer(value) || value.type === 'scalar')) {
     const slot = (lo + STACK_SIZE) >> 3;
-    frame.spills[slot] = value;
-    frame.bytes.fill(StackByte.SPILL, slot * 8, slot * 8 + 8);
+    const stack = writableStack(frame);
+    stack.spills[slot] = value;
+    stack.bytes.fill(StackByte.SPILL, slot * 8, slot * 8 + 8);
     return UNKNOWN_SCALAR;
   }
   markWritten(frame, lo, hi, variable);
@@ -180,12 +187,13 @@ function stackAccess(env: Env, state: State, base: Reg, a: Access, r: string): R
 
 /** markWritten records a write of bytes [lo, hi) below fp (maybe only some of them, if `maybe`). */
 function markWritten(frame: Frame, lo: number, hi: number, maybe: boolean): void {
+  const stack = writableStack(frame);
   for (let s = (lo + STACK_SIZE) >> 3; s <= (hi - 1 + STACK_SIZE) >> 3; s++) {
-    if (!frame.spills[s]) continue;
-    frame.spills[s] = undefined;
-    frame.bytes.fill(StackByte.MISC, s * 8, s * 8 + 8);
+    if (!stack.spills[s]) continue;
+    stack.spills[s] = undefined;
+    stack.bytes.fill(StackByte.MISC, s * 8, s * 8 + 8);
   }
-  if (!maybe) frame.bytes.fill(StackByte.MISC, lo + STACK_SIZE, hi + STACK_SIZE);
+  if (!maybe) stack.bytes.fill(StackByte.MISC, lo + STACK_SIZE, hi + STACK_SIZE);
 }
 
 /** noteDepth records that a frame's function uses `bytes` bytes of stack. */
@@ -216,7 +224,7 @@ export function checkMemoryArg(env: Env, state: State, reg: Reg, regNo: number, 
         return;
       }
       for (let i = lo; i < hi; i++) {
-        if (frame.bytes[i + STACK_SIZE] === StackByte.INVALID) {
+        if (frame.stack.bytes[i + STACK_SIZE] === StackByte.INVALID) {
           refuse(`invalid indirect read from stack ${r} off ${reg.off}+${i - reg.off} size ${maxSize} (${what}): byte fp${i} is uninitialised`);
         }
       }

@@ -22,6 +22,9 @@ const OP_NAME: Record<number, string> = {
 /** POINTER_OFFSET_LIMIT bounds a pointer's fixed offset, as Linux's BPF_MAX_VAR_OFF does. */
 const POINTER_OFFSET_LIMIT = 1 << 29;
 
+/** PACKET lists the pointer types into (or just past) the chunk; their differences are lengths. */
+const PACKET = new Set(['pkt', 'pkt_end', 'pkt_meta']);
+
 /** NO_ARITHMETIC lists pointer types that may not be moved at all. */
 const NO_ARITHMETIC = new Set(['map_ptr', 'pkt_end', 'map_value_or_null', 'func']);
 
@@ -75,8 +78,9 @@ function pointerArithmetic(state: State, dst: Reg, src: Reg, insn: Instruction, 
     refuse(`${d} pointer arithmetic with ${OP_NAME[op] ?? 'this'} operator prohibited`);
   }
   if (isPointer(dst) && isPointer(src)) {
-    const comparable = dst.type === src.type && dst.frame === src.frame && dst.map === src.map;
-    if (op === AluOp.SUB && comparable && !NO_ARITHMETIC.has(dst.type)) return UNKNOWN_SCALAR;
+    const sameRegion = dst.type === src.type && dst.frame === src.frame && dst.map === src.map && !NO_ARITHMETIC.has(dst.type);
+    const bothPacket = PACKET.has(dst.type) && PACKET.has(src.type);
+    if (op === AluOp.SUB && (sameRegion || bothPacket)) return UNKNOWN_SCALAR;
     refuse(`${d} pointer ${op === AluOp.SUB ? '-=' : '+='} pointer prohibited (${dst.type} and ${src.type})`);
   }
   if (!isPointer(dst)) {

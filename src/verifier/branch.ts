@@ -4,7 +4,7 @@ import { CLASS_MASK, Class, JmpOp, OP_MASK, SOURCE_MASK, Source } from '../asm/o
 import { immediateOperand } from './alu.js';
 import { refuse } from './env.js';
 import { branchTaken, isConst, negateJump, refine, scalarConst, swapJump, type Scalar } from './scalar.js';
-import { type Reg, type State, copyState, isPointer, scalarReg } from './state.js';
+import { type Reg, type State, copyState, isPointer, scalarReg, writableStack } from './state.js';
 
 /** Outcome is the state on each side of a conditional jump (undefined: that side cannot happen). */
 export interface Outcome {
@@ -90,9 +90,12 @@ function setScalar(state: State, regNo: number, old: Reg, value: Scalar): void {
 function replaceLinked(state: State, id: number, change: (r: Reg) => Reg): void {
   for (const frame of state.frames) {
     for (let i = 0; i < frame.regs.length; i++) if (frame.regs[i]!.id === id) frame.regs[i] = change(frame.regs[i]!);
-    for (let s = 0; s < frame.spills.length; s++) {
-      const spilled = frame.spills[s];
-      if (spilled && spilled.id === id) frame.spills[s] = change(spilled);
+    const spills = frame.stack.spills;
+    for (let s = 0; s < spills.length; s++) {
+      const spilled = spills[s];
+      if (!spilled || spilled.id !== id) continue;
+      const changed = change(spilled);
+      if (changed !== spilled) writableStack(frame).spills[s] = changed;
     }
   }
 }

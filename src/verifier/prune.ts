@@ -10,15 +10,20 @@ const SCRATCH = 0b111111; // r0..r5: dead in a caller frame while its callee run
  * (pointers sharing a packet range, copies sharing a value, nullable copies) carry over.
  */
 class IdMap {
-  private readonly forward = new Map<number, number>();
-  private readonly backward = new Map<number, number>();
+  private readonly olds: number[] = [];
+  private readonly curs: number[] = [];
+
+  reset(): void {
+    this.olds.length = 0;
+    this.curs.length = 0;
+  }
 
   match(oldId: number, curId: number): boolean {
-    const mapped = this.forward.get(oldId);
-    if (mapped !== undefined) return mapped === curId;
-    if (this.backward.has(curId)) return false;
-    this.forward.set(oldId, curId);
-    this.backward.set(curId, oldId);
+    const i = this.olds.indexOf(oldId);
+    if (i >= 0) return this.curs[i] === curId;
+    if (this.curs.includes(curId)) return false;
+    this.olds.push(oldId);
+    this.curs.push(curId);
     return true;
   }
 }
@@ -43,25 +48,37 @@ function regCovered(old: Reg, cur: Reg, needed: boolean, ids: IdMap, fresh: () =
 }
 
 function stackCovered(of: Frame, cf: Frame, slotsNeeded: bigint, allStack: boolean, ids: IdMap, fresh: () => number): boolean {
+  if (of.stack === cf.stack) return sameSpillIds(of.stack.spills, ids);
+  const old = of.stack;
+  const cur = cf.stack;
   for (let s = 0; s < SLOTS; s++) {
-    const oldSpill = of.spills[s];
+    const oldSpill = old.spills[s];
     if (oldSpill) {
-      const curSpill = cf.spills[s];
+      const curSpill = cur.spills[s];
       if (!curSpill) return false;
       const needed = allStack || (slotsNeeded & (1n << BigInt(s))) !== 0n;
       if (!regCovered(oldSpill, curSpill, needed, ids, fresh)) return false;
       continue;
     }
     for (let i = s * 8; i < s * 8 + 8; i++) {
-      const ob = of.bytes[i];
+      const ob = old.bytes[i];
       if (ob === StackByte.INVALID) continue;
-      const cb = cf.bytes[i];
+      const cb = cur.bytes[i];
       if (cb === StackByte.INVALID) return false;
-      if (cb === StackByte.SPILL && cf.spills[s]!.type !== 'scalar') return false;
+      if (cb === StackByte.SPILL && cur.spills[s]!.type !== 'scalar') return false;
     }
   }
   return true;
 }
+
+/** sameSpillIds records the ids of spills two states share, so registers must match them consistently. */
+function sameSpillIds(spills: readonly (Reg | undefined)[], ids: IdMap): boolean {
+  for (const spilled of spills) if (spilled && spilled.id !== 0 && !ids.match(spilled.id, spilled.id)) return false;
+  return true;
+}
+
+/** sharedIds is reused by every comparison (one walk runs at a time), saving two Maps per comparison. */
+const sharedIds = new IdMap();
 
 /** covers says whether exploring `cur` could find nothing that exploring `old` (same instruction) did not. */
 export function covers(env: Env, old: State, cur: State): boolean {
@@ -69,7 +86,8 @@ export function covers(env: Env, old: State, cur: State): boolean {
   if (old.frames.length !== depth) return false;
   const { live, need, needSlots, allStack } = env.needs;
   const allAt = allStack[cur.insn] === 1;
-  const ids = new IdMap();
+  const ids = sharedIds;
+  ids.reset();
   let next = -1;
   const fresh = () => next--;
   for (let f = depth - 1; f >= 0; f--) {

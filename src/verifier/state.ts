@@ -67,21 +67,28 @@ export const SLOTS = STACK_SIZE / 8;
 /** StackByte tags each stack byte: never written, written with a number, or part of a spilled register. */
 export const StackByte = { INVALID: 0, MISC: 1, SPILL: 2 } as const;
 
+/** StackData is one frame's stack: a tag per byte and the register spilled in each 8-byte slot. */
+export interface StackData {
+  readonly bytes: Uint8Array;
+  readonly spills: (Reg | undefined)[];
+}
+
 /**
- * Frame is one function activation: its registers, its stack (byte tags plus the register
- * spilled in each 8-byte slot) and, for callees, the slot to return to.
+ * Frame is one function activation: its registers, its stack and, for callees, the slot to
+ * return to. Copies share the stack until one of them writes it (`shared`; see writableStack):
+ * most paths never touch the stack between two checkpoints.
  */
 export interface Frame {
   readonly regs: Reg[];
-  readonly bytes: Uint8Array;
-  readonly spills: (Reg | undefined)[];
+  stack: StackData;
+  shared: boolean;
   /** Entry slot of the function this frame runs. */
   readonly entry: number;
   /** Slot after the call instruction (-1 for the main frame). */
   readonly returnTo: number;
   /** True if the frame runs a bpf_loop callback (its r0 must be 0 or 1 at exit). */
   readonly callback: boolean;
-  /** Lowest stack offset written or read (for the frame's stack depth). */
+  /** Deepest stack byte touched, as a positive byte count. */
   depth: number;
 }
 
@@ -89,8 +96,8 @@ export interface Frame {
 export function newFrame(entry: number, returnTo: number, callback: boolean): Frame {
   return {
     regs: new Array<Reg>(11).fill(NOT_INIT),
-    bytes: new Uint8Array(STACK_SIZE),
-    spills: new Array<Reg | undefined>(SLOTS).fill(undefined),
+    stack: { bytes: new Uint8Array(STACK_SIZE), spills: new Array<Reg | undefined>(SLOTS).fill(undefined) },
+    shared: false,
     entry,
     returnTo,
     callback,
@@ -98,9 +105,19 @@ export function newFrame(entry: number, returnTo: number, callback: boolean): Fr
   };
 }
 
-/** copyFrame is an independent copy (registers are immutable and shared). */
+/** copyFrame is an independent copy (registers are immutable and shared; the stack is copied on write). */
 export function copyFrame(f: Frame): Frame {
-  return { ...f, regs: f.regs.slice(), bytes: f.bytes.slice(), spills: f.spills.slice() };
+  f.shared = true;
+  return { ...f, regs: f.regs.slice() };
+}
+
+/** writableStack returns the frame's stack after making sure no other frame shares it. */
+export function writableStack(frame: Frame): StackData {
+  if (frame.shared) {
+    frame.stack = { bytes: frame.stack.bytes.slice(), spills: frame.stack.spills.slice() };
+    frame.shared = false;
+  }
+  return frame.stack;
 }
 
 /** State is the machine at one instruction: the call stack of frames (last is current). */
@@ -157,14 +174,14 @@ export function stateText(state: State, maps: readonly MapSpec[]): string {
     if (reg.type !== 'not_init') parts.push(`R${i}=${regText(reg, maps)}`);
   });
   for (let slot = SLOTS - 1; slot >= 0; slot--) {
-    const spilled = frame.spills[slot];
+    const spilled = frame.stack.spills[slot];
     const base = slot * 8;
     if (spilled) {
       parts.push(`fp${base - STACK_SIZE}=${regText(spilled, maps)}`);
       continue;
     }
     let tags = '';
-    for (let i = 0; i < 8; i++) tags += frame.bytes[base + i] === StackByte.MISC ? 'm' : '?';
+    for (let i = 0; i < 8; i++) tags += frame.stack.bytes[base + i] === StackByte.MISC ? 'm' : '?';
     if (tags !== '????????') parts.push(`fp${base - STACK_SIZE}=${tags}`);
   }
   return parts.join(' ');

@@ -5,7 +5,7 @@ import { analyse } from './analysis.js';
 import type { ContextSpec } from './context.js';
 import type { Env } from './env.js';
 import { VerifierError } from './errors.js';
-import { formatInstruction } from './format.js';
+import { formatInstruction } from '../asm/disassembler.js';
 import { scalarConst } from './scalar.js';
 import { STACK_SIZE, type State, newFrame, pointerReg, scalarReg } from './state.js';
 import { StructureError, type Structure, checkStructure } from './structure.js';
@@ -86,7 +86,7 @@ export function verify(spec: ProgramSpec, options: VerifyOptions): VerifierResul
 
 function structureSlot(spec: ProgramSpec, slot: number): string | undefined {
   const insn = bySlot(spec.insns)[slot];
-  return insn ? formatInstruction(insn, slot) : undefined;
+  return insn ? formatInstruction(insn, slot, spec) : undefined;
 }
 
 function entryState(context: ContextSpec): State {

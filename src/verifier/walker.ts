@@ -7,7 +7,7 @@ import { conditionalJump } from './branch.js';
 import { helperCall } from './calls.js';
 import { type Env, Refusal, refuse } from './env.js';
 import { VerifierError } from './errors.js';
-import { formatInstruction } from './format.js';
+import { formatInstruction } from '../asm/disassembler.js';
 import { covers } from './prune.js';
 import { scalarConst, scalarContains, scalarRange } from './scalar.js';
 import {
@@ -25,6 +25,7 @@ import {
   regText,
   scalarReg,
   stateText,
+  writableStack,
 } from './state.js';
 import { MAX_CALL_FRAMES, jumpTarget } from './structure.js';
 
@@ -80,7 +81,7 @@ export class Walker {
     const count = Math.min(this.recentCount, RECENT);
     for (let i = this.recentCount - count; i < this.recentCount; i++) {
       const slot = this.recent[i % RECENT]!;
-      out.push(slot < 0 ? `from branch to ${-slot - 1}:` : `${slot}: ${formatInstruction(slots[slot]!, slot)}`);
+      out.push(slot < 0 ? `from branch to ${-slot - 1}:` : `${slot}: ${formatInstruction(slots[slot]!, slot, this.env.spec)}`);
     }
     return out.join('\n');
   }
@@ -136,7 +137,7 @@ export class Walker {
         if (e instanceof Refusal) throw this.refusal(cur, slot, e.reason);
         throw e;
       }
-      if (this.options.logLevel === 2) this.say(`${slot}: ${formatInstruction(insn, slot)} ; ${stateText(cur, this.env.spec.maps)}`);
+      if (this.options.logLevel === 2) this.say(`${slot}: ${formatInstruction(insn, slot, this.env.spec)} ; ${stateText(cur, this.env.spec.maps)}`);
       if (outcome === 'end') return endPath(parent);
     }
   }
@@ -171,7 +172,7 @@ export class Walker {
     const insn = this.env.structure.slots[slot];
     return new VerifierError({
       insn: slot,
-      disassembly: insn ? formatInstruction(insn, slot) : '',
+      disassembly: insn ? formatInstruction(insn, slot, this.env.spec) : '',
       registers: stateText(cur, this.env.spec.maps),
       reason,
       log: this.logText(),
@@ -334,9 +335,9 @@ export class Walker {
     }
     cur.nextId = base.nextId;
     cur.frames.forEach((f, i) => {
-      const merged = base.frames[i]!;
-      f.bytes.set(merged.bytes);
-      merged.spills.forEach((s, j) => (f.spills[j] = s));
+      f.stack = base.frames[i]!.stack;
+      f.shared = true;
+      base.frames[i]!.shared = true;
     });
   }
 }
@@ -365,11 +366,14 @@ function sameReg(a: Reg, b: Reg): boolean {
 }
 
 /** mergeStack widens `into` to also describe `other`'s stack; returns whether `into` changed. */
-function mergeStack(into: Frame, other: Frame): boolean {
+function mergeStack(frame: Frame, other: Frame): boolean {
+  if (frame.stack === other.stack) return false;
   let changed = false;
+  const into = writableStack(frame);
+  const from = other.stack;
   for (let s = 0; s < SLOTS; s++) {
     const a = into.spills[s];
-    const b = other.spills[s];
+    const b = from.spills[s];
     if (a && b) {
       if (sameReg(a, b)) continue;
       if (a.type === 'scalar' && b.type === 'scalar') {
@@ -389,7 +393,7 @@ function mergeStack(into: Frame, other: Frame): boolean {
       changed = true;
     }
     for (let i = s * 8; i < s * 8 + 8; i++) {
-      const merged = into.bytes[i] === StackByte.INVALID || other.bytes[i] === StackByte.INVALID ? StackByte.INVALID : StackByte.MISC;
+      const merged = into.bytes[i] === StackByte.INVALID || from.bytes[i] === StackByte.INVALID ? StackByte.INVALID : StackByte.MISC;
       if (merged !== into.bytes[i]) {
         into.bytes[i] = merged;
         changed = true;
@@ -401,9 +405,10 @@ function mergeStack(into: Frame, other: Frame): boolean {
 
 /** forgetStack turns every spilled register into plain initialised bytes, the merge's top. */
 function forgetStack(frame: Frame): void {
+  const stack = writableStack(frame);
   for (let s = 0; s < SLOTS; s++) {
-    if (!frame.spills[s]) continue;
-    frame.spills[s] = undefined;
-    frame.bytes.fill(StackByte.MISC, s * 8, s * 8 + 8);
+    if (!stack.spills[s]) continue;
+    stack.spills[s] = undefined;
+    stack.bytes.fill(StackByte.MISC, s * 8, s * 8 + 8);
   }
 }
