@@ -1,0 +1,68 @@
+// `sluice asm`, `sluice disasm` and `sluice verify`: tools for people who bring their own eBPF.
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { disassemble } from '../../asm/disassembler.js';
+import { encode } from '../../asm/instruction.js';
+import { writeObject } from '../../elf/writer.js';
+import { UsageError } from '../../util/errors.js';
+import { HOOK_CONTEXT, memoryContext, verify, type ContextSpec } from '../../verifier/index.js';
+import { loadProgramFile } from '../program-input.js';
+
+/** registerTools adds asm, disasm and verify. */
+export function registerTools(program: Command): void {
+  program
+    .command('asm')
+    .description('assemble eBPF assembly (bpf_conformance or llvm-objdump syntax) to bytecode')
+    .argument('<file.s>', 'assembly text')
+    .option('-o, --out <file.bin>', 'write raw bytecode (8-byte little-endian slots)')
+    .option('--elf <file.o>', 'write a relocatable ELF object (loadable by sluice verify/run)')
+    .addHelpText('after', '\nExamples:\n  sluice asm examples/filter-sum.s            # hex slots on stdout\n  sluice asm prog.s -o prog.bin --elf prog.o')
+    .action((file: string, options: { out?: string; elf?: string }) => {
+      const spec = loadProgramFile(file);
+      const bytes = encode(spec.insns);
+      if (options.out) writeFileSync(options.out, bytes);
+      if (options.elf) writeFileSync(options.elf, writeObject(spec));
+      if (!options.out && !options.elf) {
+        for (let at = 0; at < bytes.length; at += 8) process.stdout.write(`${Buffer.from(bytes.subarray(at, at + 8)).toString('hex').replace(/(..)(?!$)/g, '$1 ')}\n`);
+      }
+    });
+  program
+    .command('disasm')
+    .description('print a program in llvm-objdump syntax (reassembles to the same program)')
+    .argument('<program>', 'ELF object (.o), raw bytecode (.bin) or assembly (.s)')
+    .option('--section <name>', 'ELF program section or function name')
+    .option('--raw', 'show each instruction\'s bytes')
+    .addHelpText('after', '\nExamples:\n  sluice disasm ../shared/anchors/csv.bpf.o\n  sluice disasm prog.bin --raw')
+    .action((file: string, options: { section?: string; raw?: boolean }) => {
+      process.stdout.write(disassemble(loadProgramFile(file, options.section), { rawBytes: Boolean(options.raw) }));
+    });
+  program
+    .command('verify')
+    .description('prove a program safe for the storage hook (or for a memory buffer), like the Linux verifier')
+    .argument('<program>', 'ELF object (.o), raw bytecode (.bin) or assembly (.s)')
+    .option('--section <name>', 'ELF program section or function name')
+    .option('--context <kind>', 'hook (xdp_md layout + Sluice fields) or mem:N (r1 = N bytes, r2 = N)', 'hook')
+    .option('--log', 'print the whole walk (every instruction with its register state)')
+    .option('--json', 'print the verdict and statistics as JSON')
+    .addHelpText('after', '\nExamples:\n  sluice verify ../shared/anchors/csv.bpf.o\n  sluice verify prog.s --log\n  sluice verify prog.bin --context mem:64')
+    .action((file: string, options: { section?: string; context: string; log?: boolean; json?: boolean }) => {
+      const spec = loadProgramFile(file, options.section);
+      const result = verify(spec, { context: parseContext(options.context), logLevel: options.log ? 2 : 0 });
+      if (options.log) process.stdout.write(result.log.endsWith('\n') ? result.log : `${result.log}\n`);
+      const s = result.stats;
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ accepted: true, program: spec.name, section: spec.section, stats: s })}\n`);
+        return;
+      }
+      process.stdout.write(
+        `${file}: ${spec.name} accepted: ${s.processedInsns} instructions processed, ${s.states} states (peak ${s.peakStates}), stack ${s.maxStackDepth} bytes, ${s.timeMs.toFixed(1)} ms\n`,
+      );
+    });
+}
+
+function parseContext(text: string): ContextSpec {
+  if (text === 'hook') return HOOK_CONTEXT;
+  const match = /^mem:(\d+)$/.exec(text);
+  if (match) return memoryContext(Number(match[1]));
+  throw new UsageError(`--context must be hook or mem:N, got "${text}"`);
+}
