@@ -222,9 +222,17 @@ export class ProgramBuilder {
     return this.emit({ opcode: Class.LDX | Mode.MEMSX | SIZE_FIELDS[size], dst: dst.reg, src: src.reg, offset: this.offset16(offset), imm: 0 });
   }
 
-  /** st stores an immediate of `size` bytes at dst+offset (a dw store sign-extends an int32). */
+  /**
+   * st stores an immediate of `size` bytes at dst+offset. The value must fit the store, signed or
+   * unsigned (a b store takes -128..255), so nothing is cut silently; a dw store sign-extends an int32.
+   */
   st(size: SizeName, dst: Reg, offset: number, imm: Imm): this {
     const value = this.imm32(imm, size !== 'dw');
+    const bits = size === 'b' ? 8 : size === 'h' ? 16 : 32;
+    const written = this.integer(imm);
+    if (bits < 32 && (written < -(2n ** BigInt(bits - 1)) || written >= 2n ** BigInt(bits))) {
+      throw this.error(`immediate ${imm} does not fit a ${bits}-bit store (${-(2 ** (bits - 1))}..${2 ** bits - 1})`);
+    }
     return this.emit({ opcode: Class.ST | Mode.MEM | SIZE_FIELDS[size], dst: dst.reg, src: 0, offset: this.offset16(offset), imm: value });
   }
 
