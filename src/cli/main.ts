@@ -10,6 +10,12 @@ const program = new Command('sluice')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
+// A reader that stops early (`sluice disasm x.o | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 for (const register of commandModules) register(program);
 
 try {
