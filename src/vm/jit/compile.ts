@@ -45,13 +45,19 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
   const m = new ModuleBuilder();
   m.importMemory('env', 'memory', 1);
   const i32 = ValType.i32;
+  const faultImport = m.importFunction('env', 'fault', { params: [i32, i32], results: [] });
   const imports: Imports = {
-    fault: m.importFunction('env', 'fault', { params: [i32, i32], results: [] }),
+    fault: -1,
     access: m.importFunction('env', 'access', { params: [i32, i32, i32, i32, i32], results: [] }),
     helper: m.importFunction('env', 'helper', { params: [i32, i32], results: [] }),
     callx: m.importFunction('env', 'callx', { params: [i32, i32, i32], results: [] }),
     lookup: m.importFunction('env', 'lookup', { params: [i32, i32, i32, i32, i32], results: [i32] }),
   };
+  // Cold paths call the import through a wasm function: a direct call keeps no import
+  // reference live in registers across hot loops (V8 hoists those into the loop otherwise).
+  const fault = m.declareFunction();
+  m.define(fault, trampoline(faultImport));
+  const ctxImports: Imports = { ...imports, fault };
   const global = () => m.addGlobal({ type: ValType.i64, initial: 0n });
   const globals: Globals = { count: global(), inputEnd: global(), contextEnd: global(), fp: global() };
   const functionAt = new Map<number, number>();
@@ -59,7 +65,7 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
   const checks = new Map<string, number>();
   const safe = options.safeAccesses ?? new Set<number>();
   const ctx: ModuleContext = {
-    imports,
+    imports: ctxImports,
     globals,
     budget: BigInt(options.budget),
     writableInput: options.writableInput,
@@ -89,7 +95,7 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
   });
   const entry = functionAt.get(0)!;
   m.define(m.declareFunction(), runFunction(globals, entry));
-  m.define(m.declareFunction(), callbackFunction(m, imports, globals));
+  m.define(m.declareFunction(), callbackFunction(m, ctxImports, globals));
   return { binary: m.build(), tableIndex };
 }
 
@@ -150,6 +156,12 @@ function checkFunction(ctx: ModuleContext, size: number, write: boolean) {
   c.get(address).op(Op.i32_wrap_i64);
   const type: FuncType = { params: [ValType.i64, ValType.i32], results: [ValType.i32] };
   return { type, locals: [], body: c.finish().slice() };
+}
+
+/** trampoline is `(kind: i32, slot: i32)`: calls the imported fault function, which throws. */
+function trampoline(importIndex: number) {
+  const c = new Code().get(0).get(1).call(importIndex).op(Op.unreachable);
+  return { type: { params: [ValType.i32, ValType.i32], results: [] }, locals: [], body: c.finish().slice() };
 }
 
 /** runFunction is the exported entry: sets the per-run globals, runs frame 0, leaves r0 in the helper frame. */

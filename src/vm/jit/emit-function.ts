@@ -16,27 +16,47 @@ import { Op, ValType } from './wasm-opcodes.js';
 const PC_LOCAL = Local.t32b + 1;
 
 /** Frame is one enclosing structured construct, innermost last: what a `br` depth counts. */
-type Frame = { readonly kind: 'loop'; readonly header: number } | { readonly kind: 'block'; readonly follow: number } | { readonly kind: 'if' };
+type Frame =
+  | { readonly kind: 'loop'; readonly header: number }
+  | { readonly kind: 'block'; readonly follow: number }
+  | { readonly kind: 'if' }
+  | { readonly kind: 'budget' };
+
+/** OUTERMOST is the block around the whole body whose end calls the budget fault (see compileFunction). */
+const OUTERMOST: readonly Frame[] = [{ kind: 'budget' }];
 
 /**
  * compileFunction translates the function occupying slots [start, end). Reducible control flow
  * (every loop has one entry, which is what compilers emit) becomes nested wasm blocks and loops,
  * after Ramsey's "Beyond Relooper" (ICFP 2022); anything else falls back to a loop over a
  * br_table dispatcher, which is slower but handles any graph.
+ *
+ * Instruction counting in structured mode adds to the count local on the edges of the graph
+ * that are not in a spanning tree, not in every block (after Ball and Larus's edge placement):
+ * each block b gets a potential lag(b), the length of its tree path from the entry, and the
+ * local plus lag(b) is the exact count when b starts. Tree edges then need no add at all, and a
+ * loop whose body is a tree path pays one add per iteration, on its back edge.
  */
 export function compileFunction(ctx: ModuleContext, slots: readonly (Instruction | undefined)[], start: number, end: number): FunctionDef {
   const cfg = buildCfg(slots, start, end);
   const c = new Code();
   c.globalGet(ctx.globals.count).set(Local.count);
+  // Budget checks branch out of this block with their slot; the fault call sits after it, at
+  // the end of the function, so that V8 lays the cold path out of the hot loops' way.
+  c.byte(Op.block).byte(ValType.i32);
   const emitter = new FunctionEmitter(ctx, slots, cfg, c);
-  if (cfg.reducible) emitter.doTree(0, []);
+  if (cfg.reducible) emitter.doTree(0, OUTERMOST);
   else emitter.dispatch();
+  c.op(Op.unreachable).end();
+  c.set(Local.t32a).i32(FaultKind.budget).get(Local.t32a).call(ctx.imports.fault);
   c.op(Op.unreachable);
   return { type: FUNCTION_TYPE, locals: [...EXTRA_LOCALS, ValType.i32], body: c.finish().slice() };
 }
 
 /** Transfers says how a terminator reaches another block; `opened` counts labels the terminator opened. */
 interface Transfers {
+  /** budgetDepth is the br depth of the outermost block (budget faults) at the terminator. */
+  readonly budgetDepth: number;
   /** plainDepth is the br depth when reaching `to` is a single br, else undefined. */
   plainDepth(to: number, opened: number): number | undefined;
   /** emit appends the transfer to `to`. */
@@ -46,6 +66,8 @@ interface Transfers {
 class FunctionEmitter {
   private readonly children: number[][];
   private readonly forwardPreds: number[];
+  /** lag[b]: the count local plus lag[b] is the number of instructions executed when block b starts. */
+  private readonly lag: number[];
 
   constructor(
     private readonly ctx: ModuleContext,
@@ -59,6 +81,17 @@ class FunctionEmitter {
     });
     this.forwardPreds = cfg.blocks.map(() => 0);
     for (const b of cfg.blocks) for (const s of b.succs) if (s > b.id) this.forwardPreds[s]!++;
+    this.lag = cfg.reducible ? treeLag(cfg) : cfg.blocks.map((b) => -b.count);
+  }
+
+  /** edgeCount is what the edge x -> y adds to the count local (0 on spanning-tree edges). */
+  private edgeCount(x: number, y: number): number {
+    if (!this.cfg.reducible) return 0;
+    return this.cfg.blocks[x]!.count + this.lag[x]! - this.lag[y]!;
+  }
+
+  private bump(amount: number): void {
+    if (amount !== 0) this.c.get(Local.count).i64(amount).op(Op.i64_add).set(Local.count);
   }
 
   /** doTree emits block x and the blocks it dominates; loop headers open a wasm loop. */
@@ -75,12 +108,13 @@ class FunctionEmitter {
     const c = this.c;
     const n = this.cfg.blocks.length;
     c.loop();
-    this.checkBudget(this.cfg.blocks[0]!.start);
+    this.checkBudget(this.cfg.blocks[0]!.start, 0, 1);
     for (let k = 0; k < n; k++) c.block();
     c.get(PC_LOCAL).brTable([...Array(n).keys()], n - 1).end();
     for (let k = 0; k < n; k++) {
       const depthToLoop = n - 1 - k;
       this.emitBlock(k, {
+        budgetDepth: depthToLoop + 1,
         plainDepth: () => undefined,
         emit: (to, opened) => {
           c.i32(to).set(PC_LOCAL).br(depthToLoop + opened);
@@ -99,8 +133,11 @@ class FunctionEmitter {
   private nodeWithin(x: number, merges: readonly number[], frames: readonly Frame[]): void {
     if (merges.length === 0) {
       this.emitBlock(x, {
-        plainDepth: (to, opened) => (to <= x || this.isMerge(to) ? this.depthOf(to, to <= x, frames) + opened : undefined),
+        budgetDepth: frames.length - 1,
+        plainDepth: (to, opened) =>
+          this.edgeCount(x, to) === 0 && (to <= x || this.isMerge(to)) ? this.depthOf(to, to <= x, frames) + opened : undefined,
         emit: (to, opened) => {
+          this.bump(this.edgeCount(x, to));
           const depth = to <= x || this.isMerge(to) ? this.depthOf(to, to <= x, frames) : undefined;
           if (depth !== undefined) this.c.br(depth + opened);
           else this.doTree(to, opened === 0 ? frames : [...frames, { kind: 'if' }]);
@@ -127,17 +164,20 @@ class FunctionEmitter {
   private emitBlock(b: number, transfers: Transfers): void {
     const block = this.cfg.blocks[b]!;
     const c = this.c;
-    c.get(Local.count).i64(block.count).op(Op.i64_add).set(Local.count);
-    if (this.cfg.loopHeaders.has(b)) this.checkBudget(block.start);
+    const lag = this.lag[b]!;
+    if (!this.cfg.reducible) this.bump(block.count);
+    if (this.cfg.loopHeaders.has(b)) this.checkBudget(block.start, lag, transfers.budgetDepth);
     const term = block.term;
     const bodyEnd = term.kind === 'falloff' || (term.kind === 'goto' && term.slot === undefined) ? block.end : term.slot!;
+    let executed = 0;
     for (let s = block.start; s < bodyEnd; s++) {
       const insn = this.slots[s];
-      if (insn) this.emitInstruction(insn, s);
+      if (insn) this.emitInstruction(insn, s, lag + ++executed);
     }
     switch (term.kind) {
       case 'exit':
-        this.checkBudget(term.slot);
+        this.bump(lag + block.count);
+        this.checkBudget(term.slot, 0, transfers.budgetDepth);
         c.get(Local.count).globalSet(this.ctx.globals.count);
         c.get(REG_LOCAL[0]!).op(Op.return);
         return;
@@ -165,14 +205,17 @@ class FunctionEmitter {
       c.op(Op.i32_eqz).brIf(fallDepth);
       return transfers.emit(taken, 0);
     }
-    c.ifThen();
-    transfers.emit(taken, 1);
-    c.else();
+    // The fall-through side goes first: compilers make it the likely path, and V8 lays out
+    // an if's then-arm right after the test.
+    c.op(Op.i32_eqz).ifThen();
     transfers.emit(fallthrough, 1);
+    c.else();
+    transfers.emit(taken, 1);
     c.end();
   }
 
-  private emitInstruction(insn: Instruction, slot: number): void {
+  /** emitInstruction appends one non-terminator; `executed` is the exact count after it, minus the local. */
+  private emitInstruction(insn: Instruction, slot: number, executed: number): void {
     const c = this.c;
     switch (insn.opcode & CLASS_MASK) {
       case Class.ALU:
@@ -187,13 +230,34 @@ class FunctionEmitter {
       case Class.STX:
         return emitMemory(c, this.ctx, insn, slot);
       default:
-        return emitCall(c, this.ctx, insn, slot);
+        return emitCall(c, this.ctx, insn, slot, executed);
     }
   }
 
-  private checkBudget(slot: number): void {
+  /** checkBudget branches to the budget fault (`depth` labels out) when the local plus `lag` is over the budget. */
+  private checkBudget(slot: number, lag: number, depth: number): void {
     const c = this.c;
-    c.get(Local.count).i64(this.ctx.budget).op(Op.i64_gt_u).ifThen();
-    c.i32(FaultKind.budget).i32(slot).call(this.ctx.imports.fault).end();
+    c.i32(slot);
+    c.get(Local.count).i64(this.ctx.budget - BigInt(lag)).op(Op.i64_gt_s).brIf(depth);
+    c.op(Op.drop);
   }
+}
+
+/**
+ * treeLag picks a spanning tree of the graph (each block's parent is a forward predecessor,
+ * preferring the one it follows in the program text, which compilers make the likely path)
+ * and returns each block's tree-path instruction count from the entry.
+ */
+function treeLag(cfg: Cfg): number[] {
+  const parent = cfg.blocks.map(() => -1);
+  for (const b of cfg.blocks) {
+    for (const s of b.succs) {
+      if (s <= b.id) continue;
+      const followsInText = cfg.blocks[s]!.start === b.end;
+      if (parent[s] === -1 || followsInText) parent[s] = b.id;
+    }
+  }
+  const lag = cfg.blocks.map(() => 0);
+  for (let b = 1; b < cfg.blocks.length; b++) lag[b] = lag[parent[b]!]! + cfg.blocks[parent[b]!]!.count;
+  return lag;
 }

@@ -10,7 +10,7 @@ export const FaultKind = {
 
 /** Imports are the function indexes of the module's imports (see compile.ts for their JavaScript side). */
 export interface Imports {
-  /** fault(kind, slot): throws the named VmError; never returns. */
+  /** fault(kind, slot): throws the named VmError; never returns (a wasm function calling the import). */
   readonly fault: number;
   /** access(lo, hi, size, write, slot): returns if the access is valid (a map value), else throws. */
   readonly access: number;
