@@ -186,13 +186,14 @@ function formatLddwSource(insn: Instruction, spec: ProgramSpec | undefined, targ
     case PseudoSrc.NONE:
       return hex(BigInt.asIntN(64, lddwValue(insn)));
     case PseudoSrc.MAP_FD:
-      if (name !== undefined) return `map[${name}]`;
+      if (name !== undefined && !insn.imm2) return `map[${name}]`;
       break;
     case PseudoSrc.MAP_VALUE:
       if (name !== undefined) return `map[${name}][0]${signedHex(insn.imm2 ?? 0)}`;
       break;
     case PseudoSrc.FUNC:
-      return `func[${target(insn.imm)}]`;
+      if (!insn.imm2) return `func[${target(insn.imm)}]`;
+      break;
   }
   return `pseudo[${insn.src}][${hex(insn.imm)}][${hex(insn.imm2 ?? 0)}]`;
 }

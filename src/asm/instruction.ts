@@ -247,6 +247,7 @@ function checkJump(opcode: number, cls: number, dst: number, src: number, offset
       if (dst !== 0 || offset !== 0) return 'call must have dst and offset 0';
       return src <= CallSrc.KFUNC ? undefined : `call src ${src} is not helper (0), local (1) or kfunc (2)`;
     }
+    return `unknown opcode 0x${hex(opcode)}`; // exit with the source bit set (0x9d)
   }
   if (useReg) return imm !== 0 ? 'register comparison must have imm 0' : undefined;
   return src !== 0 ? 'immediate comparison must have src 0' : undefined;
