@@ -75,6 +75,8 @@ export interface Transfer {
   readonly retransmittedPackets: number;
   /** Wire bytes of data segments, including retransmissions. */
   readonly dataWireBytes: number;
+  /** Wire bytes of the retransmitted segments alone. */
+  readonly retransmittedWireBytes: number;
   readonly ackWireBytes: number;
   /** Serialization of all data frames (incl. retransmissions) at the link's bandwidth, in seconds. */
   readonly serializationSeconds: number;
@@ -149,31 +151,21 @@ export class Link {
     const serializationSeconds = (dataWireBytes * 8) / o.bandwidth;
     const seconds = segments === 0 ? 0 : serializationSeconds + o.latency + rounds * 2 * o.latency;
 
-    const out = this.counts[direction];
-    out.payloadBytes += bytes;
-    out.wireBytes += dataWireBytes;
-    out.packets += dataFrames;
-    out.segments += segments;
-    out.retransmittedPackets += retransmitted;
-    out.retransmittedBytes += retransmittedPayload + retransmitted * overhead;
-    out.messages += 1;
-    const back = this.counts[direction === 'toStorage' ? 'toCompute' : 'toStorage'];
-    back.acks += acks;
-    back.packets += acks;
-    back.wireBytes += ackWireBytes;
-
-    return {
+    const transfer: Transfer = {
       direction,
       payloadBytes: bytes,
       segments,
       acks,
       retransmittedPackets: retransmitted,
       dataWireBytes,
+      retransmittedWireBytes: retransmittedPayload + retransmitted * overhead,
       ackWireBytes,
       serializationSeconds,
       recoveryRounds: rounds,
       seconds,
     };
+    addTransfer(this.counts, transfer);
+    return transfer;
   }
 
   /** losses draws, for each segment, how many times it is lost before it gets through. */
@@ -193,6 +185,28 @@ export class Link {
     }
     return { retransmitted, retransmittedPayload, rounds };
   }
+}
+
+/** countTransfers adds up what some messages put on the link, each direction with the other's ACKs. */
+export function countTransfers(transfers: readonly Transfer[]): Record<Direction, DirectionCounts> {
+  const counts = { toStorage: emptyCounts(), toCompute: emptyCounts() };
+  for (const transfer of transfers) addTransfer(counts, transfer);
+  return counts;
+}
+
+function addTransfer(counts: Record<Direction, DirectionCounts>, t: Transfer): void {
+  const out = counts[t.direction];
+  out.payloadBytes += t.payloadBytes;
+  out.wireBytes += t.dataWireBytes;
+  out.packets += t.segments + t.retransmittedPackets;
+  out.segments += t.segments;
+  out.retransmittedPackets += t.retransmittedPackets;
+  out.retransmittedBytes += t.retransmittedWireBytes;
+  out.messages += 1;
+  const back = counts[t.direction === 'toStorage' ? 'toCompute' : 'toStorage'];
+  back.acks += t.acks;
+  back.packets += t.acks;
+  back.wireBytes += t.ackWireBytes;
 }
 
 function emptyCounts(): DirectionCounts {

@@ -40,7 +40,7 @@ export interface AttachOptions {
   readonly queryBudget?: number;
 }
 
-/** NodeCounts is what the node's read path did, over all processes. */
+/** NodeCounts is what the node's read path did, for the whole node or for one process's reads. */
 export interface NodeCounts {
   /** Bytes read() returned or consumed at the hook (file bytes that went through copyOut). */
   bytesServed: number;
@@ -50,6 +50,44 @@ export interface NodeCounts {
   notCopiedBytes: number;
   /** copyOut calls with data. */
   chunks: number;
+  /** Device requests, bytes and modelled seconds caused by these reads' page cache misses. */
+  deviceRequests: number;
+  deviceBytes: number;
+  deviceSeconds: number;
+  pageHits: number;
+  pageMisses: number;
+}
+
+function countCopy(counts: NodeCounts, length: number, dropped: boolean): void {
+  counts.chunks += 1;
+  counts.bytesServed += length;
+  if (dropped) counts.notCopiedBytes += length;
+  else counts.copiedBytes += length;
+}
+
+function countRequest(counts: NodeCounts, length: number, seconds: number): void {
+  counts.deviceRequests += 1;
+  counts.deviceBytes += length;
+  counts.deviceSeconds += seconds;
+}
+
+function countPage(counts: NodeCounts, hit: boolean): void {
+  if (hit) counts.pageHits += 1;
+  else counts.pageMisses += 1;
+}
+
+function emptyCounts(): NodeCounts {
+  return {
+    bytesServed: 0,
+    copiedBytes: 0,
+    notCopiedBytes: 0,
+    chunks: 0,
+    deviceRequests: 0,
+    deviceBytes: 0,
+    deviceSeconds: 0,
+    pageHits: 0,
+    pageMisses: 0,
+  };
 }
 
 interface OpenFile {
@@ -76,7 +114,10 @@ export class StorageNode {
   readonly devices: DeviceArray;
   readonly pageCache: PageCache;
   readonly chunkBytes: number;
-  readonly counts: NodeCounts = { bytesServed: 0, copiedBytes: 0, notCopiedBytes: 0, chunks: 0 };
+  /** Counts over every process since the node started. */
+  readonly counts: NodeCounts = emptyCounts();
+  /** Counts per live process, so that concurrent runs each get their own. */
+  private readonly processCounts = new Map<number, NodeCounts>();
   private readonly defaultEngine: EngineName;
   private readonly processes = new Map<number, UserMemory>();
   private readonly files = new Map<number, Map<number, OpenFile>>();
@@ -103,6 +144,7 @@ export class StorageNode {
   spawn(): number {
     const pid = this.nextPid++;
     this.processes.set(pid, new UserMemory(pid));
+    this.processCounts.set(pid, emptyCounts());
     this.files.set(pid, new Map());
     return pid;
   }
@@ -114,11 +156,19 @@ export class StorageNode {
     return memory;
   }
 
+  /** countsOf returns what the reads of process `pid` did so far (read it before `exit`). */
+  countsOf(pid: number): Readonly<NodeCounts> {
+    const counts = this.processCounts.get(pid);
+    if (!counts) throw new StorageError(`no process with pid ${pid}`);
+    return counts;
+  }
+
   /** exit closes a process's files, detaches its tenants and forgets it. */
   async exit(pid: number): Promise<void> {
     for (const fd of [...(this.files.get(pid)?.keys() ?? [])]) await this.close(pid, fd);
     for (const [key, tenant] of this.hooks) if (key.startsWith(`${pid}:`)) this.detach(tenant);
     this.processes.delete(pid);
+    this.processCounts.delete(pid);
     this.files.delete(pid);
   }
 
@@ -185,7 +235,7 @@ export class StorageNode {
     const start = file.position;
     for (let at = start; at < end; ) {
       const chunkEnd = Math.min(end, (Math.floor(at / this.chunkBytes) + 1) * this.chunkBytes);
-      this.chargePages(file, at, chunkEnd);
+      this.chargePages(pid, file, at, chunkEnd);
       const bytes = await file.reader.view(at, chunkEnd - at);
       const flags = (at === 0 ? HookFlag.FIRST : 0) | (chunkEnd === file.size ? HookFlag.LAST : 0);
       const chunk: HookChunk = { bytes, flags, index: file.chunkIndex, fileOffset: at, fileSize: file.size };
@@ -229,14 +279,10 @@ export class StorageNode {
       }
     }
     if (length === 0) return;
-    this.counts.chunks += 1;
-    this.counts.bytesServed += length;
-    if (action === XdpAction.DROP) {
-      this.counts.notCopiedBytes += length;
-      return;
-    }
-    target.bytes.set(chunk.bytes.subarray(0, length), target.offset);
-    this.counts.copiedBytes += length;
+    const dropped = action === XdpAction.DROP;
+    if (!dropped) target.bytes.set(chunk.bytes.subarray(0, length), target.offset);
+    countCopy(this.counts, length, dropped);
+    countCopy(this.countsOf(destination.pid), length, dropped);
   }
 
   /**
@@ -276,8 +322,14 @@ export class StorageNode {
    * chargePages accounts for the page cache and devices when a read enters a new read-ahead
    * window: the window's pages are looked up, and each run of missing pages is one device request.
    */
-  private chargePages(file: OpenFile, from: number, to: number): void {
+  private chargePages(pid: number, file: OpenFile, from: number, to: number): void {
     const windowBytes = this.devices.readAheadBytes;
+    const mine = this.countsOf(pid);
+    const request = (offset: number, length: number) => {
+      const seconds = this.devices.read(offset, length);
+      countRequest(this.counts, length, seconds);
+      countRequest(mine, length, seconds);
+    };
     for (let window = Math.floor(from / windowBytes); window * windowBytes < to; window++) {
       if (window === file.window) continue;
       file.window = window;
@@ -286,13 +338,15 @@ export class StorageNode {
       let missFrom = -1;
       for (let page = Math.floor(start / PAGE_BYTES); page * PAGE_BYTES < end; page++) {
         const hit = this.pageCache.touch(file.fileId, page);
+        countPage(this.counts, hit);
+        countPage(mine, hit);
         if (!hit && missFrom < 0) missFrom = page * PAGE_BYTES;
         if (hit && missFrom >= 0) {
-          this.devices.read(missFrom, page * PAGE_BYTES - missFrom);
+          request(missFrom, page * PAGE_BYTES - missFrom);
           missFrom = -1;
         }
       }
-      if (missFrom >= 0) this.devices.read(missFrom, end - missFrom);
+      if (missFrom >= 0) request(missFrom, end - missFrom);
     }
   }
 

@@ -1,10 +1,9 @@
 // Pushdown: the program crosses the link, runs at the storage node's hook over the file, and only map contents come back.
 import type { ProgramSpec } from '../asm/program.js';
-import type { Link } from '../net/link.js';
+import { countTransfers, type Link } from '../net/link.js';
 import type { EngineName } from '../vm/engine.js';
-import type { StorageNode } from './node.js';
+import type { NodeCounts, StorageNode } from './node.js';
 import { pipelineTimes } from './pipeline.js';
-import { since, snapshot } from './run-counters.js';
 import type { RunStats } from './run-stats.js';
 import { decodeProgramRequest, decodeResult, encodeProgramRequest, encodeResult, type MapContents } from './wire.js';
 
@@ -38,7 +37,6 @@ export interface PushdownResult {
  */
 export async function runPushdown(options: PushdownOptions): Promise<PushdownResult> {
   const { node, link } = options;
-  const start = snapshot(node, link);
   const requestBytes = encodeProgramRequest({ file: options.file, spec: options.spec });
   const request = link.send('toStorage', requestBytes.length);
 
@@ -49,6 +47,7 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
   let fileBytes: number;
   let attachSeconds: number;
   let hook: RunStats['hook'];
+  let reads: NodeCounts;
   try {
     const bufferBytes = readBufferBytes(node.chunkBytes);
     const buffer = node.memory(pid).allocate(bufferBytes);
@@ -69,6 +68,7 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
     }
     const c = tenant.counts;
     hook = { calls: c.calls, chunks: c.chunks, bytes: c.bytes, instructions: c.instructions, cpuSeconds: c.cpuSeconds };
+    reads = { ...node.countsOf(pid) };
     maps = tenant.runtime.maps
       .filter((map) => !map.spec.readOnly)
       .map((map) => ({ name: map.name, keySize: map.spec.keySize, valueSize: map.spec.valueSize, entries: map.entries() }));
@@ -83,8 +83,7 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
   const decoded = decodeResult(resultBytes);
   const computeSeconds = (performance.now() - decodeStarted) / 1000;
 
-  const d = since(start, snapshot(node, link));
-  const stages = { device: d.deviceSeconds, hook: hook.cpuSeconds, link: 0, compute: 0 };
+  const stages = { device: reads.deviceSeconds, hook: hook.cpuSeconds, link: 0, compute: 0 };
   return {
     maps: decoded,
     stats: {
@@ -93,10 +92,10 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
       fileBytes,
       ...(options.rows === undefined ? {} : { rows: options.rows }),
       chunkBytes: node.chunkBytes,
-      device: { bytesRead: d.deviceBytes, requests: d.deviceRequests, pageHits: d.pageHits, pageMisses: d.pageMisses },
+      device: { bytesRead: reads.deviceBytes, requests: reads.deviceRequests, pageHits: reads.pageHits, pageMisses: reads.pageMisses },
       hook,
-      userSpace: { copiedBytes: d.copiedBytes, notCopiedBytes: d.notCopiedBytes },
-      link: d.link,
+      userSpace: { copiedBytes: reads.copiedBytes, notCopiedBytes: reads.notCopiedBytes },
+      link: countTransfers([request, result]),
       computeSeconds,
       stages,
       pipeline: pipelineTimes({

@@ -1,9 +1,8 @@
 // Ship-all: the storage node sends the whole file across the link and the compute node computes the answer.
-import type { Link } from '../net/link.js';
-import type { StorageNode } from './node.js';
+import { countTransfers, type Link } from '../net/link.js';
+import type { NodeCounts, StorageNode } from './node.js';
 import { pipelineTimes } from './pipeline.js';
 import { readBufferBytes } from './pushdown.js';
-import { since, snapshot } from './run-counters.js';
 import type { RunStats } from './run-stats.js';
 
 /**
@@ -41,7 +40,6 @@ export interface ShipAllResult<T> {
  */
 export async function runShipAll<T>(options: ShipAllOptions<T>): Promise<ShipAllResult<T>> {
   const { node, link, consumer } = options;
-  const start = snapshot(node, link);
   const requestBytes = new TextEncoder().encode(`READ ${options.file}\n`);
   const request = link.send('toStorage', requestBytes.length);
 
@@ -49,6 +47,7 @@ export async function runShipAll<T>(options: ShipAllOptions<T>): Promise<ShipAll
   let fileBytes: number;
   let computeSeconds = 0;
   let result: T;
+  let reads: NodeCounts;
   try {
     const bufferBytes = readBufferBytes(node.chunkBytes);
     const memory = node.memory(pid);
@@ -66,13 +65,13 @@ export async function runShipAll<T>(options: ShipAllOptions<T>): Promise<ShipAll
     const started = performance.now();
     result = await consumer.end();
     computeSeconds += (performance.now() - started) / 1000;
+    reads = { ...node.countsOf(pid) };
   } finally {
     await node.exit(pid);
   }
   const stream = link.send('toCompute', fileBytes);
 
-  const d = since(start, snapshot(node, link));
-  const stages = { device: d.deviceSeconds, hook: 0, link: stream.serializationSeconds, compute: computeSeconds };
+  const stages = { device: reads.deviceSeconds, hook: 0, link: stream.serializationSeconds, compute: computeSeconds };
   return {
     result,
     stats: {
@@ -81,14 +80,14 @@ export async function runShipAll<T>(options: ShipAllOptions<T>): Promise<ShipAll
       fileBytes,
       ...(options.rows === undefined ? {} : { rows: options.rows }),
       chunkBytes: node.chunkBytes,
-      device: { bytesRead: d.deviceBytes, requests: d.deviceRequests, pageHits: d.pageHits, pageMisses: d.pageMisses },
-      hook: { calls: 0, chunks: d.chunks, bytes: d.bytesServed, instructions: 0, cpuSeconds: 0 },
-      userSpace: { copiedBytes: d.copiedBytes, notCopiedBytes: d.notCopiedBytes },
-      link: d.link,
+      device: { bytesRead: reads.deviceBytes, requests: reads.deviceRequests, pageHits: reads.pageHits, pageMisses: reads.pageMisses },
+      hook: { calls: 0, chunks: reads.chunks, bytes: reads.bytesServed, instructions: 0, cpuSeconds: 0 },
+      userSpace: { copiedBytes: reads.copiedBytes, notCopiedBytes: reads.notCopiedBytes },
+      link: countTransfers([request, stream]),
       computeSeconds,
       stages,
       pipeline: pipelineTimes({
-        chunks: d.chunks,
+        chunks: reads.chunks,
         stages,
         before: request.seconds,
         after: stream.seconds - stream.serializationSeconds,

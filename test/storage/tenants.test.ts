@@ -61,6 +61,17 @@ describe('concurrent tenants', () => {
     const alone = await runShipAll({ node: new StorageNode({ dataDir }), link, file: 'big.csv', consumer: filterSumConsumer() });
     expect(decodeFilterSum(a.maps)).toEqual(alone.result);
     expect(decodeFilterSum(b.maps)).toEqual(alone.result); // shared maps would have counted every row twice
+    // Each run reports its own share of the shared node and link.
+    const size = alone.stats.fileBytes;
+    for (const run of [a, b]) {
+      expect(run.stats.userSpace).toEqual({ copiedBytes: 0, notCopiedBytes: size });
+      expect(run.stats.hook.bytes).toBe(size);
+      expect(run.stats.link.toCompute.payloadBytes).toBe(a.stats.link.toCompute.payloadBytes);
+    }
+    expect(link.counts.toStorage.payloadBytes).toBe(2 * a.stats.link.toStorage.payloadBytes + alone.stats.link.toStorage.payloadBytes);
+    // The file is read from the devices once; whichever reader came second found its pages cached.
+    expect(a.stats.device.bytesRead + b.stats.device.bytesRead).toBe(size);
+    expect(a.stats.device.pageHits + b.stats.device.pageHits).toBe(a.stats.device.pageMisses + b.stats.device.pageMisses);
     // Once both read, no tenant runs two chunks in a row until one of them is done.
     const [first, second] = [...new Set(order)];
     const overlap = order.slice(order.indexOf(second!), Math.min(order.lastIndexOf(first!), order.lastIndexOf(second!)));
