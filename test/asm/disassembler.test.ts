@@ -29,6 +29,7 @@ describe('formatInstruction', () => {
 
   it('marks an invalid instruction instead of printing a wrong one', () => {
     expect(formatInstruction({ opcode: 0x07, dst: 0, src: 1, offset: 0, imm: 1 })).toMatch(/^<invalid: /);
+    expect(formatInstruction({ opcode: 0x9d, dst: 0, src: 0, offset: 0, imm: 0 })).toBe('<invalid: unknown opcode 0x9d>');
   });
 });
 
