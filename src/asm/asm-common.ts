@@ -43,13 +43,11 @@ export function helperIdByName(name: string): number | undefined {
  * `local T`, `pc+N` or another label (local call), `helper N`, `kfunc N` / `runtime N` (kfunc).
  */
 export function parseCall(cur: TokenCursor): ParsedInsn {
-  const helper = (imm: number): ParsedInsn => ({ insn: { opcode: CALL, dst: 0, src: CallSrc.HELPER, offset: 0, imm } });
-  const local = { opcode: CALL, dst: 0, src: CallSrc.LOCAL, offset: 0, imm: 0 };
+  const helper = (imm: number): ParsedInsn => ({ insn: insn(CALL, 0, CallSrc.HELPER, 0, imm) });
+  const local = insn(CALL, 0, CallSrc.LOCAL);
   const token = cur.peek();
   if (!token) throw cur.fail('call needs a helper id, a helper name, a register or a local target');
-  if (token.kind === 'percent' || registerNumber(token.text)) {
-    return { insn: { opcode: CALLX, dst: readRegister(cur).reg, src: 0, offset: 0, imm: 0 } };
-  }
+  if (token.kind === 'percent' || registerNumber(token.text)) return parseCallx(cur);
   if (token.kind === 'number' || token.text === '-' || token.text === '+') return helper(readImm32(cur, 'a helper id'));
   cur.next('a call target');
   switch (token.text) {
@@ -60,7 +58,7 @@ export function parseCall(cur: TokenCursor): ParsedInsn {
       return cur.peek()?.kind === 'number' ? helper(readImm32(cur, 'a helper id')) : parseCallx(cur);
     case 'kfunc':
     case 'runtime':
-      return { insn: { opcode: CALL, dst: 0, src: CallSrc.KFUNC, offset: 0, imm: readImm32(cur, 'a kfunc id') } };
+      return { insn: insn(CALL, 0, CallSrc.KFUNC, 0, readImm32(cur, 'a kfunc id')) };
     default: {
       const id = helperIdByName(token.text);
       if (id !== undefined) return helper(id);
@@ -71,7 +69,7 @@ export function parseCall(cur: TokenCursor): ParsedInsn {
 
 /** parseCallx reads the register of `callx rN` (the register goes in dst, as Linux encodes it). */
 export function parseCallx(cur: TokenCursor): ParsedInsn {
-  return { insn: { opcode: CALLX, dst: readRegister(cur).reg, src: 0, offset: 0, imm: 0 } };
+  return { insn: insn(CALLX, readRegister(cur).reg) };
 }
 
 /**
