@@ -2,6 +2,7 @@
 import type { Instruction } from '../../asm/instruction.js';
 import { Class, CLASS_MASK, LDDW } from '../../asm/opcodes.js';
 import { InvalidProgram } from '../errors.js';
+import { INPUT_BASE } from '../memory.js';
 import { buildCfg, type Cfg } from './cfg.js';
 import { emitAlu, emitCondition } from './emit-alu.js';
 import { emitCall } from './emit-call.js';
@@ -11,9 +12,6 @@ import { FaultKind, type ModuleContext } from './module-context.js';
 import { Code } from './wasm-code.js';
 import type { FunctionDef } from './wasm-module.js';
 import { Op, ValType } from './wasm-opcodes.js';
-
-/** PC_LOCAL holds the next block's id in dispatcher mode (irreducible control flow). */
-const PC_LOCAL = Local.t32b + 1;
 
 /** Frame is one enclosing structured construct, innermost last: what a `br` depth counts. */
 type Frame =
@@ -41,6 +39,7 @@ export function compileFunction(ctx: ModuleContext, slots: readonly (Instruction
   const cfg = buildCfg(slots, start, end);
   const c = new Code();
   c.globalGet(ctx.globals.count).set(Local.count);
+  c.globalGet(ctx.globals.inputEnd).i64(INPUT_BASE).op(Op.i64_sub).set(Local.inputLength);
   // Budget checks branch out of this block with their slot; the fault call sits after it, at
   // the end of the function, so that V8 lays the cold path out of the hot loops' way.
   c.byte(Op.block).byte(ValType.i32);
@@ -50,7 +49,7 @@ export function compileFunction(ctx: ModuleContext, slots: readonly (Instruction
   c.op(Op.unreachable).end();
   c.set(Local.t32a).i32(FaultKind.budget).get(Local.t32a).call(ctx.imports.fault);
   c.op(Op.unreachable);
-  return { type: FUNCTION_TYPE, locals: [...EXTRA_LOCALS, ValType.i32], body: c.finish().slice() };
+  return { type: FUNCTION_TYPE, locals: EXTRA_LOCALS, body: c.finish().slice() };
 }
 
 /** Transfers says how a terminator reaches another block; `opened` counts labels the terminator opened. */
@@ -110,14 +109,14 @@ class FunctionEmitter {
     c.loop();
     this.checkBudget(this.cfg.blocks[0]!.start, 0, 1);
     for (let k = 0; k < n; k++) c.block();
-    c.get(PC_LOCAL).brTable([...Array(n).keys()], n - 1).end();
+    c.get(Local.pc).brTable([...Array(n).keys()], n - 1).end();
     for (let k = 0; k < n; k++) {
       const depthToLoop = n - 1 - k;
       this.emitBlock(k, {
         budgetDepth: depthToLoop + 1,
         plainDepth: () => undefined,
         emit: (to, opened) => {
-          c.i32(to).set(PC_LOCAL).br(depthToLoop + opened);
+          c.i32(to).set(Local.pc).br(depthToLoop + opened);
         },
       });
       if (k < n - 1) c.end();

@@ -1,11 +1,11 @@
 // Translation of eBPF loads, stores and atomics to WebAssembly memory accesses, checked unless proven safe.
 import type { Instruction } from '../../asm/instruction.js';
 import { AtomicOp, Class, CLASS_MASK, FRAME_POINTER, Mode, MODE_MASK, sizeBytes } from '../../asm/opcodes.js';
-import { FRAME_SIZE } from '../memory.js';
+import { FRAME_SIZE, INPUT_BASE } from '../memory.js';
 import { Local, REG_LOCAL } from './locals.js';
 import type { ModuleContext } from './module-context.js';
 import type { Code } from './wasm-code.js';
-import { Op } from './wasm-opcodes.js';
+import { Op, ValType } from './wasm-opcodes.js';
 
 const LOAD: Record<number, number> = { 1: Op.i64_load8_u, 2: Op.i64_load16_u, 4: Op.i64_load32_u, 8: Op.i64_load };
 const LOAD_SIGNED: Record<number, number> = { 1: Op.i64_load8_s, 2: Op.i64_load16_s, 4: Op.i64_load32_s };
@@ -43,7 +43,16 @@ function emitAddress(c: Code, ctx: ModuleContext, base: number, offset: number, 
   }
   c.get(REG_LOCAL[base]!);
   if (offset !== 0) c.i64(offset).op(Op.i64_add);
-  c.i32(slot).call(ctx.checkFunction(size, write));
+  if (write && !ctx.writableInput) {
+    c.i32(slot).call(ctx.checkFunction(size, write));
+    return 0;
+  }
+  // Inline fast path for the input (the chunk), the usual target of unproven accesses:
+  // a is in bounds when a - INPUT_BASE < length and a - (INPUT_BASE - size) <= length.
+  c.tee(Local.t64b).i64(INPUT_BASE).op(Op.i64_sub).get(Local.inputLength).op(Op.i64_lt_u);
+  if (size > 1) c.get(Local.t64b).i64(INPUT_BASE - size).op(Op.i64_sub).get(Local.inputLength).op(Op.i64_le_u).op(Op.i32_and);
+  c.ifResult(ValType.i32).get(Local.t64b).op(Op.i32_wrap_i64);
+  c.else().get(Local.t64b).i32(slot).call(ctx.checkFunction(size, write)).end();
   return 0;
 }
 

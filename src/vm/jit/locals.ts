@@ -22,9 +22,13 @@ export const Local = {
   t64b: 13,
   t32a: 14,
   t32b: 15,
+  /** pc: the next block's id in dispatcher mode (irreducible control flow). */
+  pc: 16,
+  /** inputLength: readable input bytes this run (i64), for inline bounds checks. */
+  inputLength: 17,
 } as const;
 
-/** EXTRA_LOCALS declares the locals after the parameters: r0, r6..r9, count, two i64 and two i32 scratch. */
+/** EXTRA_LOCALS declares the locals after the parameters: r0, r6..r9, count, two i64 and two i32 scratch, pc, inputLength. */
 export const EXTRA_LOCALS: readonly ValType[] = [
   ValType.i64,
   ValType.i64,
@@ -36,4 +40,6 @@ export const EXTRA_LOCALS: readonly ValType[] = [
   ValType.i64,
   ValType.i32,
   ValType.i32,
+  ValType.i32,
+  ValType.i64,
 ];
