@@ -54,6 +54,9 @@ const ZERO_EXTENDED: Record<number, Reg> = {
 function variableBounds(reg: Reg, regNo: number): [number, number] {
   const v = reg.value;
   if (isConst(v)) return [Number(BigInt.asIntN(64, v.umin)), Number(BigInt.asIntN(64, v.umin))];
+  if (v.smin < -OFFSET_LIMIT && reg.type !== 'stack' && v.smax <= OFFSET_LIMIT) {
+    refuse(`R${regNo} min value is negative, either use unsigned index or do a if (index >=0) check. (var=${scalarText(v)})`);
+  }
   if (v.smin < -OFFSET_LIMIT || v.smax > OFFSET_LIMIT) {
     refuse(`R${regNo} unbounded memory access, make sure to bounds check any such access (var=${scalarText(v)})`);
   }
@@ -92,7 +95,7 @@ function contextAccess(env: Env, base: Reg, a: Access, r: string): Reg {
   if (base.off !== 0) refuse(`dereference of modified ctx ptr ${r} off=${base.off} disallowed`);
   if (a.kind !== 'read') refuse(`invalid bpf_context access off=${a.off} size=${a.size}: the context is read-only`);
   const field = contextField(ctx, a.off, a.size);
-  if (!field || a.signed) {
+  if (!field || (a.signed && field.kind !== 'scalar')) {
     const near = ctx.fields.find((f) => a.off >= f.offset && a.off < f.offset + f.size);
     const hint = near ? ` (field ${near.name} is ${near.size} bytes at offset ${near.offset})` : ` (${ctx.name} has ${ctx.size} bytes)`;
     refuse(`invalid bpf_context access off=${a.off} size=${a.size}${hint}`);
@@ -105,7 +108,7 @@ function contextAccess(env: Env, base: Reg, a: Access, r: string): Reg {
     case 'data_meta':
       return pointerReg('pkt_meta');
     default:
-      return sizedScalar(field.size, false);
+      return sizedScalar(field.size, a.signed);
   }
 }
 

@@ -1,0 +1,15 @@
+; map_update_elem with an initialised key and value on the stack
+; expect: accepted
+.map counts hash key=4 value=8 entries=16
+
+*(u32 *)(r10 - 4) = 7
+*(u64 *)(r10 - 16) = 1
+r2 = r10
+r2 += -4
+r3 = r10
+r3 += -16
+r4 = 0
+r1 = map[counts] ll
+call bpf_map_update_elem
+r0 = 0
+exit

@@ -1,0 +1,5 @@
+; multiplies a pointer
+; expect: pointer arithmetic with *= operator prohibited
+r1 *= 2
+r0 = 0
+exit

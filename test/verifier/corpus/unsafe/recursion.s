@@ -1,0 +1,9 @@
+; a function that calls itself
+; expect: recursive call
+call f
+r0 = 0
+exit
+f:
+call f
+r0 = 0
+exit
