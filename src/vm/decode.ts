@@ -42,6 +42,12 @@ export const Variant = {
   STH_UNCHECKED: 0xc8,
   STW_UNCHECKED: 0xd0,
   STDW_UNCHECKED: 0xd8,
+  // Superinstructions: a pair clang emits back to back, run in one dispatch (see fusePairs).
+  FUSED_MOV_MOV: 0xe0,
+  FUSED_MOV_ADD_K: 0xe8,
+  FUSED_MOV_ADD_X: 0xf0,
+  FUSED_ZEXT: 0xf8,
+  FUSED_ADD_K_JNE_K: 0xe4,
 } as const;
 
 /**
@@ -89,7 +95,36 @@ export function decodeProgram(spec: ProgramSpec, runtime: Runtime, unchecked?: R
     }
     slot++;
   }
+  fusePairs(out);
   return out;
+}
+
+const MOV64_X = 0xbf;
+const ADD64_K = 0x07;
+const ADD64_X = 0x0f;
+const LSH64_K = 0x67;
+const RSH64_K = 0x77;
+const JNE_K = 0x55;
+
+/**
+ * fusePairs gives slot p a superinstruction code when it and slot p + 1 form a pattern
+ * clang emits in hot loops (register copies, `rA = rB; rA += x`, the `<<= 32; >>= 32`
+ * zero-extension, `i += 1; if i != n goto`). The fused code runs both and continues at
+ * p + 2; slot p + 1 keeps its own code, so a jump landing on it still runs it alone.
+ * Instruction counts and the budget stay exact (a fused dispatch counts 2).
+ */
+function fusePairs(d: Decoded): void {
+  const { code, dst, src, imm } = d;
+  for (let p = 0; p + 1 < d.slots; p++) {
+    const first = code[p] as number;
+    const second = code[p + 1] as number;
+    const sameDst = dst[p] === dst[p + 1];
+    if (first === MOV64_X && second === MOV64_X) code[p] = Variant.FUSED_MOV_MOV;
+    else if (first === MOV64_X && second === ADD64_K && sameDst) code[p] = Variant.FUSED_MOV_ADD_K;
+    else if (first === MOV64_X && second === ADD64_X && sameDst && src[p + 1] !== dst[p]) code[p] = Variant.FUSED_MOV_ADD_X;
+    else if (first === LSH64_K && second === RSH64_K && sameDst && imm[p] === 32 && imm[p + 1] === 32) code[p] = Variant.FUSED_ZEXT;
+    else if (first === ADD64_K && second === JNE_K && sameDst) code[p] = Variant.FUSED_ADD_K_JNE_K;
+  }
 }
 
 function auxOf(insn: Instruction, slot: number): number {

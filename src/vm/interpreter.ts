@@ -118,34 +118,40 @@ class InterpretedProgram implements Executable {
       n++;
       switch (code[p]) {
         // ---- ALU64, immediate (sign-extended to 64 bits: imm / immHi) and register forms ----
+        // add/sub stay in 32-bit integer arithmetic: the carry out of the low half is
+        // (sum < addend) unsigned, which V8 compiles to word compares instead of float math.
         case 0x07: { // add64 dst, imm
           const d = dst[p] as number;
-          const lo = ((L[d] as number) >>> 0) + ((imm[p] as number) >>> 0);
+          const b = imm[p] as number;
+          const lo = ((L[d] as number) + b) | 0;
           L[d] = lo;
-          H[d] = (H[d] as number) + (immHi[p] as number) + (lo > 0xffffffff ? 1 : 0);
+          H[d] = ((H[d] as number) + (immHi[p] as number) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
           break;
         }
         case 0x0f: { // add64 dst, src
           const d = dst[p] as number;
           const s = src[p] as number;
-          const lo = ((L[d] as number) >>> 0) + ((L[s] as number) >>> 0);
+          const b = L[s] as number;
+          const lo = ((L[d] as number) + b) | 0;
           L[d] = lo;
-          H[d] = (H[d] as number) + (H[s] as number) + (lo > 0xffffffff ? 1 : 0);
+          H[d] = ((H[d] as number) + (H[s] as number) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
           break;
         }
         case 0x17: { // sub64 dst, imm
           const d = dst[p] as number;
-          const lo = ((L[d] as number) >>> 0) - ((imm[p] as number) >>> 0);
-          L[d] = lo;
-          H[d] = (H[d] as number) - (immHi[p] as number) - (lo < 0 ? 1 : 0);
+          const a = L[d] as number;
+          const b = imm[p] as number;
+          L[d] = (a - b) | 0;
+          H[d] = ((H[d] as number) - (immHi[p] as number) - ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
           break;
         }
         case 0x1f: { // sub64 dst, src
           const d = dst[p] as number;
           const s = src[p] as number;
-          const lo = ((L[d] as number) >>> 0) - ((L[s] as number) >>> 0);
-          L[d] = lo;
-          H[d] = (H[d] as number) - (H[s] as number) - (lo < 0 ? 1 : 0);
+          const a = L[d] as number;
+          const b = L[s] as number;
+          L[d] = (a - b) | 0;
+          H[d] = ((H[d] as number) - (H[s] as number) - ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
           break;
         }
         case 0x27: { // mul64 dst, imm
@@ -546,6 +552,65 @@ class InterpretedProgram implements Executable {
           break;
         }
 
+        // ---- superinstructions (variants, see fusePairs in decode.ts): two slots, one dispatch ----
+        case 0xe0: { // mov64 a, b; mov64 c, d
+          const a = dst[p] as number;
+          const b = src[p] as number;
+          L[a] = L[b] as number;
+          H[a] = H[b] as number;
+          const c = dst[p + 1] as number;
+          const e = src[p + 1] as number;
+          L[c] = L[e] as number;
+          H[c] = H[e] as number;
+          pc++;
+          n++;
+          break;
+        }
+        case 0xe8: { // mov64 a, b; add64 a, imm
+          const a = dst[p] as number;
+          const b = src[p] as number;
+          const k = imm[p + 1] as number;
+          const lo = ((L[b] as number) + k) | 0;
+          L[a] = lo;
+          H[a] = ((H[b] as number) + (immHi[p + 1] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
+          pc++;
+          n++;
+          break;
+        }
+        case 0xf0: { // mov64 a, b; add64 a, c (c is not a)
+          const a = dst[p] as number;
+          const b = src[p] as number;
+          const c = src[p + 1] as number;
+          const k = L[c] as number;
+          const lo = ((L[b] as number) + k) | 0;
+          L[a] = lo;
+          H[a] = ((H[b] as number) + (H[c] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
+          pc++;
+          n++;
+          break;
+        }
+        case 0xf8: // lsh64 a, 32; rsh64 a, 32: zero-extend the low half
+          H[dst[p] as number] = 0;
+          pc++;
+          n++;
+          break;
+        case 0xe4: { // add64 a, imm; jne a, imm2, target
+          const a = dst[p] as number;
+          const k = imm[p] as number;
+          const lo = ((L[a] as number) + k) | 0;
+          const hi = ((H[a] as number) + (immHi[p] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
+          L[a] = lo;
+          H[a] = hi;
+          n++;
+          if (lo !== imm[p + 1] || hi !== immHi[p + 1]) {
+            pc = aux[p + 1] as number;
+            if (n > limit) throw new BudgetExceeded(p + 1, limit);
+          } else {
+            pc++;
+          }
+          break;
+        }
+
         // ---- lddw: the 64-bit constant (or resolved map/function reference) is pre-decoded ----
         case 0x18: {
           const d = dst[p] as number;
@@ -827,8 +892,28 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0x25: // jgt dst, imm
-        case 0x2d: // jgt dst, src
+        // jgt gets cases of its own: clang emits it for every bounds check (p + n > data_end).
+        case 0x25: { // jgt dst, imm
+          const d = dst[p] as number;
+          const ah = (H[d] as number) >>> 0;
+          const bh = (immHi[p] as number) >>> 0;
+          if (ah > bh || (ah === bh && (L[d] as number) >>> 0 > (imm[p] as number) >>> 0)) {
+            pc = aux[p] as number;
+            if (n > limit) throw new BudgetExceeded(p, limit);
+          }
+          break;
+        }
+        case 0x2d: { // jgt dst, src
+          const d = dst[p] as number;
+          const s = src[p] as number;
+          const ah = (H[d] as number) >>> 0;
+          const bh = (H[s] as number) >>> 0;
+          if (ah > bh || (ah === bh && (L[d] as number) >>> 0 > (L[s] as number) >>> 0)) {
+            pc = aux[p] as number;
+            if (n > limit) throw new BudgetExceeded(p, limit);
+          }
+          break;
+        }
         case 0x35: // jge dst, imm
         case 0x3d: // jge dst, src
         case 0xa5: // jlt dst, imm
@@ -846,7 +931,7 @@ class InterpretedProgram implements Executable {
           const bl = ((byReg ? L[s] : imm[p]) as number) >>> 0;
           const order = ah !== bh ? (ah > bh ? 1 : -1) : al !== bl ? (al > bl ? 1 : -1) : 0;
           const kind = op & 0xf0;
-          if (kind === 0x20 ? order > 0 : kind === 0x30 ? order >= 0 : kind === 0xa0 ? order < 0 : order <= 0) {
+          if (kind === 0x30 ? order >= 0 : kind === 0xa0 ? order < 0 : order <= 0) {
             pc = aux[p] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }

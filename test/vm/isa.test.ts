@@ -83,6 +83,16 @@ const CASES: [string, string, bigint, number[]?][] = [
   ['jne imm sign-extends', 'mov %r1, -1\nmov %r0, 0\njne %r1, -1, yes\nexit\nyes:\nmov %r0, 1\nexit', 0n],
   ['ja32 jumps by imm', 'mov %r0, 1\nja32 skip\nmov %r0, 2\nskip:\nexit', 1n],
   ['backward loop sums 1..10', 'mov %r0, 0\nmov %r1, 10\nloop:\nadd %r0, %r1\nsub %r1, 1\njne %r1, 0, loop\nexit', 55n],
+  // pairs the interpreter runs as one superinstruction, including jumps into their second half
+  ['mov then add imm', 'lddw %r1, 0xffffffff\nmov %r0, %r1\nadd %r0, 1\nexit', 0x1_0000_0000n],
+  ['mov then add register', 'lddw %r2, 0xffffffff\nmov %r3, 1\nmov %r0, %r2\nadd %r0, %r3\nexit', 0x1_0000_0000n],
+  ['mov then add of itself', 'mov %r2, 3\nmov %r0, %r2\nadd %r0, %r0\nexit', 6n],
+  ['jump into the second half of mov; add', 'mov %r0, 1\nmov %r1, 5\njeq %r1, 5, second\nmov %r0, %r1\nsecond:\nadd %r0, 7\nexit', 8n],
+  ['fall into mov; add when not jumping', 'mov %r0, 1\nmov %r1, 4\njeq %r1, 5, second\nmov %r0, %r1\nsecond:\nadd %r0, 7\nexit', 11n],
+  ['lsh 32; rsh 32 zero-extends', 'lddw %r0, 0xffffffff12345678\nlsh %r0, 32\nrsh %r0, 32\nexit', 0x1234_5678n],
+  ['add then jne loops', 'mov %r0, 0\nmov %r1, 0\nloop:\nadd %r0, 3\nadd %r1, 1\njne %r1, 5, loop\nexit', 15n],
+  ['add then jne compares 64 bits', 'lddw %r1, 0xffffffff\nmov %r0, 1\nadd %r1, 1\njne %r1, 0, out\nmov %r0, 2\nout:\nexit', 1n],
+  ['two movs in a row', 'mov %r1, 1\nmov %r2, 2\nmov %r3, %r1\nmov %r0, %r2\nadd %r0, %r3\nexit', 3n],
   // memory
   ['stxdw/ldxdw through the stack', 'lddw %r1, 0x1122334455667788\nstxdw [%r10-8], %r1\nldxdw %r0, [%r10-8]\nexit', 0x1122_3344_5566_7788n],
   ['stw stores a 32-bit imm, ldxw zero-extends', 'stw [%r10-4], -2\nldxw %r0, [%r10-4]\nexit', 0xffff_fffen],
@@ -112,5 +122,7 @@ describe.each(ENGINES.map((engine) => [engine.name, engine] as const))('%s', (_n
   it('counts executed instructions', () => {
     const result = runWithMemory(engine, assemble('mov %r0, 0\nmov %r1, 3\nloop:\nsub %r1, 1\njne %r1, 0, loop\nexit'), new Uint8Array());
     expect(result.instructions).toBe(2 + 3 * 2 + 1);
+    const fused = runWithMemory(engine, assemble('mov %r1, 0\nloop:\nadd %r1, 1\njne %r1, 3, loop\nmov %r0, %r1\nexit'), new Uint8Array());
+    expect(fused.instructions).toBe(1 + 3 * 2 + 2);
   });
 });
