@@ -1,5 +1,7 @@
 // Exact decimal and date arithmetic: parsing, display, rounding and calendar edge cases.
 import { describe, expect, test } from 'vitest';
+import { decodeField } from '../../src/query/decode-field.js';
+import { DATE, INTEGER, decimalType } from '../../src/query/types.js';
 import {
   addMonths, daysFromCivil, divideRoundHalfAwayFromZero, formatDateDays, formatDecimalUnits, parseDateDays, parseDecimalUnits,
 } from '../../src/query/decimal.js';
@@ -73,5 +75,38 @@ describe('dates', () => {
     expect(formatDateDays(addMonths(day('1994-01-01'), 12))).toBe('1995-01-01');
     expect(formatDateDays(addMonths(day('1994-03-31'), -1))).toBe('1994-02-28');
     expect(formatDateDays(addMonths(day('1994-01-15'), -13))).toBe('1992-12-15');
+  });
+});
+
+describe('data fields', () => {
+  const money = decimalType(15, 2);
+  test.each([
+    ['12', money, 1200n],
+    ['-12.5', money, -1250n],
+    ['+0.07', money, 7n],
+    ['7.', money, 700n],
+    ['0012', INTEGER, 12n],
+    ['123456789012345678', INTEGER, 123456789012345678n], // 18 digits: beyond 2^53, exact through BigInt
+    ['-9007199254740993', INTEGER, -9007199254740993n],
+    ['1234567890123456', money, 123456789012345600n],
+    ['1998-09-02', DATE, 10471n],
+  ])('%j as %o is %s', (text, type, value) => {
+    expect(decodeField(text, type)).toBe(value);
+  });
+
+  test.each([
+    ['.5', money, "'.5' is not a valid decimal(15,2)"],
+    ['1.234', money, "'1.234' is not a valid decimal(15,2)"],
+    ['1.2.3', money, "'1.2.3' is not a valid decimal(15,2)"],
+    ['', INTEGER, "'' is not a valid integer"],
+    ['-', INTEGER, "'-' is not a valid integer"],
+    [' 1', INTEGER, "' 1' is not a valid integer"],
+    ['1e3', INTEGER, "'1e3' is not a valid integer"],
+    ['1.0', INTEGER, "'1.0' is not a valid integer"],
+    ['12345678901234567', money, "'12345678901234567' has more than 18 digits"],
+    ['0001234567890123456', INTEGER, "'0001234567890123456' has more than 18 digits"],
+    ['1998-9-02', DATE, "'1998-9-02' is not a valid date (YYYY-MM-DD)"],
+  ])('%j as %o is refused', (text, type, error) => {
+    expect(decodeField(text, type)).toEqual({ error });
   });
 });
