@@ -204,7 +204,10 @@ let dataBuffer: NativeMemory | undefined;
  * testRun runs a loaded program on `data` with BPF_PROG_TEST_RUN, `repeat` times in a row inside
  * the kernel (default 1). For XDP, data must hold XDP_TEST_RUN_BYTES.min..maxLinear bytes to be
  * fully visible to the program (more is refused here rather than silently cut by the kernel).
- * `durationNs` is the kernel's mean time per run. Throws KernelError when the kernel refuses.
+ * `durationNs` is the kernel's mean time per run. Cost: with repeat > 1 the kernel installs an XDP
+ * program in its dispatcher for the call and removes it after, waiting for an RCU grace period each
+ * time (about 20 ms per call on a busy 2-core machine); repeat = 1 skips that (tens of microseconds).
+ * So: repeat = 1 for many chunks, a large repeat to time the JIT. Throws KernelError when refused.
  */
 export function testRun(fd: number, data: Uint8Array, repeat = 1): TestRunResult {
   const c = nativeLibc();
