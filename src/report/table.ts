@@ -22,6 +22,7 @@ export function formatReport(report: DataMovementReport): string {
     both('  copied to user space', (r) => formatBytes(r.userSpace.copiedBytes)),
     both('  not copied (consumed)', (r) => formatBytes(r.userSpace.notCopiedBytes)),
     both('  eBPF instructions', (r) => formatCount(r.hook.instructions)),
+    both('  verify + load (measured)', (r) => formatSeconds(r.hook.loadSeconds)),
     both('  program CPU time (measured)', (r) => formatSeconds(r.hook.cpuSeconds)),
     'link',
     ...direction('to storage', p.link.toStorage, s.link.toStorage),
@@ -33,7 +34,8 @@ export function formatReport(report: DataMovementReport): string {
     both('  hook compute', (r) => formatSeconds(r.stages.hook)),
     both('  link', (r) => formatSeconds(r.stages.link)),
     both('  compute node', (r) => formatSeconds(r.stages.compute)),
-    both('  end to end (pipelined)', (r) => formatSeconds(r.pipeline.endToEnd)),
+    both('  streaming (pipelined)', (r) => formatSeconds(r.pipeline.streaming)),
+    both('  end to end', (r) => formatSeconds(r.pipeline.endToEnd)),
     both('  bottleneck', (r) => r.pipeline.bottleneck),
   ];
   const saved = report.saved;

@@ -20,7 +20,7 @@ export interface PipelineInput {
   /** Chunks that flow through the pipeline (at least 1 for a non-empty file). */
   readonly chunks: number;
   readonly stages: StageSeconds;
-  /** Seconds before the first chunk can start (request or program crossing the link, with latency). */
+  /** Seconds before the first chunk can start (request or program crossing the link, with latency; verify and load). */
   readonly before: number;
   /** Seconds after the last chunk leaves its last stage (link latency, the result crossing back). */
   readonly after: number;

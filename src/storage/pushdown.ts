@@ -67,7 +67,14 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
       node.detach(tenant);
     }
     const c = tenant.counts;
-    hook = { calls: c.calls, chunks: c.chunks, bytes: c.bytes, instructions: c.instructions, cpuSeconds: c.cpuSeconds };
+    hook = {
+      calls: c.calls,
+      chunks: c.chunks,
+      bytes: c.bytes,
+      instructions: c.instructions,
+      cpuSeconds: c.cpuSeconds,
+      loadSeconds: attachSeconds,
+    };
     reads = { ...node.countsOf(pid) };
     maps = tenant.runtime.maps
       .filter((map) => !map.spec.readOnly)

@@ -36,6 +36,8 @@ export interface RunStats {
     readonly instructions: number;
     /** Measured wall time inside the program's runs. */
     readonly cpuSeconds: number;
+    /** Measured wall time to verify the program and load it into its engine, before the first chunk (0 in ship-all). */
+    readonly loadSeconds: number;
   };
   readonly userSpace: {
     readonly copiedBytes: number;

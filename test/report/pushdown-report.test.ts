@@ -62,6 +62,8 @@ describe('data-movement report of a real run', () => {
     expect(shipAll.stats.userSpace).toEqual({ copiedBytes: fileBytes, notCopiedBytes: 0 });
     expect(pushdown.stats.hook.instructions).toBeGreaterThan(fileBytes);
     expect(pushdown.stats.device.bytesRead).toBe(fileBytes);
+    expect(pushdown.stats.hook.loadSeconds).toBeGreaterThan(0);
+    expect(pushdown.stats.pipeline.endToEnd).toBeGreaterThan(pushdown.stats.hook.loadSeconds + pushdown.stats.pipeline.streaming);
     expect(shipAll.stats.device.bytesRead).toBe(fileBytes);
   });
 

@@ -18,7 +18,7 @@ function run(mode: RunStats['mode'], over: Partial<RunStats>): RunStats {
     fileBytes: 1_000_000,
     chunkBytes: 4096,
     device: { bytesRead: 1_000_000, requests: 1, pageHits: 0, pageMisses: 245 },
-    hook: { calls: 0, chunks: 245, bytes: 1_000_000, instructions: 0, cpuSeconds: 0 },
+    hook: { calls: 0, chunks: 245, bytes: 1_000_000, instructions: 0, cpuSeconds: 0, loadSeconds: 0 },
     userSpace: { copiedBytes: 1_000_000, notCopiedBytes: 0 },
     link: { toStorage: counts(100, 190, 1), toCompute: counts(0, 90, 1, 1) },
     computeSeconds: 0,
@@ -34,7 +34,7 @@ const shipAll = run('ship-all', {
   pipeline: { bottleneck: 'device', streaming: 0.004, endToEnd: 0.005 },
 });
 const pushdown = run('pushdown', {
-  hook: { calls: 246, chunks: 245, bytes: 1_000_000, instructions: 21_000_000, cpuSeconds: 0.2 },
+  hook: { calls: 246, chunks: 245, bytes: 1_000_000, instructions: 21_000_000, cpuSeconds: 0.2, loadSeconds: 0.03 },
   userSpace: { copiedBytes: 0, notCopiedBytes: 1_000_000 },
   link: { toStorage: counts(700, 700 + 90, 1 + 1, 1), toCompute: counts(150, 240 + 90, 2, 1) },
   pipeline: { bottleneck: 'hook', streaming: 0.2, endToEnd: 0.25 },
@@ -106,6 +106,11 @@ describe('formatReport', () => {
     expect(copied.length).toBe(header.length);
     expect(copied.indexOf('0 B') + 3).toBe(header.indexOf('pushdown') + 'pushdown'.length);
   });
+  it('shows the measured verify + load time and the pipelined streaming time apart from end to end', () => {
+    expect(text).toMatch(/\n {2}verify \+ load \(measured\) +30\.0 ms +0 s\n/);
+    expect(text).toMatch(/\n {2}streaming \(pipelined\) +200 ms +4\.00 ms\n {2}end to end +250 ms +5\.00 ms\n/);
+  });
+
   it('says what pushdown saved in bytes, percent and times', () => {
     const payload = lines.find((l) => l.startsWith('  link bytes (payload'))!;
     expect(payload).toContain('976 KiB'); // 999,170 bytes
