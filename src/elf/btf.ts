@@ -1,4 +1,5 @@
 // A small reader for the .BTF section: just enough type information to describe BTF-defined maps.
+import { SluiceError } from '../util/errors.js';
 
 /** BtfKind names the BTF type kinds (Linux's BTF_KIND_*). */
 export const BtfKind = {
@@ -44,8 +45,8 @@ export interface BtfType {
   readonly nelems?: number;
 }
 
-/** BtfFormatError says what is wrong with a BTF blob; the ELF loader wraps it in an ElfError. */
-export class BtfFormatError extends Error {
+/** BtfFormatError says what is wrong with a BTF blob; the ELF loader wraps it in an ElfError naming the file. */
+export class BtfFormatError extends SluiceError {
   override name = 'BtfFormatError';
 }
 
