@@ -369,12 +369,12 @@ export class ProgramBuilder {
 
   /** imm32 checks an immediate: int32, or also up to 0xffffffff where only the low 32 bits are used. */
   private imm32(value: Imm, unsignedOk: boolean): number {
-    const v = this.integer(value);
+    const v = typeof value === 'number' && Number.isInteger(value) ? value : Number(this.integer(value));
     const max = unsignedOk ? UINT32_MAX : INT32_MAX;
-    if (v < INT32_MIN || v > max) {
-      throw this.error(`immediate ${v} does not fit in 32 bits (${INT32_MIN}..${max}); use lddw for 64-bit constants`);
+    if (!(v >= INT32_MIN && v <= max)) {
+      throw this.error(`immediate ${value} does not fit in 32 bits (${INT32_MIN}..${max}); use lddw for 64-bit constants`);
     }
-    return Number(BigInt.asIntN(32, v));
+    return v | 0;
   }
 
   private offset16(offset: number): number {
