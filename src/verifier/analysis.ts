@@ -6,10 +6,12 @@ import {
   AluOp,
   AtomicOp,
   CALL,
+  CALLX,
   CLASS_MASK,
   CallSrc,
   Class,
   EXIT,
+  JmpOp,
   LDDW,
   MODE_MASK,
   Mode,
@@ -122,7 +124,7 @@ function transferMayStack(insn: Instruction, m: number, stackInMemory: boolean):
       if (insn.imm === AtomicOp.CMPXCHG) return set(m, 0, stackInMemory);
       return insn.imm & AtomicOp.FETCH ? set(m, src, stackInMemory) : m;
     case Class.JMP:
-      return opcode === CALL ? m & ~SCRATCH : m;
+      return (opcode & OP_MASK) === JmpOp.CALL ? m & ~SCRATCH : m;
     default:
       return m;
   }
@@ -265,6 +267,11 @@ function transferNeeds(insn: Instruction, out: Flow, dstMayBeStack: boolean, sta
         // A bpf_loop callback may read any stack byte its context pointer reaches.
         const readsStack = insn.imm === HelperId.loop ? 1 : all;
         return { live: (live & ~SCRATCH) | args, need: (need & ~SCRATCH) | args, slots, all: readsStack };
+      }
+      if (opcode === CALLX) {
+        // An indirect helper call: any helper, any arguments, and the register naming it.
+        const used = ARGS | d;
+        return { live: (live & ~SCRATCH) | used, need: (need & ~SCRATCH) | used, slots, all: 1 };
       }
       if (isConditionalJump(insn)) {
         const used = d | ((opcode & SOURCE_MASK) === Source.X ? s : 0);

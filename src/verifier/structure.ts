@@ -1,7 +1,7 @@
 // Structural checks before the walk: size, fields, jump targets, sub-programs, reachability, calls, maps.
 import { HELPERS } from '../asm/helpers.js';
 import { type Instruction, bySlot, checkFields } from '../asm/instruction.js';
-import { CALL, CALLX, CLASS_MASK, CallSrc, Class, EXIT, JmpOp, LDDW, OP_MASK, PseudoSrc } from '../asm/opcodes.js';
+import { CALL, CLASS_MASK, CallSrc, Class, EXIT, JmpOp, LDDW, OP_MASK, PseudoSrc } from '../asm/opcodes.js';
 import type { ProgramSpec } from '../asm/program.js';
 
 /** StructureError is a structural refusal found before any path is walked. */
@@ -115,7 +115,6 @@ function checkInstructionKind(
   n: number,
   slots: readonly (Instruction | undefined)[],
 ): void {
-  if (insn.opcode === CALLX) throw new StructureError(slot, 'callx (indirect call) is not supported');
   if (insn.opcode === CALL) {
     if (insn.src === CallSrc.KFUNC) throw new StructureError(slot, 'kernel function calls (kfuncs) are not supported');
     if (insn.src === CallSrc.HELPER && !HELPERS.has(insn.imm)) throw new StructureError(slot, `invalid func unknown#${insn.imm}`);

@@ -1,4 +1,5 @@
 // The walk: abstract interpretation along every path, with checkpoints, pruning and a complexity budget.
+import { HELPERS } from '../asm/helpers.js';
 import { type Instruction, lddwValue } from '../asm/instruction.js';
 import { AtomicOp, CALL, CLASS_MASK, CallSrc, Class, EXIT, MODE_MASK, Mode, OP_MASK, PseudoSrc, R10, JmpOp, sizeBytes } from '../asm/opcodes.js';
 import { access, sizedScalar } from './access.js';
@@ -255,6 +256,13 @@ export class Walker {
       }
       return 'next';
     }
+    if (op === JmpOp.CALL) {
+      helperCall(this.env, cur, indirectHelper(cur.frames[cur.frames.length - 1]!.regs[insn.dst]!, insn.dst), (state, entry, context) =>
+        this.verifyCallback(state, entry, context),
+      );
+      cur.insn = slot + 1;
+      return 'next';
+    }
     const { fall, taken } = conditionalJump(cur, insn);
     if (taken) taken.insn = jumpTarget(insn, slot);
     if (fall) fall.insn = slot + 1;
@@ -340,6 +348,14 @@ export class Walker {
       base.frames[i]!.shared = true;
     });
   }
+}
+
+/** indirectHelper returns the helper a `callx` register names: it must be a known constant helper id. */
+function indirectHelper(reg: Reg, regNo: number): number {
+  if (reg.type !== 'scalar' || reg.value.umin !== reg.value.umax) refuse(`callx R${regNo} must hold a known helper id (${reg.type === 'scalar' ? 'it varies' : reg.type})`);
+  const id = Number(reg.value.umin);
+  if (!HELPERS.has(id)) refuse(`callx R${regNo} = ${id}: invalid func unknown#${id}`);
+  return id;
 }
 
 function endPath(parent: Checkpoint | undefined): void {
