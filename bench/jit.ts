@@ -1,173 +1,134 @@
-// JIT benchmark on the anchor program: MB/s against a hand-written JavaScript loop, compile time, per-call cost.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+// JIT bench on the anchor program: MB/s beside the JS loop and the interpreter, compile time, per-call cost.
+// Run from the repository root after `npm run build`: node dist/bench/jit.js [--mib 64] [--passes 5]
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { assemble } from '../src/asm/assembler.js';
 import type { ProgramSpec } from '../src/asm/program.js';
-import { loadObject } from '../src/elf/loader.js';
-import type { Engine, Executable } from '../src/vm/engine.js';
+import { HOOK_CONTEXT, verify } from '../src/verifier/index.js';
+import type { Engine, ProgramFacts } from '../src/vm/engine.js';
+import { Interpreter } from '../src/vm/interpreter.js';
 import { compileProgram } from '../src/vm/jit/compile.js';
 import { jitEngine } from '../src/vm/jit/engine.js';
 import { Runtime } from '../src/vm/runtime.js';
-
-const ANCHORS = '/work/shared/anchors';
-const EXPECTED_FOLD_SUM = 40_972_932_678_308n;
+import { ANCHOR_EXPECTED, anchorProgram, type Chunks, loadChunks, runChunks } from './lib/anchor-data.js';
+import { jsScan } from './lib/js-scan.js';
+import { markdownTable, median, type PassTime, timePass } from './lib/timing.js';
 
 const options = new Command('bench-jit')
-  .option('--mib <n>', 'MiB of CSV to generate (the anchor README uses 64)', '64')
-  .option('--passes <n>', 'timed passes over all chunks per engine (median reported)', '5')
-  .option('--data <dir>', 'where the generated CSV is cached', '/tmp/sluice-anchor')
+  .description('Time the JIT on the anchor program (csv.bpf.o) beside a hand-written JavaScript loop and the interpreter')
+  .option('--mib <n>', 'MiB of CSV to scan (the anchor README and its expected totals use 64)', '64')
+  .option('--passes <n>', 'timed passes per contender, interleaved; medians are reported', '5')
+  .option('--data <dir>', 'directory of the generated CSV (git-ignored)', 'bench/data')
   .parse()
   .opts<{ mib: string; passes: string; data: string }>();
 
-/** Chunks is the anchor data: the CSV bytes and the chunk boundaries from gen.mjs's index. */
-interface Chunks {
-  readonly data: Uint8Array;
-  readonly offsets: Uint32Array;
+const mib = Number(options.mib);
+const passes = Number(options.passes);
+const chunks = loadChunks(join(options.data, mib === ANCHOR_EXPECTED.mib ? 'anchor' : `anchor-${mib}`), mib);
+const bytes = chunks.data.length;
+const program = anchorProgram();
+const expected = jsScan(chunks).foldSum;
+if (mib === ANCHOR_EXPECTED.mib && expected !== ANCHOR_EXPECTED.foldSum) throw new Error(`anchor data: fold sum ${expected}`);
+
+const verified = verify(program, { context: HOOK_CONTEXT });
+
+interface Contender {
+  readonly name: string;
+  readonly pass: () => bigint;
+  readonly times: PassTime[];
 }
 
-function loadChunks(mib: number, dir: string): Chunks {
-  const base = join(dir, `data${mib}`);
-  if (!existsSync(`${base}.csv`)) {
-    mkdirSync(dir, { recursive: true });
-    execFileSync('node', [join(ANCHORS, 'gen.mjs'), String(mib), '3520', base], { stdio: 'inherit' });
-  }
-  const index = readFileSync(`${base}.3520.idx`);
-  const offsets = new Uint32Array(index.buffer, index.byteOffset, index.byteLength / 4);
-  return { data: new Uint8Array(readFileSync(`${base}.csv`)), offsets };
+function engineContender(name: string, engine: Engine, facts: ProgramFacts | undefined, data: Chunks): Contender {
+  const runtime = new Runtime(program.maps);
+  const executable = engine.load(program, runtime, facts);
+  return { name, pass: () => runChunks(executable, runtime, data).foldSum, times: [] };
 }
 
-function anchorProgram(): ProgramSpec {
-  const object = loadObject(readFileSync(join(ANCHORS, 'csv.bpf.o')), 'csv.bpf.o');
-  return object.programs.find((p) => p.name === 'csv_scan')!;
+const contenders: Contender[] = [
+  { name: 'JavaScript loop (hand-written)', pass: () => jsScan(chunks).foldSum, times: [] },
+  engineContender('JIT, verifier facts', jitEngine, verified, chunks),
+  engineContender('JIT, every access checked', jitEngine, undefined, chunks),
+];
+// The interpreter is ~30x slower: it scans one chunk in 16 so the bench stays short (rates are per byte).
+const sample = everyNth(chunks, 16);
+const sampleBytes = sample.data.length;
+const interpreterContender = engineContender('interpreter, verifier facts', new Interpreter(), verified, sample);
+
+for (const contender of contenders) {
+  const result = contender.pass();
+  if (result !== expected) throw new Error(`${contender.name}: fold sum ${result}, expected ${expected}`);
+}
+const sampleExpected = interpreterContender.pass();
+for (let p = 0; p < passes; p++) {
+  for (const contender of contenders) contender.times.push(timePass(contender.pass));
+  interpreterContender.times.push(timePass(interpreterContender.pass));
+}
+if (engineContender('check', jitEngine, verified, sample).pass() !== sampleExpected) throw new Error('JIT and interpreter disagree');
+
+const rate = (c: Contender, n: number, key: keyof PassTime) => n / 1e3 / median(c.times.map((t) => t[key]));
+const jsWall = rate(contenders[0]!, bytes, 'wallMs');
+const jsCpu = rate(contenders[0]!, bytes, 'cpuMs');
+const rows = [...contenders.map((c) => [c, bytes] as const), [interpreterContender, sampleBytes] as const].map(([c, n]) => [
+  c.name,
+  rate(c, n, 'wallMs').toFixed(1),
+  rate(c, n, 'cpuMs').toFixed(1),
+  (rate(c, n, 'wallMs') / jsWall).toFixed(2),
+  (rate(c, n, 'cpuMs') / jsCpu).toFixed(2),
+]);
+console.log(`anchor: ${program.insns.length} instructions, ${chunks.offsets.length - 1} chunks, ${bytes} bytes, ${passes} interleaved passes`);
+console.log(markdownTable(['contender', 'MB/s wall', 'MB/s CPU', 'x JS (wall)', 'x JS (CPU)'], rows));
+const jitCpu = rate(contenders[1]!, bytes, 'cpuMs');
+console.log(`JIT (facts) / interpreter, CPU time: ${(jitCpu / rate(interpreterContender, sampleBytes, 'cpuMs')).toFixed(1)}x`);
+console.log(`JIT (facts) / Linux kernel JIT's 459 MB/s (README figure, another run): ${(jitCpu / 459).toFixed(2)}x`);
+console.log(`JIT load time (compile + instantiate), anchor: median ${loadMs(program).toFixed(2)} ms, module ${moduleBytes(program)} bytes`);
+console.log(`JIT per-call overhead, empty program: median ${callOverheadNs().toFixed(0)} ns per run`);
+
+/** everyNth returns chunks 0, n, 2n, ... of `all`, packed into a smaller data set. */
+function everyNth(all: Chunks, n: number): Chunks {
+  const picked: Uint8Array[] = [];
+  for (let k = 0; k + 1 < all.offsets.length; k += n) picked.push(all.data.subarray(all.offsets[k], all.offsets[k + 1]));
+  const data = new Uint8Array(picked.reduce((sum, c) => sum + c.length, 0));
+  const offsets = new Uint32Array(picked.length + 1);
+  picked.forEach((c, k) => {
+    data.set(c, offsets[k]);
+    offsets[k + 1] = offsets[k]! + c.length;
+  });
+  return { data, offsets };
 }
 
-/** runEngine feeds every chunk through the program as the storage node does (xdp_md context) and folds r0. */
-function runEngine(exe: Executable, runtime: Runtime, chunks: Chunks): bigint {
-  const context = new Uint8Array(48);
-  const view = new DataView(context.buffer);
-  let total = 0n;
-  for (let k = 0; k + 1 < chunks.offsets.length; k++) {
-    const chunk = chunks.data.subarray(chunks.offsets[k], chunks.offsets[k + 1]);
-    const start = runtime.space.setInput(chunk);
-    view.setUint32(0, start, true);
-    view.setUint32(4, start + chunk.length, true);
-    view.setUint32(8, start, true);
-    const ctx = runtime.space.setContext(context);
-    total += exe.run(ctx).r0 & 0xffff_ffffn; // XDP programs return a u32
-  }
-  return total;
-}
-
-/** jsLoop is the same scan written by hand in JavaScript (csvcore.h), the baseline to beat. */
-function jsLoop(chunks: Chunks): bigint {
-  let total = 0n;
-  const data = chunks.data;
-  for (let k = 0; k + 1 < chunks.offsets.length; k++) {
-    const end = chunks.offsets[k + 1]!;
-    let val = 0;
-    let f0 = 0;
-    let f1 = 0;
-    let sum = 0;
-    let cnt = 0;
-    for (let i = chunks.offsets[k]!; i < end; i++) {
-      const c = data[i]!;
-      if (c - 48 >>> 0 < 10) val = val * 10 + (c - 48);
-      else if (c === 44) {
-        f0 = f1;
-        f1 = val;
-        val = 0;
-      } else if (c === 10) {
-        if (f0 < 50000) {
-          sum += f1;
-          cnt++;
-        }
-        val = 0;
-      }
-    }
-    const fold = ((sum ^ Math.floor(sum / 2 ** 32)) ^ Math.imul(cnt, 0x9e3779b1)) >>> 0;
-    total += BigInt(fold);
-  }
-  return total;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-/** timeMBps runs `pass` several times and returns the median MB/s (10^6 bytes per second). */
-function timeMBps(bytes: number, passes: number, pass: () => bigint, check: bigint | undefined): number {
-  const rates: number[] = [];
-  for (let p = 0; p < passes; p++) {
-    const t0 = performance.now();
-    const result = pass();
-    const ms = performance.now() - t0;
-    if (check !== undefined && result !== check) throw new Error(`wrong result ${result}, expected ${check}`);
-    rates.push(bytes / 1e3 / ms);
-  }
-  return median(rates);
-}
-
-function engineRate(engine: Engine, spec: ProgramSpec, chunks: Chunks, passes: number, check: bigint | undefined): number {
-  const runtime = new Runtime(spec.maps, { budget: 10_000_000 });
-  const exe = engine.load(spec, runtime);
-  return timeMBps(chunks.data.length, passes, () => runEngine(exe, runtime, chunks), check);
-}
-
-function compileMs(spec: ProgramSpec): number {
+/** loadMs is the median time of jitEngine.load on a fresh runtime: translation, wasm compile, instantiate. */
+function loadMs(spec: ProgramSpec): number {
   const times: number[] = [];
   for (let k = 0; k < 50; k++) {
     const runtime = new Runtime(spec.maps);
-    const t0 = performance.now();
-    jitEngine.load(spec, runtime);
-    times.push(performance.now() - t0);
+    const start = performance.now();
+    jitEngine.load(spec, runtime, verified);
+    times.push(performance.now() - start);
   }
   return median(times);
 }
 
-function callOverheadNs(): number {
-  const spec = assemble('mov r0, 0\nexit\n');
+function moduleBytes(spec: ProgramSpec): number {
   const runtime = new Runtime(spec.maps);
-  const exe = jitEngine.load(spec, runtime);
-  const calls = 1_000_000;
-  const rates: number[] = [];
-  for (let p = 0; p < 5; p++) {
-    const t0 = performance.now();
-    for (let k = 0; k < calls; k++) exe.run(0);
-    rates.push(((performance.now() - t0) * 1e6) / calls);
-  }
-  return median(rates);
+  return compileProgram(spec, {
+    budget: runtime.budget,
+    writableInput: false,
+    mapHandle: (i) => runtime.mapHandle(i),
+    mapValueAddress: (i, offset, slot) => runtime.mapValueAddress(i, offset, slot),
+    funcHandle: (slot) => slot,
+  }).binary.length;
 }
 
-const mib = Number(options.mib);
-const passes = Number(options.passes);
-const chunks = loadChunks(mib, options.data);
-const spec = anchorProgram();
-const check = mib === 64 ? EXPECTED_FOLD_SUM : undefined;
-const bytes = chunks.data.length;
-console.log(`anchor: ${spec.insns.length} instructions, ${chunks.offsets.length - 1} chunks, ${bytes} bytes, ${passes} passes`);
-const jsCheck = jsLoop(chunks);
-if (check !== undefined && jsCheck !== check) throw new Error(`JavaScript loop disagrees: ${jsCheck}`);
-const binary = compileProgram(spec, {
-  budget: 1_000_000,
-  writableInput: false,
-  mapHandle: (i) => i,
-  mapValueAddress: () => 0,
-  funcHandle: (s) => s,
-}).binary;
-const rows: [string, number][] = [];
-// Interleave engines so that machine noise hits both alike.
-const js: number[] = [];
-const jit: number[] = [];
-for (let round = 0; round < 3; round++) {
-  js.push(timeMBps(bytes, passes, () => jsLoop(chunks), jsCheck));
-  jit.push(engineRate(jitEngine, spec, chunks, passes, jsCheck));
+/** callOverheadNs times `run` of `r0 = 0; exit`: the cost of entering and leaving the JIT once per chunk. */
+function callOverheadNs(): number {
+  const runtime = new Runtime([]);
+  const executable = jitEngine.load(assemble('mov r0, 0\nexit'), runtime);
+  const calls = 200_000;
+  const perCall: number[] = [];
+  for (let p = 0; p < 7; p++) {
+    const start = performance.now();
+    for (let k = 0; k < calls; k++) executable.run(0);
+    perCall.push(((performance.now() - start) * 1e6) / calls);
+  }
+  return median(perCall);
 }
-rows.push(['JavaScript loop (hand-written)', median(js)], ['JIT', median(jit)]);
-for (const [name, rate] of rows) console.log(`${name.padEnd(32)} ${rate.toFixed(1).padStart(8)} MB/s`);
-console.log(`JIT / JavaScript loop            ${(median(jit) / median(js)).toFixed(2).padStart(8)}x`);
-console.log(`JIT / Linux kernel JIT (459 MB/s) ${(median(jit) / 459).toFixed(2).padStart(7)}x`);
-console.log(`compile (load) time, anchor      ${compileMs(spec).toFixed(2).padStart(8)} ms  (module ${binary.length} bytes)`);
-console.log(`per-call overhead, empty program ${callOverheadNs().toFixed(0).padStart(8)} ns`);
