@@ -3,14 +3,14 @@ import { AssemblerError, type Token, TokenCursor, type Where, stripComment, toke
 import { type ParsedInsn } from './asm-common.js';
 import { isClassicMnemonic, parseClassic } from './asm-classic.js';
 import { parseKernel } from './asm-kernel.js';
-import { parseMapDirective } from './asm-maps.js';
+import { type ProgramHeader, parseMapDirective, parseProgramDirective } from './asm-directives.js';
 import { type Instruction, width, withField } from './instruction.js';
 import { EXIT } from './opcodes.js';
 import type { MapSpec, ProgramSpec } from './program.js';
 
 export { AssemblerError } from './asm-lexer.js';
 
-/** AssembleOptions names the source (for error locations) and fills the spec's metadata. */
+/** AssembleOptions names the source (for error locations) and sets the spec's metadata over any `.program` line. */
 export interface AssembleOptions {
   /** File name used in error locations (default "<asm>"). */
   readonly file?: string;
@@ -39,6 +39,7 @@ interface Located extends ParsedInsn {
  * - maps: `.map NAME TYPE key=K value=V entries=N [flags=F] [readonly] [init=HEX]` declares one;
  *   `r1 = map[NAME] ll` loads a reference, `r1 = map[NAME][0]+8 ll` a pointer into its value,
  *   `r2 = func[label] ll` a sub-program (bpf_loop), `pseudo[SRC][IMM][IMM2]` any other lddw source.
+ * - `.program NAME [section=S] [license=TEXT]` sets the spec's name, section and license (options win).
  * - listings: slot numbers, raw bytes, `<symbol>:` headers and `<symbol>` notes from the disassembler
  *   or llvm-objdump are skipped, so their output assembles back.
  *
@@ -53,6 +54,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Program
   const mapDeclared = new Map<string, number>();
   let slot = 0;
   let firstExit: number | undefined;
+  let header: ProgramHeader | undefined;
 
   source.split('\n').forEach((rawLine, index) => {
     const where = { file, line: index + 1 };
@@ -73,6 +75,12 @@ export function assemble(source: string, options: AssembleOptions = {}): Program
       if (mapDeclared.has(map.name)) throw new AssemblerError(file, where.line, at, `duplicate map '${map.name}'`);
       mapDeclared.set(map.name, maps.length);
       maps.push(map);
+      return;
+    }
+    if (/^\s*\.program\b/.test(body)) {
+      const column = start + body.search(/\S/) + 1;
+      if (header) throw new AssemblerError(file, where.line, column, 'a second .program line');
+      header = parseProgramDirective(body, where, start + 1);
       return;
     }
     if (/^\s*\./.test(body)) {
@@ -97,11 +105,11 @@ export function assemble(source: string, options: AssembleOptions = {}): Program
   if (firstExit !== undefined && !labels.has('exit')) labels.set('exit', firstExit);
   const insns = parsed.map((p) => resolve(p, labels, mapDeclared));
   return {
-    name: options.name ?? 'main',
-    section: options.section ?? 'text',
+    name: options.name ?? header?.name ?? 'main',
+    section: options.section ?? header?.section ?? 'text',
     insns,
     maps,
-    license: options.license ?? 'GPL',
+    license: options.license ?? header?.license ?? 'GPL',
   };
 }
 

@@ -1,5 +1,5 @@
 // Disassembler: instructions to llvm-objdump's kernel syntax, which the assembler reads back unchanged.
-import { formatMapDirective } from './asm-maps.js';
+import { formatMapDirective, formatProgramDirective } from './asm-directives.js';
 import { aluOperator, jumpOperator } from './asm-tables.js';
 import { helperName } from './helpers.js';
 import { type Instruction, checkFields, encode, lddwValue, width } from './instruction.js';
@@ -37,13 +37,14 @@ export interface DisassembleOptions {
 }
 
 /**
- * disassemble prints a program one instruction per line, `<slot>:<tab><instruction>`, preceded by
- * a `.map` line per map. The result assembles back to the same instructions and maps.
+ * disassemble prints a program one instruction per line, `<slot>:<tab><instruction>`; a spec's
+ * listing starts with its `.program` line and a `.map` line per map. The result assembles back to
+ * the same spec (comments aside).
  */
 export function disassemble(program: ProgramSpec | readonly Instruction[], options: DisassembleOptions = {}): string {
   const spec = isSpec(program) ? program : undefined;
   const insns = spec ? spec.insns : (program as readonly Instruction[]);
-  const lines = spec ? spec.maps.map(formatMapDirective) : [];
+  const lines = spec ? [formatProgramDirective(spec), ...spec.maps.map(formatMapDirective)] : [];
   const targets = options.labels ? labelTargets(insns) : undefined;
   let slot = 0;
   for (const insn of insns) {

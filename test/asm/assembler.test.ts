@@ -22,6 +22,9 @@ describe('assemble: programs', () => {
     expect(plain).toMatchObject({ name: 'main', section: 'text', maps: [], license: 'GPL' });
     const named = assemble('exit', { name: 'q6', section: 'xdp', license: 'MIT' });
     expect(named).toMatchObject({ name: 'q6', section: 'xdp', license: 'MIT' });
+    const header = '.program csv_scan section=xdp license=Dual BSD/GPL\nexit';
+    expect(assemble(header)).toMatchObject({ name: 'csv_scan', section: 'xdp', license: 'Dual BSD/GPL' });
+    expect(assemble(header, { name: 'other' })).toMatchObject({ name: 'other', section: 'xdp' });
   });
 
   it('mixes both syntaxes, comments of three kinds and labels', () => {
@@ -176,6 +179,8 @@ describe('assemble: refusals name file:line:column and the reason', () => {
     ['duplicate map', '.map m hash key=4 value=4 entries=1\n.map m hash key=4 value=4 entries=1', "t.s:2:6: duplicate map 'm'"],
     ['bad map type', '.map m tree key=4 value=4 entries=1', 't.s:1:8: expected a map type'],
     ['map missing field', '.map m hash key=4 value=4', "t.s:1:1: map 'm' needs entries="],
+    ['malformed .program', '.program a b', 't.s:1:1: expected .program NAME [section=SECTION] [license=TEXT]'],
+    ['second .program', '.program a\n  .program b\nexit', 't.s:2:3: a second .program line'],
     ['unknown directive', '.globl main', "t.s:1:1: unknown directive '.globl'"],
     ['empty program', '# nothing\n', 't.s:1:1: the program has no instructions'],
     ['far label for a 16-bit jump', `ja far\n${'r0 = 0\n'.repeat(40000)}far: exit`, "t.s:1:4: label 'far' is 40000 slots away"],

@@ -43,10 +43,11 @@ describe('disassemble', () => {
     'out: exit',
   ].join('\n');
 
-  it('lists maps, then one instruction per line with its slot, a helper hint and comments', () => {
-    const spec: ProgramSpec = { ...assemble(source), comments: new Map([[3, 'load the count']]) };
+  it('lists the program line and maps, then one instruction per line with its slot, a helper hint and comments', () => {
+    const spec: ProgramSpec = { ...assemble(source, { name: 'q1', section: 'xdp' }), comments: new Map([[3, 'load the count']]) };
     expect(disassemble(spec)).toBe(
       [
+        '.program q1 section=xdp license=GPL',
         '.map counts hash key=4 value=8 entries=16',
         '       0:\tr1 = map[counts] ll',
         '       2:\tcall 0x1 ; bpf_map_lookup_elem',
@@ -62,7 +63,8 @@ describe('disassemble', () => {
   it('shows raw bytes like llvm-objdump -d, lddw on one line', () => {
     const text = disassemble(assemble('r0 = 0x1122334455667788 ll\nexit'), { rawBytes: true });
     expect(text).toBe(
-      '       0:\t18 00 00 00 88 77 66 55 00 00 00 00 44 33 22 11\tr0 = 0x1122334455667788 ll\n' +
+      '.program main section=text license=GPL\n' +
+        '       0:\t18 00 00 00 88 77 66 55 00 00 00 00 44 33 22 11\tr0 = 0x1122334455667788 ll\n' +
         '       2:\t95 00 00 00 00 00 00 00\texit\n',
     );
   });
@@ -71,6 +73,7 @@ describe('disassemble', () => {
     const spec = assemble('ja +1\nr0 = 0\nr2 = func[+2] ll\ncall local +0\nexit');
     expect(disassemble(spec, { labels: true })).toBe(
       [
+        '.program main section=text license=GPL',
         '       0:\tgoto L2',
         '       1:\tr0 = 0x0',
         'L2:',
@@ -118,7 +121,8 @@ describe('round trip: assemble(disassemble(x)) == x', () => {
       ].join('\n'),
     );
     const again = assemble(disassemble(spec));
-    expect(again.maps).toEqual(spec.maps);
-    expect(again.insns).toEqual(spec.insns);
+    expect(again).toEqual(spec);
+    const named = { ...spec, name: 'csv_scan', section: 'xdp', license: 'Dual BSD/GPL' };
+    expect(assemble(disassemble(named))).toEqual(named);
   });
 });

@@ -1,6 +1,31 @@
-// The `.map` directive: declares a map an assembly program references as map[NAME]; read and printed here.
+// Assembler directives, read and printed here: `.program` (name, section, license) and `.map` (a map the code names).
 import { AssemblerError, type Where } from './asm-lexer.js';
-import { MapType, type MapSpec, type MapTypeName } from './program.js';
+import { MapType, type MapSpec, type MapTypeName, type ProgramSpec } from './program.js';
+
+/** ProgramHeader is what a `.program` line sets; unset fields fall back to assemble()'s defaults. */
+export interface ProgramHeader {
+  readonly name: string;
+  readonly section?: string;
+  readonly license?: string;
+}
+
+/** PROGRAM_DIRECTIVE_SYNTAX is the `.program` line's shape; the license runs to the end of the line. */
+export const PROGRAM_DIRECTIVE_SYNTAX = '.program NAME [section=SECTION] [license=TEXT]';
+
+/** parseProgramDirective reads a `.program` line (comment already removed). */
+export function parseProgramDirective(text: string, where: Where, columnBase: number): ProgramHeader {
+  const m = /^\s*\.program\s+([^\s=]+)(?:\s+section=(\S+))?(?:\s+license=(.*\S))?\s*$/.exec(text);
+  if (!m) {
+    const reason = `expected ${PROGRAM_DIRECTIVE_SYNTAX}`;
+    throw new AssemblerError(where.file, where.line, columnBase + text.search(/\S/), reason);
+  }
+  return { name: m[1]!, ...(m[2] ? { section: m[2] } : {}), ...(m[3] ? { license: m[3] } : {}) };
+}
+
+/** formatProgramDirective prints the `.program` line that gives back a spec's name, section and license. */
+export function formatProgramDirective(spec: ProgramSpec): string {
+  return `.program ${spec.name} section=${spec.section} license=${spec.license}`;
+}
 
 /**
  * MAP_DIRECTIVE_SYNTAX is the directive's shape, for error messages:
