@@ -1,7 +1,7 @@
 // compileQuery: a typed plan becomes one XDP-shaped eBPF program (entry + bpf_loop callback), its maps, and a decoder.
 import { HelperId } from '../../asm/helpers.js';
 import { LDDW, PseudoSrc, R1, R2, R3, R4, R10, XdpAction } from '../../asm/opcodes.js';
-import { width } from '../../asm/instruction.js';
+import { width, type Instruction } from '../../asm/instruction.js';
 import type { MapSpec, ProgramSpec } from '../../asm/program.js';
 import type { Plan } from '../plan.js';
 import type { ResultTable } from '../result.js';
@@ -9,12 +9,19 @@ import { CTX, REG, type Gen } from './context.js';
 import { decodeMaps, type MapReader } from './decode.js';
 import { Emitter } from './emitter.js';
 import { planLayout, S, type Layout } from './layout.js';
-import { SKIP_BATCH, emitCallback, emitFirstField } from './scanner.js';
+import { SKIP_BATCH, emitBatch, emitFirstField, emitStep } from './scanner.js';
 
 /** DEFAULT_MAX_CHUNK is the largest chunk the program scans by default (the kernel's XDP test-run limit). */
 export const DEFAULT_MAX_CHUNK = 3520;
 /** MAX_CHUNK_LIMIT keeps `position + SKIP_BATCH + 1` within the Linux verifier's 16-bit packet offset range. */
 export const MAX_CHUNK_LIMIT = 0xfffe - SKIP_BATCH;
+/**
+ * MAX_STEPS_PER_CALLBACK caps the scan steps per callback. Fewer are used for long step functions:
+ * Linux verifies the step once per call site, so steps x step length is kept near STEP_SLOT_BUDGET
+ * (the example queries then need at most ~10% of the kernel's 1M processed-instruction limit).
+ */
+export const MAX_STEPS_PER_CALLBACK = 16;
+const STEP_SLOT_BUDGET = 16_000;
 /** DEFAULT_MAX_GROUPS is the capacity of the group hash map. */
 export const DEFAULT_MAX_GROUPS = 4096;
 
@@ -22,6 +29,12 @@ export const DEFAULT_MAX_GROUPS = 4096;
 export interface CompileOptions {
   /** Largest chunk (bytes) one run may receive; a larger one stops the scan with an error. */
   readonly maxChunk?: number;
+  /**
+   * Scan steps (bpf-to-bpf calls, each one byte or a run of unused bytes) per bpf_loop callback;
+   * by default as many as fit STEP_SLOT_BUDGET, at most MAX_STEPS_PER_CALLBACK. More steps mean
+   * fewer helper round trips and more work for the Linux verifier.
+   */
+  readonly stepsPerCallback?: number;
   /** Capacity of the GROUP BY hash map. */
   readonly maxGroups?: number;
   /** File name used in malformed-row errors (default plan.table.path). */
@@ -59,22 +72,8 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
     throw new RangeError(`maxChunk must be an integer in 1..${MAX_CHUNK_LIMIT}, got ${maxChunk}`);
   }
   const layout = planLayout(plan);
-  const e = new Emitter();
-  const g: Gen = {
-    e,
-    plan,
-    layout,
-    stateMap: STATE_MAP,
-    aggMap: AGG_MAP,
-    next: e.label('next_byte'),
-    stop: e.label('stop'),
-    eventDone: e.label('event_done'),
-  };
-  const callback = e.label('scan_byte');
-  emitEntry(g, callback, maxChunk);
-  e.bind(callback);
-  emitCallback(g, maxChunk);
-  const { insns, comments } = e.finish();
+  const steps = options.stepsPerCallback ?? Math.max(1, Math.min(MAX_STEPS_PER_CALLBACK, Math.floor(STEP_SLOT_BUDGET / emit(plan, layout, maxChunk, 1).stepSlots)));
+  const { insns, comments } = emit(plan, layout, maxChunk, steps);
   const maps = mapSpecs(plan, layout, options.maxGroups ?? DEFAULT_MAX_GROUPS);
   const spec: ProgramSpec = { name: 'sluice_scan', section: 'xdp', insns, maps, license: 'GPL', comments };
   const mapRefs: { slot: number; map: number }[] = [];
@@ -103,6 +102,31 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
     maxChunk,
     decode: (read) => decodeMaps(plan, layout, read, file),
   };
+}
+
+/** emit generates the whole program with `steps` scan steps per callback; also returns the step function's size. */
+function emit(plan: Plan, layout: Layout, maxChunk: number, steps: number): { insns: Instruction[]; comments: Map<number, string>; stepSlots: number } {
+  const e = new Emitter();
+  const g: Gen = {
+    e,
+    plan,
+    layout,
+    stateMap: STATE_MAP,
+    aggMap: AGG_MAP,
+    next: e.label('next_byte'),
+    stop: e.label('stop'),
+    eventDone: e.label('event_done'),
+  };
+  const batch = e.label('scan_batch');
+  const step = e.label('scan_step');
+  emitEntry(g, batch, maxChunk);
+  e.bind(batch);
+  emitBatch(g, step, steps);
+  e.bind(step);
+  const stepStart = e.nextSlot;
+  emitStep(g, maxChunk);
+  const stepSlots = e.nextSlot - stepStart;
+  return { ...e.finish(), stepSlots };
 }
 
 function mapSpecs(plan: Plan, layout: Layout, maxGroups: number): MapSpec[] {
@@ -162,7 +186,7 @@ function emitEntry(g: Gen, callback: ReturnType<Emitter['label']>, maxChunk: num
     e.load('DW', 0, REG.state, S.errCode);
     e.jumpImm('JNE', 0, 0, done);
   }
-  e.comment(`bpf_loop(${maxChunk + 1}, scan_byte, &context, 0): at most one call per byte, stops at data_end`);
+  e.comment(`bpf_loop(${maxChunk + 1}, scan_batch, &context, 0): each call consumes at least one byte, stops at data_end`);
   e.movImm(R1, maxChunk + 1);
   e.funcRef(R2, callback);
   e.movReg(R3, R10);

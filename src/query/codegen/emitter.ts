@@ -1,5 +1,5 @@
 // The small instruction vocabulary the query code generator speaks: labels, ALU, loads/stores, jumps, calls, comments.
-import { AluOp, CALL, Class, EXIT, JmpOp, LDDW, Mode, PseudoSrc, Size, Source } from '../../asm/opcodes.js';
+import { AluOp, CALL, CallSrc, Class, EXIT, JmpOp, LDDW, Mode, PseudoSrc, Size, Source } from '../../asm/opcodes.js';
 import { lddwFrom, width, type Instruction } from '../../asm/instruction.js';
 
 /** Alu names the arithmetic operations the generator uses. */
@@ -18,7 +18,7 @@ export interface Label {
 interface Fixup {
   readonly index: number;
   readonly label: Label;
-  readonly kind: 'jump' | 'func';
+  readonly kind: 'jump' | 'func' | 'call';
 }
 
 /**
@@ -130,6 +130,12 @@ export class Emitter {
     this.push({ opcode: CALL, dst: 0, src: 0, offset: 0, imm: helperId });
   }
 
+  /** callLocal emits a bpf-to-bpf call of the sub-function at `label`. */
+  callLocal(label: Label): void {
+    this.fixups.push({ index: this.insns.length, label, kind: 'call' });
+    this.push({ opcode: CALL, dst: 0, src: CallSrc.LOCAL, offset: 0, imm: 0 });
+  }
+
   /** exit emits `exit`. */
   exit(): void {
     this.push({ opcode: EXIT, dst: 0, src: 0, offset: 0, imm: 0 });
@@ -148,8 +154,8 @@ export class Emitter {
       if (label.slot === undefined) throw new Error(`codegen: label ${label.name} was never placed`);
       const insn = insns[index] as Instruction;
       const slot = slots[index] as number;
-      // A FUNC lddw counts from its own second slot (as Linux does: insn_idx + imm + 1); jumps from the next slot.
-      if (kind === 'func') insns[index] = { ...insn, imm: label.slot - (slot + 1) };
+      // Calls and FUNC lddw count from slot + 1 (for lddw its second slot, as Linux does); jumps from the next instruction.
+      if (kind === 'func' || kind === 'call') insns[index] = { ...insn, imm: label.slot - (slot + 1) };
       else {
         const relative = label.slot - (slot + width(insn));
         if (relative < -32768 || relative > 32767) throw new Error(`codegen: jump to ${label.name} is out of range`);

@@ -1,4 +1,4 @@
-// The bpf_loop callback: one byte per call — quotes, delimiters, line ends, field decoding and the end-of-file flush.
+// The scan: bpf_loop callback running scan steps, each one byte (or a run of unused bytes) through quotes, delimiters, line ends, field decoding, end-of-file flush.
 import { CTX, REG, emitFatal, emitFileOffset, type Gen } from './context.js';
 import type { Label } from './emitter.js';
 import { emitByteHandler, emitFieldReset, emitFinish, emitQuotesKept, emitRowError } from './fields.js';
@@ -13,20 +13,41 @@ const RETURN = 0x0d;
 export const SKIP_BATCH = 16;
 
 /**
- * emitCallback emits `callback(index, ctx)`: from the chunk position kept in the state (bounds
+ * emitBatch emits the bpf_loop callback `scan_batch(index, ctx)`: it calls `scan_step(_, ctx)`
+ * `steps` times, stopping (returning 1) as soon as a step says the chunk is done.
+ */
+export function emitBatch(g: Gen, step: Label, steps: number): void {
+  const { e } = g;
+  const done = e.label('batch_done');
+  e.comment(`callback(index r1, context r2): ${steps} scan steps`);
+  e.movReg(REG.ctx, 2);
+  for (let k = 0; k < steps; k++) {
+    e.movReg(2, REG.ctx);
+    e.callLocal(step);
+    e.jumpImm('JNE', 0, 0, done);
+  }
+  e.movImm(0, 0);
+  e.exit();
+  e.bind(done);
+  e.movImm(0, 1);
+  e.exit();
+}
+
+/**
+ * emitStep emits `scan_step(_, ctx)`: from the chunk position kept in the state (bounds
  * checked against data_end spilled in the context, as the Linux verifier requires) it skips up to
  * SKIP_BATCH bytes of an unused field, or runs one byte through the parser state machine, and
  * returns 0 to continue or 1 to stop. At the end of a chunk it adds the chunk length to the file
  * offset; called on an empty chunk it flushes a pending row.
  */
-export function emitCallback(g: Gen, maxChunk: number): void {
+export function emitStep(g: Gen, maxChunk: number): void {
   const { e, plan } = g;
   const L = labels(g);
   const csv = plan.table.format === 'csv';
   const delimiter = plan.table.delimiter.charCodeAt(0);
 
   const slow = e.label('one_byte');
-  e.comment('callback(index r1, context r2): resume at the chunk position kept in the state');
+  e.comment('scan step(context r2): resume at the chunk position kept in the state');
   e.movReg(REG.ctx, 2);
   e.load('DW', REG.state, REG.ctx, CTX.state);
   e.load('DW', REG.index, REG.state, S.pos);

@@ -48,8 +48,8 @@ describe.each(['csv', 'tbl'])('example queries over %s files', (format) => {
     const runs: [lines: number, chunk: number][] = [
       [40, 1],
       [120, 7],
-      [600, 64],
-      [2500, 4096],
+      [400, 64],
+      [1500, 4096],
     ];
     for (const [lines, chunk] of runs) {
       const bytes = firstLines(whole, lines);

@@ -1,4 +1,5 @@
 // Test harness: run a compiled query over bytes in fixed-size chunks with Sluice's interpreter, as the storage node does.
+import type { Engine } from '../../../src/vm/engine.js';
 import { Interpreter } from '../../../src/vm/interpreter.js';
 import { Runtime } from '../../../src/vm/runtime.js';
 import type { CompiledQuery } from '../../../src/query/codegen/compile.js';
@@ -33,9 +34,9 @@ export interface ScanRun {
 }
 
 /** scanWithInterpreter runs the program once per chunk and once more on an empty chunk (end of file). */
-export function scanWithInterpreter(compiled: CompiledQuery, bytes: Uint8Array, chunkSize: number): ScanRun {
+export function scanWithInterpreter(compiled: CompiledQuery, bytes: Uint8Array, chunkSize: number, engine: Engine = new Interpreter()): ScanRun {
   const runtime = new Runtime(compiled.spec.maps, { budget: 200_000_000 });
-  const program = new Interpreter().load(compiled.spec, runtime);
+  const program = engine.load(compiled.spec, runtime);
   const chunks = chunksOf(bytes, chunkSize);
   let instructions = 0;
   const returns: bigint[] = [];
