@@ -41,7 +41,7 @@ export interface CompiledProgram {
  */
 export function compileProgram(spec: ProgramSpec, options: CompileOptions): CompiledProgram {
   const slots = bySlot(spec.insns);
-  const starts = functionStarts(slots);
+  const { starts, entryCalled } = functionStarts(slots);
   const m = new ModuleBuilder();
   m.importMemory('env', 'memory', 1);
   const i32 = ValType.i32;
@@ -90,7 +90,9 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
   const tableIndex = new Map<number, number>();
   starts.forEach((start, k) => {
     const index = functionAt.get(start)!;
-    m.define(index, compileFunction(ctx, slots, start, starts[k + 1] ?? slots.length));
+    // Only `run` enters the entry function (unless the program calls slot 0): its r10 is a constant.
+    const fixedFrame = start === 0 && !entryCalled ? STACK_TOP : undefined;
+    m.define(index, compileFunction(ctx, slots, start, starts[k + 1] ?? slots.length, fixedFrame));
     tableIndex.set(start, m.addTableEntry(index));
   });
   const entry = functionAt.get(0)!;
@@ -99,21 +101,26 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
   return { binary: m.build(), tableIndex };
 }
 
-/** functionStarts returns the sorted first slots of the entry function and of every sub-program. */
-function functionStarts(slots: readonly (Instruction | undefined)[]): number[] {
+/**
+ * functionStarts returns the sorted first slots of the entry function and of every sub-program,
+ * and whether anything calls or references the entry function itself.
+ */
+function functionStarts(slots: readonly (Instruction | undefined)[]): { starts: number[]; entryCalled: boolean } {
   const starts = new Set<number>([0]);
+  let entryCalled = false;
   slots.forEach((insn, slot) => {
     if (!insn) return;
     const isCall = insn.opcode === CALL && insn.src === CallSrc.LOCAL;
     const isFunc = insn.opcode === LDDW && insn.src === PseudoSrc.FUNC;
     if (!isCall && !isFunc) return;
     const target = slot + 1 + insn.imm;
-    if (target <= 0 || target >= slots.length || !slots[target]) {
+    if (target === 0) entryCalled = true;
+    if (target < 0 || target >= slots.length || !slots[target]) {
       throw new InvalidProgram(slot, `function reference to insn #${target}, which is not an instruction of the program`);
     }
     starts.add(target);
   });
-  return [...starts].sort((a, b) => a - b);
+  return { starts: [...starts].sort((a, b) => a - b), entryCalled };
 }
 
 function lddwConstant(insn: Instruction, slot: number, options: CompileOptions): bigint {

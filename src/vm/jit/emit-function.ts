@@ -1,6 +1,6 @@
 // Translates one eBPF function into a WebAssembly function: structured control flow over its basic blocks.
 import type { Instruction } from '../../asm/instruction.js';
-import { Class, CLASS_MASK, LDDW } from '../../asm/opcodes.js';
+import { Class, CLASS_MASK, FRAME_POINTER, LDDW } from '../../asm/opcodes.js';
 import { InvalidProgram } from '../errors.js';
 import { INPUT_BASE } from '../memory.js';
 import { buildCfg, type Cfg } from './cfg.js';
@@ -20,11 +20,16 @@ type Frame =
   | { readonly kind: 'if' }
   | { readonly kind: 'budget' };
 
+/** COPY_MAX_INSNS and COPY_BUDGET_INSNS bound tail duplication: block size, and instructions copied per function. */
+const COPY_MAX_INSNS = 4;
+const COPY_BUDGET_INSNS = 64;
+
 /** OUTERMOST is the block around the whole body whose end calls the budget fault (see compileFunction). */
 const OUTERMOST: readonly Frame[] = [{ kind: 'budget' }];
 
 /**
- * compileFunction translates the function occupying slots [start, end). Reducible control flow
+ * compileFunction translates the function occupying slots [start, end); `fixedFrame` is its r10
+ * when only one frame can ever run it. Reducible control flow
  * (every loop has one entry, which is what compilers emit) becomes nested wasm blocks and loops,
  * after Ramsey's "Beyond Relooper" (ICFP 2022); anything else falls back to a loop over a
  * br_table dispatcher, which is slower but handles any graph.
@@ -35,9 +40,17 @@ const OUTERMOST: readonly Frame[] = [{ kind: 'budget' }];
  * local plus lag(b) is the exact count when b starts. Tree edges then need no add at all, and a
  * loop whose body is a tree path pays one add per iteration, on its back edge.
  */
-export function compileFunction(ctx: ModuleContext, slots: readonly (Instruction | undefined)[], start: number, end: number): FunctionDef {
+export function compileFunction(
+  ctx: ModuleContext,
+  slots: readonly (Instruction | undefined)[],
+  start: number,
+  end: number,
+  fixedFrame?: number,
+): FunctionDef {
   const cfg = buildCfg(slots, start, end);
   const c = new Code();
+  // A known r10 turns every stack address into a constant: no registers held for them in loops.
+  if (fixedFrame !== undefined) c.i64(fixedFrame).set(REG_LOCAL[FRAME_POINTER]!);
   c.globalGet(ctx.globals.count).set(Local.count);
   c.globalGet(ctx.globals.inputEnd).i64(INPUT_BASE).op(Op.i64_sub).set(Local.inputLength);
   // Budget checks branch out of this block with their slot; the fault call sits after it, at
@@ -67,6 +80,8 @@ class FunctionEmitter {
   private readonly forwardPreds: number[];
   /** lag[b]: the count local plus lag[b] is the number of instructions executed when block b starts. */
   private readonly lag: number[];
+  /** Small merge blocks copied into each predecessor instead of reached by a br (tail duplication). */
+  private readonly copied: ReadonlySet<number>;
 
   constructor(
     private readonly ctx: ModuleContext,
@@ -81,6 +96,7 @@ class FunctionEmitter {
     this.forwardPreds = cfg.blocks.map(() => 0);
     for (const b of cfg.blocks) for (const s of b.succs) if (s > b.id) this.forwardPreds[s]!++;
     this.lag = cfg.reducible ? treeLag(cfg) : cfg.blocks.map((b) => -b.count);
+    this.copied = cfg.reducible ? this.pickCopies() : new Set();
   }
 
   /** edgeCount is what the edge x -> y adds to the count local (0 on spanning-tree edges). */
@@ -95,7 +111,7 @@ class FunctionEmitter {
 
   /** doTree emits block x and the blocks it dominates; loop headers open a wasm loop. */
   doTree(x: number, frames: readonly Frame[]): void {
-    const merges = this.children[x]!.filter((y) => this.isMerge(y)).sort((a, b) => b - a);
+    const merges = this.children[x]!.filter((y) => this.isMerge(y) && !this.copied.has(y)).sort((a, b) => b - a);
     if (!this.cfg.loopHeaders.has(x)) return this.nodeWithin(x, merges, frames);
     this.c.loop();
     this.nodeWithin(x, merges, [...frames, { kind: 'loop', header: x }]);
@@ -128,18 +144,41 @@ class FunctionEmitter {
     return this.forwardPreds[b]! >= 2;
   }
 
+  /**
+   * pickCopies chooses the merge blocks to copy into their predecessors: small ones (at most
+   * COPY_MAX_INSNS) that dominate nothing, so every copy's successors are labels that enclose
+   * each copy (loops, or merge blocks of a common dominator). A loop's shared tail then runs
+   * inline on each path instead of behind an extra jump. Copies are capped per function.
+   */
+  private pickCopies(): Set<number> {
+    const copies = this.cfg.blocks.map(() => 1);
+    const picked = new Set<number>();
+    let budget = COPY_BUDGET_INSNS;
+    for (const b of this.cfg.blocks) {
+      if (!this.isMerge(b.id) || this.children[b.id]!.length > 0 || this.cfg.loopHeaders.has(b.id) || b.count > COPY_MAX_INSNS) continue;
+      let n = 0;
+      for (const p of this.cfg.blocks) for (const s of p.succs) if (s === b.id) n += copies[p.id]!;
+      if (n * b.count > budget) continue;
+      budget -= n * b.count;
+      copies[b.id] = n;
+      picked.add(b.id);
+    }
+    return picked;
+  }
+
   /** nodeWithin wraps x in one block per merge child, so that each merge child follows its block's end. */
   private nodeWithin(x: number, merges: readonly number[], frames: readonly Frame[]): void {
     if (merges.length === 0) {
       this.emitBlock(x, {
         budgetDepth: frames.length - 1,
         plainDepth: (to, opened) =>
-          this.edgeCount(x, to) === 0 && (to <= x || this.isMerge(to)) ? this.depthOf(to, to <= x, frames) + opened : undefined,
+          this.edgeCount(x, to) === 0 && this.isLabel(x, to) ? this.depthOf(to, to <= x, frames) + opened : undefined,
         emit: (to, opened) => {
           this.bump(this.edgeCount(x, to));
-          const depth = to <= x || this.isMerge(to) ? this.depthOf(to, to <= x, frames) : undefined;
-          if (depth !== undefined) this.c.br(depth + opened);
-          else this.doTree(to, opened === 0 ? frames : [...frames, { kind: 'if' }]);
+          const inner: readonly Frame[] = opened === 0 ? frames : [...frames, { kind: 'if' }];
+          if (this.isLabel(x, to)) this.c.br(this.depthOf(to, to <= x, inner));
+          else if (this.copied.has(to)) this.nodeWithin(to, [], inner);
+          else this.doTree(to, inner);
         },
       });
       return;
@@ -149,6 +188,11 @@ class FunctionEmitter {
     this.nodeWithin(x, rest, [...frames, { kind: 'block', follow: outer }]);
     this.c.end();
     this.doTree(outer, frames);
+  }
+
+  /** isLabel reports whether x reaches y by a br: a back edge to a loop, or a merge block that is not copied. */
+  private isLabel(x: number, y: number): boolean {
+    return y <= x || (this.isMerge(y) && !this.copied.has(y));
   }
 
   private depthOf(y: number, backward: boolean, frames: readonly Frame[]): number {
