@@ -14,6 +14,10 @@ export class StructureError extends Error {
   }
 }
 
+/** PRUNE marks a slot where a new state may be pruned; LOOP_HEAD one where a checkpoint is always kept. */
+export const PRUNE = 1;
+export const LOOP_HEAD = 2;
+
 /** MAX_CALL_FRAMES is how many frames may be live at once (Linux's MAX_CALL_FRAMES). */
 export const MAX_CALL_FRAMES = 8;
 
@@ -28,7 +32,7 @@ export interface Structure {
   readonly entries: readonly number[];
   /** Function index of each slot. */
   readonly functionOf: Int32Array;
-  /** 1 where the walk should consider pruning. */
+  /** Where the walk considers pruning: PRUNE at jump targets and fall-throughs, LOOP_HEAD at targets of backward jumps. */
   readonly prunePoint: Uint8Array;
   /** Function entries that some bpf_loop may call (through lddw func). */
   readonly callbacks: ReadonlySet<number>;
@@ -79,7 +83,7 @@ export function checkStructure(spec: ProgramSpec, maxInsns: number): Structure {
   const functionOf = new Int32Array(n);
   entries.forEach((entry, f) => functionOf.fill(f, entry, entries[f + 1] ?? n));
   const prunePoint = new Uint8Array(n);
-  for (const e of entries) prunePoint[e] = 1;
+  for (const e of entries) prunePoint[e] = PRUNE;
   slots.forEach((insn, slot) => {
     if (!insn) return;
     const f = functionOf[slot]!;
@@ -88,10 +92,10 @@ export function checkStructure(spec: ProgramSpec, maxInsns: number): Structure {
       const target = jumpTarget(insn, slot);
       if (target < entries[f]! || target >= end) throw new StructureError(slot, `jump out of range from insn ${slot} to ${target}`);
       if (!slots[target]) throw new StructureError(slot, `jump from insn ${slot} into the middle of lddw at insn ${target - 1}`);
-      prunePoint[target] = 1;
-      if (isConditionalJump(insn) && slot + 1 < n) prunePoint[slot + 1] = 1;
+      prunePoint[target] = Math.max(prunePoint[target]!, target <= slot ? LOOP_HEAD : PRUNE);
+      if (isConditionalJump(insn) && slot + 1 < n && !prunePoint[slot + 1]) prunePoint[slot + 1] = PRUNE;
     }
-    if (insn.opcode === CALL && insn.src === CallSrc.LOCAL && slot + 1 < n) prunePoint[slot + 1] = 1;
+    if (insn.opcode === CALL && insn.src === CallSrc.LOCAL && slot + 1 < n && !prunePoint[slot + 1]) prunePoint[slot + 1] = PRUNE;
   });
   entries.forEach((entry, f) => {
     const end = entries[f + 1] ?? n;

@@ -28,7 +28,7 @@ import {
   stateText,
   writableStack,
 } from './state.js';
-import { MAX_CALL_FRAMES, jumpTarget } from './structure.js';
+import { LOOP_HEAD, MAX_CALL_FRAMES, jumpTarget } from './structure.js';
 
 /** WalkOptions bound the walk and choose how much it logs. */
 export interface WalkOptions {
@@ -50,6 +50,13 @@ interface Pending {
   readonly parent: Checkpoint | undefined;
 }
 
+/** PRUNED is visit's answer when the state is covered by an explored one. */
+const PRUNED = 'pruned';
+/**
+ * CHECKPOINT_SPACING: outside loop heads a checkpoint is kept only after this many instructions
+ * since the last one on the path (Linux uses a similar rule); pruning is still tried everywhere.
+ */
+const CHECKPOINT_SPACING = 8;
 /** RECENT is how many of the last steps a refusal quotes when the full log is off. */
 const RECENT = 48;
 /** MAX_LOG_LINES caps the level-2 log so a huge walk cannot exhaust memory. */
@@ -114,13 +121,20 @@ export class Walker {
 
   private walkPath(cur: State, parent: Checkpoint | undefined, visited: (Checkpoint[] | undefined)[], pending: Pending[], exits?: State[]): void {
     const { structure } = this.env;
+    let sinceCheckpoint = CHECKPOINT_SPACING;
     for (;;) {
       const slot = cur.insn;
-      if (structure.prunePoint[slot]) {
-        const cp = this.visit(cur, parent, visited);
-        if (!cp) return endPath(parent);
-        parent = cp;
+      const point = structure.prunePoint[slot]!;
+      if (point) {
+        const keep = point === LOOP_HEAD || sinceCheckpoint >= CHECKPOINT_SPACING;
+        const cp = this.visit(cur, parent, visited, keep);
+        if (cp === PRUNED) return endPath(parent);
+        if (cp) {
+          parent = cp;
+          sinceCheckpoint = 0;
+        }
       }
+      sinceCheckpoint++;
       if (++this.processed > this.options.complexityLimit) {
         throw this.refusal(cur, slot, `BPF program is too complex: more than ${this.options.complexityLimit} instructions processed (a loop may not be bounded)`);
       }
@@ -143,7 +157,8 @@ export class Walker {
     }
   }
 
-  private visit(cur: State, parent: Checkpoint | undefined, visited: (Checkpoint[] | undefined)[]): Checkpoint | undefined {
+  /** visit prunes `cur` if an explored state covers it; otherwise keeps a checkpoint of it if `keep`. */
+  private visit(cur: State, parent: Checkpoint | undefined, visited: (Checkpoint[] | undefined)[], keep: boolean): Checkpoint | typeof PRUNED | undefined {
     const slot = cur.insn;
     let list = visited[slot];
     if (!list) visited[slot] = list = [];
@@ -155,13 +170,14 @@ export class Walker {
         }
         cp.hits++;
         if (this.options.logLevel > 0) this.say(`${slot}: safe (pruned)`);
-        return undefined;
+        return PRUNED;
       }
       if (++cp.misses > cp.hits * 3 + 3) {
         list.splice(i, 1);
         this.stored--;
       }
     }
+    if (!keep) return undefined;
     const cp: Checkpoint = { state: copyState(cur), parent, branches: 1, hits: 0, misses: 0 };
     list.push(cp);
     this.states++;
