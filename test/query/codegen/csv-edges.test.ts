@@ -89,6 +89,9 @@ describe('well-formed CSV shapes', () => {
     expect(result.rows.map((row) => row[0])).toEqual(['"Li"ma" y', '"Lima"x']);
     expect(result.skippedRows).toBe(1);
   });
+  test('GROUP BY a date and an integer, MIN/MAX of dates, COUNT of a column', () => {
+    agree('select day, id, count(temp) as n, min(day) as first, max(temp) as hottest from sensors group by day, id', `${HEADER}${GOOD}\n1,Quito,2026-01-05,1.00\n`);
+  });
   test('.tbl rows with and without the trailing delimiter', () => {
     agree('select count(*) as n, max(r_regionkey) as k from region where r_name like \'%A%\'', '0|AFRICA|lar deposits|\n1|AMERICA|hs use ironic|\n2|ASIA|ges. thinly even|\n3|EUROPE|ly final courts\n');
   });
