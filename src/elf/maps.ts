@@ -15,19 +15,17 @@ export interface ObjectMaps {
 }
 
 /** LEGACY_MAP_DEF_BYTES is sizeof(struct bpf_map_def): type, key_size, value_size, max_entries, map_flags. */
-export const LEGACY_MAP_DEF_BYTES = 20;
+const LEGACY_MAP_DEF_BYTES = 20;
 /** LEGACY_MAPS_SECTION and BTF_MAPS_SECTION are the section names map definitions live in. */
 export const LEGACY_MAPS_SECTION = 'maps';
 export const BTF_MAPS_SECTION = '.maps';
 
-/** isDataSection tells whether a section holds global variables (.data, .rodata*, .bss*). */
-export function isDataSection(s: Section): boolean {
-  return (
-    (s.flags & SectionFlag.ALLOC) !== 0 &&
-    (s.flags & SectionFlag.EXECINSTR) === 0 &&
-    /^\.(data|rodata|bss)(\.|$)/.test(s.name) &&
-    s.size > 0
-  );
+/** DATA_SECTION_NAME matches the names of sections that hold global variables (.data, .rodata*, .bss*). */
+export const DATA_SECTION_NAME = /^\.(data|rodata|bss)(\.|$)/;
+
+/** isDataSection tells whether a section holds global variables: allocated, not code, a data name, not empty. */
+function isDataSection(s: Section): boolean {
+  return (s.flags & SectionFlag.ALLOC) !== 0 && (s.flags & SectionFlag.EXECINSTR) === 0 && DATA_SECTION_NAME.test(s.name) && s.size > 0;
 }
 
 /**

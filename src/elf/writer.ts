@@ -4,7 +4,8 @@ import { CALL, CallSrc, LDDW, PseudoSrc } from '../asm/opcodes.js';
 import { MapType, type MapSpec, type ProgramSpec } from '../asm/program.js';
 import { ElfError } from './errors.js';
 import { LICENSE_SECTION } from './loader.js';
-import { LEGACY_MAP_DEF_BYTES, LEGACY_MAPS_SECTION } from './maps.js';
+import { BtfBuilder, Linkage } from './btf-writer.js';
+import { BTF_MAPS_SECTION, DATA_SECTION_NAME, LEGACY_MAPS_SECTION } from './maps.js';
 import { ImageBuilder, latin1, type Reloc } from './image.js';
 import { RelocationType, SectionFlag, SectionType, SymbolBind, SymbolType } from './reader.js';
 
@@ -13,14 +14,15 @@ const WRITER = '<writeObject>';
 
 /**
  * writeObject encodes one program as a relocatable object: the entry function in section
- * `spec.section`, sub-programs (call and bpf_loop targets) in `.text`, maps as legacy
- * `struct bpf_map_def` entries in a `maps` section, global data maps as their own sections
+ * `spec.section`, sub-programs (call and bpf_loop targets) in `.text`, regular maps as
+ * BTF-defined maps in `.maps` (described in `.BTF`), global data maps as their own sections
  * (.data, .rodata*, .bss*), and a `license` section, with R_BPF_64_64 / R_BPF_64_32
- * relocations for every map, data and cross-section function reference.
- * Round trip: loadObject(writeObject(s)).programs[0] deep-equals `s` when `s` has no comments,
- * its sub-programs are in first-reference order (as loadObject lays them out), and maps in
- * the legacy section are not split by data maps more than once per run (each run gets its own
- * `maps` section). Throws ElfError for specs an object cannot express.
+ * relocations for every map, data and cross-section function reference. libbpf opens and loads
+ * the result when the regular maps are contiguous in spec.maps and there are no bpf_loop callbacks
+ * (those need .BTF.ext func_info, which is not written).
+ * Round trip: loadObject(writeObject(s)).programs[0] deep-equals `s` when `s` has no comments
+ * and its sub-programs are in first-reference order (as loadObject lays them out).
+ * Throws ElfError for specs an object cannot express.
  */
 export function writeObject(spec: ProgramSpec): Uint8Array {
   checkSection(spec.section);
@@ -36,7 +38,7 @@ export function writeObject(spec: ProgramSpec): Uint8Array {
 
 function checkSection(name: string): void {
   const reserved = ['', '.text', LICENSE_SECTION, LEGACY_MAPS_SECTION, '.maps', '.BTF', '.symtab', '.strtab'];
-  if (reserved.includes(name) || /^\.(data|rodata|bss)(\.|$)/.test(name)) {
+  if (reserved.includes(name) || DATA_SECTION_NAME.test(name)) {
     throw new ElfError(WRITER, `section '${name}'`, 'is not usable as a program section name');
   }
 }
@@ -47,20 +49,27 @@ interface MapSymbol {
   readonly data: boolean;
 }
 
+/** BTF_MAP_FIELDS are the __uint(...) members every written map struct has, in order. */
+const BTF_MAP_FIELDS = ['type', 'key_size', 'value_size', 'max_entries', 'map_flags'] as const;
+/** BTF_MAP_BYTES is the size of a BTF map struct: one pointer per field. */
+const BTF_MAP_BYTES = BTF_MAP_FIELDS.length * 8;
+
+/**
+ * addMaps writes maps in spec order: each run of regular maps as BTF-defined maps in a `.maps`
+ * section (libbpf's format; a run split by a data map starts another `.maps` section), and each
+ * global data map as its own section. Regular maps are described in one `.BTF` blob.
+ */
 function addMaps(image: ImageBuilder, maps: readonly MapSpec[]): MapSymbol[] {
   const out: MapSymbol[] = [];
-  let legacy: { section: number; defs: number[][]; names: string[] } | undefined;
-  const flushLegacy = () => {
-    if (!legacy) return;
-    const data = new Uint8Array(legacy.defs.length * LEGACY_MAP_DEF_BYTES);
-    const view = new DataView(data.buffer);
-    legacy.defs.forEach((def, i) => def.forEach((v, f) => view.setUint32(i * LEGACY_MAP_DEF_BYTES + f * 4, v, true)));
-    image.fill(legacy.section, data);
-    legacy = undefined;
+  const described: { map: MapSpec; symbol: number }[] = [];
+  let run: { section: number; count: number } | undefined;
+  const endRun = () => {
+    if (run) image.fill(run.section, new Uint8Array(run.count * BTF_MAP_BYTES));
+    run = undefined;
   };
   for (const map of maps) {
-    if (isDataMapName(map.name)) {
-      flushLegacy();
+    if (DATA_SECTION_NAME.test(map.name)) {
+      endRun();
       checkDataMap(map);
       const value = map.initialValue ?? new Uint8Array(map.valueSize);
       const zero = value.every((b) => b === 0);
@@ -77,25 +86,45 @@ function addMaps(image: ImageBuilder, maps: readonly MapSpec[]): MapSymbol[] {
     if (map.initialValue || map.readOnly) {
       throw new ElfError(WRITER, `map '${map.name}'`, 'only global data maps (.data, .rodata*, .bss*) may have an initial value or be read-only');
     }
-    if (!map.name) throw new ElfError(WRITER, 'map #' + out.length, 'a map needs a name');
-    legacy ??= {
-      section: image.section({ name: LEGACY_MAPS_SECTION, type: SectionType.PROGBITS, flags: SectionFlag.ALLOC | SectionFlag.WRITE, data: new Uint8Array(), align: 4 }),
-      defs: [],
-      names: [],
+    if (!map.name) throw new ElfError(WRITER, `map #${out.length}`, 'a map needs a name');
+    run ??= {
+      section: image.section({ name: BTF_MAPS_SECTION, type: SectionType.PROGBITS, flags: SectionFlag.ALLOC | SectionFlag.WRITE, data: new Uint8Array(), align: 8 }),
+      count: 0,
     };
-    const value = legacy.defs.length * LEGACY_MAP_DEF_BYTES;
-    legacy.defs.push([MapType[map.type], map.keySize, map.valueSize, map.maxEntries, map.flags]);
-    out.push({
-      symbol: image.symbol({ name: map.name, type: SymbolType.OBJECT, bind: SymbolBind.GLOBAL, section: legacy.section, value, size: LEGACY_MAP_DEF_BYTES }),
-      data: false,
-    });
+    const symbol = image.symbol({ name: map.name, type: SymbolType.OBJECT, bind: SymbolBind.GLOBAL, section: run.section, value: run.count * BTF_MAP_BYTES, size: BTF_MAP_BYTES });
+    run.count++;
+    described.push({ map, symbol });
+    out.push({ symbol, data: false });
   }
-  flushLegacy();
+  endRun();
+  if (described.length > 0) {
+    image.section({ name: '.BTF', type: SectionType.PROGBITS, flags: 0, data: mapBtf(described.map((d) => d.map)), align: 4 });
+  }
   return out;
 }
 
-function isDataMapName(name: string): boolean {
-  return /^\.(data|rodata|bss)(\.|$)/.test(name);
+/** mapBtf describes each map as libbpf's macros do: struct { int (*type)[T]; int (*key_size)[K]; ... } name SEC(".maps"). */
+function mapBtf(maps: readonly MapSpec[]): Uint8Array {
+  const btf = new BtfBuilder();
+  const int = btf.int('int', 4);
+  const arrayIndex = btf.int('__ARRAY_SIZE_TYPE__', 4);
+  const uintField = new Map<number, number>();
+  const field = (value: number) => {
+    let id = uintField.get(value);
+    if (id === undefined) {
+      id = btf.pointer(btf.array(int, arrayIndex, value));
+      uintField.set(value, id);
+    }
+    return id;
+  };
+  const vars = maps.map((map, i) => {
+    const values = [MapType[map.type], map.keySize, map.valueSize, map.maxEntries, map.flags];
+    const members = BTF_MAP_FIELDS.map((name, k) => ({ name, type: field(values[k]!), bitOffset: k * 64 }));
+    const variable = btf.variable(map.name, btf.struct('', BTF_MAP_BYTES, members), Linkage.GLOBAL);
+    return { type: variable, offset: i * BTF_MAP_BYTES, size: BTF_MAP_BYTES };
+  });
+  btf.datasec(BTF_MAPS_SECTION, maps.length * BTF_MAP_BYTES, vars);
+  return btf.bytes();
 }
 
 function checkDataMap(map: MapSpec): void {
@@ -148,6 +177,9 @@ function addCode(image: ImageBuilder, spec: ProgramSpec, funcs: Func[], maps: Ma
   const textSection = subs.length
     ? image.section({ name: '.text', type: SectionType.PROGBITS, flags: SectionFlag.ALLOC | SectionFlag.EXECINSTR, data: new Uint8Array(), align: 8 })
     : -1;
+  // Like clang for static functions, references into .text go through its section symbol, the
+  // target's position carried in the instruction (libbpf accepts nothing else for lddw).
+  const textSymbol = textSection >= 0 ? image.symbol({ name: '', type: SymbolType.SECTION, bind: SymbolBind.LOCAL, section: textSection, value: 0, size: 0 }) : -1;
   // Where each function lands: its section, its first slot there, and its symbol.
   const placed = new Map<number, { section: number; base: number; symbol: number }>();
   let textSlot = 0;
@@ -183,11 +215,11 @@ function addCode(image: ImageBuilder, spec: ProgramSpec, funcs: Func[], maps: Ma
         if (insn.opcode === CALL && to.section === here.section) {
           out = { ...insn, imm: to.base - (here.base + slot + 1) };
         } else if (insn.opcode === CALL) {
-          addReloc(RelocationType.BPF_64_32, to.symbol);
-          out = { ...insn, imm: -1 };
+          addReloc(RelocationType.BPF_64_32, textSymbol);
+          out = { ...insn, imm: to.base - 1 };
         } else {
-          addReloc(RelocationType.BPF_64_64, to.symbol);
-          out = { ...insn, src: PseudoSrc.NONE, imm: 0, imm2: 0 };
+          addReloc(RelocationType.BPF_64_64, textSymbol);
+          out = { ...insn, src: PseudoSrc.NONE, imm: to.base * SLOT, imm2: 0 };
         }
       } else if (insn.opcode === LDDW && (insn.src === PseudoSrc.MAP_FD || insn.src === PseudoSrc.MAP_VALUE)) {
         const map = maps[insn.imm];
