@@ -222,6 +222,20 @@ describe.skipIf(!availability.ok)('kernel bpf() interface', () => {
     expect(() => map.lookup(u32(1))).toThrow(/closed/);
   });
 
+  it('exchanges one 8-byte-aligned value per possible CPU with per-CPU maps', () => {
+    const map = KernelMap.create({ name: 'per_cpu', type: 'percpu_array', keySize: 4, valueSize: 4, maxEntries: 3, flags: 0 });
+    try {
+      expect(map.valueBytes % 8).toBe(0);
+      expect(map.valueBytes).toBeGreaterThanOrEqual(8);
+      const value = Uint8Array.from({ length: map.valueBytes }, (_, i) => (i % 8 < 4 ? i + 1 : 0));
+      map.update(u32(2), value);
+      expect(map.lookup(u32(2))).toEqual(value);
+      expect(map.entries().map(([k]) => k[0])).toEqual([0, 1, 2]);
+    } finally {
+      map.close();
+    }
+  });
+
   it('explains test-run data the kernel cannot take', () => {
     const program = loadKernelProgram(loadObject(fixture('maps'), 'maps.bpf.o').programs[0]!, { type: 'xdp' });
     try {
