@@ -51,6 +51,9 @@ export function readMaps(elf: ElfFile): ObjectMaps {
       }
       bySection.set(section.index, { data: false, starts });
     } else if (isDataSection(section)) {
+      if (elf.relocations.has(section.index)) {
+        throw new ElfError(elf.file, `section '${section.name}'`, 'global variables initialised with addresses (relocated data) are not supported');
+      }
       bySection.set(section.index, { data: true, starts: new Map([[0, maps.length]]) });
       maps.push({
         name: section.name,

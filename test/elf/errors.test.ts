@@ -94,6 +94,12 @@ describe('loadObject on malformed input', () => {
     expect(error.message).toMatch(/section 'xdp' function 'legacy_count': invalid instruction at insn #1/);
   });
 
+  it('rejects global variables initialised with addresses rather than loading wrong values', () => {
+    expect(loadError(fixture('datapointer')).message).toBe(
+      `${FILE}: section '.data': global variables initialised with addresses (relocated data) are not supported`,
+    );
+  });
+
   it('rejects broken BTF map descriptions', () => {
     const maps = fixture('maps');
     const btf = section(maps, '.BTF');
