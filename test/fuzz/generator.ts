@@ -147,7 +147,8 @@ class Generator {
   private body(out: Item[], scope: Scope, items: number, nesting: number): void {
     for (let k = 0; k < items; k++) {
       const roll = this.rng.below(100);
-      if (roll < 45) this.alu(out, scope);
+      if (roll < 42) this.alu(out, scope);
+      else if (roll < 45) this.extension(out, scope);
       else if (roll < 50) out.push({ insn: lddwFrom(this.rng.pick(scope.writable), this.rng.int64()) });
       else if (roll < 58) this.store(out, scope);
       else if (roll < 66) this.load(out, scope);
@@ -181,6 +182,14 @@ class Generator {
     } else {
       out.push({ insn: { opcode: cls | op | Source.K, dst, src: 0, offset, imm: rng.int32() } });
     }
+  }
+
+  /** extension emits `rX <<= 32; rX >>= 32` (or s>>=), the int-cast idiom the JIT fuses. */
+  private extension(out: Item[], scope: Scope): void {
+    const dst = this.rng.pick(scope.writable);
+    const right = this.rng.chance(50) ? AluOp.RSH : AluOp.ARSH;
+    out.push({ insn: { opcode: Class.ALU64 | AluOp.LSH | Source.K, dst, src: 0, offset: 0, imm: 32 } });
+    out.push({ insn: { opcode: Class.ALU64 | right | Source.K, dst, src: 0, offset: 0, imm: this.rng.chance(90) ? 32 : 31 } });
   }
 
   /** stackOffset returns an offset from r10 inside the frame, aligned to `bytes`. */

@@ -162,6 +162,24 @@ function emitDivModReg32(c: Code, dst: number, src: number, op: number, signed: 
   c.end();
 }
 
+/**
+ * emitExtension recognises `rX <<= 32; rX >>= 32` (zero-extend the low half) and
+ * `rX <<= 32; rX s>>= 32` (sign-extend it), which compilers emit for int casts, and appends
+ * one wasm extension instead of two shifts. Returns false (appending nothing) otherwise.
+ */
+export function emitExtension(c: Code, first: Instruction, second: Instruction): boolean {
+  const shiftLeft32 = first.opcode === (Class.ALU64 | AluOp.LSH | Source.K) && first.imm === 32;
+  const signed = second.opcode === (Class.ALU64 | AluOp.ARSH | Source.K);
+  const shiftRight32 = (signed || second.opcode === (Class.ALU64 | AluOp.RSH | Source.K)) && second.imm === 32;
+  if (!shiftLeft32 || !shiftRight32 || first.dst !== second.dst) return false;
+  const dst = REG_LOCAL[first.dst]!;
+  c.get(dst);
+  if (signed) c.op(Op.i64_extend32_s);
+  else c.op(Op.i32_wrap_i64).op(Op.i64_extend_i32_u);
+  c.set(dst);
+  return true;
+}
+
 /** emitByteOrder: le16/le32 truncate (the host is little-endian), be16/32/64 and bswap swap bytes. */
 function emitByteOrder(c: Code, insn: Instruction, wide: boolean): void {
   const dst = REG_LOCAL[insn.dst]!;

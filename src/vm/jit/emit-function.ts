@@ -4,7 +4,7 @@ import { Class, CLASS_MASK, FRAME_POINTER, LDDW } from '../../asm/opcodes.js';
 import { InvalidProgram } from '../errors.js';
 import { INPUT_BASE } from '../memory.js';
 import { buildCfg, type Cfg } from './cfg.js';
-import { emitAlu, emitCondition } from './emit-alu.js';
+import { emitAlu, emitCondition, emitExtension } from './emit-alu.js';
 import { emitCall } from './emit-call.js';
 import { emitMemory } from './emit-memory.js';
 import { EXTRA_LOCALS, FUNCTION_TYPE, Local, REG_LOCAL } from './locals.js';
@@ -215,7 +215,14 @@ class FunctionEmitter {
     let executed = 0;
     for (let s = block.start; s < bodyEnd; s++) {
       const insn = this.slots[s];
-      if (insn) this.emitInstruction(insn, s, lag + ++executed);
+      if (!insn) continue;
+      const next = s + 1 < bodyEnd ? this.slots[s + 1] : undefined;
+      if (next && emitExtension(c, insn, next)) {
+        executed += 2;
+        s++;
+        continue;
+      }
+      this.emitInstruction(insn, s, lag + ++executed);
     }
     switch (term.kind) {
       case 'exit':
