@@ -48,6 +48,9 @@ export const Variant = {
   FUSED_MOV_ADD_X: 0xf0,
   FUSED_ZEXT: 0xf8,
   FUSED_ADD_K_JNE_K: 0xe4,
+  FUSED_MOV_ADD_K_JGT_X: 0xe7,
+  FUSED_MOV_ADD_K_JGT_K: 0xef,
+  FUSED_MOV_MOV_MOV: 0xf7,
 } as const;
 
 /**
@@ -64,6 +67,11 @@ export interface Decoded {
   readonly aux: Int32Array;
   readonly imm: Int32Array;
   readonly immHi: Int32Array;
+  /**
+   * The same, packed four 32-bit words per slot for the interpreter's loop (one array, fewer
+   * live values): [code | dst << 8 | src << 12, aux, imm, immHi].
+   */
+  readonly words: Int32Array;
 }
 
 /** decodeProgram lowers `spec` for `runtime`; `unchecked` lists slots whose accesses were proven safe. */
@@ -78,6 +86,7 @@ export function decodeProgram(spec: ProgramSpec, runtime: Runtime, unchecked?: R
     aux: new Int32Array(slots),
     imm: new Int32Array(slots),
     immHi: new Int32Array(slots),
+    words: new Int32Array(slots * 4),
   };
   let slot = 0;
   for (const insn of spec.insns) {
@@ -96,6 +105,12 @@ export function decodeProgram(spec: ProgramSpec, runtime: Runtime, unchecked?: R
     slot++;
   }
   fusePairs(out);
+  for (let p = 0; p < slots; p++) {
+    out.words[4 * p] = (out.code[p] as number) | ((out.dst[p] as number) << 8) | ((out.src[p] as number) << 12);
+    out.words[4 * p + 1] = out.aux[p] as number;
+    out.words[4 * p + 2] = out.imm[p] as number;
+    out.words[4 * p + 3] = out.immHi[p] as number;
+  }
   return out;
 }
 
@@ -105,22 +120,30 @@ const ADD64_X = 0x0f;
 const LSH64_K = 0x67;
 const RSH64_K = 0x77;
 const JNE_K = 0x55;
+const JGT_K = 0x25;
+const JGT_X = 0x2d;
 
 /**
- * fusePairs gives slot p a superinstruction code when it and slot p + 1 form a pattern
- * clang emits in hot loops (register copies, `rA = rB; rA += x`, the `<<= 32; >>= 32`
- * zero-extension, `i += 1; if i != n goto`). The fused code runs both and continues at
- * p + 2; slot p + 1 keeps its own code, so a jump landing on it still runs it alone.
- * Instruction counts and the budget stay exact (a fused dispatch counts 2).
+ * fusePairs gives slot p a superinstruction code when it and the next one or two slots
+ * form a pattern clang emits in hot loops (register copies, `rA = rB; rA += x`, the bounds
+ * check `rA = rB; rA += k; if rA > x goto`, the `<<= 32; >>= 32` zero-extension,
+ * `i += 1; if i != n goto`). The fused code runs them all and continues after them; the
+ * later slots keep their own codes, so a jump landing on one still runs it alone.
+ * Instruction counts and the budget stay exact (a fused dispatch counts every slot).
  */
 function fusePairs(d: Decoded): void {
   const { code, dst, src, imm } = d;
   for (let p = 0; p + 1 < d.slots; p++) {
     const first = code[p] as number;
     const second = code[p + 1] as number;
+    const third = p + 2 < d.slots ? (code[p + 2] as number) : -1;
     const sameDst = dst[p] === dst[p + 1];
-    if (first === MOV64_X && second === MOV64_X) code[p] = Variant.FUSED_MOV_MOV;
-    else if (first === MOV64_X && second === ADD64_K && sameDst) code[p] = Variant.FUSED_MOV_ADD_K;
+    const addsToCopy = first === MOV64_X && second === ADD64_K && sameDst;
+    if (addsToCopy && third === JGT_X && dst[p + 2] === dst[p]) code[p] = Variant.FUSED_MOV_ADD_K_JGT_X;
+    else if (addsToCopy && third === JGT_K && dst[p + 2] === dst[p]) code[p] = Variant.FUSED_MOV_ADD_K_JGT_K;
+    else if (first === MOV64_X && second === MOV64_X && third === MOV64_X) code[p] = Variant.FUSED_MOV_MOV_MOV;
+    else if (first === MOV64_X && second === MOV64_X) code[p] = Variant.FUSED_MOV_MOV;
+    else if (addsToCopy) code[p] = Variant.FUSED_MOV_ADD_K;
     else if (first === MOV64_X && second === ADD64_X && sameDst && src[p + 1] !== dst[p]) code[p] = Variant.FUSED_MOV_ADD_X;
     else if (first === LSH64_K && second === RSH64_K && sameDst && imm[p] === 32 && imm[p + 1] === 32) code[p] = Variant.FUSED_ZEXT;
     else if (first === ADD64_K && second === JNE_K && sameDst) code[p] = Variant.FUSED_ADD_K_JNE_K;

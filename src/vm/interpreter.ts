@@ -99,7 +99,7 @@ class InterpretedProgram implements Executable {
    * and only search the region list on a miss.
    */
   private exec(entry: number, base: number, L: Int32Array, H: Int32Array): void {
-    const { code, dst, src, aux, imm, immHi } = this.program;
+    const I = this.program.words;
     const runtime = this.runtime;
     const mem = runtime.space.bytes;
     const dv = runtime.space.view;
@@ -116,22 +116,24 @@ class InterpretedProgram implements Executable {
     let we = 0;
     for (;;) {
       const p = pc++;
+      const q = p << 2;
+      const w = I[q] as number;
       n++;
-      switch (code[p]) {
+      switch (w & 0xff) {
         // ---- ALU64, immediate (sign-extended to 64 bits: imm / immHi) and register forms ----
         // add/sub stay in 32-bit integer arithmetic: the carry out of the low half is
         // (sum < addend) unsigned, which V8 compiles to word compares instead of float math.
         case 0x07: { // add64 dst, imm
-          const d = dst[p] as number;
-          const b = imm[p] as number;
+          const d = ((w >> 8) & 15);
+          const b = I[q + 2] as number;
           const lo = ((L[d] as number) + b) | 0;
           L[d] = lo;
-          H[d] = ((H[d] as number) + (immHi[p] as number) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+          H[d] = ((H[d] as number) + (I[q + 3] as number) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
           break;
         }
         case 0x0f: { // add64 dst, src
-          const d = dst[p] as number;
-          const s = src[p] as number;
+          const d = ((w >> 8) & 15);
+          const s = ((w >> 12) & 15);
           const b = L[s] as number;
           const lo = ((L[d] as number) + b) | 0;
           L[d] = lo;
@@ -139,16 +141,16 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x17: { // sub64 dst, imm
-          const d = dst[p] as number;
+          const d = ((w >> 8) & 15);
           const a = L[d] as number;
-          const b = imm[p] as number;
+          const b = I[q + 2] as number;
           L[d] = (a - b) | 0;
-          H[d] = ((H[d] as number) - (immHi[p] as number) - ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+          H[d] = ((H[d] as number) - (I[q + 3] as number) - ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
           break;
         }
         case 0x1f: { // sub64 dst, src
-          const d = dst[p] as number;
-          const s = src[p] as number;
+          const d = ((w >> 8) & 15);
+          const s = ((w >> 12) & 15);
           const a = L[d] as number;
           const b = L[s] as number;
           L[d] = (a - b) | 0;
@@ -156,21 +158,21 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x27: { // mul64 dst, imm
-          const d = dst[p] as number;
-          const product = ((L[d] as number) >>> 0) * ((imm[p] as number) >>> 0);
-          if (H[d] === 0 && immHi[p] === 0 && product <= Number.MAX_SAFE_INTEGER) {
+          const d = ((w >> 8) & 15);
+          const product = ((L[d] as number) >>> 0) * ((I[q + 2] as number) >>> 0);
+          if (H[d] === 0 && I[q + 3] === 0 && product <= Number.MAX_SAFE_INTEGER) {
             L[d] = product;
             H[d] = product / TWO_32;
           } else {
-            mul64(L[d] as number, H[d] as number, imm[p] as number, immHi[p] as number);
+            mul64(L[d] as number, H[d] as number, I[q + 2] as number, I[q + 3] as number);
             L[d] = wide[0] as number;
             H[d] = wide[1] as number;
           }
           break;
         }
         case 0x2f: { // mul64 dst, src
-          const d = dst[p] as number;
-          const s = src[p] as number;
+          const d = ((w >> 8) & 15);
+          const s = ((w >> 12) & 15);
           const product = ((L[d] as number) >>> 0) * ((L[s] as number) >>> 0);
           if (H[d] === 0 && H[s] === 0 && product <= Number.MAX_SAFE_INTEGER) {
             L[d] = product;
@@ -183,108 +185,108 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x37: { // div64 dst, imm
-          const d = dst[p] as number;
-          udiv64(L[d] as number, H[d] as number, imm[p] as number, immHi[p] as number);
+          const d = ((w >> 8) & 15);
+          udiv64(L[d] as number, H[d] as number, I[q + 2] as number, I[q + 3] as number);
           L[d] = wide[0] as number;
           H[d] = wide[1] as number;
           break;
         }
         case 0x3f: { // div64 dst, src
-          const d = dst[p] as number;
-          const s = src[p] as number;
+          const d = ((w >> 8) & 15);
+          const s = ((w >> 12) & 15);
           udiv64(L[d] as number, H[d] as number, L[s] as number, H[s] as number);
           L[d] = wide[0] as number;
           H[d] = wide[1] as number;
           break;
         }
         case 0x00: { // sdiv64 dst, imm (variant)
-          const d = dst[p] as number;
-          sdiv64(L[d] as number, H[d] as number, imm[p] as number, immHi[p] as number);
+          const d = ((w >> 8) & 15);
+          sdiv64(L[d] as number, H[d] as number, I[q + 2] as number, I[q + 3] as number);
           L[d] = wide[0] as number;
           H[d] = wide[1] as number;
           break;
         }
         case 0x08: { // sdiv64 dst, src (variant)
-          const d = dst[p] as number;
-          const s = src[p] as number;
+          const d = ((w >> 8) & 15);
+          const s = ((w >> 12) & 15);
           sdiv64(L[d] as number, H[d] as number, L[s] as number, H[s] as number);
           L[d] = wide[0] as number;
           H[d] = wide[1] as number;
           break;
         }
         case 0x97: { // mod64 dst, imm
-          const d = dst[p] as number;
-          umod64(L[d] as number, H[d] as number, imm[p] as number, immHi[p] as number);
+          const d = ((w >> 8) & 15);
+          umod64(L[d] as number, H[d] as number, I[q + 2] as number, I[q + 3] as number);
           L[d] = wide[0] as number;
           H[d] = wide[1] as number;
           break;
         }
         case 0x9f: { // mod64 dst, src
-          const d = dst[p] as number;
-          const s = src[p] as number;
+          const d = ((w >> 8) & 15);
+          const s = ((w >> 12) & 15);
           umod64(L[d] as number, H[d] as number, L[s] as number, H[s] as number);
           L[d] = wide[0] as number;
           H[d] = wide[1] as number;
           break;
         }
         case 0x10: { // smod64 dst, imm (variant)
-          const d = dst[p] as number;
-          smod64(L[d] as number, H[d] as number, imm[p] as number, immHi[p] as number);
+          const d = ((w >> 8) & 15);
+          smod64(L[d] as number, H[d] as number, I[q + 2] as number, I[q + 3] as number);
           L[d] = wide[0] as number;
           H[d] = wide[1] as number;
           break;
         }
         case 0x20: { // smod64 dst, src (variant)
-          const d = dst[p] as number;
-          const s = src[p] as number;
+          const d = ((w >> 8) & 15);
+          const s = ((w >> 12) & 15);
           smod64(L[d] as number, H[d] as number, L[s] as number, H[s] as number);
           L[d] = wide[0] as number;
           H[d] = wide[1] as number;
           break;
         }
         case 0x47: { // or64 dst, imm
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) | (imm[p] as number);
-          H[d] = (H[d] as number) | (immHi[p] as number);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) | (I[q + 2] as number);
+          H[d] = (H[d] as number) | (I[q + 3] as number);
           break;
         }
         case 0x4f: { // or64 dst, src
-          const d = dst[p] as number;
-          const s = src[p] as number;
+          const d = ((w >> 8) & 15);
+          const s = ((w >> 12) & 15);
           L[d] = (L[d] as number) | (L[s] as number);
           H[d] = (H[d] as number) | (H[s] as number);
           break;
         }
         case 0x57: { // and64 dst, imm
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) & (imm[p] as number);
-          H[d] = (H[d] as number) & (immHi[p] as number);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) & (I[q + 2] as number);
+          H[d] = (H[d] as number) & (I[q + 3] as number);
           break;
         }
         case 0x5f: { // and64 dst, src
-          const d = dst[p] as number;
-          const s = src[p] as number;
+          const d = ((w >> 8) & 15);
+          const s = ((w >> 12) & 15);
           L[d] = (L[d] as number) & (L[s] as number);
           H[d] = (H[d] as number) & (H[s] as number);
           break;
         }
         case 0xa7: { // xor64 dst, imm
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) ^ (imm[p] as number);
-          H[d] = (H[d] as number) ^ (immHi[p] as number);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) ^ (I[q + 2] as number);
+          H[d] = (H[d] as number) ^ (I[q + 3] as number);
           break;
         }
         case 0xaf: { // xor64 dst, src
-          const d = dst[p] as number;
-          const s = src[p] as number;
+          const d = ((w >> 8) & 15);
+          const s = ((w >> 12) & 15);
           L[d] = (L[d] as number) ^ (L[s] as number);
           H[d] = (H[d] as number) ^ (H[s] as number);
           break;
         }
         case 0x67: // lsh64 dst, imm
         case 0x6f: { // lsh64 dst, src
-          const d = dst[p] as number;
-          const c = (code[p] === 0x67 ? (imm[p] as number) : (L[src[p] as number] as number)) & 63;
+          const d = ((w >> 8) & 15);
+          const c = ((w & 0xff) === 0x67 ? (I[q + 2] as number) : (L[((w >> 12) & 15)] as number)) & 63;
           const lo = L[d] as number;
           if (c >= 32) {
             H[d] = lo << (c - 32);
@@ -297,8 +299,8 @@ class InterpretedProgram implements Executable {
         }
         case 0x77: // rsh64 dst, imm
         case 0x7f: { // rsh64 dst, src
-          const d = dst[p] as number;
-          const c = (code[p] === 0x77 ? (imm[p] as number) : (L[src[p] as number] as number)) & 63;
+          const d = ((w >> 8) & 15);
+          const c = ((w & 0xff) === 0x77 ? (I[q + 2] as number) : (L[((w >> 12) & 15)] as number)) & 63;
           const hi = H[d] as number;
           if (c >= 32) {
             L[d] = hi >>> (c - 32);
@@ -311,8 +313,8 @@ class InterpretedProgram implements Executable {
         }
         case 0xc7: // arsh64 dst, imm
         case 0xcf: { // arsh64 dst, src
-          const d = dst[p] as number;
-          const c = (code[p] === 0xc7 ? (imm[p] as number) : (L[src[p] as number] as number)) & 63;
+          const d = ((w >> 8) & 15);
+          const c = ((w & 0xff) === 0xc7 ? (I[q + 2] as number) : (L[((w >> 12) & 15)] as number)) & 63;
           const hi = H[d] as number;
           if (c >= 32) {
             L[d] = hi >> (c - 32);
@@ -324,243 +326,243 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x87: { // neg64 dst
-          const d = dst[p] as number;
+          const d = ((w >> 8) & 15);
           const lo = L[d] as number;
           L[d] = -lo;
           H[d] = ~(H[d] as number) + (lo === 0 ? 1 : 0);
           break;
         }
         case 0xb7: { // mov64 dst, imm
-          const d = dst[p] as number;
-          L[d] = imm[p] as number;
-          H[d] = immHi[p] as number;
+          const d = ((w >> 8) & 15);
+          L[d] = I[q + 2] as number;
+          H[d] = I[q + 3] as number;
           break;
         }
         case 0xbf: { // mov64 dst, src
-          const d = dst[p] as number;
-          const s = src[p] as number;
+          const d = ((w >> 8) & 15);
+          const s = ((w >> 12) & 15);
           L[d] = L[s] as number;
           H[d] = H[s] as number;
           break;
         }
         case 0x48: { // movsx64 dst, (s8) src (variant)
-          const d = dst[p] as number;
-          const v = ((L[src[p] as number] as number) << 24) >> 24;
+          const d = ((w >> 8) & 15);
+          const v = ((L[((w >> 12) & 15)] as number) << 24) >> 24;
           L[d] = v;
           H[d] = v >> 31;
           break;
         }
         case 0x50: { // movsx64 dst, (s16) src (variant)
-          const d = dst[p] as number;
-          const v = ((L[src[p] as number] as number) << 16) >> 16;
+          const d = ((w >> 8) & 15);
+          const v = ((L[((w >> 12) & 15)] as number) << 16) >> 16;
           L[d] = v;
           H[d] = v >> 31;
           break;
         }
         case 0x58: { // movsx64 dst, (s32) src (variant)
-          const d = dst[p] as number;
-          const v = L[src[p] as number] as number;
+          const d = ((w >> 8) & 15);
+          const v = L[((w >> 12) & 15)] as number;
           L[d] = v;
           H[d] = v >> 31;
           break;
         }
         case 0xd7: { // bswap16/32/64 dst
-          const d = dst[p] as number;
-          swap(L, H, d, imm[p] as number);
+          const d = ((w >> 8) & 15);
+          swap(L, H, d, I[q + 2] as number);
           break;
         }
 
         // ---- ALU32: the low halves only; every result zero-extends (high half 0) ----
         case 0x04: { // add32 dst, imm
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) + (imm[p] as number);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) + (I[q + 2] as number);
           H[d] = 0;
           break;
         }
         case 0x0c: { // add32 dst, src
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) + (L[src[p] as number] as number);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) + (L[((w >> 12) & 15)] as number);
           H[d] = 0;
           break;
         }
         case 0x14: { // sub32 dst, imm
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) - (imm[p] as number);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) - (I[q + 2] as number);
           H[d] = 0;
           break;
         }
         case 0x1c: { // sub32 dst, src
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) - (L[src[p] as number] as number);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) - (L[((w >> 12) & 15)] as number);
           H[d] = 0;
           break;
         }
         case 0x24: { // mul32 dst, imm
-          const d = dst[p] as number;
-          L[d] = Math.imul(L[d] as number, imm[p] as number);
+          const d = ((w >> 8) & 15);
+          L[d] = Math.imul(L[d] as number, I[q + 2] as number);
           H[d] = 0;
           break;
         }
         case 0x2c: { // mul32 dst, src
-          const d = dst[p] as number;
-          L[d] = Math.imul(L[d] as number, L[src[p] as number] as number);
+          const d = ((w >> 8) & 15);
+          L[d] = Math.imul(L[d] as number, L[((w >> 12) & 15)] as number);
           H[d] = 0;
           break;
         }
         case 0x34: // div32 dst, imm
         case 0x3c: { // div32 dst, src
-          const d = dst[p] as number;
-          const b = ((code[p] === 0x34 ? imm[p] : L[src[p] as number]) as number) >>> 0;
+          const d = ((w >> 8) & 15);
+          const b = (((w & 0xff) === 0x34 ? I[q + 2] : L[((w >> 12) & 15)]) as number) >>> 0;
           L[d] = b === 0 ? 0 : Math.floor(((L[d] as number) >>> 0) / b);
           H[d] = 0;
           break;
         }
         case 0x94: // mod32 dst, imm
         case 0x9c: { // mod32 dst, src
-          const d = dst[p] as number;
-          const b = ((code[p] === 0x94 ? imm[p] : L[src[p] as number]) as number) >>> 0;
+          const d = ((w >> 8) & 15);
+          const b = (((w & 0xff) === 0x94 ? I[q + 2] : L[((w >> 12) & 15)]) as number) >>> 0;
           if (b !== 0) L[d] = ((L[d] as number) >>> 0) % b;
           H[d] = 0;
           break;
         }
         case 0x28: // sdiv32 dst, imm (variant)
         case 0x30: { // sdiv32 dst, src (variant)
-          const d = dst[p] as number;
-          const b = (code[p] === 0x28 ? imm[p] : L[src[p] as number]) as number;
+          const d = ((w >> 8) & 15);
+          const b = ((w & 0xff) === 0x28 ? I[q + 2] : L[((w >> 12) & 15)]) as number;
           L[d] = b === 0 ? 0 : Math.trunc((L[d] as number) / b);
           H[d] = 0;
           break;
         }
         case 0x38: // smod32 dst, imm (variant)
         case 0x40: { // smod32 dst, src (variant)
-          const d = dst[p] as number;
-          const b = (code[p] === 0x38 ? imm[p] : L[src[p] as number]) as number;
+          const d = ((w >> 8) & 15);
+          const b = ((w & 0xff) === 0x38 ? I[q + 2] : L[((w >> 12) & 15)]) as number;
           if (b !== 0) L[d] = (L[d] as number) % b;
           H[d] = 0;
           break;
         }
         case 0x44: { // or32 dst, imm
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) | (imm[p] as number);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) | (I[q + 2] as number);
           H[d] = 0;
           break;
         }
         case 0x4c: { // or32 dst, src
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) | (L[src[p] as number] as number);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) | (L[((w >> 12) & 15)] as number);
           H[d] = 0;
           break;
         }
         case 0x54: { // and32 dst, imm
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) & (imm[p] as number);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) & (I[q + 2] as number);
           H[d] = 0;
           break;
         }
         case 0x5c: { // and32 dst, src
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) & (L[src[p] as number] as number);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) & (L[((w >> 12) & 15)] as number);
           H[d] = 0;
           break;
         }
         case 0xa4: { // xor32 dst, imm
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) ^ (imm[p] as number);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) ^ (I[q + 2] as number);
           H[d] = 0;
           break;
         }
         case 0xac: { // xor32 dst, src
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) ^ (L[src[p] as number] as number);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) ^ (L[((w >> 12) & 15)] as number);
           H[d] = 0;
           break;
         }
         case 0x64: { // lsh32 dst, imm
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) << ((imm[p] as number) & 31);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) << ((I[q + 2] as number) & 31);
           H[d] = 0;
           break;
         }
         case 0x6c: { // lsh32 dst, src
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) << ((L[src[p] as number] as number) & 31);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) << ((L[((w >> 12) & 15)] as number) & 31);
           H[d] = 0;
           break;
         }
         case 0x74: { // rsh32 dst, imm
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) >>> ((imm[p] as number) & 31);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) >>> ((I[q + 2] as number) & 31);
           H[d] = 0;
           break;
         }
         case 0x7c: { // rsh32 dst, src
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) >>> ((L[src[p] as number] as number) & 31);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) >>> ((L[((w >> 12) & 15)] as number) & 31);
           H[d] = 0;
           break;
         }
         case 0xc4: { // arsh32 dst, imm
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) >> ((imm[p] as number) & 31);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) >> ((I[q + 2] as number) & 31);
           H[d] = 0;
           break;
         }
         case 0xcc: { // arsh32 dst, src
-          const d = dst[p] as number;
-          L[d] = (L[d] as number) >> ((L[src[p] as number] as number) & 31);
+          const d = ((w >> 8) & 15);
+          L[d] = (L[d] as number) >> ((L[((w >> 12) & 15)] as number) & 31);
           H[d] = 0;
           break;
         }
         case 0x84: { // neg32 dst
-          const d = dst[p] as number;
+          const d = ((w >> 8) & 15);
           L[d] = -(L[d] as number);
           H[d] = 0;
           break;
         }
         case 0xb4: { // mov32 dst, imm
-          const d = dst[p] as number;
-          L[d] = imm[p] as number;
+          const d = ((w >> 8) & 15);
+          L[d] = I[q + 2] as number;
           H[d] = 0;
           break;
         }
         case 0xbc: { // mov32 dst, src
-          const d = dst[p] as number;
-          L[d] = L[src[p] as number] as number;
+          const d = ((w >> 8) & 15);
+          L[d] = L[((w >> 12) & 15)] as number;
           H[d] = 0;
           break;
         }
         case 0x60: { // movsx32 dst, (s8) src (variant)
-          const d = dst[p] as number;
-          L[d] = ((L[src[p] as number] as number) << 24) >> 24;
+          const d = ((w >> 8) & 15);
+          L[d] = ((L[((w >> 12) & 15)] as number) << 24) >> 24;
           H[d] = 0;
           break;
         }
         case 0x68: { // movsx32 dst, (s16) src (variant)
-          const d = dst[p] as number;
-          L[d] = ((L[src[p] as number] as number) << 16) >> 16;
+          const d = ((w >> 8) & 15);
+          L[d] = ((L[((w >> 12) & 15)] as number) << 16) >> 16;
           H[d] = 0;
           break;
         }
         case 0xd4: { // le16/le32/le64 dst: on a little-endian machine, truncate to the width
-          const d = dst[p] as number;
-          const bits = imm[p] as number;
+          const d = ((w >> 8) & 15);
+          const bits = I[q + 2] as number;
           if (bits === 16) L[d] = (L[d] as number) & 0xffff;
           if (bits !== 64) H[d] = 0;
           break;
         }
         case 0xdc: { // be16/be32/be64 dst
-          swap(L, H, dst[p] as number, imm[p] as number);
+          swap(L, H, ((w >> 8) & 15), I[q + 2] as number);
           break;
         }
 
         // ---- superinstructions (variants, see fusePairs in decode.ts): two slots, one dispatch ----
         case 0xe0: { // mov64 a, b; mov64 c, d
-          const a = dst[p] as number;
-          const b = src[p] as number;
+          const a = ((w >> 8) & 15);
+          const b = ((w >> 12) & 15);
           L[a] = L[b] as number;
           H[a] = H[b] as number;
-          const c = dst[p + 1] as number;
-          const e = src[p + 1] as number;
+          const c = (((I[q + 4] as number) >> 8) & 15);
+          const e = (((I[q + 4] as number) >> 12) & 15);
           L[c] = L[e] as number;
           H[c] = H[e] as number;
           pc++;
@@ -568,20 +570,20 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0xe8: { // mov64 a, b; add64 a, imm
-          const a = dst[p] as number;
-          const b = src[p] as number;
-          const k = imm[p + 1] as number;
+          const a = ((w >> 8) & 15);
+          const b = ((w >> 12) & 15);
+          const k = I[q + 6] as number;
           const lo = ((L[b] as number) + k) | 0;
           L[a] = lo;
-          H[a] = ((H[b] as number) + (immHi[p + 1] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
+          H[a] = ((H[b] as number) + (I[q + 7] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
           pc++;
           n++;
           break;
         }
         case 0xf0: { // mov64 a, b; add64 a, c (c is not a)
-          const a = dst[p] as number;
-          const b = src[p] as number;
-          const c = src[p + 1] as number;
+          const a = ((w >> 8) & 15);
+          const b = ((w >> 12) & 15);
+          const c = (((I[q + 4] as number) >> 12) & 15);
           const k = L[c] as number;
           const lo = ((L[b] as number) + k) | 0;
           L[a] = lo;
@@ -590,21 +592,67 @@ class InterpretedProgram implements Executable {
           n++;
           break;
         }
+        case 0xf7: { // mov64 a, b; mov64 c, d; mov64 e, f
+          let a = ((w >> 8) & 15);
+          let b = ((w >> 12) & 15);
+          L[a] = L[b] as number;
+          H[a] = H[b] as number;
+          a = (((I[q + 4] as number) >> 8) & 15);
+          b = (((I[q + 4] as number) >> 12) & 15);
+          L[a] = L[b] as number;
+          H[a] = H[b] as number;
+          a = (((I[q + 8] as number) >> 8) & 15);
+          b = (((I[q + 8] as number) >> 12) & 15);
+          L[a] = L[b] as number;
+          H[a] = H[b] as number;
+          pc += 2;
+          n += 2;
+          break;
+        }
+        case 0xe7: // mov64 a, b; add64 a, imm; jgt a, c, target (a bounds check)
+        case 0xef: { // mov64 a, b; add64 a, imm; jgt a, imm2, target
+          const a = ((w >> 8) & 15);
+          const b = ((w >> 12) & 15);
+          const k = I[q + 6] as number;
+          const lo = ((L[b] as number) + k) | 0;
+          const hi = ((H[b] as number) + (I[q + 7] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
+          L[a] = lo;
+          H[a] = hi;
+          n += 2;
+          const j = q + 8; // words of slot p + 2
+          let bl: number;
+          let bh: number;
+          if ((w & 0xff) === 0xe7) {
+            const c = ((I[j] as number) >> 12) & 15 as number;
+            bl = L[c] as number;
+            bh = H[c] as number;
+          } else {
+            bl = I[j + 2] as number;
+            bh = I[j + 3] as number;
+          }
+          if (hi >>> 0 > bh >>> 0 || (hi === bh && lo >>> 0 > bl >>> 0)) {
+            pc = I[j + 1] as number;
+            if (n > limit) throw new BudgetExceeded(p + 2, limit);
+          } else {
+            pc += 2;
+          }
+          break;
+        }
         case 0xf8: // lsh64 a, 32; rsh64 a, 32: zero-extend the low half
-          H[dst[p] as number] = 0;
+          H[((w >> 8) & 15)] = 0;
           pc++;
           n++;
           break;
         case 0xe4: { // add64 a, imm; jne a, imm2, target
-          const a = dst[p] as number;
-          const k = imm[p] as number;
+          const a = ((w >> 8) & 15);
+          const k = I[q + 2] as number;
           const lo = ((L[a] as number) + k) | 0;
-          const hi = ((H[a] as number) + (immHi[p] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
+          const hi = ((H[a] as number) + (I[q + 3] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
           L[a] = lo;
           H[a] = hi;
           n++;
-          if (lo !== imm[p + 1] || hi !== immHi[p + 1]) {
-            pc = aux[p + 1] as number;
+          if (lo !== I[q + 6] || hi !== I[q + 7]) {
+            pc = I[q + 5] as number;
             if (n > limit) throw new BudgetExceeded(p + 1, limit);
           } else {
             pc++;
@@ -614,103 +662,103 @@ class InterpretedProgram implements Executable {
 
         // ---- lddw: the 64-bit constant (or resolved map/function reference) is pre-decoded ----
         case 0x18: {
-          const d = dst[p] as number;
-          L[d] = imm[p] as number;
-          H[d] = immHi[p] as number;
+          const d = ((w >> 8) & 15);
+          L[d] = I[q + 2] as number;
+          H[d] = I[q + 3] as number;
           pc++;
           break;
         }
 
         // ---- loads: bounds-checked against the last region read (rs/re), else the region list ----
         case 0x71: { // ldxb dst, [src + off]
-          const s = src[p] as number;
-          const a = (L[s] as number) + (aux[p] as number);
+          const s = ((w >> 12) & 15);
+          const a = (L[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 1 > re || H[s] !== 0) {
             const r = runtime.checkRead(a, H[s] as number, 1, p);
             rs = r.start;
             re = r.end;
           }
-          const d = dst[p] as number;
+          const d = ((w >> 8) & 15);
           L[d] = mem[a] as number;
           H[d] = 0;
           break;
         }
         case 0x69: { // ldxh dst, [src + off]
-          const s = src[p] as number;
-          const a = (L[s] as number) + (aux[p] as number);
+          const s = ((w >> 12) & 15);
+          const a = (L[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 2 > re || H[s] !== 0) {
             const r = runtime.checkRead(a, H[s] as number, 2, p);
             rs = r.start;
             re = r.end;
           }
-          const d = dst[p] as number;
+          const d = ((w >> 8) & 15);
           L[d] = dv.getUint16(a, true);
           H[d] = 0;
           break;
         }
         case 0x61: { // ldxw dst, [src + off]
-          const s = src[p] as number;
-          const a = (L[s] as number) + (aux[p] as number);
+          const s = ((w >> 12) & 15);
+          const a = (L[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 4 > re || H[s] !== 0) {
             const r = runtime.checkRead(a, H[s] as number, 4, p);
             rs = r.start;
             re = r.end;
           }
-          const d = dst[p] as number;
+          const d = ((w >> 8) & 15);
           L[d] = dv.getInt32(a, true);
           H[d] = 0;
           break;
         }
         case 0x79: { // ldxdw dst, [src + off]
-          const s = src[p] as number;
-          const a = (L[s] as number) + (aux[p] as number);
+          const s = ((w >> 12) & 15);
+          const a = (L[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 8 > re || H[s] !== 0) {
             const r = runtime.checkRead(a, H[s] as number, 8, p);
             rs = r.start;
             re = r.end;
           }
-          const d = dst[p] as number;
+          const d = ((w >> 8) & 15);
           L[d] = dv.getInt32(a, true);
           H[d] = dv.getInt32(a + 4, true);
           break;
         }
         case 0x91: { // ldxsb dst, [src + off]
-          const s = src[p] as number;
-          const a = (L[s] as number) + (aux[p] as number);
+          const s = ((w >> 12) & 15);
+          const a = (L[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 1 > re || H[s] !== 0) {
             const r = runtime.checkRead(a, H[s] as number, 1, p);
             rs = r.start;
             re = r.end;
           }
-          const d = dst[p] as number;
+          const d = ((w >> 8) & 15);
           const v = dv.getInt8(a);
           L[d] = v;
           H[d] = v >> 31;
           break;
         }
         case 0x89: { // ldxsh dst, [src + off]
-          const s = src[p] as number;
-          const a = (L[s] as number) + (aux[p] as number);
+          const s = ((w >> 12) & 15);
+          const a = (L[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 2 > re || H[s] !== 0) {
             const r = runtime.checkRead(a, H[s] as number, 2, p);
             rs = r.start;
             re = r.end;
           }
-          const d = dst[p] as number;
+          const d = ((w >> 8) & 15);
           const v = dv.getInt16(a, true);
           L[d] = v;
           H[d] = v >> 31;
           break;
         }
         case 0x81: { // ldxsw dst, [src + off]
-          const s = src[p] as number;
-          const a = (L[s] as number) + (aux[p] as number);
+          const s = ((w >> 12) & 15);
+          const a = (L[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 4 > re || H[s] !== 0) {
             const r = runtime.checkRead(a, H[s] as number, 4, p);
             rs = r.start;
             re = r.end;
           }
-          const d = dst[p] as number;
+          const d = ((w >> 8) & 15);
           const v = dv.getInt32(a, true);
           L[d] = v;
           H[d] = v >> 31;
@@ -720,197 +768,197 @@ class InterpretedProgram implements Executable {
         // ---- stores: bounds- and permission-checked against the last writable region (ws/we) ----
         case 0x73: // stxb [dst + off], src
         case 0x72: { // stb [dst + off], imm
-          const b = dst[p] as number;
-          const a = (L[b] as number) + (aux[p] as number);
+          const b = ((w >> 8) & 15);
+          const a = (L[b] as number) + (I[q + 1] as number);
           if (a < ws || a + 1 > we || H[b] !== 0) {
             const r = runtime.checkWrite(a, H[b] as number, 1, p);
             ws = r.start;
             we = r.end;
           }
-          mem[a] = (code[p] === 0x73 ? L[src[p] as number] : imm[p]) as number;
+          mem[a] = ((w & 0xff) === 0x73 ? L[((w >> 12) & 15)] : I[q + 2]) as number;
           break;
         }
         case 0x6b: // stxh [dst + off], src
         case 0x6a: { // sth [dst + off], imm
-          const b = dst[p] as number;
-          const a = (L[b] as number) + (aux[p] as number);
+          const b = ((w >> 8) & 15);
+          const a = (L[b] as number) + (I[q + 1] as number);
           if (a < ws || a + 2 > we || H[b] !== 0) {
             const r = runtime.checkWrite(a, H[b] as number, 2, p);
             ws = r.start;
             we = r.end;
           }
-          dv.setInt16(a, (code[p] === 0x6b ? L[src[p] as number] : imm[p]) as number, true);
+          dv.setInt16(a, ((w & 0xff) === 0x6b ? L[((w >> 12) & 15)] : I[q + 2]) as number, true);
           break;
         }
         case 0x63: // stxw [dst + off], src
         case 0x62: { // stw [dst + off], imm
-          const b = dst[p] as number;
-          const a = (L[b] as number) + (aux[p] as number);
+          const b = ((w >> 8) & 15);
+          const a = (L[b] as number) + (I[q + 1] as number);
           if (a < ws || a + 4 > we || H[b] !== 0) {
             const r = runtime.checkWrite(a, H[b] as number, 4, p);
             ws = r.start;
             we = r.end;
           }
-          dv.setInt32(a, (code[p] === 0x63 ? L[src[p] as number] : imm[p]) as number, true);
+          dv.setInt32(a, ((w & 0xff) === 0x63 ? L[((w >> 12) & 15)] : I[q + 2]) as number, true);
           break;
         }
         case 0x7b: // stxdw [dst + off], src
         case 0x7a: { // stdw [dst + off], imm
-          const b = dst[p] as number;
-          const a = (L[b] as number) + (aux[p] as number);
+          const b = ((w >> 8) & 15);
+          const a = (L[b] as number) + (I[q + 1] as number);
           if (a < ws || a + 8 > we || H[b] !== 0) {
             const r = runtime.checkWrite(a, H[b] as number, 8, p);
             ws = r.start;
             we = r.end;
           }
-          if (code[p] === 0x7b) {
-            const s = src[p] as number;
+          if ((w & 0xff) === 0x7b) {
+            const s = ((w >> 12) & 15);
             dv.setInt32(a, L[s] as number, true);
             dv.setInt32(a + 4, H[s] as number, true);
           } else {
-            dv.setInt32(a, imm[p] as number, true);
-            dv.setInt32(a + 4, immHi[p] as number, true);
+            dv.setInt32(a, I[q + 2] as number, true);
+            dv.setInt32(a + 4, I[q + 3] as number, true);
           }
           break;
         }
         case 0xc3: // atomic32 [dst + off], src
         case 0xdb: { // atomic64 [dst + off], src
-          atomic(runtime, L, H, p, code[p] === 0xdb, dst[p] as number, src[p] as number, aux[p] as number, imm[p] as number);
+          atomic(runtime, L, H, p, (w & 0xff) === 0xdb, ((w >> 8) & 15), ((w >> 12) & 15), I[q + 1] as number, I[q + 2] as number);
           break;
         }
 
         // ---- unchecked loads and stores (variants): stack slots of this frame via r10, or proven safe ----
         case 0x80: { // ldxb (unchecked)
-          const d = dst[p] as number;
-          L[d] = mem[(L[src[p] as number] as number) + (aux[p] as number)] as number;
+          const d = ((w >> 8) & 15);
+          L[d] = mem[(L[((w >> 12) & 15)] as number) + (I[q + 1] as number)] as number;
           H[d] = 0;
           break;
         }
         case 0x88: { // ldxh (unchecked)
-          const d = dst[p] as number;
-          L[d] = dv.getUint16((L[src[p] as number] as number) + (aux[p] as number), true);
+          const d = ((w >> 8) & 15);
+          L[d] = dv.getUint16((L[((w >> 12) & 15)] as number) + (I[q + 1] as number), true);
           H[d] = 0;
           break;
         }
         case 0x90: { // ldxw (unchecked)
-          const d = dst[p] as number;
-          L[d] = dv.getInt32((L[src[p] as number] as number) + (aux[p] as number), true);
+          const d = ((w >> 8) & 15);
+          L[d] = dv.getInt32((L[((w >> 12) & 15)] as number) + (I[q + 1] as number), true);
           H[d] = 0;
           break;
         }
         case 0x98: { // ldxdw (unchecked)
-          const d = dst[p] as number;
-          const a = (L[src[p] as number] as number) + (aux[p] as number);
+          const d = ((w >> 8) & 15);
+          const a = (L[((w >> 12) & 15)] as number) + (I[q + 1] as number);
           L[d] = dv.getInt32(a, true);
           H[d] = dv.getInt32(a + 4, true);
           break;
         }
         case 0xa0: // stxb (unchecked)
-          mem[(L[dst[p] as number] as number) + (aux[p] as number)] = L[src[p] as number] as number;
+          mem[(L[((w >> 8) & 15)] as number) + (I[q + 1] as number)] = L[((w >> 12) & 15)] as number;
           break;
         case 0xa8: // stxh (unchecked)
-          dv.setInt16((L[dst[p] as number] as number) + (aux[p] as number), L[src[p] as number] as number, true);
+          dv.setInt16((L[((w >> 8) & 15)] as number) + (I[q + 1] as number), L[((w >> 12) & 15)] as number, true);
           break;
         case 0xb0: // stxw (unchecked)
-          dv.setInt32((L[dst[p] as number] as number) + (aux[p] as number), L[src[p] as number] as number, true);
+          dv.setInt32((L[((w >> 8) & 15)] as number) + (I[q + 1] as number), L[((w >> 12) & 15)] as number, true);
           break;
         case 0xb8: { // stxdw (unchecked)
-          const a = (L[dst[p] as number] as number) + (aux[p] as number);
-          const s = src[p] as number;
+          const a = (L[((w >> 8) & 15)] as number) + (I[q + 1] as number);
+          const s = ((w >> 12) & 15);
           dv.setInt32(a, L[s] as number, true);
           dv.setInt32(a + 4, H[s] as number, true);
           break;
         }
         case 0xc0: // stb (unchecked)
-          mem[(L[dst[p] as number] as number) + (aux[p] as number)] = imm[p] as number;
+          mem[(L[((w >> 8) & 15)] as number) + (I[q + 1] as number)] = I[q + 2] as number;
           break;
         case 0xc8: // sth (unchecked)
-          dv.setInt16((L[dst[p] as number] as number) + (aux[p] as number), imm[p] as number, true);
+          dv.setInt16((L[((w >> 8) & 15)] as number) + (I[q + 1] as number), I[q + 2] as number, true);
           break;
         case 0xd0: // stw (unchecked)
-          dv.setInt32((L[dst[p] as number] as number) + (aux[p] as number), imm[p] as number, true);
+          dv.setInt32((L[((w >> 8) & 15)] as number) + (I[q + 1] as number), I[q + 2] as number, true);
           break;
         case 0xd8: { // stdw (unchecked)
-          const a = (L[dst[p] as number] as number) + (aux[p] as number);
-          dv.setInt32(a, imm[p] as number, true);
-          dv.setInt32(a + 4, immHi[p] as number, true);
+          const a = (L[((w >> 8) & 15)] as number) + (I[q + 1] as number);
+          dv.setInt32(a, I[q + 2] as number, true);
+          dv.setInt32(a + 4, I[q + 3] as number, true);
           break;
         }
 
         // ---- jumps: aux holds the absolute target slot; a taken jump checks the budget ----
         case 0x05: // ja
-          pc = aux[p] as number;
+          pc = I[q + 1] as number;
           if (n > limit) throw new BudgetExceeded(p, limit);
           break;
         case 0x15: { // jeq dst, imm
-          const d = dst[p] as number;
-          if (L[d] === imm[p] && H[d] === immHi[p]) {
-            pc = aux[p] as number;
+          const d = ((w >> 8) & 15);
+          if (L[d] === I[q + 2] && H[d] === I[q + 3]) {
+            pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
         }
         case 0x1d: { // jeq dst, src
-          const d = dst[p] as number;
-          const s = src[p] as number;
+          const d = ((w >> 8) & 15);
+          const s = ((w >> 12) & 15);
           if (L[d] === L[s] && H[d] === H[s]) {
-            pc = aux[p] as number;
+            pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
         }
         case 0x55: { // jne dst, imm
-          const d = dst[p] as number;
-          if (L[d] !== imm[p] || H[d] !== immHi[p]) {
-            pc = aux[p] as number;
+          const d = ((w >> 8) & 15);
+          if (L[d] !== I[q + 2] || H[d] !== I[q + 3]) {
+            pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
         }
         case 0x5d: { // jne dst, src
-          const d = dst[p] as number;
-          const s = src[p] as number;
+          const d = ((w >> 8) & 15);
+          const s = ((w >> 12) & 15);
           if (L[d] !== L[s] || H[d] !== H[s]) {
-            pc = aux[p] as number;
+            pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
         }
         case 0x45: { // jset dst, imm
-          const d = dst[p] as number;
-          if (((L[d] as number) & (imm[p] as number)) !== 0 || ((H[d] as number) & (immHi[p] as number)) !== 0) {
-            pc = aux[p] as number;
+          const d = ((w >> 8) & 15);
+          if (((L[d] as number) & (I[q + 2] as number)) !== 0 || ((H[d] as number) & (I[q + 3] as number)) !== 0) {
+            pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
         }
         case 0x4d: { // jset dst, src
-          const d = dst[p] as number;
-          const s = src[p] as number;
+          const d = ((w >> 8) & 15);
+          const s = ((w >> 12) & 15);
           if (((L[d] as number) & (L[s] as number)) !== 0 || ((H[d] as number) & (H[s] as number)) !== 0) {
-            pc = aux[p] as number;
+            pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
         }
         // jgt gets cases of its own: clang emits it for every bounds check (p + n > data_end).
         case 0x25: { // jgt dst, imm
-          const d = dst[p] as number;
+          const d = ((w >> 8) & 15);
           const ah = (H[d] as number) >>> 0;
-          const bh = (immHi[p] as number) >>> 0;
-          if (ah > bh || (ah === bh && (L[d] as number) >>> 0 > (imm[p] as number) >>> 0)) {
-            pc = aux[p] as number;
+          const bh = (I[q + 3] as number) >>> 0;
+          if (ah > bh || (ah === bh && (L[d] as number) >>> 0 > (I[q + 2] as number) >>> 0)) {
+            pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
         }
         case 0x2d: { // jgt dst, src
-          const d = dst[p] as number;
-          const s = src[p] as number;
+          const d = ((w >> 8) & 15);
+          const s = ((w >> 12) & 15);
           const ah = (H[d] as number) >>> 0;
           const bh = (H[s] as number) >>> 0;
           if (ah > bh || (ah === bh && (L[d] as number) >>> 0 > (L[s] as number) >>> 0)) {
-            pc = aux[p] as number;
+            pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
@@ -922,18 +970,18 @@ class InterpretedProgram implements Executable {
         case 0xb5: // jle dst, imm
         case 0xbd: { // jle dst, src
           // Unsigned 64-bit order: high halves as unsigned, then low halves as unsigned.
-          const op = code[p] as number;
-          const d = dst[p] as number;
+          const op = (w & 0xff);
+          const d = ((w >> 8) & 15);
           const byReg = (op & 0x08) !== 0;
-          const s = src[p] as number;
+          const s = ((w >> 12) & 15);
           const ah = (H[d] as number) >>> 0;
-          const bh = ((byReg ? H[s] : immHi[p]) as number) >>> 0;
+          const bh = ((byReg ? H[s] : I[q + 3]) as number) >>> 0;
           const al = (L[d] as number) >>> 0;
-          const bl = ((byReg ? L[s] : imm[p]) as number) >>> 0;
+          const bl = ((byReg ? L[s] : I[q + 2]) as number) >>> 0;
           const order = ah !== bh ? (ah > bh ? 1 : -1) : al !== bl ? (al > bl ? 1 : -1) : 0;
           const kind = op & 0xf0;
           if (kind === 0x30 ? order >= 0 : kind === 0xa0 ? order < 0 : order <= 0) {
-            pc = aux[p] as number;
+            pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
@@ -947,18 +995,18 @@ class InterpretedProgram implements Executable {
         case 0xd5: // jsle dst, imm
         case 0xdd: { // jsle dst, src
           // Signed 64-bit order: high halves as signed, then low halves as unsigned.
-          const op = code[p] as number;
-          const d = dst[p] as number;
+          const op = (w & 0xff);
+          const d = ((w >> 8) & 15);
           const byReg = (op & 0x08) !== 0;
-          const s = src[p] as number;
+          const s = ((w >> 12) & 15);
           const ah = H[d] as number;
-          const bh = (byReg ? H[s] : immHi[p]) as number;
+          const bh = (byReg ? H[s] : I[q + 3]) as number;
           const al = (L[d] as number) >>> 0;
-          const bl = ((byReg ? L[s] : imm[p]) as number) >>> 0;
+          const bl = ((byReg ? L[s] : I[q + 2]) as number) >>> 0;
           const order = ah !== bh ? (ah > bh ? 1 : -1) : al !== bl ? (al > bl ? 1 : -1) : 0;
           const kind = op & 0xf0;
           if (kind === 0x60 ? order > 0 : kind === 0x70 ? order >= 0 : kind === 0xc0 ? order < 0 : order <= 0) {
-            pc = aux[p] as number;
+            pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
@@ -985,11 +1033,11 @@ class InterpretedProgram implements Executable {
         case 0xce:
         case 0xd6: // jsle32
         case 0xde: {
-          const op = code[p] as number;
-          const a = L[dst[p] as number] as number;
-          const b = ((op & 0x08) !== 0 ? L[src[p] as number] : imm[p]) as number;
+          const op = (w & 0xff);
+          const a = L[((w >> 8) & 15)] as number;
+          const b = ((op & 0x08) !== 0 ? L[((w >> 12) & 15)] : I[q + 2]) as number;
           if (compare32(op & 0xf0, a, b)) {
-            pc = aux[p] as number;
+            pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
@@ -1011,11 +1059,11 @@ class InterpretedProgram implements Executable {
         case 0x85: // call helper imm
           this.executed = n;
           this.depth = depth;
-          callHelper(runtime, F, FI, L, H, imm[p] as number, p, this.invoke);
+          callHelper(runtime, F, FI, L, H, I[q + 2] as number, p, this.invoke);
           n = this.executed;
           break;
         case 0x8d: { // callx dst: the helper whose id is in dst
-          const d = dst[p] as number;
+          const d = ((w >> 8) & 15);
           const id = L[d] as number;
           if (H[d] !== 0 || !runtime.isHelper(id)) throw new UnknownHelper(p, (H[d] as number) * TWO_32 + (id >>> 0));
           this.executed = n;
@@ -1039,7 +1087,7 @@ class InterpretedProgram implements Executable {
           saved[at + 8] = pc;
           depth++;
           L[10] = STACK_TOP - depth * FRAME_SIZE;
-          pc = aux[p] as number;
+          pc = I[q + 1] as number;
           break;
         }
         case 0x95: { // exit
@@ -1064,7 +1112,7 @@ class InterpretedProgram implements Executable {
         }
         default:
           // preflight and decode accept only the opcodes above; reaching here is a decoder bug.
-          throw new InvalidProgram(p, `the interpreter has no case for decoded code 0x${(code[p] as number).toString(16)}`);
+          throw new InvalidProgram(p, `the interpreter has no case for decoded code 0x${((w & 0xff)).toString(16)}`);
       }
     }
   }

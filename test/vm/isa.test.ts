@@ -92,6 +92,12 @@ const CASES: [string, string, bigint, number[]?][] = [
   ['lsh 32; rsh 32 zero-extends', 'lddw %r0, 0xffffffff12345678\nlsh %r0, 32\nrsh %r0, 32\nexit', 0x1234_5678n],
   ['add then jne loops', 'mov %r0, 0\nmov %r1, 0\nloop:\nadd %r0, 3\nadd %r1, 1\njne %r1, 5, loop\nexit', 15n],
   ['add then jne compares 64 bits', 'lddw %r1, 0xffffffff\nmov %r0, 1\nadd %r1, 1\njne %r1, 0, out\nmov %r0, 2\nout:\nexit', 1n],
+  ['bounds check mov; add; jgt register, taken', 'mov %r1, 10\nmov %r2, 12\nmov %r0, 1\nmov %r3, %r1\nadd %r3, 3\njgt %r3, %r2, out\nmov %r0, 2\nout:\nexit', 1n],
+  ['bounds check mov; add; jgt register, not taken', 'mov %r1, 10\nmov %r2, 13\nmov %r0, 1\nmov %r3, %r1\nadd %r3, 3\njgt %r3, %r2, out\nmov %r0, %r3\nout:\nexit', 13n],
+  ['mov; add; jgt imm carries into the high half', 'lddw %r1, 0xffffffff\nmov %r0, 1\nmov %r3, %r1\nadd %r3, 1\njgt %r3, 9, out\nmov %r0, 2\nout:\nexit', 1n],
+  ['mov; add; jgt imm with a negative addend', 'mov %r1, 50\nmov %r0, 1\nmov %r3, %r1\nadd %r3, -48\njgt %r3, 9, out\nmov %r0, %r3\nout:\nexit', 2n],
+  ['jump into the middle of mov; add; jgt', 'mov %r3, 20\nmov %r1, 0\nmov %r0, 1\njeq %r0, 1, mid\nmov %r3, %r1\nmid:\nadd %r3, 1\njgt %r3, 5, out\nmov %r0, 2\nout:\nexit', 1n],
+  ['three movs in a row', 'mov %r1, 1\nmov %r2, 2\nmov %r3, 4\nmov %r4, %r1\nmov %r5, %r2\nmov %r0, %r3\nadd %r0, %r4\nadd %r0, %r5\nexit', 7n],
   ['two movs in a row', 'mov %r1, 1\nmov %r2, 2\nmov %r3, %r1\nmov %r0, %r2\nadd %r0, %r3\nexit', 3n],
   // memory
   ['stxdw/ldxdw through the stack', 'lddw %r1, 0x1122334455667788\nstxdw [%r10-8], %r1\nldxdw %r0, [%r10-8]\nexit', 0x1122_3344_5566_7788n],
