@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../../src/asm/assembler.js';
 import { runWithMemory } from '../../src/vm/conformance.js';
 import { ENGINES } from '../../src/vm/engines.js';
+import { Runtime } from '../../src/vm/runtime.js';
 
 const u64 = (v: bigint) => BigInt.asUintN(64, v);
 const INT64_MIN = 0x8000_0000_0000_0000n;
@@ -123,6 +124,16 @@ describe.each(ENGINES.map((engine) => [engine.name, engine] as const))('%s', (_n
   it.each(CASES)('%s', (_case, source, expected, memory) => {
     const result = runWithMemory(engine, assemble(source), Uint8Array.from(memory ?? []));
     expect(result.r0).toBe(expected);
+  });
+
+  it('gives the same results when the verifier proved the accesses safe', () => {
+    const program = assemble('ldxw %r0, [%r1+1]\nstxw [%r10-4], %r0\nldxh %r0, [%r10-3]\nexit');
+    const memory = Uint8Array.of(1, 2, 3, 4, 5);
+    const checked = runWithMemory(engine, program, memory);
+    const runtime = new Runtime(program.maps, { writableInput: true });
+    const executable = engine.load(program, runtime, { safeAccesses: new Set([0, 1, 2]) });
+    expect(executable.run(runtime.space.setInput(memory), memory.length).r0).toBe(checked.r0);
+    expect(checked.r0).toBe(0x0403n);
   });
 
   it('counts executed instructions', () => {
