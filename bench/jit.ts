@@ -81,7 +81,8 @@ const jitCpu = rate(contenders[1]!, bytes, 'cpuMs');
 console.log(`JIT (facts) / interpreter, CPU time: ${(jitCpu / rate(interpreterContender, sampleBytes, 'cpuMs')).toFixed(1)}x`);
 console.log(`JIT (facts) / Linux kernel JIT's 459 MB/s (README figure, another run): ${(jitCpu / 459).toFixed(2)}x`);
 console.log(`JIT load time (compile + instantiate), anchor: median ${loadMs(program).toFixed(2)} ms, module ${moduleBytes(program)} bytes`);
-console.log(`JIT per-call overhead, empty program: median ${callOverheadNs().toFixed(0)} ns per run`);
+const overhead = callOverheadNs();
+console.log(`JIT per-call overhead, empty program: median ${overhead.wallNs.toFixed(0)} ns wall, ${overhead.cpuNs.toFixed(0)} ns CPU per run`);
 
 /** everyNth returns chunks 0, n, 2n, ... of `all`, packed into a smaller data set. */
 function everyNth(all: Chunks, n: number): Chunks {
@@ -120,15 +121,17 @@ function moduleBytes(spec: ProgramSpec): number {
 }
 
 /** callOverheadNs times `run` of `r0 = 0; exit`: the cost of entering and leaving the JIT once per chunk. */
-function callOverheadNs(): number {
+function callOverheadNs(): { wallNs: number; cpuNs: number } {
   const runtime = new Runtime([]);
   const executable = jitEngine.load(assemble('mov r0, 0\nexit'), runtime);
   const calls = 200_000;
-  const perCall: number[] = [];
+  const times: PassTime[] = [];
   for (let p = 0; p < 7; p++) {
-    const start = performance.now();
-    for (let k = 0; k < calls; k++) executable.run(0);
-    perCall.push(((performance.now() - start) * 1e6) / calls);
+    times.push(
+      timePass(() => {
+        for (let k = 0; k < calls; k++) executable.run(0);
+      }),
+    );
   }
-  return median(perCall);
+  return { wallNs: (median(times.map((t) => t.wallMs)) * 1e6) / calls, cpuNs: (median(times.map((t) => t.cpuMs)) * 1e6) / calls };
 }
