@@ -70,7 +70,7 @@ export interface ElfFile {
   readonly bytes: Uint8Array;
   readonly sections: readonly Section[];
   readonly symbols: readonly ElfSymbol[];
-  /** Relocations for each section index that has a REL section. */
+  /** Relocations for each allocated section (code, maps, data) that has a REL section. */
   readonly relocations: ReadonlyMap<number, readonly Relocation[]>;
 }
 
@@ -101,6 +101,8 @@ export function parseElf(bytes: Uint8Array, file: string): ElfFile {
     if (s.type === SectionType.RELA) throw r.fail(s.offset, `section '${s.name}': RELA relocations are not used by eBPF objects`);
     if (s.type !== SectionType.REL) continue;
     if (s.info >= sections.length) throw r.fail(s.offset, `section '${s.name}' targets section #${s.info}, which does not exist`);
+    // Only code and loaded data matter; debug and BTF relocations are skipped unread.
+    if ((sections[s.info]!.flags & SectionFlag.ALLOC) === 0) continue;
     relocations.set(s.info, [...(relocations.get(s.info) ?? []), ...readRelocations(r, s, symbols.length)]);
   }
   return { file, bytes, sections, symbols, relocations };
