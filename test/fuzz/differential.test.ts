@@ -57,5 +57,5 @@ describe('random programs, interpreter vs JIT', () => {
     expect(failures).toEqual([]);
     // Safe by construction: every program must load and run to its exit.
     expect(ran).toBe(PROGRAMS);
-  });
+  }, 180_000); // about 40 s on 2 busy cores; the timeout only guards against a much slower machine
 });
