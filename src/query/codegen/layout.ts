@@ -1,5 +1,5 @@
 // Where every piece of scan state lives: the parser's words, per-column slots, temps, group key and aggregate slots.
-import type { AggregateSpec, Plan } from '../plan.js';
+import type { AggregateSpec, ColumnDef, Plan } from '../plan.js';
 import type { SqlType } from '../types.js';
 import { QueryError } from '../errors.js';
 
@@ -78,7 +78,10 @@ export interface ColumnSlot {
   readonly name: string;
   readonly type: SqlType;
   readonly codec: FieldCodec;
-  /** Field decoder id stored in S.kind while this column's field is being read (1-based). */
+  /**
+   * Field decoder id stored in S.kind while this column's field is being read: numbers and dates
+   * take 1..Layout.digitKinds (so one comparison picks the digit fast path), strings follow.
+   */
   readonly kind: number;
   /** Offset of the value (numbers, dates) or of the length word (strings). */
   readonly offset: number;
@@ -104,6 +107,8 @@ export interface KeyPart {
 /** Layout is the complete memory plan of one compiled query. */
 export interface Layout {
   readonly columns: readonly ColumnSlot[];
+  /** Kinds 1..digitKinds decode numbers or dates. */
+  readonly digitKinds: number;
   readonly fieldCount: number;
   readonly temps: number;
   readonly tempCount: number;
@@ -124,10 +129,18 @@ const TEMP_COUNT = 16;
 /** planLayout assigns every used column, temp, key part and aggregate a place. */
 export function planLayout(plan: Plan): Layout {
   let at = PARSER_BYTES;
-  const columns: ColumnSlot[] = plan.usedColumns.map((index, ordinal) => {
+  const codecs = plan.usedColumns.map((index) => {
     const def = plan.table.columns[index];
     if (def === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `column #${index} does not exist`);
-    const codec = codecOf(def.type);
+    return codecOf(def.type);
+  });
+  const digitKinds = codecs.filter((codec) => codec.kind !== 'string').length;
+  let nextDigitKind = 1;
+  let nextStringKind = digitKinds + 1;
+  const columns: ColumnSlot[] = plan.usedColumns.map((index, ordinal) => {
+    const def = plan.table.columns[index] as ColumnDef;
+    const codec = codecs[ordinal] as FieldCodec;
+    const kind = codec.kind === 'string' ? nextStringKind++ : nextDigitKind++;
     const offset = at;
     at += 8;
     let bytes: number | undefined;
@@ -135,7 +148,7 @@ export function planLayout(plan: Plan): Layout {
       bytes = at;
       at += roundUp8(codec.width);
     }
-    return { column: index, name: def.name, type: def.type, codec, kind: ordinal + 1, offset, ...(bytes === undefined ? {} : { bytes }) };
+    return { column: index, name: def.name, type: def.type, codec, kind, offset, ...(bytes === undefined ? {} : { bytes }) };
   });
   const temps = at;
   at += TEMP_COUNT * 8;
@@ -161,6 +174,7 @@ export function planLayout(plan: Plan): Layout {
   at += valueSize;
   return {
     columns,
+    digitKinds,
     fieldCount: plan.table.columns.length,
     temps,
     tempCount: TEMP_COUNT,

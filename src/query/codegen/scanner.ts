@@ -47,6 +47,7 @@ export function emitStep(g: Gen, maxChunk: number): void {
   const delimiter = plan.table.delimiter.charCodeAt(0);
 
   const slow = e.label('one_byte');
+  const skip = e.label('skip_run');
   e.comment('scan step(context r2): resume at the chunk position kept in the state');
   e.movReg(REG.ctx, 2);
   e.load('DW', REG.state, REG.ctx, CTX.state);
@@ -56,12 +57,20 @@ export function emitStep(g: Gen, maxChunk: number): void {
   e.load('DW', 4, REG.ctx, CTX.dataEnd);
   e.aluReg('ADD', 3, REG.index);
   e.comment(`skip up to ${SKIP_BATCH} bytes of an unused field that are not a delimiter, line end${csv ? ', quote' : ''} or CR`);
-  e.load('DW', 0, REG.state, S.kind);
-  e.jumpImm('JNE', 0, 0, slow);
+  const digits = e.label('digit_run');
   if (csv) {
     e.load('DW', 0, REG.state, S.quote);
     e.jumpImm('JNE', 0, 0, slow);
   }
+  e.load('DW', 0, REG.state, S.kind);
+  if (g.layout.digitKinds > 0) {
+    e.jumpImm('JEQ', 0, 0, skip);
+    e.jumpImm('JLE', 0, g.layout.digitKinds, digits);
+    e.goto(slow);
+  } else {
+    e.jumpImm('JNE', 0, 0, slow);
+  }
+  e.bind(skip);
   for (let k = 0; k < SKIP_BATCH; k++) {
     e.movReg(5, 3);
     e.aluImm('ADD', 5, 1);
@@ -76,6 +85,7 @@ export function emitStep(g: Gen, maxChunk: number): void {
   }
   e.store('DW', REG.state, S.pos, REG.index);
   e.goto(g.next);
+  if (g.layout.digitKinds > 0) emitDigitRun(g, digits, slow);
   e.bind(slow);
   e.comment('one byte through the state machine');
   e.jumpImm('JGT', REG.index, maxChunk, L.tooLarge);
@@ -134,6 +144,41 @@ export function emitStep(g: Gen, maxChunk: number): void {
   emitChunkEnd(g, L);
   emitDelimiter(g, L);
   emitNewline(g, L);
+}
+
+/**
+ * emitDigitRun accumulates up to SKIP_BATCH digits of a number or date field in registers (acc,
+ * digit count, fraction digits after a point), then stores them and hands the first non-digit (or
+ * the chunk end) to the one-byte path `slow`. r3 points at the current byte, r4 is data_end.
+ */
+function emitDigitRun(g: Gen, start: Label, slow: Label): void {
+  const { e } = g;
+  const store = e.label('digit_run_end');
+  e.bind(start);
+  e.comment(`up to ${SKIP_BATCH} digits of a number or date field, accumulated in registers`);
+  e.load('DW', 1, REG.state, S.acc);
+  e.load('DW', 2, REG.state, S.digits);
+  e.load('DW', 5, REG.state, S.frac);
+  e.load('DW', REG.byte, REG.state, S.dot);
+  for (let k = 0; k < SKIP_BATCH; k++) {
+    e.movReg(0, 3);
+    e.aluImm('ADD', 0, 1);
+    e.jumpReg('JGT', 0, 4, store);
+    e.load('B', 0, 3, 0);
+    e.aluImm('SUB', 0, 0x30);
+    e.jumpImm('JGT', 0, 9, store);
+    e.aluImm('MUL', 1, 10);
+    e.aluReg('ADD', 1, 0);
+    e.aluImm('ADD', 2, 1);
+    e.aluReg('ADD', 5, REG.byte);
+    e.aluImm('ADD', 3, 1);
+    e.aluImm('ADD', REG.index, 1);
+  }
+  e.bind(store);
+  e.store('DW', REG.state, S.acc, 1);
+  e.store('DW', REG.state, S.digits, 2);
+  e.store('DW', REG.state, S.frac, 5);
+  e.goto(slow);
 }
 
 /** emitQuotes handles '"' opening a field, '""' inside quotes, and what may follow a closing quote. */
