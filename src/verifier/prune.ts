@@ -77,6 +77,10 @@ function sameSpillIds(spills: readonly (Reg | undefined)[], ids: IdMap): boolean
   return true;
 }
 
+/** fresh returns an id no state uses, standing for a scalar copy that is linked to nothing. */
+let unlinked = 0;
+const fresh = (): number => --unlinked;
+
 /** sharedIds is reused by every comparison (one walk runs at a time), saving two Maps per comparison. */
 const sharedIds = new IdMap();
 
@@ -88,8 +92,6 @@ export function covers(env: Env, old: State, cur: State): boolean {
   const allAt = allStack[cur.insn] === 1;
   const ids = sharedIds;
   ids.reset();
-  let next = -1;
-  const fresh = () => next--;
   for (let f = depth - 1; f >= 0; f--) {
     const of = old.frames[f]!;
     const cf = cur.frames[f]!;

@@ -3,6 +3,7 @@ import { AluOp, JmpOp } from '../asm/opcodes.js';
 import {
   TNUM_UNKNOWN,
   U32,
+  bitLength,
   U64,
   tnumAdd,
   tnumAnd,
@@ -71,6 +72,10 @@ export function isConst(s: Scalar): boolean {
  * Linux's reg_bounds_sync does; it returns undefined when no value satisfies them all.
  */
 export function make(umin: bigint, umax: bigint, smin: bigint, smax: bigint, t: Tnum): Scalar | undefined {
+  if (t.mask === 0n) {
+    const v = t.value;
+    return v >= umin && v <= umax && asS(v) >= smin && asS(v) <= smax ? scalarConst(v) : undefined;
+  }
   for (let round = 0; round < 2; round++) {
     umin = max(umin, t.value);
     umax = min(umax, t.value | t.mask);
@@ -484,6 +489,6 @@ export function scalarText(s: Scalar): string {
   if (s.smax !== S64_MAX && s.smax !== s.umax) parts.push(`smax=${s.smax}`);
   if (s.umin !== 0n) parts.push(`umin=${s.umin}`);
   if (s.umax !== U64) parts.push(`umax=${s.umax}`);
-  if (s.tnum.mask !== U64 && s.tnum.mask !== (1n << BigInt(s.umax.toString(2).length)) - 1n) parts.push(`var_off=${tnumText(s.tnum)}`);
+  if (s.tnum.mask !== U64 && s.tnum.mask !== (1n << BigInt(bitLength(s.umax))) - 1n) parts.push(`var_off=${tnumText(s.tnum)}`);
   return parts.length ? `scalar(${parts.join(',')})` : 'scalar()';
 }

@@ -21,10 +21,16 @@ export function tnumConst(v: bigint): Tnum {
 export function tnumRange(min: bigint, max: bigint): Tnum {
   const chi = min ^ max;
   if (chi === 0n) return tnumConst(min);
-  const bits = BigInt(chi.toString(2).length);
-  if (bits > 63n) return TNUM_UNKNOWN;
-  const delta = (1n << bits) - 1n;
+  const bits = bitLength(chi);
+  if (bits > 63) return TNUM_UNKNOWN;
+  const delta = (1n << BigInt(bits)) - 1n;
   return { value: min & ~delta & U64, mask: delta };
+}
+
+/** bitLength is the number of significant bits of a value below 2^64 (without a string conversion). */
+export function bitLength(v: bigint): number {
+  const high = Number(v >> 32n);
+  return high ? 64 - Math.clz32(high) : 32 - Math.clz32(Number(v));
 }
 
 /** tnumAdd is the tnum of a + b (mod 2^64). */
