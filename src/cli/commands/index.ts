@@ -1,5 +1,6 @@
 // The list of command modules; each registers one `sluice` sub-command on the program.
 import type { Command } from 'commander';
+import { registerBench } from './bench.js';
 import { registerExplain } from './explain.js';
 import { registerGen } from './gen.js';
 import { registerPlugin } from './plugin.js';
@@ -9,4 +10,4 @@ import { registerTools } from './tools.js';
 /** CommandModule adds one sub-command (with its help and examples) to the program. */
 export type CommandModule = (program: Command) => void;
 
-export const commandModules: CommandModule[] = [registerQuery, registerExplain, registerGen, registerTools, registerPlugin];
+export const commandModules: CommandModule[] = [registerQuery, registerExplain, registerGen, registerTools, registerPlugin, registerBench];
