@@ -4,17 +4,18 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { XdpAction } from '../asm/opcodes.js';
 import type { ProgramSpec } from '../asm/program.js';
 import type { EngineName } from '../vm/engine.js';
+import { INPUT_CAPACITY } from '../vm/memory.js';
 import { UsageError } from '../util/errors.js';
 import { DeviceArray, type DeviceOptions } from './device.js';
 import { resolveEngine } from './engines.js';
 import { StorageError } from './errors.js';
 import { BlockReader } from './file-reader.js';
+import { countCopy, countPage, countRequest, emptyCounts, type NodeCounts } from './node-counts.js';
 import { HookFlag } from './hook-context.js';
 import { PAGE_BYTES, PageCache } from './page-cache.js';
 import { type Destination, UserMemory } from './process.js';
 import { type HookChunk, Tenant } from './tenant.js';
 import { verifyForHook } from './verify-hook.js';
-import { INPUT_CAPACITY } from '../vm/memory.js';
 
 /** MAX_CHUNK_BYTES is the largest chunk the hook hands a program: the size of its input region (64 KiB). */
 export const MAX_CHUNK_BYTES = INPUT_CAPACITY;
@@ -40,58 +41,7 @@ export interface AttachOptions {
   readonly queryBudget?: number;
 }
 
-/** NodeCounts is what the node's read path did, for the whole node or for one process's reads. */
-export interface NodeCounts {
-  /** Bytes read() returned or consumed at the hook (file bytes that went through copyOut). */
-  bytesServed: number;
-  /** Bytes copied into user buffers. */
-  copiedBytes: number;
-  /** Bytes a hook program consumed (XDP_DROP): never copied. */
-  notCopiedBytes: number;
-  /** copyOut calls with data. */
-  chunks: number;
-  /** Device requests, bytes and modelled seconds caused by these reads' page cache misses. */
-  deviceRequests: number;
-  deviceBytes: number;
-  deviceSeconds: number;
-  pageHits: number;
-  pageMisses: number;
-}
-
-function countCopy(counts: NodeCounts, length: number, dropped: boolean): void {
-  counts.chunks += 1;
-  counts.bytesServed += length;
-  if (dropped) counts.notCopiedBytes += length;
-  else counts.copiedBytes += length;
-}
-
-function countRequest(counts: NodeCounts, length: number, seconds: number): void {
-  counts.deviceRequests += 1;
-  counts.deviceBytes += length;
-  counts.deviceSeconds += seconds;
-}
-
-function countPage(counts: NodeCounts, hit: boolean): void {
-  if (hit) counts.pageHits += 1;
-  else counts.pageMisses += 1;
-}
-
-function emptyCounts(): NodeCounts {
-  return {
-    bytesServed: 0,
-    copiedBytes: 0,
-    notCopiedBytes: 0,
-    chunks: 0,
-    deviceRequests: 0,
-    deviceBytes: 0,
-    deviceSeconds: 0,
-    pageHits: 0,
-    pageMisses: 0,
-  };
-}
-
 interface OpenFile {
-  readonly path: string;
   readonly fileId: number;
   readonly size: number;
   readonly handle: FileHandle;
@@ -195,7 +145,6 @@ export class StorageNode {
     const fd = this.nextFd++;
     this.openFiles += 1;
     table.set(fd, {
-      path,
       fileId,
       size,
       handle,

@@ -2,7 +2,8 @@
 import type { ProgramSpec } from '../asm/program.js';
 import { countTransfers, type Link } from '../net/link.js';
 import type { EngineName } from '../vm/engine.js';
-import type { NodeCounts, StorageNode } from './node.js';
+import type { StorageNode } from './node.js';
+import type { NodeCounts } from './node-counts.js';
 import { pipelineTimes } from './pipeline.js';
 import type { RunStats } from './run-stats.js';
 import { decodeProgramRequest, decodeResult, encodeProgramRequest, encodeResult, type MapContents } from './wire.js';

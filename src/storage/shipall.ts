@@ -1,6 +1,7 @@
 // Ship-all: the storage node sends the whole file across the link and the compute node computes the answer.
 import { countTransfers, type Link } from '../net/link.js';
-import type { NodeCounts, StorageNode } from './node.js';
+import type { StorageNode } from './node.js';
+import type { NodeCounts } from './node-counts.js';
 import { pipelineTimes } from './pipeline.js';
 import { readBufferBytes } from './pushdown.js';
 import type { RunStats } from './run-stats.js';
