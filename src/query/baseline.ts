@@ -20,6 +20,7 @@ interface Group extends GroupState {
 }
 
 type Update = (state: AggregateState, row: RowValues) => void;
+type RowBytes = Exclude<RowRun, { overlong: number }>;
 
 /**
  * createBaselineConsumer evaluates `plan` over a stream of file bytes on the compute node: rows are
@@ -62,12 +63,12 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
   };
   const locateOptions: CsvOptions = { ...parseOptions, info: true, ...(plan.onError === 'skip' && { on_skip: () => undefined }) };
   let runLine = 1;
-  let located: { run: RowRun; rows: { line: number; text: string }[] } | undefined;
-  let currentRun: RowRun | undefined;
+  let located: { run: RowBytes; rows: { line: number; text: string }[] } | undefined;
+  let currentRun: RowBytes | undefined;
   let currentRecord = 0;
 
   /** locate returns the line and (latin1) text of record `index` of `run`. */
-  const locate = (run: RowRun, index: number): { line: number; text: string } => {
+  const locate = (run: RowBytes, index: number): { line: number; text: string } => {
     if (located?.run !== run) {
       const records = parseCsv(run.bytes, locateOptions) as unknown as { info: { bytes: number } }[];
       const rows: { line: number; text: string }[] = [];
@@ -93,7 +94,7 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
   const groupKeys = plan.groupBy.map((column) => compileValue(column, overflow));
   const updates = makeUpdates(plan, overflow);
 
-  const consumeRun = (run: RowRun): void => {
+  const consumeRun = (run: RowBytes): void => {
     runLine = run.firstLine;
     currentRun = run;
     let records: string[][];
@@ -137,7 +138,7 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
     for (const column of used) {
       const value = decodeField(record[column.index] as string, column.type);
       if (value !== null && typeof value === 'object') {
-        const { line, text } = locate(currentRun as RowRun, currentRecord);
+        const { line, text } = locate(currentRun as RowBytes, currentRecord);
         const { starts } = fieldColumns(text, table.delimiter, quotes);
         malformed(line, starts[column.index] ?? 1, `column '${column.name}': ${value.error}`);
         return false;
@@ -147,10 +148,13 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
     return true;
   };
 
-  const splitter = new RowSplitter(quotes, (line) => malformed(line, MAX_LINE_BYTES + 1, `line longer than ${MAX_LINE_BYTES} bytes`));
+  const splitter = new RowSplitter(quotes);
   return {
     write(chunk) {
-      for (const run of splitter.push(chunk)) consumeRun(run);
+      for (const run of splitter.push(chunk)) {
+        if ('overlong' in run) malformed(run.overlong, MAX_LINE_BYTES + 1, `line longer than ${MAX_LINE_BYTES} bytes`);
+        else consumeRun(run);
+      }
     },
     end() {
       const last = splitter.finish();

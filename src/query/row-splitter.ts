@@ -1,14 +1,12 @@
 // Cuts a byte stream into runs of whole rows (respecting quoted line breaks) and enforces MAX_LINE_BYTES.
 import { MAX_LINE_BYTES } from './plan.js';
 
-/** RowRun is a run of whole rows: its bytes and the 1-based line number of its first byte. */
-export interface RowRun {
-  readonly bytes: Buffer;
-  readonly firstLine: number;
-}
-
-/** OverlongLine reports a line longer than MAX_LINE_BYTES; return normally to skip that row. */
-export type OverlongLineHandler = (line: number) => void;
+/**
+ * RowRun is a run of whole rows: its bytes and the 1-based line number of its first byte; or, with
+ * `overlong`, the report that line `overlong` (after the rows before it) is longer than MAX_LINE_BYTES
+ * and its row was dropped up to that line's end.
+ */
+export type RowRun = { readonly bytes: Buffer; readonly firstLine: number } | { readonly overlong: number };
 
 const NEWLINE = 10;
 const QUOTE = 34;
@@ -16,7 +14,8 @@ const QUOTE = 34;
 /**
  * RowSplitter accepts chunks of a file and hands out runs of complete rows: it cuts only at a line
  * break outside double quotes (when `quotes` is set), carries the rest to the next chunk, and reports
- * any line longer than MAX_LINE_BYTES. A row with such a line is dropped up to the line's end.
+ * any line longer than MAX_LINE_BYTES in order among the runs. A row with such a line is dropped up
+ * to the line's end.
  */
 export class RowSplitter {
   private carry: Buffer = Buffer.alloc(0);
@@ -30,10 +29,7 @@ export class RowSplitter {
   private lineStart = 0;
   private discarding = false;
 
-  constructor(
-    private readonly quotes: boolean,
-    private readonly onOverlong: OverlongLineHandler,
-  ) {}
+  constructor(private readonly quotes: boolean) {}
 
   /** push adds a chunk and returns the runs of whole rows it completes (in order). */
   push(chunk: Uint8Array): RowRun[] {
@@ -72,8 +68,8 @@ export class RowSplitter {
         this.inQuote = !this.inQuote;
       }
       if (i - this.lineStart >= MAX_LINE_BYTES) {
-        this.onOverlong(this.line + this.newlines);
         if (split > 0) runs.push({ bytes: buffer.subarray(0, split), firstLine: this.line });
+        runs.push({ overlong: this.line + this.newlines });
         this.line += newlinesAtSplit;
         this.newlines -= newlinesAtSplit;
         buffer = buffer.subarray(split);
@@ -112,7 +108,7 @@ export class RowSplitter {
       split = next + 1;
     }
     if (buffer.length - lineStart > MAX_LINE_BYTES) return undefined;
-    const runs = split > 0 ? [{ bytes: buffer.subarray(0, split), firstLine: this.line }] : [];
+    const runs: RowRun[] = split > 0 ? [{ bytes: buffer.subarray(0, split), firstLine: this.line }] : [];
     this.line += newlines;
     this.newlines = 0;
     this.lineStart = lineStart - split;
@@ -122,7 +118,7 @@ export class RowSplitter {
   }
 
   /** finish returns the last rows (the file may end without a line break), or nothing. */
-  finish(): RowRun | undefined {
+  finish(): { bytes: Buffer; firstLine: number } | undefined {
     if (this.discarding || this.carry.length === 0) return undefined;
     const run = { bytes: this.carry, firstLine: this.line };
     this.carry = Buffer.alloc(0);

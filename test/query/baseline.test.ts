@@ -162,6 +162,11 @@ describe('malformed rows', () => {
     expect(result.rows).toEqual([[1n]]);
   });
 
+  test("'stop' reports the first bad row even when an over-long line follows in the same chunk", () => {
+    const text = `${header}1,a,2026-13-01,1.00\n1,${'z'.repeat(70_000)},2026-01-01,1.00\n`;
+    expect(() => run("select count(*) from sensors where day > '2000-01-01'", text, 1 << 20)).toThrow(/^sensors.csv:2:5: column 'day'/);
+  });
+
   test('an unclosed quote at the end of the file is reported', () => {
     expect(() => run('select count(*) from sensors', `${header}1,"open,2026-01-01,1.00\n`)).toThrow(MalformedRowError);
   });

@@ -6,11 +6,14 @@ import { RowSplitter } from '../../src/query/row-splitter.js';
 /** split feeds `text` in chunks of `size` and returns the runs (as text with first line) and over-long lines. */
 function split(text: string, size: number, quotes: boolean): { runs: [number, string][]; overlong: number[] } {
   const overlong: number[] = [];
-  const splitter = new RowSplitter(quotes, (line) => void overlong.push(line));
+  const splitter = new RowSplitter(quotes);
   const bytes = Buffer.from(text);
   const runs: [number, string][] = [];
   for (let i = 0; i < bytes.length; i += size) {
-    for (const run of splitter.push(bytes.subarray(i, i + size))) runs.push([run.firstLine, run.bytes.toString()]);
+    for (const run of splitter.push(bytes.subarray(i, i + size))) {
+      if ('overlong' in run) overlong.push(run.overlong);
+      else runs.push([run.firstLine, run.bytes.toString()]);
+    }
   }
   const last = splitter.finish();
   if (last !== undefined) runs.push([last.firstLine, last.bytes.toString()]);
