@@ -79,7 +79,8 @@ export class BtfBuilder {
     return ++this.count;
   }
 
-  private string(s: string): number {
+  /** string adds `s` to the string section (once) and returns its offset, e.g. for .BTF.ext section names. */
+  string(s: string): number {
     let at = this.stringIndex.get(s);
     if (at === undefined) {
       at = this.strings.length;
@@ -88,4 +89,10 @@ export class BtfBuilder {
     }
     return at;
   }
+}
+
+/** btfIdentifier turns a program name into a valid C identifier, as BTF requires for FUNC names. */
+export function btfIdentifier(name: string): string {
+  const clean = name.replace(/[^A-Za-z0-9_]/g, '_');
+  return /^[A-Za-z_]/.test(clean) ? clean : `f_${clean}`;
 }

@@ -4,7 +4,7 @@ import { CALL, CallSrc, LDDW, PseudoSrc } from '../asm/opcodes.js';
 import { MapType, type MapSpec, type ProgramSpec } from '../asm/program.js';
 import { ElfError } from './errors.js';
 import { LICENSE_SECTION } from './loader.js';
-import { BtfBuilder, Linkage } from './btf-writer.js';
+import { BtfBuilder, btfIdentifier, Linkage } from './btf-writer.js';
 import { BTF_MAPS_SECTION, DATA_SECTION_NAME, LEGACY_MAPS_SECTION } from './maps.js';
 import { ImageBuilder, latin1, type Reloc } from './image.js';
 import { RelocationType, SectionFlag, SectionType, SymbolBind, SymbolType } from './reader.js';
@@ -17,9 +17,9 @@ const WRITER = '<writeObject>';
  * `spec.section`, sub-programs (call and bpf_loop targets) in `.text`, regular maps as
  * BTF-defined maps in `.maps` (described in `.BTF`), global data maps as their own sections
  * (.data, .rodata*, .bss*), and a `license` section, with R_BPF_64_64 / R_BPF_64_32
- * relocations for every map, data and cross-section function reference. libbpf opens and loads
- * the result when the regular maps are contiguous in spec.maps and there are no bpf_loop callbacks
- * (those need .BTF.ext func_info, which is not written).
+ * relocations for every map, data and cross-section function reference, and .BTF.ext func_info
+ * for every function. libbpf opens and loads the result when the regular maps are contiguous in
+ * spec.maps (libbpf takes a single `.maps` section).
  * Round trip: loadObject(writeObject(s)).programs[0] deep-equals `s` when `s` has no comments
  * and its sub-programs are in first-reference order (as loadObject lays them out).
  * Throws ElfError for specs an object cannot express.
@@ -27,17 +27,73 @@ const WRITER = '<writeObject>';
 export function writeObject(spec: ProgramSpec): Uint8Array {
   checkSection(spec.section);
   const image = new ImageBuilder();
-  const mapSymbols = addMaps(image, spec.maps);
+  const btf = new BtfBuilder();
+  const mapSymbols = addMaps(image, btf, spec.maps);
   const funcs = splitFunctions(spec.insns);
   const code = addCode(image, spec, funcs, mapSymbols);
   image.section({ name: LICENSE_SECTION, type: SectionType.PROGBITS, flags: SectionFlag.ALLOC | SectionFlag.WRITE, data: latin1(spec.license + '\0'), align: 1 });
   image.symbol({ name: 'LICENSE', type: SymbolType.OBJECT, bind: SymbolBind.GLOBAL, section: image.last, value: 0, size: spec.license.length + 1 });
-  for (const [section, relocs] of code) image.relocations(section, relocs);
+  const ext = funcInfoExt(btf, code.functions);
+  image.section({ name: '.BTF', type: SectionType.PROGBITS, flags: 0, data: btf.bytes(), align: 4 });
+  image.section({ name: '.BTF.ext', type: SectionType.PROGBITS, flags: 0, data: ext, align: 4 });
+  for (const [section, relocs] of code.relocs) image.relocations(section, relocs);
   return image.finish();
 }
 
+/** PlacedFunction is where a function of the program landed: section name, byte offset, and whether it is the entry. */
+interface PlacedFunction {
+  readonly section: string;
+  readonly offset: number;
+  readonly name: string;
+  readonly entry: boolean;
+}
+
+/** BTF_EXT_HEADER_BYTES is sizeof(struct btf_ext_header) without CO-RE fields; FUNC_INFO_BYTES sizeof(struct bpf_func_info). */
+const BTF_EXT_HEADER_BYTES = 24;
+const FUNC_INFO_BYTES = 8;
+/** LINE_INFO_BYTES is sizeof(struct bpf_line_info); GENERATED_SOURCE names the source file in line_info. */
+const LINE_INFO_BYTES = 16;
+const GENERATED_SOURCE = 'sluice-generated';
+
+/**
+ * funcInfoExt adds a FUNC type per function (`int f(void)`, the entry global, sub-programs static
+ * as bpf_loop callbacks must be) and returns a .BTF.ext holding their func_info and line_info
+ * records, grouped by section, offsets in bytes. libbpf passes them to the kernel, which needs
+ * func_info for callbacks.
+ */
+function funcInfoExt(btf: BtfBuilder, functions: readonly PlacedFunction[]): Uint8Array {
+  const proto = btf.funcProto(btf.int('int', 4));
+  const sections = [...new Set(functions.map((f) => f.section))];
+  const words: number[] = [FUNC_INFO_BYTES];
+  for (const section of sections) {
+    const inSection = functions.filter((f) => f.section === section);
+    words.push(btf.string(section), inSection.length);
+    for (const f of inSection) words.push(f.offset, btf.func(btfIdentifier(f.name), proto, f.entry ? Linkage.GLOBAL : Linkage.STATIC));
+  }
+  // One line_info record per function start (the kernel wants one there when any is given; the
+  // source text is empty), so libbpf keeps the .BTF.ext instead of warning and dropping its lines.
+  const file = btf.string(GENERATED_SOURCE);
+  const lines: number[] = [LINE_INFO_BYTES];
+  for (const section of sections) {
+    const inSection = functions.filter((f) => f.section === section);
+    lines.push(btf.string(section), inSection.length);
+    for (const f of inSection) lines.push(f.offset, file, 0, 0);
+  }
+  const out = new Uint8Array(BTF_EXT_HEADER_BYTES + (words.length + lines.length) * 4);
+  const view = new DataView(out.buffer);
+  view.setUint16(0, 0xeb9f, true);
+  view.setUint8(2, 1);
+  view.setUint32(4, BTF_EXT_HEADER_BYTES, true);
+  view.setUint32(8, 0, true); // func_info_off
+  view.setUint32(12, words.length * 4, true); // func_info_len
+  view.setUint32(16, words.length * 4, true); // line_info_off
+  view.setUint32(20, lines.length * 4, true); // line_info_len
+  [...words, ...lines].forEach((w, i) => view.setUint32(BTF_EXT_HEADER_BYTES + i * 4, w, true));
+  return out;
+}
+
 function checkSection(name: string): void {
-  const reserved = ['', '.text', LICENSE_SECTION, LEGACY_MAPS_SECTION, '.maps', '.BTF', '.symtab', '.strtab'];
+  const reserved = ['', '.text', LICENSE_SECTION, LEGACY_MAPS_SECTION, BTF_MAPS_SECTION, '.BTF', '.BTF.ext', '.symtab', '.strtab'];
   if (reserved.includes(name) || DATA_SECTION_NAME.test(name)) {
     throw new ElfError(WRITER, `section '${name}'`, 'is not usable as a program section name');
   }
@@ -59,7 +115,7 @@ const BTF_MAP_BYTES = BTF_MAP_FIELDS.length * 8;
  * section (libbpf's format; a run split by a data map starts another `.maps` section), and each
  * global data map as its own section. Regular maps are described in one `.BTF` blob.
  */
-function addMaps(image: ImageBuilder, maps: readonly MapSpec[]): MapSymbol[] {
+function addMaps(image: ImageBuilder, btf: BtfBuilder, maps: readonly MapSpec[]): MapSymbol[] {
   const out: MapSymbol[] = [];
   const described: { map: MapSpec; symbol: number }[] = [];
   let run: { section: number; count: number } | undefined;
@@ -97,15 +153,12 @@ function addMaps(image: ImageBuilder, maps: readonly MapSpec[]): MapSymbol[] {
     out.push({ symbol, data: false });
   }
   endRun();
-  if (described.length > 0) {
-    image.section({ name: '.BTF', type: SectionType.PROGBITS, flags: 0, data: mapBtf(described.map((d) => d.map)), align: 4 });
-  }
+  if (described.length > 0) describeMaps(btf, described.map((d) => d.map));
   return out;
 }
 
-/** mapBtf describes each map as libbpf's macros do: struct { int (*type)[T]; int (*key_size)[K]; ... } name SEC(".maps"). */
-function mapBtf(maps: readonly MapSpec[]): Uint8Array {
-  const btf = new BtfBuilder();
+/** describeMaps adds each map as libbpf's macros declare it: struct { int (*type)[T]; int (*key_size)[K]; ... } name SEC(".maps"). */
+function describeMaps(btf: BtfBuilder, maps: readonly MapSpec[]): void {
   const int = btf.int('int', 4);
   const arrayIndex = btf.int('__ARRAY_SIZE_TYPE__', 4);
   const uintField = new Map<number, number>();
@@ -124,7 +177,6 @@ function mapBtf(maps: readonly MapSpec[]): Uint8Array {
     return { type: variable, offset: i * BTF_MAP_BYTES, size: BTF_MAP_BYTES };
   });
   btf.datasec(BTF_MAPS_SECTION, maps.length * BTF_MAP_BYTES, vars);
-  return btf.bytes();
 }
 
 function checkDataMap(map: MapSpec): void {
@@ -170,7 +222,12 @@ function functionTarget(insn: Instruction, slot: number): number | undefined {
   return isFunc ? slot + 1 + insn.imm : undefined;
 }
 
-function addCode(image: ImageBuilder, spec: ProgramSpec, funcs: Func[], maps: MapSymbol[]): Map<number, Reloc[]> {
+function addCode(
+  image: ImageBuilder,
+  spec: ProgramSpec,
+  funcs: Func[],
+  maps: MapSymbol[],
+): { relocs: Map<number, Reloc[]>; functions: PlacedFunction[] } {
   const slots = slotsOf(spec.insns);
   const [entry, ...subs] = funcs;
   const entrySection = image.section({ name: spec.section, type: SectionType.PROGBITS, flags: SectionFlag.ALLOC | SectionFlag.EXECINSTR, data: new Uint8Array(), align: 8 });
@@ -182,6 +239,7 @@ function addCode(image: ImageBuilder, spec: ProgramSpec, funcs: Func[], maps: Ma
   const textSymbol = textSection >= 0 ? image.symbol({ name: '', type: SymbolType.SECTION, bind: SymbolBind.LOCAL, section: textSection, value: 0, size: 0 }) : -1;
   // Where each function lands: its section, its first slot there, and its symbol.
   const placed = new Map<number, { section: number; base: number; symbol: number }>();
+  const functions: PlacedFunction[] = [];
   let textSlot = 0;
   for (const func of funcs) {
     const inEntry = func === entry;
@@ -197,6 +255,7 @@ function addCode(image: ImageBuilder, spec: ProgramSpec, funcs: Func[], maps: Ma
       size: (func.end - func.start) * SLOT,
     });
     placed.set(func.start, { section, base, symbol });
+    functions.push({ section: inEntry ? spec.section : '.text', offset: base * SLOT, name, entry: inEntry });
     if (!inEntry) textSlot += func.end - func.start;
   }
   const relocs = new Map<number, Reloc[]>();
@@ -237,7 +296,7 @@ function addCode(image: ImageBuilder, spec: ProgramSpec, funcs: Func[], maps: Ma
   }
   image.fill(entrySection, encode(code.get(entrySection)!));
   if (textSection >= 0) image.fill(textSection, encode(code.get(textSection)!));
-  return relocs;
+  return { relocs, functions };
 }
 
 function width(insn: Instruction): number {

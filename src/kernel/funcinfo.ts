@@ -1,7 +1,7 @@
 // The minimal BTF (one FUNC per sub-program) and func_info records the kernel needs for bpf-to-bpf calls and bpf_loop callbacks.
 import { CALL, CallSrc, LDDW, PseudoSrc } from '../asm/opcodes.js';
 import type { Instruction } from '../asm/instruction.js';
-import { BtfBuilder, Linkage } from '../elf/btf-writer.js';
+import { BtfBuilder, btfIdentifier, Linkage } from '../elf/btf-writer.js';
 
 /** FuncInfo is what BPF_PROG_LOAD takes with prog_btf_fd: the BTF blob and one {insn_off, type_id} record per function. */
 export interface FuncInfo {
@@ -38,7 +38,7 @@ export function funcInfo(entryName: string, starts: readonly number[]): FuncInfo
   const btf = new BtfBuilder();
   const proto = btf.funcProto(btf.int('int', 4));
   const ids = starts.map((slot, i) =>
-    i === 0 ? btf.func(identifier(entryName), proto, Linkage.GLOBAL) : btf.func(`sub_${slot}`, proto, Linkage.STATIC),
+    i === 0 ? btf.func(btfIdentifier(entryName), proto, Linkage.GLOBAL) : btf.func(`sub_${slot}`, proto, Linkage.STATIC),
   );
   const records = new Uint8Array(starts.length * FUNC_INFO_RECORD_BYTES);
   const view = new DataView(records.buffer);
@@ -47,10 +47,4 @@ export function funcInfo(entryName: string, starts: readonly number[]): FuncInfo
     view.setUint32(i * FUNC_INFO_RECORD_BYTES + 4, ids[i]!, true);
   });
   return { btf: btf.bytes(), records, count: starts.length };
-}
-
-/** identifier turns a program name into a valid C identifier, as BTF requires for FUNC names. */
-function identifier(name: string): string {
-  const clean = name.replace(/[^A-Za-z0-9_]/g, '_');
-  return /^[A-Za-z_]/.test(clean) ? clean : `f_${clean}`;
 }
