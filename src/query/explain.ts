@@ -64,17 +64,22 @@ function formatAggregate(aggregate: AggregateSpec): string {
   return `${aggregate.fn}(${aggregate.arg === undefined ? '' : formatExpr(aggregate.arg)})`;
 }
 
-/** formatExpr renders an expression as SQL-like text (constants at their scale, dates as date '...'). */
-export function formatExpr(expr: Expr): string {
+/**
+ * formatExpr renders an expression as SQL-like text (constants at their scale, dates as date '...');
+ * arithmetic is parenthesised only inside other arithmetic.
+ */
+export function formatExpr(expr: Expr, nested = false): string {
   switch (expr.kind) {
     case 'column':
       return expr.name;
     case 'constant':
       return formatConstant(expr.value);
     case 'rescale':
-      return `${formatExpr(expr.operand)}*10^${expr.digits}`;
-    case 'arith':
-      return `(${formatExpr(expr.left)} ${expr.op} ${formatExpr(expr.right)})`;
+      return `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
+    case 'arith': {
+      const text = `${formatExpr(expr.left, true)} ${expr.op} ${formatExpr(expr.right, true)}`;
+      return nested ? `(${text})` : text;
+    }
     case 'compare':
       return `${formatExpr(expr.left)} ${expr.op} ${formatExpr(expr.right)}`;
     case 'in':
