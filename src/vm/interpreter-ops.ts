@@ -1,24 +1,26 @@
 // The interpreter's less frequent operations, kept out of its main loop: helper calls, JMP32 compares, byte swaps, atomics.
 import type { CallbackInvoker, Runtime } from './runtime.js';
 
+/*
+ * Register files here are the interpreter's: one Int32Array with r_k's low half at 2k and
+ * its high half at 2k + 1; register arguments (d, s) are already doubled.
+ */
+
 /** callHelper passes r1..r5 through the runtime's helper frame, runs the helper and takes r0 back. */
 export function callHelper(
   runtime: Runtime,
   F: Int32Array,
   FI: number,
-  L: Int32Array,
-  H: Int32Array,
+  R: Int32Array,
   id: number,
   slot: number,
   invoke: CallbackInvoker,
 ): void {
-  for (let r = 1; r <= 5; r++) {
-    F[FI + 2 * r] = L[r] as number;
-    F[FI + 2 * r + 1] = H[r] as number;
-  }
+  // The helper frame has the same layout as the register file (r_k at 2k, 2k + 1).
+  for (let i = 2; i < 12; i++) F[FI + i] = R[i] as number;
   runtime.call(id, slot, invoke);
-  L[0] = F[FI] as number;
-  H[0] = F[FI + 1] as number;
+  R[0] = F[FI] as number;
+  R[1] = F[FI + 1] as number;
 }
 
 /** compare32 evaluates a JMP32 condition (op = opcode & 0xf0) on two low halves. */
@@ -50,17 +52,17 @@ export function compare32(op: number, a: number, b: number): boolean {
 }
 
 /** swap byte-swaps the low `bits` (16, 32, 64) of register d, zero-extending the result. */
-export function swap(L: Int32Array, H: Int32Array, d: number, bits: number): void {
-  const lo = L[d] as number;
+export function swap(R: Int32Array, d: number, bits: number): void {
+  const lo = R[d] as number;
   if (bits === 16) {
-    L[d] = ((lo & 0xff) << 8) | ((lo >>> 8) & 0xff);
-    H[d] = 0;
+    R[d] = ((lo & 0xff) << 8) | ((lo >>> 8) & 0xff);
+    R[d + 1] = 0;
   } else if (bits === 32) {
-    L[d] = swap32(lo);
-    H[d] = 0;
+    R[d] = swap32(lo);
+    R[d + 1] = 0;
   } else {
-    L[d] = swap32(H[d] as number);
-    H[d] = swap32(lo);
+    R[d] = swap32(R[d + 1] as number);
+    R[d + 1] = swap32(lo);
   }
 }
 
@@ -75,8 +77,7 @@ function swap32(v: number): number {
  */
 export function atomic(
   runtime: Runtime,
-  L: Int32Array,
-  H: Int32Array,
+  R: Int32Array,
   slot: number,
   is64: boolean,
   d: number,
@@ -85,13 +86,13 @@ export function atomic(
   op: number,
 ): void {
   const size = is64 ? 8 : 4;
-  const a = (L[d] as number) + offset;
-  runtime.checkWrite(a, H[d] as number, size, slot);
+  const a = (R[d] as number) + offset;
+  runtime.checkWrite(a, R[d + 1] as number, size, slot);
   const dv = runtime.space.view;
   const oldLo = dv.getInt32(a, true);
   const oldHi = is64 ? dv.getInt32(a + 4, true) : 0;
-  const srcLo = L[s] as number;
-  const srcHi = is64 ? (H[s] as number) : 0;
+  const srcLo = R[s] as number;
+  const srcHi = is64 ? (R[s + 1] as number) : 0;
   let newLo = oldLo;
   let newHi = oldHi;
   switch (op & 0xf0) {
@@ -119,19 +120,19 @@ export function atomic(
       break;
     default: {
       // cmpxchg: compare with r0 (its low half only for 32 bits), always load the old value into r0.
-      const equal = oldLo === L[0] && (!is64 || oldHi === H[0]);
+      const equal = oldLo === R[0] && (!is64 || oldHi === R[1]);
       if (equal) {
         newLo = srcLo;
         newHi = srcHi;
       }
-      L[0] = oldLo;
-      H[0] = oldHi;
+      R[0] = oldLo;
+      R[1] = oldHi;
     }
   }
   dv.setInt32(a, newLo, true);
   if (is64) dv.setInt32(a + 4, newHi, true);
   if ((op & 0x01) !== 0 && (op & 0xf0) !== 0xf0) {
-    L[s] = oldLo;
-    H[s] = oldHi;
+    R[s] = oldLo;
+    R[s + 1] = oldHi;
   }
 }

@@ -26,8 +26,11 @@ const TWO_32 = 4294967296;
 
 /** InterpretedProgram is one decoded program bound to a runtime; `run` may be called many times. */
 class InterpretedProgram implements Executable {
-  /** Register files, one per nesting level (level 0 for run, one more per bpf_loop callback in flight). */
-  private readonly levels: { lo: Int32Array; hi: Int32Array }[] = [];
+  /**
+   * Register files, one per nesting level (level 0 for run, one more per bpf_loop callback in
+   * flight): r_k's low half at index 2k, its high half at 2k + 1.
+   */
+  private readonly levels: Int32Array[] = [];
   private level = 0;
   /** r6..r9 and the return slot of each caller frame, indexed by the caller's depth. */
   private readonly saved = new Int32Array(MAX_FRAMES * SAVED_WORDS);
@@ -47,26 +50,24 @@ class InterpretedProgram implements Executable {
     this.runtime.beginRun();
     this.executed = 0;
     this.level = 0;
-    const { lo, hi } = this.registers(0);
-    lo[1] = r1 % TWO_32;
-    hi[1] = Math.floor(r1 / TWO_32);
-    lo[2] = r2 % TWO_32;
-    hi[2] = Math.floor(r2 / TWO_32);
-    lo[10] = STACK_TOP;
-    this.exec(0, 0, lo, hi);
-    return { r0: (BigInt(hi[0] as number >>> 0) << 32n) | BigInt(lo[0] as number >>> 0), instructions: this.executed };
+    const R = this.registers(0);
+    R[2] = r1 % TWO_32;
+    R[3] = Math.floor(r1 / TWO_32);
+    R[4] = r2 % TWO_32;
+    R[5] = Math.floor(r2 / TWO_32);
+    R[20] = STACK_TOP;
+    this.exec(0, 0, R);
+    return { r0: (BigInt((R[1] as number) >>> 0) << 32n) | BigInt((R[0] as number) >>> 0), instructions: this.executed };
   }
 
   /** registers returns the zeroed register file of a nesting level. */
-  private registers(level: number): { lo: Int32Array; hi: Int32Array } {
+  private registers(level: number): Int32Array {
     let file = this.levels[level];
     if (!file) {
-      file = { lo: new Int32Array(11), hi: new Int32Array(11) };
+      file = new Int32Array(22);
       this.levels[level] = file;
     }
-    file.lo.fill(0);
-    file.hi.fill(0);
-    return file;
+    return file.fill(0);
   }
 
   /** callback runs a bpf_loop callback one frame deeper than its caller, with its own register file. */
@@ -74,31 +75,33 @@ class InterpretedProgram implements Executable {
     const callerDepth = this.depth;
     const depth = callerDepth + 1;
     if (depth >= MAX_FRAMES) throw new CallDepthExceeded(callerSlot, MAX_FRAMES);
-    const { lo, hi } = this.registers(++this.level);
-    lo[1] = index;
-    lo[2] = contextLo;
-    hi[2] = contextHi;
-    lo[10] = STACK_TOP - depth * FRAME_SIZE;
+    const R = this.registers(++this.level);
+    R[2] = index;
+    R[4] = contextLo;
+    R[5] = contextHi;
+    R[20] = STACK_TOP - depth * FRAME_SIZE;
     try {
-      this.exec(slot, depth, lo, hi);
+      this.exec(slot, depth, R);
     } finally {
       this.level--;
       this.depth = callerDepth;
     }
-    return (lo[0] as number) | (hi[0] as number);
+    return (R[0] as number) | (R[1] as number);
   }
 
   /**
-   * exec runs from `entry` in frame `base` until that frame exits, leaving r0 in lo[0]/hi[0].
+   * exec runs from `entry` in frame `base` until that frame exits, leaving r0 in R[0]/R[1].
    *
    * Why it looks like this: every case is written out by hand (no helper call per
    * instruction) because V8 stops inlining small functions once this function is large, and
    * a call per instruction halves the speed. Case labels are literal opcode bytes so V8
-   * builds a jump table. Registers are Int32Array halves: 64-bit values without BigInt.
+   * builds a jump table. Registers are Int32Array halves (low at 2k, high at 2k + 1; decoded
+   * register fields come out already doubled): 64-bit values without BigInt. Slots are four
+   * words in one array: fewer arrays means fewer live values for V8's register allocator.
    * Bounds checks compare against the last region hit (rs/re for reads, ws/we for writes)
    * and only search the region list on a miss.
    */
-  private exec(entry: number, base: number, L: Int32Array, H: Int32Array): void {
+  private exec(entry: number, base: number, R: Int32Array): void {
     const I = this.program.words;
     const runtime = this.runtime;
     const mem = runtime.space.bytes;
@@ -124,508 +127,508 @@ class InterpretedProgram implements Executable {
         // add/sub stay in 32-bit integer arithmetic: the carry out of the low half is
         // (sum < addend) unsigned, which V8 compiles to word compares instead of float math.
         case 0x07: { // add64 dst, imm
-          const d = ((w >> 8) & 15);
+          const d = ((w >> 7) & 0x1e);
           const b = I[q + 2] as number;
-          const lo = ((L[d] as number) + b) | 0;
-          L[d] = lo;
-          H[d] = ((H[d] as number) + (I[q + 3] as number) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+          const lo = ((R[d] as number) + b) | 0;
+          R[d] = lo;
+          R[d + 1] = ((R[d + 1] as number) + (I[q + 3] as number) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
           break;
         }
         case 0x0f: { // add64 dst, src
-          const d = ((w >> 8) & 15);
-          const s = ((w >> 12) & 15);
-          const b = L[s] as number;
-          const lo = ((L[d] as number) + b) | 0;
-          L[d] = lo;
-          H[d] = ((H[d] as number) + (H[s] as number) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+          const d = ((w >> 7) & 0x1e);
+          const s = ((w >> 11) & 0x1e);
+          const b = R[s] as number;
+          const lo = ((R[d] as number) + b) | 0;
+          R[d] = lo;
+          R[d + 1] = ((R[d + 1] as number) + (R[s + 1] as number) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
           break;
         }
         case 0x17: { // sub64 dst, imm
-          const d = ((w >> 8) & 15);
-          const a = L[d] as number;
+          const d = ((w >> 7) & 0x1e);
+          const a = R[d] as number;
           const b = I[q + 2] as number;
-          L[d] = (a - b) | 0;
-          H[d] = ((H[d] as number) - (I[q + 3] as number) - ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+          R[d] = (a - b) | 0;
+          R[d + 1] = ((R[d + 1] as number) - (I[q + 3] as number) - ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
           break;
         }
         case 0x1f: { // sub64 dst, src
-          const d = ((w >> 8) & 15);
-          const s = ((w >> 12) & 15);
-          const a = L[d] as number;
-          const b = L[s] as number;
-          L[d] = (a - b) | 0;
-          H[d] = ((H[d] as number) - (H[s] as number) - ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+          const d = ((w >> 7) & 0x1e);
+          const s = ((w >> 11) & 0x1e);
+          const a = R[d] as number;
+          const b = R[s] as number;
+          R[d] = (a - b) | 0;
+          R[d + 1] = ((R[d + 1] as number) - (R[s + 1] as number) - ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
           break;
         }
         case 0x27: { // mul64 dst, imm
-          const d = ((w >> 8) & 15);
-          const product = ((L[d] as number) >>> 0) * ((I[q + 2] as number) >>> 0);
-          if (H[d] === 0 && I[q + 3] === 0 && product <= Number.MAX_SAFE_INTEGER) {
-            L[d] = product;
-            H[d] = product / TWO_32;
+          const d = ((w >> 7) & 0x1e);
+          const product = ((R[d] as number) >>> 0) * ((I[q + 2] as number) >>> 0);
+          if (R[d + 1] === 0 && I[q + 3] === 0 && product <= Number.MAX_SAFE_INTEGER) {
+            R[d] = product;
+            R[d + 1] = product / TWO_32;
           } else {
-            mul64(L[d] as number, H[d] as number, I[q + 2] as number, I[q + 3] as number);
-            L[d] = wide[0] as number;
-            H[d] = wide[1] as number;
+            mul64(R[d] as number, R[d + 1] as number, I[q + 2] as number, I[q + 3] as number);
+            R[d] = wide[0] as number;
+            R[d + 1] = wide[1] as number;
           }
           break;
         }
         case 0x2f: { // mul64 dst, src
-          const d = ((w >> 8) & 15);
-          const s = ((w >> 12) & 15);
-          const product = ((L[d] as number) >>> 0) * ((L[s] as number) >>> 0);
-          if (H[d] === 0 && H[s] === 0 && product <= Number.MAX_SAFE_INTEGER) {
-            L[d] = product;
-            H[d] = product / TWO_32;
+          const d = ((w >> 7) & 0x1e);
+          const s = ((w >> 11) & 0x1e);
+          const product = ((R[d] as number) >>> 0) * ((R[s] as number) >>> 0);
+          if (R[d + 1] === 0 && R[s + 1] === 0 && product <= Number.MAX_SAFE_INTEGER) {
+            R[d] = product;
+            R[d + 1] = product / TWO_32;
           } else {
-            mul64(L[d] as number, H[d] as number, L[s] as number, H[s] as number);
-            L[d] = wide[0] as number;
-            H[d] = wide[1] as number;
+            mul64(R[d] as number, R[d + 1] as number, R[s] as number, R[s + 1] as number);
+            R[d] = wide[0] as number;
+            R[d + 1] = wide[1] as number;
           }
           break;
         }
         case 0x37: { // div64 dst, imm
-          const d = ((w >> 8) & 15);
-          udiv64(L[d] as number, H[d] as number, I[q + 2] as number, I[q + 3] as number);
-          L[d] = wide[0] as number;
-          H[d] = wide[1] as number;
+          const d = ((w >> 7) & 0x1e);
+          udiv64(R[d] as number, R[d + 1] as number, I[q + 2] as number, I[q + 3] as number);
+          R[d] = wide[0] as number;
+          R[d + 1] = wide[1] as number;
           break;
         }
         case 0x3f: { // div64 dst, src
-          const d = ((w >> 8) & 15);
-          const s = ((w >> 12) & 15);
-          udiv64(L[d] as number, H[d] as number, L[s] as number, H[s] as number);
-          L[d] = wide[0] as number;
-          H[d] = wide[1] as number;
+          const d = ((w >> 7) & 0x1e);
+          const s = ((w >> 11) & 0x1e);
+          udiv64(R[d] as number, R[d + 1] as number, R[s] as number, R[s + 1] as number);
+          R[d] = wide[0] as number;
+          R[d + 1] = wide[1] as number;
           break;
         }
         case 0x00: { // sdiv64 dst, imm (variant)
-          const d = ((w >> 8) & 15);
-          sdiv64(L[d] as number, H[d] as number, I[q + 2] as number, I[q + 3] as number);
-          L[d] = wide[0] as number;
-          H[d] = wide[1] as number;
+          const d = ((w >> 7) & 0x1e);
+          sdiv64(R[d] as number, R[d + 1] as number, I[q + 2] as number, I[q + 3] as number);
+          R[d] = wide[0] as number;
+          R[d + 1] = wide[1] as number;
           break;
         }
         case 0x08: { // sdiv64 dst, src (variant)
-          const d = ((w >> 8) & 15);
-          const s = ((w >> 12) & 15);
-          sdiv64(L[d] as number, H[d] as number, L[s] as number, H[s] as number);
-          L[d] = wide[0] as number;
-          H[d] = wide[1] as number;
+          const d = ((w >> 7) & 0x1e);
+          const s = ((w >> 11) & 0x1e);
+          sdiv64(R[d] as number, R[d + 1] as number, R[s] as number, R[s + 1] as number);
+          R[d] = wide[0] as number;
+          R[d + 1] = wide[1] as number;
           break;
         }
         case 0x97: { // mod64 dst, imm
-          const d = ((w >> 8) & 15);
-          umod64(L[d] as number, H[d] as number, I[q + 2] as number, I[q + 3] as number);
-          L[d] = wide[0] as number;
-          H[d] = wide[1] as number;
+          const d = ((w >> 7) & 0x1e);
+          umod64(R[d] as number, R[d + 1] as number, I[q + 2] as number, I[q + 3] as number);
+          R[d] = wide[0] as number;
+          R[d + 1] = wide[1] as number;
           break;
         }
         case 0x9f: { // mod64 dst, src
-          const d = ((w >> 8) & 15);
-          const s = ((w >> 12) & 15);
-          umod64(L[d] as number, H[d] as number, L[s] as number, H[s] as number);
-          L[d] = wide[0] as number;
-          H[d] = wide[1] as number;
+          const d = ((w >> 7) & 0x1e);
+          const s = ((w >> 11) & 0x1e);
+          umod64(R[d] as number, R[d + 1] as number, R[s] as number, R[s + 1] as number);
+          R[d] = wide[0] as number;
+          R[d + 1] = wide[1] as number;
           break;
         }
         case 0x10: { // smod64 dst, imm (variant)
-          const d = ((w >> 8) & 15);
-          smod64(L[d] as number, H[d] as number, I[q + 2] as number, I[q + 3] as number);
-          L[d] = wide[0] as number;
-          H[d] = wide[1] as number;
+          const d = ((w >> 7) & 0x1e);
+          smod64(R[d] as number, R[d + 1] as number, I[q + 2] as number, I[q + 3] as number);
+          R[d] = wide[0] as number;
+          R[d + 1] = wide[1] as number;
           break;
         }
         case 0x20: { // smod64 dst, src (variant)
-          const d = ((w >> 8) & 15);
-          const s = ((w >> 12) & 15);
-          smod64(L[d] as number, H[d] as number, L[s] as number, H[s] as number);
-          L[d] = wide[0] as number;
-          H[d] = wide[1] as number;
+          const d = ((w >> 7) & 0x1e);
+          const s = ((w >> 11) & 0x1e);
+          smod64(R[d] as number, R[d + 1] as number, R[s] as number, R[s + 1] as number);
+          R[d] = wide[0] as number;
+          R[d + 1] = wide[1] as number;
           break;
         }
         case 0x47: { // or64 dst, imm
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) | (I[q + 2] as number);
-          H[d] = (H[d] as number) | (I[q + 3] as number);
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) | (I[q + 2] as number);
+          R[d + 1] = (R[d + 1] as number) | (I[q + 3] as number);
           break;
         }
         case 0x4f: { // or64 dst, src
-          const d = ((w >> 8) & 15);
-          const s = ((w >> 12) & 15);
-          L[d] = (L[d] as number) | (L[s] as number);
-          H[d] = (H[d] as number) | (H[s] as number);
+          const d = ((w >> 7) & 0x1e);
+          const s = ((w >> 11) & 0x1e);
+          R[d] = (R[d] as number) | (R[s] as number);
+          R[d + 1] = (R[d + 1] as number) | (R[s + 1] as number);
           break;
         }
         case 0x57: { // and64 dst, imm
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) & (I[q + 2] as number);
-          H[d] = (H[d] as number) & (I[q + 3] as number);
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) & (I[q + 2] as number);
+          R[d + 1] = (R[d + 1] as number) & (I[q + 3] as number);
           break;
         }
         case 0x5f: { // and64 dst, src
-          const d = ((w >> 8) & 15);
-          const s = ((w >> 12) & 15);
-          L[d] = (L[d] as number) & (L[s] as number);
-          H[d] = (H[d] as number) & (H[s] as number);
+          const d = ((w >> 7) & 0x1e);
+          const s = ((w >> 11) & 0x1e);
+          R[d] = (R[d] as number) & (R[s] as number);
+          R[d + 1] = (R[d + 1] as number) & (R[s + 1] as number);
           break;
         }
         case 0xa7: { // xor64 dst, imm
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) ^ (I[q + 2] as number);
-          H[d] = (H[d] as number) ^ (I[q + 3] as number);
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) ^ (I[q + 2] as number);
+          R[d + 1] = (R[d + 1] as number) ^ (I[q + 3] as number);
           break;
         }
         case 0xaf: { // xor64 dst, src
-          const d = ((w >> 8) & 15);
-          const s = ((w >> 12) & 15);
-          L[d] = (L[d] as number) ^ (L[s] as number);
-          H[d] = (H[d] as number) ^ (H[s] as number);
+          const d = ((w >> 7) & 0x1e);
+          const s = ((w >> 11) & 0x1e);
+          R[d] = (R[d] as number) ^ (R[s] as number);
+          R[d + 1] = (R[d + 1] as number) ^ (R[s + 1] as number);
           break;
         }
         case 0x67: // lsh64 dst, imm
         case 0x6f: { // lsh64 dst, src
-          const d = ((w >> 8) & 15);
-          const c = ((w & 0xff) === 0x67 ? (I[q + 2] as number) : (L[((w >> 12) & 15)] as number)) & 63;
-          const lo = L[d] as number;
+          const d = ((w >> 7) & 0x1e);
+          const c = ((w & 0xff) === 0x67 ? (I[q + 2] as number) : (R[((w >> 11) & 0x1e)] as number)) & 63;
+          const lo = R[d] as number;
           if (c >= 32) {
-            H[d] = lo << (c - 32);
-            L[d] = 0;
+            R[d + 1] = lo << (c - 32);
+            R[d] = 0;
           } else if (c > 0) {
-            H[d] = ((H[d] as number) << c) | (lo >>> (32 - c));
-            L[d] = lo << c;
+            R[d + 1] = ((R[d + 1] as number) << c) | (lo >>> (32 - c));
+            R[d] = lo << c;
           }
           break;
         }
         case 0x77: // rsh64 dst, imm
         case 0x7f: { // rsh64 dst, src
-          const d = ((w >> 8) & 15);
-          const c = ((w & 0xff) === 0x77 ? (I[q + 2] as number) : (L[((w >> 12) & 15)] as number)) & 63;
-          const hi = H[d] as number;
+          const d = ((w >> 7) & 0x1e);
+          const c = ((w & 0xff) === 0x77 ? (I[q + 2] as number) : (R[((w >> 11) & 0x1e)] as number)) & 63;
+          const hi = R[d + 1] as number;
           if (c >= 32) {
-            L[d] = hi >>> (c - 32);
-            H[d] = 0;
+            R[d] = hi >>> (c - 32);
+            R[d + 1] = 0;
           } else if (c > 0) {
-            L[d] = ((L[d] as number) >>> c) | (hi << (32 - c));
-            H[d] = hi >>> c;
+            R[d] = ((R[d] as number) >>> c) | (hi << (32 - c));
+            R[d + 1] = hi >>> c;
           }
           break;
         }
         case 0xc7: // arsh64 dst, imm
         case 0xcf: { // arsh64 dst, src
-          const d = ((w >> 8) & 15);
-          const c = ((w & 0xff) === 0xc7 ? (I[q + 2] as number) : (L[((w >> 12) & 15)] as number)) & 63;
-          const hi = H[d] as number;
+          const d = ((w >> 7) & 0x1e);
+          const c = ((w & 0xff) === 0xc7 ? (I[q + 2] as number) : (R[((w >> 11) & 0x1e)] as number)) & 63;
+          const hi = R[d + 1] as number;
           if (c >= 32) {
-            L[d] = hi >> (c - 32);
-            H[d] = hi >> 31;
+            R[d] = hi >> (c - 32);
+            R[d + 1] = hi >> 31;
           } else if (c > 0) {
-            L[d] = ((L[d] as number) >>> c) | (hi << (32 - c));
-            H[d] = hi >> c;
+            R[d] = ((R[d] as number) >>> c) | (hi << (32 - c));
+            R[d + 1] = hi >> c;
           }
           break;
         }
         case 0x87: { // neg64 dst
-          const d = ((w >> 8) & 15);
-          const lo = L[d] as number;
-          L[d] = -lo;
-          H[d] = ~(H[d] as number) + (lo === 0 ? 1 : 0);
+          const d = ((w >> 7) & 0x1e);
+          const lo = R[d] as number;
+          R[d] = -lo;
+          R[d + 1] = ~(R[d + 1] as number) + (lo === 0 ? 1 : 0);
           break;
         }
         case 0xb7: { // mov64 dst, imm
-          const d = ((w >> 8) & 15);
-          L[d] = I[q + 2] as number;
-          H[d] = I[q + 3] as number;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = I[q + 2] as number;
+          R[d + 1] = I[q + 3] as number;
           break;
         }
         case 0xbf: { // mov64 dst, src
-          const d = ((w >> 8) & 15);
-          const s = ((w >> 12) & 15);
-          L[d] = L[s] as number;
-          H[d] = H[s] as number;
+          const d = ((w >> 7) & 0x1e);
+          const s = ((w >> 11) & 0x1e);
+          R[d] = R[s] as number;
+          R[d + 1] = R[s + 1] as number;
           break;
         }
         case 0x48: { // movsx64 dst, (s8) src (variant)
-          const d = ((w >> 8) & 15);
-          const v = ((L[((w >> 12) & 15)] as number) << 24) >> 24;
-          L[d] = v;
-          H[d] = v >> 31;
+          const d = ((w >> 7) & 0x1e);
+          const v = ((R[((w >> 11) & 0x1e)] as number) << 24) >> 24;
+          R[d] = v;
+          R[d + 1] = v >> 31;
           break;
         }
         case 0x50: { // movsx64 dst, (s16) src (variant)
-          const d = ((w >> 8) & 15);
-          const v = ((L[((w >> 12) & 15)] as number) << 16) >> 16;
-          L[d] = v;
-          H[d] = v >> 31;
+          const d = ((w >> 7) & 0x1e);
+          const v = ((R[((w >> 11) & 0x1e)] as number) << 16) >> 16;
+          R[d] = v;
+          R[d + 1] = v >> 31;
           break;
         }
         case 0x58: { // movsx64 dst, (s32) src (variant)
-          const d = ((w >> 8) & 15);
-          const v = L[((w >> 12) & 15)] as number;
-          L[d] = v;
-          H[d] = v >> 31;
+          const d = ((w >> 7) & 0x1e);
+          const v = R[((w >> 11) & 0x1e)] as number;
+          R[d] = v;
+          R[d + 1] = v >> 31;
           break;
         }
         case 0xd7: { // bswap16/32/64 dst
-          const d = ((w >> 8) & 15);
-          swap(L, H, d, I[q + 2] as number);
+          const d = ((w >> 7) & 0x1e);
+          swap(R, d, I[q + 2] as number);
           break;
         }
 
         // ---- ALU32: the low halves only; every result zero-extends (high half 0) ----
         case 0x04: { // add32 dst, imm
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) + (I[q + 2] as number);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) + (I[q + 2] as number);
+          R[d + 1] = 0;
           break;
         }
         case 0x0c: { // add32 dst, src
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) + (L[((w >> 12) & 15)] as number);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) + (R[((w >> 11) & 0x1e)] as number);
+          R[d + 1] = 0;
           break;
         }
         case 0x14: { // sub32 dst, imm
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) - (I[q + 2] as number);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) - (I[q + 2] as number);
+          R[d + 1] = 0;
           break;
         }
         case 0x1c: { // sub32 dst, src
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) - (L[((w >> 12) & 15)] as number);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) - (R[((w >> 11) & 0x1e)] as number);
+          R[d + 1] = 0;
           break;
         }
         case 0x24: { // mul32 dst, imm
-          const d = ((w >> 8) & 15);
-          L[d] = Math.imul(L[d] as number, I[q + 2] as number);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = Math.imul(R[d] as number, I[q + 2] as number);
+          R[d + 1] = 0;
           break;
         }
         case 0x2c: { // mul32 dst, src
-          const d = ((w >> 8) & 15);
-          L[d] = Math.imul(L[d] as number, L[((w >> 12) & 15)] as number);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = Math.imul(R[d] as number, R[((w >> 11) & 0x1e)] as number);
+          R[d + 1] = 0;
           break;
         }
         case 0x34: // div32 dst, imm
         case 0x3c: { // div32 dst, src
-          const d = ((w >> 8) & 15);
-          const b = (((w & 0xff) === 0x34 ? I[q + 2] : L[((w >> 12) & 15)]) as number) >>> 0;
-          L[d] = b === 0 ? 0 : Math.floor(((L[d] as number) >>> 0) / b);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          const b = (((w & 0xff) === 0x34 ? I[q + 2] : R[((w >> 11) & 0x1e)]) as number) >>> 0;
+          R[d] = b === 0 ? 0 : Math.floor(((R[d] as number) >>> 0) / b);
+          R[d + 1] = 0;
           break;
         }
         case 0x94: // mod32 dst, imm
         case 0x9c: { // mod32 dst, src
-          const d = ((w >> 8) & 15);
-          const b = (((w & 0xff) === 0x94 ? I[q + 2] : L[((w >> 12) & 15)]) as number) >>> 0;
-          if (b !== 0) L[d] = ((L[d] as number) >>> 0) % b;
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          const b = (((w & 0xff) === 0x94 ? I[q + 2] : R[((w >> 11) & 0x1e)]) as number) >>> 0;
+          if (b !== 0) R[d] = ((R[d] as number) >>> 0) % b;
+          R[d + 1] = 0;
           break;
         }
         case 0x28: // sdiv32 dst, imm (variant)
         case 0x30: { // sdiv32 dst, src (variant)
-          const d = ((w >> 8) & 15);
-          const b = ((w & 0xff) === 0x28 ? I[q + 2] : L[((w >> 12) & 15)]) as number;
-          L[d] = b === 0 ? 0 : Math.trunc((L[d] as number) / b);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          const b = ((w & 0xff) === 0x28 ? I[q + 2] : R[((w >> 11) & 0x1e)]) as number;
+          R[d] = b === 0 ? 0 : Math.trunc((R[d] as number) / b);
+          R[d + 1] = 0;
           break;
         }
         case 0x38: // smod32 dst, imm (variant)
         case 0x40: { // smod32 dst, src (variant)
-          const d = ((w >> 8) & 15);
-          const b = ((w & 0xff) === 0x38 ? I[q + 2] : L[((w >> 12) & 15)]) as number;
-          if (b !== 0) L[d] = (L[d] as number) % b;
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          const b = ((w & 0xff) === 0x38 ? I[q + 2] : R[((w >> 11) & 0x1e)]) as number;
+          if (b !== 0) R[d] = (R[d] as number) % b;
+          R[d + 1] = 0;
           break;
         }
         case 0x44: { // or32 dst, imm
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) | (I[q + 2] as number);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) | (I[q + 2] as number);
+          R[d + 1] = 0;
           break;
         }
         case 0x4c: { // or32 dst, src
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) | (L[((w >> 12) & 15)] as number);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) | (R[((w >> 11) & 0x1e)] as number);
+          R[d + 1] = 0;
           break;
         }
         case 0x54: { // and32 dst, imm
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) & (I[q + 2] as number);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) & (I[q + 2] as number);
+          R[d + 1] = 0;
           break;
         }
         case 0x5c: { // and32 dst, src
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) & (L[((w >> 12) & 15)] as number);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) & (R[((w >> 11) & 0x1e)] as number);
+          R[d + 1] = 0;
           break;
         }
         case 0xa4: { // xor32 dst, imm
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) ^ (I[q + 2] as number);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) ^ (I[q + 2] as number);
+          R[d + 1] = 0;
           break;
         }
         case 0xac: { // xor32 dst, src
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) ^ (L[((w >> 12) & 15)] as number);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) ^ (R[((w >> 11) & 0x1e)] as number);
+          R[d + 1] = 0;
           break;
         }
         case 0x64: { // lsh32 dst, imm
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) << ((I[q + 2] as number) & 31);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) << ((I[q + 2] as number) & 31);
+          R[d + 1] = 0;
           break;
         }
         case 0x6c: { // lsh32 dst, src
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) << ((L[((w >> 12) & 15)] as number) & 31);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) << ((R[((w >> 11) & 0x1e)] as number) & 31);
+          R[d + 1] = 0;
           break;
         }
         case 0x74: { // rsh32 dst, imm
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) >>> ((I[q + 2] as number) & 31);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) >>> ((I[q + 2] as number) & 31);
+          R[d + 1] = 0;
           break;
         }
         case 0x7c: { // rsh32 dst, src
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) >>> ((L[((w >> 12) & 15)] as number) & 31);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) >>> ((R[((w >> 11) & 0x1e)] as number) & 31);
+          R[d + 1] = 0;
           break;
         }
         case 0xc4: { // arsh32 dst, imm
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) >> ((I[q + 2] as number) & 31);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) >> ((I[q + 2] as number) & 31);
+          R[d + 1] = 0;
           break;
         }
         case 0xcc: { // arsh32 dst, src
-          const d = ((w >> 8) & 15);
-          L[d] = (L[d] as number) >> ((L[((w >> 12) & 15)] as number) & 31);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = (R[d] as number) >> ((R[((w >> 11) & 0x1e)] as number) & 31);
+          R[d + 1] = 0;
           break;
         }
         case 0x84: { // neg32 dst
-          const d = ((w >> 8) & 15);
-          L[d] = -(L[d] as number);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = -(R[d] as number);
+          R[d + 1] = 0;
           break;
         }
         case 0xb4: { // mov32 dst, imm
-          const d = ((w >> 8) & 15);
-          L[d] = I[q + 2] as number;
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = I[q + 2] as number;
+          R[d + 1] = 0;
           break;
         }
         case 0xbc: { // mov32 dst, src
-          const d = ((w >> 8) & 15);
-          L[d] = L[((w >> 12) & 15)] as number;
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = R[((w >> 11) & 0x1e)] as number;
+          R[d + 1] = 0;
           break;
         }
         case 0x60: { // movsx32 dst, (s8) src (variant)
-          const d = ((w >> 8) & 15);
-          L[d] = ((L[((w >> 12) & 15)] as number) << 24) >> 24;
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = ((R[((w >> 11) & 0x1e)] as number) << 24) >> 24;
+          R[d + 1] = 0;
           break;
         }
         case 0x68: { // movsx32 dst, (s16) src (variant)
-          const d = ((w >> 8) & 15);
-          L[d] = ((L[((w >> 12) & 15)] as number) << 16) >> 16;
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = ((R[((w >> 11) & 0x1e)] as number) << 16) >> 16;
+          R[d + 1] = 0;
           break;
         }
         case 0xd4: { // le16/le32/le64 dst: on a little-endian machine, truncate to the width
-          const d = ((w >> 8) & 15);
+          const d = ((w >> 7) & 0x1e);
           const bits = I[q + 2] as number;
-          if (bits === 16) L[d] = (L[d] as number) & 0xffff;
-          if (bits !== 64) H[d] = 0;
+          if (bits === 16) R[d] = (R[d] as number) & 0xffff;
+          if (bits !== 64) R[d + 1] = 0;
           break;
         }
         case 0xdc: { // be16/be32/be64 dst
-          swap(L, H, ((w >> 8) & 15), I[q + 2] as number);
+          swap(R, ((w >> 7) & 0x1e), I[q + 2] as number);
           break;
         }
 
         // ---- superinstructions (variants, see fusePairs in decode.ts): two slots, one dispatch ----
         case 0xe0: { // mov64 a, b; mov64 c, d
-          const a = ((w >> 8) & 15);
-          const b = ((w >> 12) & 15);
-          L[a] = L[b] as number;
-          H[a] = H[b] as number;
-          const c = (((I[q + 4] as number) >> 8) & 15);
-          const e = (((I[q + 4] as number) >> 12) & 15);
-          L[c] = L[e] as number;
-          H[c] = H[e] as number;
+          const a = ((w >> 7) & 0x1e);
+          const b = ((w >> 11) & 0x1e);
+          R[a] = R[b] as number;
+          R[a + 1] = R[b + 1] as number;
+          const c = (((I[q + 4] as number) >> 7) & 0x1e);
+          const e = (((I[q + 4] as number) >> 11) & 0x1e);
+          R[c] = R[e] as number;
+          R[c + 1] = R[e + 1] as number;
           pc++;
           n++;
           break;
         }
         case 0xe8: { // mov64 a, b; add64 a, imm
-          const a = ((w >> 8) & 15);
-          const b = ((w >> 12) & 15);
+          const a = ((w >> 7) & 0x1e);
+          const b = ((w >> 11) & 0x1e);
           const k = I[q + 6] as number;
-          const lo = ((L[b] as number) + k) | 0;
-          L[a] = lo;
-          H[a] = ((H[b] as number) + (I[q + 7] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
+          const lo = ((R[b] as number) + k) | 0;
+          R[a] = lo;
+          R[a + 1] = ((R[b + 1] as number) + (I[q + 7] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
           pc++;
           n++;
           break;
         }
         case 0xf0: { // mov64 a, b; add64 a, c (c is not a)
-          const a = ((w >> 8) & 15);
-          const b = ((w >> 12) & 15);
-          const c = (((I[q + 4] as number) >> 12) & 15);
-          const k = L[c] as number;
-          const lo = ((L[b] as number) + k) | 0;
-          L[a] = lo;
-          H[a] = ((H[b] as number) + (H[c] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
+          const a = ((w >> 7) & 0x1e);
+          const b = ((w >> 11) & 0x1e);
+          const c = (((I[q + 4] as number) >> 11) & 0x1e);
+          const k = R[c] as number;
+          const lo = ((R[b] as number) + k) | 0;
+          R[a] = lo;
+          R[a + 1] = ((R[b + 1] as number) + (R[c + 1] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
           pc++;
           n++;
           break;
         }
         case 0xf7: { // mov64 a, b; mov64 c, d; mov64 e, f
-          let a = ((w >> 8) & 15);
-          let b = ((w >> 12) & 15);
-          L[a] = L[b] as number;
-          H[a] = H[b] as number;
-          a = (((I[q + 4] as number) >> 8) & 15);
-          b = (((I[q + 4] as number) >> 12) & 15);
-          L[a] = L[b] as number;
-          H[a] = H[b] as number;
-          a = (((I[q + 8] as number) >> 8) & 15);
-          b = (((I[q + 8] as number) >> 12) & 15);
-          L[a] = L[b] as number;
-          H[a] = H[b] as number;
+          let a = ((w >> 7) & 0x1e);
+          let b = ((w >> 11) & 0x1e);
+          R[a] = R[b] as number;
+          R[a + 1] = R[b + 1] as number;
+          a = (((I[q + 4] as number) >> 7) & 0x1e);
+          b = (((I[q + 4] as number) >> 11) & 0x1e);
+          R[a] = R[b] as number;
+          R[a + 1] = R[b + 1] as number;
+          a = (((I[q + 8] as number) >> 7) & 0x1e);
+          b = (((I[q + 8] as number) >> 11) & 0x1e);
+          R[a] = R[b] as number;
+          R[a + 1] = R[b + 1] as number;
           pc += 2;
           n += 2;
           break;
         }
         case 0xe7: // mov64 a, b; add64 a, imm; jgt a, c, target (a bounds check)
         case 0xef: { // mov64 a, b; add64 a, imm; jgt a, imm2, target
-          const a = ((w >> 8) & 15);
-          const b = ((w >> 12) & 15);
+          const a = ((w >> 7) & 0x1e);
+          const b = ((w >> 11) & 0x1e);
           const k = I[q + 6] as number;
-          const lo = ((L[b] as number) + k) | 0;
-          const hi = ((H[b] as number) + (I[q + 7] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
-          L[a] = lo;
-          H[a] = hi;
+          const lo = ((R[b] as number) + k) | 0;
+          const hi = ((R[b + 1] as number) + (I[q + 7] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
+          R[a] = lo;
+          R[a + 1] = hi;
           n += 2;
           const j = q + 8; // words of slot p + 2
           let bl: number;
           let bh: number;
           if ((w & 0xff) === 0xe7) {
-            const c = ((I[j] as number) >> 12) & 15 as number;
-            bl = L[c] as number;
-            bh = H[c] as number;
+            const c = ((I[j] as number) >> 11) & 0x1e as number;
+            bl = R[c] as number;
+            bh = R[c + 1] as number;
           } else {
             bl = I[j + 2] as number;
             bh = I[j + 3] as number;
@@ -639,17 +642,17 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0xf8: // lsh64 a, 32; rsh64 a, 32: zero-extend the low half
-          H[((w >> 8) & 15)] = 0;
+          R[((w >> 7) & 0x1e) + 1] = 0;
           pc++;
           n++;
           break;
         case 0xe4: { // add64 a, imm; jne a, imm2, target
-          const a = ((w >> 8) & 15);
+          const a = ((w >> 7) & 0x1e);
           const k = I[q + 2] as number;
-          const lo = ((L[a] as number) + k) | 0;
-          const hi = ((H[a] as number) + (I[q + 3] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
-          L[a] = lo;
-          H[a] = hi;
+          const lo = ((R[a] as number) + k) | 0;
+          const hi = ((R[a + 1] as number) + (I[q + 3] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
+          R[a] = lo;
+          R[a + 1] = hi;
           n++;
           if (lo !== I[q + 6] || hi !== I[q + 7]) {
             pc = I[q + 5] as number;
@@ -662,159 +665,159 @@ class InterpretedProgram implements Executable {
 
         // ---- lddw: the 64-bit constant (or resolved map/function reference) is pre-decoded ----
         case 0x18: {
-          const d = ((w >> 8) & 15);
-          L[d] = I[q + 2] as number;
-          H[d] = I[q + 3] as number;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = I[q + 2] as number;
+          R[d + 1] = I[q + 3] as number;
           pc++;
           break;
         }
 
         // ---- loads: bounds-checked against the last region read (rs/re), else the region list ----
         case 0x71: { // ldxb dst, [src + off]
-          const s = ((w >> 12) & 15);
-          const a = (L[s] as number) + (I[q + 1] as number);
-          if (a < rs || a + 1 > re || H[s] !== 0) {
-            const r = runtime.checkRead(a, H[s] as number, 1, p);
+          const s = ((w >> 11) & 0x1e);
+          const a = (R[s] as number) + (I[q + 1] as number);
+          if (a < rs || a + 1 > re || R[s + 1] !== 0) {
+            const r = runtime.checkRead(a, R[s + 1] as number, 1, p);
             rs = r.start;
             re = r.end;
           }
-          const d = ((w >> 8) & 15);
-          L[d] = mem[a] as number;
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = mem[a] as number;
+          R[d + 1] = 0;
           break;
         }
         case 0x69: { // ldxh dst, [src + off]
-          const s = ((w >> 12) & 15);
-          const a = (L[s] as number) + (I[q + 1] as number);
-          if (a < rs || a + 2 > re || H[s] !== 0) {
-            const r = runtime.checkRead(a, H[s] as number, 2, p);
+          const s = ((w >> 11) & 0x1e);
+          const a = (R[s] as number) + (I[q + 1] as number);
+          if (a < rs || a + 2 > re || R[s + 1] !== 0) {
+            const r = runtime.checkRead(a, R[s + 1] as number, 2, p);
             rs = r.start;
             re = r.end;
           }
-          const d = ((w >> 8) & 15);
-          L[d] = dv.getUint16(a, true);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = dv.getUint16(a, true);
+          R[d + 1] = 0;
           break;
         }
         case 0x61: { // ldxw dst, [src + off]
-          const s = ((w >> 12) & 15);
-          const a = (L[s] as number) + (I[q + 1] as number);
-          if (a < rs || a + 4 > re || H[s] !== 0) {
-            const r = runtime.checkRead(a, H[s] as number, 4, p);
+          const s = ((w >> 11) & 0x1e);
+          const a = (R[s] as number) + (I[q + 1] as number);
+          if (a < rs || a + 4 > re || R[s + 1] !== 0) {
+            const r = runtime.checkRead(a, R[s + 1] as number, 4, p);
             rs = r.start;
             re = r.end;
           }
-          const d = ((w >> 8) & 15);
-          L[d] = dv.getInt32(a, true);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = dv.getInt32(a, true);
+          R[d + 1] = 0;
           break;
         }
         case 0x79: { // ldxdw dst, [src + off]
-          const s = ((w >> 12) & 15);
-          const a = (L[s] as number) + (I[q + 1] as number);
-          if (a < rs || a + 8 > re || H[s] !== 0) {
-            const r = runtime.checkRead(a, H[s] as number, 8, p);
+          const s = ((w >> 11) & 0x1e);
+          const a = (R[s] as number) + (I[q + 1] as number);
+          if (a < rs || a + 8 > re || R[s + 1] !== 0) {
+            const r = runtime.checkRead(a, R[s + 1] as number, 8, p);
             rs = r.start;
             re = r.end;
           }
-          const d = ((w >> 8) & 15);
-          L[d] = dv.getInt32(a, true);
-          H[d] = dv.getInt32(a + 4, true);
+          const d = ((w >> 7) & 0x1e);
+          R[d] = dv.getInt32(a, true);
+          R[d + 1] = dv.getInt32(a + 4, true);
           break;
         }
         case 0x91: { // ldxsb dst, [src + off]
-          const s = ((w >> 12) & 15);
-          const a = (L[s] as number) + (I[q + 1] as number);
-          if (a < rs || a + 1 > re || H[s] !== 0) {
-            const r = runtime.checkRead(a, H[s] as number, 1, p);
+          const s = ((w >> 11) & 0x1e);
+          const a = (R[s] as number) + (I[q + 1] as number);
+          if (a < rs || a + 1 > re || R[s + 1] !== 0) {
+            const r = runtime.checkRead(a, R[s + 1] as number, 1, p);
             rs = r.start;
             re = r.end;
           }
-          const d = ((w >> 8) & 15);
+          const d = ((w >> 7) & 0x1e);
           const v = dv.getInt8(a);
-          L[d] = v;
-          H[d] = v >> 31;
+          R[d] = v;
+          R[d + 1] = v >> 31;
           break;
         }
         case 0x89: { // ldxsh dst, [src + off]
-          const s = ((w >> 12) & 15);
-          const a = (L[s] as number) + (I[q + 1] as number);
-          if (a < rs || a + 2 > re || H[s] !== 0) {
-            const r = runtime.checkRead(a, H[s] as number, 2, p);
+          const s = ((w >> 11) & 0x1e);
+          const a = (R[s] as number) + (I[q + 1] as number);
+          if (a < rs || a + 2 > re || R[s + 1] !== 0) {
+            const r = runtime.checkRead(a, R[s + 1] as number, 2, p);
             rs = r.start;
             re = r.end;
           }
-          const d = ((w >> 8) & 15);
+          const d = ((w >> 7) & 0x1e);
           const v = dv.getInt16(a, true);
-          L[d] = v;
-          H[d] = v >> 31;
+          R[d] = v;
+          R[d + 1] = v >> 31;
           break;
         }
         case 0x81: { // ldxsw dst, [src + off]
-          const s = ((w >> 12) & 15);
-          const a = (L[s] as number) + (I[q + 1] as number);
-          if (a < rs || a + 4 > re || H[s] !== 0) {
-            const r = runtime.checkRead(a, H[s] as number, 4, p);
+          const s = ((w >> 11) & 0x1e);
+          const a = (R[s] as number) + (I[q + 1] as number);
+          if (a < rs || a + 4 > re || R[s + 1] !== 0) {
+            const r = runtime.checkRead(a, R[s + 1] as number, 4, p);
             rs = r.start;
             re = r.end;
           }
-          const d = ((w >> 8) & 15);
+          const d = ((w >> 7) & 0x1e);
           const v = dv.getInt32(a, true);
-          L[d] = v;
-          H[d] = v >> 31;
+          R[d] = v;
+          R[d + 1] = v >> 31;
           break;
         }
 
         // ---- stores: bounds- and permission-checked against the last writable region (ws/we) ----
         case 0x73: // stxb [dst + off], src
         case 0x72: { // stb [dst + off], imm
-          const b = ((w >> 8) & 15);
-          const a = (L[b] as number) + (I[q + 1] as number);
-          if (a < ws || a + 1 > we || H[b] !== 0) {
-            const r = runtime.checkWrite(a, H[b] as number, 1, p);
+          const b = ((w >> 7) & 0x1e);
+          const a = (R[b] as number) + (I[q + 1] as number);
+          if (a < ws || a + 1 > we || R[b + 1] !== 0) {
+            const r = runtime.checkWrite(a, R[b + 1] as number, 1, p);
             ws = r.start;
             we = r.end;
           }
-          mem[a] = ((w & 0xff) === 0x73 ? L[((w >> 12) & 15)] : I[q + 2]) as number;
+          mem[a] = ((w & 0xff) === 0x73 ? R[((w >> 11) & 0x1e)] : I[q + 2]) as number;
           break;
         }
         case 0x6b: // stxh [dst + off], src
         case 0x6a: { // sth [dst + off], imm
-          const b = ((w >> 8) & 15);
-          const a = (L[b] as number) + (I[q + 1] as number);
-          if (a < ws || a + 2 > we || H[b] !== 0) {
-            const r = runtime.checkWrite(a, H[b] as number, 2, p);
+          const b = ((w >> 7) & 0x1e);
+          const a = (R[b] as number) + (I[q + 1] as number);
+          if (a < ws || a + 2 > we || R[b + 1] !== 0) {
+            const r = runtime.checkWrite(a, R[b + 1] as number, 2, p);
             ws = r.start;
             we = r.end;
           }
-          dv.setInt16(a, ((w & 0xff) === 0x6b ? L[((w >> 12) & 15)] : I[q + 2]) as number, true);
+          dv.setInt16(a, ((w & 0xff) === 0x6b ? R[((w >> 11) & 0x1e)] : I[q + 2]) as number, true);
           break;
         }
         case 0x63: // stxw [dst + off], src
         case 0x62: { // stw [dst + off], imm
-          const b = ((w >> 8) & 15);
-          const a = (L[b] as number) + (I[q + 1] as number);
-          if (a < ws || a + 4 > we || H[b] !== 0) {
-            const r = runtime.checkWrite(a, H[b] as number, 4, p);
+          const b = ((w >> 7) & 0x1e);
+          const a = (R[b] as number) + (I[q + 1] as number);
+          if (a < ws || a + 4 > we || R[b + 1] !== 0) {
+            const r = runtime.checkWrite(a, R[b + 1] as number, 4, p);
             ws = r.start;
             we = r.end;
           }
-          dv.setInt32(a, ((w & 0xff) === 0x63 ? L[((w >> 12) & 15)] : I[q + 2]) as number, true);
+          dv.setInt32(a, ((w & 0xff) === 0x63 ? R[((w >> 11) & 0x1e)] : I[q + 2]) as number, true);
           break;
         }
         case 0x7b: // stxdw [dst + off], src
         case 0x7a: { // stdw [dst + off], imm
-          const b = ((w >> 8) & 15);
-          const a = (L[b] as number) + (I[q + 1] as number);
-          if (a < ws || a + 8 > we || H[b] !== 0) {
-            const r = runtime.checkWrite(a, H[b] as number, 8, p);
+          const b = ((w >> 7) & 0x1e);
+          const a = (R[b] as number) + (I[q + 1] as number);
+          if (a < ws || a + 8 > we || R[b + 1] !== 0) {
+            const r = runtime.checkWrite(a, R[b + 1] as number, 8, p);
             ws = r.start;
             we = r.end;
           }
           if ((w & 0xff) === 0x7b) {
-            const s = ((w >> 12) & 15);
-            dv.setInt32(a, L[s] as number, true);
-            dv.setInt32(a + 4, H[s] as number, true);
+            const s = ((w >> 11) & 0x1e);
+            dv.setInt32(a, R[s] as number, true);
+            dv.setInt32(a + 4, R[s + 1] as number, true);
           } else {
             dv.setInt32(a, I[q + 2] as number, true);
             dv.setInt32(a + 4, I[q + 3] as number, true);
@@ -823,63 +826,63 @@ class InterpretedProgram implements Executable {
         }
         case 0xc3: // atomic32 [dst + off], src
         case 0xdb: { // atomic64 [dst + off], src
-          atomic(runtime, L, H, p, (w & 0xff) === 0xdb, ((w >> 8) & 15), ((w >> 12) & 15), I[q + 1] as number, I[q + 2] as number);
+          atomic(runtime, R, p, (w & 0xff) === 0xdb, ((w >> 7) & 0x1e), ((w >> 11) & 0x1e), I[q + 1] as number, I[q + 2] as number);
           break;
         }
 
         // ---- unchecked loads and stores (variants): stack slots of this frame via r10, or proven safe ----
         case 0x80: { // ldxb (unchecked)
-          const d = ((w >> 8) & 15);
-          L[d] = mem[(L[((w >> 12) & 15)] as number) + (I[q + 1] as number)] as number;
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = mem[(R[((w >> 11) & 0x1e)] as number) + (I[q + 1] as number)] as number;
+          R[d + 1] = 0;
           break;
         }
         case 0x88: { // ldxh (unchecked)
-          const d = ((w >> 8) & 15);
-          L[d] = dv.getUint16((L[((w >> 12) & 15)] as number) + (I[q + 1] as number), true);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = dv.getUint16((R[((w >> 11) & 0x1e)] as number) + (I[q + 1] as number), true);
+          R[d + 1] = 0;
           break;
         }
         case 0x90: { // ldxw (unchecked)
-          const d = ((w >> 8) & 15);
-          L[d] = dv.getInt32((L[((w >> 12) & 15)] as number) + (I[q + 1] as number), true);
-          H[d] = 0;
+          const d = ((w >> 7) & 0x1e);
+          R[d] = dv.getInt32((R[((w >> 11) & 0x1e)] as number) + (I[q + 1] as number), true);
+          R[d + 1] = 0;
           break;
         }
         case 0x98: { // ldxdw (unchecked)
-          const d = ((w >> 8) & 15);
-          const a = (L[((w >> 12) & 15)] as number) + (I[q + 1] as number);
-          L[d] = dv.getInt32(a, true);
-          H[d] = dv.getInt32(a + 4, true);
+          const d = ((w >> 7) & 0x1e);
+          const a = (R[((w >> 11) & 0x1e)] as number) + (I[q + 1] as number);
+          R[d] = dv.getInt32(a, true);
+          R[d + 1] = dv.getInt32(a + 4, true);
           break;
         }
         case 0xa0: // stxb (unchecked)
-          mem[(L[((w >> 8) & 15)] as number) + (I[q + 1] as number)] = L[((w >> 12) & 15)] as number;
+          mem[(R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number)] = R[((w >> 11) & 0x1e)] as number;
           break;
         case 0xa8: // stxh (unchecked)
-          dv.setInt16((L[((w >> 8) & 15)] as number) + (I[q + 1] as number), L[((w >> 12) & 15)] as number, true);
+          dv.setInt16((R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number), R[((w >> 11) & 0x1e)] as number, true);
           break;
         case 0xb0: // stxw (unchecked)
-          dv.setInt32((L[((w >> 8) & 15)] as number) + (I[q + 1] as number), L[((w >> 12) & 15)] as number, true);
+          dv.setInt32((R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number), R[((w >> 11) & 0x1e)] as number, true);
           break;
         case 0xb8: { // stxdw (unchecked)
-          const a = (L[((w >> 8) & 15)] as number) + (I[q + 1] as number);
-          const s = ((w >> 12) & 15);
-          dv.setInt32(a, L[s] as number, true);
-          dv.setInt32(a + 4, H[s] as number, true);
+          const a = (R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number);
+          const s = ((w >> 11) & 0x1e);
+          dv.setInt32(a, R[s] as number, true);
+          dv.setInt32(a + 4, R[s + 1] as number, true);
           break;
         }
         case 0xc0: // stb (unchecked)
-          mem[(L[((w >> 8) & 15)] as number) + (I[q + 1] as number)] = I[q + 2] as number;
+          mem[(R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number)] = I[q + 2] as number;
           break;
         case 0xc8: // sth (unchecked)
-          dv.setInt16((L[((w >> 8) & 15)] as number) + (I[q + 1] as number), I[q + 2] as number, true);
+          dv.setInt16((R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number), I[q + 2] as number, true);
           break;
         case 0xd0: // stw (unchecked)
-          dv.setInt32((L[((w >> 8) & 15)] as number) + (I[q + 1] as number), I[q + 2] as number, true);
+          dv.setInt32((R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number), I[q + 2] as number, true);
           break;
         case 0xd8: { // stdw (unchecked)
-          const a = (L[((w >> 8) & 15)] as number) + (I[q + 1] as number);
+          const a = (R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number);
           dv.setInt32(a, I[q + 2] as number, true);
           dv.setInt32(a + 4, I[q + 3] as number, true);
           break;
@@ -891,51 +894,51 @@ class InterpretedProgram implements Executable {
           if (n > limit) throw new BudgetExceeded(p, limit);
           break;
         case 0x15: { // jeq dst, imm
-          const d = ((w >> 8) & 15);
-          if (L[d] === I[q + 2] && H[d] === I[q + 3]) {
+          const d = ((w >> 7) & 0x1e);
+          if (R[d] === I[q + 2] && R[d + 1] === I[q + 3]) {
             pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
         }
         case 0x1d: { // jeq dst, src
-          const d = ((w >> 8) & 15);
-          const s = ((w >> 12) & 15);
-          if (L[d] === L[s] && H[d] === H[s]) {
+          const d = ((w >> 7) & 0x1e);
+          const s = ((w >> 11) & 0x1e);
+          if (R[d] === R[s] && R[d + 1] === R[s + 1]) {
             pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
         }
         case 0x55: { // jne dst, imm
-          const d = ((w >> 8) & 15);
-          if (L[d] !== I[q + 2] || H[d] !== I[q + 3]) {
+          const d = ((w >> 7) & 0x1e);
+          if (R[d] !== I[q + 2] || R[d + 1] !== I[q + 3]) {
             pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
         }
         case 0x5d: { // jne dst, src
-          const d = ((w >> 8) & 15);
-          const s = ((w >> 12) & 15);
-          if (L[d] !== L[s] || H[d] !== H[s]) {
+          const d = ((w >> 7) & 0x1e);
+          const s = ((w >> 11) & 0x1e);
+          if (R[d] !== R[s] || R[d + 1] !== R[s + 1]) {
             pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
         }
         case 0x45: { // jset dst, imm
-          const d = ((w >> 8) & 15);
-          if (((L[d] as number) & (I[q + 2] as number)) !== 0 || ((H[d] as number) & (I[q + 3] as number)) !== 0) {
+          const d = ((w >> 7) & 0x1e);
+          if (((R[d] as number) & (I[q + 2] as number)) !== 0 || ((R[d + 1] as number) & (I[q + 3] as number)) !== 0) {
             pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
         }
         case 0x4d: { // jset dst, src
-          const d = ((w >> 8) & 15);
-          const s = ((w >> 12) & 15);
-          if (((L[d] as number) & (L[s] as number)) !== 0 || ((H[d] as number) & (H[s] as number)) !== 0) {
+          const d = ((w >> 7) & 0x1e);
+          const s = ((w >> 11) & 0x1e);
+          if (((R[d] as number) & (R[s] as number)) !== 0 || ((R[d + 1] as number) & (R[s + 1] as number)) !== 0) {
             pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
@@ -943,21 +946,21 @@ class InterpretedProgram implements Executable {
         }
         // jgt gets cases of its own: clang emits it for every bounds check (p + n > data_end).
         case 0x25: { // jgt dst, imm
-          const d = ((w >> 8) & 15);
-          const ah = (H[d] as number) >>> 0;
+          const d = ((w >> 7) & 0x1e);
+          const ah = (R[d + 1] as number) >>> 0;
           const bh = (I[q + 3] as number) >>> 0;
-          if (ah > bh || (ah === bh && (L[d] as number) >>> 0 > (I[q + 2] as number) >>> 0)) {
+          if (ah > bh || (ah === bh && (R[d] as number) >>> 0 > (I[q + 2] as number) >>> 0)) {
             pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
           break;
         }
         case 0x2d: { // jgt dst, src
-          const d = ((w >> 8) & 15);
-          const s = ((w >> 12) & 15);
-          const ah = (H[d] as number) >>> 0;
-          const bh = (H[s] as number) >>> 0;
-          if (ah > bh || (ah === bh && (L[d] as number) >>> 0 > (L[s] as number) >>> 0)) {
+          const d = ((w >> 7) & 0x1e);
+          const s = ((w >> 11) & 0x1e);
+          const ah = (R[d + 1] as number) >>> 0;
+          const bh = (R[s + 1] as number) >>> 0;
+          if (ah > bh || (ah === bh && (R[d] as number) >>> 0 > (R[s] as number) >>> 0)) {
             pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
           }
@@ -971,13 +974,13 @@ class InterpretedProgram implements Executable {
         case 0xbd: { // jle dst, src
           // Unsigned 64-bit order: high halves as unsigned, then low halves as unsigned.
           const op = (w & 0xff);
-          const d = ((w >> 8) & 15);
+          const d = ((w >> 7) & 0x1e);
           const byReg = (op & 0x08) !== 0;
-          const s = ((w >> 12) & 15);
-          const ah = (H[d] as number) >>> 0;
-          const bh = ((byReg ? H[s] : I[q + 3]) as number) >>> 0;
-          const al = (L[d] as number) >>> 0;
-          const bl = ((byReg ? L[s] : I[q + 2]) as number) >>> 0;
+          const s = ((w >> 11) & 0x1e);
+          const ah = (R[d + 1] as number) >>> 0;
+          const bh = ((byReg ? R[s + 1] : I[q + 3]) as number) >>> 0;
+          const al = (R[d] as number) >>> 0;
+          const bl = ((byReg ? R[s] : I[q + 2]) as number) >>> 0;
           const order = ah !== bh ? (ah > bh ? 1 : -1) : al !== bl ? (al > bl ? 1 : -1) : 0;
           const kind = op & 0xf0;
           if (kind === 0x30 ? order >= 0 : kind === 0xa0 ? order < 0 : order <= 0) {
@@ -996,13 +999,13 @@ class InterpretedProgram implements Executable {
         case 0xdd: { // jsle dst, src
           // Signed 64-bit order: high halves as signed, then low halves as unsigned.
           const op = (w & 0xff);
-          const d = ((w >> 8) & 15);
+          const d = ((w >> 7) & 0x1e);
           const byReg = (op & 0x08) !== 0;
-          const s = ((w >> 12) & 15);
-          const ah = H[d] as number;
-          const bh = (byReg ? H[s] : I[q + 3]) as number;
-          const al = (L[d] as number) >>> 0;
-          const bl = ((byReg ? L[s] : I[q + 2]) as number) >>> 0;
+          const s = ((w >> 11) & 0x1e);
+          const ah = R[d + 1] as number;
+          const bh = (byReg ? R[s + 1] : I[q + 3]) as number;
+          const al = (R[d] as number) >>> 0;
+          const bl = ((byReg ? R[s] : I[q + 2]) as number) >>> 0;
           const order = ah !== bh ? (ah > bh ? 1 : -1) : al !== bl ? (al > bl ? 1 : -1) : 0;
           const kind = op & 0xf0;
           if (kind === 0x60 ? order > 0 : kind === 0x70 ? order >= 0 : kind === 0xc0 ? order < 0 : order <= 0) {
@@ -1034,8 +1037,8 @@ class InterpretedProgram implements Executable {
         case 0xd6: // jsle32
         case 0xde: {
           const op = (w & 0xff);
-          const a = L[((w >> 8) & 15)] as number;
-          const b = ((op & 0x08) !== 0 ? L[((w >> 12) & 15)] : I[q + 2]) as number;
+          const a = R[((w >> 7) & 0x1e)] as number;
+          const b = ((op & 0x08) !== 0 ? R[((w >> 11) & 0x1e)] : I[q + 2]) as number;
           if (compare32(op & 0xf0, a, b)) {
             pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
@@ -1045,30 +1048,30 @@ class InterpretedProgram implements Executable {
 
         // ---- calls and exit ----
         case 0x78: { // call map_lookup_elem (variant): number fast path, no helper frame
-          if (H[1] !== 0 || H[2] !== 0) {
+          if (R[3] !== 0 || R[5] !== 0) {
             this.executed = n;
             this.depth = depth;
-            callHelper(runtime, F, FI, L, H, 1, p, this.invoke);
+            callHelper(runtime, F, FI, R, 1, p, this.invoke);
             n = this.executed;
           } else {
-            L[0] = runtime.mapLookup(L[1] as number, L[2] as number, p);
-            H[0] = 0;
+            R[0] = runtime.mapLookup(R[2] as number, R[4] as number, p);
+            R[1] = 0;
           }
           break;
         }
         case 0x85: // call helper imm
           this.executed = n;
           this.depth = depth;
-          callHelper(runtime, F, FI, L, H, I[q + 2] as number, p, this.invoke);
+          callHelper(runtime, F, FI, R, I[q + 2] as number, p, this.invoke);
           n = this.executed;
           break;
         case 0x8d: { // callx dst: the helper whose id is in dst
-          const d = ((w >> 8) & 15);
-          const id = L[d] as number;
-          if (H[d] !== 0 || !runtime.isHelper(id)) throw new UnknownHelper(p, (H[d] as number) * TWO_32 + (id >>> 0));
+          const d = ((w >> 7) & 0x1e);
+          const id = R[d] as number;
+          if (R[d + 1] !== 0 || !runtime.isHelper(id)) throw new UnknownHelper(p, (R[d + 1] as number) * TWO_32 + (id >>> 0));
           this.executed = n;
           this.depth = depth;
-          callHelper(runtime, F, FI, L, H, id, p, this.invoke);
+          callHelper(runtime, F, FI, R, id, p, this.invoke);
           n = this.executed;
           break;
         }
@@ -1076,17 +1079,17 @@ class InterpretedProgram implements Executable {
           if (depth + 1 >= MAX_FRAMES) throw new CallDepthExceeded(p, MAX_FRAMES);
           if (n > limit) throw new BudgetExceeded(p, limit);
           const at = depth * SAVED_WORDS;
-          saved[at] = L[6] as number;
-          saved[at + 1] = H[6] as number;
-          saved[at + 2] = L[7] as number;
-          saved[at + 3] = H[7] as number;
-          saved[at + 4] = L[8] as number;
-          saved[at + 5] = H[8] as number;
-          saved[at + 6] = L[9] as number;
-          saved[at + 7] = H[9] as number;
+          saved[at] = R[12] as number;
+          saved[at + 1] = R[13] as number;
+          saved[at + 2] = R[14] as number;
+          saved[at + 3] = R[15] as number;
+          saved[at + 4] = R[16] as number;
+          saved[at + 5] = R[17] as number;
+          saved[at + 6] = R[18] as number;
+          saved[at + 7] = R[19] as number;
           saved[at + 8] = pc;
           depth++;
-          L[10] = STACK_TOP - depth * FRAME_SIZE;
+          R[20] = STACK_TOP - depth * FRAME_SIZE;
           pc = I[q + 1] as number;
           break;
         }
@@ -1098,16 +1101,16 @@ class InterpretedProgram implements Executable {
           }
           depth--;
           const at = depth * SAVED_WORDS;
-          L[6] = saved[at] as number;
-          H[6] = saved[at + 1] as number;
-          L[7] = saved[at + 2] as number;
-          H[7] = saved[at + 3] as number;
-          L[8] = saved[at + 4] as number;
-          H[8] = saved[at + 5] as number;
-          L[9] = saved[at + 6] as number;
-          H[9] = saved[at + 7] as number;
+          R[12] = saved[at] as number;
+          R[13] = saved[at + 1] as number;
+          R[14] = saved[at + 2] as number;
+          R[15] = saved[at + 3] as number;
+          R[16] = saved[at + 4] as number;
+          R[17] = saved[at + 5] as number;
+          R[18] = saved[at + 6] as number;
+          R[19] = saved[at + 7] as number;
           pc = saved[at + 8] as number;
-          L[10] = STACK_TOP - depth * FRAME_SIZE;
+          R[20] = STACK_TOP - depth * FRAME_SIZE;
           break;
         }
         default:
