@@ -36,6 +36,9 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
   let skippedRows = 0;
   let headerPending = table.header;
   const skippedLines = new Set<number>();
+  const inferredHint = table.schemaSource === 'inferred'
+    ? ` (types were inferred from the first ${table.inferredFromRows ?? 0} rows; declare them in ${table.name}.schema)`
+    : '';
 
   const malformed = (line: number, column: number, reason: string): void => {
     if (plan.onError === 'stop') throw new MalformedRowError(file, { line, column }, reason);
@@ -140,7 +143,7 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
       if (value !== null && typeof value === 'object') {
         const { line, text } = locate(currentRun as RowBytes, currentRecord);
         const { starts } = fieldColumns(text, table.delimiter, quotes);
-        malformed(line, starts[column.index] ?? 1, `column '${column.name}': ${value.error}`);
+        malformed(line, starts[column.index] ?? 1, `column '${column.name}': ${value.error}${inferredHint}`);
         return false;
       }
       row[column.index] = value;

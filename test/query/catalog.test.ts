@@ -1,8 +1,9 @@
 // Table resolution in a data directory: built-in TPC-H schemas, .schema files, inference, and their errors.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { createBaselineConsumer } from '../../src/query/baseline.js';
 import { planQuery } from '../../src/query/bind.js';
 import { directoryCatalog } from '../../src/query/catalog.js';
 import { inferColumnType } from '../../src/query/infer.js';
@@ -49,6 +50,18 @@ describe('directory catalog', () => {
     expect(table.schemaSource).toBe('inferred');
     expect(table.inferredFromRows).toBe(2);
     expect(types('guess')).toEqual(['n integer', 'price decimal(18,3)', 'when date', 'label varchar', 'empty varchar']);
+  });
+
+  test('a value that breaks an inferred type says where the type came from', () => {
+    write('late.csv', `n\n${'1\n'.repeat(1000)}2.5\n`);
+    const plan = planQuery('select sum(n) from late', directoryCatalog(dir));
+    const consumer = createBaselineConsumer(plan);
+    expect(() => {
+      consumer.write(readFileSync(plan.table.path));
+      consumer.end();
+    }).toThrow(
+      "late.csv:1002:1: column 'n': '2.5' is not a valid integer (types were inferred from the first 1000 rows; declare them in late.schema)",
+    );
   });
 
   test('a .tbl file without a known name or schema is refused', () => {
