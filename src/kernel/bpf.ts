@@ -41,8 +41,10 @@ export interface TestRunResult {
 }
 
 const PROG_TYPE: Record<KernelProgramType, number> = { socket_filter: 1, xdp: 6 };
-/** BPF_LOG_STATS adds the "processed N insns" statistics line; it is always requested. */
+/** BPF_LOG_STATS adds the "processed N insns" statistics line; it is always requested. BPF_LOG_LEVEL1 traces instructions. */
 const BPF_LOG_STATS = 4;
+const BPF_LOG_LEVEL1 = 1;
+const BPF_LOG_LEVEL2 = 2;
 const ENOSPC = 28;
 const EINVAL = 22;
 /** Log buffer sizes: small when only errors and statistics are asked for, large for per-instruction logs. */
@@ -94,8 +96,9 @@ function probe(): KernelAvailability {
  * loadKernelProgram creates spec.maps in the kernel (global data filled, .rodata frozen), patches
  * every map lddw with the map's fd, and loads the program with BPF_PROG_LOAD, growing the log
  * buffer when the kernel says ENOSPC. Sub-programs get the minimal BTF func_info the kernel
- * requires. Throws KernelVerifierError (with the log) when the verifier refuses the program and
- * KernelError for any other failed call; nothing stays open after a failure.
+ * requires. Throws KernelVerifierError (with the log and, found by a second verification with an
+ * instruction trace when logLevel is 0, the failing insn #N) when the verifier refuses the
+ * program, and KernelError for any other failed call; nothing stays open after a failure.
  */
 export function loadKernelProgram(spec: ProgramSpec, opts: LoadOptions): KernelProgram {
   const maps: KernelMap[] = [];
@@ -121,8 +124,9 @@ export function loadKernelProgram(spec: ProgramSpec, opts: LoadOptions): KernelP
       const records = keep(native, c.alloc(info.records.length), info.records);
       attr.u32(72, btfFd).u32(76, FUNC_INFO_RECORD_BYTES).u64(80, records.address).u32(88, info.count);
     }
-    const level = (opts.logLevel ?? 0) | BPF_LOG_STATS;
+    let level = (opts.logLevel ?? 0) | BPF_LOG_STATS;
     let size = opts.logLevel ? FULL_LOG_BYTES : STATS_LOG_BYTES;
+    let refusal: { errno: number; code: string; log: string } | undefined;
     for (;;) {
       const log = c.alloc(size);
       try {
@@ -136,12 +140,23 @@ export function loadKernelProgram(spec: ProgramSpec, opts: LoadOptions): KernelP
             c.close(result);
           });
         }
+        if (refusal) {
+          // Second pass, for the location only: the rotating log keeps its tail even when truncated.
+          throw new KernelVerifierError(spec.name, refusal.errno, refusal.code, text || refusal.log, failingInsn(text));
+        }
         if (result.errno === ENOSPC && size < MAX_LOG_BYTES) {
           size = Math.min(MAX_LOG_BYTES, Math.max(size * 4, attr.get32(140) + 1));
           continue;
         }
         if (text === '') throw new KernelError(`BPF_PROG_LOAD of program '${spec.name}'`, result.errno, result.code);
-        throw new KernelVerifierError(spec.name, result.errno, result.code, text);
+        if ((level & (BPF_LOG_LEVEL1 | BPF_LOG_LEVEL2)) === 0) {
+          // Errors-only logs do not say which instruction failed; verify once more with an instruction trace.
+          refusal = { errno: result.errno, code: result.code, log: text };
+          level = BPF_LOG_LEVEL1 | BPF_LOG_STATS;
+          size = FULL_LOG_BYTES;
+          continue;
+        }
+        throw new KernelVerifierError(spec.name, result.errno, result.code, text, failingInsn(text));
       } finally {
         log.free();
       }
@@ -153,6 +168,13 @@ export function loadKernelProgram(spec: ProgramSpec, opts: LoadOptions): KernelP
     if (btfFd >= 0) c.close(btfFd);
     for (const m of native) m.free();
   }
+}
+
+/** failingInsn returns the slot of the last instruction an instruction-trace log shows ("12: (bf) r0 = r2"). */
+function failingInsn(log: string): number | undefined {
+  const matches = [...log.matchAll(/^(\d+): \([0-9a-f]{2}\)/gm)];
+  const last = matches[matches.length - 1];
+  return last ? Number(last[1]) : undefined;
 }
 
 function program(fd: number, maps: KernelMap[], log: string, closeFd: () => void): KernelProgram {

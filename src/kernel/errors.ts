@@ -17,8 +17,9 @@ export class KernelError extends SluiceError {
 }
 
 /**
- * KernelVerifierError is BPF_PROG_LOAD refusing a program. `log` is the kernel verifier's whole
- * log; the message quotes its last meaningful line, which is usually the reason, with its insn #N.
+ * KernelVerifierError is BPF_PROG_LOAD refusing a program. `log` is the kernel verifier's log
+ * (its tail, if it outgrew the buffer); the message gives the insn #N when known and quotes the
+ * log's last meaningful line, which is usually the reason.
  */
 export class KernelVerifierError extends KernelError {
   override name = 'KernelVerifierError';
@@ -28,8 +29,11 @@ export class KernelVerifierError extends KernelError {
     errno: number,
     code: string,
     readonly log: string,
+    /** Slot of the instruction the verifier stopped at, when its log traced instructions. */
+    readonly insn?: number,
   ) {
-    super(`BPF_PROG_LOAD of program '${program}'`, errno, code, `the kernel verifier refused it: ${lastReason(log)}`);
+    const at = insn === undefined ? '' : ` at insn #${insn}`;
+    super(`BPF_PROG_LOAD of program '${program}'`, errno, code, `the kernel verifier refused it${at}: ${lastReason(log)}`);
   }
 }
 

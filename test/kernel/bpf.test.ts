@@ -165,21 +165,26 @@ describe.skipIf(!availability.ok)('kernel bpf() interface', () => {
       license: 'GPL',
       maps: [],
       insns: [
-        { opcode: 0xbf, dst: 0, src: 2, offset: 0, imm: 0 }, // r0 = r2 (never written)
+        lddwFrom(0, 7n), // slots 0-1
+        { opcode: 0xb7, dst: 3, src: 0, offset: 0, imm: 1 }, // slot 2: r3 = 1
+        { opcode: 0xbf, dst: 0, src: 2, offset: 0, imm: 0 }, // slot 3: r0 = r2 (never written)
         { opcode: 0x95, dst: 0, src: 0, offset: 0, imm: 0 },
       ],
     };
-    let error: unknown;
-    try {
-      loadKernelProgram(bad, { type: 'xdp', logLevel: 1 });
-    } catch (err) {
-      error = err;
+    for (const logLevel of [0, 2] as const) {
+      let error: unknown;
+      try {
+        loadKernelProgram(bad, { type: 'xdp', logLevel });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(KernelVerifierError);
+      const refusal = error as KernelVerifierError;
+      expect(refusal.log).toMatch(/R2 !read_ok/);
+      expect(refusal.insn).toBe(3);
+      expect(refusal.message).toMatch(/refused it at insn #3: R2 !read_ok$/);
+      expect([13, 22]).toContain(refusal.errno); // EACCES or EINVAL
     }
-    expect(error).toBeInstanceOf(KernelVerifierError);
-    const refusal = error as KernelVerifierError;
-    expect(refusal.log).toMatch(/R2 !read_ok/);
-    expect(refusal.message).toMatch(/R2 !read_ok/);
-    expect([13, 22]).toContain(refusal.errno); // EACCES or EINVAL
   });
 
   it('patches map and global data references with the maps it creates', () => {
