@@ -120,6 +120,8 @@ class InterpretedProgram implements Executable {
     for (;;) {
       const p = pc++;
       const q = p << 2;
+      // Word 0 of a slot: code in bits 0-7, dst in 8-11, src in 12-15. (w >> 7) & 0x1e is
+      // dst * 2 and (w >> 11) & 0x1e is src * 2: the index of the register's low half in R.
       const w = I[q] as number;
       n++;
       switch (w & 0xff) {
@@ -127,7 +129,7 @@ class InterpretedProgram implements Executable {
         // add/sub stay in 32-bit integer arithmetic: the carry out of the low half is
         // (sum < addend) unsigned, which V8 compiles to word compares instead of float math.
         case 0x07: { // add64 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const b = I[q + 2] as number;
           const lo = ((R[d] as number) + b) | 0;
           R[d] = lo;
@@ -135,8 +137,8 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x0f: { // add64 dst, src
-          const d = ((w >> 7) & 0x1e);
-          const s = ((w >> 11) & 0x1e);
+          const d = (w >> 7) & 0x1e;
+          const s = (w >> 11) & 0x1e;
           const b = R[s] as number;
           const lo = ((R[d] as number) + b) | 0;
           R[d] = lo;
@@ -144,7 +146,7 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x17: { // sub64 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const a = R[d] as number;
           const b = I[q + 2] as number;
           R[d] = (a - b) | 0;
@@ -152,8 +154,8 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x1f: { // sub64 dst, src
-          const d = ((w >> 7) & 0x1e);
-          const s = ((w >> 11) & 0x1e);
+          const d = (w >> 7) & 0x1e;
+          const s = (w >> 11) & 0x1e;
           const a = R[d] as number;
           const b = R[s] as number;
           R[d] = (a - b) | 0;
@@ -161,7 +163,7 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x27: { // mul64 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const product = ((R[d] as number) >>> 0) * ((I[q + 2] as number) >>> 0);
           if (R[d + 1] === 0 && I[q + 3] === 0 && product <= Number.MAX_SAFE_INTEGER) {
             R[d] = product;
@@ -174,8 +176,8 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x2f: { // mul64 dst, src
-          const d = ((w >> 7) & 0x1e);
-          const s = ((w >> 11) & 0x1e);
+          const d = (w >> 7) & 0x1e;
+          const s = (w >> 11) & 0x1e;
           const product = ((R[d] as number) >>> 0) * ((R[s] as number) >>> 0);
           if (R[d + 1] === 0 && R[s + 1] === 0 && product <= Number.MAX_SAFE_INTEGER) {
             R[d] = product;
@@ -188,107 +190,107 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x37: { // div64 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           udiv64(R[d] as number, R[d + 1] as number, I[q + 2] as number, I[q + 3] as number);
           R[d] = wide[0] as number;
           R[d + 1] = wide[1] as number;
           break;
         }
         case 0x3f: { // div64 dst, src
-          const d = ((w >> 7) & 0x1e);
-          const s = ((w >> 11) & 0x1e);
+          const d = (w >> 7) & 0x1e;
+          const s = (w >> 11) & 0x1e;
           udiv64(R[d] as number, R[d + 1] as number, R[s] as number, R[s + 1] as number);
           R[d] = wide[0] as number;
           R[d + 1] = wide[1] as number;
           break;
         }
         case 0x00: { // sdiv64 dst, imm (variant)
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           sdiv64(R[d] as number, R[d + 1] as number, I[q + 2] as number, I[q + 3] as number);
           R[d] = wide[0] as number;
           R[d + 1] = wide[1] as number;
           break;
         }
         case 0x08: { // sdiv64 dst, src (variant)
-          const d = ((w >> 7) & 0x1e);
-          const s = ((w >> 11) & 0x1e);
+          const d = (w >> 7) & 0x1e;
+          const s = (w >> 11) & 0x1e;
           sdiv64(R[d] as number, R[d + 1] as number, R[s] as number, R[s + 1] as number);
           R[d] = wide[0] as number;
           R[d + 1] = wide[1] as number;
           break;
         }
         case 0x97: { // mod64 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           umod64(R[d] as number, R[d + 1] as number, I[q + 2] as number, I[q + 3] as number);
           R[d] = wide[0] as number;
           R[d + 1] = wide[1] as number;
           break;
         }
         case 0x9f: { // mod64 dst, src
-          const d = ((w >> 7) & 0x1e);
-          const s = ((w >> 11) & 0x1e);
+          const d = (w >> 7) & 0x1e;
+          const s = (w >> 11) & 0x1e;
           umod64(R[d] as number, R[d + 1] as number, R[s] as number, R[s + 1] as number);
           R[d] = wide[0] as number;
           R[d + 1] = wide[1] as number;
           break;
         }
         case 0x10: { // smod64 dst, imm (variant)
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           smod64(R[d] as number, R[d + 1] as number, I[q + 2] as number, I[q + 3] as number);
           R[d] = wide[0] as number;
           R[d + 1] = wide[1] as number;
           break;
         }
         case 0x20: { // smod64 dst, src (variant)
-          const d = ((w >> 7) & 0x1e);
-          const s = ((w >> 11) & 0x1e);
+          const d = (w >> 7) & 0x1e;
+          const s = (w >> 11) & 0x1e;
           smod64(R[d] as number, R[d + 1] as number, R[s] as number, R[s + 1] as number);
           R[d] = wide[0] as number;
           R[d + 1] = wide[1] as number;
           break;
         }
         case 0x47: { // or64 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) | (I[q + 2] as number);
           R[d + 1] = (R[d + 1] as number) | (I[q + 3] as number);
           break;
         }
         case 0x4f: { // or64 dst, src
-          const d = ((w >> 7) & 0x1e);
-          const s = ((w >> 11) & 0x1e);
+          const d = (w >> 7) & 0x1e;
+          const s = (w >> 11) & 0x1e;
           R[d] = (R[d] as number) | (R[s] as number);
           R[d + 1] = (R[d + 1] as number) | (R[s + 1] as number);
           break;
         }
         case 0x57: { // and64 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) & (I[q + 2] as number);
           R[d + 1] = (R[d + 1] as number) & (I[q + 3] as number);
           break;
         }
         case 0x5f: { // and64 dst, src
-          const d = ((w >> 7) & 0x1e);
-          const s = ((w >> 11) & 0x1e);
+          const d = (w >> 7) & 0x1e;
+          const s = (w >> 11) & 0x1e;
           R[d] = (R[d] as number) & (R[s] as number);
           R[d + 1] = (R[d + 1] as number) & (R[s + 1] as number);
           break;
         }
         case 0xa7: { // xor64 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) ^ (I[q + 2] as number);
           R[d + 1] = (R[d + 1] as number) ^ (I[q + 3] as number);
           break;
         }
         case 0xaf: { // xor64 dst, src
-          const d = ((w >> 7) & 0x1e);
-          const s = ((w >> 11) & 0x1e);
+          const d = (w >> 7) & 0x1e;
+          const s = (w >> 11) & 0x1e;
           R[d] = (R[d] as number) ^ (R[s] as number);
           R[d + 1] = (R[d + 1] as number) ^ (R[s + 1] as number);
           break;
         }
         case 0x67: // lsh64 dst, imm
         case 0x6f: { // lsh64 dst, src
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const c = ((w & 0xff) === 0x67 ? (I[q + 2] as number) : (R[((w >> 11) & 0x1e)] as number)) & 63;
           const lo = R[d] as number;
           if (c >= 32) {
@@ -302,7 +304,7 @@ class InterpretedProgram implements Executable {
         }
         case 0x77: // rsh64 dst, imm
         case 0x7f: { // rsh64 dst, src
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const c = ((w & 0xff) === 0x77 ? (I[q + 2] as number) : (R[((w >> 11) & 0x1e)] as number)) & 63;
           const hi = R[d + 1] as number;
           if (c >= 32) {
@@ -316,7 +318,7 @@ class InterpretedProgram implements Executable {
         }
         case 0xc7: // arsh64 dst, imm
         case 0xcf: { // arsh64 dst, src
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const c = ((w & 0xff) === 0xc7 ? (I[q + 2] as number) : (R[((w >> 11) & 0x1e)] as number)) & 63;
           const hi = R[d + 1] as number;
           if (c >= 32) {
@@ -329,92 +331,92 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x87: { // neg64 dst
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const lo = R[d] as number;
           R[d] = -lo;
           R[d + 1] = ~(R[d + 1] as number) + (lo === 0 ? 1 : 0);
           break;
         }
         case 0xb7: { // mov64 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = I[q + 2] as number;
           R[d + 1] = I[q + 3] as number;
           break;
         }
         case 0xbf: { // mov64 dst, src
-          const d = ((w >> 7) & 0x1e);
-          const s = ((w >> 11) & 0x1e);
+          const d = (w >> 7) & 0x1e;
+          const s = (w >> 11) & 0x1e;
           R[d] = R[s] as number;
           R[d + 1] = R[s + 1] as number;
           break;
         }
         case 0x48: { // movsx64 dst, (s8) src (variant)
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const v = ((R[((w >> 11) & 0x1e)] as number) << 24) >> 24;
           R[d] = v;
           R[d + 1] = v >> 31;
           break;
         }
         case 0x50: { // movsx64 dst, (s16) src (variant)
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const v = ((R[((w >> 11) & 0x1e)] as number) << 16) >> 16;
           R[d] = v;
           R[d + 1] = v >> 31;
           break;
         }
         case 0x58: { // movsx64 dst, (s32) src (variant)
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const v = R[((w >> 11) & 0x1e)] as number;
           R[d] = v;
           R[d + 1] = v >> 31;
           break;
         }
         case 0xd7: { // bswap16/32/64 dst
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           swap(R, d, I[q + 2] as number);
           break;
         }
 
         // ---- ALU32: the low halves only; every result zero-extends (high half 0) ----
         case 0x04: { // add32 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) + (I[q + 2] as number);
           R[d + 1] = 0;
           break;
         }
         case 0x0c: { // add32 dst, src
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) + (R[((w >> 11) & 0x1e)] as number);
           R[d + 1] = 0;
           break;
         }
         case 0x14: { // sub32 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) - (I[q + 2] as number);
           R[d + 1] = 0;
           break;
         }
         case 0x1c: { // sub32 dst, src
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) - (R[((w >> 11) & 0x1e)] as number);
           R[d + 1] = 0;
           break;
         }
         case 0x24: { // mul32 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = Math.imul(R[d] as number, I[q + 2] as number);
           R[d + 1] = 0;
           break;
         }
         case 0x2c: { // mul32 dst, src
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = Math.imul(R[d] as number, R[((w >> 11) & 0x1e)] as number);
           R[d + 1] = 0;
           break;
         }
         case 0x34: // div32 dst, imm
         case 0x3c: { // div32 dst, src
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const b = (((w & 0xff) === 0x34 ? I[q + 2] : R[((w >> 11) & 0x1e)]) as number) >>> 0;
           R[d] = b === 0 ? 0 : Math.floor(((R[d] as number) >>> 0) / b);
           R[d + 1] = 0;
@@ -422,7 +424,7 @@ class InterpretedProgram implements Executable {
         }
         case 0x94: // mod32 dst, imm
         case 0x9c: { // mod32 dst, src
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const b = (((w & 0xff) === 0x94 ? I[q + 2] : R[((w >> 11) & 0x1e)]) as number) >>> 0;
           if (b !== 0) R[d] = ((R[d] as number) >>> 0) % b;
           R[d + 1] = 0;
@@ -430,7 +432,7 @@ class InterpretedProgram implements Executable {
         }
         case 0x28: // sdiv32 dst, imm (variant)
         case 0x30: { // sdiv32 dst, src (variant)
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const b = ((w & 0xff) === 0x28 ? I[q + 2] : R[((w >> 11) & 0x1e)]) as number;
           R[d] = b === 0 ? 0 : Math.trunc((R[d] as number) / b);
           R[d + 1] = 0;
@@ -438,116 +440,116 @@ class InterpretedProgram implements Executable {
         }
         case 0x38: // smod32 dst, imm (variant)
         case 0x40: { // smod32 dst, src (variant)
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const b = ((w & 0xff) === 0x38 ? I[q + 2] : R[((w >> 11) & 0x1e)]) as number;
           if (b !== 0) R[d] = (R[d] as number) % b;
           R[d + 1] = 0;
           break;
         }
         case 0x44: { // or32 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) | (I[q + 2] as number);
           R[d + 1] = 0;
           break;
         }
         case 0x4c: { // or32 dst, src
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) | (R[((w >> 11) & 0x1e)] as number);
           R[d + 1] = 0;
           break;
         }
         case 0x54: { // and32 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) & (I[q + 2] as number);
           R[d + 1] = 0;
           break;
         }
         case 0x5c: { // and32 dst, src
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) & (R[((w >> 11) & 0x1e)] as number);
           R[d + 1] = 0;
           break;
         }
         case 0xa4: { // xor32 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) ^ (I[q + 2] as number);
           R[d + 1] = 0;
           break;
         }
         case 0xac: { // xor32 dst, src
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) ^ (R[((w >> 11) & 0x1e)] as number);
           R[d + 1] = 0;
           break;
         }
         case 0x64: { // lsh32 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) << ((I[q + 2] as number) & 31);
           R[d + 1] = 0;
           break;
         }
         case 0x6c: { // lsh32 dst, src
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) << ((R[((w >> 11) & 0x1e)] as number) & 31);
           R[d + 1] = 0;
           break;
         }
         case 0x74: { // rsh32 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) >>> ((I[q + 2] as number) & 31);
           R[d + 1] = 0;
           break;
         }
         case 0x7c: { // rsh32 dst, src
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) >>> ((R[((w >> 11) & 0x1e)] as number) & 31);
           R[d + 1] = 0;
           break;
         }
         case 0xc4: { // arsh32 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) >> ((I[q + 2] as number) & 31);
           R[d + 1] = 0;
           break;
         }
         case 0xcc: { // arsh32 dst, src
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) >> ((R[((w >> 11) & 0x1e)] as number) & 31);
           R[d + 1] = 0;
           break;
         }
         case 0x84: { // neg32 dst
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = -(R[d] as number);
           R[d + 1] = 0;
           break;
         }
         case 0xb4: { // mov32 dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = I[q + 2] as number;
           R[d + 1] = 0;
           break;
         }
         case 0xbc: { // mov32 dst, src
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = R[((w >> 11) & 0x1e)] as number;
           R[d + 1] = 0;
           break;
         }
         case 0x60: { // movsx32 dst, (s8) src (variant)
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = ((R[((w >> 11) & 0x1e)] as number) << 24) >> 24;
           R[d + 1] = 0;
           break;
         }
         case 0x68: { // movsx32 dst, (s16) src (variant)
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = ((R[((w >> 11) & 0x1e)] as number) << 16) >> 16;
           R[d + 1] = 0;
           break;
         }
         case 0xd4: { // le16/le32/le64 dst: on a little-endian machine, truncate to the width
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const bits = I[q + 2] as number;
           if (bits === 16) R[d] = (R[d] as number) & 0xffff;
           if (bits !== 64) R[d + 1] = 0;
@@ -560,8 +562,8 @@ class InterpretedProgram implements Executable {
 
         // ---- superinstructions (variants, see fusePairs in decode.ts): two slots, one dispatch ----
         case 0xe0: { // mov64 a, b; mov64 c, d
-          const a = ((w >> 7) & 0x1e);
-          const b = ((w >> 11) & 0x1e);
+          const a = (w >> 7) & 0x1e;
+          const b = (w >> 11) & 0x1e;
           R[a] = R[b] as number;
           R[a + 1] = R[b + 1] as number;
           const c = (((I[q + 4] as number) >> 7) & 0x1e);
@@ -573,8 +575,8 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0xe8: { // mov64 a, b; add64 a, imm
-          const a = ((w >> 7) & 0x1e);
-          const b = ((w >> 11) & 0x1e);
+          const a = (w >> 7) & 0x1e;
+          const b = (w >> 11) & 0x1e;
           const k = I[q + 6] as number;
           const lo = ((R[b] as number) + k) | 0;
           R[a] = lo;
@@ -584,8 +586,8 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0xf0: { // mov64 a, b; add64 a, c (c is not a)
-          const a = ((w >> 7) & 0x1e);
-          const b = ((w >> 11) & 0x1e);
+          const a = (w >> 7) & 0x1e;
+          const b = (w >> 11) & 0x1e;
           const c = (((I[q + 4] as number) >> 11) & 0x1e);
           const k = R[c] as number;
           const lo = ((R[b] as number) + k) | 0;
@@ -596,8 +598,8 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0xf7: { // mov64 a, b; mov64 c, d; mov64 e, f
-          let a = ((w >> 7) & 0x1e);
-          let b = ((w >> 11) & 0x1e);
+          let a = (w >> 7) & 0x1e;
+          let b = (w >> 11) & 0x1e;
           R[a] = R[b] as number;
           R[a + 1] = R[b + 1] as number;
           a = (((I[q + 4] as number) >> 7) & 0x1e);
@@ -614,8 +616,8 @@ class InterpretedProgram implements Executable {
         }
         case 0xe7: // mov64 a, b; add64 a, imm; jgt a, c, target (a bounds check)
         case 0xef: { // mov64 a, b; add64 a, imm; jgt a, imm2, target
-          const a = ((w >> 7) & 0x1e);
-          const b = ((w >> 11) & 0x1e);
+          const a = (w >> 7) & 0x1e;
+          const b = (w >> 11) & 0x1e;
           const k = I[q + 6] as number;
           const lo = ((R[b] as number) + k) | 0;
           const hi = ((R[b + 1] as number) + (I[q + 7] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
@@ -647,7 +649,7 @@ class InterpretedProgram implements Executable {
           n++;
           break;
         case 0xe4: { // add64 a, imm; jne a, imm2, target
-          const a = ((w >> 7) & 0x1e);
+          const a = (w >> 7) & 0x1e;
           const k = I[q + 2] as number;
           const lo = ((R[a] as number) + k) | 0;
           const hi = ((R[a + 1] as number) + (I[q + 3] as number) + ((lo >>> 0) < (k >>> 0) ? 1 : 0)) | 0;
@@ -665,7 +667,7 @@ class InterpretedProgram implements Executable {
 
         // ---- lddw: the 64-bit constant (or resolved map/function reference) is pre-decoded ----
         case 0x18: {
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = I[q + 2] as number;
           R[d + 1] = I[q + 3] as number;
           pc++;
@@ -674,94 +676,94 @@ class InterpretedProgram implements Executable {
 
         // ---- loads: bounds-checked against the last region read (rs/re), else the region list ----
         case 0x71: { // ldxb dst, [src + off]
-          const s = ((w >> 11) & 0x1e);
+          const s = (w >> 11) & 0x1e;
           const a = (R[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 1 > re || R[s + 1] !== 0) {
             const r = runtime.checkRead(a, R[s + 1] as number, 1, p);
             rs = r.start;
             re = r.end;
           }
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = mem[a] as number;
           R[d + 1] = 0;
           break;
         }
         case 0x69: { // ldxh dst, [src + off]
-          const s = ((w >> 11) & 0x1e);
+          const s = (w >> 11) & 0x1e;
           const a = (R[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 2 > re || R[s + 1] !== 0) {
             const r = runtime.checkRead(a, R[s + 1] as number, 2, p);
             rs = r.start;
             re = r.end;
           }
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = dv.getUint16(a, true);
           R[d + 1] = 0;
           break;
         }
         case 0x61: { // ldxw dst, [src + off]
-          const s = ((w >> 11) & 0x1e);
+          const s = (w >> 11) & 0x1e;
           const a = (R[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 4 > re || R[s + 1] !== 0) {
             const r = runtime.checkRead(a, R[s + 1] as number, 4, p);
             rs = r.start;
             re = r.end;
           }
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = dv.getInt32(a, true);
           R[d + 1] = 0;
           break;
         }
         case 0x79: { // ldxdw dst, [src + off]
-          const s = ((w >> 11) & 0x1e);
+          const s = (w >> 11) & 0x1e;
           const a = (R[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 8 > re || R[s + 1] !== 0) {
             const r = runtime.checkRead(a, R[s + 1] as number, 8, p);
             rs = r.start;
             re = r.end;
           }
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = dv.getInt32(a, true);
           R[d + 1] = dv.getInt32(a + 4, true);
           break;
         }
         case 0x91: { // ldxsb dst, [src + off]
-          const s = ((w >> 11) & 0x1e);
+          const s = (w >> 11) & 0x1e;
           const a = (R[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 1 > re || R[s + 1] !== 0) {
             const r = runtime.checkRead(a, R[s + 1] as number, 1, p);
             rs = r.start;
             re = r.end;
           }
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const v = dv.getInt8(a);
           R[d] = v;
           R[d + 1] = v >> 31;
           break;
         }
         case 0x89: { // ldxsh dst, [src + off]
-          const s = ((w >> 11) & 0x1e);
+          const s = (w >> 11) & 0x1e;
           const a = (R[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 2 > re || R[s + 1] !== 0) {
             const r = runtime.checkRead(a, R[s + 1] as number, 2, p);
             rs = r.start;
             re = r.end;
           }
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const v = dv.getInt16(a, true);
           R[d] = v;
           R[d + 1] = v >> 31;
           break;
         }
         case 0x81: { // ldxsw dst, [src + off]
-          const s = ((w >> 11) & 0x1e);
+          const s = (w >> 11) & 0x1e;
           const a = (R[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 4 > re || R[s + 1] !== 0) {
             const r = runtime.checkRead(a, R[s + 1] as number, 4, p);
             rs = r.start;
             re = r.end;
           }
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const v = dv.getInt32(a, true);
           R[d] = v;
           R[d + 1] = v >> 31;
@@ -771,7 +773,7 @@ class InterpretedProgram implements Executable {
         // ---- stores: bounds- and permission-checked against the last writable region (ws/we) ----
         case 0x73: // stxb [dst + off], src
         case 0x72: { // stb [dst + off], imm
-          const b = ((w >> 7) & 0x1e);
+          const b = (w >> 7) & 0x1e;
           const a = (R[b] as number) + (I[q + 1] as number);
           if (a < ws || a + 1 > we || R[b + 1] !== 0) {
             const r = runtime.checkWrite(a, R[b + 1] as number, 1, p);
@@ -783,7 +785,7 @@ class InterpretedProgram implements Executable {
         }
         case 0x6b: // stxh [dst + off], src
         case 0x6a: { // sth [dst + off], imm
-          const b = ((w >> 7) & 0x1e);
+          const b = (w >> 7) & 0x1e;
           const a = (R[b] as number) + (I[q + 1] as number);
           if (a < ws || a + 2 > we || R[b + 1] !== 0) {
             const r = runtime.checkWrite(a, R[b + 1] as number, 2, p);
@@ -795,7 +797,7 @@ class InterpretedProgram implements Executable {
         }
         case 0x63: // stxw [dst + off], src
         case 0x62: { // stw [dst + off], imm
-          const b = ((w >> 7) & 0x1e);
+          const b = (w >> 7) & 0x1e;
           const a = (R[b] as number) + (I[q + 1] as number);
           if (a < ws || a + 4 > we || R[b + 1] !== 0) {
             const r = runtime.checkWrite(a, R[b + 1] as number, 4, p);
@@ -807,7 +809,7 @@ class InterpretedProgram implements Executable {
         }
         case 0x7b: // stxdw [dst + off], src
         case 0x7a: { // stdw [dst + off], imm
-          const b = ((w >> 7) & 0x1e);
+          const b = (w >> 7) & 0x1e;
           const a = (R[b] as number) + (I[q + 1] as number);
           if (a < ws || a + 8 > we || R[b + 1] !== 0) {
             const r = runtime.checkWrite(a, R[b + 1] as number, 8, p);
@@ -815,7 +817,7 @@ class InterpretedProgram implements Executable {
             we = r.end;
           }
           if ((w & 0xff) === 0x7b) {
-            const s = ((w >> 11) & 0x1e);
+            const s = (w >> 11) & 0x1e;
             dv.setInt32(a, R[s] as number, true);
             dv.setInt32(a + 4, R[s + 1] as number, true);
           } else {
@@ -832,25 +834,25 @@ class InterpretedProgram implements Executable {
 
         // ---- unchecked loads and stores (variants): stack slots of this frame via r10, or proven safe ----
         case 0x80: { // ldxb (unchecked)
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = mem[(R[((w >> 11) & 0x1e)] as number) + (I[q + 1] as number)] as number;
           R[d + 1] = 0;
           break;
         }
         case 0x88: { // ldxh (unchecked)
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = dv.getUint16((R[((w >> 11) & 0x1e)] as number) + (I[q + 1] as number), true);
           R[d + 1] = 0;
           break;
         }
         case 0x90: { // ldxw (unchecked)
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           R[d] = dv.getInt32((R[((w >> 11) & 0x1e)] as number) + (I[q + 1] as number), true);
           R[d + 1] = 0;
           break;
         }
         case 0x98: { // ldxdw (unchecked)
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const a = (R[((w >> 11) & 0x1e)] as number) + (I[q + 1] as number);
           R[d] = dv.getInt32(a, true);
           R[d + 1] = dv.getInt32(a + 4, true);
@@ -867,7 +869,7 @@ class InterpretedProgram implements Executable {
           break;
         case 0xb8: { // stxdw (unchecked)
           const a = (R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number);
-          const s = ((w >> 11) & 0x1e);
+          const s = (w >> 11) & 0x1e;
           dv.setInt32(a, R[s] as number, true);
           dv.setInt32(a + 4, R[s + 1] as number, true);
           break;
@@ -894,7 +896,7 @@ class InterpretedProgram implements Executable {
           if (n > limit) throw new BudgetExceeded(p, limit);
           break;
         case 0x15: { // jeq dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           if (R[d] === I[q + 2] && R[d + 1] === I[q + 3]) {
             pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
@@ -902,8 +904,8 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x1d: { // jeq dst, src
-          const d = ((w >> 7) & 0x1e);
-          const s = ((w >> 11) & 0x1e);
+          const d = (w >> 7) & 0x1e;
+          const s = (w >> 11) & 0x1e;
           if (R[d] === R[s] && R[d + 1] === R[s + 1]) {
             pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
@@ -911,7 +913,7 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x55: { // jne dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           if (R[d] !== I[q + 2] || R[d + 1] !== I[q + 3]) {
             pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
@@ -919,8 +921,8 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x5d: { // jne dst, src
-          const d = ((w >> 7) & 0x1e);
-          const s = ((w >> 11) & 0x1e);
+          const d = (w >> 7) & 0x1e;
+          const s = (w >> 11) & 0x1e;
           if (R[d] !== R[s] || R[d + 1] !== R[s + 1]) {
             pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
@@ -928,7 +930,7 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x45: { // jset dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           if (((R[d] as number) & (I[q + 2] as number)) !== 0 || ((R[d + 1] as number) & (I[q + 3] as number)) !== 0) {
             pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
@@ -936,8 +938,8 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x4d: { // jset dst, src
-          const d = ((w >> 7) & 0x1e);
-          const s = ((w >> 11) & 0x1e);
+          const d = (w >> 7) & 0x1e;
+          const s = (w >> 11) & 0x1e;
           if (((R[d] as number) & (R[s] as number)) !== 0 || ((R[d + 1] as number) & (R[s + 1] as number)) !== 0) {
             pc = I[q + 1] as number;
             if (n > limit) throw new BudgetExceeded(p, limit);
@@ -946,7 +948,7 @@ class InterpretedProgram implements Executable {
         }
         // jgt gets cases of its own: clang emits it for every bounds check (p + n > data_end).
         case 0x25: { // jgt dst, imm
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const ah = (R[d + 1] as number) >>> 0;
           const bh = (I[q + 3] as number) >>> 0;
           if (ah > bh || (ah === bh && (R[d] as number) >>> 0 > (I[q + 2] as number) >>> 0)) {
@@ -956,8 +958,8 @@ class InterpretedProgram implements Executable {
           break;
         }
         case 0x2d: { // jgt dst, src
-          const d = ((w >> 7) & 0x1e);
-          const s = ((w >> 11) & 0x1e);
+          const d = (w >> 7) & 0x1e;
+          const s = (w >> 11) & 0x1e;
           const ah = (R[d + 1] as number) >>> 0;
           const bh = (R[s + 1] as number) >>> 0;
           if (ah > bh || (ah === bh && (R[d] as number) >>> 0 > (R[s] as number) >>> 0)) {
@@ -974,9 +976,9 @@ class InterpretedProgram implements Executable {
         case 0xbd: { // jle dst, src
           // Unsigned 64-bit order: high halves as unsigned, then low halves as unsigned.
           const op = (w & 0xff);
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const byReg = (op & 0x08) !== 0;
-          const s = ((w >> 11) & 0x1e);
+          const s = (w >> 11) & 0x1e;
           const ah = (R[d + 1] as number) >>> 0;
           const bh = ((byReg ? R[s + 1] : I[q + 3]) as number) >>> 0;
           const al = (R[d] as number) >>> 0;
@@ -999,9 +1001,9 @@ class InterpretedProgram implements Executable {
         case 0xdd: { // jsle dst, src
           // Signed 64-bit order: high halves as signed, then low halves as unsigned.
           const op = (w & 0xff);
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const byReg = (op & 0x08) !== 0;
-          const s = ((w >> 11) & 0x1e);
+          const s = (w >> 11) & 0x1e;
           const ah = R[d + 1] as number;
           const bh = (byReg ? R[s + 1] : I[q + 3]) as number;
           const al = (R[d] as number) >>> 0;
@@ -1066,7 +1068,7 @@ class InterpretedProgram implements Executable {
           n = this.executed;
           break;
         case 0x8d: { // callx dst: the helper whose id is in dst
-          const d = ((w >> 7) & 0x1e);
+          const d = (w >> 7) & 0x1e;
           const id = R[d] as number;
           if (R[d + 1] !== 0 || !runtime.isHelper(id)) throw new UnknownHelper(p, (R[d + 1] as number) * TWO_32 + (id >>> 0));
           this.executed = n;
