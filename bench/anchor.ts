@@ -20,9 +20,9 @@ const options = new Command('anchor')
 
 const mib = Number(options.mib);
 const passes = Number(options.passes);
+const program = anchorProgram();
 const chunks = loadChunks(join(options.data, mib === ANCHOR_EXPECTED.mib ? 'anchor' : `anchor-${mib}`), mib);
 const bytes = chunks.data.length;
-const program = anchorProgram();
 
 // The JavaScript loop is the reference result; at 64 MiB it must also equal the README's totals.
 const reference = jsScan(chunks);

@@ -51,6 +51,7 @@ export function loadChunks(base: string, mib: number): Chunks {
 
 /** anchorProgram loads csv_scan from the anchor's csv.bpf.o through Sluice's ELF loader. */
 export function anchorProgram(): ProgramSpec {
+  if (!existsSync(ANCHORS)) throw new Error(`${ANCHORS} is missing: the anchor bench needs the shared anchor program and generator`);
   const object = loadObject(new Uint8Array(readFileSync(join(ANCHORS, 'csv.bpf.o'))), 'csv.bpf.o');
   const program = object.programs.find((p) => p.name === 'csv_scan');
   if (!program) throw new Error(`csv.bpf.o has no csv_scan program (found ${object.programs.map((p) => p.name).join(', ')})`);
