@@ -56,7 +56,7 @@ export function emitStep(g: Gen, maxChunk: number): void {
   e.load('DW', 3, REG.ctx, CTX.data);
   e.load('DW', 4, REG.ctx, CTX.dataEnd);
   e.aluReg('ADD', 3, REG.index);
-  e.comment(`skip up to ${SKIP_BATCH} bytes of an unused field that are not a delimiter, line end${csv ? ', quote' : ''} or CR`);
+  e.comment('outside quotes, runs of unused bytes are skipped and runs of digits accumulated; anything else is one byte');
   const digits = e.label('digit_run');
   if (csv) {
     e.load('DW', 0, REG.state, S.quote);
@@ -70,21 +70,7 @@ export function emitStep(g: Gen, maxChunk: number): void {
   } else {
     e.jumpImm('JNE', 0, 0, slow);
   }
-  e.bind(skip);
-  for (let k = 0; k < SKIP_BATCH; k++) {
-    e.movReg(5, 3);
-    e.aluImm('ADD', 5, 1);
-    e.jumpReg('JGT', 5, 4, slow);
-    e.load('B', REG.byte, 3, 0);
-    e.jumpImm('JEQ', REG.byte, delimiter, slow);
-    e.jumpImm('JEQ', REG.byte, NEWLINE, slow);
-    if (csv) e.jumpImm('JEQ', REG.byte, QUOTE, slow);
-    e.jumpImm('JEQ', REG.byte, RETURN, slow);
-    e.aluImm('ADD', 3, 1);
-    e.aluImm('ADD', REG.index, 1);
-  }
-  e.store('DW', REG.state, S.pos, REG.index);
-  e.goto(g.next);
+  emitSkipRun(g, skip, slow, delimiter);
   if (g.layout.digitKinds > 0) emitDigitRun(g, digits, slow);
   e.bind(slow);
   e.comment('one byte through the state machine');
@@ -147,19 +133,89 @@ export function emitStep(g: Gen, maxChunk: number): void {
 }
 
 /**
- * emitDigitRun accumulates up to SKIP_BATCH digits of a number or date field in registers (acc,
- * digit count, fraction digits after a point), then stores them and hands the first non-digit (or
- * the chunk end) to the one-byte path `slow`. r3 points at the current byte, r4 is data_end.
+ * emitWholeBatch jumps to `partial` unless SKIP_BATCH bytes from r3 lie inside the chunk: then one
+ * bounds check (Linux keeps its range) covers every load of the batch, and `exitAt(k)` stubs move
+ * the position past the k bytes consumed.
+ */
+function emitWholeBatch(g: Gen, partial: Label): void {
+  const { e } = g;
+  e.movReg(0, 3);
+  e.aluImm('ADD', 0, SKIP_BATCH);
+  e.jumpReg('JGT', 0, 4, partial);
+}
+
+/** emitSkipRun skips up to SKIP_BATCH bytes of an unused field that are not a delimiter, line end, quote or CR. */
+function emitSkipRun(g: Gen, start: Label, slow: Label, delimiter: number): void {
+  const { e, plan } = g;
+  const csv = plan.table.format === 'csv';
+  const partial = e.label('skip_near_end');
+  const stops = [delimiter, NEWLINE, ...(csv ? [QUOTE] : []), RETURN];
+  e.bind(start);
+  e.comment(`skip up to ${SKIP_BATCH} bytes of an unused field that are not a delimiter, line end${csv ? ', quote' : ''} or CR`);
+  emitWholeBatch(g, partial);
+  const exits = Array.from({ length: SKIP_BATCH }, (_, k) => (k === 0 ? slow : e.label(`skipped_${k}`)));
+  for (let k = 0; k < SKIP_BATCH; k++) {
+    e.load('B', REG.byte, 3, k);
+    for (const stop of stops) e.jumpImm('JEQ', REG.byte, stop, exits[k] as Label);
+  }
+  e.aluImm('ADD', REG.index, SKIP_BATCH);
+  e.store('DW', REG.state, S.pos, REG.index);
+  e.goto(g.next);
+  for (let k = 1; k < SKIP_BATCH; k++) {
+    e.bind(exits[k] as Label);
+    e.aluImm('ADD', REG.index, k);
+    e.goto(slow);
+  }
+  e.bind(partial);
+  e.comment('near the chunk end: one bounds check per byte');
+  for (let k = 0; k < SKIP_BATCH; k++) {
+    e.movReg(0, 3);
+    e.aluImm('ADD', 0, 1);
+    e.jumpReg('JGT', 0, 4, slow);
+    e.load('B', REG.byte, 3, 0);
+    for (const stop of stops) e.jumpImm('JEQ', REG.byte, stop, slow);
+    e.aluImm('ADD', 3, 1);
+    e.aluImm('ADD', REG.index, 1);
+  }
+  e.store('DW', REG.state, S.pos, REG.index);
+  e.goto(g.next);
+}
+
+/**
+ * emitDigitRun accumulates up to SKIP_BATCH digits of a number or date field in registers (r1 acc,
+ * r2 digit count, r5 fraction digits, r8 = 1 after a decimal point), stores them, and hands the
+ * first non-digit (or the chunk end) to the one-byte path `slow`. r3 points at the current byte.
  */
 function emitDigitRun(g: Gen, start: Label, slow: Label): void {
   const { e } = g;
   const store = e.label('digit_run_end');
+  const partial = e.label('digits_near_end');
   e.bind(start);
   e.comment(`up to ${SKIP_BATCH} digits of a number or date field, accumulated in registers`);
   e.load('DW', 1, REG.state, S.acc);
   e.load('DW', 2, REG.state, S.digits);
   e.load('DW', 5, REG.state, S.frac);
   e.load('DW', REG.byte, REG.state, S.dot);
+  emitWholeBatch(g, partial);
+  const exits = Array.from({ length: SKIP_BATCH + 1 }, (_, k) => (k === 0 ? store : e.label(`digits_${k}`)));
+  for (let k = 0; k < SKIP_BATCH; k++) {
+    e.load('B', 0, 3, k);
+    e.aluImm('SUB', 0, 0x30);
+    e.jumpImm('JGT', 0, 9, exits[k] as Label);
+    e.aluImm('MUL', 1, 10);
+    e.aluReg('ADD', 1, 0);
+  }
+  for (let k = SKIP_BATCH; k > 0; k--) {
+    e.bind(exits[k] as Label);
+    e.aluImm('ADD', REG.index, k);
+    e.aluImm('ADD', 2, k);
+    e.movReg(0, REG.byte);
+    e.aluImm('MUL', 0, k);
+    e.aluReg('ADD', 5, 0);
+    e.goto(store);
+  }
+  e.bind(partial);
+  e.comment('near the chunk end: one bounds check per digit');
   for (let k = 0; k < SKIP_BATCH; k++) {
     e.movReg(0, 3);
     e.aluImm('ADD', 0, 1);
