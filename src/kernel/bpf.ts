@@ -47,6 +47,11 @@ const BPF_LOG_LEVEL1 = 1;
 const BPF_LOG_LEVEL2 = 2;
 const ENOSPC = 28;
 const EINVAL = 22;
+/**
+ * LOCATE_MAX_PROCESSED bounds the second, traced verification that finds a refused program's insn #N:
+ * beyond this many processed instructions (a program refused as too complex) tracing costs seconds.
+ */
+const LOCATE_MAX_PROCESSED = 50_000;
 /** Log buffer sizes: small when only errors and statistics are asked for, large for per-instruction logs. */
 const STATS_LOG_BYTES = 1 << 20;
 const FULL_LOG_BYTES = 16 << 20;
@@ -96,9 +101,10 @@ function probe(): KernelAvailability {
  * loadKernelProgram creates spec.maps in the kernel (global data filled, .rodata frozen), patches
  * every map lddw with the map's fd, and loads the program with BPF_PROG_LOAD, growing the log
  * buffer when the kernel says ENOSPC. Sub-programs get the minimal BTF func_info the kernel
- * requires. Throws KernelVerifierError (with the log and, found by a second verification with an
- * instruction trace when logLevel is 0, the failing insn #N) when the verifier refuses the
- * program, and KernelError for any other failed call; nothing stays open after a failure.
+ * requires. Throws KernelVerifierError when the verifier refuses the program, with the log and the
+ * failing insn #N (at logLevel 0 found by verifying once more with an instruction trace, unless
+ * the refusal took over LOCATE_MAX_PROCESSED instructions), and KernelError for any other failed
+ * call; nothing stays open after a failure.
  */
 export function loadKernelProgram(spec: ProgramSpec, opts: LoadOptions): KernelProgram {
   const maps: KernelMap[] = [];
@@ -149,7 +155,7 @@ export function loadKernelProgram(spec: ProgramSpec, opts: LoadOptions): KernelP
           continue;
         }
         if (text === '') throw new KernelError(`BPF_PROG_LOAD of program '${spec.name}'`, result.errno, result.code);
-        if ((level & (BPF_LOG_LEVEL1 | BPF_LOG_LEVEL2)) === 0) {
+        if ((level & (BPF_LOG_LEVEL1 | BPF_LOG_LEVEL2)) === 0 && (processedInsns(text) ?? 0) < LOCATE_MAX_PROCESSED) {
           // Errors-only logs do not say which instruction failed; verify once more with an instruction trace.
           refusal = { errno: result.errno, code: result.code, log: text };
           level = BPF_LOG_LEVEL1 | BPF_LOG_STATS;
@@ -177,14 +183,19 @@ function failingInsn(log: string): number | undefined {
   return last ? Number(last[1]) : undefined;
 }
 
-function program(fd: number, maps: KernelMap[], log: string, closeFd: () => void): KernelProgram {
+/** processedInsns reads "processed N insns" from a verifier log. */
+function processedInsns(log: string): number | undefined {
   const processed = /processed (\d+) insns/.exec(log);
+  return processed ? Number(processed[1]) : undefined;
+}
+
+function program(fd: number, maps: KernelMap[], log: string, closeFd: () => void): KernelProgram {
   let open = true;
   return {
     fd,
     maps,
     log,
-    processedInsns: processed ? Number(processed[1]) : undefined,
+    processedInsns: processedInsns(log),
     close() {
       if (!open) return;
       open = false;
