@@ -88,6 +88,12 @@ describe('loadObject on malformed input', () => {
     expect(error.message).toBe(`${FILE}: map 'hits': map type 27 is not supported (Sluice has hash, array, percpu_array, lru_hash)`);
   });
 
+  it('rejects an unsupported BTF-defined map type, naming the map', () => {
+    expect(loadError(fixture('ringbuf')).message).toBe(
+      `${FILE}: map 'events': map type 27 is not supported (Sluice has hash, array, percpu_array, lru_hash)`,
+    );
+  });
+
   it('rejects an invalid instruction, naming the section and function', () => {
     const xdp = section(legacy, 'xdp');
     const error = loadError(patched(legacy, (v) => v.setUint8(xdp.offset + 8, 0xff)));
