@@ -45,7 +45,8 @@ export const HELPERS: ReadonlyMap<number, HelperProto> = new Map(
       { id: 2, name: 'map_update_elem', args: ['map', 'map_key', 'map_value', 'anything'], ret: 'integer' },
       { id: 3, name: 'map_delete_elem', args: ['map', 'map_key'], ret: 'integer' },
       { id: 5, name: 'ktime_get_ns', args: [], ret: 'integer' },
-      { id: 6, name: 'trace_printk', args: ['mem', 'size', 'anything', 'anything', 'anything'], ret: 'integer' },
+      // Like Linux, only the format is checked: r3-r5 are read only if the format has conversions.
+      { id: 6, name: 'trace_printk', args: ['mem', 'size'], ret: 'integer' },
       { id: 7, name: 'get_prandom_u32', args: [], ret: 'integer' },
       { id: 8, name: 'get_smp_processor_id', args: [], ret: 'integer' },
       { id: 113, name: 'probe_read_kernel', args: ['uninit_mem', 'size_or_zero', 'anything'], ret: 'integer' },

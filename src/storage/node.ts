@@ -39,6 +39,8 @@ export interface AttachOptions {
   readonly engine?: EngineName;
   readonly chunkBudget?: number;
   readonly queryBudget?: number;
+  /** Record every return value and trace line instead of aborting on values other than DROP/PASS (see TenantOptions). */
+  readonly inspect?: boolean;
 }
 
 interface OpenFile {
@@ -252,6 +254,7 @@ export class StorageNode {
       facts,
       chunkBudget: options.chunkBudget,
       queryBudget: options.queryBudget,
+      inspect: options.inspect,
     });
     this.hooks.set(key, tenant);
     return tenant;

@@ -24,6 +24,11 @@ export interface TenantOptions {
   readonly chunkBudget?: number;
   /** Instructions the whole query may execute, checked after each call (default: no limit). */
   readonly queryBudget?: number;
+  /**
+   * Inspect mode (for `sluice run`): every return value is counted in `returns` and trace output is
+   * kept in `trace`; a value other than XDP_DROP lets the chunk be copied instead of aborting the tenant.
+   */
+  readonly inspect?: boolean;
 }
 
 /** HookChunk is what the read path hands the hook: the bytes and where they sit in the file. */
@@ -67,6 +72,11 @@ export class Tenant {
   };
   /** Set when the tenant was aborted; it then runs no more. */
   aborted?: TenantAborted;
+  /** Inspect mode: how often each return value (r0, decimal) came back, in order of first appearance. */
+  readonly returns = new Map<string, number>();
+  /** Inspect mode: trace_printk lines of every call, each prefixed with its chunk index. */
+  readonly trace: string[] = [];
+  private readonly inspect: boolean;
   private readonly executable: Executable;
   private readonly queryBudget: number;
   private readonly contextBytes = new Uint8Array(HOOK_CONTEXT_BYTES);
@@ -77,6 +87,7 @@ export class Tenant {
     this.runtime = new Runtime(spec.maps, { budget: options.chunkBudget ?? DEFAULT_CHUNK_BUDGET });
     this.executable = options.engine.load(spec, this.runtime, options.facts);
     this.queryBudget = options.queryBudget ?? Infinity;
+    this.inspect = options.inspect ?? false;
   }
 
   /**
@@ -119,11 +130,16 @@ export class Tenant {
     if (this.counts.instructions > this.queryBudget) {
       throw this.abort(chunk, `query instruction budget of ${this.queryBudget} exceeded (${this.counts.instructions} used)`);
     }
+    if (this.inspect) {
+      const key = r0.toString();
+      this.returns.set(key, (this.returns.get(key) ?? 0) + 1);
+      for (const line of this.runtime.trace) this.trace.push(`chunk ${chunk.index}: ${line}`);
+    }
     if (r0 === DROP) {
       this.counts.droppedBytes += chunk.bytes.length;
       return XdpAction.DROP;
     }
-    if (r0 === PASS) {
+    if (r0 === PASS || this.inspect) {
       this.counts.passedBytes += chunk.bytes.length;
       return XdpAction.PASS;
     }
