@@ -11,7 +11,7 @@ import { STACK_SIZE, type State, newFrame, pointerReg, scalarReg } from './state
 import { StructureError, type Structure, checkStructure } from './structure.js';
 import { Walker } from './walker.js';
 
-/** VerifyOptions: the context r1 points at, the limits, and how much to log (2: every step with registers). */
+/** VerifyOptions: the context r1 points at, the limits, and how much to log (1: every step and branch, 2: with registers). */
 export interface VerifyOptions {
   readonly context: ContextSpec;
   /** Largest program, in slots (default 1,000,000). */

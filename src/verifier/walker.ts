@@ -148,7 +148,10 @@ export class Walker {
         if (e instanceof Refusal) throw this.refusal(cur, slot, e.reason);
         throw e;
       }
-      if (this.options.logLevel === 2) this.say(`${slot}: ${formatInstruction(insn, slot, this.env.spec)} ; ${stateText(cur, this.env.spec.maps)}`);
+      if (this.options.logLevel > 0) {
+        const line = `${slot}: ${formatInstruction(insn, slot, this.env.spec)}`;
+        this.say(this.options.logLevel === 2 ? `${line} ; ${stateText(cur, this.env.spec.maps)}` : line);
+      }
       if (outcome === 'end') return endPath(parent);
     }
   }

@@ -87,6 +87,15 @@ describe('logs', () => {
     expect(log.split('\n').filter((l) => /^\d+: /.test(l))).toHaveLength(stats.processedInsns);
   });
 
+  test('level 1 prints every step without registers', () => {
+    const program = assemble('r0 = *(u32 *)(r1 + 16)\nif r0 > 7 goto out\nr0 += 1\nout:\nexit');
+    const { log } = verify(program, { context: HOOK_CONTEXT, logLevel: 1 });
+    expect(log.split('\n').slice(0, 2)).toEqual(['0: r0 = *(u32 *)(r1 + 0x10)', '1: if r0 > 0x7 goto +0x1 <L3>']);
+    const steps = log.split('\n').filter((l) => /^\d+: /.test(l));
+    expect(steps).toHaveLength(5);
+    expect(steps.some((l) => l.includes(' ; '))).toBe(false);
+  });
+
   test('level 0 keeps only the summary', () => {
     const { log } = verify(assemble('r0 = 0\nexit'), { context: HOOK_CONTEXT });
     expect(log).toBe('processed 2 insns (limit 1000000) total_states 1 peak_states 1 stack_depth 0');
