@@ -105,8 +105,6 @@ function rowErrorReason(plan: Plan, code: number, field: number): string {
       return `expected ${plan.table.columns.length} fields, found fewer`;
     case ErrorCode.tooManyFields:
       return `expected ${plan.table.columns.length} fields, found more`;
-    case ErrorCode.badQuote:
-      return 'a closing quote is followed by something other than a delimiter or line end';
     case ErrorCode.unterminatedQuote:
       return 'a quoted field is not closed at the end of the file';
     case ErrorCode.lineTooLong:

@@ -197,24 +197,22 @@ export function emitFinish(g: Gen, slot: ColumnSlot, done: Label): void {
   e.load('DW', 0, REG.state, S.digits);
   e.jumpImm('JEQ', 0, 0, bad);
   e.load('DW', 3, REG.state, S.acc);
-  {
-    const tooManyDecimals = e.label('too_many_decimals');
-    e.load('DW', 1, REG.state, S.frac);
-    e.jumpImm('JGT', 1, codec.scale, tooManyDecimals);
-    e.movReg(2, 0);
-    e.aluReg('SUB', 2, 1);
-    e.jumpImm('JGT', 2, MAX_DIGITS - codec.scale, tooMany);
-    for (let k = 0; k < codec.scale; k++) {
-      const skip = e.label('scaled');
-      e.jumpImm('JGT', 1, k, skip);
-      e.aluImm('MUL', 3, 10);
-      e.bind(skip);
-    }
-    e.goto(positive);
-    e.bind(tooManyDecimals);
-    emitRowError(g, ErrorCode.tooManyDecimals, 'field');
-    e.goto(done);
+  const tooManyDecimals = e.label('too_many_decimals');
+  e.load('DW', 1, REG.state, S.frac);
+  e.jumpImm('JGT', 1, codec.scale, tooManyDecimals);
+  e.movReg(2, 0);
+  e.aluReg('SUB', 2, 1);
+  e.jumpImm('JGT', 2, MAX_DIGITS - codec.scale, tooMany);
+  for (let k = 0; k < codec.scale; k++) {
+    const skip = e.label('scaled');
+    e.jumpImm('JGT', 1, k, skip);
+    e.aluImm('MUL', 3, 10);
+    e.bind(skip);
   }
+  e.goto(positive);
+  e.bind(tooManyDecimals);
+  emitRowError(g, ErrorCode.tooManyDecimals, 'field');
+  e.goto(done);
   e.bind(positive);
   const store = e.label('store');
   e.load('DW', 1, REG.state, S.sign);

@@ -51,7 +51,6 @@ export const ErrorCode = {
   badDate: 2,
   tooFewFields: 4,
   tooManyFields: 5,
-  badQuote: 6,
   unterminatedQuote: 7,
   tooManyDigits: 8,
   tooManyDecimals: 9,

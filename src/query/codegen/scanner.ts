@@ -1,4 +1,4 @@
-// The scan: bpf_loop callback running scan steps, each one byte (or a run of unused bytes) through quotes, delimiters, line ends, field decoding, end-of-file flush.
+// The scan: a bpf_loop callback running scan steps; a step is a run of unused bytes or digits, or one byte through the CSV state machine.
 import { CTX, REG, emitFatal, emitFileOffset, type Gen } from './context.js';
 import type { Label } from './emitter.js';
 import { emitByteHandler, emitFieldReset, emitFinish, emitQuotesKept, emitRowError } from './fields.js';
@@ -9,7 +9,7 @@ import { emitRow } from './row.js';
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
 const RETURN = 0x0d;
-/** SKIP_BATCH is how many bytes of an unused field one callback skips before returning (unrolled). */
+/** SKIP_BATCH is the most bytes one scan step skips (unused field) or accumulates (digits), unrolled. */
 export const SKIP_BATCH = 16;
 
 /**
@@ -36,7 +36,8 @@ export function emitBatch(g: Gen, step: Label, steps: number): void {
 /**
  * emitStep emits `scan_step(_, ctx)`: from the chunk position kept in the state (bounds
  * checked against data_end spilled in the context, as the Linux verifier requires) it skips up to
- * SKIP_BATCH bytes of an unused field, or runs one byte through the parser state machine, and
+ * SKIP_BATCH bytes of an unused field, accumulates up to SKIP_BATCH digits of a number or date, or
+ * runs one byte through the parser state machine (quotes, delimiters, line ends, field decoders), and
  * returns 0 to continue or 1 to stop. At the end of a chunk it adds the chunk length to the file
  * offset; called on an empty chunk it flushes a pending row.
  */
@@ -514,7 +515,6 @@ function labels(g: Gen) {
     tooLarge: e.label('chunk_too_large'),
     quoted: e.label('quoted'),
     openQuote: e.label('open_quote'),
-    badQuote: e.label('bad_quote'),
     content: e.label('content'),
     onDelim: e.label('on_delimiter'),
     onNewline: e.label('on_newline'),
@@ -523,5 +523,5 @@ function labels(g: Gen) {
     extraByte: e.label('extra_byte'),
     afterRow: e.label('row_end'),
     carriageReturn: e.label('carriage_return'),
-    };
+  };
 }
