@@ -9,7 +9,8 @@ import type { ProgramSpec } from '../../src/asm/program.js';
  * CorpusEntry is one program. Header lines (`; ...` at the top of the file):
  *   `; <why it is safe or unsafe>`
  *   `; expect: accepted` or `; expect: <substring of Sluice's refusal>`
- *   `; kernel: accepts|refuses (why Linux differs)` only where Linux's verdict differs from Sluice's
+ *   `; kernel: accepts|refuses (...)` Linux's verdict (loaded as root) where it differs from Sluice's,
+ *     or a note on how Linux words the same refusal
  *   `; complexity: N` a smaller complexity limit for Sluice, so a runaway loop fails fast in tests
  * Maps are `.map` lines (see src/asm/asm-maps.ts). Every program runs with the hook context.
  */
