@@ -152,7 +152,7 @@ function emitEntry(g: Gen, callback: ReturnType<Emitter['label']>, maxChunk: num
   const abort = e.label('abort');
   const done = e.label('done');
   const ready = e.label('ready');
-  e.comment(`entry: ${plan.sql.trim().replace(/\s+/g, ' ')}`);
+  e.comment(`entry: ${plan.sql.replace(/--[^\n]*/g, '').trim().replace(/\s+/g, ' ')}`);
   e.movReg(REG.ctx, R1);
   e.load('W', R2, REG.ctx, 0);
   e.load('W', R3, REG.ctx, 4);
