@@ -1,5 +1,5 @@
 // Helper calls: arguments checked against the prototypes in src/asm/helpers.ts, r0 typed by the return type.
-import { HELPERS, type ArgType, helperName } from '../asm/helpers.js';
+import { HELPERS, HelperId, type ArgType, helperName } from '../asm/helpers.js';
 import { checkMemoryArg } from './access.js';
 import { type Env, refuse } from './env.js';
 import { isConst, scalarText } from './scalar.js';
@@ -24,7 +24,11 @@ export function helperCall(env: Env, state: State, id: number, verifyCallback: C
     const no = i + 1;
     const reg = regs[no]!;
     const r = `R${no}`;
-    if (reg.type === 'not_init') refuse(`${r} !read_ok (argument ${no} of ${name})`);
+    if (reg.type === 'not_init') {
+      // bpf_trace_printk is variadic: the values after the format may be absent, as Linux allows.
+      if (id === HelperId.trace_printk && arg === 'anything') return;
+      refuse(`${r} !read_ok (argument ${no} of ${name})`);
+    }
     const expected = (what: string) => refuse(`${r} type=${regText(reg, env.spec.maps)} expected=${what} (argument ${no} of ${name})`);
     switch (arg) {
       case 'anything':
