@@ -70,4 +70,21 @@ describe.skipIf(!availability.ok)('kernel XDP runs of the example queries', () =
       program.close();
     }
   });
+
+  test('a file without a final line break: the kernel gets the flush as an appended line break', () => {
+    const plan = planQuery(readFileSync(join(QUERIES, 'tpch-q6.sql'), 'utf8'), directoryCatalog(dir));
+    const compiled = compileQuery(plan);
+    const bytes = readFileSync(plan.table.path).subarray(0, 30_000);
+    const unterminated = bytes.subarray(0, bytes.lastIndexOf(10));
+    // XDP test runs need at least 14 bytes, so the empty end-of-file chunk cannot be sent; a line break does the same.
+    const program = loadKernelProgram(compiled.spec, { type: 'xdp' });
+    try {
+      for (const chunk of kernelChunks(Buffer.concat([unterminated, Buffer.from('\n')]))) testRun(program.fd, chunk);
+      const kernelRead = (name: string) => program.maps[compiled.spec.maps.findIndex((m) => m.name === name)]?.entries() ?? [];
+      const interpreter = scanWithInterpreter(compiled, unterminated, 3520);
+      expect(compiled.decode(kernelRead)).toEqual(compiled.decode(interpreter.read));
+    } finally {
+      program.close();
+    }
+  });
 });
