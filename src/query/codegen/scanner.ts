@@ -81,6 +81,7 @@ export function emitStep(g: Gen, maxChunk: number): void {
   e.movReg(5, 3);
   e.aluImm('ADD', 5, 1);
   e.jumpReg('JGT', 5, 4, L.chunkEnd);
+  e.comment('more bytes than maxChunk: stop with an error rather than leave them unread');
   e.jumpImm('JEQ', REG.index, maxChunk, L.tooLarge);
   e.load('B', REG.byte, 3, 0);
   e.movReg(0, REG.index);
@@ -133,6 +134,15 @@ export function emitStep(g: Gen, maxChunk: number): void {
   emitNewline(g, L);
 }
 
+/** emitLoadByte loads the byte at r3 into `dst` after checking it against data_end (r4); past the end it jumps to `end`. Clobbers r0. */
+function emitLoadByte(g: Gen, dst: number, end: Label): void {
+  const { e } = g;
+  e.movReg(0, 3);
+  e.aluImm('ADD', 0, 1);
+  e.jumpReg('JGT', 0, 4, end);
+  e.load('B', dst, 3, 0);
+}
+
 /**
  * emitWholeBatch jumps to `partial` unless SKIP_BATCH bytes from r3 lie inside the chunk: then one
  * bounds check (Linux keeps its range) covers every load of the batch, and `exitAt(k)` stubs move
@@ -170,10 +180,7 @@ function emitSkipRun(g: Gen, start: Label, slow: Label, delimiter: number): void
   e.bind(partial);
   e.comment('near the chunk end: one bounds check per byte');
   for (let k = 0; k < SKIP_BATCH; k++) {
-    e.movReg(0, 3);
-    e.aluImm('ADD', 0, 1);
-    e.jumpReg('JGT', 0, 4, slow);
-    e.load('B', REG.byte, 3, 0);
+    emitLoadByte(g, REG.byte, slow);
     for (const stop of stops) e.jumpImm('JEQ', REG.byte, stop, slow);
     e.aluImm('ADD', 3, 1);
     e.aluImm('ADD', REG.index, 1);
@@ -218,10 +225,7 @@ function emitDigitRun(g: Gen, start: Label, slow: Label): void {
   e.bind(partial);
   e.comment('near the chunk end: one bounds check per digit');
   for (let k = 0; k < SKIP_BATCH; k++) {
-    e.movReg(0, 3);
-    e.aluImm('ADD', 0, 1);
-    e.jumpReg('JGT', 0, 4, store);
-    e.load('B', 0, 3, 0);
+    emitLoadByte(g, 0, store);
     e.aluImm('SUB', 0, 0x30);
     e.jumpImm('JGT', 0, 9, store);
     e.aluImm('MUL', 1, 10);
