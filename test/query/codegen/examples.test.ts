@@ -46,10 +46,10 @@ describe.each(['csv', 'tbl'])('example queries over %s files', (format) => {
     const plan = planQuery(sql, directoryCatalog(join(dir, format)));
     const whole = readFileSync(plan.table.path);
     const runs: [lines: number, chunk: number][] = [
-      [40, 1],
-      [120, 7],
-      [400, 64],
-      [1500, 4096],
+      [30, 1],
+      [100, 7],
+      [300, 64],
+      [1000, 4096],
     ];
     for (const [lines, chunk] of runs) {
       const bytes = firstLines(whole, lines);
