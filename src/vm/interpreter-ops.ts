@@ -1,5 +1,5 @@
 // The interpreter's less frequent operations, kept out of its main loop: helper calls, JMP32 compares, byte swaps, atomics.
-import type { CallbackInvoker, Runtime } from './runtime.js';
+import { type CallbackInvoker, HELPER_FRAME_INDEX, type Runtime } from './runtime.js';
 
 /*
  * Register files here are the interpreter's: one Int32Array with r_k's low half at 2k and
@@ -7,20 +7,13 @@ import type { CallbackInvoker, Runtime } from './runtime.js';
  */
 
 /** callHelper passes r1..r5 through the runtime's helper frame, runs the helper and takes r0 back. */
-export function callHelper(
-  runtime: Runtime,
-  F: Int32Array,
-  FI: number,
-  R: Int32Array,
-  id: number,
-  slot: number,
-  invoke: CallbackInvoker,
-): void {
+export function callHelper(runtime: Runtime, R: Int32Array, id: number, slot: number, invoke: CallbackInvoker): void {
   // The helper frame has the same layout as the register file (r_k at 2k, 2k + 1).
-  for (let i = 2; i < 12; i++) F[FI + i] = R[i] as number;
+  const F = runtime.frame;
+  for (let i = 2; i < 12; i++) F[HELPER_FRAME_INDEX + i] = R[i] as number;
   runtime.call(id, slot, invoke);
-  R[0] = F[FI] as number;
-  R[1] = F[FI + 1] as number;
+  R[0] = F[HELPER_FRAME_INDEX] as number;
+  R[1] = F[HELPER_FRAME_INDEX + 1] as number;
 }
 
 /** compare32 evaluates a JMP32 condition (op = opcode & 0xf0) on two low halves. */

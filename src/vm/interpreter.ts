@@ -7,7 +7,7 @@ import { BudgetExceeded, CallDepthExceeded, InvalidProgram, UnknownHelper } from
 import { FRAME_SIZE, MAX_FRAMES, STACK_TOP } from './memory.js';
 import { preflight } from './preflight.js';
 import { atomic, callHelper, compare32, swap } from './interpreter-ops.js';
-import { type CallbackInvoker, HELPER_FRAME_INDEX, type Runtime } from './runtime.js';
+import type { CallbackInvoker, Runtime } from './runtime.js';
 
 /** Interpreter is the Engine that runs programs by interpretation: no compile step, every access checked. */
 export class Interpreter implements Engine {
@@ -106,9 +106,6 @@ class InterpretedProgram implements Executable {
     const runtime = this.runtime;
     const mem = runtime.space.bytes;
     const dv = runtime.space.view;
-    const F = runtime.frame;
-    const FI = HELPER_FRAME_INDEX;
-    const saved = this.saved;
     const limit = runtime.budget;
     let n = this.executed;
     let depth = base;
@@ -1053,7 +1050,7 @@ class InterpretedProgram implements Executable {
           if (R[3] !== 0 || R[5] !== 0) {
             this.executed = n;
             this.depth = depth;
-            callHelper(runtime, F, FI, R, 1, p, this.invoke);
+            callHelper(runtime, R, 1, p, this.invoke);
             n = this.executed;
           } else {
             R[0] = runtime.mapLookup(R[2] as number, R[4] as number, p);
@@ -1064,7 +1061,7 @@ class InterpretedProgram implements Executable {
         case 0x85: // call helper imm
           this.executed = n;
           this.depth = depth;
-          callHelper(runtime, F, FI, R, I[q + 2] as number, p, this.invoke);
+          callHelper(runtime, R, I[q + 2] as number, p, this.invoke);
           n = this.executed;
           break;
         case 0x8d: { // callx dst: the helper whose id is in dst
@@ -1073,13 +1070,14 @@ class InterpretedProgram implements Executable {
           if (R[d + 1] !== 0 || !runtime.isHelper(id)) throw new UnknownHelper(p, (R[d + 1] as number) * TWO_32 + (id >>> 0));
           this.executed = n;
           this.depth = depth;
-          callHelper(runtime, F, FI, R, id, p, this.invoke);
+          callHelper(runtime, R, id, p, this.invoke);
           n = this.executed;
           break;
         }
         case 0x70: { // call local (variant): push r6..r9 and the return slot, enter a new 512-byte frame
           if (depth + 1 >= MAX_FRAMES) throw new CallDepthExceeded(p, MAX_FRAMES);
           if (n > limit) throw new BudgetExceeded(p, limit);
+          const saved = this.saved;
           const at = depth * SAVED_WORDS;
           saved[at] = R[12] as number;
           saved[at + 1] = R[13] as number;
@@ -1102,6 +1100,7 @@ class InterpretedProgram implements Executable {
             return;
           }
           depth--;
+          const saved = this.saved;
           const at = depth * SAVED_WORDS;
           R[12] = saved[at] as number;
           R[13] = saved[at + 1] as number;
