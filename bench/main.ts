@@ -9,7 +9,7 @@ import type { EngineName } from '../src/vm/engine.js';
 import { barChartSvg, lineChartSvg } from './charts/svg.js';
 import { ensureBenchData, ensureDir, LINK_GBITS, runQueryBench, type QueryBenchRow } from './queries/run.js';
 
-const options = new Command('bench')
+const options = new Command('sluice bench')
   .description('Run Sluice\'s benchmarks and write bench/results/{*.json,summary.md,*.svg}')
   .option('--sf <list>', 'scale factors for the query and scaling benches', '0.01,0.1')
   .option('--sf1', 'also run scale factor 1 (6M line items, ~770 MB; takes minutes)')
@@ -20,6 +20,13 @@ const options = new Command('bench')
   .option('--skip-anchor', 'skip the engine bench on the anchor program')
   .option('--data <dir>', 'where generated data lives (git-ignored)', 'bench/data')
   .option('--out <dir>', 'results directory', 'bench/results')
+  .addHelpText(
+    'after',
+    '\nExamples (also as `npm run bench -- ...` or `node dist/bench/main.js ...`):\n' +
+      '  sluice bench                                      # SF 0.01 and 0.1, results in bench/results\n' +
+      '  sluice bench --sf1 --skip-anchor                  # add scale factor 1\n' +
+      '  sluice bench --sf 0.01 --skip-anchor --passes 1 --out /tmp/bench   # a quick run',
+  )
   .parse()
   .opts<{ sf: string; sf1?: boolean; engine: EngineName; chunk: string; passes: string; anchorMib: string; skipAnchor?: boolean; data: string; out: string }>();
 

@@ -1,5 +1,7 @@
 // Parsers for command-line option values that report bad input as usage errors.
-import { InvalidArgumentError } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../util/errors.js';
 
 /** positiveNumber parses a number > 0 (e.g. a scale factor). */
 export function positiveNumber(text: string): number {
@@ -21,4 +23,26 @@ export function oneOf<T extends string>(...choices: T[]): (text: string) => T {
     if ((choices as string[]).includes(text)) return text as T;
     throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got "${text}"`);
   };
+}
+
+/**
+ * unitsOption declares an option read by a units parser (`parseSize`, `parseRate`, `parseDuration`):
+ * bad values are usage errors naming the option, and help shows the default as written.
+ */
+export function unitsOption(flags: string, description: string, parse: (text: string) => number, defaultText: string): Option {
+  const parseArgument = (text: string): number => {
+    try {
+      return parse(text);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+  return new Option(flags, description).argParser(parseArgument).default(parse(defaultText), defaultText);
+}
+
+/** existingFile returns `path` when it names a readable file, else throws a usage error saying what is wrong. */
+export function existingFile(path: string, what: string): string {
+  if (!existsSync(path)) throw new UsageError(`${what} ${path} does not exist`);
+  if (!statSync(path).isFile()) throw new UsageError(`${what} ${path} is not a file`);
+  return path;
 }

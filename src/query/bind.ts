@@ -42,6 +42,8 @@ class Binder {
   plan(statement: SelectStatement, table: Plan['table'], onError: ErrorPolicy): Plan {
     const groupBy = this.groupColumns(statement.groupBy);
     if (groupBy.length === 0 && statement.items.every((item) => findAggregate(item.expr) === undefined)) {
+      // An unknown column is the more useful refusal, so columns are resolved before saying "must aggregate".
+      for (const item of statement.items) bindValue(this.scope, item.expr);
       this.fail(statement.items[0]?.expr ?? statement.table, 'the query must aggregate (use COUNT, SUM, MIN, MAX, AVG or GROUP BY); plain row selection is not supported');
     }
     const outputs = statement.items.map((item) => this.output(item.expr, item.alias, groupBy));

@@ -3,11 +3,12 @@ import type { Command } from 'commander';
 import { parseSize } from '../../net/units.js';
 import { compiledArtifact, explainText } from '../../query/artifact.js';
 import { planAndCompile } from '../../query/execute.js';
+import { unitsOption } from '../options.js';
 import { catalogFor, readQuery } from '../query-input.js';
 
 interface CompileCliOptions {
   data?: string;
-  chunk: string;
+  chunk: number;
   json?: boolean;
 }
 
@@ -15,14 +16,14 @@ interface CompileCliOptions {
 export function registerExplain(program: Command): void {
   const compileFor = (sql: string, options: CompileCliOptions) => {
     const query = readQuery(sql);
-    return planAndCompile(query.sql, query.file, catalogFor(options.data), parseSize(options.chunk));
+    return planAndCompile(query.sql, query.file, catalogFor(options.data), options.chunk);
   };
   program
     .command('explain')
     .description('show the plan, the maps, the verifier statistics and the commented eBPF program of a query')
     .argument('<sql>', 'SQL text, or the path of a .sql file')
     .option('--data <dir>', 'directory of tables (default: datasets/ and the TPC-H SF 0.01 set)')
-    .option('--chunk <bytes>', 'largest chunk the program must scan', '4096')
+    .addOption(unitsOption('--chunk <bytes>', 'largest chunk the program must scan', parseSize, '4096'))
     .option('--json', 'print the compiled artifact as JSON (as `sluice compile --json`) with the plan text')
     .addHelpText('after', '\nExamples:\n  sluice explain queries/tpch-q6.sql\n  sluice explain "select avg(temperature) from sensors"')
     .action((sql: string, options: CompileCliOptions) => {
@@ -38,7 +39,7 @@ export function registerExplain(program: Command): void {
     .description('compile a query to eBPF and print the program as a machine-readable artifact')
     .argument('<sql>', 'SQL text, or the path of a .sql file')
     .option('--data <dir>', 'directory of tables (default: datasets/ and the TPC-H SF 0.01 set)')
-    .option('--chunk <bytes>', 'largest chunk the program must scan (3520 fits a Linux XDP test run)', '4096')
+    .addOption(unitsOption('--chunk <bytes>', 'largest chunk the program must scan (3520 fits a Linux XDP test run)', parseSize, '4096'))
     .option('--json', 'print JSON: bytecode (hex), maps, map references, context, verifier statistics')
     .addHelpText('after', '\nExamples:\n  sluice compile queries/tpch-q1.sql --json > q1.json\n  sluice compile queries/tpch-q6.sql --chunk 3520 --json')
     .action((sql: string, options: CompileCliOptions) => {

@@ -11,7 +11,10 @@ import { Progress } from '../progress.js';
 
 /** registerGen adds `sluice gen tpch` and `sluice gen sensors`. */
 export function registerGen(program: Command): void {
-  const gen = program.command('gen').description('generate datasets');
+  const gen = program
+    .command('gen')
+    .description('generate datasets')
+    .addHelpText('after', '\nExamples:\n  sluice gen tpch --sf 0.01\n  sluice gen sensors --rows 1000 --out /tmp/sensors');
   gen
     .command('tpch')
     .description('write the eight TPC-H-style tables (deterministic for a seed)')
@@ -48,11 +51,17 @@ export function registerGen(program: Command): void {
     .option('--rows <n>', 'number of readings', positiveInteger, 20000)
     .option('--out <dir>', 'output directory', 'datasets')
     .option('--seed <n>', 'random seed', positiveInteger, 2026)
-    .addHelpText('after', '\nExample:\n  sluice gen sensors --rows 1000000 --out /tmp/big')
-    .action((options: { rows: number; out: string; seed: number }) => {
+    .option('--json', 'print what was written as JSON')
+    .addHelpText('after', '\nExamples:\n  sluice gen sensors --rows 1000000 --out /tmp/big\n  sluice gen sensors --rows 100 --out /tmp/small --json')
+    .action((options: { rows: number; out: string; seed: number; json?: boolean }) => {
       mkdirSync(options.out, { recursive: true });
       const csv = join(options.out, 'sensors.csv');
-      writeSensors(csv, join(options.out, 'sensors.schema'), options.rows, options.seed);
+      const schema = join(options.out, 'sensors.schema');
+      writeSensors(csv, schema, options.rows, options.seed);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ csv, schema, rows: options.rows, seed: options.seed })}\n`);
+        return;
+      }
       process.stdout.write(`${csv}  ${options.rows.toLocaleString('en-US')} rows\n`);
     });
 }

@@ -1,22 +1,23 @@
 // `sluice query`: answer SQL by pushing an eBPF program to the storage node, optionally comparing with ship-all.
 import type { Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
+import { MAX_CHUNK_LIMIT } from '../../query/codegen/compile.js';
 import { executeQuery } from '../../query/execute.js';
 import { formatResultJson, formatResultText } from '../../query/result.js';
 import { reportJson } from '../../report/json.js';
 import { formatRunSummary } from '../../report/run-summary.js';
 import { formatReport } from '../../report/table.js';
 import type { EngineName } from '../../vm/engine.js';
-import { oneOf, positiveInteger } from '../options.js';
+import { oneOf, positiveInteger, unitsOption } from '../options.js';
 import { catalogFor, readQuery } from '../query-input.js';
 
-/** QueryCliOptions are the options `query` shares with `explain` and `compile`. */
+/** QueryCliOptions are the parsed options of `query`. */
 export interface QueryCliOptions {
   data?: string;
   engine: EngineName;
-  chunk: string;
-  link: string;
-  latency: string;
+  chunk: number;
+  link: number;
+  latency: number;
   mtu: number;
   devices: number;
   compare?: boolean;
@@ -32,9 +33,9 @@ export function registerQuery(program: Command): void {
     .argument('<sql>', 'SQL text, or the path of a .sql file')
     .option('--data <dir>', 'directory of tables (NAME.csv or NAME.tbl); default: datasets/ and a TPC-H SF 0.01 set made on first use')
     .option('--engine <name>', 'eBPF engine: jit or interpreter', oneOf<EngineName>('jit', 'interpreter'), 'jit')
-    .option('--chunk <bytes>', 'bytes per copy_out call at the hook (1 B .. 64 KiB)', '4096')
-    .option('--link <rate>', 'link bandwidth, e.g. 1gbit, 10gbit, 400gbit', '10gbit')
-    .option('--latency <time>', 'one-way link latency, e.g. 50us, 1ms', '50us')
+    .addOption(unitsOption('--chunk <bytes>', `bytes per copy_out call at the hook, e.g. 4096, 16KiB (1 to ${MAX_CHUNK_LIMIT})`, parseSize, '4096'))
+    .addOption(unitsOption('--link <rate>', 'link bandwidth, e.g. 1gbit, 10gbit, 400gbit', parseRate, '10gbit'))
+    .addOption(unitsOption('--latency <time>', 'one-way link latency, e.g. 50us, 1ms', parseDuration, '50us'))
     .option('--mtu <bytes>', 'link MTU in bytes', positiveInteger, 1500)
     .option('--devices <n>', 'SSDs in the storage node (3.5 GB/s, 80 µs each)', positiveInteger, 1)
     .option('--on-error <policy>', 'malformed rows: stop (report file:line:col) or skip (and count)', oneOf('stop', 'skip'), 'stop')
@@ -46,7 +47,7 @@ export function registerQuery(program: Command): void {
 Examples:
   sluice query queries/tpch-q6.sql --compare
   sluice query "select count(*) from lineitem where l_quantity < 10" --data datasets/generated/tpch-sf0.1
-  sluice query queries/tpch-q1.sql --engine interpreter --chunk 64KiB --link 100gbit --json`,
+  sluice query queries/tpch-q1.sql --engine interpreter --chunk 16KiB --link 100gbit --json`,
     )
     .action(async (sql: string, options: QueryCliOptions) => {
       const query = readQuery(sql);
@@ -55,8 +56,8 @@ Examples:
         queryFile: query.file,
         catalog: catalogFor(options.data),
         engine: options.engine,
-        chunkBytes: parseSize(options.chunk),
-        link: { bandwidth: parseRate(options.link), latency: parseDuration(options.latency), mtu: options.mtu },
+        chunkBytes: options.chunk,
+        link: { bandwidth: options.link, latency: options.latency, mtu: options.mtu },
         devices: { count: options.devices },
         compare: Boolean(options.compare),
         onError: options.onError,

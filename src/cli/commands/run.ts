@@ -3,13 +3,13 @@ import type { Command } from 'commander';
 import { parseSize } from '../../net/units.js';
 import { inspectRun, type InspectResult } from '../../storage/inspect.js';
 import type { EngineName } from '../../vm/engine.js';
-import { oneOf, positiveInteger } from '../options.js';
+import { existingFile, oneOf, positiveInteger, unitsOption } from '../options.js';
 import { loadProgramFile } from '../program-input.js';
 
 interface RunCliOptions {
   file: string;
   section?: string;
-  chunk: string;
+  chunk: number;
   engine: EngineName;
   entries: number;
   json?: boolean;
@@ -23,14 +23,14 @@ export function registerRun(program: Command): void {
     .argument('<program>', 'ELF object (.o), raw bytecode (.bin) or assembly (.s)')
     .requiredOption('--file <data>', 'the file the storage node reads through the hook')
     .option('--section <name>', 'ELF program section or function name')
-    .option('--chunk <bytes>', 'bytes per copy_out call (1 B .. 64 KiB)', '4096')
+    .addOption(unitsOption('--chunk <bytes>', 'bytes per copy_out call (1 B .. 64 KiB)', parseSize, '4096'))
     .option('--engine <name>', 'jit or interpreter', oneOf<EngineName>('jit', 'interpreter'), 'jit')
     .option('--entries <n>', 'map entries to print per map', positiveInteger, 20)
     .option('--json', 'print everything as JSON (keys and values as hex)')
-    .addHelpText('after', '\nExamples:\n  sluice run examples/filter-sum.s --file test/fixtures/storage/people.csv\n  sluice run ../shared/anchors/csv.bpf.o --file bench/data/anchor.csv --chunk 3520')
+    .addHelpText('after', '\nExamples:\n  sluice run examples/filter-sum.s --file test/fixtures/storage/people.csv\n  sluice run ../shared/anchors/csv.bpf.o --file datasets/sensors.csv --chunk 3520\n  sluice run test/fixtures/storage/count-lines.s --file datasets/sensors.csv --json')
     .action(async (file: string, options: RunCliOptions) => {
       const spec = loadProgramFile(file, options.section);
-      const result = await inspectRun({ spec, file: options.file, chunkBytes: parseSize(options.chunk), engine: options.engine });
+      const result = await inspectRun({ spec, file: existingFile(options.file, 'data file'), chunkBytes: options.chunk, engine: options.engine });
       process.stdout.write(options.json ? `${JSON.stringify(asJson(result))}\n` : asText(file, options, result));
     });
 }

@@ -16,7 +16,7 @@ export function registerTools(program: Command): void {
     .argument('<file.s>', 'assembly text')
     .option('-o, --out <file.bin>', 'write raw bytecode (8-byte little-endian slots)')
     .option('--elf <file.o>', 'write a relocatable ELF object (loadable by sluice verify/run)')
-    .addHelpText('after', '\nExamples:\n  sluice asm examples/filter-sum.s            # hex slots on stdout\n  sluice asm prog.s -o prog.bin --elf prog.o')
+    .addHelpText('after', '\nExamples:\n  sluice asm examples/filter-sum.s                                      # hex slots on stdout\n  sluice asm examples/filter-sum.s -o filter-sum.bin --elf filter-sum.o')
     .action((file: string, options: { out?: string; elf?: string }) => {
       const spec = loadProgramFile(file);
       const bytes = encode(spec.insns);
@@ -32,7 +32,7 @@ export function registerTools(program: Command): void {
     .argument('<program>', 'ELF object (.o), raw bytecode (.bin) or assembly (.s)')
     .option('--section <name>', 'ELF program section or function name')
     .option('--raw', 'show each instruction\'s bytes')
-    .addHelpText('after', '\nExamples:\n  sluice disasm ../shared/anchors/csv.bpf.o\n  sluice disasm prog.bin --raw')
+    .addHelpText('after', '\nExamples:\n  sluice disasm ../shared/anchors/csv.bpf.o\n  sluice disasm filter-sum.o --raw   # written by `sluice asm ... --elf filter-sum.o`')
     .action((file: string, options: { section?: string; raw?: boolean }) => {
       process.stdout.write(disassemble(loadProgramFile(file, options.section), { rawBytes: Boolean(options.raw) }));
     });
@@ -44,7 +44,7 @@ export function registerTools(program: Command): void {
     .option('--context <kind>', 'hook (xdp_md layout + Sluice fields) or mem:N (r1 = N bytes, r2 = N)', 'hook')
     .option('--log', 'print the whole walk (every instruction with its register state)')
     .option('--json', 'print the verdict and statistics as JSON')
-    .addHelpText('after', '\nExamples:\n  sluice verify ../shared/anchors/csv.bpf.o\n  sluice verify prog.s --log\n  sluice verify prog.bin --context mem:64')
+    .addHelpText('after', '\nExamples:\n  sluice verify ../shared/anchors/csv.bpf.o\n  sluice verify examples/filter-sum.s --log\n  sluice verify prog.bin --context mem:64   # a program over a 64-byte buffer, as bpf_conformance runs it')
     .action((file: string, options: { section?: string; context: string; log?: boolean; json?: boolean }) => {
       const spec = loadProgramFile(file, options.section);
       const result = verify(spec, { context: parseContext(options.context), logLevel: options.log ? 2 : 0 });
