@@ -1,7 +1,7 @@
 // compileQuery: a typed plan becomes one XDP-shaped eBPF program (entry + bpf_loop callback), its maps, and a decoder.
 import { HelperId } from '../../asm/helpers.js';
 import { LDDW, PseudoSrc, R1, R2, R3, R4, R10, XdpAction } from '../../asm/opcodes.js';
-import { width, type Instruction } from '../../asm/instruction.js';
+import { width } from '../../asm/instruction.js';
 import type { MapSpec, ProgramSpec } from '../../asm/program.js';
 import type { Plan } from '../plan.js';
 import type { ResultTable } from '../result.js';
@@ -72,13 +72,12 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
     throw new RangeError(`maxChunk must be an integer in 1..${MAX_CHUNK_LIMIT}, got ${maxChunk}`);
   }
   const layout = planLayout(plan);
-  const steps = options.stepsPerCallback ?? Math.max(1, Math.min(MAX_STEPS_PER_CALLBACK, Math.floor(STEP_SLOT_BUDGET / emit(plan, layout, maxChunk, 1).stepSlots)));
-  const { insns, comments } = emit(plan, layout, maxChunk, steps);
   const maps = mapSpecs(plan, layout, options.maxGroups ?? DEFAULT_MAX_GROUPS);
-  const spec: ProgramSpec = { name: 'sluice_scan', section: 'xdp', insns, maps, license: 'GPL', comments };
+  const steps = options.stepsPerCallback ?? Math.max(1, Math.min(MAX_STEPS_PER_CALLBACK, Math.floor(STEP_SLOT_BUDGET / emit(plan, layout, maps, maxChunk, 1).stepSlots)));
+  const { spec } = emit(plan, layout, maps, maxChunk, steps);
   const mapRefs: { slot: number; map: number }[] = [];
   let slot = 0;
-  for (const insn of insns) {
+  for (const insn of spec.insns) {
     if (insn.opcode === LDDW && insn.src === PseudoSrc.MAP_FD) mapRefs.push({ slot, map: insn.imm });
     slot += width(insn);
   }
@@ -105,8 +104,8 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
 }
 
 /** emit generates the whole program with `steps` scan steps per callback; also returns the step function's size. */
-function emit(plan: Plan, layout: Layout, maxChunk: number, steps: number): { insns: Instruction[]; comments: Map<number, string>; stepSlots: number } {
-  const e = new Emitter();
+function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, steps: number): { spec: ProgramSpec; stepSlots: number } {
+  const e = new Emitter('sluice_scan', maps);
   const g: Gen = {
     e,
     plan,
@@ -120,13 +119,13 @@ function emit(plan: Plan, layout: Layout, maxChunk: number, steps: number): { in
   const batch = e.label('scan_batch');
   const step = e.label('scan_step');
   emitEntry(g, batch, maxChunk);
-  e.bind(batch);
+  e.func(batch);
   emitBatch(g, step, steps);
-  e.bind(step);
+  e.func(step);
   const stepStart = e.nextSlot;
   emitStep(g, maxChunk);
   const stepSlots = e.nextSlot - stepStart;
-  return { ...e.finish(), stepSlots };
+  return { spec: e.build(), stepSlots };
 }
 
 function mapSpecs(plan: Plan, layout: Layout, maxGroups: number): MapSpec[] {

@@ -3,8 +3,10 @@ import { expect, test } from 'vitest';
 import { CALL, CallSrc, LDDW, PseudoSrc } from '../../../src/asm/opcodes.js';
 import { Emitter } from '../../../src/query/codegen/emitter.js';
 
-test('jumps count from the next instruction; calls and FUNC lddw from slot + 1', () => {
-  const e = new Emitter();
+const MAP = { name: 'state', type: 'array', keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 } as const;
+
+test('jumps count from the next instruction; calls and FUNC lddw from slot + 1; maps by index', () => {
+  const e = new Emitter('t', [MAP]);
   const target = e.label('target');
   const fn = e.label('fn');
   e.comment('start');
@@ -12,20 +14,26 @@ test('jumps count from the next instruction; calls and FUNC lddw from slot + 1',
   e.funcRef(2, fn); // slots 1-2
   e.constant(3, 1n << 40n); // slots 3-4
   e.callLocal(fn); // slot 5
+  e.mapRef(1, 0); // slots 6-7
   e.bind(target);
-  e.exit(); // slot 6
-  e.bind(fn);
-  e.movImm(0, 0); // slot 7
+  e.exit(); // slot 8
+  e.func(fn);
+  e.movImm(0, 0); // slot 9
   e.exit();
-  const { insns, comments } = e.finish();
-  expect(insns[0]?.offset).toBe(5);
-  expect(insns[1]).toMatchObject({ opcode: LDDW, src: PseudoSrc.FUNC, imm: 5 });
-  expect(insns[3]).toMatchObject({ opcode: CALL, src: CallSrc.LOCAL, imm: 1 });
-  expect(comments.get(0)).toBe('start');
+  const spec = e.build();
+  expect(spec.insns[0]?.offset).toBe(7);
+  expect(spec.insns[1]).toMatchObject({ opcode: LDDW, src: PseudoSrc.FUNC, imm: 7 });
+  expect(spec.insns[3]).toMatchObject({ opcode: CALL, src: CallSrc.LOCAL, imm: 3 });
+  expect(spec.insns[4]).toMatchObject({ opcode: LDDW, src: PseudoSrc.MAP_FD, imm: 0 });
+  expect(spec.maps).toEqual([MAP]);
+  expect(spec.comments?.get(0)).toBe('start');
 });
 
-test('an unplaced label is an error that names it', () => {
-  const e = new Emitter();
+test('labels made with the same name stay distinct, and an unplaced one is an error that names it', () => {
+  const e = new Emitter('t', []);
+  const a = e.label('x');
+  const b = e.label('x');
+  expect(a.name).not.toBe(b.name);
   e.goto(e.label('nowhere'));
-  expect(() => e.finish()).toThrow(/nowhere/);
+  expect(() => e.build()).toThrow(/nowhere/);
 });
