@@ -7,7 +7,8 @@ import { exitCodeFor, reportError } from './errors.js';
 const program = new Command('sluice')
   .description('In-storage computation: run eBPF at a storage node\'s copy_out hook and report the data movement saved')
   .option('--debug', 'print stack traces of errors')
-  .showHelpAfterError('(run with --help for usage)')
+  // Usage errors stay one line: commander's sentence plus where to look.
+  .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) })
   .exitOverride();
 
 // A reader that stops early (`sluice disasm x.o | head`) is not an error.

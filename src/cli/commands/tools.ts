@@ -16,7 +16,7 @@ export function registerTools(program: Command): void {
     .argument('<file.s>', 'assembly text')
     .option('-o, --out <file.bin>', 'write raw bytecode (8-byte little-endian slots)')
     .option('--elf <file.o>', 'write a relocatable ELF object (loadable by sluice verify/run)')
-    .addHelpText('after', '\nExamples:\n  sluice asm examples/filter-sum.s                                      # hex slots on stdout\n  sluice asm examples/filter-sum.s -o filter-sum.bin --elf filter-sum.o')
+    .addHelpText('after', '\nExamples:\n  sluice asm examples/filter-sum.s                  # hex slots on stdout\n  sluice asm examples/filter-sum.s -o filter-sum.bin\n  sluice asm test/fixtures/storage/count-lines.s --elf count-lines.o')
     .action((file: string, options: { out?: string; elf?: string }) => {
       const spec = loadProgramFile(file);
       const bytes = encode(spec.insns);
@@ -32,7 +32,7 @@ export function registerTools(program: Command): void {
     .argument('<program>', 'ELF object (.o), raw bytecode (.bin) or assembly (.s)')
     .option('--section <name>', 'ELF program section or function name')
     .option('--raw', 'show each instruction\'s bytes')
-    .addHelpText('after', '\nExamples:\n  sluice disasm ../shared/anchors/csv.bpf.o\n  sluice disasm filter-sum.o --raw   # written by `sluice asm ... --elf filter-sum.o`')
+    .addHelpText('after', '\nExamples:\n  sluice disasm ../shared/anchors/csv.bpf.o\n  sluice disasm filter-sum.bin --raw   # written by `sluice asm ... -o filter-sum.bin`')
     .action((file: string, options: { section?: string; raw?: boolean }) => {
       process.stdout.write(disassemble(loadProgramFile(file, options.section), { rawBytes: Boolean(options.raw) }));
     });

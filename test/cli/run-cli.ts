@@ -1,0 +1,49 @@
+// Spawns the built `sluice` command (dist/src/cli/main.js) the way a user's shell would, for the CLI acceptance tests.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** PROJECT_ROOT is the folder holding package.json; commands run there, as README's examples do. */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
+
+/** CliRun is what one invocation printed and how it ended. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** ensureBuilt compiles dist once when it is missing (`npm ci` normally builds it through `prepare`). */
+export function ensureBuilt(): void {
+  if (existsSync(CLI)) return;
+  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`building dist failed:\n${build.stdout}${build.stderr}`);
+}
+
+/** sluice runs `node dist/src/cli/main.js ...args` in the project root, with `input` on stdin, piped (not a terminal). */
+export function sluice(args: readonly string[], input = ''): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+/** examplesIn returns the example command lines of a help text (the lines under "Examples:" that start with `sluice`). */
+export function examplesIn(help: string): string[] {
+  const at = help.search(/^Examples?( \(.*\))?:$/m);
+  if (at < 0) return [];
+  return help
+    .slice(at)
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('sluice ') || line.startsWith('echo '));
+}
