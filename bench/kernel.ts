@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { loadObject } from '../src/elf/loader.js';
 import { kernelAvailability, loadKernelProgram, testRun } from '../src/kernel/bpf.js';
+import { anchorsDir } from '../src/util/paths.js';
 
-const ANCHORS = '/work/shared/anchors';
+const ANCHORS = anchorsDir();
 const EXPECTED_FOLD_SUM = 40_972_932_678_308n;
 
 const options = new Command('bench-kernel')

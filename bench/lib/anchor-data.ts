@@ -6,9 +6,10 @@ import type { ProgramSpec } from '../../src/asm/program.js';
 import { loadObject } from '../../src/elf/loader.js';
 import type { Executable } from '../../src/vm/engine.js';
 import type { Runtime } from '../../src/vm/runtime.js';
+import { anchorsDir } from '../../src/util/paths.js';
 
 /** ANCHORS is where the shared anchor program, generator and README live. */
-export const ANCHORS = '/work/shared/anchors';
+export const ANCHORS = anchorsDir();
 /** Largest chunk the anchor generator cuts (the Linux XDP test-run limit). */
 export const ANCHOR_CHUNK = 3520;
 

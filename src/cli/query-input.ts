@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { directoryCatalog, type Catalog } from '../query/catalog.js';
 import { defaultCatalog } from '../query/default-data.js';
 import { UsageError } from '../util/errors.js';
-import { projectRoot } from './root.js';
+import { projectRoot } from '../util/paths.js';
 
 /** QueryText is the SQL and the name errors should use for it. */
 export interface QueryText {

@@ -1,6 +1,7 @@
 // Shared helpers for the ELF tests: fixture bytes and a few ELF field offsets for corrupting copies.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { anchorsDir } from '../../src/util/paths.js';
 
 /** fixture returns the bytes of test/fixtures/elf/<name>.bpf.o. */
 export function fixture(name: string): Uint8Array {
@@ -8,7 +9,7 @@ export function fixture(name: string): Uint8Array {
 }
 
 /** ANCHOR_DIR is where the shared performance anchor lives; tests using it skip when it is missing. */
-export const ANCHOR_DIR = '/work/shared/anchors';
+export const ANCHOR_DIR = anchorsDir();
 export const anchorAvailable = existsSync(`${ANCHOR_DIR}/csv.bpf.o`) && existsSync(`${ANCHOR_DIR}/csv.bin`);
 
 /** SectionHeader is the raw view of one section header, independent of the loader under test. */

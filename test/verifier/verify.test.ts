@@ -4,8 +4,10 @@ import { describe, expect, test } from 'vitest';
 import { assemble } from '../../src/asm/assembler.js';
 import { loadObject } from '../../src/elf/loader.js';
 import { HOOK_CONTEXT, VerifierError, memoryContext, verify } from '../../src/verifier/index.js';
+import { join } from 'node:path';
+import { anchorsDir } from '../../src/util/paths.js';
 
-const ANCHOR = '/work/shared/anchors/csv.bpf.o';
+const ANCHOR = join(anchorsDir(), 'csv.bpf.o');
 const hasAnchor = existsSync(ANCHOR);
 if (!hasAnchor) console.log(`skipping the anchor verification: ${ANCHOR} is missing`);
 

@@ -14,6 +14,8 @@ import { Code } from '../../src/vm/jit/wasm-code.js';
 import { ModuleBuilder } from '../../src/vm/jit/wasm-module.js';
 import { Op, ValType } from '../../src/vm/jit/wasm-opcodes.js';
 import { Runtime, type RuntimeOptions } from '../../src/vm/runtime.js';
+import { join } from 'node:path';
+import { anchorsDir } from '../../src/util/paths.js';
 
 const interpreter = new Interpreter();
 
@@ -204,7 +206,7 @@ describe('JIT against the interpreter', () => {
   });
 });
 
-const ANCHOR = '/work/shared/anchors/csv.bpf.o';
+const ANCHOR = join(anchorsDir(), 'csv.bpf.o');
 
 describe.skipIf(!existsSync(ANCHOR))('the anchor program', () => {
   it('gives the interpreter r0 and instruction count on every chunk of a small CSV', () => {

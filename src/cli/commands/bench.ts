@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { SluiceError } from '../../util/errors.js';
-import { projectRoot } from '../root.js';
+import { projectRoot } from '../../util/paths.js';
 
 /** registerBench adds `sluice bench`, which forwards its options to the harness. */
 export function registerBench(program: Command): void {
