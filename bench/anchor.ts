@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
+import { HOOK_CONTEXT, verify } from '../src/verifier/index.js';
 import { ENGINES } from '../src/vm/engines.js';
 import { Runtime } from '../src/vm/runtime.js';
 import { ANCHOR_EXPECTED, anchorProgram, chunkCount, loadChunks, runChunks } from './lib/anchor-data.js';
@@ -41,10 +42,12 @@ interface Contender {
 }
 
 let instructionsPerPass = 0;
+// Engines get what the verifier proved, as the storage node gives them when it attaches a program.
+const facts = verify(program, { context: HOOK_CONTEXT });
 const contenders: Contender[] = [{ name: 'JavaScript loop (hand-written)', pass: () => jsScan(chunks).foldSum, times: [] }];
 for (const engine of ENGINES) {
   const runtime = new Runtime(program.maps);
-  const executable = engine.load(program, runtime);
+  const executable = engine.load(program, runtime, facts);
   contenders.push({
     name: `Sluice ${engine.name}`,
     pass: () => {
