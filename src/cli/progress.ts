@@ -7,7 +7,7 @@ export class Progress {
 
   constructor(
     private readonly label: string,
-    stream: NodeJS.WriteStream = process.stderr,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
   ) {
     this.enabled = Boolean(stream.isTTY) && !process.env.CI;
   }
@@ -21,11 +21,11 @@ export class Progress {
     const fraction = total > 0 ? Math.min(1, done / total) : 0;
     const width = 30;
     const filled = Math.round(fraction * width);
-    process.stderr.write(`\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(fraction * 100)}%`);
+    this.stream.write(`\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(fraction * 100)}%`);
   }
 
   /** done clears the bar's line. */
   done(): void {
-    if (this.enabled) process.stderr.write('\r\x1b[2K');
+    if (this.enabled) this.stream.write('\r\x1b[2K');
   }
 }

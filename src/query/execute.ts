@@ -34,6 +34,8 @@ export interface QueryOptions {
   /** Also ship the whole file and compute the answer on the compute node, then compare. */
   readonly compare: boolean;
   readonly onError: ErrorPolicy;
+  /** onScanProgress is told how far the pushdown scan has read: bytes so far and the file's size. */
+  readonly onScanProgress?: (bytesDone: number, bytesTotal: number) => void;
 }
 
 /** QueryRun is everything one query produced. */
@@ -74,7 +76,15 @@ export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
   const node = () =>
     new StorageNode({ dataDir, chunkBytes: options.chunkBytes, engine: options.engine, ...(options.devices ? { devices: options.devices } : {}) });
 
-  const pushed = await runPushdown({ node: node(), link: new Link(options.link), file, spec: compiled.spec, engine: options.engine, tenant: 'query' });
+  const pushed = await runPushdown({
+    node: node(),
+    link: new Link(options.link),
+    file,
+    spec: compiled.spec,
+    engine: options.engine,
+    tenant: 'query',
+    ...(options.onScanProgress && { onProgress: options.onScanProgress }),
+  });
   const reader = mapReader(pushed.maps);
   const result = compiled.decode(reader);
   const rows = Number(readCounters(reader).rows);

@@ -22,6 +22,8 @@ export interface PushdownOptions {
   readonly queryBudget?: number;
   /** Data rows in the file, if known, for the report. */
   readonly rows?: number;
+  /** onProgress is told after each read: bytes read so far and the file's size (e.g. for a progress bar). */
+  readonly onProgress?: (bytesDone: number, bytesTotal: number) => void;
 }
 
 /** PushdownResult is the answer (map contents, read-only maps left out) and the run's numbers. */
@@ -63,7 +65,11 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
     });
     attachSeconds = (performance.now() - attachStarted) / 1000;
     try {
-      while ((await node.read(pid, fd, buffer, bufferBytes)) > 0);
+      let bytesDone = 0;
+      for (let got = await node.read(pid, fd, buffer, bufferBytes); got > 0; got = await node.read(pid, fd, buffer, bufferBytes)) {
+        bytesDone += got;
+        options.onProgress?.(bytesDone, fileBytes);
+      }
     } finally {
       node.detach(tenant);
     }

@@ -183,7 +183,10 @@ describe.concurrent('--json', () => {
 
   it('gen tpch at SF 0.001 lists what it wrote', async () => {
     const out = join(scratch, 'tpch');
-    const written = await json(['gen', 'tpch', '--sf', '0.001', '--tables', 'region,nation', '--out', out]);
+    const run = await sluice(['gen', 'tpch', '--sf', '0.001', '--tables', 'region,nation', '--out', out, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe(''); // no progress bar when not on a terminal
+    const written = JSON.parse(run.stdout) as Record<string, unknown>;
     const tables = written.tables as { table: string; path: string; rows: number }[];
     expect(tables.map((t) => [t.table, t.rows])).toEqual([
       ['region', 5],
@@ -199,6 +202,7 @@ describe('answers', () => {
     const [pushdown, compare] = await Promise.all([sluice(['query', sql]), sluice(['query', sql, '--compare'])]);
     expect(pushdown.code, pushdown.stderr).toBe(0);
     expect(compare.code, compare.stderr).toBe(0);
+    expect(pushdown.stderr + compare.stderr).toBe(''); // no progress bar when not on a terminal
     const answer = (text: string) => text.slice(0, text.indexOf('(1 row)'));
     expect(answer(compare.stdout)).toBe(answer(pushdown.stdout));
     // The same answer, computed here from csv-parse records.

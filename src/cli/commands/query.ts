@@ -9,6 +9,7 @@ import { formatRunSummary } from '../../report/run-summary.js';
 import { formatReport } from '../../report/table.js';
 import type { EngineName } from '../../vm/engine.js';
 import { oneOf, positiveInteger, unitsOption } from '../options.js';
+import { Progress } from '../progress.js';
 import { catalogFor, readQuery } from '../query-input.js';
 
 /** QueryCliOptions are the parsed options of `query`. */
@@ -51,6 +52,7 @@ Examples:
     )
     .action(async (sql: string, options: QueryCliOptions) => {
       const query = readQuery(sql);
+      const progress = new Progress('scanning at the storage node');
       const run = await executeQuery({
         sql: query.sql,
         queryFile: query.file,
@@ -61,7 +63,8 @@ Examples:
         devices: { count: options.devices },
         compare: Boolean(options.compare),
         onError: options.onError,
-      });
+        onScanProgress: (done, total) => progress.update(done, total),
+      }).finally(() => progress.done());
       if (options.json) {
         const report = run.report ? reportJson(run.report) : { pushdown: run.pushdown };
         process.stdout.write(`{"result":${formatResultJson(run.result).trimEnd()},"report":${JSON.stringify(report)}}\n`);
