@@ -6,7 +6,7 @@ import { InvalidProgram } from '../errors.js';
 import { CONTEXT_BASE, FRAME_SIZE, HELPER_FRAME, INPUT_BASE, STACK_BASE, STACK_TOP } from '../memory.js';
 import { compileFunction } from './emit-function.js';
 import { FUNCTION_TYPE } from './locals.js';
-import { FaultKind, type Globals, type Imports, type ModuleContext } from './module-context.js';
+import { type ArrayLayout, FaultKind, type Globals, type Imports, type ModuleContext } from './module-context.js';
 import { Code } from './wasm-code.js';
 import { type FuncType, ModuleBuilder } from './wasm-module.js';
 import { Op, ValType } from './wasm-opcodes.js';
@@ -23,6 +23,8 @@ export interface CompileOptions {
   mapHandle(index: number): number;
   mapValueAddress(index: number, offset: number, slot: number): number;
   funcHandle(slot: number): number;
+  /** Value layout of map `index` when it is an array (or percpu_array) map: lookups then run inline. */
+  arrayLayout(index: number): ArrayLayout | undefined;
 }
 
 /** CompiledProgram is the module's binary and the table slot of each eBPF function (by its first slot). */
@@ -85,6 +87,7 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
       if (index === undefined) throw new InvalidProgram(slot, `local call to insn #${target}, which does not start a function`);
       return index;
     },
+    arrayLayout: (index) => options.arrayLayout(index),
     constant: (insn, slot) => lddwConstant(insn, slot, options),
   };
   const tableIndex = new Map<number, number>();

@@ -1,20 +1,28 @@
 // Translation of helper calls (through the runtime's helper frame), callx, and local calls to sub-programs.
 import { HelperId } from '../../asm/helpers.js';
 import type { Instruction } from '../../asm/instruction.js';
-import { CALLX, CallSrc, FRAME_POINTER } from '../../asm/opcodes.js';
+import { CALLX, CallSrc, FRAME_POINTER, PseudoSrc } from '../../asm/opcodes.js';
 import { InvalidProgram } from '../errors.js';
-import { FRAME_SIZE, HELPER_FRAME, STACK_BASE } from '../memory.js';
+import { FRAME_SIZE, HELPER_FRAME, STACK_BASE, STACK_TOP } from '../memory.js';
+import { type Counted, publishCount, reloadCount } from './counted.js';
+import { emitNativeLoop } from './emit-loop.js';
+import type { KnownLddw } from './known-constant.js';
 import { Local, REG_LOCAL } from './locals.js';
 import { FaultKind, type ModuleContext } from './module-context.js';
 import type { Code } from './wasm-code.js';
 import { Op } from './wasm-opcodes.js';
 
+/** KnownRegister returns the lddw that set a register earlier in the call's basic block, if any. */
+export type KnownRegister = (reg: number) => KnownLddw | undefined;
+
 /**
  * emitCall appends a `call` (helper or local) or `callx`; r0 receives the result. The count
  * local plus `countOffset` is the number of instructions executed so far, this call included
  * (see emit-function.ts for why the local lags behind); callees add to the count global.
+ * `known` lets bpf_loop with a visible callback and map_lookup_elem on a visible array map
+ * run entirely in wasm.
  */
-export function emitCall(c: Code, ctx: ModuleContext, insn: Instruction, slot: number, countOffset: number): void {
+export function emitCall(c: Code, ctx: ModuleContext, insn: Instruction, slot: number, countOffset: number, known: KnownRegister): void {
   const counted: Counted = { c, ctx, offset: countOffset };
   if (insn.opcode === CALLX) {
     const target = REG_LOCAL[insn.dst]!;
@@ -24,27 +32,14 @@ export function emitCall(c: Code, ctx: ModuleContext, insn: Instruction, slot: n
   }
   if (insn.src === CallSrc.LOCAL) return emitLocalCall(counted, slot + 1 + insn.imm, slot);
   if (insn.src !== CallSrc.HELPER) throw new InvalidProgram(slot, 'kernel function calls (kfuncs) are not supported');
-  if (insn.imm === HelperId.map_lookup_elem) return emitLookup(c, ctx, slot);
+  if (insn.imm === HelperId.map_lookup_elem) return emitLookup(c, ctx, slot, known(1));
+  if (insn.imm === HelperId.loop) {
+    const callback = known(2);
+    if (callback?.insn.src === PseudoSrc.FUNC) {
+      return emitNativeLoop(counted, ctx.callee(callback.slot + 1 + callback.insn.imm, callback.slot), slot);
+    }
+  }
   emitHelper(counted, () => c.i32(insn.imm), slot, ctx.imports.helper);
-}
-
-/** Counted is what a call needs to publish the instruction count to callees and take it back. */
-interface Counted {
-  readonly c: Code;
-  readonly ctx: ModuleContext;
-  readonly offset: number;
-}
-
-function publishCount({ c, ctx, offset }: Counted): void {
-  c.get(Local.count);
-  if (offset !== 0) c.i64(offset).op(Op.i64_add);
-  c.globalSet(ctx.globals.count);
-}
-
-function reloadCount({ c, ctx, offset }: Counted): void {
-  c.globalGet(ctx.globals.count);
-  if (offset !== 0) c.i64(offset).op(Op.i64_sub);
-  c.set(Local.count);
 }
 
 /**
@@ -64,13 +59,30 @@ function emitHelper(counted: Counted, pushId: () => void, slot: number, importIn
   c.i32(HELPER_FRAME).mem(Op.i64_load).set(REG_LOCAL[0]!);
 }
 
-/** emitLookup passes map_lookup_elem's two arguments as 32-bit halves: no BigInt at the boundary. */
-function emitLookup(c: Code, ctx: ModuleContext, slot: number): void {
+/**
+ * emitLookup appends map_lookup_elem. On an array map known at compile time with the key on
+ * the stack (always readable), the value address is computed inline: values sit `stride`
+ * bytes apart from a fixed address. Otherwise the runtime is called with the two arguments as
+ * 32-bit halves: no BigInt at the boundary.
+ */
+function emitLookup(c: Code, ctx: ModuleContext, slot: number, map: KnownLddw | undefined): void {
+  const layout = map?.insn.src === PseudoSrc.MAP_FD ? ctx.arrayLayout(map.insn.imm) : undefined;
+  const [r0, r2] = [REG_LOCAL[0]!, REG_LOCAL[2]!];
+  if (layout) {
+    c.get(r2).i64(STACK_BASE).op(Op.i64_ge_u);
+    c.get(r2).i64(STACK_TOP - 4).op(Op.i64_le_u).op(Op.i32_and).ifThen();
+    c.get(r2).op(Op.i32_wrap_i64).mem(Op.i32_load).tee(Local.t32a);
+    c.i32(layout.stride).op(Op.i32_mul).i32(layout.start).op(Op.i32_add).op(Op.i64_extend_i32_u);
+    c.i64(0);
+    c.get(Local.t32a).i32(layout.maxEntries).op(Op.i32_lt_u).op(Op.select).set(r0);
+    c.else();
+  }
   for (const r of [1, 2]) {
     c.get(REG_LOCAL[r]!).op(Op.i32_wrap_i64);
     c.get(REG_LOCAL[r]!).i64(32).op(Op.i64_shr_u).op(Op.i32_wrap_i64);
   }
-  c.i32(slot).call(ctx.imports.lookup).op(Op.i64_extend_i32_u).set(REG_LOCAL[0]!);
+  c.i32(slot).call(ctx.imports.lookup).op(Op.i64_extend_i32_u).set(r0);
+  if (layout) c.end();
 }
 
 /** emitLocalCall calls the sub-program's function with r1..r5 and the next frame's r10. */

@@ -7,6 +7,7 @@ import { buildCfg, type Cfg } from './cfg.js';
 import { emitAlu, emitCondition, emitExtension } from './emit-alu.js';
 import { emitCall } from './emit-call.js';
 import { emitMemory } from './emit-memory.js';
+import { lddwBefore } from './known-constant.js';
 import { EXTRA_LOCALS, FUNCTION_TYPE, Local, REG_LOCAL } from './locals.js';
 import { FaultKind, type ModuleContext } from './module-context.js';
 import { Code } from './wasm-code.js';
@@ -222,7 +223,7 @@ class FunctionEmitter {
         s++;
         continue;
       }
-      this.emitInstruction(insn, s, lag + ++executed);
+      this.emitInstruction(insn, s, lag + ++executed, block.start);
     }
     switch (term.kind) {
       case 'exit':
@@ -264,8 +265,11 @@ class FunctionEmitter {
     c.end();
   }
 
-  /** emitInstruction appends one non-terminator; `executed` is the exact count after it, minus the local. */
-  private emitInstruction(insn: Instruction, slot: number, executed: number): void {
+  /**
+   * emitInstruction appends one non-terminator of the block starting at `blockStart`; `executed`
+   * is the exact count after it, minus the local.
+   */
+  private emitInstruction(insn: Instruction, slot: number, executed: number, blockStart: number): void {
     const c = this.c;
     switch (insn.opcode & CLASS_MASK) {
       case Class.ALU:
@@ -280,7 +284,7 @@ class FunctionEmitter {
       case Class.STX:
         return emitMemory(c, this.ctx, insn, slot);
       default:
-        return emitCall(c, this.ctx, insn, slot, executed);
+        return emitCall(c, this.ctx, insn, slot, executed, (reg) => lddwBefore(this.slots, blockStart, slot, reg));
     }
   }
 

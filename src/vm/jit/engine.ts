@@ -2,6 +2,7 @@
 import type { ProgramSpec } from '../../asm/program.js';
 import type { Engine, Executable, ProgramFacts, RunResult } from '../engine.js';
 import { BudgetExceeded, CallDepthExceeded, InvalidHelperArgument, InvalidProgram, UnknownHelper } from '../errors.js';
+import { ArrayMap } from '../maps.js';
 import { HELPER_FRAME, MAX_FRAMES } from '../memory.js';
 import { preflight } from '../preflight.js';
 import { type CallbackInvoker, FUNC_HANDLE_BASE, HELPER_FRAME_INDEX, type Runtime } from '../runtime.js';
@@ -26,6 +27,11 @@ export const jitEngine: Engine = {
       mapHandle: (index) => runtime.mapHandle(index),
       mapValueAddress: (index, offset, slot) => runtime.mapValueAddress(index, offset, slot),
       funcHandle: (slot) => FUNC_HANDLE_BASE + slot,
+      arrayLayout: (index) => {
+        const map = runtime.maps[index];
+        if (!(map instanceof ArrayMap)) return undefined;
+        return { start: map.region.start, stride: map.stride, maxEntries: map.spec.maxEntries };
+      },
     });
     let exports: JitExports | undefined;
     const invoke: CallbackInvoker = (slot, index, ctxLo, ctxHi, callerSlot) => {

@@ -33,6 +33,13 @@ export interface Globals {
   readonly fp: number;
 }
 
+/** ArrayLayout is where an array map's values live: entry k at start + k * stride, k < maxEntries. */
+export interface ArrayLayout {
+  readonly start: number;
+  readonly stride: number;
+  readonly maxEntries: number;
+}
+
 /** ModuleContext is shared by the functions of one module. */
 export interface ModuleContext {
   readonly imports: Imports;
@@ -47,6 +54,8 @@ export interface ModuleContext {
   checkFunction(size: number, write: boolean): number;
   /** callee returns the function index of the sub-program starting at `target` (called from `slot`). */
   callee(target: number, slot: number): number;
+  /** arrayLayout returns the value layout of map `index` when it is an array map, else undefined. */
+  arrayLayout(index: number): ArrayLayout | undefined;
   /** constant returns the 64-bit value an lddw at `slot` loads (maps and functions resolved). */
   constant(insn: Instruction, slot: number): bigint;
 }
