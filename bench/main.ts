@@ -9,7 +9,7 @@ import type { EngineName } from '../src/vm/engine.js';
 import { barChartSvg, lineChartSvg } from './charts/svg.js';
 import { ensureBenchData, ensureDir, LINK_GBITS, runQueryBench, type QueryBenchRow } from './queries/run.js';
 
-const options = new Command('sluice bench')
+const command = new Command('sluice bench')
   .description('Run Sluice\'s benchmarks and write bench/results/{*.json,summary.md,*.svg}')
   .option('--sf <list>', 'scale factors for the query and scaling benches', '0.01,0.1')
   .option('--sf1', 'also run scale factor 1 (6M line items, ~770 MB; takes minutes)')
@@ -27,12 +27,14 @@ const options = new Command('sluice bench')
       '  sluice bench --sf1 --skip-anchor                  # add scale factor 1\n' +
       '  sluice bench --sf 0.01 --skip-anchor --passes 1 --out /tmp/bench   # a quick run',
   )
-  .parse()
-  .opts<{ sf: string; sf1?: boolean; engine: EngineName; chunk: string; passes: string; anchorMib: string; skipAnchor?: boolean; data: string; out: string }>();
+  .parse();
+const options = command.opts<{ sf: string; sf1?: boolean; engine: EngineName; chunk: string; passes: string; anchorMib: string; skipAnchor?: boolean; data: string; out: string }>();
 
 const out = ensureDir(options.out);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const scaleFactors = [...options.sf.split(',').map(Number), ...(options.sf1 ? [1] : [])];
+if (scaleFactors.some((sf) => !(sf > 0) || !Number.isFinite(sf))) command.error(`error: --sf takes positive scale factors separated by commas, got "${options.sf}"`, { exitCode: 2 });
+if (options.engine !== 'jit' && options.engine !== 'interpreter') command.error(`error: --engine takes jit or interpreter, got "${options.engine}"`, { exitCode: 2 });
 
 if (!options.skipAnchor) {
   log('engines on the anchor program (bench/anchor.js)');
@@ -57,7 +59,8 @@ writeFileSync(join(out, 'scaling.json'), `${JSON.stringify(scaling, null, 2)}\n`
 
 writeCharts(queries);
 writeFileSync(join(out, 'summary.md'), summary(queries, scaling));
-log(`wrote ${out}/{anchor,queries,scaling}.json, summary.md, bytes-moved.svg, time-vs-link.svg, engines.svg`);
+const anchorCharted = existsSync(join(out, 'anchor.json'));
+log(`wrote ${out}/: queries.json, scaling.json, summary.md, bytes-moved.svg, time-vs-link.svg${anchorCharted ? ', engines.svg (from anchor.json)' : ''}`);
 
 interface ScalingRun {
   readonly sf: number;

@@ -14,12 +14,15 @@ export function registerBench(program: Command): void {
     .allowUnknownOption()
     .helpOption(false)
     .argument('[options...]', 'harness options: --sf 0.01,0.1  --sf1  --engine jit  --chunk 4096  --passes 3  --anchor-mib 64  --skip-anchor  --out bench/results (--help lists them)')
-    .addHelpText('after', '\nExamples:\n  sluice bench                      # SF 0.01 and 0.1, results in bench/results\n  sluice bench --sf1 --skip-anchor  # add scale factor 1\n  sluice bench --help               # the harness\'s own options')
+    .addHelpText('after', '\nExamples: `sluice bench --help` lists the harness\'s options with examples.')
     .action((args: string[]) => {
       const root = projectRoot();
       const harness = join(root, 'dist', 'bench', 'main.js');
       if (!existsSync(harness)) throw new SluiceError(`${harness} is missing: run \`npm run build\` first`);
       const child = spawnSync(process.execPath, [harness, ...args], { cwd: root, stdio: 'inherit' });
-      if (child.status !== 0) throw new SluiceError(`the benchmark harness failed (exit ${child.status ?? child.signal})`);
+      if (child.error) throw new SluiceError(`cannot start the benchmark harness: ${child.error.message}`, { cause: child.error });
+      if (child.signal) throw new SluiceError(`the benchmark harness was stopped by ${child.signal}`);
+      // The harness has already printed why it failed; pass its exit code on (2 for its usage errors).
+      if (child.status !== 0) process.exitCode = child.status ?? 1;
     });
 }

@@ -10,6 +10,7 @@ import { formatReport } from '../../report/table.js';
 import type { EngineName } from '../../vm/engine.js';
 import { oneOf, positiveInteger, unitsOption } from '../options.js';
 import { Progress } from '../progress.js';
+import { boldFirstLine } from '../style.js';
 import { catalogFor, readQuery } from '../query-input.js';
 
 /** QueryCliOptions are the parsed options of `query`. */
@@ -70,7 +71,7 @@ Examples:
         process.stdout.write(`{"result":${formatResultJson(run.result).trimEnd()},"report":${JSON.stringify(report)}}\n`);
         return;
       }
-      process.stdout.write(formatResultText(run.result));
+      process.stdout.write(boldFirstLine(formatResultText(run.result)));
       process.stdout.write('\n');
       process.stdout.write(run.report ? formatReport(run.report) : formatRunSummary(run.pushdown));
       if (run.shipAll) process.stdout.write('ship-all (csv-parse on the compute node) gave the same answer.\n');
