@@ -35,6 +35,7 @@ describe('random programs, interpreter vs JIT', () => {
     for (const op of Object.values(AluOp)) expect(seen, `ALU op 0x${op.toString(16)}`).toContain(`alu${Class.ALU}:${op}`);
     expect(seen).toContain('call0:1'); // map_lookup_elem
     expect(seen).toContain('call0:2'); // map_update_elem
+    expect(seen).toContain('call0:181'); // bpf_loop
     expect([...seen].some((k) => k.startsWith('call1:'))).toBe(true); // local calls
     expect([...seen].filter((k) => k.startsWith('atomic:')).length).toBe(10);
     for (const cls of [Class.LD, Class.LDX, Class.ST, Class.JMP, Class.JMP32]) expect(seen).toContain(`class${cls}`);

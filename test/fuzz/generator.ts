@@ -66,6 +66,7 @@ const JUMP_OPS = [
 ];
 const SIZES = [Size.B, Size.H, Size.W, Size.DW];
 const ATOMICS = [...VALID_ATOMIC_IMMS];
+const R6 = 6;
 const R9 = 9;
 const R10 = 10;
 
@@ -157,6 +158,7 @@ class Generator {
       else if (roll < 84 && nesting > 0 && !scope.inLoop && scope.main) this.loop(out, scope, nesting);
       else if (roll < 90 && scope.main) this.mapOps(out, scope);
       else if (roll < 94 && scope.callDepth > 0) this.localCall(out, scope);
+      else if (roll < 97 && scope.callDepth > 0 && scope.main) this.bpfLoop(out, scope);
       else this.alu(out, scope);
     }
   }
@@ -300,6 +302,37 @@ class Generator {
     this.body(sub, inner, 1 + this.rng.below(10), 1);
     sub.push({ insn: EXIT_INSN });
     this.reinitArguments(out);
+  }
+
+  /**
+   * bpfLoop calls bpf_loop(nr, callback, r10 - k, flags) with a new callback that stops when its
+   * index reaches a random value. nr is small (0..5), sometimes over MAX_LOOPS (-E2BIG), and the
+   * flags are sometimes non-zero (-EINVAL), so every outcome of the helper is exercised.
+   */
+  private bpfLoop(out: Item[], scope: Scope): void {
+    const rng = this.rng;
+    const label = this.labels++;
+    const nr = rng.chance(5) ? (1 << 23) + 1 : rng.below(6);
+    out.push({ insn: { opcode: Class.ALU64 | AluOp.MOV | Source.K, dst: 1, src: 0, offset: 0, imm: nr } });
+    out.push({ insn: lddwFrom(2, 0n, PseudoSrc.FUNC), label, call: true });
+    out.push({ insn: mov64(3, R10) });
+    out.push({ insn: { opcode: Class.ALU64 | AluOp.ADD | Source.K, dst: 3, src: 0, offset: 0, imm: this.stackOffset(8) } });
+    out.push({ insn: { opcode: Class.ALU64 | AluOp.MOV | Source.K, dst: 4, src: 0, offset: 0, imm: rng.chance(5) ? 1 : 0 } });
+    out.push({ insn: { opcode: CALL, dst: 0, src: 0, offset: 0, imm: HelperId.loop } });
+    this.reinitArguments(out);
+    // The callback keeps its index in r6, which its body (writing r0..r5 only) leaves alone.
+    // It receives r1 and r2 only: r0 and r3..r5 are written before the body may read them.
+    const callback: Item[] = [{ at: label }, { insn: mov64(R6, 1) }];
+    this.subprograms.push(callback);
+    for (const r of [0, 3, 4, 5]) this.init(callback, r);
+    const inner: Scope = { readable: range(0, 5), writable: range(0, 5), inLoop: false, callDepth: scope.callDepth - 1, main: false };
+    this.body(callback, inner, 1 + rng.below(8), 1);
+    const go = this.labels++;
+    callback.push({ insn: { opcode: Class.ALU64 | AluOp.MOV | Source.K, dst: 0, src: 0, offset: 0, imm: 0 } });
+    callback.push({ insn: { opcode: Class.JMP | JmpOp.JNE | Source.K, dst: R6, src: 0, offset: 0, imm: rng.below(5) }, label: go });
+    callback.push({ insn: { opcode: Class.ALU64 | AluOp.MOV | Source.K, dst: 0, src: 0, offset: 0, imm: 1 } });
+    callback.push({ at: go });
+    callback.push({ insn: EXIT_INSN });
   }
 }
 
