@@ -10,21 +10,36 @@ const SCRATCH = 0b111111; // r0..r5: dead in a caller frame while its callee run
  * (pointers sharing a packet range, copies sharing a value, nullable copies) carry over.
  */
 class IdMap {
-  private readonly olds: number[] = [];
-  private readonly curs: number[] = [];
+  // Typed arrays and a count rather than arrays emptied with `length = 0`: reset runs once per
+  // state comparison, and truncating a JS array there cost more than the comparison itself.
+  private olds = new Int32Array(64);
+  private curs = new Int32Array(64);
+  private count = 0;
 
   reset(): void {
-    this.olds.length = 0;
-    this.curs.length = 0;
+    this.count = 0;
   }
 
   match(oldId: number, curId: number): boolean {
-    const i = this.olds.indexOf(oldId);
-    if (i >= 0) return this.curs[i] === curId;
-    if (this.curs.includes(curId)) return false;
-    this.olds.push(oldId);
-    this.curs.push(curId);
+    const { olds, curs, count } = this;
+    for (let i = 0; i < count; i++) {
+      if (olds[i] === oldId) return curs[i] === curId;
+    }
+    for (let i = 0; i < count; i++) if (curs[i] === curId) return false;
+    if (count === olds.length) this.grow();
+    this.olds[count] = oldId;
+    this.curs[count] = curId;
+    this.count = count + 1;
     return true;
+  }
+
+  private grow(): void {
+    const olds = new Int32Array(this.olds.length * 2);
+    const curs = new Int32Array(this.curs.length * 2);
+    olds.set(this.olds);
+    curs.set(this.curs);
+    this.olds = olds;
+    this.curs = curs;
   }
 }
 
@@ -51,12 +66,15 @@ function stackCovered(of: Frame, cf: Frame, slotsNeeded: bigint, allStack: boole
   if (of.stack === cf.stack) return sameSpillIds(of.stack.spills, ids);
   const old = of.stack;
   const cur = cf.stack;
+  // The 64-bit slot mask split into two numbers once, rather than a BigInt shift per spilled slot.
+  const low = allStack ? 0 : Number(slotsNeeded & 0xffffffffn);
+  const high = allStack ? 0 : Number(slotsNeeded >> 32n);
   for (let s = 0; s < SLOTS; s++) {
     const oldSpill = old.spills[s];
     if (oldSpill) {
       const curSpill = cur.spills[s];
       if (!curSpill) return false;
-      const needed = allStack || (slotsNeeded & (1n << BigInt(s))) !== 0n;
+      const needed = allStack || ((s < 32 ? low >>> s : high >>> (s - 32)) & 1) !== 0;
       if (!regCovered(oldSpill, curSpill, needed, ids, fresh)) return false;
       continue;
     }
@@ -83,6 +101,46 @@ const fresh = (): number => --unlinked;
 
 /** sharedIds is reused by every comparison (one walk runs at a time), saving two Maps per comparison. */
 const sharedIds = new IdMap();
+
+/** TYPE_CODE numbers register types for stateKey. */
+const TYPE_CODE: Record<Reg['type'], number> = {
+  not_init: 0,
+  scalar: 1,
+  ctx: 2,
+  stack: 3,
+  map_ptr: 4,
+  map_value: 5,
+  map_value_or_null: 6,
+  pkt: 7,
+  pkt_end: 8,
+  pkt_meta: 9,
+  mem: 10,
+  func: 11,
+};
+
+/** ANY_KEY is stateKey's answer for a state whose live registers include an unset one. */
+export const ANY_KEY = -1;
+
+/**
+ * stateKey hashes what `covers` demands be equal between two states at the same instruction: the
+ * call depth, the current function, and each live register's type and, for pointers, fixed offset,
+ * map and frame. States with different keys never cover one another, so the walk compares only
+ * states whose keys match (or ANY_KEY: an unset register in `old` covers anything, so no key is
+ * demanded of a state with one).
+ */
+export function stateKey(env: Env, state: State): number {
+  const frame = state.frames[state.frames.length - 1]!;
+  const liveRegs = env.needs.live[state.insn]!;
+  let h = (state.frames.length * 65599 + frame.entry) | 0;
+  for (let r = 0; r <= 10; r++) {
+    if (!(liveRegs & (1 << r))) continue;
+    const reg = frame.regs[r]!;
+    if (reg.type === 'not_init') return ANY_KEY;
+    h = (Math.imul(h, 31) + TYPE_CODE[reg.type]) | 0;
+    if (reg.type !== 'scalar') h = (Math.imul(h, 31) + reg.off * 7 + reg.map * 131 + reg.frame) | 0;
+  }
+  return h === ANY_KEY ? 0 : h;
+}
 
 /** covers says whether exploring `cur` could find nothing that exploring `old` (same instruction) did not. */
 export function covers(env: Env, old: State, cur: State): boolean {

@@ -9,7 +9,7 @@ import { helperCall } from './calls.js';
 import { type Env, Refusal, refuse } from './env.js';
 import { VerifierError } from './errors.js';
 import { formatInstruction } from '../asm/disassembler.js';
-import { covers } from './prune.js';
+import { ANY_KEY, covers, stateKey } from './prune.js';
 import { forgetStack, mergeStack } from './merge.js';
 import { scalarConst, scalarRange } from './scalar.js';
 import {
@@ -35,6 +35,8 @@ export interface WalkOptions {
 /** Checkpoint is an explored state kept for pruning; `branches` counts paths below it still being explored. */
 interface Checkpoint {
   readonly state: State;
+  /** stateKey of the state: only states with the same key (or ANY_KEY) can be covered by it. */
+  readonly key: number;
   readonly parent: Checkpoint | undefined;
   branches: number;
   hits: number;
@@ -161,9 +163,10 @@ export class Walker {
     const slot = cur.insn;
     let list = visited[slot];
     if (!list) visited[slot] = list = [];
+    const key = stateKey(this.env, cur);
     for (let i = list.length - 1; i >= 0; i--) {
       const cp = list[i]!;
-      if (covers(this.env, cp.state, cur)) {
+      if ((cp.key === ANY_KEY || cp.key === key) && covers(this.env, cp.state, cur)) {
         if (cp.branches > 0) {
           throw this.refusal(cur, slot, `infinite loop detected at insn ${slot}: the state repeats without progress`);
         }
@@ -177,7 +180,7 @@ export class Walker {
       }
     }
     if (!keep) return undefined;
-    const cp: Checkpoint = { state: copyState(cur), parent, branches: 1, hits: 0, misses: 0 };
+    const cp: Checkpoint = { state: copyState(cur), key, parent, branches: 1, hits: 0, misses: 0 };
     list.push(cp);
     this.states++;
     if (++this.stored > this.peakStates) this.peakStates = this.stored;
