@@ -70,15 +70,30 @@ export function isConst(s: Scalar): boolean {
 /**
  * make builds a scalar from bounds that may disagree, tightening each from the others as
  * Linux's reg_bounds_sync does; it returns undefined when no value satisfies them all.
+ * Once the tnum keeps every value below 2^32 (packet offsets, bytes, 32-bit results: most of a
+ * walk) the rest is done in plain numbers, with the same result: every BigInt operation
+ * allocates, and this function was a third of the verifier's allocations.
  */
 export function make(umin: bigint, umax: bigint, smin: bigint, smax: bigint, t: Tnum): Scalar | undefined {
   if (t.mask === 0n) {
     const v = t.value;
-    return v >= umin && v <= umax && asS(v) >= smin && asS(v) <= smax ? scalarConst(v) : undefined;
+    if (v < umin || v > umax) return undefined;
+    const sv = v >= 0n && v <= S64_MAX ? v : asS(v);
+    return sv >= smin && sv <= smax ? scalarConst(v) : undefined;
   }
   for (let round = 0; round < 2; round++) {
+    const top = t.value | t.mask;
+    if (top <= U32) {
+      // Every value the tnum allows is in [t.value, top] and non-negative, in both orders.
+      umin = max(umin, t.value);
+      umax = min(umax, top);
+      smin = max(smin, t.value);
+      smax = min(smax, top);
+      if (umin > umax || smin > smax) return undefined;
+      return syncSmall(Number(umin), Number(umax), Number(smin), Number(smax), Number(t.value), Number(t.mask), 2 - round);
+    }
     umin = max(umin, t.value);
-    umax = min(umax, t.value | t.mask);
+    umax = min(umax, top);
     smin = max(smin, asS(t.value | (t.mask & SIGN)));
     smax = min(smax, asS(t.value | (t.mask & ~SIGN & U64)));
     if (smin >= 0n || smax < 0n) {
@@ -94,6 +109,36 @@ export function make(umin: bigint, umax: bigint, smin: bigint, smax: bigint, t: 
     t = tnumIntersect(t, tnumRange(umin, umax));
   }
   return { umin, umax, smin, smax, tnum: t };
+}
+
+/**
+ * syncSmall finishes make's remaining `rounds` for bounds in [0, 2^32) under a tnum below 2^32
+ * that the first of them has already applied.
+ */
+function syncSmall(umin: number, umax: number, smin: number, smax: number, value: number, mask: number, rounds: number): Scalar | undefined {
+  for (let round = 0; round < rounds; round++) {
+    if (round > 0) {
+      const top = (value | mask) >>> 0;
+      umin = Math.max(umin, value);
+      umax = Math.min(umax, top);
+      smin = Math.max(smin, value);
+      smax = Math.min(smax, top);
+    }
+    // smin >= 0 here, so the signed bounds bound the unsigned ones and then the reverse.
+    umin = Math.max(umin, smin);
+    umax = Math.min(umax, smax);
+    if (umin <= umax) {
+      smin = Math.max(smin, umin);
+      smax = Math.min(smax, umax);
+    }
+    if (umin > umax || smin > smax) return undefined;
+    if (umin === umax) return scalarConst(BigInt(umin));
+    const spread = 2 ** (32 - Math.clz32((umin ^ umax) >>> 0)) - 1;
+    const known = (value | (umin & ~spread)) >>> 0;
+    mask = (mask & spread) >>> 0;
+    value = (known & ~mask) >>> 0;
+  }
+  return { umin: BigInt(umin), umax: BigInt(umax), smin: BigInt(smin), smax: BigInt(smax), tnum: { value: BigInt(value), mask: BigInt(mask) } };
 }
 
 function fromTnum(t: Tnum): Scalar {

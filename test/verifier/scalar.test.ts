@@ -7,13 +7,14 @@ import {
   branchTaken,
   concrete,
   isConst,
+  make,
   refine,
   scalarConst,
   scalarContains,
   scalarRange,
   type Scalar,
 } from '../../src/verifier/scalar.js';
-import { tnumAdd, tnumConst, tnumContains, tnumRange } from '../../src/verifier/tnum.js';
+import { tnumAdd, tnumConst, tnumContains, tnumIntersect, tnumRange, type Tnum } from '../../src/verifier/tnum.js';
 
 /** samples returns a few concrete members of a small range, to check abstract results against. */
 function members(lo: bigint, hi: bigint): bigint[] {
@@ -87,5 +88,73 @@ describe('branches', () => {
     const [wide] = refine(JmpOp.JLE, SCALAR_UNKNOWN, scalarConst(7n), false)!;
     expect(wide).toBe(SCALAR_UNKNOWN);
     expect(branchTaken(JmpOp.JEQ, scalarConst(0x100000005n), scalarConst(5n), false)).toBe(1);
+  });
+});
+
+describe('bounds tightening', () => {
+  const U64 = (1n << 64n) - 1n;
+  const SIGN = 1n << 63n;
+  const asS = (v: bigint) => BigInt.asIntN(64, v);
+  const asU = (v: bigint) => BigInt.asUintN(64, v);
+  const max = (a: bigint, b: bigint) => (a > b ? a : b);
+  const min = (a: bigint, b: bigint) => (a < b ? a : b);
+
+  /** referenceMake is Linux's reg_bounds_sync in BigInt arithmetic throughout: two rounds of tightening. */
+  function referenceMake(umin: bigint, umax: bigint, smin: bigint, smax: bigint, t: Tnum): Scalar | undefined {
+    if (t.mask === 0n) {
+      const v = t.value;
+      return v >= umin && v <= umax && asS(v) >= smin && asS(v) <= smax ? scalarConst(v) : undefined;
+    }
+    for (let round = 0; round < 2; round++) {
+      umin = max(umin, t.value);
+      umax = min(umax, t.value | t.mask);
+      smin = max(smin, asS(t.value | (t.mask & SIGN)));
+      smax = min(smax, asS(t.value | (t.mask & ~SIGN & U64)));
+      if (smin >= 0n || smax < 0n) {
+        umin = max(umin, asU(smin));
+        umax = min(umax, asU(smax));
+      }
+      if (umin <= umax && asS(umin) <= asS(umax)) {
+        smin = max(smin, asS(umin));
+        smax = min(smax, asS(umax));
+      }
+      if (umin > umax || smin > smax) return undefined;
+      if (umin === umax) return scalarConst(umin);
+      t = tnumIntersect(t, tnumRange(umin, umax));
+    }
+    return { umin, umax, smin, smax, tnum: t };
+  }
+
+  /** pick draws a 64-bit value from a seeded generator, favouring the edges make's fast path decides on. */
+  function picker(seed: number): () => bigint {
+    let x = seed;
+    const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    const edges = [0n, 1n, 255n, 0x7fffffffn, 0xffffffffn, 0x100000000n, (1n << 63n) - 1n, 1n << 63n, (1n << 64n) - 1n];
+    return () => {
+      const r = next() % 4;
+      if (r === 0) return edges[next() % edges.length]!;
+      if (r === 1) return BigInt(next() % 4096);
+      if (r === 2) return BigInt(next());
+      return (BigInt(next()) << 32n) | BigInt(next());
+    };
+  }
+
+  test('the plain-number path of make gives exactly what the BigInt path gives', () => {
+    const pick = picker(7);
+    let small = 0;
+    let defined = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const [a, b, c, d] = [pick(), pick(), asS(pick()), asS(pick())];
+      const mask = i % 3 === 0 ? pick() & 0xffffffffn : pick();
+      const tnum = { value: pick() & ~mask & U64, mask };
+      if ((tnum.value | tnum.mask) <= 0xffffffffn && tnum.mask !== 0n) small++;
+      const [umin, umax] = a <= b ? [a, b] : [b, a];
+      const [smin, smax] = c <= d ? [c, d] : [d, c];
+      const expected = referenceMake(umin, umax, smin, smax, tnum);
+      if (expected && !isConst(expected)) defined++;
+      expect(make(umin, umax, smin, smax, tnum), `${umin} ${umax} ${smin} ${smax} ${tnum.value} ${tnum.mask}`).toEqual(expected);
+    }
+    expect(small).toBeGreaterThan(2000);
+    expect(defined).toBeGreaterThan(2000);
   });
 });
