@@ -120,6 +120,15 @@ describe.concurrent('query and program errors exit 1 with a location', () => {
     }
   });
 
+  it('verify --json reports a refusal on stdout, and still exits 1', async () => {
+    const run = await sluice(['verify', 'test/fixtures/storage/oob.s', '--json']);
+    expect(run.code).toBe(1);
+    const refusal = JSON.parse(run.stdout) as { accepted: boolean; insn: number; reason: string };
+    expect(refusal).toMatchObject({ accepted: false, insn: 0 });
+    expect(refusal.reason).toMatch(/invalid bpf_context access/);
+    expect(run.stderr).toMatch(/^error: insn #0: /);
+  });
+
   it('an assembly error names file:line:col', async () => {
     const file = join(scratch, 'typo.s');
     writeFileSync(file, 'r0 = 1\nr0 += r11\nexit\n');

@@ -3,9 +3,10 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { disassemble } from '../../asm/disassembler.js';
 import { encode } from '../../asm/instruction.js';
+import type { ProgramSpec } from '../../asm/program.js';
 import { writeObject } from '../../elf/writer.js';
 import { UsageError } from '../../util/errors.js';
-import { HOOK_CONTEXT, memoryContext, verify, type ContextSpec } from '../../verifier/index.js';
+import { HOOK_CONTEXT, memoryContext, verify, VerifierError, type ContextSpec, type VerifierResult } from '../../verifier/index.js';
 import { loadProgramFile } from '../program-input.js';
 
 /** registerTools adds asm, disasm and verify. */
@@ -42,12 +43,12 @@ export function registerTools(program: Command): void {
     .argument('<program>', 'ELF object (.o), raw bytecode (.bin) or assembly (.s)')
     .option('--section <name>', 'ELF program section or function name')
     .option('--context <kind>', 'hook (xdp_md layout + Sluice fields) or mem:N (r1 = N bytes, r2 = N)', 'hook')
-    .option('--log', 'print the whole walk (every instruction with its register state)')
-    .option('--json', 'print the verdict and statistics as JSON')
+    .option('--log', 'print the whole walk (every instruction with its register state), also before a refusal')
+    .option('--json', 'print the verdict as JSON: statistics, or the refused insn #N, its reason and registers')
     .addHelpText('after', '\nExamples:\n  sluice verify ../shared/anchors/csv.bpf.o\n  sluice verify examples/filter-sum.s --log\n  sluice verify prog.bin --context mem:64   # a program over a 64-byte buffer, as bpf_conformance runs it')
     .action((file: string, options: { section?: string; context: string; log?: boolean; json?: boolean }) => {
       const spec = loadProgramFile(file, options.section);
-      const result = verify(spec, { context: parseContext(options.context), logLevel: options.log ? 2 : 0 });
+      const result = verifyShowingRefusal(spec, parseContext(options.context), options);
       if (options.log) process.stdout.write(result.log.endsWith('\n') ? result.log : `${result.log}\n`);
       const s = result.stats;
       if (options.json) {
@@ -58,6 +59,25 @@ export function registerTools(program: Command): void {
         `${file}: ${spec.name} accepted: ${s.processedInsns} instructions processed, ${s.states} states (peak ${s.peakStates}), stack ${s.maxStackDepth} bytes, ${s.timeMs.toFixed(1)} ms\n`,
       );
     });
+}
+
+/**
+ * verifyShowingRefusal verifies `spec`; when it is refused, `--log` first prints the walk that led to the
+ * refusal and `--json` prints the refusal as JSON on stdout, then the error ends the command with exit 1.
+ */
+function verifyShowingRefusal(spec: ProgramSpec, context: ContextSpec, options: { log?: boolean; json?: boolean }): VerifierResult {
+  try {
+    return verify(spec, { context, logLevel: options.log ? 2 : 0 });
+  } catch (error) {
+    if (error instanceof VerifierError) {
+      if (options.log && error.log) process.stdout.write(error.log.endsWith('\n') ? error.log : `${error.log}\n`);
+      if (options.json) {
+        const refusal = { accepted: false, program: spec.name, section: spec.section, insn: error.insn, disassembly: error.disassembly, reason: error.reason, registers: error.registers };
+        process.stdout.write(`${JSON.stringify(refusal)}\n`);
+      }
+    }
+    throw error;
+  }
 }
 
 function parseContext(text: string): ContextSpec {
