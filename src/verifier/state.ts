@@ -108,7 +108,8 @@ export function newFrame(entry: number, returnTo: number, callback: boolean): Fr
 /** copyFrame is an independent copy (registers are immutable and shared; the stack is copied on write). */
 export function copyFrame(f: Frame): Frame {
   f.shared = true;
-  return { ...f, regs: f.regs.slice() };
+  const { stack, entry, returnTo, callback, depth } = f;
+  return { regs: f.regs.slice(), stack, shared: true, entry, returnTo, callback, depth };
 }
 
 /** writableStack returns the frame's stack after making sure no other frame shares it. */

@@ -120,6 +120,13 @@ export class Walker {
   private walkPath(cur: State, parent: Checkpoint | undefined, visited: (Checkpoint[] | undefined)[], pending: Pending[], exits?: State[]): void {
     const { structure } = this.env;
     let sinceCheckpoint = CHECKPOINT_SPACING;
+    // One closure per path, not per instruction: it reads `parent` as the path moves on.
+    const fork = (taken: State): void => {
+      pending.push({ state: taken, parent });
+      if (parent) parent.branches++;
+      this.stored++;
+      if (this.stored > this.peakStates) this.peakStates = this.stored;
+    };
     for (;;) {
       const slot = cur.insn;
       const point = structure.prunePoint[slot]!;
@@ -140,12 +147,7 @@ export class Walker {
       const insn = structure.slots[slot]!;
       let outcome: 'next' | 'end' = 'next';
       try {
-        outcome = this.step(cur, insn, slot, exits, (taken) => {
-          pending.push({ state: taken, parent });
-          if (parent) parent.branches++;
-          this.stored++;
-          if (this.stored > this.peakStates) this.peakStates = this.stored;
-        });
+        outcome = this.step(cur, insn, slot, exits, fork);
       } catch (e) {
         if (e instanceof Refusal) throw this.refusal(cur, slot, e.reason);
         throw e;
