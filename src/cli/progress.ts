@@ -21,7 +21,7 @@ export class Progress {
     const fraction = total > 0 ? Math.min(1, done / total) : 0;
     const width = 30;
     const filled = Math.round(fraction * width);
-    this.stream.write(`\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(fraction * 100)}%`);
+    this.stream.write(`\r\x1b[2K${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(fraction * 100)}%`);
   }
 
   /** done clears the bar's line. */

@@ -34,8 +34,8 @@ export interface QueryOptions {
   /** Also ship the whole file and compute the answer on the compute node, then compare. */
   readonly compare: boolean;
   readonly onError: ErrorPolicy;
-  /** onScanProgress is told how far the pushdown scan has read: bytes so far and the file's size. */
-  readonly onScanProgress?: (bytesDone: number, bytesTotal: number) => void;
+  /** onProgress is told how far each run has read the file: bytes so far and the file's size. */
+  readonly onProgress?: (run: 'pushdown' | 'ship-all', bytesDone: number, bytesTotal: number) => void;
 }
 
 /** QueryRun is everything one query produced. */
@@ -83,7 +83,7 @@ export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
     spec: compiled.spec,
     engine: options.engine,
     tenant: 'query',
-    ...(options.onScanProgress && { onProgress: options.onScanProgress }),
+    ...(options.onProgress && { onProgress: (done: number, total: number) => options.onProgress?.('pushdown', done, total) }),
   });
   const reader = mapReader(pushed.maps);
   const result = compiled.decode(reader);
@@ -91,7 +91,14 @@ export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
   const pushdown = { ...pushed.stats, rows };
   if (!options.compare) return { plan, compiled, result, rows, pushdown };
 
-  const shipped = await runShipAll({ node: node(), link: new Link(options.link), file, consumer: createBaselineConsumer(plan), rows });
+  const shipped = await runShipAll({
+    node: node(),
+    link: new Link(options.link),
+    file,
+    consumer: createBaselineConsumer(plan),
+    rows,
+    ...(options.onProgress && { onProgress: (done: number, total: number) => options.onProgress?.('ship-all', done, total) }),
+  });
   if (!isDeepStrictEqual(shipped.result, result)) {
     throw new ResultMismatch(
       `pushdown and ship-all answers differ for ${options.queryFile} over ${plan.table.path}; this is a Sluice bug, please report it`,

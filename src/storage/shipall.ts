@@ -25,6 +25,8 @@ export interface ShipAllOptions<T> {
   readonly consumer: ShipAllConsumer<T>;
   /** Data rows in the file, if known, for the report. */
   readonly rows?: number;
+  /** onProgress is told after each read: bytes read so far and the file's size (e.g. for a progress bar). */
+  readonly onProgress?: (bytesDone: number, bytesTotal: number) => void;
 }
 
 /** ShipAllResult is the consumer's answer and the run's numbers. */
@@ -55,6 +57,7 @@ export async function runShipAll<T>(options: ShipAllOptions<T>): Promise<ShipAll
     const buffer = memory.allocate(bufferBytes);
     const fd = await node.open(pid, options.file);
     fileBytes = node.size(pid, fd);
+    let bytesDone = 0;
     for (;;) {
       const n = await node.read(pid, fd, buffer, bufferBytes);
       if (n === 0) break;
@@ -62,6 +65,8 @@ export async function runShipAll<T>(options: ShipAllOptions<T>): Promise<ShipAll
       const started = performance.now();
       consumer.write(received);
       computeSeconds += (performance.now() - started) / 1000;
+      bytesDone += n;
+      options.onProgress?.(bytesDone, fileBytes);
     }
     const started = performance.now();
     result = await consumer.end();

@@ -53,7 +53,7 @@ Examples:
     )
     .action(async (sql: string, options: QueryCliOptions) => {
       const query = readQuery(sql);
-      const progress = new Progress('scanning at the storage node');
+      const bars = { pushdown: new Progress('pushdown: the storage node scans'), 'ship-all': new Progress('ship-all: the compute node parses') };
       const run = await executeQuery({
         sql: query.sql,
         queryFile: query.file,
@@ -64,8 +64,8 @@ Examples:
         devices: { count: options.devices },
         compare: Boolean(options.compare),
         onError: options.onError,
-        onScanProgress: (done, total) => progress.update(done, total),
-      }).finally(() => progress.done());
+        onProgress: (run, done, total) => bars[run].update(done, total),
+      }).finally(() => bars['ship-all'].done());
       if (options.json) {
         const report = run.report ? reportJson(run.report) : { pushdown: run.pushdown };
         process.stdout.write(`{"result":${formatResultJson(run.result).trimEnd()},"report":${JSON.stringify(report)}}\n`);
