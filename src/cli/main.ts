@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 // Entry point of the `sluice` command: builds the commander program from one file per command.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { commandModules } from './commands/index.js';
 import { exitCodeFor, reportError } from './errors.js';
+import { projectRoot } from '../util/paths.js';
+
+const { version } = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string };
 
 const program = new Command('sluice')
   .description('In-storage computation: run eBPF at a storage node\'s copy_out hook and report the data movement saved')
+  .version(version, '-V, --version', 'print Sluice\'s version')
   .option('--debug', 'print stack traces of errors')
   // Usage errors stay one line: commander's sentence plus where to look.
   .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) })

@@ -51,6 +51,12 @@ describe.concurrent('--help', () => {
     if (words[0] !== 'plugin') for (const example of examples) expect(example.startsWith(`sluice ${words[0]}`), example).toBe(true);
   });
 
+  it('--version prints the version in package.json', async () => {
+    const run = await sluice(['--version']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe((JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+  });
+
   it('the top-level help lists every command', async () => {
     const run = await sluice(['--help']);
     expect(run.code).toBe(0);
