@@ -41,9 +41,18 @@ const ZERO = scalarConst(0n);
 /** NOT_INIT is a register never written. */
 export const NOT_INIT: Reg = { type: 'not_init', value: ZERO, off: 0, id: 0, range: 0, map: -1, frame: 0, size: 0 };
 
-/** scalarReg wraps a scalar value in a register. */
+/** constRegs holds one register per canonical constant scalar (scalarConst's cached objects). */
+const constRegs = new Map<Scalar, Reg>();
+
+/** scalarReg wraps a scalar value in a register (a shared one for constants: immediates need no allocation). */
 export function scalarReg(value: Scalar): Reg {
-  return { type: 'scalar', value, off: 0, id: 0, range: 0, map: -1, frame: 0, size: 0 };
+  if (!isConst(value)) return { type: 'scalar', value, off: 0, id: 0, range: 0, map: -1, frame: 0, size: 0 };
+  let reg = constRegs.get(value);
+  if (!reg) {
+    reg = { type: 'scalar', value, off: 0, id: 0, range: 0, map: -1, frame: 0, size: 0 };
+    if (constRegs.size < 4096) constRegs.set(value, reg);
+  }
+  return reg;
 }
 
 /** UNKNOWN_SCALAR is a register holding any number. */
