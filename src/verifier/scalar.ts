@@ -33,6 +33,7 @@ export interface Scalar {
 const S64_MIN = -(1n << 63n);
 const S64_MAX = (1n << 63n) - 1n;
 const SIGN = 1n << 63n;
+const LOW63 = SIGN - 1n;
 
 const asS = (v: bigint): bigint => BigInt.asIntN(64, v);
 const asU = (v: bigint): bigint => BigInt.asUintN(64, v);
@@ -94,15 +95,19 @@ export function make(umin: bigint, umax: bigint, smin: bigint, smax: bigint, t: 
     }
     umin = max(umin, t.value);
     umax = min(umax, top);
-    smin = max(smin, asS(t.value | (t.mask & SIGN)));
-    smax = min(smax, asS(t.value | (t.mask & ~SIGN & U64)));
+    // The smallest signed value sets the sign bit if it may be set; the largest clears it.
+    const signUnknown = t.mask >= SIGN;
+    smin = max(smin, signUnknown ? asS(t.value | SIGN) : asS(t.value));
+    smax = min(smax, signUnknown ? top & LOW63 : asS(top));
     if (smin >= 0n || smax < 0n) {
       umin = max(umin, asU(smin));
       umax = min(umax, asU(smax));
     }
-    if (umin <= umax && asS(umin) <= asS(umax)) {
-      smin = max(smin, asS(umin));
-      smax = min(smax, asS(umax));
+    const sUmin = umin <= S64_MAX ? umin : asS(umin);
+    const sUmax = umax <= S64_MAX ? umax : asS(umax);
+    if (umin <= umax && sUmin <= sUmax) {
+      smin = max(smin, sUmin);
+      smax = min(smax, sUmax);
     }
     if (umin > umax || smin > smax) return undefined;
     if (umin === umax) return scalarConst(umin);
