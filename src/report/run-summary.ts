@@ -7,7 +7,7 @@ export function formatRunSummary(run: RunStats): string {
   const link = run.link;
   const lines: [string, string][] = [
     ['read from devices', formatBytes(run.device.bytesRead)],
-    ['seen at the hook', `${formatBytes(run.hook.bytes)} in ${formatCount(run.hook.chunks)} chunks`],
+    ['seen at the hook', `${formatBytes(run.hook.bytes)} in ${formatCount(run.hook.chunks)} chunk${run.hook.chunks === 1 ? '' : 's'}`],
     ['copied to user space', formatBytes(run.userSpace.copiedBytes)],
     ['not copied (consumed at the hook)', formatBytes(run.userSpace.notCopiedBytes)],
     ['eBPF instructions', formatCount(run.hook.instructions)],

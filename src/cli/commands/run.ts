@@ -51,7 +51,7 @@ function u64s(bytes: Uint8Array): string {
 function asText(program: string, options: RunCliOptions, r: InspectResult): string {
   const c = r.counts;
   const lines = [
-    `${program} over ${options.file}: ${r.fileBytes} bytes in ${c.chunks} chunks of up to ${options.chunk} bytes, ${c.calls} calls (the last one the empty end-of-file chunk)`,
+    `${program} over ${options.file}: ${r.fileBytes} bytes in ${c.chunks} chunk${c.chunks === 1 ? '' : 's'} of up to ${options.chunk} bytes, ${c.calls} calls (the last one the empty end-of-file chunk)`,
     `${c.instructions} eBPF instructions, ${(c.cpuSeconds * 1000).toFixed(1)} ms on the ${options.engine}; ${c.droppedBytes} bytes consumed (XDP_DROP), ${c.passedBytes} copied`,
     '',
     'return values (r0: calls)',
