@@ -78,6 +78,8 @@ function stackCovered(of: Frame, cf: Frame, slotsNeeded: bigint, allStack: boole
       if (!regCovered(oldSpill, curSpill, needed, ids, fresh)) return false;
       continue;
     }
+    // INVALID is 0: a slot `old` never wrote demands nothing of `cur`.
+    if ((old.words[2 * s]! | old.words[2 * s + 1]!) === 0) continue;
     for (let i = s * 8; i < s * 8 + 8; i++) {
       const ob = old.bytes[i];
       if (ob === StackByte.INVALID) continue;

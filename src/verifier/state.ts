@@ -79,7 +79,14 @@ export const StackByte = { INVALID: 0, MISC: 1, SPILL: 2 } as const;
 /** StackData is one frame's stack: a tag per byte and the register spilled in each 8-byte slot. */
 export interface StackData {
   readonly bytes: Uint8Array;
+  /** The same tags four at a time (a view of `bytes`), so pruning skips unwritten slots in two reads. */
+  readonly words: Uint32Array;
   readonly spills: (Reg | undefined)[];
+}
+
+/** stackData wraps tag bytes and spills in a StackData. */
+function stackData(bytes: Uint8Array, spills: (Reg | undefined)[]): StackData {
+  return { bytes, words: new Uint32Array(bytes.buffer, bytes.byteOffset, STACK_SIZE / 4), spills };
 }
 
 /**
@@ -105,7 +112,7 @@ export interface Frame {
 export function newFrame(entry: number, returnTo: number, callback: boolean): Frame {
   return {
     regs: new Array<Reg>(11).fill(NOT_INIT),
-    stack: { bytes: new Uint8Array(STACK_SIZE), spills: new Array<Reg | undefined>(SLOTS).fill(undefined) },
+    stack: stackData(new Uint8Array(STACK_SIZE), new Array<Reg | undefined>(SLOTS).fill(undefined)),
     shared: false,
     entry,
     returnTo,
@@ -124,7 +131,7 @@ export function copyFrame(f: Frame): Frame {
 /** writableStack returns the frame's stack after making sure no other frame shares it. */
 export function writableStack(frame: Frame): StackData {
   if (frame.shared) {
-    frame.stack = { bytes: frame.stack.bytes.slice(), spills: frame.stack.spills.slice() };
+    frame.stack = stackData(frame.stack.bytes.slice(), frame.stack.spills.slice());
     frame.shared = false;
   }
   return frame.stack;
