@@ -177,7 +177,9 @@ export class Walker {
         return PRUNED;
       }
       if (++cp.misses > cp.hits * 3 + 3) {
-        list.splice(i, 1);
+        // Shifted by hand: splice allocates an array of the removed element on every eviction.
+        for (let j = i; j < list.length - 1; j++) list[j] = list[j + 1]!;
+        list.pop();
         this.stored--;
       }
     }
