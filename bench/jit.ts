@@ -118,6 +118,7 @@ function moduleBytes(spec: ProgramSpec): number {
     mapHandle: (i) => runtime.mapHandle(i),
     mapValueAddress: (i, offset, slot) => runtime.mapValueAddress(i, offset, slot),
     funcHandle: (slot) => slot,
+    arrayLayout: () => undefined, // the anchor has no maps
   }).binary.length;
 }
 
