@@ -93,6 +93,11 @@ export function make(umin: bigint, umax: bigint, smin: bigint, smax: bigint, t: 
       if (umin > umax || smin > smax) return undefined;
       return syncSmall(Number(umin), Number(umax), Number(smin), Number(smax), Number(t.value), Number(t.mask), 2 - round);
     }
+    const umin0 = umin;
+    const umax0 = umax;
+    const smin0 = smin;
+    const smax0 = smax;
+    const t0 = t;
     umin = max(umin, t.value);
     umax = min(umax, top);
     // The smallest signed value sets the sign bit if it may be set; the largest clears it.
@@ -112,6 +117,8 @@ export function make(umin: bigint, umax: bigint, smin: bigint, smax: bigint, t: 
     if (umin > umax || smin > smax) return undefined;
     if (umin === umax) return scalarConst(umin);
     t = tnumIntersect(t, tnumRange(umin, umax));
+    // A round that changed nothing would only repeat itself (wide signed ranges often arrive settled).
+    if (umin === umin0 && umax === umax0 && smin === smin0 && smax === smax0 && t.value === t0.value && t.mask === t0.mask) break;
   }
   return { umin, umax, smin, smax, tnum: t };
 }
