@@ -179,14 +179,14 @@ function runFunction(globals: Globals, entry: number) {
   const c = new Code();
   c.get(2).op(Op.i64_extend_i32_u).globalSet(globals.inputEnd);
   c.get(3).op(Op.i64_extend_i32_u).globalSet(globals.contextEnd);
-  c.i64(0).globalSet(globals.count);
+  const count = 4;
   c.i32(HELPER_FRAME);
   c.get(0).truncSatF64ToI64().get(1).truncSatF64ToI64();
-  c.i64(0).i64(0).i64(0).i64(STACK_TOP);
-  c.call(entry).mem(Op.i64_store);
-  c.globalGet(globals.count).op(Op.f64_convert_i64_u);
+  c.i64(0).i64(0).i64(0).i64(STACK_TOP).i64(0);
+  c.call(entry).set(count).mem(Op.i64_store);
+  c.get(count).op(Op.f64_convert_i64_u);
   const type: FuncType = { params: [ValType.f64, ValType.f64, ValType.i32, ValType.i32], results: [ValType.f64] };
-  return { type, locals: [], body: c.finish().slice(), exportAs: 'run' };
+  return { type, locals: [ValType.i64], body: c.finish().slice(), exportAs: 'run' };
 }
 
 /** callbackFunction is the exported bpf_loop callback trampoline (see compileProgram). */
@@ -199,7 +199,8 @@ function callbackFunction(m: ModuleBuilder, imports: Imports, globals: Globals) 
   c.get(ctxHi).op(Op.i64_extend_i32_u).i64(32).op(Op.i64_shl).get(ctxLo).op(Op.i64_extend_i32_u).op(Op.i64_or);
   c.i64(0).i64(0).i64(0);
   c.get(saved).i64(FRAME_SIZE).op(Op.i64_sub);
-  c.get(table).callIndirect(m.typeIndex(FUNCTION_TYPE)).set(result);
+  c.globalGet(globals.count);
+  c.get(table).callIndirect(m.typeIndex(FUNCTION_TYPE)).globalSet(globals.count).set(result);
   c.get(saved).globalSet(globals.fp);
   c.get(result).op(Op.i32_wrap_i64).get(result).i64(32).op(Op.i64_shr_u).op(Op.i32_wrap_i64).op(Op.i32_or);
   const i32 = ValType.i32;

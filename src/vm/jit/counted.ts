@@ -1,4 +1,4 @@
-// Hands the instruction count to callees through the count global around a call, and takes it back.
+// Hands the instruction count to callees (as an argument, or through the count global for helpers) and takes it back.
 import { Local } from './locals.js';
 import type { ModuleContext } from './module-context.js';
 import type { Code } from './wasm-code.js';
@@ -22,6 +22,18 @@ export function publishCount({ c, ctx, offset }: Counted): void {
 /** reloadCount sets the count local from the global after callees ran, keeping the caller's lag. */
 export function reloadCount({ c, ctx, offset }: Counted): void {
   c.globalGet(ctx.globals.count);
+  if (offset !== 0) c.i64(offset).op(Op.i64_sub);
+  c.set(Local.count);
+}
+
+/** pushExactCount pushes the exact count: the argument a callee function takes last. */
+export function pushExactCount({ c, offset }: Counted): void {
+  c.get(Local.count);
+  if (offset !== 0) c.i64(offset).op(Op.i64_add);
+}
+
+/** takeCount pops the count a callee returned (on top of its r0) into the count local. */
+export function takeCount({ c, offset }: Counted): void {
   if (offset !== 0) c.i64(offset).op(Op.i64_sub);
   c.set(Local.count);
 }

@@ -4,7 +4,7 @@ import type { Instruction } from '../../asm/instruction.js';
 import { CALLX, CallSrc, FRAME_POINTER, PseudoSrc } from '../../asm/opcodes.js';
 import { InvalidProgram } from '../errors.js';
 import { FRAME_SIZE, HELPER_FRAME, STACK_BASE, STACK_TOP } from '../memory.js';
-import { type Counted, publishCount, reloadCount } from './counted.js';
+import { type Counted, publishCount, pushExactCount, reloadCount, takeCount } from './counted.js';
 import { emitNativeLoop } from './emit-loop.js';
 import type { KnownLddw } from './known-constant.js';
 import { Local, REG_LOCAL } from './locals.js';
@@ -18,7 +18,8 @@ export type KnownRegister = (reg: number) => KnownLddw | undefined;
 /**
  * emitCall appends a `call` (helper or local) or `callx`; r0 receives the result. The count
  * local plus `countOffset` is the number of instructions executed so far, this call included
- * (see emit-function.ts for why the local lags behind); callees add to the count global.
+ * (see emit-function.ts for why the local lags behind); functions take and return the count,
+ * helpers see it in the count global.
  * `known` lets bpf_loop with a visible callback and map_lookup_elem on a visible array map
  * run entirely in wasm.
  */
@@ -85,7 +86,7 @@ function emitLookup(c: Code, ctx: ModuleContext, slot: number, map: KnownLddw | 
   if (layout) c.end();
 }
 
-/** emitLocalCall calls the sub-program's function with r1..r5 and the next frame's r10. */
+/** emitLocalCall calls the sub-program's function with r1..r5, the next frame's r10 and the count. */
 function emitLocalCall(counted: Counted, target: number, slot: number): void {
   const { c, ctx } = counted;
   const callee = ctx.callee(target, slot);
@@ -93,9 +94,10 @@ function emitLocalCall(counted: Counted, target: number, slot: number): void {
   // The callee's frame is [fp - 2 * FRAME_SIZE, fp - FRAME_SIZE): it must not go below the stack.
   c.get(fp).i64(STACK_BASE + 2 * FRAME_SIZE).op(Op.i64_lt_u).ifThen();
   c.i32(FaultKind.callDepth).i32(slot).call(ctx.imports.fault).end();
-  publishCount(counted);
   for (let r = 1; r <= 5; r++) c.get(REG_LOCAL[r]!);
   c.get(fp).i64(FRAME_SIZE).op(Op.i64_sub);
-  c.call(callee).set(REG_LOCAL[0]!);
-  reloadCount(counted);
+  pushExactCount(counted);
+  c.call(callee);
+  takeCount(counted);
+  c.set(REG_LOCAL[0]!);
 }

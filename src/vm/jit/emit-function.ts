@@ -52,7 +52,6 @@ export function compileFunction(
   const c = new Code();
   // A known r10 turns every stack address into a constant: no registers held for them in loops.
   if (fixedFrame !== undefined) c.i64(fixedFrame).set(REG_LOCAL[FRAME_POINTER]!);
-  c.globalGet(ctx.globals.count).set(Local.count);
   c.globalGet(ctx.globals.inputEnd).i64(INPUT_BASE).op(Op.i64_sub).set(Local.inputLength);
   // Budget checks branch out of this block with their slot; the fault call sits after it, at
   // the end of the function, so that V8 lays the cold path out of the hot loops' way.
@@ -229,8 +228,7 @@ class FunctionEmitter {
       case 'exit':
         this.bump(lag + block.count);
         this.checkBudget(term.slot, 0, transfers.budgetDepth);
-        c.get(Local.count).globalSet(this.ctx.globals.count);
-        c.get(REG_LOCAL[0]!).op(Op.return);
+        c.get(REG_LOCAL[0]!).get(Local.count).op(Op.return);
         return;
       case 'falloff':
         c.i32(FaultKind.fallOff).i32(term.slot).call(this.ctx.imports.fault).op(Op.unreachable);

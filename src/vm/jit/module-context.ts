@@ -24,7 +24,7 @@ export interface Imports {
 
 /** Globals are the indexes of the module's mutable globals. */
 export interface Globals {
-  /** count: instructions executed in this run (i64), kept in a local inside functions. */
+  /** count: instructions executed in this run (i64), published around helper calls (their callbacks continue it). */
   readonly count: number;
   /** inputEnd, contextEnd: one past the readable input and context bytes (i64), set before each run. */
   readonly inputEnd: number;
