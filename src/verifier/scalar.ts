@@ -46,9 +46,17 @@ export const SCALAR_UNKNOWN: Scalar = { umin: 0n, umax: U64, smin: S64_MIN, smax
 export const SCALAR_U32: Scalar = { umin: 0n, umax: U32, smin: 0n, smax: U32, tnum: { value: 0n, mask: U32 } };
 
 const constCache = new Map<bigint, Scalar>();
+/** smallConsts holds the constants 0..SMALL_CONSTS-1 by index: no BigInt hashing for the commonest values. */
+const SMALL_CONSTS = 4096;
+const SMALL_LIMIT = BigInt(SMALL_CONSTS);
+const smallConsts: (Scalar | undefined)[] = new Array<Scalar | undefined>(SMALL_CONSTS).fill(undefined);
 
 /** scalarConst is exactly the value v (taken mod 2^64). */
 export function scalarConst(v: bigint): Scalar {
+  if (v >= 0n && v < SMALL_LIMIT) {
+    const i = Number(v);
+    return (smallConsts[i] ??= { umin: v, umax: v, smin: v, smax: v, tnum: tnumConst(v) });
+  }
   const u = asU(v);
   let s = constCache.get(u);
   if (!s) {
