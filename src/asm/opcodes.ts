@@ -154,7 +154,6 @@ export const R8 = 8;
 export const R9 = 9;
 export const R10 = 10;
 export const FRAME_POINTER = R10;
-export const REGISTER_COUNT = 11;
 
 /** Linux XDP return codes, reused by Sluice's hook. */
 export const XdpAction = { ABORTED: 0, DROP: 1, PASS: 2, TX: 3, REDIRECT: 4 } as const;
