@@ -4,8 +4,9 @@ import type { Command } from 'commander';
 import { disassemble } from '../../asm/disassembler.js';
 import { encode } from '../../asm/instruction.js';
 import type { ProgramSpec } from '../../asm/program.js';
+import { ElfError } from '../../elf/errors.js';
 import { writeObject } from '../../elf/writer.js';
-import { UsageError } from '../../util/errors.js';
+import { SluiceError, UsageError } from '../../util/errors.js';
 import { HOOK_CONTEXT, memoryContext, verify, VerifierError, type ContextSpec, type VerifierResult } from '../../verifier/index.js';
 import { loadProgramFile } from '../program-input.js';
 
@@ -22,7 +23,7 @@ export function registerTools(program: Command): void {
       const spec = loadProgramFile(file);
       const bytes = encode(spec.insns);
       if (options.out) writeFileSync(options.out, bytes);
-      if (options.elf) writeFileSync(options.elf, writeObject(spec));
+      if (options.elf) writeFileSync(options.elf, elfObject(spec, options.elf));
       if (!options.out && !options.elf) {
         for (let at = 0; at < bytes.length; at += 8) process.stdout.write(`${Buffer.from(bytes.subarray(at, at + 8)).toString('hex').replace(/(..)(?!$)/g, '$1 ')}\n`);
       }
@@ -85,4 +86,14 @@ function parseContext(text: string): ContextSpec {
   const match = /^mem:(\d+)$/.exec(text);
   if (match) return memoryContext(Number(match[1]));
   throw new UsageError(`--context must be hook or mem:N, got "${text}"`);
+}
+
+/** elfObject writes `spec` as an ELF object, naming the output file when the writer refuses it. */
+function elfObject(spec: ProgramSpec, out: string): Uint8Array {
+  try {
+    return writeObject(spec);
+  } catch (error) {
+    if (error instanceof ElfError) throw new SluiceError(`cannot write ${out}: ${error.where}: ${error.reason}`, { cause: error });
+    throw error;
+  }
 }
