@@ -22,9 +22,14 @@ export function inferColumnType(values: readonly string[]): SqlType {
   return { kind: 'varchar' };
 }
 
-/** inferColumnTypes infers each column's type from sample rows (arrays of field text). */
+/**
+ * inferColumnTypes infers each column's type from sample rows (arrays of field text). Rows with the
+ * wrong number of fields are left out: they are malformed, and reported with their line when a
+ * query reads them, rather than turning a numeric column into varchar.
+ */
 export function inferColumnTypes(columnCount: number, rows: readonly (readonly string[])[]): SqlType[] {
-  return Array.from({ length: columnCount }, (_, column) => inferColumnType(rows.map((row) => row[column] ?? '')));
+  const wellFormed = rows.filter((row) => row.length === columnCount);
+  return Array.from({ length: columnCount }, (_, column) => inferColumnType(wellFormed.map((row) => row[column]!)));
 }
 
 function isInteger(value: string): boolean {

@@ -52,6 +52,17 @@ describe('directory catalog', () => {
     expect(types('guess')).toEqual(['n integer', 'price decimal(18,3)', 'when date', 'label varchar', 'empty varchar']);
   });
 
+  test('a short row does not change an inferred type: it is reported as malformed when read', () => {
+    write('short.csv', 'a,b\n1,2\n3\n4,5\n');
+    expect(types('short')).toEqual(['a integer', 'b integer']);
+    const plan = planQuery('select sum(b) from short', directoryCatalog(dir));
+    const consumer = createBaselineConsumer(plan);
+    expect(() => {
+      consumer.write(readFileSync(plan.table.path));
+      consumer.end();
+    }).toThrow(/short.csv:3:/);
+  });
+
   test('a value that breaks an inferred type says where the type came from', () => {
     write('late.csv', `n\n${'1\n'.repeat(1000)}2.5\n`);
     const plan = planQuery('select sum(n) from late', directoryCatalog(dir));
