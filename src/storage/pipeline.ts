@@ -1,4 +1,5 @@
 // The stage overlap model: device read, hook compute, link and compute node work on different chunks at once.
+import type { Transfer } from '../net/link.js';
 
 /** StageSeconds are the total busy seconds of each pipeline stage over a whole run. */
 export interface StageSeconds {
@@ -59,4 +60,36 @@ export function pipelineTimes(input: PipelineInput): PipelineTimes {
     streaming = perChunkSum + (n - 1) * (input.stages[bottleneck] / n);
   }
   return { bottleneck, streaming, endToEnd: input.before + streaming + input.after };
+}
+
+/** RunShape is what the model needs of a run besides its two messages. */
+export interface RunShape {
+  readonly mode: 'pushdown' | 'ship-all';
+  readonly chunks: number;
+  /** Modelled device seconds and measured program seconds on the node. */
+  readonly device: number;
+  readonly hook: number;
+  /** Measured verify + load seconds before the first chunk (0 in ship-all). */
+  readonly loadSeconds: number;
+  /** Measured compute-node seconds: decoding the result (pushdown) or parsing and computing (ship-all). */
+  readonly computeSeconds: number;
+}
+
+/**
+ * modelRun places a run's request and response around its pipelined chunks. Pushdown: the program
+ * crosses and is verified and loaded before the first chunk; only the result crosses back, and is
+ * decoded, after the last. Ship-all: the file streams over the link and is parsed on the compute node,
+ * both as pipeline stages; only the stream's latency remains after the last chunk.
+ */
+export function modelRun(run: RunShape, request: Transfer, response: Transfer): { stages: StageSeconds; pipeline: PipelineTimes } {
+  const pushdown = run.mode === 'pushdown';
+  const stages: StageSeconds = {
+    device: run.device,
+    hook: run.hook,
+    link: pushdown ? 0 : response.serializationSeconds,
+    compute: pushdown ? 0 : run.computeSeconds,
+  };
+  const before = request.seconds + run.loadSeconds;
+  const after = pushdown ? response.seconds + run.computeSeconds : response.seconds - response.serializationSeconds;
+  return { stages, pipeline: pipelineTimes({ chunks: run.chunks, stages, before, after }) };
 }

@@ -4,7 +4,7 @@ import { countTransfers, type Link } from '../net/link.js';
 import type { EngineName } from '../vm/engine.js';
 import type { StorageNode } from './node.js';
 import type { NodeCounts } from './node-counts.js';
-import { pipelineTimes } from './pipeline.js';
+import { modelRun } from './pipeline.js';
 import type { RunStats } from './run-stats.js';
 import { decodeProgramRequest, decodeResult, encodeProgramRequest, encodeResult, type MapContents } from './wire.js';
 
@@ -97,7 +97,11 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
   const decoded = decodeResult(resultBytes);
   const computeSeconds = (performance.now() - decodeStarted) / 1000;
 
-  const stages = { device: reads.deviceSeconds, hook: hook.cpuSeconds, link: 0, compute: 0 };
+  const model = modelRun(
+    { mode: 'pushdown', chunks: hook.chunks, device: reads.deviceSeconds, hook: hook.cpuSeconds, loadSeconds: attachSeconds, computeSeconds },
+    request,
+    result,
+  );
   return {
     maps: decoded,
     stats: {
@@ -111,13 +115,7 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
       userSpace: { copiedBytes: reads.copiedBytes, notCopiedBytes: reads.notCopiedBytes },
       link: countTransfers([request, result]),
       computeSeconds,
-      stages,
-      pipeline: pipelineTimes({
-        chunks: hook.chunks,
-        stages,
-        before: request.seconds + attachSeconds,
-        after: result.seconds + computeSeconds,
-      }),
+      ...model,
     },
   };
 }

@@ -2,7 +2,7 @@
 import { countTransfers, type Link } from '../net/link.js';
 import type { StorageNode } from './node.js';
 import type { NodeCounts } from './node-counts.js';
-import { pipelineTimes } from './pipeline.js';
+import { modelRun } from './pipeline.js';
 import { readBufferBytes } from './pushdown.js';
 import type { RunStats } from './run-stats.js';
 
@@ -77,7 +77,11 @@ export async function runShipAll<T>(options: ShipAllOptions<T>): Promise<ShipAll
   }
   const stream = link.send('toCompute', fileBytes);
 
-  const stages = { device: reads.deviceSeconds, hook: 0, link: stream.serializationSeconds, compute: computeSeconds };
+  const model = modelRun(
+    { mode: 'ship-all', chunks: reads.chunks, device: reads.deviceSeconds, hook: 0, loadSeconds: 0, computeSeconds },
+    request,
+    stream,
+  );
   return {
     result,
     stats: {
@@ -91,13 +95,7 @@ export async function runShipAll<T>(options: ShipAllOptions<T>): Promise<ShipAll
       userSpace: { copiedBytes: reads.copiedBytes, notCopiedBytes: reads.notCopiedBytes },
       link: countTransfers([request, stream]),
       computeSeconds,
-      stages,
-      pipeline: pipelineTimes({
-        chunks: reads.chunks,
-        stages,
-        before: request.seconds,
-        after: stream.seconds - stream.serializationSeconds,
-      }),
+      ...model,
     },
   };
 }
