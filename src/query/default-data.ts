@@ -5,7 +5,7 @@ import { directoryCatalog, type Catalog } from './catalog.js';
 import { generateTpch } from './tpch/generate.js';
 import { TABLE_NAMES } from './tpch/tables.js';
 
-/** DEFAULT_DATA_DIRS are searched in order: the committed tables (sensors), then generated TPC-H tables. */
+/** Without --data, tables are searched in DEFAULT_DATASETS_DIR (committed: sensors), then DEFAULT_TPCH_DIR (generated). */
 export const DEFAULT_DATASETS_DIR = 'datasets';
 export const DEFAULT_TPCH_SF = 0.01;
 export const DEFAULT_TPCH_DIR = join(DEFAULT_DATASETS_DIR, 'generated', `tpch-sf${DEFAULT_TPCH_SF}`);

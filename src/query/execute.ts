@@ -10,11 +10,11 @@ import { runPushdown } from '../storage/pushdown.js';
 import type { RunStats } from '../storage/run-stats.js';
 import { runShipAll } from '../storage/shipall.js';
 import type { MapContents } from '../storage/wire.js';
-import { SluiceError, UsageError } from '../util/errors.js';
+import { SluiceError } from '../util/errors.js';
 import type { EngineName } from '../vm/engine.js';
 import { createBaselineConsumer } from './baseline.js';
 import type { Catalog } from './catalog.js';
-import { compileQuery, MAX_CHUNK_LIMIT, type CompiledQuery } from './codegen/compile.js';
+import { compileQuery, type CompiledQuery } from './codegen/compile.js';
 import { readCounters, type MapReader } from './codegen/decode.js';
 import { planQuery } from './bind.js';
 import type { ErrorPolicy, Plan } from './plan.js';
@@ -58,11 +58,6 @@ export class ResultMismatch extends SluiceError {
 
 /** planAndCompile plans the SQL against the catalog and compiles it for chunks of `chunkBytes`. */
 export function planAndCompile(sql: string, queryFile: string, catalog: Catalog, chunkBytes: number, onError: ErrorPolicy = 'stop') {
-  if (!Number.isInteger(chunkBytes) || chunkBytes < 1 || chunkBytes > MAX_CHUNK_LIMIT) {
-    throw new UsageError(
-      `chunk size ${chunkBytes} is out of range: query programs scan 1 to ${MAX_CHUNK_LIMIT} bytes per chunk (Linux's packet offsets are 16-bit)`,
-    );
-  }
   const plan = planQuery(sql, catalog, { file: queryFile, onError });
   const compiled = compileQuery(plan, { maxChunk: chunkBytes, file: plan.table.path });
   return { plan, compiled };

@@ -10,6 +10,7 @@ import { decodeMaps, type MapReader } from './decode.js';
 import { Emitter } from './emitter.js';
 import { planLayout, S, type Layout } from './layout.js';
 import { SKIP_BATCH, emitBatch, emitFirstField, emitStep } from './scanner.js';
+import { UsageError } from '../../util/errors.js';
 
 /** DEFAULT_MAX_CHUNK is the largest chunk the program scans by default (the kernel's XDP test-run limit). */
 export const DEFAULT_MAX_CHUNK = 3520;
@@ -69,7 +70,9 @@ const AGG_MAP = 1;
 export function compileQuery(plan: Plan, options: CompileOptions = {}): CompiledQuery {
   const maxChunk = options.maxChunk ?? DEFAULT_MAX_CHUNK;
   if (!Number.isInteger(maxChunk) || maxChunk < 1 || maxChunk > MAX_CHUNK_LIMIT) {
-    throw new RangeError(`maxChunk must be an integer in 1..${MAX_CHUNK_LIMIT}, got ${maxChunk}`);
+    throw new UsageError(
+      `chunk size ${maxChunk} is out of range: query programs scan 1 to ${MAX_CHUNK_LIMIT} bytes per chunk (Linux's packet offsets are 16-bit)`,
+    );
   }
   const layout = planLayout(plan);
   const maps = mapSpecs(plan, layout, options.maxGroups ?? DEFAULT_MAX_GROUPS);
