@@ -1,7 +1,8 @@
 // Generates the `sensors` table: the simplest case of in-storage reduction ("average some numbers").
 import { writeFileSync } from 'node:fs';
 import { Random } from '../tpch/random.js';
-import { formatCents, formatDay } from '../tpch/generate.js';
+import { formatDateDays } from '../decimal.js';
+import { formatCents } from '../tpch/generate.js';
 
 /** SENSORS_SCHEMA is the sibling .schema file written beside sensors.csv. */
 export const SENSORS_SCHEMA = `# sensors: one reading per line
@@ -27,7 +28,7 @@ export function sensorsCsv(rows: number, seed = 2026): string {
     const temperature = SITE_MEAN_CENTS[site]! + rng.int(-1200, 1200);
     const humidity = rng.int(500, 9500);
     const quoted = name.includes(',') ? `"${name}"` : name;
-    lines.push(`${sensor},${quoted},${formatDay(FIRST_DAY + rng.int(0, 180))},${formatCents(temperature)},${formatCents(humidity)}`);
+    lines.push(`${sensor},${quoted},${formatDateDays(FIRST_DAY + rng.int(0, 180))},${formatCents(temperature)},${formatCents(humidity)}`);
   }
   return lines.join('\n') + '\n';
 }

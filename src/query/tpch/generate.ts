@@ -2,6 +2,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SluiceError } from '../../util/errors.js';
+import { formatDateDays } from '../decimal.js';
 import {
   COLUMN_NAMES,
   type Field,
@@ -169,7 +170,7 @@ function formatField(field: Field, format: TpchFormat): string {
     return field;
   }
   if ('cents' in field) return formatCents(field.cents);
-  return formatDay(field.days);
+  return formatDateDays(field.days);
 }
 
 /** formatCents prints a fixed-point number of hundredths, e.g. -5 -> "-0.05". */
@@ -177,19 +178,4 @@ export function formatCents(cents: number): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
-
-/** formatDay prints days since 1970-01-01 as YYYY-MM-DD (proleptic Gregorian calendar). */
-export function formatDay(days: number): string {
-  // Civil-from-days over 400-year eras of 146,097 days, with years starting on March 1st.
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const dayOfEra = z - era * 146097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
-  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }

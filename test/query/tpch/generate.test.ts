@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCents, formatDay, generateTpch } from '../../../src/query/tpch/generate.js';
+import { formatDateDays } from '../../../src/query/decimal.js';
+import { formatCents, generateTpch } from '../../../src/query/tpch/generate.js';
 import { retailPriceCents, supplierOf } from '../../../src/query/tpch/tables.js';
 
 const SF = 0.002;
@@ -100,9 +101,9 @@ describe('generateTpch', () => {
   it('formats fixed-point cents and calendar days exactly', () => {
     expect(formatCents(-5)).toBe('-0.05');
     expect(formatCents(123456)).toBe('1234.56');
-    expect(formatDay(0)).toBe('1970-01-01');
-    expect(formatDay(day('2000-02-29'))).toBe('2000-02-29');
-    expect(formatDay(day('1998-12-31'))).toBe('1998-12-31');
+    expect(formatDateDays(0)).toBe('1970-01-01');
+    expect(formatDateDays(day('2000-02-29'))).toBe('2000-02-29');
+    expect(formatDateDays(day('1998-12-31'))).toBe('1998-12-31');
   });
 
   it('refuses a scale factor that is not positive', () => {
