@@ -1063,7 +1063,7 @@ class InterpretedProgram implements Executable {
             this.executed = n;
             this.depth = depth;
             callHelper(runtime, R, 1, p, this.invoke);
-            n = this.executed;
+            n = this.executed + runtime.takeCharge();
           } else {
             R[0] = runtime.mapLookup(R[2] as number, R[4] as number, p);
             R[1] = 0;
@@ -1074,7 +1074,7 @@ class InterpretedProgram implements Executable {
           this.executed = n;
           this.depth = depth;
           callHelper(runtime, R, I[q + 2] as number, p, this.invoke);
-          n = this.executed;
+          n = this.executed + runtime.takeCharge(); // helpers that copy or format are charged for it
           break;
         case 0x8d: { // callx dst: the helper whose id is in dst
           const d = (w >> 7) & 0x1e;
@@ -1083,7 +1083,7 @@ class InterpretedProgram implements Executable {
           this.executed = n;
           this.depth = depth;
           callHelper(runtime, R, id, p, this.invoke);
-          n = this.executed;
+          n = this.executed + runtime.takeCharge();
           break;
         }
         case 0x70: { // call local (variant): push r6..r9 and the return slot, enter a new 512-byte frame
