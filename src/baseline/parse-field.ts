@@ -1,15 +1,16 @@
 // Reads one field's text as an exact value of its column type, and finds where fields start in a row.
-import { parseDateDays, parseDecimalUnits } from '../values/decimal.js';
+import { parseDateDays } from '../values/calendar.js';
+import { parseDecimalUnits } from '../values/decimal.js';
 import { MAX_FIELD_DIGITS } from '../sql/plan.js';
 import { scaleOf, typeName, type SqlType, type Value } from '../values/types.js';
 
 /**
- * decodeField converts field text to a Value of `type`, or returns an error sentence.
+ * parseField converts field text to a Value of `type`, or returns an error sentence.
  * Numbers: optional sign, at least one digit, optional '.' and at most the column's scale of
  * fractional digits (fewer are padded), no spaces, at most MAX_FIELD_DIGITS digits once scaled.
  * Dates: a real YYYY-MM-DD. Strings: as they are (declared lengths are not enforced).
  */
-export function decodeField(text: string, type: SqlType): Value | { error: string } {
+export function parseField(text: string, type: SqlType): Value | { error: string } {
   switch (type.kind) {
     case 'integer':
     case 'decimal':

@@ -1,7 +1,7 @@
 // The compute-node baseline: parse the shipped file with csv-parse and evaluate the plan in exact bigint arithmetic.
 import { createReadStream } from 'node:fs';
 import { CsvError, parse as parseCsv, type Options as CsvOptions } from 'csv-parse/sync';
-import { decodeField, fieldColumns } from './parse-field.js';
+import { parseField, fieldColumns } from './parse-field.js';
 import { MalformedRowError, QueryError } from '../sql/errors.js';
 import { checkedSum, compilePredicate, compileValue, type OverflowHandler, type RowValues } from './evaluate.js';
 import { MAX_LINE_BYTES, type Plan } from '../sql/plan.js';
@@ -139,7 +139,7 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
   /** decodeRow fills `row` with the used columns' values; false (after reporting) if a field is malformed. */
   const decodeRow = (record: readonly string[]): boolean => {
     for (const column of used) {
-      const value = decodeField(record[column.index] as string, column.type);
+      const value = parseField(record[column.index] as string, column.type);
       if (value !== null && typeof value === 'object') {
         const { line, text } = locate(currentRun as RowBytes, currentRecord);
         const { starts } = fieldColumns(text, table.delimiter, quotes);

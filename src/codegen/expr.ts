@@ -1,6 +1,7 @@
 // Row expressions in integer arithmetic: values into r0 (with overflow checks where bounds demand), predicates as jumps.
 import type { CompareOp, Constant, Expr, ValueExpr } from '../sql/plan.js';
-import { formatDateDays, formatDecimalUnits } from '../values/decimal.js';
+import { formatDateDays } from '../values/calendar.js';
+import { formatDecimalUnits } from '../values/decimal.js';
 import { scaleOf } from '../values/types.js';
 import type { Cond, Label } from './emitter.js';
 import { REG, emitFatal, unsupported, type Gen } from './context.js';

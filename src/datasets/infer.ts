@@ -1,5 +1,6 @@
 // Infers column types of a CSV file without a schema from a sample of its rows.
-import { fractionDigits, parseDateDays, parseDecimalUnits } from '../values/decimal.js';
+import { parseDateDays } from '../values/calendar.js';
+import { fractionDigits, parseDecimalUnits } from '../values/decimal.js';
 import { MAX_FIELD_DIGITS } from '../sql/plan.js';
 import { DATE, INTEGER, type SqlType } from '../values/types.js';
 
@@ -36,7 +37,7 @@ function isInteger(value: string): boolean {
   return /^[+-]?\d+$/.test(value) && fitsDecimal(value, 0);
 }
 
-/** fitsDecimal is true when `value` reads as a data field of scale `scale` (see decodeField's rules). */
+/** fitsDecimal is true when `value` reads as a data field of scale `scale` (see parseField's rules). */
 function fitsDecimal(value: string, scale: number): boolean {
   const integerDigits = /^[+-]?(\d+)/.exec(value)?.[1]?.length;
   return integerDigits !== undefined && integerDigits + scale <= MAX_FIELD_DIGITS && parseDecimalUnits(value, scale) !== undefined;

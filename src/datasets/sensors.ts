@@ -1,7 +1,7 @@
 // Generates the `sensors` table: the simplest case of in-storage reduction ("average some numbers").
 import { writeFileSync } from 'node:fs';
 import { Random } from './tpch/random.js';
-import { formatDateDays } from '../values/decimal.js';
+import { formatDateDays } from '../values/calendar.js';
 import { formatCents } from './tpch/generate.js';
 
 /** SENSORS_SCHEMA is the sibling .schema file written beside sensors.csv. */

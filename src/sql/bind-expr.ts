@@ -1,6 +1,7 @@
 // Resolves and types expressions: column lookup, SQL decimal rules, scale alignment, constant folding.
 import type { AstExpr, IntervalUnit, Span } from './ast.js';
-import { addMonths, fractionDigits, parseDateDays, parseDecimalUnits, pow10 } from '../values/decimal.js';
+import { addMonths, parseDateDays } from '../values/calendar.js';
+import { fractionDigits, parseDecimalUnits, pow10 } from '../values/decimal.js';
 import { QueryError } from './errors.js';
 import type { ColumnDef, ColumnRef, CompareOp, Constant, ConstantExpr, LikeMatch, Predicate, ValueExpr } from './plan.js';
 import { didYouMean } from './suggest.js';

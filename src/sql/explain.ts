@@ -1,5 +1,6 @@
 // Renders a plan as readable text for `sluice explain`: scan, decoded columns, filter, groups, aggregates, outputs.
-import { formatDateDays, formatDecimalUnits } from '../values/decimal.js';
+import { formatDateDays } from '../values/calendar.js';
+import { formatDecimalUnits } from '../values/decimal.js';
 import type { AggregateSpec, Constant, Expr, Plan, TableSource } from './plan.js';
 import { AVG_ROUNDING_NOTE } from './result.js';
 import { scaleOf, typeName } from '../values/types.js';

@@ -1,7 +1,8 @@
 // Query results: the per-group aggregate states both evaluation paths produce, their finalisation
 // (AVG, projection, ORDER BY, LIMIT) in one shared function, and text/JSON rendering.
 import { AVG_EXTRA_SCALE, type Plan } from './plan.js';
-import { divideRoundHalfAwayFromZero, formatDateDays, formatDecimalUnits, pow10 } from '../values/decimal.js';
+import { formatDateDays } from '../values/calendar.js';
+import { divideRoundHalfAwayFromZero, formatDecimalUnits, pow10 } from '../values/decimal.js';
 import { scaleOf, typeName, type SqlType, type Value } from '../values/types.js';
 
 /**

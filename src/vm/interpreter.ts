@@ -557,7 +557,7 @@ class InterpretedProgram implements Executable {
           break;
         }
 
-        // ---- superinstructions (variants, see fusePairs in decode.ts): two slots, one dispatch ----
+        // ---- superinstructions (variants, see fusePairs in lower.ts): two slots, one dispatch ----
         case 0xe0: { // mov64 a, b; mov64 c, d
           const a = (w >> 7) & 0x1e;
           const b = (w >> 11) & 0x1e;

@@ -2,7 +2,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SluiceError } from '../../util/errors.js';
-import { formatDateDays } from '../../values/decimal.js';
+import { formatDateDays } from '../../values/calendar.js';
 import {
   COLUMN_NAMES,
   type Field,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatDateDays } from '../../../src/values/decimal.js';
+import { formatDateDays } from '../../../src/values/calendar.js';
 import { formatCents, generateTpch } from '../../../src/datasets/tpch/generate.js';
 import { retailPriceCents, supplierOf } from '../../../src/datasets/tpch/tables.js';
 
