@@ -98,6 +98,10 @@ export function compilePredicate(expr: Expr, overflow: OverflowHandler): Predica
       const operand = compilePredicate(expr.operand, overflow);
       return (row) => !operand(row);
     }
+    case 'truth': {
+      const value = expr.value;
+      return () => value;
+    }
   }
   throw new TypeError(`a ${expr.kind} expression is not a condition`);
 }

@@ -7,7 +7,8 @@ import type { Plan } from '../plan.js';
 import type { ResultTable } from '../result.js';
 import { CTX, REG, type Gen } from './context.js';
 import { decodeMaps, type MapReader } from './decode.js';
-import { Emitter } from './emitter.js';
+import { BranchTooFar, Emitter } from './emitter.js';
+import { QueryError } from '../errors.js';
 import { planLayout, S, type Layout } from './layout.js';
 import { SKIP_BATCH, emitBatch, emitFirstField, emitStep } from './scanner.js';
 import { UsageError } from '../../util/errors.js';
@@ -76,8 +77,8 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
   }
   const layout = planLayout(plan);
   const maps = mapSpecs(plan, layout, options.maxGroups ?? DEFAULT_MAX_GROUPS);
-  const steps = options.stepsPerCallback ?? Math.max(1, Math.min(MAX_STEPS_PER_CALLBACK, Math.floor(STEP_SLOT_BUDGET / emit(plan, layout, maps, maxChunk, 1).stepSlots)));
-  const { spec } = emit(plan, layout, maps, maxChunk, steps);
+  const steps = options.stepsPerCallback ?? Math.max(1, Math.min(MAX_STEPS_PER_CALLBACK, Math.floor(STEP_SLOT_BUDGET / emitNamingLimits(plan, layout, maps, maxChunk, 1).stepSlots)));
+  const { spec } = emitNamingLimits(plan, layout, maps, maxChunk, steps);
   const mapRefs: { slot: number; map: number }[] = [];
   let slot = 0;
   for (const insn of spec.insns) {
@@ -106,12 +107,29 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
   };
 }
 
+/** emitNamingLimits is `emit`, with a branch too far for eBPF reported at the SQL construct that caused it. */
+function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, steps: number): { spec: ProgramSpec; stepSlots: number } {
+  try {
+    return emit(plan, layout, maps, maxChunk, steps);
+  } catch (error) {
+    if (!(error instanceof BranchTooFar)) throw error;
+    const what = error.construct?.what ?? 'this query';
+    throw new QueryError(
+      plan.queryFile,
+      error.construct?.at ?? { line: 1, column: 1 },
+      `${what} compiles to more code than an eBPF branch can jump across (conditional jumps reach 32,767 instructions); split it into shorter conditions or use IN (...) for a list of constants`,
+      { cause: error },
+    );
+  }
+}
+
 /** emit generates the whole program with `steps` scan steps per callback; also returns the step function's size. */
 function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, steps: number): { spec: ProgramSpec; stepSlots: number } {
   const e = new Emitter('sluice_scan', maps);
   const g: Gen = {
     e,
     plan,
+    queryFile: plan.queryFile,
     layout,
     stateMap: STATE_MAP,
     aggMap: AGG_MAP,

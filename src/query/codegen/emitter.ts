@@ -1,6 +1,9 @@
 // The instruction vocabulary the query code generator speaks, on top of the asm ProgramBuilder: unique labels, numbered registers.
 import type { MapSpec, ProgramSpec } from '../../asm/program.js';
-import { ProgramBuilder, reg, type MapRef } from '../../asm/builder.js';
+import { BuilderError, ProgramBuilder, reg, type MapRef } from '../../asm/builder.js';
+import type { SourcePosition } from '../errors.js';
+import { INT64_MAX, INT64_MIN } from '../types.js';
+import { firstUnreachableSlot } from './reachable.js';
 
 /** Alu names the 64-bit arithmetic operations the generator uses. */
 export type Alu = 'ADD' | 'SUB' | 'MUL' | 'DIV' | 'MOD' | 'OR' | 'AND' | 'LSH' | 'RSH' | 'ARSH' | 'XOR' | 'MOV';
@@ -14,6 +17,22 @@ export interface Label {
   readonly name: string;
 }
 
+/** Construct is the SQL construct being compiled: its position and a short description, for errors. */
+export interface Construct {
+  readonly at: SourcePosition;
+  readonly what: string;
+}
+
+/** BranchTooFar is a jump the program cannot encode, with the SQL construct that owns its target. */
+export class BranchTooFar extends Error {
+  constructor(
+    readonly construct: Construct | undefined,
+    readonly builderMessage: string,
+  ) {
+    super(builderMessage);
+  }
+}
+
 type AluMethod = `${Lowercase<Alu>}64`;
 type JumpMethod = `${Lowercase<Cond>}64`;
 
@@ -25,6 +44,11 @@ export class Emitter {
   private readonly b: ProgramBuilder;
   private readonly maps: MapRef[];
   private labels = 0;
+  /** The construct each label was made for (labels made outside any construct are absent). */
+  private readonly labelConstruct = new Map<string, Construct>();
+  /** The outermost construct being compiled when each jump was emitted, by slot. */
+  private readonly jumpConstruct = new Map<number, Construct>();
+  private readonly constructs: Construct[] = [];
 
   constructor(name: string, maps: readonly MapSpec[]) {
     this.b = new ProgramBuilder(name, { section: 'xdp', license: 'GPL' });
@@ -33,7 +57,21 @@ export class Emitter {
 
   /** label creates an unplaced jump target; its name shows up in builder errors. */
   label(name: string): Label {
-    return { name: `${name}#${this.labels++}` };
+    const label = { name: `${name}#${this.labels++}` };
+    const inner = this.constructs[this.constructs.length - 1];
+    if (inner !== undefined) this.labelConstruct.set(label.name, inner);
+    return label;
+  }
+
+  /** within emits `body` on behalf of a SQL construct (labels it makes are attributed to it), then returns what it returns. */
+  within<T>(construct: Construct | undefined, body: () => T): T {
+    if (construct === undefined) return body();
+    this.constructs.push(construct);
+    try {
+      return body();
+    } finally {
+      this.constructs.pop();
+    }
   }
 
   /** bind places a label at the next instruction. */
@@ -78,9 +116,10 @@ export class Emitter {
 
   /** constant loads any 64-bit value, with a one-slot mov when it fits a signed 32-bit immediate. */
   constant(dst: number, value: bigint): void {
-    const v = BigInt.asIntN(64, value);
-    if (v >= -(1n << 31n) && v < 1n << 31n) this.movImm(dst, Number(v));
-    else this.b.lddw(reg(dst), v);
+    // The binder keeps constants a register cannot hold out of the program; wrapping one would be a wrong answer.
+    if (value < INT64_MIN || value > INT64_MAX) throw new RangeError(`codegen: constant ${value} does not fit in a signed 64-bit register`);
+    if (value >= -(1n << 31n) && value < 1n << 31n) this.movImm(dst, Number(value));
+    else this.b.lddw(reg(dst), value);
   }
 
   /** mapRef loads a reference to map number `mapIndex` (`lddw dst, map`). */
@@ -112,12 +151,19 @@ export class Emitter {
 
   /** jumpImm emits `if dst cond imm goto label`. */
   jumpImm(cond: Cond, dst: number, imm: number, label: Label): void {
+    this.noteJump();
     this.b[`${cond.toLowerCase()}64` as JumpMethod](reg(dst), imm, label.name);
   }
 
   /** jumpReg emits `if dst cond src goto label`. */
   jumpReg(cond: Cond, dst: number, src: number, label: Label): void {
+    this.noteJump();
     this.b[`${cond.toLowerCase()}64` as JumpMethod](reg(dst), reg(src), label.name);
+  }
+
+  private noteJump(): void {
+    const outer = this.constructs[0];
+    if (outer !== undefined) this.jumpConstruct.set(this.b.slot, outer);
   }
 
   /** goto emits an unconditional jump. */
@@ -145,9 +191,24 @@ export class Emitter {
     return this.b.slot;
   }
 
-  /** build resolves every label and returns the program (BuilderError names an unplaced label). */
+  /**
+   * build resolves every label and returns the program. A jump beyond a 16-bit offset becomes
+   * BranchTooFar naming the construct its target belongs to; any other BuilderError, and an
+   * instruction no path reaches, are code generator bugs (the verifiers would refuse the program).
+   */
   build(): ProgramSpec {
-    return this.b.build();
+    let spec: ProgramSpec;
+    try {
+      spec = this.b.build();
+    } catch (error) {
+      const far = error instanceof BuilderError ? /at insn #(\d+): conditional jump to '([^']+)'/.exec(error.message) : null;
+      if (far === null) throw error;
+      const construct = this.labelConstruct.get(far[2] as string) ?? this.jumpConstruct.get(Number(far[1]));
+      throw new BranchTooFar(construct, (error as Error).message);
+    }
+    const unreachable = firstUnreachableSlot(spec.insns);
+    if (unreachable !== undefined) throw new Error(`codegen: insn #${unreachable} of '${spec.name}' is unreachable`);
+    return spec;
   }
 }
 
