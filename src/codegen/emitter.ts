@@ -23,7 +23,7 @@ export interface Construct {
   readonly what: string;
 }
 
-/** BranchTooFar is a jump the program cannot encode, with the SQL construct that owns its target. */
+/** BranchTooFar is a jump the program cannot encode, with the SQL construct whose code made it too long. */
 export class BranchTooFar extends Error {
   constructor(
     readonly construct: Construct | undefined,
@@ -44,11 +44,8 @@ export class Emitter {
   private readonly b: ProgramBuilder;
   private readonly maps: MapRef[];
   private labels = 0;
-  /** The construct each label was made for (labels made outside any construct are absent). */
-  private readonly labelConstruct = new Map<string, Construct>();
-  /** The outermost construct being compiled when each jump was emitted, by slot. */
-  private readonly jumpConstruct = new Map<number, Construct>();
-  private readonly constructs: Construct[] = [];
+  /** The slots each SQL construct's code occupies. */
+  private readonly spans: { construct: Construct; start: number; end: number }[] = [];
 
   constructor(name: string, maps: readonly MapSpec[]) {
     this.b = new ProgramBuilder(name, { section: 'xdp', license: 'GPL' });
@@ -57,21 +54,15 @@ export class Emitter {
 
   /** label creates an unplaced jump target; its name shows up in builder errors. */
   label(name: string): Label {
-    const label = { name: `${name}#${this.labels++}` };
-    const inner = this.constructs[this.constructs.length - 1];
-    if (inner !== undefined) this.labelConstruct.set(label.name, inner);
-    return label;
+    return { name: `${name}#${this.labels++}` };
   }
 
-  /** within emits `body` on behalf of a SQL construct (labels it makes are attributed to it), then returns what it returns. */
+  /** within emits `body` on behalf of a SQL construct (its code's slots are noted for errors) and returns what it returns. */
   within<T>(construct: Construct | undefined, body: () => T): T {
-    if (construct === undefined) return body();
-    this.constructs.push(construct);
-    try {
-      return body();
-    } finally {
-      this.constructs.pop();
-    }
+    const start = this.b.slot;
+    const result = body();
+    if (construct !== undefined) this.spans.push({ construct, start, end: this.b.slot });
+    return result;
   }
 
   /** bind places a label at the next instruction. */
@@ -151,19 +142,12 @@ export class Emitter {
 
   /** jumpImm emits `if dst cond imm goto label`. */
   jumpImm(cond: Cond, dst: number, imm: number, label: Label): void {
-    this.noteJump();
     this.b[`${cond.toLowerCase()}64` as JumpMethod](reg(dst), imm, label.name);
   }
 
   /** jumpReg emits `if dst cond src goto label`. */
   jumpReg(cond: Cond, dst: number, src: number, label: Label): void {
-    this.noteJump();
     this.b[`${cond.toLowerCase()}64` as JumpMethod](reg(dst), reg(src), label.name);
-  }
-
-  private noteJump(): void {
-    const outer = this.constructs[0];
-    if (outer !== undefined) this.jumpConstruct.set(this.b.slot, outer);
   }
 
   /** goto emits an unconditional jump. */
@@ -186,14 +170,22 @@ export class Emitter {
     this.b.exit();
   }
 
+  private blame(from: number, to: number): Construct | undefined {
+    const crossed = this.spans.filter((span) => span.start < to && span.end > from);
+    const size = (span: { start: number; end: number }): number => span.end - span.start;
+    const tooLong = crossed.filter((span) => size(span) > JUMP_REACH).sort((a, b) => size(a) - size(b));
+    return (tooLong[0] ?? crossed.sort((a, b) => size(b) - size(a))[0])?.construct;
+  }
+
   /** nextSlot is the slot the next instruction will occupy. */
   get nextSlot(): number {
     return this.b.slot;
   }
 
   /**
-   * build resolves every label and returns the program. A jump beyond a 16-bit offset becomes
-   * BranchTooFar naming the construct its target belongs to; any other BuilderError, and an
+   * build resolves every label and returns the program. A conditional jump beyond a 16-bit offset
+   * becomes BranchTooFar naming the construct to blame: the smallest one whose code alone is longer
+   * than a jump reaches, else the largest one the jump crosses. Any other BuilderError, and an
    * instruction no path reaches, are code generator bugs (the verifiers would refuse the program).
    */
   build(): ProgramSpec {
@@ -201,16 +193,20 @@ export class Emitter {
     try {
       spec = this.b.build();
     } catch (error) {
-      const far = error instanceof BuilderError ? /at insn #(\d+): conditional jump to '([^']+)'/.exec(error.message) : null;
+      const far = error instanceof BuilderError ? /at insn #(\d+): conditional jump to '[^']+' is (-?\d+) slots away/.exec(error.message) : null;
       if (far === null) throw error;
-      const construct = this.labelConstruct.get(far[2] as string) ?? this.jumpConstruct.get(Number(far[1]));
-      throw new BranchTooFar(construct, (error as Error).message);
+      const from = Number(far[1]);
+      const to = from + 1 + Number(far[2]);
+      throw new BranchTooFar(this.blame(Math.min(from, to), Math.max(from, to)), (error as Error).message);
     }
     const unreachable = firstUnreachableSlot(spec.insns);
     if (unreachable !== undefined) throw new Error(`codegen: insn #${unreachable} of '${spec.name}' is unreachable`);
     return spec;
   }
 }
+
+/** JUMP_REACH is how many slots a conditional jump's signed 16-bit offset reaches forward. */
+const JUMP_REACH = 0x7fff;
 
 function lower(size: Width): 'b' | 'h' | 'w' | 'dw' {
   return size.toLowerCase() as 'b' | 'h' | 'w' | 'dw';

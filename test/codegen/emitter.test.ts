@@ -58,12 +58,17 @@ test('a constant a 64-bit register cannot hold is refused rather than wrapped', 
   expect(e.build().insns[0]?.imm2).toBe(-0x80000000);
 });
 
-test('a conditional jump beyond 16 bits names the SQL construct that owns its target', () => {
+test('a conditional jump beyond 16 bits names the SQL construct whose code is too long for it', () => {
   const e = new Emitter('t', []);
   const construct = { at: { line: 3, column: 7 }, what: 'this OR of 9 conditions' };
-  const far = e.within(construct, () => e.label('or_decided'));
+  const far = e.label('far');
   e.jumpImm('JEQ', 0, 0, far);
-  for (let i = 0; i < 0x8000; i++) e.movImm(0, i);
+  e.within({ at: { line: 3, column: 1 }, what: 'the outer AND' }, () => {
+    e.within({ at: { line: 3, column: 1 }, what: 'a short comparison' }, () => e.movImm(0, 1));
+    e.within(construct, () => {
+      for (let i = 0; i < 0x8000; i++) e.movImm(0, i);
+    });
+  });
   e.bind(far);
   e.exit();
   let thrown: unknown;
