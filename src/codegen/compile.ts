@@ -24,8 +24,10 @@ export const MAX_CHUNK_LIMIT = 0xfffe - SKIP_BATCH;
  */
 export const MAX_STEPS_PER_CALLBACK = 16;
 const STEP_SLOT_BUDGET = 16_000;
-/** DEFAULT_MAX_GROUPS is the capacity of the group hash map. */
+/** DEFAULT_MAX_GROUPS is the capacity of the group hash map (`--max-groups`). */
 export const DEFAULT_MAX_GROUPS = 4096;
+/** MAX_GROUPS_LIMIT bounds `--max-groups`: the storage node preallocates every entry of the map. */
+export const MAX_GROUPS_LIMIT = 1 << 20;
 
 /** CompileOptions tune the generated program. */
 export interface CompileOptions {
@@ -75,8 +77,12 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
       `chunk size ${maxChunk} is out of range: query programs scan 1 to ${MAX_CHUNK_LIMIT} bytes per chunk (Linux's packet offsets are 16-bit)`,
     );
   }
+  const maxGroups = options.maxGroups ?? DEFAULT_MAX_GROUPS;
+  if (!Number.isInteger(maxGroups) || maxGroups < 1 || maxGroups > MAX_GROUPS_LIMIT) {
+    throw new UsageError(`--max-groups ${maxGroups} is out of range: the group map holds 1 to ${MAX_GROUPS_LIMIT.toLocaleString('en-US')} groups`);
+  }
   const layout = planLayout(plan);
-  const maps = mapSpecs(plan, layout, options.maxGroups ?? DEFAULT_MAX_GROUPS);
+  const maps = mapSpecs(plan, layout, maxGroups);
   const steps = options.stepsPerCallback ?? Math.max(1, Math.min(MAX_STEPS_PER_CALLBACK, Math.floor(STEP_SLOT_BUDGET / emitNamingLimits(plan, layout, maps, maxChunk, 1).stepSlots)));
   const { spec } = emitNamingLimits(plan, layout, maps, maxChunk, steps);
   const mapRefs: { slot: number; map: number }[] = [];
@@ -103,7 +109,7 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
     mapRefs,
     context: 'struct xdp_md: u32 data at +0, u32 data_end at +4 (nothing else is read); an empty chunk flushes the last row',
     maxChunk,
-    decode: (read) => decodeMaps(plan, layout, read, file),
+    decode: (read) => decodeMaps(plan, layout, read, file, maxGroups),
   };
 }
 
