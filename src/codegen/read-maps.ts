@@ -5,6 +5,7 @@ import { finalizeResult, type AggregateState, type GroupState, type ResultTable 
 import { typeName, type Value } from '../values/types.js';
 import { ErrorCode, FatalCode, S, type Layout } from './layout.js';
 import { MAX_DIGITS } from './fields.js';
+import { byteString } from '../values/bytes.js';
 
 /** MapReader returns the [key, value] entries of the map named `name` (Runtime maps and kernel maps both fit). */
 export type MapReader = (name: string) => Iterable<readonly [Uint8Array, Uint8Array]>;
@@ -55,11 +56,10 @@ function stateView(read: MapReader): DataView {
 
 function decodeKey(layout: Layout, key: Uint8Array): Value[] {
   const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
-  const text = new TextDecoder();
   return layout.key.map((part) => {
     if (part.slot.codec.kind !== 'string') return view.getBigInt64(part.offset, true);
     const length = Number(view.getBigUint64(part.offset, true));
-    return text.decode(key.subarray(part.offset + 8, part.offset + 8 + length));
+    return byteString(key.subarray(part.offset + 8, part.offset + 8 + length));
   });
 }
 
