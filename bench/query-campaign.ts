@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Command } from 'commander';
 import fc from 'fast-check';
-import { checkCase, explain } from '../test/query/campaign/check.js';
-import { caseArb, KNOWN_CLASSES, NO_CLASSES, type Classes } from '../test/query/campaign/generators.js';
-import type { Tag } from '../test/query/campaign/reference.js';
+import { checkCase, explain } from '../src/campaign/check.js';
+import { caseArb, KNOWN_CLASSES, NO_CLASSES, type Classes } from '../src/campaign/generators.js';
+import type { Tag } from '../src/campaign/reference.js';
 
 const options = new Command('bench-query-campaign')
   .option('--count <n>', 'cases to generate and check', '20000')

@@ -1,17 +1,17 @@
 // Runs one campaign case through Sluice in process: plan and compile, verify, scan on the hook's tenant, and ship-all.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createBaselineConsumer } from '../../../src/query/baseline.js';
-import { directoryCatalog } from '../../../src/query/catalog.js';
-import { planAndCompile, mapReader } from '../../../src/query/execute.js';
-import { QueryError } from '../../../src/query/errors.js';
-import type { ResultTable } from '../../../src/query/result.js';
-import type { SqlType } from '../../../src/query/types.js';
-import { HookFlag } from '../../../src/storage/hook-context.js';
-import { Tenant } from '../../../src/storage/tenant.js';
-import { verifyForHook } from '../../../src/storage/verify-hook.js';
-import { SluiceError } from '../../../src/util/errors.js';
-import { engineByName } from '../../../src/vm/engines.js';
+import { createBaselineConsumer } from '../baseline/scan.js';
+import { directoryCatalog } from '../datasets/catalog.js';
+import { planAndCompile, mapReader } from '../engine/execute.js';
+import { QueryError } from '../sql/errors.js';
+import type { ResultTable } from '../sql/result.js';
+import type { SqlType } from '../values/types.js';
+import { HookFlag } from '../storage/hook-context.js';
+import { Tenant } from '../storage/tenant.js';
+import { verifyForHook } from '../storage/verify-hook.js';
+import { SluiceError } from '../util/errors.js';
+import { engineByName } from '../vm/engines.js';
 import { querySql, schemaText, TABLE, type Case } from './case.js';
 import { decimalText, type Cell } from './reference.js';
 
