@@ -1,9 +1,9 @@
 // The eBPF interpreter: exact 64-bit semantics on 32-bit register halves, one switch over pre-decoded slots.
 import type { ProgramSpec } from '../asm/program.js';
 import { mul64, sdiv64, smod64, udiv64, umod64, wide } from './arith64.js';
-import { type Decoded, decodeProgram } from './decode.js';
+import { type Decoded, decodeProgram } from './lower.js';
 import type { Engine, Executable, ProgramFacts, RunResult } from './engine.js';
-import { BudgetExceeded, CallDepthExceeded, InvalidProgram, UnknownHelper } from './errors.js';
+import { BudgetExceeded, CallDepthExceeded, InvalidHelperArgument, InvalidProgram, UnknownHelper } from './errors.js';
 import { FRAME_SIZE, MAX_FRAMES, STACK_TOP } from './memory.js';
 import { preflight } from './preflight.js';
 import { atomic, callHelper, compare32, swap } from './interpreter-ops.js';
@@ -72,6 +72,8 @@ class InterpretedProgram implements Executable {
 
   /** callback runs a bpf_loop callback one frame deeper than its caller, with its own register file. */
   private callback(slot: number, index: number, contextLo: number, contextHi: number, callerSlot: number): number {
+    // runtime.loop accepts any func handle; only a function's first slot may be entered (as the JIT's table does).
+    if (this.program.functionStart[slot] !== 1) throw new InvalidHelperArgument(callerSlot, `bpf_loop callback insn #${slot} does not start a function`);
     const callerDepth = this.depth;
     const depth = callerDepth + 1;
     if (depth >= MAX_FRAMES) throw new CallDepthExceeded(callerSlot, MAX_FRAMES);
@@ -559,7 +561,7 @@ class InterpretedProgram implements Executable {
           break;
         }
 
-        // ---- superinstructions (variants, see fusePairs in decode.ts): two slots, one dispatch ----
+        // ---- superinstructions (variants, see fusePairs in lower.ts): two slots, one dispatch ----
         case 0xe0: { // mov64 a, b; mov64 c, d
           const a = (w >> 7) & 0x1e;
           const b = (w >> 11) & 0x1e;

@@ -1,0 +1,170 @@
+// String predicates over a captured field: equality, IN lists and LIKE exact/prefix/suffix/infix, as jumps.
+import type { Constant, Expr } from '../sql/plan.js';
+import { isString } from '../values/types.js';
+import type { Label } from './emitter.js';
+import { REG, emitFatal, unsupported, type Gen } from './context.js';
+import { FatalCode } from './layout.js';
+import type { ColumnSlot } from './layout.js';
+
+/** isStringExpr is true for a char/varchar column or constant. */
+export function isStringExpr(expr: Expr): boolean {
+  return (expr.kind === 'column' || expr.kind === 'constant') && isString(expr.type);
+}
+
+/**
+ * emitStringTest jumps to `target` when the string predicate's truth equals `when`. Supported (the
+ * binder refuses the rest with the SQL position): column = / <> constant, column IN (constants),
+ * column LIKE pattern.
+ */
+export function emitStringTest(g: Gen, expr: Expr, target: Label, when: boolean): void {
+  if (expr.kind === 'compare' && expr.left.kind === 'column' && expr.right.kind === 'constant' && (expr.op === '=' || expr.op === '<>')) {
+    const slot = slotOf(g, expr.left.column, expr.left.name);
+    const bytes = stringBytes(g, expr.right.value);
+    emitAnyMatch(g, [(miss) => emitEquals(g, slot, bytes, miss)], target, expr.op === '=' ? when : !when);
+    return;
+  }
+  if (expr.kind === 'in' && expr.operand.kind === 'column') {
+    const slot = slotOf(g, expr.operand.column, expr.operand.name);
+    emitAnyMatch(g, expr.values.map((c) => (miss: Label) => emitEquals(g, slot, stringBytes(g, c), miss)), target, when);
+    return;
+  }
+  if (expr.kind === 'like' && expr.operand.kind === 'column') {
+    const slot = slotOf(g, expr.operand.column, expr.operand.name);
+    const pattern = expr.bytes;
+    const test: Test =
+      expr.match === 'exact'
+        ? (miss) => emitEquals(g, slot, pattern, miss)
+        : expr.match === 'prefix'
+          ? (miss) => emitPrefix(g, slot, pattern, miss)
+          : expr.match === 'suffix'
+            ? (miss) => emitSuffix(g, slot, pattern, miss)
+            : (miss) => emitInfix(g, slot, pattern, miss);
+    emitAnyMatch(g, [test], target, when);
+    return;
+  }
+  throw unsupported(g, `this ${expr.kind} over strings`, 'at' in expr ? expr.at : undefined);
+}
+
+/** A Test falls through when its string matches and jumps to `miss` when it does not. */
+type Test = (miss: Label) => void;
+
+/** emitAnyMatch jumps to `target` when (any test matches) === when. */
+function emitAnyMatch(g: Gen, tests: readonly Test[], target: Label, when: boolean): void {
+  const { e } = g;
+  const matched = when ? target : e.label('string_matched');
+  for (const test of tests) {
+    const miss = e.label('string_miss');
+    test(miss);
+    e.goto(matched);
+    e.bind(miss);
+  }
+  if (!when) {
+    e.goto(target);
+    e.bind(matched);
+  }
+}
+
+function slotOf(g: Gen, column: number, name: string): ColumnSlot & { bytes: number; codec: { kind: 'string'; width: number } } {
+  const slot = g.layout.columns.find((c) => c.column === column);
+  if (slot === undefined || slot.codec.kind !== 'string' || slot.bytes === undefined) throw unsupported(g, `column ${name} as a string`, undefined);
+  return slot as ColumnSlot & { bytes: number; codec: { kind: 'string'; width: number } };
+}
+
+function stringBytes(g: Gen, c: Constant): Uint8Array {
+  if (c.kind !== 'string') throw unsupported(g, 'comparing a string column with a non-string constant', undefined);
+  return c.bytes;
+}
+
+/** checkCaptured asserts the layout's promise that a column captures at least as many bytes as any literal it is tested against. */
+function checkCaptured(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array): void {
+  if (bytes.length > slot.codec.width) throw unsupported(g, `a ${bytes.length}-byte pattern on column ${slot.name}, which captures ${slot.codec.width}`, undefined);
+}
+
+/** wordAt reads up to 8 bytes of `bytes` from `at` as a little-endian value (zero padded). */
+function wordAt(bytes: Uint8Array, at: number, count: number): bigint {
+  let v = 0n;
+  for (let i = Math.min(count, bytes.length - at) - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[at + i] as number);
+  return v;
+}
+
+/** emitEquals: the captured field equals `bytes` exactly (buffers are zero past the length). */
+function emitEquals(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, miss: Label): void {
+  const { e } = g;
+  checkCaptured(g, slot, bytes);
+  e.load('DW', 0, REG.state, slot.offset);
+  e.jumpImm('JNE', 0, bytes.length, miss);
+  for (let at = 0; at < bytes.length; at += 8) {
+    e.load('DW', 0, REG.state, slot.bytes + at);
+    e.constant(1, wordAt(bytes, at, 8));
+    e.jumpReg('JNE', 0, 1, miss);
+  }
+}
+
+/** emitPrefix: the captured field starts with `bytes`. */
+function emitPrefix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, miss: Label): void {
+  const { e } = g;
+  checkCaptured(g, slot, bytes);
+  e.load('DW', 0, REG.state, slot.offset);
+  e.jumpImm('JLT', 0, bytes.length, miss);
+  for (let at = 0; at < bytes.length; at += 8) {
+    const count = Math.min(8, bytes.length - at);
+    e.load('DW', 0, REG.state, slot.bytes + at);
+    if (count < 8) {
+      e.constant(1, (1n << BigInt(count * 8)) - 1n);
+      e.aluReg('AND', 0, 1);
+    }
+    e.constant(1, wordAt(bytes, at, count));
+    e.jumpReg('JNE', 0, 1, miss);
+  }
+}
+
+/** emitSuffix: the captured field ends with `bytes` (compared from a bounded variable position). */
+function emitSuffix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, miss: Label): void {
+  const { e } = g;
+  checkCaptured(g, slot, bytes);
+  emitCapturedInFull(g, slot.offset, slot.codec.width);
+  e.load('DW', 1, REG.state, slot.offset);
+  e.jumpImm('JLT', 1, bytes.length, miss);
+  e.jumpImm('JGT', 1, slot.codec.width, miss);
+  e.aluImm('SUB', 1, bytes.length);
+  e.movReg(2, REG.state);
+  e.aluReg('ADD', 2, 1);
+  bytes.forEach((byte, j) => {
+    e.load('B', 0, 2, slot.bytes + j);
+    e.jumpImm('JNE', 0, byte, miss);
+  });
+}
+
+/** emitInfix: `bytes` occurs somewhere in the captured field (each start position tried in turn). */
+function emitInfix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, miss: Label): void {
+  const { e } = g;
+  checkCaptured(g, slot, bytes);
+  const found = e.label('infix_found');
+  emitCapturedInFull(g, slot.offset, slot.codec.width);
+  e.load('DW', 1, REG.state, slot.offset);
+  for (let start = 0; start + bytes.length <= slot.codec.width; start++) {
+    const next = e.label('infix_next');
+    e.jumpImm('JLT', 1, start + bytes.length, miss);
+    bytes.forEach((byte, j) => {
+      e.load('B', 0, REG.state, slot.bytes + start + j);
+      e.jumpImm('JNE', 0, byte, next);
+    });
+    e.goto(found);
+    e.bind(next);
+  }
+  e.goto(miss);
+  e.bind(found);
+}
+
+/**
+ * emitCapturedInFull stops the scan (FatalCode.stringTooLong) when the string whose length word is
+ * at `lengthOffset` was longer than its capture width: its bytes are needed in full here.
+ */
+export function emitCapturedInFull(g: Gen, lengthOffset: number, width: number): void {
+  const { e } = g;
+  const ok = e.label('captured_in_full');
+  e.load('DW', 0, REG.state, lengthOffset);
+  e.jumpImm('JLE', 0, width, ok);
+  emitFatal(g, FatalCode.stringTooLong);
+  e.bind(ok);
+}
