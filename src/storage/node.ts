@@ -31,7 +31,7 @@ export interface StorageNodeOptions {
   readonly chunkBytes?: number;
   /** Engine tenants run on unless they ask otherwise (default 'interpreter'). */
   readonly engine?: EngineName;
-  /** Bytes each tenant's maps may take (default DEFAULT_MAP_MEMORY, 256 MiB); attach refuses more, naming the map. */
+  /** Bytes each tenant's maps may take (default DEFAULT_MAP_MEMORY, 512 MiB); attach refuses more, naming the map. */
   readonly tenantMapMemory?: number;
   /** Trace output kept per tenant (default DEFAULT_TRACE_BYTES, 64 KiB); later lines are dropped and counted. */
   readonly tenantTraceBytes?: number;

@@ -272,8 +272,8 @@ export function createMap(spec: MapSpec, index: number, space: AddressSpace): Bp
   }
 }
 
-/** DEFAULT_MAP_MEMORY is how many bytes one tenant's maps may take unless the node says otherwise (256 MiB). */
-export const DEFAULT_MAP_MEMORY = 256 * 2 ** 20;
+/** DEFAULT_MAP_MEMORY is how many bytes one tenant's maps may take unless the node says otherwise: 512 MiB, half the address space (1 GiB, memory.ts). */
+export const DEFAULT_MAP_MEMORY = 512 * 2 ** 20;
 /** MAX_HASH_KEY_SIZE is Linux's limit on hash map keys (MAX_BPF_STACK: programs build keys on the stack). */
 export const MAX_HASH_KEY_SIZE = 512;
 
