@@ -2,7 +2,8 @@
 import type { ProgramSpec } from '../asm/program.js';
 import type { ProgramFacts } from '../vm/engine.js';
 import { checkMapSpecs } from '../vm/maps.js';
-import { HOOK_CONTEXT, verify } from '../verifier/index.js';
+import { verify } from '../verifier/index.js';
+import { HOOK_CONTEXT } from './hook-context.js';
 
 /**
  * verifyForHook checks that the node can create `spec`'s maps within `mapMemory` bytes (a
