@@ -38,17 +38,15 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
   const used = plan.usedColumns.map((index) => table.columns[index] as Plan['table']['columns'][number]);
   let skippedRows = 0;
   let headerPending = table.header;
-  const skippedLines = new Set<number>();
   const inferredHint = table.schemaSource === 'inferred'
     ? ` (types were inferred from the first ${table.inferredFromRows ?? 0} rows; declare them in ${table.name}.schema)`
     : '';
 
   const malformed = (line: number, column: number, reason: string): void => {
     if (plan.onError === 'stop') throw new MalformedRowError(file, { line, column }, reason);
-    if (!skippedLines.has(line)) {
-      skippedLines.add(line);
-      skippedRows++;
-    }
+    // Each malformed row is reported once (checks stop at a row's first error), so a count is all
+    // the skip policy keeps: memory stays flat however many rows are skipped, as in the program.
+    skippedRows++;
   };
   const groups = new Map<string, Group>();
   const row: RowValues = new Array<Value>(columnCount).fill(null);
