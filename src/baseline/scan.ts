@@ -166,7 +166,7 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
     const bytes = withoutCarriageReturns(run.bytes, delimiterByte, quotes);
     return bytes === run.bytes ? run : { bytes, firstLine: run.firstLine };
   };
-  const splitter = new RowSplitter(quotes);
+  const splitter = new RowSplitter(quotes, delimiterByte);
   return {
     write(chunk) {
       for (const run of splitter.push(chunk)) {

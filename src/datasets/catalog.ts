@@ -88,7 +88,7 @@ function checkHeader(path: string, header: readonly string[], starts: readonly n
 /**
  * readCsvSample reads a CSV file's header row and up to INFER_SAMPLE_ROWS data rows from its first MiB
  * (cut after the last row that ends in it, quotes respected), and the header fields' columns. It refuses
- * lines that end in a lone '\r', a quote still open at the end of the file, and a first MiB without a row end.
+ * lines that end in a lone '\r', a header whose quote never closes, and a first MiB without a row end.
  */
 function readCsvSample(path: string): { header: string[]; rows: string[][]; headerStarts: readonly number[] } {
   const buffer = Buffer.alloc(SAMPLE_BYTES);
@@ -105,15 +105,17 @@ function readCsvSample(path: string): { header: string[]; rows: string[][]; head
   if (shape.loneReturn !== undefined) {
     throw new QueryError(path, shape.loneReturn, "lines end with a lone carriage return (\\r); Sluice reads LF or CRLF line ends: convert the file first (e.g. tr '\\r' '\\n')");
   }
-  if (wholeFile && shape.openQuote !== undefined) {
-    throw new QueryError(path, shape.openQuote, 'this quoted field is not closed before the end of the file');
+  // A quote still open at the end of the file makes its row malformed (the query reports it there); only
+  // a header that never ends is the sniffer's to refuse.
+  if (wholeFile && shape.openQuote !== undefined && shape.rowsEnd === 0) {
+    throw new QueryError(path, shape.openQuote, 'this quoted field in the header is not closed before the end of the file');
   }
   if (!wholeFile && shape.rowsEnd === 0) {
     throw new QueryError(path, { line: 1, column: 1 }, `no row ends in the first ${SAMPLE_BYTES.toLocaleString('en-US')} bytes: the header row is longer than that (rows may be at most ${MAX_LINE_BYTES.toLocaleString('en-US')} bytes), or the file is not CSV`);
   }
   let records: string[][];
   try {
-    records = parseCsv(buffer.subarray(0, wholeFile ? length : shape.rowsEnd), {
+    records = parseCsv(buffer.subarray(0, wholeFile && shape.openQuote === undefined ? length : shape.rowsEnd), {
       relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to: INFER_SAMPLE_ROWS + 1, bom: true, record_delimiter: ['\r\n', '\n'],
     }) as string[][];
   } catch (error) {
