@@ -289,15 +289,21 @@ function emitQuotes(g: Gen, L: Labels, delimiter: number): void {
   e.goto(L.content);
 }
 
-/** emitCarriageReturn drops '\r' outside quotes; at a row's first byte it moves the row start past it (blank CRLF lines). */
+/**
+ * emitCarriageReturn drops '\r' outside quotes. At a field's first byte it moves the field start past
+ * it (so a quote after it still opens the field); at a row's first byte also the row start (blank CRLF lines).
+ */
 function emitCarriageReturn(g: Gen): void {
   const { e } = g;
   emitFileOffset(g, 0, 0);
-  e.load('DW', 1, REG.state, S.lineStart);
+  e.load('DW', 1, REG.state, S.fieldStart);
   e.jumpReg('JNE', 0, 1, g.next);
   e.aluImm('ADD', 0, 1);
-  e.store('DW', REG.state, S.lineStart, 0);
   e.store('DW', REG.state, S.fieldStart, 0);
+  e.load('DW', 1, REG.state, S.lineStart);
+  e.aluImm('ADD', 1, 1);
+  e.jumpReg('JNE', 0, 1, g.next);
+  e.store('DW', REG.state, S.lineStart, 0);
   e.goto(g.next);
 }
 
