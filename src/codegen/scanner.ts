@@ -289,15 +289,21 @@ function emitQuotes(g: Gen, L: Labels, delimiter: number): void {
   e.goto(L.content);
 }
 
-/** emitCarriageReturn drops '\r' outside quotes; at a row's first byte it moves the row start past it (blank CRLF lines). */
+/**
+ * emitCarriageReturn drops '\r' outside quotes. At a field's first byte it moves the field start past
+ * it (so a quote after it still opens the field); at a row's first byte also the row start (blank CRLF lines).
+ */
 function emitCarriageReturn(g: Gen): void {
   const { e } = g;
   emitFileOffset(g, 0, 0);
-  e.load('DW', 1, REG.state, S.lineStart);
+  e.load('DW', 1, REG.state, S.fieldStart);
   e.jumpReg('JNE', 0, 1, g.next);
   e.aluImm('ADD', 0, 1);
-  e.store('DW', REG.state, S.lineStart, 0);
   e.store('DW', REG.state, S.fieldStart, 0);
+  e.load('DW', 1, REG.state, S.lineStart);
+  e.aluImm('ADD', 1, 1);
+  e.jumpReg('JNE', 0, 1, g.next);
+  e.store('DW', REG.state, S.lineStart, 0);
   e.goto(g.next);
 }
 
@@ -324,7 +330,7 @@ function emitChunkEnd(g: Gen, L: Labels): void {
     const quoteOk = e.label('quote_ok');
     e.load('DW', 0, REG.state, S.quote);
     e.jumpImm('JNE', 0, 1, quoteOk);
-    emitRowError(g, ErrorCode.unterminatedQuote, 'first', true);
+    emitRowError(g, ErrorCode.unterminatedQuote, 'field', true);
     e.storeImm('DW', REG.state, S.quote, 0);
     e.bind(quoteOk);
   }
@@ -442,8 +448,14 @@ function emitNewline(g: Gen, L: Labels): void {
   e.storeImm('DW', REG.state, S.rowErrCol, MAX_LINE_BYTES + 1);
   e.goto(badRow);
   e.bind(lengthOk);
+  if (plan.table.format === 'csv') {
+    e.comment('a quote left open at the end of the file is the row\'s error, wherever its fields ended');
+    e.load('DW', 0, REG.state, S.rowBad);
+    e.jumpImm('JEQ', 0, ErrorCode.unterminatedQuote, badRow);
+  }
   e.load('DW', 0, REG.state, S.col);
-  e.jumpImm('JLT', 0, layout.fieldCount - 1, tooFew);
+  // A .tbl row ends with '|' after its last field, so a row that ends right after its last field has one field too few.
+  e.jumpImm('JLT', 0, layout.fieldCount - (plan.table.trailingDelimiter ? 0 : 1), tooFew);
   e.load('DW', 0, REG.state, S.rowBad);
   e.jumpImm('JNE', 0, 0, badRow);
   e.load('DW', 0, REG.state, S.rows);
