@@ -9,38 +9,46 @@ import { QueryError } from '../errors.js';
  */
 export const STRING_CAP = 64;
 
-/** Word offsets of the parser and bookkeeping words at the start of the state map value (8 bytes each). */
-export const S = {
-  started: 0, // 0 until the first chunk initialises the state
-  line: 8, // 1-based line number of the current row's first line
-  lineStart: 16, // file offset of the current row's first byte
-  base: 24, // file offset of the current chunk's first byte
-  col: 32, // 0-based field index within the row
-  kind: 40, // decoder of the current field: 0 skip, k = k-th used column, EXTRA_KIND after a .tbl trailing '|'
-  quote: 48, // 0 outside quotes, 1 inside, 2 just after a quote inside quotes
-  fieldStart: 56, // file offset of the current field's first byte
-  header: 64, // 1 while in a CSV header line
-  rowBad: 72, // ErrorCode of the current row's error, 0 while it is well formed
-  rowErrCol: 80, // 1-based column of that error
-  rowErrField: 88, // 0-based field index of that error
-  extraCol: 96, // 1-based column of the field after a .tbl row's trailing delimiter
-  quotedLines: 104, // line breaks inside quotes in the current row
-  errCode: 112, // first malformed row's ErrorCode, 0 if none
-  errLine: 120,
-  errCol: 128,
-  errField: 136,
-  skipped: 144, // malformed rows skipped
-  rows: 152, // well-formed rows scanned
-  fatal: 160, // FatalCode of a condition the program cannot answer through, 0 if none
-  fatalLine: 168,
-  acc: 176, // digits accumulated so far in the current numeric or date field
-  digits: 184, // digits seen
-  frac: 192, // fraction digits (decimals) or dashes (dates) seen
-  dot: 200, // 1 after a decimal point
-  sign: 208, // 0 none, 1 '+', 2 '-'
-  pos: 216, // position of the next byte within the current chunk
-} as const;
-const PARSER_BYTES = 224;
+/**
+ * PARSER_WORDS declares the parser and bookkeeping words at the start of the state map value, in
+ * order; each is 8 bytes and S gives its offset.
+ */
+const PARSER_WORDS = [
+  ['started', '0 until the first chunk initialises the state'],
+  ['line', "1-based line number of the current row's first line"],
+  ['lineStart', "file offset of the current row's first byte"],
+  ['base', "file offset of the current chunk's first byte"],
+  ['col', '0-based field index within the row'],
+  ['kind', 'decoder of the current field: 0 skip, k = k-th used column, EXTRA_KIND after a .tbl trailing delimiter'],
+  ['quote', '0 outside quotes, 1 inside, 2 just after a quote inside quotes'],
+  ['fieldStart', "file offset of the current field's first byte"],
+  ['header', '1 while in a CSV header line'],
+  ['rowBad', "ErrorCode of the current row's error, 0 while it is well formed"],
+  ['rowErrCol', '1-based column of that error'],
+  ['rowErrField', '0-based field index of that error'],
+  ['extraCol', "1-based column of the field after a .tbl row's trailing delimiter"],
+  ['quotedLines', 'line breaks inside quotes in the current row'],
+  ['errCode', "first malformed row's ErrorCode, 0 if none"],
+  ['errLine', "first malformed row's line"],
+  ['errCol', "first malformed row's 1-based column"],
+  ['errField', "first malformed row's 0-based field index"],
+  ['skipped', 'malformed rows skipped'],
+  ['rows', 'well-formed rows scanned'],
+  ['fatal', 'FatalCode of a condition the program cannot answer through, 0 if none'],
+  ['fatalLine', 'line of that condition'],
+  ['acc', 'digits accumulated so far in the current numeric or date field'],
+  ['digits', 'digits seen'],
+  ['frac', 'fraction digits (decimals) or dashes (dates) seen'],
+  ['dot', '1 after a decimal point'],
+  ['sign', "0 none, 1 '+', 2 '-'"],
+  ['pos', 'position of the next byte within the current chunk'],
+] as const;
+
+type ParserWord = (typeof PARSER_WORDS)[number][0];
+
+/** S gives the byte offset of each parser word in the state map value. */
+export const S = Object.freeze(Object.fromEntries(PARSER_WORDS.map(([name], i) => [name, i * 8]))) as Readonly<Record<ParserWord, number>>;
+const PARSER_BYTES = PARSER_WORDS.length * 8;
 
 /** EXTRA_KIND marks the (must be empty) field after a .tbl row's trailing delimiter. */
 export const EXTRA_KIND = 255;
