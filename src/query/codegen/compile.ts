@@ -9,20 +9,13 @@ import { CTX, REG, type Gen } from './context.js';
 import { decodeMaps, type MapReader } from './decode.js';
 import { Emitter } from './emitter.js';
 import { planLayout, S, type Layout } from './layout.js';
-import { SKIP_BATCH, emitBatch, emitFirstField, emitStep } from './scanner.js';
+import { SKIP_BATCH, emitFirstField, emitScanCallback, emitStep } from './scanner.js';
 import { UsageError } from '../../util/errors.js';
 
 /** DEFAULT_MAX_CHUNK is the largest chunk the program scans by default (the kernel's XDP test-run limit). */
 export const DEFAULT_MAX_CHUNK = 3520;
 /** MAX_CHUNK_LIMIT keeps `position + SKIP_BATCH + 1` within the Linux verifier's 16-bit packet offset range. */
 export const MAX_CHUNK_LIMIT = 0xfffe - SKIP_BATCH;
-/**
- * MAX_STEPS_PER_CALLBACK caps the scan steps per callback. Fewer are used for long step functions:
- * Linux verifies the step once per call site, so steps x step length is kept near STEP_SLOT_BUDGET
- * (the example queries then need at most ~10% of the kernel's 1M processed-instruction limit).
- */
-export const MAX_STEPS_PER_CALLBACK = 16;
-const STEP_SLOT_BUDGET = 16_000;
 /** DEFAULT_MAX_GROUPS is the capacity of the group hash map. */
 export const DEFAULT_MAX_GROUPS = 4096;
 
@@ -30,12 +23,6 @@ export const DEFAULT_MAX_GROUPS = 4096;
 export interface CompileOptions {
   /** Largest chunk (bytes) one run may receive; a larger one stops the scan with an error. */
   readonly maxChunk?: number;
-  /**
-   * Scan steps (bpf-to-bpf calls, each one byte or a run of unused bytes) per bpf_loop callback;
-   * by default as many as fit STEP_SLOT_BUDGET, at most MAX_STEPS_PER_CALLBACK. More steps mean
-   * fewer helper round trips and more work for the Linux verifier.
-   */
-  readonly stepsPerCallback?: number;
   /** Capacity of the GROUP BY hash map. */
   readonly maxGroups?: number;
   /** File name used in malformed-row errors (default plan.table.path). */
@@ -76,8 +63,7 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
   }
   const layout = planLayout(plan);
   const maps = mapSpecs(plan, layout, options.maxGroups ?? DEFAULT_MAX_GROUPS);
-  const steps = options.stepsPerCallback ?? Math.max(1, Math.min(MAX_STEPS_PER_CALLBACK, Math.floor(STEP_SLOT_BUDGET / emit(plan, layout, maps, maxChunk, 1).stepSlots)));
-  const { spec } = emit(plan, layout, maps, maxChunk, steps);
+  const spec = emit(plan, layout, maps, maxChunk);
   const mapRefs: { slot: number; map: number }[] = [];
   let slot = 0;
   for (const insn of spec.insns) {
@@ -106,8 +92,8 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
   };
 }
 
-/** emit generates the whole program with `steps` scan steps per callback; also returns the step function's size. */
-function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, steps: number): { spec: ProgramSpec; stepSlots: number } {
+/** emit generates the whole program: the entry, the scan callback and the scan step. */
+function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number): ProgramSpec {
   const e = new Emitter('sluice_scan', maps);
   const g: Gen = {
     e,
@@ -119,16 +105,14 @@ function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: nu
     stop: e.label('stop'),
     eventDone: e.label('event_done'),
   };
-  const batch = e.label('scan_batch');
+  const scan = e.label('scan');
   const step = e.label('scan_step');
-  emitEntry(g, batch, maxChunk);
-  e.func(batch);
-  emitBatch(g, step, steps);
+  emitEntry(g, scan, maxChunk);
+  e.func(scan);
+  emitScanCallback(g, step, maxChunk);
   e.func(step);
-  const stepStart = e.nextSlot;
   emitStep(g, maxChunk);
-  const stepSlots = e.nextSlot - stepStart;
-  return { spec: e.build(), stepSlots };
+  return e.build();
 }
 
 function mapSpecs(plan: Plan, layout: Layout, maxGroups: number): MapSpec[] {
@@ -188,7 +172,7 @@ function emitEntry(g: Gen, callback: ReturnType<Emitter['label']>, maxChunk: num
     e.load('DW', 0, REG.state, S.errCode);
     e.jumpImm('JNE', 0, 0, done);
   }
-  e.comment(`bpf_loop(${maxChunk + 1}, scan_batch, &context, 0): each call consumes at least one byte, stops at data_end`);
+  e.comment(`bpf_loop(${maxChunk + 1}, scan, &context, 0): each call consumes at least one byte, stops at data_end`);
   e.movImm(R1, maxChunk + 1);
   e.funcRef(R2, callback);
   e.movReg(R3, R10);

@@ -1,8 +1,8 @@
 // What every emitting function shares: the emitter, the plan and layout, register roles and the common exits.
-import { R6, R7, R8, R9 } from '../../asm/opcodes.js';
+import { R6, R7, R8, R9 } from '../../asm/builder.js';
 import type { Plan } from '../plan.js';
 import { QueryError } from '../errors.js';
-import type { Emitter, Label } from './emitter.js';
+import type { Emitter, Label, Register } from './emitter.js';
 import { FatalCode, S, type Layout } from './layout.js';
 
 /** Register roles inside the per-byte callback (callee-saved, so helper calls keep them). */
@@ -44,7 +44,7 @@ export interface Gen {
 }
 
 /** emitFileOffset puts `base + index + extra` (a file offset) into `dst`. */
-export function emitFileOffset(g: Gen, dst: number, extra: number): void {
+export function emitFileOffset(g: Gen, dst: Register, extra: number): void {
   g.e.load('DW', dst, REG.state, S.base);
   g.e.aluReg('ADD', dst, REG.index);
   if (extra !== 0) g.e.aluImm('ADD', dst, extra);

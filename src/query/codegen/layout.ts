@@ -42,6 +42,7 @@ const PARSER_WORDS = [
   ['dot', '1 after a decimal point'],
   ['sign', "0 none, 1 '+', 2 '-'"],
   ['pos', 'position of the next byte within the current chunk'],
+  ['cursor', "the row fast path's position in the chunk, stored at each field's end (see row-fast.ts)"],
 ] as const;
 
 type ParserWord = (typeof PARSER_WORDS)[number][0];
