@@ -374,7 +374,7 @@ function emitDate(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label):
   e.load('B', FAST.byte, FAST.field, 7);
   e.jumpImm('JNE', FAST.byte, MINUS, row.bail);
   emitDigits(row, DATE.day, 8, 2);
-  e.comment('month 1..12, day 1..days in the month');
+  e.comment('month 1..12, day 1..days in the month (February counts 28: the 29th bails out to the byte scan, which knows leap years)');
   e.movReg(DATE.work, DATE.month);
   e.aluImm('SUB', DATE.work, 1);
   e.jumpImm('JGT', DATE.work, 11, row.bail);
@@ -383,7 +383,6 @@ function emitDate(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label):
   e.jumpImm('JGT', DATE.work, 30, row.bail);
   const dayOk = e.label('day_ok');
   e.jumpImm('JLE', DATE.day, 28, dayOk);
-  e.jumpImm('JEQ', DATE.month, 2, row.bail);
   e.movImm(DATE.work, MONTH_EXTRA_DAYS);
   e.movReg(DATE.days, DATE.month);
   e.aluImm('LSH', DATE.days, 1);
