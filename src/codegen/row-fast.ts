@@ -23,8 +23,10 @@ import { emitRow } from './row.js';
  * field length) meet in one state; every other register a field uses is dead at its end.
  */
 
-/** FAST_FIELD_BYTES is the most bytes of one field the fast path reads (longer fields bail out). */
-const FAST_FIELD_BYTES = 64;
+/** SEGMENT_BYTES: an unused field is read in segments of this many bytes, each with one bounds check. */
+const SEGMENT_BYTES = 64;
+/** MAX_CAPTURE is the widest string column the fast path captures (its code is unrolled over the width). */
+const MAX_CAPTURE = 256;
 /** MAX_PACKET_OFFSET is the Linux verifier's limit on a packet offset (variable part plus window). */
 const MAX_PACKET_OFFSET = 0xffff;
 const NEWLINE = 0x0a;
@@ -67,10 +69,12 @@ interface FieldPlan {
   readonly last: boolean;
   /** The byte that ends the field: the delimiter, or the line break after the last field. */
   readonly terminator: number;
-  /** Bytes the field's code may read from its first byte on; checked once against data_end. */
+  /** Bytes the field's code (or an unused field's first segment) may read from its first byte on; checked once against data_end. */
   readonly window: number;
   /** Content bytes a text (or unused) field may have before its terminator. */
   readonly textBytes: number;
+  /** Bytes read past the terminator: 1 for the line break after a .tbl row's trailing delimiter. */
+  readonly trailer: number;
 }
 
 /** FastRow carries the labels of one emission. */
@@ -93,11 +97,13 @@ function planFields(g: Gen, maxChunk: number): FieldPlan[] | undefined {
     const last = index === columns.length - 1;
     const terminator = last && !trailingDelimiter ? NEWLINE : delimiter.charCodeAt(0);
     const trailer = last && trailingDelimiter ? 1 : 0;
-    const textBytes = slot?.codec.kind === 'string' ? slot.codec.width : Math.min(plainBytes(def), FAST_FIELD_BYTES);
-    const window = trailer + (slot === undefined || slot.codec.kind === 'string' ? textBytes + 1 : slot.codec.kind === 'date' ? 11 : 3 + MAX_DIGITS);
-    return { def, slot, last, terminator, window, textBytes };
+    const textBytes = slot?.codec.kind === 'string' ? slot.codec.width : plainBytes(def);
+    const firstSegment = slot === undefined ? Math.min(textBytes, SEGMENT_BYTES) : textBytes;
+    const window = trailer + (slot === undefined || slot.codec.kind === 'string' ? firstSegment + 1 : slot.codec.kind === 'date' ? 11 : 3 + MAX_DIGITS);
+    return { def, slot, last, terminator, window, textBytes, trailer };
   });
-  return fields.every((f) => f.window + maxChunk < MAX_PACKET_OFFSET && f.textBytes <= FAST_FIELD_BYTES) ? fields : undefined;
+  const capturesFit = fields.every((f) => f.slot?.codec.kind !== 'string' || f.textBytes <= MAX_CAPTURE);
+  return capturesFit && fields.every((f) => f.window + maxChunk < MAX_PACKET_OFFSET) ? fields : undefined;
 }
 
 /** plainBytes is the longest unquoted text of a well-formed value of the column's type. */
@@ -178,16 +184,16 @@ export function emitFastRow(g: Gen, slow: Label, maxChunk: number): void {
  * emitFieldStart reloads the cursor (the verifiers see an unknown position, so the previous
  * field's exits meet in one state), points FAST.field at the field and checks its window.
  */
-function emitFieldStart(row: FastRow, field: FieldPlan, first: boolean, start: Label): void {
+function emitFieldStart(row: FastRow, field: FieldPlan, first: boolean, start: Label, window = field.window): void {
   const { e } = row.g;
   e.bind(start);
-  e.comment(`field ${field.def.name} (${field.slot === undefined ? 'not used' : field.slot.codec.kind}): ${field.window}-byte window`);
+  e.comment(`field ${field.def.name} (${field.slot === undefined ? 'not used' : field.slot.codec.kind}): ${window}-byte window`);
   if (!first) e.load('DW', FAST.cursor, REG.state, S.cursor);
   e.jumpImm('JGT', FAST.cursor, row.maxChunk, row.bail);
   e.movReg(FAST.field, FAST.data);
   e.aluReg('ADD', FAST.field, FAST.cursor);
   e.movReg(FAST.windowEnd, FAST.field);
-  e.aluImm('ADD', FAST.windowEnd, field.window);
+  e.aluImm('ADD', FAST.windowEnd, window);
   e.load('DW', FAST.dataEnd, REG.ctx, CTX.dataEnd);
   e.jumpReg('JGT', FAST.windowEnd, FAST.dataEnd, row.bail);
 }
@@ -219,20 +225,45 @@ function stopBytes(row: FastRow, field: FieldPlan, at: number): number[] {
 }
 
 /**
- * emitText reads an unused field, or captures a string column's bytes into its slot, up to the
- * terminator. Per byte: a load, one range test (stop bytes below FIRST_PLAIN), an equality test
- * per stop byte above it, and the capture's store; the range test's rare hits are sorted out of line.
+ * emitText reads an unused field (in segments of SEGMENT_BYTES, each starting with a reloaded
+ * cursor and its own bounds check), or captures a string column's bytes into its slot, up to the
+ * terminator. Per byte: a load, one range test (stop bytes below FIRST_PLAIN), an equality test per
+ * stop byte above it, and the capture's store; the range test's rare hits are sorted out of line.
  */
 function emitText(row: FastRow, field: FieldPlan, end: Label): void {
   const { e } = row.g;
+  if (field.slot !== undefined) {
+    emitTextSegment(row, field, end, 0, field.textBytes);
+    return;
+  }
+  for (let from = 0; from < field.textBytes; from += SEGMENT_BYTES) {
+    if (from > 0) {
+      e.store('DW', REG.state, S.cursor, FAST.cursor);
+      const limit = Math.min(SEGMENT_BYTES, field.textBytes - from);
+      emitFieldStart(row, field, false, e.label('segment'), limit + 1 + field.trailer);
+    }
+    emitTextSegment(row, field, end, from, Math.min(SEGMENT_BYTES, field.textBytes - from));
+  }
+}
+
+/**
+ * emitTextSegment reads up to `limit` content bytes from FAST.field: the terminator ends the field;
+ * past `limit` bytes the field is too long (bail out) unless more segments follow (`from + limit`
+ * short of textBytes), where the cursor moves on and the code falls into the next segment.
+ */
+function emitTextSegment(row: FastRow, field: FieldPlan, end: Label, from: number, limit: number): void {
+  const { e } = row.g;
   const capture = field.slot?.codec.kind === 'string' ? field.slot : undefined;
-  const limit = field.textBytes;
+  const more = from + limit < field.textBytes;
   const content = Array.from({ length: limit + 1 }, () => e.label('text_content'));
   const terminated = Array.from({ length: limit + 1 }, () => e.label('text_end'));
   const sorts: { at: number; label: Label }[] = [];
+  const stopsAt = (at: number) => stopBytes(row, field, from + at);
+  const continued = e.label('segment_full');
   for (let at = 0; at <= limit; at++) {
+    if (at === limit && more) break;
     e.load('B', FAST.byte, FAST.field, at);
-    const stops = stopBytes(row, field, at);
+    const stops = stopsAt(at);
     for (const stop of stops.filter((b) => b >= FIRST_PLAIN)) e.jumpImm('JEQ', FAST.byte, stop, stop === field.terminator ? (terminated[at] as Label) : row.bail);
     const low = stops.filter((b) => b < FIRST_PLAIN);
     if (low.length === 0) e.jumpImm('JLE', FAST.byte, LAST_CONTROL, row.bail);
@@ -245,18 +276,27 @@ function emitText(row: FastRow, field: FieldPlan, end: Label): void {
     if (at === limit) e.goto(row.bail);
     else if (capture !== undefined) e.store('B', REG.state, (capture.bytes as number) + at, FAST.byte);
   }
+  if (more) {
+    e.bind(content[limit] as Label);
+    e.goto(continued);
+  }
   for (const { at, label } of sorts) {
     e.bind(label);
-    for (const stop of stopBytes(row, field, at).filter((b) => b < FIRST_PLAIN)) {
+    for (const stop of stopsAt(at).filter((b) => b < FIRST_PLAIN)) {
       e.jumpImm('JEQ', FAST.byte, stop, stop === field.terminator ? (terminated[at] as Label) : row.bail);
     }
     e.jumpImm('JLE', FAST.byte, LAST_CONTROL, row.bail);
     e.goto(content[at] as Label);
   }
   for (let at = 0; at <= limit; at++) {
+    if (at === limit && more) break;
     e.bind(terminated[at] as Label);
     if (capture !== undefined) e.storeImm('DW', REG.state, capture.offset, at);
     emitTerminated(row, field, at, end, false);
+  }
+  if (more) {
+    e.bind(continued);
+    e.aluImm('ADD', FAST.cursor, limit);
   }
 }
 
