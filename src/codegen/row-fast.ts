@@ -18,9 +18,13 @@ import { emitRow } from './row.js';
  * may hold stale values, which the byte scan overwrites before any use; captured strings are cleared),
  * and the byte-at-a-time scan reads the row from its first byte, with every guarantee it has.
  *
- * Shape for the verifiers: each field starts by reloading the cursor from the state map, so the
- * position is an unknown bounded scalar there and the many exits of the previous field (one per
- * field length) meet in one state; every other register a field uses is dead at its end.
+ * Consecutive unused fields are skipped as one run that counts delimiters, so a field costs no more
+ * than its bytes and its delimiter.
+ *
+ * Shape for the verifiers: each used field or run starts by reloading the cursor from the state map,
+ * so the position is an unknown bounded scalar there and the many exits of the previous one (one per
+ * length) meet in one state; a run's delimiter count is masked so that it too is one unknown; every
+ * other register a field uses is dead at its end.
  */
 
 /** SEGMENT_BYTES: an unused field is read in segments of this many bytes, each with one bounds check. */
@@ -54,6 +58,8 @@ const FAST = {
   value: R1,
   /** 1 after a leading '-'. */
   negative: R2,
+  /** Fields of a run of unused fields already ended by a delimiter. */
+  skipped: R2,
   /** Where the field's window ends, then data_end, for the bounds check. */
   windowEnd: R4,
   dataEnd: R5,
@@ -159,15 +165,20 @@ export function emitFastRow(g: Gen, slow: Label, maxChunk: number): void {
   e.load('DW', FAST.value, REG.state, S.lineStart);
   e.jumpReg('JNE', FAST.byte, FAST.value, slow);
   e.load('DW', FAST.data, REG.ctx, CTX.data);
-  const starts = fields.map((f) => e.label(`field_${f.def.name}`));
-  fields.forEach((field, index) => {
-    const end = e.label(`end_${field.def.name}`);
-    emitFieldStart(row, field, index === 0, starts[index] as Label);
-    if (field.slot?.codec.kind === 'decimal') emitNumber(row, field, field.slot, end);
-    else if (field.slot?.codec.kind === 'date') emitDate(row, field, field.slot, end);
-    else emitText(row, field, end);
+  const groups = groupFields(fields);
+  groups.forEach((group, index) => {
+    const first = group[0] as FieldPlan;
+    const last = group[group.length - 1] as FieldPlan;
+    const end = e.label(`end_${last.def.name}`);
+    if (first.slot === undefined) emitSkipRun(row, group, index === 0, end);
+    else {
+      emitFieldStart(row, first, index === 0, first.window);
+      if (first.slot.codec.kind === 'decimal') emitNumber(row, first, first.slot, end);
+      else if (first.slot.codec.kind === 'date') emitDate(row, first, first.slot, end);
+      else emitCapture(row, first, first.slot, end);
+    }
     e.bind(end);
-    if (!field.last) e.store('DW', REG.state, S.cursor, FAST.cursor);
+    if (!last.last) e.store('DW', REG.state, S.cursor, FAST.cursor);
   });
   emitRowEnd(row, rowDone);
   if (e.isJumpedTo(stop)) {
@@ -182,11 +193,10 @@ export function emitFastRow(g: Gen, slow: Label, maxChunk: number): void {
 
 /**
  * emitFieldStart reloads the cursor (the verifiers see an unknown position, so the previous
- * field's exits meet in one state), points FAST.field at the field and checks its window.
+ * field's exits meet in one state), points FAST.field at the field and checks `window` bytes.
  */
-function emitFieldStart(row: FastRow, field: FieldPlan, first: boolean, start: Label, window = field.window): void {
+function emitFieldStart(row: FastRow, field: FieldPlan, first: boolean, window: number): void {
   const { e } = row.g;
-  e.bind(start);
   e.comment(`field ${field.def.name} (${field.slot === undefined ? 'not used' : field.slot.codec.kind}): ${window}-byte window`);
   if (!first) e.load('DW', FAST.cursor, REG.state, S.cursor);
   e.jumpImm('JGT', FAST.cursor, row.maxChunk, row.bail);
@@ -224,46 +234,120 @@ function stopBytes(row: FastRow, field: FieldPlan, at: number): number[] {
   return stops;
 }
 
-/**
- * emitText reads an unused field (in segments of SEGMENT_BYTES, each starting with a reloaded
- * cursor and its own bounds check), or captures a string column's bytes into its slot, up to the
- * terminator. Per byte: a load, one range test (stop bytes below FIRST_PLAIN), an equality test per
- * stop byte above it, and the capture's store; the range test's rare hits are sorted out of line.
- */
-function emitText(row: FastRow, field: FieldPlan, end: Label): void {
-  const { e } = row.g;
-  if (field.slot !== undefined) {
-    emitTextSegment(row, field, end, 0, field.textBytes);
-    return;
+/** groupFields splits the row into runs of consecutive unused fields and single used fields, in order. */
+function groupFields(fields: readonly FieldPlan[]): FieldPlan[][] {
+  const groups: FieldPlan[][] = [];
+  for (const field of fields) {
+    const previous = groups[groups.length - 1];
+    if (field.slot === undefined && previous !== undefined && previous[0]?.slot === undefined) previous.push(field);
+    else groups.push([field]);
   }
-  for (let from = 0; from < field.textBytes; from += SEGMENT_BYTES) {
-    if (from > 0) {
-      e.store('DW', REG.state, S.cursor, FAST.cursor);
-      const limit = Math.min(SEGMENT_BYTES, field.textBytes - from);
-      emitFieldStart(row, field, false, e.label('segment'), limit + 1 + field.trailer);
+  return groups;
+}
+
+/**
+ * emitSkipRun skips a run of consecutive unused fields in one pass, counting delimiters in
+ * FAST.skipped: per byte a load and one range test (stop bytes below FIRST_PLAIN) or an equality
+ * test per stop byte above it; the rare hits are sorted out of line. A field after a delimiter must
+ * not start with a quote. The run is read in segments of SEGMENT_BYTES, each starting with a reloaded
+ * cursor and its own bounds check; a run longer than its fields' plain lengths bails out.
+ */
+function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, end: Label): void {
+  const { e } = row.g;
+  const lastField = run[run.length - 1] as FieldPlan;
+  const fields = run.length;
+  const total = run.reduce((sum, f) => sum + f.textBytes, 0) + fields - 1;
+  // The count starts at 0 as cursor - cursor, masked: the verifiers see a number in [0, mask] on every
+  // path, so the byte positions of the run are not explored once per count.
+  const mask = 2 ** Math.ceil(Math.log2(fields)) - 1;
+  e.movReg(FAST.skipped, FAST.cursor);
+  e.aluReg('SUB', FAST.skipped, FAST.cursor);
+  e.aluImm('AND', FAST.skipped, mask);
+  for (let from = 0; from < total; from += SEGMENT_BYTES) {
+    const limit = Math.min(SEGMENT_BYTES, total - from);
+    const more = from + limit < total;
+    if (from > 0) e.store('DW', REG.state, S.cursor, FAST.cursor);
+    emitFieldStart(row, lastField, first && from === 0, limit + 1 + lastField.trailer);
+    const content = Array.from({ length: limit + 1 }, () => e.label('skip_content'));
+    const sorts: { at: number; label: Label }[] = [];
+    const hits: { at: number; label: Label; delimiter: boolean }[] = [];
+    const hit = (at: number, delimiter: boolean): Label => {
+      const label = e.label(delimiter ? 'skip_delimiter' : 'skip_line_end');
+      hits.push({ at, label, delimiter });
+      return label;
+    };
+    const lineEnds = lastField.last && !row.trailing;
+    for (let at = 0; at < limit || (at === limit && !more); at++) {
+      e.load('B', FAST.byte, FAST.field, at);
+      if (row.delimiter >= FIRST_PLAIN) e.jumpImm('JEQ', FAST.byte, row.delimiter, hit(at, true));
+      const low = [...(row.delimiter < FIRST_PLAIN ? [row.delimiter] : []), ...(row.csv && from + at === 0 ? [QUOTE] : [])];
+      if (low.length === 0) e.jumpImm('JLE', FAST.byte, LAST_CONTROL, lineEnds ? hit(at, false) : row.bail);
+      else {
+        const sort = e.label('skip_low_byte');
+        e.jumpImm('JLE', FAST.byte, Math.max(LAST_CONTROL, ...low), sort);
+        sorts.push({ at, label: sort });
+      }
+      e.bind(content[at] as Label);
+      if (at === limit) e.goto(row.bail);
     }
-    emitTextSegment(row, field, end, from, Math.min(SEGMENT_BYTES, field.textBytes - from));
+    if (more) e.goto(content[limit] as Label);
+    for (const { at, label } of sorts) {
+      e.bind(label);
+      if (row.delimiter < FIRST_PLAIN) e.jumpImm('JEQ', FAST.byte, row.delimiter, hit(at, true));
+      if (lineEnds) e.jumpImm('JEQ', FAST.byte, NEWLINE, hit(at, false));
+      if (row.csv && from + at === 0) e.jumpImm('JEQ', FAST.byte, QUOTE, row.bail);
+      e.jumpImm('JLE', FAST.byte, LAST_CONTROL, row.bail);
+      e.goto(content[at] as Label);
+    }
+    for (const { at, label, delimiter } of hits) {
+      e.bind(label);
+      if (!delimiter) {
+        e.comment('a line break ends the row only after the run\'s last field, which ends the row');
+        e.jumpImm('JNE', FAST.byte, NEWLINE, row.bail);
+        e.jumpImm('JNE', FAST.skipped, fields - 1, row.bail);
+        e.aluImm('ADD', FAST.cursor, at + 1);
+        e.goto(end);
+        continue;
+      }
+      if (lineEnds) e.jumpImm('JEQ', FAST.skipped, fields - 1, row.bail);
+      else {
+        const notLast = e.label('not_run_end');
+        e.jumpImm('JNE', FAST.skipped, fields - 1, notLast);
+        emitTerminated(row, lastField, at, end, false);
+        e.bind(notLast);
+      }
+      e.aluImm('ADD', FAST.skipped, 1);
+      e.aluImm('AND', FAST.skipped, mask);
+      if (at === limit) e.goto(row.bail);
+      else {
+        if (row.csv) {
+          e.load('B', FAST.byte, FAST.field, at + 1);
+          e.jumpImm('JEQ', FAST.byte, QUOTE, row.bail);
+        }
+        e.goto(content[at] as Label);
+      }
+    }
+    if (more) {
+      e.bind(content[limit] as Label);
+      e.aluImm('ADD', FAST.cursor, limit);
+    }
   }
 }
 
 /**
- * emitTextSegment reads up to `limit` content bytes from FAST.field: the terminator ends the field;
- * past `limit` bytes the field is too long (bail out) unless more segments follow (`from + limit`
- * short of textBytes), where the cursor moves on and the code falls into the next segment.
+ * emitCapture captures a string column's bytes into its slot up to the terminator, and stores the
+ * length: per byte a load, one range test (stop bytes below FIRST_PLAIN) or equality tests, and the
+ * store; longer than the capture width bails out (the byte scan measures it).
  */
-function emitTextSegment(row: FastRow, field: FieldPlan, end: Label, from: number, limit: number): void {
+function emitCapture(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label): void {
   const { e } = row.g;
-  const capture = field.slot?.codec.kind === 'string' ? field.slot : undefined;
-  const more = from + limit < field.textBytes;
+  const limit = field.textBytes;
   const content = Array.from({ length: limit + 1 }, () => e.label('text_content'));
   const terminated = Array.from({ length: limit + 1 }, () => e.label('text_end'));
   const sorts: { at: number; label: Label }[] = [];
-  const stopsAt = (at: number) => stopBytes(row, field, from + at);
-  const continued = e.label('segment_full');
   for (let at = 0; at <= limit; at++) {
-    if (at === limit && more) break;
     e.load('B', FAST.byte, FAST.field, at);
-    const stops = stopsAt(at);
+    const stops = stopBytes(row, field, at);
     for (const stop of stops.filter((b) => b >= FIRST_PLAIN)) e.jumpImm('JEQ', FAST.byte, stop, stop === field.terminator ? (terminated[at] as Label) : row.bail);
     const low = stops.filter((b) => b < FIRST_PLAIN);
     if (low.length === 0) e.jumpImm('JLE', FAST.byte, LAST_CONTROL, row.bail);
@@ -274,29 +358,20 @@ function emitTextSegment(row: FastRow, field: FieldPlan, end: Label, from: numbe
     }
     e.bind(content[at] as Label);
     if (at === limit) e.goto(row.bail);
-    else if (capture !== undefined) e.store('B', REG.state, (capture.bytes as number) + at, FAST.byte);
-  }
-  if (more) {
-    e.bind(content[limit] as Label);
-    e.goto(continued);
+    else e.store('B', REG.state, (slot.bytes as number) + at, FAST.byte);
   }
   for (const { at, label } of sorts) {
     e.bind(label);
-    for (const stop of stopsAt(at).filter((b) => b < FIRST_PLAIN)) {
+    for (const stop of stopBytes(row, field, at).filter((b) => b < FIRST_PLAIN)) {
       e.jumpImm('JEQ', FAST.byte, stop, stop === field.terminator ? (terminated[at] as Label) : row.bail);
     }
     e.jumpImm('JLE', FAST.byte, LAST_CONTROL, row.bail);
     e.goto(content[at] as Label);
   }
   for (let at = 0; at <= limit; at++) {
-    if (at === limit && more) break;
     e.bind(terminated[at] as Label);
-    if (capture !== undefined) e.storeImm('DW', REG.state, capture.offset, at);
+    e.storeImm('DW', REG.state, slot.offset, at);
     emitTerminated(row, field, at, end, false);
-  }
-  if (more) {
-    e.bind(continued);
-    e.aluImm('ADD', FAST.cursor, limit);
   }
 }
 

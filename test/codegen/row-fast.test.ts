@@ -114,6 +114,9 @@ function agree(sql: string, text: string, onError: ErrorPolicy): unknown {
 const QUERIES = [
   'select site, count(*) as n, sum(temp) as t, min(day) as d, max(id) as m, count(note) as c from TABLE group by site',
   "select count(*) as n, sum(temp) as t, avg(id) as a from TABLE where day >= date '1990-03-01' and temp < 500 and note like 'ab%'",
+  // Runs of unused fields: three before temp, one after it; then four after id, up to the row's end.
+  'select count(*) as n, sum(temp) as t from TABLE',
+  'select count(*) as n, max(id) as m from TABLE',
 ];
 
 describe('row fast path agrees with the baseline', () => {
