@@ -284,6 +284,7 @@ function emitFinishDate(g: Gen, slot: ColumnSlot, done: Label): void {
   e.bind(notLeap);
   e.bind(notFebruary);
   e.jumpReg('JGT', 3, 4, bad);
+  if (slot.packed !== undefined) e.store('DW', REG.state, slot.packed, 0); // r0 is still YYYYMMDD
   // Days from civil on a calendar starting in March, shifted by 400 years so every value stays positive.
   e.movReg(4, 1);
   e.aluImm('ADD', 4, 400);

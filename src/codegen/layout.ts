@@ -1,5 +1,5 @@
 // Where every piece of scan state lives: the parser's words, per-column slots, temps, group key and aggregate slots.
-import type { AggregateSpec, ColumnDef, Plan, Predicate, ValueExpr } from '../sql/plan.js';
+import type { AggregateSpec, ColumnDef, Expr, Plan, Predicate, ValueExpr } from '../sql/plan.js';
 import type { SqlType } from '../values/types.js';
 import { QueryError } from '../sql/errors.js';
 
@@ -97,6 +97,10 @@ export interface ColumnSlot {
   readonly offset: number;
   /** Strings: offset of the captured bytes (width rounded up to 8). */
   readonly bytes?: number;
+  /** Dates: offset of the date as the number YYYYMMDD (ordered as the dates are), which comparisons with constants read. */
+  readonly packed?: number;
+  /** Dates: false when every use is a comparison with a constant, so the row fast path need not compute days. */
+  readonly daysNeeded?: boolean;
 }
 
 /** AggSlot is where one aggregate's running value sits in a group's value. */
@@ -147,6 +151,7 @@ export function planLayout(plan: Plan): Layout {
     return codec.kind === 'string' ? { kind: 'string' as const, width: Math.max(codec.width, literals.get(index) ?? 0) } : codec;
   });
   const digitKinds = codecs.filter((codec) => codec.kind !== 'string').length;
+  const asDays = columnsUsedAsDays(plan);
   let nextDigitKind = 1;
   let nextStringKind = digitKinds + 1;
   const columns: ColumnSlot[] = plan.usedColumns.map((index, ordinal) => {
@@ -155,12 +160,17 @@ export function planLayout(plan: Plan): Layout {
     const kind = codec.kind === 'string' ? nextStringKind++ : nextDigitKind++;
     const offset = at;
     at += 8;
-    let bytes: number | undefined;
     if (codec.kind === 'string') {
-      bytes = at;
+      const bytes = at;
       at += roundUp8(codec.width);
+      return { column: index, name: def.name, type: def.type, codec, kind, offset, bytes };
     }
-    return { column: index, name: def.name, type: def.type, codec, kind, offset, ...(bytes === undefined ? {} : { bytes }) };
+    if (codec.kind === 'date') {
+      const packed = at;
+      at += 8;
+      return { column: index, name: def.name, type: def.type, codec, kind, offset, packed, daysNeeded: asDays.has(index) };
+    }
+    return { column: index, name: def.name, type: def.type, codec, kind, offset };
   });
   const temps = at;
   at += TEMP_COUNT * 8;
@@ -227,6 +237,50 @@ function longestLiterals(filter: Predicate | undefined): Map<number, number> {
   };
   if (filter !== undefined) visit(filter);
   return longest;
+}
+
+/** isPackedComparison: a date column compared with a date constant, which the YYYYMMDD number answers. */
+export function isPackedComparison(expr: Expr): boolean {
+  return expr.kind === 'compare' && expr.left.kind === 'column' && expr.right.kind === 'constant' && expr.right.value.kind === 'date';
+}
+
+/** columnsUsedAsDays lists the columns some expression reads as a number: all uses but comparisons of a date with a constant. */
+function columnsUsedAsDays(plan: Plan): Set<number> {
+  const used = new Set<number>();
+  const visit = (expr: Expr): void => {
+    switch (expr.kind) {
+      case 'column':
+        used.add(expr.column);
+        return;
+      case 'compare':
+        if (!isPackedComparison(expr)) visit(expr.left);
+        visit(expr.right);
+        return;
+      case 'arith':
+        visit(expr.left);
+        visit(expr.right);
+        return;
+      case 'rescale':
+      case 'in':
+      case 'like':
+        visit(expr.operand);
+        return;
+      case 'not':
+        visit(expr.operand);
+        return;
+      case 'and':
+      case 'or':
+        expr.operands.forEach(visit);
+        return;
+      case 'constant':
+      case 'truth':
+        return;
+    }
+  };
+  if (plan.filter !== undefined) visit(plan.filter);
+  plan.groupBy.forEach(visit);
+  for (const aggregate of plan.aggregates) if (aggregate.arg !== undefined) visit(aggregate.arg);
+  return used;
 }
 
 function codecOf(type: SqlType): FieldCodec {

@@ -477,8 +477,9 @@ function emitDigits(row: FastRow, into: typeof DATE.year, from: number, count: n
 
 /**
  * emitDate reads YYYY-MM-DD, checks month and day against the calendar (29 February bails out to
- * the byte scan, which checks leap years) and stores days since 1970-01-01 in the column's slot.
- * Divisions by constants are multiply-and-shift (exact for years 0..9999).
+ * the byte scan, which checks leap years) and stores the date as YYYYMMDD and, when some expression
+ * reads it as a number, as days since 1970-01-01. Divisions by constants are multiply-and-shift
+ * (exact for years 0..9999).
  */
 function emitDate(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label): void {
   const { e } = row.g;
@@ -506,6 +507,23 @@ function emitDate(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label):
   e.aluImm('ADD', DATE.work, 28);
   e.jumpReg('JGT', DATE.day, DATE.work, row.bail);
   e.bind(dayOk);
+  if (slot.packed !== undefined) {
+    e.comment('the date as YYYYMMDD, for comparisons with constants');
+    e.movReg(DATE.days, DATE.year);
+    e.aluImm('MUL', DATE.days, 100);
+    e.aluReg('ADD', DATE.days, DATE.month);
+    e.aluImm('MUL', DATE.days, 100);
+    e.aluReg('ADD', DATE.days, DATE.day);
+    e.store('DW', REG.state, slot.packed, DATE.days);
+  }
+  if (slot.daysNeeded !== false) emitDaysFromCivil(row, slot);
+  e.load('B', FAST.byte, FAST.field, 10);
+  emitTerminated(row, field, 10, end, false);
+}
+
+/** emitDaysFromCivil stores the date in DATE.year, .month, .day as days since 1970-01-01 in the column's slot. */
+function emitDaysFromCivil(row: FastRow, slot: ColumnSlot): void {
+  const { e } = row.g;
   e.comment('days from civil: a year starting in March, shifted by 400 years so every value stays positive');
   const marchOrLater = e.label('march_or_later');
   e.aluImm('ADD', DATE.year, 400);
@@ -534,8 +552,6 @@ function emitDate(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label):
   e.aluImm('RSH', DATE.year, 21); // year / 400
   e.aluReg('ADD', DATE.days, DATE.year);
   e.store('DW', REG.state, slot.offset, DATE.days);
-  e.load('B', FAST.byte, FAST.field, 10);
-  emitTerminated(row, field, 10, end, false);
 }
 
 /**
