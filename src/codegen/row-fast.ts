@@ -382,31 +382,39 @@ function emitCapture(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Labe
  */
 function emitNumber(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label): void {
   const { e } = row.g;
+  const sign = e.label('sign');
+  emitDigitChain(row, field, slot, end, sign, undefined);
+  e.bind(sign);
+  e.comment("a leading '-' or '+': the number's digits follow it");
+  const minus = e.label('minus');
+  e.movImm(FAST.negative, 1);
+  e.jumpImm('JEQ', FAST.byte, MINUS - ZERO, minus);
+  e.jumpImm('JNE', FAST.byte, PLUS - ZERO, row.bail);
+  e.movImm(FAST.negative, 0);
+  e.bind(minus);
+  e.aluImm('ADD', FAST.field, 1);
+  e.aluImm('ADD', FAST.cursor, 1);
+  emitDigitChain(row, field, slot, end, row.bail, FAST.negative);
+}
+
+/**
+ * emitDigitChain reads digits[.digits] from FAST.field into FAST.value, scaled to the column's
+ * scale, and stores it (negated when `negative` holds 1). A first byte that is not a digit goes to
+ * `notFirstDigit` (FAST.byte holds it minus '0').
+ */
+function emitDigitChain(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label, notFirstDigit: Label, negative: typeof FAST.negative | undefined): void {
+  const { e } = row.g;
   if (slot.codec.kind !== 'decimal') return;
   const scale = slot.codec.scale;
   const integerDigits = MAX_DIGITS - scale;
-  const signed = e.label('signed');
-  const minus = e.label('minus');
-  const digits = e.label('digits');
   const stored = e.label('number_stored');
-  e.movImm(FAST.value, 0);
-  e.movImm(FAST.negative, 0);
-  e.load('B', FAST.byte, FAST.field, 0);
-  e.jumpImm('JEQ', FAST.byte, MINUS, minus);
-  e.jumpImm('JEQ', FAST.byte, PLUS, signed);
-  e.goto(digits);
-  e.bind(minus);
-  e.movImm(FAST.negative, 1);
-  e.bind(signed);
-  e.aluImm('ADD', FAST.field, 1);
-  e.aluImm('ADD', FAST.cursor, 1);
-  e.bind(digits);
   const notDigit = Array.from({ length: integerDigits + 1 }, () => e.label('integer_end'));
   for (let at = 0; at <= integerDigits; at++) {
     e.load('B', FAST.byte, FAST.field, at);
     e.aluImm('SUB', FAST.byte, ZERO);
-    e.jumpImm('JGT', FAST.byte, 9, at === 0 ? row.bail : (notDigit[at] as Label));
+    e.jumpImm('JGT', FAST.byte, 9, at === 0 ? notFirstDigit : (notDigit[at] as Label));
     if (at === integerDigits) e.goto(row.bail);
+    else if (at === 0) e.movReg(FAST.value, FAST.byte);
     else {
       e.aluImm('MUL', FAST.value, 10);
       e.aluReg('ADD', FAST.value, FAST.byte);
@@ -447,10 +455,12 @@ function emitNumber(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label
     }
   }
   e.bind(stored);
-  const positive = e.label('positive');
-  e.jumpImm('JEQ', FAST.negative, 0, positive);
-  e.neg(FAST.value);
-  e.bind(positive);
+  if (negative !== undefined) {
+    const positive = e.label('positive');
+    e.jumpImm('JEQ', negative, 0, positive);
+    e.neg(FAST.value);
+    e.bind(positive);
+  }
   e.store('DW', REG.state, slot.offset, FAST.value);
   e.goto(end);
 }
