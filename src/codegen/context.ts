@@ -18,15 +18,20 @@ export const REG = {
   index: R9,
 } as const;
 
-/** Offsets in the callback context the entry function keeps on its stack. */
-export const CTX = {
-  data: 0,
-  dataEnd: 8,
-  state: 16,
-  aggs: 24,
-  flush: 32,
-  size: 40,
-} as const;
+/** CALLBACK_WORDS declares the callback context the entry function keeps on its stack, in order (8 bytes each). */
+const CALLBACK_WORDS = [
+  'data', // the chunk's first byte (packet pointer)
+  'dataEnd', // one past the chunk's last byte
+  'state', // the state map's value
+  'aggs', // the single group's value (no GROUP BY), else 0
+  'flush', // 1 once an empty chunk has flushed the last row
+] as const;
+
+/** CTX gives the offset of each callback context word, and the context's size. */
+export const CTX = Object.freeze({
+  ...(Object.fromEntries(CALLBACK_WORDS.map((name, i) => [name, i * 8])) as Record<(typeof CALLBACK_WORDS)[number], number>),
+  size: CALLBACK_WORDS.length * 8,
+});
 
 /** Gen is the state of one compilation, passed to every emitting function. */
 export interface Gen {
