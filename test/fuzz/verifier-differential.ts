@@ -25,10 +25,17 @@ export type Agreement = 'both' | 'neither' | 'sluice-only' | 'hook' | 'linux-bug
 /** RunCheck is what the audited runs found: nothing, a violation (audit, or a read-only map changed), or the engines disagreeing. */
 export type RunCheck = { readonly kind: 'agree' } | { readonly kind: 'violation' | 'disagreement'; readonly detail: string };
 
+/**
+ * COMPLEXITY_LIMIT bounds Sluice's walk in the campaign: generated programs need a few thousand
+ * instructions at most, and a mutation that makes a loop endless would otherwise cost seconds
+ * (Linux keeps its own limit of 1,000,000; a program Linux accepts past ours shows as Linux-only).
+ */
+const COMPLEXITY_LIMIT = 200_000;
+
 /** sluiceVerdict verifies `spec` for the storage hook; anything but a VerifierError is reported as a crash. */
 export function sluiceVerdict(spec: ProgramSpec): { verdict: Verdict; result?: VerifierResult } {
   try {
-    return { verdict: { ok: true }, result: verify(spec, { context: HOOK_CONTEXT }) };
+    return { verdict: { ok: true }, result: verify(spec, { context: HOOK_CONTEXT, complexityLimit: COMPLEXITY_LIMIT }) };
   } catch (e) {
     if (e instanceof VerifierError) return { verdict: { ok: false, reason: e.message.split('\n')[0]! } };
     return { verdict: { ok: false, reason: `crash: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` } };

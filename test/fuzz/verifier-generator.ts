@@ -131,6 +131,9 @@ const FRAGMENTS: [string, number][] = [
   ['atomic', 4],
   ['nullCheck', 4],
   ['pointerOps', 4],
+  ['helperArgs', 6],
+  ['boundedLoop', 5],
+  ['ctxRead', 3],
   ['callx', 1],
   ['hookField', 1],
 ];
@@ -508,6 +511,58 @@ class Skeleton {
         c.add(ldx(Size.W, R7, R0, 0));
     }
     c.label(out);
+  }
+
+  /** Helpers given memory of every kind: a map value or packet bytes as a key, a stack or map buffer to fill, a format. */
+  helperArgs(): void {
+    const { rng, main: c } = this;
+    const out = c.fresh('out');
+    switch (rng.below(4)) {
+      case 0:
+        c.add(this.mapValue(2, 'glob', rng.pick([0, 8, 44, 45])), this.mapFd(1, 'arr'), call(HelperId.map_lookup_elem), movx(R7, R0));
+        break;
+      case 1:
+        c.add(ldx(Size.W, 2, R6, 0), ldx(Size.W, 3, R6, 4), movx(4, 2), alu(AluOp.ADD, 4, rng.pick([4, 8])));
+        c.jmpx(JmpOp.JGT, 4, 3, out);
+        c.add(this.mapFd(1, rng.pick(['arr', 'hash'] as const)), call(HelperId.map_lookup_elem), movx(R7, R0));
+        break;
+      case 2: {
+        const size = rng.pick([1, 4, 8, 15, 16, 17]);
+        c.add(st(Size.DW, R10, -16, 0x0a6425), st(Size.DW, R10, -8, 0));
+        c.add(movx(1, R10), alu(AluOp.ADD, 1, -16), mov(2, size), movx(3, R7), call(HelperId.trace_printk));
+        break;
+      }
+      default: {
+        const size = rng.pick([1, 8, 16, 17, 48, 49]);
+        if (rng.chance(50)) c.add(movx(1, R10), alu(AluOp.ADD, 1, -32));
+        else c.add(this.mapValue(1, 'glob', rng.pick([0, 32])));
+        c.add(mov(2, size), movx(3, R10), call(HelperId.probe_read_kernel), ldx(Size.DW, R7, R10, -32));
+      }
+    }
+    c.label(out);
+  }
+
+  /** A bounded loop with a back edge, its counter used as an offset into the stack. */
+  boundedLoop(): void {
+    const { rng, main: c } = this;
+    const top = c.fresh('top');
+    c.add(st(Size.DW, R10, -8, 0), st(Size.DW, R10, -16, 0), mov(1, 0));
+    c.label(top);
+    c.add(movx(2, 1), alu(AluOp.AND, 2, 7), movx(3, R10), alu(AluOp.ADD, 3, -16), alux(AluOp.ADD, 3, 2));
+    c.add(rng.chance(50) ? ldx(Size.B, 4, 3, 0) : stx(Size.B, 3, 0, 1));
+    // `!=` only with step 1: a larger step could jump over the bound and loop (almost) forever.
+    const op = rng.pick([JmpOp.JLT, JmpOp.JNE, JmpOp.JLE]);
+    c.add(alu(AluOp.ADD, 1, op === JmpOp.JNE ? 1 : rng.pick([1, 2, 3])));
+    c.jmp(op, 1, rng.pick([4, 8, 9, 16]), top, rng.chance(25) ? Class.JMP32 : Class.JMP);
+    c.add(ldx(Size.DW, R7, R10, -16));
+  }
+
+  /** A context read at any offset of struct xdp_md, of any size (narrow and wide loads included). */
+  ctxRead(): void {
+    const { rng } = this;
+    const size = rng.pick(SIZES);
+    const off = rng.pick([0, 4, 8, 12, 16, 20]) + rng.pick([0, 0, 0, 1, 2, 4]);
+    this.main.add(ldx(size, R7, R6, off), alu(AluOp.AND, R7, 0xff));
   }
 
   /** callx through a register holding a helper id. */
