@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { assemble } from '../../src/asm/assembler.js';
 import { disassemble } from '../../src/asm/disassembler.js';
 import type { ProgramSpec } from '../../src/asm/program.js';
-import { type Tally, violationClass } from '../../test/fuzz/verifier-campaign.js';
-import { agreement, linuxVerdict, minimize, reasonClass, Runner, sluiceVerdict } from '../../test/fuzz/verifier-differential.js';
-import { generateVerifierProgram } from '../../test/fuzz/verifier-generator.js';
+import { type Tally, violationClass } from '../../src/fuzz/verifier-campaign.js';
+import { agreement, linuxVerdict, minimize, reasonClass, Runner, sluiceVerdict } from '../../src/fuzz/verifier-differential.js';
+import { generateVerifierProgram } from '../../src/fuzz/verifier-generator.js';
 
 /** CHUNKS is how many chunks a minimized reproducer runs on to describe what Sluice does with it. */
 const CHUNKS = 24;

@@ -3,7 +3,7 @@ import { bySlot, type Instruction } from '../asm/instruction.js';
 import { CLASS_MASK, Class, MODE_MASK, Mode, sizeBytes } from '../asm/opcodes.js';
 import type { ProgramSpec } from '../asm/program.js';
 import type { ProvenRegion } from './engine.js';
-import { Variant } from './decode.js';
+import { Variant } from './lower.js';
 import { VmError } from './errors.js';
 import { FRAME_SIZE, STACK_TOP } from './memory.js';
 import { atomic } from './interpreter-ops.js';
