@@ -167,6 +167,27 @@ const CASES: Record<string, Case[]> = {
       before: 'accepted',
     },
   ],
+  'bounds Linux does not track (findings 002, 007, 008, 010, 014, 017, 018)': [
+    ...(
+      [
+        ['r2 = 48\nr2 /= 7\nif r2 != 6 goto bad', 'a 64-bit division of constants'],
+        ['w2 = 48\nw2 %= 7\nif w2 != 6 goto bad', 'a 32-bit remainder of constants'],
+        ['r2 = 48\nr2 s/= 7\nif r2 != 6 goto bad', 'a signed division of constants'],
+        ['r2 = *(u32 *)(r1 + 16)\nr2 &= 3\nr3 = 0xff\nr3 >>= r2\nif r3 > 0xff goto bad', 'a shift by a bounded register'],
+        ['r3 = 1\nr2 = 64\nr3 <<= r2\nif r3 != 1 goto bad', 'a shift by a register holding the width'],
+      ] as const
+    ).map(([body, what]) => ({
+      name: `${what} has unknown bounds, so the check after it is not decided`,
+      source: `r6 = r1\n${body}\nr0 = 0\nexit\nbad:\n*(u32 *)(r6 + 0) = 0\nr0 = 0\nexit`,
+      sluice: { insn: body.split('\n').length + 3, reason: CTX_WRITE },
+      before: 'accepted' as const,
+    })),
+    {
+      name: 'a 32-bit remainder still has its upper half zero',
+      source: 'r6 = r1\nr2 = *(u32 *)(r1 + 16)\nw2 %= 7\nif r2 > 0xffffffff goto bad\nr0 = 0\nexit\nbad:\n*(u32 *)(r6 + 0) = 0\nr0 = 0\nexit',
+      before: 'accepted',
+    },
+  ],
   'loops': [
     {
       name: 'a bounded loop whose state narrows inside an earlier one is accepted',
