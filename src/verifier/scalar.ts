@@ -177,8 +177,13 @@ export function fitsU32(s: Scalar): boolean {
   return s.umax <= U32;
 }
 
-/** concrete computes one ALU operation on known values, with eBPF's rules (x/0 = 0, x%0 = x). */
+/**
+ * concrete computes one ALU operation on known values, with eBPF's rules (x/0 = 0, x%0 = x).
+ * Byte swaps take their width from `imm`, not from the class: `be64`/`le64` are ALU (32-bit class)
+ * instructions that work on all 64 bits, so they see `a` untruncated.
+ */
 export function concrete(op: number, a: bigint, b: bigint, is64: boolean, offset: number, imm: number): bigint {
+  if (op === AluOp.END) return byteSwap(BigInt.asUintN(64, a), imm, is64, offset);
   const bits = is64 ? 64 : 32;
   const mask = is64 ? U64 : U32;
   const s = (v: bigint) => BigInt.asIntN(bits, v);
@@ -213,8 +218,6 @@ export function concrete(op: number, a: bigint, b: bigint, is64: boolean, offset
       return (-a) & mask;
     case AluOp.MOV:
       return offset === 0 ? b : BigInt.asUintN(bits, BigInt.asIntN(offset, b));
-    case AluOp.END:
-      return byteSwap(a, imm, is64, offset);
     default:
       throw new RangeError(`ALU op 0x${op.toString(16)} has no concrete meaning`);
   }
@@ -235,6 +238,7 @@ function byteSwap(a: bigint, width: number, unconditional: boolean, toBe: number
  * the source bit of a 32-bit END.
  */
 export function aluScalar(op: number, a: Scalar, b: Scalar, is64: boolean, offset: number, imm: number, toBe: number): Scalar {
+  if (untracked(op, b, is64)) return is64 ? SCALAR_UNKNOWN : SCALAR_U32;
   if (isConst(a) && isConst(b)) return scalarConst(concrete(op, a.umin, b.umin, is64, op === AluOp.END ? toBe : offset, imm));
   if (op === AluOp.END) return swapAbstract(a, imm, is64 || toBe !== 0);
   if (!is64) {
@@ -242,6 +246,18 @@ export function aluScalar(op: number, a: Scalar, b: Scalar, is64: boolean, offse
     return truncate32(alu64(op, lower32(a), lower32(b), 32n, offset));
   }
   return alu64(op, a, b, 64n, offset);
+}
+
+/**
+ * untracked says whether Linux 6.18 gives up on the result's bounds (is_safe_to_compute_dst_reg_range):
+ * for div, mod, sdiv and smod always, even of constants, and for shifts unless the amount is a
+ * constant below the width. Sluice gives up too, so that it never proves what Linux cannot (a
+ * program Linux refuses must not get through); a 32-bit result still has its upper half zero.
+ */
+function untracked(op: number, b: Scalar, is64: boolean): boolean {
+  if (op === AluOp.DIV || op === AluOp.MOD) return true;
+  if (op !== AluOp.LSH && op !== AluOp.RSH && op !== AluOp.ARSH) return false;
+  return !isConst(b) || b.umax >= (is64 ? 64n : 32n);
 }
 
 function swapAbstract(a: Scalar, width: number, swaps: boolean): Scalar {
@@ -257,7 +273,7 @@ function truncate32(r: Scalar): Scalar {
 }
 
 function arith32Signed(op: number, a: Scalar, b: Scalar, offset: number): Scalar {
-  if (op === AluOp.ARSH && isConst(b) && a.umax < 1n << 31n) return alu64(AluOp.RSH, a, scalarConst(b.umin & 31n), 32n, 0);
+  if (op === AluOp.ARSH && a.umax < 1n << 31n) return alu64(AluOp.RSH, a, b, 32n, 0);
   if (op === AluOp.MOV) return movsx(a, offset, 32);
   return SCALAR_U32;
 }
@@ -297,14 +313,6 @@ function alu64(op: number, a: Scalar, b: Scalar, bits: bigint, offset: number): 
     case AluOp.MUL:
       if (a.umax * b.umax <= top) return scalarRange(a.umin * b.umin, a.umax * b.umax);
       return SCALAR_UNKNOWN;
-    case AluOp.DIV:
-      if (offset !== 0) return SCALAR_UNKNOWN;
-      if (isConst(b)) return b.umin === 0n ? scalarConst(0n) : scalarRange(a.umin / b.umin, a.umax / b.umin);
-      return scalarRange(0n, a.umax);
-    case AluOp.MOD:
-      if (offset !== 0) return SCALAR_UNKNOWN;
-      if (isConst(b) && b.umin !== 0n) return scalarRange(0n, min(a.umax, b.umin - 1n));
-      return scalarRange(0n, a.umax);
     case AluOp.AND: {
       const t = tnumAnd(a.tnum, b.tnum);
       const bothPositive = a.smin >= 0n && b.smin >= 0n;
@@ -314,17 +322,15 @@ function alu64(op: number, a: Scalar, b: Scalar, bits: bigint, offset: number): 
       return make(max(a.umin, b.umin), U64, S64_MIN, S64_MAX, tnumOr(a.tnum, b.tnum)) ?? SCALAR_UNKNOWN;
     case AluOp.XOR:
       return fromTnum(tnumXor(a.tnum, b.tnum));
+    // Shift amounts here are constants below the width (see untracked).
     case AluOp.LSH:
-      if (!isConst(b)) return SCALAR_UNKNOWN;
-      return shiftLeft(a, b.umin & (bits - 1n), top);
+      return shiftLeft(a, b.umin, top);
     case AluOp.RSH: {
-      if (!isConst(b)) return scalarRange(0n, a.umax);
-      const s = b.umin & (bits - 1n);
+      const s = b.umin;
       return make(a.umin >> s, a.umax >> s, S64_MIN, S64_MAX, tnumShr(a.tnum, s)) ?? SCALAR_UNKNOWN;
     }
     case AluOp.ARSH: {
-      if (!isConst(b)) return SCALAR_UNKNOWN;
-      const s = b.umin & 63n;
+      const s = b.umin;
       return make(0n, U64, a.smin >> s, a.smax >> s, tnumSar(a.tnum, s)) ?? SCALAR_UNKNOWN;
     }
     case AluOp.NEG:

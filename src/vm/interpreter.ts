@@ -4,7 +4,7 @@ import { mul64, sdiv64, smod64, udiv64, umod64, wide } from './arith64.js';
 import { Auditor } from './audit.js';
 import { type Decoded, Variant, decodeProgram } from './lower.js';
 import type { Engine, Executable, ProgramFacts, RunResult } from './engine.js';
-import { BudgetExceeded, CallDepthExceeded, InvalidProgram, UnknownHelper } from './errors.js';
+import { BudgetExceeded, CallDepthExceeded, InvalidHelperArgument, InvalidProgram, UnknownHelper } from './errors.js';
 import { FRAME_SIZE, MAX_FRAMES, STACK_TOP } from './memory.js';
 import { preflight } from './preflight.js';
 import { atomic, callHelper, compare32, swap } from './interpreter-ops.js';
@@ -86,6 +86,8 @@ class InterpretedProgram implements Executable {
 
   /** callback runs a bpf_loop callback one frame deeper than its caller, with its own register file. */
   private callback(slot: number, index: number, contextLo: number, contextHi: number, callerSlot: number): number {
+    // runtime.loop accepts any func handle; only a function's first slot may be entered (as the JIT's table does).
+    if (this.program.functionStart[slot] !== 1) throw new InvalidHelperArgument(callerSlot, `bpf_loop callback insn #${slot} does not start a function`);
     const callerDepth = this.depth;
     const depth = callerDepth + 1;
     if (depth >= MAX_FRAMES) throw new CallDepthExceeded(callerSlot, MAX_FRAMES);
