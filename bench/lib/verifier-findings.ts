@@ -13,7 +13,7 @@ const CHUNKS = 24;
 
 /**
  * fileFindings minimizes the first example of every Sluice-only class and audit-violation class
- * not already filed in `dir` (or its fixed/ folder, by the class line), and writes each to
+ * not already filed in `dir` (by the class line), and writes each to
  * `dir/NNN-short-name.txt`. Returns one line per file written or class skipped.
  */
 export function fileFindings(tally: Tally, dir: string, kernel: boolean): string[] {
@@ -77,15 +77,15 @@ export function fileFindings(tally: Tally, dir: string, kernel: boolean): string
   return lines;
 }
 
-/** filedClasses reads the `; class:` lines of every finding in `dir` and `dir/fixed` (a finding may show several). */
+/**
+ * filedClasses reads the `; class:` lines (a finding may show several) of the open findings in
+ * `dir`. Fixed ones (dir/fixed) do not count: a class that shows again after its fix is a case the fix missed.
+ */
 function filedClasses(dir: string): Set<string> {
   const classes = new Set<string>();
-  for (const folder of [dir, join(dir, 'fixed')]) {
-    if (!existsSync(folder)) continue;
-    for (const file of readdirSync(folder)) {
-      if (!file.endsWith('.txt')) continue;
-      for (const match of readFileSync(join(folder, file), 'utf8').matchAll(/^; class: (.*)$/gm)) classes.add(match[1]!);
-    }
+  for (const file of readdirSync(dir)) {
+    if (!file.endsWith('.txt')) continue;
+    for (const match of readFileSync(join(dir, file), 'utf8').matchAll(/^; class: (.*)$/gm)) classes.add(match[1]!);
   }
   return classes;
 }
