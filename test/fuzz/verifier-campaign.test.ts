@@ -7,7 +7,7 @@ const availability = kernelAvailability();
 if (!availability.ok) console.warn(`skipping the Linux half of the verifier campaign: ${availability.reason}`);
 
 const SEED = 1;
-const COUNT = 1500;
+const COUNT = 2000;
 let tally: Tally;
 beforeAll(() => {
   tally = runCampaign({ first: SEED, count: COUNT, kernel: availability.ok });
