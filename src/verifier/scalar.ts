@@ -238,7 +238,7 @@ function byteSwap(a: bigint, width: number, unconditional: boolean, toBe: number
  * the source bit of a 32-bit END.
  */
 export function aluScalar(op: number, a: Scalar, b: Scalar, is64: boolean, offset: number, imm: number, toBe: number): Scalar {
-  if (untracked(op, b, is64)) return is64 ? SCALAR_UNKNOWN : SCALAR_U32;
+  if (untracked(op, b, is64)) return is64 ? SCALAR_UNKNOWN : UNTRACKED_32;
   if (isConst(a) && isConst(b)) return scalarConst(concrete(op, a.umin, b.umin, is64, op === AluOp.END ? toBe : offset, imm));
   if (op === AluOp.END) return swapAbstract(a, imm, is64 || toBe !== 0);
   if (!is64) {
@@ -247,6 +247,13 @@ export function aluScalar(op: number, a: Scalar, b: Scalar, is64: boolean, offse
   }
   return alu64(op, a, b, 64n, offset);
 }
+
+/**
+ * UNTRACKED_32 is Linux's state after a 32-bit operation it does not track: the upper half is known
+ * zero to the unsigned bounds, but the signed bounds are left unbounded (not synced), so a signed
+ * comparison or pointer arithmetic with it fails as it does in Linux.
+ */
+const UNTRACKED_32: Scalar = { umin: 0n, umax: U32, smin: S64_MIN, smax: S64_MAX, tnum: TNUM_UNKNOWN };
 
 /**
  * untracked says whether Linux 6.18 gives up on the result's bounds (is_safe_to_compute_dst_reg_range):
