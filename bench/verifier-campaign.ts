@@ -3,7 +3,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { Command } from 'commander';
 import { kernelAvailability } from '../src/kernel/bpf.js';
-import { runCampaign, type Tally } from '../src/fuzz/verifier-campaign.js';
+import { runCampaign, type Tally } from '../src/campaign/verifier-campaign.js';
 import { fileFindings } from './lib/verifier-findings.js';
 
 const options = new Command('verifier-campaign')

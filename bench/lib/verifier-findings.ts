@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { assemble } from '../../src/asm/assembler.js';
 import { disassemble } from '../../src/asm/disassembler.js';
 import type { ProgramSpec } from '../../src/asm/program.js';
-import { type Tally, violationClass } from '../../src/fuzz/verifier-campaign.js';
-import { agreement, linuxVerdict, minimize, reasonClass, Runner, sluiceVerdict } from '../../src/fuzz/verifier-differential.js';
+import { type Tally, violationClass } from '../../src/campaign/verifier-campaign.js';
+import { agreement, linuxVerdict, minimize, reasonClass, Runner, sluiceVerdict } from '../../src/campaign/verifier-differential.js';
 import { generateVerifierProgram } from '../../src/fuzz/verifier-generator.js';
 
 /** CHUNKS is how many chunks a minimized reproducer runs on to describe what Sluice does with it. */

@@ -11,6 +11,7 @@ import { BranchTooFar, Emitter } from './emitter.js';
 import { QueryError } from '../sql/errors.js';
 import { planLayout, S, type Layout } from './layout.js';
 import { SKIP_BATCH, emitBatch, emitFirstField, emitStep } from './scanner.js';
+import { HookContextOffset } from '../storage/hook-context.js';
 import { UsageError } from '../util/errors.js';
 
 /** DEFAULT_MAX_CHUNK is the largest chunk the program scans by default (the kernel's XDP test-run limit). */
@@ -180,8 +181,8 @@ function emitEntry(g: Gen, callback: ReturnType<Emitter['label']>, maxChunk: num
   const ready = e.label('ready');
   e.comment(`entry: ${plan.sql.replace(/--[^\n]*/g, '').trim().replace(/\s+/g, ' ')}`);
   e.movReg(REG.ctx, R1);
-  e.load('W', R2, REG.ctx, 0);
-  e.load('W', R3, REG.ctx, 4);
+  e.load('W', R2, REG.ctx, HookContextOffset.data);
+  e.load('W', R3, REG.ctx, HookContextOffset.dataEnd);
   e.store('DW', R10, CTX_AT + CTX.data, R2);
   e.store('DW', R10, CTX_AT + CTX.dataEnd, R3);
   e.storeImm('DW', R10, CTX_AT + CTX.flush, 0);

@@ -1,7 +1,8 @@
 // The check every program passes before it is attached at the hook: Sluice's verifier with the hook's context.
 import type { ProgramSpec } from '../asm/program.js';
 import type { ProgramFacts } from '../vm/engine.js';
-import { HOOK_CONTEXT, verify } from '../verifier/index.js';
+import { verify } from '../verifier/index.js';
+import { HOOK_CONTEXT } from './hook-context.js';
 
 /**
  * verifyForHook proves `spec` safe for the storage hook (context: HOOK_CONTEXT, the xdp_md layout

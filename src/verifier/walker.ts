@@ -24,7 +24,8 @@ import {
   scalarReg,
   stateText,
 } from './state.js';
-import { LOOP_HEAD, MAX_CALL_FRAMES, jumpTarget } from './structure.js';
+import { jumpTarget } from '../asm/control.js';
+import { LOOP_HEAD, MAX_CALL_FRAMES } from './structure.js';
 
 /** WalkOptions bound the walk and choose how much it logs. */
 export interface WalkOptions {

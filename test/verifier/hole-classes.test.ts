@@ -6,7 +6,8 @@ import { KernelVerifierError, kernelAvailability, loadKernelProgram } from '../.
 import { Interpreter } from '../../src/vm/interpreter.js';
 import { STACK_TOP } from '../../src/vm/memory.js';
 import { Runtime } from '../../src/vm/runtime.js';
-import { HOOK_CONTEXT, VerifierError, verify } from '../../src/verifier/index.js';
+import { VerifierError, verify } from '../../src/verifier/index.js';
+import { HOOK_CONTEXT } from '../../src/storage/hook-context.js';
 
 const availability = kernelAvailability();
 if (!availability.ok) console.log(`Linux verdicts of the hole classes skipped: ${availability.reason}`);

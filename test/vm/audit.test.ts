@@ -1,7 +1,8 @@
 // The interpreter's audit mode: proven accesses are checked against the region the verifier proved, unwalked slots may not run.
 import { describe, expect, test } from 'vitest';
 import { assemble } from '../../src/asm/assembler.js';
-import { HOOK_CONTEXT, verify } from '../../src/verifier/index.js';
+import { HOOK_CONTEXT } from '../../src/storage/hook-context.js';
+import { verify } from '../../src/verifier/index.js';
 import { AuditViolation } from '../../src/vm/audit.js';
 import type { ProgramFacts } from '../../src/vm/engine.js';
 import { Interpreter } from '../../src/vm/interpreter.js';

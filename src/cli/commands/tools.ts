@@ -7,8 +7,9 @@ import type { ProgramSpec } from '../../asm/program.js';
 import { ElfError } from '../../elf/errors.js';
 import { writeObject } from '../../elf/writer.js';
 import { SluiceError, UsageError } from '../../util/errors.js';
-import { HOOK_CONTEXT, memoryContext, verify, VerifierError, type ContextSpec, type VerifierResult } from '../../verifier/index.js';
+import { memoryContext, verify, VerifierError, type ContextSpec, type VerifierResult } from '../../verifier/index.js';
 import { loadProgramFile } from '../program-input.js';
+import { HOOK_CONTEXT } from '../../storage/hook-context.js';
 
 /** registerTools adds asm, disasm and verify. */
 export function registerTools(program: Command): void {

@@ -1,5 +1,6 @@
 // Translation of helper calls (through the runtime's helper frame), callx, and local calls to sub-programs.
 import { HelperId } from '../../asm/helpers.js';
+import { isLocalCall, namedFunction } from '../../asm/control.js';
 import type { Instruction } from '../../asm/instruction.js';
 import { CALLX, CallSrc, FRAME_POINTER, PseudoSrc } from '../../asm/opcodes.js';
 import { InvalidProgram } from '../errors.js';
@@ -31,7 +32,7 @@ export function emitCall(c: Code, ctx: ModuleContext, insn: Instruction, slot: n
     emitHelper(counted, pushId, slot, ctx.imports.callx);
     return;
   }
-  if (insn.src === CallSrc.LOCAL) return emitLocalCall(counted, slot + 1 + insn.imm, slot);
+  if (isLocalCall(insn)) return emitLocalCall(counted, namedFunction(insn, slot)!, slot);
   if (insn.src !== CallSrc.HELPER) throw new InvalidProgram(slot, 'kernel function calls (kfuncs) are not supported');
   if (insn.imm === HelperId.map_lookup_elem) return emitLookup(c, ctx, slot, known(1));
   if (insn.imm === HelperId.loop) {

@@ -1,7 +1,7 @@
 // A seeded slice of the verifier campaign (bench/verifier-campaign.ts): Linux refuses nothing Sluice accepts, and accepted programs run as proven.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { kernelAvailability } from '../../src/kernel/bpf.js';
-import { runCampaign, type Tally } from '../../src/fuzz/verifier-campaign.js';
+import { runCampaign, type Tally } from '../../src/campaign/verifier-campaign.js';
 
 const availability = kernelAvailability();
 if (!availability.ok) console.warn(`skipping the Linux half of the verifier campaign: ${availability.reason}`);

@@ -1,16 +1,18 @@
 // One program of the verifier campaign: Sluice's verdict, Linux's verdict, and (if Sluice accepts) an audited run on both engines.
-import { CLASS_MASK, CALL, CallSrc, Class, JmpOp, LDDW, OP_MASK, PseudoSrc } from '../asm/opcodes.js';
+import { isJump, relativeTarget } from '../asm/control.js';
+import { Class, JmpOp, LDDW, PseudoSrc } from '../asm/opcodes.js';
 import type { Instruction } from '../asm/instruction.js';
 import type { ProgramSpec } from '../asm/program.js';
 import { KernelError, KernelVerifierError, loadKernelProgram } from '../kernel/bpf.js';
-import { HOOK_CONTEXT, VerifierError, XDP_MD_SIZE, verify, type VerifierResult } from '../verifier/index.js';
+import { HOOK_CONTEXT, HookContextOffset, encodeHookContext } from '../storage/hook-context.js';
+import { VerifierError, verify, type VerifierResult } from '../verifier/index.js';
 import { AuditViolation } from '../vm/audit.js';
 import type { Engine, Executable, ProgramFacts } from '../vm/engine.js';
 import { Interpreter } from '../vm/interpreter.js';
 import { jitEngine } from '../vm/jit/engine.js';
 import type { BpfMap } from '../vm/maps.js';
 import { Runtime } from '../vm/runtime.js';
-import { Random } from './generator.js';
+import { Random } from '../fuzz/generator.js';
 
 /** Verdict is one verifier's answer: accepted, or refused with its reason line. */
 export type Verdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
@@ -72,7 +74,7 @@ export function agreement(sluice: Verdict, linux: Verdict): Agreement {
   const reason = (linux as { reason: string }).reason;
   if (reason.startsWith('verifier bug')) return 'linux-bug';
   const ctx = /invalid bpf_context access off=(\d+)/.exec(reason);
-  return ctx && Number(ctx[1]) >= XDP_MD_SIZE && Number(ctx[1]) < HOOK_CONTEXT.size ? 'hook' : 'sluice-only';
+  return ctx && Number(ctx[1]) >= HookContextOffset.flags && Number(ctx[1]) < HOOK_CONTEXT.size ? 'hook' : 'sluice-only';
 }
 
 const RUNTIME_OPTIONS = { budget: 200_000, seed: 1, clock: () => 1_700_000_000_000_000_000n };
@@ -84,6 +86,7 @@ const RUNTIME_OPTIONS = { budget: 200_000, seed: 1, clock: () => 1_700_000_000_0
 export class Runner {
   private readonly audited = new Interpreter({ audit: true });
   private readonly context = new Uint8Array(HOOK_CONTEXT.size);
+  private readonly contextView = new DataView(this.context.buffer);
 
   constructor(private readonly chunksPerProgram = 3) {}
 
@@ -118,8 +121,7 @@ export class Runner {
 
   private observe(program: Executable, runtime: Runtime, chunk: Uint8Array, fields: { flags: number; chunkIndex: number; fileOffset: number; fileSize: number }): string {
     const data = runtime.space.setInput(chunk);
-    const values: Record<string, number> = { data, data_end: data + chunk.length, data_meta: data, flags: fields.flags, chunk_index: fields.chunkIndex, file_offset: fields.fileOffset, file_size: fields.fileSize };
-    writeContext(this.context, values);
+    encodeHookContext({ data, dataEnd: data + chunk.length, ...fields }, this.contextView);
     const ctx = runtime.space.setContext(this.context);
     try {
       const { r0, instructions } = program.run(ctx);
@@ -142,17 +144,6 @@ function load(engine: Engine, spec: ProgramSpec, runtime: Runtime, facts: Progra
 function failure(e: unknown): string {
   if (e instanceof AuditViolation) return `AuditViolation: ${e.message}`;
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
-
-/** writeContext fills the hook context the verifier describes (HOOK_CONTEXT's fields, by name; absent ones 0). */
-function writeContext(out: Uint8Array, values: Record<string, number>): void {
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  out.fill(0);
-  for (const field of HOOK_CONTEXT.fields) {
-    const value = values[field.name] ?? 0;
-    if (field.size === 8) view.setBigUint64(field.offset, BigInt(value), true);
-    else if (field.size === 4) view.setUint32(field.offset, value, true);
-  }
 }
 
 /** readOnlyContents snapshots the runtime's read-only maps, which no run may change. */
@@ -216,22 +207,12 @@ function withoutInsn(insns: readonly Instruction[], k: number): Instruction[] {
   const out: Instruction[] = [];
   insns.forEach((insn, j) => {
     if (j === k) return;
-    const field = referenceField(insn);
-    if (!field) return out.push(insn);
+    const distance = relativeTarget(insn);
+    if (distance === undefined) return out.push(insn);
     const from = slots[j]!;
-    const target = from + 1 + insn[field];
-    return out.push({ ...insn, [field]: moved(target) - (moved(from) + 1) });
+    // Jumps keep their distance in offset, except ja32; local calls and function references in imm.
+    const field = isJump(insn) && insn.opcode !== (Class.JMP32 | JmpOp.JA) ? 'offset' : 'imm';
+    return out.push({ ...insn, [field]: moved(from + 1 + distance) - (moved(from) + 1) });
   });
   return out;
-}
-
-/** referenceField says which field of an instruction holds a relative slot reference, if any. */
-function referenceField(insn: Instruction): 'offset' | 'imm' | undefined {
-  if (insn.opcode === LDDW) return insn.src === PseudoSrc.FUNC ? 'imm' : undefined;
-  if (insn.opcode === CALL) return insn.src === CallSrc.LOCAL ? 'imm' : undefined;
-  const cls = insn.opcode & CLASS_MASK;
-  if (cls !== Class.JMP && cls !== Class.JMP32) return undefined;
-  const op = insn.opcode & OP_MASK;
-  if (op === JmpOp.CALL || op === JmpOp.EXIT) return undefined;
-  return cls === Class.JMP32 && op === JmpOp.JA ? 'imm' : 'offset';
 }

@@ -1,6 +1,6 @@
 // The verifier campaign's loop: generate, judge with Sluice and Linux, run what Sluice accepts audited on both engines, and tally.
 import { reasonClass, agreement, linuxVerdict, Runner, sluiceVerdict, type Agreement } from './verifier-differential.js';
-import { generateVerifierProgram } from './verifier-generator.js';
+import { generateVerifierProgram } from '../fuzz/verifier-generator.js';
 
 /** Example is one program worth showing: its seed, how it was made, and why it is interesting. */
 export interface Example {
