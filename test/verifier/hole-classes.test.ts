@@ -235,6 +235,13 @@ const CASES: Record<string, Case[]> = {
       before: 'accepted',
     },
     {
+      name: '032: a direct value address into a hash map',
+      source: '.map h hash key=4 value=8 entries=4\nr1 = map[h][0]+0x0 ll\nr0 = 2\nexit',
+      sluice: { insn: 0, reason: 'no direct value access support for this map type' },
+      linux: { reason: 'no direct value access support for this map type' },
+      before: 'accepted',
+    },
+    {
       name: '021: bpf_map_update_elem into a read-only map',
       source: [
         '.map ro array key=4 value=8 entries=1 readonly init=0301040105090206',
