@@ -41,8 +41,9 @@ export const S = {
   dot: 200, // 1 after a decimal point
   sign: 208, // 0 none, 1 '+', 2 '-'
   pos: 216, // position of the next byte within the current chunk
+  crEnd: 224, // file offset just past the last '\r' skipped outside quotes
 } as const;
-const PARSER_BYTES = 224;
+const PARSER_BYTES = 232;
 
 /** EXTRA_KIND marks the (must be empty) field after a .tbl row's trailing delimiter. */
 export const EXTRA_KIND = 255;
