@@ -84,7 +84,7 @@ interface Scope {
 }
 
 /** Random is a small seeded PRNG (mulberry32): the same seed always gives the same program. */
-class Random {
+export class Random {
   constructor(private state: number) {}
 
   next(): number {

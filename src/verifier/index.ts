@@ -2,3 +2,4 @@
 export { verify, type VerifyOptions, type VerifierResult, type VerifierStats } from './verifier.js';
 export { VerifierError, type VerifierErrorDetails } from './errors.js';
 export { memoryContext, type ContextSpec, type ContextField, type ContextFieldKind } from './context.js';
+export type { ProvenRegion } from './proven.js';

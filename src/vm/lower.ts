@@ -52,6 +52,10 @@ export const Variant = {
   FUSED_MOV_ADD_K_JGT_X: 0xe7,
   FUSED_MOV_ADD_K_JGT_K: 0xef,
   FUSED_MOV_MOV_MOV: 0xf7,
+  // Audit mode (audit.ts): a proven load, store or atomic, checked against its proven region, then run checked;
+  // and a slot the verifier never walked, which must never run.
+  AUDITED: 0xfc,
+  UNWALKED: 0xfd,
 } as const;
 
 /**
@@ -77,8 +81,11 @@ export interface Decoded {
   readonly functionStart: Uint8Array;
 }
 
-/** decodeProgram lowers `spec` for `runtime`; `unchecked` lists slots whose accesses were proven safe. */
-export function decodeProgram(spec: ProgramSpec, runtime: Runtime, unchecked?: ReadonlySet<number>): Decoded {
+/**
+ * decodeProgram lowers `spec` for `runtime`; `unchecked` lists slots whose accesses were proven
+ * safe; `audit` (the interpreter's audit mode) may give a slot a code of its own instead.
+ */
+export function decodeProgram(spec: ProgramSpec, runtime: Runtime, unchecked?: ReadonlySet<number>, audit?: (slot: number) => number | undefined): Decoded {
   let slots = 0;
   for (const insn of spec.insns) slots += insn.opcode === LDDW ? 2 : 1;
   const out: Decoded = {
@@ -95,7 +102,7 @@ export function decodeProgram(spec: ProgramSpec, runtime: Runtime, unchecked?: R
   out.functionStart[0] = 1;
   let slot = 0;
   for (const insn of spec.insns) {
-    out.code[slot] = codeOf(insn, slot, unchecked?.has(slot) ?? false);
+    out.code[slot] = audit?.(slot) ?? codeOf(insn, slot, unchecked?.has(slot) ?? false);
     out.dst[slot] = insn.dst;
     out.src[slot] = insn.src;
     out.imm[slot] = insn.imm;

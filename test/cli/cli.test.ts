@@ -126,6 +126,13 @@ describe.concurrent('query and program errors exit 1 with a location', () => {
     }
   });
 
+  it('verify and run refuse, naming it, a map over the per-tenant memory limit', async () => {
+    for (const command of [['verify'], ['run', '--file', PEOPLE]]) {
+      const run = await sluice([...command, 'test/fixtures/storage/huge-map.s']);
+      expect(expectCleanError(run, 1)).toMatch(/^error: map "huge" needs 4096000000 bytes for 1000000 entries, over the limit of 536870912 bytes of maps per tenant$/);
+    }
+  });
+
   it('verify --json reports a refusal on stdout, and still exits 1', async () => {
     const run = await sluice(['verify', 'test/fixtures/storage/oob.s', '--json']);
     expect(run.code).toBe(1);

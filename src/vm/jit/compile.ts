@@ -54,8 +54,8 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
   const imports: Imports = {
     fault: -1,
     access: m.importFunction('env', 'access', { params: [i32, i32, i32, i32, i32], results: [] }),
-    helper: m.importFunction('env', 'helper', { params: [i32, i32], results: [] }),
-    callx: m.importFunction('env', 'callx', { params: [i32, i32, i32], results: [] }),
+    helper: m.importFunction('env', 'helper', { params: [i32, i32], results: [i32] }),
+    callx: m.importFunction('env', 'callx', { params: [i32, i32, i32], results: [i32] }),
     lookup: m.importFunction('env', 'lookup', { params: [i32, i32, i32, i32, i32], results: [i32] }),
   };
   // Cold paths call the import through a wasm function: a direct call keeps no import
