@@ -296,6 +296,9 @@ function emitQuotes(g: Gen, L: Labels, delimiter: number): void {
 function emitCarriageReturn(g: Gen): void {
   const { e } = g;
   emitFileOffset(g, 0, 0);
+  e.movReg(1, 0);
+  e.aluImm('ADD', 1, 1);
+  e.store('DW', REG.state, S.crEnd, 1);
   e.load('DW', 1, REG.state, S.fieldStart);
   e.jumpReg('JNE', 0, 1, g.next);
   e.aluImm('ADD', 0, 1);
@@ -305,6 +308,19 @@ function emitCarriageReturn(g: Gen): void {
   e.jumpReg('JNE', 0, 1, g.next);
   e.store('DW', REG.state, S.lineStart, 0);
   e.goto(g.next);
+}
+
+/** emitBeforeLineEnd moves an error column found at a line end back over the '\r' of a CR LF: the CR ends the line, it is not text. */
+function emitBeforeLineEnd(g: Gen): void {
+  const { e } = g;
+  const noReturn = e.label('no_cr_before');
+  emitFileOffset(g, 1, 0);
+  e.load('DW', 2, REG.state, S.crEnd);
+  e.jumpReg('JNE', 1, 2, noReturn);
+  e.load('DW', 0, REG.state, S.rowErrCol);
+  e.aluImm('SUB', 0, 1);
+  e.store('DW', REG.state, S.rowErrCol, 0);
+  e.bind(noReturn);
 }
 
 /** emitExtraField: content after a .tbl row's trailing delimiter makes one field too many. */
@@ -464,6 +480,7 @@ function emitNewline(g: Gen, L: Labels): void {
   emitRow(g, L.rowReset);
   e.bind(tooFew);
   emitRowError(g, ErrorCode.tooFewFields, 'here', true);
+  emitBeforeLineEnd(g);
   e.bind(badRow);
   emitRecordRowError(g);
 
