@@ -2,8 +2,11 @@
 import type { ProgramSpec } from '../asm/program.js';
 import type { Runtime } from './runtime.js';
 
+/** ENGINE_NAMES lists the names of Sluice's engines, interpreter first (engines.ts holds the engines themselves). */
+export const ENGINE_NAMES = ['interpreter', 'jit'] as const;
+
 /** EngineName selects an engine on the command line and in options. */
-export type EngineName = 'interpreter' | 'jit';
+export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /**
  * ProgramFacts is what the verifier proved about a program that an engine may rely on.

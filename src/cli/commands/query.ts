@@ -2,16 +2,8 @@
 import type { Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
 import { MAX_CHUNK_LIMIT } from '../../codegen/compile.js';
-import { executeQuery } from '../../engine/execute.js';
-import { formatResultJson, formatResultText } from '../../sql/result.js';
-import { reportJson } from '../../report/json.js';
-import { formatRunSummary } from '../../report/run-summary.js';
-import { formatReport } from '../../report/table.js';
 import type { EngineName } from '../../vm/engine.js';
 import { oneOf, positiveInteger, unitsOption } from '../options.js';
-import { Progress } from '../progress.js';
-import { boldFirstLine } from '../style.js';
-import { catalogFor, readQuery } from '../query-input.js';
 
 /** QueryCliOptions are the parsed options of `query`. */
 export interface QueryCliOptions {
@@ -52,6 +44,18 @@ Examples:
   sluice query queries/tpch-q1.sql --engine interpreter --chunk 16KiB --link 100gbit --json`,
     )
     .action(async (sql: string, options: QueryCliOptions) => {
+      // Loaded here, not at the top, so that other commands and --help do not pay for the query engine.
+      const [{ executeQuery }, { formatResultJson, formatResultText }, { reportJson }, { formatRunSummary }, { formatReport }, { Progress }, { boldFirstLine }, { catalogFor, readQuery }] =
+        await Promise.all([
+          import('../../engine/execute.js'),
+          import('../../sql/result.js'),
+          import('../../report/json.js'),
+          import('../../report/run-summary.js'),
+          import('../../report/table.js'),
+          import('../progress.js'),
+          import('../style.js'),
+          import('../query-input.js'),
+        ]);
       const query = readQuery(sql);
       const bars = { pushdown: new Progress('pushdown: the storage node scans'), 'ship-all': new Progress('ship-all: the compute node parses') };
       const run = await executeQuery({

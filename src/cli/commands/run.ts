@@ -1,10 +1,9 @@
 // `sluice run`: attach a user's program at the storage hook over a file and show what it returned, printed and stored.
 import type { Command } from 'commander';
 import { parseSize } from '../../net/units.js';
-import { inspectRun, type InspectResult } from '../../storage/inspect.js';
+import type { InspectResult } from '../../storage/inspect.js';
 import type { EngineName } from '../../vm/engine.js';
 import { existingFile, oneOf, positiveInteger, unitsOption } from '../options.js';
-import { loadProgramFile } from '../program-input.js';
 
 interface RunCliOptions {
   file: string;
@@ -29,6 +28,8 @@ export function registerRun(program: Command): void {
     .option('--json', 'print everything as JSON (keys and values as hex)')
     .addHelpText('after', '\nExamples:\n  sluice run examples/filter-sum.s --file test/fixtures/storage/people.csv\n  sluice run ../shared/anchors/csv.bpf.o --file datasets/sensors.csv --chunk 3520\n  sluice run test/fixtures/storage/count-lines.s --file datasets/sensors.csv --json')
     .action(async (file: string, options: RunCliOptions) => {
+      // Loaded when `run` runs, so that other commands and --help do not pay for the storage node and engines.
+      const [{ inspectRun }, { loadProgramFile }] = await Promise.all([import('../../storage/inspect.js'), import('../program-input.js')]);
       const spec = loadProgramFile(file, options.section);
       const result = await inspectRun({ spec, file: existingFile(options.file, 'data file'), chunkBytes: options.chunk, engine: options.engine });
       process.stdout.write(options.json ? `${JSON.stringify(asJson(result))}\n` : asText(file, options, result));
