@@ -25,6 +25,8 @@ export interface RuntimeOptions {
   readonly clock?: () => bigint;
   /** Let programs write the input region (conformance tests do). Default false. */
   readonly writableInput?: boolean;
+  /** Reserve two read blocks of this many bytes, where the host reads file data the program sees without a copy (AddressSpace.pointInput). */
+  readonly readBlockBytes?: number;
 }
 
 /**
@@ -64,6 +66,7 @@ export class Runtime {
     this.maps = specs.map((spec, index) => createMap(spec, index, this.space));
     // Reserve host scratch for the map API now, so memory never grows after loading.
     this.space.hostScratch(Math.max(8, ...specs.map((s) => s.keySize + s.valueSize)));
+    if (options.readBlockBytes) this.space.reserveReadBlocks(2, options.readBlockBytes);
     this.budget = options.budget ?? DEFAULT_BUDGET;
     this.clock = options.clock ?? process.hrtime.bigint;
     this.random = new Xorshift32(options.seed ?? 1);
