@@ -15,7 +15,7 @@ import { HookFlag } from './hook-context.js';
 import { PAGE_BYTES, PageCache } from './page-cache.js';
 import { type Destination, UserMemory } from './process.js';
 import { type HookChunk, Tenant } from './tenant.js';
-import { verifyForHook } from './verify-hook.js';
+import { VerifiedPrograms } from './verified-cache.js';
 
 /** MAX_CHUNK_BYTES is the largest chunk the hook hands a program: the size of its input region (64 KiB). */
 export const MAX_CHUNK_BYTES = INPUT_CAPACITY;
@@ -33,6 +33,8 @@ export interface StorageNodeOptions {
   readonly chunkBytes?: number;
   /** Engine tenants run on unless they ask otherwise (default 'interpreter'). */
   readonly engine?: EngineName;
+  /** Verified programs the node remembers (default DEFAULT_VERIFIED_ENTRIES; 0 verifies every attachment). */
+  readonly verifiedPrograms?: number;
 }
 
 /** AttachOptions configure one tenant's attachment. */
@@ -74,6 +76,8 @@ export class StorageNode {
   readonly devices: DeviceArray;
   readonly pageCache: PageCache;
   readonly chunkBytes: number;
+  /** Programs verified on this node, so that attaching one again skips the verifier (see VerifiedPrograms). */
+  readonly verified: VerifiedPrograms;
   /** Counts over every process since the node started. */
   readonly counts: NodeCounts = emptyCounts();
   /** Counts per live process, so that concurrent runs each get their own. */
@@ -97,6 +101,7 @@ export class StorageNode {
       throw new UsageError(`chunk size must be 1 to ${MAX_CHUNK_BYTES} bytes, got ${options.chunkBytes}`);
     }
     this.defaultEngine = options.engine ?? 'interpreter';
+    this.verified = new VerifiedPrograms(options.verifiedPrograms);
     resolveEngine(this.defaultEngine);
   }
 
@@ -266,7 +271,8 @@ export class StorageNode {
   }
 
   /**
-   * attach verifies `spec` for the hook (a refusal throws the verifier's error) and attaches it to
+   * attach verifies `spec` for the hook (a refusal throws the verifier's error; a program this node
+   * verified before, byte for byte with the same maps, is taken from its cache) and attaches it to
    * the buffer at `destination` in its own Runtime. One tenant per buffer.
    */
   attach(destination: Destination, spec: ProgramSpec, options: AttachOptions): Tenant {
@@ -276,11 +282,12 @@ export class StorageNode {
       throw new StorageError(`pid ${destination.pid}: buffer 0x${target.bufferStart.toString(16)} already has a tenant attached`);
     }
     const engine = resolveEngine(options.engine ?? this.defaultEngine);
-    const facts = verifyForHook(spec);
+    const { facts, cached } = this.verified.verify(spec);
     const tenant = new Tenant(spec, {
       name: options.tenant,
       engine,
       facts,
+      verifiedFromCache: cached,
       chunkBudget: options.chunkBudget,
       queryBudget: options.queryBudget,
       inspect: options.inspect,

@@ -21,6 +21,8 @@ export interface TenantOptions {
   readonly engine: Engine;
   /** What the verifier proved, passed on to the engine. */
   readonly facts?: ProgramFacts;
+  /** True when the facts came from the node's cache of verified programs instead of a new verification. */
+  readonly verifiedFromCache?: boolean;
   /** Instructions one call may execute (default DEFAULT_CHUNK_BUDGET). */
   readonly chunkBudget?: number;
   /** Instructions the whole query may execute, checked after each call (default: no limit). */
@@ -71,6 +73,8 @@ export interface TenantCounts {
 export class Tenant {
   readonly name: string;
   readonly runtime: Runtime;
+  /** True when the node took this program's verdict from its cache of verified programs. */
+  readonly verifiedFromCache: boolean;
   readonly counts: TenantCounts = {
     calls: 0,
     chunks: 0,
@@ -104,6 +108,7 @@ export class Tenant {
 
   constructor(spec: ProgramSpec, options: TenantOptions) {
     this.name = options.name;
+    this.verifiedFromCache = options.verifiedFromCache ?? false;
     this.runtime = new Runtime(spec.maps, { budget: options.chunkBudget ?? DEFAULT_CHUNK_BUDGET, readBlockBytes: options.readBlockBytes });
     this.executable = options.engine.load(spec, this.runtime, options.facts);
     this.queryBudget = options.queryBudget ?? Infinity;
