@@ -15,6 +15,7 @@ import { HookFlag } from './hook-context.js';
 import { PAGE_BYTES, PageCache } from './page-cache.js';
 import { type Destination, UserMemory } from './process.js';
 import { type HookChunk, Tenant } from './tenant.js';
+import { KERNEL_MAX_CHUNK, kernelEngine } from './kernel-engine.js';
 import { VerifiedPrograms } from './verified-cache.js';
 
 /** MAX_CHUNK_BYTES is the largest chunk the hook hands a program: the size of its input region (64 KiB). */
@@ -282,6 +283,9 @@ export class StorageNode {
       throw new StorageError(`pid ${destination.pid}: buffer 0x${target.bufferStart.toString(16)} already has a tenant attached`);
     }
     const engine = resolveEngine(options.engine ?? this.defaultEngine);
+    if (engine === kernelEngine && this.chunkBytes > KERNEL_MAX_CHUNK) {
+      throw new UsageError(`the kernel engine runs chunks of at most ${KERNEL_MAX_CHUNK} bytes (an XDP test run's linear buffer); this node's chunks are ${this.chunkBytes} bytes (--chunk)`);
+    }
     const { facts, cached } = this.verified.verify(spec);
     const tenant = new Tenant(spec, {
       name: options.tenant,
@@ -300,6 +304,7 @@ export class StorageNode {
   /** detach removes a tenant from the hook; detaching twice is harmless. */
   detach(tenant: Tenant): void {
     for (const [key, attached] of this.hooks) if (attached === tenant) this.hooks.delete(key);
+    tenant.release();
   }
 
   /** attachedTenants is how many tenants are attached now. */

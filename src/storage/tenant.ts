@@ -185,6 +185,11 @@ export class Tenant {
     return (index) => space.readBlock(index, blockBytes);
   }
 
+  /** release frees what the program holds outside this process (the kernel engine's programs and maps); the node calls it on detach. */
+  release(): void {
+    this.executable.close?.();
+  }
+
   private abort(chunk: HookChunk, reason: string, cause?: unknown): TenantAborted {
     this.aborted = new TenantAborted(this.name, chunk.index, chunk.fileOffset, reason, cause);
     return this.aborted;

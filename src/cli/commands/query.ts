@@ -27,8 +27,8 @@ export function registerQuery(program: Command): void {
     .description('answer a SQL query in the storage node and report the data movement it saved')
     .argument('<sql>', 'SQL text, or the path of a .sql file')
     .option('--data <dir>', 'directory of tables (NAME.csv or NAME.tbl); default: datasets/ and a TPC-H SF 0.01 set made on first use')
-    .option('--engine <name>', 'eBPF engine: jit or interpreter', oneOf<EngineName>('jit', 'interpreter'), 'jit')
-    .addOption(unitsOption('--chunk <bytes>', `bytes per copy_out call at the hook, e.g. 4096, 16KiB (1 to ${MAX_CHUNK_LIMIT})`, parseSize, '4096'))
+    .option('--engine <name>', 'eBPF engine: jit, interpreter, or kernel (Linux itself through bpf(), as root; chunks of at most 3520 bytes)', oneOf<EngineName>('jit', 'interpreter', 'kernel'), 'jit')
+    .addOption(unitsOption('--chunk <bytes>', `bytes per copy_out call at the hook, e.g. 4096, 16KiB (1 to ${MAX_CHUNK_LIMIT}; default 3520 on the kernel engine)`, parseSize, '4096'))
     .addOption(unitsOption('--link <rate>', 'link bandwidth, e.g. 1gbit, 10gbit, 400gbit', parseRate, '10gbit'))
     .addOption(unitsOption('--latency <time>', 'one-way link latency, e.g. 50us, 1ms', parseDuration, '50us'))
     .option('--mtu <bytes>', 'link MTU in bytes', positiveInteger, 1500)
@@ -45,7 +45,7 @@ Examples:
   sluice query "select count(*) from lineitem where l_quantity < 10" --data datasets/generated/tpch-sf0.1
   sluice query queries/tpch-q1.sql --engine interpreter --chunk 16KiB --link 100gbit --json`,
     )
-    .action(async (sql: string, options: QueryCliOptions) => {
+    .action(async (sql: string, options: QueryCliOptions, command: Command) => {
       // Loaded here, not at the top, so that other commands and --help do not pay for the query engine.
       const [{ executeQuery }, { formatResultJson, formatResultText }, { reportJson }, { formatRunSummary }, { formatReport }, { Progress }, { boldFirstLine }, { catalogFor, readQuery }] =
         await Promise.all([
@@ -59,6 +59,9 @@ Examples:
           import('../query-input.js'),
         ]);
       const query = readQuery(sql);
+      if (options.engine === 'kernel' && command.getOptionValueSource('chunk') === 'default') {
+        options.chunk = (await import('../../storage/kernel-engine.js')).KERNEL_MAX_CHUNK;
+      }
       const bars = { pushdown: new Progress('pushdown: the storage node scans'), 'ship-all': new Progress('ship-all: the compute node parses') };
       const run = await executeQuery({
         sql: query.sql,

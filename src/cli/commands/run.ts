@@ -23,7 +23,7 @@ export function registerRun(program: Command): void {
     .requiredOption('--file <data>', 'the file the storage node reads through the hook')
     .option('--section <name>', 'ELF program section or function name')
     .addOption(unitsOption('--chunk <bytes>', 'bytes per copy_out call (1 B .. 64 KiB)', parseSize, '4096'))
-    .option('--engine <name>', 'jit or interpreter', oneOf<EngineName>('jit', 'interpreter'), 'jit')
+    .option('--engine <name>', 'jit, interpreter, or kernel (Linux itself through bpf(), as root; chunks of at most 3520 bytes)', oneOf<EngineName>('jit', 'interpreter', 'kernel'), 'jit')
     .option('--entries <n>', 'map entries to print per map', positiveInteger, 20)
     .option('--json', 'print everything as JSON (keys and values as hex)')
     .addHelpText('after', '\nExamples:\n  sluice run examples/filter-sum.s --file test/fixtures/storage/people.csv\n  sluice run ../shared/anchors/csv.bpf.o --file datasets/sensors.csv --chunk 3520\n  sluice run test/fixtures/storage/count-lines.s --file datasets/sensors.csv --json')
