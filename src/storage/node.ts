@@ -34,6 +34,10 @@ export interface StorageNodeOptions {
   readonly chunkBytes?: number;
   /** Engine tenants run on unless they ask otherwise (default 'interpreter'). */
   readonly engine?: EngineName;
+  /** Bytes each tenant's maps may take (default DEFAULT_MAP_MEMORY, 512 MiB); attach refuses more, naming the map. */
+  readonly tenantMapMemory?: number;
+  /** Trace output kept per tenant (default DEFAULT_TRACE_BYTES, 64 KiB); later lines are dropped and counted. */
+  readonly tenantTraceBytes?: number;
   /** Verified programs the node remembers (default DEFAULT_VERIFIED_ENTRIES; 0 verifies every attachment). */
   readonly verifiedPrograms?: number;
 }
@@ -84,6 +88,8 @@ export class StorageNode {
   /** Counts per live process, so that concurrent runs each get their own. */
   private readonly processCounts = new Map<number, NodeCounts>();
   private readonly defaultEngine: EngineName;
+  private readonly tenantMapMemory?: number;
+  private readonly tenantTraceBytes?: number;
   private readonly processes = new Map<number, UserMemory>();
   private readonly files = new Map<number, Map<number, OpenFile>>();
   private readonly fileIds = new Map<string, number>();
@@ -102,7 +108,9 @@ export class StorageNode {
       throw new UsageError(`chunk size must be 1 to ${MAX_CHUNK_BYTES} bytes, got ${options.chunkBytes}`);
     }
     this.defaultEngine = options.engine ?? 'interpreter';
-    this.verified = new VerifiedPrograms(options.verifiedPrograms);
+    this.tenantMapMemory = options.tenantMapMemory;
+    this.tenantTraceBytes = options.tenantTraceBytes;
+    this.verified = new VerifiedPrograms(options.verifiedPrograms, this.tenantMapMemory);
     resolveEngine(this.defaultEngine);
   }
 
@@ -272,9 +280,10 @@ export class StorageNode {
   }
 
   /**
-   * attach verifies `spec` for the hook (a refusal throws the verifier's error; a program this node
-   * verified before, byte for byte with the same maps, is taken from its cache) and attaches it to
-   * the buffer at `destination` in its own Runtime. One tenant per buffer.
+   * attach verifies `spec` for the hook (a refusal throws the verifier's error, or a MapSpecError
+   * naming a map the tenant may not create; a program this node verified before, byte for byte with
+   * the same maps, is taken from its cache) and attaches it to the buffer at `destination` in its
+   * own Runtime. One tenant per buffer.
    */
   attach(destination: Destination, spec: ProgramSpec, options: AttachOptions): Tenant {
     const target = this.memory(destination.pid).slice(destination.address, 1);
@@ -296,6 +305,8 @@ export class StorageNode {
       queryBudget: options.queryBudget,
       inspect: options.inspect,
       readBlockBytes: DEFAULT_BLOCK_BYTES,
+      mapMemory: this.tenantMapMemory,
+      traceBytes: this.tenantTraceBytes,
     });
     this.hooks.set(key, tenant);
     return tenant;

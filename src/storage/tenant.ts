@@ -34,6 +34,10 @@ export interface TenantOptions {
   readonly inspect?: boolean;
   /** Reserve read blocks of this many bytes in the tenant's memory (see readBlocks). Default: none. */
   readonly readBlockBytes?: number;
+  /** Bytes the tenant's maps may take (default DEFAULT_MAP_MEMORY); a larger map is refused by name. */
+  readonly mapMemory?: number;
+  /** Trace output the tenant keeps (default DEFAULT_TRACE_BYTES); later lines are dropped and counted. */
+  readonly traceBytes?: number;
 }
 
 /**
@@ -64,7 +68,10 @@ export interface TenantCounts {
   passedBytes: number;
   /** Bytes the program consumed (XDP_DROP): not copied. */
   droppedBytes: number;
+  /** Instructions executed, plus those helpers were charged for the bytes they copied or formatted. */
   instructions: number;
+  /** trace_printk lines dropped past the tenant's trace limit. */
+  traceDropped: number;
   /** Wall time spent inside the program's runs, in seconds. */
   cpuSeconds: number;
 }
@@ -82,6 +89,7 @@ export class Tenant {
     passedBytes: 0,
     droppedBytes: 0,
     instructions: 0,
+    traceDropped: 0,
     cpuSeconds: 0,
   };
   /** Set when the tenant was aborted; it then runs no more. */
@@ -109,7 +117,12 @@ export class Tenant {
   constructor(spec: ProgramSpec, options: TenantOptions) {
     this.name = options.name;
     this.verifiedFromCache = options.verifiedFromCache ?? false;
-    this.runtime = new Runtime(spec.maps, { budget: options.chunkBudget ?? DEFAULT_CHUNK_BUDGET, readBlockBytes: options.readBlockBytes });
+    this.runtime = new Runtime(spec.maps, {
+      budget: options.chunkBudget ?? DEFAULT_CHUNK_BUDGET,
+      mapMemory: options.mapMemory,
+      traceBytes: options.traceBytes,
+      readBlockBytes: options.readBlockBytes,
+    });
     this.executable = options.engine.load(spec, this.runtime, options.facts);
     this.queryBudget = options.queryBudget ?? Infinity;
     this.inspect = options.inspect ?? false;
@@ -149,6 +162,7 @@ export class Tenant {
     } finally {
       this.counts.cpuSeconds += (performance.now() - started) / 1000;
       this.counts.calls += 1;
+      this.counts.traceDropped = this.runtime.traceDropped;
     }
     if (length > 0) {
       this.counts.chunks += 1;

@@ -24,7 +24,11 @@ export interface Verified {
 export class VerifiedPrograms {
   private readonly entries = new Map<string, ProgramFacts>();
 
-  constructor(readonly capacity: number = DEFAULT_VERIFIED_ENTRIES) {}
+  constructor(
+    readonly capacity: number = DEFAULT_VERIFIED_ENTRIES,
+    /** The node's budget for one tenant's maps, which verifyForHook checks the map specs against. */
+    private readonly mapMemory?: number,
+  ) {}
 
   /** verify returns the cached facts of `spec`, or verifies it (a refusal throws) and remembers them. */
   verify(spec: ProgramSpec): Verified {
@@ -35,7 +39,7 @@ export class VerifiedPrograms {
       this.entries.set(key, known);
       return { facts: known, cached: true };
     }
-    const facts = verifyForHook(spec);
+    const facts = verifyForHook(spec, this.mapMemory);
     if (this.capacity > 0) {
       if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
       this.entries.set(key, facts);

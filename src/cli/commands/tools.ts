@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { ProgramSpec } from '../../asm/program.js';
 import { SluiceError, UsageError } from '../../util/errors.js';
 import type { ContextSpec, VerifierResult } from '../../verifier/index.js';
+import { HOOK_CONTEXT } from '../../storage/hook-context.js';
 
 /** Verifier is the verifier's module, loaded only when `verify` runs (other commands and --help do not pay for it). */
 type Verifier = typeof import('../../verifier/index.js');
@@ -50,6 +51,8 @@ export function registerTools(program: Command): void {
     .action(async (file: string, options: { section?: string; context: string; log?: boolean; json?: boolean }) => {
       const [{ loadProgramFile }, verifier] = await Promise.all([import('../program-input.js'), import('../../verifier/index.js')]);
       const spec = loadProgramFile(file, options.section);
+      const { checkMapSpecs } = await import('../../vm/maps.js');
+      checkMapSpecs(spec.maps); // the storage node would refuse to create these maps at attach
       const result = verifyShowingRefusal(verifier, spec, parseContext(verifier, options.context), options);
       if (options.log) process.stdout.write(result.log.endsWith('\n') ? result.log : `${result.log}\n`);
       const s = result.stats;
@@ -84,7 +87,7 @@ function verifyShowingRefusal(verifier: Verifier, spec: ProgramSpec, context: Co
 }
 
 function parseContext(verifier: Verifier, text: string): ContextSpec {
-  if (text === 'hook') return verifier.HOOK_CONTEXT;
+  if (text === 'hook') return HOOK_CONTEXT;
   const match = /^mem:(\d+)$/.exec(text);
   if (match) return verifier.memoryContext(Number(match[1]));
   throw new UsageError(`--context must be hook or mem:N, got "${text}"`);
