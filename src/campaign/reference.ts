@@ -7,6 +7,8 @@ import { addMonthsToDays, dateFromText, daysInRange } from './calendar.js';
 export interface Refusal {
   readonly reason: 'query' | 'malformed' | 'overflow' | 'date-range' | 'file';
   readonly line?: number;
+  /** The byte column of a malformed row's fault: the bad field's start, the first extra field, or the row's end. */
+  readonly column?: number;
   readonly detail: string;
 }
 
@@ -78,8 +80,8 @@ class RefusalError extends Error {
   }
 }
 
-function refuse(reason: Refusal['reason'], detail: string, line?: number): never {
-  throw new RefusalError({ reason, detail, ...(line === undefined ? {} : { line }) });
+function refuse(reason: Refusal['reason'], detail: string, line?: number, column?: number): never {
+  throw new RefusalError({ reason, detail, ...(line === undefined ? {} : { line }), ...(column === undefined ? {} : { column }) });
 }
 
 /** pow10 is 10^n as a bigint. */
@@ -151,7 +153,7 @@ class Evaluation {
       this.currentLine = record.line;
       const problem = this.decodeRecord(record, row);
       if (problem !== undefined) {
-        if (this.c.onError === 'stop') refuse('malformed', problem, record.line);
+        if (this.c.onError === 'stop') refuse('malformed', problem.why, record.line, problem.column);
         skipped++;
         continue;
       }
@@ -199,18 +201,19 @@ class Evaluation {
     return index;
   }
 
-  /** decodeRecord checks the field count and decodes the used fields into `row`; returns why the row is malformed. */
-  private decodeRecord(record: RawRecord, row: Row): string | undefined {
-    if (record.unterminated) return 'a quoted field is not closed';
+  /** decodeRecord checks the field count and decodes the used fields into `row`; returns why and where the row is malformed. */
+  private decodeRecord(record: RawRecord, row: Row): { why: string; column: number } | undefined {
+    if (record.unterminated) return { why: 'a quoted field is not closed', column: 1 };
     const columns = this.c.columns;
     if (record.fields.length !== columns.length) {
       if (this.c.format === 'tbl' && record.fields.length < columns.length) this.tags.add('tblShortRows');
-      return `expected ${columns.length} fields, found ${record.fields.length}`;
+      const column = record.fields.length > columns.length ? (record.starts[columns.length] as number) : record.end;
+      return { why: `expected ${columns.length} fields, found ${record.fields.length}`, column };
     }
-    for (const index of this.used) {
+    for (const index of [...this.used].sort((a, b) => a - b)) {
       const column = columns[index] as Column;
       const value = decodeValue(record.fields[index] as Uint8Array, column);
-      if (value === undefined) return `column ${column.name} is not a valid ${column.type.kind}`;
+      if (value === undefined) return { why: `column ${column.name} is not a valid ${column.type.kind}`, column: record.starts[index] as number };
       if (value instanceof Uint8Array && value.length > stringWidth(column)) this.leeway.add('overlong-string');
       if (value instanceof Uint8Array && !validUtf8(value)) this.tags.add('invalidUtf8');
       row[index] = value;
