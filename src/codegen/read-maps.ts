@@ -5,6 +5,7 @@ import { finalizeResult, type AggregateState, type GroupState, type ResultTable 
 import { typeName, type Value } from '../values/types.js';
 import { ErrorCode, FatalCode, S, type Layout } from './layout.js';
 import { MAX_DIGITS } from './fields.js';
+import { byteString } from '../values/bytes.js';
 
 /** MapReader returns the [key, value] entries of the map named `name` (Runtime maps and kernel maps both fit). */
 export type MapReader = (name: string) => Iterable<readonly [Uint8Array, Uint8Array]>;
@@ -22,12 +23,12 @@ export function readCounters(read: MapReader): ScanCounters {
 }
 
 /** decodeMaps turns map contents into the result, or throws the error the program recorded. */
-export function decodeMaps(plan: Plan, layout: Layout, read: MapReader, file: string): ResultTable {
+export function decodeMaps(plan: Plan, layout: Layout, read: MapReader, file: string, maxGroups: number): ResultTable {
   const state = stateView(read);
   const word = (offset: number): bigint => state.getBigUint64(offset, true);
   const fatal = Number(word(S.fatal));
   if (fatal !== 0) {
-    throw new QueryError(file, { line: Number(word(S.fatalLine)), column: 1 }, fatalReason(fatal));
+    throw new QueryError(file, { line: Number(word(S.fatalLine)), column: 1 }, fatalReason(fatal, maxGroups));
   }
   const errCode = Number(word(S.errCode));
   if (errCode !== 0 && plan.onError === 'stop') {
@@ -55,11 +56,10 @@ function stateView(read: MapReader): DataView {
 
 function decodeKey(layout: Layout, key: Uint8Array): Value[] {
   const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
-  const text = new TextDecoder();
   return layout.key.map((part) => {
     if (part.slot.codec.kind !== 'string') return view.getBigInt64(part.offset, true);
     const length = Number(view.getBigUint64(part.offset, true));
-    return text.decode(key.subarray(part.offset + 8, part.offset + 8 + length));
+    return byteString(key.subarray(part.offset + 8, part.offset + 8 + length));
   });
 }
 
@@ -73,12 +73,12 @@ function aggregateState(fn: string, view: DataView, offset: number, count: bigin
   return { count, value: view.getBigInt64(offset, true) };
 }
 
-function fatalReason(code: number): string {
+function fatalReason(code: number, maxGroups: number): string {
   switch (code) {
     case FatalCode.overflow:
       return 'arithmetic overflow: a value does not fit in 64 bits (the pushdown program computes in signed 64-bit integers)';
     case FatalCode.groupsFull:
-      return 'too many groups for the group map';
+      return `more than ${maxGroups.toLocaleString('en-US')} groups: the group map holds ${maxGroups.toLocaleString('en-US')} (raise the limit with --max-groups)`;
     case FatalCode.chunkTooLarge:
       return 'a chunk was larger than the program was compiled for (maxChunk)';
     case FatalCode.stringTooLong:

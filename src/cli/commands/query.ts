@@ -1,7 +1,7 @@
 // `sluice query`: answer SQL by pushing an eBPF program to the storage node, optionally comparing with ship-all.
 import type { Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
-import { MAX_CHUNK_LIMIT } from '../../codegen/compile.js';
+import { DEFAULT_MAX_GROUPS, MAX_CHUNK_LIMIT, MAX_GROUPS_LIMIT } from '../../codegen/compile.js';
 import { executeQuery } from '../../engine/execute.js';
 import { formatResultJson, formatResultText } from '../../sql/result.js';
 import { reportJson } from '../../report/json.js';
@@ -25,6 +25,7 @@ export interface QueryCliOptions {
   compare?: boolean;
   json?: boolean;
   onError: 'stop' | 'skip';
+  maxGroups: number;
 }
 
 /** registerQuery adds `sluice query`. */
@@ -41,6 +42,7 @@ export function registerQuery(program: Command): void {
     .option('--mtu <bytes>', 'link MTU in bytes', positiveInteger, 1500)
     .option('--devices <n>', 'SSDs in the storage node (3.5 GB/s, 80 µs each)', positiveInteger, 1)
     .option('--on-error <policy>', 'malformed rows: stop (report file:line:col) or skip (and count)', oneOf('stop', 'skip'), 'stop')
+    .option('--max-groups <n>', `groups the GROUP BY map holds (1 to ${MAX_GROUPS_LIMIT}); more is an error`, positiveInteger, DEFAULT_MAX_GROUPS)
     .option('--compare', 'also ship the whole file and compute on the compute node, and show both side by side')
     .option('--json', 'print the result and the report as JSON')
     .addHelpText(
@@ -64,6 +66,7 @@ Examples:
         devices: { count: options.devices },
         compare: Boolean(options.compare),
         onError: options.onError,
+        maxGroups: options.maxGroups,
         onProgress: (run, done, total) => bars[run].update(done, total),
       }).finally(() => bars['ship-all'].done());
       if (options.json) {
