@@ -324,7 +324,7 @@ function emitChunkEnd(g: Gen, L: Labels): void {
     const quoteOk = e.label('quote_ok');
     e.load('DW', 0, REG.state, S.quote);
     e.jumpImm('JNE', 0, 1, quoteOk);
-    emitRowError(g, ErrorCode.unterminatedQuote, 'first', true);
+    emitRowError(g, ErrorCode.unterminatedQuote, 'field', true);
     e.storeImm('DW', REG.state, S.quote, 0);
     e.bind(quoteOk);
   }
@@ -442,8 +442,14 @@ function emitNewline(g: Gen, L: Labels): void {
   e.storeImm('DW', REG.state, S.rowErrCol, MAX_LINE_BYTES + 1);
   e.goto(badRow);
   e.bind(lengthOk);
+  if (plan.table.format === 'csv') {
+    e.comment('a quote left open at the end of the file is the row\'s error, wherever its fields ended');
+    e.load('DW', 0, REG.state, S.rowBad);
+    e.jumpImm('JEQ', 0, ErrorCode.unterminatedQuote, badRow);
+  }
   e.load('DW', 0, REG.state, S.col);
-  e.jumpImm('JLT', 0, layout.fieldCount - 1, tooFew);
+  // A .tbl row ends with '|' after its last field, so a row that ends right after its last field has one field too few.
+  e.jumpImm('JLT', 0, layout.fieldCount - (plan.table.trailingDelimiter ? 0 : 1), tooFew);
   e.load('DW', 0, REG.state, S.rowBad);
   e.jumpImm('JNE', 0, 0, badRow);
   e.load('DW', 0, REG.state, S.rows);
