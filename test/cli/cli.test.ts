@@ -159,7 +159,7 @@ describe.concurrent('--json', () => {
   it('query: the grouped answer and the pushdown report', async () => {
     const out = await json(['query', 'select l_returnflag, count(*), sum(l_quantity) from lineitem group by l_returnflag', '--data', TINY]);
     const result = out.result as { rows: unknown[][] };
-    // By hand from tiny/lineitem.csv: A 45; N 17 + 36; R 38 + 49.
+    // By hand from tiny/lineitem.csv: A 45; N 17 + 36; R 38 + 49. Every value is an exact string (COUNT a bigint, SUM a decimal).
     expect(result.rows).toEqual([
       ['A', '1', '45.00'],
       ['N', '2', '53.00'],
