@@ -6,8 +6,10 @@ export interface FileLayout {
   readonly delimiter: number;
   /** Double quotes open quoted fields (CSV) or are plain bytes (.tbl). */
   readonly quotes: boolean;
-  /** Each row may end with one delimiter that closes its last field (.tbl). */
+  /** Every field, the last included, is followed by the delimiter (.tbl); a row without it is short a field. */
   readonly trailingDelimiter: boolean;
+  /** A UTF-8 byte order mark at the start of the file is dropped (CSV); otherwise it is data (.tbl). */
+  readonly dropBom: boolean;
 }
 
 /** RawRecord is one record: its fields' bytes, the 1-based line it starts on, and the byte column of each field. */
@@ -24,6 +26,8 @@ export interface RawRecord {
   readonly textAfterQuote: boolean;
   /** Some unquoted field holds a double quote (not RFC 4180; read as an ordinary byte). */
   readonly quoteInField: boolean;
+  /** With a trailing delimiter layout: the row does not end with the delimiter (its last field is not closed). */
+  readonly missingDelimiter: boolean;
   /** The line end that ends the record: LF, CR LF, a lone CR, or none (end of file). */
   readonly ending: 'lf' | 'crlf' | 'cr' | 'none';
 }
@@ -41,8 +45,7 @@ export type CrRule = 'break' | 'drop';
 
 /**
  * readRecords splits a file into records. Line ends are LF or CR LF; a CR without LF follows `crRule`.
- * A line with no bytes (CRs aside under 'drop') is blank and yields no record. A UTF-8 byte order mark
- * at the start of the file is dropped. The kinds of line end met outside quotes, blank lines included,
+ * A line with no bytes (CRs aside under 'drop') is blank and yields no record. The kinds of line end met outside quotes, blank lines included,
  * are added to `endings`.
  */
 export function readRecords(bytes: Uint8Array, layout: FileLayout, crRule: CrRule, endings = new Set<RawRecord['ending']>()): RawRecord[] {
@@ -54,7 +57,7 @@ export function readRecords(bytes: Uint8Array, layout: FileLayout, crRule: CrRul
     return j;
   };
   const records: RawRecord[] = [];
-  let at = BOM.every((byte, i) => bytes[i] === byte) ? BOM.length : 0;
+  let at = layout.dropBom && BOM.every((byte, i) => bytes[i] === byte) ? BOM.length : 0;
   let line = 1;
   /** lineEnd returns the length of the line end at `i` (1 or 2), or 0 if there is none. */
   const lineEnd = (i: number): number => {
@@ -131,12 +134,15 @@ export function readRecords(bytes: Uint8Array, layout: FileLayout, crRule: CrRul
       }
       break;
     }
-    if (layout.trailingDelimiter && fields.length > 1 && (fields[fields.length - 1] as Uint8Array).length === 0 && !unterminated) {
+    let missingDelimiter = false;
+    if (layout.trailingDelimiter) {
+      // Only fields followed by the delimiter count: after the last one there must be nothing.
+      missingDelimiter = fields.length === 1 || (fields[fields.length - 1] as Uint8Array).length > 0;
       fields.pop();
       starts.pop();
     }
     endings.add(ending);
-    records.push({ fields, line: recordLine, starts, end, unterminated, textAfterQuote, quoteInField, ending });
+    records.push({ fields, line: recordLine, starts, end, unterminated, textAfterQuote, quoteInField, ending, missingDelimiter });
   }
   return records;
 }

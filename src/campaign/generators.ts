@@ -226,7 +226,9 @@ function renderFile(columns: readonly Column[], format: FileFormat, spec: FileSp
       out.push(...field);
     });
     if (row.strayCr === fields.length) out.push(0x0d);
-    if (format === 'tbl' && (row.shape !== 'missing' || classes.tblShortRows)) out.push(delimiter);
+    // .tbl rows end with '|'; a short row keeps it only with tblShortRows; now and then an ok row drops it (then it is short).
+    const dropsDelimiter = row.shape === 'missing' ? !classes.tblShortRows : row.quoted[0] === true && row.quoted[1] === true && row.quoted[2] === true;
+    if (format === 'tbl' && !dropsDelimiter) out.push(delimiter);
     if (index === spec.junkAfterQuote && format === 'csv' && classes.textAfterQuote) push('"q"z');
     const last = index === spec.rows.length - 1;
     if (last && spec.unterminatedQuote && format === 'csv') push(',"open');

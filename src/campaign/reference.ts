@@ -136,8 +136,8 @@ class Evaluation {
 
     // Scanning.
     const layout = this.c.format === 'csv'
-      ? { delimiter: 0x2c, quotes: true, trailingDelimiter: false }
-      : { delimiter: 0x7c, quotes: false, trailingDelimiter: true };
+      ? { delimiter: 0x2c, quotes: true, trailingDelimiter: false, dropBom: true }
+      : { delimiter: 0x7c, quotes: false, trailingDelimiter: true, dropBom: false };
     const endings = new Set<RawRecord['ending']>();
     const records = readRecords(this.c.data, layout, this.policy.cr, endings);
     this.tagFile(records, endings);
@@ -222,6 +222,7 @@ class Evaluation {
   private decodeRecord(record: RawRecord, row: Row): { why: string; column: number } | undefined {
     if (record.unterminated) return { why: 'a quoted field is not closed', column: 1 };
     const columns = this.c.columns;
+    if (record.missingDelimiter) return { why: `the row does not end with '|' (short a field)`, column: record.end };
     if (record.fields.length !== columns.length) {
       if (this.c.format === 'tbl' && record.fields.length < columns.length) this.tags.add('tblShortRows');
       const column = record.fields.length > columns.length ? (record.starts[columns.length] as number) : record.end;
@@ -411,15 +412,17 @@ class Evaluation {
   }
 
   /**
-   * tagDecided notes a column compared for equality with a constant it can never equal (more
-   * fraction digits than its scale): Sluice then decides the condition without reading the column, so
-   * its malformed values go unreported (a finding, see /work/findings/query).
+   * tagDecided notes a column compared with constants it can never reach (beyond 18 digits at its
+   * scale) or never equal (more fraction digits than its scale): Sluice then decides the condition
+   * without reading the column, so its malformed values go unreported (finding 007).
    */
-  private tagDecided(column: Bound, constants: readonly Bound[]): void {
+  private tagDecided(column: Bound, constants: readonly Bound[], equality: boolean): void {
     const unreachable = (constant: Bound): boolean => {
       if (constant.constant === undefined || typeof constant.constant !== 'bigint' || column.type.k !== 'num' || constant.type.k !== 'num') return false;
       const extra = constant.type.scale - column.type.scale;
-      return extra > 0 && constant.constant % pow10(extra) !== 0n;
+      const atColumnScale = extra >= 0 ? constant.constant / pow10(extra) : constant.constant * pow10(-extra);
+      const beyond = atColumnScale >= 10n ** 18n || atColumnScale <= -(10n ** 18n);
+      return beyond || (equality && extra > 0 && constant.constant % pow10(extra) !== 0n);
     };
     if (column.column !== undefined && constants.every(unreachable)) this.tags.add('decidedColumn');
   }
@@ -488,10 +491,8 @@ class Evaluation {
       this.tagScaledConstant(right, rf);
       this.staticRescale(left, lf);
       this.staticRescale(right, rf);
-      if (op === '=' || op === '<>') {
-        this.tagDecided(left, [right]);
-        this.tagDecided(right, [left]);
-      }
+      this.tagDecided(left, [right], op === '=' || op === '<>');
+      this.tagDecided(right, [left], op === '=' || op === '<>');
       return (row) => {
         const a = (left.value(row) as bigint) * lf;
         const b = (right.value(row) as bigint) * rf;
@@ -532,7 +533,7 @@ class Evaluation {
     if (wanted.some((value) => !fits64(value))) this.tags.add('literalRange');
     const factor = pow10(scale - (operand.type as { scale: number }).scale);
     this.staticRescale(operand, factor);
-    this.tagDecided(operand, items);
+    this.tagDecided(operand, items, true);
     return (row) => {
       const value = (operand.value(row) as bigint) * factor;
       if (operand.constant === undefined && !fits64(value)) this.leeway.add('rescale');
