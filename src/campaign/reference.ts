@@ -424,13 +424,16 @@ class Evaluation {
       const beyond = atColumnScale >= 10n ** 18n || atColumnScale <= -(10n ** 18n);
       return beyond || (equality && extra > 0 && constant.constant % pow10(extra) !== 0n);
     };
-    if (column.column !== undefined && constants.every(unreachable)) this.tags.add('decidedColumn');
+    if (column.column !== undefined && constants.length > 0 && constants.every(unreachable)) this.tags.add('decidedColumn');
   }
 
   /** tagLongLiteral notes a string constant longer than the column it is compared with (foldable in advance). */
   private tagLongLiteral(column: Bound, text: Uint8Array): void {
     const def = column.column === undefined ? undefined : this.c.columns[column.column];
-    if (def !== undefined && text.length > stringWidth(def)) this.tags.add('foldableStrings');
+    if (def !== undefined && text.length > stringWidth(def)) {
+      this.tags.add('foldableStrings');
+      this.tags.add('decidedColumn');
+    }
   }
 
   // Conditions.
@@ -481,6 +484,8 @@ class Evaluation {
   private compare(op: CompareOp, leftIn: Bound, rightIn: Bound): (row: Row) => boolean {
     const left = this.asDate(leftIn, rightIn);
     const right = this.asDate(rightIn, leftIn);
+    // A comparison of constants is decided at compile time, and with it maybe a whole AND or OR (finding 007).
+    if (left.constant !== undefined && right.constant !== undefined) this.tags.add('decidedColumn');
     const holds = (order: number): boolean =>
       op === '=' ? order === 0 : op === '<>' ? order !== 0 : op === '<' ? order < 0 : op === '<=' ? order <= 0 : op === '>' ? order > 0 : order >= 0;
     if (left.type.k === 'num' && right.type.k === 'num') {
@@ -550,7 +555,10 @@ class Evaluation {
     const text = pattern.slice(leading ? 1 : 0, trailing ? pattern.length - 1 : pattern.length);
     if (text.includes('%')) refuse('query', 'only prefix, suffix or infix LIKE patterns are supported');
     const needle = new TextEncoder().encode(text);
-    if (needle.length === 0 && (leading || trailing)) this.tags.add('foldableStrings');
+    if (needle.length === 0 && (leading || trailing)) {
+      this.tags.add('foldableStrings');
+      this.tags.add('decidedColumn');
+    }
     this.tagLongLiteral(operand, needle);
     return (row) => {
       const value = operand.value(row) as Uint8Array;
