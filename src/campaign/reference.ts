@@ -388,6 +388,10 @@ class Evaluation {
     this.tagScaledConstant(right, rf);
     this.staticRescale(left, lf);
     this.staticRescale(right, rf);
+    // "Arithmetic on constants must be exact or refused": a constant beyond 64 bits at the sum's scale may be refused up front.
+    for (const [bound, factor] of [[left, lf], [right, rf]] as const) {
+      if (typeof bound.constant === 'bigint' && !fits64(bound.constant * factor)) this.leeway.add('big-constant');
+    }
     return {
       type,
       value: (row) => {
@@ -424,7 +428,7 @@ class Evaluation {
       const beyond = atColumnScale >= 10n ** 18n || atColumnScale <= -(10n ** 18n);
       return beyond || (equality && extra > 0 && constant.constant % pow10(extra) !== 0n);
     };
-    if (column.column !== undefined && constants.length > 0 && constants.every(unreachable)) this.tags.add('decidedColumn');
+    if (column.constant === undefined && constants.length > 0 && constants.every(unreachable)) this.tags.add('decidedColumn');
   }
 
   /** tagLongLiteral notes a string constant longer than the column it is compared with (foldable in advance). */
