@@ -527,6 +527,8 @@ class Evaluation {
 
   private membership(operand: Bound, list: readonly Expr[]): (row: Row) => boolean {
     const items = list.map((item) => this.asDate(this.bindValue(item), operand));
+    // IN over a constant is decided at compile time, and with it maybe a whole AND or OR (finding 007).
+    if (operand.constant !== undefined) this.tags.add('decidedColumn');
     for (const item of items) {
       if (item.constant === undefined) refuse('query', 'IN lists hold constants only');
       if (item.type.k !== operand.type.k) refuse('query', `cannot compare ${operand.type.k} with ${item.type.k}`);
