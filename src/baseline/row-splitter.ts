@@ -1,6 +1,6 @@
 // Cuts a byte stream into runs of whole rows (respecting quoted line breaks) and enforces MAX_LINE_BYTES.
 import { MAX_LINE_BYTES } from '../sql/plan.js';
-import { CsvState, NEWLINE, RETURN, nextCsvState } from '../values/csv-rows.js';
+import { CsvState, NEWLINE, QUOTE, RETURN, nextCsvState } from '../values/csv-rows.js';
 
 /**
  * RowRun is a run of whole rows: its bytes and the 1-based line number of its first byte; or, with
@@ -69,9 +69,17 @@ export class RowSplitter {
         }
       } else if (this.discarding) {
         continue;
-      } else if (this.quotes && (byte !== RETURN || this.state === CsvState.quoted)) {
-        // A '"' opens quotes only at a field's first byte; '\r' outside quotes is not data.
-        this.state = nextCsvState(this.state, byte as number, this.delimiter, true);
+      } else if (this.quotes) {
+        // nextCsvState, with its two commonest cases inlined (this runs for every byte of a CSV file):
+        // a '"' opens quotes only at a field's first byte; '\r' outside quotes is not data.
+        const state = this.state;
+        if (state === CsvState.unquoted) {
+          if (byte === this.delimiter) this.state = CsvState.fieldStart;
+        } else if (state === CsvState.quoted) {
+          if (byte === QUOTE) this.state = CsvState.quoteInQuotes;
+        } else if (byte !== RETURN) {
+          this.state = nextCsvState(state, byte as number, this.delimiter, true);
+        }
       }
       if (i - this.lineStart >= MAX_LINE_BYTES) {
         if (split > 0) runs.push({ bytes: buffer.subarray(0, split), firstLine: this.line });

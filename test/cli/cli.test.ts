@@ -126,6 +126,13 @@ describe.concurrent('query and program errors exit 1 with a location', () => {
     }
   });
 
+  it('verify and run refuse, naming it, a map over the per-tenant memory limit', async () => {
+    for (const command of [['verify'], ['run', '--file', PEOPLE]]) {
+      const run = await sluice([...command, 'test/fixtures/storage/huge-map.s']);
+      expect(expectCleanError(run, 1)).toMatch(/^error: map "huge" needs 4096000000 bytes for 1000000 entries, over the limit of 536870912 bytes of maps per tenant$/);
+    }
+  });
+
   it('verify --json reports a refusal on stdout, and still exits 1', async () => {
     const run = await sluice(['verify', 'test/fixtures/storage/oob.s', '--json']);
     expect(run.code).toBe(1);
@@ -159,7 +166,7 @@ describe.concurrent('--json', () => {
   it('query: the grouped answer and the pushdown report', async () => {
     const out = await json(['query', 'select l_returnflag, count(*), sum(l_quantity) from lineitem group by l_returnflag', '--data', TINY]);
     const result = out.result as { rows: unknown[][] };
-    // By hand from tiny/lineitem.csv: A 45; N 17 + 36; R 38 + 49. Every value is an exact string (COUNT a bigint, SUM a decimal).
+    // By hand from tiny/lineitem.csv: A 45; N 17 + 36; R 38 + 49. Every value is an exact string.
     expect(result.rows).toEqual([
       ['A', '1', '45.00'],
       ['N', '2', '53.00'],

@@ -73,3 +73,31 @@ test('tbl-crlf-after-trailing-delimiter: CR before LF ends a .tbl line, a CR ins
   expect(replay('r.tbl', '1|ab|\n998751|abcdef|\r\n3|cr\rx|\n', schema, 'select site, count(*) from r group by site', 'skip'))
     .toEqual({ rows: [['ab', 1n], ['abcdef', 1n], ['crx', 1n]], skippedRows: 0 });
 });
+
+test('006 a string literal with a byte of 0x80 or more at byte 8 compiles (the word is loaded as its bits)', () => {
+  const schema = 'c0 integer\nc1 varchar(12)\n';
+  expect(replay('h.csv', 'c0,c1\n1,abc\n2,abcdefg€\n', schema, "select count(*) from h where c1 = 'abcdefg€' or c1 like 'abcdefg€%'"))
+    .toEqual({ rows: [[1n]], skippedRows: 0 });
+});
+
+test('007 a column named in a condition decided at compile time is still decoded and checked', () => {
+  const schema = 'c0 char(2)\nc1 bigint\nc2 varchar(2)\n';
+  expect(replay('d.csv', 'c0,c1,c2\n,,\n', schema, 'select count(*) from d where c1 in (0.01)')).toEqual({ error: 'MalformedRowError', line: 2, column: 2 });
+});
+
+test('008 a CSV whose lines end with a lone CR is refused, not answered', () => {
+  writeFileSync(join(dir, 'cr.csv'), 'c0,c1\r1,2\r3,4\r');
+  writeFileSync(join(dir, 'cr.schema'), 'c0 integer\nc1 integer\n');
+  expect(() => planQuery('select count(*), sum(c1) from cr', directoryCatalog(dir))).toThrow(/cr\.csv:1:6: lines end with a lone carriage return/);
+});
+
+test('009 a stray CR before an opening quote: the quote still opens the field', () => {
+  const schema = 'c0 integer\nc1 varchar(8)\nc2 integer\n';
+  expect(replay('s.csv', 'c0,c1,c2\n1,\r"a,b",2\n', schema, 'select c1, sum(c2) from s group by c1')).toEqual({ rows: [['a,b', 2n]], skippedRows: 0 });
+});
+
+test('005 too few fields on a CR LF line: both paths name the column just past the row\'s text', () => {
+  const schema = 'c0 integer\nc1 integer\nc2 integer\n';
+  expect(replay('f.csv', 'c0,c1,c2\r\n1,2\r\n', schema, 'select count(*) from f')).toEqual({ error: 'MalformedRowError', line: 2, column: 4 });
+  expect(replay('g.tbl', '1|2|\r\n', schema, 'select count(*) from g')).toEqual({ error: 'MalformedRowError', line: 1, column: 5 });
+});
