@@ -13,7 +13,7 @@ import { verifyForHook } from '../storage/verify-hook.js';
 import { SluiceError } from '../util/errors.js';
 import { engineByName } from '../vm/engines.js';
 import { querySql, schemaText, TABLE, type Case } from './case.js';
-import { decimalText, type Cell } from './reference.js';
+import { decimalText, stringCell, type Cell } from './reference.js';
 
 /** ErrorShape is what the campaign checks of an error: its class, location and whether it is a clean user-facing error. */
 export interface ErrorShape {
@@ -114,7 +114,8 @@ function attempt(run: () => ResultTable): Outcome {
 
 function cell(value: bigint | string | null, type: SqlType): Cell {
   if (value === null) return 'null';
-  if (typeof value === 'string') return `s:${JSON.stringify(value)}`;
+  // Sluice keeps a string value as its bytes, one latin1 character per byte (README: "Text is bytes").
+  if (typeof value === 'string') return stringCell(Buffer.from(value, 'latin1'));
   if (type.kind === 'date') return `d:${value}`;
   return `n:${decimalText(value, type.kind === 'decimal' ? type.scale : 0)}`;
 }
