@@ -316,6 +316,9 @@ function emitQuotes(g: Gen, L: Labels, delimiter: number): void {
 function emitCarriageReturn(g: Gen): void {
   const { e } = g;
   emitFileOffset(g, R0, 0);
+  e.movReg(R1, R0);
+  e.aluImm('ADD', R1, 1);
+  e.store('DW', REG.state, S.crEnd, R1);
   e.load('DW', R1, REG.state, S.fieldStart);
   e.jumpReg('JNE', R0, R1, g.next);
   e.aluImm('ADD', R0, 1);
@@ -325,6 +328,19 @@ function emitCarriageReturn(g: Gen): void {
   e.jumpReg('JNE', R0, R1, g.next);
   e.store('DW', REG.state, S.lineStart, R0);
   e.goto(g.next);
+}
+
+/** emitBeforeLineEnd moves an error column found at a line end back over the '\r' of a CR LF: the CR ends the line, it is not text. */
+function emitBeforeLineEnd(g: Gen): void {
+  const { e } = g;
+  const noReturn = e.label('no_cr_before');
+  emitFileOffset(g, R1, 0);
+  e.load('DW', R2, REG.state, S.crEnd);
+  e.jumpReg('JNE', R1, R2, noReturn);
+  e.load('DW', R0, REG.state, S.rowErrCol);
+  e.aluImm('SUB', R0, 1);
+  e.store('DW', REG.state, S.rowErrCol, R0);
+  e.bind(noReturn);
 }
 
 /** emitExtraField: content after a .tbl row's trailing delimiter makes one field too many. */
@@ -484,6 +500,7 @@ function emitNewline(g: Gen, L: Labels): void {
   emitRow(g, L.rowReset);
   e.bind(tooFew);
   emitRowError(g, ErrorCode.tooFewFields, 'here', true);
+  emitBeforeLineEnd(g);
   e.bind(badRow);
   emitRecordRowError(g);
 
