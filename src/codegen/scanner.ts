@@ -63,7 +63,7 @@ export function emitScanCallback(g: Gen, step: Label, maxChunk: number): void {
  */
 export function emitStep(g: Gen, maxChunk: number): void {
   const { e, plan } = g;
-  const L = labels(g);
+  const targets = labels(g);
   const csv = plan.table.format === 'csv';
   const delimiter = plan.table.delimiter.charCodeAt(0);
 
@@ -73,7 +73,7 @@ export function emitStep(g: Gen, maxChunk: number): void {
   e.movReg(REG.ctx, R2);
   e.load('DW', REG.state, REG.ctx, CTX.state);
   e.load('DW', REG.index, REG.state, S.pos);
-  e.jumpImm('JGT', REG.index, maxChunk, L.tooLarge);
+  e.jumpImm('JGT', REG.index, maxChunk, targets.tooLarge);
   e.load('DW', STEP.at, REG.ctx, CTX.data);
   e.load('DW', STEP.dataEnd, REG.ctx, CTX.dataEnd);
   e.aluReg('ADD', STEP.at, REG.index);
@@ -95,28 +95,28 @@ export function emitStep(g: Gen, maxChunk: number): void {
   if (g.layout.digitKinds > 0) emitDigitRun(g, digits, slow);
   e.bind(slow);
   e.comment('one byte through the state machine');
-  e.jumpImm('JGT', REG.index, maxChunk, L.tooLarge);
+  e.jumpImm('JGT', REG.index, maxChunk, targets.tooLarge);
   e.load('DW', STEP.at, REG.ctx, CTX.data);
   e.aluReg('ADD', STEP.at, REG.index);
   e.movReg(STEP.readEnd, STEP.at);
   e.aluImm('ADD', STEP.readEnd, 1);
-  e.jumpReg('JGT', STEP.readEnd, STEP.dataEnd, L.chunkEnd);
+  e.jumpReg('JGT', STEP.readEnd, STEP.dataEnd, targets.chunkEnd);
   e.comment('more bytes than maxChunk: stop with an error rather than leave them unread');
-  e.jumpImm('JEQ', REG.index, maxChunk, L.tooLarge);
+  e.jumpImm('JEQ', REG.index, maxChunk, targets.tooLarge);
   e.load('B', REG.byte, STEP.at, 0);
   e.movReg(R0, REG.index);
   e.aluImm('ADD', R0, 1);
   e.store('DW', REG.state, S.pos, R0);
   if (csv) {
     e.load('DW', R0, REG.state, S.quote);
-    e.jumpImm('JNE', R0, 0, L.quoted);
+    e.jumpImm('JNE', R0, 0, targets.quoted);
   }
   e.comment('outside quotes: delimiter, line end, quote, or field content');
-  e.jumpImm('JEQ', REG.byte, delimiter, L.onDelim);
-  e.jumpImm('JEQ', REG.byte, NEWLINE, L.onNewline);
-  if (csv) e.jumpImm('JEQ', REG.byte, QUOTE, L.openQuote);
-  e.jumpImm('JEQ', REG.byte, RETURN, L.carriageReturn);
-  e.bind(L.content);
+  e.jumpImm('JEQ', REG.byte, delimiter, targets.onDelim);
+  e.jumpImm('JEQ', REG.byte, NEWLINE, targets.onNewline);
+  if (csv) e.jumpImm('JEQ', REG.byte, QUOTE, targets.openQuote);
+  e.jumpImm('JEQ', REG.byte, RETURN, targets.carriageReturn);
+  e.bind(targets.content);
   e.comment('field content: dispatch on the decoder of the current field (0 = column not used)');
   e.load('DW', R0, REG.state, S.kind);
   e.jumpImm('JEQ', R0, 0, g.next);
@@ -125,7 +125,7 @@ export function emitStep(g: Gen, maxChunk: number): void {
     e.jumpImm('JEQ', R0, slot.kind, label);
     return label;
   });
-  if (plan.table.trailingDelimiter) e.jumpImm('JEQ', R0, EXTRA_KIND, L.extraByte);
+  if (plan.table.trailingDelimiter) e.jumpImm('JEQ', R0, EXTRA_KIND, targets.extraByte);
   e.bind(g.next);
   e.movImm(R0, 0);
   e.exit();
@@ -142,16 +142,16 @@ export function emitStep(g: Gen, maxChunk: number): void {
     emitByteHandler(g, slot);
   });
   if (plan.table.trailingDelimiter) {
-    e.bind(L.extraByte);
+    e.bind(targets.extraByte);
     emitExtraField(g);
     e.goto(g.next);
   }
-  e.bind(L.carriageReturn);
+  e.bind(targets.carriageReturn);
   emitCarriageReturn(g);
-  if (csv) emitQuotes(g, L, delimiter);
-  emitChunkEnd(g, L);
-  emitDelimiter(g, L);
-  emitNewline(g, L);
+  if (csv) emitQuotes(g, targets, delimiter);
+  emitChunkEnd(g, targets);
+  emitDelimiter(g, targets);
+  emitNewline(g, targets);
 }
 
 /** emitLoadByte loads the byte at STEP.at into `dst` after checking it against data_end (STEP.dataEnd); past the end it jumps to `end`. Clobbers r0. */
@@ -263,50 +263,50 @@ function emitDigitRun(g: Gen, start: Label, slow: Label): void {
 }
 
 /** emitQuotes handles '"' opening a field, '""' inside quotes, and what may follow a closing quote. */
-function emitQuotes(g: Gen, L: Labels, delimiter: number): void {
+function emitQuotes(g: Gen, targets: Labels, delimiter: number): void {
   const { e } = g;
   const afterQuote = e.label('after_quote');
   const closed = e.label('quote_closed');
   const lineInQuotes = e.label('line_in_quotes');
-  e.bind(L.openQuote);
+  e.bind(targets.openQuote);
   e.comment("a quote at a field's first byte opens it; elsewhere it is content");
   emitFileOffset(g, R0, 0);
   e.load('DW', R1, REG.state, S.fieldStart);
-  e.jumpReg('JNE', R0, R1, L.content);
+  e.jumpReg('JNE', R0, R1, targets.content);
   e.storeImm('DW', REG.state, S.quote, 1);
   e.goto(g.next);
-  e.bind(L.quoted);
+  e.bind(targets.quoted);
   e.comment('inside quotes: every byte but a quote is content');
   e.jumpImm('JEQ', R0, 2, afterQuote);
   e.jumpImm('JEQ', REG.byte, NEWLINE, lineInQuotes);
-  e.jumpImm('JNE', REG.byte, QUOTE, L.content);
+  e.jumpImm('JNE', REG.byte, QUOTE, targets.content);
   e.storeImm('DW', REG.state, S.quote, 2);
   e.goto(g.next);
   e.bind(lineInQuotes);
   e.load('DW', R0, REG.state, S.quotedLines);
   e.aluImm('ADD', R0, 1);
   e.store('DW', REG.state, S.quotedLines, R0);
-  e.goto(L.content);
+  e.goto(targets.content);
   e.bind(afterQuote);
   e.comment('after a quote inside quotes: "" is a literal quote, else the field has ended');
   e.jumpImm('JNE', REG.byte, QUOTE, closed);
   e.storeImm('DW', REG.state, S.quote, 1);
-  e.goto(L.content);
+  e.goto(targets.content);
   e.bind(closed);
   e.storeImm('DW', REG.state, S.quote, 0);
-  e.jumpImm('JEQ', REG.byte, delimiter, L.onDelim);
-  e.jumpImm('JEQ', REG.byte, NEWLINE, L.onNewline);
-  e.jumpImm('JEQ', REG.byte, RETURN, L.carriageReturn);
+  e.jumpImm('JEQ', REG.byte, delimiter, targets.onDelim);
+  e.jumpImm('JEQ', REG.byte, NEWLINE, targets.onNewline);
+  e.jumpImm('JEQ', REG.byte, RETURN, targets.carriageReturn);
   e.comment('text after a closing quote: the field is its raw text, quotes included');
   e.load('DW', R0, REG.state, S.kind);
   for (const slot of g.layout.columns) {
     const other = e.label('other_field');
     e.jumpImm('JNE', R0, slot.kind, other);
     emitQuotesKept(g, slot);
-    e.goto(L.content);
+    e.goto(targets.content);
     e.bind(other);
   }
-  e.goto(L.content);
+  e.goto(targets.content);
 }
 
 /**
@@ -353,13 +353,13 @@ function emitExtraField(g: Gen): void {
 }
 
 /** emitChunkEnd: at index == chunk length, add the length to the file offset; on an empty chunk, flush. */
-function emitChunkEnd(g: Gen, L: Labels): void {
+function emitChunkEnd(g: Gen, targets: Labels): void {
   const { e, plan } = g;
   const advance = e.label('advance');
   const flush = e.label('flush');
-  e.bind(L.tooLarge);
+  e.bind(targets.tooLarge);
   emitFatal(g, FatalCode.chunkTooLarge);
-  e.bind(L.chunkEnd);
+  e.bind(targets.chunkEnd);
   e.comment('end of chunk: a non-empty chunk advances the file offset; an empty one is the end of the file');
   e.jumpImm('JNE', REG.index, 0, advance);
   if (plan.table.format === 'csv') {
@@ -379,7 +379,7 @@ function emitChunkEnd(g: Gen, L: Labels): void {
   e.comment('end of file inside a row: finish it as if a line end followed');
   e.storeImm('DW', REG.ctx, CTX.flush, 1);
   e.movImm(REG.byte, NEWLINE);
-  e.goto(L.onNewline);
+  e.goto(targets.onNewline);
   e.bind(advance);
   e.load('DW', R0, REG.state, S.base);
   e.aluReg('ADD', R0, REG.index);
@@ -388,17 +388,17 @@ function emitChunkEnd(g: Gen, L: Labels): void {
 }
 
 /** emitDelimiter finishes the field, moves to the next column and selects its decoder. */
-function emitDelimiter(g: Gen, L: Labels): void {
+function emitDelimiter(g: Gen, targets: Labels): void {
   const { e, plan, layout } = g;
   const tooMany = e.label('too_many_fields');
   const afterFinish = e.label('after_finish');
-  e.bind(L.onDelim);
+  e.bind(targets.onDelim);
   e.comment('delimiter: finish the field, select the next column');
   if (plan.table.header) {
     e.load('DW', R0, REG.state, S.header);
     e.jumpImm('JNE', R0, 0, g.next);
   }
-  e.bind(L.finish);
+  e.bind(targets.finish);
   e.load('DW', R0, REG.state, S.kind);
   const finishLabels = layout.columns.map((slot) => {
     const label = e.label(`finish_${slot.name}`);
@@ -411,7 +411,7 @@ function emitDelimiter(g: Gen, L: Labels): void {
     emitFinish(g, slot, afterFinish);
   });
   e.bind(afterFinish);
-  e.jumpImm('JEQ', REG.byte, NEWLINE, L.afterRow);
+  e.jumpImm('JEQ', REG.byte, NEWLINE, targets.afterRow);
   e.load('DW', R0, REG.state, S.col);
   e.aluImm('ADD', R0, 1);
   e.store('DW', REG.state, S.col, R0);
@@ -451,31 +451,31 @@ function emitDelimiter(g: Gen, L: Labels): void {
 }
 
 /** emitNewline finishes the row: header and blank lines, field count, malformed rows, then filter and aggregate. */
-function emitNewline(g: Gen, L: Labels): void {
+function emitNewline(g: Gen, targets: Labels): void {
   const { e, plan, layout } = g;
   const nonBlank = e.label('non_blank');
   const lengthOk = e.label('length_ok');
   const tooFew = e.label('too_few_fields');
   const badRow = e.label('bad_row');
-  e.bind(L.onNewline);
+  e.bind(targets.onNewline);
   e.comment('line end: finish the row');
   if (plan.table.header) {
     const notHeader = e.label('not_header');
     e.load('DW', R0, REG.state, S.header);
     e.jumpImm('JEQ', R0, 0, notHeader);
     e.storeImm('DW', REG.state, S.header, 0);
-    e.goto(L.rowReset);
+    e.goto(targets.rowReset);
     e.bind(notHeader);
   }
   e.load('DW', R0, REG.state, S.col);
   e.jumpImm('JNE', R0, 0, nonBlank);
   emitFileOffset(g, R0, 0);
   e.load('DW', R1, REG.state, S.lineStart);
-  e.jumpReg('JEQ', R0, R1, L.rowReset);
+  e.jumpReg('JEQ', R0, R1, targets.rowReset);
   e.bind(nonBlank);
-  e.goto(L.finish);
+  e.goto(targets.finish);
 
-  e.bind(L.afterRow);
+  e.bind(targets.afterRow);
   emitFileOffset(g, R0, 0);
   e.load('DW', R1, REG.state, S.lineStart);
   e.aluReg('SUB', R0, R1);
@@ -497,14 +497,14 @@ function emitNewline(g: Gen, L: Labels): void {
   e.load('DW', R0, REG.state, S.rows);
   e.aluImm('ADD', R0, 1);
   e.store('DW', REG.state, S.rows, R0);
-  emitRow(g, L.rowReset);
+  emitRow(g, targets.rowReset);
   e.bind(tooFew);
   emitRowError(g, ErrorCode.tooFewFields, 'here', true);
   emitBeforeLineEnd(g);
   e.bind(badRow);
   emitRecordRowError(g);
 
-  e.bind(L.rowReset);
+  e.bind(targets.rowReset);
   e.comment('next row: reset the parser');
   e.load('DW', R0, REG.state, S.line);
   e.load('DW', R1, REG.state, S.quotedLines);
