@@ -247,76 +247,81 @@ function emitFinishDate(g: Gen, slot: ColumnSlot, done: Label): void {
   const notLeap = e.label('not_leap');
   const leap = e.label('leap');
   const marchOrLater = e.label('march_or_later');
+  const [ymd, year, month, day, monthDays, work] = [R0, R1, R2, R3, R4, R5];
   e.load('DW', R0, REG.state, S.digits);
   e.jumpImm('JNE', R0, 8, bad);
   e.load('DW', R0, REG.state, S.frac);
   e.jumpImm('JNE', R0, 2, bad);
-  e.load('DW', R0, REG.state, S.acc);
-  // r1 = year, r2 = month, r3 = day
-  e.movReg(R1, R0);
-  e.aluImm('DIV', R1, 10000);
-  e.movReg(R2, R0);
-  e.aluImm('DIV', R2, 100);
-  e.aluImm('MOD', R2, 100);
-  e.movReg(R3, R0);
-  e.aluImm('MOD', R3, 100);
-  e.jumpImm('JEQ', R2, 0, bad);
-  e.jumpImm('JGT', R2, 12, bad);
-  e.jumpImm('JEQ', R3, 0, bad);
-  // r4 = days in the month
-  e.movImm(R4, MONTH_EXTRA_DAYS);
-  e.movReg(R5, R2);
-  e.aluImm('LSH', R5, 1);
-  e.aluReg('RSH', R4, R5);
-  e.aluImm('AND', R4, 3);
-  e.aluImm('ADD', R4, 28);
-  e.jumpImm('JNE', R2, 2, notFebruary);
-  e.movReg(R5, R1);
-  e.aluImm('MOD', R5, 4);
-  e.jumpImm('JNE', R5, 0, notLeap);
-  e.movReg(R5, R1);
-  e.aluImm('MOD', R5, 100);
-  e.jumpImm('JNE', R5, 0, leap);
-  e.movReg(R5, R1);
-  e.aluImm('MOD', R5, 400);
-  e.jumpImm('JNE', R5, 0, notLeap);
+  e.load('DW', ymd, REG.state, S.acc);
+  // YYYYMMDD splits into year, month and day
+  e.movReg(year, ymd);
+  e.aluImm('DIV', year, 10000);
+  e.movReg(month, ymd);
+  e.aluImm('DIV', month, 100);
+  e.aluImm('MOD', month, 100);
+  e.movReg(day, ymd);
+  e.aluImm('MOD', day, 100);
+  e.jumpImm('JEQ', month, 0, bad);
+  e.jumpImm('JGT', month, 12, bad);
+  e.jumpImm('JEQ', day, 0, bad);
+  // the days in the month
+  e.movImm(monthDays, MONTH_EXTRA_DAYS);
+  e.movReg(work, month);
+  e.aluImm('LSH', work, 1);
+  e.aluReg('RSH', monthDays, work);
+  e.aluImm('AND', monthDays, 3);
+  e.aluImm('ADD', monthDays, 28);
+  e.jumpImm('JNE', month, 2, notFebruary);
+  e.movReg(work, year);
+  e.aluImm('MOD', work, 4);
+  e.jumpImm('JNE', work, 0, notLeap);
+  e.movReg(work, year);
+  e.aluImm('MOD', work, 100);
+  e.jumpImm('JNE', work, 0, leap);
+  e.movReg(work, year);
+  e.aluImm('MOD', work, 400);
+  e.jumpImm('JNE', work, 0, notLeap);
   e.bind(leap);
-  e.aluImm('ADD', R4, 1);
+  e.aluImm('ADD', monthDays, 1);
   e.bind(notLeap);
   e.bind(notFebruary);
-  e.jumpReg('JGT', R3, R4, bad);
-  if (slot.packed !== undefined) e.store('DW', REG.state, slot.packed, R0); // r0 is still YYYYMMDD
+  e.jumpReg('JGT', day, monthDays, bad);
+  if (slot.packed !== undefined) e.store('DW', REG.state, slot.packed, ymd); // ymd is still YYYYMMDD
   // Days from civil on a calendar starting in March, shifted by 400 years so every value stays positive.
-  e.movReg(R4, R1);
-  e.aluImm('ADD', R4, 400);
-  e.jumpImm('JGT', R2, 2, marchOrLater);
-  e.aluImm('SUB', R4, 1);
+  // Registers reused from here: the year shifted from March (then the year of the era), the era, the day count.
+  const [yearOfEra, era, days] = [monthDays, work, ymd];
+  e.movReg(yearOfEra, year);
+  e.aluImm('ADD', yearOfEra, 400);
+  e.jumpImm('JGT', month, 2, marchOrLater);
+  e.aluImm('SUB', yearOfEra, 1);
   e.bind(marchOrLater);
-  e.movReg(R5, R4);
-  e.aluImm('DIV', R5, 400); // era
-  e.movReg(R0, R5);
-  e.aluImm('MUL', R0, 146097);
-  e.aluImm('MUL', R5, 400);
-  e.aluReg('SUB', R4, R5); // year of era
-  e.aluImm('ADD', R2, 9);
-  e.aluImm('MOD', R2, 12); // month counted from March
-  e.aluImm('MUL', R2, 153);
-  e.aluImm('ADD', R2, 2);
-  e.aluImm('DIV', R2, 5);
-  e.aluReg('ADD', R2, R3);
-  e.aluImm('SUB', R2, 1); // day of year
-  e.movReg(R3, R4);
-  e.aluImm('MUL', R3, 365);
-  e.aluReg('ADD', R2, R3);
-  e.movReg(R3, R4);
-  e.aluImm('DIV', R3, 4);
-  e.aluReg('ADD', R2, R3);
-  e.movReg(R3, R4);
-  e.aluImm('DIV', R3, 100);
-  e.aluReg('SUB', R2, R3); // day of era
-  e.aluReg('ADD', R0, R2);
-  e.aluImm('SUB', R0, DAYS_TO_EPOCH);
-  e.store('DW', REG.state, slot.offset, R0);
+  e.movReg(era, yearOfEra);
+  e.aluImm('DIV', era, 400);
+  e.movReg(days, era);
+  e.aluImm('MUL', days, 146097);
+  e.aluImm('MUL', era, 400);
+  e.aluReg('SUB', yearOfEra, era);
+  e.aluImm('ADD', month, 9);
+  e.aluImm('MOD', month, 12); // month counted from March
+  const dayOfEra = month; // the month counted from March becomes the day of the year, then of the era
+  e.aluImm('MUL', dayOfEra, 153);
+  e.aluImm('ADD', dayOfEra, 2);
+  e.aluImm('DIV', dayOfEra, 5);
+  e.aluReg('ADD', dayOfEra, day);
+  e.aluImm('SUB', dayOfEra, 1); // day of year
+  const term = day; // each term of the day of the era, once the day has been added
+  e.movReg(term, yearOfEra);
+  e.aluImm('MUL', term, 365);
+  e.aluReg('ADD', dayOfEra, term);
+  e.movReg(term, yearOfEra);
+  e.aluImm('DIV', term, 4);
+  e.aluReg('ADD', dayOfEra, term);
+  e.movReg(term, yearOfEra);
+  e.aluImm('DIV', term, 100);
+  e.aluReg('SUB', dayOfEra, term); // day of era
+  e.aluReg('ADD', days, dayOfEra);
+  e.aluImm('SUB', days, DAYS_TO_EPOCH);
+  e.store('DW', REG.state, slot.offset, days);
   e.goto(done);
   e.bind(bad);
   emitRowError(g, ErrorCode.badDate, 'field');
