@@ -69,10 +69,10 @@ export function runSluice(c: Case, dir: string, verify = true): SluiceRun {
     let offset = 0;
     chunks.forEach((bytes, index) => {
       const flags = (index === 0 ? HookFlag.FIRST : 0) | (offset + bytes.length === c.data.length ? HookFlag.LAST : 0);
-      tenant.run({ bytes, flags, index, fileOffset: offset, fileSize: c.data.length });
+      tenant.run({ source: bytes, start: 0, length: bytes.length, flags, index, fileOffset: offset, fileSize: c.data.length });
       offset += bytes.length;
     });
-    tenant.run({ bytes: new Uint8Array(0), flags: HookFlag.EOF_FLUSH | (chunks.length === 0 ? HookFlag.FIRST : 0), index: chunks.length, fileOffset: offset, fileSize: c.data.length });
+    tenant.run({ source: new Uint8Array(0), start: 0, length: 0, flags: HookFlag.EOF_FLUSH | (chunks.length === 0 ? HookFlag.FIRST : 0), index: chunks.length, fileOffset: offset, fileSize: c.data.length });
     const maps = tenant.runtime.maps.filter((map) => !map.spec.readOnly).map((map) => ({ name: map.name, keySize: map.spec.keySize, valueSize: map.spec.valueSize, entries: map.entries() }));
     return compiled.compiled.decode(mapReader(maps));
   });

@@ -2,16 +2,8 @@
 import type { Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
 import { DEFAULT_MAX_GROUPS, MAX_CHUNK_LIMIT, MAX_GROUPS_LIMIT } from '../../codegen/compile.js';
-import { executeQuery } from '../../engine/execute.js';
-import { formatResultJson, formatResultText } from '../../sql/result.js';
-import { reportJson } from '../../report/json.js';
-import { formatRunSummary } from '../../report/run-summary.js';
-import { formatReport } from '../../report/table.js';
 import type { EngineName } from '../../vm/engine.js';
 import { oneOf, positiveInteger, unitsOption } from '../options.js';
-import { Progress } from '../progress.js';
-import { boldFirstLine } from '../style.js';
-import { catalogFor, readQuery } from '../query-input.js';
 
 /** QueryCliOptions are the parsed options of `query`. */
 export interface QueryCliOptions {
@@ -35,8 +27,8 @@ export function registerQuery(program: Command): void {
     .description('answer a SQL query in the storage node and report the data movement it saved')
     .argument('<sql>', 'SQL text, or the path of a .sql file')
     .option('--data <dir>', 'directory of tables (NAME.csv or NAME.tbl); default: datasets/ and a TPC-H SF 0.01 set made on first use')
-    .option('--engine <name>', 'eBPF engine: jit or interpreter', oneOf<EngineName>('jit', 'interpreter'), 'jit')
-    .addOption(unitsOption('--chunk <bytes>', `bytes per copy_out call at the hook, e.g. 4096, 16KiB (1 to ${MAX_CHUNK_LIMIT})`, parseSize, '4096'))
+    .option('--engine <name>', 'eBPF engine: jit, interpreter, or kernel (Linux itself through bpf(), as root; chunks of at most 3520 bytes)', oneOf<EngineName>('jit', 'interpreter', 'kernel'), 'jit')
+    .addOption(unitsOption('--chunk <bytes>', `bytes per copy_out call at the hook, e.g. 4096, 16KiB (1 to ${MAX_CHUNK_LIMIT}; default 3520 on the kernel engine)`, parseSize, '4096'))
     .addOption(unitsOption('--link <rate>', 'link bandwidth, e.g. 1gbit, 10gbit, 400gbit', parseRate, '10gbit'))
     .addOption(unitsOption('--latency <time>', 'one-way link latency, e.g. 50us, 1ms', parseDuration, '50us'))
     .option('--mtu <bytes>', 'link MTU in bytes', positiveInteger, 1500)
@@ -53,8 +45,23 @@ Examples:
   sluice query "select count(*) from lineitem where l_quantity < 10" --data datasets/generated/tpch-sf0.1
   sluice query queries/tpch-q1.sql --engine interpreter --chunk 16KiB --link 100gbit --json`,
     )
-    .action(async (sql: string, options: QueryCliOptions) => {
+    .action(async (sql: string, options: QueryCliOptions, command: Command) => {
+      // Loaded here, not at the top, so that other commands and --help do not pay for the query engine.
+      const [{ executeQuery }, { formatResultJson, formatResultText }, { reportJson }, { formatRunSummary }, { formatReport }, { Progress }, { boldFirstLine }, { catalogFor, readQuery }] =
+        await Promise.all([
+          import('../../engine/execute.js'),
+          import('../../sql/result.js'),
+          import('../../report/json.js'),
+          import('../../report/run-summary.js'),
+          import('../../report/table.js'),
+          import('../progress.js'),
+          import('../style.js'),
+          import('../query-input.js'),
+        ]);
       const query = readQuery(sql);
+      if (options.engine === 'kernel' && command.getOptionValueSource('chunk') === 'default') {
+        options.chunk = (await import('../../storage/kernel-engine.js')).KERNEL_MAX_CHUNK;
+      }
       const bars = { pushdown: new Progress('pushdown: the storage node scans'), 'ship-all': new Progress('ship-all: the compute node parses') };
       const run = await executeQuery({
         sql: query.sql,
