@@ -31,6 +31,10 @@ export interface StorageNodeOptions {
   readonly chunkBytes?: number;
   /** Engine tenants run on unless they ask otherwise (default 'interpreter'). */
   readonly engine?: EngineName;
+  /** Bytes each tenant's maps may take (default DEFAULT_MAP_MEMORY, 512 MiB); attach refuses more, naming the map. */
+  readonly tenantMapMemory?: number;
+  /** Trace output kept per tenant (default DEFAULT_TRACE_BYTES, 64 KiB); later lines are dropped and counted. */
+  readonly tenantTraceBytes?: number;
 }
 
 /** AttachOptions configure one tenant's attachment. */
@@ -71,6 +75,8 @@ export class StorageNode {
   /** Counts per live process, so that concurrent runs each get their own. */
   private readonly processCounts = new Map<number, NodeCounts>();
   private readonly defaultEngine: EngineName;
+  private readonly tenantMapMemory?: number;
+  private readonly tenantTraceBytes?: number;
   private readonly processes = new Map<number, UserMemory>();
   private readonly files = new Map<number, Map<number, OpenFile>>();
   private readonly fileIds = new Map<string, number>();
@@ -89,6 +95,8 @@ export class StorageNode {
       throw new UsageError(`chunk size must be 1 to ${MAX_CHUNK_BYTES} bytes, got ${options.chunkBytes}`);
     }
     this.defaultEngine = options.engine ?? 'interpreter';
+    this.tenantMapMemory = options.tenantMapMemory;
+    this.tenantTraceBytes = options.tenantTraceBytes;
     resolveEngine(this.defaultEngine);
   }
 
@@ -237,8 +245,9 @@ export class StorageNode {
   }
 
   /**
-   * attach verifies `spec` for the hook (a refusal throws the verifier's error) and attaches it to
-   * the buffer at `destination` in its own Runtime. One tenant per buffer.
+   * attach verifies `spec` for the hook (a refusal throws the verifier's error, or a MapSpecError
+   * naming a map the tenant may not create) and attaches it to the buffer at `destination` in its
+   * own Runtime. One tenant per buffer.
    */
   attach(destination: Destination, spec: ProgramSpec, options: AttachOptions): Tenant {
     const target = this.memory(destination.pid).slice(destination.address, 1);
@@ -247,7 +256,7 @@ export class StorageNode {
       throw new StorageError(`pid ${destination.pid}: buffer 0x${target.bufferStart.toString(16)} already has a tenant attached`);
     }
     const engine = resolveEngine(options.engine ?? this.defaultEngine);
-    const facts = verifyForHook(spec);
+    const facts = verifyForHook(spec, this.tenantMapMemory);
     const tenant = new Tenant(spec, {
       name: options.tenant,
       engine,
@@ -255,6 +264,8 @@ export class StorageNode {
       chunkBudget: options.chunkBudget,
       queryBudget: options.queryBudget,
       inspect: options.inspect,
+      mapMemory: this.tenantMapMemory,
+      traceBytes: this.tenantTraceBytes,
     });
     this.hooks.set(key, tenant);
     return tenant;
