@@ -288,7 +288,8 @@ function emitQuotes(g: Gen, targets: Labels, delimiter: number): void {
   e.store('DW', REG.state, S.quotedLines, R0);
   e.goto(targets.content);
   e.bind(afterQuote);
-  e.comment('after a quote inside quotes: "" is a literal quote, else the field has ended');
+  e.comment('after a quote inside quotes: "" is a literal quote, a CR is dropped (still just after the quote), else the field has ended');
+  e.jumpImm('JEQ', REG.byte, RETURN, targets.carriageReturn);
   e.jumpImm('JNE', REG.byte, QUOTE, closed);
   e.storeImm('DW', REG.state, S.quote, 1);
   e.goto(targets.content);
@@ -296,7 +297,6 @@ function emitQuotes(g: Gen, targets: Labels, delimiter: number): void {
   e.storeImm('DW', REG.state, S.quote, 0);
   e.jumpImm('JEQ', REG.byte, delimiter, targets.onDelim);
   e.jumpImm('JEQ', REG.byte, NEWLINE, targets.onNewline);
-  e.jumpImm('JEQ', REG.byte, RETURN, targets.carriageReturn);
   e.comment('text after a closing quote: the field is its raw text, quotes included');
   e.load('DW', R0, REG.state, S.kind);
   for (const slot of g.layout.columns) {

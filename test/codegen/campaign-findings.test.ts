@@ -101,3 +101,12 @@ test('005 too few fields on a CR LF line: both paths name the column just past t
   expect(replay('f.csv', 'c0,c1,c2\r\n1,2\r\n', schema, 'select count(*) from f')).toEqual({ error: 'MalformedRowError', line: 2, column: 4 });
   expect(replay('g.tbl', '1|2|\r\n', schema, 'select count(*) from g')).toEqual({ error: 'MalformedRowError', line: 1, column: 5 });
 });
+
+test('011 a CR between a closing quote and more text is not data: the field is its raw text, quotes included', () => {
+  const schema = 'c0 varchar(8)\n';
+  const sql = 'select c0 from k group by c0';
+  expect(replay('k.csv', 'c0\n\r""\r\ra\n', schema, sql)).toEqual({ rows: [['""a']], skippedRows: 0 });
+  expect(replay('k.csv', 'c0\n""a\n', schema, sql)).toEqual({ rows: [['""a']], skippedRows: 0 });
+  expect(replay('k.csv', 'c0\n"x"\rb\n"y"\r\n', schema, sql)).toEqual({ rows: [['"x"b'], ['y']], skippedRows: 0 });
+  expect(replay('k.csv', 'c0,c1\n"1"\r2,a\n', 'c0 integer\nc1 varchar(8)\n', 'select sum(c0) from k')).toEqual({ error: 'MalformedRowError', line: 2, column: 1 });
+});
