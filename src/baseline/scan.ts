@@ -8,8 +8,7 @@ import { MAX_LINE_BYTES, type Plan } from '../sql/plan.js';
 import { emptyAggregateState, finalizeResult, type AggregateState, type GroupState, type ResultTable } from '../sql/result.js';
 import { RowSplitter, type RowRun } from './row-splitter.js';
 import type { Value } from '../values/types.js';
-import { withoutCarriageReturns } from './carriage-returns.js';
-import { csvShape } from '../values/csv-rows.js';
+import { csvShape, withoutCarriageReturns } from '../values/csv-rows.js';
 
 /** BaselineConsumer takes a file's bytes in order (any chunking) and returns the query's result at the end. */
 export interface BaselineConsumer {

@@ -7,7 +7,7 @@ import { INFER_SAMPLE_ROWS, inferColumnTypes } from './infer.js';
 import { MAX_LINE_BYTES, type Catalog, type ColumnDef, type TableSource } from '../sql/plan.js';
 import { parseSchemaFile, type SchemaColumn } from './schema-file.js';
 import { TPCH_SCHEMAS } from './tpch/schemas.js';
-import { csvShape } from '../values/csv-rows.js';
+import { csvShape, withoutCarriageReturns } from '../values/csv-rows.js';
 import type { SqlType } from '../values/types.js';
 
 
@@ -87,8 +87,9 @@ function checkHeader(path: string, header: readonly string[], starts: readonly n
 
 /**
  * readCsvSample reads a CSV file's header row and up to INFER_SAMPLE_ROWS data rows from its first MiB
- * (cut after the last row that ends in it, quotes respected), and the header fields' columns. It refuses
- * lines that end in a lone '\r', a header whose quote never closes, and a first MiB without a row end.
+ * (cut after the last row that ends in it, quotes respected, CRs outside quotes dropped as in the baseline),
+ * and the header fields' columns. It refuses lines that end in a lone '\r', a header whose quote never
+ * closes, and a first MiB without a row end.
  */
 function readCsvSample(path: string): { header: string[]; rows: string[][]; headerStarts: readonly number[] } {
   const buffer = Buffer.alloc(SAMPLE_BYTES);
@@ -113,10 +114,11 @@ function readCsvSample(path: string): { header: string[]; rows: string[][]; head
   if (!wholeFile && shape.rowsEnd === 0) {
     throw new QueryError(path, { line: 1, column: 1 }, `no row ends in the first ${SAMPLE_BYTES.toLocaleString('en-US')} bytes: the header row is longer than that (rows may be at most ${MAX_LINE_BYTES.toLocaleString('en-US')} bytes), or the file is not CSV`);
   }
+  const sample = withoutCarriageReturns(buffer.subarray(0, wholeFile && shape.openQuote === undefined ? length : shape.rowsEnd), 0x2c, true);
   let records: string[][];
   try {
-    records = parseCsv(buffer.subarray(0, wholeFile && shape.openQuote === undefined ? length : shape.rowsEnd), {
-      relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to: INFER_SAMPLE_ROWS + 1, bom: true, record_delimiter: ['\r\n', '\n'],
+    records = parseCsv(sample, {
+      relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to: INFER_SAMPLE_ROWS + 1, bom: true, record_delimiter: '\n',
     }) as string[][];
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;

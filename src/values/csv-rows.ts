@@ -20,6 +20,25 @@ export function nextCsvState(state: CsvState, byte: number, delimiter: number, q
   return state === CsvState.fieldStart && quotes && byte === QUOTE ? CsvState.quoted : CsvState.unquoted;
 }
 
+/**
+ * withoutCarriageReturns drops every '\r' that is not inside a quoted field (outside quotes a CR is not
+ * data), so that CRLF and LF line ends, and a stray '\r' inside a line, read the same in the program, the
+ * baseline and the sniffer (quotes as nextCsvState says). Returns `bytes` itself when there is no '\r' to drop.
+ */
+export function withoutCarriageReturns(bytes: Buffer, delimiter: number, quotes: boolean): Buffer {
+  if (bytes.indexOf(RETURN) < 0) return bytes;
+  const out = Buffer.allocUnsafe(bytes.length);
+  let length = 0;
+  let state: CsvState = CsvState.fieldStart;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i] as number;
+    if (byte === RETURN && state !== CsvState.quoted) continue;
+    state = nextCsvState(state, byte, delimiter, quotes);
+    out[length++] = byte;
+  }
+  return out.subarray(0, length);
+}
+
 /** BytePosition is a 0-based offset with its 1-based line and column (columns count bytes from the row's start). */
 export interface BytePosition {
   readonly offset: number;

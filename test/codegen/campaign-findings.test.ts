@@ -110,3 +110,8 @@ test('011 a CR between a closing quote and more text is not data: the field is i
   expect(replay('k.csv', 'c0\n"x"\rb\n"y"\r\n', schema, sql)).toEqual({ rows: [['"x"b'], ['y']], skippedRows: 0 });
   expect(replay('k.csv', 'c0,c1\n"1"\r2,a\n', 'c0 integer\nc1 varchar(8)\n', 'select sum(c0) from k')).toEqual({ error: 'MalformedRowError', line: 2, column: 1 });
 });
+
+test('013 a quoted header followed by a lone CR at the file\'s end: the names lose their quotes, the table has no rows', () => {
+  const schema = ['c0', 'c1', 'c2', 'c3', 'c4'].map((name) => `${name} integer\n`).join('');
+  expect(replay('e.csv', '"c0","c1","c2","c3","c4"\r', schema, 'select count(*) from e')).toEqual({ rows: [[0n]], skippedRows: 0 });
+});

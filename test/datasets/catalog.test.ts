@@ -146,6 +146,14 @@ describe('the CSV sniffer reads the header and sample safely', () => {
     expect(refusal('mac.csv', 'id,name\r1,a\r2,b\r')).toMatch(/^mac\.csv:1:8: lines end with a lone carriage return/);
   });
 
+  test('a CR after a closing quote is not data: a quoted header name loses its quotes, a quoted sample value reads as its text', () => {
+    write('qcr.csv', '"c0","c1"\r');
+    write('qcr.schema', 'c0 integer\nc1 integer\n');
+    expect(types('qcr')).toEqual(['c0 integer', 'c1 integer']);
+    write('qcr2.csv', '"id","name"\r\n"1"\r,a\n');
+    expect(types('qcr2')).toEqual(['id integer', 'name varchar']);
+  });
+
   test('a valid file whose first MiB ends inside a quoted field is accepted', () => {
     const row = `1,"${'y'.repeat(1000)}\n${'z'.repeat(1000)}"\n`;
     write('quoted.csv', `id,text\n${row.repeat(Math.ceil((1 << 20) / row.length) + 2)}`);
