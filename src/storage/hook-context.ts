@@ -30,7 +30,8 @@ export const HOOK_CONTEXT: ContextSpec = {
     { name: 'data_meta', offset: 8, size: 4, kind: 'data_meta' },
     { name: 'ingress_ifindex', offset: 12, size: 4, kind: 'scalar' },
     { name: 'rx_queue_index', offset: 16, size: 4, kind: 'scalar' },
-    // egress_ifindex (offset 20, always 0) is not readable: Linux lets only devmap XDP programs read it.
+    // Always 0, and not loadable: Linux lets only devmap XDP programs read egress_ifindex.
+    { name: 'egress_ifindex', offset: 20, size: 4, kind: 'hidden' },
     { name: 'flags', offset: 24, size: 4, kind: 'scalar' },
     { name: 'chunk_index', offset: 28, size: 4, kind: 'scalar' },
     { name: 'file_offset', offset: 32, size: 8, kind: 'scalar' },
@@ -52,8 +53,7 @@ export const HookContextOffset = {
   dataMeta: hookContextOffset('data_meta'),
   ingressIfindex: hookContextOffset('ingress_ifindex'),
   rxQueueIndex: hookContextOffset('rx_queue_index'),
-  /** Not in HOOK_CONTEXT.fields (programs may not read it, as in Linux); the node still writes 0 there. */
-  egressIfindex: hookContextOffset('rx_queue_index') + 4,
+  egressIfindex: hookContextOffset('egress_ifindex'),
   flags: hookContextOffset('flags'),
   chunkIndex: hookContextOffset('chunk_index'),
   fileOffset: hookContextOffset('file_offset'),

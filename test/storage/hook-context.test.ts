@@ -32,6 +32,7 @@ describe('the hook context layout', () => {
       data_meta: BigInt(FIELDS.data),
       ingress_ifindex: 0n,
       rx_queue_index: 0n,
+      egress_ifindex: 0n,
       flags: BigInt(FIELDS.flags),
       chunk_index: BigInt(FIELDS.chunkIndex),
       file_offset: BigInt(FIELDS.fileOffset),

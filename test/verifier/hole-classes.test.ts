@@ -243,12 +243,6 @@ const CASES: Record<string, Case[]> = {
       before: 'accepted',
     },
     {
-      name: '027: a read of egress_ifindex (only devmap XDP programs may read it in Linux)',
-      source: 'r6 = r1\nr7 = *(u32 *)(r6 + 20)\nr0 = 2\nexit',
-      sluice: { insn: 1, reason: 'invalid bpf_context access off=20 size=4' },
-      before: 'accepted',
-    },
-    {
       name: '021: bpf_map_update_elem into a read-only map',
       source: [
         '.map ro array key=4 value=8 entries=1 readonly init=0301040105090206',
