@@ -9,13 +9,18 @@ import { UsageError } from '../util/errors.js';
 import { DeviceArray, type DeviceOptions } from './device.js';
 import { resolveEngine } from './engines.js';
 import { StorageError } from './errors.js';
-import { BlockReader } from './file-reader.js';
+import { BlockReader, DEFAULT_BLOCK_BYTES } from './file-reader.js';
 import { countCopy, countPage, countRequest, emptyCounts, type NodeCounts } from './node-counts.js';
 import { HookFlag } from './hook-context.js';
 import { PAGE_BYTES, PageCache } from './page-cache.js';
 import { type Destination, UserMemory } from './process.js';
 import { type HookChunk, Tenant } from './tenant.js';
 import { verifyForHook } from './verify-hook.js';
+import { encodeProgramRequest } from './wire.js';
+import type { ProgramFacts } from '../vm/engine.js';
+
+/** PROOF_CACHE_SIZE is how many distinct programs a node remembers having verified. */
+const PROOF_CACHE_SIZE = 8;
 
 /** MAX_CHUNK_BYTES is the largest chunk the hook hands a program: the size of its input region (64 KiB). */
 export const MAX_CHUNK_BYTES = INPUT_CAPACITY;
@@ -43,11 +48,36 @@ export interface AttachOptions {
   readonly inspect?: boolean;
 }
 
+/**
+ * FileSegment is a byte range [start, end) of a real file. A node can serve a file as a list of
+ * segments back to back (a *view*): a cluster node serves the header row followed by its own rows.
+ */
+export interface FileSegment {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** OpenOptions choose what part of a file a descriptor serves. */
+export interface OpenOptions {
+  /** Serve these segments of the file back to back, as if they were the file (default: the whole file). */
+  readonly segments?: readonly FileSegment[];
+  /** Count how many served chunks contain this byte value (see `sawByte`). */
+  readonly watchByte?: number;
+}
+
 interface OpenFile {
   readonly fileId: number;
+  /** Bytes the descriptor serves (the view's size); offsets below are in the view. */
   readonly size: number;
+  /** The view: segments of the real file, with `at`, each one's first offset in the view. */
+  readonly segments: readonly (FileSegment & { readonly at: number })[];
+  readonly watchByte: number;
+  /** Chunks that contained watchByte. */
+  watched: number;
   readonly handle: FileHandle;
   readonly reader: BlockReader;
+  /** Size of the real file. */
+  readonly realSize: number;
   position: number;
   chunkIndex: number;
   flushed: boolean;
@@ -76,6 +106,8 @@ export class StorageNode {
   private readonly fileIds = new Map<string, number>();
   /** Attached tenants by "pid:bufferStart". */
   private readonly hooks = new Map<string, Tenant>();
+  /** Proofs of programs verified before, by their encoded bytes: a node verifies each distinct program once. */
+  private readonly proofs = new Map<string, ProgramFacts>();
   private nextPid = 100;
   private nextFd = 3;
   private openFiles = 0;
@@ -124,21 +156,32 @@ export class StorageNode {
     this.files.delete(pid);
   }
 
-  /** open opens `path` (relative to the data directory) for process `pid` and returns a descriptor. */
-  async open(pid: number, path: string): Promise<number> {
+  /**
+   * open opens `path` (relative to the data directory) for process `pid` and returns a descriptor;
+   * with `options.segments` the descriptor serves those parts of the file back to back (its size,
+   * offsets, chunk cuts and the hook context's file_offset and file_size are the view's).
+   */
+  async open(pid: number, path: string, options: OpenOptions = {}): Promise<number> {
     const table = this.fileTable(pid);
-    const full = resolve(this.dataDir, path);
-    const inside = relative(this.dataDir, full);
-    if (inside.startsWith('..') || isAbsolute(inside)) {
-      throw new StorageError(`${path}: outside the node's data directory ${this.dataDir}`);
-    }
+    const full = this.resolvePath(path);
     let handle: FileHandle;
     try {
       handle = await openFile(full, 'r');
     } catch (error) {
       throw new StorageError(`${path}: cannot open (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
     }
-    const { size } = await handle.stat();
+    const { size: realSize } = await handle.stat();
+    let at = 0;
+    const segments = (options.segments ?? [{ start: 0, end: realSize }]).map((segment) => {
+      if (!(Number.isSafeInteger(segment.start) && Number.isSafeInteger(segment.end) && 0 <= segment.start && segment.start <= segment.end && segment.end <= realSize)) {
+        void handle.close();
+        throw new StorageError(`${path}: byte range [${segment.start}, ${segment.end}) is not inside the file (${realSize} bytes)`);
+      }
+      const placed = { ...segment, at };
+      at += segment.end - segment.start;
+      return placed;
+    });
+    const size = at;
     let fileId = this.fileIds.get(full);
     if (fileId === undefined) {
       fileId = this.fileIds.size;
@@ -149,8 +192,12 @@ export class StorageNode {
     table.set(fd, {
       fileId,
       size,
+      segments,
+      watchByte: options.watchByte ?? -1,
+      watched: 0,
       handle,
-      reader: new BlockReader(handle),
+      reader: new BlockReader(handle, Math.max(1, Math.min(DEFAULT_BLOCK_BYTES, realSize))),
+      realSize,
       position: 0,
       chunkIndex: 0,
       flushed: false,
@@ -159,9 +206,24 @@ export class StorageNode {
     return fd;
   }
 
+  /** resolvePath returns the full path of `path` (relative to the data directory); paths outside it are refused. */
+  resolvePath(path: string): string {
+    const full = resolve(this.dataDir, path);
+    const inside = relative(this.dataDir, full);
+    if (inside.startsWith('..') || isAbsolute(inside)) {
+      throw new StorageError(`${path}: outside the node's data directory ${this.dataDir}`);
+    }
+    return full;
+  }
+
   /** size returns the size in bytes of an open file. */
   size(pid: number, fd: number): number {
     return this.openFile(pid, fd).size;
+  }
+
+  /** sawByte is how many chunks served so far contained the open options' `watchByte`. */
+  sawByte(pid: number, fd: number): number {
+    return this.openFile(pid, fd).watched;
   }
 
   /** close releases a descriptor. */
@@ -175,7 +237,8 @@ export class StorageNode {
   /**
    * read copies up to `length` bytes from the descriptor's position into the buffer at `address`,
    * chunk by chunk through copyOut, and returns how many bytes of the file it served (0 at end of
-   * file). Chunks are cut at multiples of the chunk size in file offsets. The read that reaches the
+   * file). Chunks are cut at multiples of the chunk size in file offsets and at the view's segment
+   * boundaries. The read that reaches the
    * end of the file also makes the end-of-file flush call. While other files are open on the node,
    * each read yields after every chunk so that concurrent readers (tenants) interleave chunk by chunk.
    */
@@ -185,9 +248,12 @@ export class StorageNode {
     this.memory(pid).slice(address, Math.max(0, end - file.position));
     const start = file.position;
     for (let at = start; at < end; ) {
-      const chunkEnd = Math.min(end, (Math.floor(at / this.chunkBytes) + 1) * this.chunkBytes);
-      this.chargePages(pid, file, at, chunkEnd);
-      const bytes = await file.reader.view(at, chunkEnd - at);
+      const segment = segmentAt(file, at);
+      const chunkEnd = Math.min(end, segment.at + segment.end - segment.start, (Math.floor(at / this.chunkBytes) + 1) * this.chunkBytes);
+      const real = segment.start + (at - segment.at);
+      this.chargePages(pid, file, real, real + chunkEnd - at);
+      const bytes = await file.reader.view(real, chunkEnd - at);
+      if (file.watchByte >= 0 && bytes.indexOf(file.watchByte) >= 0) file.watched += 1;
       const flags = (at === 0 ? HookFlag.FIRST : 0) | (chunkEnd === file.size ? HookFlag.LAST : 0);
       const chunk: HookChunk = { bytes, flags, index: file.chunkIndex, fileOffset: at, fileSize: file.size };
       file.chunkIndex += 1;
@@ -247,7 +313,7 @@ export class StorageNode {
       throw new StorageError(`pid ${destination.pid}: buffer 0x${target.bufferStart.toString(16)} already has a tenant attached`);
     }
     const engine = resolveEngine(options.engine ?? this.defaultEngine);
-    const facts = verifyForHook(spec);
+    const facts = this.proofOf(spec);
     const tenant = new Tenant(spec, {
       name: options.tenant,
       engine,
@@ -258,6 +324,17 @@ export class StorageNode {
     });
     this.hooks.set(key, tenant);
     return tenant;
+  }
+
+  /** proofOf verifies `spec` for the hook, or returns the proof kept from verifying the same program (bytes and maps) before. */
+  private proofOf(spec: ProgramSpec): ProgramFacts {
+    const key = Buffer.from(encodeProgramRequest({ file: '', spec })).toString('base64');
+    const known = this.proofs.get(key);
+    if (known) return known;
+    const facts = verifyForHook(spec);
+    if (this.proofs.size >= PROOF_CACHE_SIZE) this.proofs.delete(this.proofs.keys().next().value as string);
+    this.proofs.set(key, facts);
+    return facts;
   }
 
   /** detach removes a tenant from the hook; detaching twice is harmless. */
@@ -273,6 +350,7 @@ export class StorageNode {
   /**
    * chargePages accounts for the page cache and devices when a read enters a new read-ahead
    * window: the window's pages are looked up, and each run of missing pages is one device request.
+   * `from` and `to` are offsets in the real file.
    */
   private chargePages(pid: number, file: OpenFile, from: number, to: number): void {
     const windowBytes = this.devices.readAheadBytes;
@@ -286,7 +364,7 @@ export class StorageNode {
       if (window === file.window) continue;
       file.window = window;
       const start = window * windowBytes;
-      const end = Math.min(file.size, start + windowBytes);
+      const end = Math.min(file.realSize, start + windowBytes);
       let missFrom = -1;
       for (let page = Math.floor(start / PAGE_BYTES); page * PAGE_BYTES < end; page++) {
         const hit = this.pageCache.touch(file.fileId, page);
@@ -313,4 +391,10 @@ export class StorageNode {
     if (!file) throw new StorageError(`pid ${pid}: bad file descriptor ${fd}`);
     return file;
   }
+}
+
+/** segmentAt finds the view segment holding view offset `at` (which is below the view's size). */
+function segmentAt(file: OpenFile, at: number): OpenFile['segments'][number] {
+  for (const segment of file.segments) if (at < segment.at + segment.end - segment.start) return segment;
+  throw new StorageError(`offset ${at} is past the end of the view`);
 }

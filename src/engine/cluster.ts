@@ -1,0 +1,112 @@
+// Runs a SQL query on a cluster of storage nodes: each node scans the rows that start in its byte range, the compute node merges their answers.
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { CompiledQuery } from '../query/codegen/compile.js';
+import { readAnswer, throwRecordedError, type ScanAnswer } from '../query/codegen/decode.js';
+import { mergeAnswers } from '../query/codegen/merge.js';
+import { mapReader, planAndCompile } from '../query/execute.js';
+import type { Plan } from '../query/plan.js';
+import { finalizeResult, type ResultTable } from '../query/result.js';
+import type { ClusterNode, RangeReply } from '../storage/cluster-node.js';
+import { rangeFor } from '../storage/range-run.js';
+import { decodeResult, encodeProgramRequest } from '../storage/wire.js';
+import type { ErrorPolicy } from '../query/plan.js';
+import type { Catalog } from '../query/catalog.js';
+
+/** ClusterQueryOptions configure one query over a cluster. */
+export interface ClusterQueryOptions {
+  readonly sql: string;
+  readonly queryFile: string;
+  readonly catalog: Catalog;
+  readonly chunkBytes: number;
+  readonly onError: ErrorPolicy;
+  /** The storage nodes, in file order: node i owns the rows that start in the i-th of N equal byte ranges. */
+  readonly nodes: readonly ClusterNode[];
+}
+
+/** NodeShare is what one node did for the query. */
+export interface NodeShare {
+  readonly name: string;
+  readonly reply: RangeReply;
+  /** Times the compute node asked this node again from a corrected first row. */
+  readonly restarts: number;
+}
+
+/** ClusterRun is everything a cluster query produced. */
+export interface ClusterRun {
+  readonly plan: Plan;
+  readonly compiled: CompiledQuery;
+  readonly result: ResultTable;
+  /** Well-formed data rows scanned, over all nodes. */
+  readonly rows: number;
+  readonly nodes: readonly NodeShare[];
+  /** Measured compute-node time to decode and merge the nodes' answers. */
+  readonly mergeSeconds: number;
+}
+
+/**
+ * executeClusterQuery plans and compiles the query once, sends the program with each node's byte
+ * range to every node at once (each verifies, attaches and scans by itself, in parallel), checks
+ * that the nodes' row ranges tile the file (asking a node again from the previous node's end when a
+ * quoted line break hid its first row), and merges the answers. A node that fails fails the query
+ * with NodeFailed naming it; the caller closes the nodes (see withNodes).
+ */
+export async function executeClusterQuery(options: ClusterQueryOptions): Promise<ClusterRun> {
+  const { plan, compiled } = planAndCompile(options.sql, options.queryFile, options.catalog, options.chunkBytes, options.onError);
+  const file = basename(plan.table.path);
+  const size = (await stat(plan.table.path)).size;
+  const format = { delimiter: plan.table.delimiter.charCodeAt(0), quotes: plan.table.format === 'csv', header: plan.table.header };
+  const n = options.nodes.length;
+  const request = (index: number, start?: number) =>
+    encodeProgramRequest({ file, spec: compiled.spec, range: { ...rangeFor(size, n, index, format), ...(start === undefined ? {} : { start }) } });
+  const replies = await Promise.all(options.nodes.map((node, i) => node.run(request(i))));
+  const restarts = replies.map(() => 0);
+  for (let i = 1; i < n; i++) {
+    const previousEnd = (replies[i - 1] as RangeReply).end;
+    if ((replies[i] as RangeReply).start === previousEnd) continue;
+    replies[i] = await (options.nodes[i] as ClusterNode).run(request(i, previousEnd));
+    restarts[i] = (restarts[i] as number) + 1;
+  }
+
+  const started = performance.now();
+  const answers = replies.map((reply) => readAnswer(compiled.layout, mapReader(decodeResult(reply.result))));
+  const failing = answers.findIndex((answer) => answer.fatal !== undefined || (answer.error !== undefined && plan.onError === 'stop'));
+  const firstError = answers.findIndex((answer) => answer.error !== undefined);
+  for (const index of new Set([failing, firstError])) {
+    if (index > 0) answers[index] = await inFileLines(answers[index] as ScanAnswer, options.nodes[index] as ClusterNode, replies[index] as RangeReply, file);
+  }
+  const maxGroups = compiled.spec.maps[1]?.maxEntries ?? 1;
+  const merged = mergeAnswers(plan, answers, maxGroups, plan.table.path);
+  throwRecordedError(plan, merged, plan.table.path);
+  const result = finalizeResult(plan, merged.groups, Number(merged.skipped));
+  const mergeSeconds = (performance.now() - started) / 1000;
+  const nodes = options.nodes.map((node, i) => ({ name: node.name, reply: replies[i] as RangeReply, restarts: restarts[i] as number }));
+  return { plan, compiled, result, rows: Number(merged.rows), nodes, mergeSeconds };
+}
+
+/**
+ * inFileLines turns the line numbers a node's program counted (in the header row followed by the
+ * node's rows) into the file's: add the line breaks before the node's first row, less the header's.
+ */
+async function inFileLines(answer: ScanAnswer, node: ClusterNode, reply: RangeReply, file: string): Promise<ScanAnswer> {
+  const offset = (await node.countLines(file, reply.start)) - (reply.headerBytes > 0 ? await node.countLines(file, reply.headerBytes) : 0);
+  return {
+    ...answer,
+    ...(answer.fatal ? { fatal: { ...answer.fatal, line: answer.fatal.line + offset } } : {}),
+    ...(answer.error ? { error: { ...answer.error, line: answer.error.line + offset } } : {}),
+  };
+}
+
+/**
+ * withNodes runs `work` with the nodes `create` makes and closes every node afterwards, whether
+ * `work` succeeded or not, so no worker is left running.
+ */
+export async function withNodes<T>(create: () => ClusterNode[], work: (nodes: readonly ClusterNode[]) => Promise<T>): Promise<T> {
+  const nodes = create();
+  try {
+    return await work(nodes);
+  } finally {
+    await Promise.allSettled(nodes.map((node) => node.close()));
+  }
+}
+
