@@ -3,8 +3,8 @@ import { setFlagsFromString } from 'node:v8';
 import { Command } from 'commander';
 import { Interpreter } from '../src/vm/interpreter.js';
 import { jitEngine } from '../src/vm/jit/engine.js';
-import { allMemoryAccesses, difference, fuzzRuntime, observe } from '../test/fuzz/differential.js';
-import { generateProgram } from '../test/fuzz/generator.js';
+import { allMemoryAccesses, difference, fuzzRuntime, observe } from '../src/fuzz/differential.js';
+import { generateProgram } from '../src/fuzz/generator.js';
 
 const options = new Command('bench-fuzz')
   .option('--count <n>', 'programs to generate and compare', '100000')

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { MAX_CHUNK_LIMIT } from '../src/query/codegen/compile.js';
+import { MAX_CHUNK_LIMIT } from '../src/codegen/compile.js';
 import type { EngineName } from '../src/vm/engine.js';
 import { barChartSvg, lineChartSvg } from './charts/svg.js';
 import { ensureBenchData, ensureDir, LINK_GBITS, runQueryBench, type QueryBenchRow } from './queries/run.js';

@@ -1,8 +1,8 @@
 // One pushdown query in a fresh process, reporting wall time and peak memory (the scaling bench runs this).
 // usage: node dist/bench/queries/child.js <query.sql> <data dir> <chunk bytes> <engine>
 import { readFileSync } from 'node:fs';
-import { directoryCatalog } from '../../src/query/catalog.js';
-import { executeQuery } from '../../src/query/execute.js';
+import { directoryCatalog } from '../../src/datasets/catalog.js';
+import { executeQuery } from '../../src/engine/execute.js';
 import type { EngineName } from '../../src/vm/engine.js';
 
 const [queryFile, dataDir, chunk, engine] = process.argv.slice(2);

@@ -2,10 +2,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
-import { writeSensors } from '../../src/query/datasets/sensors.js';
-import { directoryCatalog } from '../../src/query/catalog.js';
-import { executeQuery, type QueryRun } from '../../src/query/execute.js';
-import { generateTpch } from '../../src/query/tpch/generate.js';
+import { writeSensors } from '../../src/datasets/sensors.js';
+import { directoryCatalog } from '../../src/datasets/catalog.js';
+import { executeQuery, type QueryRun } from '../../src/engine/execute.js';
+import { generateTpch } from '../../src/datasets/tpch/generate.js';
 import type { EngineName } from '../../src/vm/engine.js';
 import { endToEndAt } from './remodel.js';
 

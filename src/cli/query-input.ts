@@ -1,8 +1,9 @@
 // Reads a query argument that is either SQL text or the path of a .sql file, and the --data catalog.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { directoryCatalog, type Catalog } from '../query/catalog.js';
-import { defaultCatalog } from '../query/default-data.js';
+import { directoryCatalog } from '../datasets/catalog.js';
+import { defaultCatalog } from '../datasets/default-data.js';
+import type { Catalog } from '../sql/plan.js';
 import { UsageError } from '../util/errors.js';
 import { projectRoot } from '../util/paths.js';
 

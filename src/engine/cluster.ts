@@ -1,17 +1,17 @@
 // Runs a SQL query on a cluster of storage nodes: each node scans the rows that start in its byte range, the compute node merges their answers.
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { CompiledQuery } from '../query/codegen/compile.js';
-import { readAnswer, throwRecordedError, type ScanAnswer } from '../query/codegen/decode.js';
-import { mergeAnswers } from '../query/codegen/merge.js';
-import { mapReader, planAndCompile } from '../query/execute.js';
-import type { Plan } from '../query/plan.js';
-import { finalizeResult, type ResultTable } from '../query/result.js';
+import type { CompiledQuery } from '../codegen/compile.js';
+import { readAnswer, throwRecordedError, type ScanAnswer } from '../codegen/read-maps.js';
+import { mergeAnswers } from '../codegen/merge.js';
+import { mapReader, planAndCompile } from './execute.js';
+import type { Plan } from '../sql/plan.js';
+import { finalizeResult, type ResultTable } from '../sql/result.js';
 import type { ClusterNode, RangeReply } from '../storage/cluster-node.js';
 import { rangeFor } from '../storage/range-run.js';
 import { decodeResult, encodeProgramRequest } from '../storage/wire.js';
-import type { ErrorPolicy } from '../query/plan.js';
-import type { Catalog } from '../query/catalog.js';
+import type { Catalog, ErrorPolicy } from '../sql/plan.js';
+
 
 /** ClusterQueryOptions configure one query over a cluster. */
 export interface ClusterQueryOptions {

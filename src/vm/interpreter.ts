@@ -1,7 +1,7 @@
 // The eBPF interpreter: exact 64-bit semantics on 32-bit register halves, one switch over pre-decoded slots.
 import type { ProgramSpec } from '../asm/program.js';
 import { mul64, sdiv64, smod64, udiv64, umod64, wide } from './arith64.js';
-import { type Decoded, decodeProgram } from './decode.js';
+import { type Decoded, decodeProgram } from './lower.js';
 import type { Engine, Executable, ProgramFacts, RunResult } from './engine.js';
 import { BudgetExceeded, CallDepthExceeded, InvalidProgram, UnknownHelper } from './errors.js';
 import { FRAME_SIZE, MAX_FRAMES, STACK_TOP } from './memory.js';
@@ -557,7 +557,7 @@ class InterpretedProgram implements Executable {
           break;
         }
 
-        // ---- superinstructions (variants, see fusePairs in decode.ts): two slots, one dispatch ----
+        // ---- superinstructions (variants, see fusePairs in lower.ts): two slots, one dispatch ----
         case 0xe0: { // mov64 a, b; mov64 c, d
           const a = (w >> 7) & 0x1e;
           const b = (w >> 11) & 0x1e;

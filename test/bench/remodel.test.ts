@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { endToEndAt } from '../../bench/queries/remodel.js';
-import { directoryCatalog } from '../../src/query/catalog.js';
-import { executeQuery } from '../../src/query/execute.js';
+import { directoryCatalog } from '../../src/datasets/catalog.js';
+import { executeQuery } from '../../src/engine/execute.js';
 import { projectRoot } from '../../src/util/paths.js';
 
 describe('endToEndAt', () => {

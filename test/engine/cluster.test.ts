@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { executeClusterQuery } from '../../src/engine/cluster.js';
-import { executeQuery } from '../../src/query/execute.js';
-import type { ErrorPolicy } from '../../src/query/plan.js';
-import { DATE, INTEGER, decimalType } from '../../src/query/types.js';
-import { csvTable, memoryCatalog, tpchTable } from '../query/helpers.js';
+import { executeQuery } from '../../src/engine/execute.js';
+import type { ErrorPolicy } from '../../src/sql/plan.js';
+import { DATE, INTEGER, decimalType } from '../../src/values/types.js';
+import { csvTable, memoryCatalog, tpchTable } from '../sql/helpers.js';
 import { NodeService } from '../../src/storage/node-service.js';
 import { InThreadNode } from './nodes.js';
 

@@ -5,8 +5,8 @@ import { bySlot } from '../../src/asm/instruction.js';
 import { AluOp, CALL, Class, CLASS_MASK, Mode, MODE_MASK, OP_MASK } from '../../src/asm/opcodes.js';
 import { Interpreter } from '../../src/vm/interpreter.js';
 import { jitEngine } from '../../src/vm/jit/engine.js';
-import { allMemoryAccesses, difference, fuzzRuntime, observe } from './differential.js';
-import { generateProgram } from './generator.js';
+import { allMemoryAccesses, difference, fuzzRuntime, observe } from '../../src/fuzz/differential.js';
+import { generateProgram } from '../../src/fuzz/generator.js';
 
 // One wasm module per program: compile functions when first called (see bench/fuzz.ts).
 setFlagsFromString('--wasm-lazy-compilation');

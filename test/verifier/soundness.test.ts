@@ -9,8 +9,8 @@ import type { ProgramSpec } from '../../src/asm/program.js';
 import { parseConformance, programOf, runWithMemory } from '../../src/vm/conformance.js';
 import { Interpreter } from '../../src/vm/interpreter.js';
 import { VerifierError, memoryContext, verify } from '../../src/verifier/index.js';
-import { fuzzRuntime, observe } from '../fuzz/differential.js';
-import { generateProgram } from '../fuzz/generator.js';
+import { fuzzRuntime, observe } from '../../src/fuzz/differential.js';
+import { generateProgram } from '../../src/fuzz/generator.js';
 
 const MEMORY = new Set<number>([Class.LDX, Class.ST, Class.STX]);
 const DELTAS = [-16, -8, -4, -1, 1, 2, 4, 8, 16, 64];

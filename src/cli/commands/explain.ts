@@ -1,8 +1,8 @@
 // `sluice explain` and `sluice compile`: show or export the eBPF program a query compiles to.
 import type { Command } from 'commander';
 import { parseSize } from '../../net/units.js';
-import { compiledArtifact, explainText } from '../../query/artifact.js';
-import { planAndCompile } from '../../query/execute.js';
+import { compiledArtifact, explainText } from '../../engine/artifact.js';
+import { planAndCompile } from '../../engine/execute.js';
 import { unitsOption } from '../options.js';
 import { catalogFor, readQuery } from '../query-input.js';
 

@@ -2,9 +2,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { writeSensors } from '../../query/datasets/sensors.js';
-import { generateTpch, type TpchFormat } from '../../query/tpch/generate.js';
-import { TABLE_NAMES, type TableName } from '../../query/tpch/tables.js';
+import { writeSensors } from '../../datasets/sensors.js';
+import { generateTpch, type TpchFormat } from '../../datasets/tpch/generate.js';
+import { TABLE_NAMES, type TableName } from '../../datasets/tpch/tables.js';
 import { UsageError } from '../../util/errors.js';
 import { oneOf, positiveInteger, positiveNumber } from '../options.js';
 import { Progress } from '../progress.js';

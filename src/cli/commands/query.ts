@@ -1,9 +1,9 @@
 // `sluice query`: answer SQL by pushing an eBPF program to the storage node, optionally comparing with ship-all.
 import type { Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
-import { MAX_CHUNK_LIMIT } from '../../query/codegen/compile.js';
-import { executeQuery } from '../../query/execute.js';
-import { formatResultJson, formatResultText } from '../../query/result.js';
+import { MAX_CHUNK_LIMIT } from '../../codegen/compile.js';
+import { executeQuery } from '../../engine/execute.js';
+import { formatResultJson, formatResultText } from '../../sql/result.js';
 import { reportJson } from '../../report/json.js';
 import { formatRunSummary } from '../../report/run-summary.js';
 import { formatReport } from '../../report/table.js';

@@ -1,0 +1,115 @@
+// Compiles plan expressions into JavaScript closures over a row of exact values (the baseline's evaluator).
+import type { Expr, ValueExpr } from '../sql/plan.js';
+import { pow10 } from '../values/decimal.js';
+import { INT128_MAX, INT128_MIN, INT64_MAX, INT64_MIN, type Value } from '../values/types.js';
+
+/** RowValues holds one decoded row: entry i is column i's value (only the plan's used columns are set). */
+export type RowValues = Value[];
+
+/** Overflow is called with a description when an intermediate leaves the signed 64-bit range. */
+export type OverflowHandler = (what: string) => never;
+
+type ValueFn = (row: RowValues) => Value;
+type PredicateFn = (row: RowValues) => boolean;
+
+/**
+ * compileValue returns a function computing an expression exactly. Every arithmetic result is
+ * checked against the signed 64-bit range the eBPF program computes in, so an answer the pushdown
+ * path cannot hold is an error in both paths rather than a wrap-around in one.
+ */
+export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueFn {
+  switch (expr.kind) {
+    case 'column': {
+      const column = expr.column;
+      return (row) => row[column] as Value;
+    }
+    case 'constant': {
+      const value = expr.value;
+      const constant: Value = value.kind === 'number' ? value.units : value.kind === 'date' ? value.days : value.text;
+      return () => constant;
+    }
+    case 'rescale': {
+      const operand = compileValue(expr.operand, overflow);
+      const factor = pow10(expr.digits);
+      return (row) => checked((operand(row) as bigint) * factor, overflow, 'a rescaled value');
+    }
+    case 'arith': {
+      const left = compileValue(expr.left, overflow);
+      const right = compileValue(expr.right, overflow);
+      const what = `the result of '${expr.op}'`;
+      if (expr.op === '+') return (row) => checked((left(row) as bigint) + (right(row) as bigint), overflow, what);
+      if (expr.op === '-') return (row) => checked((left(row) as bigint) - (right(row) as bigint), overflow, what);
+      return (row) => checked((left(row) as bigint) * (right(row) as bigint), overflow, what);
+    }
+  }
+}
+
+/** compilePredicate returns a function deciding whether a row satisfies a condition. */
+export function compilePredicate(expr: Expr, overflow: OverflowHandler): PredicateFn {
+  switch (expr.kind) {
+    case 'compare': {
+      const left = compileValue(expr.left as ValueExpr, overflow);
+      const right = compileValue(expr.right as ValueExpr, overflow);
+      switch (expr.op) {
+        case '=':
+          return (row) => left(row) === right(row);
+        case '<>':
+          return (row) => left(row) !== right(row);
+        case '<':
+          return (row) => (left(row) as bigint | string) < (right(row) as bigint | string);
+        case '<=':
+          return (row) => (left(row) as bigint | string) <= (right(row) as bigint | string);
+        case '>':
+          return (row) => (left(row) as bigint | string) > (right(row) as bigint | string);
+        case '>=':
+          return (row) => (left(row) as bigint | string) >= (right(row) as bigint | string);
+      }
+      break;
+    }
+    case 'in': {
+      const operand = compileValue(expr.operand as ValueExpr, overflow);
+      const values = new Set<Value>(expr.values.map((value) => (value.kind === 'number' ? value.units : value.kind === 'date' ? value.days : value.text)));
+      return (row) => values.has(operand(row));
+    }
+    case 'like': {
+      const operand = compileValue(expr.operand as ValueExpr, overflow);
+      const text = expr.text;
+      switch (expr.match) {
+        case 'exact':
+          return (row) => operand(row) === text;
+        case 'prefix':
+          return (row) => (operand(row) as string).startsWith(text);
+        case 'suffix':
+          return (row) => (operand(row) as string).endsWith(text);
+        case 'infix':
+          return (row) => (operand(row) as string).includes(text);
+      }
+      break;
+    }
+    case 'and': {
+      const operands = expr.operands.map((operand) => compilePredicate(operand, overflow));
+      return (row) => operands.every((operand) => operand(row));
+    }
+    case 'or': {
+      const operands = expr.operands.map((operand) => compilePredicate(operand, overflow));
+      return (row) => operands.some((operand) => operand(row));
+    }
+    case 'not': {
+      const operand = compilePredicate(expr.operand, overflow);
+      return (row) => !operand(row);
+    }
+  }
+  throw new TypeError(`a ${expr.kind} expression is not a condition`);
+}
+
+/** checked returns `value` if it fits in a signed 64-bit integer, else reports the overflow. */
+export function checked(value: bigint, overflow: OverflowHandler, what: string): bigint {
+  if (value < INT64_MIN || value > INT64_MAX) overflow(`${what} does not fit in 64 bits`);
+  return value;
+}
+
+/** checkedSum returns `value` if it fits the signed 128-bit SUM/AVG accumulator, else reports the overflow. */
+export function checkedSum(value: bigint, overflow: OverflowHandler, what: string): bigint {
+  if (value < INT128_MIN || value > INT128_MAX) overflow(`${what} does not fit in 128 bits`);
+  return value;
+}

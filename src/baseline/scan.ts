@@ -1,0 +1,210 @@
+// The compute-node baseline: parse the shipped file with csv-parse and evaluate the plan in exact bigint arithmetic.
+import { createReadStream } from 'node:fs';
+import { CsvError, parse as parseCsv, type Options as CsvOptions } from 'csv-parse/sync';
+import { parseField, fieldColumns } from './parse-field.js';
+import { MalformedRowError, QueryError } from '../sql/errors.js';
+import { checkedSum, compilePredicate, compileValue, type OverflowHandler, type RowValues } from './evaluate.js';
+import { MAX_LINE_BYTES, type Plan } from '../sql/plan.js';
+import { emptyAggregateState, finalizeResult, type AggregateState, type GroupState, type ResultTable } from '../sql/result.js';
+import { RowSplitter, type RowRun } from './row-splitter.js';
+import type { Value } from '../values/types.js';
+
+/** BaselineConsumer takes a file's bytes in order (any chunking) and returns the query's result at the end. */
+export interface BaselineConsumer {
+  write(chunk: Uint8Array): void;
+  end(): ResultTable;
+}
+
+interface Group extends GroupState {
+  readonly aggregates: AggregateState[];
+}
+
+type Update = (state: AggregateState, row: RowValues) => void;
+type RowBytes = Exclude<RowRun, { overlong: number }>;
+
+/**
+ * createBaselineConsumer evaluates `plan` over a stream of file bytes on the compute node: rows are
+ * cut with RowSplitter, parsed by csv-parse, decoded to exact values, filtered, grouped and
+ * aggregated. Malformed rows stop the run with a MalformedRowError (file:line:col) or, under the
+ * 'skip' policy, are counted in `skippedRows`. `file` names the data in errors (default plan.table.path).
+ */
+export function createBaselineConsumer(plan: Plan, file = plan.table.path): BaselineConsumer {
+  const table = plan.table;
+  const quotes = table.format === 'csv';
+  const columnCount = table.columns.length;
+  const used = plan.usedColumns.map((index) => table.columns[index] as Plan['table']['columns'][number]);
+  let skippedRows = 0;
+  let headerPending = table.header;
+  const skippedLines = new Set<number>();
+  const inferredHint = table.schemaSource === 'inferred'
+    ? ` (types were inferred from the first ${table.inferredFromRows ?? 0} rows; declare them in ${table.name}.schema)`
+    : '';
+
+  const malformed = (line: number, column: number, reason: string): void => {
+    if (plan.onError === 'stop') throw new MalformedRowError(file, { line, column }, reason);
+    if (!skippedLines.has(line)) {
+      skippedLines.add(line);
+      skippedRows++;
+    }
+  };
+  const groups = new Map<string, Group>();
+  const row: RowValues = new Array<Value>(columnCount).fill(null);
+
+  // csv-parse's per-record `info` doubles its cost, so runs are parsed without it; only when a row
+  // must be located for an error is its run parsed again with `info` to find the row's line and text.
+  const parseOptions: CsvOptions = {
+    delimiter: table.delimiter,
+    quote: quotes ? '"' : false,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    bom: true,
+    ...(plan.onError === 'skip' && {
+      skip_records_with_error: true,
+      on_skip: (error: CsvError | undefined) => void malformed(runLine + ((error?.lines as number | undefined) ?? 1) - 1, 1, error?.message ?? 'unreadable row'),
+    }),
+  };
+  const locateOptions: CsvOptions = { ...parseOptions, info: true, ...(plan.onError === 'skip' && { on_skip: () => undefined }) };
+  let runLine = 1;
+  let located: { run: RowBytes; rows: { line: number; text: string }[] } | undefined;
+  let currentRun: RowBytes | undefined;
+  let currentRecord = 0;
+
+  /** locate returns the line and (latin1) text of record `index` of `run`. */
+  const locate = (run: RowBytes, index: number): { line: number; text: string } => {
+    if (located?.run !== run) {
+      const records = parseCsv(run.bytes, locateOptions) as unknown as { info: { bytes: number } }[];
+      const rows: { line: number; text: string }[] = [];
+      let previousEnd = 0;
+      let lineCursor = 0;
+      let line = run.firstLine;
+      for (const { info } of records) {
+        const start = rowStart(run.bytes, previousEnd);
+        line += countNewlines(run.bytes, lineCursor, start);
+        lineCursor = start;
+        previousEnd = info.bytes;
+        rows.push({ line, text: run.bytes.toString('latin1', start, info.bytes) });
+      }
+      located = { run, rows };
+    }
+    return located.rows[index] ?? { line: run.firstLine, text: '' };
+  };
+  const overflow: OverflowHandler = (what) => {
+    const line = currentRun === undefined ? 1 : locate(currentRun, currentRecord).line;
+    throw new QueryError(file, { line, column: 1 }, `${what} (the pushdown program computes rows in signed 64 bits and sums in 128)`);
+  };
+  const filter = plan.filter === undefined ? () => true : compilePredicate(plan.filter, overflow);
+  const groupKeys = plan.groupBy.map((column) => compileValue(column, overflow));
+  const updates = makeUpdates(plan, overflow);
+
+  const consumeRun = (run: RowBytes): void => {
+    runLine = run.firstLine;
+    currentRun = run;
+    let records: string[][];
+    try {
+      records = parseCsv(run.bytes, parseOptions) as string[][];
+    } catch (error) {
+      if (!(error instanceof CsvError)) throw error;
+      const lines = (error as CsvError & { lines?: number }).lines ?? 1;
+      throw new MalformedRowError(file, { line: run.firstLine + lines - 1, column: 1 }, error.message, { cause: error });
+    }
+    for (let index = 0; index < records.length; index++) {
+      const record = records[index] as string[];
+      currentRecord = index;
+      if (headerPending) {
+        headerPending = false;
+        continue;
+      }
+      if (table.trailingDelimiter && record.length === columnCount + 1 && record[columnCount] === '') record.pop();
+      if (record.length !== columnCount) {
+        const { line, text } = locate(run, index);
+        const { starts, end } = fieldColumns(text, table.delimiter, quotes);
+        malformed(line, record.length > columnCount ? (starts[columnCount] ?? end) : end, `expected ${columnCount} fields, found ${record.length}`);
+        continue;
+      }
+      if (!decodeRow(record)) continue;
+      if (!filter(row)) continue;
+      let key = '';
+      const keys = groupKeys.map((keyOf) => keyOf(row));
+      for (const value of keys) key += `${typeof value === 'string' ? 's' : 'n'}${String(value)}\u0000`;
+      let group = groups.get(key);
+      if (group === undefined) {
+        group = { keys, aggregates: plan.aggregates.map(emptyAggregateState) };
+        groups.set(key, group);
+      }
+      for (let i = 0; i < updates.length; i++) (updates[i] as Update)(group.aggregates[i] as AggregateState, row);
+    }
+  };
+
+  /** decodeRow fills `row` with the used columns' values; false (after reporting) if a field is malformed. */
+  const decodeRow = (record: readonly string[]): boolean => {
+    for (const column of used) {
+      const value = parseField(record[column.index] as string, column.type);
+      if (value !== null && typeof value === 'object') {
+        const { line, text } = locate(currentRun as RowBytes, currentRecord);
+        const { starts } = fieldColumns(text, table.delimiter, quotes);
+        malformed(line, starts[column.index] ?? 1, `column '${column.name}': ${value.error}${inferredHint}`);
+        return false;
+      }
+      row[column.index] = value;
+    }
+    return true;
+  };
+
+  const splitter = new RowSplitter(quotes);
+  return {
+    write(chunk) {
+      for (const run of splitter.push(chunk)) {
+        if ('overlong' in run) malformed(run.overlong, MAX_LINE_BYTES + 1, `line longer than ${MAX_LINE_BYTES} bytes`);
+        else consumeRun(run);
+      }
+    },
+    end() {
+      const last = splitter.finish();
+      if (last !== undefined) consumeRun(last);
+      return finalizeResult(plan, [...groups.values()], skippedRows);
+    },
+  };
+}
+
+/** makeUpdates returns, per aggregate, the function that folds one row into its state. */
+function makeUpdates(plan: Plan, overflow: OverflowHandler): Update[] {
+  return plan.aggregates.map((aggregate): Update => {
+    if (aggregate.fn === 'count_star' || aggregate.fn === 'count' || aggregate.arg === undefined) {
+      return (state) => void state.count++;
+    }
+    const arg = compileValue(aggregate.arg, overflow);
+    if (aggregate.fn === 'sum' || aggregate.fn === 'avg') {
+      return (state, row) => {
+        state.value = checkedSum(((state.value ?? 0n) as bigint) + (arg(row) as bigint), overflow, `${aggregate.fn.toUpperCase()}`);
+        state.count++;
+      };
+    }
+    const keepLeft = aggregate.fn === 'min' ? (a: Value, b: Value) => (a as bigint) <= (b as bigint) : (a: Value, b: Value) => (a as bigint) >= (b as bigint);
+    return (state, row) => {
+      const value = arg(row);
+      if (state.count === 0n || !keepLeft(state.value, value)) state.value = value;
+      state.count++;
+    };
+  });
+}
+
+/** runBaseline streams the plan's table file from disk through a baseline consumer. */
+export async function runBaseline(plan: Plan): Promise<ResultTable> {
+  const consumer = createBaselineConsumer(plan);
+  for await (const chunk of createReadStream(plan.table.path, { highWaterMark: 1 << 20 })) consumer.write(chunk as Buffer);
+  return consumer.end();
+}
+
+/** rowStart skips the blank lines csv-parse passed over before a record that follows `offset`. */
+function rowStart(bytes: Buffer, offset: number): number {
+  let i = offset;
+  while (i < bytes.length && (bytes[i] === 10 || bytes[i] === 13)) i++;
+  return i;
+}
+
+function countNewlines(bytes: Buffer, from: number, to: number): number {
+  let count = 0;
+  for (let i = bytes.indexOf(10, from); i >= 0 && i < to; i = bytes.indexOf(10, i + 1)) count++;
+  return count;
+}

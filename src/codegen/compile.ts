@@ -1,0 +1,214 @@
+// compileQuery: a typed plan becomes one XDP-shaped eBPF program (entry + bpf_loop callback), its maps, and a decoder.
+import { HelperId } from '../asm/helpers.js';
+import { LDDW, PseudoSrc, R1, R2, R3, R4, R10, XdpAction } from '../asm/opcodes.js';
+import { width } from '../asm/instruction.js';
+import type { MapSpec, ProgramSpec } from '../asm/program.js';
+import type { Plan } from '../sql/plan.js';
+import type { ResultTable } from '../sql/result.js';
+import { CTX, REG, type Gen } from './context.js';
+import { decodeMaps, type MapReader } from './read-maps.js';
+import { Emitter } from './emitter.js';
+import { planLayout, S, type Layout } from './layout.js';
+import { SKIP_BATCH, emitBatch, emitFirstField, emitStep } from './scanner.js';
+import { UsageError } from '../util/errors.js';
+
+/** DEFAULT_MAX_CHUNK is the largest chunk the program scans by default (the kernel's XDP test-run limit). */
+export const DEFAULT_MAX_CHUNK = 3520;
+/** MAX_CHUNK_LIMIT keeps `position + SKIP_BATCH + 1` within the Linux verifier's 16-bit packet offset range. */
+export const MAX_CHUNK_LIMIT = 0xfffe - SKIP_BATCH;
+/**
+ * MAX_STEPS_PER_CALLBACK caps the scan steps per callback. Fewer are used for long step functions:
+ * Linux verifies the step once per call site, so steps x step length is kept near STEP_SLOT_BUDGET
+ * (the example queries then need at most ~10% of the kernel's 1M processed-instruction limit).
+ */
+export const MAX_STEPS_PER_CALLBACK = 16;
+const STEP_SLOT_BUDGET = 16_000;
+/** DEFAULT_MAX_GROUPS is the capacity of the group hash map. */
+export const DEFAULT_MAX_GROUPS = 4096;
+
+/** CompileOptions tune the generated program. */
+export interface CompileOptions {
+  /** Largest chunk (bytes) one run may receive; a larger one stops the scan with an error. */
+  readonly maxChunk?: number;
+  /**
+   * Scan steps (bpf-to-bpf calls, each one byte or a run of unused bytes) per bpf_loop callback;
+   * by default as many as fit STEP_SLOT_BUDGET, at most MAX_STEPS_PER_CALLBACK. More steps mean
+   * fewer helper round trips and more work for the Linux verifier.
+   */
+  readonly stepsPerCallback?: number;
+  /** Capacity of the GROUP BY hash map. */
+  readonly maxGroups?: number;
+  /** File name used in malformed-row errors (default plan.table.path). */
+  readonly file?: string;
+}
+
+/** MapRole says what one map of a compiled query holds, for explain and `compile --json`. */
+export interface MapRole {
+  readonly index: number;
+  readonly name: string;
+  readonly holds: string;
+}
+
+/** CompiledQuery is a verified-shape program plus what a caller needs to run it and read its answer. */
+export interface CompiledQuery {
+  readonly spec: ProgramSpec;
+  readonly layout: Layout;
+  readonly maps: readonly MapRole[];
+  /** Slot of every lddw that references a map, with the map's index. */
+  readonly mapRefs: readonly { readonly slot: number; readonly map: number }[];
+  /** The context the entry function expects. */
+  readonly context: string;
+  readonly maxChunk: number;
+  /** decode turns the maps' contents after the end-of-file run into the result (or throws the row error). */
+  decode(read: MapReader): ResultTable;
+}
+
+const STATE_MAP = 0;
+const AGG_MAP = 1;
+
+/** compileQuery emits the scan program for `plan`. Throws QueryError for constructs it cannot compile. */
+export function compileQuery(plan: Plan, options: CompileOptions = {}): CompiledQuery {
+  const maxChunk = options.maxChunk ?? DEFAULT_MAX_CHUNK;
+  if (!Number.isInteger(maxChunk) || maxChunk < 1 || maxChunk > MAX_CHUNK_LIMIT) {
+    throw new UsageError(
+      `chunk size ${maxChunk} is out of range: query programs scan 1 to ${MAX_CHUNK_LIMIT} bytes per chunk (Linux's packet offsets are 16-bit)`,
+    );
+  }
+  const layout = planLayout(plan);
+  const maps = mapSpecs(plan, layout, options.maxGroups ?? DEFAULT_MAX_GROUPS);
+  const steps = options.stepsPerCallback ?? Math.max(1, Math.min(MAX_STEPS_PER_CALLBACK, Math.floor(STEP_SLOT_BUDGET / emit(plan, layout, maps, maxChunk, 1).stepSlots)));
+  const { spec } = emit(plan, layout, maps, maxChunk, steps);
+  const mapRefs: { slot: number; map: number }[] = [];
+  let slot = 0;
+  for (const insn of spec.insns) {
+    if (insn.opcode === LDDW && insn.src === PseudoSrc.MAP_FD) mapRefs.push({ slot, map: insn.imm });
+    slot += width(insn);
+  }
+  const file = options.file ?? plan.table.path;
+  return {
+    spec,
+    layout,
+    maps: [
+      { index: STATE_MAP, name: 'state', holds: `parser state carried across chunks, first malformed row, counters (${layout.stateSize} bytes)` },
+      {
+        index: AGG_MAP,
+        name: 'aggs',
+        holds:
+          plan.groupBy.length === 0
+            ? `the single group's count and aggregates (${layout.valueSize} bytes)`
+            : `groups keyed by ${plan.groupBy.map((c) => c.name).join(', ')} (${layout.keySize}-byte key, ${layout.valueSize}-byte value)`,
+      },
+    ],
+    mapRefs,
+    context: 'struct xdp_md: u32 data at +0, u32 data_end at +4 (nothing else is read); an empty chunk flushes the last row',
+    maxChunk,
+    decode: (read) => decodeMaps(plan, layout, read, file),
+  };
+}
+
+/** emit generates the whole program with `steps` scan steps per callback; also returns the step function's size. */
+function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, steps: number): { spec: ProgramSpec; stepSlots: number } {
+  const e = new Emitter('sluice_scan', maps);
+  const g: Gen = {
+    e,
+    plan,
+    layout,
+    stateMap: STATE_MAP,
+    aggMap: AGG_MAP,
+    next: e.label('next_byte'),
+    stop: e.label('stop'),
+    eventDone: e.label('event_done'),
+  };
+  const batch = e.label('scan_batch');
+  const step = e.label('scan_step');
+  emitEntry(g, batch, maxChunk);
+  e.func(batch);
+  emitBatch(g, step, steps);
+  e.func(step);
+  const stepStart = e.nextSlot;
+  emitStep(g, maxChunk);
+  const stepSlots = e.nextSlot - stepStart;
+  return { spec: e.build(), stepSlots };
+}
+
+function mapSpecs(plan: Plan, layout: Layout, maxGroups: number): MapSpec[] {
+  const state: MapSpec = { name: 'state', type: 'array', keySize: 4, valueSize: layout.stateSize, maxEntries: 1, flags: 0 };
+  const aggs: MapSpec =
+    plan.groupBy.length === 0
+      ? { name: 'aggs', type: 'array', keySize: 4, valueSize: layout.valueSize, maxEntries: 1, flags: 0 }
+      : { name: 'aggs', type: 'hash', keySize: layout.keySize, valueSize: layout.valueSize, maxEntries: maxGroups, flags: 0 };
+  return [state, aggs];
+}
+
+/** Stack layout of the entry function: the callback context, then the u32 key 0 for array lookups. */
+const CTX_AT = -CTX.size;
+const KEY_AT = CTX_AT - 8;
+
+/**
+ * emitEntry emits the XDP entry function: spill data/data_end and the map value pointers into
+ * the callback context, initialise the state on the first chunk, and run the callback once per
+ * byte with bpf_loop. Always returns XDP_DROP: the chunk is consumed on the storage node.
+ */
+function emitEntry(g: Gen, callback: ReturnType<Emitter['label']>, maxChunk: number): void {
+  const { e, plan } = g;
+  const abort = e.label('abort');
+  const done = e.label('done');
+  const ready = e.label('ready');
+  e.comment(`entry: ${plan.sql.replace(/--[^\n]*/g, '').trim().replace(/\s+/g, ' ')}`);
+  e.movReg(REG.ctx, R1);
+  e.load('W', R2, REG.ctx, 0);
+  e.load('W', R3, REG.ctx, 4);
+  e.store('DW', R10, CTX_AT + CTX.data, R2);
+  e.store('DW', R10, CTX_AT + CTX.dataEnd, R3);
+  e.storeImm('DW', R10, CTX_AT + CTX.flush, 0);
+  e.storeImm('DW', R10, CTX_AT + CTX.aggs, 0);
+  e.storeImm('W', R10, KEY_AT, 0);
+  e.comment('state map entry 0');
+  emitArrayLookup(g, g.stateMap);
+  e.jumpImm('JEQ', 0, 0, abort);
+  e.store('DW', R10, CTX_AT + CTX.state, 0);
+  e.movReg(REG.state, 0);
+  if (plan.groupBy.length === 0) {
+    e.comment('aggregate map entry 0 (no GROUP BY)');
+    emitArrayLookup(g, g.aggMap);
+    e.jumpImm('JEQ', 0, 0, abort);
+    e.store('DW', R10, CTX_AT + CTX.aggs, 0);
+  }
+  e.load('DW', 0, REG.state, S.started);
+  e.jumpImm('JNE', 0, 0, ready);
+  e.comment('first chunk: line 1, header line for CSV');
+  e.storeImm('DW', REG.state, S.started, 1);
+  e.storeImm('DW', REG.state, S.line, 1);
+  if (plan.table.header) e.storeImm('DW', REG.state, S.header, 1);
+  else emitFirstField(g);
+  e.bind(ready);
+  e.load('DW', 0, REG.state, S.fatal);
+  e.jumpImm('JNE', 0, 0, done);
+  if (plan.onError === 'stop') {
+    e.load('DW', 0, REG.state, S.errCode);
+    e.jumpImm('JNE', 0, 0, done);
+  }
+  e.comment(`bpf_loop(${maxChunk + 1}, scan_batch, &context, 0): each call consumes at least one byte, stops at data_end`);
+  e.movImm(R1, maxChunk + 1);
+  e.funcRef(R2, callback);
+  e.movReg(R3, R10);
+  e.aluImm('ADD', R3, CTX_AT);
+  e.movImm(R4, 0);
+  e.call(HelperId.loop);
+  e.bind(done);
+  e.comment('the next chunk starts at position 0');
+  e.storeImm('DW', REG.state, S.pos, 0);
+  e.movImm(0, XdpAction.DROP);
+  e.exit();
+  e.bind(abort);
+  e.movImm(0, XdpAction.ABORTED);
+  e.exit();
+}
+
+function emitArrayLookup(g: Gen, map: number): void {
+  const { e } = g;
+  e.mapRef(R1, map);
+  e.movReg(R2, R10);
+  e.aluImm('ADD', R2, KEY_AT);
+  e.call(HelperId.map_lookup_elem);
+}

@@ -1,0 +1,256 @@
+// Row expressions in integer arithmetic: values into r0 (with overflow checks where bounds demand), predicates as jumps.
+import type { CompareOp, Constant, Expr, ValueExpr } from '../sql/plan.js';
+import { formatDateDays } from '../values/calendar.js';
+import { formatDecimalUnits } from '../values/decimal.js';
+import { scaleOf } from '../values/types.js';
+import type { Cond, Label } from './emitter.js';
+import { REG, emitFatal, unsupported, type Gen } from './context.js';
+import { FatalCode } from './layout.js';
+import { emitStringTest, isStringExpr } from './strings.js';
+
+/** FIELD_BITS bounds a decoded number: at most 18 digits, so |v| < 10^18 < 2^60. */
+const FIELD_BITS = 60;
+/** DATE_BITS bounds a date in days (years 0000..9999). */
+const DATE_BITS = 32;
+const INT64_MAX = (1n << 63n) - 1n;
+
+/** constantValue returns a numeric or date constant as a bigint. */
+export function constantValue(g: Gen, c: Constant): bigint {
+  if (c.kind === 'number') return c.units;
+  if (c.kind === 'date') return c.days;
+  throw unsupported(g, 'a string constant in arithmetic');
+}
+
+/**
+ * emitValue computes a numeric or date expression into r0 and returns a bound on its magnitude
+ * in bits (|value| < 2^bits). Uses r1..r5 and the state temps from `depth` up; keeps r6..r9.
+ */
+export function emitValue(g: Gen, expr: ValueExpr, depth = 0): number {
+  const { e, layout } = g;
+  switch (expr.kind) {
+    case 'column': {
+      const slot = layout.columns.find((c) => c.column === expr.column);
+      if (slot === undefined || slot.codec.kind === 'string') throw unsupported(g, `string column ${expr.name} as a number`);
+      e.load('DW', 0, REG.state, slot.offset);
+      return slot.codec.kind === 'date' ? DATE_BITS : FIELD_BITS;
+    }
+    case 'constant': {
+      const v = constantValue(g, expr.value);
+      e.constant(0, v);
+      return bitLength(v);
+    }
+    case 'rescale': {
+      if (expr.digits < 0) throw unsupported(g, 'rescaling to fewer digits');
+      const bits = emitValue(g, expr.operand, depth);
+      const factor = 10n ** BigInt(expr.digits);
+      const total = bits + bitLength(factor);
+      if (total > 63) emitMulConstCheck(g, factor);
+      e.constant(1, factor);
+      e.aluReg('MUL', 0, 1);
+      return Math.min(total, 63);
+    }
+    case 'arith': {
+      if (depth >= layout.tempCount) throw unsupported(g, 'expressions nested this deeply');
+      const temp = layout.temps + depth * 8;
+      const leftBits = emitValue(g, expr.left, depth);
+      e.store('DW', REG.state, temp, 0);
+      const rightBits = emitValue(g, expr.right, depth + 1);
+      e.movReg(1, 0);
+      e.load('DW', 0, REG.state, temp);
+      return emitArith(g, expr.op, leftBits, rightBits);
+    }
+  }
+}
+
+/** emitArith computes r0 = r0 op r1, checking for signed 64-bit overflow when the bounds allow it. */
+function emitArith(g: Gen, op: '+' | '-' | '*', leftBits: number, rightBits: number): number {
+  const { e } = g;
+  if (op === '*') {
+    const bits = leftBits + rightBits;
+    if (bits > 63) emitMulCheck(g);
+    e.aluReg('MUL', 0, 1);
+    return Math.min(bits, 63);
+  }
+  const bits = Math.max(leftBits, rightBits) + 1;
+  if (bits <= 63) {
+    e.aluReg(op === '+' ? 'ADD' : 'SUB', 0, 1);
+    return bits;
+  }
+  // Signed overflow iff the operands' signs allow it and the result's sign is wrong:
+  // add: (a ^ r) & (b ^ r) < 0; sub: (a ^ b) & (a ^ r) < 0.
+  const ok = e.label('no_overflow');
+  e.movReg(2, 0);
+  e.aluReg(op === '+' ? 'ADD' : 'SUB', 0, 1);
+  e.movReg(3, 2);
+  e.aluReg('XOR', 3, 0);
+  e.movReg(4, op === '+' ? 1 : 2);
+  e.aluReg('XOR', 4, op === '+' ? 0 : 1);
+  e.aluReg('AND', 3, 4);
+  e.jumpImm('JSGE', 3, 0, ok);
+  emitFatal(g, FatalCode.overflow);
+  e.bind(ok);
+  return 63;
+}
+
+/** emitMulCheck stops with an overflow unless r0 * r1 fits a signed 64-bit word. Clobbers r2..r4. */
+function emitMulCheck(g: Gen): void {
+  const { e } = g;
+  const ok = e.label('product_fits');
+  const absLeft = e.label('abs_left');
+  const absRight = e.label('abs_right');
+  e.movReg(2, 0);
+  e.jumpImm('JSGE', 2, 0, absLeft);
+  e.neg(2);
+  e.bind(absLeft);
+  e.movReg(3, 1);
+  e.jumpImm('JSGE', 3, 0, absRight);
+  e.neg(3);
+  e.bind(absRight);
+  // Both below 2^31: the product is below 2^62 (the common case, one test).
+  e.movReg(4, 2);
+  e.aluReg('OR', 4, 3);
+  e.aluImm('RSH', 4, 31);
+  e.jumpImm('JEQ', 4, 0, ok);
+  e.jumpImm('JEQ', 3, 0, ok);
+  e.constant(4, INT64_MAX);
+  e.aluReg('DIV', 4, 3);
+  e.jumpReg('JLE', 2, 4, ok);
+  emitFatal(g, FatalCode.overflow);
+  e.bind(ok);
+}
+
+/** emitMulConstCheck stops with an overflow unless r0 * factor fits a signed 64-bit word. Clobbers r2, r3. */
+function emitMulConstCheck(g: Gen, factor: bigint): void {
+  const { e } = g;
+  const ok = e.label('rescale_fits');
+  const abs = e.label('abs');
+  e.movReg(2, 0);
+  e.jumpImm('JSGE', 2, 0, abs);
+  e.neg(2);
+  e.bind(abs);
+  e.constant(3, INT64_MAX / factor);
+  e.jumpReg('JLE', 2, 3, ok);
+  emitFatal(g, FatalCode.overflow);
+  e.bind(ok);
+}
+
+const SIGNED_COND: Record<CompareOp, Cond> = { '=': 'JEQ', '<>': 'JNE', '<': 'JSLT', '<=': 'JSLE', '>': 'JSGT', '>=': 'JSGE' };
+const NEGATED: Record<CompareOp, CompareOp> = { '=': '<>', '<>': '=', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
+
+/** emitJump jumps to `target` when the predicate's truth equals `when`; otherwise falls through. */
+export function emitJump(g: Gen, expr: Expr, target: Label, when: boolean, depth = 0): void {
+  const { e } = g;
+  switch (expr.kind) {
+    case 'not':
+      emitJump(g, expr.operand, target, !when, depth);
+      return;
+    case 'and':
+    case 'or': {
+      // and: any false operand decides false; or: any true operand decides true.
+      const decisive = expr.kind === 'or';
+      if (when === decisive) {
+        for (const operand of expr.operands) emitJump(g, operand, target, when, depth);
+        return;
+      }
+      const skip = e.label(`${expr.kind}_decided`);
+      const operands = expr.operands;
+      operands.forEach((operand, i) => {
+        if (i === operands.length - 1) emitJump(g, operand, target, when, depth);
+        else emitJump(g, operand, skip, decisive, depth);
+      });
+      e.bind(skip);
+      return;
+    }
+    case 'compare': {
+      if (isStringExpr(expr.left) || isStringExpr(expr.right)) {
+        emitStringTest(g, expr, target, when);
+        return;
+      }
+      const op = when ? expr.op : NEGATED[expr.op];
+      const right = expr.right;
+      if (right.kind === 'constant') {
+        const v = constantValue(g, right.value);
+        emitValue(g, expr.left as ValueExpr, depth);
+        if (v >= -(1n << 31n) && v < 1n << 31n) e.jumpImm(SIGNED_COND[op], 0, Number(v), target);
+        else {
+          e.constant(1, v);
+          e.jumpReg(SIGNED_COND[op], 0, 1, target);
+        }
+        return;
+      }
+      if (depth >= g.layout.tempCount) throw unsupported(g, 'expressions nested this deeply');
+      const temp = g.layout.temps + depth * 8;
+      emitValue(g, expr.left as ValueExpr, depth);
+      e.store('DW', REG.state, temp, 0);
+      emitValue(g, right as ValueExpr, depth + 1);
+      e.load('DW', 1, REG.state, temp);
+      e.jumpReg(SIGNED_COND[op], 1, 0, target);
+      return;
+    }
+    case 'in': {
+      if (isStringExpr(expr.operand)) {
+        emitStringTest(g, expr, target, when);
+        return;
+      }
+      emitValue(g, expr.operand as ValueExpr, depth);
+      const hit = when ? target : e.label('in_hit');
+      for (const c of expr.values) {
+        const v = constantValue(g, c);
+        e.constant(1, v);
+        e.jumpReg('JEQ', 0, 1, hit);
+      }
+      if (!when) {
+        e.goto(target);
+        e.bind(hit);
+      }
+      return;
+    }
+    case 'like':
+      emitStringTest(g, expr, target, when);
+      return;
+    default:
+      throw unsupported(g, `a ${expr.kind} expression as a condition`);
+  }
+}
+
+/** describe renders an expression as short SQL-like text for comments beside the disassembly. */
+export function describe(expr: Expr): string {
+  switch (expr.kind) {
+    case 'column':
+      return expr.name;
+    case 'constant':
+      return describeConstant(expr.value);
+    case 'rescale':
+      return describe(expr.operand);
+    case 'arith':
+      return `(${describe(expr.left)} ${expr.op} ${describe(expr.right)})`;
+    case 'compare':
+      return `${describe(expr.left)} ${expr.op} ${describe(expr.right)}`;
+    case 'in':
+      return `${describe(expr.operand)} in (${expr.values.map(describeConstant).join(', ')})`;
+    case 'like':
+      return `${describe(expr.operand)} like '${likePattern(expr.match, expr.text)}'`;
+    case 'and':
+    case 'or':
+      return expr.operands.map(describe).join(` ${expr.kind} `);
+    case 'not':
+      return `not (${describe(expr.operand)})`;
+  }
+}
+
+function describeConstant(c: Constant): string {
+  if (c.kind === 'string') return `'${c.text}'`;
+  if (c.kind === 'date') return `date '${formatDateDays(Number(c.days))}'`;
+  return formatDecimalUnits(c.units, scaleOf(c.type));
+}
+
+function likePattern(match: string, text: string): string {
+  if (match === 'prefix') return `${text}%`;
+  if (match === 'suffix') return `%${text}`;
+  if (match === 'infix') return `%${text}%`;
+  return text;
+}
+
+function bitLength(v: bigint): number {
+  return (v < 0n ? -v : v).toString(2).length;
+}

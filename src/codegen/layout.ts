@@ -1,0 +1,207 @@
+// Where every piece of scan state lives: the parser's words, per-column slots, temps, group key and aggregate slots.
+import type { AggregateSpec, ColumnDef, Plan } from '../sql/plan.js';
+import type { SqlType } from '../values/types.js';
+import { QueryError } from '../sql/errors.js';
+
+/**
+ * STRING_CAP is the capture width of a varchar column declared without a length. Longer values are
+ * still measured; predicates that need their bytes beyond the capture stop the scan (FatalCode).
+ */
+export const STRING_CAP = 64;
+
+/** Word offsets of the parser and bookkeeping words at the start of the state map value (8 bytes each). */
+export const S = {
+  started: 0, // 0 until the first chunk initialises the state
+  line: 8, // 1-based line number of the current row's first line
+  lineStart: 16, // file offset of the current row's first byte
+  base: 24, // file offset of the current chunk's first byte
+  col: 32, // 0-based field index within the row
+  kind: 40, // decoder of the current field: 0 skip, k = k-th used column, EXTRA_KIND after a .tbl trailing '|'
+  quote: 48, // 0 outside quotes, 1 inside, 2 just after a quote inside quotes
+  fieldStart: 56, // file offset of the current field's first byte
+  header: 64, // 1 while in a CSV header line
+  rowBad: 72, // ErrorCode of the current row's error, 0 while it is well formed
+  rowErrCol: 80, // 1-based column of that error
+  rowErrField: 88, // 0-based field index of that error
+  extraCol: 96, // 1-based column of the field after a .tbl row's trailing delimiter
+  quotedLines: 104, // line breaks inside quotes in the current row
+  errCode: 112, // first malformed row's ErrorCode, 0 if none
+  errLine: 120,
+  errCol: 128,
+  errField: 136,
+  skipped: 144, // malformed rows skipped
+  rows: 152, // well-formed rows scanned
+  fatal: 160, // FatalCode of a condition the program cannot answer through, 0 if none
+  fatalLine: 168,
+  acc: 176, // digits accumulated so far in the current numeric or date field
+  digits: 184, // digits seen
+  frac: 192, // fraction digits (decimals) or dashes (dates) seen
+  dot: 200, // 1 after a decimal point
+  sign: 208, // 0 none, 1 '+', 2 '-'
+  pos: 216, // position of the next byte within the current chunk
+} as const;
+const PARSER_BYTES = 224;
+
+/** EXTRA_KIND marks the (must be empty) field after a .tbl row's trailing delimiter. */
+export const EXTRA_KIND = 255;
+
+/** ErrorCode tells why a row is malformed; the decoder turns it into a MalformedRowError reason. */
+export const ErrorCode = {
+  badNumber: 1,
+  badDate: 2,
+  tooFewFields: 4,
+  tooManyFields: 5,
+  unterminatedQuote: 7,
+  tooManyDigits: 8,
+  tooManyDecimals: 9,
+  lineTooLong: 10,
+} as const;
+
+/** FatalCode is a condition after which the program's answer would be wrong, so it stops counting. */
+export const FatalCode = {
+  overflow: 1,
+  groupsFull: 2,
+  chunkTooLarge: 3,
+  stringTooLong: 4,
+} as const;
+
+/** FieldCodec is how one used column's bytes become a value (integers are decimals of scale 0). */
+export type FieldCodec =
+  | { readonly kind: 'decimal'; readonly scale: number }
+  | { readonly kind: 'date' }
+  | { readonly kind: 'string'; readonly width: number };
+
+/** ColumnSlot is where a used column's decoded value sits in the state map value. */
+export interface ColumnSlot {
+  readonly column: number;
+  readonly name: string;
+  readonly type: SqlType;
+  readonly codec: FieldCodec;
+  /**
+   * Field decoder id stored in S.kind while this column's field is being read: numbers and dates
+   * take 1..Layout.digitKinds (so one comparison picks the digit fast path), strings follow.
+   */
+  readonly kind: number;
+  /** Offset of the value (numbers, dates) or of the length word (strings). */
+  readonly offset: number;
+  /** Strings: offset of the captured bytes (width rounded up to 8). */
+  readonly bytes?: number;
+}
+
+/** AggSlot is where one aggregate's running value sits in a group's value. */
+export interface AggSlot {
+  readonly spec: AggregateSpec;
+  /** Offset of the first word: sum/avg use two words (low, high of a 128-bit sum); min/max one. Count uses none. */
+  readonly offset: number;
+}
+
+/** KeyPart is one GROUP BY column's place in the fixed-width group key. */
+export interface KeyPart {
+  readonly slot: ColumnSlot;
+  readonly offset: number;
+  /** Bytes this part occupies: 8 for numbers and dates, 8 (length) + width rounded up to 8 for strings. */
+  readonly size: number;
+}
+
+/** Layout is the complete memory plan of one compiled query. */
+export interface Layout {
+  readonly columns: readonly ColumnSlot[];
+  /** Kinds 1..digitKinds decode numbers or dates. */
+  readonly digitKinds: number;
+  readonly fieldCount: number;
+  readonly temps: number;
+  readonly tempCount: number;
+  readonly key: readonly KeyPart[];
+  readonly keyOffset: number;
+  readonly keySize: number;
+  /** Offset of a zeroed group value used to insert new groups. */
+  readonly zeroValue: number;
+  readonly stateSize: number;
+  /** Group value: word 0 counts the group's rows; aggregates follow. */
+  readonly aggs: readonly AggSlot[];
+  readonly valueSize: number;
+}
+
+/** TEMP_COUNT is how many 8-byte expression temporaries the state holds (expression depth limit). */
+const TEMP_COUNT = 16;
+
+/** planLayout assigns every used column, temp, key part and aggregate a place. */
+export function planLayout(plan: Plan): Layout {
+  let at = PARSER_BYTES;
+  const codecs = plan.usedColumns.map((index) => {
+    const def = plan.table.columns[index];
+    if (def === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `column #${index} does not exist`);
+    return codecOf(def.type);
+  });
+  const digitKinds = codecs.filter((codec) => codec.kind !== 'string').length;
+  let nextDigitKind = 1;
+  let nextStringKind = digitKinds + 1;
+  const columns: ColumnSlot[] = plan.usedColumns.map((index, ordinal) => {
+    const def = plan.table.columns[index] as ColumnDef;
+    const codec = codecs[ordinal] as FieldCodec;
+    const kind = codec.kind === 'string' ? nextStringKind++ : nextDigitKind++;
+    const offset = at;
+    at += 8;
+    let bytes: number | undefined;
+    if (codec.kind === 'string') {
+      bytes = at;
+      at += roundUp8(codec.width);
+    }
+    return { column: index, name: def.name, type: def.type, codec, kind, offset, ...(bytes === undefined ? {} : { bytes }) };
+  });
+  const temps = at;
+  at += TEMP_COUNT * 8;
+  const keyOffset = at;
+  const key: KeyPart[] = [];
+  let keySize = 0;
+  for (const expr of plan.groupBy) {
+    const slot = columns.find((c) => c.column === expr.column);
+    if (slot === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `GROUP BY column ${expr.name} is not decoded`);
+    const size = slot.codec.kind === 'string' ? 8 + roundUp8(slot.codec.width) : 8;
+    key.push({ slot, offset: keySize, size });
+    keySize += size;
+  }
+  at += Math.max(keySize, 8);
+  let valueSize = 8;
+  const aggs: AggSlot[] = plan.aggregates.map((spec) => {
+    const offset = valueSize;
+    if (spec.fn === 'sum' || spec.fn === 'avg') valueSize += 16;
+    else if (spec.fn === 'min' || spec.fn === 'max') valueSize += 8;
+    return { spec, offset };
+  });
+  const zeroValue = at;
+  at += valueSize;
+  return {
+    columns,
+    digitKinds,
+    fieldCount: plan.table.columns.length,
+    temps,
+    tempCount: TEMP_COUNT,
+    key,
+    keyOffset,
+    keySize: Math.max(keySize, 8),
+    zeroValue,
+    stateSize: at,
+    aggs,
+    valueSize,
+  };
+}
+
+function codecOf(type: SqlType): FieldCodec {
+  switch (type.kind) {
+    case 'integer':
+      return { kind: 'decimal', scale: 0 };
+    case 'decimal':
+      return { kind: 'decimal', scale: type.scale };
+    case 'date':
+      return { kind: 'date' };
+    case 'char':
+      return { kind: 'string', width: type.length };
+    case 'varchar':
+      return { kind: 'string', width: type.length ?? STRING_CAP };
+  }
+}
+
+function roundUp8(n: number): number {
+  return (n + 7) & ~7;
+}

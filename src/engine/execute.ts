@@ -1,0 +1,112 @@
+// Runs a SQL query end to end: plan, compile to eBPF, push down to the storage node, and optionally ship-all to compare.
+import { isDeepStrictEqual } from 'node:util';
+import { basename, dirname } from 'node:path';
+import type { LinkOptions } from '../net/link.js';
+import { Link } from '../net/link.js';
+import { buildReport, type DataMovementReport } from '../report/data-movement.js';
+import type { DeviceOptions } from '../storage/device.js';
+import { StorageNode } from '../storage/node.js';
+import { runPushdown } from '../storage/pushdown.js';
+import type { RunStats } from '../storage/run-stats.js';
+import { runShipAll } from '../storage/shipall.js';
+import type { MapContents } from '../storage/wire.js';
+import { SluiceError } from '../util/errors.js';
+import type { EngineName } from '../vm/engine.js';
+import { createBaselineConsumer } from '../baseline/scan.js';
+import { compileQuery, type CompiledQuery } from '../codegen/compile.js';
+import { readCounters, type MapReader } from '../codegen/read-maps.js';
+import { planQuery } from '../sql/bind.js';
+import type { Catalog, ErrorPolicy, Plan } from '../sql/plan.js';
+import type { ResultTable } from '../sql/result.js';
+
+/** QueryOptions configure one run of `sluice query`. */
+export interface QueryOptions {
+  readonly sql: string;
+  /** Name of the query text in errors (a file name, or "query.sql" for inline SQL). */
+  readonly queryFile: string;
+  readonly catalog: Catalog;
+  readonly engine: EngineName;
+  /** Bytes per copyOut call at the hook (1 .. 65536). */
+  readonly chunkBytes: number;
+  readonly link: Partial<LinkOptions>;
+  readonly devices?: Partial<DeviceOptions>;
+  /** Also ship the whole file and compute the answer on the compute node, then compare. */
+  readonly compare: boolean;
+  readonly onError: ErrorPolicy;
+  /** onProgress is told how far each run has read the file: bytes so far and the file's size. */
+  readonly onProgress?: (run: 'pushdown' | 'ship-all', bytesDone: number, bytesTotal: number) => void;
+}
+
+/** QueryRun is everything one query produced. */
+export interface QueryRun {
+  readonly plan: Plan;
+  readonly compiled: CompiledQuery;
+  readonly result: ResultTable;
+  /** Well-formed data rows the program scanned. */
+  readonly rows: number;
+  readonly pushdown: RunStats;
+  /** Present with `compare`: the ship-all run and the side-by-side report. */
+  readonly shipAll?: { readonly result: ResultTable; readonly stats: RunStats };
+  readonly report?: DataMovementReport;
+}
+
+/** ResultMismatch reports that pushdown and the ship-all baseline disagreed: never print a wrong answer. */
+export class ResultMismatch extends SluiceError {
+  override name = 'ResultMismatch';
+}
+
+/** planAndCompile plans the SQL against the catalog and compiles it for chunks of `chunkBytes`. */
+export function planAndCompile(sql: string, queryFile: string, catalog: Catalog, chunkBytes: number, onError: ErrorPolicy = 'stop') {
+  const plan = planQuery(sql, catalog, { file: queryFile, onError });
+  const compiled = compileQuery(plan, { maxChunk: chunkBytes, file: plan.table.path });
+  return { plan, compiled };
+}
+
+/** executeQuery answers the query by pushdown and, with `compare`, by ship-all too, checking both agree. */
+export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
+  const { plan, compiled } = planAndCompile(options.sql, options.queryFile, options.catalog, options.chunkBytes, options.onError);
+  const dataDir = dirname(plan.table.path);
+  const file = basename(plan.table.path);
+  const node = () =>
+    new StorageNode({ dataDir, chunkBytes: options.chunkBytes, engine: options.engine, ...(options.devices ? { devices: options.devices } : {}) });
+
+  const pushed = await runPushdown({
+    node: node(),
+    link: new Link(options.link),
+    file,
+    spec: compiled.spec,
+    engine: options.engine,
+    tenant: 'query',
+    ...(options.onProgress && { onProgress: (done: number, total: number) => options.onProgress?.('pushdown', done, total) }),
+  });
+  const reader = mapReader(pushed.maps);
+  const result = compiled.decode(reader);
+  const rows = Number(readCounters(reader).rows);
+  const pushdown = { ...pushed.stats, rows };
+  if (!options.compare) return { plan, compiled, result, rows, pushdown };
+
+  const shipped = await runShipAll({
+    node: node(),
+    link: new Link(options.link),
+    file,
+    consumer: createBaselineConsumer(plan),
+    rows,
+    ...(options.onProgress && { onProgress: (done: number, total: number) => options.onProgress?.('ship-all', done, total) }),
+  });
+  if (!isDeepStrictEqual(shipped.result, result)) {
+    throw new ResultMismatch(
+      `pushdown and ship-all answers differ for ${options.queryFile} over ${plan.table.path}; this is a Sluice bug, please report it`,
+    );
+  }
+  const shipAll = { result: shipped.result, stats: shipped.stats };
+  return { plan, compiled, result, rows, pushdown, shipAll, report: buildReport(pushdown, shipped.stats) };
+}
+
+/** mapReader lets a compiled query's decoder read the map contents that crossed the link. */
+export function mapReader(maps: readonly MapContents[]): MapReader {
+  return (name) => {
+    const map = maps.find((m) => m.name === name);
+    if (!map) throw new SluiceError(`the storage node returned no map named '${name}'`);
+    return map.entries;
+  };
+}

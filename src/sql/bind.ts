@@ -1,0 +1,217 @@
+// Turns a parsed SELECT into a Plan: resolves the table, groups, aggregates, outputs, ORDER BY and LIMIT.
+import type { AstExpr, SelectStatement } from './ast.js';
+import { bindPredicate, bindValue, type ExprScope } from './bind-expr.js';
+import type { Catalog } from './plan.js';
+import { QueryError } from './errors.js';
+import { parseSelect } from './parser.js';
+import {
+  AVG_EXTRA_SCALE, type AggregateSpec, type ColumnRef, type ErrorPolicy, type Expr, type OrderKey, type OutputColumn, type Plan, type ValueExpr,
+} from './plan.js';
+import { didYouMean } from './suggest.js';
+import { INTEGER, decimalType, isNumeric, scaleOf, typeName, type SqlType } from '../values/types.js';
+
+/** PlanOptions: `file` names the query text in errors (default `query.sql`); `onError` is the malformed-row policy. */
+export interface PlanOptions {
+  readonly file?: string;
+  readonly onError?: ErrorPolicy;
+}
+
+
+/** planQuery parses and binds SQL text against a catalog, returning the typed plan or throwing QueryError. */
+export function planQuery(sql: string, catalog: Catalog, options: PlanOptions = {}): Plan {
+  const file = options.file ?? 'query.sql';
+  const statement = parseSelect(sql, file);
+  const table = catalog.table(statement.table.name);
+  if (table === undefined) {
+    const hint = didYouMean(statement.table.name, catalog.tableNames());
+    throw new QueryError(file, statement.table.position, `unknown table '${statement.table.name}'${hint}`);
+  }
+  return new Binder(sql, file, { file, columns: table.columns }).plan(statement, table, options.onError ?? 'stop');
+}
+
+class Binder {
+  private readonly aggregates: AggregateSpec[] = [];
+  private readonly aggregateKeys: string[] = [];
+
+  constructor(
+    private readonly sql: string,
+    private readonly file: string,
+    private readonly scope: ExprScope,
+  ) {}
+
+  plan(statement: SelectStatement, table: Plan['table'], onError: ErrorPolicy): Plan {
+    const groupBy = this.groupColumns(statement.groupBy);
+    if (groupBy.length === 0 && statement.items.every((item) => findAggregate(item.expr) === undefined)) {
+      // An unknown column is the more useful refusal, so columns are resolved before saying "must aggregate".
+      for (const item of statement.items) bindValue(this.scope, item.expr);
+      this.fail(statement.items[0]?.expr ?? statement.table, 'the query must aggregate (use COUNT, SUM, MIN, MAX, AVG or GROUP BY); plain row selection is not supported');
+    }
+    const outputs = statement.items.map((item) => this.output(item.expr, item.alias, groupBy));
+    if (statement.where !== undefined) this.refuseAggregates(statement.where, 'aggregates are not allowed in WHERE');
+    const filter = statement.where === undefined ? undefined : bindPredicate(this.scope, statement.where);
+    const orderBy = statement.orderBy.map((item) => this.orderKey(item.expr, item.desc, statement, outputs));
+    const used = new Set<number>();
+    const collect = (expr: Expr | undefined): void => forEachColumn(expr, (column) => used.add(column));
+    collect(filter);
+    groupBy.forEach(collect);
+    this.aggregates.forEach((aggregate) => collect(aggregate.arg));
+    return {
+      table,
+      ...(filter !== undefined && { filter }),
+      groupBy,
+      aggregates: this.aggregates,
+      outputs,
+      orderBy,
+      ...(statement.limit !== undefined && { limit: statement.limit.value }),
+      usedColumns: [...used].sort((a, b) => a - b),
+      onError,
+      sql: this.sql,
+    };
+  }
+
+  private groupColumns(items: readonly AstExpr[]): ColumnRef[] {
+    const columns: ColumnRef[] = [];
+    for (const item of items) {
+      if (item.kind !== 'identifier') this.fail(item, 'GROUP BY supports column names only');
+      const column = bindValue(this.scope, item) as ColumnRef;
+      if (!columns.some((existing) => existing.column === column.column)) columns.push(column);
+    }
+    return columns;
+  }
+
+  private output(expr: AstExpr, alias: string | undefined, groupBy: readonly ColumnRef[]): OutputColumn {
+    const name = alias ?? (expr.kind === 'identifier' ? expr.name : this.text(expr));
+    if (expr.kind === 'aggregate') {
+      const index = this.aggregate(expr);
+      return { name, source: { kind: 'aggregate', index }, type: (this.aggregates[index] as AggregateSpec).type };
+    }
+    this.refuseAggregates(expr, 'expressions over aggregates are not supported; select the aggregate itself');
+    if (expr.kind !== 'identifier') this.fail(expr, 'only group columns and aggregates can be selected');
+    const column = bindValue(this.scope, expr) as ColumnRef;
+    const index = groupBy.findIndex((group) => group.column === column.column);
+    if (index < 0) this.fail(expr, `column '${column.name}' must appear in GROUP BY or be used in an aggregate`);
+    return { name, source: { kind: 'group', index }, type: column.type };
+  }
+
+  /** aggregate binds an aggregate call and returns its index, sharing one spec between identical calls. */
+  private aggregate(expr: Extract<AstExpr, { kind: 'aggregate' }>): number {
+    let spec: AggregateSpec;
+    if (expr.arg === 'star') {
+      spec = { fn: 'count_star', type: INTEGER };
+    } else {
+      this.refuseAggregates(expr.arg, 'aggregates cannot be nested');
+      const arg = bindValue(this.scope, expr.arg);
+      spec = { fn: expr.fn, arg, type: this.aggregateType(expr, arg) };
+    }
+    const key = exprKey(spec);
+    const existing = this.aggregateKeys.indexOf(key);
+    if (existing >= 0) return existing;
+    this.aggregates.push(spec);
+    this.aggregateKeys.push(key);
+    return this.aggregates.length - 1;
+  }
+
+  private aggregateType(expr: Extract<AstExpr, { kind: 'aggregate' }>, arg: ValueExpr): SqlType {
+    switch (expr.fn) {
+      case 'count':
+        return INTEGER;
+      case 'min':
+      case 'max':
+        return arg.type;
+      case 'sum':
+      case 'avg':
+        if (!isNumeric(arg.type)) this.fail(expr.arg as AstExpr, `${expr.fn.toUpperCase()} needs a number, found ${typeName(arg.type)}`);
+        if (expr.fn === 'avg') return decimalType(38, scaleOf(arg.type) + AVG_EXTRA_SCALE);
+        return arg.type.kind === 'integer' ? INTEGER : decimalType(38, scaleOf(arg.type));
+    }
+  }
+
+  /** orderKey resolves an ORDER BY item: an output position, an output name or alias, or a selected expression. */
+  private orderKey(expr: AstExpr, desc: boolean, statement: SelectStatement, outputs: readonly OutputColumn[]): OrderKey {
+    if (expr.kind === 'number') {
+      const position = Number(expr.text);
+      if (!Number.isInteger(position) || position < 1 || position > outputs.length) {
+        this.fail(expr, `ORDER BY position ${expr.text} is not between 1 and ${outputs.length}`);
+      }
+      return { output: position - 1, desc };
+    }
+    if (expr.kind === 'identifier') {
+      const byName = outputs.findIndex((output) => output.name.toLowerCase() === expr.name.toLowerCase());
+      if (byName >= 0) return { output: byName, desc };
+    }
+    const key = astKey(expr);
+    const byExpr = statement.items.findIndex((item) => astKey(item.expr) === key);
+    if (byExpr >= 0) return { output: byExpr, desc };
+    if (expr.kind === 'identifier') {
+      const known = this.scope.columns.some((column) => column.name === expr.name);
+      const names = outputs.map((output) => output.name);
+      return this.fail(expr, known
+        ? `ORDER BY '${expr.name}' needs it in the SELECT list`
+        : `unknown column '${expr.name}' in ORDER BY${didYouMean(expr.name, names)}`);
+    }
+    return this.fail(expr, 'ORDER BY supports output names, positions and selected expressions only');
+  }
+
+  private refuseAggregates(expr: AstExpr, reason: string): void {
+    const found = findAggregate(expr);
+    if (found !== undefined) this.fail(found, reason);
+  }
+
+  private text(expr: AstExpr): string {
+    return this.sql.slice(expr.start, expr.end).replace(/\s+/g, ' ');
+  }
+
+  private fail(at: { position: { line: number; column: number } }, reason: string): never {
+    throw new QueryError(this.file, at.position, reason);
+  }
+}
+
+function findAggregate(expr: AstExpr): AstExpr | undefined {
+  if (expr.kind === 'aggregate') return expr;
+  for (const child of Object.values(expr)) {
+    if (typeof child === 'object' && child !== null && 'kind' in child) {
+      const found = findAggregate(child as AstExpr);
+      if (found !== undefined) return found;
+    }
+    if (Array.isArray(child)) {
+      for (const item of child as AstExpr[]) {
+        const found = findAggregate(item);
+        if (found !== undefined) return found;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** forEachColumn calls `visit` with the index of every column an expression reads. */
+export function forEachColumn(expr: Expr | undefined, visit: (column: number) => void): void {
+  if (expr === undefined) return;
+  switch (expr.kind) {
+    case 'column':
+      return visit(expr.column);
+    case 'constant':
+      return;
+    case 'rescale':
+    case 'not':
+    case 'in':
+    case 'like':
+      return forEachColumn(expr.operand, visit);
+    case 'arith':
+    case 'compare':
+      forEachColumn(expr.left, visit);
+      return forEachColumn(expr.right, visit);
+    case 'and':
+    case 'or':
+      return expr.operands.forEach((operand) => forEachColumn(operand, visit));
+  }
+}
+
+/** exprKey is a canonical text of a plan node, equal for structurally equal nodes. */
+function exprKey(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? [...v] : v));
+}
+
+/** astKey is a canonical text of a syntax node, ignoring where it was written. */
+function astKey(expr: AstExpr): string {
+  return JSON.stringify(expr, (key, v: unknown) => (key === 'position' || key === 'start' || key === 'end' ? undefined : v));
+}

@@ -1,0 +1,113 @@
+// Renders a plan as readable text for `sluice explain`: scan, decoded columns, filter, groups, aggregates, outputs.
+import { formatDateDays } from '../values/calendar.js';
+import { formatDecimalUnits } from '../values/decimal.js';
+import type { AggregateSpec, Constant, Expr, Plan, TableSource } from './plan.js';
+import { AVG_ROUNDING_NOTE } from './result.js';
+import { scaleOf, typeName } from '../values/types.js';
+
+/** explainPlan describes every step of a plan, one item per line. */
+export function explainPlan(plan: Plan): string {
+  const { table } = plan;
+  const lines = [
+    `scan ${table.name} (${table.path})`,
+    `  layout: ${layout(table)}`,
+    `  schema: ${schemaSource(table)}`,
+  ];
+  if (table.schemaSource === 'inferred') {
+    for (const column of table.columns) lines.push(`    ${column.name} ${typeName(column.type)}`);
+  }
+  lines.push(`  decode ${plan.usedColumns.length} of ${table.columns.length} columns:`);
+  for (const index of plan.usedColumns) {
+    const column = table.columns[index];
+    if (column !== undefined) lines.push(`    #${index} ${column.name} ${typeName(column.type)}`);
+  }
+  lines.push(`filter: ${plan.filter === undefined ? 'none (every row)' : formatExpr(plan.filter)}`);
+  lines.push(`group by: ${plan.groupBy.length === 0 ? 'none (one group)' : plan.groupBy.map((column) => column.name).join(', ')}`);
+  lines.push('aggregates:');
+  plan.aggregates.forEach((aggregate, index) => lines.push(`  #${index} ${formatAggregate(aggregate)} -> ${typeName(aggregate.type)}`));
+  if (plan.aggregates.length === 0) lines.push('  none');
+  lines.push('outputs:');
+  for (const output of plan.outputs) {
+    const source = output.source.kind === 'group'
+      ? `group key ${plan.groupBy[output.source.index]?.name ?? output.source.index}`
+      : `aggregate #${output.source.index}`;
+    lines.push(`  ${output.name} = ${source} (${typeName(output.type)})`);
+  }
+  const order = plan.orderBy.map((key) => `${plan.outputs[key.output]?.name ?? key.output} ${key.desc ? 'desc' : 'asc'}`);
+  lines.push(`order by: ${order.length === 0 ? 'group keys ascending (no ORDER BY)' : order.join(', ')} (on the compute node)`);
+  lines.push(`limit: ${plan.limit ?? 'none'}`);
+  lines.push(`malformed rows: ${plan.onError === 'stop' ? 'stop at the first' : 'skip and count'}`);
+  if (plan.aggregates.some((aggregate) => aggregate.fn === 'avg')) lines.push(`note: ${AVG_ROUNDING_NOTE}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function layout(table: TableSource): string {
+  const delimiter = `'${table.delimiter}'-separated`;
+  const trailing = table.trailingDelimiter ? `, trailing '${table.delimiter}'` : '';
+  const header = table.header ? ', header row' : ', no header';
+  const quotes = table.format === 'csv' ? ', double quotes' : '';
+  return `${table.format}: ${delimiter}${trailing}${header}${quotes}`;
+}
+
+function schemaSource(table: TableSource): string {
+  switch (table.schemaSource) {
+    case 'builtin':
+      return 'built-in TPC-H schema';
+    case 'schema-file':
+      return 'sibling .schema file';
+    case 'inferred':
+      return `inferred from the first ${table.inferredFromRows ?? 0} rows (write a .schema file to fix types)`;
+  }
+}
+
+function formatAggregate(aggregate: AggregateSpec): string {
+  if (aggregate.fn === 'count_star') return 'count(*)';
+  return `${aggregate.fn}(${aggregate.arg === undefined ? '' : formatExpr(aggregate.arg)})`;
+}
+
+/**
+ * formatExpr renders an expression as SQL-like text (constants at their scale, dates as date '...');
+ * arithmetic is parenthesised only inside other arithmetic.
+ */
+export function formatExpr(expr: Expr, nested = false): string {
+  switch (expr.kind) {
+    case 'column':
+      return expr.name;
+    case 'constant':
+      return formatConstant(expr.value);
+    case 'rescale':
+      return `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
+    case 'arith': {
+      const text = `${formatExpr(expr.left, true)} ${expr.op} ${formatExpr(expr.right, true)}`;
+      return nested ? `(${text})` : text;
+    }
+    case 'compare':
+      return `${formatExpr(expr.left)} ${expr.op} ${formatExpr(expr.right)}`;
+    case 'in':
+      return `${formatExpr(expr.operand)} in (${expr.values.map(formatConstant).join(', ')})`;
+    case 'like': {
+      const pattern = expr.match === 'exact' ? expr.text : expr.match === 'prefix' ? `${expr.text}%` : expr.match === 'suffix' ? `%${expr.text}` : `%${expr.text}%`;
+      return `${formatExpr(expr.operand)} like ${quote(pattern)} (${expr.match})`;
+    }
+    case 'and':
+    case 'or':
+      return expr.operands.map((operand) => (operand.kind === 'and' || operand.kind === 'or' ? `(${formatExpr(operand)})` : formatExpr(operand))).join(` ${expr.kind} `);
+    case 'not':
+      return `not (${formatExpr(expr.operand)})`;
+  }
+}
+
+function formatConstant(value: Constant): string {
+  switch (value.kind) {
+    case 'number':
+      return formatDecimalUnits(value.units, scaleOf(value.type));
+    case 'date':
+      return `date '${formatDateDays(Number(value.days))}'`;
+    case 'string':
+      return quote(value.text);
+  }
+}
+
+function quote(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}

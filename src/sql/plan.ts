@@ -1,0 +1,221 @@
+// The typed query plan: plain data the SQL front end produces, the eBPF codegen compiles and the baseline runs.
+import type { SqlType } from '../values/types.js';
+
+/** MAX_LINE_BYTES is the longest row (bytes, without its line break) either evaluation path accepts. */
+export const MAX_LINE_BYTES = 64 * 1024;
+
+/**
+ * MAX_FIELD_DIGITS is the most digits a numeric field may have once scaled to its column's scale
+ * (integer-part digits, leading zeros included, plus the scale): 18 digits always fit a signed 64-bit word.
+ */
+export const MAX_FIELD_DIGITS = 18;
+
+/** ColumnDef is one column of a table: its name, type and 0-based field position in a row. */
+export interface ColumnDef {
+  readonly name: string;
+  readonly type: SqlType;
+  readonly index: number;
+}
+
+/**
+ * SchemaSource says where a table's column types came from: the built-in TPC-H schemas,
+ * a sibling `NAME.schema` file, or inference from a sample of rows.
+ */
+export type SchemaSource = 'builtin' | 'schema-file' | 'inferred';
+
+/**
+ * TableSource is the file a query scans and how its rows are laid out.
+ * `.tbl` files: delimiter '|', trailingDelimiter true (every row ends with '|'), no header.
+ * `.csv` files: delimiter ',', a header row, fields may be double-quoted (RFC 4180).
+ * Rows end with '\n' or '\r\n'; the last row may lack a line break.
+ */
+export interface TableSource {
+  /** Table name as written in the query (lower case). */
+  readonly name: string;
+  readonly path: string;
+  readonly format: 'csv' | 'tbl';
+  readonly delimiter: ',' | '|';
+  readonly header: boolean;
+  readonly trailingDelimiter: boolean;
+  readonly columns: readonly ColumnDef[];
+  readonly schemaSource: SchemaSource;
+  /** For inferred schemas: how many sample rows the types were inferred from. */
+  readonly inferredFromRows?: number;
+}
+
+/** Catalog resolves table names (lower case) to table sources. */
+export interface Catalog {
+  table(name: string): TableSource | undefined;
+  tableNames(): readonly string[];
+}
+
+/**
+ * Constant is a folded literal: numbers as bigint units of 10^-scale (integer: scale 0),
+ * dates as bigint days since 1970-01-01, strings as text plus their UTF-8 bytes.
+ */
+export type Constant =
+  | { readonly kind: 'number'; readonly units: bigint; readonly type: SqlType }
+  | { readonly kind: 'date'; readonly days: bigint; readonly type: SqlType }
+  | { readonly kind: 'string'; readonly text: string; readonly bytes: Uint8Array; readonly type: SqlType };
+
+/** CompareOp is a comparison operator; `<>` also stands for `!=`. */
+export type CompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
+
+/** ArithOp is an arithmetic operator the plan supports. */
+export type ArithOp = '+' | '-' | '*';
+
+/**
+ * LikeMatch is the shape of a LIKE pattern: exact ('abc'), prefix ('abc%'), suffix ('%abc'),
+ * infix ('%abc%'). Patterns with '_' or inner '%' are refused by the parser.
+ */
+export type LikeMatch = 'exact' | 'prefix' | 'suffix' | 'infix';
+
+/**
+ * Expr is a typed expression over one row. Invariants the front end guarantees:
+ * - operands of '+', '-', comparisons and IN have the same scale (a `rescale` node or a
+ *   re-expressed constant makes them so); '*' multiplies units and adds scales.
+ * - a comparison's two sides are both numeric, both dates, or both strings.
+ * - constant sub-expressions are folded into one `constant` node.
+ * - BETWEEN is lowered to `and` of two comparisons; NOT IN / NOT LIKE / NOT BETWEEN to `not`.
+ */
+export type Expr = ValueExpr | Predicate;
+
+/** ValueExpr is an Expr that yields a typed value: a column, a constant, or arithmetic over them. */
+export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr;
+
+/** Predicate is a condition; predicates have no SqlType and only appear in filters. */
+export type Predicate = CompareExpr | InExpr | LikeExpr | AndExpr | OrExpr | NotExpr;
+
+/** ColumnRef reads field `column` (index into table.columns) of the current row. */
+export interface ColumnRef {
+  readonly kind: 'column';
+  readonly column: number;
+  readonly name: string;
+  readonly type: SqlType;
+}
+
+/** ConstantExpr is a folded constant. */
+export interface ConstantExpr {
+  readonly kind: 'constant';
+  readonly value: Constant;
+  readonly type: SqlType;
+}
+
+/** RescaleExpr multiplies a numeric operand by 10^digits to raise its scale by `digits`. */
+export interface RescaleExpr {
+  readonly kind: 'rescale';
+  readonly operand: ValueExpr;
+  readonly digits: number;
+  readonly type: SqlType;
+}
+
+/** ArithExpr is exact integer arithmetic on units (for '*' the scales add). */
+export interface ArithExpr {
+  readonly kind: 'arith';
+  readonly op: ArithOp;
+  readonly left: ValueExpr;
+  readonly right: ValueExpr;
+  readonly type: SqlType;
+}
+
+/** CompareExpr compares two values of one kind (numbers at equal scale, dates, or strings by bytes). */
+export interface CompareExpr {
+  readonly kind: 'compare';
+  readonly op: CompareOp;
+  readonly left: ValueExpr;
+  readonly right: ValueExpr;
+}
+
+/** InExpr tests membership in a list of constants at the operand's scale. */
+export interface InExpr {
+  readonly kind: 'in';
+  readonly operand: ValueExpr;
+  readonly values: readonly Constant[];
+}
+
+/** LikeExpr matches a string operand against `text` as the pattern's shape says. */
+export interface LikeExpr {
+  readonly kind: 'like';
+  readonly operand: ValueExpr;
+  readonly match: LikeMatch;
+  readonly text: string;
+  readonly bytes: Uint8Array;
+}
+
+/** AndExpr holds when all operands hold (nested ANDs are flattened). */
+export interface AndExpr {
+  readonly kind: 'and';
+  readonly operands: readonly Predicate[];
+}
+
+/** OrExpr holds when any operand holds (nested ORs are flattened). */
+export interface OrExpr {
+  readonly kind: 'or';
+  readonly operands: readonly Predicate[];
+}
+
+/** NotExpr negates a condition. */
+export interface NotExpr {
+  readonly kind: 'not';
+  readonly operand: Predicate;
+}
+
+/**
+ * AggregateFn names an aggregate; count_star is COUNT(*). SUM and AVG accumulate in signed
+ * 128 bits (two 64-bit words with carry in the pushdown program); every per-row value and
+ * arithmetic result must fit in signed 64 bits.
+ */
+export type AggregateFn = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg';
+
+/**
+ * AggregateSpec is one aggregate the plan computes per group. `arg` is absent for count_star.
+ * Result types: count → integer; sum → the argument's scale, integer or decimal(38,s);
+ * min/max → the argument's type; avg → decimal(38, s + AVG_EXTRA_SCALE) (see result.ts for rounding).
+ */
+export interface AggregateSpec {
+  readonly fn: AggregateFn;
+  readonly arg?: ValueExpr;
+  readonly type: SqlType;
+}
+
+/** OutputSource says what an output column shows: a GROUP BY key or an aggregate, by index. */
+export type OutputSource = { readonly kind: 'group'; readonly index: number } | { readonly kind: 'aggregate'; readonly index: number };
+
+/** OutputColumn is one column of the result: its name (alias or derived text), source and type. */
+export interface OutputColumn {
+  readonly name: string;
+  readonly source: OutputSource;
+  readonly type: SqlType;
+}
+
+/** OrderKey sorts the result by one output column (index into `outputs`). */
+export interface OrderKey {
+  readonly output: number;
+  readonly desc: boolean;
+}
+
+/** ErrorPolicy says what to do with a malformed row: stop with an error, or skip it and count it. */
+export type ErrorPolicy = 'stop' | 'skip';
+
+/**
+ * Plan is a whole query: scan `table`, keep rows where `filter` holds, group them by `groupBy`
+ * (column references; empty means one group over all rows), compute `aggregates` per group,
+ * then show `outputs`, sorted by `orderBy` and cut to `limit` on the compute node.
+ * `usedColumns` lists (ascending) the column indexes a scanner must decode.
+ */
+export interface Plan {
+  readonly table: TableSource;
+  readonly filter?: Predicate;
+  readonly groupBy: readonly ColumnRef[];
+  readonly aggregates: readonly AggregateSpec[];
+  readonly outputs: readonly OutputColumn[];
+  readonly orderBy: readonly OrderKey[];
+  readonly limit?: number;
+  readonly usedColumns: readonly number[];
+  readonly onError: ErrorPolicy;
+  /** The SQL text the plan came from, for explain and error messages. */
+  readonly sql: string;
+}
+
+/** AVG_EXTRA_SCALE is how many fractional digits AVG adds to its argument's scale. */
+export const AVG_EXTRA_SCALE = 4;

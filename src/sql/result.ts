@@ -1,0 +1,160 @@
+// Query results: the per-group aggregate states both evaluation paths produce, their finalisation
+// (AVG, projection, ORDER BY, LIMIT) in one shared function, and text/JSON rendering.
+import { AVG_EXTRA_SCALE, type Plan } from './plan.js';
+import { formatDateDays } from '../values/calendar.js';
+import { divideRoundHalfAwayFromZero, formatDecimalUnits, pow10 } from '../values/decimal.js';
+import { scaleOf, typeName, type SqlType, type Value } from '../values/types.js';
+
+/**
+ * AggregateState is the raw accumulator of one aggregate in one group, as the baseline keeps it and
+ * as the eBPF decoder reads it from map contents:
+ * - count_star / count: `count` is the row count, `value` is null.
+ * - sum / avg: `value` is the exact running sum (units of the argument's scale), `count` the rows summed.
+ * - min / max: `value` is the extreme seen (null if no row), `count` the rows seen.
+ */
+export interface AggregateState {
+  count: bigint;
+  value: Value;
+}
+
+/** GroupState is one group: its GROUP BY key values (in plan.groupBy order) and its aggregate states. */
+export interface GroupState {
+  readonly keys: readonly Value[];
+  readonly aggregates: readonly AggregateState[];
+}
+
+/** ResultColumn names and types one result column. */
+export interface ResultColumn {
+  readonly name: string;
+  readonly type: SqlType;
+}
+
+/**
+ * ResultTable is a finished query result: exact values (see Value), rows in their final order.
+ * Two evaluation paths agree when their ResultTables are deeply equal.
+ */
+export interface ResultTable {
+  readonly columns: readonly ResultColumn[];
+  readonly rows: readonly (readonly Value[])[];
+  /** Malformed rows skipped under the 'skip' policy (0 under 'stop'). */
+  readonly skippedRows: number;
+  /** How values were derived where a rule applies (AVG rounding), one sentence each. */
+  readonly notes: readonly string[];
+}
+
+/** AVG_ROUNDING_NOTE states the rule AVG results follow; the CLI shows it with results that have an AVG. */
+export const AVG_ROUNDING_NOTE = `AVG is computed exactly as sum/count and rounded half away from zero to ${AVG_EXTRA_SCALE} more fractional digits than its argument`;
+
+/** emptyAggregateState is the state of an aggregate before any row. */
+export function emptyAggregateState(): AggregateState {
+  return { count: 0n, value: null };
+}
+
+/**
+ * finalizeResult turns group states into the result table: a query without GROUP BY yields exactly one
+ * row even over no input; AVG is divided out; outputs are projected; rows are sorted by ORDER BY, then
+ * by all output columns ascending so the order is deterministic; LIMIT cuts last.
+ */
+export function finalizeResult(plan: Plan, groups: readonly GroupState[], skippedRows: number): ResultTable {
+  const states: readonly GroupState[] =
+    plan.groupBy.length === 0 && groups.length === 0
+      ? [{ keys: [], aggregates: plan.aggregates.map(emptyAggregateState) }]
+      : groups;
+  const rows = states.map((group) =>
+    plan.outputs.map((output) =>
+      output.source.kind === 'group'
+        ? (group.keys[output.source.index] ?? null)
+        : finalAggregateValue(plan, output.source.index, group.aggregates[output.source.index]),
+    ),
+  );
+  const ordering = [...plan.orderBy, ...plan.outputs.map((_, output) => ({ output, desc: false }))];
+  rows.sort((a, b) => {
+    for (const key of ordering) {
+      const order = compareValues(a[key.output] ?? null, b[key.output] ?? null);
+      if (order !== 0) return key.desc ? -order : order;
+    }
+    return 0;
+  });
+  const limited = plan.limit === undefined ? rows : rows.slice(0, plan.limit);
+  return {
+    columns: plan.outputs.map((output) => ({ name: output.name, type: output.type })),
+    rows: limited,
+    skippedRows,
+    notes: plan.aggregates.some((aggregate) => aggregate.fn === 'avg') ? [AVG_ROUNDING_NOTE] : [],
+  };
+}
+
+function finalAggregateValue(plan: Plan, index: number, state: AggregateState | undefined): Value {
+  const spec = plan.aggregates[index];
+  if (spec === undefined || state === undefined) throw new RangeError(`aggregate ${index} has no state`);
+  switch (spec.fn) {
+    case 'count_star':
+    case 'count':
+      return state.count;
+    case 'sum':
+    case 'min':
+    case 'max':
+      return state.count === 0n ? null : state.value;
+    case 'avg':
+      if (state.count === 0n || typeof state.value !== 'bigint') return null;
+      return divideRoundHalfAwayFromZero(state.value * pow10(AVG_EXTRA_SCALE), state.count);
+  }
+}
+
+/**
+ * compareValues orders two values of one type: numbers and dates numerically, strings by UTF-16 code
+ * units (byte order for ASCII), NULL after everything (as PostgreSQL sorts ascending).
+ */
+export function compareValues(a: Value, b: Value): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}
+
+/** formatValue renders one value as text: decimals with their scale, dates as YYYY-MM-DD, NULL as `NULL`. */
+export function formatValue(value: Value, type: SqlType): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'string') return value;
+  if (type.kind === 'date') return formatDateDays(Number(value));
+  return formatDecimalUnits(value, scaleOf(type));
+}
+
+/** formatResultText renders a result as an aligned text table (numbers right-aligned) plus notes. */
+export function formatResultText(result: ResultTable): string {
+  const header = result.columns.map((column) => column.name);
+  const cells = result.rows.map((row) => row.map((value, i) => formatValue(value, columnType(result, i))));
+  const widths = header.map((name, i) => Math.max(name.length, ...cells.map((row) => (row[i] ?? '').length)));
+  const rightAligned = result.columns.map((column) => column.type.kind === 'integer' || column.type.kind === 'decimal');
+  const line = (row: readonly string[]): string =>
+    row
+      .map((cell, i) => (rightAligned[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join(' | ')
+      .trimEnd();
+  const lines = [line(header), widths.map((width) => '-'.repeat(width)).join('-+-'), ...cells.map(line)];
+  lines.push(`(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`);
+  if (result.skippedRows > 0) lines.push(`${result.skippedRows} malformed row(s) skipped`);
+  for (const note of result.notes) lines.push(`note: ${note}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * formatResultJson renders a result as JSON. Numbers are written as exact JSON number literals
+ * (decimals with their scale, e.g. 123.40), dates as "YYYY-MM-DD" strings, NULL as null.
+ */
+export function formatResultJson(result: ResultTable): string {
+  const columns = result.columns.map((column) => `{"name":${JSON.stringify(column.name)},"type":${JSON.stringify(typeName(column.type))}}`);
+  const rows = result.rows.map((row) => `[${row.map((value, i) => jsonValue(value, columnType(result, i))).join(',')}]`);
+  return `{"columns":[${columns.join(',')}],"rows":[${rows.join(',')}],"skippedRows":${result.skippedRows},"notes":${JSON.stringify(result.notes)}}\n`;
+}
+
+function jsonValue(value: Value, type: SqlType): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string' || type.kind === 'date') return JSON.stringify(formatValue(value, type));
+  return formatValue(value, type);
+}
+
+function columnType(result: ResultTable, index: number): SqlType {
+  const column = result.columns[index];
+  if (column === undefined) throw new RangeError(`row has more values than the result has columns`);
+  return column.type;
+}

@@ -1,0 +1,54 @@
+// Test harness: run a compiled query over bytes in fixed-size chunks with Sluice's interpreter, as the storage node does.
+import type { Engine } from '../../src/vm/engine.js';
+import { Interpreter } from '../../src/vm/interpreter.js';
+import { Runtime } from '../../src/vm/runtime.js';
+import type { CompiledQuery } from '../../src/codegen/compile.js';
+import type { MapReader } from '../../src/codegen/read-maps.js';
+
+/** xdpContext builds the hook context (struct xdp_md layout plus Sluice's fields) for one chunk. */
+export function xdpContext(data: number, length: number, flags: number, chunkIndex: number, fileOffset: number, fileSize: number): Uint8Array {
+  const bytes = new Uint8Array(48);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, data, true);
+  view.setUint32(4, data + length, true);
+  view.setUint32(8, data, true);
+  view.setUint32(24, flags, true);
+  view.setUint32(28, chunkIndex, true);
+  view.setBigUint64(32, BigInt(fileOffset), true);
+  view.setBigUint64(40, BigInt(fileSize), true);
+  return bytes;
+}
+
+/** chunksOf cuts bytes into chunks of `size` (the last may be shorter). */
+export function chunksOf(bytes: Uint8Array, size: number): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+  return chunks;
+}
+
+/** ScanRun is the outcome of scanning a whole file: a reader of the final maps and instructions executed. */
+export interface ScanRun {
+  readonly read: MapReader;
+  readonly instructions: number;
+  readonly returns: bigint[];
+}
+
+/** scanWithInterpreter runs the program once per chunk and once more on an empty chunk (end of file). */
+export function scanWithInterpreter(compiled: CompiledQuery, bytes: Uint8Array, chunkSize: number, engine: Engine = new Interpreter()): ScanRun {
+  const runtime = new Runtime(compiled.spec.maps, { budget: 200_000_000 });
+  const program = engine.load(compiled.spec, runtime);
+  const chunks = chunksOf(bytes, chunkSize);
+  let instructions = 0;
+  const returns: bigint[] = [];
+  let offset = 0;
+  [...chunks, new Uint8Array(0)].forEach((chunk, index) => {
+    const data = runtime.space.setInput(chunk);
+    const flags = (index === 0 ? 1 : 0) | (index === chunks.length - 1 ? 2 : 0) | (index === chunks.length ? 4 : 0);
+    const ctx = runtime.space.setContext(xdpContext(data, chunk.length, flags, index, offset, bytes.length));
+    const result = program.run(ctx);
+    instructions += result.instructions;
+    returns.push(result.r0);
+    offset += chunk.length;
+  });
+  return { read: (name) => runtime.map(name).entries(), instructions, returns };
+}

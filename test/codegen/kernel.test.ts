@@ -1,0 +1,90 @@
+// Every example query's program loads into Linux as XDP, and its kernel maps after a scan equal Sluice's interpreter's.
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { XDP_TEST_RUN_BYTES, kernelAvailability, loadKernelProgram, testRun } from '../../src/kernel/bpf.js';
+import { planQuery } from '../../src/sql/bind.js';
+import { directoryCatalog } from '../../src/datasets/catalog.js';
+import { compileQuery } from '../../src/codegen/compile.js';
+import { writeSensors } from '../../src/datasets/sensors.js';
+import { generateTpch } from '../../src/datasets/tpch/generate.js';
+import { scanWithInterpreter } from './harness.js';
+
+const QUERIES = join(import.meta.dirname, '../../queries');
+const queryFiles = readdirSync(QUERIES).filter((f) => f.endsWith('.sql')).sort();
+const availability = kernelAvailability();
+if (!availability.ok) console.log(`skipping kernel codegen tests: ${availability.reason}`);
+let dir = '';
+
+beforeAll(() => {
+  if (!availability.ok) return;
+  dir = mkdtempSync(join(tmpdir(), 'sluice-codegen-kernel-'));
+  generateTpch({ scaleFactor: 0.001, outDir: dir, format: 'tbl', tables: ['lineitem', 'orders', 'part', 'customer'] });
+  writeSensors(join(dir, 'sensors.csv'), join(dir, 'sensors.schema'), 400);
+});
+afterAll(() => {
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
+
+/** kernelChunks cuts bytes into chunks the XDP test run takes whole: at most 3,520 bytes, at least 14. */
+function kernelChunks(bytes: Uint8Array): Uint8Array[] {
+  const { min, maxLinear } = XDP_TEST_RUN_BYTES;
+  const chunks: Uint8Array[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    let size = Math.min(maxLinear, bytes.length - at);
+    const rest = bytes.length - at - size;
+    if (rest > 0 && rest < min) size -= min;
+    chunks.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  return chunks;
+}
+
+/** sorted orders map entries by key so kernel and interpreter hash maps compare regardless of iteration order. */
+function sorted(entries: Iterable<readonly [Uint8Array, Uint8Array]>): string[] {
+  return [...entries].map(([k, v]) => `${Buffer.from(k).toString('hex')}=${Buffer.from(v).toString('hex')}`).sort();
+}
+
+describe.skipIf(!availability.ok)('kernel XDP runs of the example queries', () => {
+  test.each(queryFiles)('%s', (file) => {
+    const plan = planQuery(readFileSync(join(QUERIES, file), 'utf8'), directoryCatalog(dir));
+    const compiled = compileQuery(plan);
+    const bytes = readFileSync(plan.table.path).subarray(0, 80_000);
+    // Generated files end with a line break; cut at one so the kernel (which cannot run an empty flush chunk) needs none.
+    const whole = bytes.subarray(0, bytes.lastIndexOf(10) + 1);
+    const program = loadKernelProgram(compiled.spec, { type: 'xdp' });
+    try {
+      const chunks = kernelChunks(whole);
+      for (const chunk of chunks) expect(testRun(program.fd, chunk).retval).toBe(1);
+      const interpreter = scanWithInterpreter(compiled, whole, 3520);
+      program.maps.forEach((map, i) => {
+        const name = compiled.spec.maps[i]?.name as string;
+        expect(sorted(map.entries()), `map ${name}`).toEqual(sorted(interpreter.read(name)));
+      });
+      const kernelRead = (name: string) => program.maps[compiled.spec.maps.findIndex((m) => m.name === name)]?.entries() ?? [];
+      expect(compiled.decode(kernelRead)).toEqual(compiled.decode(interpreter.read));
+      console.log(`${file}: ${compiled.spec.insns.length} instructions, kernel verifier processed ${program.processedInsns}`);
+    } finally {
+      program.close();
+    }
+  });
+
+  test('a file without a final line break: the kernel gets the flush as an appended line break', () => {
+    const plan = planQuery(readFileSync(join(QUERIES, 'tpch-q6.sql'), 'utf8'), directoryCatalog(dir));
+    const compiled = compileQuery(plan);
+    const bytes = readFileSync(plan.table.path).subarray(0, 30_000);
+    const unterminated = bytes.subarray(0, bytes.lastIndexOf(10));
+    // XDP test runs need at least 14 bytes, so the empty end-of-file chunk cannot be sent; a line break does the same.
+    const program = loadKernelProgram(compiled.spec, { type: 'xdp' });
+    try {
+      for (const chunk of kernelChunks(Buffer.concat([unterminated, Buffer.from('\n')]))) testRun(program.fd, chunk);
+      const kernelRead = (name: string) => program.maps[compiled.spec.maps.findIndex((m) => m.name === name)]?.entries() ?? [];
+      const interpreter = scanWithInterpreter(compiled, unterminated, 3520);
+      expect(compiled.decode(kernelRead)).toEqual(compiled.decode(interpreter.read));
+    } finally {
+      program.close();
+    }
+  });
+});

@@ -1,0 +1,32 @@
+// Every example query's program passes Sluice's verifier with the storage hook's context, and the interpreter may rely on its facts.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { planQuery } from '../../src/sql/bind.js';
+import { compileQuery } from '../../src/codegen/compile.js';
+import { HOOK_CONTEXT } from '../../src/verifier/context.js';
+import { verify } from '../../src/verifier/verifier.js';
+import { TPCH_SCHEMAS } from '../../src/datasets/tpch/schemas.js';
+import { DATE, INTEGER, decimalType } from '../../src/values/types.js';
+import { csvTable, memoryCatalog, tpchTable } from '../sql/helpers.js';
+
+const QUERIES = join(import.meta.dirname, '../../queries');
+const catalog = memoryCatalog(
+  ...Object.keys(TPCH_SCHEMAS).map((name) => tpchTable(name)),
+  csvTable('sensors', 'sensors.csv', [
+    ['sensor_id', INTEGER],
+    ['site', { kind: 'varchar', length: 24 }],
+    ['reading_date', DATE],
+    ['temperature', decimalType(5, 2)],
+    ['humidity', decimalType(5, 2)],
+  ]),
+);
+
+describe('Sluice verifier', () => {
+  test.each(readdirSync(QUERIES).filter((f) => f.endsWith('.sql')).sort())('%s', (file) => {
+    const compiled = compileQuery(planQuery(readFileSync(join(QUERIES, file), 'utf8'), catalog));
+    const result = verify(compiled.spec, { context: HOOK_CONTEXT });
+    expect(result.stats.processedInsns).toBeGreaterThan(compiled.spec.insns.length / 2);
+    console.log(`${file}: Sluice verifier processed ${result.stats.processedInsns} insns, ${result.stats.states} states`);
+  });
+});

@@ -1,0 +1,30 @@
+// Shared test helpers: an in-memory catalog over the built-in TPC-H schemas and a custom table.
+import type { Catalog, TableSource } from '../../src/sql/plan.js';
+import { TPCH_SCHEMAS } from '../../src/datasets/tpch/schemas.js';
+import type { SqlType } from '../../src/values/types.js';
+
+/** tpchTable describes a TPC-H table as a .tbl file at `path`. */
+export function tpchTable(name: string, path = `${name}.tbl`): TableSource {
+  const schema = TPCH_SCHEMAS[name];
+  if (schema === undefined) throw new Error(`no TPC-H table ${name}`);
+  return {
+    name, path, format: 'tbl', delimiter: '|', header: false, trailingDelimiter: true, schemaSource: 'builtin',
+    columns: schema.map(([columnName, type], index) => ({ name: columnName, type, index })),
+  };
+}
+
+/** csvTable describes a CSV file with a header and the given columns. */
+export function csvTable(name: string, path: string, columns: readonly (readonly [string, SqlType])[]): TableSource {
+  return {
+    name, path, format: 'csv', delimiter: ',', header: true, trailingDelimiter: false, schemaSource: 'schema-file',
+    columns: columns.map(([columnName, type], index) => ({ name: columnName, type, index })),
+  };
+}
+
+/** memoryCatalog resolves names to the given tables. */
+export function memoryCatalog(...tables: TableSource[]): Catalog {
+  return {
+    table: (name) => tables.find((table) => table.name === name),
+    tableNames: () => tables.map((table) => table.name),
+  };
+}
