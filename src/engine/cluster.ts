@@ -1,10 +1,19 @@
 // Runs a SQL query on a cluster of storage nodes: each node scans the rows that start in its byte range, the compute node merges their answers.
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { LinkOptions } from '../net/link.js';
+import { buildClusterReport, type ClusterReport } from '../report/cluster.js';
+import { planQuery } from '../sql/bind.js';
+import type { DeviceOptions } from '../storage/device.js';
+import { StorageNode } from '../storage/node.js';
+import type { RunStats } from '../storage/run-stats.js';
+import { WorkerNode } from '../storage/worker-node.js';
+import type { EngineName } from '../vm/engine.js';
 import type { CompiledQuery } from '../codegen/compile.js';
 import { readAnswer, throwRecordedError, type ScanAnswer } from '../codegen/read-maps.js';
 import { mergeAnswers } from '../codegen/merge.js';
-import { mapReader, planAndCompile } from './execute.js';
+import { mapReader, mismatch, planAndCompile, shipAllBaseline } from './execute.js';
 import type { Plan } from '../sql/plan.js';
 import { finalizeResult, type ResultTable } from '../sql/result.js';
 import type { ClusterNode, RangeReply } from '../storage/cluster-node.js';
@@ -95,6 +104,59 @@ async function inFileLines(answer: ScanAnswer, node: ClusterNode, reply: RangeRe
     ...(answer.fatal ? { fatal: { ...answer.fatal, line: answer.fatal.line + offset } } : {}),
     ...(answer.error ? { error: { ...answer.error, line: answer.error.line + offset } } : {}),
   };
+}
+
+/** LocalClusterOptions are what `sluice query --nodes` needs beyond the query: how to make the nodes, and ship-all to compare. */
+export interface LocalClusterOptions extends Omit<ClusterQueryOptions, 'nodes'> {
+  readonly nodeCount: number;
+  readonly engine: EngineName;
+  readonly link: Partial<LinkOptions>;
+  readonly devices?: Partial<DeviceOptions>;
+  /** Also ship the whole table to the compute node (one node's read path) and check the answers agree. */
+  readonly compare: boolean;
+}
+
+/** LocalClusterRun is a cluster run with its report (and the ship-all answer with `compare`). */
+export interface LocalClusterRun extends ClusterRun {
+  readonly report: ClusterReport;
+  readonly shipAll?: RunStats;
+}
+
+/**
+ * runLocalCluster answers a query on `nodeCount` worker-thread storage nodes, each with the given
+ * engine, devices and its own link to the switch (the compute node's NIC has the same speed), and
+ * stops every worker afterwards, also when a node fails.
+ */
+export async function runLocalCluster(options: LocalClusterOptions): Promise<LocalClusterRun> {
+  const dataDir = dirname(options.catalog.table(tableNameOf(options))?.path ?? '.');
+  const config = { dataDir, chunkBytes: options.chunkBytes, engine: options.engine, link: options.link, ...(options.devices ? { devices: options.devices } : {}) };
+  const run = await withNodes(
+    () => Array.from({ length: options.nodeCount }, (_, i) => new WorkerNode(i, config)),
+    (nodes) => executeClusterQuery({ ...options, nodes }),
+  );
+  const report = buildClusterReport(
+    run.nodes.map((node) => ({
+      name: node.name,
+      start: node.reply.start,
+      end: node.reply.end,
+      stats: node.reply.stats,
+      ...(node.reply.peakHeapBytes === undefined ? {} : { peakHeapBytes: node.reply.peakHeapBytes }),
+      restarts: node.restarts,
+      rescans: node.reply.rescans,
+    })),
+    options.link,
+    run.mergeSeconds,
+  );
+  if (!options.compare) return { ...run, report };
+  const node = new StorageNode({ dataDir, chunkBytes: options.chunkBytes, engine: options.engine, ...(options.devices ? { devices: options.devices } : {}) });
+  const shipped = await shipAllBaseline(run.plan, node, options, run.rows);
+  if (!isDeepStrictEqual(shipped.result, run.result)) throw mismatch(options.queryFile, run.plan);
+  return { ...run, report, shipAll: shipped.stats };
+}
+
+/** tableNameOf plans the query far enough to name its table (planning is cheap; compile happens once, in executeClusterQuery). */
+function tableNameOf(options: Pick<ClusterQueryOptions, 'sql' | 'queryFile' | 'catalog' | 'onError'>): string {
+  return planQuery(options.sql, options.catalog, { file: options.queryFile, onError: options.onError }).table.name;
 }
 
 /**

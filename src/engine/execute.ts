@@ -85,21 +85,27 @@ export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
   const pushdown = { ...pushed.stats, rows };
   if (!options.compare) return { plan, compiled, result, rows, pushdown };
 
-  const shipped = await runShipAll({
-    node: node(),
-    link: new Link(options.link),
-    file,
-    consumer: createBaselineConsumer(plan),
-    rows,
-    ...(options.onProgress && { onProgress: (done: number, total: number) => options.onProgress?.('ship-all', done, total) }),
-  });
-  if (!isDeepStrictEqual(shipped.result, result)) {
-    throw new ResultMismatch(
-      `pushdown and ship-all answers differ for ${options.queryFile} over ${plan.table.path}; this is a Sluice bug, please report it`,
-    );
-  }
+  const shipped = await shipAllBaseline(plan, node(), options, rows);
+  if (!isDeepStrictEqual(shipped.result, result)) throw mismatch(options.queryFile, plan);
   const shipAll = { result: shipped.result, stats: shipped.stats };
   return { plan, compiled, result, rows, pushdown, shipAll, report: buildReport(pushdown, shipped.stats) };
+}
+
+/** shipAllBaseline ships the whole table from `node` and answers the plan with csv-parse on the compute node. */
+export function shipAllBaseline(plan: Plan, node: StorageNode, options: Pick<QueryOptions, 'link' | 'onProgress'>, rows?: number) {
+  return runShipAll({
+    node,
+    link: new Link(options.link),
+    file: basename(plan.table.path),
+    consumer: createBaselineConsumer(plan),
+    ...(rows === undefined ? {} : { rows }),
+    ...(options.onProgress && { onProgress: (done: number, total: number) => options.onProgress?.('ship-all', done, total) }),
+  });
+}
+
+/** mismatch is the error for answers that differ between pushdown and ship-all. */
+export function mismatch(queryFile: string, plan: Plan): ResultMismatch {
+  return new ResultMismatch(`pushdown and ship-all answers differ for ${queryFile} over ${plan.table.path}; this is a Sluice bug, please report it`);
 }
 
 /** mapReader lets a compiled query's decoder read the map contents that crossed the link. */

@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
 import { MAX_CHUNK_LIMIT } from '../../codegen/compile.js';
+import { runLocalCluster } from '../../engine/cluster.js';
 import { executeQuery } from '../../engine/execute.js';
+import { clusterReportJson, formatClusterReport } from '../../report/cluster.js';
 import { formatResultJson, formatResultText } from '../../sql/result.js';
 import { reportJson } from '../../report/json.js';
 import { formatRunSummary } from '../../report/run-summary.js';
@@ -24,6 +26,7 @@ export interface QueryCliOptions {
   devices: number;
   compare?: boolean;
   json?: boolean;
+  nodes?: number;
   onError: 'stop' | 'skip';
 }
 
@@ -41,6 +44,7 @@ export function registerQuery(program: Command): void {
     .option('--mtu <bytes>', 'link MTU in bytes', positiveInteger, 1500)
     .option('--devices <n>', 'SSDs in the storage node (3.5 GB/s, 80 µs each)', positiveInteger, 1)
     .option('--on-error <policy>', 'malformed rows: stop (report file:line:col) or skip (and count)', oneOf('stop', 'skip'), 'stop')
+    .option('--nodes <n>', 'split the table over N storage nodes, each a worker thread scanning its byte range in parallel', positiveInteger)
     .option('--compare', 'also ship the whole file and compute on the compute node, and show both side by side')
     .option('--json', 'print the result and the report as JSON')
     .addHelpText(
@@ -49,10 +53,15 @@ export function registerQuery(program: Command): void {
 Examples:
   sluice query queries/tpch-q6.sql --compare
   sluice query "select count(*) from lineitem where l_quantity < 10" --data datasets/generated/tpch-sf0.1
-  sluice query queries/tpch-q1.sql --engine interpreter --chunk 16KiB --link 100gbit --json`,
+  sluice query queries/tpch-q1.sql --engine interpreter --chunk 16KiB --link 100gbit --json
+  sluice query queries/tpch-q6.sql --nodes 2 --data /tmp/sf1`,
     )
     .action(async (sql: string, options: QueryCliOptions) => {
       const query = readQuery(sql);
+      if (options.nodes !== undefined) {
+        await queryCluster(query, options, options.nodes);
+        return;
+      }
       const bars = { pushdown: new Progress('pushdown: the storage node scans'), 'ship-all': new Progress('ship-all: the compute node parses') };
       const run = await executeQuery({
         sql: query.sql,
@@ -76,4 +85,30 @@ Examples:
       process.stdout.write(run.report ? formatReport(run.report) : formatRunSummary(run.pushdown));
       if (run.shipAll) process.stdout.write('ship-all (csv-parse on the compute node) gave the same answer.\n');
     });
+}
+
+/** queryCluster answers the query on a cluster of worker-thread storage nodes and prints the per-node report. */
+async function queryCluster(query: { sql: string; file: string }, options: QueryCliOptions, nodeCount: number): Promise<void> {
+  const run = await runLocalCluster({
+    sql: query.sql,
+    queryFile: query.file,
+    catalog: catalogFor(options.data),
+    engine: options.engine,
+    chunkBytes: options.chunk,
+    link: { bandwidth: options.link, latency: options.latency, mtu: options.mtu },
+    devices: { count: options.devices },
+    compare: Boolean(options.compare),
+    onError: options.onError,
+    nodeCount,
+  });
+  if (options.json) {
+    const report = { ...clusterReportJson(run.report), ...(run.shipAll ? { shipAll: run.shipAll } : {}) };
+    process.stdout.write(`{"result":${formatResultJson(run.result).trimEnd()},"report":${JSON.stringify(report)}}\n`);
+    return;
+  }
+  process.stdout.write(boldFirstLine(formatResultText(run.result)));
+  process.stdout.write('\n');
+  process.stdout.write(`${run.plan.table.path}: ${nodeCount} storage node${nodeCount === 1 ? '' : 's'}, ${run.rows} rows\n`);
+  process.stdout.write(formatClusterReport(run.report));
+  if (run.shipAll) process.stdout.write('ship-all (csv-parse on the compute node) gave the same answer.\n');
 }
