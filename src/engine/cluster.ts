@@ -8,6 +8,7 @@ import { planQuery } from '../sql/bind.js';
 import type { DeviceOptions } from '../storage/device.js';
 import { StorageNode } from '../storage/node.js';
 import type { RunStats } from '../storage/run-stats.js';
+import { HttpNode } from '../storage/http-node.js';
 import { WorkerNode } from '../storage/worker-node.js';
 import type { EngineName } from '../vm/engine.js';
 import type { CompiledQuery } from '../codegen/compile.js';
@@ -106,9 +107,10 @@ async function inFileLines(answer: ScanAnswer, node: ClusterNode, reply: RangeRe
   };
 }
 
-/** LocalClusterOptions are what `sluice query --nodes` needs beyond the query: how to make the nodes, and ship-all to compare. */
-export interface LocalClusterOptions extends Omit<ClusterQueryOptions, 'nodes'> {
-  readonly nodeCount: number;
+/** ClusterCliOptions are what `sluice query --nodes` needs beyond the query: how to make the nodes, and ship-all to compare. */
+export interface ClusterCliOptions extends Omit<ClusterQueryOptions, 'nodes'> {
+  /** How many worker-thread nodes to start, or the addresses of `sluice serve` nodes. */
+  readonly nodes: number | readonly string[];
   readonly engine: EngineName;
   readonly link: Partial<LinkOptions>;
   readonly devices?: Partial<DeviceOptions>;
@@ -116,22 +118,25 @@ export interface LocalClusterOptions extends Omit<ClusterQueryOptions, 'nodes'> 
   readonly compare: boolean;
 }
 
-/** LocalClusterRun is a cluster run with its report (and the ship-all answer with `compare`). */
-export interface LocalClusterRun extends ClusterRun {
+/** ReportedClusterRun is a cluster run with its report (and the ship-all answer with `compare`). */
+export interface ReportedClusterRun extends ClusterRun {
   readonly report: ClusterReport;
   readonly shipAll?: RunStats;
 }
 
 /**
- * runLocalCluster answers a query on `nodeCount` worker-thread storage nodes, each with the given
- * engine, devices and its own link to the switch (the compute node's NIC has the same speed), and
- * stops every worker afterwards, also when a node fails.
+ * runCluster answers a query on worker-thread storage nodes (each with the given engine, devices
+ * and its own link to the switch; the compute node's NIC has the same speed) or on `sluice serve`
+ * nodes, and stops every worker afterwards, also when a node fails.
  */
-export async function runLocalCluster(options: LocalClusterOptions): Promise<LocalClusterRun> {
+export async function runCluster(options: ClusterCliOptions): Promise<ReportedClusterRun> {
   const dataDir = dirname(options.catalog.table(tableNameOf(options))?.path ?? '.');
   const config = { dataDir, chunkBytes: options.chunkBytes, engine: options.engine, link: options.link, ...(options.devices ? { devices: options.devices } : {}) };
   const run = await withNodes(
-    () => Array.from({ length: options.nodeCount }, (_, i) => new WorkerNode(i, config)),
+    () => {
+      const { nodes } = options;
+      return typeof nodes === 'number' ? Array.from({ length: nodes }, (_, i) => new WorkerNode(i, config)) : nodes.map((url, i) => new HttpNode(i, url));
+    },
     (nodes) => executeClusterQuery({ ...options, nodes }),
   );
   const report = buildClusterReport(

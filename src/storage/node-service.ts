@@ -50,6 +50,11 @@ export class NodeService {
     return { result: encodeResult(maps), stats, start, end, headerBytes, rescans, peakHeapBytes: this.peakHeapBytes };
   }
 
+  /** resolvePath returns the full path of a file in the node's data directory; paths outside it are refused (StorageError). */
+  resolvePath(file: string): string {
+    return this.node.resolvePath(file);
+  }
+
   /** countLines counts the line breaks in bytes [0, end) of a file in the node's data directory. */
   async countLines(file: string, end: number): Promise<number> {
     const path = this.node.resolvePath(file);

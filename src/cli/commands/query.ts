@@ -1,8 +1,8 @@
 // `sluice query`: answer SQL by pushing an eBPF program to the storage node, optionally comparing with ship-all.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
 import { MAX_CHUNK_LIMIT } from '../../codegen/compile.js';
-import { runLocalCluster } from '../../engine/cluster.js';
+import { runCluster } from '../../engine/cluster.js';
 import { executeQuery } from '../../engine/execute.js';
 import { clusterReportJson, formatClusterReport } from '../../report/cluster.js';
 import { formatResultJson, formatResultText } from '../../sql/result.js';
@@ -26,7 +26,7 @@ export interface QueryCliOptions {
   devices: number;
   compare?: boolean;
   json?: boolean;
-  nodes?: number;
+  nodes?: number | string[];
   onError: 'stop' | 'skip';
 }
 
@@ -44,7 +44,7 @@ export function registerQuery(program: Command): void {
     .option('--mtu <bytes>', 'link MTU in bytes', positiveInteger, 1500)
     .option('--devices <n>', 'SSDs in the storage node (3.5 GB/s, 80 µs each)', positiveInteger, 1)
     .option('--on-error <policy>', 'malformed rows: stop (report file:line:col) or skip (and count)', oneOf('stop', 'skip'), 'stop')
-    .option('--nodes <n>', 'split the table over N storage nodes, each a worker thread scanning its byte range in parallel', positiveInteger)
+    .option('--nodes <n|urls>', 'split the table over N storage nodes (worker threads scanning their byte ranges in parallel), or over `sluice serve` nodes: http://host:port,...', nodesOption)
     .option('--compare', 'also ship the whole file and compute on the compute node, and show both side by side')
     .option('--json', 'print the result and the report as JSON')
     .addHelpText(
@@ -88,8 +88,9 @@ Examples:
 }
 
 /** queryCluster answers the query on a cluster of worker-thread storage nodes and prints the per-node report. */
-async function queryCluster(query: { sql: string; file: string }, options: QueryCliOptions, nodeCount: number): Promise<void> {
-  const run = await runLocalCluster({
+async function queryCluster(query: { sql: string; file: string }, options: QueryCliOptions, nodes: number | string[]): Promise<void> {
+  const nodeCount = typeof nodes === 'number' ? nodes : nodes.length;
+  const run = await runCluster({
     sql: query.sql,
     queryFile: query.file,
     catalog: catalogFor(options.data),
@@ -99,7 +100,7 @@ async function queryCluster(query: { sql: string; file: string }, options: Query
     devices: { count: options.devices },
     compare: Boolean(options.compare),
     onError: options.onError,
-    nodeCount,
+    nodes,
   });
   if (options.json) {
     const report = { ...clusterReportJson(run.report), ...(run.shipAll ? { shipAll: run.shipAll } : {}) };
@@ -111,4 +112,14 @@ async function queryCluster(query: { sql: string; file: string }, options: Query
   process.stdout.write(`${run.plan.table.path}: ${nodeCount} storage node${nodeCount === 1 ? '' : 's'}, ${run.rows} rows\n`);
   process.stdout.write(formatClusterReport(run.report));
   if (run.shipAll) process.stdout.write('ship-all (csv-parse on the compute node) gave the same answer.\n');
+}
+
+/** nodesOption reads --nodes: a node count, or a comma-separated list of http:// node addresses. */
+function nodesOption(text: string): number | string[] {
+  if (/^\d+$/.test(text)) return positiveInteger(text);
+  const urls = text.split(',').map((part) => part.trim());
+  for (const url of urls) {
+    if (!/^http:\/\/[^/\s]+\/?$/.test(url)) throw new InvalidArgumentError(`'${url}' is not a node count or an http://host:port address`);
+  }
+  return urls;
 }
