@@ -14,6 +14,7 @@ import type { EngineName } from '../vm/engine.js';
 import type { CompiledQuery } from '../codegen/compile.js';
 import { readAnswer, throwRecordedError, type ScanAnswer } from '../codegen/read-maps.js';
 import { mergeAnswers } from '../codegen/merge.js';
+import type { ComputeEngine } from './compute-engines.js';
 import { mapReader, mismatch, planAndCompile, shipAllBaseline } from './execute.js';
 import type { Plan } from '../sql/plan.js';
 import { finalizeResult, type ResultTable } from '../sql/result.js';
@@ -116,6 +117,8 @@ export interface ClusterCliOptions extends Omit<ClusterQueryOptions, 'nodes'> {
   readonly devices?: Partial<DeviceOptions>;
   /** Also ship the whole table to the compute node (one node's read path) and check the answers agree. */
   readonly compare: boolean;
+  /** How the compute node answers in ship-all (default csv-parse). */
+  readonly compute?: ComputeEngine;
 }
 
 /** ReportedClusterRun is a cluster run with its report (and the ship-all answer with `compare`). */
@@ -154,7 +157,7 @@ export async function runCluster(options: ClusterCliOptions): Promise<ReportedCl
   );
   if (!options.compare) return { ...run, report };
   const node = new StorageNode({ dataDir, chunkBytes: options.chunkBytes, engine: options.engine, ...(options.devices ? { devices: options.devices } : {}) });
-  const shipped = await shipAllBaseline(run.plan, node, options, run.rows);
+  const shipped = await shipAllBaseline(run.plan, run.compiled, node, options, run.rows);
   if (!isDeepStrictEqual(shipped.result, run.result)) throw mismatch(options.queryFile, run.plan);
   return { ...run, report, shipAll: shipped.stats };
 }

@@ -12,10 +12,10 @@ import { runShipAll } from '../storage/shipall.js';
 import type { MapContents } from '../storage/wire.js';
 import { SluiceError } from '../util/errors.js';
 import type { EngineName } from '../vm/engine.js';
-import { createBaselineConsumer } from '../baseline/scan.js';
 import { compileQuery, type CompiledQuery } from '../codegen/compile.js';
 import { readCounters, type MapReader } from '../codegen/read-maps.js';
 import { planQuery } from '../sql/bind.js';
+import { computeConsumer, type ComputeEngine } from './compute-engines.js';
 import type { Catalog, ErrorPolicy, Plan } from '../sql/plan.js';
 import type { ResultTable } from '../sql/result.js';
 
@@ -32,6 +32,8 @@ export interface QueryOptions {
   readonly devices?: Partial<DeviceOptions>;
   /** Also ship the whole file and compute the answer on the compute node, then compare. */
   readonly compare: boolean;
+  /** How the compute node answers in ship-all (default csv-parse). */
+  readonly compute?: ComputeEngine;
   readonly onError: ErrorPolicy;
   /** onProgress is told how far each run has read the file: bytes so far and the file's size. */
   readonly onProgress?: (run: 'pushdown' | 'ship-all', bytesDone: number, bytesTotal: number) => void;
@@ -85,19 +87,25 @@ export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
   const pushdown = { ...pushed.stats, rows };
   if (!options.compare) return { plan, compiled, result, rows, pushdown };
 
-  const shipped = await shipAllBaseline(plan, node(), options, rows);
+  const shipped = await shipAllBaseline(plan, compiled, node(), options, rows);
   if (!isDeepStrictEqual(shipped.result, result)) throw mismatch(options.queryFile, plan);
   const shipAll = { result: shipped.result, stats: shipped.stats };
   return { plan, compiled, result, rows, pushdown, shipAll, report: buildReport(pushdown, shipped.stats) };
 }
 
-/** shipAllBaseline ships the whole table from `node` and answers the plan with csv-parse on the compute node. */
-export function shipAllBaseline(plan: Plan, node: StorageNode, options: Pick<QueryOptions, 'link' | 'onProgress'>, rows?: number) {
+/** shipAllBaseline ships the whole table from `node` and answers the plan on the compute node with `options.compute`. */
+export function shipAllBaseline(
+  plan: Plan,
+  compiled: CompiledQuery,
+  node: StorageNode,
+  options: Pick<QueryOptions, 'link' | 'onProgress' | 'compute' | 'engine'>,
+  rows?: number,
+) {
   return runShipAll({
     node,
     link: new Link(options.link),
     file: basename(plan.table.path),
-    consumer: createBaselineConsumer(plan),
+    consumer: computeConsumer(options.compute ?? 'csv-parse', plan, compiled, options.engine),
     ...(rows === undefined ? {} : { rows }),
     ...(options.onProgress && { onProgress: (done: number, total: number) => options.onProgress?.('ship-all', done, total) }),
   });

@@ -51,8 +51,10 @@ function program(file: string): Uint8Array {
 }
 
 describe('HTTP nodes', () => {
-  test('two servers answer the query as one node does', async () => {
-    const single = await executeQuery({ ...query, engine: 'jit', link: {}, compare: false });
+  test('two servers answer the query as one node does (itself checked against ship-all with the program on the compute node)', async () => {
+    const single = await executeQuery({ ...query, engine: 'jit', link: {}, compare: true, compute: 'program' });
+    expect(single.shipAll?.result).toEqual(single.result);
+    expect(single.shipAll?.stats.computeSeconds).toBeGreaterThan(0);
     const run = await executeClusterQuery({ ...query, nodes: [new HttpNode(0, base(0)), new HttpNode(1, base(1))] });
     expect(run.result).toEqual(single.result);
     expect(run.nodes[0]?.name).toBe(`node 0 (${base(0)})`);

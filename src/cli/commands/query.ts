@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
 import { MAX_CHUNK_LIMIT } from '../../codegen/compile.js';
 import { runCluster } from '../../engine/cluster.js';
+import { COMPUTE_ENGINES, type ComputeEngine } from '../../engine/compute-engines.js';
 import { executeQuery } from '../../engine/execute.js';
 import { clusterReportJson, formatClusterReport } from '../../report/cluster.js';
 import { formatResultJson, formatResultText } from '../../sql/result.js';
@@ -27,6 +28,7 @@ export interface QueryCliOptions {
   compare?: boolean;
   json?: boolean;
   nodes?: number | string[];
+  compute: ComputeEngine;
   onError: 'stop' | 'skip';
 }
 
@@ -46,6 +48,7 @@ export function registerQuery(program: Command): void {
     .option('--on-error <policy>', 'malformed rows: stop (report file:line:col) or skip (and count)', oneOf('stop', 'skip'), 'stop')
     .option('--nodes <n|urls>', 'split the table over N storage nodes (worker threads scanning their byte ranges in parallel), or over `sluice serve` nodes: http://host:port,...', nodesOption)
     .option('--compare', 'also ship the whole file and compute on the compute node, and show both side by side')
+    .option('--compute <engine>', 'how the compute node answers in ship-all: csv-parse (independent baseline) or program (the same eBPF program, run on the compute node)', oneOf<ComputeEngine>(...COMPUTE_ENGINES), 'csv-parse')
     .option('--json', 'print the result and the report as JSON')
     .addHelpText(
       'after',
@@ -72,6 +75,7 @@ Examples:
         link: { bandwidth: options.link, latency: options.latency, mtu: options.mtu },
         devices: { count: options.devices },
         compare: Boolean(options.compare),
+        compute: options.compute,
         onError: options.onError,
         onProgress: (run, done, total) => bars[run].update(done, total),
       }).finally(() => bars['ship-all'].done());
@@ -83,7 +87,7 @@ Examples:
       process.stdout.write(boldFirstLine(formatResultText(run.result)));
       process.stdout.write('\n');
       process.stdout.write(run.report ? formatReport(run.report) : formatRunSummary(run.pushdown));
-      if (run.shipAll) process.stdout.write('ship-all (csv-parse on the compute node) gave the same answer.\n');
+      if (run.shipAll) process.stdout.write(`ship-all (${options.compute} on the compute node) gave the same answer.\n`);
     });
 }
 
@@ -99,6 +103,7 @@ async function queryCluster(query: { sql: string; file: string }, options: Query
     link: { bandwidth: options.link, latency: options.latency, mtu: options.mtu },
     devices: { count: options.devices },
     compare: Boolean(options.compare),
+    compute: options.compute,
     onError: options.onError,
     nodes,
   });
@@ -111,7 +116,7 @@ async function queryCluster(query: { sql: string; file: string }, options: Query
   process.stdout.write('\n');
   process.stdout.write(`${run.plan.table.path}: ${nodeCount} storage node${nodeCount === 1 ? '' : 's'}, ${run.rows} rows\n`);
   process.stdout.write(formatClusterReport(run.report));
-  if (run.shipAll) process.stdout.write('ship-all (csv-parse on the compute node) gave the same answer.\n');
+  if (run.shipAll) process.stdout.write(`ship-all (${options.compute} on the compute node) gave the same answer.\n`);
 }
 
 /** nodesOption reads --nodes: a node count, or a comma-separated list of http:// node addresses. */
