@@ -1,6 +1,6 @@
 // JIT bench on the anchor program (MB/s beside the JS loop and the interpreter, compile time, per-call cost) or on a SQL query's program.
 // Run from the repository root after `npm run build`: node dist/bench/jit.js [--mib 64] [--passes 5]
-//   or, for a query's hook: node dist/bench/jit.js --query queries/tpch-q6.sql --data /tmp/jq [--mib 24] [--passes 7]
+//   or, for a query's hook: node dist/bench/jit.js --query queries/tpch-q6.sql --data /tmp/jq [--mib 24] [--passes 7] [--engine interpreter]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -12,6 +12,7 @@ import { Tenant } from '../src/storage/tenant.js';
 import { verifyForHook } from '../src/storage/verify-hook.js';
 import { HOOK_CONTEXT, verify } from '../src/verifier/index.js';
 import type { Engine, ProgramFacts } from '../src/vm/engine.js';
+import { engineByName, engineNames } from '../src/vm/engines.js';
 import { Interpreter } from '../src/vm/interpreter.js';
 import { compileProgram } from '../src/vm/jit/compile.js';
 import { jitEngine } from '../src/vm/jit/engine.js';
@@ -26,8 +27,9 @@ const options = new Command('bench-jit')
   .option('--passes <n>', 'timed passes per contender, interleaved; medians are reported', '5')
   .option('--data <dir>', 'directory of the generated CSV (git-ignored), or of the query\'s tables with --query', 'bench/data')
   .option('--query <file>', 'time the JIT on this SQL query\'s program at the hook instead (first --mib MiB of its table)')
+  .option('--engine <name>', 'with --query: the engine to time (jit or interpreter)', 'jit')
   .parse()
-  .opts<{ mib: string; passes: string; data: string; query?: string }>();
+  .opts<{ mib: string; passes: string; data: string; query?: string; engine: string }>();
 
 const mib = Number(options.mib);
 const passes = Number(options.passes);
@@ -126,6 +128,7 @@ function moduleBytes(spec: ProgramSpec): number {
   return compileProgram(spec, {
     budget: runtime.budget,
     writableInput: false,
+    writable: { start: runtime.space.writableStart, end: runtime.space.writableEnd },
     mapHandle: (i) => runtime.mapHandle(i),
     mapValueAddress: (i, offset, slot) => runtime.mapValueAddress(i, offset, slot),
     funcHandle: (slot) => slot,
@@ -156,23 +159,31 @@ function callOverheadNs(): { wallNs: number; cpuNs: number } {
  */
 function queryBench(queryFile: string): void {
   const chunkBytes = 4096;
+  const queryEngine = engineByName(options.engine);
+  if (!queryEngine) throw new Error(`--engine: expected ${engineNames().join(' or ')}, got ${options.engine}`);
   const { plan, compiled } = planAndCompile(readFileSync(queryFile, 'utf8'), queryFile, directoryCatalog(options.data), chunkBytes);
   const facts = verifyForHook(compiled.spec);
   const table = readFileSync(plan.table.path);
   const data = table.subarray(0, Math.min(table.length, mib * 2 ** 20));
   const count = Math.ceil(data.length / chunkBytes);
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let p = 0; p < passes; p++) {
-    const tenant = new Tenant(compiled.spec, { name: 'bench', engine: jitEngine, facts });
-    for (let k = 0; k < count; k++) {
-      const flags = (k === 0 ? 1 : 0) | (k === count - 1 ? 2 : 0);
-      const bytes = data.subarray(k * chunkBytes, (k + 1) * chunkBytes);
-      tenant.run({ bytes, flags, index: k, fileOffset: k * chunkBytes, fileSize: data.length });
-    }
-    tenant.run({ bytes: new Uint8Array(0), flags: 4, index: count, fileOffset: data.length, fileSize: data.length });
+    const tenant = new Tenant(compiled.spec, { name: 'bench', engine: queryEngine, facts });
+    const pass = timePass(() => {
+      for (let k = 0; k < count; k++) {
+        const flags = (k === 0 ? 1 : 0) | (k === count - 1 ? 2 : 0);
+        const bytes = data.subarray(k * chunkBytes, (k + 1) * chunkBytes);
+        tenant.run({ bytes, flags, index: k, fileOffset: k * chunkBytes, fileSize: data.length });
+      }
+      tenant.run({ bytes: new Uint8Array(0), flags: 4, index: count, fileOffset: data.length, fileSize: data.length });
+    });
     times.push(tenant.counts.cpuSeconds * 1000);
+    cpuTimes.push(pass.cpuMs);
   }
   const ms = median(times);
+  const cpuMs = median(cpuTimes);
   console.log(`${queryFile}: ${compiled.spec.insns.length} instructions, ${count} chunks, ${data.length} bytes, ${passes} passes`);
-  console.log(`JIT hook time (the CLI's "program CPU time"): median ${ms.toFixed(1)} ms, ${(data.length / 1e3 / ms).toFixed(0)} MB/s`);
+  console.log(`${queryEngine.name} hook time (the CLI's "program CPU time"): median ${ms.toFixed(1)} ms, ${(data.length / 1e3 / ms).toFixed(0)} MB/s`);
+  console.log(`${queryEngine.name} process CPU time over the same calls: median ${cpuMs.toFixed(1)} ms, ${(data.length / 1e3 / cpuMs).toFixed(0)} MB/CPU-s`);
 }

@@ -2,6 +2,7 @@
 import type { Expr, ValueExpr } from '../sql/plan.js';
 import { pow10 } from '../values/decimal.js';
 import { INT128_MAX, INT128_MIN, INT64_MAX, INT64_MIN, type Value } from '../values/types.js';
+import { byteString } from '../values/bytes.js';
 
 /** RowValues holds one decoded row: entry i is column i's value (only the plan's used columns are set). */
 export type RowValues = Value[];
@@ -25,7 +26,7 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
     }
     case 'constant': {
       const value = expr.value;
-      const constant: Value = value.kind === 'number' ? value.units : value.kind === 'date' ? value.days : value.text;
+      const constant: Value = value.kind === 'number' ? value.units : value.kind === 'date' ? value.days : byteString(value.bytes);
       return () => constant;
     }
     case 'rescale': {
@@ -68,12 +69,12 @@ export function compilePredicate(expr: Expr, overflow: OverflowHandler): Predica
     }
     case 'in': {
       const operand = compileValue(expr.operand as ValueExpr, overflow);
-      const values = new Set<Value>(expr.values.map((value) => (value.kind === 'number' ? value.units : value.kind === 'date' ? value.days : value.text)));
+      const values = new Set<Value>(expr.values.map((value) => (value.kind === 'number' ? value.units : value.kind === 'date' ? value.days : byteString(value.bytes))));
       return (row) => values.has(operand(row));
     }
     case 'like': {
       const operand = compileValue(expr.operand as ValueExpr, overflow);
-      const text = expr.text;
+      const text = byteString(expr.bytes);
       switch (expr.match) {
         case 'exact':
           return (row) => operand(row) === text;
@@ -97,6 +98,10 @@ export function compilePredicate(expr: Expr, overflow: OverflowHandler): Predica
     case 'not': {
       const operand = compilePredicate(expr.operand, overflow);
       return (row) => !operand(row);
+    }
+    case 'truth': {
+      const value = expr.value;
+      return () => value;
     }
   }
   throw new TypeError(`a ${expr.kind} expression is not a condition`);

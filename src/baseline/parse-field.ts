@@ -3,6 +3,7 @@ import { parseDateDays } from '../values/calendar.js';
 import { parseDecimalUnits } from '../values/decimal.js';
 import { MAX_FIELD_DIGITS } from '../sql/plan.js';
 import { scaleOf, typeName, type SqlType, type Value } from '../values/types.js';
+import { displayText } from '../values/bytes.js';
 
 /**
  * parseField converts field text to a Value of `type`, or returns an error sentence.
@@ -84,5 +85,5 @@ export function fieldColumns(rowText: string, delimiter: string, quotes: boolean
 }
 
 function shorten(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return displayText(text.length > 40 ? `${text.slice(0, 37)}...` : text);
 }

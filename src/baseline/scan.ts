@@ -8,6 +8,7 @@ import { MAX_LINE_BYTES, type Plan } from '../sql/plan.js';
 import { emptyAggregateState, finalizeResult, type AggregateState, type GroupState, type ResultTable } from '../sql/result.js';
 import { RowSplitter, type RowRun } from './row-splitter.js';
 import type { Value } from '../values/types.js';
+import { withoutCarriageReturns } from './carriage-returns.js';
 
 /** BaselineConsumer takes a file's bytes in order (any chunking) and returns the query's result at the end. */
 export interface BaselineConsumer {
@@ -58,7 +59,10 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
-    bom: true,
+    // Text stays bytes (values/bytes.ts); a BOM is bytes too, as in the pushdown program (it sits in a CSV header, which both skip).
+    encoding: 'latin1',
+    bom: false,
+    record_delimiter: '\n',
     ...(plan.onError === 'skip' && {
       skip_records_with_error: true,
       on_skip: (error: CsvError | undefined) => void malformed(runLine + ((error?.lines as number | undefined) ?? 1) - 1, 1, error?.message ?? 'unreadable row'),
@@ -151,17 +155,22 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
     return true;
   };
 
+  const delimiterByte = table.delimiter.charCodeAt(0);
+  const dropReturns = (run: RowBytes): RowBytes => {
+    const bytes = withoutCarriageReturns(run.bytes, delimiterByte, quotes);
+    return bytes === run.bytes ? run : { bytes, firstLine: run.firstLine };
+  };
   const splitter = new RowSplitter(quotes);
   return {
     write(chunk) {
       for (const run of splitter.push(chunk)) {
         if ('overlong' in run) malformed(run.overlong, MAX_LINE_BYTES + 1, `line longer than ${MAX_LINE_BYTES} bytes`);
-        else consumeRun(run);
+        else consumeRun(dropReturns(run));
       }
     },
     end() {
       const last = splitter.finish();
-      if (last !== undefined) consumeRun(last);
+      if (last !== undefined) consumeRun(dropReturns(last));
       return finalizeResult(plan, [...groups.values()], skippedRows);
     },
   };

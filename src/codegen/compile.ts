@@ -7,7 +7,8 @@ import type { Plan } from '../sql/plan.js';
 import type { ResultTable } from '../sql/result.js';
 import { CTX, REG, type Gen } from './context.js';
 import { decodeMaps, type MapReader } from './read-maps.js';
-import { Emitter } from './emitter.js';
+import { BranchTooFar, Emitter } from './emitter.js';
+import { QueryError } from '../sql/errors.js';
 import { planLayout, S, type Layout } from './layout.js';
 import { SKIP_BATCH, emitBatch, emitFirstField, emitStep } from './scanner.js';
 import { UsageError } from '../util/errors.js';
@@ -23,8 +24,10 @@ export const MAX_CHUNK_LIMIT = 0xfffe - SKIP_BATCH;
  */
 export const MAX_STEPS_PER_CALLBACK = 16;
 const STEP_SLOT_BUDGET = 16_000;
-/** DEFAULT_MAX_GROUPS is the capacity of the group hash map. */
+/** DEFAULT_MAX_GROUPS is the capacity of the group hash map (`--max-groups`). */
 export const DEFAULT_MAX_GROUPS = 4096;
+/** MAX_GROUPS_LIMIT bounds `--max-groups`: the storage node preallocates every entry of the map. */
+export const MAX_GROUPS_LIMIT = 1 << 20;
 
 /** CompileOptions tune the generated program. */
 export interface CompileOptions {
@@ -74,10 +77,14 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
       `chunk size ${maxChunk} is out of range: query programs scan 1 to ${MAX_CHUNK_LIMIT} bytes per chunk (Linux's packet offsets are 16-bit)`,
     );
   }
+  const maxGroups = options.maxGroups ?? DEFAULT_MAX_GROUPS;
+  if (!Number.isInteger(maxGroups) || maxGroups < 1 || maxGroups > MAX_GROUPS_LIMIT) {
+    throw new UsageError(`--max-groups ${maxGroups} is out of range: the group map holds 1 to ${MAX_GROUPS_LIMIT.toLocaleString('en-US')} groups`);
+  }
   const layout = planLayout(plan);
-  const maps = mapSpecs(plan, layout, options.maxGroups ?? DEFAULT_MAX_GROUPS);
-  const steps = options.stepsPerCallback ?? Math.max(1, Math.min(MAX_STEPS_PER_CALLBACK, Math.floor(STEP_SLOT_BUDGET / emit(plan, layout, maps, maxChunk, 1).stepSlots)));
-  const { spec } = emit(plan, layout, maps, maxChunk, steps);
+  const maps = mapSpecs(plan, layout, maxGroups);
+  const steps = options.stepsPerCallback ?? Math.max(1, Math.min(MAX_STEPS_PER_CALLBACK, Math.floor(STEP_SLOT_BUDGET / emitNamingLimits(plan, layout, maps, maxChunk, 1).stepSlots)));
+  const { spec } = emitNamingLimits(plan, layout, maps, maxChunk, steps);
   const mapRefs: { slot: number; map: number }[] = [];
   let slot = 0;
   for (const insn of spec.insns) {
@@ -102,8 +109,24 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
     mapRefs,
     context: 'struct xdp_md: u32 data at +0, u32 data_end at +4 (nothing else is read); an empty chunk flushes the last row',
     maxChunk,
-    decode: (read) => decodeMaps(plan, layout, read, file),
+    decode: (read) => decodeMaps(plan, layout, read, file, maxGroups),
   };
+}
+
+/** emitNamingLimits is `emit`, with a branch too far for eBPF reported at the SQL construct that caused it. */
+function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, steps: number): { spec: ProgramSpec; stepSlots: number } {
+  try {
+    return emit(plan, layout, maps, maxChunk, steps);
+  } catch (error) {
+    if (!(error instanceof BranchTooFar)) throw error;
+    const what = error.construct?.what ?? 'this query';
+    throw new QueryError(
+      plan.queryFile,
+      error.construct?.at ?? { line: 1, column: 1 },
+      `${what} compiles to more code than an eBPF branch can jump across (conditional jumps reach 32,767 instructions); split it into shorter conditions or use IN (...) for a list of constants`,
+      { cause: error },
+    );
+  }
 }
 
 /** emit generates the whole program with `steps` scan steps per callback; also returns the step function's size. */
@@ -112,6 +135,7 @@ function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: nu
   const g: Gen = {
     e,
     plan,
+    queryFile: plan.queryFile,
     layout,
     stateMap: STATE_MAP,
     aggMap: AGG_MAP,

@@ -1,7 +1,7 @@
 // What every emitting function shares: the emitter, the plan and layout, register roles and the common exits.
 import { R6, R7, R8, R9 } from '../asm/opcodes.js';
 import type { Plan } from '../sql/plan.js';
-import { QueryError } from '../sql/errors.js';
+import { QueryError, type SourcePosition } from '../sql/errors.js';
 import type { Emitter, Label } from './emitter.js';
 import { FatalCode, S, type Layout } from './layout.js';
 
@@ -32,6 +32,8 @@ export const CTX = {
 export interface Gen {
   readonly e: Emitter;
   readonly plan: Plan;
+  /** Name of the query text in errors (e.g. `q.sql`). */
+  readonly queryFile: string;
   readonly layout: Layout;
   readonly stateMap: number;
   readonly aggMap: number;
@@ -63,7 +65,11 @@ export function emitFatal(g: Gen, code: (typeof FatalCode)[keyof typeof FatalCod
   e.goto(g.stop);
 }
 
-/** unsupported builds the one error shape for constructs the eBPF code generator refuses. */
-export function unsupported(g: Gen, what: string): QueryError {
-  return new QueryError('query', { line: 1, column: 1 }, `the eBPF code generator does not support ${what} (query: ${g.plan.sql.trim()})`);
+/**
+ * unsupported builds the one error shape for constructs the eBPF code generator refuses: it names the
+ * query file and the construct's SQL position (`at`, from the plan node; the query's start if the
+ * node has none).
+ */
+export function unsupported(g: Gen, what: string, at: SourcePosition | undefined): QueryError {
+  return new QueryError(g.queryFile, at ?? { line: 1, column: 1 }, `the eBPF code generator does not support ${what}`);
 }

@@ -1,6 +1,9 @@
 // The instruction vocabulary the query code generator speaks, on top of the asm ProgramBuilder: unique labels, numbered registers.
 import type { MapSpec, ProgramSpec } from '../asm/program.js';
-import { ProgramBuilder, reg, type MapRef } from '../asm/builder.js';
+import { BuilderError, ProgramBuilder, reg, type MapRef } from '../asm/builder.js';
+import type { SourcePosition } from '../sql/errors.js';
+import { INT64_MAX, INT64_MIN } from '../values/types.js';
+import { firstUnreachableSlot } from './reachable.js';
 
 /** Alu names the 64-bit arithmetic operations the generator uses. */
 export type Alu = 'ADD' | 'SUB' | 'MUL' | 'DIV' | 'MOD' | 'OR' | 'AND' | 'LSH' | 'RSH' | 'ARSH' | 'XOR' | 'MOV';
@@ -14,6 +17,22 @@ export interface Label {
   readonly name: string;
 }
 
+/** Construct is the SQL construct being compiled: its position and a short description, for errors. */
+export interface Construct {
+  readonly at: SourcePosition;
+  readonly what: string;
+}
+
+/** BranchTooFar is a jump the program cannot encode, with the SQL construct whose code made it too long. */
+export class BranchTooFar extends Error {
+  constructor(
+    readonly construct: Construct | undefined,
+    readonly builderMessage: string,
+  ) {
+    super(builderMessage);
+  }
+}
+
 type AluMethod = `${Lowercase<Alu>}64`;
 type JumpMethod = `${Lowercase<Cond>}64`;
 
@@ -25,6 +44,8 @@ export class Emitter {
   private readonly b: ProgramBuilder;
   private readonly maps: MapRef[];
   private labels = 0;
+  /** The slots each SQL construct's code occupies. */
+  private readonly spans: { construct: Construct; start: number; end: number }[] = [];
 
   constructor(name: string, maps: readonly MapSpec[]) {
     this.b = new ProgramBuilder(name, { section: 'xdp', license: 'GPL' });
@@ -34,6 +55,14 @@ export class Emitter {
   /** label creates an unplaced jump target; its name shows up in builder errors. */
   label(name: string): Label {
     return { name: `${name}#${this.labels++}` };
+  }
+
+  /** within emits `body` on behalf of a SQL construct (its code's slots are noted for errors) and returns what it returns. */
+  within<T>(construct: Construct | undefined, body: () => T): T {
+    const start = this.b.slot;
+    const result = body();
+    if (construct !== undefined) this.spans.push({ construct, start, end: this.b.slot });
+    return result;
   }
 
   /** bind places a label at the next instruction. */
@@ -78,9 +107,10 @@ export class Emitter {
 
   /** constant loads any 64-bit value, with a one-slot mov when it fits a signed 32-bit immediate. */
   constant(dst: number, value: bigint): void {
-    const v = BigInt.asIntN(64, value);
-    if (v >= -(1n << 31n) && v < 1n << 31n) this.movImm(dst, Number(v));
-    else this.b.lddw(reg(dst), v);
+    // The binder keeps constants a register cannot hold out of the program; wrapping one would be a wrong answer.
+    if (value < INT64_MIN || value > INT64_MAX) throw new RangeError(`codegen: constant ${value} does not fit in a signed 64-bit register`);
+    if (value >= -(1n << 31n) && value < 1n << 31n) this.movImm(dst, Number(value));
+    else this.b.lddw(reg(dst), value);
   }
 
   /** mapRef loads a reference to map number `mapIndex` (`lddw dst, map`). */
@@ -140,16 +170,43 @@ export class Emitter {
     this.b.exit();
   }
 
+  private blame(from: number, to: number): Construct | undefined {
+    const crossed = this.spans.filter((span) => span.start < to && span.end > from);
+    const size = (span: { start: number; end: number }): number => span.end - span.start;
+    const tooLong = crossed.filter((span) => size(span) > JUMP_REACH).sort((a, b) => size(a) - size(b));
+    return (tooLong[0] ?? crossed.sort((a, b) => size(b) - size(a))[0])?.construct;
+  }
+
   /** nextSlot is the slot the next instruction will occupy. */
   get nextSlot(): number {
     return this.b.slot;
   }
 
-  /** build resolves every label and returns the program (BuilderError names an unplaced label). */
+  /**
+   * build resolves every label and returns the program. A conditional jump beyond a 16-bit offset
+   * becomes BranchTooFar naming the construct to blame: the smallest one whose code alone is longer
+   * than a jump reaches, else the largest one the jump crosses. Any other BuilderError, and an
+   * instruction no path reaches, are code generator bugs (the verifiers would refuse the program).
+   */
   build(): ProgramSpec {
-    return this.b.build();
+    let spec: ProgramSpec;
+    try {
+      spec = this.b.build();
+    } catch (error) {
+      const far = error instanceof BuilderError ? /at insn #(\d+): conditional jump to '[^']+' is (-?\d+) slots away/.exec(error.message) : null;
+      if (far === null) throw error;
+      const from = Number(far[1]);
+      const to = from + 1 + Number(far[2]);
+      throw new BranchTooFar(this.blame(Math.min(from, to), Math.max(from, to)), (error as Error).message);
+    }
+    const unreachable = firstUnreachableSlot(spec.insns);
+    if (unreachable !== undefined) throw new Error(`codegen: insn #${unreachable} of '${spec.name}' is unreachable`);
+    return spec;
   }
 }
+
+/** JUMP_REACH is how many slots a conditional jump's signed 16-bit offset reaches forward. */
+const JUMP_REACH = 0x7fff;
 
 function lower(size: Width): 'b' | 'h' | 'w' | 'dw' {
   return size.toLowerCase() as 'b' | 'h' | 'w' | 'dw';

@@ -1,4 +1,5 @@
 // Row expressions in integer arithmetic: values into r0 (with overflow checks where bounds demand), predicates as jumps.
+import type { QueryError, SourcePosition } from '../sql/errors.js';
 import type { CompareOp, Constant, Expr, ValueExpr } from '../sql/plan.js';
 import { formatDateDays } from '../values/calendar.js';
 import { formatDecimalUnits } from '../values/decimal.js';
@@ -18,7 +19,7 @@ const INT64_MAX = (1n << 63n) - 1n;
 export function constantValue(g: Gen, c: Constant): bigint {
   if (c.kind === 'number') return c.units;
   if (c.kind === 'date') return c.days;
-  throw unsupported(g, 'a string constant in arithmetic');
+  throw unsupported(g, 'a string constant in arithmetic', undefined);
 }
 
 /**
@@ -30,7 +31,7 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0): number {
   switch (expr.kind) {
     case 'column': {
       const slot = layout.columns.find((c) => c.column === expr.column);
-      if (slot === undefined || slot.codec.kind === 'string') throw unsupported(g, `string column ${expr.name} as a number`);
+      if (slot === undefined || slot.codec.kind === 'string') throw unsupported(g, `string column ${expr.name} as a number`, undefined);
       e.load('DW', 0, REG.state, slot.offset);
       return slot.codec.kind === 'date' ? DATE_BITS : FIELD_BITS;
     }
@@ -40,7 +41,7 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0): number {
       return bitLength(v);
     }
     case 'rescale': {
-      if (expr.digits < 0) throw unsupported(g, 'rescaling to fewer digits');
+      if (expr.digits < 0) throw unsupported(g, 'rescaling to fewer digits', undefined);
       const bits = emitValue(g, expr.operand, depth);
       const factor = 10n ** BigInt(expr.digits);
       const total = bits + bitLength(factor);
@@ -50,7 +51,7 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0): number {
       return Math.min(total, 63);
     }
     case 'arith': {
-      if (depth >= layout.tempCount) throw unsupported(g, 'expressions nested this deeply');
+      if (depth >= layout.tempCount) throw tooDeep(g, expr.at);
       const temp = layout.temps + depth * 8;
       const leftBits = emitValue(g, expr.left, depth);
       e.store('DW', REG.state, temp, 0);
@@ -137,8 +138,24 @@ function emitMulConstCheck(g: Gen, factor: bigint): void {
 const SIGNED_COND: Record<CompareOp, Cond> = { '=': 'JEQ', '<>': 'JNE', '<': 'JSLT', '<=': 'JSLE', '>': 'JSGT', '>=': 'JSGE' };
 const NEGATED: Record<CompareOp, CompareOp> = { '=': '<>', '<>': '=', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
 
-/** emitJump jumps to `target` when the predicate's truth equals `when`; otherwise falls through. */
+/**
+ * emitJump jumps to `target` when the predicate's truth equals `when`; otherwise falls through.
+ * The code is emitted on behalf of the predicate's SQL construct, so that a limit it hits names it.
+ */
 export function emitJump(g: Gen, expr: Expr, target: Label, when: boolean, depth = 0): void {
+  const at = 'at' in expr ? expr.at : undefined;
+  const construct = at === undefined ? undefined : { at, what: constructName(expr) };
+  g.e.within(construct, () => emitJumpHere(g, expr, target, when, depth));
+}
+
+function constructName(expr: Expr): string {
+  if (expr.kind === 'and' || expr.kind === 'or') return `this ${expr.kind.toUpperCase()} of ${expr.operands.length} conditions`;
+  if (expr.kind === 'in') return `this IN list of ${expr.values.length} values`;
+  if (expr.kind === 'like') return 'this LIKE';
+  return 'this comparison';
+}
+
+function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: number): void {
   const { e } = g;
   switch (expr.kind) {
     case 'not':
@@ -178,7 +195,7 @@ export function emitJump(g: Gen, expr: Expr, target: Label, when: boolean, depth
         }
         return;
       }
-      if (depth >= g.layout.tempCount) throw unsupported(g, 'expressions nested this deeply');
+      if (depth >= g.layout.tempCount) throw tooDeep(g, expr.at);
       const temp = g.layout.temps + depth * 8;
       emitValue(g, expr.left as ValueExpr, depth);
       e.store('DW', REG.state, temp, 0);
@@ -208,9 +225,18 @@ export function emitJump(g: Gen, expr: Expr, target: Label, when: boolean, depth
     case 'like':
       emitStringTest(g, expr, target, when);
       return;
+    case 'truth':
+      // Only a whole filter is ever a truth (see plan.ts); emitRow handles one decided false.
+      if (expr.value === when) e.goto(target);
+      return;
     default:
-      throw unsupported(g, `a ${expr.kind} expression as a condition`);
+      throw unsupported(g, `a ${expr.kind} expression as a condition`, undefined);
   }
+}
+
+/** tooDeep refuses an expression that needs more temporaries than the state map holds. */
+function tooDeep(g: Gen, at: SourcePosition | undefined): QueryError {
+  return unsupported(g, `an expression whose right-hand operands nest more than ${g.layout.tempCount} deep here; add parentheses on the left instead, e.g. (a + b) + c`, at);
 }
 
 /** describe renders an expression as short SQL-like text for comments beside the disassembly. */
@@ -235,6 +261,8 @@ export function describe(expr: Expr): string {
       return expr.operands.map(describe).join(` ${expr.kind} `);
     case 'not':
       return `not (${describe(expr.operand)})`;
+    case 'truth':
+      return expr.value ? 'true' : 'false';
   }
 }
 

@@ -1,11 +1,13 @@
 // Where every piece of scan state lives: the parser's words, per-column slots, temps, group key and aggregate slots.
-import type { AggregateSpec, ColumnDef, Plan } from '../sql/plan.js';
+import type { AggregateSpec, ColumnDef, Plan, Predicate, ValueExpr } from '../sql/plan.js';
 import type { SqlType } from '../values/types.js';
 import { QueryError } from '../sql/errors.js';
 
 /**
  * STRING_CAP is the capture width of a varchar column declared without a length. Longer values are
  * still measured; predicates that need their bytes beyond the capture stop the scan (FatalCode).
+ * A column tested against a longer literal captures that many bytes instead (declared lengths are
+ * not enforced on the data, so `code = 'ABCDE'` on a char(4) column must still see five bytes).
  */
 export const STRING_CAP = 64;
 
@@ -128,10 +130,12 @@ const TEMP_COUNT = 16;
 /** planLayout assigns every used column, temp, key part and aggregate a place. */
 export function planLayout(plan: Plan): Layout {
   let at = PARSER_BYTES;
+  const literals = longestLiterals(plan.filter);
   const codecs = plan.usedColumns.map((index) => {
     const def = plan.table.columns[index];
     if (def === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `column #${index} does not exist`);
-    return codecOf(def.type);
+    const codec = codecOf(def.type);
+    return codec.kind === 'string' ? { kind: 'string' as const, width: Math.max(codec.width, literals.get(index) ?? 0) } : codec;
   });
   const digitKinds = codecs.filter((codec) => codec.kind !== 'string').length;
   let nextDigitKind = 1;
@@ -185,6 +189,35 @@ export function planLayout(plan: Plan): Layout {
     aggs,
     valueSize,
   };
+}
+
+/** longestLiterals maps each string column to the length in bytes of the longest literal a condition tests it against. */
+function longestLiterals(filter: Predicate | undefined): Map<number, number> {
+  const longest = new Map<number, number>();
+  const note = (operand: ValueExpr, bytes: Uint8Array): void => {
+    if (operand.kind === 'column') longest.set(operand.column, Math.max(longest.get(operand.column) ?? 0, bytes.length));
+  };
+  const visit = (expr: Predicate): void => {
+    switch (expr.kind) {
+      case 'compare':
+        if (expr.right.kind === 'constant' && expr.right.value.kind === 'string') note(expr.left, expr.right.value.bytes);
+        return;
+      case 'in':
+        for (const value of expr.values) if (value.kind === 'string') note(expr.operand, value.bytes);
+        return;
+      case 'like':
+        return note(expr.operand, expr.bytes);
+      case 'and':
+      case 'or':
+        return expr.operands.forEach(visit);
+      case 'not':
+        return visit(expr.operand);
+      case 'truth':
+        return;
+    }
+  };
+  if (filter !== undefined) visit(filter);
+  return longest;
 }
 
 function codecOf(type: SqlType): FieldCodec {

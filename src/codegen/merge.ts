@@ -31,11 +31,11 @@ export function mergeAnswers(plan: Plan, answers: readonly ScanAnswer[], maxGrou
         key,
         seen === undefined
           ? group
-          : { keys: seen.keys, aggregates: seen.aggregates.map((state, i) => mergeState(plan.aggregates[i] as AggregateSpec, state, group.aggregates[i] as AggregateState, file)) },
+          : { keys: seen.keys, aggregates: seen.aggregates.map((state, i) => mergeState(plan.aggregates[i] as AggregateSpec, state, group.aggregates[i] as AggregateState, file, maxGroups)) },
       );
     }
   }
-  if (groups.size > maxGroups) throw new QueryError(file, { line: 1, column: 1 }, `${fatalReason(FatalCode.groupsFull)} (${groups.size} groups after merging the nodes' answers, at most ${maxGroups})`);
+  if (groups.size > maxGroups) throw new QueryError(file, { line: 1, column: 1 }, `${fatalReason(FatalCode.groupsFull, maxGroups)} (${groups.size} groups after merging the nodes' answers)`);
   const error = answers.find((answer) => answer.error !== undefined)?.error;
   return {
     ...(error ? { error } : {}),
@@ -51,7 +51,7 @@ export function mergeAnswers(plan: Plan, answers: readonly ScanAnswer[], maxGrou
  * signed 128-bit accumulator as one scan would; MIN and MAX keep the smaller or larger value
  * (a state that saw no row has none).
  */
-export function mergeState(spec: AggregateSpec, a: AggregateState, b: AggregateState, file: string): AggregateState {
+export function mergeState(spec: AggregateSpec, a: AggregateState, b: AggregateState, file: string, maxGroups: number): AggregateState {
   const count = a.count + b.count;
   switch (spec.fn) {
     case 'count_star':
@@ -61,7 +61,7 @@ export function mergeState(spec: AggregateSpec, a: AggregateState, b: AggregateS
     case 'avg': {
       const sum = (a.value as bigint | null ?? 0n) + (b.value as bigint | null ?? 0n);
       if (sum < INT128_MIN || sum > INT128_MAX) {
-        throw new QueryError(file, { line: 1, column: 1 }, `${fatalReason(FatalCode.overflow)}: the nodes' partial sums of ${spec.fn.toUpperCase()} add up to more than 128 bits`);
+        throw new QueryError(file, { line: 1, column: 1 }, `${fatalReason(FatalCode.overflow, maxGroups)}: the nodes' partial sums of ${spec.fn.toUpperCase()} add up to more than 128 bits`);
       }
       return { count, value: sum };
     }

@@ -5,6 +5,7 @@ import { finalizeResult, type AggregateState, type GroupState, type ResultTable 
 import { typeName, type Value } from '../values/types.js';
 import { ErrorCode, FatalCode, S, type Layout } from './layout.js';
 import { MAX_DIGITS } from './fields.js';
+import { byteString } from '../values/bytes.js';
 
 /** MapReader returns the [key, value] entries of the map named `name` (Runtime maps and kernel maps both fit). */
 export type MapReader = (name: string) => Iterable<readonly [Uint8Array, Uint8Array]>;
@@ -22,9 +23,9 @@ export function readCounters(read: MapReader): ScanCounters {
 }
 
 /** decodeMaps turns map contents into the result, or throws the error the program recorded. */
-export function decodeMaps(plan: Plan, layout: Layout, read: MapReader, file: string): ResultTable {
+export function decodeMaps(plan: Plan, layout: Layout, read: MapReader, file: string, maxGroups: number): ResultTable {
   const answer = readAnswer(layout, read);
-  throwRecordedError(plan, answer, file);
+  throwRecordedError(plan, answer, file, maxGroups);
   return finalizeResult(plan, answer.groups, Number(answer.skipped));
 }
 
@@ -70,8 +71,8 @@ export function answerFails(plan: Plan, answer: ScanAnswer): boolean {
 }
 
 /** throwRecordedError throws the QueryError or MalformedRowError an answer records, if it fails (see answerFails). */
-export function throwRecordedError(plan: Plan, answer: ScanAnswer, file: string): void {
-  if (answer.fatal) throw new QueryError(file, { line: answer.fatal.line, column: 1 }, fatalReason(answer.fatal.code));
+export function throwRecordedError(plan: Plan, answer: ScanAnswer, file: string, maxGroups: number): void {
+  if (answer.fatal) throw new QueryError(file, { line: answer.fatal.line, column: 1 }, fatalReason(answer.fatal.code, maxGroups));
   if (answer.error && plan.onError === 'stop') {
     const { code, line, column, field } = answer.error;
     throw new MalformedRowError(file, { line, column }, rowErrorReason(plan, code, field));
@@ -85,11 +86,10 @@ function stateView(read: MapReader): DataView {
 
 function decodeKey(layout: Layout, key: Uint8Array): Value[] {
   const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
-  const text = new TextDecoder();
   return layout.key.map((part) => {
     if (part.slot.codec.kind !== 'string') return view.getBigInt64(part.offset, true);
     const length = Number(view.getBigUint64(part.offset, true));
-    return text.decode(key.subarray(part.offset + 8, part.offset + 8 + length));
+    return byteString(key.subarray(part.offset + 8, part.offset + 8 + length));
   });
 }
 
@@ -104,12 +104,12 @@ function aggregateState(fn: string, view: DataView, offset: number, count: bigin
 }
 
 /** fatalReason says in words why a scan stopped. */
-export function fatalReason(code: number): string {
+export function fatalReason(code: number, maxGroups: number): string {
   switch (code) {
     case FatalCode.overflow:
       return 'arithmetic overflow: a value does not fit in 64 bits (the pushdown program computes in signed 64-bit integers)';
     case FatalCode.groupsFull:
-      return 'too many groups for the group map';
+      return `more than ${maxGroups.toLocaleString('en-US')} groups: the group map holds ${maxGroups.toLocaleString('en-US')} (raise the limit with --max-groups)`;
     case FatalCode.chunkTooLarge:
       return 'a chunk was larger than the program was compiled for (maxChunk)';
     case FatalCode.stringTooLong:

@@ -12,6 +12,11 @@ const BPF_NOEXIST = 1;
 /** emitRow filters and aggregates the decoded row, then jumps to `done`. Uses r0..r5 and r8. */
 export function emitRow(g: Gen, done: Label): void {
   const { e, plan } = g;
+  if (plan.filter?.kind === 'truth' && !plan.filter.value) {
+    e.comment('filter: decided false at compile time, no row passes');
+    e.goto(done);
+    return;
+  }
   if (plan.filter !== undefined) {
     e.comment(`filter: ${describe(plan.filter)}`);
     emitJump(g, plan.filter, done, false);

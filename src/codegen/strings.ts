@@ -12,45 +12,40 @@ export function isStringExpr(expr: Expr): boolean {
 }
 
 /**
- * emitStringTest jumps to `target` when the string predicate's truth equals `when`. Supported:
- * column = / <> constant, column IN (constants), column LIKE pattern.
+ * emitStringTest jumps to `target` when the string predicate's truth equals `when`. Supported (the
+ * binder refuses the rest with the SQL position): column = / <> constant, column IN (constants),
+ * column LIKE pattern.
  */
 export function emitStringTest(g: Gen, expr: Expr, target: Label, when: boolean): void {
-  if (expr.kind === 'compare') {
-    if (expr.op !== '=' && expr.op !== '<>') throw unsupported(g, `ordering comparison ${expr.op} on strings`);
-    const [column, constant] = expr.left.kind === 'column' ? [expr.left, expr.right] : [expr.right, expr.left];
-    if (column.kind !== 'column' || constant.kind !== 'constant') throw unsupported(g, 'comparing two string columns');
-    const bytes = stringBytes(g, constant.value);
-    emitAnyMatch(g, [(miss) => emitEquals(g, slotOf(g, column.column, column.name), bytes, miss)], target, expr.op === '=' ? when : !when);
+  if (expr.kind === 'compare' && expr.left.kind === 'column' && expr.right.kind === 'constant' && (expr.op === '=' || expr.op === '<>')) {
+    const slot = slotOf(g, expr.left.column, expr.left.name);
+    const bytes = stringBytes(g, expr.right.value);
+    emitAnyMatch(g, [(miss) => emitEquals(g, slot, bytes, miss)], target, expr.op === '=' ? when : !when);
     return;
   }
-  if (expr.kind === 'in') {
-    const operand = expr.operand;
-    if (operand.kind !== 'column') throw unsupported(g, 'IN over a string expression');
-    const slot = slotOf(g, operand.column, operand.name);
+  if (expr.kind === 'in' && expr.operand.kind === 'column') {
+    const slot = slotOf(g, expr.operand.column, expr.operand.name);
     emitAnyMatch(g, expr.values.map((c) => (miss: Label) => emitEquals(g, slot, stringBytes(g, c), miss)), target, when);
     return;
   }
-  if (expr.kind === 'like') {
-    const operand = expr.operand;
-    if (operand.kind !== 'column') throw unsupported(g, 'LIKE over a string expression');
-    const slot = slotOf(g, operand.column, operand.name);
+  if (expr.kind === 'like' && expr.operand.kind === 'column') {
+    const slot = slotOf(g, expr.operand.column, expr.operand.name);
     const pattern = expr.bytes;
-    const test =
+    const test: Test =
       expr.match === 'exact'
-        ? (miss: Label) => emitEquals(g, slot, pattern, miss)
+        ? (miss) => emitEquals(g, slot, pattern, miss)
         : expr.match === 'prefix'
-          ? (miss: Label) => emitPrefix(g, slot, pattern, miss)
+          ? (miss) => emitPrefix(g, slot, pattern, miss)
           : expr.match === 'suffix'
-            ? (miss: Label) => emitSuffix(g, slot, pattern, miss)
-            : (miss: Label) => emitInfix(g, slot, pattern, miss);
+            ? (miss) => emitSuffix(g, slot, pattern, miss)
+            : (miss) => emitInfix(g, slot, pattern, miss);
     emitAnyMatch(g, [test], target, when);
     return;
   }
-  throw unsupported(g, `a ${expr.kind} over strings`);
+  throw unsupported(g, `this ${expr.kind} over strings`, 'at' in expr ? expr.at : undefined);
 }
 
-/** A Test falls through when it matches and jumps to `miss` when it does not. */
+/** A Test falls through when its string matches and jumps to `miss` when it does not. */
 type Test = (miss: Label) => void;
 
 /** emitAnyMatch jumps to `target` when (any test matches) === when. */
@@ -71,13 +66,18 @@ function emitAnyMatch(g: Gen, tests: readonly Test[], target: Label, when: boole
 
 function slotOf(g: Gen, column: number, name: string): ColumnSlot & { bytes: number; codec: { kind: 'string'; width: number } } {
   const slot = g.layout.columns.find((c) => c.column === column);
-  if (slot === undefined || slot.codec.kind !== 'string' || slot.bytes === undefined) throw unsupported(g, `column ${name} as a string`);
+  if (slot === undefined || slot.codec.kind !== 'string' || slot.bytes === undefined) throw unsupported(g, `column ${name} as a string`, undefined);
   return slot as ColumnSlot & { bytes: number; codec: { kind: 'string'; width: number } };
 }
 
 function stringBytes(g: Gen, c: Constant): Uint8Array {
-  if (c.kind !== 'string') throw unsupported(g, 'comparing a string column with a non-string constant');
+  if (c.kind !== 'string') throw unsupported(g, 'comparing a string column with a non-string constant', undefined);
   return c.bytes;
+}
+
+/** checkCaptured asserts the layout's promise that a column captures at least as many bytes as any literal it is tested against. */
+function checkCaptured(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array): void {
+  if (bytes.length > slot.codec.width) throw unsupported(g, `a ${bytes.length}-byte pattern on column ${slot.name}, which captures ${slot.codec.width}`, undefined);
 }
 
 /** wordAt reads up to 8 bytes of `bytes` from `at` as a little-endian value (zero padded). */
@@ -90,10 +90,7 @@ function wordAt(bytes: Uint8Array, at: number, count: number): bigint {
 /** emitEquals: the captured field equals `bytes` exactly (buffers are zero past the length). */
 function emitEquals(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, miss: Label): void {
   const { e } = g;
-  if (bytes.length > slot.codec.width) {
-    e.goto(miss);
-    return;
-  }
+  checkCaptured(g, slot, bytes);
   e.load('DW', 0, REG.state, slot.offset);
   e.jumpImm('JNE', 0, bytes.length, miss);
   for (let at = 0; at < bytes.length; at += 8) {
@@ -106,10 +103,7 @@ function emitEquals(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, 
 /** emitPrefix: the captured field starts with `bytes`. */
 function emitPrefix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, miss: Label): void {
   const { e } = g;
-  if (bytes.length > slot.codec.width) {
-    e.goto(miss);
-    return;
-  }
+  checkCaptured(g, slot, bytes);
   e.load('DW', 0, REG.state, slot.offset);
   e.jumpImm('JLT', 0, bytes.length, miss);
   for (let at = 0; at < bytes.length; at += 8) {
@@ -127,10 +121,7 @@ function emitPrefix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, 
 /** emitSuffix: the captured field ends with `bytes` (compared from a bounded variable position). */
 function emitSuffix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, miss: Label): void {
   const { e } = g;
-  if (bytes.length > slot.codec.width) {
-    e.goto(miss);
-    return;
-  }
+  checkCaptured(g, slot, bytes);
   emitCapturedInFull(g, slot.offset, slot.codec.width);
   e.load('DW', 1, REG.state, slot.offset);
   e.jumpImm('JLT', 1, bytes.length, miss);
@@ -147,7 +138,7 @@ function emitSuffix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, 
 /** emitInfix: `bytes` occurs somewhere in the captured field (each start position tried in turn). */
 function emitInfix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, miss: Label): void {
   const { e } = g;
-  if (bytes.length === 0) return;
+  checkCaptured(g, slot, bytes);
   const found = e.label('infix_found');
   emitCapturedInFull(g, slot.offset, slot.codec.width);
   e.load('DW', 1, REG.state, slot.offset);

@@ -31,6 +31,8 @@ export interface ClusterQueryOptions {
   readonly catalog: Catalog;
   readonly chunkBytes: number;
   readonly onError: ErrorPolicy;
+  /** Capacity of the GROUP BY map on each node, and the limit on the merged groups (default DEFAULT_MAX_GROUPS). */
+  readonly maxGroups?: number;
   /** The storage nodes, in file order: node i owns the rows that start in the i-th of N equal byte ranges. */
   readonly nodes: readonly ClusterNode[];
 }
@@ -63,7 +65,7 @@ export interface ClusterRun {
  * with NodeFailed naming it; the caller closes the nodes (see withNodes).
  */
 export async function executeClusterQuery(options: ClusterQueryOptions): Promise<ClusterRun> {
-  const { plan, compiled } = planAndCompile(options.sql, options.queryFile, options.catalog, options.chunkBytes, options.onError);
+  const { plan, compiled } = planAndCompile(options.sql, options.queryFile, options.catalog, options.chunkBytes, options.onError, options.maxGroups);
   const file = basename(plan.table.path);
   const size = (await stat(plan.table.path)).size;
   const format = { delimiter: plan.table.delimiter.charCodeAt(0), quotes: plan.table.format === 'csv', header: plan.table.header };
@@ -88,7 +90,7 @@ export async function executeClusterQuery(options: ClusterQueryOptions): Promise
   }
   const maxGroups = compiled.spec.maps[1]?.maxEntries ?? 1;
   const merged = mergeAnswers(plan, answers, maxGroups, plan.table.path);
-  throwRecordedError(plan, merged, plan.table.path);
+  throwRecordedError(plan, merged, plan.table.path, maxGroups);
   const result = finalizeResult(plan, merged.groups, Number(merged.skipped));
   const mergeSeconds = (performance.now() - started) / 1000;
   const nodes = options.nodes.map((node, i) => ({ name: node.name, reply: replies[i] as RangeReply, restarts: restarts[i] as number }));

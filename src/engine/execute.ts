@@ -35,6 +35,8 @@ export interface QueryOptions {
   /** How the compute node answers in ship-all (default csv-parse). */
   readonly compute?: ComputeEngine;
   readonly onError: ErrorPolicy;
+  /** Capacity of the GROUP BY map (default DEFAULT_MAX_GROUPS). */
+  readonly maxGroups?: number;
   /** onProgress is told how far each run has read the file: bytes so far and the file's size. */
   readonly onProgress?: (run: 'pushdown' | 'ship-all', bytesDone: number, bytesTotal: number) => void;
 }
@@ -58,15 +60,15 @@ export class ResultMismatch extends SluiceError {
 }
 
 /** planAndCompile plans the SQL against the catalog and compiles it for chunks of `chunkBytes`. */
-export function planAndCompile(sql: string, queryFile: string, catalog: Catalog, chunkBytes: number, onError: ErrorPolicy = 'stop') {
+export function planAndCompile(sql: string, queryFile: string, catalog: Catalog, chunkBytes: number, onError: ErrorPolicy = 'stop', maxGroups?: number) {
   const plan = planQuery(sql, catalog, { file: queryFile, onError });
-  const compiled = compileQuery(plan, { maxChunk: chunkBytes, file: plan.table.path });
+  const compiled = compileQuery(plan, { maxChunk: chunkBytes, file: plan.table.path, ...(maxGroups !== undefined && { maxGroups }) });
   return { plan, compiled };
 }
 
 /** executeQuery answers the query by pushdown and, with `compare`, by ship-all too, checking both agree. */
 export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
-  const { plan, compiled } = planAndCompile(options.sql, options.queryFile, options.catalog, options.chunkBytes, options.onError);
+  const { plan, compiled } = planAndCompile(options.sql, options.queryFile, options.catalog, options.chunkBytes, options.onError, options.maxGroups);
   const dataDir = dirname(plan.table.path);
   const file = basename(plan.table.path);
   const node = () =>

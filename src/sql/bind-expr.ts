@@ -1,9 +1,10 @@
 // Resolves and types expressions: column lookup, SQL decimal rules, scale alignment, constant folding.
 import type { AstExpr, IntervalUnit, Span } from './ast.js';
-import { addMonths, parseDateDays } from '../values/calendar.js';
+import { DATE_RANGE_TEXT, parseDateDays, shiftDate } from '../values/calendar.js';
 import { fractionDigits, parseDecimalUnits, pow10 } from '../values/decimal.js';
 import { QueryError } from './errors.js';
 import type { ColumnDef, ColumnRef, CompareOp, Constant, ConstantExpr, LikeMatch, Predicate, ValueExpr } from './plan.js';
+import { allOf, anyOf, decideCompare, negate, truth } from './fold.js';
 import { didYouMean } from './suggest.js';
 import {
   DATE, INT64_MAX, INT64_MIN, INTEGER, decimalType, isNumeric, isString, precisionOf, scaleOf, typeName,
@@ -18,7 +19,7 @@ export interface ExprScope {
 
 interface Interval {
   readonly kind: 'interval';
-  readonly amount: number;
+  readonly amount: bigint;
   readonly unit: IntervalUnit;
 }
 
@@ -36,32 +37,27 @@ export function bindPredicate(scope: ExprScope, ast: AstExpr): Predicate {
       return compare(scope, ast, ast.op, bindValue(scope, ast.left), bindValue(scope, ast.right));
     case 'between': {
       const operand = bindValue(scope, ast.operand);
-      const range: Predicate = {
-        kind: 'and',
-        operands: [
-          compare(scope, ast.low, '>=', operand, bindValue(scope, ast.low)),
-          compare(scope, ast.high, '<=', operand, bindValue(scope, ast.high)),
-        ],
-      };
-      return ast.negated ? { kind: 'not', operand: range } : range;
+      const range = allOf([
+        compare(scope, ast.low, '>=', operand, bindValue(scope, ast.low)),
+        compare(scope, ast.high, '<=', operand, bindValue(scope, ast.high)),
+      ], ast.position);
+      return ast.negated ? negate(range) : range;
     }
     case 'in': {
-      const membership = bindIn(scope, bindValue(scope, ast.operand), ast.list);
-      return ast.negated ? { kind: 'not', operand: membership } : membership;
+      const membership = bindIn(scope, ast, bindValue(scope, ast.operand), ast.list);
+      return ast.negated ? negate(membership) : membership;
     }
     case 'like': {
-      const match = bindLike(scope, ast.operand, ast.pattern);
-      return ast.negated ? { kind: 'not', operand: match } : match;
+      const match = bindLike(scope, ast, ast.operand, ast.pattern);
+      return ast.negated ? negate(match) : match;
     }
     case 'and':
     case 'or': {
-      const operands = [bindPredicate(scope, ast.left), bindPredicate(scope, ast.right)].flatMap((operand) =>
-        operand.kind === ast.kind ? operand.operands : [operand],
-      );
-      return { kind: ast.kind, operands };
+      const operands = [bindPredicate(scope, ast.left), bindPredicate(scope, ast.right)];
+      return ast.kind === 'and' ? allOf(operands, ast.position) : anyOf(operands, ast.position);
     }
     case 'not':
-      return { kind: 'not', operand: bindPredicate(scope, ast.operand) };
+      return negate(bindPredicate(scope, ast.operand));
     default:
       return fail(scope, ast, 'expected a condition (a comparison, BETWEEN, IN or LIKE)');
   }
@@ -82,7 +78,7 @@ function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
     }
     case 'interval': {
       if (!/^\s*[+-]?\d+\s*$/.test(ast.text)) fail(scope, ast, `invalid interval '${ast.text}' (expected a whole number)`);
-      return { kind: 'interval', amount: Number(ast.text), unit: ast.unit };
+      return { kind: 'interval', amount: BigInt(ast.text.trim()), unit: ast.unit };
     }
     case 'negate': {
       const operand = bindValue(scope, ast.operand);
@@ -120,8 +116,8 @@ function bindArith(scope: ExprScope, ast: AstExpr, op: '+' | '-' | '*', leftAst:
       return fail(scope, dateAst, 'interval arithmetic is only supported on date constants (e.g. date \'1998-12-01\' - interval \'90\' day)');
     }
     const amount = op === '-' ? -interval.amount : interval.amount;
-    const days = Number(date.value.days);
-    const moved = interval.unit === 'day' ? days + amount : addMonths(days, interval.unit === 'month' ? amount : amount * 12);
+    const moved = shiftDate(Number(date.value.days), amount, interval.unit);
+    if (moved === undefined) return fail(scope, ast, `the date is outside the supported range (${DATE_RANGE_TEXT})`);
     return dateConstant(BigInt(moved));
   }
   if (!isNumeric(left.type) || !isNumeric(right.type)) {
@@ -130,18 +126,34 @@ function bindArith(scope: ExprScope, ast: AstExpr, op: '+' | '-' | '*', leftAst:
   return arithmetic(scope, ast, op, left, right);
 }
 
-/** arithmetic builds (or folds) numeric arithmetic with SQL decimal typing. */
+/**
+ * arithmetic builds (or folds) numeric arithmetic with SQL decimal typing. Constants fold exactly;
+ * a constant meeting a non-constant operand must fit the signed 64 bits the program computes in.
+ */
 function arithmetic(scope: ExprScope, at: Span, op: '+' | '-' | '*', left: ValueExpr, right: ValueExpr): ValueExpr {
-  const [a, b] = op === '*' ? [left, right] : align(left, right);
+  const [a, b] = op === '*' ? [left, right] : align(scope, at, left, right);
   const type = arithmeticType(op, a, b);
   if (a.kind === 'constant' && b.kind === 'constant' && a.value.kind === 'number' && b.value.kind === 'number') {
     const x = a.value.units;
     const y = b.value.units;
-    const units = op === '+' ? x + y : op === '-' ? x - y : x * y;
-    if (units < INT64_MIN || units > INT64_MAX) fail(scope, at, 'constant does not fit in 64 bits');
-    return numberExpr(units, type);
+    return numberExpr(op === '+' ? x + y : op === '-' ? x - y : x * y, type);
   }
-  return { kind: 'arith', op, left: a, right: b, type };
+  for (const operand of [a, b]) checkFits64(scope, at, operand);
+  return { kind: 'arith', op, left: a, right: b, type, at: at.position };
+}
+
+/** checkFits64 refuses a numeric constant outside signed 64 bits where the program would have to load it. */
+export function checkFits64(scope: ExprScope, at: Span, expr: ValueExpr): void {
+  if (expr.kind !== 'constant' || expr.value.kind !== 'number') return;
+  const units = expr.value.units;
+  if (units < INT64_MIN || units > INT64_MAX) {
+    fail(scope, at, `the constant ${units < 0n ? '-' : ''}${digitsText(units)} (in units of 10^-${scaleOf(expr.type)}) does not fit in the signed 64 bits the pushdown program computes in; use a smaller constant`);
+  }
+}
+
+function digitsText(units: bigint): string {
+  const text = (units < 0n ? -units : units).toString();
+  return text.length > 24 ? `${text.slice(0, 10)}...(${text.length} digits)` : text;
 }
 
 /**
@@ -167,30 +179,109 @@ function digitsOf(expr: ValueExpr): number {
 }
 
 /** align gives two numeric operands the same scale by scaling up the one with fewer fractional digits. */
-function align(left: ValueExpr, right: ValueExpr): [ValueExpr, ValueExpr] {
+function align(scope: ExprScope, at: Span, left: ValueExpr, right: ValueExpr): [ValueExpr, ValueExpr] {
   const scale = Math.max(scaleOf(left.type), scaleOf(right.type));
-  return [toScale(left, scale), toScale(right, scale)];
+  return [toScale(scope, at, left, scale), toScale(scope, at, right, scale)];
 }
 
-function toScale(expr: ValueExpr, scale: number): ValueExpr {
+/** MAX_RESCALE_DIGITS: 10^18 is the largest power of ten a signed 64-bit word holds. */
+const MAX_RESCALE_DIGITS = 18;
+
+function toScale(scope: ExprScope, at: Span, expr: ValueExpr, scale: number): ValueExpr {
   const digits = scale - scaleOf(expr.type);
   if (digits === 0 || !isNumeric(expr.type)) return expr;
   const type = decimalType(digitsOf(expr) + digits, scale);
   if (expr.kind === 'constant' && expr.value.kind === 'number') return numberExpr(expr.value.units * pow10(digits), type);
+  if (digits > MAX_RESCALE_DIGITS) {
+    fail(scope, at, `this needs a value scaled by 10^${digits}, beyond the signed 64 bits the pushdown program computes in; use constants with at most ${MAX_RESCALE_DIGITS} more fractional digits than the column`);
+  }
   return { kind: 'rescale', operand: expr, digits, type };
 }
 
-function compare(scope: ExprScope, at: Span, op: CompareOp, left: ValueExpr, right: ValueExpr): Predicate {
-  const l = coerceToDate(scope, at, left, right.type);
-  const r = coerceToDate(scope, at, right, left.type);
-  if (isNumeric(l.type) && isNumeric(r.type)) {
-    const [a, b] = align(l, r);
-    return { kind: 'compare', op, left: a, right: b };
+const FLIPPED: Record<CompareOp, CompareOp> = { '=': '=', '<>': '<>', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/**
+ * compare types a comparison. Constants go on the right (the operator flipped to match); a
+ * comparison with a constant is made at the other side's scale when the constant has more fractional
+ * digits (rounding it the way that keeps the answer exact), and is decided at compile time when the
+ * constant lies outside signed 64 bits, where no value of the other side can be.
+ */
+function compare(scope: ExprScope, at: Span, written: CompareOp, leftIn: ValueExpr, rightIn: ValueExpr): Predicate {
+  const swap = leftIn.kind === 'constant' && rightIn.kind !== 'constant';
+  const op = swap ? FLIPPED[written] : written;
+  const left = coerceToDate(scope, at, swap ? rightIn : leftIn, (swap ? leftIn : rightIn).type);
+  const right = coerceToDate(scope, at, swap ? leftIn : rightIn, left.type);
+  if (left.kind === 'constant' && right.kind === 'constant') {
+    if (!comparable(left.type, right.type)) return fail(scope, at, `cannot compare ${typeName(left.type)} with ${typeName(right.type)}`);
+    const [a, b] = isNumeric(left.type) ? align(scope, at, left, right) : [left, right];
+    return truth(decideCompare(op, constantOf(a as ConstantExpr), constantOf(b as ConstantExpr)));
   }
-  if ((l.type.kind === 'date' && r.type.kind === 'date') || (isString(l.type) && isString(r.type))) {
-    return { kind: 'compare', op, left: l, right: r };
+  if (isNumeric(left.type) && isNumeric(right.type)) {
+    if (right.kind === 'constant' && right.value.kind === 'number' && scaleOf(right.type) > scaleOf(left.type)) {
+      const reduced = reduceConstant(op, right.value.units, scaleOf(right.type) - scaleOf(left.type));
+      if (typeof reduced === 'boolean') return truth(reduced);
+      return compareConstant(op, left, numberExpr(reduced, left.type.kind === 'integer' ? INTEGER : decimalType(digitsOfUnits(reduced, scaleOf(left.type)), scaleOf(left.type))), at);
+    }
+    const [a, b] = align(scope, at, left, right);
+    return compareConstant(op, a, b, at);
   }
-  return fail(scope, at, `cannot compare ${typeName(l.type)} with ${typeName(r.type)}`);
+  if (left.type.kind === 'date' && right.type.kind === 'date') return { kind: 'compare', op, left, right, at: at.position };
+  if (isString(left.type) && isString(right.type)) {
+    if (op !== '=' && op !== '<>') {
+      return fail(scope, at, `ordering comparisons (${written}) on strings are not supported; use =, <>, IN or LIKE`);
+    }
+    if (right.kind !== 'constant') {
+      return fail(scope, at, 'comparing two string columns is not supported; compare each with a string constant');
+    }
+    return { kind: 'compare', op, left, right, at: at.position };
+  }
+  return fail(scope, at, `cannot compare ${typeName(left.type)} with ${typeName(right.type)}`);
+}
+
+/** compareConstant builds a numeric comparison, decided now if its constant side is beyond 64 bits. */
+function compareConstant(op: CompareOp, left: ValueExpr, right: ValueExpr, at: Span): Predicate {
+  if (right.kind === 'constant' && right.value.kind === 'number') {
+    const units = right.value.units;
+    // Every value the left side yields fits in signed 64 bits (or the row stops with an overflow).
+    if (units > INT64_MAX) return truth(op === '<' || op === '<=' || op === '<>');
+    if (units < INT64_MIN) return truth(op === '>' || op === '>=' || op === '<>');
+  }
+  return { kind: 'compare', op, left, right, at: at.position };
+}
+
+/**
+ * reduceConstant re-expresses `x * 10^digits op c` as `x op' c'` with c' at x's scale, exactly:
+ * a boolean when the answer is the same for every integer x.
+ */
+function reduceConstant(op: CompareOp, c: bigint, digits: number): bigint | boolean {
+  const factor = pow10(digits);
+  const floor = c >= 0n ? c / factor : -((-c + factor - 1n) / factor);
+  const exact = floor * factor === c;
+  const ceil = exact ? floor : floor + 1n;
+  switch (op) {
+    case '=':
+      return exact ? floor : false;
+    case '<>':
+      return exact ? floor : true;
+    case '<':
+    case '>=':
+      return ceil;
+    case '<=':
+    case '>':
+      return floor;
+  }
+}
+
+function digitsOfUnits(units: bigint, scale: number): number {
+  return Math.max((units < 0n ? -units : units).toString().length, scale + 1);
+}
+
+function comparable(a: SqlType, b: SqlType): boolean {
+  return (isNumeric(a) && isNumeric(b)) || (a.kind === 'date' && b.kind === 'date') || (isString(a) && isString(b));
+}
+
+function constantOf(expr: ConstantExpr): Constant {
+  return expr.value;
 }
 
 /** coerceToDate reads a string constant as a date when it is compared with a date ('1998-09-02'). */
@@ -201,23 +292,30 @@ function coerceToDate(scope: ExprScope, at: Span, expr: ValueExpr, otherType: Sq
   return dateConstant(BigInt(days as number));
 }
 
-function bindIn(scope: ExprScope, operand: ValueExpr, list: readonly AstExpr[]): Predicate {
+function bindIn(scope: ExprScope, at: Span, operand: ValueExpr, list: readonly AstExpr[]): Predicate {
   const items = list.map((ast) => {
     const value = coerceToDate(scope, ast, bindValue(scope, ast), operand.type);
     if (value.kind !== 'constant') fail(scope, ast, 'IN lists may hold constants only');
-    const compatible =
-      (isNumeric(operand.type) && isNumeric(value.type)) ||
-      (operand.type.kind === 'date' && value.type.kind === 'date') ||
-      (isString(operand.type) && isString(value.type));
-    if (!compatible) fail(scope, ast, `cannot compare ${typeName(operand.type)} with ${typeName(value.type)}`);
+    if (!comparable(operand.type, value.type)) fail(scope, ast, `cannot compare ${typeName(operand.type)} with ${typeName(value.type)}`);
     return value as ConstantExpr;
   });
-  const scale = Math.max(scaleOf(operand.type), ...items.map((item) => scaleOf(item.type)));
-  const values = items.map((item) => (toScale(item, scale) as ConstantExpr).value);
-  return { kind: 'in', operand: toScale(operand, scale), values };
+  if (operand.kind === 'constant') {
+    return anyOf(items.map((item) => compare(scope, at, '=', operand, item)), at.position);
+  }
+  if (isNumeric(operand.type)) {
+    // Each value is re-expressed at the operand's scale; one that no value of the operand can equal drops out.
+    const values: Constant[] = [];
+    for (const item of items) {
+      const test = compare(scope, at, '=', operand, item);
+      if (test.kind === 'compare' && test.right.kind === 'constant') values.push(test.right.value);
+    }
+    if (values.length === 0) return truth(false);
+    return { kind: 'in', operand, values, at: at.position };
+  }
+  return { kind: 'in', operand, values: items.map((item) => item.value), at: at.position };
 }
 
-function bindLike(scope: ExprScope, operandAst: AstExpr, patternAst: AstExpr): Predicate {
+function bindLike(scope: ExprScope, at: Span, operandAst: AstExpr, patternAst: AstExpr): Predicate {
   const operand = bindValue(scope, operandAst);
   if (!isString(operand.type)) fail(scope, operandAst, `LIKE needs a string, found ${typeName(operand.type)}`);
   if (patternAst.kind !== 'string') return fail(scope, patternAst, 'LIKE needs a string literal pattern');
@@ -228,14 +326,27 @@ function bindLike(scope: ExprScope, operandAst: AstExpr, patternAst: AstExpr): P
   const text = pattern.slice(leading ? 1 : 0, trailing ? -1 : undefined);
   if (text.includes('%')) fail(scope, patternAst, "only prefix, suffix or infix LIKE patterns ('abc%', '%abc', '%abc%') are supported");
   const match: LikeMatch = leading && trailing ? 'infix' : leading ? (text === '' ? 'infix' : 'suffix') : trailing ? 'prefix' : 'exact';
-  return { kind: 'like', operand, match, text, bytes: new TextEncoder().encode(text) };
+  // '%' (and '%%') match every string: decided now, so no code tests them.
+  if (match === 'infix' && text === '') return truth(true);
+  const bytes = new TextEncoder().encode(text);
+  if (operand.kind === 'constant' && operand.value.kind === 'string') return truth(likeMatches(match, operand.value.bytes, bytes));
+  return { kind: 'like', operand, match, text, bytes, at: at.position };
+}
+
+/** likeMatches decides a LIKE on two constants' bytes. */
+function likeMatches(match: LikeMatch, value: Uint8Array, pattern: Uint8Array): boolean {
+  const text = Buffer.from(value).toString('latin1');
+  const part = Buffer.from(pattern).toString('latin1');
+  if (match === 'exact') return text === part;
+  if (match === 'prefix') return text.startsWith(part);
+  if (match === 'suffix') return text.endsWith(part);
+  return text.includes(part);
 }
 
 function numberConstant(scope: ExprScope, at: Span, text: string): ConstantExpr {
   const scale = fractionDigits(text);
   const units = parseDecimalUnits(text, scale);
   if (units === undefined) return fail(scope, at, `invalid number ${text}`);
-  if (units > INT64_MAX) fail(scope, at, `number ${text} does not fit in 64 bits`);
   const digits = Math.max(units.toString().length, scale + 1);
   return numberExpr(units, scale === 0 ? INTEGER : decimalType(digits, scale));
 }

@@ -1,6 +1,6 @@
 // Turns a parsed SELECT into a Plan: resolves the table, groups, aggregates, outputs, ORDER BY and LIMIT.
 import type { AstExpr, SelectStatement } from './ast.js';
-import { bindPredicate, bindValue, type ExprScope } from './bind-expr.js';
+import { bindPredicate, bindValue, checkFits64, type ExprScope } from './bind-expr.js';
 import type { Catalog } from './plan.js';
 import { QueryError } from './errors.js';
 import { parseSelect } from './parser.js';
@@ -8,7 +8,7 @@ import {
   AVG_EXTRA_SCALE, type AggregateSpec, type ColumnRef, type ErrorPolicy, type Expr, type OrderKey, type OutputColumn, type Plan, type ValueExpr,
 } from './plan.js';
 import { didYouMean } from './suggest.js';
-import { INTEGER, decimalType, isNumeric, scaleOf, typeName, type SqlType } from '../values/types.js';
+import { INTEGER, decimalType, isNumeric, isString, scaleOf, typeName, type SqlType } from '../values/types.js';
 
 /** PlanOptions: `file` names the query text in errors (default `query.sql`); `onError` is the malformed-row policy. */
 export interface PlanOptions {
@@ -48,7 +48,9 @@ class Binder {
     }
     const outputs = statement.items.map((item) => this.output(item.expr, item.alias, groupBy));
     if (statement.where !== undefined) this.refuseAggregates(statement.where, 'aggregates are not allowed in WHERE');
-    const filter = statement.where === undefined ? undefined : bindPredicate(this.scope, statement.where);
+    const bound = statement.where === undefined ? undefined : bindPredicate(this.scope, statement.where);
+    // A filter decided true at compile time is no filter; one decided false stays, and no row passes it.
+    const filter = bound?.kind === 'truth' && bound.value ? undefined : bound;
     const orderBy = statement.orderBy.map((item) => this.orderKey(item.expr, item.desc, statement, outputs));
     const used = new Set<number>();
     const collect = (expr: Expr | undefined): void => forEachColumn(expr, (column) => used.add(column));
@@ -66,6 +68,7 @@ class Binder {
       usedColumns: [...used].sort((a, b) => a - b),
       onError,
       sql: this.sql,
+      queryFile: this.file,
     };
   }
 
@@ -101,6 +104,7 @@ class Binder {
     } else {
       this.refuseAggregates(expr.arg, 'aggregates cannot be nested');
       const arg = bindValue(this.scope, expr.arg);
+      checkFits64(this.scope, expr.arg, arg);
       spec = { fn: expr.fn, arg, type: this.aggregateType(expr, arg) };
     }
     const key = exprKey(spec);
@@ -117,6 +121,10 @@ class Binder {
         return INTEGER;
       case 'min':
       case 'max':
+        if (isString(arg.type)) {
+          const fn = expr.fn.toUpperCase();
+          this.fail(expr, `${fn} of a string is not supported; GROUP BY the column and ORDER BY it${expr.fn === 'max' ? ' DESC' : ''} LIMIT 1 instead`);
+        }
         return arg.type;
       case 'sum':
       case 'avg':
@@ -190,6 +198,7 @@ export function forEachColumn(expr: Expr | undefined, visit: (column: number) =>
     case 'column':
       return visit(expr.column);
     case 'constant':
+    case 'truth':
       return;
     case 'rescale':
     case 'not':
@@ -206,9 +215,9 @@ export function forEachColumn(expr: Expr | undefined, visit: (column: number) =>
   }
 }
 
-/** exprKey is a canonical text of a plan node, equal for structurally equal nodes. */
+/** exprKey is a canonical text of a plan node, equal for structurally equal nodes wherever they were written. */
 function exprKey(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? [...v] : v));
+  return JSON.stringify(value, (key, v: unknown) => (key === 'at' ? undefined : typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? [...v] : v));
 }
 
 /** astKey is a canonical text of a syntax node, ignoring where it was written. */

@@ -94,6 +94,8 @@ export function formatExpr(expr: Expr, nested = false): string {
       return expr.operands.map((operand) => (operand.kind === 'and' || operand.kind === 'or' ? `(${formatExpr(operand)})` : formatExpr(operand))).join(` ${expr.kind} `);
     case 'not':
       return `not (${formatExpr(expr.operand)})`;
+    case 'truth':
+      return expr.value ? 'true' : 'false';
   }
 }
 

@@ -21,6 +21,14 @@ const UNSUPPORTED_CLAUSES: Record<string, string> = {
   window: 'window functions are not supported',
 };
 
+/**
+ * MAX_EXPR_DEPTH bounds how deeply expressions nest (parentheses, NOT, unary minus, and chains of
+ * + - * written without parentheses, which nest to the left): the parser, binder and code generator
+ * recurse over expressions, and a bound with a clear error beats a stack overflow. AND and OR chains
+ * of any length are fine: they are built as balanced trees and flattened by the binder.
+ */
+export const MAX_EXPR_DEPTH = 256;
+
 /** parseSelect parses one SELECT statement; `file` names the text in errors (e.g. `query.sql`). */
 export function parseSelect(sql: string, file: string): SelectStatement {
   return new Parser(tokenize(sql, file), file).statement();
@@ -28,6 +36,10 @@ export function parseSelect(sql: string, file: string): SelectStatement {
 
 class Parser {
   private index = 0;
+  /** Expressions being parsed, one inside another (the parser's own recursion). */
+  private nesting = 0;
+  /** The depth of each expression node built (leaves are 1). */
+  private readonly depths = new WeakMap<object, number>();
 
   constructor(
     private readonly tokens: readonly Token[],
@@ -105,26 +117,65 @@ class Parser {
   // Expressions, lowest precedence first: OR, AND, NOT, predicates, + -, *, unary, primary.
 
   private expr(): AstExpr {
-    return this.or();
+    return this.nested(() => this.or());
+  }
+
+  /** nested runs one level of the parser's recursion, refusing input nested beyond MAX_EXPR_DEPTH. */
+  private nested<T>(parse: () => T): T {
+    if (this.nesting >= MAX_EXPR_DEPTH) this.tooDeep(this.peek());
+    this.nesting++;
+    try {
+      return parse();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  /** node records a new node's depth (one more than its deepest child), refusing one beyond MAX_EXPR_DEPTH. */
+  private node<T extends AstExpr>(built: T, at: Token, ...children: AstExpr[]): T {
+    let depth = 1;
+    for (const child of children) depth = Math.max(depth, (this.depths.get(child) ?? 1) + 1);
+    if (depth > MAX_EXPR_DEPTH) this.tooDeep(at);
+    this.depths.set(built, depth);
+    return built;
+  }
+
+  private tooDeep(at: Token): never {
+    return this.fail(at, `the expression nests more than ${MAX_EXPR_DEPTH} levels deep here (parentheses, NOT, signs, or a chain of + - * operators); split it or simplify it`);
   }
 
   private or(): AstExpr {
-    const first = this.peek();
-    let left = this.and();
-    while (this.acceptWord('or')) left = { kind: 'or', left, right: this.and(), ...this.spanFrom(first) };
-    return left;
+    const operands = [this.and()];
+    while (this.acceptWord('or')) operands.push(this.and());
+    return this.balanced('or', operands, 0, operands.length);
   }
 
   private and(): AstExpr {
-    const first = this.peek();
-    let left = this.not();
-    while (this.acceptWord('and')) left = { kind: 'and', left, right: this.not(), ...this.spanFrom(first) };
-    return left;
+    const operands = [this.not()];
+    while (this.acceptWord('and')) operands.push(this.not());
+    return this.balanced('and', operands, 0, operands.length);
+  }
+
+  /** balanced joins operands[from..to) with AND or OR as a balanced tree, so long chains stay shallow. */
+  private balanced(kind: 'and' | 'or', operands: readonly AstExpr[], from: number, to: number): AstExpr {
+    if (to - from === 1) return operands[from] as AstExpr;
+    const middle = (from + to) >> 1;
+    const left = this.balanced(kind, operands, from, middle);
+    const right = this.balanced(kind, operands, middle, to);
+    return this.copyDepth({ kind, left, right, position: left.position, start: left.start, end: right.end }, left, right);
+  }
+
+  private copyDepth<T extends AstExpr>(built: T, ...children: AstExpr[]): T {
+    this.depths.set(built, 1 + Math.max(...children.map((child) => this.depths.get(child) ?? 1)));
+    return built;
   }
 
   private not(): AstExpr {
     const first = this.peek();
-    if (this.acceptWord('not')) return { kind: 'not', operand: this.not(), ...this.spanFrom(first) };
+    if (this.acceptWord('not')) {
+      const operand = this.nested(() => this.not());
+      return this.node({ kind: 'not', operand, ...this.spanFrom(first) }, first, operand);
+    }
     return this.predicate();
   }
 
@@ -135,7 +186,8 @@ class Parser {
     const op = this.compareOp(token);
     if (op !== undefined) {
       this.next();
-      return { kind: 'compare', op, left, right: this.additive(), ...this.spanFrom(first) };
+      const right = this.additive();
+      return this.node({ kind: 'compare', op, left, right, ...this.spanFrom(first) }, token, left, right);
     }
     if (this.peekWord('is')) this.fail(token, 'IS [NOT] NULL is not supported (data files have no NULLs)');
     const negated = this.peekWord('not') && ['between', 'in', 'like'].includes(this.peek(1).lower);
@@ -144,19 +196,19 @@ class Parser {
       const low = this.additive();
       this.expectWord('and');
       const high = this.additive();
-      return { kind: 'between', operand: left, low, high, negated, ...this.spanFrom(first) };
+      return this.node({ kind: 'between', operand: left, low, high, negated, ...this.spanFrom(first) }, token, left, low, high);
     }
     if (this.acceptWord('in')) {
       this.expectSymbol('(');
       if (this.peekWord('select')) this.fail(this.peek(), 'subqueries are not supported');
       const list = this.list(() => this.additive());
       this.expectSymbol(')');
-      return { kind: 'in', operand: left, list, negated, ...this.spanFrom(first) };
+      return this.node({ kind: 'in', operand: left, list, negated, ...this.spanFrom(first) }, token, left, ...list);
     }
     if (this.acceptWord('like')) {
       const pattern = this.additive();
       if (this.peekWord('escape')) this.fail(this.peek(), 'LIKE ... ESCAPE is not supported');
-      return { kind: 'like', operand: left, pattern, negated, ...this.spanFrom(first) };
+      return this.node({ kind: 'like', operand: left, pattern, negated, ...this.spanFrom(first) }, token, left, pattern);
     }
     if (this.peekWord('ilike') || this.peekWord('similar')) this.fail(token, `${token.text.toUpperCase()} is not supported`);
     return left;
@@ -177,7 +229,8 @@ class Parser {
       if (!this.isSymbol(token, '+') && !this.isSymbol(token, '-')) return left;
       this.next();
       const op = token.text as '+' | '-';
-      left = { kind: 'arith', op, left, right: this.multiplicative(), ...this.spanFrom(first) };
+      const right = this.multiplicative();
+      left = this.node({ kind: 'arith', op, left, right, ...this.spanFrom(first) }, token, left, right);
     }
   }
 
@@ -190,14 +243,18 @@ class Parser {
       if (this.isSymbol(token, '%')) this.fail(token, 'the modulo operator is not supported');
       if (!this.isSymbol(token, '*')) return left;
       this.next();
-      left = { kind: 'arith', op: '*', left, right: this.unary(), ...this.spanFrom(first) };
+      const right = this.unary();
+      left = this.node({ kind: 'arith', op: '*', left, right, ...this.spanFrom(first) }, token, left, right);
     }
   }
 
   private unary(): AstExpr {
     const first = this.peek();
-    if (this.acceptSymbol('-')) return { kind: 'negate', operand: this.unary(), ...this.spanFrom(first) };
-    if (this.acceptSymbol('+')) return this.unary();
+    if (this.acceptSymbol('-')) {
+      const operand = this.nested(() => this.unary());
+      return this.node({ kind: 'negate', operand, ...this.spanFrom(first) }, first, operand);
+    }
+    if (this.acceptSymbol('+')) return this.nested(() => this.unary());
     return this.primary();
   }
 
@@ -210,7 +267,7 @@ class Parser {
       if (this.peekWord('select')) this.fail(this.peek(), 'subqueries are not supported');
       const inner = this.expr();
       this.expectSymbol(')');
-      return { ...inner, ...this.spanFrom(token) };
+      return this.copyDepth({ ...inner, ...this.spanFrom(token) }, inner);
     }
     if (token.kind !== 'identifier') this.fail(token, `expected an expression, found ${describe(token)}`);
     if (token.lower === 'date' && this.peek().kind === 'string') {
@@ -259,7 +316,7 @@ class Parser {
     this.expectSymbol(')');
     if (this.peekWord('over')) this.fail(this.peek(), 'window functions are not supported');
     const fn = name.lower as 'count' | 'sum' | 'min' | 'max' | 'avg';
-    return { kind: 'aggregate', fn, arg, ...this.spanFrom(name) };
+    return this.node({ kind: 'aggregate', fn, arg, ...this.spanFrom(name) }, name, ...(arg === 'star' ? [] : [arg]));
   }
 
   // Token helpers.

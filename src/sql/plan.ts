@@ -1,4 +1,5 @@
 // The typed query plan: plain data the SQL front end produces, the eBPF codegen compiles and the baseline runs.
+import type { SourcePosition } from './errors.js';
 import type { SqlType } from '../values/types.js';
 
 /** MAX_LINE_BYTES is the longest row (bytes, without its line break) either evaluation path accepts. */
@@ -75,8 +76,13 @@ export type LikeMatch = 'exact' | 'prefix' | 'suffix' | 'infix';
  * - operands of '+', '-', comparisons and IN have the same scale (a `rescale` node or a
  *   re-expressed constant makes them so); '*' multiplies units and adds scales.
  * - a comparison's two sides are both numeric, both dates, or both strings.
- * - constant sub-expressions are folded into one `constant` node.
+ * - constant sub-expressions are folded into one `constant` node, exactly (bigint, never wrapped);
+ *   a constant that a non-constant operand meets in arithmetic fits in signed 64 bits.
+ * - conditions the front end can decide in advance (a comparison with a constant no 64-bit value can
+ *   reach, LIKE '%', constants only) are folded into `truth`, and `and`/`or`/`not` over a truth are
+ *   simplified away, so a `truth` is only ever a whole filter.
  * - BETWEEN is lowered to `and` of two comparisons; NOT IN / NOT LIKE / NOT BETWEEN to `not`.
+ * - `at`, where present, is the SQL position of the construct, for errors raised after binding.
  */
 export type Expr = ValueExpr | Predicate;
 
@@ -84,7 +90,7 @@ export type Expr = ValueExpr | Predicate;
 export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr;
 
 /** Predicate is a condition; predicates have no SqlType and only appear in filters. */
-export type Predicate = CompareExpr | InExpr | LikeExpr | AndExpr | OrExpr | NotExpr;
+export type Predicate = CompareExpr | InExpr | LikeExpr | AndExpr | OrExpr | NotExpr | TruthExpr;
 
 /** ColumnRef reads field `column` (index into table.columns) of the current row. */
 export interface ColumnRef {
@@ -116,6 +122,7 @@ export interface ArithExpr {
   readonly left: ValueExpr;
   readonly right: ValueExpr;
   readonly type: SqlType;
+  readonly at?: SourcePosition;
 }
 
 /** CompareExpr compares two values of one kind (numbers at equal scale, dates, or strings by bytes). */
@@ -124,6 +131,7 @@ export interface CompareExpr {
   readonly op: CompareOp;
   readonly left: ValueExpr;
   readonly right: ValueExpr;
+  readonly at?: SourcePosition;
 }
 
 /** InExpr tests membership in a list of constants at the operand's scale. */
@@ -131,6 +139,7 @@ export interface InExpr {
   readonly kind: 'in';
   readonly operand: ValueExpr;
   readonly values: readonly Constant[];
+  readonly at?: SourcePosition;
 }
 
 /** LikeExpr matches a string operand against `text` as the pattern's shape says. */
@@ -140,18 +149,27 @@ export interface LikeExpr {
   readonly match: LikeMatch;
   readonly text: string;
   readonly bytes: Uint8Array;
+  readonly at?: SourcePosition;
 }
 
 /** AndExpr holds when all operands hold (nested ANDs are flattened). */
 export interface AndExpr {
   readonly kind: 'and';
   readonly operands: readonly Predicate[];
+  readonly at?: SourcePosition;
 }
 
 /** OrExpr holds when any operand holds (nested ORs are flattened). */
 export interface OrExpr {
   readonly kind: 'or';
   readonly operands: readonly Predicate[];
+  readonly at?: SourcePosition;
+}
+
+/** TruthExpr is a condition decided at compile time (always true or always false). */
+export interface TruthExpr {
+  readonly kind: 'truth';
+  readonly value: boolean;
 }
 
 /** NotExpr negates a condition. */
@@ -215,6 +233,8 @@ export interface Plan {
   readonly onError: ErrorPolicy;
   /** The SQL text the plan came from, for explain and error messages. */
   readonly sql: string;
+  /** Name of the SQL text in errors (a .sql file, or `query.sql` for inline SQL). */
+  readonly queryFile: string;
 }
 
 /** AVG_EXTRA_SCALE is how many fractional digits AVG adds to its argument's scale. */

@@ -4,6 +4,7 @@ import { AVG_EXTRA_SCALE, type Plan } from './plan.js';
 import { formatDateDays } from '../values/calendar.js';
 import { divideRoundHalfAwayFromZero, formatDecimalUnits, pow10 } from '../values/decimal.js';
 import { scaleOf, typeName, type SqlType, type Value } from '../values/types.js';
+import { displayText } from '../values/bytes.js';
 
 /**
  * AggregateState is the raw accumulator of one aggregate in one group, as the baseline keeps it and
@@ -102,8 +103,8 @@ function finalAggregateValue(plan: Plan, index: number, state: AggregateState | 
 }
 
 /**
- * compareValues orders two values of one type: numbers and dates numerically, strings by UTF-16 code
- * units (byte order for ASCII), NULL after everything (as PostgreSQL sorts ascending).
+ * compareValues orders two values of one type: numbers and dates numerically, strings by their bytes
+ * (byte strings, see values/bytes.ts), NULL after everything (as PostgreSQL sorts ascending).
  */
 export function compareValues(a: Value, b: Value): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
@@ -111,10 +112,13 @@ export function compareValues(a: Value, b: Value): number {
   return a > b ? 1 : 0;
 }
 
-/** formatValue renders one value as text: decimals with their scale, dates as YYYY-MM-DD, NULL as `NULL`. */
+/**
+ * formatValue renders one value as text: decimals with their scale, dates as YYYY-MM-DD, strings as
+ * UTF-8 with any byte that is not valid UTF-8 as `\xHH`, NULL as `NULL`.
+ */
 export function formatValue(value: Value, type: SqlType): string {
   if (value === null) return 'NULL';
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return displayText(value);
   if (type.kind === 'date') return formatDateDays(Number(value));
   return formatDecimalUnits(value, scaleOf(type));
 }
@@ -138,8 +142,10 @@ export function formatResultText(result: ResultTable): string {
 }
 
 /**
- * formatResultJson renders a result as JSON. Numbers are written as exact JSON number literals
- * (decimals with their scale, e.g. 123.40), dates as "YYYY-MM-DD" strings, NULL as null.
+ * formatResultJson renders a result as JSON that any JSON parser reads without losing a digit: every
+ * value is a JSON string holding its text as formatValue writes it (integers and decimals exactly, with
+ * the scale, e.g. "123.40"; dates "YYYY-MM-DD"; text with `\xHH` for bytes that are not UTF-8), NULL is
+ * null, and `columns` gives each column's SQL type beside its name, saying how to read the strings.
  */
 export function formatResultJson(result: ResultTable): string {
   const columns = result.columns.map((column) => `{"name":${JSON.stringify(column.name)},"type":${JSON.stringify(typeName(column.type))}}`);
@@ -148,9 +154,7 @@ export function formatResultJson(result: ResultTable): string {
 }
 
 function jsonValue(value: Value, type: SqlType): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string' || type.kind === 'date') return JSON.stringify(formatValue(value, type));
-  return formatValue(value, type);
+  return value === null ? 'null' : JSON.stringify(formatValue(value, type));
 }
 
 function columnType(result: ResultTable, index: number): SqlType {

@@ -22,10 +22,26 @@ export function daysFromCivil(year: number, month: number, day: number): number 
   return daysBeforeYear + (DAYS_BEFORE_MONTH[month - 1] as number) + leapDay + day - 1 - EPOCH;
 }
 
-/** civilFromDays converts days since 1970-01-01 back to year, month (1..12) and day. */
+/** MIN_DATE_DAYS and MAX_DATE_DAYS bound the dates Sluice handles: 0000-01-01 to 9999-12-31 (proleptic Gregorian). */
+export const MIN_DATE_DAYS = daysFromCivil(0, 1, 1);
+export const MAX_DATE_DAYS = daysFromCivil(9999, 12, 31);
+/** DATE_RANGE_TEXT names the supported date range in error messages. */
+export const DATE_RANGE_TEXT = '0000-01-01 to 9999-12-31';
+
+/**
+ * civilFromDays converts days since 1970-01-01 (within MIN_DATE_DAYS..MAX_DATE_DAYS) back to year,
+ * month (1..12) and day, in integer arithmetic: the year is estimated from 400-year cycles of 146,097
+ * days and corrected against daysFromCivil, then the month found from the days before each month.
+ */
 export function civilFromDays(days: number): { year: number; month: number; day: number } {
-  const date = new Date(days * 86_400_000);
-  return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+  let year = 1970 + Math.floor((days * 400) / 146_097);
+  while (daysFromCivil(year, 1, 1) > days) year--;
+  while (daysFromCivil(year + 1, 1, 1) <= days) year++;
+  const dayOfYear = days - daysFromCivil(year, 1, 1);
+  const firstOfMonth = (m: number): number => (DAYS_BEFORE_MONTH[m - 1] as number) + (m > 2 && isLeapYear(year) ? 1 : 0);
+  let month = Math.floor(dayOfYear / 31) + 1;
+  if (month < 12 && firstOfMonth(month + 1) <= dayOfYear) month++;
+  return { year, month, day: dayOfYear - firstOfMonth(month) + 1 };
 }
 
 /**
@@ -49,13 +65,19 @@ export function formatDateDays(days: number): string {
 }
 
 /**
- * addMonths moves a date by whole months, keeping the day of month and clamping it to the last day
- * of the target month (2000-01-31 + 1 month = 2000-02-29), as PostgreSQL does.
+ * shiftDate moves a date by a whole number of days, months or years in exact integer arithmetic. Months
+ * and years keep the day of month, clamped to the last day of the target month (2000-01-31 + 1 month =
+ * 2000-02-29), as PostgreSQL does. Returns undefined when the result leaves MIN_DATE_DAYS..MAX_DATE_DAYS.
  */
-export function addMonths(days: number, months: number): number {
+export function shiftDate(days: number, amount: bigint, unit: 'day' | 'month' | 'year'): number | undefined {
+  if (unit === 'day') {
+    const moved = BigInt(days) + amount;
+    return moved < BigInt(MIN_DATE_DAYS) || moved > BigInt(MAX_DATE_DAYS) ? undefined : Number(moved);
+  }
   const { year, month, day } = civilFromDays(days);
-  const monthIndex = year * 12 + (month - 1) + months;
-  const targetYear = Math.floor(monthIndex / 12);
-  const targetMonth = (monthIndex % 12) + 1;
+  const monthIndex = BigInt(year * 12 + month - 1) + (unit === 'year' ? amount * 12n : amount);
+  if (monthIndex < 0n || monthIndex > 9999n * 12n + 11n) return undefined;
+  const targetYear = Number(monthIndex / 12n);
+  const targetMonth = Number(monthIndex % 12n) + 1;
   return daysFromCivil(targetYear, targetMonth, Math.min(day, daysInMonth(targetYear, targetMonth)));
 }

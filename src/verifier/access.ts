@@ -2,6 +2,7 @@
 import { contextField } from './context.js';
 import { type Env, refuse } from './env.js';
 import { isConst, scalarRange, scalarText } from './scalar.js';
+import { tnumText } from './tnum.js';
 import {
   type Frame,
   type Reg,
@@ -145,6 +146,7 @@ function packetAccess(base: Reg, a: Access, r: string): Reg {
 
 function stackAccess(env: Env, state: State, base: Reg, a: Access, r: string): Reg {
   const frame = state.frames[base.frame]!;
+  checkStackAlignment(base, a);
   const [vmin, vmax] = variableBounds(base, a.baseNo);
   const lo = base.off + a.off + vmin;
   const hi = base.off + a.off + vmax + a.size;
@@ -168,6 +170,7 @@ function stackAccess(env: Env, state: State, base: Reg, a: Access, r: string): R
     const slot = (lo + STACK_SIZE) >> 3;
     const spilled = frame.stack.spills[slot];
     if (!variable && a.size === 8 && lo % 8 === 0 && spilled) return spilled;
+    if (!variable) refuseFillOfPart(frame, lo, hi);
     return sizedScalar(a.size, a.signed);
   }
   if (a.kind === 'atomic') {
@@ -177,7 +180,9 @@ function stackAccess(env: Env, state: State, base: Reg, a: Access, r: string): R
     markWritten(frame, lo, hi, false);
     return UNKNOWN_SCALAR;
   }
-  if (!variable && a.size === 8 && lo % 8 === 0 && value && (isPointer(value) || value.type === 'scalar')) {
+  const wholeSlot = !variable && a.size === 8 && lo % 8 === 0;
+  if (value && isPointer(value) && !wholeSlot) refuse('invalid size of register spill');
+  if (wholeSlot && value && (isPointer(value) || value.type === 'scalar')) {
     const slot = (lo + STACK_SIZE) >> 3;
     const stack = writableStack(frame);
     stack.spills[slot] = value;
@@ -186,6 +191,34 @@ function stackAccess(env: Env, state: State, base: Reg, a: Access, r: string): R
   }
   markWritten(frame, lo, hi, variable);
   return UNKNOWN_SCALAR;
+}
+
+/**
+ * checkStackAlignment refuses a stack load or store whose address may not be a multiple of its
+ * size, as Linux does for every stack access (strict alignment): so no misaligned access can take
+ * part of a spilled register.
+ */
+function checkStackAlignment(base: Reg, a: Access): void {
+  if (a.size === 1) return;
+  const known = base.value.tnum;
+  const fixed = BigInt(base.off + a.off);
+  const low = BigInt(a.size - 1);
+  if (((known.value + fixed) & low) === 0n && (known.mask & low) === 0n) return;
+  const variable = isConst(base.value) ? `${BigInt.asIntN(64, base.value.umin)}` : tnumText(known);
+  refuse(`misaligned stack access off ${variable}+${base.off}+${a.off} size ${a.size}`);
+}
+
+/**
+ * refuseFillOfPart refuses a fixed-offset read of bytes [lo, hi) below fp that takes part of a
+ * spilled pointer (fewer bytes, or a misaligned 8): the value would be a scalar holding part of an
+ * address. A partial write into a spilled pointer has already turned its slot into plain data (see
+ * markWritten), so only whole, untouched spills reach here.
+ */
+function refuseFillOfPart(frame: Frame, lo: number, hi: number): void {
+  for (let s = (lo + STACK_SIZE) >> 3; s <= (hi - 1 + STACK_SIZE) >> 3; s++) {
+    const spilled = frame.stack.spills[s];
+    if (spilled && isPointer(spilled)) refuse('invalid size of register fill');
+  }
 }
 
 /** markWritten records a write of bytes [lo, hi) below fp (maybe only some of them, if `maybe`). */

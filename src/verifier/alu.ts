@@ -48,12 +48,24 @@ export function aluStep(state: State, insn: Instruction): void {
   }
   const dst = regs[insn.dst]!;
   if (dst.type === 'not_init') refuse(`R${insn.dst} !read_ok`);
+  if (!fromReg && op !== AluOp.END && op !== AluOp.NEG) checkImmediate(op, insn.imm, is64);
   if (isPointer(dst) || isPointer(src)) {
     regs[insn.dst] = pointerArithmetic(state, dst, src, insn, is64, op);
     return;
   }
   const toBe = (insn.opcode & SOURCE_MASK) === Source.X ? 1 : 0;
   regs[insn.dst] = scalarReg(aluScalar(op, dst.value, src.value, is64, insn.offset, insn.imm, toBe));
+}
+
+/**
+ * checkImmediate refuses what Linux refuses at the ALU check, before looking at the operands'
+ * values: a constant divisor of 0 (`div by zero`, for div, mod, sdiv and smod) and a constant shift
+ * outside [0, width) (`invalid shift N`). Divisors and shifts in registers are not refused: the
+ * engines give x/0 = 0, x%0 = x and mask the shift amount, as Linux does.
+ */
+function checkImmediate(op: number, imm: number, is64: boolean): void {
+  if ((op === AluOp.DIV || op === AluOp.MOD) && imm === 0) refuse('div by zero');
+  if ((op === AluOp.LSH || op === AluOp.RSH || op === AluOp.ARSH) && (imm < 0 || imm >= (is64 ? 64 : 32))) refuse(`invalid shift ${imm}`);
 }
 
 function move(state: State, src: Reg, insn: Instruction, is64: boolean): Reg {

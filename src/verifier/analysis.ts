@@ -6,7 +6,6 @@ import {
   AluOp,
   AtomicOp,
   CALL,
-  CALLX,
   CLASS_MASK,
   CallSrc,
   Class,
@@ -267,11 +266,6 @@ function transferNeeds(insn: Instruction, out: Flow, dstMayBeStack: boolean, sta
         // A bpf_loop callback may read any stack byte its context pointer reaches.
         const readsStack = insn.imm === HelperId.loop ? 1 : all;
         return { live: (live & ~SCRATCH) | args, need: (need & ~SCRATCH) | args, slots, all: readsStack };
-      }
-      if (opcode === CALLX) {
-        // An indirect helper call: any helper, any arguments, and the register naming it.
-        const used = ARGS | d;
-        return { live: (live & ~SCRATCH) | used, need: (need & ~SCRATCH) | used, slots, all: 1 };
       }
       if (isConditionalJump(insn)) {
         const used = d | ((opcode & SOURCE_MASK) === Source.X ? s : 0);

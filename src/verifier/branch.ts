@@ -100,8 +100,30 @@ function replaceLinked(state: State, id: number, change: (r: Reg) => Reg): void 
   }
 }
 
+/**
+ * NEVER_NULL lists the pointer types Linux's reg_not_null calls non-null (of those Sluice has): a
+ * comparison of one with 0 is decided. Linux walks both sides for stack, packet, context and
+ * func pointers, and so does Sluice.
+ */
+const NEVER_NULL = new Set(['map_value', 'mem', 'map_ptr']);
+
+/**
+ * neverNull says whether `ptr` cannot be 0 at run time in Sluice's address space. Every region
+ * starts above the null guard (src/vm/memory.ts) and ends below 2^30, map handles are
+ * 0xf0000000 + index, and a pointer's offset stays below 2^63: a pointer no lower than the start of
+ * its region is never 0. One moved below its start may be (Linux's kernel addresses never are, so
+ * Linux decides those too): both sides are walked.
+ */
+function neverNull(ptr: Reg): boolean {
+  if (!NEVER_NULL.has(ptr.type)) return false;
+  return BigInt(ptr.off) + ptr.value.smin >= 0n;
+}
+
 function nullCheck(state: State, ptr: Reg, isEq: boolean): Outcome {
-  if (ptr.type !== 'map_value_or_null') return isEq ? { fall: state } : { taken: state };
+  if (ptr.type !== 'map_value_or_null') {
+    if (neverNull(ptr)) return isEq ? { fall: state } : { taken: state };
+    return { fall: state, taken: copyState(state) };
+  }
   const nonNull = copyState(state);
   replaceLinked(nonNull, ptr.id, (r) => (r.type === 'map_value_or_null' ? { ...r, type: 'map_value', id: 0 } : r));
   replaceLinked(state, ptr.id, (r) => (r.type === 'map_value_or_null' ? scalarReg(scalarConst(0n)) : r));

@@ -177,8 +177,13 @@ export function fitsU32(s: Scalar): boolean {
   return s.umax <= U32;
 }
 
-/** concrete computes one ALU operation on known values, with eBPF's rules (x/0 = 0, x%0 = x). */
+/**
+ * concrete computes one ALU operation on known values, with eBPF's rules (x/0 = 0, x%0 = x).
+ * Byte swaps take their width from `imm`, not from the class: `be64`/`le64` are ALU (32-bit class)
+ * instructions that work on all 64 bits, so they see `a` untruncated.
+ */
 export function concrete(op: number, a: bigint, b: bigint, is64: boolean, offset: number, imm: number): bigint {
+  if (op === AluOp.END) return byteSwap(BigInt.asUintN(64, a), imm, is64, offset);
   const bits = is64 ? 64 : 32;
   const mask = is64 ? U64 : U32;
   const s = (v: bigint) => BigInt.asIntN(bits, v);
@@ -213,8 +218,6 @@ export function concrete(op: number, a: bigint, b: bigint, is64: boolean, offset
       return (-a) & mask;
     case AluOp.MOV:
       return offset === 0 ? b : BigInt.asUintN(bits, BigInt.asIntN(offset, b));
-    case AluOp.END:
-      return byteSwap(a, imm, is64, offset);
     default:
       throw new RangeError(`ALU op 0x${op.toString(16)} has no concrete meaning`);
   }

@@ -1,7 +1,7 @@
 // Structural checks before the walk: size, fields, jump targets, sub-programs, reachability, calls, maps.
 import { HELPERS } from '../asm/helpers.js';
 import { type Instruction, bySlot, checkFields } from '../asm/instruction.js';
-import { CALL, CLASS_MASK, CallSrc, Class, EXIT, JmpOp, LDDW, OP_MASK, PseudoSrc } from '../asm/opcodes.js';
+import { CALL, CALLX, CLASS_MASK, CallSrc, Class, EXIT, JmpOp, LDDW, OP_MASK, PseudoSrc } from '../asm/opcodes.js';
 import type { ProgramSpec } from '../asm/program.js';
 
 /** StructureError is a structural refusal found before any path is walked. */
@@ -108,7 +108,7 @@ export function checkStructure(spec: ProgramSpec, maxInsns: number): Structure {
   });
   const callees = entries.map((entry, f) => calleesOf(slots, entry, entries[f + 1] ?? n));
   checkReachable(slots);
-  checkRecursion(entries, callees);
+  checkCallGraph(slots, entries, callees);
   return { slots, entries, functionOf, prunePoint, callbacks, callees };
 }
 
@@ -119,6 +119,8 @@ function checkInstructionKind(
   n: number,
   slots: readonly (Instruction | undefined)[],
 ): void {
+  // callx is not in Linux's instruction table (it answers "unknown opcode 8d" before any walk).
+  if (insn.opcode === CALLX) throw new StructureError(slot, `unknown opcode ${CALLX.toString(16)}`);
   if (insn.opcode === CALL) {
     if (insn.src === CallSrc.KFUNC) throw new StructureError(slot, 'kernel function calls (kfuncs) are not supported');
     if (insn.src === CallSrc.HELPER && !HELPERS.has(insn.imm)) throw new StructureError(slot, `invalid func unknown#${insn.imm}`);
@@ -152,14 +154,18 @@ function checkInstructionKind(
   }
 }
 
+/** functionNamed returns the entry slot of the function an instruction calls locally or names as a callback, if any. */
+function functionNamed(insn: Instruction | undefined, slot: number): number | undefined {
+  if (!insn) return undefined;
+  const names = (insn.opcode === CALL && insn.src === CallSrc.LOCAL) || (insn.opcode === LDDW && insn.src === PseudoSrc.FUNC);
+  return names ? slot + insn.imm + 1 : undefined;
+}
+
 function calleesOf(slots: readonly (Instruction | undefined)[], start: number, end: number): number[] {
   const out: number[] = [];
   for (let s = start; s < end; s++) {
-    const insn = slots[s];
-    if (!insn) continue;
-    if ((insn.opcode === CALL && insn.src === CallSrc.LOCAL) || (insn.opcode === LDDW && insn.src === PseudoSrc.FUNC)) {
-      out.push(s + insn.imm + 1);
-    }
+    const target = functionNamed(slots[s], s);
+    if (target !== undefined) out.push(target);
   }
   return out;
 }
@@ -181,8 +187,8 @@ function checkReachable(slots: readonly (Instruction | undefined)[]): void {
     const slot = work.pop()!;
     const insn = slots[slot]!;
     const next = successors(insn, slot);
-    const callsOut = (insn.opcode === CALL && insn.src === CallSrc.LOCAL) || (insn.opcode === LDDW && insn.src === PseudoSrc.FUNC);
-    if (callsOut) next.push(slot + insn.imm + 1);
+    const callee = functionNamed(insn, slot);
+    if (callee !== undefined) next.push(callee);
     for (const s of next) {
       if (!seen[s]) {
         seen[s] = 1;
@@ -195,17 +201,58 @@ function checkReachable(slots: readonly (Instruction | undefined)[]): void {
   });
 }
 
-function checkRecursion(entries: readonly number[], callees: readonly (readonly number[])[]): void {
+/**
+ * checkCallGraph refuses recursion and call chains deeper than MAX_CALL_FRAMES (counting bpf_loop
+ * callbacks, which run one frame below the function that names them), as Linux's static
+ * check_max_stack_depth does. Iterative, with an explicit stack: a chain of 20,000 calls must get
+ * this refusal, not overflow the host's stack.
+ */
+function checkCallGraph(slots: readonly (Instruction | undefined)[], entries: readonly number[], callees: readonly (readonly number[])[]): void {
   const index = new Map(entries.map((e, f) => [e, f]));
-  const state = new Uint8Array(entries.length); // 0 new, 1 on the current chain, 2 done
-  const walk = (f: number): void => {
-    state[f] = 1;
-    for (const callee of callees[f]!) {
-      const g = index.get(callee)!;
-      if (state[g] === 1) throw new StructureError(entries[f]!, `recursive call from the function at insn ${entries[f]} to insn ${callee}`);
-      if (state[g] === 0) walk(g);
+  const callee = (f: number, k: number) => index.get(callees[f]![k]!)!;
+  // height[f]: frames in the deepest chain starting at f (0 until known).
+  const height = new Int32Array(entries.length);
+  const onChain = new Uint8Array(entries.length);
+  const chain: number[] = [0];
+  const next: number[] = [0];
+  onChain[0] = 1;
+  while (chain.length) {
+    const f = chain[chain.length - 1]!;
+    const k = next[next.length - 1]!;
+    if (k < callees[f]!.length) {
+      next[next.length - 1] = k + 1;
+      const g = callee(f, k);
+      if (onChain[g]) throw new StructureError(entries[f]!, `recursive call from the function at insn ${entries[f]} to insn ${entries[g]}`);
+      if (height[g] === 0) {
+        onChain[g] = 1;
+        chain.push(g);
+        next.push(0);
+      }
+      continue;
     }
-    state[f] = 2;
-  };
-  walk(0);
+    let h = 1;
+    for (let c = 0; c < callees[f]!.length; c++) h = Math.max(h, 1 + height[callee(f, c)]!);
+    height[f] = h;
+    onChain[f] = 0;
+    chain.pop();
+    next.pop();
+  }
+  if (height[0]! <= MAX_CALL_FRAMES) return;
+  // Follow a deepest chain to the call that would open frame MAX_CALL_FRAMES + 1.
+  let f = 0;
+  for (let frames = 1; ; frames++) {
+    let k = 0;
+    while (height[callee(f, k)] !== height[f]! - 1) k++;
+    const g = callee(f, k);
+    if (frames === MAX_CALL_FRAMES) {
+      const slot = callSlot(slots, entries[f]!, entries[g]!);
+      throw new StructureError(slot, `the call stack of ${frames + 1} frames is too deep (the limit is ${MAX_CALL_FRAMES})`);
+    }
+    f = g;
+  }
+}
+
+/** callSlot returns the first slot from `start` that calls (or names as a callback) the function at `target`. */
+function callSlot(slots: readonly (Instruction | undefined)[], start: number, target: number): number {
+  for (let s = start; ; s++) if (functionNamed(slots[s], s) === target) return s;
 }

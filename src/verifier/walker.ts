@@ -1,5 +1,4 @@
 // The walk: abstract interpretation along every path, with checkpoints, pruning and a complexity budget.
-import { HELPERS } from '../asm/helpers.js';
 import { type Instruction, lddwValue } from '../asm/instruction.js';
 import { AtomicOp, CALL, CLASS_MASK, CallSrc, Class, EXIT, MODE_MASK, Mode, OP_MASK, PseudoSrc, R10, JmpOp, sizeBytes } from '../asm/opcodes.js';
 import { access, sizedScalar } from './access.js';
@@ -169,12 +168,16 @@ export class Walker {
     for (let i = list.length - 1; i >= 0; i--) {
       const cp = list[i]!;
       if ((cp.key === ANY_KEY || cp.key === key) && covers(this.env, cp.state, cur)) {
-        if (cp.branches > 0) {
+        if (cp.branches === 0) {
+          cp.hits++;
+          if (this.options.logLevel > 0) this.say(`${slot}: safe (pruned)`);
+          return PRUNED;
+        }
+        // cp is an ancestor on this path (a loop). Like Linux, never prune against it: only a state
+        // equal to it (each covers the other) repeats forever; a narrower one is walked on.
+        if (covers(this.env, cur, cp.state)) {
           throw this.refusal(cur, slot, `infinite loop detected at insn ${slot}: the state repeats without progress`);
         }
-        cp.hits++;
-        if (this.options.logLevel > 0) this.say(`${slot}: safe (pruned)`);
-        return PRUNED;
       }
       if (++cp.misses > cp.hits * 3 + 3) {
         // Shifted by hand: splice allocates an array of the removed element on every eviction.
@@ -278,13 +281,6 @@ export class Walker {
       }
       return 'next';
     }
-    if (op === JmpOp.CALL) {
-      helperCall(this.env, cur, indirectHelper(cur.frames[cur.frames.length - 1]!.regs[insn.dst]!, insn.dst), (state, entry, context) =>
-        this.verifyCallback(state, entry, context),
-      );
-      cur.insn = slot + 1;
-      return 'next';
-    }
     const { fall, taken } = conditionalJump(cur, insn);
     if (taken) taken.insn = jumpTarget(insn, slot);
     if (fall) fall.insn = slot + 1;
@@ -370,14 +366,6 @@ export class Walker {
       base.frames[i]!.shared = true;
     });
   }
-}
-
-/** indirectHelper returns the helper a `callx` register names: it must be a known constant helper id. */
-function indirectHelper(reg: Reg, regNo: number): number {
-  if (reg.type !== 'scalar' || reg.value.umin !== reg.value.umax) refuse(`callx R${regNo} must hold a known helper id (${reg.type === 'scalar' ? 'it varies' : reg.type})`);
-  const id = Number(reg.value.umin);
-  if (!HELPERS.has(id)) refuse(`callx R${regNo} = ${id}: invalid func unknown#${id}`);
-  return id;
 }
 
 function endPath(parent: Checkpoint | undefined): void {

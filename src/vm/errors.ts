@@ -81,6 +81,18 @@ export class InvalidProgram extends VmError {
   }
 }
 
+/** JitLimit is a valid program the JIT cannot translate (the interpreter still runs it). */
+export class JitLimit extends VmError {
+  override name = 'JitLimit';
+  constructor(
+    slot: number,
+    readonly program: string,
+    reason: string,
+  ) {
+    super(slot, `the JIT cannot translate program "${program}": ${reason}`);
+  }
+}
+
 /** InvalidHelperArgument is a helper called with an argument it cannot accept (a bad map handle or callback). */
 export class InvalidHelperArgument extends VmError {
   override name = 'InvalidHelperArgument';

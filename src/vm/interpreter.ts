@@ -3,7 +3,7 @@ import type { ProgramSpec } from '../asm/program.js';
 import { mul64, sdiv64, smod64, udiv64, umod64, wide } from './arith64.js';
 import { type Decoded, decodeProgram } from './lower.js';
 import type { Engine, Executable, ProgramFacts, RunResult } from './engine.js';
-import { BudgetExceeded, CallDepthExceeded, InvalidProgram, UnknownHelper } from './errors.js';
+import { BudgetExceeded, CallDepthExceeded, InvalidHelperArgument, InvalidProgram, UnknownHelper } from './errors.js';
 import { FRAME_SIZE, MAX_FRAMES, STACK_TOP } from './memory.js';
 import { preflight } from './preflight.js';
 import { atomic, callHelper, compare32, swap } from './interpreter-ops.js';
@@ -72,6 +72,8 @@ class InterpretedProgram implements Executable {
 
   /** callback runs a bpf_loop callback one frame deeper than its caller, with its own register file. */
   private callback(slot: number, index: number, contextLo: number, contextHi: number, callerSlot: number): number {
+    // runtime.loop accepts any func handle; only a function's first slot may be entered (as the JIT's table does).
+    if (this.program.functionStart[slot] !== 1) throw new InvalidHelperArgument(callerSlot, `bpf_loop callback insn #${slot} does not start a function`);
     const callerDepth = this.depth;
     const depth = callerDepth + 1;
     if (depth >= MAX_FRAMES) throw new CallDepthExceeded(callerSlot, MAX_FRAMES);
@@ -107,6 +109,8 @@ class InterpretedProgram implements Executable {
     const mem = runtime.space.bytes;
     const dv = runtime.space.view;
     const limit = runtime.budget;
+    const wStart = runtime.space.writableStart;
+    const wSpan = runtime.space.writableEnd - wStart;
     let n = this.executed;
     let depth = base;
     let pc = entry;
@@ -855,35 +859,45 @@ class InterpretedProgram implements Executable {
           R[d + 1] = dv.getInt32(a + 4, true);
           break;
         }
+        // Unchecked stores still compare the address with the writable range (memory.ts), so an
+        // unsound proof cannot write the context, the chunk, a read-only map or the helper frame.
         case 0xa0: // stxb (unchecked)
-          mem[(R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number)] = R[((w >> 11) & 0x1e)] as number;
-          break;
-        case 0xa8: // stxh (unchecked)
-          dv.setInt16((R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number), R[((w >> 11) & 0x1e)] as number, true);
-          break;
-        case 0xb0: // stxw (unchecked)
-          dv.setInt32((R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number), R[((w >> 11) & 0x1e)] as number, true);
-          break;
-        case 0xb8: { // stxdw (unchecked)
-          const a = (R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number);
-          const s = (w >> 11) & 0x1e;
-          dv.setInt32(a, R[s] as number, true);
-          dv.setInt32(a + 4, R[s + 1] as number, true);
+        case 0xc0: { // stb (unchecked)
+          const b = (w >> 7) & 0x1e;
+          const a = (R[b] as number) + (I[q + 1] as number);
+          if ((a - wStart) >>> 0 > wSpan - 1 || R[b + 1] !== 0) runtime.checkWrite(a, R[b + 1] as number, 1, p);
+          mem[a] = ((w & 0xff) === 0xa0 ? R[((w >> 11) & 0x1e)] : I[q + 2]) as number;
           break;
         }
-        case 0xc0: // stb (unchecked)
-          mem[(R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number)] = I[q + 2] as number;
+        case 0xa8: // stxh (unchecked)
+        case 0xc8: { // sth (unchecked)
+          const b = (w >> 7) & 0x1e;
+          const a = (R[b] as number) + (I[q + 1] as number);
+          if ((a - wStart) >>> 0 > wSpan - 2 || R[b + 1] !== 0) runtime.checkWrite(a, R[b + 1] as number, 2, p);
+          dv.setInt16(a, ((w & 0xff) === 0xa8 ? R[((w >> 11) & 0x1e)] : I[q + 2]) as number, true);
           break;
-        case 0xc8: // sth (unchecked)
-          dv.setInt16((R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number), I[q + 2] as number, true);
+        }
+        case 0xb0: // stxw (unchecked)
+        case 0xd0: { // stw (unchecked)
+          const b = (w >> 7) & 0x1e;
+          const a = (R[b] as number) + (I[q + 1] as number);
+          if ((a - wStart) >>> 0 > wSpan - 4 || R[b + 1] !== 0) runtime.checkWrite(a, R[b + 1] as number, 4, p);
+          dv.setInt32(a, ((w & 0xff) === 0xb0 ? R[((w >> 11) & 0x1e)] : I[q + 2]) as number, true);
           break;
-        case 0xd0: // stw (unchecked)
-          dv.setInt32((R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number), I[q + 2] as number, true);
-          break;
+        }
+        case 0xb8: // stxdw (unchecked)
         case 0xd8: { // stdw (unchecked)
-          const a = (R[((w >> 7) & 0x1e)] as number) + (I[q + 1] as number);
-          dv.setInt32(a, I[q + 2] as number, true);
-          dv.setInt32(a + 4, I[q + 3] as number, true);
+          const b = (w >> 7) & 0x1e;
+          const a = (R[b] as number) + (I[q + 1] as number);
+          if ((a - wStart) >>> 0 > wSpan - 8 || R[b + 1] !== 0) runtime.checkWrite(a, R[b + 1] as number, 8, p);
+          if ((w & 0xff) === 0xb8) {
+            const s = (w >> 11) & 0x1e;
+            dv.setInt32(a, R[s] as number, true);
+            dv.setInt32(a + 4, R[s + 1] as number, true);
+          } else {
+            dv.setInt32(a, I[q + 2] as number, true);
+            dv.setInt32(a + 4, I[q + 3] as number, true);
+          }
           break;
         }
 

@@ -72,6 +72,8 @@ export interface Decoded {
    * live values): [code | dst << 8 | src << 12, aux, imm, immHi].
    */
   readonly words: Int32Array;
+  /** 1 at the first slot of every function (the entry, local call targets, lddw func targets): where a callback may start. */
+  readonly functionStart: Uint8Array;
 }
 
 /** decodeProgram lowers `spec` for `runtime`; `unchecked` lists slots whose accesses were proven safe. */
@@ -87,7 +89,9 @@ export function decodeProgram(spec: ProgramSpec, runtime: Runtime, unchecked?: R
     imm: new Int32Array(slots),
     immHi: new Int32Array(slots),
     words: new Int32Array(slots * 4),
+    functionStart: new Uint8Array(slots),
   };
+  out.functionStart[0] = 1;
   let slot = 0;
   for (const insn of spec.insns) {
     out.code[slot] = codeOf(insn, slot, unchecked?.has(slot) ?? false);
@@ -96,6 +100,9 @@ export function decodeProgram(spec: ProgramSpec, runtime: Runtime, unchecked?: R
     out.imm[slot] = insn.imm;
     out.immHi[slot] = insn.imm < 0 ? -1 : 0;
     out.aux[slot] = auxOf(insn, slot);
+    const namesFunction = (insn.opcode === CALL && insn.src === CallSrc.LOCAL) || (insn.opcode === LDDW && insn.src === PseudoSrc.FUNC);
+    const target = slot + 1 + insn.imm;
+    if (namesFunction && target >= 0 && target < slots) out.functionStart[target] = 1;
     if (insn.opcode === LDDW) {
       const [low, high] = lddwValue(insn, slot, runtime);
       out.imm[slot] = low;

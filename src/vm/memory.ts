@@ -5,19 +5,23 @@ import { SluiceError } from '../util/errors.js';
  * Layout (addresses are byte offsets into one WebAssembly.Memory, so every pointer an eBPF
  * program sees fits in 32 bits and its upper half is 0; the JIT reads the same memory):
  *
- *   0x00000 .. 0x0ffff   unmapped: null and small integers never dereference
- *   0x10000 .. 0x10fff   stack: MAX_FRAMES frames of FRAME_SIZE bytes; frame k's r10 = STACK_TOP - k * FRAME_SIZE
+ *   0x00000 .. 0x10fff   unmapped: null and small integers never dereference
  *   0x11000 .. 0x110ff   context struct (read-only to the program)
  *   0x11100 .. 0x1112f   helper frame: r0..r5 as u64 LE, how engines pass helper arguments (not a region)
  *   0x11130 .. 0x1ffff   unmapped guard
  *   0x20000 .. 0x2ffff   input: the chunk (or conformance memory), up to INPUT_CAPACITY bytes
- *   0x30000 ..           map values, allocated upward as maps are created
+ *   0x30000 .. 0x30fff   stack: MAX_FRAMES frames of FRAME_SIZE bytes; frame k's r10 = STACK_TOP - k * FRAME_SIZE
+ *   0x31000 ..           writable map values, then read-only map values, then host scratch
+ *
+ * Everything a program may write lies in one range, [writableStart, writableEnd): the stack and
+ * the writable map values (and the input just below the stack, when it is writable). Nothing
+ * read-only, and nothing outside every region, lies inside it, so engines that drop the bounds
+ * check of a proven store still compare its address with that range: one unsigned compare keeps
+ * an unsound proof from writing the context, the chunk, a read-only map or the helper frame.
  */
 export const PAGE = 0x10000;
 export const FRAME_SIZE = 512;
 export const MAX_FRAMES = 8;
-export const STACK_BASE = 0x10000;
-export const STACK_TOP = STACK_BASE + FRAME_SIZE * MAX_FRAMES;
 export const CONTEXT_BASE = 0x11000;
 export const CONTEXT_CAPACITY = 0x100;
 /**
@@ -27,7 +31,9 @@ export const CONTEXT_CAPACITY = 0x100;
 export const HELPER_FRAME = 0x11100;
 export const INPUT_BASE = 0x20000;
 export const INPUT_CAPACITY = 0x10000;
-export const HEAP_BASE = 0x30000;
+export const STACK_BASE = INPUT_BASE + INPUT_CAPACITY;
+export const STACK_TOP = STACK_BASE + FRAME_SIZE * MAX_FRAMES;
+export const HEAP_BASE = STACK_TOP;
 /** Largest address space one instance may grow to (1 GiB). */
 export const MAX_BYTES = 1 << 30;
 
@@ -67,30 +73,43 @@ export class AddressSpace {
   readonly regions: Region[];
   readonly input: Region;
   readonly context: Region;
+  /** The first byte a program may write: the stack, or the input below it when the input is writable. */
+  readonly writableStart: number;
   private heapTop = HEAP_BASE;
+  private writableTop = HEAP_BASE;
   private scratchStart = 0;
   private scratchSize = 0;
 
   constructor(options: AddressSpaceOptions = {}) {
-    this.memory = new WebAssembly.Memory({ initial: HEAP_BASE / PAGE + 1, maximum: MAX_BYTES / PAGE });
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(HEAP_BASE / PAGE) + 1, maximum: MAX_BYTES / PAGE });
     this.bytes = new Uint8Array(this.memory.buffer);
     this.view = new DataView(this.memory.buffer);
     this.context = { kind: 'context', start: CONTEXT_BASE, end: CONTEXT_BASE, writable: false };
     this.input = { kind: 'input', start: INPUT_BASE, end: INPUT_BASE, writable: options.writableInput ?? false };
-    this.regions = [
-      { kind: 'stack', start: STACK_BASE, end: STACK_TOP, writable: true },
-      this.context,
-      this.input,
-    ];
+    this.writableStart = this.input.writable ? INPUT_BASE : STACK_BASE;
+    this.regions = [this.context, this.input, { kind: 'stack', start: STACK_BASE, end: STACK_TOP, writable: true }];
   }
 
-  /** allocate reserves `size` zeroed bytes (8-byte aligned) for a map and returns its region. */
+  /** writableEnd is one past the last byte a program may write (see the layout above). */
+  get writableEnd(): number {
+    return this.writableTop;
+  }
+
+  /**
+   * allocate reserves `size` zeroed bytes (8-byte aligned) for a map and returns its region.
+   * Writable values must all be allocated before any read-only value or host scratch, so that
+   * they extend the writable range without a gap.
+   */
   allocate(size: number, mapIndex: number, writable = true): Region {
     const start = this.heapTop;
+    if (writable && start !== this.writableTop) {
+      throw new AddressSpaceError(`map #${mapIndex}: writable map values must be allocated before read-only ones and host scratch`);
+    }
     const end = start + align8(Math.max(size, 1));
     if (end > MAX_BYTES) throw new AddressSpaceError(`cannot allocate ${size} bytes: address space is limited to ${MAX_BYTES} bytes`);
     this.ensure(end);
     this.heapTop = end;
+    if (writable) this.writableTop = end;
     const region: Region = { kind: 'map', start, end: start + size, writable, mapIndex };
     this.regions.push(region);
     return region;

@@ -61,7 +61,14 @@ export class Runtime {
 
   constructor(specs: readonly MapSpec[], options: RuntimeOptions = {}) {
     this.space = new AddressSpace({ writableInput: options.writableInput ?? false });
-    this.maps = specs.map((spec, index) => createMap(spec, index, this.space));
+    // Writable maps first: the address space keeps everything writable in one range (memory.ts).
+    const maps: BpfMap[] = [];
+    for (const readOnly of [false, true]) {
+      specs.forEach((spec, index) => {
+        if ((spec.readOnly ?? false) === readOnly) maps[index] = createMap(spec, index, this.space);
+      });
+    }
+    this.maps = maps;
     // Reserve host scratch for the map API now, so memory never grows after loading.
     this.space.hostScratch(Math.max(8, ...specs.map((s) => s.keySize + s.valueSize)));
     this.budget = options.budget ?? DEFAULT_BUDGET;

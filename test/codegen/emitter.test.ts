@@ -37,3 +37,45 @@ test('labels made with the same name stay distinct, and an unplaced one is an er
   e.goto(e.label('nowhere'));
   expect(() => e.build()).toThrow(/nowhere/);
 });
+
+test('an instruction no path reaches is refused as a code generator bug, naming it', () => {
+  const e = new Emitter('t', []);
+  const end = e.label('end');
+  e.goto(end);
+  e.movImm(0, 1); // slot 1: jumped over, never reached
+  e.bind(end);
+  e.movImm(0, 2);
+  e.exit();
+  expect(() => e.build()).toThrow(/insn #1 of 't' is unreachable/);
+});
+
+test('a constant a 64-bit register cannot hold is refused rather than wrapped', () => {
+  const e = new Emitter('t', []);
+  expect(() => e.constant(0, 1n << 63n)).toThrow(/does not fit in a signed 64-bit register/);
+  expect(() => e.constant(0, -(1n << 63n) - 1n)).toThrow(/does not fit/);
+  e.constant(0, -(1n << 63n));
+  e.exit();
+  expect(e.build().insns[0]?.imm2).toBe(-0x80000000);
+});
+
+test('a conditional jump beyond 16 bits names the SQL construct whose code is too long for it', () => {
+  const e = new Emitter('t', []);
+  const construct = { at: { line: 3, column: 7 }, what: 'this OR of 9 conditions' };
+  const far = e.label('far');
+  e.jumpImm('JEQ', 0, 0, far);
+  e.within({ at: { line: 3, column: 1 }, what: 'the outer AND' }, () => {
+    e.within({ at: { line: 3, column: 1 }, what: 'a short comparison' }, () => e.movImm(0, 1));
+    e.within(construct, () => {
+      for (let i = 0; i < 0x8000; i++) e.movImm(0, i);
+    });
+  });
+  e.bind(far);
+  e.exit();
+  let thrown: unknown;
+  try {
+    e.build();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toMatchObject({ construct });
+});

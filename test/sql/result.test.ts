@@ -49,8 +49,21 @@ describe('finalizeResult', () => {
       ].join('\n'),
     );
     const json = JSON.parse(formatResultJson(result)) as { rows: unknown[][]; columns: { type: string }[] };
-    expect(json.rows[0]).toEqual(['AIR', 3, -0.1, -0.033333]);
-    expect(formatResultJson(result)).toContain('["AIR",3,-0.10,-0.033333]');
-    expect(json.columns[3]!.type).toBe('decimal(38,6)');
+    expect(json.rows[0]).toEqual(['AIR', '3', '-0.10', '-0.033333']);
+    expect(json.columns.map((column) => column.type)).toEqual(['char(10)', 'integer', 'decimal(38,2)', 'decimal(38,6)']);
+  });
+
+  test('JSON keeps every digit a double cannot hold, and shows bytes that are not UTF-8 as \\xHH', () => {
+    const plan = planQuery('select l_comment, count(*), sum(l_extendedprice) from lineitem group by l_comment', catalog);
+    const huge = (1n << 63n) - 1n;
+    const groups: GroupState[] = [
+      { keys: ['caf\u00c3\u00a9 \u00ff'], aggregates: [{ count: huge, value: null }, { count: 1n, value: 10385578376585467n }] },
+      { keys: [null], aggregates: [{ count: 1n, value: null }, { count: 0n, value: null }] },
+    ];
+    const json = JSON.parse(formatResultJson(finalizeResult(plan, groups, 0))) as { rows: unknown[][] };
+    expect(json.rows).toEqual([
+      ['café \\xFF', '9223372036854775807', '103855783765854.67'],
+      [null, '1', null],
+    ]);
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseField } from '../../src/baseline/parse-field.js';
 import { DATE, INTEGER, decimalType } from '../../src/values/types.js';
-import { addMonths, daysFromCivil, formatDateDays, parseDateDays } from '../../src/values/calendar.js';
+import { MAX_DATE_DAYS, MIN_DATE_DAYS, civilFromDays, daysFromCivil, formatDateDays, parseDateDays, shiftDate } from '../../src/values/calendar.js';
 import { divideRoundHalfAwayFromZero, formatDecimalUnits, parseDecimalUnits } from '../../src/values/decimal.js';
 
 describe('decimals', () => {
@@ -69,11 +69,35 @@ describe('dates', () => {
 
   test('month arithmetic clamps to the end of the month', () => {
     const day = (text: string): number => parseDateDays(text)!;
-    expect(formatDateDays(addMonths(day('2000-01-31'), 1))).toBe('2000-02-29');
-    expect(formatDateDays(addMonths(day('1999-01-31'), 1))).toBe('1999-02-28');
-    expect(formatDateDays(addMonths(day('1994-01-01'), 12))).toBe('1995-01-01');
-    expect(formatDateDays(addMonths(day('1994-03-31'), -1))).toBe('1994-02-28');
-    expect(formatDateDays(addMonths(day('1994-01-15'), -13))).toBe('1992-12-15');
+    const months = (text: string, amount: bigint): string => formatDateDays(shiftDate(day(text), amount, 'month')!);
+    expect(months('2000-01-31', 1n)).toBe('2000-02-29');
+    expect(months('1999-01-31', 1n)).toBe('1999-02-28');
+    expect(months('1994-01-01', 12n)).toBe('1995-01-01');
+    expect(months('1994-03-31', -1n)).toBe('1994-02-28');
+    expect(months('1994-01-15', -13n)).toBe('1992-12-15');
+    expect(formatDateDays(shiftDate(day('2024-02-29'), -2024n, 'year')!)).toBe('0000-02-29');
+  });
+
+  test('every day of years 0000..9999 converts both ways in integer arithmetic', () => {
+    expect(formatDateDays(MIN_DATE_DAYS)).toBe('0000-01-01');
+    expect(formatDateDays(MAX_DATE_DAYS)).toBe('9999-12-31');
+    let wrong = 0;
+    for (let days = MIN_DATE_DAYS; days <= MAX_DATE_DAYS; days += 1) {
+      const { year, month, day } = civilFromDays(days);
+      if (daysFromCivil(year, month, day) !== days || day < 1 || day > 31) wrong++;
+    }
+    expect(wrong).toBe(0);
+  });
+
+  test('shifts that leave 0000-01-01..9999-12-31 are undefined, however large the amount', () => {
+    const day = parseDateDays('1998-12-01')!;
+    expect(shiftDate(day, 10n ** 30n, 'day')).toBeUndefined();
+    expect(shiftDate(day, -(10n ** 30n), 'month')).toBeUndefined();
+    expect(shiftDate(day, 8002n, 'year')).toBeUndefined();
+    expect(shiftDate(day, 8001n, 'year')).toBe(parseDateDays('9999-12-01'));
+    expect(shiftDate(MAX_DATE_DAYS, 1n, 'day')).toBeUndefined();
+    expect(shiftDate(MIN_DATE_DAYS, -1n, 'day')).toBeUndefined();
+    expect(shiftDate(day, 2n ** 53n + 1n, 'month')).toBeUndefined();
   });
 });
 

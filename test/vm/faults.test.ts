@@ -6,6 +6,7 @@ import { ENGINES } from '../../src/vm/engines.js';
 import {
   BudgetExceeded,
   CallDepthExceeded,
+  InvalidHelperArgument,
   InvalidProgram,
   OutOfBoundsAccess,
   UnknownHelper,
@@ -13,7 +14,7 @@ import {
 } from '../../src/vm/errors.js';
 import { SluiceError } from '../../src/util/errors.js';
 import type { Engine } from '../../src/vm/engine.js';
-import type { RuntimeOptions } from '../../src/vm/runtime.js';
+import { FUNC_HANDLE_BASE, type RuntimeOptions } from '../../src/vm/runtime.js';
 
 function fault(engine: Engine, source: string, memory: number[] = [], options: RuntimeOptions = {}): unknown {
   try {
@@ -72,6 +73,17 @@ describe.each(ENGINES.map((engine) => [engine.name, engine] as const))('%s', (_n
     const error = fault(engine, 'mov %r2, 99\ncall %r2\nexit');
     expect(error).toBeInstanceOf(UnknownHelper);
     expect((error as Error).message).toContain('99');
+  });
+
+  it.each([
+    ['past the end of the program', 100],
+    ['inside a function', 7],
+  ])('refuses a forged bpf_loop callback pointing %s, reached through callx', (_where, target) => {
+    // The callback is a plain constant shaped like a func handle; callx hides the helper id from load-time checks.
+    const source = ['mov %r1, 1', `lddw %r2, ${FUNC_HANDLE_BASE + target}`, 'mov %r3, 0', 'mov %r4, 0', 'mov %r5, 181', 'call %r5', 'exit', 'mov %r0, 0', 'exit'].join('\n');
+    const error = fault(engine, source);
+    expect(error).toBeInstanceOf(InvalidHelperArgument);
+    expect((error as Error).message).toContain(`bpf_loop callback insn #${target} does not start a function (insn #6)`);
   });
 
   it('reports every fault as a SluiceError with an instruction location', () => {

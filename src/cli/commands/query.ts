@@ -1,7 +1,7 @@
 // `sluice query`: answer SQL by pushing an eBPF program to the storage node, optionally comparing with ship-all.
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
-import { MAX_CHUNK_LIMIT } from '../../codegen/compile.js';
+import { DEFAULT_MAX_GROUPS, MAX_CHUNK_LIMIT, MAX_GROUPS_LIMIT } from '../../codegen/compile.js';
 import { runCluster } from '../../engine/cluster.js';
 import { COMPUTE_ENGINES, type ComputeEngine } from '../../engine/compute-engines.js';
 import { executeQuery } from '../../engine/execute.js';
@@ -30,6 +30,7 @@ export interface QueryCliOptions {
   nodes?: number | string[];
   compute: ComputeEngine;
   onError: 'stop' | 'skip';
+  maxGroups: number;
 }
 
 /** registerQuery adds `sluice query`. */
@@ -47,6 +48,7 @@ export function registerQuery(program: Command): void {
     .option('--devices <n>', 'SSDs in the storage node (3.5 GB/s, 80 µs each)', positiveInteger, 1)
     .option('--on-error <policy>', 'malformed rows: stop (report file:line:col) or skip (and count)', oneOf('stop', 'skip'), 'stop')
     .option('--nodes <n|urls>', 'split the table over N storage nodes (worker threads scanning their byte ranges in parallel), or over `sluice serve` nodes: http://host:port,...', nodesOption)
+    .option('--max-groups <n>', `groups the GROUP BY map holds (1 to ${MAX_GROUPS_LIMIT}); more is an error`, positiveInteger, DEFAULT_MAX_GROUPS)
     .option('--compare', 'also ship the whole file and compute on the compute node, and show both side by side')
     .option('--compute <engine>', 'how the compute node answers in ship-all: csv-parse (independent baseline) or program (the same eBPF program, run on the compute node)', oneOf<ComputeEngine>(...COMPUTE_ENGINES), 'csv-parse')
     .option('--json', 'print the result and the report as JSON')
@@ -77,6 +79,7 @@ Examples:
         compare: Boolean(options.compare),
         compute: options.compute,
         onError: options.onError,
+        maxGroups: options.maxGroups,
         onProgress: (run, done, total) => bars[run].update(done, total),
       }).finally(() => bars['ship-all'].done());
       if (options.json) {
@@ -105,6 +108,7 @@ async function queryCluster(query: { sql: string; file: string }, options: Query
     compare: Boolean(options.compare),
     compute: options.compute,
     onError: options.onError,
+    maxGroups: options.maxGroups,
     nodes,
   });
   if (options.json) {

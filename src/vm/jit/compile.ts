@@ -6,7 +6,7 @@ import { InvalidProgram } from '../errors.js';
 import { CONTEXT_BASE, FRAME_SIZE, HELPER_FRAME, INPUT_BASE, STACK_BASE, STACK_TOP } from '../memory.js';
 import { compileFunction } from './emit-function.js';
 import { FUNCTION_TYPE } from './locals.js';
-import { type ArrayLayout, FaultKind, type Globals, type Imports, type ModuleContext } from './module-context.js';
+import { type ArrayLayout, FaultKind, type Globals, type Imports, type ModuleContext, type WritableRange } from './module-context.js';
 import { Code } from './wasm-code.js';
 import { type FuncType, ModuleBuilder } from './wasm-module.js';
 import { Op, ValType } from './wasm-opcodes.js';
@@ -19,6 +19,8 @@ export interface CompileOptions {
   readonly budget: number;
   /** Whether the program may write its input region. */
   readonly writableInput: boolean;
+  /** Where everything the program may write lies: proven stores outside it still fault. */
+  readonly writable: WritableRange;
   /** Values `lddw` loads for map references, global data and function references. */
   mapHandle(index: number): number;
   mapValueAddress(index: number, offset: number, slot: number): number;
@@ -67,10 +69,12 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
   const checks = new Map<string, number>();
   const safe = options.safeAccesses ?? new Set<number>();
   const ctx: ModuleContext = {
+    program: spec.name,
     imports: ctxImports,
     globals,
     budget: BigInt(options.budget),
     writableInput: options.writableInput,
+    writable: options.writable,
     safe: (slot) => safe.has(slot),
     checkFunction(size, write) {
       const key = `${size}${write ? 'w' : 'r'}`;

@@ -1,7 +1,7 @@
 // Translates one eBPF function into a WebAssembly function: structured control flow over its basic blocks.
 import type { Instruction } from '../../asm/instruction.js';
 import { Class, CLASS_MASK, FRAME_POINTER, LDDW } from '../../asm/opcodes.js';
-import { InvalidProgram } from '../errors.js';
+import { InvalidProgram, JitLimit } from '../errors.js';
 import { INPUT_BASE } from '../memory.js';
 import { buildCfg, type Cfg } from './cfg.js';
 import { emitAlu, emitCondition, emitExtension } from './emit-alu.js';
@@ -24,6 +24,16 @@ type Frame =
 /** COPY_MAX_INSNS and COPY_BUDGET_INSNS bound tail duplication: block size, and instructions copied per function. */
 const COPY_MAX_INSNS = 4;
 const COPY_BUDGET_INSNS = 64;
+
+/**
+ * MAX_NESTING bounds the structured translation, which recurses once per level of the dominator
+ * tree and once per merge block wrapped around a block: a long chain of branches (a 1,500-term
+ * OR) would otherwise overflow the host stack. Deeper functions use the dispatcher, whose
+ * translation is one flat pass over the blocks.
+ */
+export const MAX_NESTING = 600;
+/** MAX_DISPATCH_BLOCKS is the largest br_table V8 accepts (65,520 targets): the dispatcher's limit. */
+export const MAX_DISPATCH_BLOCKS = 65_520;
 
 /** OUTERMOST is the block around the whole body whose end calls the budget fault (see compileFunction). */
 const OUTERMOST: readonly Frame[] = [{ kind: 'budget' }];
@@ -56,8 +66,12 @@ export function compileFunction(
   // Budget checks branch out of this block with their slot; the fault call sits after it, at
   // the end of the function, so that V8 lays the cold path out of the hot loops' way.
   c.byte(Op.block).byte(ValType.i32);
-  const emitter = new FunctionEmitter(ctx, slots, cfg, c);
-  if (cfg.reducible) emitter.doTree(0, OUTERMOST);
+  const structured = cfg.reducible && nestingDepth(cfg) <= MAX_NESTING;
+  if (!structured && cfg.blocks.length > MAX_DISPATCH_BLOCKS) {
+    throw new JitLimit(start, ctx.program, `its function has ${cfg.blocks.length} basic blocks nested too deeply for structured control flow, and the fallback dispatcher takes at most ${MAX_DISPATCH_BLOCKS}; run it with the interpreter`);
+  }
+  const emitter = new FunctionEmitter(ctx, slots, cfg, structured, c);
+  if (structured) emitter.doTree(0, OUTERMOST);
   else emitter.dispatch();
   c.op(Op.unreachable).end();
   c.set(Local.t32a).i32(FaultKind.budget).get(Local.t32a).call(ctx.imports.fault);
@@ -87,6 +101,8 @@ class FunctionEmitter {
     private readonly ctx: ModuleContext,
     private readonly slots: readonly (Instruction | undefined)[],
     private readonly cfg: Cfg,
+    /** structured: blocks are nested by the dominator tree (doTree); else the dispatcher runs them. */
+    private readonly structured: boolean,
     private readonly c: Code,
   ) {
     this.children = cfg.blocks.map(() => []);
@@ -95,13 +111,13 @@ class FunctionEmitter {
     });
     this.forwardPreds = cfg.blocks.map(() => 0);
     for (const b of cfg.blocks) for (const s of b.succs) if (s > b.id) this.forwardPreds[s]!++;
-    this.lag = cfg.reducible ? treeLag(cfg) : cfg.blocks.map((b) => -b.count);
-    this.copied = cfg.reducible ? this.pickCopies() : new Set();
+    this.lag = structured ? treeLag(cfg) : cfg.blocks.map((b) => -b.count);
+    this.copied = structured ? this.pickCopies() : new Set();
   }
 
   /** edgeCount is what the edge x -> y adds to the count local (0 on spanning-tree edges). */
   private edgeCount(x: number, y: number): number {
-    if (!this.cfg.reducible) return 0;
+    if (!this.structured) return 0;
     return this.cfg.blocks[x]!.count + this.lag[x]! - this.lag[y]!;
   }
 
@@ -208,7 +224,7 @@ class FunctionEmitter {
     const block = this.cfg.blocks[b]!;
     const c = this.c;
     const lag = this.lag[b]!;
-    if (!this.cfg.reducible) this.bump(block.count);
+    if (!this.structured) this.bump(block.count);
     if (this.cfg.loopHeaders.has(b)) this.checkBudget(block.start, lag, transfers.budgetDepth);
     const term = block.term;
     const bodyEnd = term.kind === 'falloff' || (term.kind === 'goto' && term.slot === undefined) ? block.end : term.slot!;
@@ -293,6 +309,24 @@ class FunctionEmitter {
     c.get(Local.count).i64(this.ctx.budget - BigInt(lag)).op(Op.i64_gt_s).brIf(depth);
     c.op(Op.drop);
   }
+}
+
+/**
+ * nestingDepth bounds how deeply doTree recurses: one level per dominator-tree edge, plus one
+ * per sibling, since each may be a merge block that nodeWithin wraps around its dominator.
+ */
+function nestingDepth(cfg: Cfg): number {
+  const children = cfg.blocks.map(() => 0);
+  for (let b = 1; b < cfg.blocks.length; b++) children[cfg.idom[b]!]!++;
+  // Blocks are numbered in reverse postorder, so a dominator's id is below its children's.
+  const depth = cfg.blocks.map(() => 0);
+  let deepest = 0;
+  for (let b = 1; b < cfg.blocks.length; b++) {
+    const parent = cfg.idom[b]!;
+    depth[b] = depth[parent]! + 1 + children[parent]!;
+    deepest = Math.max(deepest, depth[b]!);
+  }
+  return deepest;
 }
 
 /**

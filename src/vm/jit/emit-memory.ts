@@ -30,12 +30,14 @@ export function emitMemory(c: Code, ctx: ModuleContext, insn: Instruction, slot:
 
 /**
  * emitAddress pushes the i32 address of [base + offset, +size) and returns the static offset
- * the access should carry. Accesses the verifier proved, and r10-relative accesses inside the
- * frame (r10 is read-only, so they are always in the stack), skip the run-time check.
+ * the access should carry. r10-relative accesses inside the frame (r10 is read-only, so they
+ * are always in the stack) skip the run-time check, and so do loads the verifier proved.
+ * Proven stores keep one compare against the writable range (memory.ts): should the proof be
+ * wrong, the store faults instead of writing the context, the chunk or a read-only map.
  */
 function emitAddress(c: Code, ctx: ModuleContext, base: number, offset: number, size: number, write: boolean, slot: number): number {
   const inFrame = base === FRAME_POINTER && offset >= -FRAME_SIZE && offset + size <= 0;
-  if (inFrame || ctx.safe(slot)) {
+  if (inFrame || (ctx.safe(slot) && !write)) {
     c.get(REG_LOCAL[base]!).op(Op.i32_wrap_i64);
     if (offset >= 0) return offset;
     c.i32(offset).op(Op.i32_add);
@@ -43,6 +45,14 @@ function emitAddress(c: Code, ctx: ModuleContext, base: number, offset: number, 
   }
   c.get(REG_LOCAL[base]!);
   if (offset !== 0) c.i64(offset).op(Op.i64_add);
+  if (write && ctx.safe(slot)) {
+    // In range when a - start <= (end - start) - size, unsigned over all 64 bits.
+    const { start, end } = ctx.writable;
+    c.tee(Local.t64b).i64(start).op(Op.i64_sub).i64(end - start - size).op(Op.i64_le_u);
+    c.ifResult(ValType.i32).get(Local.t64b).op(Op.i32_wrap_i64);
+    c.else().get(Local.t64b).i32(slot).call(ctx.checkFunction(size, write)).end();
+    return 0;
+  }
   if (write && !ctx.writableInput) {
     c.i32(slot).call(ctx.checkFunction(size, write));
     return 0;

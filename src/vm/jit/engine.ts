@@ -24,6 +24,7 @@ export const jitEngine: Engine = {
       safeAccesses: facts?.safeAccesses,
       budget: runtime.budget,
       writableInput: runtime.space.input.writable,
+      writable: { start: runtime.space.writableStart, end: runtime.space.writableEnd },
       mapHandle: (index) => runtime.mapHandle(index),
       mapValueAddress: (index, offset, slot) => runtime.mapValueAddress(index, offset, slot),
       funcHandle: (slot) => FUNC_HANDLE_BASE + slot,

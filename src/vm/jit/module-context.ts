@@ -40,14 +40,24 @@ export interface ArrayLayout {
   readonly maxEntries: number;
 }
 
+/** WritableRange is [start, end): proven stores outside it still fault (memory.ts explains the layout). */
+export interface WritableRange {
+  readonly start: number;
+  readonly end: number;
+}
+
 /** ModuleContext is shared by the functions of one module. */
 export interface ModuleContext {
+  /** program: the program's name, for errors. */
+  readonly program: string;
   readonly imports: Imports;
   readonly globals: Globals;
   /** budget: the runtime's instruction budget, checked at every loop header. */
   readonly budget: bigint;
   /** writableInput: whether stores to the input region are allowed (conformance memory). */
   readonly writableInput: boolean;
+  /** writable: the one address range holding everything a program may write (memory.ts). */
+  readonly writable: WritableRange;
   /** safe reports whether the verifier proved the access at `slot` in bounds. */
   safe(slot: number): boolean;
   /** checkFunction returns the index of the bounds-check function for accesses of `size` bytes. */

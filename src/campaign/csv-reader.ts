@@ -1,0 +1,125 @@
+// The reference's own reader of table files: RFC 4180 records (quotes, CRLF/LF, blank lines) as byte fields with line numbers.
+
+/** FileLayout says how records and fields are delimited. */
+export interface FileLayout {
+  /** Field delimiter byte (',' or '|'). */
+  readonly delimiter: number;
+  /** Double quotes open quoted fields (CSV) or are plain bytes (.tbl). */
+  readonly quotes: boolean;
+  /** Each row may end with one delimiter that closes its last field (.tbl). */
+  readonly trailingDelimiter: boolean;
+}
+
+/** RawRecord is one record: its fields' bytes, the 1-based line it starts on, and the byte column of each field. */
+export interface RawRecord {
+  readonly fields: Uint8Array[];
+  readonly line: number;
+  /** 1-based byte column (from the record's first byte) where each field starts. */
+  readonly starts: number[];
+  /** 1-based byte column of the record's line end. */
+  readonly end: number;
+  /** The record ends inside a quoted field at the end of the file. */
+  readonly unterminated: boolean;
+  /** Some quoted field is followed by bytes other than a delimiter or line end (not RFC 4180). */
+  readonly textAfterQuote: boolean;
+  /** Some unquoted field holds a double quote (not RFC 4180; read as an ordinary byte). */
+  readonly quoteInField: boolean;
+  /** The line end that ends the record: LF, CR LF, a lone CR, or none (end of file). */
+  readonly ending: 'lf' | 'crlf' | 'cr' | 'none';
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+const BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * readRecords splits a file into records. Line ends are LF or CR LF; a CR not followed by LF is a
+ * line end too when `loneCrBreaks` is set, and an ordinary byte otherwise. A line with no bytes is
+ * blank and yields no record. A UTF-8 byte order mark at the start of the file is dropped. The kinds
+ * of line end met outside quotes, blank lines included, are added to `endings`.
+ */
+export function readRecords(bytes: Uint8Array, layout: FileLayout, loneCrBreaks: boolean, endings = new Set<RawRecord['ending']>()): RawRecord[] {
+  const records: RawRecord[] = [];
+  let at = BOM.every((byte, i) => bytes[i] === byte) ? BOM.length : 0;
+  let line = 1;
+  /** lineEnd returns the length of the line end at `i` (1 or 2), or 0 if there is none. */
+  const lineEnd = (i: number): number => {
+    if (bytes[i] === LF) return 1;
+    if (bytes[i] === CR) {
+      if (bytes[i + 1] === LF) return 2;
+      return loneCrBreaks ? 1 : 0;
+    }
+    return 0;
+  };
+  while (at < bytes.length) {
+    const blank = lineEnd(at);
+    if (blank > 0) {
+      endings.add(blank === 2 ? 'crlf' : bytes[at] === LF ? 'lf' : 'cr');
+      at += blank;
+      line++;
+      continue;
+    }
+    const recordStart = at;
+    const recordLine = line;
+    const fields: Uint8Array[] = [];
+    const starts: number[] = [];
+    let unterminated = false;
+    let textAfterQuote = false;
+    let quoteInField = false;
+    let ending: RawRecord['ending'] = 'none';
+    let end = 0;
+    for (;;) {
+      starts.push(at - recordStart + 1);
+      const field: number[] = [];
+      if (layout.quotes && bytes[at] === QUOTE) {
+        at++;
+        for (;;) {
+          if (at >= bytes.length) {
+            unterminated = true;
+            break;
+          }
+          const byte = bytes[at] as number;
+          if (byte === QUOTE) {
+            if (bytes[at + 1] === QUOTE) {
+              field.push(QUOTE);
+              at += 2;
+              continue;
+            }
+            at++;
+            break;
+          }
+          if (byte === LF) line++;
+          field.push(byte);
+          at++;
+        }
+        if (!unterminated && at < bytes.length && bytes[at] !== layout.delimiter && lineEnd(at) === 0) textAfterQuote = true;
+      }
+      while (!unterminated && at < bytes.length && bytes[at] !== layout.delimiter && lineEnd(at) === 0) {
+        if (layout.quotes && bytes[at] === QUOTE) quoteInField = true;
+        field.push(bytes[at] as number);
+        at++;
+      }
+      fields.push(Uint8Array.from(field));
+      if (!unterminated && at < bytes.length && bytes[at] === layout.delimiter) {
+        at++;
+        continue;
+      }
+      end = at - recordStart + 1;
+      const length = unterminated ? 0 : lineEnd(at);
+      if (length > 0) {
+        ending = length === 2 ? 'crlf' : bytes[at] === LF ? 'lf' : 'cr';
+        at += length;
+        line++;
+      }
+      break;
+    }
+    if (layout.trailingDelimiter && fields.length > 1 && (fields[fields.length - 1] as Uint8Array).length === 0 && !unterminated) {
+      fields.pop();
+      starts.pop();
+    }
+    endings.add(ending);
+    records.push({ fields, line: recordLine, starts, end, unterminated, textAfterQuote, quoteInField, ending });
+  }
+  return records;
+}

@@ -1,0 +1,645 @@
+// The campaign's reference evaluator: its own typing, exact BigInt decimals, calendar and CSV reader; no Sluice code.
+import type { Case, Column, CompareOp, Expr, Item, Pred } from './case.js';
+import { readRecords, type RawRecord } from './csv-reader.js';
+import { addMonthsToDays, dateFromText, daysInRange } from './calendar.js';
+
+/** Refusal is why every correct engine must refuse the case; `line` is the data line for row-level reasons. */
+export interface Refusal {
+  readonly reason: 'query' | 'malformed' | 'overflow' | 'date-range' | 'file';
+  readonly line?: number;
+  readonly detail: string;
+}
+
+/**
+ * Leeway names a documented limit the case touches; an engine may refuse instead of answering then:
+ * - big-constant: a constant (or constant arithmetic) outside signed 64 bits;
+ * - rescale: a column value that, scaled up to compare or add, leaves signed 64 bits;
+ * - overlong-string: a string value longer than its column's declared width (varchar: 64).
+ */
+export type Leeway = 'big-constant' | 'rescale' | 'overlong-string';
+
+/** Cell is one result value as canonical text: `n:<decimal>`, `d:<days>`, `s:<json>` or `null`. */
+export type Cell = string;
+
+/**
+ * Tag names a class of input with a known Sluice bug (being fixed elsewhere, or found by this campaign);
+ * the reference notes which ones a case touches so that a run can tell known differences from new ones.
+ */
+export type Tag =
+  | 'literalRange' | 'farDates' | 'loneCr' | 'invalidUtf8' | 'tblShortRows' | 'foldableStrings'
+  | 'mixedEndings' | 'midFieldQuote' | 'unterminatedQuote' | 'tblBom';
+
+/** Truth is what the reference says: a refusal, an answer (with any leeway), or that the input is outside the rules. */
+export type Truth =
+  | { readonly kind: 'refuse'; readonly refusal: Refusal }
+  | { readonly kind: 'answer'; readonly rows: Cell[][]; readonly skipped: number; readonly leeway: ReadonlySet<Leeway> }
+  | { readonly kind: 'unspecified'; readonly why: string };
+
+/** Expected is the truth and the classes of known bugs the case touches. */
+export type Expected = Truth & { readonly tags: ReadonlySet<Tag> };
+
+/** Policy holds the decisions the rules leave open, so the campaign can follow what Sluice decides. */
+export interface Policy {
+  /** A CR not followed by LF ends a line (otherwise it is an ordinary byte). */
+  readonly loneCrBreaks: boolean;
+}
+
+export const DEFAULT_POLICY: Policy = { loneCrBreaks: true };
+
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+const INT128_MIN = -(1n << 127n);
+const INT128_MAX = (1n << 127n) - 1n;
+const MAX_FIELD_DIGITS = 18;
+const UNSIZED_VARCHAR_WIDTH = 64;
+const AVG_EXTRA_DIGITS = 4;
+
+type Type =
+  | { readonly k: 'num'; readonly scale: number; readonly integer: boolean }
+  | { readonly k: 'date' }
+  | { readonly k: 'str' }
+  | { readonly k: 'interval' };
+
+type Val = bigint | Uint8Array;
+type Row = (Val | undefined)[];
+
+/** Bound is a typed expression: its type, its constant value if it has one, and how to compute it per row. */
+interface Bound {
+  readonly type: Type;
+  readonly column?: number;
+  readonly constant?: Val;
+  readonly interval?: { readonly amount: bigint; readonly unit: 'day' | 'month' | 'year' };
+  readonly value: (row: Row) => Val;
+}
+
+class RefusalError extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.detail);
+  }
+}
+
+function refuse(reason: Refusal['reason'], detail: string, line?: number): never {
+  throw new RefusalError({ reason, detail, ...(line === undefined ? {} : { line }) });
+}
+
+/** pow10 is 10^n as a bigint. */
+function pow10(n: number): bigint {
+  return 10n ** BigInt(n);
+}
+
+/** evaluateCase computes what the case's query must give over its file, following Sluice's documented rules. */
+export function evaluateCase(c: Case, policy: Policy = DEFAULT_POLICY): Expected {
+  const evaluation = new Evaluation(c, policy);
+  try {
+    return { ...evaluation.run(), tags: evaluation.tags };
+  } catch (error) {
+    if (error instanceof RefusalError) return { kind: 'refuse', refusal: error.refusal, tags: evaluation.tags };
+    throw error;
+  }
+}
+
+class Evaluation {
+  readonly tags = new Set<Tag>();
+  private readonly used = new Set<number>();
+  private readonly leeway = new Set<Leeway>();
+  private currentLine = 0;
+
+  constructor(
+    private readonly c: Case,
+    private readonly policy: Policy,
+  ) {}
+
+  run(): Truth {
+    const { query } = this.c;
+    const columns = this.c.columns;
+    // Binding: the query alone decides these refusals, before any data is read.
+    const groupColumns: number[] = [];
+    for (const name of query.groupBy) {
+      const index = this.columnIndex(name);
+      this.used.add(index);
+      if (!groupColumns.includes(index)) groupColumns.push(index);
+    }
+    const hasAggregate = query.items.some((item) => item.t === 'agg');
+    if (!hasAggregate && groupColumns.length === 0) refuse('query', 'the query must aggregate');
+    const outputs = query.items.map((item) => this.bindItem(item, groupColumns));
+    const filter = query.where === undefined ? undefined : this.bindPred(query.where);
+    for (const key of query.orderBy) if (key.position < 1 || key.position > outputs.length) refuse('query', 'ORDER BY position out of range');
+
+    // Scanning.
+    const layout = this.c.format === 'csv'
+      ? { delimiter: 0x2c, quotes: true, trailingDelimiter: false }
+      : { delimiter: 0x7c, quotes: false, trailingDelimiter: true };
+    const endings = new Set<RawRecord['ending']>();
+    const records = readRecords(this.c.data, layout, this.policy.loneCrBreaks, endings);
+    this.tagFile(records, endings);
+    if (records.some((record) => record.textAfterQuote)) return { kind: 'unspecified', why: 'text after a closing quote' };
+    let data = records;
+    if (this.c.format === 'csv') {
+      const header = records[0];
+      if (header === undefined) refuse('file', 'the CSV file is empty');
+      if (header.unterminated) return { kind: 'unspecified', why: 'header ends inside quotes' };
+      const names = header.fields.map((field) => new TextDecoder().decode(field).trim().toLowerCase());
+      if (names.length !== columns.length || names.some((name, i) => name !== columns[i]?.name.toLowerCase())) {
+        refuse('file', 'the header does not match the schema');
+      }
+      data = records.slice(1);
+    }
+    const groups = new Map<string, { keys: Val[]; states: State[] }>();
+    let skipped = 0;
+    const row: Row = new Array<Val | undefined>(columns.length);
+    for (const record of data) {
+      this.currentLine = record.line;
+      const problem = this.decodeRecord(record, row);
+      if (problem !== undefined) {
+        if (this.c.onError === 'stop') refuse('malformed', problem, record.line);
+        skipped++;
+        continue;
+      }
+      if (filter !== undefined && !filter(row)) continue;
+      const keys = groupColumns.map((index) => row[index] as Val);
+      const keyText = keys.map((key) => (typeof key === 'bigint' ? `n${key}` : `s${Buffer.from(key).toString('hex')}`)).join(',');
+      let group = groups.get(keyText);
+      if (group === undefined) {
+        group = { keys, states: outputs.map(() => ({ count: 0n, value: undefined })) };
+        groups.set(keyText, group);
+      }
+      outputs.forEach((output, i) => output.update(group.states[i] as State, row));
+    }
+    if (groupColumns.length === 0 && groups.size === 0) {
+      groups.set('', { keys: [], states: outputs.map(() => ({ count: 0n, value: undefined })) });
+    }
+    const rows = [...groups.values()].map((group) =>
+      outputs.map((output, i) => output.final(group.states[i] as State, group.keys)),
+    );
+    const order = [...query.orderBy.map((key) => ({ index: key.position - 1, desc: key.desc })), ...outputs.map((_, index) => ({ index, desc: false }))];
+    rows.sort((a, b) => {
+      for (const key of order) {
+        const compared = compareCells(a[key.index] as Result, b[key.index] as Result);
+        if (compared !== 0) return key.desc ? -compared : compared;
+      }
+      return 0;
+    });
+    const limited = query.limit === undefined ? rows : rows.slice(0, query.limit);
+    return { kind: 'answer', rows: limited.map((r) => r.map(cellText)), skipped, leeway: this.leeway };
+  }
+
+  /** tagFile notes the file-level classes of known bugs the file touches. */
+  private tagFile(records: readonly RawRecord[], endings: ReadonlySet<RawRecord['ending']>): void {
+    const data = this.c.data;
+    if (data.some((byte, i) => byte === 0x0d && data[i + 1] !== 0x0a)) this.tags.add('loneCr');
+    if (endings.has('lf') && endings.has('crlf')) this.tags.add('mixedEndings');
+    if (records.some((record) => record.quoteInField)) this.tags.add('midFieldQuote');
+    if (records.some((record) => record.unterminated)) this.tags.add('unterminatedQuote');
+    if (this.c.format === 'tbl' && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) this.tags.add('tblBom');
+  }
+
+  private columnIndex(name: string): number {
+    const index = this.c.columns.findIndex((column) => column.name.toLowerCase() === name.toLowerCase());
+    if (index < 0) refuse('query', `unknown column ${name}`);
+    return index;
+  }
+
+  /** decodeRecord checks the field count and decodes the used fields into `row`; returns why the row is malformed. */
+  private decodeRecord(record: RawRecord, row: Row): string | undefined {
+    if (record.unterminated) return 'a quoted field is not closed';
+    const columns = this.c.columns;
+    if (record.fields.length !== columns.length) {
+      if (this.c.format === 'tbl' && record.fields.length < columns.length) this.tags.add('tblShortRows');
+      return `expected ${columns.length} fields, found ${record.fields.length}`;
+    }
+    for (const index of this.used) {
+      const column = columns[index] as Column;
+      const value = decodeValue(record.fields[index] as Uint8Array, column);
+      if (value === undefined) return `column ${column.name} is not a valid ${column.type.kind}`;
+      if (value instanceof Uint8Array && value.length > stringWidth(column)) this.leeway.add('overlong-string');
+      if (value instanceof Uint8Array && !validUtf8(value)) this.tags.add('invalidUtf8');
+      row[index] = value;
+    }
+    return undefined;
+  }
+
+  private bindItem(item: Item, groupColumns: readonly number[]): Output {
+    if (item.t === 'group') {
+      const index = this.columnIndex(item.name);
+      if (!groupColumns.includes(index)) refuse('query', `column ${item.name} must appear in GROUP BY`);
+      this.used.add(index);
+      const type = columnType(this.c.columns[index] as Column);
+      const slot = groupColumns.indexOf(index);
+      return { update: () => undefined, final: (_, keys) => ({ type, value: keys[slot] as Val }) };
+    }
+    if (item.arg === undefined) {
+      return { update: (state) => void state.count++, final: (state) => ({ type: INTEGER, value: state.count }) };
+    }
+    const arg = this.bindValue(item.arg);
+    switch (item.fn) {
+      case 'count':
+        return { update: (state) => void state.count++, final: (state) => ({ type: INTEGER, value: state.count }) };
+      case 'sum':
+      case 'avg': {
+        if (arg.type.k !== 'num') refuse('query', `${item.fn} needs a number`);
+        const type = arg.type;
+        return {
+          update: (state, row) => {
+            const sum = ((state.value as bigint | undefined) ?? 0n) + (arg.value(row) as bigint);
+            if (sum < INT128_MIN || sum > INT128_MAX) refuse('overflow', 'sum beyond 128 bits', this.currentLine);
+            state.value = sum;
+            state.count++;
+          },
+          final: (state) => {
+            if (state.count === 0n) return { type, value: null };
+            if (item.fn === 'sum') return { type, value: state.value as bigint };
+            const avgType: Type = { k: 'num', scale: type.scale + AVG_EXTRA_DIGITS, integer: false };
+            return { type: avgType, value: divideHalfAwayFromZero((state.value as bigint) * pow10(AVG_EXTRA_DIGITS), state.count) };
+          },
+        };
+      }
+      case 'min':
+      case 'max': {
+        if (arg.type.k !== 'num' && arg.type.k !== 'date') refuse('query', `${item.fn} of a ${arg.type.k} is not supported`);
+        const type = arg.type;
+        const better = item.fn === 'min' ? (a: bigint, b: bigint) => a < b : (a: bigint, b: bigint) => a > b;
+        return {
+          update: (state, row) => {
+            const value = arg.value(row) as bigint;
+            if (state.count === 0n || better(value, state.value as bigint)) state.value = value;
+            state.count++;
+          },
+          final: (state) => ({ type, value: state.count === 0n ? null : (state.value as bigint) }),
+        };
+      }
+    }
+  }
+
+  // Expressions.
+
+  private bindValue(expr: Expr): Bound {
+    const bound = this.bindOperand(expr);
+    if (bound.type.k === 'interval') refuse('query', 'an interval alone is not a value');
+    return bound;
+  }
+
+  private bindOperand(expr: Expr): Bound {
+    switch (expr.t) {
+      case 'col': {
+        const index = this.columnIndex(expr.name);
+        this.used.add(index);
+        return { type: columnType(this.c.columns[index] as Column), column: index, value: (row) => row[index] as Val };
+      }
+      case 'num': {
+        const point = expr.text.indexOf('.');
+        const scale = point < 0 ? 0 : expr.text.length - point - 1;
+        const units = BigInt(expr.text.replace('.', ''));
+        return this.numberConstant(units, { k: 'num', scale, integer: scale === 0 });
+      }
+      case 'str': {
+        const bytes = new TextEncoder().encode(expr.text);
+        return { type: { k: 'str' }, constant: bytes, value: () => bytes };
+      }
+      case 'date': {
+        const days = dateFromText(expr.text);
+        if (days === undefined) refuse('query', `invalid date ${expr.text}`);
+        return dateConstant(days);
+      }
+      case 'interval': {
+        if (!/^\s*[+-]?\d+\s*$/.test(expr.amount)) refuse('query', `invalid interval ${expr.amount}`);
+        return { type: { k: 'interval' }, interval: { amount: BigInt(expr.amount.trim()), unit: expr.unit }, value: () => 0n };
+      }
+      case 'neg': {
+        const operand = this.bindValue(expr.operand);
+        if (operand.type.k !== 'num') refuse('query', 'cannot negate a non-number');
+        return this.arithmetic('-', this.numberConstant(0n, { k: 'num', scale: 0, integer: true }), operand);
+      }
+      case 'arith':
+        return this.bindArith(expr.op, this.bindOperand(expr.left), this.bindOperand(expr.right));
+    }
+  }
+
+  private numberConstant(units: bigint, type: Type): Bound {
+    if (units < INT64_MIN || units > INT64_MAX) {
+      this.leeway.add('big-constant');
+      this.tags.add('literalRange');
+    }
+    return { type, constant: units, value: () => units };
+  }
+
+  private bindArith(op: '+' | '-' | '*', left: Bound, right: Bound): Bound {
+    if (left.type.k === 'interval' || right.type.k === 'interval') {
+      const [date, interval] = right.type.k === 'interval' ? [left, right] : [right, left];
+      if (op === '*' || interval.interval === undefined || (op === '-' && right.type.k !== 'interval')) {
+        refuse('query', 'intervals can only be added to or subtracted from a date constant');
+      }
+      if (date.type.k !== 'date' || date.constant === undefined) refuse('query', 'interval arithmetic needs a date constant');
+      const amount = op === '-' ? -interval.interval.amount : interval.interval.amount;
+      if (amount > 100_000n || amount < -100_000n) this.tags.add('farDates');
+      const days = date.constant as bigint;
+      const moved = interval.interval.unit === 'day'
+        ? days + amount
+        : addMonthsToDays(days, interval.interval.unit === 'month' ? amount : amount * 12n);
+      if (moved === undefined || !daysInRange(moved)) {
+        this.tags.add('farDates');
+        refuse('date-range', 'date arithmetic leaves years 0000..9999');
+      }
+      return dateConstant(moved);
+    }
+    if (left.type.k !== 'num' || right.type.k !== 'num') refuse('query', `cannot apply ${op} to ${left.type.k} and ${right.type.k}`);
+    return this.arithmetic(op, left, right);
+  }
+
+  /** arithmetic types numeric arithmetic by the SQL decimal rules and computes it exactly, checking 64 bits per row. */
+  private arithmetic(op: '+' | '-' | '*', left: Bound, right: Bound): Bound {
+    const ls = (left.type as { scale: number }).scale;
+    const rs = (right.type as { scale: number }).scale;
+    const integer = (left.type as { integer: boolean }).integer && (right.type as { integer: boolean }).integer;
+    const scale = op === '*' ? ls + rs : Math.max(ls, rs);
+    const type: Type = { k: 'num', scale, integer };
+    const lf = op === '*' ? 1n : pow10(scale - ls);
+    const rf = op === '*' ? 1n : pow10(scale - rs);
+    const compute = (a: bigint, b: bigint): bigint => {
+      const x = a * lf;
+      const y = b * rf;
+      return op === '+' ? x + y : op === '-' ? x - y : x * y;
+    };
+    if (left.constant !== undefined && right.constant !== undefined) {
+      return this.numberConstant(compute(left.constant as bigint, right.constant as bigint), type);
+    }
+    this.tagScaledConstant(left, lf);
+    this.tagScaledConstant(right, rf);
+    return {
+      type,
+      value: (row) => {
+        const a = left.value(row) as bigint;
+        const b = right.value(row) as bigint;
+        if (!fits64(a * lf) || !fits64(b * rf)) this.leeway.add('rescale');
+        const result = compute(a, b);
+        if (!fits64(result)) refuse('overflow', `the result of ${op} does not fit in 64 bits`, this.currentLine);
+        return result;
+      },
+    };
+  }
+
+  /** tagScaledConstant notes a constant that leaves signed 64 bits once scaled to the scale it is used at. */
+  private tagScaledConstant(bound: Bound, factor: bigint): void {
+    if (bound.constant !== undefined && typeof bound.constant === 'bigint' && !fits64(bound.constant * factor)) this.tags.add('literalRange');
+  }
+
+  /** tagLongLiteral notes a string constant longer than the column it is compared with (foldable in advance). */
+  private tagLongLiteral(column: Bound, text: Uint8Array): void {
+    const def = column.column === undefined ? undefined : this.c.columns[column.column];
+    if (def !== undefined && text.length > stringWidth(def)) this.tags.add('foldableStrings');
+  }
+
+  // Conditions.
+
+  private bindPred(pred: Pred): (row: Row) => boolean {
+    switch (pred.t) {
+      case 'cmp':
+        return this.compare(pred.op, this.bindValue(pred.left), this.bindValue(pred.right));
+      case 'between': {
+        const operand = this.bindValue(pred.operand);
+        const low = this.compare('>=', operand, this.bindValue(pred.low));
+        const high = this.compare('<=', operand, this.bindValue(pred.high));
+        return pred.negated ? (row) => !(low(row) && high(row)) : (row) => low(row) && high(row);
+      }
+      case 'in': {
+        const test = this.membership(this.bindValue(pred.operand), pred.list);
+        return pred.negated ? (row) => !test(row) : test;
+      }
+      case 'like': {
+        const test = this.like(this.bindValue(pred.operand), pred.pattern);
+        return pred.negated ? (row) => !test(row) : test;
+      }
+      case 'and': {
+        const left = this.bindPred(pred.left);
+        const right = this.bindPred(pred.right);
+        return (row) => left(row) && right(row);
+      }
+      case 'or': {
+        const left = this.bindPred(pred.left);
+        const right = this.bindPred(pred.right);
+        return (row) => left(row) || right(row);
+      }
+      case 'not': {
+        const operand = this.bindPred(pred.operand);
+        return (row) => !operand(row);
+      }
+    }
+  }
+
+  /** asDate reads a string constant compared with a date as a date. */
+  private asDate(bound: Bound, other: Bound): Bound {
+    if (other.type.k !== 'date' || bound.type.k !== 'str' || bound.constant === undefined) return bound;
+    const days = dateFromText(new TextDecoder().decode(bound.constant as Uint8Array));
+    if (days === undefined) refuse('query', 'invalid date string');
+    return dateConstant(days);
+  }
+
+  private compare(op: CompareOp, leftIn: Bound, rightIn: Bound): (row: Row) => boolean {
+    const left = this.asDate(leftIn, rightIn);
+    const right = this.asDate(rightIn, leftIn);
+    const holds = (order: number): boolean =>
+      op === '=' ? order === 0 : op === '<>' ? order !== 0 : op === '<' ? order < 0 : op === '<=' ? order <= 0 : op === '>' ? order > 0 : order >= 0;
+    if (left.type.k === 'num' && right.type.k === 'num') {
+      const scale = Math.max(left.type.scale, right.type.scale);
+      const lf = pow10(scale - left.type.scale);
+      const rf = pow10(scale - right.type.scale);
+      this.tagScaledConstant(left, lf);
+      this.tagScaledConstant(right, rf);
+      return (row) => {
+        const a = (left.value(row) as bigint) * lf;
+        const b = (right.value(row) as bigint) * rf;
+        if ((left.constant === undefined && !fits64(a)) || (right.constant === undefined && !fits64(b))) this.leeway.add('rescale');
+        return holds(a < b ? -1 : a > b ? 1 : 0);
+      };
+    }
+    if (left.type.k === 'date' && right.type.k === 'date') {
+      return (row) => {
+        const a = left.value(row) as bigint;
+        const b = right.value(row) as bigint;
+        return holds(a < b ? -1 : a > b ? 1 : 0);
+      };
+    }
+    if (left.type.k === 'str' && right.type.k === 'str') {
+      if (op !== '=' && op !== '<>') refuse('query', 'strings compare only with = and <>');
+      if ((left.column === undefined) === (right.column === undefined)) refuse('query', 'a string comparison needs one column and one constant');
+      this.tagLongLiteral(left.column === undefined ? right : left, (left.column === undefined ? left.constant : right.constant) as Uint8Array);
+      return (row) => holds(sameBytes(left.value(row) as Uint8Array, right.value(row) as Uint8Array) ? 0 : 1);
+    }
+    return refuse('query', `cannot compare ${left.type.k} with ${right.type.k}`);
+  }
+
+  private membership(operand: Bound, list: readonly Expr[]): (row: Row) => boolean {
+    const items = list.map((item) => this.asDate(this.bindValue(item), operand));
+    for (const item of items) {
+      if (item.constant === undefined) refuse('query', 'IN lists hold constants only');
+      if (item.type.k !== operand.type.k) refuse('query', `cannot compare ${operand.type.k} with ${item.type.k}`);
+    }
+    if (operand.type.k === 'str') {
+      if (operand.column === undefined) refuse('query', 'IN over a string constant is not supported');
+      for (const item of items) this.tagLongLiteral(operand, item.constant as Uint8Array);
+      return (row) => items.some((item) => sameBytes(operand.value(row) as Uint8Array, item.constant as Uint8Array));
+    }
+    if (operand.type.k === 'date') return (row) => items.some((item) => item.constant === operand.value(row));
+    const scale = Math.max(...[operand, ...items].map((bound) => (bound.type as { scale: number }).scale));
+    const wanted = items.map((item) => (item.constant as bigint) * pow10(scale - (item.type as { scale: number }).scale));
+    if (wanted.some((value) => !fits64(value))) this.tags.add('literalRange');
+    const factor = pow10(scale - (operand.type as { scale: number }).scale);
+    return (row) => {
+      const value = (operand.value(row) as bigint) * factor;
+      if (operand.constant === undefined && !fits64(value)) this.leeway.add('rescale');
+      return wanted.includes(value);
+    };
+  }
+
+  private like(operand: Bound, pattern: string): (row: Row) => boolean {
+    if (operand.type.k !== 'str') refuse('query', 'LIKE needs a string');
+    if (operand.column === undefined) refuse('query', 'LIKE over a string constant is not supported');
+    if (pattern.includes('_')) refuse('query', "LIKE patterns with '_' are not supported");
+    const leading = pattern.startsWith('%');
+    const trailing = pattern.length > (leading ? 1 : 0) && pattern.endsWith('%');
+    const text = pattern.slice(leading ? 1 : 0, trailing ? pattern.length - 1 : pattern.length);
+    if (text.includes('%')) refuse('query', 'only prefix, suffix or infix LIKE patterns are supported');
+    const needle = new TextEncoder().encode(text);
+    if (needle.length === 0 && (leading || trailing)) this.tags.add('foldableStrings');
+    this.tagLongLiteral(operand, needle);
+    return (row) => {
+      const value = operand.value(row) as Uint8Array;
+      if (leading && trailing) return indexOfBytes(value, needle) >= 0;
+      if (leading) return needle.length === 0 || (value.length >= needle.length && sameBytes(value.subarray(value.length - needle.length), needle));
+      if (trailing) return value.length >= needle.length && sameBytes(value.subarray(0, needle.length), needle);
+      return sameBytes(value, needle);
+    };
+  }
+}
+
+interface State {
+  count: bigint;
+  value: bigint | undefined;
+}
+
+interface Result {
+  readonly type: Type;
+  readonly value: Val | null;
+}
+
+interface Output {
+  update(state: State, row: Row): void;
+  final(state: State, keys: readonly Val[]): Result;
+}
+
+const INTEGER: Type = { k: 'num', scale: 0, integer: true };
+
+function dateConstant(days: bigint): Bound {
+  return { type: { k: 'date' }, constant: days, value: () => days };
+}
+
+function columnType(column: Column): Type {
+  switch (column.type.kind) {
+    case 'integer':
+      return INTEGER;
+    case 'decimal':
+      return { k: 'num', scale: column.type.scale, integer: false };
+    case 'date':
+      return { k: 'date' };
+    case 'char':
+    case 'varchar':
+      return { k: 'str' };
+  }
+}
+
+function stringWidth(column: Column): number {
+  if (column.type.kind === 'char') return column.type.length;
+  if (column.type.kind === 'varchar') return column.type.length ?? UNSIZED_VARCHAR_WIDTH;
+  return Infinity;
+}
+
+function fits64(value: bigint): boolean {
+  return value >= INT64_MIN && value <= INT64_MAX;
+}
+
+/** decodeValue reads a field as its column's type: numbers and dates strictly, strings as their bytes. */
+function decodeValue(field: Uint8Array, column: Column): Val | undefined {
+  switch (column.type.kind) {
+    case 'char':
+    case 'varchar':
+      return field;
+    case 'date':
+      return dateFromText(asciiText(field));
+    case 'integer':
+      return numberField(asciiText(field), 0);
+    case 'decimal':
+      return numberField(asciiText(field), column.type.scale);
+  }
+}
+
+function asciiText(field: Uint8Array): string {
+  return field.every((byte) => byte < 0x80) ? String.fromCharCode(...field) : '\u0000';
+}
+
+/** numberField reads `[+-]digits[.digits]` with at most `scale` fraction digits and 18 digits once scaled. */
+function numberField(text: string, scale: number): bigint | undefined {
+  const match = /^([+-]?)([0-9]+)(?:\.([0-9]*))?$/.exec(text);
+  if (match === null) return undefined;
+  const [, sign, whole = '', fraction = ''] = match;
+  if (fraction.length > scale || whole.length + scale > MAX_FIELD_DIGITS) return undefined;
+  const units = BigInt(whole + fraction.padEnd(scale, '0'));
+  return sign === '-' ? -units : units;
+}
+
+function validUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
+  for (let start = 0; start + needle.length <= haystack.length; start++) {
+    if (sameBytes(haystack.subarray(start, start + needle.length), needle)) return start;
+  }
+  return -1;
+}
+
+/** divideHalfAwayFromZero divides exactly and rounds ties away from zero. */
+function divideHalfAwayFromZero(numerator: bigint, denominator: bigint): bigint {
+  const negative = numerator < 0n;
+  const magnitude = negative ? -numerator : numerator;
+  const quotient = magnitude / denominator;
+  const rounded = (magnitude % denominator) * 2n >= denominator ? quotient + 1n : quotient;
+  return negative ? -rounded : rounded;
+}
+
+/** compareCells orders results: numbers and dates by value, strings by UTF-16 code units of their text, NULL last. */
+function compareCells(a: Result, b: Result): number {
+  if (a.value === null || b.value === null) return a.value === b.value ? 0 : a.value === null ? 1 : -1;
+  if (typeof a.value === 'bigint' && typeof b.value === 'bigint') return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+  const x = textOf(a.value as Uint8Array);
+  const y = textOf(b.value as Uint8Array);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function textOf(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
+}
+
+/** cellText renders a result value canonically (decimals with their scale). */
+function cellText(result: Result): Cell {
+  const { type, value } = result;
+  if (value === null) return 'null';
+  if (value instanceof Uint8Array) return `s:${JSON.stringify(textOf(value))}`;
+  if (type.k === 'date') return `d:${value}`;
+  return `n:${decimalText(value, type.k === 'num' ? type.scale : 0)}`;
+}
+
+/** decimalText renders units of 10^-scale with exactly `scale` fraction digits. */
+export function decimalText(units: bigint, scale: number): string {
+  const negative = units < 0n;
+  const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
+  const text = scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
+  return negative ? `-${text}` : text;
+}

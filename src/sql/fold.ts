@@ -1,0 +1,65 @@
+// Conditions decided at compile time: truth values, and AND / OR / NOT simplified around them.
+import type { SourcePosition } from './errors.js';
+import type { CompareOp, Constant, Predicate } from './plan.js';
+
+/** truth is the condition that is always `value`. */
+export function truth(value: boolean): Predicate {
+  return { kind: 'truth', value };
+}
+
+/** allOf is the AND of `operands`: nested ANDs flattened, true operands dropped, false if any is false. */
+export function allOf(operands: readonly Predicate[], at?: SourcePosition): Predicate {
+  return combine('and', operands, at);
+}
+
+/** anyOf is the OR of `operands`: nested ORs flattened, false operands dropped, true if any is true. */
+export function anyOf(operands: readonly Predicate[], at?: SourcePosition): Predicate {
+  return combine('or', operands, at);
+}
+
+function combine(kind: 'and' | 'or', operands: readonly Predicate[], at: SourcePosition | undefined): Predicate {
+  const decisive = kind === 'or';
+  const kept: Predicate[] = [];
+  for (const operand of operands) {
+    if (operand.kind === 'truth') {
+      if (operand.value === decisive) return operand;
+      continue;
+    }
+    if (operand.kind === kind) kept.push(...operand.operands);
+    else kept.push(operand);
+  }
+  if (kept.length === 0) return truth(!decisive);
+  if (kept.length === 1) return kept[0] as Predicate;
+  return at === undefined ? { kind, operands: kept } : { kind, operands: kept, at };
+}
+
+/** negate is NOT `operand`, with a truth value flipped rather than wrapped. */
+export function negate(operand: Predicate): Predicate {
+  return operand.kind === 'truth' ? truth(!operand.value) : { kind: 'not', operand };
+}
+
+/** decideCompare compares two constants of one kind (numbers already at one scale; strings by bytes). */
+export function decideCompare(op: CompareOp, a: Constant, b: Constant): boolean {
+  const order = compareConstants(a, b);
+  switch (op) {
+    case '=':
+      return order === 0;
+    case '<>':
+      return order !== 0;
+    case '<':
+      return order < 0;
+    case '<=':
+      return order <= 0;
+    case '>':
+      return order > 0;
+    case '>=':
+      return order >= 0;
+  }
+}
+
+function compareConstants(a: Constant, b: Constant): number {
+  if (a.kind === 'string' && b.kind === 'string') return Buffer.compare(a.bytes, b.bytes);
+  const x = a.kind === 'number' ? a.units : a.kind === 'date' ? a.days : 0n;
+  const y = b.kind === 'number' ? b.units : b.kind === 'date' ? b.days : 0n;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
