@@ -3,12 +3,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
-import { HOOK_CONTEXT, verify } from '../src/verifier/index.js';
+import { verify } from '../src/verifier/index.js';
 import { ENGINES } from '../src/vm/engines.js';
 import { Runtime } from '../src/vm/runtime.js';
 import { ANCHOR_EXPECTED, anchorProgram, chunkCount, loadChunks, runChunks } from './lib/anchor-data.js';
 import { jsScan } from './lib/js-scan.js';
 import { markdownTable, median, type PassTime, timePass } from './lib/timing.js';
+import { HOOK_CONTEXT } from '../src/storage/hook-context.js';
 
 const options = new Command('anchor')
   .description('Time every engine on the anchor program (csv.bpf.o) against a hand-written JavaScript loop')

@@ -10,7 +10,7 @@ import { directoryCatalog } from '../src/datasets/catalog.js';
 import { planAndCompile } from '../src/engine/execute.js';
 import { Tenant } from '../src/storage/tenant.js';
 import { verifyForHook } from '../src/storage/verify-hook.js';
-import { HOOK_CONTEXT, verify } from '../src/verifier/index.js';
+import { verify } from '../src/verifier/index.js';
 import type { Engine, ProgramFacts } from '../src/vm/engine.js';
 import { engineByName, engineNames } from '../src/vm/engines.js';
 import { Interpreter } from '../src/vm/interpreter.js';
@@ -20,6 +20,7 @@ import { Runtime } from '../src/vm/runtime.js';
 import { ANCHOR_EXPECTED, anchorProgram, type Chunks, loadChunks, runChunks } from './lib/anchor-data.js';
 import { jsScan } from './lib/js-scan.js';
 import { markdownTable, median, type PassTime, timePass } from './lib/timing.js';
+import { HOOK_CONTEXT } from '../src/storage/hook-context.js';
 
 const options = new Command('bench-jit')
   .description('Time the JIT on the anchor program (csv.bpf.o) beside a hand-written JavaScript loop and the interpreter')

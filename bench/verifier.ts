@@ -11,9 +11,10 @@ import { directoryCatalog } from '../src/datasets/catalog.js';
 import { planAndCompile } from '../src/engine/execute.js';
 import { generateTpch } from '../src/datasets/tpch/generate.js';
 import { parseConformance, programOf } from '../src/vm/conformance.js';
-import { HOOK_CONTEXT, memoryContext, verify, type VerifierStats } from '../src/verifier/index.js';
+import { memoryContext, verify, type VerifierStats } from '../src/verifier/index.js';
 import { ANCHORS, anchorProgram } from './lib/anchor-data.js';
 import { markdownTable, median } from './lib/timing.js';
+import { HOOK_CONTEXT } from '../src/storage/hook-context.js';
 
 const options = new Command('verifier')
   .description('Time the verifier on the anchor program, every queries/*.sql program and the conformance suite')

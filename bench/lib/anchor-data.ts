@@ -7,6 +7,7 @@ import { loadObject } from '../../src/elf/loader.js';
 import type { Executable } from '../../src/vm/engine.js';
 import type { Runtime } from '../../src/vm/runtime.js';
 import { anchorsDir } from '../../src/util/paths.js';
+import { HOOK_CONTEXT_BYTES, encodeHookContext } from '../../src/storage/hook-context.js';
 
 /** ANCHORS is where the shared anchor program, generator and README live. */
 export const ANCHORS = anchorsDir();
@@ -70,7 +71,7 @@ export interface ScanTotals {
  * input region and an xdp_md context (data, data_end, data_meta) in r1; sums r0 as a u32.
  */
 export function runChunks(executable: Executable, runtime: Runtime, chunks: Chunks): ScanTotals {
-  const context = new Uint8Array(48);
+  const context = new Uint8Array(HOOK_CONTEXT_BYTES);
   const view = new DataView(context.buffer);
   let foldSum = 0;
   let instructions = 0;
@@ -78,10 +79,7 @@ export function runChunks(executable: Executable, runtime: Runtime, chunks: Chun
   for (let k = 0; k + 1 < offsets.length; k++) {
     const chunk = data.subarray(offsets[k], offsets[k + 1]);
     const start = runtime.space.setInput(chunk);
-    view.setUint32(0, start, true);
-    view.setUint32(4, start + chunk.length, true);
-    view.setUint32(8, start, true);
-    view.setUint32(28, k, true);
+    encodeHookContext({ data: start, dataEnd: start + chunk.length, flags: 0, chunkIndex: k, fileOffset: offsets[k]!, fileSize: data.length }, view);
     const result = executable.run(runtime.space.setContext(context));
     // The program returns a u32: Linux ignores r0's high half, so do we. Sums stay below 2^53.
     foldSum += Number(result.r0 & 0xffff_ffffn);

@@ -1,6 +1,7 @@
 // Disassembler: instructions to llvm-objdump's kernel syntax, which the assembler reads back unchanged.
 import { formatMapDirective, formatProgramDirective } from './asm-directives.js';
 import { aluOperator, jumpOperator } from './asm-tables.js';
+import { relativeTarget } from './control.js';
 import { helperName } from './helpers.js';
 import { type Instruction, checkFields, encode, lddwValue, width } from './instruction.js';
 import {
@@ -13,7 +14,6 @@ import {
   Class,
   EXIT,
   JmpOp,
-  LDDW,
   MODE_MASK,
   Mode,
   OP_MASK,
@@ -92,17 +92,6 @@ function labelTargets(insns: readonly Instruction[]): Set<number> {
   }
   starts.add(slot);
   return new Set(wanted.filter((target) => starts.has(target)));
-}
-
-/** relativeTarget returns the slot offset an instruction refers to (jump, local call, func load), if any. */
-function relativeTarget(insn: Instruction): number | undefined {
-  const cls = insn.opcode & CLASS_MASK;
-  if (insn.opcode === LDDW) return insn.src === PseudoSrc.FUNC ? insn.imm : undefined;
-  if (insn.opcode === CALL) return insn.src === CallSrc.LOCAL ? insn.imm : undefined;
-  if (cls !== Class.JMP && cls !== Class.JMP32) return undefined;
-  const op = insn.opcode & OP_MASK;
-  if (op === JmpOp.CALL || op === JmpOp.EXIT) return undefined;
-  return cls === Class.JMP32 && op === JmpOp.JA ? insn.imm : insn.offset;
 }
 
 /** hex prints a number the way llvm-objdump does: `0x1f`, `-0x1`. */

@@ -1,5 +1,6 @@
 // Cuts a byte stream into runs of whole rows (respecting quoted line breaks) and enforces MAX_LINE_BYTES.
 import { MAX_LINE_BYTES } from '../sql/plan.js';
+import { CsvState, NEWLINE, QUOTE, RETURN, nextCsvState } from '../values/csv-rows.js';
 
 /**
  * RowRun is a run of whole rows: its bytes and the 1-based line number of its first byte; or, with
@@ -8,8 +9,6 @@ import { MAX_LINE_BYTES } from '../sql/plan.js';
  */
 export type RowRun = { readonly bytes: Buffer; readonly firstLine: number } | { readonly overlong: number };
 
-const NEWLINE = 10;
-const QUOTE = 34;
 
 /**
  * RowSplitter accepts chunks of a file and hands out runs of complete rows: it cuts only at a line
@@ -25,11 +24,16 @@ export class RowSplitter {
   private line = 1;
   /** Line breaks in carry[0..scanned). */
   private newlines = 0;
-  private inQuote = false;
+  /** Where the last scanned byte left the quote rule (only tracked with `quotes`). */
+  private state: CsvState = CsvState.fieldStart;
   private lineStart = 0;
   private discarding = false;
 
-  constructor(private readonly quotes: boolean) {}
+  /** `delimiter` is the field separator's byte (',' by default); quotes follow nextCsvState, the program's rule. */
+  constructor(
+    private readonly quotes: boolean,
+    private readonly delimiter = 0x2c,
+  ) {}
 
   /** push adds a chunk and returns the runs of whole rows it completes (in order). */
   push(chunk: Uint8Array): RowRun[] {
@@ -48,7 +52,7 @@ export class RowSplitter {
         this.lineStart = i + 1;
         if (this.discarding) {
           this.discarding = false;
-          this.inQuote = false;
+          this.state = CsvState.fieldStart;
           buffer = buffer.subarray(i + 1);
           this.line += this.newlines;
           this.newlines = 0;
@@ -58,14 +62,24 @@ export class RowSplitter {
           i = -1;
           continue;
         }
-        if (!this.inQuote) {
+        if (this.state !== CsvState.quoted) {
           split = i + 1;
           newlinesAtSplit = this.newlines;
+          this.state = CsvState.fieldStart;
         }
       } else if (this.discarding) {
         continue;
-      } else if (byte === QUOTE && this.quotes) {
-        this.inQuote = !this.inQuote;
+      } else if (this.quotes) {
+        // nextCsvState, with its two commonest cases inlined (this runs for every byte of a CSV file):
+        // a '"' opens quotes only at a field's first byte; '\r' outside quotes is not data.
+        const state = this.state;
+        if (state === CsvState.unquoted) {
+          if (byte === this.delimiter) this.state = CsvState.fieldStart;
+        } else if (state === CsvState.quoted) {
+          if (byte === QUOTE) this.state = CsvState.quoteInQuotes;
+        } else if (byte !== RETURN) {
+          this.state = nextCsvState(state, byte as number, this.delimiter, true);
+        }
       }
       if (i - this.lineStart >= MAX_LINE_BYTES) {
         if (split > 0) runs.push({ bytes: buffer.subarray(0, split), firstLine: this.line });

@@ -9,6 +9,7 @@ import { emptyAggregateState, finalizeResult, type AggregateState, type GroupSta
 import { RowSplitter, type RowRun } from './row-splitter.js';
 import type { Value } from '../values/types.js';
 import { withoutCarriageReturns } from './carriage-returns.js';
+import { csvShape } from '../values/csv-rows.js';
 
 /** BaselineConsumer takes a file's bytes in order (any chunking) and returns the query's result at the end. */
 export interface BaselineConsumer {
@@ -33,20 +34,19 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
   const table = plan.table;
   const quotes = table.format === 'csv';
   const columnCount = table.columns.length;
+  const delimiterByte = table.delimiter.charCodeAt(0);
   const used = plan.usedColumns.map((index) => table.columns[index] as Plan['table']['columns'][number]);
   let skippedRows = 0;
   let headerPending = table.header;
-  const skippedLines = new Set<number>();
   const inferredHint = table.schemaSource === 'inferred'
     ? ` (types were inferred from the first ${table.inferredFromRows ?? 0} rows; declare them in ${table.name}.schema)`
     : '';
 
   const malformed = (line: number, column: number, reason: string): void => {
     if (plan.onError === 'stop') throw new MalformedRowError(file, { line, column }, reason);
-    if (!skippedLines.has(line)) {
-      skippedLines.add(line);
-      skippedRows++;
-    }
+    // Each malformed row is reported once (checks stop at a row's first error), so a count is all
+    // the skip policy keeps: memory stays flat however many rows are skipped, as in the program.
+    skippedRows++;
   };
   const groups = new Map<string, Group>();
   const row: RowValues = new Array<Value>(columnCount).fill(null);
@@ -109,6 +109,11 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
       records = parseCsv(run.bytes, parseOptions) as string[][];
     } catch (error) {
       if (!(error instanceof CsvError)) throw error;
+      const open = error.code === 'CSV_QUOTE_NOT_CLOSED' ? csvShape(run.bytes, delimiterByte).openQuote : undefined;
+      if (open !== undefined) {
+        // Where the quote opened (the row's line, the byte column from the row's start), as the program reports it.
+        throw new MalformedRowError(file, { line: run.firstLine + open.line - 1, column: open.column }, 'a quoted field is not closed at the end of the file', { cause: error });
+      }
       const lines = (error as CsvError & { lines?: number }).lines ?? 1;
       throw new MalformedRowError(file, { line: run.firstLine + lines - 1, column: 1 }, error.message, { cause: error });
     }
@@ -119,8 +124,10 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
         headerPending = false;
         continue;
       }
+      // A .tbl row's fields each end with '|': the record has one more, empty, field, and a row without it is short.
+      const complete = !table.trailingDelimiter || (record.length > columnCount && record[columnCount] === '') || record.length > columnCount + 1;
       if (table.trailingDelimiter && record.length === columnCount + 1 && record[columnCount] === '') record.pop();
-      if (record.length !== columnCount) {
+      if (record.length !== columnCount || !complete) {
         const { line, text } = locate(run, index);
         const { starts, end } = fieldColumns(text, table.delimiter, quotes);
         malformed(line, record.length > columnCount ? (starts[columnCount] ?? end) : end, `expected ${columnCount} fields, found ${record.length}`);
@@ -155,12 +162,11 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
     return true;
   };
 
-  const delimiterByte = table.delimiter.charCodeAt(0);
   const dropReturns = (run: RowBytes): RowBytes => {
     const bytes = withoutCarriageReturns(run.bytes, delimiterByte, quotes);
     return bytes === run.bytes ? run : { bytes, firstLine: run.firstLine };
   };
-  const splitter = new RowSplitter(quotes);
+  const splitter = new RowSplitter(quotes, delimiterByte);
   return {
     write(chunk) {
       for (const run of splitter.push(chunk)) {

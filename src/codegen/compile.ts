@@ -10,20 +10,14 @@ import { decodeMaps, type MapReader } from './read-maps.js';
 import { BranchTooFar, Emitter } from './emitter.js';
 import { QueryError } from '../sql/errors.js';
 import { planLayout, S, type Layout } from './layout.js';
-import { SKIP_BATCH, emitBatch, emitFirstField, emitStep } from './scanner.js';
+import { SKIP_BATCH, emitFirstField, emitScanCallback, emitStep } from './scanner.js';
+import { HookContextOffset } from '../storage/hook-context.js';
 import { UsageError } from '../util/errors.js';
 
 /** DEFAULT_MAX_CHUNK is the largest chunk the program scans by default (the kernel's XDP test-run limit). */
 export const DEFAULT_MAX_CHUNK = 3520;
 /** MAX_CHUNK_LIMIT keeps `position + SKIP_BATCH + 1` within the Linux verifier's 16-bit packet offset range. */
 export const MAX_CHUNK_LIMIT = 0xfffe - SKIP_BATCH;
-/**
- * MAX_STEPS_PER_CALLBACK caps the scan steps per callback. Fewer are used for long step functions:
- * Linux verifies the step once per call site, so steps x step length is kept near STEP_SLOT_BUDGET
- * (the example queries then need at most ~10% of the kernel's 1M processed-instruction limit).
- */
-export const MAX_STEPS_PER_CALLBACK = 16;
-const STEP_SLOT_BUDGET = 16_000;
 /** DEFAULT_MAX_GROUPS is the capacity of the group hash map (`--max-groups`). */
 export const DEFAULT_MAX_GROUPS = 4096;
 /** MAX_GROUPS_LIMIT bounds `--max-groups`: the storage node preallocates every entry of the map. */
@@ -33,12 +27,6 @@ export const MAX_GROUPS_LIMIT = 1 << 20;
 export interface CompileOptions {
   /** Largest chunk (bytes) one run may receive; a larger one stops the scan with an error. */
   readonly maxChunk?: number;
-  /**
-   * Scan steps (bpf-to-bpf calls, each one byte or a run of unused bytes) per bpf_loop callback;
-   * by default as many as fit STEP_SLOT_BUDGET, at most MAX_STEPS_PER_CALLBACK. More steps mean
-   * fewer helper round trips and more work for the Linux verifier.
-   */
-  readonly stepsPerCallback?: number;
   /** Capacity of the GROUP BY hash map. */
   readonly maxGroups?: number;
   /** File name used in malformed-row errors (default plan.table.path). */
@@ -83,8 +71,7 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
   }
   const layout = planLayout(plan);
   const maps = mapSpecs(plan, layout, maxGroups);
-  const steps = options.stepsPerCallback ?? Math.max(1, Math.min(MAX_STEPS_PER_CALLBACK, Math.floor(STEP_SLOT_BUDGET / emitNamingLimits(plan, layout, maps, maxChunk, 1).stepSlots)));
-  const { spec } = emitNamingLimits(plan, layout, maps, maxChunk, steps);
+  const spec = emitNamingLimits(plan, layout, maps, maxChunk);
   const mapRefs: { slot: number; map: number }[] = [];
   let slot = 0;
   for (const insn of spec.insns) {
@@ -114,9 +101,9 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
 }
 
 /** emitNamingLimits is `emit`, with a branch too far for eBPF reported at the SQL construct that caused it. */
-function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, steps: number): { spec: ProgramSpec; stepSlots: number } {
+function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number): ProgramSpec {
   try {
-    return emit(plan, layout, maps, maxChunk, steps);
+    return emit(plan, layout, maps, maxChunk);
   } catch (error) {
     if (!(error instanceof BranchTooFar)) throw error;
     const what = error.construct?.what ?? 'this query';
@@ -129,8 +116,8 @@ function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], 
   }
 }
 
-/** emit generates the whole program with `steps` scan steps per callback; also returns the step function's size. */
-function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, steps: number): { spec: ProgramSpec; stepSlots: number } {
+/** emit generates the whole program: the entry, the scan callback and the scan step. */
+function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number): ProgramSpec {
   const e = new Emitter('sluice_scan', maps);
   const g: Gen = {
     e,
@@ -143,16 +130,14 @@ function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: nu
     stop: e.label('stop'),
     eventDone: e.label('event_done'),
   };
-  const batch = e.label('scan_batch');
+  const scan = e.label('scan');
   const step = e.label('scan_step');
-  emitEntry(g, batch, maxChunk);
-  e.func(batch);
-  emitBatch(g, step, steps);
+  emitEntry(g, scan, maxChunk);
+  e.func(scan);
+  emitScanCallback(g, step, maxChunk);
   e.func(step);
-  const stepStart = e.nextSlot;
   emitStep(g, maxChunk);
-  const stepSlots = e.nextSlot - stepStart;
-  return { spec: e.build(), stepSlots };
+  return e.build();
 }
 
 function mapSpecs(plan: Plan, layout: Layout, maxGroups: number): MapSpec[] {
@@ -180,8 +165,8 @@ function emitEntry(g: Gen, callback: ReturnType<Emitter['label']>, maxChunk: num
   const ready = e.label('ready');
   e.comment(`entry: ${plan.sql.replace(/--[^\n]*/g, '').trim().replace(/\s+/g, ' ')}`);
   e.movReg(REG.ctx, R1);
-  e.load('W', R2, REG.ctx, 0);
-  e.load('W', R3, REG.ctx, 4);
+  e.load('W', R2, REG.ctx, HookContextOffset.data);
+  e.load('W', R3, REG.ctx, HookContextOffset.dataEnd);
   e.store('DW', R10, CTX_AT + CTX.data, R2);
   e.store('DW', R10, CTX_AT + CTX.dataEnd, R3);
   e.storeImm('DW', R10, CTX_AT + CTX.flush, 0);
@@ -212,7 +197,7 @@ function emitEntry(g: Gen, callback: ReturnType<Emitter['label']>, maxChunk: num
     e.load('DW', 0, REG.state, S.errCode);
     e.jumpImm('JNE', 0, 0, done);
   }
-  e.comment(`bpf_loop(${maxChunk + 1}, scan_batch, &context, 0): each call consumes at least one byte, stops at data_end`);
+  e.comment(`bpf_loop(${maxChunk + 1}, scan, &context, 0): each call consumes at least one byte, stops at data_end`);
   e.movImm(R1, maxChunk + 1);
   e.funcRef(R2, callback);
   e.movReg(R3, R10);

@@ -1,8 +1,8 @@
 // What every emitting function shares: the emitter, the plan and layout, register roles and the common exits.
-import { R6, R7, R8, R9 } from '../asm/opcodes.js';
+import { R6, R7, R8, R9 } from '../asm/builder.js';
 import type { Plan } from '../sql/plan.js';
 import { QueryError, type SourcePosition } from '../sql/errors.js';
-import type { Emitter, Label } from './emitter.js';
+import type { Emitter, Label, Register } from './emitter.js';
 import { FatalCode, S, type Layout } from './layout.js';
 
 /** Register roles inside the per-byte callback (callee-saved, so helper calls keep them). */
@@ -18,15 +18,20 @@ export const REG = {
   index: R9,
 } as const;
 
-/** Offsets in the callback context the entry function keeps on its stack. */
-export const CTX = {
-  data: 0,
-  dataEnd: 8,
-  state: 16,
-  aggs: 24,
-  flush: 32,
-  size: 40,
-} as const;
+/** CALLBACK_WORDS declares the callback context the entry function keeps on its stack, in order (8 bytes each). */
+const CALLBACK_WORDS = [
+  'data', // the chunk's first byte (packet pointer)
+  'dataEnd', // one past the chunk's last byte
+  'state', // the state map's value
+  'aggs', // the single group's value (no GROUP BY), else 0
+  'flush', // 1 once an empty chunk has flushed the last row
+] as const;
+
+/** CTX gives the offset of each callback context word, and the context's size. */
+export const CTX = Object.freeze({
+  ...(Object.fromEntries(CALLBACK_WORDS.map((name, i) => [name, i * 8])) as Record<(typeof CALLBACK_WORDS)[number], number>),
+  size: CALLBACK_WORDS.length * 8,
+});
 
 /** Gen is the state of one compilation, passed to every emitting function. */
 export interface Gen {
@@ -46,7 +51,7 @@ export interface Gen {
 }
 
 /** emitFileOffset puts `base + index + extra` (a file offset) into `dst`. */
-export function emitFileOffset(g: Gen, dst: number, extra: number): void {
+export function emitFileOffset(g: Gen, dst: Register, extra: number): void {
   g.e.load('DW', dst, REG.state, S.base);
   g.e.aluReg('ADD', dst, REG.index);
   if (extra !== 0) g.e.aluImm('ADD', dst, extra);

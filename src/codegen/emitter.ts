@@ -1,6 +1,6 @@
-// The instruction vocabulary the query code generator speaks, on top of the asm ProgramBuilder: unique labels, numbered registers.
+// The instruction vocabulary the query code generator speaks, on top of the asm ProgramBuilder: unique labels, typed registers.
 import type { MapSpec, ProgramSpec } from '../asm/program.js';
-import { BuilderError, ProgramBuilder, reg, type MapRef } from '../asm/builder.js';
+import { BuilderError, ProgramBuilder, reg, type MapRef, type Reg } from '../asm/builder.js';
 import type { SourcePosition } from '../sql/errors.js';
 import { INT64_MAX, INT64_MIN } from '../values/types.js';
 import { firstUnreachableSlot } from './reachable.js';
@@ -11,6 +11,9 @@ export type Alu = 'ADD' | 'SUB' | 'MUL' | 'DIV' | 'MOD' | 'OR' | 'AND' | 'LSH' |
 export type Cond = 'JEQ' | 'JNE' | 'JGT' | 'JGE' | 'JLT' | 'JLE' | 'JSGT' | 'JSGE' | 'JSLT' | 'JSLE' | 'JSET';
 /** Width names a memory access size. */
 export type Width = 'B' | 'H' | 'W' | 'DW';
+
+/** Register is a builder register (R0..R10, preferred: name it by its role) or its number. */
+export type Register = Reg | number;
 
 /** Label is a jump target with a name unique in its program; `Emitter.bind()` places it. */
 export interface Label {
@@ -38,12 +41,13 @@ type JumpMethod = `${Lowercase<Cond>}64`;
 
 /**
  * Emitter wraps one ProgramBuilder: labels are objects with unique names (so emitting functions can
- * make as many as they like), registers are plain numbers, maps are declared up front by index.
+ * make as many as they like), registers are builder registers (or numbers in older code), maps are declared up front by index.
  */
 export class Emitter {
   private readonly b: ProgramBuilder;
   private readonly maps: MapRef[];
   private labels = 0;
+  private readonly jumpedTo = new Set<string>();
   /** The slots each SQL construct's code occupies. */
   private readonly spans: { construct: Construct; start: number; end: number }[] = [];
 
@@ -65,6 +69,11 @@ export class Emitter {
     return result;
   }
 
+  /** isJumpedTo tells whether some jump emitted so far targets the label (so code placed there is reachable). */
+  isJumpedTo(label: Label): boolean {
+    return this.jumpedTo.has(label.name);
+  }
+
   /** bind places a label at the next instruction. */
   bind(label: Label): void {
     this.b.label(label.name);
@@ -81,77 +90,80 @@ export class Emitter {
   }
 
   /** aluImm emits `dst op= imm` (64-bit, imm a signed 32-bit value). */
-  aluImm(op: Alu, dst: number, imm: number): void {
-    this.b[`${op.toLowerCase()}64` as AluMethod](reg(dst), imm);
+  aluImm(op: Alu, dst: Register, imm: number): void {
+    this.b[`${op.toLowerCase()}64` as AluMethod](toReg(dst), imm);
   }
 
   /** aluReg emits `dst op= src` (64-bit). */
-  aluReg(op: Alu, dst: number, src: number): void {
-    this.b[`${op.toLowerCase()}64` as AluMethod](reg(dst), reg(src));
+  aluReg(op: Alu, dst: Register, src: Register): void {
+    this.b[`${op.toLowerCase()}64` as AluMethod](toReg(dst), toReg(src));
   }
 
   /** movImm emits `dst = imm` (sign-extended 32-bit immediate). */
-  movImm(dst: number, imm: number): void {
-    this.b.mov64(reg(dst), imm);
+  movImm(dst: Register, imm: number): void {
+    this.b.mov64(toReg(dst), imm);
   }
 
   /** movReg emits `dst = src`. */
-  movReg(dst: number, src: number): void {
-    this.b.mov64(reg(dst), reg(src));
+  movReg(dst: Register, src: Register): void {
+    this.b.mov64(toReg(dst), toReg(src));
   }
 
   /** neg emits `dst = -dst`. */
-  neg(dst: number): void {
-    this.b.neg64(reg(dst));
+  neg(dst: Register): void {
+    this.b.neg64(toReg(dst));
   }
 
   /** constant loads any 64-bit value, with a one-slot mov when it fits a signed 32-bit immediate. */
-  constant(dst: number, value: bigint): void {
+  constant(dst: Register, value: bigint): void {
     // The binder keeps constants a register cannot hold out of the program; wrapping one would be a wrong answer.
     if (value < INT64_MIN || value > INT64_MAX) throw new RangeError(`codegen: constant ${value} does not fit in a signed 64-bit register`);
     if (value >= -(1n << 31n) && value < 1n << 31n) this.movImm(dst, Number(value));
-    else this.b.lddw(reg(dst), value);
+    else this.b.lddw(toReg(dst), value);
   }
 
   /** mapRef loads a reference to map number `mapIndex` (`lddw dst, map`). */
-  mapRef(dst: number, mapIndex: number): void {
+  mapRef(dst: Register, mapIndex: number): void {
     const map = this.maps[mapIndex];
     if (map === undefined) throw new RangeError(`codegen: no map #${mapIndex}`);
-    this.b.lddwMap(reg(dst), map);
+    this.b.lddwMap(toReg(dst), map);
   }
 
   /** funcRef loads a pointer to the sub-function at `label` (for bpf_loop callbacks). */
-  funcRef(dst: number, label: Label): void {
-    this.b.lddwFunc(reg(dst), label.name);
+  funcRef(dst: Register, label: Label): void {
+    this.b.lddwFunc(toReg(dst), label.name);
   }
 
   /** load emits `dst = *(size *)(src + offset)`. */
-  load(size: Width, dst: number, src: number, offset: number): void {
-    this.b.ldx(lower(size), reg(dst), reg(src), offset);
+  load(size: Width, dst: Register, src: Register, offset: number): void {
+    this.b.ldx(lower(size), toReg(dst), toReg(src), offset);
   }
 
   /** store emits `*(size *)(dst + offset) = src`. */
-  store(size: Width, dst: number, offset: number, src: number): void {
-    this.b.stx(lower(size), reg(dst), offset, reg(src));
+  store(size: Width, dst: Register, offset: number, src: Register): void {
+    this.b.stx(lower(size), toReg(dst), offset, toReg(src));
   }
 
   /** storeImm emits `*(size *)(dst + offset) = imm`. */
-  storeImm(size: Width, dst: number, offset: number, imm: number): void {
-    this.b.st(lower(size), reg(dst), offset, imm);
+  storeImm(size: Width, dst: Register, offset: number, imm: number): void {
+    this.b.st(lower(size), toReg(dst), offset, imm);
   }
 
   /** jumpImm emits `if dst cond imm goto label`. */
-  jumpImm(cond: Cond, dst: number, imm: number, label: Label): void {
-    this.b[`${cond.toLowerCase()}64` as JumpMethod](reg(dst), imm, label.name);
+  jumpImm(cond: Cond, dst: Register, imm: number, label: Label): void {
+    this.jumpedTo.add(label.name);
+    this.b[`${cond.toLowerCase()}64` as JumpMethod](toReg(dst), imm, label.name);
   }
 
   /** jumpReg emits `if dst cond src goto label`. */
-  jumpReg(cond: Cond, dst: number, src: number, label: Label): void {
-    this.b[`${cond.toLowerCase()}64` as JumpMethod](reg(dst), reg(src), label.name);
+  jumpReg(cond: Cond, dst: Register, src: Register, label: Label): void {
+    this.jumpedTo.add(label.name);
+    this.b[`${cond.toLowerCase()}64` as JumpMethod](toReg(dst), toReg(src), label.name);
   }
 
   /** goto emits an unconditional jump. */
   goto(label: Label): void {
+    this.jumpedTo.add(label.name);
     this.b.ja(label.name);
   }
 
@@ -175,11 +187,6 @@ export class Emitter {
     const size = (span: { start: number; end: number }): number => span.end - span.start;
     const tooLong = crossed.filter((span) => size(span) > JUMP_REACH).sort((a, b) => size(a) - size(b));
     return (tooLong[0] ?? crossed.sort((a, b) => size(b) - size(a))[0])?.construct;
-  }
-
-  /** nextSlot is the slot the next instruction will occupy. */
-  get nextSlot(): number {
-    return this.b.slot;
   }
 
   /**
@@ -210,4 +217,8 @@ const JUMP_REACH = 0x7fff;
 
 function lower(size: Width): 'b' | 'h' | 'w' | 'dw' {
   return size.toLowerCase() as 'b' | 'h' | 'w' | 'dw';
+}
+
+function toReg(register: Register): Reg {
+  return typeof register === 'number' ? reg(register) : register;
 }

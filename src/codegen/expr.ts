@@ -1,12 +1,12 @@
 // Row expressions in integer arithmetic: values into r0 (with overflow checks where bounds demand), predicates as jumps.
 import type { QueryError, SourcePosition } from '../sql/errors.js';
-import type { CompareOp, Constant, Expr, ValueExpr } from '../sql/plan.js';
-import { formatDateDays } from '../values/calendar.js';
+import type { ColumnRef, CompareOp, Constant, Expr, ValueExpr } from '../sql/plan.js';
+import { civilFromDays, formatDateDays } from '../values/calendar.js';
 import { formatDecimalUnits } from '../values/decimal.js';
 import { scaleOf } from '../values/types.js';
 import type { Cond, Label } from './emitter.js';
 import { REG, emitFatal, unsupported, type Gen } from './context.js';
-import { FatalCode } from './layout.js';
+import { FatalCode, isPackedComparison } from './layout.js';
 import { emitStringTest, isStringExpr } from './strings.js';
 
 /** FIELD_BITS bounds a decoded number: at most 18 digits, so |v| < 10^18 < 2^60. */
@@ -185,6 +185,19 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
       }
       const op = when ? expr.op : NEGATED[expr.op];
       const right = expr.right;
+      const packed = isPackedComparison(expr) ? g.layout.columns.find((c) => c.column === (expr.left as ColumnRef).column)?.packed : undefined;
+      if (packed !== undefined && right.kind === 'constant' && right.value.kind === 'date') {
+        // Dates as YYYYMMDD numbers are ordered as the dates are, so the row need not be converted to days.
+        const { year, month, day } = civilFromDays(Number(right.value.days));
+        const number = (year * 100 + month) * 100 + day;
+        e.load('DW', 0, REG.state, packed);
+        if (number >= -(2 ** 31) && number < 2 ** 31) e.jumpImm(SIGNED_COND[op], 0, number, target);
+        else {
+          e.constant(1, BigInt(number));
+          e.jumpReg(SIGNED_COND[op], 0, 1, target);
+        }
+        return;
+      }
       if (right.kind === 'constant') {
         const v = constantValue(g, right.value);
         emitValue(g, expr.left as ValueExpr, depth);

@@ -7,13 +7,13 @@ import { ErrorCode, S, type ColumnSlot } from './layout.js';
 export const MAX_DIGITS = 18;
 
 /** DAYS_TO_EPOCH is days from 0000-03-01 to 1970-01-01 plus the 400 years (146,097 days) the date code shifts by. */
-const DAYS_TO_EPOCH = 719468 + 146097;
+export const DAYS_TO_EPOCH = 719468 + 146097;
 
 /**
  * MONTH_EXTRA_DAYS packs (days in month - 28) for months 1..12 into 2-bit fields at bit 2*month;
  * February's leap day is added separately.
  */
-const MONTH_EXTRA_DAYS = [3, 0, 3, 2, 3, 2, 3, 3, 2, 3, 2, 3].reduce((bits, extra, i) => bits | (extra << (2 * (i + 1))), 0);
+export const MONTH_EXTRA_DAYS = [3, 0, 3, 2, 3, 2, 3, 3, 2, 3, 2, 3].reduce((bits, extra, i) => bits | (extra << (2 * (i + 1))), 0);
 
 /**
  * emitRowError marks the current row malformed with `code` and the 1-based column `at` names (the
@@ -47,6 +47,15 @@ export function emitRowError(g: Gen, code: number, at: 'field' | 'here' | 'first
 /** emitFieldReset clears the numeric accumulators before a used field starts. */
 export function emitFieldReset(g: Gen): void {
   for (const word of [S.acc, S.digits, S.frac, S.dot, S.sign]) g.e.storeImm('DW', REG.state, word, 0);
+}
+
+/** emitClearStrings empties every captured string (length and bytes): a row's strings start empty and zero-padded. */
+export function emitClearStrings(g: Gen): void {
+  for (const slot of g.layout.columns) {
+    if (slot.codec.kind !== 'string') continue;
+    g.e.storeImm('DW', REG.state, slot.offset, 0);
+    for (let at = 0; at < slot.codec.width; at += 8) g.e.storeImm('DW', REG.state, (slot.bytes as number) + at, 0);
+  }
 }
 
 /** emitByteHandler emits the code run for each content byte (in r8) of a used column's field. */
@@ -275,6 +284,7 @@ function emitFinishDate(g: Gen, slot: ColumnSlot, done: Label): void {
   e.bind(notLeap);
   e.bind(notFebruary);
   e.jumpReg('JGT', 3, 4, bad);
+  if (slot.packed !== undefined) e.store('DW', REG.state, slot.packed, 0); // r0 is still YYYYMMDD
   // Days from civil on a calendar starting in March, shifted by 400 years so every value stays positive.
   e.movReg(4, 1);
   e.aluImm('ADD', 4, 400);

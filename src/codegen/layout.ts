@@ -1,5 +1,5 @@
 // Where every piece of scan state lives: the parser's words, per-column slots, temps, group key and aggregate slots.
-import type { AggregateSpec, ColumnDef, Plan, Predicate, ValueExpr } from '../sql/plan.js';
+import type { AggregateSpec, ColumnDef, Expr, Plan, Predicate, ValueExpr } from '../sql/plan.js';
 import type { SqlType } from '../values/types.js';
 import { QueryError } from '../sql/errors.js';
 
@@ -11,38 +11,47 @@ import { QueryError } from '../sql/errors.js';
  */
 export const STRING_CAP = 64;
 
-/** Word offsets of the parser and bookkeeping words at the start of the state map value (8 bytes each). */
-export const S = {
-  started: 0, // 0 until the first chunk initialises the state
-  line: 8, // 1-based line number of the current row's first line
-  lineStart: 16, // file offset of the current row's first byte
-  base: 24, // file offset of the current chunk's first byte
-  col: 32, // 0-based field index within the row
-  kind: 40, // decoder of the current field: 0 skip, k = k-th used column, EXTRA_KIND after a .tbl trailing '|'
-  quote: 48, // 0 outside quotes, 1 inside, 2 just after a quote inside quotes
-  fieldStart: 56, // file offset of the current field's first byte
-  header: 64, // 1 while in a CSV header line
-  rowBad: 72, // ErrorCode of the current row's error, 0 while it is well formed
-  rowErrCol: 80, // 1-based column of that error
-  rowErrField: 88, // 0-based field index of that error
-  extraCol: 96, // 1-based column of the field after a .tbl row's trailing delimiter
-  quotedLines: 104, // line breaks inside quotes in the current row
-  errCode: 112, // first malformed row's ErrorCode, 0 if none
-  errLine: 120,
-  errCol: 128,
-  errField: 136,
-  skipped: 144, // malformed rows skipped
-  rows: 152, // well-formed rows scanned
-  fatal: 160, // FatalCode of a condition the program cannot answer through, 0 if none
-  fatalLine: 168,
-  acc: 176, // digits accumulated so far in the current numeric or date field
-  digits: 184, // digits seen
-  frac: 192, // fraction digits (decimals) or dashes (dates) seen
-  dot: 200, // 1 after a decimal point
-  sign: 208, // 0 none, 1 '+', 2 '-'
-  pos: 216, // position of the next byte within the current chunk
-} as const;
-const PARSER_BYTES = 224;
+/**
+ * PARSER_WORDS declares the parser and bookkeeping words at the start of the state map value, in
+ * order; each is 8 bytes and S gives its offset.
+ */
+const PARSER_WORDS = [
+  ['started', '0 until the first chunk initialises the state'],
+  ['line', "1-based line number of the current row's first line"],
+  ['lineStart', "file offset of the current row's first byte"],
+  ['base', "file offset of the current chunk's first byte"],
+  ['col', '0-based field index within the row'],
+  ['kind', 'decoder of the current field: 0 skip, k = k-th used column, EXTRA_KIND after a .tbl trailing delimiter'],
+  ['quote', '0 outside quotes, 1 inside, 2 just after a quote inside quotes'],
+  ['fieldStart', "file offset of the current field's first byte"],
+  ['header', '1 while in a CSV header line'],
+  ['rowBad', "ErrorCode of the current row's error, 0 while it is well formed"],
+  ['rowErrCol', '1-based column of that error'],
+  ['rowErrField', '0-based field index of that error'],
+  ['extraCol', "1-based column of the field after a .tbl row's trailing delimiter"],
+  ['quotedLines', 'line breaks inside quotes in the current row'],
+  ['errCode', "first malformed row's ErrorCode, 0 if none"],
+  ['errLine', "first malformed row's line"],
+  ['errCol', "first malformed row's 1-based column"],
+  ['errField', "first malformed row's 0-based field index"],
+  ['skipped', 'malformed rows skipped'],
+  ['rows', 'well-formed rows scanned'],
+  ['fatal', 'FatalCode of a condition the program cannot answer through, 0 if none'],
+  ['fatalLine', 'line of that condition'],
+  ['acc', 'digits accumulated so far in the current numeric or date field'],
+  ['digits', 'digits seen'],
+  ['frac', 'fraction digits (decimals) or dashes (dates) seen'],
+  ['dot', '1 after a decimal point'],
+  ['sign', "0 none, 1 '+', 2 '-'"],
+  ['pos', 'position of the next byte within the current chunk'],
+  ['cursor', "the row fast path's position in the chunk, stored at each field's end (see row-fast.ts)"],
+] as const;
+
+type ParserWord = (typeof PARSER_WORDS)[number][0];
+
+/** S gives the byte offset of each parser word in the state map value. */
+export const S = Object.freeze(Object.fromEntries(PARSER_WORDS.map(([name], i) => [name, i * 8]))) as Readonly<Record<ParserWord, number>>;
+const PARSER_BYTES = PARSER_WORDS.length * 8;
 
 /** EXTRA_KIND marks the (must be empty) field after a .tbl row's trailing delimiter. */
 export const EXTRA_KIND = 255;
@@ -88,6 +97,10 @@ export interface ColumnSlot {
   readonly offset: number;
   /** Strings: offset of the captured bytes (width rounded up to 8). */
   readonly bytes?: number;
+  /** Dates: offset of the date as the number YYYYMMDD (ordered as the dates are), which comparisons with constants read. */
+  readonly packed?: number;
+  /** Dates: false when every use is a comparison with a constant, so the row fast path need not compute days. */
+  readonly daysNeeded?: boolean;
 }
 
 /** AggSlot is where one aggregate's running value sits in a group's value. */
@@ -138,6 +151,7 @@ export function planLayout(plan: Plan): Layout {
     return codec.kind === 'string' ? { kind: 'string' as const, width: Math.max(codec.width, literals.get(index) ?? 0) } : codec;
   });
   const digitKinds = codecs.filter((codec) => codec.kind !== 'string').length;
+  const asDays = columnsUsedAsDays(plan);
   let nextDigitKind = 1;
   let nextStringKind = digitKinds + 1;
   const columns: ColumnSlot[] = plan.usedColumns.map((index, ordinal) => {
@@ -146,12 +160,17 @@ export function planLayout(plan: Plan): Layout {
     const kind = codec.kind === 'string' ? nextStringKind++ : nextDigitKind++;
     const offset = at;
     at += 8;
-    let bytes: number | undefined;
     if (codec.kind === 'string') {
-      bytes = at;
+      const bytes = at;
       at += roundUp8(codec.width);
+      return { column: index, name: def.name, type: def.type, codec, kind, offset, bytes };
     }
-    return { column: index, name: def.name, type: def.type, codec, kind, offset, ...(bytes === undefined ? {} : { bytes }) };
+    if (codec.kind === 'date') {
+      const packed = at;
+      at += 8;
+      return { column: index, name: def.name, type: def.type, codec, kind, offset, packed, daysNeeded: asDays.has(index) };
+    }
+    return { column: index, name: def.name, type: def.type, codec, kind, offset };
   });
   const temps = at;
   at += TEMP_COUNT * 8;
@@ -218,6 +237,50 @@ function longestLiterals(filter: Predicate | undefined): Map<number, number> {
   };
   if (filter !== undefined) visit(filter);
   return longest;
+}
+
+/** isPackedComparison: a date column compared with a date constant, which the YYYYMMDD number answers. */
+export function isPackedComparison(expr: Expr): boolean {
+  return expr.kind === 'compare' && expr.left.kind === 'column' && expr.right.kind === 'constant' && expr.right.value.kind === 'date';
+}
+
+/** columnsUsedAsDays lists the columns some expression reads as a number: all uses but comparisons of a date with a constant. */
+function columnsUsedAsDays(plan: Plan): Set<number> {
+  const used = new Set<number>();
+  const visit = (expr: Expr): void => {
+    switch (expr.kind) {
+      case 'column':
+        used.add(expr.column);
+        return;
+      case 'compare':
+        if (!isPackedComparison(expr)) visit(expr.left);
+        visit(expr.right);
+        return;
+      case 'arith':
+        visit(expr.left);
+        visit(expr.right);
+        return;
+      case 'rescale':
+      case 'in':
+      case 'like':
+        visit(expr.operand);
+        return;
+      case 'not':
+        visit(expr.operand);
+        return;
+      case 'and':
+      case 'or':
+        expr.operands.forEach(visit);
+        return;
+      case 'constant':
+      case 'truth':
+        return;
+    }
+  };
+  if (plan.filter !== undefined) visit(plan.filter);
+  plan.groupBy.forEach(visit);
+  for (const aggregate of plan.aggregates) if (aggregate.arg !== undefined) visit(aggregate.arg);
+  return used;
 }
 
 function codecOf(type: SqlType): FieldCodec {

@@ -1,6 +1,7 @@
 // The code generator's own check that every instruction it emitted can run (no dead code reaches a verifier).
-import { bySlot, type Instruction } from '../asm/instruction.js';
-import { CALL, CLASS_MASK, CallSrc, Class, EXIT, JmpOp, LDDW, OP_MASK, PseudoSrc } from '../asm/opcodes.js';
+import { isGoto, isJump, jumpTarget, namedFunction } from '../asm/control.js';
+import { bySlot, type Instruction, width } from '../asm/instruction.js';
+import { EXIT } from '../asm/opcodes.js';
 
 /**
  * firstUnreachableSlot returns the slot of the first instruction no path from the entry (or from a
@@ -27,12 +28,9 @@ export function firstUnreachableSlot(insns: readonly Instruction[]): number | un
 
 function nextSlots(insn: Instruction, slot: number): number[] {
   if (insn.opcode === EXIT) return [];
-  const cls = insn.opcode & CLASS_MASK;
-  const op = insn.opcode & OP_MASK;
-  const isJump = (cls === Class.JMP || cls === Class.JMP32) && op !== JmpOp.CALL && op !== JmpOp.EXIT;
-  const fallThrough = slot + (insn.opcode === LDDW ? 2 : 1);
-  if (isJump && op === JmpOp.JA) return [slot + 1 + (cls === Class.JMP32 ? insn.imm : insn.offset)];
-  if (isJump) return [fallThrough, slot + 1 + insn.offset];
-  const callsOut = (insn.opcode === CALL && insn.src === CallSrc.LOCAL) || (insn.opcode === LDDW && insn.src === PseudoSrc.FUNC);
-  return callsOut ? [fallThrough, slot + insn.imm + 1] : [fallThrough];
+  if (isGoto(insn)) return [jumpTarget(insn, slot)];
+  const fallThrough = slot + width(insn);
+  if (isJump(insn)) return [fallThrough, jumpTarget(insn, slot)];
+  const callee = namedFunction(insn, slot);
+  return callee === undefined ? [fallThrough] : [fallThrough, callee];
 }

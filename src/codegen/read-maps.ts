@@ -133,7 +133,7 @@ function rowErrorReason(plan: Plan, code: number, field: number): string {
     case ErrorCode.tooManyDecimals:
       return `${where}more fractional digits than ${type} allows`;
     case ErrorCode.tooFewFields:
-      return `expected ${plan.table.columns.length} fields, found fewer`;
+      return `expected ${plan.table.columns.length} fields${plan.table.trailingDelimiter ? `, each followed by '${plan.table.delimiter}'` : ''}, found fewer`;
     case ErrorCode.tooManyFields:
       return `expected ${plan.table.columns.length} fields, found more`;
     case ErrorCode.unterminatedQuote:

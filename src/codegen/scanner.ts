@@ -1,7 +1,9 @@
-// The scan: a bpf_loop callback running scan steps; a step is a run of unused bytes or digits, or one byte through the CSV state machine.
+// The scan: a bpf_loop callback that reads a plain row in one go (row-fast.ts) or runs one scan step; a step is a run of unused bytes or digits, or one byte through the CSV state machine.
 import { CTX, REG, emitFatal, emitFileOffset, type Gen } from './context.js';
-import type { Label } from './emitter.js';
-import { emitByteHandler, emitFieldReset, emitFinish, emitQuotesKept, emitRowError } from './fields.js';
+import { R2 } from '../asm/builder.js';
+import type { Label, Register } from './emitter.js';
+import { emitByteHandler, emitClearStrings, emitFieldReset, emitFinish, emitQuotesKept, emitRowError } from './fields.js';
+import { emitFastRow } from './row-fast.js';
 import { EXTRA_KIND, ErrorCode, FatalCode, S } from './layout.js';
 import { MAX_LINE_BYTES } from '../sql/plan.js';
 import { emitRow } from './row.js';
@@ -13,23 +15,21 @@ const RETURN = 0x0d;
 export const SKIP_BATCH = 16;
 
 /**
- * emitBatch emits the bpf_loop callback `scan_batch(index, ctx)`: it calls `scan_step(_, ctx)`
- * `steps` times, stopping (returning 1) as soon as a step says the chunk is done.
+ * emitScanCallback emits the bpf_loop callback `scan(index, ctx)`: at a row's first byte it tries
+ * the row fast path (a whole plain row in straight-line code, see row-fast.ts); otherwise, or when
+ * the row is not plain, it runs one scan step. Each call consumes at least one byte or stops (1).
  */
-export function emitBatch(g: Gen, step: Label, steps: number): void {
+export function emitScanCallback(g: Gen, step: Label, maxChunk: number): void {
   const { e } = g;
-  const done = e.label('batch_done');
-  e.comment(`callback(index r1, context r2): ${steps} scan steps`);
-  e.movReg(REG.ctx, 2);
-  for (let k = 0; k < steps; k++) {
-    e.movReg(2, REG.ctx);
-    e.callLocal(step);
-    e.jumpImm('JNE', 0, 0, done);
-  }
-  e.movImm(0, 0);
-  e.exit();
-  e.bind(done);
-  e.movImm(0, 1);
+  const slow = e.label('byte_scan');
+  e.comment('callback(index r1, context r2)');
+  e.movReg(REG.ctx, R2);
+  e.load('DW', REG.state, REG.ctx, CTX.state);
+  emitFastRow(g, slow, maxChunk);
+  e.bind(slow);
+  e.comment('the byte scan: one step');
+  e.movReg(R2, REG.ctx);
+  e.callLocal(step);
   e.exit();
 }
 
@@ -135,7 +135,7 @@ export function emitStep(g: Gen, maxChunk: number): void {
 }
 
 /** emitLoadByte loads the byte at r3 into `dst` after checking it against data_end (r4); past the end it jumps to `end`. Clobbers r0. */
-function emitLoadByte(g: Gen, dst: number, end: Label): void {
+function emitLoadByte(g: Gen, dst: Register, end: Label): void {
   const { e } = g;
   e.movReg(0, 3);
   e.aluImm('ADD', 0, 1);
@@ -289,15 +289,21 @@ function emitQuotes(g: Gen, L: Labels, delimiter: number): void {
   e.goto(L.content);
 }
 
-/** emitCarriageReturn drops '\r' outside quotes; at a row's first byte it moves the row start past it (blank CRLF lines). */
+/**
+ * emitCarriageReturn drops '\r' outside quotes. At a field's first byte it moves the field start past
+ * it (so a quote after it still opens the field); at a row's first byte also the row start (blank CRLF lines).
+ */
 function emitCarriageReturn(g: Gen): void {
   const { e } = g;
   emitFileOffset(g, 0, 0);
-  e.load('DW', 1, REG.state, S.lineStart);
+  e.load('DW', 1, REG.state, S.fieldStart);
   e.jumpReg('JNE', 0, 1, g.next);
   e.aluImm('ADD', 0, 1);
-  e.store('DW', REG.state, S.lineStart, 0);
   e.store('DW', REG.state, S.fieldStart, 0);
+  e.load('DW', 1, REG.state, S.lineStart);
+  e.aluImm('ADD', 1, 1);
+  e.jumpReg('JNE', 0, 1, g.next);
+  e.store('DW', REG.state, S.lineStart, 0);
   e.goto(g.next);
 }
 
@@ -324,7 +330,7 @@ function emitChunkEnd(g: Gen, L: Labels): void {
     const quoteOk = e.label('quote_ok');
     e.load('DW', 0, REG.state, S.quote);
     e.jumpImm('JNE', 0, 1, quoteOk);
-    emitRowError(g, ErrorCode.unterminatedQuote, 'first', true);
+    emitRowError(g, ErrorCode.unterminatedQuote, 'field', true);
     e.storeImm('DW', REG.state, S.quote, 0);
     e.bind(quoteOk);
   }
@@ -442,8 +448,14 @@ function emitNewline(g: Gen, L: Labels): void {
   e.storeImm('DW', REG.state, S.rowErrCol, MAX_LINE_BYTES + 1);
   e.goto(badRow);
   e.bind(lengthOk);
+  if (plan.table.format === 'csv') {
+    e.comment('a quote left open at the end of the file is the row\'s error, wherever its fields ended');
+    e.load('DW', 0, REG.state, S.rowBad);
+    e.jumpImm('JEQ', 0, ErrorCode.unterminatedQuote, badRow);
+  }
   e.load('DW', 0, REG.state, S.col);
-  e.jumpImm('JLT', 0, layout.fieldCount - 1, tooFew);
+  // A .tbl row ends with '|' after its last field, so a row that ends right after its last field has one field too few.
+  e.jumpImm('JLT', 0, layout.fieldCount - (plan.table.trailingDelimiter ? 0 : 1), tooFew);
   e.load('DW', 0, REG.state, S.rowBad);
   e.jumpImm('JNE', 0, 0, badRow);
   e.load('DW', 0, REG.state, S.rows);
@@ -468,11 +480,7 @@ function emitNewline(g: Gen, L: Labels): void {
   e.store('DW', REG.state, S.fieldStart, 0);
   e.storeImm('DW', REG.state, S.col, 0);
   e.storeImm('DW', REG.state, S.rowBad, 0);
-  for (const slot of layout.columns) {
-    if (slot.codec.kind !== 'string') continue;
-    e.storeImm('DW', REG.state, slot.offset, 0);
-    for (let at = 0; at < slot.codec.width; at += 8) e.storeImm('DW', REG.state, (slot.bytes as number) + at, 0);
-  }
+  emitClearStrings(g);
   emitFirstField(g);
   e.goto(g.eventDone);
 }

@@ -80,11 +80,14 @@ function checkCaptured(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Arra
   if (bytes.length > slot.codec.width) throw unsupported(g, `a ${bytes.length}-byte pattern on column ${slot.name}, which captures ${slot.codec.width}`, undefined);
 }
 
-/** wordAt reads up to 8 bytes of `bytes` from `at` as a little-endian value (zero padded). */
+/**
+ * wordAt reads up to 8 bytes of `bytes` from `at` as the little-endian 64-bit word a DW load of them
+ * gives (zero padded), as a signed value: a register holds the same bits whether the top byte is below 0x80 or not.
+ */
 function wordAt(bytes: Uint8Array, at: number, count: number): bigint {
   let v = 0n;
   for (let i = Math.min(count, bytes.length - at) - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[at + i] as number);
-  return v;
+  return BigInt.asIntN(64, v);
 }
 
 /** emitEquals: the captured field equals `bytes` exactly (buffers are zero past the length). */

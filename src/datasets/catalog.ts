@@ -4,10 +4,13 @@ import { basename, extname, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { QueryError } from '../sql/errors.js';
 import { INFER_SAMPLE_ROWS, inferColumnTypes } from './infer.js';
-import type { Catalog, ColumnDef, TableSource } from '../sql/plan.js';
+import { MAX_LINE_BYTES, type Catalog, type ColumnDef, type TableSource } from '../sql/plan.js';
 import { parseSchemaFile, type SchemaColumn } from './schema-file.js';
 import { TPCH_SCHEMAS } from './tpch/schemas.js';
+import { csvShape } from '../values/csv-rows.js';
 import type { SqlType } from '../values/types.js';
+
+
 
 /** SAMPLE_BYTES is how much of a CSV file is read for its header and type inference. */
 const SAMPLE_BYTES = 1 << 20;
@@ -52,13 +55,14 @@ export function tableFromFile(path: string, name = basename(path, extname(path))
     }
     return { name, path, ...layout, columns: columnDefs(declared), schemaSource };
   }
-  const { header, rows } = readCsvSample(path);
+  const { header, rows, headerStarts } = readCsvSample(path);
+  checkUniqueNames(path, header, headerStarts);
   if (declared === undefined) {
     const types = inferColumnTypes(header.length, rows);
     const columns = header.map((columnName, index) => ({ name: columnName, type: types[index] as SqlType }));
     return { name, path, ...layout, columns: columnDefs(columns), schemaSource, inferredFromRows: rows.length };
   }
-  checkHeader(path, header, declared);
+  checkHeader(path, header, headerStarts, declared);
   return { name, path, ...layout, columns: columnDefs(declared), schemaSource };
 }
 
@@ -66,8 +70,7 @@ function columnDefs(columns: readonly SchemaColumn[]): ColumnDef[] {
   return columns.map((column, index) => ({ name: column.name.toLowerCase(), type: column.type, index }));
 }
 
-function checkHeader(path: string, header: readonly string[], declared: readonly SchemaColumn[]): void {
-  let column = 1;
+function checkHeader(path: string, header: readonly string[], starts: readonly number[], declared: readonly SchemaColumn[]): void {
   for (let i = 0; i < Math.max(header.length, declared.length); i++) {
     const found = header[i];
     const expected = declared[i];
@@ -77,14 +80,17 @@ function checkHeader(path: string, header: readonly string[], declared: readonly
         : expected === undefined
           ? `header column '${found}' is not in the schema (${declared.length} columns)`
           : `header column '${found}' does not match schema column '${expected.name}'`;
-      throw new QueryError(path, { line: 1, column }, reason);
+      throw new QueryError(path, { line: 1, column: starts[i] ?? starts[starts.length - 1] ?? 1 }, reason);
     }
-    column += found.length + 1;
   }
 }
 
-/** readCsvSample reads a CSV file's header row and up to INFER_SAMPLE_ROWS data rows from its first MiB. */
-function readCsvSample(path: string): { header: string[]; rows: string[][] } {
+/**
+ * readCsvSample reads a CSV file's header row and up to INFER_SAMPLE_ROWS data rows from its first MiB
+ * (cut after the last row that ends in it, quotes respected), and the header fields' columns. It refuses
+ * lines that end in a lone '\r', a header whose quote never closes, and a first MiB without a row end.
+ */
+function readCsvSample(path: string): { header: string[]; rows: string[][]; headerStarts: readonly number[] } {
   const buffer = Buffer.alloc(SAMPLE_BYTES);
   const fd = openSync(path, 'r');
   let length: number;
@@ -93,17 +99,42 @@ function readCsvSample(path: string): { header: string[]; rows: string[][] } {
   } finally {
     closeSync(fd);
   }
-  const complete = length < SAMPLE_BYTES ? length : buffer.lastIndexOf(10, length - 1) + 1;
+  if (length === 0) throw new QueryError(path, { line: 1, column: 1 }, 'the CSV file is empty (expected a header row)');
+  const wholeFile = length < SAMPLE_BYTES;
+  const shape = csvShape(buffer.subarray(0, length), 0x2c);
+  if (shape.loneReturn !== undefined) {
+    throw new QueryError(path, shape.loneReturn, "lines end with a lone carriage return (\\r); Sluice reads LF or CRLF line ends: convert the file first (e.g. tr '\\r' '\\n')");
+  }
+  // A quote still open at the end of the file makes its row malformed (the query reports it there); only
+  // a header that never ends is the sniffer's to refuse.
+  if (wholeFile && shape.openQuote !== undefined && shape.rowsEnd === 0) {
+    throw new QueryError(path, shape.openQuote, 'this quoted field in the header is not closed before the end of the file');
+  }
+  if (!wholeFile && shape.rowsEnd === 0) {
+    throw new QueryError(path, { line: 1, column: 1 }, `no row ends in the first ${SAMPLE_BYTES.toLocaleString('en-US')} bytes: the header row is longer than that (rows may be at most ${MAX_LINE_BYTES.toLocaleString('en-US')} bytes), or the file is not CSV`);
+  }
   let records: string[][];
   try {
-    records = parseCsv(buffer.subarray(0, complete), {
-      relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to: INFER_SAMPLE_ROWS + 1, bom: true,
+    records = parseCsv(buffer.subarray(0, wholeFile && shape.openQuote === undefined ? length : shape.rowsEnd), {
+      relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to: INFER_SAMPLE_ROWS + 1, bom: true, record_delimiter: ['\r\n', '\n'],
     }) as string[][];
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
     throw new QueryError(path, { line, column: 1 }, `cannot read the CSV header and sample: ${(error as Error).message}`, { cause: error });
   }
   const [header, ...rows] = records;
-  if (header === undefined) throw new QueryError(path, { line: 1, column: 1 }, 'the CSV file is empty (expected a header row)');
-  return { header: header.map((field) => field.trim()), rows };
+  if (header === undefined) throw new QueryError(path, { line: 1, column: 1 }, 'the CSV file has no header row (it holds only blank lines)');
+  return { header: header.map((field) => field.trim()), rows, headerStarts: shape.headerStarts };
+}
+
+/** checkUniqueNames refuses a header that names one column twice (names compare case-insensitively, as in SQL). */
+function checkUniqueNames(path: string, header: readonly string[], starts: readonly number[]): void {
+  const seen = new Map<string, number>();
+  header.forEach((name, index) => {
+    const first = seen.get(name.toLowerCase());
+    if (first !== undefined) {
+      throw new QueryError(path, { line: 1, column: starts[index] ?? 1 }, `the header names column '${name}' twice (columns ${first + 1} and ${index + 1}); rename one`);
+    }
+    seen.set(name.toLowerCase(), index);
+  });
 }

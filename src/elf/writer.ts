@@ -1,6 +1,7 @@
 // writeObject: turns a ProgramSpec back into an ELF relocatable object that loadObject reads to an equal spec.
+import { namedFunction } from '../asm/control.js';
 import { encode, type Instruction } from '../asm/instruction.js';
-import { CALL, CallSrc, LDDW, PseudoSrc } from '../asm/opcodes.js';
+import { CALL, LDDW, PseudoSrc } from '../asm/opcodes.js';
 import { MapType, type MapSpec, type ProgramSpec } from '../asm/program.js';
 import { ElfError } from './errors.js';
 import { LICENSE_SECTION } from './loader.js';
@@ -203,7 +204,7 @@ function splitFunctions(insns: readonly Instruction[]): Func[] {
   const total = slots.length === 0 ? 0 : slots[slots.length - 1]! + width(insns[insns.length - 1]!);
   const starts = new Set<number>([0]);
   insns.forEach((insn, i) => {
-    const target = functionTarget(insn, slots[i]!);
+    const target = namedFunction(insn, slots[i]!);
     if (target === undefined) return;
     if (target <= 0 || target >= total || !slots.includes(target)) {
       throw new ElfError(WRITER, `insn #${slots[i]}`, `call or bpf_loop target slot ${target} is not an instruction after the entry function`);
@@ -215,11 +216,6 @@ function splitFunctions(insns: readonly Instruction[]): Func[] {
     const end = sorted[k + 1] ?? total;
     return { start, end, first: slots.indexOf(start), last: k + 1 < sorted.length ? slots.indexOf(end) : insns.length };
   });
-}
-
-function functionTarget(insn: Instruction, slot: number): number | undefined {
-  const isFunc = (insn.opcode === CALL && insn.src === CallSrc.LOCAL) || (insn.opcode === LDDW && insn.src === PseudoSrc.FUNC);
-  return isFunc ? slot + 1 + insn.imm : undefined;
 }
 
 function addCode(
@@ -267,7 +263,7 @@ function addCode(
       const slot = slots[i]! - func.start;
       const offset = (here.base + slot) * SLOT;
       const addReloc = (type: number, symbol: number) => relocs.set(here.section, [...(relocs.get(here.section) ?? []), { offset, type, symbol }]);
-      const target = functionTarget(insn, slots[i]!);
+      const target = namedFunction(insn, slots[i]!);
       let out = insn;
       if (target !== undefined) {
         const to = placed.get(target)!;

@@ -2,10 +2,11 @@
 import { disassemble } from '../asm/disassembler.js';
 import { encode } from '../asm/instruction.js';
 import { MapType } from '../asm/program.js';
-import { HOOK_CONTEXT, verify, type VerifierStats } from '../verifier/index.js';
+import { verify, type VerifierStats } from '../verifier/index.js';
 import type { CompiledQuery } from '../codegen/compile.js';
 import { explainPlan } from '../sql/explain.js';
 import type { Plan } from '../sql/plan.js';
+import { HOOK_CONTEXT } from '../storage/hook-context.js';
 
 /** CompiledArtifact is everything another tool needs to load and run a compiled query. */
 export interface CompiledArtifact {

@@ -13,6 +13,9 @@ import {
   Size,
   Source,
   VALID_ATOMIC_IMMS,
+  R6,
+  R9,
+  R10,
 } from '../asm/opcodes.js';
 import type { MapSpec, ProgramSpec } from '../asm/program.js';
 
@@ -66,9 +69,6 @@ const JUMP_OPS = [
 ];
 const SIZES = [Size.B, Size.H, Size.W, Size.DW];
 const ATOMICS = [...VALID_ATOMIC_IMMS];
-const R6 = 6;
-const R9 = 9;
-const R10 = 10;
 
 /** Item is an instruction or a label; jumps and calls name labels until `link` resolves them. */
 type Item = { insn: Instruction; label?: number; call?: boolean } | { at: number };
@@ -84,7 +84,7 @@ interface Scope {
 }
 
 /** Random is a small seeded PRNG (mulberry32): the same seed always gives the same program. */
-class Random {
+export class Random {
   constructor(private state: number) {}
 
   next(): number {

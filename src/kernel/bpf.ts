@@ -21,6 +21,8 @@ export type KernelProgramType = 'xdp' | 'socket_filter';
 export interface LoadOptions {
   readonly type: KernelProgramType;
   readonly logLevel?: 0 | 1 | 2;
+  /** Find a refusal's insn #N by verifying once more with an instruction trace (default true; campaigns turn it off for speed). */
+  readonly locate?: boolean;
 }
 
 /** KernelProgram is a loaded program: its fd, the maps created for it (in spec.maps order) and the verifier's log. */
@@ -103,7 +105,7 @@ function probe(): KernelAvailability {
  * buffer when the kernel says ENOSPC. Sub-programs get the minimal BTF func_info the kernel
  * requires. Throws KernelVerifierError when the verifier refuses the program, with the log and the
  * failing insn #N (at logLevel 0 found by verifying once more with an instruction trace, unless
- * the refusal took over LOCATE_MAX_PROCESSED instructions), and KernelError for any other failed
+ * the refusal took over LOCATE_MAX_PROCESSED instructions or `locate` is false), and KernelError for any other failed
  * call; nothing stays open after a failure.
  */
 export function loadKernelProgram(spec: ProgramSpec, opts: LoadOptions): KernelProgram {
@@ -155,7 +157,7 @@ export function loadKernelProgram(spec: ProgramSpec, opts: LoadOptions): KernelP
           continue;
         }
         if (text === '') throw new KernelError(`BPF_PROG_LOAD of program '${spec.name}'`, result.errno, result.code);
-        if ((level & (BPF_LOG_LEVEL1 | BPF_LOG_LEVEL2)) === 0 && (processedInsns(text) ?? 0) < LOCATE_MAX_PROCESSED) {
+        if (opts.locate !== false && (level & (BPF_LOG_LEVEL1 | BPF_LOG_LEVEL2)) === 0 && (processedInsns(text) ?? 0) < LOCATE_MAX_PROCESSED) {
           // Errors-only logs do not say which instruction failed; verify once more with an instruction trace.
           refusal = { errno: result.errno, code: result.code, log: text };
           level = BPF_LOG_LEVEL1 | BPF_LOG_STATS;

@@ -1,6 +1,6 @@
 // The minimal BTF (one FUNC per sub-program) and func_info records the kernel needs for bpf-to-bpf calls and bpf_loop callbacks.
-import { CALL, CallSrc, LDDW, PseudoSrc } from '../asm/opcodes.js';
-import type { Instruction } from '../asm/instruction.js';
+import { namedFunction } from '../asm/control.js';
+import { type Instruction, width } from '../asm/instruction.js';
 import { BtfBuilder, btfIdentifier, Linkage } from '../elf/btf-writer.js';
 
 /** FuncInfo is what BPF_PROG_LOAD takes with prog_btf_fd: the BTF blob and one {insn_off, type_id} record per function. */
@@ -22,9 +22,9 @@ export function functionStarts(insns: readonly Instruction[]): number[] {
   const starts = new Set<number>([0]);
   let slot = 0;
   for (const insn of insns) {
-    const local = (insn.opcode === CALL && insn.src === CallSrc.LOCAL) || (insn.opcode === LDDW && insn.src === PseudoSrc.FUNC);
-    if (local) starts.add(slot + 1 + insn.imm);
-    slot += insn.opcode === LDDW ? 2 : 1;
+    const callee = namedFunction(insn, slot);
+    if (callee !== undefined) starts.add(callee);
+    slot += width(insn);
   }
   return [...starts].sort((a, b) => a - b);
 }

@@ -55,6 +55,9 @@ class Binder {
     const used = new Set<number>();
     const collect = (expr: Expr | undefined): void => forEachColumn(expr, (column) => used.add(column));
     collect(filter);
+    // Every column the WHERE clause names is decoded, and its malformed values reported, even where the
+    // condition on it was decided at compile time: which rows are malformed does not depend on folding.
+    if (statement.where !== undefined) forEachIdentifier(statement.where, (name) => used.add((bindValue(this.scope, name) as ColumnRef).column));
     groupBy.forEach(collect);
     this.aggregates.forEach((aggregate) => collect(aggregate.arg));
     return {
@@ -171,6 +174,14 @@ class Binder {
 
   private fail(at: { position: { line: number; column: number } }, reason: string): never {
     throw new QueryError(this.file, at.position, reason);
+  }
+}
+
+function forEachIdentifier(expr: AstExpr, visit: (identifier: AstExpr) => void): void {
+  if (expr.kind === 'identifier') return visit(expr);
+  for (const child of Object.values(expr)) {
+    if (typeof child === 'object' && child !== null && 'kind' in child) forEachIdentifier(child as AstExpr, visit);
+    if (Array.isArray(child)) for (const item of child as AstExpr[]) forEachIdentifier(item, visit);
   }
 }
 

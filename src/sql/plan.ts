@@ -28,7 +28,7 @@ export type SchemaSource = 'builtin' | 'schema-file' | 'inferred';
  * TableSource is the file a query scans and how its rows are laid out.
  * `.tbl` files: delimiter '|', trailingDelimiter true (every row ends with '|'), no header.
  * `.csv` files: delimiter ',', a header row, fields may be double-quoted (RFC 4180).
- * Rows end with '\n' or '\r\n'; the last row may lack a line break.
+ * Rows end with '\n' or '\r\n' ('\r' outside quotes is not data anywhere); the last row may lack a line break.
  */
 export interface TableSource {
   /** Table name as written in the query (lower case). */

@@ -1,8 +1,11 @@
 // The context struct the storage hook passes in r1: struct xdp_md followed by Sluice's chunk fields.
+import type { ContextSpec } from '../verifier/context.js';
 
 /**
- * HookContextOffset gives each field's byte offset. The first 24 bytes are Linux's `struct xdp_md`,
- * so a program reading only `data` and `data_end` also loads into Linux as an XDP program:
+ * HOOK_CONTEXT is the one definition of the context struct: the storage node writes it
+ * (encodeHookContext), the verifier proves loads against it, and the code generator reads its
+ * fields by name. The first 24 bytes are Linux's `struct xdp_md`, so a program reading only
+ * `data` and `data_end` also loads into Linux as an XDP program:
  *
  *   struct sluice_hook_ctx {
  *     __u32 data;             //  0  address of the chunk's first byte
@@ -17,21 +20,47 @@
  *     __u64 file_size;        // 40  bytes in the file
  *   };                        // 48 bytes
  */
+export const HOOK_CONTEXT: ContextSpec = {
+  name: 'sluice_hook_ctx',
+  entry: 'ctx',
+  size: 48,
+  fields: [
+    { name: 'data', offset: 0, size: 4, kind: 'data' },
+    { name: 'data_end', offset: 4, size: 4, kind: 'data_end' },
+    { name: 'data_meta', offset: 8, size: 4, kind: 'data_meta' },
+    { name: 'ingress_ifindex', offset: 12, size: 4, kind: 'scalar' },
+    { name: 'rx_queue_index', offset: 16, size: 4, kind: 'scalar' },
+    { name: 'egress_ifindex', offset: 20, size: 4, kind: 'scalar' },
+    { name: 'flags', offset: 24, size: 4, kind: 'scalar' },
+    { name: 'chunk_index', offset: 28, size: 4, kind: 'scalar' },
+    { name: 'file_offset', offset: 32, size: 8, kind: 'scalar' },
+    { name: 'file_size', offset: 40, size: 8, kind: 'scalar' },
+  ],
+};
+
+/** hookContextOffset returns the byte offset of a field of HOOK_CONTEXT, by its C name. */
+export function hookContextOffset(name: string): number {
+  const field = HOOK_CONTEXT.fields.find((f) => f.name === name);
+  if (!field) throw new Error(`the hook context has no field '${name}'`);
+  return field.offset;
+}
+
+/** HookContextOffset gives each field's byte offset, looked up once in HOOK_CONTEXT. */
 export const HookContextOffset = {
-  data: 0,
-  dataEnd: 4,
-  dataMeta: 8,
-  ingressIfindex: 12,
-  rxQueueIndex: 16,
-  egressIfindex: 20,
-  flags: 24,
-  chunkIndex: 28,
-  fileOffset: 32,
-  fileSize: 40,
+  data: hookContextOffset('data'),
+  dataEnd: hookContextOffset('data_end'),
+  dataMeta: hookContextOffset('data_meta'),
+  ingressIfindex: hookContextOffset('ingress_ifindex'),
+  rxQueueIndex: hookContextOffset('rx_queue_index'),
+  egressIfindex: hookContextOffset('egress_ifindex'),
+  flags: hookContextOffset('flags'),
+  chunkIndex: hookContextOffset('chunk_index'),
+  fileOffset: hookContextOffset('file_offset'),
+  fileSize: hookContextOffset('file_size'),
 } as const;
 
 /** HOOK_CONTEXT_BYTES is the size of the hook context struct. */
-export const HOOK_CONTEXT_BYTES = 48;
+export const HOOK_CONTEXT_BYTES = HOOK_CONTEXT.size;
 
 /** HookFlag bits of the `flags` field. */
 export const HookFlag = {

@@ -36,6 +36,10 @@ export interface StorageNodeOptions {
   readonly chunkBytes?: number;
   /** Engine tenants run on unless they ask otherwise (default 'interpreter'). */
   readonly engine?: EngineName;
+  /** Bytes each tenant's maps may take (default DEFAULT_MAP_MEMORY, 512 MiB); attach refuses more, naming the map. */
+  readonly tenantMapMemory?: number;
+  /** Trace output kept per tenant (default DEFAULT_TRACE_BYTES, 64 KiB); later lines are dropped and counted. */
+  readonly tenantTraceBytes?: number;
 }
 
 /** AttachOptions configure one tenant's attachment. */
@@ -101,6 +105,8 @@ export class StorageNode {
   /** Counts per live process, so that concurrent runs each get their own. */
   private readonly processCounts = new Map<number, NodeCounts>();
   private readonly defaultEngine: EngineName;
+  private readonly tenantMapMemory?: number;
+  private readonly tenantTraceBytes?: number;
   private readonly processes = new Map<number, UserMemory>();
   private readonly files = new Map<number, Map<number, OpenFile>>();
   private readonly fileIds = new Map<string, number>();
@@ -121,6 +127,8 @@ export class StorageNode {
       throw new UsageError(`chunk size must be 1 to ${MAX_CHUNK_BYTES} bytes, got ${options.chunkBytes}`);
     }
     this.defaultEngine = options.engine ?? 'interpreter';
+    this.tenantMapMemory = options.tenantMapMemory;
+    this.tenantTraceBytes = options.tenantTraceBytes;
     resolveEngine(this.defaultEngine);
   }
 
@@ -303,8 +311,9 @@ export class StorageNode {
   }
 
   /**
-   * attach verifies `spec` for the hook (a refusal throws the verifier's error) and attaches it to
-   * the buffer at `destination` in its own Runtime. One tenant per buffer.
+   * attach verifies `spec` for the hook (a refusal throws the verifier's error, or a MapSpecError
+   * naming a map the tenant may not create) and attaches it to the buffer at `destination` in its
+   * own Runtime. One tenant per buffer.
    */
   attach(destination: Destination, spec: ProgramSpec, options: AttachOptions): Tenant {
     const target = this.memory(destination.pid).slice(destination.address, 1);
@@ -321,6 +330,8 @@ export class StorageNode {
       chunkBudget: options.chunkBudget,
       queryBudget: options.queryBudget,
       inspect: options.inspect,
+      mapMemory: this.tenantMapMemory,
+      traceBytes: this.tenantTraceBytes,
     });
     this.hooks.set(key, tenant);
     return tenant;
@@ -331,7 +342,7 @@ export class StorageNode {
     const key = Buffer.from(encodeProgramRequest({ file: '', spec })).toString('base64');
     const known = this.proofs.get(key);
     if (known) return known;
-    const facts = verifyForHook(spec);
+    const facts = verifyForHook(spec, this.tenantMapMemory);
     if (this.proofs.size >= PROOF_CACHE_SIZE) this.proofs.delete(this.proofs.keys().next().value as string);
     this.proofs.set(key, facts);
     return facts;

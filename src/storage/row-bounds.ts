@@ -41,7 +41,8 @@ export async function candidateRowStart(handle: FileHandle, size: number, target
  * row rules (src/codegen/scanner.ts), which a test ties to it: outside quotes a line break ends
  * the row; a double quote opens quotes only at a field's first byte (in the header row only at the
  * row's first byte, since the header's fields are not tracked); inside quotes `""` is a quote and
- * a lone quote closes them; a carriage return at a row's first byte moves the row's start past it.
+ * a lone quote closes them; a carriage return at a field's first byte moves the field's start past it
+ * (and the row's, at the row's first byte).
  */
 export async function exactRowStart(handle: FileHandle, size: number, from: number, target: number, format: RowFormat): Promise<number> {
   if (target <= from) return from;
@@ -76,8 +77,8 @@ export async function exactRowStart(handle: FileHandle, size: number, from: numb
         if (!header) fieldStart = offset + 1;
       } else if (byte === QUOTE && format.quotes && offset === fieldStart) {
         quote = 1;
-      } else if (byte === RETURN && offset === lineStart) {
-        lineStart = offset + 1;
+      } else if (byte === RETURN && offset === fieldStart) {
+        if (offset === lineStart) lineStart = offset + 1;
         fieldStart = offset + 1;
       }
     }

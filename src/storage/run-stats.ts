@@ -32,7 +32,7 @@ export interface RunStats {
     /** Chunks that went through copyOut, and their bytes. */
     readonly chunks: number;
     readonly bytes: number;
-    /** eBPF instructions executed. */
+    /** eBPF instructions executed, plus those helpers were charged for copying or formatting (runtime.ts). */
     readonly instructions: number;
     /** Measured wall time inside the program's runs. */
     readonly cpuSeconds: number;

@@ -29,6 +29,10 @@ export interface TenantOptions {
    * kept in `trace`; a value other than XDP_DROP lets the chunk be copied instead of aborting the tenant.
    */
   readonly inspect?: boolean;
+  /** Bytes the tenant's maps may take (default DEFAULT_MAP_MEMORY); a larger map is refused by name. */
+  readonly mapMemory?: number;
+  /** Trace output the tenant keeps (default DEFAULT_TRACE_BYTES); later lines are dropped and counted. */
+  readonly traceBytes?: number;
 }
 
 /** HookChunk is what the read path hands the hook: the bytes and where they sit in the file. */
@@ -52,7 +56,10 @@ export interface TenantCounts {
   passedBytes: number;
   /** Bytes the program consumed (XDP_DROP): not copied. */
   droppedBytes: number;
+  /** Instructions executed, plus those helpers were charged for the bytes they copied or formatted. */
   instructions: number;
+  /** trace_printk lines dropped past the tenant's trace limit. */
+  traceDropped: number;
   /** Wall time spent inside the program's runs, in seconds. */
   cpuSeconds: number;
 }
@@ -68,6 +75,7 @@ export class Tenant {
     passedBytes: 0,
     droppedBytes: 0,
     instructions: 0,
+    traceDropped: 0,
     cpuSeconds: 0,
   };
   /** Set when the tenant was aborted; it then runs no more. */
@@ -84,7 +92,11 @@ export class Tenant {
 
   constructor(spec: ProgramSpec, options: TenantOptions) {
     this.name = options.name;
-    this.runtime = new Runtime(spec.maps, { budget: options.chunkBudget ?? DEFAULT_CHUNK_BUDGET });
+    this.runtime = new Runtime(spec.maps, {
+      budget: options.chunkBudget ?? DEFAULT_CHUNK_BUDGET,
+      mapMemory: options.mapMemory,
+      traceBytes: options.traceBytes,
+    });
     this.executable = options.engine.load(spec, this.runtime, options.facts);
     this.queryBudget = options.queryBudget ?? Infinity;
     this.inspect = options.inspect ?? false;
@@ -122,6 +134,7 @@ export class Tenant {
     } finally {
       this.counts.cpuSeconds += (performance.now() - started) / 1000;
       this.counts.calls += 1;
+      this.counts.traceDropped = this.runtime.traceDropped;
     }
     if (chunk.bytes.length > 0) {
       this.counts.chunks += 1;

@@ -80,8 +80,10 @@ export function access(env: Env, state: State, a: Access): Reg {
     case 'stack':
       return stackAccess(env, state, base, a, r);
     case 'map_value':
+      if (a.kind === 'atomic') checkAlignment(base, a, 'value ');
       return mapValueAccess(env, base, a, r);
     case 'mem':
+      if (a.kind === 'atomic') checkAlignment(base, a, '');
       return boundedAccess(base, a, r, base.size, 'memory', 'mem_size');
     case 'pkt':
       return packetAccess(base, a, r);
@@ -146,7 +148,7 @@ function packetAccess(base: Reg, a: Access, r: string): Reg {
 
 function stackAccess(env: Env, state: State, base: Reg, a: Access, r: string): Reg {
   const frame = state.frames[base.frame]!;
-  checkStackAlignment(base, a);
+  checkAlignment(base, a, 'stack ');
   const [vmin, vmax] = variableBounds(base, a.baseNo);
   const lo = base.off + a.off + vmin;
   const hi = base.off + a.off + vmax + a.size;
@@ -156,7 +158,8 @@ function stackAccess(env: Env, state: State, base: Reg, a: Access, r: string): R
   }
   noteDepth(env, frame, -lo);
   const value = a.value;
-  if (a.kind === 'write' && value?.type === 'stack' && value.frame > base.frame) {
+  // Like Linux: no stack pointer may be stored into another function's frame (whichever frame it points into).
+  if (a.kind === 'write' && value?.type === 'stack' && base.frame !== state.frames.length - 1) {
     refuse(`cannot spill pointers to stack into stack frame of the caller`);
   }
   if (a.kind !== 'write') {
@@ -194,18 +197,18 @@ function stackAccess(env: Env, state: State, base: Reg, a: Access, r: string): R
 }
 
 /**
- * checkStackAlignment refuses a stack load or store whose address may not be a multiple of its
- * size, as Linux does for every stack access (strict alignment): so no misaligned access can take
- * part of a spilled register.
+ * checkAlignment refuses an access whose address may not be a multiple of its size, as Linux does
+ * for every stack access (so none can take part of a spilled register) and for every atomic.
+ * `what` is Linux's word for the region ("stack ", "value ", or "" for plain memory).
  */
-function checkStackAlignment(base: Reg, a: Access): void {
+function checkAlignment(base: Reg, a: Access, what: string): void {
   if (a.size === 1) return;
   const known = base.value.tnum;
   const fixed = BigInt(base.off + a.off);
   const low = BigInt(a.size - 1);
   if (((known.value + fixed) & low) === 0n && (known.mask & low) === 0n) return;
   const variable = isConst(base.value) ? `${BigInt.asIntN(64, base.value.umin)}` : tnumText(known);
-  refuse(`misaligned stack access off ${variable}+${base.off}+${a.off} size ${a.size}`);
+  refuse(`misaligned ${what}access off ${variable}+${base.off}+${a.off} size ${a.size}`);
 }
 
 /**

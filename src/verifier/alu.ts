@@ -2,7 +2,7 @@
 import type { Instruction } from '../asm/instruction.js';
 import { AluOp, CLASS_MASK, Class, OP_MASK, R10, SOURCE_MASK, Source } from '../asm/opcodes.js';
 import { refuse } from './env.js';
-import { aluScalar, isConst, scalarConst, type Scalar } from './scalar.js';
+import { SCALAR_UNKNOWN, aluScalar, isConst, scalarConst, type Scalar } from './scalar.js';
 import { type Reg, type State, UNKNOWN_SCALAR, isPointer, scalarReg } from './state.js';
 
 const OP_NAME: Record<number, string> = {
@@ -19,8 +19,9 @@ const OP_NAME: Record<number, string> = {
   [AluOp.END]: 'byte swap',
 };
 
-/** POINTER_OFFSET_LIMIT bounds a pointer's fixed offset, as Linux's BPF_MAX_VAR_OFF does. */
+/** POINTER_OFFSET_LIMIT bounds a pointer's offsets, as Linux's BPF_MAX_VAR_OFF does. */
 const POINTER_OFFSET_LIMIT = 1 << 29;
+const LIMIT = BigInt(POINTER_OFFSET_LIMIT);
 
 /** PACKET lists the pointer types into (or just past) the chunk; their differences are lengths. */
 const PACKET = new Set(['pkt', 'pkt_end', 'pkt_meta']);
@@ -107,15 +108,33 @@ function movePointer(state: State, ptr: Reg, by: Scalar, op: number, name: strin
     const hint = ptr.type === 'map_value_or_null' ? ', null-check it first' : '';
     refuse(`${name} pointer arithmetic on ${ptr.type} prohibited${hint}`);
   }
+  checkSaneOffset(by, ptr.type);
+  // Linux refuses any subtraction from a stack pointer (some JITs cannot handle it); clang adds negative offsets.
+  if (op === AluOp.SUB && ptr.type === 'stack') refuse(`${name} subtraction from stack pointer prohibited`);
   if (isConst(by)) {
     const delta = Number(BigInt.asIntN(64, by.umin));
     const off = op === AluOp.ADD ? ptr.off + delta : ptr.off - delta;
-    if (Math.abs(off) >= POINTER_OFFSET_LIMIT || Math.abs(delta) >= POINTER_OFFSET_LIMIT) {
-      refuse(`${name} value ${delta} makes ${ptr.type} pointer be out of bounds`);
-    }
+    if (Math.abs(off) >= POINTER_OFFSET_LIMIT) refuse(`${ptr.type} pointer offset ${off} is not allowed`);
     return { ...ptr, off };
   }
   const value = aluScalar(op, ptr.value, by, true, 0, 0, 0);
+  checkSaneOffset(value, ptr.type);
   if (ptr.type === 'pkt') return { ...ptr, value, id: state.nextId++, range: 0 };
   return { ...ptr, value };
+}
+
+/**
+ * checkSaneOffset refuses, at the arithmetic as Linux's check_reg_sane_offset does, an offset
+ * operand (or a moved pointer's variable part) that is a constant of 2^29 or more either way, or
+ * whose smallest value is unbounded or that far out: Linux refuses these even if nothing is
+ * then loaded or stored through the pointer.
+ */
+function checkSaneOffset(v: Scalar, type: string): void {
+  if (isConst(v)) {
+    const value = BigInt.asIntN(64, v.umin);
+    if (value >= LIMIT || value <= -LIMIT) refuse(`math between ${type} pointer and ${value} is not allowed`);
+    return;
+  }
+  if (v.smin === SCALAR_UNKNOWN.smin) refuse(`math between ${type} pointer and register with unbounded min value is not allowed`);
+  if (v.smin >= LIMIT || v.smin <= -LIMIT) refuse(`value ${v.smin} makes ${type} pointer be out of bounds`);
 }

@@ -7,7 +7,6 @@ import {
   AtomicOp,
   CALL,
   CLASS_MASK,
-  CallSrc,
   Class,
   EXIT,
   JmpOp,
@@ -20,8 +19,9 @@ import {
   Source,
   sizeBytes,
 } from '../asm/opcodes.js';
+import { isConditionalJump, isLocalCall, namedFunction } from '../asm/control.js';
 import { STACK_SIZE } from './state.js';
-import { type Structure, isConditionalJump, successors } from './structure.js';
+import { type Structure, successors } from './structure.js';
 
 const bit = (r: number) => 1 << r;
 const ARGS = 0b111110; // r1..r5
@@ -50,10 +50,6 @@ export function analyse(structure: Structure): Needs {
   return liveAndNeeded(structure, mayStack.ms, mayStack.stackInMemory);
 }
 
-function isCallLocal(insn: Instruction): boolean {
-  return insn.opcode === CALL && insn.src === CallSrc.LOCAL;
-}
-
 function mayHoldStackPointer(structure: Structure): { ms: Uint16Array; stackInMemory: boolean } {
   const { slots, entries, functionOf, callbacks } = structure;
   const n = slots.length;
@@ -74,8 +70,8 @@ function mayHoldStackPointer(structure: Structure): { ms: Uint16Array; stackInMe
       const insn = slots[slot];
       if (!insn) continue;
       const m = ms[slot]!;
-      if (isCallLocal(insn)) {
-        const target = slot + insn.imm + 1;
+      if (isLocalCall(insn)) {
+        const target = namedFunction(insn, slot)!;
         const f = entries.indexOf(target);
         join(target, (m & ARGS) | FP);
         join(slot + 1, (m & (CALLEE_SAVED | FP)) | (exitR0[f]! & 1));
@@ -159,8 +155,8 @@ function liveAndNeeded(structure: Structure, ms: Uint16Array, stackInMemory: boo
       if (insn.opcode === EXIT) {
         l = 1;
         nd = exitNeedsR0[functionOf[slot]!]!;
-      } else if (isCallLocal(insn)) {
-        const target = slot + insn.imm + 1;
+      } else if (isLocalCall(insn)) {
+        const target = namedFunction(insn, slot)!;
         const ret = slot + 1;
         l = (live[ret]! & ~SCRATCH) | (live[target]! & ARGS);
         nd = (need[ret]! & ~SCRATCH) | (need[target]! & ARGS);

@@ -36,6 +36,9 @@ export function helperCall(env: Env, state: State, id: number, verifyCallback: C
       case 'map':
         if (reg.type !== 'map_ptr') expected('map_ptr');
         map = reg.map;
+        if (env.spec.maps[map]!.readOnly && (id === HelperId.map_update_elem || id === HelperId.map_delete_elem)) {
+          refuse(`write into map forbidden: map ${env.spec.maps[map]!.name} is read-only (argument ${no} of ${name})`);
+        }
         return;
       case 'map_key':
       case 'map_value': {

@@ -1,4 +1,4 @@
-// What r1 points at when a program starts: the storage hook's context struct, or plain memory (conformance).
+// What r1 points at when a program starts, as the caller describes it: a context struct (the storage hook's) or plain memory (conformance).
 
 /** ContextFieldKind says what loading a context field yields: a packet pointer or a plain number. */
 export type ContextFieldKind = 'data' | 'data_end' | 'data_meta' | 'scalar';
@@ -22,28 +22,6 @@ export interface ContextSpec {
   readonly size: number;
   readonly fields: readonly ContextField[];
 }
-
-/** HOOK_CONTEXT is the storage hook's context (docs/ARCHITECTURE.md); its first 24 bytes are struct xdp_md. */
-export const HOOK_CONTEXT: ContextSpec = {
-  name: 'sluice_hook_ctx',
-  entry: 'ctx',
-  size: 48,
-  fields: [
-    { name: 'data', offset: 0, size: 4, kind: 'data' },
-    { name: 'data_end', offset: 4, size: 4, kind: 'data_end' },
-    { name: 'data_meta', offset: 8, size: 4, kind: 'data_meta' },
-    { name: 'ingress_ifindex', offset: 12, size: 4, kind: 'scalar' },
-    { name: 'rx_queue_index', offset: 16, size: 4, kind: 'scalar' },
-    { name: 'egress_ifindex', offset: 20, size: 4, kind: 'scalar' },
-    { name: 'flags', offset: 24, size: 4, kind: 'scalar' },
-    { name: 'chunk_index', offset: 28, size: 4, kind: 'scalar' },
-    { name: 'file_offset', offset: 32, size: 8, kind: 'scalar' },
-    { name: 'file_size', offset: 40, size: 8, kind: 'scalar' },
-  ],
-};
-
-/** XDP_MD_SIZE is how many leading bytes of HOOK_CONTEXT Linux's struct xdp_md also has. */
-export const XDP_MD_SIZE = 24;
 
 /** memoryContext is the conformance convention: r1 points at `length` read/write bytes, r2 = length. */
 export function memoryContext(length: number): ContextSpec {

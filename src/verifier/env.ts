@@ -2,6 +2,7 @@
 import type { ProgramSpec } from '../asm/program.js';
 import type { Needs } from './analysis.js';
 import type { ContextSpec } from './context.js';
+import type { ProvenRegion } from './proven.js';
 import type { Structure } from './structure.js';
 
 /** Env is the read-mostly environment of one verification. */
@@ -12,6 +13,10 @@ export interface Env {
   readonly needs: Needs;
   /** Slots of memory accesses proven in bounds (every one the walk reaches, or it refuses). */
   readonly safeAccesses: Set<number>;
+  /** The region each of those accesses was proven inside (one per kind of pointer that reached it). */
+  readonly provenRegions: Map<number, ProvenRegion[]>;
+  /** Per slot, 1 once the walk has reached it. */
+  readonly walked: Uint8Array;
   /** Deepest stack byte touched per function index (a positive byte count). */
   readonly stackDepth: Int32Array;
 }

@@ -238,6 +238,7 @@ function byteSwap(a: bigint, width: number, unconditional: boolean, toBe: number
  * the source bit of a 32-bit END.
  */
 export function aluScalar(op: number, a: Scalar, b: Scalar, is64: boolean, offset: number, imm: number, toBe: number): Scalar {
+  if (untracked(op, b, is64)) return is64 ? SCALAR_UNKNOWN : UNTRACKED_32;
   if (isConst(a) && isConst(b)) return scalarConst(concrete(op, a.umin, b.umin, is64, op === AluOp.END ? toBe : offset, imm));
   if (op === AluOp.END) return swapAbstract(a, imm, is64 || toBe !== 0);
   if (!is64) {
@@ -245,6 +246,25 @@ export function aluScalar(op: number, a: Scalar, b: Scalar, is64: boolean, offse
     return truncate32(alu64(op, lower32(a), lower32(b), 32n, offset));
   }
   return alu64(op, a, b, 64n, offset);
+}
+
+/**
+ * UNTRACKED_32 is Linux's state after a 32-bit operation it does not track: the upper half is known
+ * zero to the unsigned bounds, but the signed bounds are left unbounded (not synced), so a signed
+ * comparison or pointer arithmetic with it fails as it does in Linux.
+ */
+const UNTRACKED_32: Scalar = { umin: 0n, umax: U32, smin: S64_MIN, smax: S64_MAX, tnum: TNUM_UNKNOWN };
+
+/**
+ * untracked says whether Linux 6.18 gives up on the result's bounds (is_safe_to_compute_dst_reg_range):
+ * for div, mod, sdiv and smod always, even of constants, and for shifts unless the amount is a
+ * constant below the width. Sluice gives up too, so that it never proves what Linux cannot (a
+ * program Linux refuses must not get through); a 32-bit result still has its upper half zero.
+ */
+function untracked(op: number, b: Scalar, is64: boolean): boolean {
+  if (op === AluOp.DIV || op === AluOp.MOD) return true;
+  if (op !== AluOp.LSH && op !== AluOp.RSH && op !== AluOp.ARSH) return false;
+  return !isConst(b) || b.umax >= (is64 ? 64n : 32n);
 }
 
 function swapAbstract(a: Scalar, width: number, swaps: boolean): Scalar {
@@ -260,7 +280,7 @@ function truncate32(r: Scalar): Scalar {
 }
 
 function arith32Signed(op: number, a: Scalar, b: Scalar, offset: number): Scalar {
-  if (op === AluOp.ARSH && isConst(b) && a.umax < 1n << 31n) return alu64(AluOp.RSH, a, scalarConst(b.umin & 31n), 32n, 0);
+  if (op === AluOp.ARSH && a.umax < 1n << 31n) return alu64(AluOp.RSH, a, b, 32n, 0);
   if (op === AluOp.MOV) return movsx(a, offset, 32);
   return SCALAR_U32;
 }
@@ -300,14 +320,6 @@ function alu64(op: number, a: Scalar, b: Scalar, bits: bigint, offset: number): 
     case AluOp.MUL:
       if (a.umax * b.umax <= top) return scalarRange(a.umin * b.umin, a.umax * b.umax);
       return SCALAR_UNKNOWN;
-    case AluOp.DIV:
-      if (offset !== 0) return SCALAR_UNKNOWN;
-      if (isConst(b)) return b.umin === 0n ? scalarConst(0n) : scalarRange(a.umin / b.umin, a.umax / b.umin);
-      return scalarRange(0n, a.umax);
-    case AluOp.MOD:
-      if (offset !== 0) return SCALAR_UNKNOWN;
-      if (isConst(b) && b.umin !== 0n) return scalarRange(0n, min(a.umax, b.umin - 1n));
-      return scalarRange(0n, a.umax);
     case AluOp.AND: {
       const t = tnumAnd(a.tnum, b.tnum);
       const bothPositive = a.smin >= 0n && b.smin >= 0n;
@@ -317,17 +329,15 @@ function alu64(op: number, a: Scalar, b: Scalar, bits: bigint, offset: number): 
       return make(max(a.umin, b.umin), U64, S64_MIN, S64_MAX, tnumOr(a.tnum, b.tnum)) ?? SCALAR_UNKNOWN;
     case AluOp.XOR:
       return fromTnum(tnumXor(a.tnum, b.tnum));
+    // Shift amounts here are constants below the width (see untracked).
     case AluOp.LSH:
-      if (!isConst(b)) return SCALAR_UNKNOWN;
-      return shiftLeft(a, b.umin & (bits - 1n), top);
+      return shiftLeft(a, b.umin, top);
     case AluOp.RSH: {
-      if (!isConst(b)) return scalarRange(0n, a.umax);
-      const s = b.umin & (bits - 1n);
+      const s = b.umin;
       return make(a.umin >> s, a.umax >> s, S64_MIN, S64_MAX, tnumShr(a.tnum, s)) ?? SCALAR_UNKNOWN;
     }
     case AluOp.ARSH: {
-      if (!isConst(b)) return SCALAR_UNKNOWN;
-      const s = b.umin & 63n;
+      const s = b.umin;
       return make(0n, U64, a.smin >> s, a.smax >> s, tnumSar(a.tnum, s)) ?? SCALAR_UNKNOWN;
     }
     case AluOp.NEG:

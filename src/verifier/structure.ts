@@ -1,7 +1,8 @@
 // Structural checks before the walk: size, fields, jump targets, sub-programs, reachability, calls, maps.
 import { HELPERS } from '../asm/helpers.js';
-import { type Instruction, bySlot, checkFields } from '../asm/instruction.js';
-import { CALL, CALLX, CLASS_MASK, CallSrc, Class, EXIT, JmpOp, LDDW, OP_MASK, PseudoSrc } from '../asm/opcodes.js';
+import { endsFlow, isConditionalJump, isFunctionReference, isGoto, isJump, isLocalCall, jumpTarget, namedFunction } from '../asm/control.js';
+import { type Instruction, bySlot, checkFields, width } from '../asm/instruction.js';
+import { CALL, CALLX, CallSrc, EXIT, LDDW, PseudoSrc } from '../asm/opcodes.js';
 import type { ProgramSpec } from '../asm/program.js';
 
 /** StructureError is a structural refusal found before any path is walked. */
@@ -40,26 +41,6 @@ export interface Structure {
   readonly callees: readonly (readonly number[])[];
 }
 
-/** isConditionalJump says whether an instruction is a two-way jump. */
-export function isConditionalJump(insn: Instruction): boolean {
-  const cls = insn.opcode & CLASS_MASK;
-  if (cls !== Class.JMP && cls !== Class.JMP32) return false;
-  const op = insn.opcode & OP_MASK;
-  return op !== JmpOp.JA && op !== JmpOp.CALL && op !== JmpOp.EXIT;
-}
-
-/** isGoto says whether an instruction is an unconditional jump (ja or ja32). */
-export function isGoto(insn: Instruction): boolean {
-  const cls = insn.opcode & CLASS_MASK;
-  return (cls === Class.JMP || cls === Class.JMP32) && (insn.opcode & OP_MASK) === JmpOp.JA;
-}
-
-/** jumpTarget returns the slot a jump goes to when taken. */
-export function jumpTarget(insn: Instruction, slot: number): number {
-  const delta = (insn.opcode & CLASS_MASK) === Class.JMP32 && isGoto(insn) ? insn.imm : insn.offset;
-  return slot + delta + 1;
-}
-
 /** checkStructure checks everything that does not need register state and returns the program's shape. */
 export function checkStructure(spec: ProgramSpec, maxInsns: number): Structure {
   const slots = bySlot(spec.insns);
@@ -73,11 +54,9 @@ export function checkStructure(spec: ProgramSpec, maxInsns: number): Structure {
     const problem = checkFields(insn);
     if (problem) throw new StructureError(slot, problem);
     checkInstructionKind(spec, insn, slot, n, slots);
-    if (insn.opcode === CALL && insn.src === CallSrc.LOCAL) entrySet.add(slot + insn.imm + 1);
-    if (insn.opcode === LDDW && insn.src === PseudoSrc.FUNC) {
-      entrySet.add(slot + insn.imm + 1);
-      callbacks.add(slot + insn.imm + 1);
-    }
+    const callee = namedFunction(insn, slot);
+    if (callee !== undefined) entrySet.add(callee);
+    if (callee !== undefined && isFunctionReference(insn)) callbacks.add(callee);
   });
   const entries = [...entrySet].sort((a, b) => a - b);
   const functionOf = new Int32Array(n);
@@ -88,21 +67,21 @@ export function checkStructure(spec: ProgramSpec, maxInsns: number): Structure {
     if (!insn) return;
     const f = functionOf[slot]!;
     const end = entries[f + 1] ?? n;
-    if (isGoto(insn) || isConditionalJump(insn)) {
+    if (isJump(insn)) {
       const target = jumpTarget(insn, slot);
       if (target < entries[f]! || target >= end) throw new StructureError(slot, `jump out of range from insn ${slot} to ${target}`);
       if (!slots[target]) throw new StructureError(slot, `jump from insn ${slot} into the middle of lddw at insn ${target - 1}`);
       prunePoint[target] = Math.max(prunePoint[target]!, target <= slot ? LOOP_HEAD : PRUNE);
       if (isConditionalJump(insn) && slot + 1 < n && !prunePoint[slot + 1]) prunePoint[slot + 1] = PRUNE;
     }
-    if (insn.opcode === CALL && insn.src === CallSrc.LOCAL && slot + 1 < n && !prunePoint[slot + 1]) prunePoint[slot + 1] = PRUNE;
+    if (isLocalCall(insn) && slot + 1 < n && !prunePoint[slot + 1]) prunePoint[slot + 1] = PRUNE;
   });
   entries.forEach((entry, f) => {
     const end = entries[f + 1] ?? n;
     let last = end - 1;
     if (!slots[last]) last--;
     const insn = slots[last]!;
-    if (insn.opcode !== EXIT && !isGoto(insn)) {
+    if (!endsFlow(insn)) {
       throw new StructureError(last, `last insn of the function at insn ${entry} is not an exit or jmp: execution falls off its end`);
     }
   });
@@ -125,7 +104,7 @@ function checkInstructionKind(
     if (insn.src === CallSrc.KFUNC) throw new StructureError(slot, 'kernel function calls (kfuncs) are not supported');
     if (insn.src === CallSrc.HELPER && !HELPERS.has(insn.imm)) throw new StructureError(slot, `invalid func unknown#${insn.imm}`);
     if (insn.src === CallSrc.LOCAL) {
-      const target = slot + insn.imm + 1;
+      const target = namedFunction(insn, slot)!;
       if (target < 0 || target >= n) throw new StructureError(slot, `call to insn ${target} is outside the program`);
       if (!slots[target]) throw new StructureError(slot, `call from insn ${slot} into the middle of lddw at insn ${target - 1}`);
     }
@@ -139,13 +118,15 @@ function checkInstructionKind(
       const map = spec.maps[insn.imm];
       if (!map) throw new StructureError(slot, `map index ${insn.imm} does not exist (the program has ${spec.maps.length} maps)`);
       const off = insn.imm2 ?? 0;
-      if (insn.src === PseudoSrc.MAP_VALUE && (off < 0 || off >= map.valueSize)) {
+      // Linux gives direct value addresses only for single-entry arrays (global data); any other map is refused with the same words.
+      const direct = map.type === 'array' && map.maxEntries === 1;
+      if (insn.src === PseudoSrc.MAP_VALUE && (!direct || off < 0 || off >= map.valueSize)) {
         throw new StructureError(slot, `invalid access to map value pointer, value_size=${map.valueSize} off=${off}`);
       }
       return;
     }
     case PseudoSrc.FUNC: {
-      const target = slot + insn.imm + 1;
+      const target = namedFunction(insn, slot)!;
       if (target < 0 || target >= n || !slots[target]) throw new StructureError(slot, `lddw func points at insn ${target}, not an instruction`);
       return;
     }
@@ -154,17 +135,11 @@ function checkInstructionKind(
   }
 }
 
-/** functionNamed returns the entry slot of the function an instruction calls locally or names as a callback, if any. */
-function functionNamed(insn: Instruction | undefined, slot: number): number | undefined {
-  if (!insn) return undefined;
-  const names = (insn.opcode === CALL && insn.src === CallSrc.LOCAL) || (insn.opcode === LDDW && insn.src === PseudoSrc.FUNC);
-  return names ? slot + insn.imm + 1 : undefined;
-}
-
 function calleesOf(slots: readonly (Instruction | undefined)[], start: number, end: number): number[] {
   const out: number[] = [];
   for (let s = start; s < end; s++) {
-    const target = functionNamed(slots[s], s);
+    const insn = slots[s];
+    const target = insn && namedFunction(insn, s);
     if (target !== undefined) out.push(target);
   }
   return out;
@@ -174,7 +149,7 @@ function calleesOf(slots: readonly (Instruction | undefined)[], start: number, e
 export function successors(insn: Instruction, slot: number): number[] {
   if (insn.opcode === EXIT) return [];
   if (isGoto(insn)) return [jumpTarget(insn, slot)];
-  const next = slot + (insn.opcode === LDDW ? 2 : 1);
+  const next = slot + width(insn);
   if (isConditionalJump(insn)) return [next, jumpTarget(insn, slot)];
   return [next];
 }
@@ -187,7 +162,7 @@ function checkReachable(slots: readonly (Instruction | undefined)[]): void {
     const slot = work.pop()!;
     const insn = slots[slot]!;
     const next = successors(insn, slot);
-    const callee = functionNamed(insn, slot);
+    const callee = namedFunction(insn, slot);
     if (callee !== undefined) next.push(callee);
     for (const s of next) {
       if (!seen[s]) {
@@ -254,5 +229,8 @@ function checkCallGraph(slots: readonly (Instruction | undefined)[], entries: re
 
 /** callSlot returns the first slot from `start` that calls (or names as a callback) the function at `target`. */
 function callSlot(slots: readonly (Instruction | undefined)[], start: number, target: number): number {
-  for (let s = start; ; s++) if (functionNamed(slots[s], s) === target) return s;
+  for (let s = start; ; s++) {
+    const insn = slots[s];
+    if (insn && namedFunction(insn, s) === target) return s;
+  }
 }

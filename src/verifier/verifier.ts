@@ -2,6 +2,7 @@
 import { bySlot } from '../asm/instruction.js';
 import type { ProgramSpec } from '../asm/program.js';
 import { analyse } from './analysis.js';
+import type { ProvenRegion } from './proven.js';
 import type { ContextSpec } from './context.js';
 import type { Env } from './env.js';
 import { VerifierError } from './errors.js';
@@ -40,6 +41,10 @@ export interface VerifierResult {
   readonly log: string;
   /** Slot indexes of loads, stores and atomics proven inside their region. */
   readonly safeAccesses: ReadonlySet<number>;
+  /** For each of those slots, the region (or regions, one per pointer kind reaching it) it was proven inside. */
+  readonly provenRegions: ReadonlyMap<number, readonly ProvenRegion[]>;
+  /** Per slot, 1 if the walk reached it (0: dead code on every path the verifier explored). */
+  readonly walked: Uint8Array;
 }
 
 /**
@@ -65,6 +70,8 @@ export function verify(spec: ProgramSpec, options: VerifyOptions): VerifierResul
     structure,
     needs: analyse(structure),
     safeAccesses: new Set<number>(),
+    provenRegions: new Map(),
+    walked: new Uint8Array(structure.slots.length),
     stackDepth: new Int32Array(structure.entries.length),
   };
   const walker = new Walker(env, { complexityLimit, logLevel });
@@ -81,7 +88,7 @@ export function verify(spec: ProgramSpec, options: VerifyOptions): VerifierResul
     `processed ${stats.processedInsns} insns (limit ${complexityLimit}) total_states ${stats.states} ` +
     `peak_states ${stats.peakStates} stack_depth ${maxStackDepth}`;
   const log = logLevel > 0 ? `${walker.logText()}\n${summary}` : summary;
-  return { stats, log, safeAccesses: env.safeAccesses };
+  return { stats, log, safeAccesses: env.safeAccesses, provenRegions: env.provenRegions, walked: env.walked };
 }
 
 function structureSlot(spec: ProgramSpec, slot: number): string | undefined {

@@ -9,6 +9,7 @@ import { type Env, Refusal, refuse } from './env.js';
 import { VerifierError } from './errors.js';
 import { formatInstruction } from '../asm/disassembler.js';
 import { ANY_KEY, covers, stateKey } from './prune.js';
+import { noteProvenRegion } from './proven.js';
 import { forgetStack, mergeStack } from './merge.js';
 import { scalarConst, scalarRange } from './scalar.js';
 import {
@@ -23,7 +24,8 @@ import {
   scalarReg,
   stateText,
 } from './state.js';
-import { LOOP_HEAD, MAX_CALL_FRAMES, jumpTarget } from './structure.js';
+import { jumpTarget } from '../asm/control.js';
+import { LOOP_HEAD, MAX_CALL_FRAMES } from './structure.js';
 
 /** WalkOptions bound the walk and choose how much it logs. */
 export interface WalkOptions {
@@ -143,6 +145,7 @@ export class Walker {
         throw this.refusal(cur, slot, `BPF program is too complex: more than ${this.options.complexityLimit} instructions processed (a loop may not be bounded)`);
       }
       this.remember(slot);
+      this.env.walked[slot] = 1;
       const insn = structure.slots[slot]!;
       let outcome: 'next' | 'end' = 'next';
       try {
@@ -224,17 +227,22 @@ export class Walker {
       case Class.LDX: {
         if (insn.dst === R10) refuse('frame pointer is read only');
         const signed = (insn.opcode & MODE_MASK) === Mode.MEMSX;
+        const base = regs[insn.src]!;
         regs[insn.dst] = access(this.env, cur, { kind: 'read', baseNo: insn.src, off: insn.offset, size: sizeBytes(insn.opcode), signed });
         this.env.safeAccesses.add(slot);
+        noteProvenRegion(this.env.provenRegions, slot, base);
         cur.insn = slot + 1;
         return 'next';
       }
       case Class.ST:
-      case Class.STX:
+      case Class.STX: {
+        const base = regs[insn.dst]!;
         this.store(cur, insn, cls);
         this.env.safeAccesses.add(slot);
+        noteProvenRegion(this.env.provenRegions, slot, base);
         cur.insn = slot + 1;
         return 'next';
+      }
       default:
         return this.jump(cur, insn, slot, exits, fork);
     }

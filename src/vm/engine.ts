@@ -12,7 +12,21 @@ export type EngineName = 'interpreter' | 'jit';
 export interface ProgramFacts {
   /** Slot indexes of loads, stores and atomics proven inside their region. */
   readonly safeAccesses: ReadonlySet<number>;
+  /** Which region each of them was proven inside; the interpreter's audit mode checks it at run time. */
+  readonly provenRegions?: ReadonlyMap<number, readonly ProvenRegion[]>;
+  /** Per slot, 1 if the verifier's walk reached it; audit mode treats running any other slot as a violation. */
+  readonly walked?: Uint8Array;
 }
+
+/**
+ * ProvenRegion names the region an access was proven inside: a stack frame (by call depth, 0 for
+ * the entry function), the context, the input (chunk or conformance memory), or a map's value.
+ */
+export type ProvenRegion =
+  | { readonly kind: 'stack'; readonly frame: number }
+  | { readonly kind: 'context' }
+  | { readonly kind: 'input' }
+  | { readonly kind: 'map'; readonly map: number };
 
 /** RunResult is the outcome of one run: r0 at exit (all 64 bits) and instructions executed. */
 export interface RunResult {

@@ -1,7 +1,8 @@
 // The eBPF interpreter: exact 64-bit semantics on 32-bit register halves, one switch over pre-decoded slots.
 import type { ProgramSpec } from '../asm/program.js';
 import { mul64, sdiv64, smod64, udiv64, umod64, wide } from './arith64.js';
-import { type Decoded, decodeProgram } from './lower.js';
+import { Auditor } from './audit.js';
+import { type Decoded, Variant, decodeProgram } from './lower.js';
 import type { Engine, Executable, ProgramFacts, RunResult } from './engine.js';
 import { BudgetExceeded, CallDepthExceeded, InvalidHelperArgument, InvalidProgram, UnknownHelper } from './errors.js';
 import { FRAME_SIZE, MAX_FRAMES, STACK_TOP } from './memory.js';
@@ -9,14 +10,26 @@ import { preflight } from './preflight.js';
 import { atomic, callHelper, compare32, swap } from './interpreter-ops.js';
 import type { CallbackInvoker, Runtime } from './runtime.js';
 
+/** InterpreterOptions: `audit` keeps every check and asserts each proven access stays in its proven region (audit.ts). */
+export interface InterpreterOptions {
+  readonly audit?: boolean;
+}
+
 /** Interpreter is the Engine that runs programs by interpretation: no compile step, every access checked. */
 export class Interpreter implements Engine {
   readonly name = 'interpreter' as const;
 
-  /** load checks the program's structure (preflight), decodes it once, and binds it to `runtime`. */
+  constructor(private readonly options: InterpreterOptions = {}) {}
+
+  /**
+   * load checks the program's structure (preflight), decodes it once, and binds it to `runtime`.
+   * In audit mode the facts' proven accesses keep their checks and are audited (facts must carry provenRegions).
+   */
   load(program: ProgramSpec, runtime: Runtime, facts?: ProgramFacts): Executable {
     preflight(program);
-    return new InterpretedProgram(decodeProgram(program, runtime, facts?.safeAccesses), runtime);
+    if (!this.options.audit) return new InterpretedProgram(decodeProgram(program, runtime, facts?.safeAccesses), runtime);
+    const auditor = new Auditor(program, runtime, facts?.provenRegions ?? new Map(), facts?.walked);
+    return new InterpretedProgram(decodeProgram(program, runtime, undefined, (slot) => auditor.code(slot)), runtime, auditor);
   }
 }
 
@@ -44,6 +57,7 @@ class InterpretedProgram implements Executable {
   constructor(
     private readonly program: Decoded,
     private readonly runtime: Runtime,
+    private readonly auditor?: Auditor,
   ) {}
 
   run(r1: number, r2 = 0): RunResult {
@@ -1065,7 +1079,7 @@ class InterpretedProgram implements Executable {
             this.executed = n;
             this.depth = depth;
             callHelper(runtime, R, 1, p, this.invoke);
-            n = this.executed;
+            n = this.executed + runtime.takeCharge();
           } else {
             R[0] = runtime.mapLookup(R[2] as number, R[4] as number, p);
             R[1] = 0;
@@ -1076,7 +1090,7 @@ class InterpretedProgram implements Executable {
           this.executed = n;
           this.depth = depth;
           callHelper(runtime, R, I[q + 2] as number, p, this.invoke);
-          n = this.executed;
+          n = this.executed + runtime.takeCharge(); // helpers that copy or format are charged for it
           break;
         case 0x8d: { // callx dst: the helper whose id is in dst
           const d = (w >> 7) & 0x1e;
@@ -1085,7 +1099,7 @@ class InterpretedProgram implements Executable {
           this.executed = n;
           this.depth = depth;
           callHelper(runtime, R, id, p, this.invoke);
-          n = this.executed;
+          n = this.executed + runtime.takeCharge();
           break;
         }
         case 0x70: { // call local (variant): push r6..r9 and the return slot, enter a new 512-byte frame
@@ -1129,6 +1143,11 @@ class InterpretedProgram implements Executable {
           break;
         }
         default:
+          if ((w & 0xff) === Variant.AUDITED && this.auditor) {
+            this.auditor.access(R, p, depth);
+            break;
+          }
+          if ((w & 0xff) === Variant.UNWALKED && this.auditor) this.auditor.unwalked(p);
           // preflight and decode accept only the opcodes above; reaching here is a decoder bug.
           throw new InvalidProgram(p, `the interpreter has no case for decoded code 0x${((w & 0xff)).toString(16)}`);
       }

@@ -1,5 +1,6 @@
 // Lowers a ProgramSpec once into per-slot typed arrays the interpreter's loop reads (no objects per instruction).
 import { HelperId } from '../asm/helpers.js';
+import { isJump, isLocalCall, jumpTarget, namedFunction } from '../asm/control.js';
 import type { Instruction } from '../asm/instruction.js';
 import { AluOp, CALL, CLASS_MASK, CallSrc, Class, JmpOp, LDDW, MODE_MASK, Mode, OP_MASK, PseudoSrc, SIZE_MASK, Size, sizeBytes } from '../asm/opcodes.js';
 import type { ProgramSpec } from '../asm/program.js';
@@ -51,6 +52,10 @@ export const Variant = {
   FUSED_MOV_ADD_K_JGT_X: 0xe7,
   FUSED_MOV_ADD_K_JGT_K: 0xef,
   FUSED_MOV_MOV_MOV: 0xf7,
+  // Audit mode (audit.ts): a proven load, store or atomic, checked against its proven region, then run checked;
+  // and a slot the verifier never walked, which must never run.
+  AUDITED: 0xfc,
+  UNWALKED: 0xfd,
 } as const;
 
 /**
@@ -76,8 +81,11 @@ export interface Decoded {
   readonly functionStart: Uint8Array;
 }
 
-/** decodeProgram lowers `spec` for `runtime`; `unchecked` lists slots whose accesses were proven safe. */
-export function decodeProgram(spec: ProgramSpec, runtime: Runtime, unchecked?: ReadonlySet<number>): Decoded {
+/**
+ * decodeProgram lowers `spec` for `runtime`; `unchecked` lists slots whose accesses were proven
+ * safe; `audit` (the interpreter's audit mode) may give a slot a code of its own instead.
+ */
+export function decodeProgram(spec: ProgramSpec, runtime: Runtime, unchecked?: ReadonlySet<number>, audit?: (slot: number) => number | undefined): Decoded {
   let slots = 0;
   for (const insn of spec.insns) slots += insn.opcode === LDDW ? 2 : 1;
   const out: Decoded = {
@@ -94,15 +102,14 @@ export function decodeProgram(spec: ProgramSpec, runtime: Runtime, unchecked?: R
   out.functionStart[0] = 1;
   let slot = 0;
   for (const insn of spec.insns) {
-    out.code[slot] = codeOf(insn, slot, unchecked?.has(slot) ?? false);
+    out.code[slot] = audit?.(slot) ?? codeOf(insn, slot, unchecked?.has(slot) ?? false);
     out.dst[slot] = insn.dst;
     out.src[slot] = insn.src;
     out.imm[slot] = insn.imm;
     out.immHi[slot] = insn.imm < 0 ? -1 : 0;
     out.aux[slot] = auxOf(insn, slot);
-    const namesFunction = (insn.opcode === CALL && insn.src === CallSrc.LOCAL) || (insn.opcode === LDDW && insn.src === PseudoSrc.FUNC);
-    const target = slot + 1 + insn.imm;
-    if (namesFunction && target >= 0 && target < slots) out.functionStart[target] = 1;
+    const callee = namedFunction(insn, slot);
+    if (callee !== undefined && callee >= 0 && callee < slots) out.functionStart[callee] = 1;
     if (insn.opcode === LDDW) {
       const [low, high] = lddwValue(insn, slot, runtime);
       out.imm[slot] = low;
@@ -158,14 +165,8 @@ function fusePairs(d: Decoded): void {
 }
 
 function auxOf(insn: Instruction, slot: number): number {
-  const cls = insn.opcode & CLASS_MASK;
-  if (cls === Class.JMP || cls === Class.JMP32) {
-    // ja32 (JMP32 class) carries its offset in imm; local calls too. Targets count slots from the next one.
-    if (insn.opcode === (Class.JMP32 | JmpOp.JA)) return slot + 1 + insn.imm;
-    if (insn.opcode === CALL && insn.src === CallSrc.LOCAL) return slot + 1 + insn.imm;
-    return slot + 1 + insn.offset;
-  }
-  return insn.offset;
+  if (isJump(insn)) return jumpTarget(insn, slot);
+  return isLocalCall(insn) ? namedFunction(insn, slot)! : insn.offset;
 }
 
 function codeOf(insn: Instruction, slot: number, proven: boolean): number {
@@ -221,7 +222,7 @@ function lddwValue(insn: Instruction, slot: number, runtime: Runtime): [number, 
       checkMapIndex(insn.imm, slot, runtime);
       return [runtime.mapValueAddress(insn.imm, insn.imm2 ?? 0, slot) | 0, 0];
     case PseudoSrc.FUNC:
-      return [(FUNC_HANDLE_BASE + slot + 1 + insn.imm) | 0, 0];
+      return [(FUNC_HANDLE_BASE + namedFunction(insn, slot)!) | 0, 0];
     default:
       throw new InvalidProgram(slot, `lddw with pseudo source ${insn.src} is not supported`);
   }

@@ -33,11 +33,6 @@ export abstract class BpfMap {
     readonly index: number,
     protected readonly space: AddressSpace,
   ) {
-    if (spec.keySize <= 0 || spec.valueSize <= 0 || spec.maxEntries <= 0) {
-      throw new MapSpecError(
-        `map "${spec.name}": key size, value size and max entries must be positive (got ${spec.keySize}, ${spec.valueSize}, ${spec.maxEntries})`,
-      );
-    }
     this.stride = (spec.valueSize + 7) & ~7;
     this.region = space.allocate(this.stride * spec.maxEntries, index, !spec.readOnly);
   }
@@ -114,13 +109,7 @@ export abstract class BpfMap {
 export class ArrayMap extends BpfMap {
   constructor(spec: MapSpec, index: number, space: AddressSpace) {
     super(spec, index, space);
-    if (spec.keySize !== 4) throw new MapSpecError(`map "${spec.name}": array maps need 4-byte keys, got ${spec.keySize}`);
-    if (spec.initialValue) {
-      if (spec.initialValue.length > this.stride * spec.maxEntries) {
-        throw new MapSpecError(`map "${spec.name}": initial value is larger than the map`);
-      }
-      space.bytes.set(spec.initialValue, this.region.start);
-    }
+    if (spec.initialValue) space.bytes.set(spec.initialValue, this.region.start);
   }
 
   lookupAt(keyAddress: number): number {
@@ -268,20 +257,76 @@ export class HashMap extends BpfMap {
   }
 }
 
-/** createMap builds the map a MapSpec describes, allocating its values in `space`. */
+/** createMap builds the map a MapSpec describes (checked by checkMapSpecs), allocating its values in `space`. */
 export function createMap(spec: MapSpec, index: number, space: AddressSpace): BpfMap {
+  const problem = mapSpecProblem(spec);
+  if (problem) throw new MapSpecError(`map "${spec.name}": ${problem}`);
   switch (spec.type) {
     case 'array':
     case 'percpu_array':
       return new ArrayMap(spec, index, space);
     case 'hash':
-      if (spec.initialValue) throw new MapSpecError(`map "${spec.name}": only array maps take an initial value`);
       return new HashMap(spec, index, space, false);
-    case 'lru_hash':
-      if (spec.initialValue) throw new MapSpecError(`map "${spec.name}": only array maps take an initial value`);
-      return new HashMap(spec, index, space, true);
     default:
-      throw new MapSpecError(`map "${(spec as MapSpec).name}": unsupported map type ${(spec as MapSpec).type}`);
+      return new HashMap(spec, index, space, true);
+  }
+}
+
+/** DEFAULT_MAP_MEMORY is how many bytes one tenant's maps may take unless the node says otherwise: 512 MiB, half the address space (1 GiB, memory.ts). */
+export const DEFAULT_MAP_MEMORY = 512 * 2 ** 20;
+/** MAX_HASH_KEY_SIZE is Linux's limit on hash map keys (MAX_BPF_STACK: programs build keys on the stack). */
+export const MAX_HASH_KEY_SIZE = 512;
+
+/**
+ * mapFootprint is the memory creating `spec` takes: its values, `stride` bytes each (value size
+ * rounded up to 8), plus for hash maps the keys the host keeps beside them.
+ */
+export function mapFootprint(spec: MapSpec): number {
+  const stride = (spec.valueSize + 7) & ~7;
+  const keys = spec.type === 'hash' || spec.type === 'lru_hash' ? spec.keySize : 0;
+  return (stride + keys) * spec.maxEntries;
+}
+
+/**
+ * checkMapSpecs throws MapSpecError, naming the map, for the first map in `specs` that a node
+ * could not create for one tenant: bad sizes, an unsupported type, or more memory in all than
+ * `limit` bytes. Verification and attachment call it, so a refusal comes before any memory is taken.
+ */
+export function checkMapSpecs(specs: readonly MapSpec[], limit: number = DEFAULT_MAP_MEMORY): void {
+  let total = 0;
+  for (const spec of specs) {
+    const problem = mapSpecProblem(spec);
+    if (problem) throw new MapSpecError(`map "${spec.name}": ${problem}`);
+    const bytes = mapFootprint(spec);
+    total += bytes;
+    if (total > limit) {
+      const before = total - bytes > 0 ? ` (with ${total - bytes} bytes of maps before it)` : '';
+      throw new MapSpecError(
+        `map "${spec.name}" needs ${bytes} bytes for ${spec.maxEntries} entries${before}, over the limit of ${limit} bytes of maps per tenant`,
+      );
+    }
+  }
+}
+
+/** mapSpecProblem says why a single map cannot be created, or returns undefined. */
+function mapSpecProblem(spec: MapSpec): string | undefined {
+  const sizes = [spec.keySize, spec.valueSize, spec.maxEntries];
+  if (!sizes.every((n) => Number.isSafeInteger(n) && n > 0)) {
+    return `key size, value size and max entries must be positive integers (got ${sizes.join(', ')})`;
+  }
+  switch (spec.type) {
+    case 'array':
+    case 'percpu_array':
+      if (spec.keySize !== 4) return `array maps need 4-byte keys, got ${spec.keySize}`;
+      if (spec.initialValue && spec.initialValue.length > ((spec.valueSize + 7) & ~7) * spec.maxEntries) return 'initial value is larger than the map';
+      return undefined;
+    case 'hash':
+    case 'lru_hash':
+      if (spec.initialValue) return 'only array maps take an initial value';
+      if (spec.keySize > MAX_HASH_KEY_SIZE) return `hash keys may be at most ${MAX_HASH_KEY_SIZE} bytes, got ${spec.keySize}`;
+      return undefined;
+    default:
+      return `unsupported map type ${(spec as MapSpec).type}`;
   }
 }
 

@@ -1,9 +1,9 @@
 // The runtime one loaded program runs in: address space, maps, helper functions, trace output and budget.
 import { HELPERS, HelperId } from '../asm/helpers.js';
 import type { MapSpec } from '../asm/program.js';
-import { InvalidHelperArgument, OutOfBoundsAccess, UnknownHelper, WriteToReadOnly } from './errors.js';
+import { BudgetExceeded, InvalidHelperArgument, OutOfBoundsAccess, UnknownHelper, WriteToReadOnly } from './errors.js';
 import { formatTrace, Xorshift32 } from './helpers.js';
-import { type BpfMap, createMap, Errno, MapError } from './maps.js';
+import { type BpfMap, checkMapSpecs, createMap, Errno, MapError } from './maps.js';
 import { AddressSpace, HELPER_FRAME, type Region } from './memory.js';
 
 /** MAP_HANDLE_BASE + i is what `lddw rX, map i` (PseudoSrc.MAP_FD) loads; it is never a valid address. */
@@ -14,6 +14,12 @@ export const FUNC_HANDLE_BASE = 0xe000_0000;
 export const DEFAULT_BUDGET = 1_000_000;
 /** MAX_LOOPS is the largest nr_loops bpf_loop accepts (1 << 23, as Linux). */
 export const MAX_LOOPS = 1 << 23;
+/** BYTES_PER_UNIT: helpers are charged one instruction per 8 bytes they copy, scan or format (an 8-byte load's worth). */
+export const BYTES_PER_UNIT = 8;
+/** TRACE_LINE_BYTES bounds one trace_printk: format and %s strings are read, and output kept, up to 1,023 bytes (Linux's 1 KiB buffer). */
+export const TRACE_LINE_BYTES = 1023;
+/** DEFAULT_TRACE_BYTES is how much trace output one runtime (one tenant) keeps before dropping lines (64 KiB). */
+export const DEFAULT_TRACE_BYTES = 64 * 1024;
 
 /** RuntimeOptions configure a Runtime; every field has a deterministic default except the clock. */
 export interface RuntimeOptions {
@@ -25,6 +31,10 @@ export interface RuntimeOptions {
   readonly clock?: () => bigint;
   /** Let programs write the input region (conformance tests do). Default false. */
   readonly writableInput?: boolean;
+  /** Bytes the maps may take in all (default DEFAULT_MAP_MEMORY); more is refused naming the map. */
+  readonly mapMemory?: number;
+  /** Trace output kept over the runtime's life (default DEFAULT_TRACE_BYTES); later lines are counted in `traceDropped`. */
+  readonly traceBytes?: number;
 }
 
 /**
@@ -47,6 +57,12 @@ export const HELPER_FRAME_INDEX = HELPER_FRAME >> 2;
  *   arguments with i64.store into the shared memory and import `call`.
  * - `mapLookup(handle, keyAddress, slot)`: the map_lookup_elem fast path with 32-bit
  *   arguments (pointers fit in 32 bits); returns the value address or 0.
+ *
+ * Helpers that copy, scan or format many bytes are charged for it: one instruction per
+ * BYTES_PER_UNIT bytes, added to the run's instruction count by the engine right after the call
+ * (`takeCharge`). A helper refuses work that would take the run's charges past the budget, so
+ * host work per run stays bounded by the budget even in one call. Lookups are not charged:
+ * their keys are at most MAX_HASH_KEY_SIZE bytes, like a handful of instructions.
  */
 export class Runtime {
   readonly space: AddressSpace;
@@ -54,12 +70,20 @@ export class Runtime {
   readonly budget: number;
   /** Lines printed by trace_printk during the current run. */
   readonly trace: string[] = [];
+  /** trace_printk lines dropped because the runtime's trace output reached its limit (over its whole life). */
+  traceDropped = 0;
   /** The helper frame as i32 halves: r_k low half at HELPER_FRAME_INDEX + 2k, high half next. */
   readonly frame: Int32Array;
   private readonly clock: () => bigint;
   private readonly random: Xorshift32;
+  private readonly traceLimit: number;
+  private traceKept = 0;
+  /** Instructions charged to helpers in the current run, and the part engines have not yet added to their count. */
+  private charged = 0;
+  private pendingCharge = 0;
 
   constructor(specs: readonly MapSpec[], options: RuntimeOptions = {}) {
+    checkMapSpecs(specs, options.mapMemory);
     this.space = new AddressSpace({ writableInput: options.writableInput ?? false });
     // Writable maps first: the address space keeps everything writable in one range (memory.ts).
     const maps: BpfMap[] = [];
@@ -74,6 +98,7 @@ export class Runtime {
     this.budget = options.budget ?? DEFAULT_BUDGET;
     this.clock = options.clock ?? process.hrtime.bigint;
     this.random = new Xorshift32(options.seed ?? 1);
+    this.traceLimit = options.traceBytes ?? DEFAULT_TRACE_BYTES;
     this.frame = new Int32Array(this.space.memory.buffer);
   }
 
@@ -84,9 +109,26 @@ export class Runtime {
     return found;
   }
 
-  /** beginRun resets per-run state (the trace lines); engines call it at the start of every run. */
+  /** beginRun resets per-run state (the trace lines, helper charges); engines call it at the start of every run. */
   beginRun(): void {
     this.trace.length = 0;
+    this.charged = 0;
+    this.pendingCharge = 0;
+  }
+
+  /** takeCharge returns the instructions helpers were charged since the last take; engines add them to their count. */
+  takeCharge(): number {
+    const units = this.pendingCharge;
+    this.pendingCharge = 0;
+    return units;
+  }
+
+  /** charge bills the helper at `slot` for touching `bytes` bytes, refusing work past the budget. */
+  private charge(bytes: number, slot: number): void {
+    const units = Math.ceil(bytes / BYTES_PER_UNIT);
+    if (this.charged + units > this.budget) throw new BudgetExceeded(slot, this.budget);
+    this.charged += units;
+    this.pendingCharge += units;
   }
 
   /** mapHandle is the value `lddw MAP_FD index` loads. */
@@ -129,6 +171,7 @@ export class Runtime {
         const value = this.pointerArg(3, slot);
         this.checkRead(key, 0, map.spec.keySize, slot);
         this.checkRead(value, 0, map.spec.valueSize, slot);
+        this.charge(map.spec.keySize + map.spec.valueSize, slot);
         const flags = f[at + 9] === 0 ? (f[at + 8] as number) : -1;
         return this.setSigned(map.updateAt(key, value, flags));
       }
@@ -179,21 +222,31 @@ export class Runtime {
     const size = this.argLow(2);
     if (size <= 0) return -Errno.EINVAL;
     this.checkRead(format, 0, size, slot);
-    const bytes = this.space.bytes.subarray(format, format + size);
+    const bytes = this.space.bytes.subarray(format, format + Math.min(size, TRACE_LINE_BYTES));
+    this.charge(bytes.length, slot);
     const end = bytes.indexOf(0);
     const text = String.fromCharCode(...(end < 0 ? bytes : bytes.subarray(0, end)));
     const args = [3, 4, 5].map((k) => this.arg64(k));
-    const result = formatTrace(text, args, (address) => this.readString(address));
+    const result = formatTrace(text, args, (address) => this.readString(address, slot));
     if ('error' in result) return -Errno.EINVAL;
-    this.trace.push(result.text.endsWith('\n') ? result.text.slice(0, -1) : result.text);
-    return result.text.length;
+    const line = result.text.slice(0, TRACE_LINE_BYTES);
+    this.charge(line.length, slot);
+    const kept = line.endsWith('\n') ? line.slice(0, -1) : line;
+    if (this.traceKept + kept.length > this.traceLimit) {
+      this.traceDropped++;
+    } else {
+      this.traceKept += kept.length;
+      this.trace.push(kept);
+    }
+    return line.length;
   }
 
-  private readString(address: bigint): string {
+  private readString(address: bigint, slot: number): string {
     const low = Number(address & 0xffff_ffffn);
     const region = address >> 32n === 0n ? this.space.find(low, 1) : undefined;
     if (!region) return '(efault)';
-    const bytes = this.space.bytes.subarray(low, region.end);
+    const bytes = this.space.bytes.subarray(low, Math.min(region.end, low + TRACE_LINE_BYTES));
+    this.charge(bytes.length, slot);
     const end = bytes.indexOf(0);
     return String.fromCharCode(...(end < 0 ? bytes : bytes.subarray(0, end)));
   }
@@ -204,6 +257,7 @@ export class Runtime {
     if (this.frame[HELPER_FRAME_INDEX + 5] !== 0 || size < 0) return -Errno.EINVAL;
     if (size === 0) return 0;
     this.checkWrite(destination, 0, size, slot);
+    this.charge(size, slot);
     const sourceHigh = this.frame[HELPER_FRAME_INDEX + 7] as number;
     const source = this.argLow(3);
     const readable = sourceHigh === 0 && this.space.find(source, size) !== undefined;

@@ -181,3 +181,12 @@ describe('malformed rows', () => {
     expect(run('select sum(id), avg(id) from sensors', many).rows).toEqual([[9999999999999999991n, 9090909090909090900909n]]);
   });
 });
+
+test('skip counts every kind of malformed row once, however many there are', () => {
+  const bad = ['1,a,2026-01-01', '2,b,2026-13-01,1', '3,c,2026-01-01,x', `4,${'d'.repeat(70_000)},2026-01-01,1`, '5,"e,2026-01-01,1'];
+  const rows = Array.from({ length: 5000 }, (_, i) => `${i},ok,2026-01-01,1`);
+  const text = `id,site,day,temp\n${[...rows, ...Array.from({ length: 2000 }, (_, i) => bad[i % 4] as string), bad[4]].join('\n')}\n`;
+  const result = run('select count(*), min(day) from sensors where temp > 0', text, 65_536, 'skip');
+  expect(result.rows).toEqual([[5000n, 20454n]]);
+  expect(result.skippedRows).toBe(2001);
+});

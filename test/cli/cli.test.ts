@@ -1,5 +1,5 @@
 // Acceptance tests of the `sluice` command as a new user meets it: help, exit codes, one-line errors, --json, and answers.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -126,6 +126,13 @@ describe.concurrent('query and program errors exit 1 with a location', () => {
     }
   });
 
+  it('verify and run refuse, naming it, a map over the per-tenant memory limit', async () => {
+    for (const command of [['verify'], ['run', '--file', PEOPLE]]) {
+      const run = await sluice([...command, 'test/fixtures/storage/huge-map.s']);
+      expect(expectCleanError(run, 1)).toMatch(/^error: map "huge" needs 4096000000 bytes for 1000000 entries, over the limit of 536870912 bytes of maps per tenant$/);
+    }
+  });
+
   it('verify --json reports a refusal on stdout, and still exits 1', async () => {
     const run = await sluice(['verify', 'test/fixtures/storage/oob.s', '--json']);
     expect(run.code).toBe(1);
@@ -159,11 +166,11 @@ describe.concurrent('--json', () => {
   it('query: the grouped answer and the pushdown report', async () => {
     const out = await json(['query', 'select l_returnflag, count(*), sum(l_quantity) from lineitem group by l_returnflag', '--data', TINY]);
     const result = out.result as { rows: unknown[][] };
-    // By hand from tiny/lineitem.csv: A 45; N 17 + 36; R 38 + 49. COUNT is a bigint, so JSON carries it as an exact string.
-    expect(result.rows.map((row) => [row[0], row[1], Number(row[2])])).toEqual([
-      ['A', '1', 45],
-      ['N', '2', 53],
-      ['R', '2', 87],
+    // By hand from tiny/lineitem.csv: A 45; N 17 + 36; R 38 + 49. Every value is an exact string.
+    expect(result.rows).toEqual([
+      ['A', '1', '45.00'],
+      ['N', '2', '53.00'],
+      ['R', '2', '87.00'],
     ]);
     const pushdown = (out.report as { pushdown: { fileBytes: number; rows: number } }).pushdown;
     expect(pushdown.fileBytes).toBe(readFileSync(join(PROJECT_ROOT, TINY, 'lineitem.csv')).length);
@@ -208,6 +215,37 @@ describe.concurrent('--json', () => {
       ['nation', 25],
     ]);
     for (const table of tables) expect(existsSync(table.path)).toBe(true);
+  });
+});
+
+describe.concurrent('hostile input', () => {
+  it('--json keeps digits a double loses, as strings beside the column types', async () => {
+    const dir = join(scratch, 'exact');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'm.csv'), 'k,v\n9007199254740993,10385578376.585467\n1,0.000001\n');
+    writeFileSync(join(dir, 'm.schema'), 'k bigint\nv decimal(18,6)\n');
+    const run = await sluice(['query', 'select sum(k), sum(v), max(v) from m', '--data', dir, '--json', '--compare']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = (JSON.parse(run.stdout) as { result: { columns: { type: string }[]; rows: unknown[][] } }).result;
+    expect(result.rows).toEqual([['9007199254740994', '10385578376.585468', '10385578376.585467']]);
+    expect(result.columns.map((column) => column.type)).toEqual(['integer', 'decimal(38,6)', 'decimal(18,6)']);
+  });
+
+  it('a full group map names the limit and --max-groups; a string MAX is refused at its SQL position', async () => {
+    const [groups, max] = await Promise.all([
+      sluice(['query', 'select l_orderkey, count(*) from lineitem group by l_orderkey', '--data', TINY, '--max-groups', '1']),
+      sluice(['query', 'select count(*),\n  max(l_returnflag) from lineitem', '--data', TINY]),
+    ]);
+    expect(expectCleanError(groups, 1)).toMatch(/lineitem\.csv:\d+:1: more than 1 groups: the group map holds 1 \(raise the limit with --max-groups\)$/);
+    expect(expectCleanError(max, 1)).toBe('error: query.sql:2:3: MAX of a string is not supported; GROUP BY the column and ORDER BY it DESC LIMIT 1 instead');
+  });
+
+  it('a CSV whose lines end in a lone CR is refused at the first one', async () => {
+    const dir = join(scratch, 'lone-cr');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'c.csv'), 'a,b\r1,2\r');
+    const run = await sluice(['query', 'select count(*) from c', '--data', dir]);
+    expect(expectCleanError(run, 1)).toMatch(/c\.csv:1:4: lines end with a lone carriage return/);
   });
 });
 

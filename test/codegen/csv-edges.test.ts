@@ -92,8 +92,13 @@ describe('well-formed CSV shapes', () => {
   test('GROUP BY a date and an integer, MIN/MAX of dates, COUNT of a column', () => {
     agree('select day, id, count(temp) as n, min(day) as first, max(temp) as hottest from sensors group by day, id', `${HEADER}${GOOD}\n1,Quito,2026-01-05,1.00\n`);
   });
-  test('.tbl rows with and without the trailing delimiter', () => {
-    agree('select count(*) as n, max(r_regionkey) as k from region where r_name like \'%A%\'', '0|AFRICA|lar deposits|\n1|AMERICA|hs use ironic|\n2|ASIA|ges. thinly even|\n3|EUROPE|ly final courts\n');
+  test('.tbl rows end with the delimiter; a row without it, or with too few fields, is malformed in both paths', () => {
+    const sql = 'select count(*) as n, max(r_regionkey) as k from region where r_name like \'%A%\'';
+    const good = '0|AFRICA|lar deposits|\n1|AMERICA|hs use ironic|\n2|ASIA|ges. thinly even|\n';
+    expect(agree(sql, good)).toMatchObject({ rows: [[3n, 2n]] });
+    expect(agree(sql, `${good}3|EUROPE|ly final courts\n`)).toEqual({ error: 'MalformedRowError', line: 4, column: 25 });
+    expect(agree(sql, `${good}4|MIDDLE EAST|\n`)).toEqual({ error: 'MalformedRowError', line: 4, column: 15 });
+    expect(agree(sql, `${good}4|MIDDLE EAST|\n5|ASIA\n`, 'skip')).toMatchObject({ rows: [[3n, 2n]], skippedRows: 2 });
   });
 });
 
@@ -119,6 +124,10 @@ describe('malformed rows', () => {
   }
   test('an unterminated quote at the end of the file', () => {
     agree(sql, `${HEADER}${GOOD}\n8,"Quito,2026-01-01,1.00\n`, 'skip');
+  });
+  test('an unterminated quote stops the query at the opening quote', () => {
+    const text = `${HEADER}${GOOD}\n8,"Quito,2026-01-01,1.00\n9,x,2026-01-01,1\n`;
+    expect(agree(sql, text)).toEqual({ error: 'MalformedRowError', line: 9, column: 3 });
   });
   test('the program counts well-formed and skipped rows', () => {
     const plan = planQuery(sql, catalog, { onError: 'skip' });

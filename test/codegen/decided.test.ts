@@ -5,10 +5,10 @@ import { planQuery } from '../../src/sql/bind.js';
 import { compileQuery } from '../../src/codegen/compile.js';
 import type { ResultTable } from '../../src/sql/result.js';
 import { DATE, INTEGER, decimalType } from '../../src/values/types.js';
-import { HOOK_CONTEXT } from '../../src/verifier/context.js';
 import { verify } from '../../src/verifier/verifier.js';
 import { csvTable, memoryCatalog } from '../sql/helpers.js';
 import { scanWithInterpreter } from './harness.js';
+import { HOOK_CONTEXT } from '../../src/storage/hook-context.js';
 
 const catalog = memoryCatalog(
   csvTable('t', 't.csv', [

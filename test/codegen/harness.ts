@@ -1,21 +1,15 @@
 // Test harness: run a compiled query over bytes in fixed-size chunks with Sluice's interpreter, as the storage node does.
+import { HOOK_CONTEXT_BYTES, encodeHookContext } from '../../src/storage/hook-context.js';
 import type { Engine } from '../../src/vm/engine.js';
 import { Interpreter } from '../../src/vm/interpreter.js';
 import { Runtime } from '../../src/vm/runtime.js';
 import type { CompiledQuery } from '../../src/codegen/compile.js';
 import type { MapReader } from '../../src/codegen/read-maps.js';
 
-/** xdpContext builds the hook context (struct xdp_md layout plus Sluice's fields) for one chunk. */
+/** xdpContext builds the hook context for one chunk with the storage node's own encoder (one layout for all). */
 export function xdpContext(data: number, length: number, flags: number, chunkIndex: number, fileOffset: number, fileSize: number): Uint8Array {
-  const bytes = new Uint8Array(48);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(0, data, true);
-  view.setUint32(4, data + length, true);
-  view.setUint32(8, data, true);
-  view.setUint32(24, flags, true);
-  view.setUint32(28, chunkIndex, true);
-  view.setBigUint64(32, BigInt(fileOffset), true);
-  view.setBigUint64(40, BigInt(fileSize), true);
+  const bytes = new Uint8Array(HOOK_CONTEXT_BYTES);
+  encodeHookContext({ data, dataEnd: data + length, flags, chunkIndex, fileOffset, fileSize }, new DataView(bytes.buffer));
   return bytes;
 }
 

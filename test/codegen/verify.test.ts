@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { planQuery } from '../../src/sql/bind.js';
 import { compileQuery } from '../../src/codegen/compile.js';
-import { HOOK_CONTEXT } from '../../src/verifier/context.js';
 import { verify } from '../../src/verifier/verifier.js';
 import { TPCH_SCHEMAS } from '../../src/datasets/tpch/schemas.js';
 import { DATE, INTEGER, decimalType } from '../../src/values/types.js';
 import { csvTable, memoryCatalog, tpchTable } from '../sql/helpers.js';
+import { HOOK_CONTEXT } from '../../src/storage/hook-context.js';
 
 const QUERIES = join(import.meta.dirname, '../../queries');
 const catalog = memoryCatalog(

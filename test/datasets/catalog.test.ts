@@ -116,3 +116,39 @@ describe('type inference', () => {
     expect(typeName(inferColumnType(values))).toBe(type);
   });
 });
+
+describe('the CSV sniffer reads the header and sample safely', () => {
+  const refusal = (name: string, text: string | Buffer): string => {
+    write(name, text as string);
+    try {
+      directoryCatalog(dir).table(name.replace(/\.csv$/, ''));
+    } catch (error) {
+      return (error as Error).message.replace(`${dir}/`, '');
+    }
+    throw new Error(`no refusal for ${name}`);
+  };
+
+  test('a header naming a column twice is refused at the second one', () => {
+    expect(refusal('dup.csv', 'id,"Name",price,name\n1,a,2,b\n')).toBe("dup.csv:1:17: the header names column 'name' twice (columns 2 and 4); rename one");
+  });
+
+  test('a file longer than the sample without a line break is not called empty', () => {
+    expect(refusal('oneline.csv', 'x'.repeat((1 << 20) + 10))).toMatch(/^oneline\.csv:1:1: no row ends in the first 1,048,576 bytes: the header row is longer than that/);
+  });
+
+  test('a quote left open in the header is refused at the quote; one in a row is the query\'s to report', () => {
+    expect(refusal('open.csv', 'id,"name\n1,ok\n')).toBe('open.csv:1:4: this quoted field in the header is not closed before the end of the file');
+    write('openrow.csv', 'id,name\n1,ok\n2,"never\nclosed\n3,x\n');
+    expect(types('openrow')).toEqual(['id integer', 'name varchar']);
+  });
+
+  test('lines ending in a lone carriage return are refused at the first one', () => {
+    expect(refusal('mac.csv', 'id,name\r1,a\r2,b\r')).toMatch(/^mac\.csv:1:8: lines end with a lone carriage return/);
+  });
+
+  test('a valid file whose first MiB ends inside a quoted field is accepted', () => {
+    const row = `1,"${'y'.repeat(1000)}\n${'z'.repeat(1000)}"\n`;
+    write('quoted.csv', `id,text\n${row.repeat(Math.ceil((1 << 20) / row.length) + 2)}`);
+    expect(types('quoted')).toEqual(['id integer', 'text varchar']);
+  });
+});

@@ -58,6 +58,7 @@ const ROWS = [
   '',
   '6,,2000-03-01,3\r',
   '7,"a ""q"" x\ny",2001-01-01,1',
+  '8,\r"c\r\nd",2002-02-02,2',
 ];
 const SQL = 'select site, count(*) as n, sum(temp) as t, min(day) as d, max(id) as m from sensors group by site';
 

@@ -66,3 +66,9 @@ test('a condition too long for a 16-bit branch is refused at its SQL position, n
   expect(error).toBeInstanceOf(QueryError);
   expect((error as QueryError).message).toMatch(/^long\.sql:2:17: this OR of 1200 conditions compiles to more code than an eBPF branch can jump across/);
 });
+
+test('arithmetic nested to the right beyond the program\'s temporaries is refused at the construct, with a rewrite', () => {
+  const nested = Array.from({ length: 20 }, () => 'a * (').join('') + 'b' + ')'.repeat(20);
+  const error = refusal(`select count(*) from t\nwhere ${nested} > 0`);
+  expect(error.message).toMatch(/^deep\.sql:2:\d+: the eBPF code generator does not support an expression whose right-hand operands nest more than 16 deep here; add parentheses on the left instead/);
+});

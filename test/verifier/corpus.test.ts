@@ -1,7 +1,8 @@
 // The verifier corpus: every unsafe program is refused with its expected reason, every safe one accepted.
 import { describe, expect, test } from 'vitest';
-import { HOOK_CONTEXT, VerifierError, verify } from '../../src/verifier/index.js';
+import { VerifierError, verify } from '../../src/verifier/index.js';
 import { loadCorpus } from './corpus.js';
+import { HOOK_CONTEXT } from '../../src/storage/hook-context.js';
 
 const corpus = loadCorpus();
 

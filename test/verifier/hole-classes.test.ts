@@ -6,7 +6,8 @@ import { KernelVerifierError, kernelAvailability, loadKernelProgram } from '../.
 import { Interpreter } from '../../src/vm/interpreter.js';
 import { STACK_TOP } from '../../src/vm/memory.js';
 import { Runtime } from '../../src/vm/runtime.js';
-import { HOOK_CONTEXT, VerifierError, verify } from '../../src/verifier/index.js';
+import { VerifierError, verify } from '../../src/verifier/index.js';
+import { HOOK_CONTEXT } from '../../src/storage/hook-context.js';
 
 const availability = kernelAvailability();
 if (!availability.ok) console.log(`Linux verdicts of the hole classes skipped: ${availability.reason}`);
@@ -164,6 +165,90 @@ const CASES: Record<string, Case[]> = {
     {
       name: 'a division by a register holding 0 is not refused (x/0 = 0)',
       source: 'r0 = 1\nr1 = 0\nr0 /= r1\nexit',
+      before: 'accepted',
+    },
+  ],
+  'bounds Linux does not track (findings 002, 007, 008, 010, 014, 017, 018)': [
+    ...(
+      [
+        ['r2 = 48\nr2 /= 7\nif r2 != 6 goto bad', 'a 64-bit division of constants'],
+        ['w2 = 48\nw2 %= 7\nif w2 != 6 goto bad', 'a 32-bit remainder of constants'],
+        ['r2 = 48\nr2 s/= 7\nif r2 != 6 goto bad', 'a signed division of constants'],
+        ['r2 = *(u32 *)(r1 + 16)\nr2 &= 3\nr3 = 0xff\nr3 >>= r2\nif r3 > 0xff goto bad', 'a shift by a bounded register'],
+        ['r3 = 1\nr2 = 64\nr3 <<= r2\nif r3 != 1 goto bad', 'a shift by a register holding the width'],
+      ] as const
+    ).map(([body, what]) => ({
+      name: `${what} has unknown bounds, so the check after it is not decided`,
+      source: `r6 = r1\n${body}\nr0 = 0\nexit\nbad:\n*(u32 *)(r6 + 0) = 0\nr0 = 0\nexit`,
+      sluice: { insn: body.split('\n').length + 3, reason: CTX_WRITE },
+      before: 'accepted' as const,
+    })),
+    {
+      name: 'a 32-bit remainder still has its upper half zero',
+      source: 'r6 = r1\nr2 = *(u32 *)(r1 + 16)\nw2 %= 7\nif r2 > 0xffffffff goto bad\nr0 = 0\nexit\nbad:\n*(u32 *)(r6 + 0) = 0\nr0 = 0\nexit',
+      before: 'accepted',
+    },
+  ],
+  'campaign findings (differential against Linux)': [
+    {
+      name: '002: a map value plus a 32-bit remainder (unbounded signed minimum in Linux)',
+      source: '.map glob array key=4 value=48 entries=1\nr1 = 0x30\nw1 %= 0x7\nr2 = map[glob][0]+0x0 ll\nr2 += r1\nr0 = 2\nexit',
+      sluice: { insn: 4, reason: 'math between map_value pointer and register with unbounded min value is not allowed' },
+      before: 'accepted',
+    },
+    {
+      name: '003: a misaligned atomic on a map value',
+      source: '.map glob array key=4 value=48 entries=1\nr1 = map[glob][0]+0x8 ll\nr2 = 3\nr0 = 0\nr2 = atomic_fetch_xor((u64 *)(r1 + 0x4), r2)\nexit',
+      sluice: { insn: 4, reason: 'misaligned value access off 0+8+4 size 8' },
+      before: 'accepted',
+    },
+    {
+      name: '011: a callee stores a pointer to its caller\'s stack into the caller\'s stack',
+      source: 'r1 = r10\nr1 += -24\ncall f\nexit\nf:\n*(u64 *)(r1 + 8) = r1\nr0 = 0\nexit',
+      sluice: { insn: 4, reason: 'cannot spill pointers to stack into stack frame of the caller' },
+      before: 'accepted',
+    },
+    {
+      name: '020: a direct value address into an array of 4 entries',
+      source: '.map arr array key=4 value=16 entries=4\nr2 = map[arr][0]+0x0 ll\nr0 = 2\nexit',
+      sluice: { insn: 0, reason: 'invalid access to map value pointer, value_size=16 off=0' },
+      linux: { reason: 'invalid access to map value pointer, value_size=16 off=0' },
+      before: 'accepted',
+    },
+    {
+      name: '021: bpf_map_update_elem into a read-only map',
+      source: [
+        '.map ro array key=4 value=8 entries=1 readonly init=0301040105090206',
+        '*(u64 *)(r10 - 8) = 0',
+        '*(u64 *)(r10 - 24) = 7',
+        'r2 = r10',
+        'r2 += -8',
+        'r1 = map[ro] ll',
+        'r3 = r10',
+        'r3 += -24',
+        'r4 = 0',
+        'call 2',
+        'exit',
+      ].join('\n'),
+      sluice: { insn: 9, reason: 'write into map forbidden' },
+      before: 'accepted',
+    },
+    {
+      name: '023: a packet pointer plus an unbounded register, never dereferenced',
+      source: 'r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr4 = r2\nr4 += 8\nif r4 > r3 goto +2\nr7 = *(u64 *)(r2 + 0)\nr4 += r7\nr0 = 2\nexit',
+      sluice: { insn: 6, reason: 'math between pkt pointer and register with unbounded min value is not allowed' },
+      before: 'accepted',
+    },
+    {
+      name: 'a constant of 2^29 added to the context pointer',
+      source: 'r1 += 0x20000000\nr0 = 2\nexit',
+      sluice: { insn: 0, reason: 'math between ctx pointer and 536870912 is not allowed' },
+      before: 'refused',
+    },
+    {
+      name: 'a subtraction from a stack pointer',
+      source: 'r2 = r10\nr2 -= 8\n*(u64 *)(r2 + 0) = 0\nr0 = 0\nexit',
+      sluice: { insn: 1, reason: 'R2 subtraction from stack pointer prohibited' },
       before: 'accepted',
     },
   ],

@@ -2,8 +2,9 @@
 // except entries whose header documents why Linux legitimately differs.
 import { describe, expect, test } from 'vitest';
 import { KernelVerifierError, kernelAvailability, loadKernelProgram } from '../../src/kernel/bpf.js';
-import { HOOK_CONTEXT, VerifierError, verify } from '../../src/verifier/index.js';
+import { VerifierError, verify } from '../../src/verifier/index.js';
 import { loadCorpus } from './corpus.js';
+import { HOOK_CONTEXT } from '../../src/storage/hook-context.js';
 
 const availability = kernelAvailability();
 if (!availability.ok) console.log(`kernel cross-check skipped: ${availability.reason}`);

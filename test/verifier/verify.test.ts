@@ -3,9 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { assemble } from '../../src/asm/assembler.js';
 import { loadObject } from '../../src/elf/loader.js';
-import { HOOK_CONTEXT, VerifierError, memoryContext, verify } from '../../src/verifier/index.js';
+import { VerifierError, memoryContext, verify } from '../../src/verifier/index.js';
 import { join } from 'node:path';
 import { anchorsDir } from '../../src/util/paths.js';
+import { HOOK_CONTEXT } from '../../src/storage/hook-context.js';
 
 const ANCHOR = join(anchorsDir(), 'csv.bpf.o');
 const hasAnchor = existsSync(ANCHOR);

@@ -16,6 +16,7 @@ import { Op, ValType } from '../../src/vm/jit/wasm-opcodes.js';
 import { Runtime, type RuntimeOptions } from '../../src/vm/runtime.js';
 import { join } from 'node:path';
 import { anchorsDir } from '../../src/util/paths.js';
+import { HOOK_CONTEXT_BYTES, encodeHookContext } from '../../src/storage/hook-context.js';
 
 const interpreter = new Interpreter();
 
@@ -217,14 +218,13 @@ describe.skipIf(!existsSync(ANCHOR))('the anchor program', () => {
       const runtime = new Runtime(spec.maps);
       return { runtime, exe: engine.load(spec, runtime) };
     });
-    const context = new Uint8Array(48);
+    const context = new Uint8Array(HOOK_CONTEXT_BYTES);
     const view = new DataView(context.buffer);
     for (let start = 0; start < text.length; start += 3000) {
       const chunk = text.subarray(start, Math.min(start + 3000, text.length));
       const results = engines.map(({ runtime, exe }) => {
         const at = runtime.space.setInput(chunk);
-        view.setUint32(0, at, true);
-        view.setUint32(4, at + chunk.length, true);
+        encodeHookContext({ data: at, dataEnd: at + chunk.length, flags: 0, chunkIndex: start / 3000, fileOffset: start, fileSize: text.length }, view);
         return exe.run(runtime.space.setContext(context));
       });
       expect(results[1]).toEqual(results[0]);

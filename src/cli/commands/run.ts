@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { parseSize } from '../../net/units.js';
 import { inspectRun, type InspectResult } from '../../storage/inspect.js';
 import type { EngineName } from '../../vm/engine.js';
+import { DEFAULT_TRACE_BYTES } from '../../vm/runtime.js';
 import { existingFile, oneOf, positiveInteger, unitsOption } from '../options.js';
 import { loadProgramFile } from '../program-input.js';
 
@@ -63,6 +64,9 @@ function asText(program: string, options: RunCliOptions, r: InspectResult): stri
     if (map.entries.length > options.entries) lines.push(`  ... ${map.entries.length - options.entries} more (--entries)`);
   }
   if (r.trace.length > 0) lines.push('', 'trace output', ...r.trace.map((line) => `  ${line}`));
+  if (r.counts.traceDropped > 0) {
+    lines.push(`  ... ${r.counts.traceDropped} more lines dropped: a tenant keeps at most ${DEFAULT_TRACE_BYTES} bytes of trace output`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -7,8 +7,10 @@ import type { ProgramSpec } from '../../asm/program.js';
 import { ElfError } from '../../elf/errors.js';
 import { writeObject } from '../../elf/writer.js';
 import { SluiceError, UsageError } from '../../util/errors.js';
-import { HOOK_CONTEXT, memoryContext, verify, VerifierError, type ContextSpec, type VerifierResult } from '../../verifier/index.js';
+import { memoryContext, verify, VerifierError, type ContextSpec, type VerifierResult } from '../../verifier/index.js';
+import { checkMapSpecs } from '../../vm/maps.js';
 import { loadProgramFile } from '../program-input.js';
+import { HOOK_CONTEXT } from '../../storage/hook-context.js';
 
 /** registerTools adds asm, disasm and verify. */
 export function registerTools(program: Command): void {
@@ -49,6 +51,7 @@ export function registerTools(program: Command): void {
     .addHelpText('after', '\nExamples:\n  sluice verify ../shared/anchors/csv.bpf.o\n  sluice verify examples/filter-sum.s --log\n  sluice verify prog.bin --context mem:64   # a program over a 64-byte buffer, as bpf_conformance runs it')
     .action((file: string, options: { section?: string; context: string; log?: boolean; json?: boolean }) => {
       const spec = loadProgramFile(file, options.section);
+      checkMapSpecs(spec.maps); // the storage node would refuse to create these maps at attach
       const result = verifyShowingRefusal(spec, parseContext(options.context), options);
       if (options.log) process.stdout.write(result.log.endsWith('\n') ? result.log : `${result.log}\n`);
       const s = result.stats;

@@ -1,6 +1,7 @@
 // Control-flow graph of one eBPF function: basic blocks, reverse postorder, dominators, loop headers.
+import { isJump, jumpTarget } from '../../asm/control.js';
 import type { Instruction } from '../../asm/instruction.js';
-import { Class, CLASS_MASK, EXIT, JmpOp, OP_MASK } from '../../asm/opcodes.js';
+import { EXIT, JmpOp, OP_MASK } from '../../asm/opcodes.js';
 import { InvalidProgram } from '../errors.js';
 
 /** Terminator is how a basic block ends. */
@@ -45,8 +46,8 @@ export function buildCfg(slots: readonly (Instruction | undefined)[], start: num
   for (let s = start; s < end; s++) {
     const insn = slots[s];
     if (!insn) continue;
+    if (!isJump(insn)) continue;
     const target = jumpTarget(insn, s);
-    if (target === undefined) continue;
     if (target < start || target >= end || slots[target] === undefined) {
       throw new InvalidProgram(s, `jump to insn #${target} is outside its function or into the middle of lddw`);
     }
@@ -85,7 +86,7 @@ function splitBlock(
     }
   }
   const insn = slots[last]!;
-  const target = jumpTarget(insn, last);
+  const target = isJump(insn) ? jumpTarget(insn, last) : undefined;
   const block = (slot: number) => blockAt.get(slot)!;
   let term: Terminator;
   if (insn.opcode === EXIT) term = { kind: 'exit', slot: last };
@@ -100,16 +101,6 @@ function splitBlock(
 function nextBlock(to: number, fnEnd: number, slot: number, block: (s: number) => number): number {
   if (to >= fnEnd) throw new InvalidProgram(slot, 'conditional jump falls through past the end of its function');
   return block(to);
-}
-
-/** jumpTarget returns the slot a jump instruction may go to, or undefined for non-jumps, calls and exit. */
-export function jumpTarget(insn: Instruction, slot: number): number | undefined {
-  const cls = insn.opcode & CLASS_MASK;
-  if (cls !== Class.JMP && cls !== Class.JMP32) return undefined;
-  const op = insn.opcode & OP_MASK;
-  if (op === JmpOp.CALL || op === JmpOp.EXIT) return undefined;
-  const distance = op === JmpOp.JA && cls === Class.JMP32 ? insn.imm : insn.offset;
-  return slot + 1 + distance;
 }
 
 function analyse(raw: readonly RawBlock[]): Cfg {

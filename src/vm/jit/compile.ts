@@ -1,6 +1,7 @@
 // Builds the WebAssembly module for a whole program: imports, globals, one function per eBPF function, exports.
+import { namedFunction } from '../../asm/control.js';
 import { bySlot, type Instruction, lddwValue } from '../../asm/instruction.js';
-import { CALL, CallSrc, LDDW, PseudoSrc } from '../../asm/opcodes.js';
+import { PseudoSrc } from '../../asm/opcodes.js';
 import type { ProgramSpec } from '../../asm/program.js';
 import { InvalidProgram } from '../errors.js';
 import { CONTEXT_BASE, FRAME_SIZE, HELPER_FRAME, INPUT_BASE, STACK_BASE, STACK_TOP } from '../memory.js';
@@ -53,8 +54,8 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
   const imports: Imports = {
     fault: -1,
     access: m.importFunction('env', 'access', { params: [i32, i32, i32, i32, i32], results: [] }),
-    helper: m.importFunction('env', 'helper', { params: [i32, i32], results: [] }),
-    callx: m.importFunction('env', 'callx', { params: [i32, i32, i32], results: [] }),
+    helper: m.importFunction('env', 'helper', { params: [i32, i32], results: [i32] }),
+    callx: m.importFunction('env', 'callx', { params: [i32, i32, i32], results: [i32] }),
     lookup: m.importFunction('env', 'lookup', { params: [i32, i32, i32, i32, i32], results: [i32] }),
   };
   // Cold paths call the import through a wasm function: a direct call keeps no import
@@ -117,10 +118,8 @@ function functionStarts(slots: readonly (Instruction | undefined)[]): { starts: 
   let entryCalled = false;
   slots.forEach((insn, slot) => {
     if (!insn) return;
-    const isCall = insn.opcode === CALL && insn.src === CallSrc.LOCAL;
-    const isFunc = insn.opcode === LDDW && insn.src === PseudoSrc.FUNC;
-    if (!isCall && !isFunc) return;
-    const target = slot + 1 + insn.imm;
+    const target = namedFunction(insn, slot);
+    if (target === undefined) return;
     if (target === 0) entryCalled = true;
     if (target < 0 || target >= slots.length || !slots[target]) {
       throw new InvalidProgram(slot, `function reference to insn #${target}, which is not an instruction of the program`);
@@ -139,7 +138,7 @@ function lddwConstant(insn: Instruction, slot: number, options: CompileOptions):
     case PseudoSrc.MAP_VALUE:
       return BigInt(options.mapValueAddress(insn.imm, insn.imm2 ?? 0, slot));
     case PseudoSrc.FUNC:
-      return BigInt(options.funcHandle(slot + 1 + insn.imm));
+      return BigInt(options.funcHandle(namedFunction(insn, slot)!));
     default:
       throw new InvalidProgram(slot, `lddw with pseudo source ${insn.src} is not supported`);
   }

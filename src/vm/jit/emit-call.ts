@@ -1,5 +1,6 @@
 // Translation of helper calls (through the runtime's helper frame), callx, and local calls to sub-programs.
 import { HelperId } from '../../asm/helpers.js';
+import { isLocalCall, namedFunction } from '../../asm/control.js';
 import type { Instruction } from '../../asm/instruction.js';
 import { CALLX, CallSrc, FRAME_POINTER, PseudoSrc } from '../../asm/opcodes.js';
 import { InvalidProgram } from '../errors.js';
@@ -31,7 +32,7 @@ export function emitCall(c: Code, ctx: ModuleContext, insn: Instruction, slot: n
     emitHelper(counted, pushId, slot, ctx.imports.callx);
     return;
   }
-  if (insn.src === CallSrc.LOCAL) return emitLocalCall(counted, slot + 1 + insn.imm, slot);
+  if (isLocalCall(insn)) return emitLocalCall(counted, namedFunction(insn, slot)!, slot);
   if (insn.src !== CallSrc.HELPER) throw new InvalidProgram(slot, 'kernel function calls (kfuncs) are not supported');
   if (insn.imm === HelperId.map_lookup_elem) return emitLookup(c, ctx, slot, known(1));
   if (insn.imm === HelperId.loop) {
@@ -47,7 +48,7 @@ export function emitCall(c: Code, ctx: ModuleContext, insn: Instruction, slot: n
  * emitHelper stores r1..r5 into the helper frame, calls the runtime through `importIndex`
  * (arguments: what `pushId` pushes, then the slot) and loads r0 back. Every helper may run
  * callbacks (bpf_loop, or callx of it), so they see the instruction count and the caller's
- * frame pointer in globals, and the count is reloaded afterwards.
+ * frame pointer in globals, and the count is reloaded afterwards, plus the helper's charge.
  */
 function emitHelper(counted: Counted, pushId: () => void, slot: number, importIndex: number): void {
   const { c, ctx } = counted;
@@ -57,6 +58,8 @@ function emitHelper(counted: Counted, pushId: () => void, slot: number, importIn
   pushId();
   c.i32(slot).call(importIndex);
   reloadCount(counted);
+  // The import returns what the helper was charged for copying or formatting: it counts as instructions.
+  c.op(Op.i64_extend_i32_u).get(Local.count).op(Op.i64_add).set(Local.count);
   c.i32(HELPER_FRAME).mem(Op.i64_load).set(REG_LOCAL[0]!);
 }
 

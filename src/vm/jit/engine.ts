@@ -49,10 +49,14 @@ export const jitEngine: Engine = {
         if (write) runtime.checkWrite(low >>> 0, high, size, slot);
         else runtime.checkRead(low >>> 0, high, size, slot);
       },
-      helper: (id: number, slot: number) => runtime.call(id, slot, invoke),
+      helper: (id: number, slot: number) => {
+        runtime.call(id, slot, invoke);
+        return runtime.takeCharge();
+      },
       callx: (low: number, high: number, slot: number) => {
         if (high !== 0 || !runtime.isHelper(low)) throw new UnknownHelper(slot, high * 2 ** 32 + (low >>> 0));
         runtime.call(low, slot, invoke);
+        return runtime.takeCharge();
       },
       lookup: (handleLo: number, handleHi: number, keyLo: number, keyHi: number, slot: number) => {
         if ((handleHi | keyHi) === 0) return runtime.mapLookup(handleLo >>> 0, keyLo >>> 0, slot);

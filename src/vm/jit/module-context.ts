@@ -14,9 +14,12 @@ export interface Imports {
   readonly fault: number;
   /** access(lo, hi, size, write, slot): returns if the access is valid (a map value), else throws. */
   readonly access: number;
-  /** helper(id, slot): Runtime.call with r1..r5 already in the helper frame; r0 is left there. */
+  /**
+   * helper(id, slot) -> charge: Runtime.call with r1..r5 already in the helper frame; r0 is left
+   * there; returns the instructions the helper was charged for its work (Runtime.takeCharge).
+   */
   readonly helper: number;
-  /** callx(idLo, idHi, slot): like helper, for `callx`, refusing ids that are not helpers. */
+  /** callx(idLo, idHi, slot) -> charge: like helper, for `callx`, refusing ids that are not helpers. */
   readonly callx: number;
   /** lookup(handleLo, handleHi, keyLo, keyHi, slot) -> value address or 0: map_lookup_elem's fast path. */
   readonly lookup: number;

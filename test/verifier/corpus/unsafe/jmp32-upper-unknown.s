@@ -1,5 +1,5 @@
 ; a 32-bit bound says nothing about the upper half of a 64-bit random number
-; expect: unbounded memory access
+; expect: math between map_value pointer and register with unbounded min value is not allowed
 .map counts hash key=4 value=8 entries=16
 *(u32 *)(r10 - 4) = 0
 r2 = r10

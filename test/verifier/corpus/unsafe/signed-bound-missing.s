@@ -1,5 +1,5 @@
 ; bounds the offset from above only (signed): it may be negative
-; expect: min value is negative
+; expect: math between map_value pointer and register with unbounded min value is not allowed
 .map counts hash key=4 value=8 entries=16
 *(u32 *)(r10 - 4) = 0
 r2 = r10

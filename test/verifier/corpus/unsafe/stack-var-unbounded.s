@@ -1,6 +1,5 @@
-; adds an unbounded number to the frame pointer
-; expect: unbounded memory access
-; kernel: refuses (unbounded variable stack access)
+; subtracts an unbounded number from the frame pointer; like Linux, the subtraction itself is refused first
+; expect: insn #2: r3 -= r2: R3 subtraction from stack pointer prohibited
 r2 = *(u32 *)(r1 + 16)
 r3 = r10
 r3 -= r2

@@ -1,0 +1,97 @@
+// The q11 campaign's minimized differences (/work/findings/query), each replayed through both paths.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import { createBaselineConsumer } from '../../src/baseline/scan.js';
+import { compileQuery } from '../../src/codegen/compile.js';
+import { directoryCatalog } from '../../src/datasets/catalog.js';
+import { planQuery } from '../../src/sql/bind.js';
+import type { ErrorPolicy } from '../../src/sql/plan.js';
+import { scanWithInterpreter } from './harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-findings-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function outcome(run: () => { rows: unknown; skippedRows: number }): unknown {
+  try {
+    const { rows, skippedRows } = run();
+    return { rows, skippedRows };
+  } catch (error) {
+    const { name, line, column } = error as Error & { line?: number; column?: number };
+    return { error: name, line, column };
+  }
+}
+
+/** replay writes the table (and schema), runs the SQL by pushdown at several chunk sizes and by ship-all, expects one outcome and returns it. */
+function replay(file: string, bytes: string | Buffer, schema: string, sql: string, onError: ErrorPolicy = 'stop'): unknown {
+  writeFileSync(join(dir, file), bytes);
+  writeFileSync(join(dir, file.replace(/\.\w+$/, '.schema')), schema);
+  const plan = planQuery(sql, directoryCatalog(dir), { onError });
+  const data = Buffer.from(bytes);
+  const expected = outcome(() => {
+    const consumer = createBaselineConsumer(plan);
+    consumer.write(data);
+    return consumer.end();
+  });
+  for (const chunk of [1, 5, 4096]) {
+    const compiled = compileQuery(plan);
+    expect(outcome(() => compiled.decode(scanWithInterpreter(compiled, data, chunk).read)), `${chunk}-byte chunks`).toEqual(expected);
+  }
+  return expected;
+}
+
+test('001 mixed LF and CR LF line ends', () => {
+  expect(replay('m.csv', 'c0,c1\n1.50,a\r\n2,a\n', 'c0 decimal(4,2)\nc1 varchar(8)\n', 'select c1, sum(c0) from m group by c1'))
+    .toEqual({ rows: [['a', 350n]], skippedRows: 0 });
+  expect(replay('n.csv', 'c0\n0\r\n', 'c0 decimal(2,2)\n', 'select count(*) from n where c0 between 0 and 0')).toEqual({ rows: [[1n]], skippedRows: 0 });
+});
+
+test('002 a quote inside an unquoted field is content', () => {
+  expect(replay('q.csv', 'c0,c1\n1,a"b\n2,"x\ny"\n', 'c0 integer\nc1 varchar(8)\n', 'select count(*), sum(c0) from q')).toEqual({ rows: [[2n, 3n]], skippedRows: 0 });
+});
+
+test('003 a file ending inside a quoted field: its row is malformed, at the opening quote', () => {
+  const bytes = 'c0,c1\n1,x\n2,"open\n';
+  const schema = 'c0 integer\nc1 varchar(8)\n';
+  expect(replay('u.csv', bytes, schema, 'select count(*) from u', 'skip')).toEqual({ rows: [[1n]], skippedRows: 1 });
+  expect(replay('u.csv', bytes, schema, 'select count(*) from u')).toEqual({ error: 'MalformedRowError', line: 3, column: 3 });
+});
+
+test('004 a .tbl file starting with a byte order mark: the mark is bytes of the first field in both paths', () => {
+  const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+  const schema = 'c0 integer\nc1 varchar(8)\n';
+  expect(replay('b.tbl', Buffer.concat([bom, Buffer.from('1|a|\n2|b|\n')]), schema, 'select sum(c0) from b'))
+    .toEqual({ error: 'MalformedRowError', line: 1, column: 1 });
+  expect(replay('b.tbl', Buffer.concat([bom, Buffer.from('1|a|\n2|b|\n')]), schema, 'select sum(c0) from b', 'skip'))
+    .toEqual({ rows: [[2n]], skippedRows: 1 });
+  expect(replay('b.tbl', bom, schema, 'select count(*) from b', 'skip')).toEqual({ rows: [[0n]], skippedRows: 1 });
+});
+
+test('tbl-crlf-after-trailing-delimiter: CR before LF ends a .tbl line, a CR inside a field is not data', () => {
+  const schema = 'id integer\nsite varchar(8)\n';
+  expect(replay('r.tbl', '1|ab|\n998751|abcdef|\r\n3|cr\rx|\n', schema, 'select site, count(*) from r group by site', 'skip'))
+    .toEqual({ rows: [['ab', 1n], ['abcdef', 1n], ['crx', 1n]], skippedRows: 0 });
+});
+
+test('006 a string literal with a byte of 0x80 or more at byte 8 compiles (the word is loaded as its bits)', () => {
+  const schema = 'c0 integer\nc1 varchar(12)\n';
+  expect(replay('h.csv', 'c0,c1\n1,abc\n2,abcdefg€\n', schema, "select count(*) from h where c1 = 'abcdefg€' or c1 like 'abcdefg€%'"))
+    .toEqual({ rows: [[1n]], skippedRows: 0 });
+});
+
+test('007 a column named in a condition decided at compile time is still decoded and checked', () => {
+  const schema = 'c0 char(2)\nc1 bigint\nc2 varchar(2)\n';
+  expect(replay('d.csv', 'c0,c1,c2\n,,\n', schema, 'select count(*) from d where c1 in (0.01)')).toEqual({ error: 'MalformedRowError', line: 2, column: 2 });
+});
+
+test('008 a CSV whose lines end with a lone CR is refused, not answered', () => {
+  writeFileSync(join(dir, 'cr.csv'), 'c0,c1\r1,2\r3,4\r');
+  writeFileSync(join(dir, 'cr.schema'), 'c0 integer\nc1 integer\n');
+  expect(() => planQuery('select count(*), sum(c1) from cr', directoryCatalog(dir))).toThrow(/cr\.csv:1:6: lines end with a lone carriage return/);
+});
+
+test('009 a stray CR before an opening quote: the quote still opens the field', () => {
+  const schema = 'c0 integer\nc1 varchar(8)\nc2 integer\n';
+  expect(replay('s.csv', 'c0,c1,c2\n1,\r"a,b",2\n', schema, 'select c1, sum(c2) from s group by c1')).toEqual({ rows: [['a,b', 2n]], skippedRows: 0 });
+});

@@ -1,0 +1,35 @@
+// Golden disassembly of every example query's program: a change to emitted code shows up in review. Regenerate with UPDATE_GOLDEN=1.
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { disassemble } from '../../src/asm/disassembler.js';
+import { planQuery } from '../../src/sql/bind.js';
+import { compileQuery } from '../../src/codegen/compile.js';
+import { TPCH_SCHEMAS } from '../../src/datasets/tpch/schemas.js';
+import { DATE, INTEGER, decimalType } from '../../src/values/types.js';
+import { csvTable, memoryCatalog, tpchTable } from '../sql/helpers.js';
+
+const QUERIES = join(import.meta.dirname, '../../queries');
+const GOLDEN = join(import.meta.dirname, 'golden');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+const catalog = memoryCatalog(
+  ...Object.keys(TPCH_SCHEMAS).map((name) => tpchTable(name)),
+  csvTable('sensors', 'sensors.csv', [
+    ['sensor_id', INTEGER],
+    ['site', { kind: 'varchar', length: 24 }],
+    ['reading_date', DATE],
+    ['temperature', decimalType(5, 2)],
+    ['humidity', decimalType(5, 2)],
+  ]),
+);
+
+describe('golden disassembly of the example queries', () => {
+  test.each(readdirSync(QUERIES).filter((f) => f.endsWith('.sql')).sort())('%s', (file) => {
+    const compiled = compileQuery(planQuery(readFileSync(join(QUERIES, file), 'utf8'), catalog));
+    const listing = disassemble(compiled.spec, { labels: true });
+    const path = join(GOLDEN, file.replace(/\.sql$/, '.txt'));
+    if (UPDATE) writeFileSync(path, listing);
+    expect(existsSync(path), `${path} is missing: run UPDATE_GOLDEN=1 npx vitest run test/codegen/golden.test.ts`).toBe(true);
+    expect(listing, `${file}: the emitted program changed; if intended, regenerate with UPDATE_GOLDEN=1`).toBe(readFileSync(path, 'utf8'));
+  });
+});
