@@ -77,7 +77,7 @@ for (const [name, byConfig] of Object.entries(samples)) {
   const one = median((byConfig['sluice --nodes 1'] ?? []).map((s) => s.wallSeconds));
   for (const [config, runs] of Object.entries(byConfig)) {
     const wall = median(runs.map((s) => s.wallSeconds));
-    const heaps = runs.map((s) => s.nodeHeapMiB.map((m) => m.toFixed(0)).join('/')).join(', ');
+    const heaps = runs.some((s) => s.nodeHeapMiB.length > 0) ? runs.map((s) => s.nodeHeapMiB.map((m) => m.toFixed(0)).join('/')).join(', ') : '';
     lines.push(`| ${name} | ${config} | ${wall.toFixed(2)} | ${runs.map((s) => s.wallSeconds.toFixed(2)).join(', ')} | ${median(runs.map((s) => s.maxRssMiB)).toFixed(0)} | ${heaps || '–'} | ${(one / wall).toFixed(2)} |`);
   }
 }

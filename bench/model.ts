@@ -43,7 +43,7 @@ if (existsSync(measuredFile)) {
     const runs = (measured.samples[name]?.[config] ?? []).map((s) => s.wallSeconds).sort((a, b) => a - b);
     return runs[Math.floor(runs.length / 2)] ?? NaN;
   };
-  series.push({ name: 'measured here, SF 1 (1 core per node)', values: nodes.map((n) => (n <= 2 ? median(`sluice --nodes ${n}`) : NaN)) });
+  series.push({ name: 'measured, SF 1', values: nodes.map((n) => (n <= 2 ? median(`sluice --nodes ${n}`) : NaN)) });
 }
 writeFileSync(
   join(out, 'model-time-vs-nodes.svg'),
