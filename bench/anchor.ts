@@ -10,6 +10,8 @@ import { ANCHOR_EXPECTED, anchorProgram, chunkCount, loadChunks, runChunks } fro
 import { jsScan } from './lib/js-scan.js';
 import { markdownTable, median, type PassTime, timePass } from './lib/timing.js';
 import { HOOK_CONTEXT } from '../src/storage/hook-context.js';
+import { kernelAvailability } from '../src/kernel/bpf.js';
+import { kernelEngine } from '../src/storage/kernel-engine.js';
 
 const options = new Command('anchor')
   .description('Time every engine on the anchor program (csv.bpf.o) against a hand-written JavaScript loop')
@@ -46,11 +48,14 @@ let instructionsPerPass = 0;
 // Engines get what the verifier proved, as the storage node gives them when it attaches a program.
 const facts = verify(program, { context: HOOK_CONTEXT });
 const contenders: Contender[] = [{ name: 'JavaScript loop (hand-written)', pass: () => jsScan(chunks).foldSum, times: [] }];
-for (const engine of ENGINES) {
+// The Linux kernel runs as the storage node runs it (--engine kernel): one BPF_PROG_TEST_RUN per chunk.
+const kernel = kernelAvailability();
+if (!kernel.ok) console.log(`the kernel engine is left out: ${kernel.reason}`);
+for (const engine of kernel.ok ? [...ENGINES, kernelEngine] : ENGINES) {
   const runtime = new Runtime(program.maps);
   const executable = engine.load(program, runtime, facts);
   contenders.push({
-    name: `Sluice ${engine.name}`,
+    name: engine === kernelEngine ? 'Linux kernel (--engine kernel: a test run per chunk)' : `Sluice ${engine.name}`,
     pass: () => {
       const totals = runChunks(executable, runtime, chunks);
       if (engine.name === 'interpreter') instructionsPerPass = totals.instructions;

@@ -174,10 +174,10 @@ function queryBench(queryFile: string): void {
     const pass = timePass(() => {
       for (let k = 0; k < count; k++) {
         const flags = (k === 0 ? 1 : 0) | (k === count - 1 ? 2 : 0);
-        const bytes = data.subarray(k * chunkBytes, (k + 1) * chunkBytes);
-        tenant.run({ bytes, flags, index: k, fileOffset: k * chunkBytes, fileSize: data.length });
+        const start = k * chunkBytes;
+        tenant.run({ source: data, start, length: Math.min(chunkBytes, data.length - start), flags, index: k, fileOffset: start, fileSize: data.length });
       }
-      tenant.run({ bytes: new Uint8Array(0), flags: 4, index: count, fileOffset: data.length, fileSize: data.length });
+      tenant.run({ source: data, start: data.length, length: 0, flags: 4, index: count, fileOffset: data.length, fileSize: data.length });
     });
     times.push(tenant.counts.cpuSeconds * 1000);
     cpuTimes.push(pass.cpuMs);

@@ -16,8 +16,9 @@ const options = new Command('bench-query-campaign')
   .option('--verify-every <n>', 'prove every n-th program safe first and run the engine with the proof (1: all)', '16')
   .option('--shrink <n>', 'minimise and print the first n differences', '3')
   .option('--show <n>', 'print the first n differences as found', '10')
+  .option('--show-notes <n>', 'print the first n cases with a note (refusals at different positions)', '0')
   .parse()
-  .opts<{ count: string; seed: string; with: string; verifyEvery: string; shrink: string; show: string }>();
+  .opts<{ count: string; seed: string; with: string; verifyEvery: string; shrink: string; show: string; showNotes: string }>();
 
 // Each case compiles a fresh wasm module: compile functions when first called (as bench/fuzz.ts does).
 setFlagsFromString('--wasm-lazy-compilation');
@@ -36,6 +37,7 @@ const tally = new Map<string, number>();
 const count1 = (key: string): void => void tally.set(key, (tally.get(key) ?? 0) + 1);
 const failedSeeds: number[] = [];
 let verified = 0;
+let notesShown = 0;
 const started = performance.now();
 try {
   for (let k = 0; k < count; k++) {
@@ -47,6 +49,7 @@ try {
     const verdict = checkCase(c, dir, { verify, judged });
     count1(`${verdict.status}: ${verdict.key}`);
     for (const note of verdict.notes) count1(`note: ${note.replace(/\d+/g, 'N')}`);
+    if (verdict.notes.length > 0 && notesShown++ < Number(options.showNotes)) console.log(`--- seed ${seed} (note: ${verdict.notes.join('; ')}): ${explain(c, verdict)}\n`);
     if (verdict.status === 'difference') {
       failedSeeds.push(seed);
       if (failedSeeds.length <= Number(options.show)) console.log(`--- seed ${seed}: ${explain(c, verdict)}\n`);

@@ -11,7 +11,7 @@ import { directoryCatalog } from '../src/datasets/catalog.js';
 import { planAndCompile } from '../src/engine/execute.js';
 import { generateTpch } from '../src/datasets/tpch/generate.js';
 import { parseConformance, programOf } from '../src/vm/conformance.js';
-import { memoryContext, verify, type VerifierStats } from '../src/verifier/index.js';
+import { VerifierError, memoryContext, verify, type VerifierStats } from '../src/verifier/index.js';
 import { ANCHORS, anchorProgram } from './lib/anchor-data.js';
 import { markdownTable, median } from './lib/timing.js';
 import { HOOK_CONTEXT } from '../src/storage/hook-context.js';
@@ -88,7 +88,17 @@ if (existsSync(conformanceDir) && !options.only) {
   const suite = readdirSync(conformanceDir)
     .filter((f) => f.endsWith('.data'))
     .map((f) => parseConformance(readFileSync(conformanceDir + f, 'utf8'), f));
-  const tests = suite.map((t) => ({ program: programOf(t), context: memoryContext(t.memory.length) }));
+  const all = suite.map((t) => ({ program: programOf(t), context: memoryContext(t.memory.length) }));
+  // A dozen programs use what Linux refuses outright (callx, constant shifts out of range): timed are the rest.
+  const tests = all.filter(({ program, context }) => {
+    try {
+      verify(program, { context });
+      return true;
+    } catch (e) {
+      if (e instanceof VerifierError) return false;
+      throw e;
+    }
+  });
   const suiteRun = timed(() => {
     let processedInsns = 0;
     let states = 0;
@@ -102,7 +112,7 @@ if (existsSync(conformanceDir) && !options.only) {
     return { processedInsns, states, peakStates, maxStackDepth: 0, timeMs: 0 };
   });
   rows.push([
-    `bpf_conformance (${suite.length} programs)`,
+    `bpf_conformance (${tests.length} of ${suite.length} programs)`,
     '',
     suiteRun.stats.processedInsns,
     '',

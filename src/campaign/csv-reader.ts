@@ -6,8 +6,10 @@ export interface FileLayout {
   readonly delimiter: number;
   /** Double quotes open quoted fields (CSV) or are plain bytes (.tbl). */
   readonly quotes: boolean;
-  /** Each row may end with one delimiter that closes its last field (.tbl). */
+  /** Every field, the last included, is followed by the delimiter (.tbl); a row without it is short a field. */
   readonly trailingDelimiter: boolean;
+  /** A UTF-8 byte order mark at the start of the file is dropped (CSV); otherwise it is data (.tbl). */
+  readonly dropBom: boolean;
 }
 
 /** RawRecord is one record: its fields' bytes, the 1-based line it starts on, and the byte column of each field. */
@@ -24,6 +26,8 @@ export interface RawRecord {
   readonly textAfterQuote: boolean;
   /** Some unquoted field holds a double quote (not RFC 4180; read as an ordinary byte). */
   readonly quoteInField: boolean;
+  /** With a trailing delimiter layout: the row does not end with the delimiter (its last field is not closed). */
+  readonly missingDelimiter: boolean;
   /** The line end that ends the record: LF, CR LF, a lone CR, or none (end of file). */
   readonly ending: 'lf' | 'crlf' | 'cr' | 'none';
 }
@@ -34,14 +38,26 @@ const CR = 0x0d;
 const BOM = [0xef, 0xbb, 0xbf];
 
 /**
- * readRecords splits a file into records. Line ends are LF or CR LF; a CR not followed by LF is a
- * line end too when `loneCrBreaks` is set, and an ordinary byte otherwise. A line with no bytes is
- * blank and yields no record. A UTF-8 byte order mark at the start of the file is dropped. The kinds
- * of line end met outside quotes, blank lines included, are added to `endings`.
+ * CrRule says what a CR outside quoted fields is: a line end when no LF follows it ('break'), or not
+ * data at all, wherever it appears ('drop': CR LF then ends a line like LF, and a stray CR vanishes).
  */
-export function readRecords(bytes: Uint8Array, layout: FileLayout, loneCrBreaks: boolean, endings = new Set<RawRecord['ending']>()): RawRecord[] {
+export type CrRule = 'break' | 'drop';
+
+/**
+ * readRecords splits a file into records. Line ends are LF or CR LF; a CR without LF follows `crRule`.
+ * A line with no bytes (CRs aside under 'drop') is blank and yields no record. The kinds of line end met outside quotes, blank lines included,
+ * are added to `endings`.
+ */
+export function readRecords(bytes: Uint8Array, layout: FileLayout, crRule: CrRule, endings = new Set<RawRecord['ending']>()): RawRecord[] {
+  const loneCrBreaks = crRule === 'break';
+  /** skipCr steps over CRs that are not data (under 'drop', outside quotes) and are not part of a CR LF. */
+  const skipCr = (i: number): number => {
+    let j = i;
+    while (!loneCrBreaks && bytes[j] === CR && bytes[j + 1] !== LF) j++;
+    return j;
+  };
   const records: RawRecord[] = [];
-  let at = BOM.every((byte, i) => bytes[i] === byte) ? BOM.length : 0;
+  let at = layout.dropBom && BOM.every((byte, i) => bytes[i] === byte) ? BOM.length : 0;
   let line = 1;
   /** lineEnd returns the length of the line end at `i` (1 or 2), or 0 if there is none. */
   const lineEnd = (i: number): number => {
@@ -53,6 +69,8 @@ export function readRecords(bytes: Uint8Array, layout: FileLayout, loneCrBreaks:
     return 0;
   };
   while (at < bytes.length) {
+    at = skipCr(at);
+    if (at >= bytes.length) break;
     const blank = lineEnd(at);
     if (blank > 0) {
       endings.add(blank === 2 ? 'crlf' : bytes[at] === LF ? 'lf' : 'cr');
@@ -70,6 +88,7 @@ export function readRecords(bytes: Uint8Array, layout: FileLayout, loneCrBreaks:
     let ending: RawRecord['ending'] = 'none';
     let end = 0;
     for (;;) {
+      at = skipCr(at);
       starts.push(at - recordStart + 1);
       const field: number[] = [];
       if (layout.quotes && bytes[at] === QUOTE) {
@@ -93,9 +112,10 @@ export function readRecords(bytes: Uint8Array, layout: FileLayout, loneCrBreaks:
           field.push(byte);
           at++;
         }
+        at = skipCr(at);
         if (!unterminated && at < bytes.length && bytes[at] !== layout.delimiter && lineEnd(at) === 0) textAfterQuote = true;
       }
-      while (!unterminated && at < bytes.length && bytes[at] !== layout.delimiter && lineEnd(at) === 0) {
+      while (!unterminated && (at = skipCr(at)) < bytes.length && bytes[at] !== layout.delimiter && lineEnd(at) === 0) {
         if (layout.quotes && bytes[at] === QUOTE) quoteInField = true;
         field.push(bytes[at] as number);
         at++;
@@ -114,12 +134,15 @@ export function readRecords(bytes: Uint8Array, layout: FileLayout, loneCrBreaks:
       }
       break;
     }
-    if (layout.trailingDelimiter && fields.length > 1 && (fields[fields.length - 1] as Uint8Array).length === 0 && !unterminated) {
+    let missingDelimiter = false;
+    if (layout.trailingDelimiter) {
+      // Only fields followed by the delimiter count: after the last one there must be nothing.
+      missingDelimiter = fields.length === 1 || (fields[fields.length - 1] as Uint8Array).length > 0;
       fields.pop();
       starts.pop();
     }
     endings.add(ending);
-    records.push({ fields, line: recordLine, starts, end, unterminated, textAfterQuote, quoteInField, ending });
+    records.push({ fields, line: recordLine, starts, end, unterminated, textAfterQuote, quoteInField, ending, missingDelimiter });
   }
   return records;
 }

@@ -7,14 +7,17 @@ import type { AggFn, Case, ColType, Column, CompareOp, Expr, FileFormat, Item, O
  * so that a run without them looks for new bugs.
  * - literalRange: numeric literals beyond what a column's representation reaches (up to 20 digits, scale up to 19);
  * - farDates: huge intervals and dates near years 0000 and 9999;
- * - loneCr: lines ending in a lone CR;
+ * - loneCr: lines ending in a lone CR, and stray CRs between fields;
  * - invalidUtf8: string values with bytes that are not UTF-8;
  * - tblShortRows: .tbl rows with too few fields that still end with the delimiter;
  * - foldableStrings: LIKE '%', LIKE '', and string literals longer than a char(n) column.
  * Besides those: overlongStrings (values longer than the declared width), textAfterQuote (not RFC 4180),
  * mixedEndings (LF and CR LF lines in one file; otherwise each file uses one line end throughout),
  * midFieldQuote (a quote inside an unquoted CSV field), unterminatedQuote (a file ending inside quotes),
- * tblBom (a byte order mark at the start of a .tbl file): differences this campaign found (see /work/findings/query).
+ * tblBom (a byte order mark at the start of a .tbl file), literalHighByte (a string literal whose 8th, 16th, ...
+ * byte is 0x80 or above), decidedColumn (a column only compared with constants it cannot equal, so never
+ * read): differences this campaign found (see /work/findings/query). decidedColumn is not steered by the
+ * generator, only recognised by the reference.
  */
 export interface Classes {
   readonly literalRange: boolean;
@@ -29,6 +32,8 @@ export interface Classes {
   readonly midFieldQuote: boolean;
   readonly unterminatedQuote: boolean;
   readonly tblBom: boolean;
+  readonly literalHighByte: boolean;
+  readonly decidedColumn: boolean;
 }
 
 /** KNOWN_CLASSES lists the flags for the known wrong answers (see Classes). */
@@ -37,6 +42,7 @@ export const KNOWN_CLASSES = ['literalRange', 'farDates', 'loneCr', 'invalidUtf8
 export const NO_CLASSES: Classes = {
   literalRange: false, farDates: false, loneCr: false, invalidUtf8: false, tblShortRows: false, foldableStrings: false,
   overlongStrings: false, textAfterQuote: false, mixedEndings: false, midFieldQuote: false, unterminatedQuote: false, tblBom: false,
+  literalHighByte: false, decidedColumn: false,
 };
 
 const encoder = new TextEncoder();
@@ -154,6 +160,8 @@ interface RowSpec {
   readonly shape: 'ok' | 'missing' | 'extra';
   readonly ending: Ending;
   readonly blankAfter: '' | Ending;
+  /** With classes.loneCr: the field before which a stray CR stands (outside quotes), if any. */
+  readonly strayCr: number;
 }
 
 type Ending = '\n' | '\r\n' | '\r';
@@ -169,6 +177,7 @@ function rowArb(columns: readonly Column[], format: FileFormat, classes: Classes
     shape: bad ? fc.constantFrom<RowSpec['shape']>(...(Array(30).fill('ok') as 'ok'[]), 'missing', 'extra') : fc.constant<RowSpec['shape']>('ok'),
     ending: endingArb(classes),
     blankAfter: fc.oneof({ weight: 6, arbitrary: fc.constant<''>('') }, { weight: 1, arbitrary: endingArb(classes) }),
+    strayCr: classes.loneCr ? fc.integer({ min: -4, max: columns.length }) : fc.constant(-1),
   });
 }
 
@@ -213,9 +222,13 @@ function renderFile(columns: readonly Column[], format: FileFormat, spec: FileSp
     const delimiter = format === 'csv' ? 0x2c : 0x7c;
     fields.forEach((field, i) => {
       if (i > 0) out.push(delimiter);
+      if (i === row.strayCr) out.push(0x0d);
       out.push(...field);
     });
-    if (format === 'tbl' && (row.shape !== 'missing' || classes.tblShortRows)) out.push(delimiter);
+    if (row.strayCr === fields.length) out.push(0x0d);
+    // .tbl rows end with '|'; a short row keeps it only with tblShortRows; now and then an ok row drops it (then it is short).
+    const dropsDelimiter = row.shape === 'missing' ? !classes.tblShortRows : row.quoted[0] === true && row.quoted[1] === true && row.quoted[2] === true;
+    if (format === 'tbl' && !dropsDelimiter) out.push(delimiter);
     if (index === spec.junkAfterQuote && format === 'csv' && classes.textAfterQuote) push('"q"z');
     const last = index === spec.rows.length - 1;
     if (last && spec.unterminatedQuote && format === 'csv') push(',"open');
@@ -310,7 +323,8 @@ function dateConstArb(env: Env): fc.Arbitrary<Expr> {
 function stringLiteralArb(column: Column, env: Env): fc.Arbitrary<string> {
   const width = column.type.kind === 'char' || column.type.kind === 'varchar' ? (column.type.length ?? 64) : 64;
   const pieces = fc.array(fc.constantFrom('a', 'b', 'ab', 'Oslo', 'x', ' ', ',', '"', 'é', '€', "'", 'A', 'z'), { maxLength: 4 }).map((parts) => parts.join(''));
-  return pieces.filter((text) => env.classes.foldableStrings || encoder.encode(text).length <= width);
+  const highByte = (text: string): boolean => encoder.encode(text).some((byte, i) => i % 8 === 7 && byte >= 0x80);
+  return pieces.filter((text) => (env.classes.foldableStrings || encoder.encode(text).length <= width) && (env.classes.literalHighByte || !highByte(text)));
 }
 
 function compareOpArb(): fc.Arbitrary<CompareOp> {

@@ -1,12 +1,20 @@
 // The campaign's reference evaluator: its own typing, exact BigInt decimals, calendar and CSV reader; no Sluice code.
 import type { Case, Column, CompareOp, Expr, Item, Pred } from './case.js';
-import { readRecords, type RawRecord } from './csv-reader.js';
+import { readRecords, type CrRule, type RawRecord } from './csv-reader.js';
 import { addMonthsToDays, dateFromText, daysInRange } from './calendar.js';
 
 /** Refusal is why every correct engine must refuse the case; `line` is the data line for row-level reasons. */
 export interface Refusal {
   readonly reason: 'query' | 'malformed' | 'overflow' | 'date-range' | 'file';
   readonly line?: number;
+  /** The byte column of a malformed row's fault: the bad field's start, the first extra field, or the row's end. */
+  readonly column?: number;
+  /**
+   * The overflow happened inside WHERE. SQL fixes no evaluation order, and Sluice may decide a condition
+   * without computing it (an integer compared with 0.5, a conjunct that is always false), so an answer
+   * instead of this refusal cannot be judged.
+   */
+  readonly inCondition?: boolean;
   readonly detail: string;
 }
 
@@ -27,7 +35,7 @@ export type Cell = string;
  */
 export type Tag =
   | 'literalRange' | 'farDates' | 'loneCr' | 'invalidUtf8' | 'tblShortRows' | 'foldableStrings'
-  | 'mixedEndings' | 'midFieldQuote' | 'unterminatedQuote' | 'tblBom';
+  | 'mixedEndings' | 'midFieldQuote' | 'unterminatedQuote' | 'tblBom' | 'literalHighByte' | 'decidedColumn';
 
 /** Truth is what the reference says: a refusal, an answer (with any leeway), or that the input is outside the rules. */
 export type Truth =
@@ -40,11 +48,12 @@ export type Expected = Truth & { readonly tags: ReadonlySet<Tag> };
 
 /** Policy holds the decisions the rules leave open, so the campaign can follow what Sluice decides. */
 export interface Policy {
-  /** A CR not followed by LF ends a line (otherwise it is an ordinary byte). */
-  readonly loneCrBreaks: boolean;
+  /** What a CR outside quotes is (see CrRule). */
+  readonly cr: CrRule;
 }
 
-export const DEFAULT_POLICY: Policy = { loneCrBreaks: true };
+/** DEFAULT_POLICY is what Sluice decided (README, "Text is bytes"): a CR outside quotes is not data. */
+export const DEFAULT_POLICY: Policy = { cr: 'drop' };
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
@@ -78,8 +87,8 @@ class RefusalError extends Error {
   }
 }
 
-function refuse(reason: Refusal['reason'], detail: string, line?: number): never {
-  throw new RefusalError({ reason, detail, ...(line === undefined ? {} : { line }) });
+function refuse(reason: Refusal['reason'], detail: string, line?: number, column?: number): never {
+  throw new RefusalError({ reason, detail, ...(line === undefined ? {} : { line }), ...(column === undefined ? {} : { column }) });
 }
 
 /** pow10 is 10^n as a bigint. */
@@ -127,10 +136,10 @@ class Evaluation {
 
     // Scanning.
     const layout = this.c.format === 'csv'
-      ? { delimiter: 0x2c, quotes: true, trailingDelimiter: false }
-      : { delimiter: 0x7c, quotes: false, trailingDelimiter: true };
+      ? { delimiter: 0x2c, quotes: true, trailingDelimiter: false, dropBom: true }
+      : { delimiter: 0x7c, quotes: false, trailingDelimiter: true, dropBom: false };
     const endings = new Set<RawRecord['ending']>();
-    const records = readRecords(this.c.data, layout, this.policy.loneCrBreaks, endings);
+    const records = readRecords(this.c.data, layout, this.policy.cr, endings);
     this.tagFile(records, endings);
     if (records.some((record) => record.textAfterQuote)) return { kind: 'unspecified', why: 'text after a closing quote' };
     let data = records;
@@ -151,11 +160,11 @@ class Evaluation {
       this.currentLine = record.line;
       const problem = this.decodeRecord(record, row);
       if (problem !== undefined) {
-        if (this.c.onError === 'stop') refuse('malformed', problem, record.line);
+        if (this.c.onError === 'stop') refuse('malformed', problem.why, record.line, problem.column);
         skipped++;
         continue;
       }
-      if (filter !== undefined && !filter(row)) continue;
+      if (filter !== undefined && !this.holds(filter, row)) continue;
       const keys = groupColumns.map((index) => row[index] as Val);
       const keyText = keys.map((key) => (typeof key === 'bigint' ? `n${key}` : `s${Buffer.from(key).toString('hex')}`)).join(',');
       let group = groups.get(keyText);
@@ -183,6 +192,16 @@ class Evaluation {
     return { kind: 'answer', rows: limited.map((r) => r.map(cellText)), skipped, leeway: this.leeway };
   }
 
+  /** holds evaluates the filter on a row, marking an overflow as one inside a condition. */
+  private holds(filter: (row: Row) => boolean, row: Row): boolean {
+    try {
+      return filter(row);
+    } catch (error) {
+      if (error instanceof RefusalError && error.refusal.reason === 'overflow') throw new RefusalError({ ...error.refusal, inCondition: true });
+      throw error;
+    }
+  }
+
   /** tagFile notes the file-level classes of known bugs the file touches. */
   private tagFile(records: readonly RawRecord[], endings: ReadonlySet<RawRecord['ending']>): void {
     const data = this.c.data;
@@ -199,18 +218,20 @@ class Evaluation {
     return index;
   }
 
-  /** decodeRecord checks the field count and decodes the used fields into `row`; returns why the row is malformed. */
-  private decodeRecord(record: RawRecord, row: Row): string | undefined {
-    if (record.unterminated) return 'a quoted field is not closed';
+  /** decodeRecord checks the field count and decodes the used fields into `row`; returns why and where the row is malformed. */
+  private decodeRecord(record: RawRecord, row: Row): { why: string; column: number } | undefined {
+    if (record.unterminated) return { why: 'a quoted field is not closed', column: 1 };
     const columns = this.c.columns;
+    if (record.missingDelimiter) return { why: `the row does not end with '|' (short a field)`, column: record.end };
     if (record.fields.length !== columns.length) {
       if (this.c.format === 'tbl' && record.fields.length < columns.length) this.tags.add('tblShortRows');
-      return `expected ${columns.length} fields, found ${record.fields.length}`;
+      const column = record.fields.length > columns.length ? (record.starts[columns.length] as number) : record.end;
+      return { why: `expected ${columns.length} fields, found ${record.fields.length}`, column };
     }
-    for (const index of this.used) {
+    for (const index of [...this.used].sort((a, b) => a - b)) {
       const column = columns[index] as Column;
       const value = decodeValue(record.fields[index] as Uint8Array, column);
-      if (value === undefined) return `column ${column.name} is not a valid ${column.type.kind}`;
+      if (value === undefined) return { why: `column ${column.name} is not a valid ${column.type.kind}`, column: record.starts[index] as number };
       if (value instanceof Uint8Array && value.length > stringWidth(column)) this.leeway.add('overlong-string');
       if (value instanceof Uint8Array && !validUtf8(value)) this.tags.add('invalidUtf8');
       row[index] = value;
@@ -293,6 +314,7 @@ class Evaluation {
       }
       case 'str': {
         const bytes = new TextEncoder().encode(expr.text);
+        if (bytes.some((byte, i) => i % 8 === 7 && byte >= 0x80)) this.tags.add('literalHighByte');
         return { type: { k: 'str' }, constant: bytes, value: () => bytes };
       }
       case 'date': {
@@ -364,6 +386,12 @@ class Evaluation {
     }
     this.tagScaledConstant(left, lf);
     this.tagScaledConstant(right, rf);
+    this.staticRescale(left, lf);
+    this.staticRescale(right, rf);
+    // "Arithmetic on constants must be exact or refused": a constant beyond 64 bits at the sum's scale may be refused up front.
+    for (const [bound, factor] of [[left, lf], [right, rf]] as const) {
+      if (typeof bound.constant === 'bigint' && !fits64(bound.constant * factor)) this.leeway.add('big-constant');
+    }
     return {
       type,
       value: (row) => {
@@ -382,10 +410,34 @@ class Evaluation {
     if (bound.constant !== undefined && typeof bound.constant === 'bigint' && !fits64(bound.constant * factor)) this.tags.add('literalRange');
   }
 
+  /** staticRescale allows a refusal up front when a non-constant is scaled by more than 10^18 (any non-zero value overflows). */
+  private staticRescale(bound: Bound, factor: bigint): void {
+    if (bound.constant === undefined && factor > 10n ** 18n) this.leeway.add('rescale');
+  }
+
+  /**
+   * tagDecided notes a column compared with constants it can never reach (beyond 18 digits at its
+   * scale) or never equal (more fraction digits than its scale): Sluice then decides the condition
+   * without reading the column, so its malformed values go unreported (finding 007).
+   */
+  private tagDecided(column: Bound, constants: readonly Bound[], equality: boolean): void {
+    const unreachable = (constant: Bound): boolean => {
+      if (constant.constant === undefined || typeof constant.constant !== 'bigint' || column.type.k !== 'num' || constant.type.k !== 'num') return false;
+      const extra = constant.type.scale - column.type.scale;
+      const atColumnScale = extra >= 0 ? constant.constant / pow10(extra) : constant.constant * pow10(-extra);
+      const beyond = atColumnScale >= 10n ** 18n || atColumnScale <= -(10n ** 18n);
+      return beyond || (equality && extra > 0 && constant.constant % pow10(extra) !== 0n);
+    };
+    if (column.constant === undefined && constants.length > 0 && constants.every(unreachable)) this.tags.add('decidedColumn');
+  }
+
   /** tagLongLiteral notes a string constant longer than the column it is compared with (foldable in advance). */
   private tagLongLiteral(column: Bound, text: Uint8Array): void {
     const def = column.column === undefined ? undefined : this.c.columns[column.column];
-    if (def !== undefined && text.length > stringWidth(def)) this.tags.add('foldableStrings');
+    if (def !== undefined && text.length > stringWidth(def)) {
+      this.tags.add('foldableStrings');
+      this.tags.add('decidedColumn');
+    }
   }
 
   // Conditions.
@@ -436,6 +488,8 @@ class Evaluation {
   private compare(op: CompareOp, leftIn: Bound, rightIn: Bound): (row: Row) => boolean {
     const left = this.asDate(leftIn, rightIn);
     const right = this.asDate(rightIn, leftIn);
+    // A comparison of constants is decided at compile time, and with it maybe a whole AND or OR (finding 007).
+    if (left.constant !== undefined && right.constant !== undefined) this.tags.add('decidedColumn');
     const holds = (order: number): boolean =>
       op === '=' ? order === 0 : op === '<>' ? order !== 0 : op === '<' ? order < 0 : op === '<=' ? order <= 0 : op === '>' ? order > 0 : order >= 0;
     if (left.type.k === 'num' && right.type.k === 'num') {
@@ -444,6 +498,10 @@ class Evaluation {
       const rf = pow10(scale - right.type.scale);
       this.tagScaledConstant(left, lf);
       this.tagScaledConstant(right, rf);
+      this.staticRescale(left, lf);
+      this.staticRescale(right, rf);
+      this.tagDecided(left, [right], op === '=' || op === '<>');
+      this.tagDecided(right, [left], op === '=' || op === '<>');
       return (row) => {
         const a = (left.value(row) as bigint) * lf;
         const b = (right.value(row) as bigint) * rf;
@@ -469,6 +527,8 @@ class Evaluation {
 
   private membership(operand: Bound, list: readonly Expr[]): (row: Row) => boolean {
     const items = list.map((item) => this.asDate(this.bindValue(item), operand));
+    // IN over a constant is decided at compile time, and with it maybe a whole AND or OR (finding 007).
+    if (operand.constant !== undefined) this.tags.add('decidedColumn');
     for (const item of items) {
       if (item.constant === undefined) refuse('query', 'IN lists hold constants only');
       if (item.type.k !== operand.type.k) refuse('query', `cannot compare ${operand.type.k} with ${item.type.k}`);
@@ -483,6 +543,8 @@ class Evaluation {
     const wanted = items.map((item) => (item.constant as bigint) * pow10(scale - (item.type as { scale: number }).scale));
     if (wanted.some((value) => !fits64(value))) this.tags.add('literalRange');
     const factor = pow10(scale - (operand.type as { scale: number }).scale);
+    this.staticRescale(operand, factor);
+    this.tagDecided(operand, items, true);
     return (row) => {
       const value = (operand.value(row) as bigint) * factor;
       if (operand.constant === undefined && !fits64(value)) this.leeway.add('rescale');
@@ -499,7 +561,10 @@ class Evaluation {
     const text = pattern.slice(leading ? 1 : 0, trailing ? pattern.length - 1 : pattern.length);
     if (text.includes('%')) refuse('query', 'only prefix, suffix or infix LIKE patterns are supported');
     const needle = new TextEncoder().encode(text);
-    if (needle.length === 0 && (leading || trailing)) this.tags.add('foldableStrings');
+    if (needle.length === 0 && (leading || trailing)) {
+      this.tags.add('foldableStrings');
+      this.tags.add('decidedColumn');
+    }
     this.tagLongLiteral(operand, needle);
     return (row) => {
       const value = operand.value(row) as Uint8Array;
@@ -614,26 +679,61 @@ function divideHalfAwayFromZero(numerator: bigint, denominator: bigint): bigint 
   return negative ? -rounded : rounded;
 }
 
-/** compareCells orders results: numbers and dates by value, strings by UTF-16 code units of their text, NULL last. */
+/** compareCells orders results: numbers and dates by value, strings by their bytes, NULL last. */
 function compareCells(a: Result, b: Result): number {
   if (a.value === null || b.value === null) return a.value === b.value ? 0 : a.value === null ? 1 : -1;
   if (typeof a.value === 'bigint' && typeof b.value === 'bigint') return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
-  const x = textOf(a.value as Uint8Array);
-  const y = textOf(b.value as Uint8Array);
-  return x < y ? -1 : x > y ? 1 : 0;
+  const x = a.value as Uint8Array;
+  const y = b.value as Uint8Array;
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
+  return x.length - y.length;
 }
 
+/** utf8Length is the length of the well-formed UTF-8 sequence at `at` (Unicode table 3-7), or 0. */
+function utf8Length(bytes: Uint8Array, at: number): number {
+  const b0 = bytes[at] as number;
+  if (b0 < 0x80) return 1;
+  const cont = (i: number, low = 0x80, high = 0xbf): boolean => at + i < bytes.length && (bytes[at + i] as number) >= low && (bytes[at + i] as number) <= high;
+  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0;
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    const [low, high] = b0 === 0xe0 ? [0xa0, 0xbf] : b0 === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return cont(1, low, high) && cont(2) ? 3 : 0;
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const [low, high] = b0 === 0xf0 ? [0x90, 0xbf] : b0 === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return cont(1, low, high) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/** textOf shows bytes as Sluice does: well-formed UTF-8 as characters, every other byte as `\xHH`. */
 function textOf(bytes: Uint8Array): string {
-  return new TextDecoder().decode(bytes);
+  let text = '';
+  for (let at = 0; at < bytes.length; ) {
+    const length = utf8Length(bytes, at);
+    if (length === 0) {
+      text += `\\x${(bytes[at] as number).toString(16).toUpperCase().padStart(2, '0')}`;
+      at++;
+    } else {
+      text += new TextDecoder().decode(bytes.subarray(at, at + length));
+      at += length;
+    }
+  }
+  return text;
 }
 
 /** cellText renders a result value canonically (decimals with their scale). */
 function cellText(result: Result): Cell {
   const { type, value } = result;
   if (value === null) return 'null';
-  if (value instanceof Uint8Array) return `s:${JSON.stringify(textOf(value))}`;
+  if (value instanceof Uint8Array) return stringCell(value);
   if (type.k === 'date') return `d:${value}`;
   return `n:${decimalText(value, type.k === 'num' ? type.scale : 0)}`;
+}
+
+/** stringCell renders a string value's bytes as a result cell. */
+export function stringCell(bytes: Uint8Array): Cell {
+  return `s:${JSON.stringify(textOf(bytes))}`;
 }
 
 /** decimalText renders units of 10^-scale with exactly `scale` fraction digits. */

@@ -13,7 +13,7 @@ import { verifyForHook } from '../storage/verify-hook.js';
 import { SluiceError } from '../util/errors.js';
 import { engineByName } from '../vm/engines.js';
 import { querySql, schemaText, TABLE, type Case } from './case.js';
-import { decimalText, type Cell } from './reference.js';
+import { decimalText, stringCell, type Cell } from './reference.js';
 
 /** ErrorShape is what the campaign checks of an error: its class, location and whether it is a clean user-facing error. */
 export interface ErrorShape {
@@ -69,10 +69,10 @@ export function runSluice(c: Case, dir: string, verify = true): SluiceRun {
     let offset = 0;
     chunks.forEach((bytes, index) => {
       const flags = (index === 0 ? HookFlag.FIRST : 0) | (offset + bytes.length === c.data.length ? HookFlag.LAST : 0);
-      tenant.run({ bytes, flags, index, fileOffset: offset, fileSize: c.data.length });
+      tenant.run({ source: bytes, start: 0, length: bytes.length, flags, index, fileOffset: offset, fileSize: c.data.length });
       offset += bytes.length;
     });
-    tenant.run({ bytes: new Uint8Array(0), flags: HookFlag.EOF_FLUSH | (chunks.length === 0 ? HookFlag.FIRST : 0), index: chunks.length, fileOffset: offset, fileSize: c.data.length });
+    tenant.run({ source: new Uint8Array(0), start: 0, length: 0, flags: HookFlag.EOF_FLUSH | (chunks.length === 0 ? HookFlag.FIRST : 0), index: chunks.length, fileOffset: offset, fileSize: c.data.length });
     const maps = tenant.runtime.maps.filter((map) => !map.spec.readOnly).map((map) => ({ name: map.name, keySize: map.spec.keySize, valueSize: map.spec.valueSize, entries: map.entries() }));
     return compiled.compiled.decode(mapReader(maps));
   });
@@ -114,7 +114,8 @@ function attempt(run: () => ResultTable): Outcome {
 
 function cell(value: bigint | string | null, type: SqlType): Cell {
   if (value === null) return 'null';
-  if (typeof value === 'string') return `s:${JSON.stringify(value)}`;
+  // Sluice keeps a string value as its bytes, one latin1 character per byte (README: "Text is bytes").
+  if (typeof value === 'string') return stringCell(Buffer.from(value, 'latin1'));
   if (type.kind === 'date') return `d:${value}`;
   return `n:${decimalText(value, type.kind === 'decimal' ? type.scale : 0)}`;
 }

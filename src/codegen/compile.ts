@@ -1,6 +1,7 @@
 // compileQuery: a typed plan becomes one XDP-shaped eBPF program (entry + bpf_loop callback), its maps, and a decoder.
+import { R0, R1, R2, R3, R4, R10 } from '../asm/builder.js';
 import { HelperId } from '../asm/helpers.js';
-import { LDDW, PseudoSrc, R1, R2, R3, R4, R10, XdpAction } from '../asm/opcodes.js';
+import { LDDW, PseudoSrc, XdpAction } from '../asm/opcodes.js';
 import { width } from '../asm/instruction.js';
 import type { MapSpec, ProgramSpec } from '../asm/program.js';
 import type { Plan } from '../sql/plan.js';
@@ -174,28 +175,28 @@ function emitEntry(g: Gen, callback: ReturnType<Emitter['label']>, maxChunk: num
   e.storeImm('W', R10, KEY_AT, 0);
   e.comment('state map entry 0');
   emitArrayLookup(g, g.stateMap);
-  e.jumpImm('JEQ', 0, 0, abort);
-  e.store('DW', R10, CTX_AT + CTX.state, 0);
-  e.movReg(REG.state, 0);
+  e.jumpImm('JEQ', R0, 0, abort);
+  e.store('DW', R10, CTX_AT + CTX.state, R0);
+  e.movReg(REG.state, R0);
   if (plan.groupBy.length === 0) {
     e.comment('aggregate map entry 0 (no GROUP BY)');
     emitArrayLookup(g, g.aggMap);
-    e.jumpImm('JEQ', 0, 0, abort);
-    e.store('DW', R10, CTX_AT + CTX.aggs, 0);
+    e.jumpImm('JEQ', R0, 0, abort);
+    e.store('DW', R10, CTX_AT + CTX.aggs, R0);
   }
-  e.load('DW', 0, REG.state, S.started);
-  e.jumpImm('JNE', 0, 0, ready);
+  e.load('DW', R0, REG.state, S.started);
+  e.jumpImm('JNE', R0, 0, ready);
   e.comment('first chunk: line 1, header line for CSV');
   e.storeImm('DW', REG.state, S.started, 1);
   e.storeImm('DW', REG.state, S.line, 1);
   if (plan.table.header) e.storeImm('DW', REG.state, S.header, 1);
   else emitFirstField(g);
   e.bind(ready);
-  e.load('DW', 0, REG.state, S.fatal);
-  e.jumpImm('JNE', 0, 0, done);
+  e.load('DW', R0, REG.state, S.fatal);
+  e.jumpImm('JNE', R0, 0, done);
   if (plan.onError === 'stop') {
-    e.load('DW', 0, REG.state, S.errCode);
-    e.jumpImm('JNE', 0, 0, done);
+    e.load('DW', R0, REG.state, S.errCode);
+    e.jumpImm('JNE', R0, 0, done);
   }
   e.comment(`bpf_loop(${maxChunk + 1}, scan, &context, 0): each call consumes at least one byte, stops at data_end`);
   e.movImm(R1, maxChunk + 1);
@@ -207,10 +208,10 @@ function emitEntry(g: Gen, callback: ReturnType<Emitter['label']>, maxChunk: num
   e.bind(done);
   e.comment('the next chunk starts at position 0');
   e.storeImm('DW', REG.state, S.pos, 0);
-  e.movImm(0, XdpAction.DROP);
+  e.movImm(R0, XdpAction.DROP);
   e.exit();
   e.bind(abort);
-  e.movImm(0, XdpAction.ABORTED);
+  e.movImm(R0, XdpAction.ABORTED);
   e.exit();
 }
 

@@ -1,5 +1,5 @@
 // What every emitting function shares: the emitter, the plan and layout, register roles and the common exits.
-import { R6, R7, R8, R9 } from '../asm/builder.js';
+import { R0, R6, R7, R8, R9 } from '../asm/builder.js';
 import type { Plan } from '../sql/plan.js';
 import { QueryError, type SourcePosition } from '../sql/errors.js';
 import type { Emitter, Label, Register } from './emitter.js';
@@ -61,11 +61,11 @@ export function emitFileOffset(g: Gen, dst: Register, extra: number): void {
 export function emitFatal(g: Gen, code: (typeof FatalCode)[keyof typeof FatalCode]): void {
   const { e } = g;
   const done = e.label('fatal_recorded');
-  e.load('DW', 0, REG.state, S.fatal);
-  e.jumpImm('JNE', 0, 0, done);
+  e.load('DW', R0, REG.state, S.fatal);
+  e.jumpImm('JNE', R0, 0, done);
   e.storeImm('DW', REG.state, S.fatal, code);
-  e.load('DW', 0, REG.state, S.line);
-  e.store('DW', REG.state, S.fatalLine, 0);
+  e.load('DW', R0, REG.state, S.line);
+  e.store('DW', REG.state, S.fatalLine, R0);
   e.bind(done);
   e.goto(g.stop);
 }

@@ -1,6 +1,6 @@
 // The instruction vocabulary the query code generator speaks, on top of the asm ProgramBuilder: unique labels, typed registers.
 import type { MapSpec, ProgramSpec } from '../asm/program.js';
-import { BuilderError, ProgramBuilder, reg, type MapRef, type Reg } from '../asm/builder.js';
+import { BuilderError, ProgramBuilder, type MapRef, type Reg } from '../asm/builder.js';
 import type { SourcePosition } from '../sql/errors.js';
 import { INT64_MAX, INT64_MIN } from '../values/types.js';
 import { firstUnreachableSlot } from './reachable.js';
@@ -12,8 +12,8 @@ export type Cond = 'JEQ' | 'JNE' | 'JGT' | 'JGE' | 'JLT' | 'JLE' | 'JSGT' | 'JSG
 /** Width names a memory access size. */
 export type Width = 'B' | 'H' | 'W' | 'DW';
 
-/** Register is a builder register (R0..R10, preferred: name it by its role) or its number. */
-export type Register = Reg | number;
+/** Register is a builder register (R0..R10); name it by its role (see REG in context.ts). */
+export type Register = Reg;
 
 /** Label is a jump target with a name unique in its program; `Emitter.bind()` places it. */
 export interface Label {
@@ -41,7 +41,7 @@ type JumpMethod = `${Lowercase<Cond>}64`;
 
 /**
  * Emitter wraps one ProgramBuilder: labels are objects with unique names (so emitting functions can
- * make as many as they like), registers are builder registers (or numbers in older code), maps are declared up front by index.
+ * make as many as they like), registers are the builder's typed registers, maps are declared up front by index.
  */
 export class Emitter {
   private readonly b: ProgramBuilder;
@@ -91,27 +91,27 @@ export class Emitter {
 
   /** aluImm emits `dst op= imm` (64-bit, imm a signed 32-bit value). */
   aluImm(op: Alu, dst: Register, imm: number): void {
-    this.b[`${op.toLowerCase()}64` as AluMethod](toReg(dst), imm);
+    this.b[`${op.toLowerCase()}64` as AluMethod](dst, imm);
   }
 
   /** aluReg emits `dst op= src` (64-bit). */
   aluReg(op: Alu, dst: Register, src: Register): void {
-    this.b[`${op.toLowerCase()}64` as AluMethod](toReg(dst), toReg(src));
+    this.b[`${op.toLowerCase()}64` as AluMethod](dst, src);
   }
 
   /** movImm emits `dst = imm` (sign-extended 32-bit immediate). */
   movImm(dst: Register, imm: number): void {
-    this.b.mov64(toReg(dst), imm);
+    this.b.mov64(dst, imm);
   }
 
   /** movReg emits `dst = src`. */
   movReg(dst: Register, src: Register): void {
-    this.b.mov64(toReg(dst), toReg(src));
+    this.b.mov64(dst, src);
   }
 
   /** neg emits `dst = -dst`. */
   neg(dst: Register): void {
-    this.b.neg64(toReg(dst));
+    this.b.neg64(dst);
   }
 
   /** constant loads any 64-bit value, with a one-slot mov when it fits a signed 32-bit immediate. */
@@ -119,46 +119,46 @@ export class Emitter {
     // The binder keeps constants a register cannot hold out of the program; wrapping one would be a wrong answer.
     if (value < INT64_MIN || value > INT64_MAX) throw new RangeError(`codegen: constant ${value} does not fit in a signed 64-bit register`);
     if (value >= -(1n << 31n) && value < 1n << 31n) this.movImm(dst, Number(value));
-    else this.b.lddw(toReg(dst), value);
+    else this.b.lddw(dst, value);
   }
 
   /** mapRef loads a reference to map number `mapIndex` (`lddw dst, map`). */
   mapRef(dst: Register, mapIndex: number): void {
     const map = this.maps[mapIndex];
     if (map === undefined) throw new RangeError(`codegen: no map #${mapIndex}`);
-    this.b.lddwMap(toReg(dst), map);
+    this.b.lddwMap(dst, map);
   }
 
   /** funcRef loads a pointer to the sub-function at `label` (for bpf_loop callbacks). */
   funcRef(dst: Register, label: Label): void {
-    this.b.lddwFunc(toReg(dst), label.name);
+    this.b.lddwFunc(dst, label.name);
   }
 
   /** load emits `dst = *(size *)(src + offset)`. */
   load(size: Width, dst: Register, src: Register, offset: number): void {
-    this.b.ldx(lower(size), toReg(dst), toReg(src), offset);
+    this.b.ldx(lower(size), dst, src, offset);
   }
 
   /** store emits `*(size *)(dst + offset) = src`. */
   store(size: Width, dst: Register, offset: number, src: Register): void {
-    this.b.stx(lower(size), toReg(dst), offset, toReg(src));
+    this.b.stx(lower(size), dst, offset, src);
   }
 
   /** storeImm emits `*(size *)(dst + offset) = imm`. */
   storeImm(size: Width, dst: Register, offset: number, imm: number): void {
-    this.b.st(lower(size), toReg(dst), offset, imm);
+    this.b.st(lower(size), dst, offset, imm);
   }
 
   /** jumpImm emits `if dst cond imm goto label`. */
   jumpImm(cond: Cond, dst: Register, imm: number, label: Label): void {
     this.jumpedTo.add(label.name);
-    this.b[`${cond.toLowerCase()}64` as JumpMethod](toReg(dst), imm, label.name);
+    this.b[`${cond.toLowerCase()}64` as JumpMethod](dst, imm, label.name);
   }
 
   /** jumpReg emits `if dst cond src goto label`. */
   jumpReg(cond: Cond, dst: Register, src: Register, label: Label): void {
     this.jumpedTo.add(label.name);
-    this.b[`${cond.toLowerCase()}64` as JumpMethod](toReg(dst), toReg(src), label.name);
+    this.b[`${cond.toLowerCase()}64` as JumpMethod](dst, src, label.name);
   }
 
   /** goto emits an unconditional jump. */
@@ -219,6 +219,3 @@ function lower(size: Width): 'b' | 'h' | 'w' | 'dw' {
   return size.toLowerCase() as 'b' | 'h' | 'w' | 'dw';
 }
 
-function toReg(register: Register): Reg {
-  return typeof register === 'number' ? reg(register) : register;
-}

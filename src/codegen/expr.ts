@@ -1,4 +1,5 @@
 // Row expressions in integer arithmetic: values into r0 (with overflow checks where bounds demand), predicates as jumps.
+import { R0, R1, R2, R3, R4 } from '../asm/builder.js';
 import type { QueryError, SourcePosition } from '../sql/errors.js';
 import type { ColumnRef, CompareOp, Constant, Expr, ValueExpr } from '../sql/plan.js';
 import { civilFromDays, formatDateDays } from '../values/calendar.js';
@@ -32,12 +33,12 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0): number {
     case 'column': {
       const slot = layout.columns.find((c) => c.column === expr.column);
       if (slot === undefined || slot.codec.kind === 'string') throw unsupported(g, `string column ${expr.name} as a number`, undefined);
-      e.load('DW', 0, REG.state, slot.offset);
+      e.load('DW', R0, REG.state, slot.offset);
       return slot.codec.kind === 'date' ? DATE_BITS : FIELD_BITS;
     }
     case 'constant': {
       const v = constantValue(g, expr.value);
-      e.constant(0, v);
+      e.constant(R0, v);
       return bitLength(v);
     }
     case 'rescale': {
@@ -46,18 +47,18 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0): number {
       const factor = 10n ** BigInt(expr.digits);
       const total = bits + bitLength(factor);
       if (total > 63) emitMulConstCheck(g, factor);
-      e.constant(1, factor);
-      e.aluReg('MUL', 0, 1);
+      e.constant(R1, factor);
+      e.aluReg('MUL', R0, R1);
       return Math.min(total, 63);
     }
     case 'arith': {
       if (depth >= layout.tempCount) throw tooDeep(g, expr.at);
       const temp = layout.temps + depth * 8;
       const leftBits = emitValue(g, expr.left, depth);
-      e.store('DW', REG.state, temp, 0);
+      e.store('DW', REG.state, temp, R0);
       const rightBits = emitValue(g, expr.right, depth + 1);
-      e.movReg(1, 0);
-      e.load('DW', 0, REG.state, temp);
+      e.movReg(R1, R0);
+      e.load('DW', R0, REG.state, temp);
       return emitArith(g, expr.op, leftBits, rightBits);
     }
   }
@@ -69,25 +70,25 @@ function emitArith(g: Gen, op: '+' | '-' | '*', leftBits: number, rightBits: num
   if (op === '*') {
     const bits = leftBits + rightBits;
     if (bits > 63) emitMulCheck(g);
-    e.aluReg('MUL', 0, 1);
+    e.aluReg('MUL', R0, R1);
     return Math.min(bits, 63);
   }
   const bits = Math.max(leftBits, rightBits) + 1;
   if (bits <= 63) {
-    e.aluReg(op === '+' ? 'ADD' : 'SUB', 0, 1);
+    e.aluReg(op === '+' ? 'ADD' : 'SUB', R0, R1);
     return bits;
   }
   // Signed overflow iff the operands' signs allow it and the result's sign is wrong:
   // add: (a ^ r) & (b ^ r) < 0; sub: (a ^ b) & (a ^ r) < 0.
   const ok = e.label('no_overflow');
-  e.movReg(2, 0);
-  e.aluReg(op === '+' ? 'ADD' : 'SUB', 0, 1);
-  e.movReg(3, 2);
-  e.aluReg('XOR', 3, 0);
-  e.movReg(4, op === '+' ? 1 : 2);
-  e.aluReg('XOR', 4, op === '+' ? 0 : 1);
-  e.aluReg('AND', 3, 4);
-  e.jumpImm('JSGE', 3, 0, ok);
+  e.movReg(R2, R0);
+  e.aluReg(op === '+' ? 'ADD' : 'SUB', R0, R1);
+  e.movReg(R3, R2);
+  e.aluReg('XOR', R3, R0);
+  e.movReg(R4, op === '+' ? R1 : R2);
+  e.aluReg('XOR', R4, op === '+' ? R0 : R1);
+  e.aluReg('AND', R3, R4);
+  e.jumpImm('JSGE', R3, 0, ok);
   emitFatal(g, FatalCode.overflow);
   e.bind(ok);
   return 63;
@@ -99,23 +100,23 @@ function emitMulCheck(g: Gen): void {
   const ok = e.label('product_fits');
   const absLeft = e.label('abs_left');
   const absRight = e.label('abs_right');
-  e.movReg(2, 0);
-  e.jumpImm('JSGE', 2, 0, absLeft);
-  e.neg(2);
+  e.movReg(R2, R0);
+  e.jumpImm('JSGE', R2, 0, absLeft);
+  e.neg(R2);
   e.bind(absLeft);
-  e.movReg(3, 1);
-  e.jumpImm('JSGE', 3, 0, absRight);
-  e.neg(3);
+  e.movReg(R3, R1);
+  e.jumpImm('JSGE', R3, 0, absRight);
+  e.neg(R3);
   e.bind(absRight);
   // Both below 2^31: the product is below 2^62 (the common case, one test).
-  e.movReg(4, 2);
-  e.aluReg('OR', 4, 3);
-  e.aluImm('RSH', 4, 31);
-  e.jumpImm('JEQ', 4, 0, ok);
-  e.jumpImm('JEQ', 3, 0, ok);
-  e.constant(4, INT64_MAX);
-  e.aluReg('DIV', 4, 3);
-  e.jumpReg('JLE', 2, 4, ok);
+  e.movReg(R4, R2);
+  e.aluReg('OR', R4, R3);
+  e.aluImm('RSH', R4, 31);
+  e.jumpImm('JEQ', R4, 0, ok);
+  e.jumpImm('JEQ', R3, 0, ok);
+  e.constant(R4, INT64_MAX);
+  e.aluReg('DIV', R4, R3);
+  e.jumpReg('JLE', R2, R4, ok);
   emitFatal(g, FatalCode.overflow);
   e.bind(ok);
 }
@@ -125,12 +126,12 @@ function emitMulConstCheck(g: Gen, factor: bigint): void {
   const { e } = g;
   const ok = e.label('rescale_fits');
   const abs = e.label('abs');
-  e.movReg(2, 0);
-  e.jumpImm('JSGE', 2, 0, abs);
-  e.neg(2);
+  e.movReg(R2, R0);
+  e.jumpImm('JSGE', R2, 0, abs);
+  e.neg(R2);
   e.bind(abs);
-  e.constant(3, INT64_MAX / factor);
-  e.jumpReg('JLE', 2, 3, ok);
+  e.constant(R3, INT64_MAX / factor);
+  e.jumpReg('JLE', R2, R3, ok);
   emitFatal(g, FatalCode.overflow);
   e.bind(ok);
 }
@@ -190,31 +191,31 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
         // Dates as YYYYMMDD numbers are ordered as the dates are, so the row need not be converted to days.
         const { year, month, day } = civilFromDays(Number(right.value.days));
         const number = (year * 100 + month) * 100 + day;
-        e.load('DW', 0, REG.state, packed);
-        if (number >= -(2 ** 31) && number < 2 ** 31) e.jumpImm(SIGNED_COND[op], 0, number, target);
+        e.load('DW', R0, REG.state, packed);
+        if (number >= -(2 ** 31) && number < 2 ** 31) e.jumpImm(SIGNED_COND[op], R0, number, target);
         else {
-          e.constant(1, BigInt(number));
-          e.jumpReg(SIGNED_COND[op], 0, 1, target);
+          e.constant(R1, BigInt(number));
+          e.jumpReg(SIGNED_COND[op], R0, R1, target);
         }
         return;
       }
       if (right.kind === 'constant') {
         const v = constantValue(g, right.value);
         emitValue(g, expr.left as ValueExpr, depth);
-        if (v >= -(1n << 31n) && v < 1n << 31n) e.jumpImm(SIGNED_COND[op], 0, Number(v), target);
+        if (v >= -(1n << 31n) && v < 1n << 31n) e.jumpImm(SIGNED_COND[op], R0, Number(v), target);
         else {
-          e.constant(1, v);
-          e.jumpReg(SIGNED_COND[op], 0, 1, target);
+          e.constant(R1, v);
+          e.jumpReg(SIGNED_COND[op], R0, R1, target);
         }
         return;
       }
       if (depth >= g.layout.tempCount) throw tooDeep(g, expr.at);
       const temp = g.layout.temps + depth * 8;
       emitValue(g, expr.left as ValueExpr, depth);
-      e.store('DW', REG.state, temp, 0);
+      e.store('DW', REG.state, temp, R0);
       emitValue(g, right as ValueExpr, depth + 1);
-      e.load('DW', 1, REG.state, temp);
-      e.jumpReg(SIGNED_COND[op], 1, 0, target);
+      e.load('DW', R1, REG.state, temp);
+      e.jumpReg(SIGNED_COND[op], R1, R0, target);
       return;
     }
     case 'in': {
@@ -226,8 +227,8 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
       const hit = when ? target : e.label('in_hit');
       for (const c of expr.values) {
         const v = constantValue(g, c);
-        e.constant(1, v);
-        e.jumpReg('JEQ', 0, 1, hit);
+        e.constant(R1, v);
+        e.jumpReg('JEQ', R0, R1, hit);
       }
       if (!when) {
         e.goto(target);

@@ -1,4 +1,5 @@
 // Per-column field decoders: what each byte of a used field does, and how a finished field becomes a value.
+import { R0, R1, R2, R3, R4, R5 } from '../asm/builder.js';
 import type { Label } from './emitter.js';
 import { REG, emitFileOffset, type Gen } from './context.js';
 import { ErrorCode, S, type ColumnSlot } from './layout.js';
@@ -25,21 +26,21 @@ export function emitRowError(g: Gen, code: number, at: 'field' | 'here' | 'first
   const { e } = g;
   const skip = e.label('row_already_bad');
   if (!overwrite) {
-    e.load('DW', 0, REG.state, S.rowBad);
-    e.jumpImm('JNE', 0, 0, skip);
+    e.load('DW', R0, REG.state, S.rowBad);
+    e.jumpImm('JNE', R0, 0, skip);
   }
   e.storeImm('DW', REG.state, S.rowBad, code);
-  if (at === 'first') e.movImm(0, 1);
+  if (at === 'first') e.movImm(R0, 1);
   else {
-    if (at === 'field') e.load('DW', 0, REG.state, S.fieldStart);
-    else emitFileOffset(g, 0, 0);
-    e.load('DW', 1, REG.state, S.lineStart);
-    e.aluReg('SUB', 0, 1);
-    e.aluImm('ADD', 0, 1);
+    if (at === 'field') e.load('DW', R0, REG.state, S.fieldStart);
+    else emitFileOffset(g, R0, 0);
+    e.load('DW', R1, REG.state, S.lineStart);
+    e.aluReg('SUB', R0, R1);
+    e.aluImm('ADD', R0, 1);
   }
-  e.store('DW', REG.state, S.rowErrCol, 0);
-  e.load('DW', 0, REG.state, S.col);
-  e.store('DW', REG.state, S.rowErrField, 0);
+  e.store('DW', REG.state, S.rowErrCol, R0);
+  e.load('DW', R0, REG.state, S.col);
+  e.store('DW', REG.state, S.rowErrField, R0);
   e.bind(skip);
   e.storeImm('DW', REG.state, S.kind, 0);
 }
@@ -64,34 +65,34 @@ export function emitByteHandler(g: Gen, slot: ColumnSlot): void {
   e.comment(`field ${slot.name}: byte`);
   if (slot.codec.kind === 'string') {
     const counted = e.label('beyond_capture');
-    e.load('DW', 1, REG.state, slot.offset);
-    e.jumpImm('JGE', 1, slot.codec.width, counted);
-    e.movReg(2, REG.state);
-    e.aluReg('ADD', 2, 1);
-    e.store('B', 2, slot.bytes as number, REG.byte);
+    e.load('DW', R1, REG.state, slot.offset);
+    e.jumpImm('JGE', R1, slot.codec.width, counted);
+    e.movReg(R2, REG.state);
+    e.aluReg('ADD', R2, R1);
+    e.store('B', R2, slot.bytes as number, REG.byte);
     e.bind(counted);
-    e.aluImm('ADD', 1, 1);
-    e.store('DW', REG.state, slot.offset, 1);
+    e.aluImm('ADD', R1, 1);
+    e.store('DW', REG.state, slot.offset, R1);
     e.goto(g.next);
     return;
   }
   const notDigit = e.label('not_digit');
   const bad = e.label('bad_byte');
-  e.movReg(1, REG.byte);
-  e.aluImm('SUB', 1, 0x30);
-  e.jumpImm('JGT', 1, 9, notDigit);
-  e.load('DW', 0, REG.state, S.acc);
-  e.aluImm('MUL', 0, 10);
-  e.aluReg('ADD', 0, 1);
-  e.store('DW', REG.state, S.acc, 0);
-  e.load('DW', 0, REG.state, S.digits);
-  e.aluImm('ADD', 0, 1);
-  e.store('DW', REG.state, S.digits, 0);
+  e.movReg(R1, REG.byte);
+  e.aluImm('SUB', R1, 0x30);
+  e.jumpImm('JGT', R1, 9, notDigit);
+  e.load('DW', R0, REG.state, S.acc);
+  e.aluImm('MUL', R0, 10);
+  e.aluReg('ADD', R0, R1);
+  e.store('DW', REG.state, S.acc, R0);
+  e.load('DW', R0, REG.state, S.digits);
+  e.aluImm('ADD', R0, 1);
+  e.store('DW', REG.state, S.digits, R0);
   if (slot.codec.kind === 'decimal') {
-    e.load('DW', 0, REG.state, S.frac);
-    e.load('DW', 1, REG.state, S.dot);
-    e.aluReg('ADD', 0, 1);
-    e.store('DW', REG.state, S.frac, 0);
+    e.load('DW', R0, REG.state, S.frac);
+    e.load('DW', R1, REG.state, S.dot);
+    e.aluReg('ADD', R0, R1);
+    e.store('DW', REG.state, S.frac, R0);
   }
   e.goto(g.next);
   e.bind(notDigit);
@@ -100,10 +101,10 @@ export function emitByteHandler(g: Gen, slot: ColumnSlot): void {
   } else {
     const notDot = e.label('not_dot');
     e.jumpImm('JNE', REG.byte, 0x2e, notDot);
-    e.load('DW', 0, REG.state, S.dot);
-    e.jumpImm('JNE', 0, 0, bad);
-    e.load('DW', 0, REG.state, S.digits);
-    e.jumpImm('JEQ', 0, 0, bad);
+    e.load('DW', R0, REG.state, S.dot);
+    e.jumpImm('JNE', R0, 0, bad);
+    e.load('DW', R0, REG.state, S.digits);
+    e.jumpImm('JEQ', R0, 0, bad);
     e.storeImm('DW', REG.state, S.dot, 1);
     e.goto(g.next);
     e.bind(notDot);
@@ -129,37 +130,37 @@ export function emitQuotesKept(g: Gen, slot: ColumnSlot): void {
   const full = e.label('no_room_for_quote');
   e.comment(`field ${slot.name}: keep the quotes`);
   for (let at = slot.codec.width - 1; at > 0; at--) {
-    e.load('B', 0, REG.state, bytes + at - 1);
-    e.store('B', REG.state, bytes + at, 0);
+    e.load('B', R0, REG.state, bytes + at - 1);
+    e.store('B', REG.state, bytes + at, R0);
   }
   e.storeImm('B', REG.state, bytes, 0x22);
-  e.load('DW', 1, REG.state, slot.offset);
-  e.aluImm('ADD', 1, 1);
-  e.jumpImm('JGE', 1, slot.codec.width, full);
-  e.movReg(2, REG.state);
-  e.aluReg('ADD', 2, 1);
-  e.storeImm('B', 2, bytes, 0x22);
+  e.load('DW', R1, REG.state, slot.offset);
+  e.aluImm('ADD', R1, 1);
+  e.jumpImm('JGE', R1, slot.codec.width, full);
+  e.movReg(R2, REG.state);
+  e.aluReg('ADD', R2, R1);
+  e.storeImm('B', R2, bytes, 0x22);
   e.bind(full);
-  e.aluImm('ADD', 1, 1);
-  e.store('DW', REG.state, slot.offset, 1);
+  e.aluImm('ADD', R1, 1);
+  e.store('DW', REG.state, slot.offset, R1);
 }
 
 /** emitSign accepts one leading '+' or '-' (before any digit or point); anything else goes to `bad`. */
 function emitSign(g: Gen, bad: Label): void {
   const { e } = g;
   const minus = e.label('minus');
-  e.movImm(1, 2);
+  e.movImm(R1, 2);
   e.jumpImm('JEQ', REG.byte, 0x2d, minus);
   e.jumpImm('JNE', REG.byte, 0x2b, bad);
-  e.movImm(1, 1);
+  e.movImm(R1, 1);
   e.bind(minus);
-  e.load('DW', 0, REG.state, S.digits);
-  e.load('DW', 2, REG.state, S.dot);
-  e.aluReg('OR', 0, 2);
-  e.load('DW', 2, REG.state, S.sign);
-  e.aluReg('OR', 0, 2);
-  e.jumpImm('JNE', 0, 0, bad);
-  e.store('DW', REG.state, S.sign, 1);
+  e.load('DW', R0, REG.state, S.digits);
+  e.load('DW', R2, REG.state, S.dot);
+  e.aluReg('OR', R0, R2);
+  e.load('DW', R2, REG.state, S.sign);
+  e.aluReg('OR', R0, R2);
+  e.jumpImm('JNE', R0, 0, bad);
+  e.store('DW', REG.state, S.sign, R1);
   e.goto(g.next);
 }
 
@@ -169,17 +170,17 @@ function emitDateDash(g: Gen, bad: Label): void {
   const second = e.label('second_dash');
   const ok = e.label('dash_ok');
   e.jumpImm('JNE', REG.byte, 0x2d, bad);
-  e.load('DW', 0, REG.state, S.digits);
-  e.load('DW', 1, REG.state, S.frac);
-  e.jumpImm('JNE', 1, 0, second);
-  e.jumpImm('JEQ', 0, 4, ok);
+  e.load('DW', R0, REG.state, S.digits);
+  e.load('DW', R1, REG.state, S.frac);
+  e.jumpImm('JNE', R1, 0, second);
+  e.jumpImm('JEQ', R0, 4, ok);
   e.goto(bad);
   e.bind(second);
-  e.jumpImm('JNE', 1, 1, bad);
-  e.jumpImm('JNE', 0, 6, bad);
+  e.jumpImm('JNE', R1, 1, bad);
+  e.jumpImm('JNE', R0, 6, bad);
   e.bind(ok);
-  e.aluImm('ADD', 1, 1);
-  e.store('DW', REG.state, S.frac, 1);
+  e.aluImm('ADD', R1, 1);
+  e.store('DW', REG.state, S.frac, R1);
   e.goto(g.next);
 }
 
@@ -203,19 +204,19 @@ export function emitFinish(g: Gen, slot: ColumnSlot, done: Label): void {
   const bad = e.label('bad_number');
   const tooMany = e.label('too_many_digits');
   const positive = e.label('positive');
-  e.load('DW', 0, REG.state, S.digits);
-  e.jumpImm('JEQ', 0, 0, bad);
-  e.load('DW', 3, REG.state, S.acc);
+  e.load('DW', R0, REG.state, S.digits);
+  e.jumpImm('JEQ', R0, 0, bad);
+  e.load('DW', R3, REG.state, S.acc);
   const tooManyDecimals = e.label('too_many_decimals');
-  e.load('DW', 1, REG.state, S.frac);
-  e.jumpImm('JGT', 1, codec.scale, tooManyDecimals);
-  e.movReg(2, 0);
-  e.aluReg('SUB', 2, 1);
-  e.jumpImm('JGT', 2, MAX_DIGITS - codec.scale, tooMany);
+  e.load('DW', R1, REG.state, S.frac);
+  e.jumpImm('JGT', R1, codec.scale, tooManyDecimals);
+  e.movReg(R2, R0);
+  e.aluReg('SUB', R2, R1);
+  e.jumpImm('JGT', R2, MAX_DIGITS - codec.scale, tooMany);
   for (let k = 0; k < codec.scale; k++) {
     const skip = e.label('scaled');
-    e.jumpImm('JGT', 1, k, skip);
-    e.aluImm('MUL', 3, 10);
+    e.jumpImm('JGT', R1, k, skip);
+    e.aluImm('MUL', R3, 10);
     e.bind(skip);
   }
   e.goto(positive);
@@ -224,11 +225,11 @@ export function emitFinish(g: Gen, slot: ColumnSlot, done: Label): void {
   e.goto(done);
   e.bind(positive);
   const store = e.label('store');
-  e.load('DW', 1, REG.state, S.sign);
-  e.jumpImm('JNE', 1, 2, store);
-  e.neg(3);
+  e.load('DW', R1, REG.state, S.sign);
+  e.jumpImm('JNE', R1, 2, store);
+  e.neg(R3);
   e.bind(store);
-  e.store('DW', REG.state, slot.offset, 3);
+  e.store('DW', REG.state, slot.offset, R3);
   e.goto(done);
   e.bind(tooMany);
   emitRowError(g, ErrorCode.tooManyDigits, 'field');
@@ -246,76 +247,81 @@ function emitFinishDate(g: Gen, slot: ColumnSlot, done: Label): void {
   const notLeap = e.label('not_leap');
   const leap = e.label('leap');
   const marchOrLater = e.label('march_or_later');
-  e.load('DW', 0, REG.state, S.digits);
-  e.jumpImm('JNE', 0, 8, bad);
-  e.load('DW', 0, REG.state, S.frac);
-  e.jumpImm('JNE', 0, 2, bad);
-  e.load('DW', 0, REG.state, S.acc);
-  // r1 = year, r2 = month, r3 = day
-  e.movReg(1, 0);
-  e.aluImm('DIV', 1, 10000);
-  e.movReg(2, 0);
-  e.aluImm('DIV', 2, 100);
-  e.aluImm('MOD', 2, 100);
-  e.movReg(3, 0);
-  e.aluImm('MOD', 3, 100);
-  e.jumpImm('JEQ', 2, 0, bad);
-  e.jumpImm('JGT', 2, 12, bad);
-  e.jumpImm('JEQ', 3, 0, bad);
-  // r4 = days in the month
-  e.movImm(4, MONTH_EXTRA_DAYS);
-  e.movReg(5, 2);
-  e.aluImm('LSH', 5, 1);
-  e.aluReg('RSH', 4, 5);
-  e.aluImm('AND', 4, 3);
-  e.aluImm('ADD', 4, 28);
-  e.jumpImm('JNE', 2, 2, notFebruary);
-  e.movReg(5, 1);
-  e.aluImm('MOD', 5, 4);
-  e.jumpImm('JNE', 5, 0, notLeap);
-  e.movReg(5, 1);
-  e.aluImm('MOD', 5, 100);
-  e.jumpImm('JNE', 5, 0, leap);
-  e.movReg(5, 1);
-  e.aluImm('MOD', 5, 400);
-  e.jumpImm('JNE', 5, 0, notLeap);
+  const [ymd, year, month, day, monthDays, work] = [R0, R1, R2, R3, R4, R5];
+  e.load('DW', R0, REG.state, S.digits);
+  e.jumpImm('JNE', R0, 8, bad);
+  e.load('DW', R0, REG.state, S.frac);
+  e.jumpImm('JNE', R0, 2, bad);
+  e.load('DW', ymd, REG.state, S.acc);
+  // YYYYMMDD splits into year, month and day
+  e.movReg(year, ymd);
+  e.aluImm('DIV', year, 10000);
+  e.movReg(month, ymd);
+  e.aluImm('DIV', month, 100);
+  e.aluImm('MOD', month, 100);
+  e.movReg(day, ymd);
+  e.aluImm('MOD', day, 100);
+  e.jumpImm('JEQ', month, 0, bad);
+  e.jumpImm('JGT', month, 12, bad);
+  e.jumpImm('JEQ', day, 0, bad);
+  // the days in the month
+  e.movImm(monthDays, MONTH_EXTRA_DAYS);
+  e.movReg(work, month);
+  e.aluImm('LSH', work, 1);
+  e.aluReg('RSH', monthDays, work);
+  e.aluImm('AND', monthDays, 3);
+  e.aluImm('ADD', monthDays, 28);
+  e.jumpImm('JNE', month, 2, notFebruary);
+  e.movReg(work, year);
+  e.aluImm('MOD', work, 4);
+  e.jumpImm('JNE', work, 0, notLeap);
+  e.movReg(work, year);
+  e.aluImm('MOD', work, 100);
+  e.jumpImm('JNE', work, 0, leap);
+  e.movReg(work, year);
+  e.aluImm('MOD', work, 400);
+  e.jumpImm('JNE', work, 0, notLeap);
   e.bind(leap);
-  e.aluImm('ADD', 4, 1);
+  e.aluImm('ADD', monthDays, 1);
   e.bind(notLeap);
   e.bind(notFebruary);
-  e.jumpReg('JGT', 3, 4, bad);
-  if (slot.packed !== undefined) e.store('DW', REG.state, slot.packed, 0); // r0 is still YYYYMMDD
+  e.jumpReg('JGT', day, monthDays, bad);
+  if (slot.packed !== undefined) e.store('DW', REG.state, slot.packed, ymd); // ymd is still YYYYMMDD
   // Days from civil on a calendar starting in March, shifted by 400 years so every value stays positive.
-  e.movReg(4, 1);
-  e.aluImm('ADD', 4, 400);
-  e.jumpImm('JGT', 2, 2, marchOrLater);
-  e.aluImm('SUB', 4, 1);
+  // Registers reused from here: the year shifted from March (then the year of the era), the era, the day count.
+  const [yearOfEra, era, days] = [monthDays, work, ymd];
+  e.movReg(yearOfEra, year);
+  e.aluImm('ADD', yearOfEra, 400);
+  e.jumpImm('JGT', month, 2, marchOrLater);
+  e.aluImm('SUB', yearOfEra, 1);
   e.bind(marchOrLater);
-  e.movReg(5, 4);
-  e.aluImm('DIV', 5, 400); // era
-  e.movReg(0, 5);
-  e.aluImm('MUL', 0, 146097);
-  e.aluImm('MUL', 5, 400);
-  e.aluReg('SUB', 4, 5); // year of era
-  e.aluImm('ADD', 2, 9);
-  e.aluImm('MOD', 2, 12); // month counted from March
-  e.aluImm('MUL', 2, 153);
-  e.aluImm('ADD', 2, 2);
-  e.aluImm('DIV', 2, 5);
-  e.aluReg('ADD', 2, 3);
-  e.aluImm('SUB', 2, 1); // day of year
-  e.movReg(3, 4);
-  e.aluImm('MUL', 3, 365);
-  e.aluReg('ADD', 2, 3);
-  e.movReg(3, 4);
-  e.aluImm('DIV', 3, 4);
-  e.aluReg('ADD', 2, 3);
-  e.movReg(3, 4);
-  e.aluImm('DIV', 3, 100);
-  e.aluReg('SUB', 2, 3); // day of era
-  e.aluReg('ADD', 0, 2);
-  e.aluImm('SUB', 0, DAYS_TO_EPOCH);
-  e.store('DW', REG.state, slot.offset, 0);
+  e.movReg(era, yearOfEra);
+  e.aluImm('DIV', era, 400);
+  e.movReg(days, era);
+  e.aluImm('MUL', days, 146097);
+  e.aluImm('MUL', era, 400);
+  e.aluReg('SUB', yearOfEra, era);
+  e.aluImm('ADD', month, 9);
+  e.aluImm('MOD', month, 12); // month counted from March
+  const dayOfEra = month; // the month counted from March becomes the day of the year, then of the era
+  e.aluImm('MUL', dayOfEra, 153);
+  e.aluImm('ADD', dayOfEra, 2);
+  e.aluImm('DIV', dayOfEra, 5);
+  e.aluReg('ADD', dayOfEra, day);
+  e.aluImm('SUB', dayOfEra, 1); // day of year
+  const term = day; // each term of the day of the era, once the day has been added
+  e.movReg(term, yearOfEra);
+  e.aluImm('MUL', term, 365);
+  e.aluReg('ADD', dayOfEra, term);
+  e.movReg(term, yearOfEra);
+  e.aluImm('DIV', term, 4);
+  e.aluReg('ADD', dayOfEra, term);
+  e.movReg(term, yearOfEra);
+  e.aluImm('DIV', term, 100);
+  e.aluReg('SUB', dayOfEra, term); // day of era
+  e.aluReg('ADD', days, dayOfEra);
+  e.aluImm('SUB', days, DAYS_TO_EPOCH);
+  e.store('DW', REG.state, slot.offset, days);
   e.goto(done);
   e.bind(bad);
   emitRowError(g, ErrorCode.badDate, 'field');

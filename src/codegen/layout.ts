@@ -45,6 +45,7 @@ const PARSER_WORDS = [
   ['sign', "0 none, 1 '+', 2 '-'"],
   ['pos', 'position of the next byte within the current chunk'],
   ['cursor', "the row fast path's position in the chunk, stored at each field's end (see row-fast.ts)"],
+  ['crEnd', "file offset just past the last '\\r' skipped outside quotes"],
 ] as const;
 
 type ParserWord = (typeof PARSER_WORDS)[number][0];

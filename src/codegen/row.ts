@@ -1,4 +1,5 @@
 // End of a well-formed row: evaluate the filter, find the row's group, and fold the row into the aggregates.
+import { R0, R1, R2, R3, R4 } from '../asm/builder.js';
 import { HelperId } from '../asm/helpers.js';
 import type { Label } from './emitter.js';
 import { CTX, REG, emitFatal, type Gen } from './context.js';
@@ -28,9 +29,9 @@ export function emitRow(g: Gen, done: Label): void {
     emitFindGroup(g);
   }
   e.comment('count(*) of the group');
-  e.load('DW', 0, REG.group, 0);
-  e.aluImm('ADD', 0, 1);
-  e.store('DW', REG.group, 0, 0);
+  e.load('DW', R0, REG.group, 0);
+  e.aluImm('ADD', R0, 1);
+  e.store('DW', REG.group, 0, R0);
   for (const agg of g.layout.aggs) emitAggregate(g, agg);
   e.goto(done);
 }
@@ -43,37 +44,37 @@ function emitFindGroup(g: Gen): void {
     if (part.slot.codec.kind === 'string') emitCapturedInFull(g, part.slot.offset, part.slot.codec.width);
     for (let at = 0; at < part.size; at += 8) {
       const from = at === 0 ? part.slot.offset : (part.slot.bytes as number) + at - 8;
-      e.load('DW', 0, REG.state, from);
-      e.store('DW', REG.state, layout.keyOffset + part.offset + at, 0);
+      e.load('DW', R0, REG.state, from);
+      e.store('DW', REG.state, layout.keyOffset + part.offset + at, R0);
     }
   }
   const found = e.label('group_found');
   emitLookup(g);
-  e.jumpImm('JNE', 0, 0, found);
+  e.jumpImm('JNE', R0, 0, found);
   e.comment('new group: insert zeroed aggregates');
-  e.mapRef(1, g.aggMap);
-  e.movReg(2, REG.state);
-  e.aluImm('ADD', 2, layout.keyOffset);
-  e.movReg(3, REG.state);
-  e.aluImm('ADD', 3, layout.zeroValue);
-  e.movImm(4, BPF_NOEXIST);
+  e.mapRef(R1, g.aggMap);
+  e.movReg(R2, REG.state);
+  e.aluImm('ADD', R2, layout.keyOffset);
+  e.movReg(R3, REG.state);
+  e.aluImm('ADD', R3, layout.zeroValue);
+  e.movImm(R4, BPF_NOEXIST);
   e.call(HelperId.map_update_elem);
   const inserted = e.label('group_inserted');
-  e.jumpImm('JEQ', 0, 0, inserted);
+  e.jumpImm('JEQ', R0, 0, inserted);
   emitFatal(g, FatalCode.groupsFull);
   e.bind(inserted);
   emitLookup(g);
-  e.jumpImm('JNE', 0, 0, found);
+  e.jumpImm('JNE', R0, 0, found);
   emitFatal(g, FatalCode.groupsFull);
   e.bind(found);
-  e.movReg(REG.group, 0);
+  e.movReg(REG.group, R0);
 }
 
 function emitLookup(g: Gen): void {
   const { e } = g;
-  e.mapRef(1, g.aggMap);
-  e.movReg(2, REG.state);
-  e.aluImm('ADD', 2, g.layout.keyOffset);
+  e.mapRef(R1, g.aggMap);
+  e.movReg(R2, REG.state);
+  e.aluImm('ADD', R2, g.layout.keyOffset);
   e.call(HelperId.map_lookup_elem);
 }
 
@@ -87,27 +88,29 @@ function emitAggregate(g: Gen, agg: AggSlot): void {
   emitValue(g, spec.arg);
   if (spec.fn === 'sum' || spec.fn === 'avg') {
     // 128-bit sum: low word wraps with a carry into the high word, which also takes the sign extension.
+    const value = R0; // where emitValue leaves it
+    const [low, high, signExtension] = [R1, R2, R3];
     const noCarry = e.label('no_carry');
-    e.load('DW', 1, REG.group, offset);
-    e.aluReg('ADD', 1, 0);
-    e.load('DW', 2, REG.group, offset + 8);
-    e.movReg(3, 0);
-    e.aluImm('ARSH', 3, 63);
-    e.aluReg('ADD', 2, 3);
-    e.jumpReg('JGE', 1, 0, noCarry);
-    e.aluImm('ADD', 2, 1);
+    e.load('DW', low, REG.group, offset);
+    e.aluReg('ADD', low, value);
+    e.load('DW', high, REG.group, offset + 8);
+    e.movReg(signExtension, value);
+    e.aluImm('ARSH', signExtension, 63);
+    e.aluReg('ADD', high, signExtension);
+    e.jumpReg('JGE', low, value, noCarry);
+    e.aluImm('ADD', high, 1);
     e.bind(noCarry);
-    e.store('DW', REG.group, offset, 1);
-    e.store('DW', REG.group, offset + 8, 2);
+    e.store('DW', REG.group, offset, low);
+    e.store('DW', REG.group, offset + 8, high);
     return;
   }
   const keep = e.label('keep_extreme');
   const set = e.label('set_extreme');
-  e.load('DW', 1, REG.group, 0);
-  e.jumpImm('JEQ', 1, 1, set);
-  e.load('DW', 1, REG.group, offset);
-  e.jumpReg(spec.fn === 'min' ? 'JSGE' : 'JSLE', 0, 1, keep);
+  e.load('DW', R1, REG.group, 0);
+  e.jumpImm('JEQ', R1, 1, set);
+  e.load('DW', R1, REG.group, offset);
+  e.jumpReg(spec.fn === 'min' ? 'JSGE' : 'JSLE', R0, R1, keep);
   e.bind(set);
-  e.store('DW', REG.group, offset, 0);
+  e.store('DW', REG.group, offset, R0);
   e.bind(keep);
 }

@@ -1,4 +1,5 @@
 // String predicates over a captured field: equality, IN lists and LIKE exact/prefix/suffix/infix, as jumps.
+import { R0, R1, R2 } from '../asm/builder.js';
 import type { Constant, Expr } from '../sql/plan.js';
 import { isString } from '../values/types.js';
 import type { Label } from './emitter.js';
@@ -94,12 +95,12 @@ function wordAt(bytes: Uint8Array, at: number, count: number): bigint {
 function emitEquals(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, miss: Label): void {
   const { e } = g;
   checkCaptured(g, slot, bytes);
-  e.load('DW', 0, REG.state, slot.offset);
-  e.jumpImm('JNE', 0, bytes.length, miss);
+  e.load('DW', R0, REG.state, slot.offset);
+  e.jumpImm('JNE', R0, bytes.length, miss);
   for (let at = 0; at < bytes.length; at += 8) {
-    e.load('DW', 0, REG.state, slot.bytes + at);
-    e.constant(1, wordAt(bytes, at, 8));
-    e.jumpReg('JNE', 0, 1, miss);
+    e.load('DW', R0, REG.state, slot.bytes + at);
+    e.constant(R1, wordAt(bytes, at, 8));
+    e.jumpReg('JNE', R0, R1, miss);
   }
 }
 
@@ -107,17 +108,17 @@ function emitEquals(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, 
 function emitPrefix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, miss: Label): void {
   const { e } = g;
   checkCaptured(g, slot, bytes);
-  e.load('DW', 0, REG.state, slot.offset);
-  e.jumpImm('JLT', 0, bytes.length, miss);
+  e.load('DW', R0, REG.state, slot.offset);
+  e.jumpImm('JLT', R0, bytes.length, miss);
   for (let at = 0; at < bytes.length; at += 8) {
     const count = Math.min(8, bytes.length - at);
-    e.load('DW', 0, REG.state, slot.bytes + at);
+    e.load('DW', R0, REG.state, slot.bytes + at);
     if (count < 8) {
-      e.constant(1, (1n << BigInt(count * 8)) - 1n);
-      e.aluReg('AND', 0, 1);
+      e.constant(R1, (1n << BigInt(count * 8)) - 1n);
+      e.aluReg('AND', R0, R1);
     }
-    e.constant(1, wordAt(bytes, at, count));
-    e.jumpReg('JNE', 0, 1, miss);
+    e.constant(R1, wordAt(bytes, at, count));
+    e.jumpReg('JNE', R0, R1, miss);
   }
 }
 
@@ -126,15 +127,15 @@ function emitSuffix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, 
   const { e } = g;
   checkCaptured(g, slot, bytes);
   emitCapturedInFull(g, slot.offset, slot.codec.width);
-  e.load('DW', 1, REG.state, slot.offset);
-  e.jumpImm('JLT', 1, bytes.length, miss);
-  e.jumpImm('JGT', 1, slot.codec.width, miss);
-  e.aluImm('SUB', 1, bytes.length);
-  e.movReg(2, REG.state);
-  e.aluReg('ADD', 2, 1);
+  e.load('DW', R1, REG.state, slot.offset);
+  e.jumpImm('JLT', R1, bytes.length, miss);
+  e.jumpImm('JGT', R1, slot.codec.width, miss);
+  e.aluImm('SUB', R1, bytes.length);
+  e.movReg(R2, REG.state);
+  e.aluReg('ADD', R2, R1);
   bytes.forEach((byte, j) => {
-    e.load('B', 0, 2, slot.bytes + j);
-    e.jumpImm('JNE', 0, byte, miss);
+    e.load('B', R0, R2, slot.bytes + j);
+    e.jumpImm('JNE', R0, byte, miss);
   });
 }
 
@@ -144,13 +145,13 @@ function emitInfix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, m
   checkCaptured(g, slot, bytes);
   const found = e.label('infix_found');
   emitCapturedInFull(g, slot.offset, slot.codec.width);
-  e.load('DW', 1, REG.state, slot.offset);
+  e.load('DW', R1, REG.state, slot.offset);
   for (let start = 0; start + bytes.length <= slot.codec.width; start++) {
     const next = e.label('infix_next');
-    e.jumpImm('JLT', 1, start + bytes.length, miss);
+    e.jumpImm('JLT', R1, start + bytes.length, miss);
     bytes.forEach((byte, j) => {
-      e.load('B', 0, REG.state, slot.bytes + start + j);
-      e.jumpImm('JNE', 0, byte, next);
+      e.load('B', R0, REG.state, slot.bytes + start + j);
+      e.jumpImm('JNE', R0, byte, next);
     });
     e.goto(found);
     e.bind(next);
@@ -166,8 +167,8 @@ function emitInfix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, m
 export function emitCapturedInFull(g: Gen, lengthOffset: number, width: number): void {
   const { e } = g;
   const ok = e.label('captured_in_full');
-  e.load('DW', 0, REG.state, lengthOffset);
-  e.jumpImm('JLE', 0, width, ok);
+  e.load('DW', R0, REG.state, lengthOffset);
+  e.jumpImm('JLE', R0, width, ok);
   emitFatal(g, FatalCode.stringTooLong);
   e.bind(ok);
 }

@@ -9,12 +9,9 @@ import type { ShipAllConsumer } from '../storage/shipall.js';
 import { Tenant } from '../storage/tenant.js';
 import { verifyForHook } from '../storage/verify-hook.js';
 import type { EngineName } from '../vm/engine.js';
+import type { ComputeEngine } from './compute-engine-names.js';
 
-/** ComputeEngine names how the compute node answers a ship-all run. */
-export type ComputeEngine = 'csv-parse' | 'program';
-
-/** COMPUTE_ENGINES lists them, for option parsing. */
-export const COMPUTE_ENGINES: readonly ComputeEngine[] = ['csv-parse', 'program'];
+export { COMPUTE_ENGINES, type ComputeEngine } from './compute-engine-names.js';
 
 /**
  * computeConsumer returns the compute node's side of a ship-all run. 'csv-parse' parses records with
@@ -34,7 +31,7 @@ function programConsumer(compiled: CompiledQuery, engine: EngineName): ShipAllCo
   let index = 0;
   const run = (bytes: Uint8Array, flags: number) => {
     // file_size is 0: the bytes stream in; the query program reads only data and data_end.
-    tenant.run({ bytes, flags: flags | (index === 0 ? HookFlag.FIRST : 0), index, fileOffset: offset, fileSize: 0 });
+    tenant.run({ source: bytes, start: 0, length: bytes.length, flags: flags | (index === 0 ? HookFlag.FIRST : 0), index, fileOffset: offset, fileSize: 0 });
     index += 1;
     offset += bytes.length;
   };
@@ -45,11 +42,15 @@ function programConsumer(compiled: CompiledQuery, engine: EngineName): ShipAllCo
     end() {
       run(new Uint8Array(0), HookFlag.EOF_FLUSH);
       const maps = tenant.runtime.maps;
-      return compiled.decode((name) => {
-        const map = maps.find((m) => m.name === name);
-        if (!map) throw new RangeError(`the program has no map named '${name}'`);
-        return map.entries();
-      });
+      try {
+        return compiled.decode((name) => {
+          const map = maps.find((m) => m.name === name);
+          if (!map) throw new RangeError(`the program has no map named '${name}'`);
+          return map.entries();
+        });
+      } finally {
+        tenant.release();
+      }
     },
   };
 }

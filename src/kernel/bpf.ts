@@ -270,3 +270,55 @@ export function testRun(fd: number, data: Uint8Array, repeat = 1): TestRunResult
   }
   return { retval: attr.get32(4), durationNs: attr.get32(36) };
 }
+
+/** XDP_MD_BYTES is the size of struct xdp_md, the context an XDP test run takes in ctx_in. */
+const XDP_MD_BYTES = 24;
+let chunkData: NativeMemory | undefined;
+let chunkContext: NativeMemory | undefined;
+
+/**
+ * testRunChunk runs a loaded XDP program once on `chunk` with BPF_PROG_TEST_RUN and returns its
+ * return value; the program sees exactly the chunk between data and data_end, whatever its length
+ * (0, the end-of-file flush, included). The test run wants at least XDP_TEST_RUN_BYTES.min bytes of
+ * data, so a shorter chunk is followed by zero bytes up to that minimum, and ctx_in's data_end says
+ * where the chunk ends: the kernel keeps [data, data_end) in the linear buffer the program reads and
+ * puts the padding in a fragment, which only the xdp_load_bytes helpers could reach (Sluice's
+ * programs cannot: Sluice offers no such helper). Linux accepts a data_end short of the data since
+ * 6.18; an older kernel refuses such a chunk with EINVAL, and this says so. A chunk the linear buffer
+ * cannot hold whole is refused rather than cut.
+ */
+export function testRunChunk(fd: number, chunk: Uint8Array): number {
+  const c = nativeLibc();
+  if (chunk.length > XDP_TEST_RUN_BYTES.maxLinear) {
+    throw new KernelError(
+      `BPF_PROG_TEST_RUN of program fd ${fd}`,
+      EINVAL,
+      'EINVAL',
+      `a chunk of ${chunk.length} bytes: an XDP program sees only the first ${XDP_TEST_RUN_BYTES.maxLinear} in a test run, so the answer would be wrong`,
+    );
+  }
+  const size = Math.max(chunk.length, XDP_TEST_RUN_BYTES.min);
+  chunkData ??= c.alloc(XDP_TEST_RUN_BYTES.maxLinear);
+  chunkContext ??= c.alloc(XDP_MD_BYTES);
+  chunkData.bytes.set(chunk, 0);
+  chunkData.bytes.fill(0, chunk.length, size);
+  const context = new DataView(chunkContext.bytes.buffer, chunkContext.bytes.byteOffset, XDP_MD_BYTES);
+  for (let at = 0; at < XDP_MD_BYTES; at += 4) context.setUint32(at, 0, true);
+  context.setUint32(4, chunk.length, true); // data_end: the chunk's end (data = 0, no metadata)
+  const attr = new Attr()
+    .u32(0, fd)
+    .u32(8, size)
+    .u64(16, chunkData.address)
+    .u32(32, 1)
+    .u32(40, XDP_MD_BYTES)
+    .u64(48, chunkContext.address);
+  const result = bpfRaw(Cmd.PROG_TEST_RUN, attr);
+  if (typeof result !== 'number') {
+    const hint =
+      result.errno === EINVAL && chunk.length < XDP_TEST_RUN_BYTES.min
+        ? `a chunk of ${chunk.length} bytes: this kernel's XDP test run takes no data_end short of its ${XDP_TEST_RUN_BYTES.min}-byte minimum (Linux 6.18 does)`
+        : undefined;
+    throw new KernelError(`BPF_PROG_TEST_RUN of program fd ${fd}`, result.errno, result.code, hint);
+  }
+  return attr.get32(4);
+}

@@ -11,6 +11,7 @@ export function formatRunSummary(run: RunStats): string {
     ['copied to user space', formatBytes(run.userSpace.copiedBytes)],
     ['not copied (consumed at the hook)', formatBytes(run.userSpace.notCopiedBytes)],
     ['eBPF instructions', formatCount(run.hook.instructions)],
+    ['verify + load (measured)', verifyAndLoad(run)],
     ['program CPU time (measured)', formatSeconds(run.hook.cpuSeconds)],
     ['link to storage (program)', `${formatBytes(link.toStorage.payloadBytes)} payload, ${formatCount(link.toStorage.packets)} packets`],
     ['link to compute (result)', `${formatBytes(link.toCompute.payloadBytes)} payload, ${formatCount(link.toCompute.packets)} packets`],
@@ -19,4 +20,9 @@ export function formatRunSummary(run: RunStats): string {
   const width = Math.max(...lines.map(([label]) => label.length));
   const header = `${run.file}: ${formatBytes(run.fileBytes)}${run.rows === undefined ? '' : `, ${formatCount(run.rows)} rows`}, chunks of ${formatBytes(run.chunkBytes)} (pushdown; add --compare to ship everything too)`;
   return `${header}\n${lines.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n')}\n`;
+}
+
+/** verifyAndLoad shows the measured verify + load time, saying when the node took the verdict from its cache of verified programs. */
+export function verifyAndLoad(run: RunStats): string {
+  return `${run.hook.verifyCached ? '(cached) ' : ''}${formatSeconds(run.hook.loadSeconds)}`;
 }

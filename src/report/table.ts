@@ -2,6 +2,7 @@
 import type { DirectionCounts } from '../net/link.js';
 import type { RunStats } from '../storage/run-stats.js';
 import type { DataMovementReport, Saving } from './data-movement.js';
+import { verifyAndLoad } from './run-summary.js';
 import { formatBytes, formatCount, formatPercent, formatRatio, formatSeconds } from './units.js';
 
 type Row = readonly [label: string, pushdown: string, shipAll: string];
@@ -22,7 +23,7 @@ export function formatReport(report: DataMovementReport): string {
     both('  copied to user space', (r) => formatBytes(r.userSpace.copiedBytes)),
     both('  not copied (consumed)', (r) => formatBytes(r.userSpace.notCopiedBytes)),
     both('  eBPF instructions', (r) => formatCount(r.hook.instructions)),
-    both('  verify + load (measured)', (r) => formatSeconds(r.hook.loadSeconds)),
+    both('  verify + load (measured)', verifyAndLoad),
     both('  program CPU time (measured)', (r) => formatSeconds(r.hook.cpuSeconds)),
     'link',
     ...direction('to storage', p.link.toStorage, s.link.toStorage),
@@ -81,3 +82,4 @@ function alignRows(rows: readonly (Row | string)[]): string {
     )
     .join('\n');
 }
+

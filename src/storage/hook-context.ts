@@ -30,7 +30,8 @@ export const HOOK_CONTEXT: ContextSpec = {
     { name: 'data_meta', offset: 8, size: 4, kind: 'data_meta' },
     { name: 'ingress_ifindex', offset: 12, size: 4, kind: 'scalar' },
     { name: 'rx_queue_index', offset: 16, size: 4, kind: 'scalar' },
-    { name: 'egress_ifindex', offset: 20, size: 4, kind: 'scalar' },
+    // Always 0, and not loadable: Linux lets only devmap XDP programs read egress_ifindex.
+    { name: 'egress_ifindex', offset: 20, size: 4, kind: 'hidden' },
     { name: 'flags', offset: 24, size: 4, kind: 'scalar' },
     { name: 'chunk_index', offset: 28, size: 4, kind: 'scalar' },
     { name: 'file_offset', offset: 32, size: 8, kind: 'scalar' },

@@ -15,15 +15,13 @@ import { HookFlag } from './hook-context.js';
 import { PAGE_BYTES, PageCache } from './page-cache.js';
 import { type Destination, UserMemory } from './process.js';
 import { type HookChunk, Tenant } from './tenant.js';
-import { verifyForHook } from './verify-hook.js';
-import { encodeProgramRequest } from './wire.js';
-import type { ProgramFacts } from '../vm/engine.js';
-
-/** PROOF_CACHE_SIZE is how many distinct programs a node remembers having verified. */
-const PROOF_CACHE_SIZE = 8;
+import { KERNEL_MAX_CHUNK, kernelEngine } from './kernel-engine.js';
+import { VerifiedPrograms } from './verified-cache.js';
 
 /** MAX_CHUNK_BYTES is the largest chunk the hook hands a program: the size of its input region (64 KiB). */
 export const MAX_CHUNK_BYTES = INPUT_CAPACITY;
+
+const EMPTY = new Uint8Array(0);
 
 /** StorageNodeOptions configure a node. */
 export interface StorageNodeOptions {
@@ -40,6 +38,8 @@ export interface StorageNodeOptions {
   readonly tenantMapMemory?: number;
   /** Trace output kept per tenant (default DEFAULT_TRACE_BYTES, 64 KiB); later lines are dropped and counted. */
   readonly tenantTraceBytes?: number;
+  /** Verified programs the node remembers (default DEFAULT_VERIFIED_ENTRIES; 0 verifies every attachment). */
+  readonly verifiedPrograms?: number;
 }
 
 /** AttachOptions configure one tenant's attachment. */
@@ -69,6 +69,9 @@ export interface OpenOptions {
   readonly watchByte?: number;
 }
 
+/** Chunk is the HookChunk the node reuses for every chunk of one open file. */
+type Chunk = { -readonly [K in keyof HookChunk]: HookChunk[K] };
+
 interface OpenFile {
   readonly fileId: number;
   /** Bytes the descriptor serves (the view's size); offsets below are in the view. */
@@ -79,7 +82,10 @@ interface OpenFile {
   /** Chunks that contained watchByte. */
   watched: number;
   readonly handle: FileHandle;
-  readonly reader: BlockReader;
+  /** Reads into the node's own buffers, or into the read blocks of `readerTenant` (no copy at the hook). */
+  reader: BlockReader;
+  readerTenant?: Tenant;
+  readonly chunk: Chunk;
   /** Size of the real file. */
   readonly realSize: number;
   position: number;
@@ -100,6 +106,8 @@ export class StorageNode {
   readonly devices: DeviceArray;
   readonly pageCache: PageCache;
   readonly chunkBytes: number;
+  /** Programs verified on this node, so that attaching one again skips the verifier (see VerifiedPrograms). */
+  readonly verified: VerifiedPrograms;
   /** Counts over every process since the node started. */
   readonly counts: NodeCounts = emptyCounts();
   /** Counts per live process, so that concurrent runs each get their own. */
@@ -110,10 +118,8 @@ export class StorageNode {
   private readonly processes = new Map<number, UserMemory>();
   private readonly files = new Map<number, Map<number, OpenFile>>();
   private readonly fileIds = new Map<string, number>();
-  /** Attached tenants by "pid:bufferStart". */
-  private readonly hooks = new Map<string, Tenant>();
-  /** Proofs of programs verified before, by their encoded bytes: a node verifies each distinct program once. */
-  private readonly proofs = new Map<string, ProgramFacts>();
+  /** Attached tenants by hookKey(pid, bufferStart). */
+  private readonly hooks = new Map<number, Tenant>();
   private nextPid = 100;
   private nextFd = 3;
   private openFiles = 0;
@@ -129,6 +135,7 @@ export class StorageNode {
     this.defaultEngine = options.engine ?? 'interpreter';
     this.tenantMapMemory = options.tenantMapMemory;
     this.tenantTraceBytes = options.tenantTraceBytes;
+    this.verified = new VerifiedPrograms(options.verifiedPrograms, this.tenantMapMemory);
     resolveEngine(this.defaultEngine);
   }
 
@@ -158,7 +165,7 @@ export class StorageNode {
   /** exit closes a process's files, detaches its tenants and forgets it. */
   async exit(pid: number): Promise<void> {
     for (const fd of [...(this.files.get(pid)?.keys() ?? [])]) await this.close(pid, fd);
-    for (const [key, tenant] of this.hooks) if (key.startsWith(`${pid}:`)) this.detach(tenant);
+    for (const [key, tenant] of this.hooks) if (Math.floor(key / 2 ** 32) === pid) this.detach(tenant);
     this.processes.delete(pid);
     this.processCounts.delete(pid);
     this.files.delete(pid);
@@ -205,6 +212,7 @@ export class StorageNode {
       watched: 0,
       handle,
       reader: new BlockReader(handle, Math.max(1, Math.min(DEFAULT_BLOCK_BYTES, realSize))),
+      chunk: { source: EMPTY, start: 0, length: 0, flags: 0, index: 0, fileOffset: 0, fileSize: size },
       realSize,
       position: 0,
       chunkIndex: 0,
@@ -253,36 +261,56 @@ export class StorageNode {
   async read(pid: number, fd: number, address: number, length: number): Promise<number> {
     const file = this.openFile(pid, fd);
     const end = Math.min(file.size, file.position + length);
-    this.memory(pid).slice(address, Math.max(0, end - file.position));
+    const buffer = this.memory(pid).slice(address, Math.max(0, end - file.position));
+    await this.readInto(file, this.hooks.get(hookKey(pid, buffer.bufferStart)));
     const start = file.position;
+    // One destination and one chunk object per read: the loop allocates nothing per chunk.
+    const destination = { pid, address };
+    const chunk = file.chunk;
     for (let at = start; at < end; ) {
       const segment = segmentAt(file, at);
       const chunkEnd = Math.min(end, segment.at + segment.end - segment.start, (Math.floor(at / this.chunkBytes) + 1) * this.chunkBytes);
       const real = segment.start + (at - segment.at);
       this.chargePages(pid, file, real, real + chunkEnd - at);
-      const bytes = await file.reader.view(real, chunkEnd - at);
-      if (file.watchByte >= 0 && bytes.indexOf(file.watchByte) >= 0) file.watched += 1;
-      const flags = (at === 0 ? HookFlag.FIRST : 0) | (chunkEnd === file.size ? HookFlag.LAST : 0);
-      const chunk: HookChunk = { bytes, flags, index: file.chunkIndex, fileOffset: at, fileSize: file.size };
+      const place = file.reader.placeNow(real, chunkEnd - at) ?? (await file.reader.placeOf(real, chunkEnd - at));
+      chunk.source = place.block;
+      chunk.start = place.start;
+      chunk.length = chunkEnd - at;
+      if (file.watchByte >= 0 && place.block.subarray(place.start, place.start + chunk.length).indexOf(file.watchByte) >= 0) file.watched += 1;
+      chunk.flags = (at === 0 ? HookFlag.FIRST : 0) | (chunkEnd === file.size ? HookFlag.LAST : 0);
+      chunk.index = file.chunkIndex;
+      chunk.fileOffset = at;
       file.chunkIndex += 1;
       file.position = chunkEnd;
-      this.copyOut({ pid, address: address + (at - start) }, chunk, bytes.length);
+      destination.address = address + (at - start);
+      this.copyOut(destination, chunk, chunk.length);
       at = chunkEnd;
       if (this.openFiles > 1) await new Promise((done) => setImmediate(done));
     }
     if (file.position === file.size && !file.flushed) {
       file.flushed = true;
-      const flags = HookFlag.EOF_FLUSH | (file.chunkIndex === 0 ? HookFlag.FIRST : 0);
-      const empty: HookChunk = {
-        bytes: new Uint8Array(0),
-        flags,
-        index: file.chunkIndex,
-        fileOffset: file.size,
-        fileSize: file.size,
-      };
-      this.copyOut({ pid, address: address + (end - start) }, empty, 0);
+      chunk.source = EMPTY;
+      chunk.start = 0;
+      chunk.length = 0;
+      chunk.flags = HookFlag.EOF_FLUSH | (file.chunkIndex === 0 ? HookFlag.FIRST : 0);
+      chunk.index = file.chunkIndex;
+      chunk.fileOffset = file.size;
+      destination.address = address + (end - start);
+      this.copyOut(destination, chunk, 0);
     }
     return end - start;
+  }
+
+  /**
+   * readInto makes `file` read into the read blocks of `tenant` (the tenant attached to the buffer
+   * being read into), so that its program sees each chunk where the file was read, or into the
+   * node's own buffers when no tenant is attached.
+   */
+  private async readInto(file: OpenFile, tenant: Tenant | undefined): Promise<void> {
+    if (file.readerTenant === tenant) return;
+    await file.reader.settle();
+    file.reader = new BlockReader(file.handle, DEFAULT_BLOCK_BYTES, tenant?.readBlocks(DEFAULT_BLOCK_BYTES));
+    file.readerTenant = tenant;
   }
 
   /**
@@ -292,8 +320,8 @@ export class StorageNode {
    */
   copyOut(destination: Destination, chunk: HookChunk, length: number): void {
     const memory = this.memory(destination.pid);
-    const target = memory.slice(destination.address, length);
-    const tenant = this.hooks.get(`${destination.pid}:${target.bufferStart}`);
+    const target = memory.bufferAt(destination.address, length);
+    const tenant = this.hooks.get(hookKey(destination.pid, target.start));
     let action: number = XdpAction.PASS;
     if (tenant) {
       try {
@@ -305,31 +333,37 @@ export class StorageNode {
     }
     if (length === 0) return;
     const dropped = action === XdpAction.DROP;
-    if (!dropped) target.bytes.set(chunk.bytes.subarray(0, length), target.offset);
+    if (!dropped) target.bytes.set(chunk.source.subarray(chunk.start, chunk.start + length), destination.address - target.start);
     countCopy(this.counts, length, dropped);
     countCopy(this.countsOf(destination.pid), length, dropped);
   }
 
   /**
    * attach verifies `spec` for the hook (a refusal throws the verifier's error, or a MapSpecError
-   * naming a map the tenant may not create) and attaches it to the buffer at `destination` in its
+   * naming a map the tenant may not create; a program this node verified before, byte for byte with
+   * the same maps, is taken from its cache) and attaches it to the buffer at `destination` in its
    * own Runtime. One tenant per buffer.
    */
   attach(destination: Destination, spec: ProgramSpec, options: AttachOptions): Tenant {
     const target = this.memory(destination.pid).slice(destination.address, 1);
-    const key = `${destination.pid}:${target.bufferStart}`;
+    const key = hookKey(destination.pid, target.bufferStart);
     if (this.hooks.has(key)) {
       throw new StorageError(`pid ${destination.pid}: buffer 0x${target.bufferStart.toString(16)} already has a tenant attached`);
     }
     const engine = resolveEngine(options.engine ?? this.defaultEngine);
-    const facts = this.proofOf(spec);
+    if (engine === kernelEngine && this.chunkBytes > KERNEL_MAX_CHUNK) {
+      throw new UsageError(`the kernel engine runs chunks of at most ${KERNEL_MAX_CHUNK} bytes (an XDP test run's linear buffer); this node's chunks are ${this.chunkBytes} bytes (--chunk)`);
+    }
+    const { facts, cached } = this.verified.verify(spec);
     const tenant = new Tenant(spec, {
       name: options.tenant,
       engine,
       facts,
+      verifiedFromCache: cached,
       chunkBudget: options.chunkBudget,
       queryBudget: options.queryBudget,
       inspect: options.inspect,
+      readBlockBytes: DEFAULT_BLOCK_BYTES,
       mapMemory: this.tenantMapMemory,
       traceBytes: this.tenantTraceBytes,
     });
@@ -337,20 +371,10 @@ export class StorageNode {
     return tenant;
   }
 
-  /** proofOf verifies `spec` for the hook, or returns the proof kept from verifying the same program (bytes and maps) before. */
-  private proofOf(spec: ProgramSpec): ProgramFacts {
-    const key = Buffer.from(encodeProgramRequest({ file: '', spec })).toString('base64');
-    const known = this.proofs.get(key);
-    if (known) return known;
-    const facts = verifyForHook(spec, this.tenantMapMemory);
-    if (this.proofs.size >= PROOF_CACHE_SIZE) this.proofs.delete(this.proofs.keys().next().value as string);
-    this.proofs.set(key, facts);
-    return facts;
-  }
-
   /** detach removes a tenant from the hook; detaching twice is harmless. */
   detach(tenant: Tenant): void {
     for (const [key, attached] of this.hooks) if (attached === tenant) this.hooks.delete(key);
+    tenant.release();
   }
 
   /** attachedTenants is how many tenants are attached now. */
@@ -408,4 +432,9 @@ export class StorageNode {
 function segmentAt(file: OpenFile, at: number): OpenFile['segments'][number] {
   for (const segment of file.segments) if (at < segment.at + segment.end - segment.start) return segment;
   throw new StorageError(`offset ${at} is past the end of the view`);
+}
+
+/** hookKey names the buffer at `bufferStart` of process `pid` as one number (no string per chunk); user addresses are below 2^32. */
+function hookKey(pid: number, bufferStart: number): number {
+  return pid * 2 ** 32 + bufferStart;
 }

@@ -10,7 +10,8 @@ export interface Destination {
 /** USER_BASE is the first address handed out in every process (like a heap's start). */
 export const USER_BASE = 0x40_0000;
 
-interface UserBuffer {
+/** UserBuffer is one allocated buffer: its start address and its bytes. */
+export interface UserBuffer {
   readonly start: number;
   readonly bytes: Uint8Array;
 }
@@ -43,10 +44,14 @@ export class UserMemory {
 
   /** slice finds the buffer holding [address, address + length); throws StorageError (like EFAULT) when none does. */
   slice(address: number, length: number): UserBufferSlice {
+    const buffer = this.bufferAt(address, length);
+    return { bufferStart: buffer.start, bytes: buffer.bytes, offset: address - buffer.start };
+  }
+
+  /** bufferAt returns the buffer holding [address, address + length) (its own record: nothing is allocated); throws like slice. */
+  bufferAt(address: number, length: number): UserBuffer {
     for (const buffer of this.buffers) {
-      if (address >= buffer.start && address + length <= buffer.start + buffer.bytes.length) {
-        return { bufferStart: buffer.start, bytes: buffer.bytes, offset: address - buffer.start };
-      }
+      if (address >= buffer.start && address + length <= buffer.start + buffer.bytes.length) return buffer;
     }
     throw new StorageError(
       `pid ${this.pid}: [0x${address.toString(16)}, 0x${(address + length).toString(16)}) is not inside one buffer (EFAULT)`,

@@ -89,6 +89,7 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
       instructions: c.instructions,
       cpuSeconds: c.cpuSeconds,
       loadSeconds: attachSeconds,
+      verifyCached: tenant.verifiedFromCache,
     };
     reads = { ...node.countsOf(pid) };
     maps = tenant.runtime.maps

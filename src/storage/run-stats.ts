@@ -38,6 +38,8 @@ export interface RunStats {
     readonly cpuSeconds: number;
     /** Measured wall time to verify the program and load it into its engine, before the first chunk (0 in ship-all). */
     readonly loadSeconds: number;
+    /** True when the node had verified this program before and took the verdict from its cache (false in ship-all). */
+    readonly verifyCached: boolean;
   };
   readonly userSpace: {
     readonly copiedBytes: number;

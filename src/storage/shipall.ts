@@ -91,7 +91,7 @@ export async function runShipAll<T>(options: ShipAllOptions<T>): Promise<ShipAll
       ...(options.rows === undefined ? {} : { rows: options.rows }),
       chunkBytes: node.chunkBytes,
       device: { bytesRead: reads.deviceBytes, requests: reads.deviceRequests, pageHits: reads.pageHits, pageMisses: reads.pageMisses },
-      hook: { calls: 0, chunks: reads.chunks, bytes: reads.bytesServed, instructions: 0, cpuSeconds: 0, loadSeconds: 0 },
+      hook: { calls: 0, chunks: reads.chunks, bytes: reads.bytesServed, instructions: 0, cpuSeconds: 0, loadSeconds: 0, verifyCached: false },
       userSpace: { copiedBytes: reads.copiedBytes, notCopiedBytes: reads.notCopiedBytes },
       link: countTransfers([request, stream]),
       computeSeconds,

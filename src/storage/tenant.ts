@@ -3,9 +3,10 @@ import { XdpAction } from '../asm/opcodes.js';
 import type { ProgramSpec } from '../asm/program.js';
 import type { Engine, Executable, ProgramFacts } from '../vm/engine.js';
 import { CONTEXT_BASE } from '../vm/memory.js';
+import type { BlockBuffers } from './file-reader.js';
 import { Runtime } from '../vm/runtime.js';
 import { TenantAborted } from './errors.js';
-import { HOOK_CONTEXT_BYTES, encodeHookContext } from './hook-context.js';
+import { HOOK_CONTEXT_BYTES, encodeHookContext, type HookContextFields } from './hook-context.js';
 
 const DROP = BigInt(XdpAction.DROP);
 const PASS = BigInt(XdpAction.PASS);
@@ -20,6 +21,8 @@ export interface TenantOptions {
   readonly engine: Engine;
   /** What the verifier proved, passed on to the engine. */
   readonly facts?: ProgramFacts;
+  /** True when the facts came from the node's cache of verified programs instead of a new verification. */
+  readonly verifiedFromCache?: boolean;
   /** Instructions one call may execute (default DEFAULT_CHUNK_BUDGET). */
   readonly chunkBudget?: number;
   /** Instructions the whole query may execute, checked after each call (default: no limit). */
@@ -29,15 +32,24 @@ export interface TenantOptions {
    * kept in `trace`; a value other than XDP_DROP lets the chunk be copied instead of aborting the tenant.
    */
   readonly inspect?: boolean;
+  /** Reserve read blocks of this many bytes in the tenant's memory (see readBlocks). Default: none. */
+  readonly readBlockBytes?: number;
   /** Bytes the tenant's maps may take (default DEFAULT_MAP_MEMORY); a larger map is refused by name. */
   readonly mapMemory?: number;
   /** Trace output the tenant keeps (default DEFAULT_TRACE_BYTES); later lines are dropped and counted. */
   readonly traceBytes?: number;
 }
 
-/** HookChunk is what the read path hands the hook: the bytes and where they sit in the file. */
+/**
+ * HookChunk is what the read path hands the hook: the chunk is bytes [start, start + length) of
+ * `source`, and sits at `fileOffset` in the file. When `source` is one of the tenant's read blocks
+ * (readBlocks), the program reads the chunk where it lies, without a copy. The node reuses one
+ * HookChunk per open file, so a chunk allocates nothing.
+ */
 export interface HookChunk {
-  readonly bytes: Uint8Array;
+  readonly source: Uint8Array;
+  readonly start: number;
+  readonly length: number;
   readonly flags: number;
   readonly index: number;
   readonly fileOffset: number;
@@ -68,6 +80,8 @@ export interface TenantCounts {
 export class Tenant {
   readonly name: string;
   readonly runtime: Runtime;
+  /** True when the node took this program's verdict from its cache of verified programs. */
+  readonly verifiedFromCache: boolean;
   readonly counts: TenantCounts = {
     calls: 0,
     chunks: 0,
@@ -85,21 +99,34 @@ export class Tenant {
   /** Inspect mode: trace_printk lines of every call, each prefixed with its chunk index. */
   readonly trace: string[] = [];
   private readonly inspect: boolean;
+  private readonly readBlockBytes?: number;
   private readonly executable: Executable;
   private readonly queryBudget: number;
   private readonly contextBytes = new Uint8Array(HOOK_CONTEXT_BYTES);
   private readonly contextView = new DataView(this.contextBytes.buffer);
+  /** The context's fields, reused for every call (nothing is allocated per chunk). */
+  private readonly contextFields: { -readonly [K in keyof HookContextFields]: HookContextFields[K] } = {
+    data: 0,
+    dataEnd: 0,
+    flags: 0,
+    chunkIndex: 0,
+    fileOffset: 0,
+    fileSize: 0,
+  };
 
   constructor(spec: ProgramSpec, options: TenantOptions) {
     this.name = options.name;
+    this.verifiedFromCache = options.verifiedFromCache ?? false;
     this.runtime = new Runtime(spec.maps, {
       budget: options.chunkBudget ?? DEFAULT_CHUNK_BUDGET,
       mapMemory: options.mapMemory,
       traceBytes: options.traceBytes,
+      readBlockBytes: options.readBlockBytes,
     });
     this.executable = options.engine.load(spec, this.runtime, options.facts);
     this.queryBudget = options.queryBudget ?? Infinity;
     this.inspect = options.inspect ?? false;
+    this.readBlockBytes = options.readBlockBytes;
   }
 
   /**
@@ -110,18 +137,19 @@ export class Tenant {
   run(chunk: HookChunk): number {
     if (this.aborted) throw this.aborted;
     const space = this.runtime.space;
-    const data = space.setInput(chunk.bytes);
-    encodeHookContext(
-      {
-        data,
-        dataEnd: data + chunk.bytes.length,
-        flags: chunk.flags,
-        chunkIndex: chunk.index,
-        fileOffset: chunk.fileOffset,
-        fileSize: chunk.fileSize,
-      },
-      this.contextView,
-    );
+    const length = chunk.length;
+    const data =
+      chunk.source.buffer === space.memory.buffer
+        ? space.pointInput(chunk.source.byteOffset + chunk.start, length)
+        : space.setInput(chunk.source.subarray(chunk.start, chunk.start + length));
+    const fields = this.contextFields;
+    fields.data = data;
+    fields.dataEnd = data + length;
+    fields.flags = chunk.flags;
+    fields.chunkIndex = chunk.index;
+    fields.fileOffset = chunk.fileOffset;
+    fields.fileSize = chunk.fileSize;
+    encodeHookContext(fields, this.contextView);
     space.setContext(this.contextBytes);
     const started = performance.now();
     let r0: bigint;
@@ -136,9 +164,9 @@ export class Tenant {
       this.counts.calls += 1;
       this.counts.traceDropped = this.runtime.traceDropped;
     }
-    if (chunk.bytes.length > 0) {
+    if (length > 0) {
       this.counts.chunks += 1;
-      this.counts.bytes += chunk.bytes.length;
+      this.counts.bytes += length;
     }
     if (this.counts.instructions > this.queryBudget) {
       throw this.abort(chunk, `query instruction budget of ${this.queryBudget} exceeded (${this.counts.instructions} used)`);
@@ -149,14 +177,31 @@ export class Tenant {
       for (const line of this.runtime.trace) this.trace.push(`chunk ${chunk.index}: ${line}`);
     }
     if (r0 === DROP) {
-      this.counts.droppedBytes += chunk.bytes.length;
+      this.counts.droppedBytes += length;
       return XdpAction.DROP;
     }
     if (r0 === PASS || this.inspect) {
-      this.counts.passedBytes += chunk.bytes.length;
+      this.counts.passedBytes += length;
       return XdpAction.PASS;
     }
     throw this.abort(chunk, `program returned ${r0}, expected XDP_DROP (1) or XDP_PASS (2)`);
+  }
+
+  /**
+   * readBlocks returns the two read buffers of `blockBytes` inside this tenant's address space
+   * (TenantOptions.readBlockBytes reserved them with its maps), or undefined when there are none: a
+   * file read into them reaches the program without a copy. The program can still read only the
+   * chunk each call points it at.
+   */
+  readBlocks(blockBytes: number): BlockBuffers | undefined {
+    if (this.readBlockBytes !== blockBytes) return undefined;
+    const space = this.runtime.space;
+    return (index) => space.readBlock(index, blockBytes);
+  }
+
+  /** release frees what the program holds outside this process (the kernel engine's programs and maps); the node calls it on detach. */
+  release(): void {
+    this.executable.close?.();
   }
 
   private abort(chunk: HookChunk, reason: string, cause?: unknown): TenantAborted {

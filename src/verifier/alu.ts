@@ -129,7 +129,8 @@ function movePointer(state: State, ptr: Reg, by: Scalar, op: number, name: strin
  * whose smallest value is unbounded or that far out: Linux refuses these even if nothing is
  * then loaded or stored through the pointer.
  */
-function checkSaneOffset(v: Scalar, type: string): void {
+function checkSaneOffset(v: Scalar, regType: string): void {
+  const type = regType === 'stack' ? 'fp' : regType; // Linux's name for a stack pointer
   if (isConst(v)) {
     const value = BigInt.asIntN(64, v.umin);
     if (value >= LIMIT || value <= -LIMIT) refuse(`math between ${type} pointer and ${value} is not allowed`);

@@ -1,9 +1,9 @@
 // What r1 points at when a program starts, as the caller describes it: a context struct (the storage hook's) or plain memory (conformance).
 
-/** ContextFieldKind says what loading a context field yields: a packet pointer or a plain number. */
-export type ContextFieldKind = 'data' | 'data_end' | 'data_meta' | 'scalar';
+/** ContextFieldKind says what loading a context field yields: a packet pointer or a plain number; a 'hidden' field is laid out but never loadable. */
+export type ContextFieldKind = 'data' | 'data_end' | 'data_meta' | 'scalar' | 'hidden';
 
-/** ContextField is one readable field of the context struct; it must be loaded with exactly this size. */
+/** ContextField is one field of the context struct; a loadable one must be loaded with exactly this size. */
 export interface ContextField {
   readonly name: string;
   readonly offset: number;
@@ -28,7 +28,7 @@ export function memoryContext(length: number): ContextSpec {
   return { name: `memory[${length}]`, entry: 'memory', size: length, fields: [] };
 }
 
-/** contextField returns the field at exactly [offset, offset + size), or undefined. */
+/** contextField returns the loadable field at exactly [offset, offset + size), or undefined. */
 export function contextField(spec: ContextSpec, offset: number, size: number): ContextField | undefined {
-  return spec.fields.find((f) => f.offset === offset && f.size === size);
+  return spec.fields.find((f) => f.offset === offset && f.size === size && f.kind !== 'hidden');
 }

@@ -238,7 +238,7 @@ function byteSwap(a: bigint, width: number, unconditional: boolean, toBe: number
  * the source bit of a 32-bit END.
  */
 export function aluScalar(op: number, a: Scalar, b: Scalar, is64: boolean, offset: number, imm: number, toBe: number): Scalar {
-  if (untracked(op, b, is64)) return is64 ? SCALAR_UNKNOWN : UNTRACKED_32;
+  if (untracked(op, b, is64)) return SCALAR_UNKNOWN;
   if (isConst(a) && isConst(b)) return scalarConst(concrete(op, a.umin, b.umin, is64, op === AluOp.END ? toBe : offset, imm));
   if (op === AluOp.END) return swapAbstract(a, imm, is64 || toBe !== 0);
   if (!is64) {
@@ -249,17 +249,12 @@ export function aluScalar(op: number, a: Scalar, b: Scalar, is64: boolean, offse
 }
 
 /**
- * UNTRACKED_32 is Linux's state after a 32-bit operation it does not track: the upper half is known
- * zero to the unsigned bounds, but the signed bounds are left unbounded (not synced), so a signed
- * comparison or pointer arithmetic with it fails as it does in Linux.
- */
-const UNTRACKED_32: Scalar = { umin: 0n, umax: U32, smin: S64_MIN, smax: S64_MAX, tnum: TNUM_UNKNOWN };
-
-/**
  * untracked says whether Linux 6.18 gives up on the result's bounds (is_safe_to_compute_dst_reg_range):
  * for div, mod, sdiv and smod always, even of constants, and for shifts unless the amount is a
  * constant below the width. Sluice gives up too, so that it never proves what Linux cannot (a
- * program Linux refuses must not get through); a 32-bit result still has its upper half zero.
+ * program Linux refuses must not get through). Even a 32-bit result is any 64-bit value: Linux's
+ * signed bounds and its 32-bit comparisons do not learn that the upper half is zero (its unsigned
+ * 64-bit bounds do, so Sluice refuses a few such programs Linux accepts; never the reverse).
  */
 function untracked(op: number, b: Scalar, is64: boolean): boolean {
   if (op === AluOp.DIV || op === AluOp.MOD) return true;

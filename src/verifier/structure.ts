@@ -118,9 +118,9 @@ function checkInstructionKind(
       const map = spec.maps[insn.imm];
       if (!map) throw new StructureError(slot, `map index ${insn.imm} does not exist (the program has ${spec.maps.length} maps)`);
       const off = insn.imm2 ?? 0;
-      // Linux gives direct value addresses only for single-entry arrays (global data); any other map is refused with the same words.
-      const direct = map.type === 'array' && map.maxEntries === 1;
-      if (insn.src === PseudoSrc.MAP_VALUE && (!direct || off < 0 || off >= map.valueSize)) {
+      // Linux gives direct value addresses only for single-entry arrays (global data), with these words.
+      if (insn.src === PseudoSrc.MAP_VALUE && map.type !== 'array') throw new StructureError(slot, 'no direct value access support for this map type');
+      if (insn.src === PseudoSrc.MAP_VALUE && (map.maxEntries !== 1 || off < 0 || off >= map.valueSize)) {
         throw new StructureError(slot, `invalid access to map value pointer, value_size=${map.valueSize} off=${off}`);
       }
       return;

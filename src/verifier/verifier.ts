@@ -12,6 +12,28 @@ import { STACK_SIZE, type State, newFrame, pointerReg, scalarReg } from './state
 import { StructureError, type Structure, checkStructure } from './structure.js';
 import { Walker } from './walker.js';
 
+/*
+ * What the verifier does NOT check (the engines, the runtime or nobody does):
+ * - Helper behaviour past their prototypes: what a helper does with valid arguments (map update
+ *   flags, bpf_loop's iteration count at run time, trace_printk's format) is the runtime's job, and
+ *   helpers are not charged by the work they do.
+ * - Termination in wall-clock terms: loops are walked until their states repeat or the complexity
+ *   limit is hit; the engines' instruction budget stops a run.
+ * - Map contents: values read from maps, read-only ones included, are unknown scalars (Linux reads a
+ *   frozen map's bytes as constants; Sluice proves less there, never more).
+ * - Information leaks: a pointer may be compared, subtracted from another of the same region, or
+ *   stored whole on the stack (unprivileged Linux refuses more of this; Sluice has no kernel
+ *   addresses to hide). Partial fills and spills of pointers are refused.
+ * - Anything about kfuncs, BTF ids, tail calls, spin locks, dynptrs, iterators, timers, may_goto
+ *   and the other kernel features Sluice refuses outright (structure check) or lacks.
+ * - The run-time layout beyond three facts it relies on (src/vm/memory.ts; tied together by
+ *   test/verifier/hole-classes.test.ts): every region starts above 0 and ends below 2^30, and map
+ *   handles are not 0, so a map value at or above its start is never null.
+ * Where Linux 6.18 gives up on bounds (div/mod, shifts by a register, a bpf_loop index), Sluice
+ * gives up too: the aim is to prove less than Linux (and refuse some programs it accepts), never
+ * more; the differential campaign against the kernel is what checks that aim.
+ */
+
 /** VerifyOptions: the context r1 points at, the limits, and how much to log (1: every step and branch, 2: with registers). */
 export interface VerifyOptions {
   readonly context: ContextSpec;

@@ -11,7 +11,7 @@ import { formatInstruction } from '../asm/disassembler.js';
 import { ANY_KEY, covers, stateKey } from './prune.js';
 import { noteProvenRegion } from './proven.js';
 import { forgetStack, mergeStack } from './merge.js';
-import { scalarConst, scalarRange } from './scalar.js';
+import { scalarConst } from './scalar.js';
 import {
   NOT_INIT,
   type Reg,
@@ -21,6 +21,7 @@ import {
   newFrame,
   pointerReg,
   regText,
+  UNKNOWN_SCALAR,
   scalarReg,
   stateText,
 } from './state.js';
@@ -60,8 +61,6 @@ const CHECKPOINT_SPACING = 8;
 const RECENT = 48;
 /** MAX_LOG_LINES caps the level-2 log so a huge walk cannot exhaust memory. */
 const MAX_LOG_LINES = 200_000;
-/** LOOP_LIMIT is bpf_loop's largest iteration count (1 << 23 in Linux). */
-const LOOP_LIMIT = 1n << 23n;
 /** CALLBACK_ROUNDS is how often a callback is re-verified with a merged stack before the stack is forgotten. */
 const CALLBACK_ROUNDS = 3;
 
@@ -351,7 +350,8 @@ export class Walker {
     for (let round = 0; ; round++) {
       const start = copyState(base);
       const frame = newFrame(entry, cur.insn + 1, true);
-      frame.regs[1] = scalarReg(scalarRange(0n, LOOP_LIMIT - 1n));
+      // The index is below bpf_loop's 1 << 23 iterations, but Linux gives the callback an unbounded scalar: so does Sluice.
+      frame.regs[1] = UNKNOWN_SCALAR;
       frame.regs[2] = context;
       frame.regs[R10] = pointerReg('stack', { frame: start.frames.length });
       start.frames.push(frame);

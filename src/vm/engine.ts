@@ -2,8 +2,11 @@
 import type { ProgramSpec } from '../asm/program.js';
 import type { Runtime } from './runtime.js';
 
-/** EngineName selects an engine on the command line and in options. */
-export type EngineName = 'interpreter' | 'jit';
+/** ENGINE_NAMES lists the names of Sluice's engines, interpreter first (engines.ts holds the engines themselves). */
+export const ENGINE_NAMES = ['interpreter', 'jit'] as const;
+
+/** EngineName selects an engine on the command line and in options; 'kernel' is Linux itself, for hook programs (storage/kernel-engine.ts). */
+export type EngineName = (typeof ENGINE_NAMES)[number] | 'kernel';
 
 /**
  * ProgramFacts is what the verifier proved about a program that an engine may rely on.
@@ -41,6 +44,8 @@ export interface RunResult {
  */
 export interface Executable {
   run(r1: number, r2?: number): RunResult;
+  /** close releases what the executable holds outside the process's memory (the kernel engine's file descriptors). */
+  close?(): void;
 }
 
 /** Engine turns a program into an Executable bound to one Runtime (its memory and maps). */

@@ -11,13 +11,19 @@ import { SluiceError } from '../util/errors.js';
  *   0x11130 .. 0x1ffff   unmapped guard
  *   0x20000 .. 0x2ffff   input: the chunk (or conformance memory), up to INPUT_CAPACITY bytes
  *   0x30000 .. 0x30fff   stack: MAX_FRAMES frames of FRAME_SIZE bytes; frame k's r10 = STACK_TOP - k * FRAME_SIZE
- *   0x31000 ..           writable map values, then read-only map values, then host scratch
+ *   0x31000 ..           writable map values, then read-only map values, then host scratch, then the
+ *                        read blocks (no region: the input region may be pointed at a chunk inside them)
  *
  * Everything a program may write lies in one range, [writableStart, writableEnd): the stack and
  * the writable map values (and the input just below the stack, when it is writable). Nothing
  * read-only, and nothing outside every region, lies inside it, so engines that drop the bounds
  * check of a proven store still compare its address with that range: one unsigned compare keeps
  * an unsound proof from writing the context, the chunk, a read-only map or the helper frame.
+ *
+ * The input region usually sits at INPUT_BASE and gets the chunk copied in (setInput). A storage node
+ * that reads its file straight into this memory (reserveReadBlocks) instead points the input region at
+ * the chunk where it already lies (pointInput): the program sees exactly that chunk, read-only, and
+ * nothing of the rest of the block; the read blocks lie above the writable range.
  */
 export const PAGE = 0x10000;
 export const FRAME_SIZE = 512;
@@ -43,7 +49,8 @@ export type RegionKind = 'stack' | 'context' | 'input' | 'map';
 /** Region is a valid range [start, end) with its permission. */
 export interface Region {
   readonly kind: RegionKind;
-  readonly start: number;
+  /** Fixed, except for the input region, which pointInput may move into the read blocks. */
+  start: number;
   end: number;
   readonly writable: boolean;
   /** For map regions: the map's index in its program's map list. */
@@ -69,7 +76,7 @@ export class AddressSpace {
   readonly memory: WebAssembly.Memory;
   bytes: Uint8Array;
   view: DataView;
-  /** Valid ranges, sorted by start. */
+  /** Valid ranges (the input region may move; see pointInput). */
   readonly regions: Region[];
   readonly input: Region;
   readonly context: Region;
@@ -79,6 +86,8 @@ export class AddressSpace {
   private writableTop = HEAP_BASE;
   private scratchStart = 0;
   private scratchSize = 0;
+  private blocksStart = 0;
+  private blocksEnd = 0;
 
   constructor(options: AddressSpaceOptions = {}) {
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(HEAP_BASE / PAGE) + 1, maximum: MAX_BYTES / PAGE });
@@ -121,8 +130,54 @@ export class AddressSpace {
       throw new AddressSpaceError(`input of ${data.length} bytes exceeds the ${INPUT_CAPACITY}-byte input region`);
     }
     this.bytes.set(data, INPUT_BASE);
+    this.input.start = INPUT_BASE;
     this.input.end = INPUT_BASE + data.length;
     return INPUT_BASE;
+  }
+
+  /**
+   * reserveReadBlocks reserves, once, `count` blocks of `size` bytes after everything else, where the
+   * host reads file data for the program to see without a copy (pointInput). They belong to no region.
+   * The Runtime reserves them after the maps and host scratch, so the memory never grows after (growing
+   * would detach the views readBlock returned and the engines' views). Returns the first block's address.
+   */
+  reserveReadBlocks(count: number, size: number): number {
+    if (this.blocksEnd === 0) {
+      const start = align8(this.heapTop);
+      const end = start + count * align8(size);
+      if (end > MAX_BYTES) throw new AddressSpaceError(`cannot reserve ${count} read blocks of ${size} bytes: address space is limited to ${MAX_BYTES} bytes`);
+      this.ensure(end);
+      this.heapTop = end;
+      this.blocksStart = start;
+      this.blocksEnd = end;
+    } else if (this.blocksEnd - this.blocksStart !== count * align8(size)) {
+      throw new AddressSpaceError(`read blocks are already reserved with another size`);
+    }
+    return this.blocksStart;
+  }
+
+  /** readBlock returns a view of read block `index` (of `size` bytes) from reserveReadBlocks, valid until the memory grows. */
+  readBlock(index: number, size: number): Uint8Array {
+    const start = this.blocksStart + index * align8(size);
+    if (this.blocksEnd === 0 || start + size > this.blocksEnd) throw new AddressSpaceError(`read block ${index} of ${size} bytes was not reserved`);
+    return this.bytes.subarray(start, start + size);
+  }
+
+  /**
+   * pointInput makes exactly [address, address + length) readable as the input, without copying:
+   * the range must lie inside the read blocks and hold at most INPUT_CAPACITY bytes. Returns address.
+   */
+  pointInput(address: number, length: number): number {
+    if (this.input.writable) throw new AddressSpaceError('a writable input cannot be pointed at the read blocks');
+    if (length > INPUT_CAPACITY) {
+      throw new AddressSpaceError(`input of ${length} bytes exceeds the ${INPUT_CAPACITY}-byte input region`);
+    }
+    if (address < this.blocksStart || address + length > this.blocksEnd) {
+      throw new AddressSpaceError(`input at 0x${address.toString(16)} (${length} bytes) is not inside the read blocks`);
+    }
+    this.input.start = address;
+    this.input.end = address + length;
+    return address;
   }
 
   /** setContext copies a context struct into the context region and makes exactly its bytes readable. */

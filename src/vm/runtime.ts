@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   readonly mapMemory?: number;
   /** Trace output kept over the runtime's life (default DEFAULT_TRACE_BYTES); later lines are counted in `traceDropped`. */
   readonly traceBytes?: number;
+  /** Reserve two read blocks of this many bytes, where the host reads file data the program sees without a copy (AddressSpace.pointInput). */
+  readonly readBlockBytes?: number;
 }
 
 /**
@@ -95,6 +97,7 @@ export class Runtime {
     this.maps = maps;
     // Reserve host scratch for the map API now, so memory never grows after loading.
     this.space.hostScratch(Math.max(8, ...specs.map((s) => s.keySize + s.valueSize)));
+    if (options.readBlockBytes) this.space.reserveReadBlocks(2, options.readBlockBytes);
     this.budget = options.budget ?? DEFAULT_BUDGET;
     this.clock = options.clock ?? process.hrtime.bigint;
     this.random = new Xorshift32(options.seed ?? 1);

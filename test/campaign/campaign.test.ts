@@ -8,9 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Case, Query } from '../../src/campaign/case.js';
 import { checkCase, explain } from '../../src/campaign/check.js';
 import { readRecords } from '../../src/campaign/csv-reader.js';
-import { caseArb } from '../../src/campaign/generators.js';
+import { caseArb, NO_CLASSES, type Classes } from '../../src/campaign/generators.js';
 import { judge } from '../../src/campaign/judge.js';
-import { evaluateCase, type Expected } from '../../src/campaign/reference.js';
+import { evaluateCase, type Expected, type Tag } from '../../src/campaign/reference.js';
 import type { SluiceRun } from '../../src/campaign/run-sluice.js';
 
 // Every case compiles a fresh wasm module: compile functions when first called (see bench/fuzz.ts).
@@ -23,16 +23,27 @@ const SEED = 20261205;
 const CASES = 100;
 /** One case in VERIFY_EVERY is proven safe first, as the storage node does (verification costs ten cases). */
 const VERIFY_EVERY = 12;
+/**
+ * FIXED are the classes of wrong answers fixed so far (issue 11 and findings 001-009 in /work/findings/query):
+ * generated and judged, so they stay fixed. Open: loneCr (stray and lone CRs, findings 011 and 013) is left
+ * out until it is fixed; then it moves here.
+ */
+const FIXED = [
+  'literalRange', 'farDates', 'invalidUtf8', 'tblShortRows', 'foldableStrings', 'mixedEndings', 'midFieldQuote', 'unterminatedQuote',
+  'tblBom', 'literalHighByte', 'decidedColumn',
+] as const;
+const CLASSES: Classes = { ...NO_CLASSES, overlongStrings: true, ...Object.fromEntries(FIXED.map((name) => [name, true])) };
+const JUDGED = new Set<Tag>(FIXED);
 
 describe('query campaign (seeded; `node dist/bench/query-campaign.js` runs it at scale)', () => {
   it(`pushdown, ship-all and the reference agree on ${CASES} random cases, or all refuse cleanly`, () => {
     let index = 0;
-    const property = fc.property(caseArb(), (c) => {
-      const verdict = checkCase(c, dir, { verify: index++ % VERIFY_EVERY === 0, judged: new Set() });
+    const property = fc.property(caseArb(CLASSES), (c) => {
+      const verdict = checkCase(c, dir, { verify: index++ % VERIFY_EVERY === 0, judged: JUDGED });
       if (verdict.status === 'difference') throw new Error(explain(c, verdict));
     });
     fc.assert(property, { seed: SEED, numRuns: CASES, endOnFailure: true });
-  });
+  }, 300_000); // about 4 s of CPU; the margin is for a machine shared with other work
 });
 
 const csvCase = (data: string, query: Query, onError: Case['onError'] = 'stop'): Case => ({
@@ -52,7 +63,7 @@ const sumByC1: Query = { items: [{ t: 'group', name: 'c1' }, { t: 'agg', fn: 'su
 describe('the reference evaluator', () => {
   it('reads RFC 4180 records: quotes, doubled quotes, line breaks in quotes, CRLF, blank lines, a missing last line end', () => {
     const bytes = new TextEncoder().encode('a,"b,""c"""\r\n\r\n"x\ny",z\nlast,1');
-    const records = readRecords(bytes, { delimiter: 0x2c, quotes: true, trailingDelimiter: false }, false);
+    const records = readRecords(bytes, { delimiter: 0x2c, quotes: true, trailingDelimiter: false, dropBom: true }, 'drop');
     expect(records.map((r) => r.fields.map((f) => new TextDecoder().decode(f)))).toEqual([['a', 'b,"c"'], ['x\ny', 'z'], ['last', '1']]);
     expect(records.map((r) => r.line)).toEqual([1, 3, 5]);
   });

@@ -1,12 +1,13 @@
-// Spawns the built `sluice` command (dist/src/cli/main.js) the way a user's shell would, for the CLI acceptance tests.
+// Spawns the built `sluice` command (package.json's bin, the bundle in dist/bin/) the way a user's shell would, for the CLI acceptance tests.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** PROJECT_ROOT is the folder holding package.json; commands run there, as README's examples do. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
+/** CLI is the file package.json's `bin` names: what `npx sluice` and an installed `sluice` run. */
+export const CLI = join(PROJECT_ROOT, (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { bin: { sluice: string } }).bin.sluice);
 
 /** CliRun is what one invocation printed and how it ended. */
 export interface CliRun {
@@ -16,18 +17,18 @@ export interface CliRun {
 }
 
 /**
- * ensureBuilt compiles dist once when it is missing (`npm ci` normally builds it through `prepare`).
+ * ensureBuilt builds dist once when the CLI is missing (`npm ci` normally builds it through `prepare`).
  * tsc still writes JavaScript when some file has type errors; those are the typecheck's business, so
  * they are printed and only a missing CLI fails the tests.
  */
 export function ensureBuilt(): void {
   if (existsSync(CLI)) return;
-  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-  if (build.status !== 0) console.warn(`tsc -p tsconfig.build.json reported errors:\n${build.stdout}${build.stderr}`);
+  const build = spawnSync('npm', ['run', 'build'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  if (build.status !== 0) console.warn(`npm run build reported errors:\n${build.stdout}${build.stderr}`);
   if (!existsSync(CLI)) throw new Error(`building dist did not produce ${CLI}`);
 }
 
-/** sluice runs `node dist/src/cli/main.js ...args` in the project root, with `input` on stdin, piped (not a terminal). */
+/** sluice runs `node <CLI> ...args` in the project root, with `input` on stdin, piped (not a terminal). */
 export function sluice(args: readonly string[], input = ''): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, NO_COLOR: '1' } });

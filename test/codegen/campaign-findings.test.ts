@@ -95,3 +95,9 @@ test('009 a stray CR before an opening quote: the quote still opens the field', 
   const schema = 'c0 integer\nc1 varchar(8)\nc2 integer\n';
   expect(replay('s.csv', 'c0,c1,c2\n1,\r"a,b",2\n', schema, 'select c1, sum(c2) from s group by c1')).toEqual({ rows: [['a,b', 2n]], skippedRows: 0 });
 });
+
+test('005 too few fields on a CR LF line: both paths name the column just past the row\'s text', () => {
+  const schema = 'c0 integer\nc1 integer\nc2 integer\n';
+  expect(replay('f.csv', 'c0,c1,c2\r\n1,2\r\n', schema, 'select count(*) from f')).toEqual({ error: 'MalformedRowError', line: 2, column: 4 });
+  expect(replay('g.tbl', '1|2|\r\n', schema, 'select count(*) from g')).toEqual({ error: 'MalformedRowError', line: 1, column: 5 });
+});

@@ -1,6 +1,7 @@
 // The emitter resolves jumps, calls and bpf_loop function references to the slot offsets Linux expects.
 import { expect, test } from 'vitest';
 import { CALL, CallSrc, LDDW, PseudoSrc } from '../../src/asm/opcodes.js';
+import { R0, R1, R2, R3 } from '../../src/asm/builder.js';
 import { Emitter } from '../../src/codegen/emitter.js';
 
 const MAP = { name: 'state', type: 'array', keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 } as const;
@@ -10,15 +11,15 @@ test('jumps count from the next instruction; calls and FUNC lddw from slot + 1; 
   const target = e.label('target');
   const fn = e.label('fn');
   e.comment('start');
-  e.jumpImm('JEQ', 1, 0, target); // slot 0
-  e.funcRef(2, fn); // slots 1-2
-  e.constant(3, 1n << 40n); // slots 3-4
+  e.jumpImm('JEQ', R1, 0, target); // slot 0
+  e.funcRef(R2, fn); // slots 1-2
+  e.constant(R3, 1n << 40n); // slots 3-4
   e.callLocal(fn); // slot 5
-  e.mapRef(1, 0); // slots 6-7
+  e.mapRef(R1, 0); // slots 6-7
   e.bind(target);
   e.exit(); // slot 8
   e.func(fn);
-  e.movImm(0, 0); // slot 9
+  e.movImm(R0, 0); // slot 9
   e.exit();
   const spec = e.build();
   expect(spec.insns[0]?.offset).toBe(7);
@@ -42,18 +43,18 @@ test('an instruction no path reaches is refused as a code generator bug, naming 
   const e = new Emitter('t', []);
   const end = e.label('end');
   e.goto(end);
-  e.movImm(0, 1); // slot 1: jumped over, never reached
+  e.movImm(R0, 1); // slot 1: jumped over, never reached
   e.bind(end);
-  e.movImm(0, 2);
+  e.movImm(R0, 2);
   e.exit();
   expect(() => e.build()).toThrow(/insn #1 of 't' is unreachable/);
 });
 
 test('a constant a 64-bit register cannot hold is refused rather than wrapped', () => {
   const e = new Emitter('t', []);
-  expect(() => e.constant(0, 1n << 63n)).toThrow(/does not fit in a signed 64-bit register/);
-  expect(() => e.constant(0, -(1n << 63n) - 1n)).toThrow(/does not fit/);
-  e.constant(0, -(1n << 63n));
+  expect(() => e.constant(R0, 1n << 63n)).toThrow(/does not fit in a signed 64-bit register/);
+  expect(() => e.constant(R0, -(1n << 63n) - 1n)).toThrow(/does not fit/);
+  e.constant(R0, -(1n << 63n));
   e.exit();
   expect(e.build().insns[0]?.imm2).toBe(-0x80000000);
 });
@@ -62,11 +63,11 @@ test('a conditional jump beyond 16 bits names the SQL construct whose code is to
   const e = new Emitter('t', []);
   const construct = { at: { line: 3, column: 7 }, what: 'this OR of 9 conditions' };
   const far = e.label('far');
-  e.jumpImm('JEQ', 0, 0, far);
+  e.jumpImm('JEQ', R0, 0, far);
   e.within({ at: { line: 3, column: 1 }, what: 'the outer AND' }, () => {
-    e.within({ at: { line: 3, column: 1 }, what: 'a short comparison' }, () => e.movImm(0, 1));
+    e.within({ at: { line: 3, column: 1 }, what: 'a short comparison' }, () => e.movImm(R0, 1));
     e.within(construct, () => {
-      for (let i = 0; i < 0x8000; i++) e.movImm(0, i);
+      for (let i = 0; i < 0x8000; i++) e.movImm(R0, i);
     });
   });
   e.bind(far);

@@ -1,4 +1,4 @@
-// Every example query in queries/ answers the same on the interpreter and the JIT, and equals the csv-parse baseline.
+// Every example query in queries/ answers the same on the interpreter, the JIT and (where bpf() works) the Linux kernel, and equals the csv-parse baseline.
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryCatalog } from '../../src/datasets/catalog.js';
 import { executeQuery } from '../../src/engine/execute.js';
 import { generateTpch } from '../../src/datasets/tpch/generate.js';
+import { kernelAvailability } from '../../src/kernel/bpf.js';
+import { KERNEL_MAX_CHUNK } from '../../src/storage/kernel-engine.js';
 import type { Catalog } from '../../src/sql/plan.js';
 import { projectRoot } from '../../src/util/paths.js';
 
@@ -36,6 +38,14 @@ describe('example queries on both engines', () => {
       expect(jitted.result).toEqual(interpreted.result);
       expect(jitted.pushdown.hook.instructions).toBe(interpreted.pushdown.hook.instructions);
       expect(interpreted.result.rows.length).toBeGreaterThan(0);
+      if (!kernel.ok) return;
+      // Linux itself, one BPF_PROG_TEST_RUN per chunk (chunks fit an XDP test run's linear buffer).
+      const inKernel = await executeQuery({ ...base, chunkBytes: KERNEL_MAX_CHUNK, engine: 'kernel', compare: false });
+      expect(inKernel.result).toEqual(interpreted.result);
+      expect(inKernel.pushdown.hook.calls).toBe(inKernel.pushdown.hook.chunks + 1);
     });
   }
 });
+
+const kernel = kernelAvailability();
+if (!kernel.ok) console.log(`the example queries skip the kernel engine: ${kernel.reason}`);

@@ -18,7 +18,7 @@ function run(mode: RunStats['mode'], over: Partial<RunStats>): RunStats {
     fileBytes: 1_000_000,
     chunkBytes: 4096,
     device: { bytesRead: 1_000_000, requests: 1, pageHits: 0, pageMisses: 245 },
-    hook: { calls: 0, chunks: 245, bytes: 1_000_000, instructions: 0, cpuSeconds: 0, loadSeconds: 0 },
+    hook: { calls: 0, chunks: 245, bytes: 1_000_000, instructions: 0, cpuSeconds: 0, loadSeconds: 0, verifyCached: false },
     userSpace: { copiedBytes: 1_000_000, notCopiedBytes: 0 },
     link: { toStorage: counts(100, 190, 1), toCompute: counts(0, 90, 1, 1) },
     computeSeconds: 0,
@@ -34,7 +34,7 @@ const shipAll = run('ship-all', {
   pipeline: { bottleneck: 'device', streaming: 0.004, endToEnd: 0.005 },
 });
 const pushdown = run('pushdown', {
-  hook: { calls: 246, chunks: 245, bytes: 1_000_000, instructions: 21_000_000, cpuSeconds: 0.2, loadSeconds: 0.03 },
+  hook: { calls: 246, chunks: 245, bytes: 1_000_000, instructions: 21_000_000, cpuSeconds: 0.2, loadSeconds: 0.03, verifyCached: false },
   userSpace: { copiedBytes: 0, notCopiedBytes: 1_000_000 },
   link: { toStorage: counts(700, 700 + 90, 1 + 1, 1), toCompute: counts(150, 240 + 90, 2, 1) },
   pipeline: { bottleneck: 'hook', streaming: 0.2, endToEnd: 0.25 },

@@ -105,7 +105,7 @@ describe('refusals', () => {
     const pid = node.spawn();
     const buffer = node.memory(pid).allocate(64);
     expect(() => node.attach({ pid, address: buffer }, contextLog, { tenant: 't', engine: 'abacus' as never })).toThrow(
-      /unknown engine 'abacus' \(engines: interpreter, jit\)/,
+      /unknown engine 'abacus' \(engines: interpreter, jit, kernel\)/,
     );
   });
 

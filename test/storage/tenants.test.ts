@@ -4,12 +4,15 @@ import { describe, expect, it, vi } from 'vitest';
 import { assemble } from '../../src/asm/assembler.js';
 import { Link } from '../../src/net/link.js';
 import { TenantAborted } from '../../src/storage/errors.js';
+import { DEFAULT_BLOCK_BYTES } from '../../src/storage/file-reader.js';
 import { StorageNode } from '../../src/storage/node.js';
 import { type PushdownResult, runPushdown } from '../../src/storage/pushdown.js';
 import { runShipAll } from '../../src/storage/shipall.js';
 import { Tenant } from '../../src/storage/tenant.js';
 import { BudgetExceeded, OutOfBoundsAccess } from '../../src/vm/errors.js';
+import { ENGINES } from '../../src/vm/engines.js';
 import { Interpreter } from '../../src/vm/interpreter.js';
+import { INPUT_BASE } from '../../src/vm/memory.js';
 import { dataDirWith, decodeFilterSum, FIXTURES, filterSumConsumer, filterSumProgram, generatedCsv, peopleVariants } from './filter-sum-helpers.js';
 
 function fixture(name: string) {
@@ -90,7 +93,7 @@ describe('concurrent tenants', () => {
 describe('Tenant', () => {
   it('turns a run-time fault into TenantAborted with chunk, offset and the VM error', () => {
     const tenant = new Tenant(fixture('oob.s'), { name: 'oob', engine: new Interpreter() });
-    const chunk = { bytes: new Uint8Array(10), flags: 0, index: 5, fileOffset: 20480, fileSize: 40000 };
+    const chunk = { source: new Uint8Array(10), start: 0, length: 10, flags: 0, index: 5, fileOffset: 20480, fileSize: 40000 };
     expect(() => tenant.run(chunk)).toThrow(TenantAborted);
     expect(tenant.aborted?.cause).toBeInstanceOf(OutOfBoundsAccess);
     expect(tenant.aborted?.message).toMatch(/^tenant "oob" aborted at chunk 5 \(file offset 20480\): out-of-bounds access/);
@@ -104,5 +107,52 @@ describe('Tenant', () => {
     const calls = new DataView(maps[0]!.entries[0]![1].buffer).getBigUint64(0, true);
     expect(calls).toBe(BigInt(Math.ceil(size / 7) + 1));
     expect(stats.userSpace).toEqual({ copiedBytes: size, notCopiedBytes: 0 });
+  });
+});
+
+describe('Tenant read blocks (zero copy)', () => {
+  // r0 = the chunk's byte at data + OFFSET (inspect mode counts r0, so the value read comes back).
+  const readAt = (offset: number) => assemble(`r2 = *(u32 *)(r1 + 0)\nr0 = *(u8 *)(r2 + ${offset})\nexit\n`, { file: 'read-at.s', section: 'xdp' });
+
+  for (const engine of ENGINES) {
+    it(`lets the ${engine.name} program read the chunk where the file was read, and nothing around it`, () => {
+      const tenant = new Tenant(readAt(2), { name: 'reader', engine, inspect: true, readBlockBytes: 64 });
+      const block = tenant.readBlocks(64)!(1);
+      block.set([10, 11, 12, 13, 14, 15, 16, 17]);
+      expect(block.buffer).toBe(tenant.runtime.space.memory.buffer);
+      tenant.run({ source: block, start: 3, length: 4, flags: 0, index: 0, fileOffset: 0, fileSize: 8 });
+      expect([...tenant.returns]).toEqual([['15', 1]]);
+      const input = tenant.runtime.space.input;
+      expect([input.start, input.end - input.start]).toEqual([block.byteOffset + 3, 4]);
+      expect(tenant.runtime.space.bytes.subarray(INPUT_BASE, INPUT_BASE + 8)).toEqual(new Uint8Array(8)); // nothing was copied
+
+      const past = new Tenant(readAt(4), { name: 'past', engine, readBlockBytes: 64 });
+      const other = past.readBlocks(64)!(0);
+      other.fill(7);
+      expect(() => past.run({ source: other, start: 3, length: 4, flags: 0, index: 0, fileOffset: 0, fileSize: 8 })).toThrow(TenantAborted);
+      expect(past.aborted?.cause).toBeInstanceOf(OutOfBoundsAccess);
+    });
+  }
+
+  it('is how the node hands a tenant its chunks: the file is read into the tenant\'s read blocks', async () => {
+    const node = new StorageNode({ dataDir, chunkBytes: 16 });
+    const pid = node.spawn();
+    const buffer = node.memory(pid).allocate(64);
+    const fd = await node.open(pid, 'people.csv');
+    const tenant = node.attach({ pid, address: buffer }, fixture('pass-count.s'), { tenant: 't' });
+    await node.read(pid, fd, buffer, 64);
+    const { input } = tenant.runtime.space;
+    const blocks = tenant.readBlocks(DEFAULT_BLOCK_BYTES)!;
+    expect(input.start).toBe(blocks(0).byteOffset + 48); // the 4th chunk, in place in block 0
+    expect(Buffer.from(node.memory(pid).read(buffer, 64)).toString('latin1')).toBe(peopleVariants()['people.csv']!.slice(0, 64)); // XDP_PASS still copies
+    await node.exit(pid);
+  });
+
+  it('copies a chunk that lies outside the tenant\'s memory, and has no read blocks unless asked for', () => {
+    const tenant = new Tenant(readAt(1), { name: 'copy', engine: new Interpreter(), inspect: true });
+    expect(tenant.readBlocks(64)).toBeUndefined();
+    tenant.run({ source: Uint8Array.of(1, 2, 3), start: 0, length: 3, flags: 0, index: 0, fileOffset: 0, fileSize: 3 });
+    expect([...tenant.returns]).toEqual([['2', 1]]);
+    expect(tenant.runtime.space.input.start).toBe(INPUT_BASE);
   });
 });

@@ -184,8 +184,28 @@ const CASES: Record<string, Case[]> = {
       before: 'accepted' as const,
     })),
     {
-      name: 'a 32-bit remainder still has its upper half zero',
-      source: 'r6 = r1\nr2 = *(u32 *)(r1 + 16)\nw2 %= 7\nif r2 > 0xffffffff goto bad\nr0 = 0\nexit\nbad:\n*(u32 *)(r6 + 0) = 0\nr0 = 0\nexit',
+      name: 'a 32-bit remainder is any 64-bit value, as in Linux (its upper half is not known to be 0)',
+      source: 'r6 = r1\nr2 = *(u32 *)(r1 + 16)\nw2 %= 7\nr3 = 0xffffffff ll\nif r2 > r3 goto bad\nr0 = 0\nexit\nbad:\n*(u32 *)(r6 + 0) = 0\nr0 = 0\nexit',
+      sluice: { insn: 8, reason: CTX_WRITE },
+      before: 'accepted',
+    },
+    {
+      name: '029: a 32-bit quotient bounded by a 32-bit jump and a signed one is still unbounded in 64 bits',
+      source: [
+        '.map glob array key=4 value=48 entries=1',
+        'call 7',
+        'r1 = r0',
+        'w1 /= 3',
+        'if w1 >= 40 goto out',
+        'if r1 s< 0 goto out',
+        'r2 = map[glob][0]+0x0 ll',
+        'r2 += r1',
+        'r7 = *(u8 *)(r2 + 0)',
+        'out:',
+        'r0 = 0',
+        'exit',
+      ].join('\n'),
+      sluice: { insn: 8, reason: 'R2 unbounded memory access' },
       before: 'accepted',
     },
   ],
@@ -216,6 +236,13 @@ const CASES: Record<string, Case[]> = {
       before: 'accepted',
     },
     {
+      name: '032: a direct value address into a hash map',
+      source: '.map h hash key=4 value=8 entries=4\nr1 = map[h][0]+0x0 ll\nr0 = 2\nexit',
+      sluice: { insn: 0, reason: 'no direct value access support for this map type' },
+      linux: { reason: 'no direct value access support for this map type' },
+      before: 'accepted',
+    },
+    {
       name: '021: bpf_map_update_elem into a read-only map',
       source: [
         '.map ro array key=4 value=8 entries=1 readonly init=0301040105090206',
@@ -237,6 +264,12 @@ const CASES: Record<string, Case[]> = {
       name: '023: a packet pointer plus an unbounded register, never dereferenced',
       source: 'r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr4 = r2\nr4 += 8\nif r4 > r3 goto +2\nr7 = *(u64 *)(r2 + 0)\nr4 += r7\nr0 = 2\nexit',
       sluice: { insn: 6, reason: 'math between pkt pointer and register with unbounded min value is not allowed' },
+      before: 'accepted',
+    },
+    {
+      name: '034: a bpf_loop callback adds its index (unbounded, as in Linux) to a stack pointer',
+      source: 'r1 = 5\nr2 = func[cb] ll\nr3 = r10\nr4 = 0\ncall 181\nexit\ncb:\nr3 = r1\nr4 = r2\nr4 += r3\nr0 = 0\nexit',
+      sluice: { insn: 9, reason: 'math between fp pointer and register with unbounded min value is not allowed' },
       before: 'accepted',
     },
     {

@@ -1,12 +1,12 @@
 // The bpf_conformance plugin protocol: hex or raw program in, r0 in hex out, refusals as SluiceErrors.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../src/asm/assembler.js';
 import { encode } from '../../src/asm/instruction.js';
 import { SluiceError } from '../../src/util/errors.js';
 import { ENGINES } from '../../src/vm/engines.js';
+import { CLI } from '../cli/run-cli.js';
 import { hexText, programBytes, runPlugin } from '../../src/vm/plugin.js';
 
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
@@ -32,7 +32,7 @@ describe('plugin logic', () => {
   });
 });
 
-const MAIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const MAIN = CLI;
 const built = existsSync(MAIN) && spawnSync('node', [MAIN, 'plugin', '--help']).status === 0;
 if (!built) console.log(`skipping the plugin CLI wiring test: ${MAIN} is missing or lacks the plugin command (run npm run build)`);
 

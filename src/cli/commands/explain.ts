@@ -1,10 +1,7 @@
 // `sluice explain` and `sluice compile`: show or export the eBPF program a query compiles to.
 import type { Command } from 'commander';
 import { parseSize } from '../../net/units.js';
-import { compiledArtifact, explainText } from '../../engine/artifact.js';
-import { planAndCompile } from '../../engine/execute.js';
 import { unitsOption } from '../options.js';
-import { catalogFor, readQuery } from '../query-input.js';
 
 interface CompileCliOptions {
   data?: string;
@@ -14,9 +11,15 @@ interface CompileCliOptions {
 
 /** registerExplain adds `sluice explain` and `sluice compile`. */
 export function registerExplain(program: Command): void {
-  const compileFor = (sql: string, options: CompileCliOptions) => {
+  // The compiler is loaded when one of these commands runs, not for every command and --help.
+  const compileFor = async (sql: string, options: CompileCliOptions) => {
+    const [{ planAndCompile }, { catalogFor, readQuery }, artifact] = await Promise.all([
+      import('../../engine/execute.js'),
+      import('../query-input.js'),
+      import('../../engine/artifact.js'),
+    ]);
     const query = readQuery(sql);
-    return planAndCompile(query.sql, query.file, catalogFor(options.data), options.chunk);
+    return { ...planAndCompile(query.sql, query.file, catalogFor(options.data), options.chunk), ...artifact };
   };
   program
     .command('explain')
@@ -26,8 +29,8 @@ export function registerExplain(program: Command): void {
     .addOption(unitsOption('--chunk <bytes>', 'largest chunk the program must scan', parseSize, '4096'))
     .option('--json', 'print the compiled artifact as JSON (as `sluice compile --json`) with the plan text')
     .addHelpText('after', '\nExamples:\n  sluice explain queries/tpch-q6.sql\n  sluice explain "select avg(temperature) from sensors"')
-    .action((sql: string, options: CompileCliOptions) => {
-      const { plan, compiled } = compileFor(sql, options);
+    .action(async (sql: string, options: CompileCliOptions) => {
+      const { plan, compiled, compiledArtifact, explainText } = await compileFor(sql, options);
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ plan: explainText(plan, compiled), artifact: compiledArtifact(compiled) }, null, 2)}\n`);
         return;
@@ -42,8 +45,8 @@ export function registerExplain(program: Command): void {
     .addOption(unitsOption('--chunk <bytes>', 'largest chunk the program must scan (3520 fits a Linux XDP test run)', parseSize, '4096'))
     .option('--json', 'print JSON: bytecode (hex), maps, map references, context, verifier statistics')
     .addHelpText('after', '\nExamples:\n  sluice compile queries/tpch-q1.sql --json > q1.json\n  sluice compile queries/tpch-q6.sql --chunk 3520 --json')
-    .action((sql: string, options: CompileCliOptions) => {
-      const { compiled } = compileFor(sql, options);
+    .action(async (sql: string, options: CompileCliOptions) => {
+      const { compiled, compiledArtifact } = await compileFor(sql, options);
       const artifact = compiledArtifact(compiled);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(artifact, null, 2)}\n`);

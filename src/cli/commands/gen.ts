@@ -2,8 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { writeSensors } from '../../datasets/sensors.js';
-import { generateTpch, type TpchFormat } from '../../datasets/tpch/generate.js';
+import type { TpchFormat } from '../../datasets/tpch/generate.js';
 import { TABLE_NAMES, type TableName } from '../../datasets/tpch/tables.js';
 import { UsageError } from '../../util/errors.js';
 import { oneOf, positiveInteger, positiveNumber } from '../options.js';
@@ -25,7 +24,8 @@ export function registerGen(program: Command): void {
     .option('--seed <n>', 'random seed', positiveInteger, 19920101)
     .option('--json', 'print what was written as JSON')
     .addHelpText('after', '\nExamples:\n  sluice gen tpch --sf 0.01\n  sluice gen tpch --sf 1 --tables lineitem --out /data/sf1\n  sluice gen tpch --sf 0.1 --format tbl')
-    .action((options: { sf: number; out: string; format: TpchFormat; tables?: string; seed: number; json?: boolean }) => {
+    .action(async (options: { sf: number; out: string; format: TpchFormat; tables?: string; seed: number; json?: boolean }) => {
+      const { generateTpch } = await import('../../datasets/tpch/generate.js');
       const outDir = options.out.replace('<scale>', String(options.sf));
       const progress = new Progress(`generating SF ${options.sf}`);
       const written = generateTpch({
@@ -53,7 +53,8 @@ export function registerGen(program: Command): void {
     .option('--seed <n>', 'random seed', positiveInteger, 2026)
     .option('--json', 'print what was written as JSON')
     .addHelpText('after', '\nExamples:\n  sluice gen sensors --rows 1000000 --out /tmp/big\n  sluice gen sensors --rows 100 --out /tmp/small --json')
-    .action((options: { rows: number; out: string; seed: number; json?: boolean }) => {
+    .action(async (options: { rows: number; out: string; seed: number; json?: boolean }) => {
+      const { writeSensors } = await import('../../datasets/sensors.js');
       mkdirSync(options.out, { recursive: true });
       const csv = join(options.out, 'sensors.csv');
       const schema = join(options.out, 'sensors.schema');

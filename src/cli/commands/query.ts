@@ -2,19 +2,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
 import { DEFAULT_MAX_GROUPS, MAX_CHUNK_LIMIT, MAX_GROUPS_LIMIT } from '../../codegen/compile.js';
-import { runCluster } from '../../engine/cluster.js';
-import { COMPUTE_ENGINES, type ComputeEngine } from '../../engine/compute-engines.js';
-import { executeQuery } from '../../engine/execute.js';
-import { clusterReportJson, formatClusterReport } from '../../report/cluster.js';
-import { formatResultJson, formatResultText } from '../../sql/result.js';
-import { reportJson } from '../../report/json.js';
-import { formatRunSummary } from '../../report/run-summary.js';
-import { formatReport } from '../../report/table.js';
+import { COMPUTE_ENGINES, type ComputeEngine } from '../../engine/compute-engine-names.js';
 import type { EngineName } from '../../vm/engine.js';
 import { oneOf, positiveInteger, unitsOption } from '../options.js';
-import { Progress } from '../progress.js';
-import { boldFirstLine } from '../style.js';
-import { catalogFor, readQuery } from '../query-input.js';
 
 /** QueryCliOptions are the parsed options of `query`. */
 export interface QueryCliOptions {
@@ -40,8 +30,8 @@ export function registerQuery(program: Command): void {
     .description('answer a SQL query in the storage node and report the data movement it saved')
     .argument('<sql>', 'SQL text, or the path of a .sql file')
     .option('--data <dir>', 'directory of tables (NAME.csv or NAME.tbl); default: datasets/ and a TPC-H SF 0.01 set made on first use')
-    .option('--engine <name>', 'eBPF engine: jit or interpreter', oneOf<EngineName>('jit', 'interpreter'), 'jit')
-    .addOption(unitsOption('--chunk <bytes>', `bytes per copy_out call at the hook, e.g. 4096, 16KiB (1 to ${MAX_CHUNK_LIMIT})`, parseSize, '4096'))
+    .option('--engine <name>', 'eBPF engine: jit, interpreter, or kernel (Linux itself through bpf(), as root; chunks of at most 3520 bytes)', oneOf<EngineName>('jit', 'interpreter', 'kernel'), 'jit')
+    .addOption(unitsOption('--chunk <bytes>', `bytes per copy_out call at the hook, e.g. 4096, 16KiB (1 to ${MAX_CHUNK_LIMIT}; default 3520 on the kernel engine)`, parseSize, '4096'))
     .addOption(unitsOption('--link <rate>', 'link bandwidth, e.g. 1gbit, 10gbit, 400gbit', parseRate, '10gbit'))
     .addOption(unitsOption('--latency <time>', 'one-way link latency, e.g. 50us, 1ms', parseDuration, '50us'))
     .option('--mtu <bytes>', 'link MTU in bytes', positiveInteger, 1500)
@@ -61,8 +51,23 @@ Examples:
   sluice query queries/tpch-q1.sql --engine interpreter --chunk 16KiB --link 100gbit --json
   sluice query queries/tpch-q6.sql --nodes 2 --data /tmp/sf1`,
     )
-    .action(async (sql: string, options: QueryCliOptions) => {
+    .action(async (sql: string, options: QueryCliOptions, command: Command) => {
+      // Loaded here, not at the top, so that other commands and --help do not pay for the query engine.
+      const [{ executeQuery }, { formatResultJson, formatResultText }, { reportJson }, { formatRunSummary }, { formatReport }, { Progress }, { boldFirstLine }, { catalogFor, readQuery }] =
+        await Promise.all([
+          import('../../engine/execute.js'),
+          import('../../sql/result.js'),
+          import('../../report/json.js'),
+          import('../../report/run-summary.js'),
+          import('../../report/table.js'),
+          import('../progress.js'),
+          import('../style.js'),
+          import('../query-input.js'),
+        ]);
       const query = readQuery(sql);
+      if (options.engine === 'kernel' && command.getOptionValueSource('chunk') === 'default') {
+        options.chunk = (await import('../../storage/kernel-engine.js')).KERNEL_MAX_CHUNK;
+      }
       if (options.nodes !== undefined) {
         await queryCluster(query, options, options.nodes);
         return;
@@ -96,6 +101,13 @@ Examples:
 
 /** queryCluster answers the query on a cluster of worker-thread storage nodes and prints the per-node report. */
 async function queryCluster(query: { sql: string; file: string }, options: QueryCliOptions, nodes: number | string[]): Promise<void> {
+  const [{ runCluster }, { clusterReportJson, formatClusterReport }, { formatResultJson, formatResultText }, { boldFirstLine }, { catalogFor }] = await Promise.all([
+    import('../../engine/cluster.js'),
+    import('../../report/cluster.js'),
+    import('../../sql/result.js'),
+    import('../style.js'),
+    import('../query-input.js'),
+  ]);
   const nodeCount = typeof nodes === 'number' ? nodes : nodes.length;
   const run = await runCluster({
     sql: query.sql,

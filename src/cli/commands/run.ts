@@ -1,11 +1,10 @@
 // `sluice run`: attach a user's program at the storage hook over a file and show what it returned, printed and stored.
 import type { Command } from 'commander';
 import { parseSize } from '../../net/units.js';
-import { inspectRun, type InspectResult } from '../../storage/inspect.js';
+import type { InspectResult } from '../../storage/inspect.js';
 import type { EngineName } from '../../vm/engine.js';
 import { DEFAULT_TRACE_BYTES } from '../../vm/runtime.js';
 import { existingFile, oneOf, positiveInteger, unitsOption } from '../options.js';
-import { loadProgramFile } from '../program-input.js';
 
 interface RunCliOptions {
   file: string;
@@ -25,11 +24,13 @@ export function registerRun(program: Command): void {
     .requiredOption('--file <data>', 'the file the storage node reads through the hook')
     .option('--section <name>', 'ELF program section or function name')
     .addOption(unitsOption('--chunk <bytes>', 'bytes per copy_out call (1 B .. 64 KiB)', parseSize, '4096'))
-    .option('--engine <name>', 'jit or interpreter', oneOf<EngineName>('jit', 'interpreter'), 'jit')
+    .option('--engine <name>', 'jit, interpreter, or kernel (Linux itself through bpf(), as root; chunks of at most 3520 bytes)', oneOf<EngineName>('jit', 'interpreter', 'kernel'), 'jit')
     .option('--entries <n>', 'map entries to print per map', positiveInteger, 20)
     .option('--json', 'print everything as JSON (keys and values as hex)')
     .addHelpText('after', '\nExamples:\n  sluice run examples/filter-sum.s --file test/fixtures/storage/people.csv\n  sluice run ../shared/anchors/csv.bpf.o --file datasets/sensors.csv --chunk 3520\n  sluice run test/fixtures/storage/count-lines.s --file datasets/sensors.csv --json')
     .action(async (file: string, options: RunCliOptions) => {
+      // Loaded when `run` runs, so that other commands and --help do not pay for the storage node and engines.
+      const [{ inspectRun }, { loadProgramFile }] = await Promise.all([import('../../storage/inspect.js'), import('../program-input.js')]);
       const spec = loadProgramFile(file, options.section);
       const result = await inspectRun({ spec, file: existingFile(options.file, 'data file'), chunkBytes: options.chunk, engine: options.engine });
       process.stdout.write(options.json ? `${JSON.stringify(asJson(result))}\n` : asText(file, options, result));

@@ -4,7 +4,7 @@ import { bySlot, type Instruction, lddwValue } from '../../asm/instruction.js';
 import { PseudoSrc } from '../../asm/opcodes.js';
 import type { ProgramSpec } from '../../asm/program.js';
 import { InvalidProgram } from '../errors.js';
-import { CONTEXT_BASE, FRAME_SIZE, HELPER_FRAME, INPUT_BASE, STACK_BASE, STACK_TOP } from '../memory.js';
+import { CONTEXT_BASE, FRAME_SIZE, HELPER_FRAME, STACK_BASE, STACK_TOP } from '../memory.js';
 import { compileFunction } from './emit-function.js';
 import { FUNCTION_TYPE } from './locals.js';
 import { type ArrayLayout, FaultKind, type Globals, type Imports, type ModuleContext, type WritableRange } from './module-context.js';
@@ -38,7 +38,7 @@ export interface CompiledProgram {
 
 /**
  * The module's exports:
- *   run(r1: f64, r2: f64, inputEnd: i32, contextEnd: i32) -> f64 instructions executed;
+ *   run(r1: f64, r2: f64, inputStart: i32, inputEnd: i32, contextEnd: i32) -> f64 instructions executed;
  *       r0 is left in the helper frame's r0 slot (HELPER_FRAME).
  *   callback(table: i32, index: i32, ctxLo: i32, ctxHi: i32, callerSlot: i32) -> i32
  *       runs a bpf_loop callback one frame below the caller of bpf_loop; returns r0's halves OR-ed.
@@ -64,7 +64,7 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
   m.define(fault, trampoline(faultImport));
   const ctxImports: Imports = { ...imports, fault };
   const global = () => m.addGlobal({ type: ValType.i64, initial: 0n });
-  const globals: Globals = { count: global(), inputEnd: global(), contextEnd: global(), fp: global() };
+  const globals: Globals = { count: global(), inputStart: global(), inputEnd: global(), contextEnd: global(), fp: global() };
   const functionAt = new Map<number, number>();
   for (const start of starts) functionAt.set(start, m.declareFunction());
   const checks = new Map<string, number>();
@@ -153,16 +153,18 @@ function checkFunction(ctx: ModuleContext, size: number, write: boolean) {
   const c = new Code();
   const [address, slot] = [0, 1];
   const accept = () => c.ifThen().get(address).op(Op.i32_wrap_i64).op(Op.return).end();
-  const within = (start: number, pushEnd: () => void) => {
-    c.get(address).i64(start).op(Op.i64_ge_u);
+  const within = (pushStart: () => void, pushEnd: () => void) => {
+    c.get(address);
+    pushStart();
+    c.op(Op.i64_ge_u);
     c.get(address);
     pushEnd();
     c.i64(size).op(Op.i64_sub).op(Op.i64_le_u).op(Op.i32_and);
     accept();
   };
-  within(STACK_BASE, () => c.i64(STACK_TOP));
-  if (!write || ctx.writableInput) within(INPUT_BASE, () => c.globalGet(ctx.globals.inputEnd));
-  if (!write) within(CONTEXT_BASE, () => c.globalGet(ctx.globals.contextEnd));
+  within(() => c.i64(STACK_BASE), () => c.i64(STACK_TOP));
+  if (!write || ctx.writableInput) within(() => c.globalGet(ctx.globals.inputStart), () => c.globalGet(ctx.globals.inputEnd));
+  if (!write) within(() => c.i64(CONTEXT_BASE), () => c.globalGet(ctx.globals.contextEnd));
   c.get(address).op(Op.i32_wrap_i64);
   c.get(address).i64(32).op(Op.i64_shr_u).op(Op.i32_wrap_i64);
   c.i32(size).i32(write ? 1 : 0).get(slot).call(ctx.imports.access);
@@ -180,15 +182,16 @@ function trampoline(importIndex: number) {
 /** runFunction is the exported entry: sets the per-run globals, runs frame 0, leaves r0 in the helper frame. */
 function runFunction(globals: Globals, entry: number) {
   const c = new Code();
-  c.get(2).op(Op.i64_extend_i32_u).globalSet(globals.inputEnd);
-  c.get(3).op(Op.i64_extend_i32_u).globalSet(globals.contextEnd);
-  const count = 4;
+  c.get(2).op(Op.i64_extend_i32_u).globalSet(globals.inputStart);
+  c.get(3).op(Op.i64_extend_i32_u).globalSet(globals.inputEnd);
+  c.get(4).op(Op.i64_extend_i32_u).globalSet(globals.contextEnd);
+  const count = 5;
   c.i32(HELPER_FRAME);
   c.get(0).truncSatF64ToI64().get(1).truncSatF64ToI64();
   c.i64(0).i64(0).i64(0).i64(STACK_TOP).i64(0);
   c.call(entry).set(count).mem(Op.i64_store);
   c.get(count).op(Op.f64_convert_i64_u);
-  const type: FuncType = { params: [ValType.f64, ValType.f64, ValType.i32, ValType.i32], results: [ValType.f64] };
+  const type: FuncType = { params: [ValType.f64, ValType.f64, ValType.i32, ValType.i32, ValType.i32], results: [ValType.f64] };
   return { type, locals: [ValType.i64], body: c.finish().slice(), exportAs: 'run' };
 }
 

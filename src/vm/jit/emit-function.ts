@@ -2,7 +2,6 @@
 import type { Instruction } from '../../asm/instruction.js';
 import { Class, CLASS_MASK, FRAME_POINTER, LDDW } from '../../asm/opcodes.js';
 import { InvalidProgram, JitLimit } from '../errors.js';
-import { INPUT_BASE } from '../memory.js';
 import { buildCfg, type Cfg } from './cfg.js';
 import { emitAlu, emitCondition, emitExtension } from './emit-alu.js';
 import { emitCall } from './emit-call.js';
@@ -62,7 +61,8 @@ export function compileFunction(
   const c = new Code();
   // A known r10 turns every stack address into a constant: no registers held for them in loops.
   if (fixedFrame !== undefined) c.i64(fixedFrame).set(REG_LOCAL[FRAME_POINTER]!);
-  c.globalGet(ctx.globals.inputEnd).i64(INPUT_BASE).op(Op.i64_sub).set(Local.inputLength);
+  c.globalGet(ctx.globals.inputStart).set(Local.inputStart);
+  c.globalGet(ctx.globals.inputEnd).get(Local.inputStart).op(Op.i64_sub).set(Local.inputLength);
   // Budget checks branch out of this block with their slot; the fault call sits after it, at
   // the end of the function, so that V8 lays the cold path out of the hot loops' way.
   c.byte(Op.block).byte(ValType.i32);

@@ -1,7 +1,7 @@
 // Translation of eBPF loads, stores and atomics to WebAssembly memory accesses, checked unless proven safe.
 import type { Instruction } from '../../asm/instruction.js';
 import { AtomicOp, Class, CLASS_MASK, FRAME_POINTER, Mode, MODE_MASK, sizeBytes } from '../../asm/opcodes.js';
-import { FRAME_SIZE, INPUT_BASE } from '../memory.js';
+import { FRAME_SIZE } from '../memory.js';
 import { Local, REG_LOCAL } from './locals.js';
 import type { ModuleContext } from './module-context.js';
 import type { Code } from './wasm-code.js';
@@ -58,9 +58,9 @@ function emitAddress(c: Code, ctx: ModuleContext, base: number, offset: number, 
     return 0;
   }
   // Inline fast path for the input (the chunk), the usual target of unproven accesses:
-  // a is in bounds when a - INPUT_BASE < length and a - (INPUT_BASE - size) <= length.
-  c.tee(Local.t64b).i64(INPUT_BASE).op(Op.i64_sub).get(Local.inputLength).op(Op.i64_lt_u);
-  if (size > 1) c.get(Local.t64b).i64(INPUT_BASE - size).op(Op.i64_sub).get(Local.inputLength).op(Op.i64_le_u).op(Op.i32_and);
+  // a is in bounds when d = a - inputStart < length and d + size <= length (d < length < 2^32: no wrap).
+  c.tee(Local.t64b).get(Local.inputStart).op(Op.i64_sub).tee(Local.t64a).get(Local.inputLength).op(Op.i64_lt_u);
+  if (size > 1) c.get(Local.t64a).i64(size).op(Op.i64_add).get(Local.inputLength).op(Op.i64_le_u).op(Op.i32_and);
   c.ifResult(ValType.i32).get(Local.t64b).op(Op.i32_wrap_i64);
   c.else().get(Local.t64b).i32(slot).call(ctx.checkFunction(size, write)).end();
   return 0;

@@ -11,7 +11,7 @@ import { FaultKind } from './module-context.js';
 
 /** JitExports are the functions the compiled module exports (see compile.ts). */
 interface JitExports {
-  run(r1: number, r2: number, inputEnd: number, contextEnd: number): number;
+  run(r1: number, r2: number, inputStart: number, inputEnd: number, contextEnd: number): number;
   callback(table: number, index: number, ctxLo: number, ctxHi: number, callerSlot: number): number;
 }
 
@@ -82,7 +82,7 @@ class JitExecutable implements Executable {
     const runtime = this.runtime;
     const space = runtime.space;
     runtime.beginRun();
-    const instructions = this.exports.run(r1, r2, space.input.end, space.context.end);
+    const instructions = this.exports.run(r1, r2, space.input.start, space.input.end, space.context.end);
     return { r0: space.view.getBigUint64(HELPER_FRAME, true), instructions };
   }
 }

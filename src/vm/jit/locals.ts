@@ -28,9 +28,11 @@ export const Local = {
   pc: 16,
   /** inputLength: readable input bytes this run (i64), for inline bounds checks. */
   inputLength: 17,
+  /** inputStart: the first readable input byte this run (i64), for inline bounds checks. */
+  inputStart: 18,
 } as const;
 
-/** EXTRA_LOCALS declares the locals after the parameters: r0, r6..r9, two i64 and two i32 scratch, pc, inputLength. */
+/** EXTRA_LOCALS declares the locals after the parameters: r0, r6..r9, two i64 and two i32 scratch, pc, inputLength, inputStart. */
 export const EXTRA_LOCALS: readonly ValType[] = [
   ValType.i64,
   ValType.i64,
@@ -42,5 +44,6 @@ export const EXTRA_LOCALS: readonly ValType[] = [
   ValType.i32,
   ValType.i32,
   ValType.i32,
+  ValType.i64,
   ValType.i64,
 ];

@@ -29,6 +29,8 @@ export interface Imports {
 export interface Globals {
   /** count: instructions executed in this run (i64), published around helper calls (their callbacks continue it). */
   readonly count: number;
+  /** inputStart: the first readable input byte (i64; the input region moves, see AddressSpace.pointInput), set before each run. */
+  readonly inputStart: number;
   /** inputEnd, contextEnd: one past the readable input and context bytes (i64), set before each run. */
   readonly inputEnd: number;
   readonly contextEnd: number;
