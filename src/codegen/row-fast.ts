@@ -10,7 +10,8 @@ import { emitRow } from './row.js';
 /*
  * A row takes the fast path when the scan is at its first byte (nothing of it consumed) and every
  * field is plain: no quote at a field's start, no control byte (CR, a line break before the last
- * field), numbers of the form [+-]digits[.digits] within MAX_DIGITS and the column's scale, dates
+ * field or at the row's first byte: a blank line, which only the byte scan passes over uncounted),
+ * numbers of the form [+-]digits[.digits] within MAX_DIGITS and the column's scale, dates
  * YYYY-MM-DD that are valid (29 February is left to the byte scan, which knows leap years), the
  * right field count, and the whole row before the chunk's end. Then the row is counted, filtered and
  * aggregated exactly as the byte scan would, and the parser words the byte scan keeps are moved
@@ -175,7 +176,7 @@ export function emitFastRow(g: Gen, slow: Label, maxChunk: number): void {
       emitFieldStart(row, first, index === 0, first.window);
       if (first.slot.codec.kind === 'decimal') emitNumber(row, first, first.slot, end);
       else if (first.slot.codec.kind === 'date') emitDate(row, first, first.slot, end);
-      else emitCapture(row, first, first.slot, end);
+      else emitCapture(row, first, first.slot, end, index === 0);
     }
     e.bind(end);
     if (!last.last) e.store('DW', REG.state, S.cursor, FAST.cursor);
@@ -226,9 +227,12 @@ function emitTerminated(row: FastRow, field: FieldPlan, at: number, end: Label, 
   e.goto(end);
 }
 
-/** stopBytes lists the bytes at offset `at` of a text field that end it or bail out (besides control bytes). */
-function stopBytes(row: FastRow, field: FieldPlan, at: number): number[] {
-  const stops = [field.terminator];
+/**
+ * stopBytes lists the bytes at offset `at` of a text field that end it or bail out (besides control
+ * bytes). A line break at the row's first byte (`rowStart`) is a blank line, not an empty field: it bails out.
+ */
+function stopBytes(row: FastRow, field: FieldPlan, at: number, rowStart: boolean): number[] {
+  const stops = rowStart && field.terminator === NEWLINE ? [] : [field.terminator];
   if (field.last && !row.trailing) stops.push(row.delimiter);
   if (row.csv && at === 0) stops.push(QUOTE);
   return stops;
@@ -276,12 +280,14 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
       hits.push({ at, label, delimiter });
       return label;
     };
-    const lineEnds = lastField.last && !row.trailing;
+    const runEndsRow = lastField.last && !row.trailing;
+    // A line break at the row's first byte is a blank line, which only the byte scan passes over.
+    const lineEndsAt = (at: number): boolean => runEndsRow && !(first && from + at === 0);
     for (let at = 0; at < limit || (at === limit && !more); at++) {
       e.load('B', FAST.byte, FAST.field, at);
       if (row.delimiter >= FIRST_PLAIN) e.jumpImm('JEQ', FAST.byte, row.delimiter, hit(at, true));
       const low = [...(row.delimiter < FIRST_PLAIN ? [row.delimiter] : []), ...(row.csv && from + at === 0 ? [QUOTE] : [])];
-      if (low.length === 0) e.jumpImm('JLE', FAST.byte, LAST_CONTROL, lineEnds ? hit(at, false) : row.bail);
+      if (low.length === 0) e.jumpImm('JLE', FAST.byte, LAST_CONTROL, lineEndsAt(at) ? hit(at, false) : row.bail);
       else {
         const sort = e.label('skip_low_byte');
         e.jumpImm('JLE', FAST.byte, Math.max(LAST_CONTROL, ...low), sort);
@@ -294,7 +300,7 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
     for (const { at, label } of sorts) {
       e.bind(label);
       if (row.delimiter < FIRST_PLAIN) e.jumpImm('JEQ', FAST.byte, row.delimiter, hit(at, true));
-      if (lineEnds) e.jumpImm('JEQ', FAST.byte, NEWLINE, hit(at, false));
+      if (lineEndsAt(at)) e.jumpImm('JEQ', FAST.byte, NEWLINE, hit(at, false));
       if (row.csv && from + at === 0) e.jumpImm('JEQ', FAST.byte, QUOTE, row.bail);
       e.jumpImm('JLE', FAST.byte, LAST_CONTROL, row.bail);
       e.goto(content[at] as Label);
@@ -309,7 +315,7 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
         e.goto(end);
         continue;
       }
-      if (lineEnds) e.jumpImm('JEQ', FAST.skipped, fields - 1, row.bail);
+      if (runEndsRow) e.jumpImm('JEQ', FAST.skipped, fields - 1, row.bail);
       else {
         const notLast = e.label('not_run_end');
         e.jumpImm('JNE', FAST.skipped, fields - 1, notLast);
@@ -339,7 +345,7 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
  * length: per byte a load, one range test (stop bytes below FIRST_PLAIN) or equality tests, and the
  * store; longer than the capture width bails out (the byte scan measures it).
  */
-function emitCapture(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label): void {
+function emitCapture(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label, firstField: boolean): void {
   const { e } = row.g;
   const limit = field.textBytes;
   const content = Array.from({ length: limit + 1 }, () => e.label('text_content'));
@@ -347,7 +353,7 @@ function emitCapture(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Labe
   const sorts: { at: number; label: Label }[] = [];
   for (let at = 0; at <= limit; at++) {
     e.load('B', FAST.byte, FAST.field, at);
-    const stops = stopBytes(row, field, at);
+    const stops = stopBytes(row, field, at, firstField && at === 0);
     for (const stop of stops.filter((b) => b >= FIRST_PLAIN)) e.jumpImm('JEQ', FAST.byte, stop, stop === field.terminator ? (terminated[at] as Label) : row.bail);
     const low = stops.filter((b) => b < FIRST_PLAIN);
     if (low.length === 0) e.jumpImm('JLE', FAST.byte, LAST_CONTROL, row.bail);
@@ -362,13 +368,14 @@ function emitCapture(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Labe
   }
   for (const { at, label } of sorts) {
     e.bind(label);
-    for (const stop of stopBytes(row, field, at).filter((b) => b < FIRST_PLAIN)) {
+    for (const stop of stopBytes(row, field, at, firstField && at === 0).filter((b) => b < FIRST_PLAIN)) {
       e.jumpImm('JEQ', FAST.byte, stop, stop === field.terminator ? (terminated[at] as Label) : row.bail);
     }
     e.jumpImm('JLE', FAST.byte, LAST_CONTROL, row.bail);
     e.goto(content[at] as Label);
   }
   for (let at = 0; at <= limit; at++) {
+    if (!stopBytes(row, field, at, firstField && at === 0).includes(field.terminator)) continue;
     e.bind(terminated[at] as Label);
     e.storeImm('DW', REG.state, slot.offset, at);
     emitTerminated(row, field, at, end, false);

@@ -101,3 +101,16 @@ test('005 too few fields on a CR LF line: both paths name the column just past t
   expect(replay('f.csv', 'c0,c1,c2\r\n1,2\r\n', schema, 'select count(*) from f')).toEqual({ error: 'MalformedRowError', line: 2, column: 4 });
   expect(replay('g.tbl', '1|2|\r\n', schema, 'select count(*) from g')).toEqual({ error: 'MalformedRowError', line: 1, column: 5 });
 });
+
+test('010 a blank line (LF, CR LF, several) before a row the fast path reads whole is not a row', () => {
+  const integer = 'c0 integer\n';
+  for (const blank of ['\n', '\r\n', '\n\n', '\r\n\n', '\n\r\n\r\n']) {
+    expect(replay('e.csv', `c0\n${blank}+999999999999999999\n`, integer, 'select count(*) from e', 'skip')).toEqual({ rows: [[1n]], skippedRows: 0 });
+    expect(replay('e.csv', `c0\n${blank}-999999999999999999\n${blank}1\n`, integer, 'select count(*), sum(c0) from e')).toEqual({ rows: [[2n, -999999999999999998n]], skippedRows: 0 });
+    expect(replay('e.csv', `c0\n${blank}-9999999999999.99\n`, 'c0 decimal(15,2)\n', 'select count(*) from e')).toEqual({ rows: [[1n]], skippedRows: 0 });
+    expect(replay('e.csv', `c0\n${blank}ab\n${blank}cd\n`, 'c0 varchar(4)\n', 'select c0, count(*) from e group by c0')).toEqual({ rows: [['ab', 1n], ['cd', 1n]], skippedRows: 0 });
+  }
+  expect(replay('e.csv', 'c0,c1\n\n1,2\n', 'c0 integer\nc1 integer\n', 'select count(*) from e')).toEqual({ rows: [[1n]], skippedRows: 0 });
+  const campaign = '"c0"\n10\n"0154225"\n\r\n42\r\n"-1"\n+999999999999999999\n\n\n"999999999999999999"\r\n"-0"';
+  expect(replay('e.csv', campaign, integer, 'select count(*) from e', 'skip')).toEqual({ rows: [[7n]], skippedRows: 0 });
+});
