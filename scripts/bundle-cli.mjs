@@ -9,7 +9,8 @@ const OUT_DIR = 'dist/bin';
 // Old chunks carry content hashes in their names; start clean so none is left behind.
 rmSync(OUT_DIR, { recursive: true, force: true });
 await build({
-  entryPoints: { sluice: 'src/cli/main.ts' },
+  // The cluster's worker-thread body is an entry of its own: WorkerNode starts it as ./node-worker.js beside the chunk that holds WorkerNode.
+  entryPoints: { sluice: 'src/cli/main.ts', 'node-worker': 'src/storage/node-worker.ts' },
   outdir: OUT_DIR,
   bundle: true,
   splitting: true,

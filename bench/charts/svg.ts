@@ -71,9 +71,16 @@ export function lineChartSvg(chart: LineChart): string {
   }
   parts.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - MARGIN.bottom + 36}" font-size="12" text-anchor="middle">${escape(chart.xLabel)}</text>`);
   chart.series.forEach((series, si) => {
-    const points = chart.x.map((x, i) => `${fmt(px(x))},${fmt(py(series.values[i] ?? yAxis.min))}`).join(' ');
+    // Values that are missing (NaN) or not positive are left out: a series may cover only some x values.
+    const known = chart.x.flatMap((x, i) => {
+      const value = series.values[i] ?? NaN;
+      return value > 0 ? [[px(x), py(value)] as const] : [];
+    });
+    const points = known.map(([x, y]) => `${fmt(x)},${fmt(y)}`).join(' ');
     const dash = series.name.includes('ship-all') ? ' stroke-dasharray="6 4"' : '';
-    parts.push(`<polyline points="${points}" fill="none" stroke="${COLORS[si % COLORS.length]}" stroke-width="2"${dash}><title>${escape(series.name)}</title></polyline>`);
+    const color = COLORS[si % COLORS.length];
+    parts.push(`<polyline points="${points}" fill="none" stroke="${color}" stroke-width="2"${dash}><title>${escape(series.name)}</title></polyline>`);
+    if (known.length < 3) for (const [x, y] of known) parts.push(`<circle cx="${fmt(x)}" cy="${fmt(y)}" r="4" fill="${color}"/>`);
   });
   parts.push(...legend(chart.series.map((s) => s.name)));
   return wrap(parts);

@@ -24,21 +24,29 @@ export function readCounters(read: MapReader): ScanCounters {
 
 /** decodeMaps turns map contents into the result, or throws the error the program recorded. */
 export function decodeMaps(plan: Plan, layout: Layout, read: MapReader, file: string, maxGroups: number): ResultTable {
+  const answer = readAnswer(layout, read);
+  throwRecordedError(plan, answer, file, maxGroups);
+  return finalizeResult(plan, answer.groups, Number(answer.skipped));
+}
+
+/**
+ * ScanAnswer is what one scan left in its maps, before finalisation: the first fatal condition and
+ * the first malformed row (lines as the program counted them), the counters and the groups.
+ */
+export interface ScanAnswer {
+  readonly fatal?: { readonly code: number; readonly line: number };
+  readonly error?: { readonly code: number; readonly line: number; readonly column: number; readonly field: number };
+  readonly rows: bigint;
+  readonly skipped: bigint;
+  readonly groups: readonly GroupState[];
+}
+
+/** readAnswer reads one scan's maps into a ScanAnswer. */
+export function readAnswer(layout: Layout, read: MapReader): ScanAnswer {
   const state = stateView(read);
   const word = (offset: number): bigint => state.getBigUint64(offset, true);
   const fatal = Number(word(S.fatal));
-  if (fatal !== 0) {
-    throw new QueryError(file, { line: Number(word(S.fatalLine)), column: 1 }, fatalReason(fatal, maxGroups));
-  }
   const errCode = Number(word(S.errCode));
-  if (errCode !== 0 && plan.onError === 'stop') {
-    const field = Number(word(S.errField));
-    throw new MalformedRowError(
-      file,
-      { line: Number(word(S.errLine)), column: Number(word(S.errCol)) },
-      rowErrorReason(plan, errCode, field),
-    );
-  }
   const groups: GroupState[] = [];
   for (const [key, value] of read('aggs')) {
     const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
@@ -46,7 +54,29 @@ export function decodeMaps(plan: Plan, layout: Layout, read: MapReader, file: st
     if (count === 0n) continue;
     groups.push({ keys: decodeKey(layout, key), aggregates: layout.aggs.map((agg) => aggregateState(agg.spec.fn, view, agg.offset, count)) });
   }
-  return finalizeResult(plan, groups, Number(word(S.skipped)));
+  return {
+    ...(fatal !== 0 ? { fatal: { code: fatal, line: Number(word(S.fatalLine)) } } : {}),
+    ...(errCode !== 0
+      ? { error: { code: errCode, line: Number(word(S.errLine)), column: Number(word(S.errCol)), field: Number(word(S.errField)) } }
+      : {}),
+    rows: word(S.rows),
+    skipped: word(S.skipped),
+    groups,
+  };
+}
+
+/** answerFails says whether an answer ends the query with an error: a fatal condition, or a malformed row under 'stop'. */
+export function answerFails(plan: Plan, answer: ScanAnswer): boolean {
+  return answer.fatal !== undefined || (answer.error !== undefined && plan.onError === 'stop');
+}
+
+/** throwRecordedError throws the QueryError or MalformedRowError an answer records, if it fails (see answerFails). */
+export function throwRecordedError(plan: Plan, answer: ScanAnswer, file: string, maxGroups: number): void {
+  if (answer.fatal) throw new QueryError(file, { line: answer.fatal.line, column: 1 }, fatalReason(answer.fatal.code, maxGroups));
+  if (answer.error && plan.onError === 'stop') {
+    const { code, line, column, field } = answer.error;
+    throw new MalformedRowError(file, { line, column }, rowErrorReason(plan, code, field));
+  }
 }
 
 function stateView(read: MapReader): DataView {
@@ -73,7 +103,8 @@ function aggregateState(fn: string, view: DataView, offset: number, count: bigin
   return { count, value: view.getBigInt64(offset, true) };
 }
 
-function fatalReason(code: number, maxGroups: number): string {
+/** fatalReason says in words why a scan stopped. */
+export function fatalReason(code: number, maxGroups: number): string {
   switch (code) {
     case FatalCode.overflow:
       return 'arithmetic overflow: a value does not fit in 64 bits (the pushdown program computes in signed 64-bit integers)';

@@ -12,10 +12,10 @@ import { runShipAll } from '../storage/shipall.js';
 import type { MapContents } from '../storage/wire.js';
 import { SluiceError } from '../util/errors.js';
 import type { EngineName } from '../vm/engine.js';
-import { createBaselineConsumer } from '../baseline/scan.js';
 import { compileQuery, type CompiledQuery } from '../codegen/compile.js';
 import { readCounters, type MapReader } from '../codegen/read-maps.js';
 import { planQuery } from '../sql/bind.js';
+import { computeConsumer, type ComputeEngine } from './compute-engines.js';
 import type { Catalog, ErrorPolicy, Plan } from '../sql/plan.js';
 import type { ResultTable } from '../sql/result.js';
 
@@ -32,6 +32,8 @@ export interface QueryOptions {
   readonly devices?: Partial<DeviceOptions>;
   /** Also ship the whole file and compute the answer on the compute node, then compare. */
   readonly compare: boolean;
+  /** How the compute node answers in ship-all (default csv-parse). */
+  readonly compute?: ComputeEngine;
   readonly onError: ErrorPolicy;
   /** Capacity of the GROUP BY map (default DEFAULT_MAX_GROUPS). */
   readonly maxGroups?: number;
@@ -87,21 +89,33 @@ export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
   const pushdown = { ...pushed.stats, rows };
   if (!options.compare) return { plan, compiled, result, rows, pushdown };
 
-  const shipped = await runShipAll({
-    node: node(),
-    link: new Link(options.link),
-    file,
-    consumer: createBaselineConsumer(plan),
-    rows,
-    ...(options.onProgress && { onProgress: (done: number, total: number) => options.onProgress?.('ship-all', done, total) }),
-  });
-  if (!isDeepStrictEqual(shipped.result, result)) {
-    throw new ResultMismatch(
-      `pushdown and ship-all answers differ for ${options.queryFile} over ${plan.table.path}; this is a Sluice bug, please report it`,
-    );
-  }
+  const shipped = await shipAllBaseline(plan, compiled, node(), options, rows);
+  if (!isDeepStrictEqual(shipped.result, result)) throw mismatch(options.queryFile, plan);
   const shipAll = { result: shipped.result, stats: shipped.stats };
   return { plan, compiled, result, rows, pushdown, shipAll, report: buildReport(pushdown, shipped.stats) };
+}
+
+/** shipAllBaseline ships the whole table from `node` and answers the plan on the compute node with `options.compute`. */
+export function shipAllBaseline(
+  plan: Plan,
+  compiled: CompiledQuery,
+  node: StorageNode,
+  options: Pick<QueryOptions, 'link' | 'onProgress' | 'compute' | 'engine'>,
+  rows?: number,
+) {
+  return runShipAll({
+    node,
+    link: new Link(options.link),
+    file: basename(plan.table.path),
+    consumer: computeConsumer(options.compute ?? 'csv-parse', plan, compiled, options.engine),
+    ...(rows === undefined ? {} : { rows }),
+    ...(options.onProgress && { onProgress: (done: number, total: number) => options.onProgress?.('ship-all', done, total) }),
+  });
+}
+
+/** mismatch is the error for answers that differ between pushdown and ship-all. */
+export function mismatch(queryFile: string, plan: Plan): ResultMismatch {
+  return new ResultMismatch(`pushdown and ship-all answers differ for ${queryFile} over ${plan.table.path}; this is a Sluice bug, please report it`);
 }
 
 /** mapReader lets a compiled query's decoder read the map contents that crossed the link. */

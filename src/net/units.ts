@@ -27,9 +27,11 @@ const SIZE_UNITS: Readonly<Record<string, number>> = {
   kib: 1024,
   mib: 1024 ** 2,
   gib: 1024 ** 3,
+  tib: 1024 ** 4,
   kb: 1e3,
   mb: 1e6,
   gb: 1e9,
+  tb: 1e12,
 };
 
 /**

@@ -52,17 +52,42 @@ export interface AttachOptions {
   readonly inspect?: boolean;
 }
 
+/**
+ * FileSegment is a byte range [start, end) of a real file. A node can serve a file as a list of
+ * segments back to back (a *view*): a cluster node serves the header row followed by its own rows.
+ */
+export interface FileSegment {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** OpenOptions choose what part of a file a descriptor serves. */
+export interface OpenOptions {
+  /** Serve these segments of the file back to back, as if they were the file (default: the whole file). */
+  readonly segments?: readonly FileSegment[];
+  /** Count how many served chunks contain this byte value (see `sawByte`). */
+  readonly watchByte?: number;
+}
+
 /** Chunk is the HookChunk the node reuses for every chunk of one open file. */
 type Chunk = { -readonly [K in keyof HookChunk]: HookChunk[K] };
 
 interface OpenFile {
   readonly fileId: number;
+  /** Bytes the descriptor serves (the view's size); offsets below are in the view. */
   readonly size: number;
+  /** The view: segments of the real file, with `at`, each one's first offset in the view. */
+  readonly segments: readonly (FileSegment & { readonly at: number })[];
+  readonly watchByte: number;
+  /** Chunks that contained watchByte. */
+  watched: number;
   readonly handle: FileHandle;
   /** Reads into the node's own buffers, or into the read blocks of `readerTenant` (no copy at the hook). */
   reader: BlockReader;
   readerTenant?: Tenant;
   readonly chunk: Chunk;
+  /** Size of the real file. */
+  readonly realSize: number;
   position: number;
   chunkIndex: number;
   flushed: boolean;
@@ -146,21 +171,32 @@ export class StorageNode {
     this.files.delete(pid);
   }
 
-  /** open opens `path` (relative to the data directory) for process `pid` and returns a descriptor. */
-  async open(pid: number, path: string): Promise<number> {
+  /**
+   * open opens `path` (relative to the data directory) for process `pid` and returns a descriptor;
+   * with `options.segments` the descriptor serves those parts of the file back to back (its size,
+   * offsets, chunk cuts and the hook context's file_offset and file_size are the view's).
+   */
+  async open(pid: number, path: string, options: OpenOptions = {}): Promise<number> {
     const table = this.fileTable(pid);
-    const full = resolve(this.dataDir, path);
-    const inside = relative(this.dataDir, full);
-    if (inside.startsWith('..') || isAbsolute(inside)) {
-      throw new StorageError(`${path}: outside the node's data directory ${this.dataDir}`);
-    }
+    const full = this.resolvePath(path);
     let handle: FileHandle;
     try {
       handle = await openFile(full, 'r');
     } catch (error) {
       throw new StorageError(`${path}: cannot open (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
     }
-    const { size } = await handle.stat();
+    const { size: realSize } = await handle.stat();
+    let at = 0;
+    const segments = (options.segments ?? [{ start: 0, end: realSize }]).map((segment) => {
+      if (!(Number.isSafeInteger(segment.start) && Number.isSafeInteger(segment.end) && 0 <= segment.start && segment.start <= segment.end && segment.end <= realSize)) {
+        void handle.close();
+        throw new StorageError(`${path}: byte range [${segment.start}, ${segment.end}) is not inside the file (${realSize} bytes)`);
+      }
+      const placed = { ...segment, at };
+      at += segment.end - segment.start;
+      return placed;
+    });
+    const size = at;
     let fileId = this.fileIds.get(full);
     if (fileId === undefined) {
       fileId = this.fileIds.size;
@@ -171,9 +207,13 @@ export class StorageNode {
     table.set(fd, {
       fileId,
       size,
+      segments,
+      watchByte: options.watchByte ?? -1,
+      watched: 0,
       handle,
-      reader: new BlockReader(handle),
+      reader: new BlockReader(handle, Math.max(1, Math.min(DEFAULT_BLOCK_BYTES, realSize))),
       chunk: { source: EMPTY, start: 0, length: 0, flags: 0, index: 0, fileOffset: 0, fileSize: size },
+      realSize,
       position: 0,
       chunkIndex: 0,
       flushed: false,
@@ -182,9 +222,24 @@ export class StorageNode {
     return fd;
   }
 
+  /** resolvePath returns the full path of `path` (relative to the data directory); paths outside it are refused. */
+  resolvePath(path: string): string {
+    const full = resolve(this.dataDir, path);
+    const inside = relative(this.dataDir, full);
+    if (inside.startsWith('..') || isAbsolute(inside)) {
+      throw new StorageError(`${path}: outside the node's data directory ${this.dataDir}`);
+    }
+    return full;
+  }
+
   /** size returns the size in bytes of an open file. */
   size(pid: number, fd: number): number {
     return this.openFile(pid, fd).size;
+  }
+
+  /** sawByte is how many chunks served so far contained the open options' `watchByte`. */
+  sawByte(pid: number, fd: number): number {
+    return this.openFile(pid, fd).watched;
   }
 
   /** close releases a descriptor. */
@@ -198,7 +253,8 @@ export class StorageNode {
   /**
    * read copies up to `length` bytes from the descriptor's position into the buffer at `address`,
    * chunk by chunk through copyOut, and returns how many bytes of the file it served (0 at end of
-   * file). Chunks are cut at multiples of the chunk size in file offsets. The read that reaches the
+   * file). Chunks are cut at multiples of the chunk size in file offsets and at the view's segment
+   * boundaries. The read that reaches the
    * end of the file also makes the end-of-file flush call. While other files are open on the node,
    * each read yields after every chunk so that concurrent readers (tenants) interleave chunk by chunk.
    */
@@ -212,12 +268,15 @@ export class StorageNode {
     const destination = { pid, address };
     const chunk = file.chunk;
     for (let at = start; at < end; ) {
-      const chunkEnd = Math.min(end, (Math.floor(at / this.chunkBytes) + 1) * this.chunkBytes);
-      this.chargePages(pid, file, at, chunkEnd);
-      const place = file.reader.placeNow(at, chunkEnd - at) ?? (await file.reader.placeOf(at, chunkEnd - at));
+      const segment = segmentAt(file, at);
+      const chunkEnd = Math.min(end, segment.at + segment.end - segment.start, (Math.floor(at / this.chunkBytes) + 1) * this.chunkBytes);
+      const real = segment.start + (at - segment.at);
+      this.chargePages(pid, file, real, real + chunkEnd - at);
+      const place = file.reader.placeNow(real, chunkEnd - at) ?? (await file.reader.placeOf(real, chunkEnd - at));
       chunk.source = place.block;
       chunk.start = place.start;
       chunk.length = chunkEnd - at;
+      if (file.watchByte >= 0 && place.block.subarray(place.start, place.start + chunk.length).indexOf(file.watchByte) >= 0) file.watched += 1;
       chunk.flags = (at === 0 ? HookFlag.FIRST : 0) | (chunkEnd === file.size ? HookFlag.LAST : 0);
       chunk.index = file.chunkIndex;
       chunk.fileOffset = at;
@@ -326,6 +385,7 @@ export class StorageNode {
   /**
    * chargePages accounts for the page cache and devices when a read enters a new read-ahead
    * window: the window's pages are looked up, and each run of missing pages is one device request.
+   * `from` and `to` are offsets in the real file.
    */
   private chargePages(pid: number, file: OpenFile, from: number, to: number): void {
     const windowBytes = this.devices.readAheadBytes;
@@ -339,7 +399,7 @@ export class StorageNode {
       if (window === file.window) continue;
       file.window = window;
       const start = window * windowBytes;
-      const end = Math.min(file.size, start + windowBytes);
+      const end = Math.min(file.realSize, start + windowBytes);
       let missFrom = -1;
       for (let page = Math.floor(start / PAGE_BYTES); page * PAGE_BYTES < end; page++) {
         const hit = this.pageCache.touch(file.fileId, page);
@@ -366,6 +426,12 @@ export class StorageNode {
     if (!file) throw new StorageError(`pid ${pid}: bad file descriptor ${fd}`);
     return file;
   }
+}
+
+/** segmentAt finds the view segment holding view offset `at` (which is below the view's size). */
+function segmentAt(file: OpenFile, at: number): OpenFile['segments'][number] {
+  for (const segment of file.segments) if (at < segment.at + segment.end - segment.start) return segment;
+  throw new StorageError(`offset ${at} is past the end of the view`);
 }
 
 /** hookKey names the buffer at `bufferStart` of process `pid` as one number (no string per chunk); user addresses are below 2^32. */

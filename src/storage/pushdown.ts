@@ -2,11 +2,11 @@
 import type { ProgramSpec } from '../asm/program.js';
 import { countTransfers, type Link } from '../net/link.js';
 import type { EngineName } from '../vm/engine.js';
-import type { StorageNode } from './node.js';
+import type { OpenOptions, StorageNode } from './node.js';
 import type { NodeCounts } from './node-counts.js';
 import { modelRun } from './pipeline.js';
 import type { RunStats } from './run-stats.js';
-import { decodeProgramRequest, decodeResult, encodeProgramRequest, encodeResult, type MapContents } from './wire.js';
+import { decodeProgramRequest, decodeResult, encodeProgramRequest, encodeResult, type MapContents, type RangeRequest } from './wire.js';
 
 /** PushdownOptions describe one pushdown run. */
 export interface PushdownOptions {
@@ -22,6 +22,10 @@ export interface PushdownOptions {
   readonly queryBudget?: number;
   /** Data rows in the file, if known, for the report. */
   readonly rows?: number;
+  /** The part of the file a cluster node was asked for (it travels in the program message). */
+  readonly range?: RangeRequest;
+  /** What the node's read path serves (a view of the file) and watches for. */
+  readonly open?: OpenOptions;
   /** onProgress is told after each read: bytes read so far and the file's size (e.g. for a progress bar). */
   readonly onProgress?: (bytesDone: number, bytesTotal: number) => void;
 }
@@ -30,6 +34,8 @@ export interface PushdownOptions {
 export interface PushdownResult {
   readonly maps: MapContents[];
   readonly stats: RunStats;
+  /** Chunks that held the watched byte (OpenOptions.watchByte), 0 when none was watched. */
+  readonly sawByte: number;
 }
 
 /**
@@ -40,7 +46,7 @@ export interface PushdownResult {
  */
 export async function runPushdown(options: PushdownOptions): Promise<PushdownResult> {
   const { node, link } = options;
-  const requestBytes = encodeProgramRequest({ file: options.file, spec: options.spec });
+  const requestBytes = encodeProgramRequest({ file: options.file, spec: options.spec, ...(options.range ? { range: options.range } : {}) });
   const request = link.send('toStorage', requestBytes.length);
 
   // On the storage node.
@@ -51,10 +57,11 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
   let attachSeconds: number;
   let hook: RunStats['hook'];
   let reads: NodeCounts;
+  let sawByte = 0;
   try {
     const bufferBytes = readBufferBytes(node.chunkBytes);
     const buffer = node.memory(pid).allocate(bufferBytes);
-    const fd = await node.open(pid, file);
+    const fd = await node.open(pid, file, options.open);
     fileBytes = node.size(pid, fd);
     const attachStarted = performance.now();
     const tenant = node.attach({ pid, address: buffer }, spec, {
@@ -70,6 +77,7 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
         bytesDone += got;
         options.onProgress?.(bytesDone, fileBytes);
       }
+      sawByte = node.sawByte(pid, fd);
     } finally {
       node.detach(tenant);
     }
@@ -105,6 +113,7 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
   );
   return {
     maps: decoded,
+    sawByte,
     stats: {
       mode: 'pushdown',
       file,

@@ -5,11 +5,28 @@ import { StorageError } from './errors.js';
 
 const PROGRAM_MAGIC = 0x47504c53; // "SLPG" little-endian
 const RESULT_MAGIC = 0x53524c53; // "SLRS" little-endian
+/** RANGE_BYTES is the size of a range request's fields at the end of a program message (three u64 and a u32). */
+const RANGE_BYTES = 28;
 
-/** ProgramRequest is what the compute node asks the storage node to run: a program over a file. */
+/** ProgramRequest is what the compute node asks the storage node to run: a program over a file (or one node's share of it). */
 export interface ProgramRequest {
   readonly file: string;
   readonly spec: ProgramSpec;
+  readonly range?: RangeRequest;
+}
+
+/**
+ * RangeRequest asks a cluster node for the rows that start in [splitStart, splitEnd) of the file
+ * (see src/storage/range-run.ts). `start`, when present, is a row start the compute node already
+ * knows to be the first one at or after splitStart.
+ */
+export interface RangeRequest {
+  readonly splitStart: number;
+  readonly splitEnd: number;
+  readonly start?: number;
+  readonly delimiter: number;
+  readonly quotes: boolean;
+  readonly header: boolean;
 }
 
 /** MapContents is one map's entries as bytes, for the caller to decode. */
@@ -24,8 +41,9 @@ export interface MapContents {
 /**
  * encodeProgramRequest writes a request as bytes (little-endian): magic "SLPG", the file path, the
  * program's name, section and license, each map spec (name, type, key/value size, max entries,
- * flags, read-only bit, initial value), then the instructions as 8-byte slots. Slot comments stay
- * home: they do not cross the link.
+ * flags, read-only bit, initial value), then the instructions as 8-byte slots, and for a cluster
+ * node the range (split start, split end, known start + 1 or 0, and delimiter | quotes 0x100 |
+ * header 0x200). Slot comments stay home: they do not cross the link.
  */
 export function encodeProgramRequest(request: ProgramRequest): Uint8Array {
   const w = new ByteWriter();
@@ -47,6 +65,13 @@ export function encodeProgramRequest(request: ProgramRequest): Uint8Array {
     w.blob(map.initialValue);
   }
   w.blob(encode(spec.insns));
+  const range = request.range;
+  if (range) {
+    w.u64(range.splitStart);
+    w.u64(range.splitEnd);
+    w.u64(range.start === undefined ? 0 : range.start + 1);
+    w.u32(range.delimiter | (range.quotes ? 0x100 : 0) | (range.header ? 0x200 : 0));
+  }
   return w.finish();
 }
 
@@ -78,9 +103,22 @@ export function decodeProgramRequest(bytes: Uint8Array): ProgramRequest {
     });
   }
   const code = r.blob() ?? new Uint8Array(0);
+  let range: RangeRequest | undefined;
+  if (r.remaining() === RANGE_BYTES) {
+    const [splitStart, splitEnd, start, bits] = [r.u64(), r.u64(), r.u64(), r.u32()];
+    if (splitStart > splitEnd || bits > 0x3ff) throw new StorageError(`program message: bad byte range [${splitStart}, ${splitEnd})`);
+    range = {
+      splitStart,
+      splitEnd,
+      ...(start > 0 ? { start: start - 1 } : {}),
+      delimiter: bits & 0xff,
+      quotes: (bits & 0x100) !== 0,
+      header: (bits & 0x200) !== 0,
+    };
+  }
   r.end();
   try {
-    return { file, spec: { name, section, license, maps, insns: decode(code) } };
+    return { file, spec: { name, section, license, maps, insns: decode(code) }, ...(range ? { range } : {}) };
   } catch (error) {
     if (error instanceof InstructionError) throw new StorageError(`program message: ${error.message}`, { cause: error });
     throw error;
@@ -133,6 +171,12 @@ class ByteWriter {
     this.length += 4;
   }
 
+  /** u64 writes a safe integer as two little-endian u32 halves. */
+  u64(value: number): void {
+    this.u32(value % 2 ** 32);
+    this.u32(Math.floor(value / 2 ** 32));
+  }
+
   bytes(data: Uint8Array): void {
     this.reserve(data.length);
     this.buffer.set(data, this.length);
@@ -182,6 +226,17 @@ class ByteReader {
     const value = this.view.getUint32(this.at, true);
     this.at += 4;
     return value;
+  }
+
+  u64(): number {
+    const low = this.u32();
+    const high = this.u32();
+    if (high >= 2 ** 21) throw new StorageError(`${this.what}: a 64-bit field at byte ${this.at - 8} is too large`);
+    return high * 2 ** 32 + low;
+  }
+
+  remaining(): number {
+    return this.data.length - this.at;
   }
 
   bytes(length: number): Uint8Array {

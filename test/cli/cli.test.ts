@@ -269,6 +269,22 @@ describe('answers', () => {
     expect(compare.stdout).toContain('ship-all (csv-parse on the compute node) gave the same answer.');
   });
 
+  it('query --nodes 2 and 3 through the built command (worker threads) give the single node answer', async () => {
+    const sql = 'select l_returnflag, count(*), sum(l_quantity) from lineitem group by l_returnflag';
+    const [one, two, three] = await Promise.all([
+      sluice(['query', sql, '--data', TINY]),
+      sluice(['query', sql, '--data', TINY, '--nodes', '2']),
+      sluice(['query', sql, '--data', TINY, '--nodes', '3', '--compare']),
+    ]);
+    for (const run of [one, two, three]) expect(run.code, run.stderr).toBe(0);
+    const answer = (text: string) => text.slice(0, text.indexOf('(3 rows)'));
+    expect(answer(one.stdout)).toMatch(/^R +\| +2 +\| +87\.00$/m); // by hand from tiny/lineitem.csv: 38 + 49
+    expect(answer(two.stdout)).toBe(answer(one.stdout));
+    expect(answer(three.stdout)).toBe(answer(one.stdout));
+    expect(two.stdout).toContain('2 storage nodes, 5 rows');
+    expect(three.stdout).toContain('ship-all (csv-parse on the compute node) gave the same answer.');
+  });
+
   it('run: filter-sum over people.csv sums price where qty < 50', async () => {
     const run = await sluice(['run', 'examples/filter-sum.s', '--file', PEOPLE, '--json']);
     expect(run.code, run.stderr).toBe(0);

@@ -1,7 +1,8 @@
 // `sluice query`: answer SQL by pushing an eBPF program to the storage node, optionally comparing with ship-all.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
 import { DEFAULT_MAX_GROUPS, MAX_CHUNK_LIMIT, MAX_GROUPS_LIMIT } from '../../codegen/compile.js';
+import { COMPUTE_ENGINES, type ComputeEngine } from '../../engine/compute-engine-names.js';
 import type { EngineName } from '../../vm/engine.js';
 import { oneOf, positiveInteger, unitsOption } from '../options.js';
 
@@ -16,6 +17,8 @@ export interface QueryCliOptions {
   devices: number;
   compare?: boolean;
   json?: boolean;
+  nodes?: number | string[];
+  compute: ComputeEngine;
   onError: 'stop' | 'skip';
   maxGroups: number;
 }
@@ -34,8 +37,10 @@ export function registerQuery(program: Command): void {
     .option('--mtu <bytes>', 'link MTU in bytes', positiveInteger, 1500)
     .option('--devices <n>', 'SSDs in the storage node (3.5 GB/s, 80 µs each)', positiveInteger, 1)
     .option('--on-error <policy>', 'malformed rows: stop (report file:line:col) or skip (and count)', oneOf('stop', 'skip'), 'stop')
+    .option('--nodes <n|urls>', 'split the table over N storage nodes (worker threads scanning their byte ranges in parallel), or over `sluice serve` nodes: http://host:port,...', nodesOption)
     .option('--max-groups <n>', `groups the GROUP BY map holds (1 to ${MAX_GROUPS_LIMIT}); more is an error`, positiveInteger, DEFAULT_MAX_GROUPS)
     .option('--compare', 'also ship the whole file and compute on the compute node, and show both side by side')
+    .option('--compute <engine>', 'how the compute node answers in ship-all: csv-parse (independent baseline) or program (the same eBPF program, run on the compute node)', oneOf<ComputeEngine>(...COMPUTE_ENGINES), 'csv-parse')
     .option('--json', 'print the result and the report as JSON')
     .addHelpText(
       'after',
@@ -43,7 +48,8 @@ export function registerQuery(program: Command): void {
 Examples:
   sluice query queries/tpch-q6.sql --compare
   sluice query "select count(*) from lineitem where l_quantity < 10" --data datasets/generated/tpch-sf0.1
-  sluice query queries/tpch-q1.sql --engine interpreter --chunk 16KiB --link 100gbit --json`,
+  sluice query queries/tpch-q1.sql --engine interpreter --chunk 16KiB --link 100gbit --json
+  sluice query queries/tpch-q6.sql --nodes 2 --data /tmp/sf1`,
     )
     .action(async (sql: string, options: QueryCliOptions, command: Command) => {
       // Loaded here, not at the top, so that other commands and --help do not pay for the query engine.
@@ -62,6 +68,10 @@ Examples:
       if (options.engine === 'kernel' && command.getOptionValueSource('chunk') === 'default') {
         options.chunk = (await import('../../storage/kernel-engine.js')).KERNEL_MAX_CHUNK;
       }
+      if (options.nodes !== undefined) {
+        await queryCluster(query, options, options.nodes);
+        return;
+      }
       const bars = { pushdown: new Progress('pushdown: the storage node scans'), 'ship-all': new Progress('ship-all: the compute node parses') };
       const run = await executeQuery({
         sql: query.sql,
@@ -72,6 +82,7 @@ Examples:
         link: { bandwidth: options.link, latency: options.latency, mtu: options.mtu },
         devices: { count: options.devices },
         compare: Boolean(options.compare),
+        compute: options.compute,
         onError: options.onError,
         maxGroups: options.maxGroups,
         onProgress: (run, done, total) => bars[run].update(done, total),
@@ -84,6 +95,52 @@ Examples:
       process.stdout.write(boldFirstLine(formatResultText(run.result)));
       process.stdout.write('\n');
       process.stdout.write(run.report ? formatReport(run.report) : formatRunSummary(run.pushdown));
-      if (run.shipAll) process.stdout.write('ship-all (csv-parse on the compute node) gave the same answer.\n');
+      if (run.shipAll) process.stdout.write(`ship-all (${options.compute} on the compute node) gave the same answer.\n`);
     });
+}
+
+/** queryCluster answers the query on a cluster of worker-thread storage nodes and prints the per-node report. */
+async function queryCluster(query: { sql: string; file: string }, options: QueryCliOptions, nodes: number | string[]): Promise<void> {
+  const [{ runCluster }, { clusterReportJson, formatClusterReport }, { formatResultJson, formatResultText }, { boldFirstLine }, { catalogFor }] = await Promise.all([
+    import('../../engine/cluster.js'),
+    import('../../report/cluster.js'),
+    import('../../sql/result.js'),
+    import('../style.js'),
+    import('../query-input.js'),
+  ]);
+  const nodeCount = typeof nodes === 'number' ? nodes : nodes.length;
+  const run = await runCluster({
+    sql: query.sql,
+    queryFile: query.file,
+    catalog: catalogFor(options.data),
+    engine: options.engine,
+    chunkBytes: options.chunk,
+    link: { bandwidth: options.link, latency: options.latency, mtu: options.mtu },
+    devices: { count: options.devices },
+    compare: Boolean(options.compare),
+    compute: options.compute,
+    onError: options.onError,
+    maxGroups: options.maxGroups,
+    nodes,
+  });
+  if (options.json) {
+    const report = { ...clusterReportJson(run.report), ...(run.shipAll ? { shipAll: run.shipAll } : {}) };
+    process.stdout.write(`{"result":${formatResultJson(run.result).trimEnd()},"report":${JSON.stringify(report)}}\n`);
+    return;
+  }
+  process.stdout.write(boldFirstLine(formatResultText(run.result)));
+  process.stdout.write('\n');
+  process.stdout.write(`${run.plan.table.path}: ${nodeCount} storage node${nodeCount === 1 ? '' : 's'}, ${run.rows} rows\n`);
+  process.stdout.write(formatClusterReport(run.report));
+  if (run.shipAll) process.stdout.write(`ship-all (${options.compute} on the compute node) gave the same answer.\n`);
+}
+
+/** nodesOption reads --nodes: a node count, or a comma-separated list of http:// node addresses. */
+function nodesOption(text: string): number | string[] {
+  if (/^\d+$/.test(text)) return positiveInteger(text);
+  const urls = text.split(',').map((part) => part.trim());
+  for (const url of urls) {
+    if (!/^http:\/\/[^/\s]+\/?$/.test(url)) throw new InvalidArgumentError(`'${url}' is not a node count or an http://host:port address`);
+  }
+  return urls;
 }

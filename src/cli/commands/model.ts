@@ -1,0 +1,77 @@
+// `sluice model`: project pushdown against ship-all for a data-centre cluster from per-core rates measured here.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { measureRates } from '../../engine/rates.js';
+import { parseRate, parseSize } from '../../net/units.js';
+import { crossoverNodes, DEFAULT_CLUSTER, linkBend, project, type ClusterShape } from '../../report/scale-model.js';
+import { formatBytes, formatSeconds } from '../../report/units.js';
+import { positiveInteger, unitsOption } from '../options.js';
+import { catalogFor, readQuery } from '../query-input.js';
+
+interface ModelCliOptions {
+  data?: string;
+  config?: string;
+  nodes?: number;
+  devices?: number;
+  deviceRate?: number;
+  cores?: number;
+  nic?: number;
+  computeCores?: number;
+  computeNic?: number;
+  tableSize?: number;
+  json?: boolean;
+}
+
+/** registerModel adds `sluice model`. */
+export function registerModel(program: Command): void {
+  program
+    .command('model')
+    .description('project pushdown vs ship-all at data-centre scale from per-core rates measured on this machine')
+    .argument('[sql]', 'SQL text or .sql file whose rates are measured', 'queries/tpch-q6.sql')
+    .option('--data <dir>', 'directory of tables to measure on (default: the TPC-H SF 0.01 set)')
+    .option('--config <file.json>', 'cluster shape as JSON: nodes, devicesPerNode, deviceBytesPerSecond, coresPerNode, nodeNicBytesPerSecond, computeCores, computeNicBytesPerSecond, tableBytes')
+    .option('--nodes <n>', `storage nodes (default ${DEFAULT_CLUSTER.nodes})`, positiveInteger)
+    .option('--devices <n>', `SSDs per storage node (default ${DEFAULT_CLUSTER.devicesPerNode})`, positiveInteger)
+    .addOption(unitsOption('--device-rate <rate>', 'bandwidth of one SSD, e.g. 16gbit (2 GB/s)', parseRate, '16gbit'))
+    .option('--cores <n>', `cores per storage node (default ${DEFAULT_CLUSTER.coresPerNode})`, positiveInteger)
+    .addOption(unitsOption('--nic <rate>', "each storage node's NIC", parseRate, '128gbit'))
+    .option('--compute-cores <n>', `compute node cores (default ${DEFAULT_CLUSTER.computeCores})`, positiveInteger)
+    .addOption(unitsOption('--compute-nic <rate>', "the compute node's NIC", parseRate, '128gbit'))
+    .addOption(unitsOption('--table-size <bytes>', 'table size, e.g. 10TB', parseSize, '10TB'))
+    .option('--json', 'print the rates and projections as JSON')
+    .addHelpText('after', `\nExamples:\n  sluice model\n  sluice model queries/tpch-q1.sql --nodes 64 --compute-nic 400gbit\n  sluice model --config cluster.json --json`)
+    .action(async (sql: string, options: ModelCliOptions) => {
+      const query = readQuery(sql);
+      const fromFile = options.config ? (JSON.parse(readFileSync(options.config, 'utf8')) as Partial<ClusterShape>) : {};
+      const shape: ClusterShape = {
+        ...DEFAULT_CLUSTER,
+        ...fromFile,
+        ...(options.nodes && { nodes: options.nodes }),
+        ...(options.devices && { devicesPerNode: options.devices }),
+        ...(options.deviceRate && { deviceBytesPerSecond: options.deviceRate / 8 }),
+        ...(options.cores && { coresPerNode: options.cores }),
+        ...(options.nic && { nodeNicBytesPerSecond: options.nic / 8 }),
+        ...(options.computeCores && { computeCores: options.computeCores }),
+        ...(options.computeNic && { computeNicBytesPerSecond: options.computeNic / 8 }),
+        ...(options.tableSize && { tableBytes: options.tableSize }),
+      };
+      const rates = await measureRates({ sql: query.sql, queryFile: query.file, catalog: catalogFor(options.data), engine: 'jit', chunkBytes: 4096, link: {}, onError: 'stop' });
+      const projections = project(shape, rates);
+      const paths = projections.slice(1).map((p) => p.path);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ shape, rates, projections, crossoverNodes: Object.fromEntries(paths.map((p) => [p, crossoverNodes(shape, rates, p) ?? null])) })}\n`);
+        return;
+      }
+      const perSecond = (bytes: number) => `${formatBytes(bytes)}/s`;
+      const lines = [
+        `rates measured on ${rates.file} (${formatBytes(rates.fileBytes)}), one core each: hook ${perSecond(rates.hookPerCore)}; ${Object.entries(rates.computePerCore).map(([engine, rate]) => `ship-all ${engine} ${perSecond(rate)}`).join('; ')}`,
+        `cluster: ${shape.nodes} storage nodes x ${shape.devicesPerNode} SSDs at ${perSecond(shape.deviceBytesPerSecond)}, ${shape.coresPerNode} cores, NIC ${perSecond(shape.nodeNicBytesPerSecond)}; compute node ${shape.computeCores} cores, NIC ${perSecond(shape.computeNicBytesPerSecond)}; table ${formatBytes(shape.tableBytes)}`,
+        ...projections.map((p) => `  ${p.path.padEnd(22)} ${formatSeconds(p.seconds).padStart(9)}  bound by ${p.bound}`),
+        ...paths.map((p) => {
+          const nodes = crossoverNodes(shape, rates, p);
+          return `  pushdown beats ${p} from ${nodes === undefined ? '(never, up to 4096)' : `${nodes} node${nodes === 1 ? '' : 's'}`}; ${p} stops being NIC-bound above ${perSecond(linkBend(shape, rates, p))} NICs`;
+        }),
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,184 @@
+// Runs a SQL query on a cluster of storage nodes: each node scans the rows that start in its byte range, the compute node merges their answers.
+import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { LinkOptions } from '../net/link.js';
+import { buildClusterReport, type ClusterReport } from '../report/cluster.js';
+import { planQuery } from '../sql/bind.js';
+import type { DeviceOptions } from '../storage/device.js';
+import { StorageNode } from '../storage/node.js';
+import type { RunStats } from '../storage/run-stats.js';
+import { HttpNode } from '../storage/http-node.js';
+import { WorkerNode } from '../storage/worker-node.js';
+import type { EngineName } from '../vm/engine.js';
+import type { CompiledQuery } from '../codegen/compile.js';
+import { readAnswer, throwRecordedError, type ScanAnswer } from '../codegen/read-maps.js';
+import { mergeAnswers } from '../codegen/merge.js';
+import type { ComputeEngine } from './compute-engines.js';
+import { mapReader, mismatch, planAndCompile, shipAllBaseline } from './execute.js';
+import type { Plan } from '../sql/plan.js';
+import { finalizeResult, type ResultTable } from '../sql/result.js';
+import type { ClusterNode, RangeReply } from '../storage/cluster-node.js';
+import { rangeFor } from '../storage/range-run.js';
+import { decodeResult, encodeProgramRequest } from '../storage/wire.js';
+import type { Catalog, ErrorPolicy } from '../sql/plan.js';
+
+
+/** ClusterQueryOptions configure one query over a cluster. */
+export interface ClusterQueryOptions {
+  readonly sql: string;
+  readonly queryFile: string;
+  readonly catalog: Catalog;
+  readonly chunkBytes: number;
+  readonly onError: ErrorPolicy;
+  /** Capacity of the GROUP BY map on each node, and the limit on the merged groups (default DEFAULT_MAX_GROUPS). */
+  readonly maxGroups?: number;
+  /** The storage nodes, in file order: node i owns the rows that start in the i-th of N equal byte ranges. */
+  readonly nodes: readonly ClusterNode[];
+}
+
+/** NodeShare is what one node did for the query. */
+export interface NodeShare {
+  readonly name: string;
+  readonly reply: RangeReply;
+  /** Times the compute node asked this node again from a corrected first row. */
+  readonly restarts: number;
+}
+
+/** ClusterRun is everything a cluster query produced. */
+export interface ClusterRun {
+  readonly plan: Plan;
+  readonly compiled: CompiledQuery;
+  readonly result: ResultTable;
+  /** Well-formed data rows scanned, over all nodes. */
+  readonly rows: number;
+  readonly nodes: readonly NodeShare[];
+  /** Measured compute-node time to decode and merge the nodes' answers. */
+  readonly mergeSeconds: number;
+}
+
+/**
+ * executeClusterQuery plans and compiles the query once, sends the program with each node's byte
+ * range to every node at once (each verifies, attaches and scans by itself, in parallel), checks
+ * that the nodes' row ranges tile the file (asking a node again from the previous node's end when a
+ * quoted line break hid its first row), and merges the answers. A node that fails fails the query
+ * with NodeFailed naming it; the caller closes the nodes (see withNodes).
+ */
+export async function executeClusterQuery(options: ClusterQueryOptions): Promise<ClusterRun> {
+  const { plan, compiled } = planAndCompile(options.sql, options.queryFile, options.catalog, options.chunkBytes, options.onError, options.maxGroups);
+  const file = basename(plan.table.path);
+  const size = (await stat(plan.table.path)).size;
+  const format = { delimiter: plan.table.delimiter.charCodeAt(0), quotes: plan.table.format === 'csv', header: plan.table.header };
+  const n = options.nodes.length;
+  const request = (index: number, start?: number) =>
+    encodeProgramRequest({ file, spec: compiled.spec, range: { ...rangeFor(size, n, index, format), ...(start === undefined ? {} : { start }) } });
+  const replies = await Promise.all(options.nodes.map((node, i) => node.run(request(i))));
+  const restarts = replies.map(() => 0);
+  for (let i = 1; i < n; i++) {
+    const previousEnd = (replies[i - 1] as RangeReply).end;
+    if ((replies[i] as RangeReply).start === previousEnd) continue;
+    replies[i] = await (options.nodes[i] as ClusterNode).run(request(i, previousEnd));
+    restarts[i] = (restarts[i] as number) + 1;
+  }
+
+  const started = performance.now();
+  const answers = replies.map((reply) => readAnswer(compiled.layout, mapReader(decodeResult(reply.result))));
+  const failing = answers.findIndex((answer) => answer.fatal !== undefined || (answer.error !== undefined && plan.onError === 'stop'));
+  const firstError = answers.findIndex((answer) => answer.error !== undefined);
+  for (const index of new Set([failing, firstError])) {
+    if (index > 0) answers[index] = await inFileLines(answers[index] as ScanAnswer, options.nodes[index] as ClusterNode, replies[index] as RangeReply, file);
+  }
+  const maxGroups = compiled.spec.maps[1]?.maxEntries ?? 1;
+  const merged = mergeAnswers(plan, answers, maxGroups, plan.table.path);
+  throwRecordedError(plan, merged, plan.table.path, maxGroups);
+  const result = finalizeResult(plan, merged.groups, Number(merged.skipped));
+  const mergeSeconds = (performance.now() - started) / 1000;
+  const nodes = options.nodes.map((node, i) => ({ name: node.name, reply: replies[i] as RangeReply, restarts: restarts[i] as number }));
+  return { plan, compiled, result, rows: Number(merged.rows), nodes, mergeSeconds };
+}
+
+/**
+ * inFileLines turns the line numbers a node's program counted (in the header row followed by the
+ * node's rows) into the file's: add the line breaks before the node's first row, less the header's.
+ */
+async function inFileLines(answer: ScanAnswer, node: ClusterNode, reply: RangeReply, file: string): Promise<ScanAnswer> {
+  const offset = (await node.countLines(file, reply.start)) - (reply.headerBytes > 0 ? await node.countLines(file, reply.headerBytes) : 0);
+  return {
+    ...answer,
+    ...(answer.fatal ? { fatal: { ...answer.fatal, line: answer.fatal.line + offset } } : {}),
+    ...(answer.error ? { error: { ...answer.error, line: answer.error.line + offset } } : {}),
+  };
+}
+
+/** ClusterCliOptions are what `sluice query --nodes` needs beyond the query: how to make the nodes, and ship-all to compare. */
+export interface ClusterCliOptions extends Omit<ClusterQueryOptions, 'nodes'> {
+  /** How many worker-thread nodes to start, or the addresses of `sluice serve` nodes. */
+  readonly nodes: number | readonly string[];
+  readonly engine: EngineName;
+  readonly link: Partial<LinkOptions>;
+  readonly devices?: Partial<DeviceOptions>;
+  /** Also ship the whole table to the compute node (one node's read path) and check the answers agree. */
+  readonly compare: boolean;
+  /** How the compute node answers in ship-all (default csv-parse). */
+  readonly compute?: ComputeEngine;
+}
+
+/** ReportedClusterRun is a cluster run with its report (and the ship-all answer with `compare`). */
+export interface ReportedClusterRun extends ClusterRun {
+  readonly report: ClusterReport;
+  readonly shipAll?: RunStats;
+}
+
+/**
+ * runCluster answers a query on worker-thread storage nodes (each with the given engine, devices
+ * and its own link to the switch; the compute node's NIC has the same speed) or on `sluice serve`
+ * nodes, and stops every worker afterwards, also when a node fails.
+ */
+export async function runCluster(options: ClusterCliOptions): Promise<ReportedClusterRun> {
+  const dataDir = dirname(options.catalog.table(tableNameOf(options))?.path ?? '.');
+  const config = { dataDir, chunkBytes: options.chunkBytes, engine: options.engine, link: options.link, ...(options.devices ? { devices: options.devices } : {}) };
+  const run = await withNodes(
+    () => {
+      const { nodes } = options;
+      return typeof nodes === 'number' ? Array.from({ length: nodes }, (_, i) => new WorkerNode(i, config)) : nodes.map((url, i) => new HttpNode(i, url));
+    },
+    (nodes) => executeClusterQuery({ ...options, nodes }),
+  );
+  const report = buildClusterReport(
+    run.nodes.map((node) => ({
+      name: node.name,
+      start: node.reply.start,
+      end: node.reply.end,
+      stats: node.reply.stats,
+      ...(node.reply.peakHeapBytes === undefined ? {} : { peakHeapBytes: node.reply.peakHeapBytes }),
+      restarts: node.restarts,
+      rescans: node.reply.rescans,
+    })),
+    options.link,
+    run.mergeSeconds,
+  );
+  if (!options.compare) return { ...run, report };
+  const node = new StorageNode({ dataDir, chunkBytes: options.chunkBytes, engine: options.engine, ...(options.devices ? { devices: options.devices } : {}) });
+  const shipped = await shipAllBaseline(run.plan, run.compiled, node, options, run.rows);
+  if (!isDeepStrictEqual(shipped.result, run.result)) throw mismatch(options.queryFile, run.plan);
+  return { ...run, report, shipAll: shipped.stats };
+}
+
+/** tableNameOf plans the query far enough to name its table (planning is cheap; compile happens once, in executeClusterQuery). */
+function tableNameOf(options: Pick<ClusterQueryOptions, 'sql' | 'queryFile' | 'catalog' | 'onError'>): string {
+  return planQuery(options.sql, options.catalog, { file: options.queryFile, onError: options.onError }).table.name;
+}
+
+/**
+ * withNodes runs `work` with the nodes `create` makes and closes every node afterwards, whether
+ * `work` succeeded or not, so no worker is left running.
+ */
+export async function withNodes<T>(create: () => ClusterNode[], work: (nodes: readonly ClusterNode[]) => Promise<T>): Promise<T> {
+  const nodes = create();
+  try {
+    return await work(nodes);
+  } finally {
+    await Promise.allSettled(nodes.map((node) => node.close()));
+  }
+}
+

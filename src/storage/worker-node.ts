@@ -1,0 +1,78 @@
+// A cluster storage node in a worker thread of this process: one engine instance per thread, so nodes scan in parallel.
+import { Worker } from 'node:worker_threads';
+import { NodeFailed, type ClusterNode, type RangeReply } from './cluster-node.js';
+import type { NodeConfig } from './node-service.js';
+import type { NodeWorkerRequest, NodeWorkerResponse } from './node-worker.js';
+
+/** NODE_WORKER_SCRIPT is the built worker body next to this module (dist/src/storage/node-worker.js). */
+export const NODE_WORKER_SCRIPT = new URL('./node-worker.js', import.meta.url);
+
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+interface Pending {
+  readonly resolve: (value: RangeReply | number) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * WorkerNode runs one storage node in its own worker thread and talks to it by messages. A node
+ * whose thread dies (it crashed or was stopped) fails every request in flight with NodeFailed
+ * naming the node; `close` stops the thread.
+ */
+export class WorkerNode implements ClusterNode {
+  readonly name: string;
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private exited = false;
+
+  constructor(index: number, data: NodeConfig, script: URL = NODE_WORKER_SCRIPT) {
+    this.name = `node ${index} (worker)`;
+    this.worker = new Worker(script, { workerData: data });
+    this.worker.on('message', (message: NodeWorkerResponse) => {
+      const pending = this.pending.get(message.id);
+      if (!pending) return;
+      this.pending.delete(message.id);
+      if ('error' in message) pending.reject(new NodeFailed(this.name, message.error.message));
+      else pending.resolve(message.reply);
+    });
+    this.worker.on('error', (error) => this.fail(`its worker crashed: ${error.message}`, error));
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      this.fail(`its worker stopped (exit code ${code}) before answering`);
+    });
+  }
+
+  /** running says whether the node's thread is still alive. */
+  get running(): boolean {
+    return !this.exited;
+  }
+
+  async run(request: Uint8Array): Promise<RangeReply> {
+    return (await this.send({ kind: 'run', request })) as RangeReply;
+  }
+
+  async countLines(file: string, end: number): Promise<number> {
+    return (await this.send({ kind: 'lines', file, end })) as number;
+  }
+
+  async close(): Promise<void> {
+    if (this.exited) return;
+    await this.worker.terminate();
+    this.exited = true;
+  }
+
+  private send(message: WithoutId<NodeWorkerRequest>): Promise<RangeReply | number> {
+    if (this.exited) return Promise.reject(new NodeFailed(this.name, 'its worker is not running'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...message, id } as NodeWorkerRequest);
+    });
+  }
+
+  private fail(reason: string, cause?: unknown): void {
+    for (const pending of this.pending.values()) pending.reject(new NodeFailed(this.name, reason, { cause }));
+    this.pending.clear();
+  }
+}
