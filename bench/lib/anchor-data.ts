@@ -1,4 +1,4 @@
-// The performance anchor's data and program (/work/shared/anchors): chunks of CSV, the csv_scan XDP program, its context.
+// The performance anchor's data and program (../shared/anchors): chunks of CSV, the csv_scan XDP program, its context.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

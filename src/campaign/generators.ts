@@ -16,7 +16,7 @@ import type { AggFn, Case, ColType, Column, CompareOp, Expr, FileFormat, Item, O
  * midFieldQuote (a quote inside an unquoted CSV field), unterminatedQuote (a file ending inside quotes),
  * tblBom (a byte order mark at the start of a .tbl file), literalHighByte (a string literal whose 8th, 16th, ...
  * byte is 0x80 or above), decidedColumn (a column only compared with constants it cannot equal, so never
- * read): differences this campaign found (see /work/findings/query). decidedColumn is not steered by the
+ * read): differences this campaign found (each replayed in test/codegen/campaign-findings.test.ts). decidedColumn is not steered by the
  * generator, only recognised by the reference.
  */
 export interface Classes {

@@ -14,8 +14,7 @@ beforeAll(() => {
 }, 60_000);
 
 /**
- * OPEN lists the classes of failure filed in /work/findings/verifier and not fixed on this branch
- * yet; the campaign may show these and nothing else. Delete a line when its fix lands.
+ * OPEN lists the classes of failure the campaign has found and that are not fixed yet; the campaign may show these and nothing else. Delete a line when its fix lands.
  */
 const OPEN = new Set<string>([
   // Packet pointer arithmetic reaching MAX_PACKET_OFF, which Linux refuses at the ALU instruction (finding 019).

@@ -1,4 +1,4 @@
-// The q11 campaign's minimized differences (/work/findings/query), each replayed through both paths.
+// The query campaign's minimized differences, each replayed through both paths at several chunk sizes.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
