@@ -5,23 +5,12 @@ import { describe, expect, test } from 'vitest';
 import { disassemble } from '../../src/asm/disassembler.js';
 import { planQuery } from '../../src/sql/bind.js';
 import { compileQuery } from '../../src/codegen/compile.js';
-import { TPCH_SCHEMAS } from '../../src/datasets/tpch/schemas.js';
-import { DATE, INTEGER, decimalType } from '../../src/values/types.js';
-import { csvTable, memoryCatalog, tpchTable } from '../sql/helpers.js';
+import { exampleCatalog } from '../sql/helpers.js';
 
 const QUERIES = join(import.meta.dirname, '../../queries');
 const GOLDEN = join(import.meta.dirname, 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
-const catalog = memoryCatalog(
-  ...Object.keys(TPCH_SCHEMAS).map((name) => tpchTable(name)),
-  csvTable('sensors', 'sensors.csv', [
-    ['sensor_id', INTEGER],
-    ['site', { kind: 'varchar', length: 24 }],
-    ['reading_date', DATE],
-    ['temperature', decimalType(5, 2)],
-    ['humidity', decimalType(5, 2)],
-  ]),
-);
+const catalog = exampleCatalog();
 
 describe('golden disassembly of the example queries', () => {
   test.each(readdirSync(QUERIES).filter((f) => f.endsWith('.sql')).sort())('%s', (file) => {

@@ -5,22 +5,11 @@ import { describe, expect, test } from 'vitest';
 import { planQuery } from '../../src/sql/bind.js';
 import { compileQuery } from '../../src/codegen/compile.js';
 import { verify } from '../../src/verifier/verifier.js';
-import { TPCH_SCHEMAS } from '../../src/datasets/tpch/schemas.js';
-import { DATE, INTEGER, decimalType } from '../../src/values/types.js';
-import { csvTable, memoryCatalog, tpchTable } from '../sql/helpers.js';
+import { exampleCatalog } from '../sql/helpers.js';
 import { HOOK_CONTEXT } from '../../src/storage/hook-context.js';
 
 const QUERIES = join(import.meta.dirname, '../../queries');
-const catalog = memoryCatalog(
-  ...Object.keys(TPCH_SCHEMAS).map((name) => tpchTable(name)),
-  csvTable('sensors', 'sensors.csv', [
-    ['sensor_id', INTEGER],
-    ['site', { kind: 'varchar', length: 24 }],
-    ['reading_date', DATE],
-    ['temperature', decimalType(5, 2)],
-    ['humidity', decimalType(5, 2)],
-  ]),
-);
+const catalog = exampleCatalog();
 
 describe('Sluice verifier', () => {
   test.each(readdirSync(QUERIES).filter((f) => f.endsWith('.sql')).sort())('%s', (file) => {

@@ -1,7 +1,7 @@
 // Shared test helpers: an in-memory catalog over the built-in TPC-H schemas and a custom table.
 import type { Catalog, TableSource } from '../../src/sql/plan.js';
 import { TPCH_SCHEMAS } from '../../src/datasets/tpch/schemas.js';
-import type { SqlType } from '../../src/values/types.js';
+import { DATE, INTEGER, decimalType, type SqlType } from '../../src/values/types.js';
 
 /** tpchTable describes a TPC-H table as a .tbl file at `path`. */
 export function tpchTable(name: string, path = `${name}.tbl`): TableSource {
@@ -27,4 +27,18 @@ export function memoryCatalog(...tables: TableSource[]): Catalog {
     table: (name) => tables.find((table) => table.name === name),
     tableNames: () => tables.map((table) => table.name),
   };
+}
+
+/** exampleCatalog holds the tables the example queries in queries/ read: the TPC-H tables and the sensors table. */
+export function exampleCatalog(): Catalog {
+  return memoryCatalog(
+    ...Object.keys(TPCH_SCHEMAS).map((name) => tpchTable(name)),
+    csvTable('sensors', 'sensors.csv', [
+      ['sensor_id', INTEGER],
+      ['site', { kind: 'varchar', length: 24 }],
+      ['reading_date', DATE],
+      ['temperature', decimalType(5, 2)],
+      ['humidity', decimalType(5, 2)],
+    ]),
+  );
 }
