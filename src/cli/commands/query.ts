@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
 import { DEFAULT_MAX_GROUPS, MAX_CHUNK_LIMIT, MAX_GROUPS_LIMIT } from '../../codegen/compile.js';
 import { COMPUTE_ENGINES, type ComputeEngine } from '../../engine/compute-engine-names.js';
+import type { Catalog } from '../../sql/plan.js';
 import type { EngineName } from '../../vm/engine.js';
 import { oneOf, positiveInteger, unitsOption } from '../options.js';
 
@@ -74,17 +75,7 @@ Examples:
       }
       const bars = { pushdown: new Progress('pushdown: the storage node scans'), 'ship-all': new Progress('ship-all: the compute node parses') };
       const run = await executeQuery({
-        sql: query.sql,
-        queryFile: query.file,
-        catalog: catalogFor(options.data),
-        engine: options.engine,
-        chunkBytes: options.chunk,
-        link: { bandwidth: options.link, latency: options.latency, mtu: options.mtu },
-        devices: { count: options.devices },
-        compare: Boolean(options.compare),
-        compute: options.compute,
-        onError: options.onError,
-        maxGroups: options.maxGroups,
+        ...runOptions(query, options, catalogFor(options.data)),
         onProgress: (run, done, total) => bars[run].update(done, total),
       }).finally(() => bars['ship-all'].done());
       if (options.json) {
@@ -109,20 +100,7 @@ async function queryCluster(query: { sql: string; file: string }, options: Query
     import('../query-input.js'),
   ]);
   const nodeCount = typeof nodes === 'number' ? nodes : nodes.length;
-  const run = await runCluster({
-    sql: query.sql,
-    queryFile: query.file,
-    catalog: catalogFor(options.data),
-    engine: options.engine,
-    chunkBytes: options.chunk,
-    link: { bandwidth: options.link, latency: options.latency, mtu: options.mtu },
-    devices: { count: options.devices },
-    compare: Boolean(options.compare),
-    compute: options.compute,
-    onError: options.onError,
-    maxGroups: options.maxGroups,
-    nodes,
-  });
+  const run = await runCluster({ ...runOptions(query, options, catalogFor(options.data)), nodes });
   if (options.json) {
     const report = { ...clusterReportJson(run.report), ...(run.shipAll ? { shipAll: run.shipAll } : {}) };
     process.stdout.write(`{"result":${formatResultJson(run.result).trimEnd()},"report":${JSON.stringify(report)}}\n`);
@@ -133,6 +111,23 @@ async function queryCluster(query: { sql: string; file: string }, options: Query
   process.stdout.write(`${run.plan.table.path}: ${nodeCount} storage node${nodeCount === 1 ? '' : 's'}, ${run.rows} rows\n`);
   process.stdout.write(formatClusterReport(run.report));
   if (run.shipAll) process.stdout.write(`ship-all (${options.compute} on the compute node) gave the same answer.\n`);
+}
+
+/** runOptions turns the parsed options into what one node and a cluster of nodes both take. */
+function runOptions(query: { sql: string; file: string }, options: QueryCliOptions, catalog: Catalog) {
+  return {
+    sql: query.sql,
+    queryFile: query.file,
+    catalog,
+    engine: options.engine,
+    chunkBytes: options.chunk,
+    link: { bandwidth: options.link, latency: options.latency, mtu: options.mtu },
+    devices: { count: options.devices },
+    compare: Boolean(options.compare),
+    compute: options.compute,
+    onError: options.onError,
+    maxGroups: options.maxGroups,
+  };
 }
 
 /** nodesOption reads --nodes: a node count, or a comma-separated list of http:// node addresses. */
