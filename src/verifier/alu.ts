@@ -2,7 +2,8 @@
 import type { Instruction } from '../asm/instruction.js';
 import { AluOp, CLASS_MASK, Class, OP_MASK, R10, SOURCE_MASK, Source } from '../asm/opcodes.js';
 import { refuse } from './env.js';
-import { SCALAR_UNKNOWN, aluScalar, isConst, scalarConst, type Scalar } from './scalar.js';
+import { aluScalar } from './scalar-alu.js';
+import { SCALAR_UNKNOWN, isConst, scalarConst, type Scalar } from './scalar.js';
 import { type Reg, type State, UNKNOWN_SCALAR, isPointer, scalarReg } from './state.js';
 
 const OP_NAME: Record<number, string> = {

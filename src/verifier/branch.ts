@@ -3,7 +3,8 @@ import type { Instruction } from '../asm/instruction.js';
 import { CLASS_MASK, Class, JmpOp, OP_MASK, SOURCE_MASK, Source } from '../asm/opcodes.js';
 import { immediateOperand } from './alu.js';
 import { refuse } from './env.js';
-import { branchTaken, isConst, negateJump, refine, scalarConst, swapJump, type Scalar } from './scalar.js';
+import { isConst, scalarConst, type Scalar } from './scalar.js';
+import { branchTaken, negateJump, refine, swapJump } from './scalar-branch.js';
 import { type Reg, type State, copyState, isPointer, scalarReg, writableStack } from './state.js';
 
 /** Outcome is the state on each side of a conditional jump (undefined: that side cannot happen). */

@@ -1,7 +1,10 @@
 // The walk: abstract interpretation along every path, with checkpoints, pruning and a complexity budget.
+// Invariants: structure.ts has checked the program's shape (jump targets, prune points, loop heads, call graph) before
+// the walk; a checkpoint prunes a state only once no path below it is still being explored (branches === 0), and it
+// covers the pruned state (prune.ts), so every state the walk skips is one an explored state already proved safe.
 import { type Instruction, lddwValue } from '../asm/instruction.js';
-import { AtomicOp, CALL, CLASS_MASK, CallSrc, Class, EXIT, MODE_MASK, Mode, OP_MASK, PseudoSrc, R10, JmpOp, sizeBytes } from '../asm/opcodes.js';
-import { access, sizedScalar } from './access.js';
+import { CALL, CLASS_MASK, CallSrc, Class, EXIT, MODE_MASK, Mode, OP_MASK, PseudoSrc, R10, JmpOp, sizeBytes } from '../asm/opcodes.js';
+import { access } from './access.js';
 import { aluStep } from './alu.js';
 import { conditionalJump } from './branch.js';
 import { helperCall } from './calls.js';
@@ -10,23 +13,13 @@ import { VerifierError } from './errors.js';
 import { formatInstruction } from '../asm/disassembler.js';
 import { ANY_KEY, covers, stateKey } from './prune.js';
 import { noteProvenRegion } from './proven.js';
-import { forgetStack, mergeStack } from './merge.js';
 import { scalarConst } from './scalar.js';
-import {
-  NOT_INIT,
-  type Reg,
-  type State,
-  copyState,
-  isPointer,
-  newFrame,
-  pointerReg,
-  regText,
-  UNKNOWN_SCALAR,
-  scalarReg,
-  stateText,
-} from './state.js';
+import { type Reg, type State, copyState, pointerReg, scalarReg, stateText } from './state.js';
 import { jumpTarget } from '../asm/control.js';
-import { LOOP_HEAD, MAX_CALL_FRAMES } from './structure.js';
+import { LOOP_HEAD } from './structure.js';
+import { store } from './store.js';
+import { callLocal, exitFrame } from './subprograms.js';
+import { verifyCallback } from './callback.js';
 
 /** WalkOptions bound the walk and choose how much it logs. */
 export interface WalkOptions {
@@ -61,8 +54,6 @@ const CHECKPOINT_SPACING = 8;
 const RECENT = 48;
 /** MAX_LOG_LINES caps the level-2 log so a huge walk cannot exhaust memory. */
 const MAX_LOG_LINES = 200_000;
-/** CALLBACK_ROUNDS is how often a callback is re-verified with a merged stack before the stack is forgotten. */
-const CALLBACK_ROUNDS = 3;
 
 /** Walker explores a program's paths; one Walker serves the main program and its callbacks. */
 export class Walker {
@@ -236,7 +227,7 @@ export class Walker {
       case Class.ST:
       case Class.STX: {
         const base = regs[insn.dst]!;
-        this.store(cur, insn, cls);
+        store(this.env, cur, insn, cls);
         this.env.safeAccesses.add(slot);
         noteProvenRegion(this.env.provenRegions, slot, base);
         cur.insn = slot + 1;
@@ -247,43 +238,17 @@ export class Walker {
     }
   }
 
-  private store(cur: State, insn: Instruction, cls: number): void {
-    const regs = cur.frames[cur.frames.length - 1]!.regs;
-    const size = sizeBytes(insn.opcode);
-    if (cls === Class.ST) {
-      const value = scalarReg(scalarConst(BigInt(insn.imm)));
-      access(this.env, cur, { kind: 'write', baseNo: insn.dst, off: insn.offset, size, signed: false, value });
-      return;
-    }
-    const value = regs[insn.src]!;
-    if (value.type === 'not_init') refuse(`R${insn.src} !read_ok`);
-    if ((insn.opcode & MODE_MASK) !== Mode.ATOMIC) {
-      access(this.env, cur, { kind: 'write', baseNo: insn.dst, off: insn.offset, size, signed: false, value, valueNo: insn.src });
-      return;
-    }
-    if (isPointer(value)) refuse(`R${insn.src} leaks addr into mem`);
-    const exchange = insn.imm === AtomicOp.CMPXCHG;
-    if (exchange && regs[0]!.type !== 'scalar') refuse(`R0 must be an initialised scalar for cmpxchg (${regText(regs[0]!, this.env.spec.maps)})`);
-    access(this.env, cur, { kind: 'atomic', baseNo: insn.dst, off: insn.offset, size, signed: false, value, valueNo: insn.src });
-    const fetched = sizedScalar(size, false);
-    if (exchange) regs[0] = fetched;
-    else if (insn.imm & AtomicOp.FETCH) {
-      if (insn.src === R10) refuse('frame pointer is read only');
-      regs[insn.src] = fetched;
-    }
-  }
-
   private jump(cur: State, insn: Instruction, slot: number, exits: State[] | undefined, fork: (taken: State) => void): 'next' | 'end' {
     const op = insn.opcode & OP_MASK;
     if (op === JmpOp.JA) {
       cur.insn = jumpTarget(insn, slot);
       return 'next';
     }
-    if (insn.opcode === EXIT) return this.exit(cur, exits);
+    if (insn.opcode === EXIT) return exitFrame(this.env, cur, exits);
     if (insn.opcode === CALL) {
-      if (insn.src === CallSrc.LOCAL) this.callLocal(cur, slot + insn.imm + 1, slot + 1);
+      if (insn.src === CallSrc.LOCAL) callLocal(cur, slot + insn.imm + 1, slot + 1);
       else {
-        helperCall(this.env, cur, insn.imm, (state, entry, context) => this.verifyCallback(state, entry, context));
+        helperCall(this.env, cur, insn.imm, (state, entry, context) => this.walkCallback(state, entry, context));
         cur.insn = slot + 1;
       }
       return 'next';
@@ -304,74 +269,11 @@ export class Walker {
     return only ? 'next' : 'end';
   }
 
-  private callLocal(cur: State, target: number, returnTo: number): void {
-    if (cur.frames.length >= MAX_CALL_FRAMES) refuse(`the call stack of ${cur.frames.length + 1} frames is too deep (the limit is ${MAX_CALL_FRAMES})`);
-    const caller = cur.frames[cur.frames.length - 1]!;
-    const frame = newFrame(target, returnTo, false);
-    for (let r = 1; r <= 5; r++) frame.regs[r] = caller.regs[r]!;
-    frame.regs[R10] = pointerReg('stack', { frame: cur.frames.length });
-    cur.frames.push(frame);
-    cur.insn = target;
-  }
-
-  private exit(cur: State, exits: State[] | undefined): 'next' | 'end' {
-    const frame = cur.frames[cur.frames.length - 1]!;
-    const r0 = frame.regs[0]!;
-    if (r0.type === 'not_init') refuse('R0 !read_ok: r0 must be set before exit');
-    if (frame.callback) {
-      if (r0.type !== 'scalar' || r0.value.umax > 1n) {
-        refuse(`At callback return the register R0 has ${regText(r0, this.env.spec.maps)} should have been in [0, 1]`);
-      }
-      exits!.push(cur);
-      return 'end';
-    }
-    if (cur.frames.length === 1) {
-      if (r0.type !== 'scalar') refuse(`R0 leaks addr as return value (${regText(r0, this.env.spec.maps)})`);
-      return 'end';
-    }
-    if (r0.type !== 'scalar') refuse(`At subprogram exit R0 must be a scalar, not ${regText(r0, this.env.spec.maps)}`);
-    cur.frames.pop();
-    const caller = cur.frames[cur.frames.length - 1]!;
-    caller.regs[0] = r0;
-    for (let r = 1; r <= 5; r++) caller.regs[r] = NOT_INIT;
-    cur.insn = frame.returnTo;
-    return 'next';
-  }
-
-  /**
-   * verifyCallback verifies a bpf_loop callback on top of `cur`'s frames. The callback may run
-   * any number of times and may write the caller's stack through its context pointer, so it is
-   * verified again from the merge of the caller's stack before and after it until that merge stops
-   * changing; `cur`'s stacks then become the merge.
-   */
-  private verifyCallback(cur: State, entry: number, context: Reg): void {
-    if (cur.frames.length >= MAX_CALL_FRAMES) refuse(`the call stack of ${cur.frames.length + 1} frames is too deep (the limit is ${MAX_CALL_FRAMES})`);
-    let base = copyState(cur);
-    for (let round = 0; ; round++) {
-      const start = copyState(base);
-      const frame = newFrame(entry, cur.insn + 1, true);
-      // The index is below bpf_loop's 1 << 23 iterations, but Linux gives the callback an unbounded scalar: so does Sluice.
-      frame.regs[1] = UNKNOWN_SCALAR;
-      frame.regs[2] = context;
-      frame.regs[R10] = pointerReg('stack', { frame: start.frames.length });
-      start.frames.push(frame);
-      start.insn = entry;
+  /** walkCallback verifies a bpf_loop callback (callback.ts), walking each round with this walker. */
+  private walkCallback(cur: State, entry: number, context: Reg): void {
+    verifyCallback(cur, entry, context, (start, exits, round) => {
       if (this.options.logLevel > 0) this.say(`callback at insn ${entry} (round ${round + 1}):`);
-      const exits: State[] = [];
       this.explore(start, exits);
-      let changed = false;
-      for (const exit of exits) {
-        base.nextId = Math.max(base.nextId, exit.nextId);
-        base.frames.forEach((f, i) => (changed = mergeStack(f, exit.frames[i]!) || changed));
-      }
-      if (!changed) break;
-      if (round + 1 >= CALLBACK_ROUNDS) base.frames.forEach(forgetStack);
-    }
-    cur.nextId = base.nextId;
-    cur.frames.forEach((f, i) => {
-      f.stack = base.frames[i]!.stack;
-      f.shared = true;
-      base.frames[i]!.shared = true;
     });
   }
 }

@@ -1,19 +1,9 @@
 // Abstract scalars: known bits, range arithmetic and branch refinement, checked against concrete values.
 import { describe, expect, test } from 'vitest';
 import { AluOp, JmpOp } from '../../src/asm/opcodes.js';
-import {
-  SCALAR_UNKNOWN,
-  aluScalar,
-  branchTaken,
-  concrete,
-  isConst,
-  make,
-  refine,
-  scalarConst,
-  scalarContains,
-  scalarRange,
-  type Scalar,
-} from '../../src/verifier/scalar.js';
+import { aluScalar, concrete } from '../../src/verifier/scalar-alu.js';
+import { branchTaken, refine } from '../../src/verifier/scalar-branch.js';
+import { SCALAR_UNKNOWN, isConst, make, scalarConst, scalarContains, scalarRange, type Scalar } from '../../src/verifier/scalar.js';
 import { tnumAdd, tnumConst, tnumContains, tnumIntersect, tnumRange, type Tnum } from '../../src/verifier/tnum.js';
 
 /** samples returns a few concrete members of a small range, to check abstract results against. */
