@@ -10,6 +10,7 @@ import {
   CallSrc,
   Class,
   EXIT,
+  FRAME_POINTER,
   JmpOp,
   Mode,
   PseudoSrc,
@@ -32,11 +33,11 @@ export type Imm = number | bigint;
 
 /** reg returns the register operand for r`n` (0..10). */
 export function reg(n: number): Reg {
-  if (!Number.isInteger(n) || n < 0 || n > 10) throw new BuilderError(`register r${n} does not exist (r0..r10)`);
+  if (!Number.isInteger(n) || n < 0 || n > FRAME_POINTER) throw new BuilderError(`register r${n} does not exist (r0..r${FRAME_POINTER})`);
   return REGISTERS[n]!;
 }
 
-const REGISTERS: readonly Reg[] = Array.from({ length: 11 }, (_, n) => Object.freeze({ reg: n }));
+const REGISTERS: readonly Reg[] = Array.from({ length: FRAME_POINTER + 1 }, (_, n) => Object.freeze({ reg: n }));
 export const [R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10] = REGISTERS as [Reg, Reg, Reg, Reg, Reg, Reg, Reg, Reg, Reg, Reg, Reg];
 
 /** MapRef is a map declared with `map()`, for lddwMap and lddwMapValue. */

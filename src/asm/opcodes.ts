@@ -141,19 +141,8 @@ export const CALL = Class.JMP | JmpOp.CALL;
 /** The opcode of `callx reg`. */
 export const CALLX = Class.JMP | JmpOp.CALL | Source.X;
 
-/** Registers r0..r10; r10 is the read-only frame pointer. */
-export const R0 = 0;
-export const R1 = 1;
-export const R2 = 2;
-export const R3 = 3;
-export const R4 = 4;
-export const R5 = 5;
-export const R6 = 6;
-export const R7 = 7;
-export const R8 = 8;
-export const R9 = 9;
-export const R10 = 10;
-export const FRAME_POINTER = R10;
+/** FRAME_POINTER is r10, the read-only frame pointer and the highest register (typed registers: R0..R10 in builder.ts). */
+export const FRAME_POINTER = 10;
 
 /** Linux XDP return codes, reused by Sluice's hook. */
 export const XdpAction = { ABORTED: 0, DROP: 1, PASS: 2, TX: 3, REDIRECT: 4 } as const;

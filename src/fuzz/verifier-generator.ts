@@ -1,7 +1,7 @@
 // Mostly valid eBPF programs with one targeted mutation, biased toward what breaks verifiers, for the Linux differential.
 import { HelperId } from '../asm/helpers.js';
 import { type Instruction, lddwFrom } from '../asm/instruction.js';
-import { AluOp, AtomicOp, CALL, CLASS_MASK, CallSrc, Class, EXIT, JmpOp, LDDW, MODE_MASK, Mode, OP_MASK, PseudoSrc, SIZE_MASK, Size, Source } from '../asm/opcodes.js';
+import { AluOp, AtomicOp, CALL, CLASS_MASK, CallSrc, Class, EXIT, FRAME_POINTER, JmpOp, LDDW, MODE_MASK, Mode, OP_MASK, PseudoSrc, SIZE_MASK, Size, Source } from '../asm/opcodes.js';
 import type { MapSpec, ProgramSpec } from '../asm/program.js';
 import { Random } from './generator.js';
 
@@ -44,7 +44,6 @@ const NEIGHBOUR_OP: Record<number, number[]> = {
 const R0 = 0;
 const R6 = 6;
 const R7 = 7;
-const R10 = 10;
 
 const mov = (dst: number, imm: number): Instruction => ({ opcode: Class.ALU64 | AluOp.MOV | Source.K, dst, src: 0, offset: 0, imm });
 const movx = (dst: number, src: number): Instruction => ({ opcode: Class.ALU64 | AluOp.MOV | Source.X, dst, src, offset: 0, imm: 0 });
@@ -270,8 +269,8 @@ class Skeleton {
     const name: MapName = rng.pick(['arr', 'arr', 'hash', 'ro', 'glob']);
     const map = CATALOG[name];
     const keyAt = -8 * (1 + rng.below(4));
-    c.add(map.keySize === 8 ? st(Size.DW, R10, keyAt, rng.below(4)) : st(Size.W, R10, keyAt, rng.below(5)));
-    c.add(movx(2, R10), alu(AluOp.ADD, 2, keyAt), this.mapFd(1, name), call(HelperId.map_lookup_elem));
+    c.add(map.keySize === 8 ? st(Size.DW, FRAME_POINTER, keyAt, rng.below(4)) : st(Size.W, FRAME_POINTER, keyAt, rng.below(5)));
+    c.add(movx(2, FRAME_POINTER), alu(AluOp.ADD, 2, keyAt), this.mapFd(1, name), call(HelperId.map_lookup_elem));
     let value = R0;
     const form = rng.below(4);
     if (form === 0) {
@@ -306,9 +305,9 @@ class Skeleton {
     // Now and then the read-only map: Linux refuses helper writes into it.
     const name: MapName = rng.pick(['arr', 'hash', 'arr', 'hash', 'ro']);
     const map = CATALOG[name];
-    c.add(st(Size.DW, R10, -8, rng.below(name === 'ro' ? 2 : 4)), st(Size.DW, R10, -24, 7), st(Size.DW, R10, -16, 9));
-    c.add(movx(2, R10), alu(AluOp.ADD, 2, -8), this.mapFd(1, name));
-    if (rng.chance(70)) c.add(movx(3, R10), alu(AluOp.ADD, 3, -8 - map.valueSize), mov(4, 0), call(HelperId.map_update_elem));
+    c.add(st(Size.DW, FRAME_POINTER, -8, rng.below(name === 'ro' ? 2 : 4)), st(Size.DW, FRAME_POINTER, -24, 7), st(Size.DW, FRAME_POINTER, -16, 9));
+    c.add(movx(2, FRAME_POINTER), alu(AluOp.ADD, 2, -8), this.mapFd(1, name));
+    if (rng.chance(70)) c.add(movx(3, FRAME_POINTER), alu(AluOp.ADD, 3, -8 - map.valueSize), mov(4, 0), call(HelperId.map_update_elem));
     else c.add(call(HelperId.map_delete_elem));
     c.add(movx(R7, R0));
   }
@@ -333,7 +332,7 @@ class Skeleton {
     let region = 0;
     let writable = true;
     if (kind === 0) {
-      c.add(movx(1, R10), alu(AluOp.ADD, 1, -64), st(Size.DW, R10, -64, 0), st(Size.DW, R10, -56, 0));
+      c.add(movx(1, FRAME_POINTER), alu(AluOp.ADD, 1, -64), st(Size.DW, FRAME_POINTER, -64, 0), st(Size.DW, FRAME_POINTER, -56, 0));
       region = 16;
     } else if (kind === 1) {
       c.add(movx(1, R6));
@@ -350,11 +349,11 @@ class Skeleton {
       c.add(movx(1, R7), alu(AluOp.AND, 1, 15));
     }
     const width = rng.chance(85) ? Size.DW : rng.pick([Size.W, Size.H, Size.B]);
-    c.add(stx(width, R10, slot, 1));
-    if (rng.chance(20)) c.add(st(rng.pick([Size.B, Size.H, Size.W]), R10, slot + rng.pick([0, 1, 4]), 0));
+    c.add(stx(width, FRAME_POINTER, slot, 1));
+    if (rng.chance(20)) c.add(st(rng.pick([Size.B, Size.H, Size.W]), FRAME_POINTER, slot + rng.pick([0, 1, 4]), 0));
     if (rng.chance(15)) c.add(mov(1, 0));
     const fill = rng.chance(85) ? width : rng.pick(SIZES);
-    c.add(ldx(fill, 2, R10, slot));
+    c.add(ldx(fill, 2, FRAME_POINTER, slot));
     if (kind === 4) {
       c.add(this.mapValue(3, 'glob', 0), alux(AluOp.ADD, 3, 2));
       this.use(c, 3, rng.below(33), Size.B, true);
@@ -370,11 +369,11 @@ class Skeleton {
   /** A variable offset into initialised stack bytes. */
   stackVar(): void {
     const { rng, main: c } = this;
-    c.add(st(Size.DW, R10, -16, 1), st(Size.DW, R10, -8, 2));
+    c.add(st(Size.DW, FRAME_POINTER, -16, 1), st(Size.DW, FRAME_POINTER, -8, 2));
     c.add(movx(1, R7), alu(AluOp.AND, 1, rng.pick([7, 7, 15, 8])));
-    c.add(movx(2, R10), alu(AluOp.ADD, 2, -16), alux(AluOp.ADD, 2, 1));
+    c.add(movx(2, FRAME_POINTER), alu(AluOp.ADD, 2, -16), alux(AluOp.ADD, 2, 1));
     if (rng.chance(50)) c.add(ldx(Size.B, R7, 2, 0));
-    else c.add(stx(Size.B, 2, 0, R7), ldx(Size.DW, R7, R10, -16));
+    else c.add(stx(Size.B, 2, 0, R7), ldx(Size.DW, R7, FRAME_POINTER, -16));
   }
 
   /** A chain of ALU operations on a constant or an unknown, then used as an offset into a 48-byte value. */
@@ -434,16 +433,16 @@ class Skeleton {
     this.subs.push((cb) => {
       cb.label(name);
       if (form === 0) cb.add(ldx(Size.DW, 3, 2, 0), alux(AluOp.ADD, 3, 1), stx(Size.DW, 2, 0, 3));
-      else if (form === 1) cb.add(ldx(Size.DW, 3, 2, field), st(Size.DW, R10, -8, 1), ldx(Size.DW, 4, R10, -8));
+      else if (form === 1) cb.add(ldx(Size.DW, 3, 2, field), st(Size.DW, FRAME_POINTER, -8, 1), ldx(Size.DW, 4, FRAME_POINTER, -8));
       else cb.add(movx(3, 1), alu(AluOp.AND, 3, 7), movx(4, 2), alux(AluOp.ADD, 4, 3), ldx(Size.B, 5, 4, 0));
       cb.add(mov(R0, r0), exit);
     });
-    c.add(st(Size.DW, R10, -16, 0), st(Size.DW, R10, -8, 0));
+    c.add(st(Size.DW, FRAME_POINTER, -16, 0), st(Size.DW, FRAME_POINTER, -8, 0));
     c.add(mov(1, 1 + rng.below(5)));
     c.to({ ...lddwFrom(2, 0n, PseudoSrc.FUNC) }, name);
-    if (rng.chance(90)) c.add(movx(3, R10), alu(AluOp.ADD, 3, -16));
+    if (rng.chance(90)) c.add(movx(3, FRAME_POINTER), alu(AluOp.ADD, 3, -16));
     else c.add(mov(3, 0));
-    c.add(mov(4, 0), call(HelperId.loop), ldx(Size.DW, R7, R10, -16));
+    c.add(mov(4, 0), call(HelperId.loop), ldx(Size.DW, R7, FRAME_POINTER, -16));
   }
 
   /** A local call passing a stack pointer and a scalar; the callee reads or writes through the pointer. */
@@ -456,11 +455,11 @@ class Skeleton {
       sub.label(name);
       if (form === 0) sub.add(ldx(Size.DW, R0, 1, field), alux(AluOp.ADD, R0, 2));
       else if (form === 1) sub.add(stx(Size.DW, 1, 8, 2), mov(R0, 0));
-      else sub.add(st(Size.DW, R10, -8, 5), ldx(Size.DW, R0, R10, -8), alu(AluOp.AND, 2, 7), alux(AluOp.ADD, 1, 2), ldx(Size.B, 3, 1, 0));
+      else sub.add(st(Size.DW, FRAME_POINTER, -8, 5), ldx(Size.DW, R0, FRAME_POINTER, -8), alu(AluOp.AND, 2, 7), alux(AluOp.ADD, 1, 2), ldx(Size.B, 3, 1, 0));
       sub.add(exit);
     });
-    c.add(st(Size.DW, R10, -24, 3), st(Size.DW, R10, -16, 4));
-    c.add(movx(1, R10), alu(AluOp.ADD, 1, -24), movx(2, R7));
+    c.add(st(Size.DW, FRAME_POINTER, -24, 3), st(Size.DW, FRAME_POINTER, -16, 4));
+    c.add(movx(1, FRAME_POINTER), alu(AluOp.ADD, 1, -24), movx(2, R7));
     c.to({ opcode: CALL, dst: 0, src: CallSrc.LOCAL, offset: 0, imm: 0 }, name);
     c.add(movx(R7, R0));
   }
@@ -469,7 +468,7 @@ class Skeleton {
   atomic(): void {
     const { rng, main: c } = this;
     const onStack = rng.chance(50);
-    if (onStack) c.add(st(Size.DW, R10, -8, 0), movx(1, R10), alu(AluOp.ADD, 1, -8));
+    if (onStack) c.add(st(Size.DW, FRAME_POINTER, -8, 0), movx(1, FRAME_POINTER), alu(AluOp.ADD, 1, -8));
     else c.add(this.mapValue(1, 'glob', 8));
     const op = rng.pick([AtomicOp.ADD, AtomicOp.ADD | AtomicOp.FETCH, AtomicOp.OR, AtomicOp.XOR | AtomicOp.FETCH, AtomicOp.XCHG, AtomicOp.CMPXCHG]);
     c.add(mov(2, 3), mov(R0, 0), { opcode: Class.STX | Mode.ATOMIC | (rng.chance(50) ? Size.DW : Size.W), dst: 1, src: 2, offset: rng.pick([0, 0, 4]), imm: op });
@@ -481,7 +480,7 @@ class Skeleton {
     const { rng, main: c } = this;
     const out = c.fresh('out');
     const kind = rng.below(4);
-    if (kind === 0) c.add(movx(2, R10), alu(AluOp.ADD, 2, rng.pick([-8, -0x11000, -0x10e00])));
+    if (kind === 0) c.add(movx(2, FRAME_POINTER), alu(AluOp.ADD, 2, rng.pick([-8, -0x11000, -0x10e00])));
     else if (kind === 1) c.add(movx(2, R6), alu(AluOp.ADD, 2, rng.pick([0, -0x11000])));
     else if (kind === 2) c.add(this.mapValue(2, 'glob', 0), alu(AluOp.ADD, 2, rng.pick([0, -0x30000])));
     else c.add(ldx(Size.W, 2, R6, 0), alu(AluOp.ADD, 2, rng.pick([0, -0x20000])));
@@ -496,7 +495,7 @@ class Skeleton {
     const out = c.fresh('out');
     switch (rng.below(4)) {
       case 0:
-        c.add(movx(2, R10), alu(AluOp.ADD, 2, -8, Class.ALU), st(Size.DW, 2, 0, 1));
+        c.add(movx(2, FRAME_POINTER), alu(AluOp.ADD, 2, -8, Class.ALU), st(Size.DW, 2, 0, 1));
         break;
       case 1:
         c.add(this.mapValue(2, 'glob', 0), alu(rng.pick([AluOp.MUL, AluOp.AND, AluOp.OR, AluOp.LSH]), 2, 1), ldx(Size.B, R7, 2, 0));
@@ -505,7 +504,7 @@ class Skeleton {
         c.add(ldx(Size.W, 2, R6, 0), ldx(Size.W, 3, R6, 4), movx(4, 3), alux(AluOp.SUB, 4, 2), movx(R7, 4));
         break;
       default:
-        c.add(st(Size.W, R10, -4, 0), movx(2, R10), alu(AluOp.ADD, 2, -4), this.mapFd(1, 'arr'), call(HelperId.map_lookup_elem));
+        c.add(st(Size.W, FRAME_POINTER, -4, 0), movx(2, FRAME_POINTER), alu(AluOp.ADD, 2, -4), this.mapFd(1, 'arr'), call(HelperId.map_lookup_elem));
         c.add(alu(AluOp.ADD, R0, 4));
         c.jmp(JmpOp.JEQ, R0, 0, out);
         c.add(ldx(Size.W, R7, R0, 0));
@@ -528,15 +527,15 @@ class Skeleton {
         break;
       case 2: {
         const size = rng.pick([1, 4, 8, 15, 16, 17]);
-        c.add(st(Size.DW, R10, -16, 0x0a6425), st(Size.DW, R10, -8, 0));
-        c.add(movx(1, R10), alu(AluOp.ADD, 1, -16), mov(2, size), movx(3, R7), call(HelperId.trace_printk));
+        c.add(st(Size.DW, FRAME_POINTER, -16, 0x0a6425), st(Size.DW, FRAME_POINTER, -8, 0));
+        c.add(movx(1, FRAME_POINTER), alu(AluOp.ADD, 1, -16), mov(2, size), movx(3, R7), call(HelperId.trace_printk));
         break;
       }
       default: {
         const size = rng.pick([1, 8, 16, 17, 48, 49]);
-        if (rng.chance(50)) c.add(movx(1, R10), alu(AluOp.ADD, 1, -32));
+        if (rng.chance(50)) c.add(movx(1, FRAME_POINTER), alu(AluOp.ADD, 1, -32));
         else c.add(this.mapValue(1, 'glob', rng.pick([0, 32])));
-        c.add(mov(2, size), movx(3, R10), call(HelperId.probe_read_kernel), ldx(Size.DW, R7, R10, -32));
+        c.add(mov(2, size), movx(3, FRAME_POINTER), call(HelperId.probe_read_kernel), ldx(Size.DW, R7, FRAME_POINTER, -32));
       }
     }
     c.label(out);
@@ -546,15 +545,15 @@ class Skeleton {
   boundedLoop(): void {
     const { rng, main: c } = this;
     const top = c.fresh('top');
-    c.add(st(Size.DW, R10, -8, 0), st(Size.DW, R10, -16, 0), mov(1, 0));
+    c.add(st(Size.DW, FRAME_POINTER, -8, 0), st(Size.DW, FRAME_POINTER, -16, 0), mov(1, 0));
     c.label(top);
-    c.add(movx(2, 1), alu(AluOp.AND, 2, 7), movx(3, R10), alu(AluOp.ADD, 3, -16), alux(AluOp.ADD, 3, 2));
+    c.add(movx(2, 1), alu(AluOp.AND, 2, 7), movx(3, FRAME_POINTER), alu(AluOp.ADD, 3, -16), alux(AluOp.ADD, 3, 2));
     c.add(rng.chance(50) ? ldx(Size.B, 4, 3, 0) : stx(Size.B, 3, 0, 1));
     // `!=` only with step 1: a larger step could jump over the bound and loop (almost) forever.
     const op = rng.pick([JmpOp.JLT, JmpOp.JNE, JmpOp.JLE]);
     c.add(alu(AluOp.ADD, 1, op === JmpOp.JNE ? 1 : rng.pick([1, 2, 3])));
     c.jmp(op, 1, rng.pick([4, 8, 9, 16]), top, rng.chance(25) ? Class.JMP32 : Class.JMP);
-    c.add(ldx(Size.DW, R7, R10, -16));
+    c.add(ldx(Size.DW, R7, FRAME_POINTER, -16));
   }
 
   /** A context read at any offset of struct xdp_md, of any size (narrow and wide loads included). */

@@ -1,6 +1,6 @@
 // Arithmetic instructions on abstract registers: scalar ranges, pointer arithmetic rules, linked copies.
 import type { Instruction } from '../asm/instruction.js';
-import { AluOp, CLASS_MASK, Class, OP_MASK, R10, SOURCE_MASK, Source } from '../asm/opcodes.js';
+import { AluOp, CLASS_MASK, Class, OP_MASK, FRAME_POINTER, SOURCE_MASK, Source } from '../asm/opcodes.js';
 import { refuse } from './env.js';
 import { aluScalar } from './scalar-alu.js';
 import { SCALAR_UNKNOWN, isConst, scalarConst, type Scalar } from './scalar.js';
@@ -41,7 +41,7 @@ export function aluStep(state: State, insn: Instruction): void {
   const is64 = (insn.opcode & CLASS_MASK) === Class.ALU64;
   const op = insn.opcode & OP_MASK;
   const fromReg = (insn.opcode & SOURCE_MASK) === Source.X && op !== AluOp.END && op !== AluOp.NEG;
-  if (insn.dst === R10) refuse('frame pointer is read only');
+  if (insn.dst === FRAME_POINTER) refuse('frame pointer is read only');
   const src = fromReg ? regs[insn.src]! : scalarReg(immediateOperand(insn, is64));
   if (src.type === 'not_init') refuse(`R${insn.src} !read_ok`);
   if (op === AluOp.MOV) {

@@ -6,18 +6,18 @@ import {
   AluOp,
   AtomicOp,
   CALL,
-  CLASS_MASK,
   Class,
+  CLASS_MASK,
   EXIT,
+  FRAME_POINTER,
   JmpOp,
   LDDW,
-  MODE_MASK,
   Mode,
+  MODE_MASK,
   OP_MASK,
-  R10,
-  SOURCE_MASK,
-  Source,
   sizeBytes,
+  Source,
+  SOURCE_MASK,
 } from '../asm/opcodes.js';
 import { isConditionalJump, isLocalCall, namedFunction } from '../asm/control.js';
 import { STACK_SIZE } from './state.js';
@@ -27,7 +27,7 @@ const bit = (r: number) => 1 << r;
 const ARGS = 0b111110; // r1..r5
 const SCRATCH = 0b111111; // r0..r5
 const CALLEE_SAVED = 0b1111000000; // r6..r9
-const FP = bit(R10);
+const FP = bit(FRAME_POINTER);
 
 /**
  * Needs says, per slot (on entry to the instruction), which registers are live (read before
@@ -231,12 +231,12 @@ function transferNeeds(insn: Instruction, out: Flow, dstMayBeStack: boolean, sta
       const wasNeeded = (need & d) !== 0;
       live = (live & ~d) | s;
       need = (need & ~d) | s;
-      if (wasNeeded && src === R10) slots |= slotsCovered(offset, sizeBytes(opcode));
+      if (wasNeeded && src === FRAME_POINTER) slots |= slotsCovered(offset, sizeBytes(opcode));
       else if (wasNeeded && (ms & s) !== 0) all = 1;
       return { live, need, slots, all };
     }
     case Class.ST:
-      if (dst === R10 && sizeBytes(opcode) === 8 && offset % 8 === 0) slots &= ~slotsCovered(offset, 8);
+      if (dst === FRAME_POINTER && sizeBytes(opcode) === 8 && offset % 8 === 0) slots &= ~slotsCovered(offset, 8);
       return { live: live | d, need: need | d, slots, all };
     case Class.STX: {
       const size = sizeBytes(opcode);
@@ -246,7 +246,7 @@ function transferNeeds(insn: Instruction, out: Flow, dstMayBeStack: boolean, sta
         if (insn.imm === AtomicOp.CMPXCHG) live |= 1;
         return { live, need: need | s | (insn.imm === AtomicOp.CMPXCHG ? 1 : 0), slots, all };
       }
-      if (dst === R10) {
+      if (dst === FRAME_POINTER) {
         const covered = slotsCovered(offset, size);
         if (all || (slots & covered) !== 0n) need |= s;
         if (size === 8 && offset % 8 === 0) slots &= ~covered;

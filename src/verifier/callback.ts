@@ -2,7 +2,7 @@
 // Invariants: `explore` walks every path of the callback and collects each callback exit in `exits`; stacks only grow
 // less precise under mergeStack, and after CALLBACK_ROUNDS rounds they are forgotten, so the loop ends; the callback
 // frame sits on top of the caller's frames, whose stacks become shared with the merged state.
-import { R10 } from '../asm/opcodes.js';
+import { FRAME_POINTER } from '../asm/opcodes.js';
 import { refuse } from './env.js';
 import { forgetStack, mergeStack } from './merge.js';
 import { copyState, newFrame, pointerReg, type Reg, type State, UNKNOWN_SCALAR } from './state.js';
@@ -27,7 +27,7 @@ export function verifyCallback(cur: State, entry: number, context: Reg, explore:
     // The index is below bpf_loop's 1 << 23 iterations, but Linux gives the callback an unbounded scalar: so does Sluice.
     frame.regs[1] = UNKNOWN_SCALAR;
     frame.regs[2] = context;
-    frame.regs[R10] = pointerReg('stack', { frame: start.frames.length });
+    frame.regs[FRAME_POINTER] = pointerReg('stack', { frame: start.frames.length });
     start.frames.push(frame);
     start.insn = entry;
     const exits: State[] = [];

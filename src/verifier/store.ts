@@ -2,7 +2,7 @@
 // Invariants: runs on the current frame of a walked State (cur.insn is the store's slot); every write goes through
 // access(), which refuses anything not proven in bounds; an atomic's operand is a scalar, never a pointer.
 import type { Instruction } from '../asm/instruction.js';
-import { AtomicOp, Class, Mode, MODE_MASK, R10, sizeBytes } from '../asm/opcodes.js';
+import { AtomicOp, Class, Mode, MODE_MASK, FRAME_POINTER, sizeBytes } from '../asm/opcodes.js';
 import { access, sizedScalar } from './access.js';
 import { type Env, refuse } from './env.js';
 import { scalarConst } from './scalar.js';
@@ -30,7 +30,7 @@ export function store(env: Env, cur: State, insn: Instruction, cls: number): voi
   const fetched = sizedScalar(size, false);
   if (exchange) regs[0] = fetched;
   else if (insn.imm & AtomicOp.FETCH) {
-    if (insn.src === R10) refuse('frame pointer is read only');
+    if (insn.src === FRAME_POINTER) refuse('frame pointer is read only');
     regs[insn.src] = fetched;
   }
 }

@@ -2,7 +2,7 @@
 // Invariants: the call graph was checked by structure.ts (no recursion, depth within MAX_CALL_FRAMES, still re-checked here);
 // R1-R5 pass arguments and are clobbered on return, R0 must be a scalar on every exit, and a callback's exit is only
 // reached with `exits` given (by callback.ts's walk).
-import { R10 } from '../asm/opcodes.js';
+import { FRAME_POINTER } from '../asm/opcodes.js';
 import { type Env, refuse } from './env.js';
 import { newFrame, NOT_INIT, pointerReg, regText, type State } from './state.js';
 import { MAX_CALL_FRAMES } from './structure.js';
@@ -13,7 +13,7 @@ export function callLocal(cur: State, target: number, returnTo: number): void {
   const caller = cur.frames[cur.frames.length - 1]!;
   const frame = newFrame(target, returnTo, false);
   for (let r = 1; r <= 5; r++) frame.regs[r] = caller.regs[r]!;
-  frame.regs[R10] = pointerReg('stack', { frame: cur.frames.length });
+  frame.regs[FRAME_POINTER] = pointerReg('stack', { frame: cur.frames.length });
   cur.frames.push(frame);
   cur.insn = target;
 }

@@ -3,7 +3,7 @@
 // the walk; a checkpoint prunes a state only once no path below it is still being explored (branches === 0), and it
 // covers the pruned state (prune.ts), so every state the walk skips is one an explored state already proved safe.
 import { type Instruction, lddwValue } from '../asm/instruction.js';
-import { CALL, CLASS_MASK, CallSrc, Class, EXIT, MODE_MASK, Mode, OP_MASK, PseudoSrc, R10, JmpOp, sizeBytes } from '../asm/opcodes.js';
+import { CALL, CLASS_MASK, CallSrc, Class, EXIT, MODE_MASK, Mode, OP_MASK, PseudoSrc, FRAME_POINTER, JmpOp, sizeBytes } from '../asm/opcodes.js';
 import { access } from './access.js';
 import { aluStep } from './alu.js';
 import { conditionalJump } from './branch.js';
@@ -210,12 +210,12 @@ export class Walker {
         cur.insn = slot + 1;
         return 'next';
       case Class.LD:
-        if (insn.dst === R10) refuse('frame pointer is read only');
+        if (insn.dst === FRAME_POINTER) refuse('frame pointer is read only');
         regs[insn.dst] = constantLoad(insn, slot);
         cur.insn = slot + 2;
         return 'next';
       case Class.LDX: {
-        if (insn.dst === R10) refuse('frame pointer is read only');
+        if (insn.dst === FRAME_POINTER) refuse('frame pointer is read only');
         const signed = (insn.opcode & MODE_MASK) === Mode.MEMSX;
         const base = regs[insn.src]!;
         regs[insn.dst] = access(this.env, cur, { kind: 'read', baseNo: insn.src, off: insn.offset, size: sizeBytes(insn.opcode), signed });
