@@ -7,15 +7,13 @@ import {
   CALL,
   Class,
   EXIT,
+  FRAME_POINTER,
   JmpOp,
   Mode,
   PseudoSrc,
   Size,
   Source,
   VALID_ATOMIC_IMMS,
-  R6,
-  R9,
-  R10,
 } from '../asm/opcodes.js';
 import type { MapSpec, ProgramSpec } from '../asm/program.js';
 
@@ -69,6 +67,11 @@ const JUMP_OPS = [
 ];
 const SIZES = [Size.B, Size.H, Size.W, Size.DW];
 const ATOMICS = [...VALID_ATOMIC_IMMS];
+
+/** LOOP_COUNTER (r9) counts a generated loop down; nothing inside the loop writes it. */
+const LOOP_COUNTER = 9;
+/** CALLBACK_INDEX (r6) keeps a bpf_loop callback's index; its body writes r0..r5 only. */
+const CALLBACK_INDEX = 6;
 
 /** Item is an instruction or a label; jumps and calls name labels until `link` resolves them. */
 type Item = { insn: Instruction; label?: number; call?: boolean } | { at: number };
@@ -132,7 +135,7 @@ class Generator {
 
   program(): ProgramSpec {
     const main: Item[] = [];
-    for (let r = 0; r <= R9; r++) this.init(main, r);
+    for (let r = 0; r < FRAME_POINTER; r++) this.init(main, r);
     const scope: Scope = { readable: range(0, 10), writable: range(0, 8), inLoop: false, callDepth: 2, main: true };
     this.body(main, scope, 4 + this.rng.below(24), 2);
     main.push({ insn: EXIT_INSN });
@@ -179,7 +182,7 @@ class Generator {
     const byReg = rng.chance(50);
     if (op === AluOp.MOV && byReg && rng.chance(30)) offset = rng.pick(wide ? [8, 16, 32] : [8, 16]);
     if (byReg) {
-      const src = rng.chance(5) ? R10 : rng.pick(scope.readable);
+      const src = rng.chance(5) ? FRAME_POINTER : rng.pick(scope.readable);
       out.push({ insn: { opcode: cls | op | Source.X, dst, src, offset, imm: 0 } });
     } else {
       out.push({ insn: { opcode: cls | op | Source.K, dst, src: 0, offset, imm: rng.int32() } });
@@ -203,9 +206,9 @@ class Generator {
     const size = this.rng.pick(SIZES);
     const offset = this.stackOffset(sizeOf(size));
     if (this.rng.chance(40)) {
-      out.push({ insn: { opcode: Class.ST | Mode.MEM | size, dst: R10, src: 0, offset, imm: this.rng.int32() } });
+      out.push({ insn: { opcode: Class.ST | Mode.MEM | size, dst: FRAME_POINTER, src: 0, offset, imm: this.rng.int32() } });
     } else {
-      out.push({ insn: { opcode: Class.STX | Mode.MEM | size, dst: R10, src: this.rng.pick(scope.readable), offset, imm: 0 } });
+      out.push({ insn: { opcode: Class.STX | Mode.MEM | size, dst: FRAME_POINTER, src: this.rng.pick(scope.readable), offset, imm: 0 } });
     }
   }
 
@@ -213,7 +216,7 @@ class Generator {
     const signed = this.rng.chance(30);
     const size = signed ? this.rng.pick([Size.B, Size.H, Size.W]) : this.rng.pick(SIZES);
     const mode = signed ? Mode.MEMSX : Mode.MEM;
-    const insn = { opcode: Class.LDX | mode | size, dst: this.rng.pick(scope.writable), src: R10, offset: this.stackOffset(sizeOf(size)), imm: 0 };
+    const insn = { opcode: Class.LDX | mode | size, dst: this.rng.pick(scope.writable), src: FRAME_POINTER, offset: this.stackOffset(sizeOf(size)), imm: 0 };
     out.push({ insn });
   }
 
@@ -222,7 +225,7 @@ class Generator {
     const imm = this.rng.pick(ATOMICS);
     const fetches = (imm & AtomicOp.FETCH) !== 0 && imm !== AtomicOp.CMPXCHG;
     const src = this.rng.pick(fetches ? scope.writable : scope.readable);
-    out.push({ insn: { opcode: Class.STX | Mode.ATOMIC | size, dst: R10, src, offset: this.stackOffset(sizeOf(size)), imm } });
+    out.push({ insn: { opcode: Class.STX | Mode.ATOMIC | size, dst: FRAME_POINTER, src, offset: this.stackOffset(sizeOf(size)), imm } });
   }
 
   private condition(scope: Scope, label: number): Item {
@@ -245,11 +248,11 @@ class Generator {
   /** loop runs its body 1..4 times, counting down r9, which nothing inside writes. */
   private loop(out: Item[], scope: Scope, nesting: number): void {
     const label = this.labels++;
-    out.push({ insn: { opcode: Class.ALU64 | AluOp.MOV | Source.K, dst: R9, src: 0, offset: 0, imm: 1 + this.rng.below(4) } });
+    out.push({ insn: { opcode: Class.ALU64 | AluOp.MOV | Source.K, dst: LOOP_COUNTER, src: 0, offset: 0, imm: 1 + this.rng.below(4) } });
     out.push({ at: label });
     this.body(out, { ...scope, inLoop: true }, 1 + this.rng.below(6), nesting - 1);
-    out.push({ insn: { opcode: Class.ALU64 | AluOp.ADD | Source.K, dst: R9, src: 0, offset: 0, imm: -1 } });
-    out.push({ insn: { opcode: Class.JMP | JmpOp.JNE | Source.K, dst: R9, src: 0, offset: 0, imm: 0 }, label });
+    out.push({ insn: { opcode: Class.ALU64 | AluOp.ADD | Source.K, dst: LOOP_COUNTER, src: 0, offset: 0, imm: -1 } });
+    out.push({ insn: { opcode: Class.JMP | JmpOp.JNE | Source.K, dst: LOOP_COUNTER, src: 0, offset: 0, imm: 0 }, label });
   }
 
   /** mapOps updates a hash entry or looks up an entry, null-checks it and changes its value in place. */
@@ -258,12 +261,12 @@ class Generator {
     const hash = rng.chance(50);
     const keyOffset = -8 * (1 + rng.below(8));
     const keyValue = rng.below(6);
-    out.push({ insn: { opcode: Class.ST | Mode.MEM | Size.DW, dst: R10, src: 0, offset: keyOffset, imm: keyValue } });
+    out.push({ insn: { opcode: Class.ST | Mode.MEM | Size.DW, dst: FRAME_POINTER, src: 0, offset: keyOffset, imm: keyValue } });
     out.push({ insn: lddwFrom(1, hash ? 1n : 0n, PseudoSrc.MAP_FD) });
-    out.push({ insn: mov64(2, R10) });
+    out.push({ insn: mov64(2, FRAME_POINTER) });
     out.push({ insn: { opcode: Class.ALU64 | AluOp.ADD | Source.K, dst: 2, src: 0, offset: 0, imm: keyOffset } });
     if (hash && rng.chance(50)) {
-      out.push({ insn: mov64(3, R10) });
+      out.push({ insn: mov64(3, FRAME_POINTER) });
       out.push({ insn: { opcode: Class.ALU64 | AluOp.ADD | Source.K, dst: 3, src: 0, offset: 0, imm: this.stackOffset(8) } });
       out.push({ insn: { opcode: Class.ALU64 | AluOp.MOV | Source.K, dst: 4, src: 0, offset: 0, imm: rng.below(3) } });
       out.push({ insn: { opcode: CALL, dst: 0, src: 0, offset: 0, imm: HelperId.map_update_elem } });
@@ -315,21 +318,21 @@ class Generator {
     const nr = rng.chance(5) ? (1 << 23) + 1 : rng.below(6);
     out.push({ insn: { opcode: Class.ALU64 | AluOp.MOV | Source.K, dst: 1, src: 0, offset: 0, imm: nr } });
     out.push({ insn: lddwFrom(2, 0n, PseudoSrc.FUNC), label, call: true });
-    out.push({ insn: mov64(3, R10) });
+    out.push({ insn: mov64(3, FRAME_POINTER) });
     out.push({ insn: { opcode: Class.ALU64 | AluOp.ADD | Source.K, dst: 3, src: 0, offset: 0, imm: this.stackOffset(8) } });
     out.push({ insn: { opcode: Class.ALU64 | AluOp.MOV | Source.K, dst: 4, src: 0, offset: 0, imm: rng.chance(5) ? 1 : 0 } });
     out.push({ insn: { opcode: CALL, dst: 0, src: 0, offset: 0, imm: HelperId.loop } });
     this.reinitArguments(out);
     // The callback keeps its index in r6, which its body (writing r0..r5 only) leaves alone.
     // It receives r1 and r2 only: r0 and r3..r5 are written before the body may read them.
-    const callback: Item[] = [{ at: label }, { insn: mov64(R6, 1) }];
+    const callback: Item[] = [{ at: label }, { insn: mov64(CALLBACK_INDEX, 1) }];
     this.subprograms.push(callback);
     for (const r of [0, 3, 4, 5]) this.init(callback, r);
     const inner: Scope = { readable: range(0, 5), writable: range(0, 5), inLoop: false, callDepth: scope.callDepth - 1, main: false };
     this.body(callback, inner, 1 + rng.below(8), 1);
     const go = this.labels++;
     callback.push({ insn: { opcode: Class.ALU64 | AluOp.MOV | Source.K, dst: 0, src: 0, offset: 0, imm: 0 } });
-    callback.push({ insn: { opcode: Class.JMP | JmpOp.JNE | Source.K, dst: R6, src: 0, offset: 0, imm: rng.below(5) }, label: go });
+    callback.push({ insn: { opcode: Class.JMP | JmpOp.JNE | Source.K, dst: CALLBACK_INDEX, src: 0, offset: 0, imm: rng.below(5) }, label: go });
     callback.push({ insn: { opcode: Class.ALU64 | AluOp.MOV | Source.K, dst: 0, src: 0, offset: 0, imm: 1 } });
     callback.push({ at: go });
     callback.push({ insn: EXIT_INSN });
