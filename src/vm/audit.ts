@@ -3,7 +3,7 @@ import { bySlot, type Instruction } from '../asm/instruction.js';
 import { CLASS_MASK, Class, MODE_MASK, Mode, sizeBytes } from '../asm/opcodes.js';
 import type { ProgramSpec } from '../asm/program.js';
 import type { ProvenRegion } from './engine.js';
-import { Variant } from './lower.js';
+import { Code } from './codes.js';
 import { VmError } from './errors.js';
 import { FRAME_SIZE, STACK_TOP } from './memory.js';
 import { atomic } from './interpreter-ops.js';
@@ -35,8 +35,8 @@ export class Auditor {
 
   /** code is the decoded code audit mode gives `slot`: AUDITED for proven accesses, UNWALKED for slots the walk never reached. */
   code(slot: number): number | undefined {
-    if (this.walked && this.walked[slot] === 0) return Variant.UNWALKED;
-    return this.regions.has(slot) ? Variant.AUDITED : undefined;
+    if (this.walked && this.walked[slot] === 0) return Code.UNWALKED;
+    return this.regions.has(slot) ? Code.AUDITED : undefined;
   }
 
   /** unwalked reports that `slot`, which the verifier never reached, is about to run. */

@@ -2,7 +2,8 @@
 import type { ProgramSpec } from '../asm/program.js';
 import { mul64, sdiv64, smod64, udiv64, umod64, wide } from './arith64.js';
 import { Auditor } from './audit.js';
-import { type Decoded, Variant, decodeProgram } from './lower.js';
+import { Code } from './codes.js';
+import { type Decoded, decodeProgram } from './lower.js';
 import type { Engine, Executable, ProgramFacts, RunResult } from './engine.js';
 import { BudgetExceeded, CallDepthExceeded, InvalidHelperArgument, InvalidProgram, UnknownHelper } from './errors.js';
 import { FRAME_SIZE, MAX_FRAMES, STACK_TOP } from './memory.js';
@@ -110,10 +111,11 @@ class InterpretedProgram implements Executable {
    *
    * Why it looks like this: every case is written out by hand (no helper call per
    * instruction) because V8 stops inlining small functions once this function is large, and
-   * a call per instruction halves the speed. Case labels are literal opcode bytes so V8
-   * builds a jump table. Registers are Int32Array halves (low at 2k, high at 2k + 1; decoded
-   * register fields come out already doubled): 64-bit values without BigInt. Slots are four
-   * words in one array: fewer arrays means fewer live values for V8's register allocator.
+   * a call per instruction halves the speed. Case labels are `Code` members (codes.ts), a
+   * const enum tsc writes as number literals, so V8 builds a jump table. Registers are
+   * Int32Array halves (low at 2k, high at 2k + 1; decoded register fields come out already
+   * doubled): 64-bit values without BigInt. Slots are four words in one array: fewer arrays
+   * means fewer live values for V8's register allocator.
    * Bounds checks compare against the last region hit (rs/re for reads, ws/we for writes)
    * and only search the region list on a miss.
    */
@@ -143,7 +145,7 @@ class InterpretedProgram implements Executable {
         // ---- ALU64, immediate (sign-extended to 64 bits: imm / immHi) and register forms ----
         // add/sub stay in 32-bit integer arithmetic: the carry out of the low half is
         // (sum < addend) unsigned, which V8 compiles to word compares instead of float math.
-        case 0x07: { // add64 dst, imm
+        case Code.ADD64_K: { // add64 dst, imm
           const d = (w >> 7) & 0x1e;
           const b = I[q + 2] as number;
           const lo = ((R[d] as number) + b) | 0;
@@ -151,7 +153,7 @@ class InterpretedProgram implements Executable {
           R[d + 1] = ((R[d + 1] as number) + (I[q + 3] as number) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
           break;
         }
-        case 0x0f: { // add64 dst, src
+        case Code.ADD64_X: { // add64 dst, src
           const d = (w >> 7) & 0x1e;
           const s = (w >> 11) & 0x1e;
           const b = R[s] as number;
@@ -160,7 +162,7 @@ class InterpretedProgram implements Executable {
           R[d + 1] = ((R[d + 1] as number) + (R[s + 1] as number) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
           break;
         }
-        case 0x17: { // sub64 dst, imm
+        case Code.SUB64_K: { // sub64 dst, imm
           const d = (w >> 7) & 0x1e;
           const a = R[d] as number;
           const b = I[q + 2] as number;
@@ -168,7 +170,7 @@ class InterpretedProgram implements Executable {
           R[d + 1] = ((R[d + 1] as number) - (I[q + 3] as number) - ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
           break;
         }
-        case 0x1f: { // sub64 dst, src
+        case Code.SUB64_X: { // sub64 dst, src
           const d = (w >> 7) & 0x1e;
           const s = (w >> 11) & 0x1e;
           const a = R[d] as number;
@@ -177,7 +179,7 @@ class InterpretedProgram implements Executable {
           R[d + 1] = ((R[d + 1] as number) - (R[s + 1] as number) - ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
           break;
         }
-        case 0x27: { // mul64 dst, imm
+        case Code.MUL64_K: { // mul64 dst, imm
           const d = (w >> 7) & 0x1e;
           const product = ((R[d] as number) >>> 0) * ((I[q + 2] as number) >>> 0);
           if (R[d + 1] === 0 && I[q + 3] === 0 && product <= Number.MAX_SAFE_INTEGER) {
@@ -190,7 +192,7 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0x2f: { // mul64 dst, src
+        case Code.MUL64_X: { // mul64 dst, src
           const d = (w >> 7) & 0x1e;
           const s = (w >> 11) & 0x1e;
           const product = ((R[d] as number) >>> 0) * ((R[s] as number) >>> 0);
@@ -204,14 +206,14 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0x37: { // div64 dst, imm
+        case Code.DIV64_K: { // div64 dst, imm
           const d = (w >> 7) & 0x1e;
           udiv64(R[d] as number, R[d + 1] as number, I[q + 2] as number, I[q + 3] as number);
           R[d] = wide[0] as number;
           R[d + 1] = wide[1] as number;
           break;
         }
-        case 0x3f: { // div64 dst, src
+        case Code.DIV64_X: { // div64 dst, src
           const d = (w >> 7) & 0x1e;
           const s = (w >> 11) & 0x1e;
           udiv64(R[d] as number, R[d + 1] as number, R[s] as number, R[s + 1] as number);
@@ -219,14 +221,14 @@ class InterpretedProgram implements Executable {
           R[d + 1] = wide[1] as number;
           break;
         }
-        case 0x00: { // sdiv64 dst, imm (variant)
+        case Code.SDIV64_K: { // sdiv64 dst, imm (variant)
           const d = (w >> 7) & 0x1e;
           sdiv64(R[d] as number, R[d + 1] as number, I[q + 2] as number, I[q + 3] as number);
           R[d] = wide[0] as number;
           R[d + 1] = wide[1] as number;
           break;
         }
-        case 0x08: { // sdiv64 dst, src (variant)
+        case Code.SDIV64_X: { // sdiv64 dst, src (variant)
           const d = (w >> 7) & 0x1e;
           const s = (w >> 11) & 0x1e;
           sdiv64(R[d] as number, R[d + 1] as number, R[s] as number, R[s + 1] as number);
@@ -234,14 +236,14 @@ class InterpretedProgram implements Executable {
           R[d + 1] = wide[1] as number;
           break;
         }
-        case 0x97: { // mod64 dst, imm
+        case Code.MOD64_K: { // mod64 dst, imm
           const d = (w >> 7) & 0x1e;
           umod64(R[d] as number, R[d + 1] as number, I[q + 2] as number, I[q + 3] as number);
           R[d] = wide[0] as number;
           R[d + 1] = wide[1] as number;
           break;
         }
-        case 0x9f: { // mod64 dst, src
+        case Code.MOD64_X: { // mod64 dst, src
           const d = (w >> 7) & 0x1e;
           const s = (w >> 11) & 0x1e;
           umod64(R[d] as number, R[d + 1] as number, R[s] as number, R[s + 1] as number);
@@ -249,14 +251,14 @@ class InterpretedProgram implements Executable {
           R[d + 1] = wide[1] as number;
           break;
         }
-        case 0x10: { // smod64 dst, imm (variant)
+        case Code.SMOD64_K: { // smod64 dst, imm (variant)
           const d = (w >> 7) & 0x1e;
           smod64(R[d] as number, R[d + 1] as number, I[q + 2] as number, I[q + 3] as number);
           R[d] = wide[0] as number;
           R[d + 1] = wide[1] as number;
           break;
         }
-        case 0x20: { // smod64 dst, src (variant)
+        case Code.SMOD64_X: { // smod64 dst, src (variant)
           const d = (w >> 7) & 0x1e;
           const s = (w >> 11) & 0x1e;
           smod64(R[d] as number, R[d + 1] as number, R[s] as number, R[s + 1] as number);
@@ -264,47 +266,47 @@ class InterpretedProgram implements Executable {
           R[d + 1] = wide[1] as number;
           break;
         }
-        case 0x47: { // or64 dst, imm
+        case Code.OR64_K: { // or64 dst, imm
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) | (I[q + 2] as number);
           R[d + 1] = (R[d + 1] as number) | (I[q + 3] as number);
           break;
         }
-        case 0x4f: { // or64 dst, src
+        case Code.OR64_X: { // or64 dst, src
           const d = (w >> 7) & 0x1e;
           const s = (w >> 11) & 0x1e;
           R[d] = (R[d] as number) | (R[s] as number);
           R[d + 1] = (R[d + 1] as number) | (R[s + 1] as number);
           break;
         }
-        case 0x57: { // and64 dst, imm
+        case Code.AND64_K: { // and64 dst, imm
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) & (I[q + 2] as number);
           R[d + 1] = (R[d + 1] as number) & (I[q + 3] as number);
           break;
         }
-        case 0x5f: { // and64 dst, src
+        case Code.AND64_X: { // and64 dst, src
           const d = (w >> 7) & 0x1e;
           const s = (w >> 11) & 0x1e;
           R[d] = (R[d] as number) & (R[s] as number);
           R[d + 1] = (R[d + 1] as number) & (R[s + 1] as number);
           break;
         }
-        case 0xa7: { // xor64 dst, imm
+        case Code.XOR64_K: { // xor64 dst, imm
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) ^ (I[q + 2] as number);
           R[d + 1] = (R[d + 1] as number) ^ (I[q + 3] as number);
           break;
         }
-        case 0xaf: { // xor64 dst, src
+        case Code.XOR64_X: { // xor64 dst, src
           const d = (w >> 7) & 0x1e;
           const s = (w >> 11) & 0x1e;
           R[d] = (R[d] as number) ^ (R[s] as number);
           R[d + 1] = (R[d + 1] as number) ^ (R[s + 1] as number);
           break;
         }
-        case 0x67: // lsh64 dst, imm
-        case 0x6f: { // lsh64 dst, src
+        case Code.LSH64_K: // lsh64 dst, imm
+        case Code.LSH64_X: { // lsh64 dst, src
           const d = (w >> 7) & 0x1e;
           const c = ((w & 0xff) === 0x67 ? (I[q + 2] as number) : (R[((w >> 11) & 0x1e)] as number)) & 63;
           const lo = R[d] as number;
@@ -317,8 +319,8 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0x77: // rsh64 dst, imm
-        case 0x7f: { // rsh64 dst, src
+        case Code.RSH64_K: // rsh64 dst, imm
+        case Code.RSH64_X: { // rsh64 dst, src
           const d = (w >> 7) & 0x1e;
           const c = ((w & 0xff) === 0x77 ? (I[q + 2] as number) : (R[((w >> 11) & 0x1e)] as number)) & 63;
           const hi = R[d + 1] as number;
@@ -331,8 +333,8 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0xc7: // arsh64 dst, imm
-        case 0xcf: { // arsh64 dst, src
+        case Code.ARSH64_K: // arsh64 dst, imm
+        case Code.ARSH64_X: { // arsh64 dst, src
           const d = (w >> 7) & 0x1e;
           const c = ((w & 0xff) === 0xc7 ? (I[q + 2] as number) : (R[((w >> 11) & 0x1e)] as number)) & 63;
           const hi = R[d + 1] as number;
@@ -345,238 +347,238 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0x87: { // neg64 dst
+        case Code.NEG64: { // neg64 dst
           const d = (w >> 7) & 0x1e;
           const lo = R[d] as number;
           R[d] = -lo;
           R[d + 1] = ~(R[d + 1] as number) + (lo === 0 ? 1 : 0);
           break;
         }
-        case 0xb7: { // mov64 dst, imm
+        case Code.MOV64_K: { // mov64 dst, imm
           const d = (w >> 7) & 0x1e;
           R[d] = I[q + 2] as number;
           R[d + 1] = I[q + 3] as number;
           break;
         }
-        case 0xbf: { // mov64 dst, src
+        case Code.MOV64_X: { // mov64 dst, src
           const d = (w >> 7) & 0x1e;
           const s = (w >> 11) & 0x1e;
           R[d] = R[s] as number;
           R[d + 1] = R[s + 1] as number;
           break;
         }
-        case 0x48: { // movsx64 dst, (s8) src (variant)
+        case Code.MOVSX64_8: { // movsx64 dst, (s8) src (variant)
           const d = (w >> 7) & 0x1e;
           const v = ((R[((w >> 11) & 0x1e)] as number) << 24) >> 24;
           R[d] = v;
           R[d + 1] = v >> 31;
           break;
         }
-        case 0x50: { // movsx64 dst, (s16) src (variant)
+        case Code.MOVSX64_16: { // movsx64 dst, (s16) src (variant)
           const d = (w >> 7) & 0x1e;
           const v = ((R[((w >> 11) & 0x1e)] as number) << 16) >> 16;
           R[d] = v;
           R[d + 1] = v >> 31;
           break;
         }
-        case 0x58: { // movsx64 dst, (s32) src (variant)
+        case Code.MOVSX64_32: { // movsx64 dst, (s32) src (variant)
           const d = (w >> 7) & 0x1e;
           const v = R[((w >> 11) & 0x1e)] as number;
           R[d] = v;
           R[d + 1] = v >> 31;
           break;
         }
-        case 0xd7: { // bswap16/32/64 dst
+        case Code.BSWAP: { // bswap16/32/64 dst
           const d = (w >> 7) & 0x1e;
           swap(R, d, I[q + 2] as number);
           break;
         }
 
         // ---- ALU32: the low halves only; every result zero-extends (high half 0) ----
-        case 0x04: { // add32 dst, imm
+        case Code.ADD32_K: { // add32 dst, imm
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) + (I[q + 2] as number);
           R[d + 1] = 0;
           break;
         }
-        case 0x0c: { // add32 dst, src
+        case Code.ADD32_X: { // add32 dst, src
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) + (R[((w >> 11) & 0x1e)] as number);
           R[d + 1] = 0;
           break;
         }
-        case 0x14: { // sub32 dst, imm
+        case Code.SUB32_K: { // sub32 dst, imm
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) - (I[q + 2] as number);
           R[d + 1] = 0;
           break;
         }
-        case 0x1c: { // sub32 dst, src
+        case Code.SUB32_X: { // sub32 dst, src
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) - (R[((w >> 11) & 0x1e)] as number);
           R[d + 1] = 0;
           break;
         }
-        case 0x24: { // mul32 dst, imm
+        case Code.MUL32_K: { // mul32 dst, imm
           const d = (w >> 7) & 0x1e;
           R[d] = Math.imul(R[d] as number, I[q + 2] as number);
           R[d + 1] = 0;
           break;
         }
-        case 0x2c: { // mul32 dst, src
+        case Code.MUL32_X: { // mul32 dst, src
           const d = (w >> 7) & 0x1e;
           R[d] = Math.imul(R[d] as number, R[((w >> 11) & 0x1e)] as number);
           R[d + 1] = 0;
           break;
         }
-        case 0x34: // div32 dst, imm
-        case 0x3c: { // div32 dst, src
+        case Code.DIV32_K: // div32 dst, imm
+        case Code.DIV32_X: { // div32 dst, src
           const d = (w >> 7) & 0x1e;
           const b = (((w & 0xff) === 0x34 ? I[q + 2] : R[((w >> 11) & 0x1e)]) as number) >>> 0;
           R[d] = b === 0 ? 0 : Math.floor(((R[d] as number) >>> 0) / b);
           R[d + 1] = 0;
           break;
         }
-        case 0x94: // mod32 dst, imm
-        case 0x9c: { // mod32 dst, src
+        case Code.MOD32_K: // mod32 dst, imm
+        case Code.MOD32_X: { // mod32 dst, src
           const d = (w >> 7) & 0x1e;
           const b = (((w & 0xff) === 0x94 ? I[q + 2] : R[((w >> 11) & 0x1e)]) as number) >>> 0;
           if (b !== 0) R[d] = ((R[d] as number) >>> 0) % b;
           R[d + 1] = 0;
           break;
         }
-        case 0x28: // sdiv32 dst, imm (variant)
-        case 0x30: { // sdiv32 dst, src (variant)
+        case Code.SDIV32_K: // sdiv32 dst, imm (variant)
+        case Code.SDIV32_X: { // sdiv32 dst, src (variant)
           const d = (w >> 7) & 0x1e;
           const b = ((w & 0xff) === 0x28 ? I[q + 2] : R[((w >> 11) & 0x1e)]) as number;
           R[d] = b === 0 ? 0 : Math.trunc((R[d] as number) / b);
           R[d + 1] = 0;
           break;
         }
-        case 0x38: // smod32 dst, imm (variant)
-        case 0x40: { // smod32 dst, src (variant)
+        case Code.SMOD32_K: // smod32 dst, imm (variant)
+        case Code.SMOD32_X: { // smod32 dst, src (variant)
           const d = (w >> 7) & 0x1e;
           const b = ((w & 0xff) === 0x38 ? I[q + 2] : R[((w >> 11) & 0x1e)]) as number;
           if (b !== 0) R[d] = (R[d] as number) % b;
           R[d + 1] = 0;
           break;
         }
-        case 0x44: { // or32 dst, imm
+        case Code.OR32_K: { // or32 dst, imm
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) | (I[q + 2] as number);
           R[d + 1] = 0;
           break;
         }
-        case 0x4c: { // or32 dst, src
+        case Code.OR32_X: { // or32 dst, src
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) | (R[((w >> 11) & 0x1e)] as number);
           R[d + 1] = 0;
           break;
         }
-        case 0x54: { // and32 dst, imm
+        case Code.AND32_K: { // and32 dst, imm
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) & (I[q + 2] as number);
           R[d + 1] = 0;
           break;
         }
-        case 0x5c: { // and32 dst, src
+        case Code.AND32_X: { // and32 dst, src
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) & (R[((w >> 11) & 0x1e)] as number);
           R[d + 1] = 0;
           break;
         }
-        case 0xa4: { // xor32 dst, imm
+        case Code.XOR32_K: { // xor32 dst, imm
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) ^ (I[q + 2] as number);
           R[d + 1] = 0;
           break;
         }
-        case 0xac: { // xor32 dst, src
+        case Code.XOR32_X: { // xor32 dst, src
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) ^ (R[((w >> 11) & 0x1e)] as number);
           R[d + 1] = 0;
           break;
         }
-        case 0x64: { // lsh32 dst, imm
+        case Code.LSH32_K: { // lsh32 dst, imm
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) << ((I[q + 2] as number) & 31);
           R[d + 1] = 0;
           break;
         }
-        case 0x6c: { // lsh32 dst, src
+        case Code.LSH32_X: { // lsh32 dst, src
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) << ((R[((w >> 11) & 0x1e)] as number) & 31);
           R[d + 1] = 0;
           break;
         }
-        case 0x74: { // rsh32 dst, imm
+        case Code.RSH32_K: { // rsh32 dst, imm
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) >>> ((I[q + 2] as number) & 31);
           R[d + 1] = 0;
           break;
         }
-        case 0x7c: { // rsh32 dst, src
+        case Code.RSH32_X: { // rsh32 dst, src
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) >>> ((R[((w >> 11) & 0x1e)] as number) & 31);
           R[d + 1] = 0;
           break;
         }
-        case 0xc4: { // arsh32 dst, imm
+        case Code.ARSH32_K: { // arsh32 dst, imm
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) >> ((I[q + 2] as number) & 31);
           R[d + 1] = 0;
           break;
         }
-        case 0xcc: { // arsh32 dst, src
+        case Code.ARSH32_X: { // arsh32 dst, src
           const d = (w >> 7) & 0x1e;
           R[d] = (R[d] as number) >> ((R[((w >> 11) & 0x1e)] as number) & 31);
           R[d + 1] = 0;
           break;
         }
-        case 0x84: { // neg32 dst
+        case Code.NEG32: { // neg32 dst
           const d = (w >> 7) & 0x1e;
           R[d] = -(R[d] as number);
           R[d + 1] = 0;
           break;
         }
-        case 0xb4: { // mov32 dst, imm
+        case Code.MOV32_K: { // mov32 dst, imm
           const d = (w >> 7) & 0x1e;
           R[d] = I[q + 2] as number;
           R[d + 1] = 0;
           break;
         }
-        case 0xbc: { // mov32 dst, src
+        case Code.MOV32_X: { // mov32 dst, src
           const d = (w >> 7) & 0x1e;
           R[d] = R[((w >> 11) & 0x1e)] as number;
           R[d + 1] = 0;
           break;
         }
-        case 0x60: { // movsx32 dst, (s8) src (variant)
+        case Code.MOVSX32_8: { // movsx32 dst, (s8) src (variant)
           const d = (w >> 7) & 0x1e;
           R[d] = ((R[((w >> 11) & 0x1e)] as number) << 24) >> 24;
           R[d + 1] = 0;
           break;
         }
-        case 0x68: { // movsx32 dst, (s16) src (variant)
+        case Code.MOVSX32_16: { // movsx32 dst, (s16) src (variant)
           const d = (w >> 7) & 0x1e;
           R[d] = ((R[((w >> 11) & 0x1e)] as number) << 16) >> 16;
           R[d + 1] = 0;
           break;
         }
-        case 0xd4: { // le16/le32/le64 dst: on a little-endian machine, truncate to the width
+        case Code.LE: { // le16/le32/le64 dst: on a little-endian machine, truncate to the width
           const d = (w >> 7) & 0x1e;
           const bits = I[q + 2] as number;
           if (bits === 16) R[d] = (R[d] as number) & 0xffff;
           if (bits !== 64) R[d + 1] = 0;
           break;
         }
-        case 0xdc: { // be16/be32/be64 dst
+        case Code.BE: { // be16/be32/be64 dst
           swap(R, ((w >> 7) & 0x1e), I[q + 2] as number);
           break;
         }
 
         // ---- superinstructions (variants, see fusePairs in lower.ts): two slots, one dispatch ----
-        case 0xe0: { // mov64 a, b; mov64 c, d
+        case Code.FUSED_MOV_MOV: { // mov64 a, b; mov64 c, d
           const a = (w >> 7) & 0x1e;
           const b = (w >> 11) & 0x1e;
           R[a] = R[b] as number;
@@ -589,7 +591,7 @@ class InterpretedProgram implements Executable {
           n++;
           break;
         }
-        case 0xe8: { // mov64 a, b; add64 a, imm
+        case Code.FUSED_MOV_ADD_K: { // mov64 a, b; add64 a, imm
           const a = (w >> 7) & 0x1e;
           const b = (w >> 11) & 0x1e;
           const k = I[q + 6] as number;
@@ -600,7 +602,7 @@ class InterpretedProgram implements Executable {
           n++;
           break;
         }
-        case 0xf0: { // mov64 a, b; add64 a, c (c is not a)
+        case Code.FUSED_MOV_ADD_X: { // mov64 a, b; add64 a, c (c is not a)
           const a = (w >> 7) & 0x1e;
           const b = (w >> 11) & 0x1e;
           const c = (((I[q + 4] as number) >> 11) & 0x1e);
@@ -612,7 +614,7 @@ class InterpretedProgram implements Executable {
           n++;
           break;
         }
-        case 0xf7: { // mov64 a, b; mov64 c, d; mov64 e, f
+        case Code.FUSED_MOV_MOV_MOV: { // mov64 a, b; mov64 c, d; mov64 e, f
           let a = (w >> 7) & 0x1e;
           let b = (w >> 11) & 0x1e;
           R[a] = R[b] as number;
@@ -629,8 +631,8 @@ class InterpretedProgram implements Executable {
           n += 2;
           break;
         }
-        case 0xe7: // mov64 a, b; add64 a, imm; jgt a, c, target (a bounds check)
-        case 0xef: { // mov64 a, b; add64 a, imm; jgt a, imm2, target
+        case Code.FUSED_MOV_ADD_K_JGT_X: // mov64 a, b; add64 a, imm; jgt a, c, target (a bounds check)
+        case Code.FUSED_MOV_ADD_K_JGT_K: { // mov64 a, b; add64 a, imm; jgt a, imm2, target
           const a = (w >> 7) & 0x1e;
           const b = (w >> 11) & 0x1e;
           const k = I[q + 6] as number;
@@ -658,12 +660,12 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0xf8: // lsh64 a, 32; rsh64 a, 32: zero-extend the low half
+        case Code.FUSED_ZEXT: // lsh64 a, 32; rsh64 a, 32: zero-extend the low half
           R[((w >> 7) & 0x1e) + 1] = 0;
           pc++;
           n++;
           break;
-        case 0xe4: { // add64 a, imm; jne a, imm2, target
+        case Code.FUSED_ADD_K_JNE_K: { // add64 a, imm; jne a, imm2, target
           const a = (w >> 7) & 0x1e;
           const k = I[q + 2] as number;
           const lo = ((R[a] as number) + k) | 0;
@@ -681,7 +683,7 @@ class InterpretedProgram implements Executable {
         }
 
         // ---- lddw: the 64-bit constant (or resolved map/function reference) is pre-decoded ----
-        case 0x18: {
+        case Code.LDDW: {
           const d = (w >> 7) & 0x1e;
           R[d] = I[q + 2] as number;
           R[d + 1] = I[q + 3] as number;
@@ -690,7 +692,7 @@ class InterpretedProgram implements Executable {
         }
 
         // ---- loads: bounds-checked against the last region read (rs/re), else the region list ----
-        case 0x71: { // ldxb dst, [src + off]
+        case Code.LDXB: { // ldxb dst, [src + off]
           const s = (w >> 11) & 0x1e;
           const a = (R[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 1 > re || R[s + 1] !== 0) {
@@ -703,7 +705,7 @@ class InterpretedProgram implements Executable {
           R[d + 1] = 0;
           break;
         }
-        case 0x69: { // ldxh dst, [src + off]
+        case Code.LDXH: { // ldxh dst, [src + off]
           const s = (w >> 11) & 0x1e;
           const a = (R[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 2 > re || R[s + 1] !== 0) {
@@ -716,7 +718,7 @@ class InterpretedProgram implements Executable {
           R[d + 1] = 0;
           break;
         }
-        case 0x61: { // ldxw dst, [src + off]
+        case Code.LDXW: { // ldxw dst, [src + off]
           const s = (w >> 11) & 0x1e;
           const a = (R[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 4 > re || R[s + 1] !== 0) {
@@ -729,7 +731,7 @@ class InterpretedProgram implements Executable {
           R[d + 1] = 0;
           break;
         }
-        case 0x79: { // ldxdw dst, [src + off]
+        case Code.LDXDW: { // ldxdw dst, [src + off]
           const s = (w >> 11) & 0x1e;
           const a = (R[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 8 > re || R[s + 1] !== 0) {
@@ -742,7 +744,7 @@ class InterpretedProgram implements Executable {
           R[d + 1] = dv.getInt32(a + 4, true);
           break;
         }
-        case 0x91: { // ldxsb dst, [src + off]
+        case Code.LDXSB: { // ldxsb dst, [src + off]
           const s = (w >> 11) & 0x1e;
           const a = (R[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 1 > re || R[s + 1] !== 0) {
@@ -756,7 +758,7 @@ class InterpretedProgram implements Executable {
           R[d + 1] = v >> 31;
           break;
         }
-        case 0x89: { // ldxsh dst, [src + off]
+        case Code.LDXSH: { // ldxsh dst, [src + off]
           const s = (w >> 11) & 0x1e;
           const a = (R[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 2 > re || R[s + 1] !== 0) {
@@ -770,7 +772,7 @@ class InterpretedProgram implements Executable {
           R[d + 1] = v >> 31;
           break;
         }
-        case 0x81: { // ldxsw dst, [src + off]
+        case Code.LDXSW: { // ldxsw dst, [src + off]
           const s = (w >> 11) & 0x1e;
           const a = (R[s] as number) + (I[q + 1] as number);
           if (a < rs || a + 4 > re || R[s + 1] !== 0) {
@@ -786,8 +788,8 @@ class InterpretedProgram implements Executable {
         }
 
         // ---- stores: bounds- and permission-checked against the last writable region (ws/we) ----
-        case 0x73: // stxb [dst + off], src
-        case 0x72: { // stb [dst + off], imm
+        case Code.STXB: // stxb [dst + off], src
+        case Code.STB: { // stb [dst + off], imm
           const b = (w >> 7) & 0x1e;
           const a = (R[b] as number) + (I[q + 1] as number);
           if (a < ws || a + 1 > we || R[b + 1] !== 0) {
@@ -798,8 +800,8 @@ class InterpretedProgram implements Executable {
           mem[a] = ((w & 0xff) === 0x73 ? R[((w >> 11) & 0x1e)] : I[q + 2]) as number;
           break;
         }
-        case 0x6b: // stxh [dst + off], src
-        case 0x6a: { // sth [dst + off], imm
+        case Code.STXH: // stxh [dst + off], src
+        case Code.STH: { // sth [dst + off], imm
           const b = (w >> 7) & 0x1e;
           const a = (R[b] as number) + (I[q + 1] as number);
           if (a < ws || a + 2 > we || R[b + 1] !== 0) {
@@ -810,8 +812,8 @@ class InterpretedProgram implements Executable {
           dv.setInt16(a, ((w & 0xff) === 0x6b ? R[((w >> 11) & 0x1e)] : I[q + 2]) as number, true);
           break;
         }
-        case 0x63: // stxw [dst + off], src
-        case 0x62: { // stw [dst + off], imm
+        case Code.STXW: // stxw [dst + off], src
+        case Code.STW: { // stw [dst + off], imm
           const b = (w >> 7) & 0x1e;
           const a = (R[b] as number) + (I[q + 1] as number);
           if (a < ws || a + 4 > we || R[b + 1] !== 0) {
@@ -822,8 +824,8 @@ class InterpretedProgram implements Executable {
           dv.setInt32(a, ((w & 0xff) === 0x63 ? R[((w >> 11) & 0x1e)] : I[q + 2]) as number, true);
           break;
         }
-        case 0x7b: // stxdw [dst + off], src
-        case 0x7a: { // stdw [dst + off], imm
+        case Code.STXDW: // stxdw [dst + off], src
+        case Code.STDW: { // stdw [dst + off], imm
           const b = (w >> 7) & 0x1e;
           const a = (R[b] as number) + (I[q + 1] as number);
           if (a < ws || a + 8 > we || R[b + 1] !== 0) {
@@ -841,32 +843,32 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0xc3: // atomic32 [dst + off], src
-        case 0xdb: { // atomic64 [dst + off], src
+        case Code.ATOMIC32: // atomic32 [dst + off], src
+        case Code.ATOMIC64: { // atomic64 [dst + off], src
           atomic(runtime, R, p, (w & 0xff) === 0xdb, ((w >> 7) & 0x1e), ((w >> 11) & 0x1e), I[q + 1] as number, I[q + 2] as number);
           break;
         }
 
         // ---- unchecked loads and stores (variants): stack slots of this frame via r10, or proven safe ----
-        case 0x80: { // ldxb (unchecked)
+        case Code.LDXB_UNCHECKED: { // ldxb (unchecked)
           const d = (w >> 7) & 0x1e;
           R[d] = mem[(R[((w >> 11) & 0x1e)] as number) + (I[q + 1] as number)] as number;
           R[d + 1] = 0;
           break;
         }
-        case 0x88: { // ldxh (unchecked)
+        case Code.LDXH_UNCHECKED: { // ldxh (unchecked)
           const d = (w >> 7) & 0x1e;
           R[d] = dv.getUint16((R[((w >> 11) & 0x1e)] as number) + (I[q + 1] as number), true);
           R[d + 1] = 0;
           break;
         }
-        case 0x90: { // ldxw (unchecked)
+        case Code.LDXW_UNCHECKED: { // ldxw (unchecked)
           const d = (w >> 7) & 0x1e;
           R[d] = dv.getInt32((R[((w >> 11) & 0x1e)] as number) + (I[q + 1] as number), true);
           R[d + 1] = 0;
           break;
         }
-        case 0x98: { // ldxdw (unchecked)
+        case Code.LDXDW_UNCHECKED: { // ldxdw (unchecked)
           const d = (w >> 7) & 0x1e;
           const a = (R[((w >> 11) & 0x1e)] as number) + (I[q + 1] as number);
           R[d] = dv.getInt32(a, true);
@@ -875,32 +877,32 @@ class InterpretedProgram implements Executable {
         }
         // Unchecked stores still compare the address with the writable range (memory.ts), so an
         // unsound proof cannot write the context, the chunk, a read-only map or the helper frame.
-        case 0xa0: // stxb (unchecked)
-        case 0xc0: { // stb (unchecked)
+        case Code.STXB_UNCHECKED: // stxb (unchecked)
+        case Code.STB_UNCHECKED: { // stb (unchecked)
           const b = (w >> 7) & 0x1e;
           const a = (R[b] as number) + (I[q + 1] as number);
           if ((a - wStart) >>> 0 > wSpan - 1 || R[b + 1] !== 0) runtime.checkWrite(a, R[b + 1] as number, 1, p);
           mem[a] = ((w & 0xff) === 0xa0 ? R[((w >> 11) & 0x1e)] : I[q + 2]) as number;
           break;
         }
-        case 0xa8: // stxh (unchecked)
-        case 0xc8: { // sth (unchecked)
+        case Code.STXH_UNCHECKED: // stxh (unchecked)
+        case Code.STH_UNCHECKED: { // sth (unchecked)
           const b = (w >> 7) & 0x1e;
           const a = (R[b] as number) + (I[q + 1] as number);
           if ((a - wStart) >>> 0 > wSpan - 2 || R[b + 1] !== 0) runtime.checkWrite(a, R[b + 1] as number, 2, p);
           dv.setInt16(a, ((w & 0xff) === 0xa8 ? R[((w >> 11) & 0x1e)] : I[q + 2]) as number, true);
           break;
         }
-        case 0xb0: // stxw (unchecked)
-        case 0xd0: { // stw (unchecked)
+        case Code.STXW_UNCHECKED: // stxw (unchecked)
+        case Code.STW_UNCHECKED: { // stw (unchecked)
           const b = (w >> 7) & 0x1e;
           const a = (R[b] as number) + (I[q + 1] as number);
           if ((a - wStart) >>> 0 > wSpan - 4 || R[b + 1] !== 0) runtime.checkWrite(a, R[b + 1] as number, 4, p);
           dv.setInt32(a, ((w & 0xff) === 0xb0 ? R[((w >> 11) & 0x1e)] : I[q + 2]) as number, true);
           break;
         }
-        case 0xb8: // stxdw (unchecked)
-        case 0xd8: { // stdw (unchecked)
+        case Code.STXDW_UNCHECKED: // stxdw (unchecked)
+        case Code.STDW_UNCHECKED: { // stdw (unchecked)
           const b = (w >> 7) & 0x1e;
           const a = (R[b] as number) + (I[q + 1] as number);
           if ((a - wStart) >>> 0 > wSpan - 8 || R[b + 1] !== 0) runtime.checkWrite(a, R[b + 1] as number, 8, p);
@@ -916,11 +918,11 @@ class InterpretedProgram implements Executable {
         }
 
         // ---- jumps: aux holds the absolute target slot; a taken jump checks the budget ----
-        case 0x05: // ja
+        case Code.JA: // ja
           pc = I[q + 1] as number;
           if (n > limit) throw new BudgetExceeded(p, limit);
           break;
-        case 0x15: { // jeq dst, imm
+        case Code.JEQ_K: { // jeq dst, imm
           const d = (w >> 7) & 0x1e;
           if (R[d] === I[q + 2] && R[d + 1] === I[q + 3]) {
             pc = I[q + 1] as number;
@@ -928,7 +930,7 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0x1d: { // jeq dst, src
+        case Code.JEQ_X: { // jeq dst, src
           const d = (w >> 7) & 0x1e;
           const s = (w >> 11) & 0x1e;
           if (R[d] === R[s] && R[d + 1] === R[s + 1]) {
@@ -937,7 +939,7 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0x55: { // jne dst, imm
+        case Code.JNE_K: { // jne dst, imm
           const d = (w >> 7) & 0x1e;
           if (R[d] !== I[q + 2] || R[d + 1] !== I[q + 3]) {
             pc = I[q + 1] as number;
@@ -945,7 +947,7 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0x5d: { // jne dst, src
+        case Code.JNE_X: { // jne dst, src
           const d = (w >> 7) & 0x1e;
           const s = (w >> 11) & 0x1e;
           if (R[d] !== R[s] || R[d + 1] !== R[s + 1]) {
@@ -954,7 +956,7 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0x45: { // jset dst, imm
+        case Code.JSET_K: { // jset dst, imm
           const d = (w >> 7) & 0x1e;
           if (((R[d] as number) & (I[q + 2] as number)) !== 0 || ((R[d + 1] as number) & (I[q + 3] as number)) !== 0) {
             pc = I[q + 1] as number;
@@ -962,7 +964,7 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0x4d: { // jset dst, src
+        case Code.JSET_X: { // jset dst, src
           const d = (w >> 7) & 0x1e;
           const s = (w >> 11) & 0x1e;
           if (((R[d] as number) & (R[s] as number)) !== 0 || ((R[d + 1] as number) & (R[s + 1] as number)) !== 0) {
@@ -972,7 +974,7 @@ class InterpretedProgram implements Executable {
           break;
         }
         // jgt gets cases of its own: clang emits it for every bounds check (p + n > data_end).
-        case 0x25: { // jgt dst, imm
+        case Code.JGT_K: { // jgt dst, imm
           const d = (w >> 7) & 0x1e;
           const ah = (R[d + 1] as number) >>> 0;
           const bh = (I[q + 3] as number) >>> 0;
@@ -982,7 +984,7 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0x2d: { // jgt dst, src
+        case Code.JGT_X: { // jgt dst, src
           const d = (w >> 7) & 0x1e;
           const s = (w >> 11) & 0x1e;
           const ah = (R[d + 1] as number) >>> 0;
@@ -993,12 +995,12 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0x35: // jge dst, imm
-        case 0x3d: // jge dst, src
-        case 0xa5: // jlt dst, imm
-        case 0xad: // jlt dst, src
-        case 0xb5: // jle dst, imm
-        case 0xbd: { // jle dst, src
+        case Code.JGE_K: // jge dst, imm
+        case Code.JGE_X: // jge dst, src
+        case Code.JLT_K: // jlt dst, imm
+        case Code.JLT_X: // jlt dst, src
+        case Code.JLE_K: // jle dst, imm
+        case Code.JLE_X: { // jle dst, src
           // Unsigned 64-bit order: high halves as unsigned, then low halves as unsigned.
           const op = (w & 0xff);
           const d = (w >> 7) & 0x1e;
@@ -1016,14 +1018,14 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0x65: // jsgt dst, imm
-        case 0x6d: // jsgt dst, src
-        case 0x75: // jsge dst, imm
-        case 0x7d: // jsge dst, src
-        case 0xc5: // jslt dst, imm
-        case 0xcd: // jslt dst, src
-        case 0xd5: // jsle dst, imm
-        case 0xdd: { // jsle dst, src
+        case Code.JSGT_K: // jsgt dst, imm
+        case Code.JSGT_X: // jsgt dst, src
+        case Code.JSGE_K: // jsge dst, imm
+        case Code.JSGE_X: // jsge dst, src
+        case Code.JSLT_K: // jslt dst, imm
+        case Code.JSLT_X: // jslt dst, src
+        case Code.JSLE_K: // jsle dst, imm
+        case Code.JSLE_X: { // jsle dst, src
           // Signed 64-bit order: high halves as signed, then low halves as unsigned.
           const op = (w & 0xff);
           const d = (w >> 7) & 0x1e;
@@ -1041,28 +1043,28 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0x16: // jeq32
-        case 0x1e:
-        case 0x56: // jne32
-        case 0x5e:
-        case 0x46: // jset32
-        case 0x4e:
-        case 0x26: // jgt32
-        case 0x2e:
-        case 0x36: // jge32
-        case 0x3e:
-        case 0xa6: // jlt32
-        case 0xae:
-        case 0xb6: // jle32
-        case 0xbe:
-        case 0x66: // jsgt32
-        case 0x6e:
-        case 0x76: // jsge32
-        case 0x7e:
-        case 0xc6: // jslt32
-        case 0xce:
-        case 0xd6: // jsle32
-        case 0xde: {
+        case Code.JEQ32_K: // jeq32
+        case Code.JEQ32_X:
+        case Code.JNE32_K: // jne32
+        case Code.JNE32_X:
+        case Code.JSET32_K: // jset32
+        case Code.JSET32_X:
+        case Code.JGT32_K: // jgt32
+        case Code.JGT32_X:
+        case Code.JGE32_K: // jge32
+        case Code.JGE32_X:
+        case Code.JLT32_K: // jlt32
+        case Code.JLT32_X:
+        case Code.JLE32_K: // jle32
+        case Code.JLE32_X:
+        case Code.JSGT32_K: // jsgt32
+        case Code.JSGT32_X:
+        case Code.JSGE32_K: // jsge32
+        case Code.JSGE32_X:
+        case Code.JSLT32_K: // jslt32
+        case Code.JSLT32_X:
+        case Code.JSLE32_K: // jsle32
+        case Code.JSLE32_X: {
           const op = (w & 0xff);
           const a = R[((w >> 7) & 0x1e)] as number;
           const b = ((op & 0x08) !== 0 ? R[((w >> 11) & 0x1e)] : I[q + 2]) as number;
@@ -1074,7 +1076,7 @@ class InterpretedProgram implements Executable {
         }
 
         // ---- calls and exit ----
-        case 0x78: { // call map_lookup_elem (variant): number fast path, no helper frame
+        case Code.CALL_LOOKUP: { // call map_lookup_elem (variant): number fast path, no helper frame
           if (R[3] !== 0 || R[5] !== 0) {
             this.executed = n;
             this.depth = depth;
@@ -1086,13 +1088,13 @@ class InterpretedProgram implements Executable {
           }
           break;
         }
-        case 0x85: // call helper imm
+        case Code.CALL: // call helper imm
           this.executed = n;
           this.depth = depth;
           callHelper(runtime, R, I[q + 2] as number, p, this.invoke);
           n = this.executed + runtime.takeCharge(); // helpers that copy or format are charged for it
           break;
-        case 0x8d: { // callx dst: the helper whose id is in dst
+        case Code.CALLX: { // callx dst: the helper whose id is in dst
           const d = (w >> 7) & 0x1e;
           const id = R[d] as number;
           if (R[d + 1] !== 0 || !runtime.isHelper(id)) throw new UnknownHelper(p, (R[d + 1] as number) * TWO_32 + (id >>> 0));
@@ -1102,7 +1104,7 @@ class InterpretedProgram implements Executable {
           n = this.executed + runtime.takeCharge();
           break;
         }
-        case 0x70: { // call local (variant): push r6..r9 and the return slot, enter a new 512-byte frame
+        case Code.CALL_LOCAL: { // call local (variant): push r6..r9 and the return slot, enter a new 512-byte frame
           if (depth + 1 >= MAX_FRAMES) throw new CallDepthExceeded(p, MAX_FRAMES);
           if (n > limit) throw new BudgetExceeded(p, limit);
           const saved = this.saved;
@@ -1121,7 +1123,7 @@ class InterpretedProgram implements Executable {
           pc = I[q + 1] as number;
           break;
         }
-        case 0x95: { // exit
+        case Code.EXIT: { // exit
           if (depth === base) {
             this.executed = n;
             if (n > limit) throw new BudgetExceeded(p, limit);
@@ -1143,11 +1145,11 @@ class InterpretedProgram implements Executable {
           break;
         }
         default:
-          if ((w & 0xff) === Variant.AUDITED && this.auditor) {
+          if ((w & 0xff) === Code.AUDITED && this.auditor) {
             this.auditor.access(R, p, depth);
             break;
           }
-          if ((w & 0xff) === Variant.UNWALKED && this.auditor) this.auditor.unwalked(p);
+          if ((w & 0xff) === Code.UNWALKED && this.auditor) this.auditor.unwalked(p);
           // preflight and decode accept only the opcodes above; reaching here is a decoder bug.
           throw new InvalidProgram(p, `the interpreter has no case for decoded code 0x${((w & 0xff)).toString(16)}`);
       }

@@ -4,59 +4,10 @@ import { isJump, isLocalCall, jumpTarget, namedFunction } from '../asm/control.j
 import type { Instruction } from '../asm/instruction.js';
 import { AluOp, CALL, CLASS_MASK, CallSrc, Class, JmpOp, LDDW, MODE_MASK, Mode, OP_MASK, PseudoSrc, SIZE_MASK, Size, sizeBytes } from '../asm/opcodes.js';
 import type { ProgramSpec } from '../asm/program.js';
+import { Code } from './codes.js';
 import { InvalidProgram } from './errors.js';
 import { FRAME_SIZE } from './memory.js';
 import { FUNC_HANDLE_BASE, type Runtime } from './runtime.js';
-
-/**
- * Variant codes: instructions whose behaviour depends on more than the opcode byte get a
- * code of their own, taken from bytes of the LD class that no eBPF instruction uses (only
- * 0x18, lddw, is real there). Everything else keeps its eBPF opcode byte as its code, so the
- * interpreter's switch has dense small literal cases (V8 compiles those to a jump table).
- */
-export const Variant = {
-  SDIV64_K: 0x00,
-  SDIV64_X: 0x08,
-  SMOD64_K: 0x10,
-  SMOD64_X: 0x20,
-  SDIV32_K: 0x28,
-  SDIV32_X: 0x30,
-  SMOD32_K: 0x38,
-  SMOD32_X: 0x40,
-  MOVSX64_8: 0x48,
-  MOVSX64_16: 0x50,
-  MOVSX64_32: 0x58,
-  MOVSX32_8: 0x60,
-  MOVSX32_16: 0x68,
-  CALL_LOCAL: 0x70,
-  CALL_LOOKUP: 0x78,
-  // Loads and stores that need no bounds check (stack slots of the current frame via r10, or proven safe).
-  LDXB_UNCHECKED: 0x80,
-  LDXH_UNCHECKED: 0x88,
-  LDXW_UNCHECKED: 0x90,
-  LDXDW_UNCHECKED: 0x98,
-  STXB_UNCHECKED: 0xa0,
-  STXH_UNCHECKED: 0xa8,
-  STXW_UNCHECKED: 0xb0,
-  STXDW_UNCHECKED: 0xb8,
-  STB_UNCHECKED: 0xc0,
-  STH_UNCHECKED: 0xc8,
-  STW_UNCHECKED: 0xd0,
-  STDW_UNCHECKED: 0xd8,
-  // Superinstructions: a pair clang emits back to back, run in one dispatch (see fusePairs).
-  FUSED_MOV_MOV: 0xe0,
-  FUSED_MOV_ADD_K: 0xe8,
-  FUSED_MOV_ADD_X: 0xf0,
-  FUSED_ZEXT: 0xf8,
-  FUSED_ADD_K_JNE_K: 0xe4,
-  FUSED_MOV_ADD_K_JGT_X: 0xe7,
-  FUSED_MOV_ADD_K_JGT_K: 0xef,
-  FUSED_MOV_MOV_MOV: 0xf7,
-  // Audit mode (audit.ts): a proven load, store or atomic, checked against its proven region, then run checked;
-  // and a slot the verifier never walked, which must never run.
-  AUDITED: 0xfc,
-  UNWALKED: 0xfd,
-} as const;
 
 /**
  * Decoded is a program as parallel arrays indexed by slot. `aux` holds the absolute target
@@ -128,15 +79,6 @@ export function decodeProgram(spec: ProgramSpec, runtime: Runtime, unchecked?: R
   return out;
 }
 
-const MOV64_X = 0xbf;
-const ADD64_K = 0x07;
-const ADD64_X = 0x0f;
-const LSH64_K = 0x67;
-const RSH64_K = 0x77;
-const JNE_K = 0x55;
-const JGT_K = 0x25;
-const JGT_X = 0x2d;
-
 /**
  * fusePairs gives slot p a superinstruction code when it and the next one or two slots
  * form a pattern clang emits in hot loops (register copies, `rA = rB; rA += x`, the bounds
@@ -152,15 +94,15 @@ function fusePairs(d: Decoded): void {
     const second = code[p + 1] as number;
     const third = p + 2 < d.slots ? (code[p + 2] as number) : -1;
     const sameDst = dst[p] === dst[p + 1];
-    const addsToCopy = first === MOV64_X && second === ADD64_K && sameDst;
-    if (addsToCopy && third === JGT_X && dst[p + 2] === dst[p]) code[p] = Variant.FUSED_MOV_ADD_K_JGT_X;
-    else if (addsToCopy && third === JGT_K && dst[p + 2] === dst[p]) code[p] = Variant.FUSED_MOV_ADD_K_JGT_K;
-    else if (first === MOV64_X && second === MOV64_X && third === MOV64_X) code[p] = Variant.FUSED_MOV_MOV_MOV;
-    else if (first === MOV64_X && second === MOV64_X) code[p] = Variant.FUSED_MOV_MOV;
-    else if (addsToCopy) code[p] = Variant.FUSED_MOV_ADD_K;
-    else if (first === MOV64_X && second === ADD64_X && sameDst && src[p + 1] !== dst[p]) code[p] = Variant.FUSED_MOV_ADD_X;
-    else if (first === LSH64_K && second === RSH64_K && sameDst && imm[p] === 32 && imm[p + 1] === 32) code[p] = Variant.FUSED_ZEXT;
-    else if (first === ADD64_K && second === JNE_K && sameDst) code[p] = Variant.FUSED_ADD_K_JNE_K;
+    const addsToCopy = first === Code.MOV64_X && second === Code.ADD64_K && sameDst;
+    if (addsToCopy && third === Code.JGT_X && dst[p + 2] === dst[p]) code[p] = Code.FUSED_MOV_ADD_K_JGT_X;
+    else if (addsToCopy && third === Code.JGT_K && dst[p + 2] === dst[p]) code[p] = Code.FUSED_MOV_ADD_K_JGT_K;
+    else if (first === Code.MOV64_X && second === Code.MOV64_X && third === Code.MOV64_X) code[p] = Code.FUSED_MOV_MOV_MOV;
+    else if (first === Code.MOV64_X && second === Code.MOV64_X) code[p] = Code.FUSED_MOV_MOV;
+    else if (addsToCopy) code[p] = Code.FUSED_MOV_ADD_K;
+    else if (first === Code.MOV64_X && second === Code.ADD64_X && sameDst && src[p + 1] !== dst[p]) code[p] = Code.FUSED_MOV_ADD_X;
+    else if (first === Code.LSH64_K && second === Code.RSH64_K && sameDst && imm[p] === 32 && imm[p + 1] === 32) code[p] = Code.FUSED_ZEXT;
+    else if (first === Code.ADD64_K && second === Code.JNE_K && sameDst) code[p] = Code.FUSED_ADD_K_JNE_K;
   }
 }
 
@@ -177,19 +119,19 @@ function codeOf(insn: Instruction, slot: number, proven: boolean): number {
   if (isAlu && offset !== 0) {
     const wide = cls === Class.ALU64;
     const byReg = (opcode & 0x08) !== 0;
-    if (op === AluOp.DIV) return wide ? (byReg ? Variant.SDIV64_X : Variant.SDIV64_K) : byReg ? Variant.SDIV32_X : Variant.SDIV32_K;
-    if (op === AluOp.MOD) return wide ? (byReg ? Variant.SMOD64_X : Variant.SMOD64_K) : byReg ? Variant.SMOD32_X : Variant.SMOD32_K;
+    if (op === AluOp.DIV) return wide ? (byReg ? Code.SDIV64_X : Code.SDIV64_K) : byReg ? Code.SDIV32_X : Code.SDIV32_K;
+    if (op === AluOp.MOD) return wide ? (byReg ? Code.SMOD64_X : Code.SMOD64_K) : byReg ? Code.SMOD32_X : Code.SMOD32_K;
     if (op === AluOp.MOV) {
-      if (offset === 8) return wide ? Variant.MOVSX64_8 : Variant.MOVSX32_8;
-      if (offset === 16) return wide ? Variant.MOVSX64_16 : Variant.MOVSX32_16;
-      return Variant.MOVSX64_32;
+      if (offset === 8) return wide ? Code.MOVSX64_8 : Code.MOVSX32_8;
+      if (offset === 16) return wide ? Code.MOVSX64_16 : Code.MOVSX32_16;
+      return Code.MOVSX64_32;
     }
   }
   if (opcode === (Class.JMP32 | JmpOp.JA)) return Class.JMP | JmpOp.JA;
   if (opcode === CALL) {
-    if (src === CallSrc.LOCAL) return Variant.CALL_LOCAL;
+    if (src === CallSrc.LOCAL) return Code.CALL_LOCAL;
     if (src !== CallSrc.HELPER) throw new InvalidProgram(slot, 'calls to kernel functions (kfuncs) are not supported');
-    return imm === HelperId.map_lookup_elem ? Variant.CALL_LOOKUP : CALL;
+    return imm === HelperId.map_lookup_elem ? Code.CALL_LOOKUP : CALL;
   }
   const mode = opcode & MODE_MASK;
   if ((cls === Class.LDX || cls === Class.ST || cls === Class.STX) && mode === Mode.MEM) {
@@ -205,9 +147,9 @@ function codeOf(insn: Instruction, slot: number, proven: boolean): number {
 
 function uncheckedCode(cls: number, size: number): number {
   const index = size === Size.B ? 0 : size === Size.H ? 1 : size === Size.W ? 2 : 3;
-  if (cls === Class.LDX) return [Variant.LDXB_UNCHECKED, Variant.LDXH_UNCHECKED, Variant.LDXW_UNCHECKED, Variant.LDXDW_UNCHECKED][index] as number;
-  if (cls === Class.STX) return [Variant.STXB_UNCHECKED, Variant.STXH_UNCHECKED, Variant.STXW_UNCHECKED, Variant.STXDW_UNCHECKED][index] as number;
-  return [Variant.STB_UNCHECKED, Variant.STH_UNCHECKED, Variant.STW_UNCHECKED, Variant.STDW_UNCHECKED][index] as number;
+  if (cls === Class.LDX) return [Code.LDXB_UNCHECKED, Code.LDXH_UNCHECKED, Code.LDXW_UNCHECKED, Code.LDXDW_UNCHECKED][index] as number;
+  if (cls === Class.STX) return [Code.STXB_UNCHECKED, Code.STXH_UNCHECKED, Code.STXW_UNCHECKED, Code.STXDW_UNCHECKED][index] as number;
+  return [Code.STB_UNCHECKED, Code.STH_UNCHECKED, Code.STW_UNCHECKED, Code.STDW_UNCHECKED][index] as number;
 }
 
 /** lddwValue resolves an lddw's 64-bit value (a constant, map handle, map value address or callback). */
