@@ -14,11 +14,21 @@ type ValueFn = (row: RowValues) => Value;
 type PredicateFn = (row: RowValues) => boolean;
 
 /**
+ * JoinLookup answers a LookupExpr: it finds the row's key in build side `build` and, when found,
+ * sets the row's build value columns and returns true (see JoinBuild in sql/plan.ts).
+ */
+export type JoinLookup = (build: number, key: Value, row: RowValues) => boolean;
+
+/**
  * compileValue returns a function computing an expression exactly. Every arithmetic result is
  * checked against the signed 64-bit range the eBPF program computes in, so an answer the pushdown
  * path cannot hold is an error in both paths rather than a wrap-around in one.
  */
 export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueFn {
+  if (expr.kind === 'flag') {
+    const condition = compilePredicate(expr.condition, overflow);
+    return (row) => (condition(row) ? 1n : 0n);
+  }
   switch (expr.kind) {
     case 'column': {
       const column = expr.column;
@@ -46,8 +56,13 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
 }
 
 /** compilePredicate returns a function deciding whether a row satisfies a condition. */
-export function compilePredicate(expr: Expr, overflow: OverflowHandler): PredicateFn {
+export function compilePredicate(expr: Expr, overflow: OverflowHandler, lookup?: JoinLookup): PredicateFn {
   switch (expr.kind) {
+    case 'lookup': {
+      if (lookup === undefined) throw new TypeError('a join lookup needs the build sides');
+      const { build, key } = expr;
+      return (row) => lookup(build, row[key.column] as Value, row);
+    }
     case 'compare': {
       const left = compileValue(expr.left as ValueExpr, overflow);
       const right = compileValue(expr.right as ValueExpr, overflow);
@@ -88,11 +103,11 @@ export function compilePredicate(expr: Expr, overflow: OverflowHandler): Predica
       break;
     }
     case 'and': {
-      const operands = expr.operands.map((operand) => compilePredicate(operand, overflow));
+      const operands = expr.operands.map((operand) => compilePredicate(operand, overflow, lookup));
       return (row) => operands.every((operand) => operand(row));
     }
     case 'or': {
-      const operands = expr.operands.map((operand) => compilePredicate(operand, overflow));
+      const operands = expr.operands.map((operand) => compilePredicate(operand, overflow, lookup));
       return (row) => operands.some((operand) => operand(row));
     }
     case 'not': {

@@ -7,8 +7,9 @@ import { formatDecimalUnits } from '../values/decimal.js';
 import { scaleOf } from '../values/types.js';
 import type { Cond, Label } from './emitter.js';
 import { REG, emitFatal, unsupported, type Gen } from './context.js';
-import { FatalCode, isPackedComparison } from './layout.js';
+import { FatalCode, isPackedComparison, slotOf } from './layout.js';
 import { emitStringTest, isStringExpr } from './strings.js';
+import { emitLookup } from './probe.js';
 
 /** FIELD_BITS bounds a decoded number: at most 18 digits, so |v| < 10^18 < 2^60. */
 const FIELD_BITS = 60;
@@ -31,10 +32,11 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0): number {
   const { e, layout } = g;
   switch (expr.kind) {
     case 'column': {
-      const slot = layout.columns.find((c) => c.column === expr.column);
+      const slot = slotOf(layout, expr.column);
       if (slot === undefined || slot.codec.kind === 'string') throw unsupported(g, `string column ${expr.name} as a number`, undefined);
       e.load('DW', R0, REG.state, slot.offset);
-      return slot.codec.kind === 'date' ? DATE_BITS : FIELD_BITS;
+      // A build value may be computed on the build side (any signed 64-bit value); a decoded field has at most 18 digits.
+      return slot.codec.kind === 'date' ? DATE_BITS : slot.kind === 0 ? 63 : FIELD_BITS;
     }
     case 'constant': {
       const v = constantValue(g, expr.value);
@@ -60,6 +62,17 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0): number {
       e.movReg(R1, R0);
       e.load('DW', R0, REG.state, temp);
       return emitArith(g, expr.op, leftBits, rightBits);
+    }
+    case 'flag': {
+      const no = e.label('flag_no');
+      const done = e.label('flag_done');
+      emitJump(g, expr.condition, no, false, depth);
+      e.movImm(R0, 1);
+      e.goto(done);
+      e.bind(no);
+      e.movImm(R0, 0);
+      e.bind(done);
+      return 1;
     }
   }
 }
@@ -239,6 +252,11 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
     case 'like':
       emitStringTest(g, expr, target, when);
       return;
+    case 'lookup':
+      // Lookups are operands of the filter's top-level AND, whose code jumps away when an operand is false.
+      if (when) throw unsupported(g, 'a join lookup inside OR or NOT', undefined);
+      emitLookup(g, expr, target);
+      return;
     case 'truth':
       // Only a whole filter is ever a truth (see plan.ts); emitRow handles one decided false.
       if (expr.value === when) e.goto(target);
@@ -277,6 +295,10 @@ export function describe(expr: Expr): string {
       return `not (${describe(expr.operand)})`;
     case 'truth':
       return expr.value ? 'true' : 'false';
+    case 'flag':
+      return `flag(${describe(expr.condition)})`;
+    case 'lookup':
+      return `${expr.key.name} found in build map #${expr.build}`;
   }
 }
 

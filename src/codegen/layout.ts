@@ -121,7 +121,12 @@ export interface KeyPart {
 
 /** Layout is the complete memory plan of one compiled query. */
 export interface Layout {
+  /** The probe table's decoded columns (the scanner fills them field by field). */
   readonly columns: readonly ColumnSlot[];
+  /** A join's build values, by build side: filled from the map value a lookup finds (kind 0: never decoded). */
+  readonly lookups: readonly (readonly ColumnSlot[])[];
+  /** Offset of the 8-byte word a lookup's key is put in. */
+  readonly lookupKey: number;
   /** Kinds 1..digitKinds decode numbers or dates. */
   readonly digitKinds: number;
   readonly fieldCount: number;
@@ -173,13 +178,26 @@ export function planLayout(plan: Plan): Layout {
     }
     return { column: index, name: def.name, type: def.type, codec, kind, offset };
   });
+  const lookups = (plan.join?.builds ?? []).map((build) =>
+    build.values.map((value): ColumnSlot => {
+      const codec = codecOf(value.expr.type);
+      const offset = at;
+      at += 8;
+      if (codec.kind !== 'string') return { column: value.column, name: value.name, type: value.expr.type, codec, kind: 0, offset };
+      const bytes = at;
+      at += roundUp8(codec.width);
+      return { column: value.column, name: value.name, type: value.expr.type, codec, kind: 0, offset, bytes };
+    }),
+  );
+  const lookupKey = at;
+  if (plan.join !== undefined) at += 8;
   const temps = at;
   at += TEMP_COUNT * 8;
   const keyOffset = at;
   const key: KeyPart[] = [];
   let keySize = 0;
   for (const expr of plan.groupBy) {
-    const slot = columns.find((c) => c.column === expr.column);
+    const slot = columns.find((c) => c.column === expr.column) ?? lookups.flat().find((c) => c.column === expr.column);
     if (slot === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `GROUP BY column ${expr.name} is not decoded`);
     const size = slot.codec.kind === 'string' ? 8 + roundUp8(slot.codec.width) : 8;
     key.push({ slot, offset: keySize, size });
@@ -197,6 +215,8 @@ export function planLayout(plan: Plan): Layout {
   at += valueSize;
   return {
     columns,
+    lookups,
+    lookupKey,
     digitKinds,
     fieldCount: plan.table.columns.length,
     temps,
@@ -209,6 +229,11 @@ export function planLayout(plan: Plan): Layout {
     aggs,
     valueSize,
   };
+}
+
+/** slotOf finds where a column's value sits: a decoded probe column or a build value a lookup filled. */
+export function slotOf(layout: Layout, column: number): ColumnSlot | undefined {
+  return layout.columns.find((c) => c.column === column) ?? layout.lookups.flat().find((c) => c.column === column);
 }
 
 /** longestLiterals maps each string column to the length in bytes of the longest literal a condition tests it against. */
@@ -233,6 +258,7 @@ function longestLiterals(filter: Predicate | undefined): Map<number, number> {
       case 'not':
         return visit(expr.operand);
       case 'truth':
+      case 'lookup':
         return;
     }
   };
@@ -268,6 +294,12 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
         return;
       case 'not':
         visit(expr.operand);
+        return;
+      case 'flag':
+        visit(expr.condition);
+        return;
+      case 'lookup':
+        visit(expr.key);
         return;
       case 'and':
       case 'or':

@@ -14,7 +14,7 @@ export type IntervalUnit = 'day' | 'month' | 'year';
 /** AstExpr is an expression as written, before names and types are resolved. */
 export type AstExpr = Span &
   (
-    | { readonly kind: 'identifier'; readonly name: string }
+    | { readonly kind: 'identifier'; readonly name: string; readonly table?: string }
     | { readonly kind: 'number'; readonly text: string }
     | { readonly kind: 'string'; readonly text: string }
     | { readonly kind: 'date'; readonly text: string }
@@ -42,10 +42,16 @@ export interface OrderItem {
   readonly desc: boolean;
 }
 
+/** TableRef is a table named in FROM; `on` is the condition of an explicit `JOIN ... ON`. */
+export type TableRef = { readonly name: string; readonly on?: AstExpr } & Span;
+
 /** SelectStatement is the one statement shape Sluice accepts. */
 export interface SelectStatement {
   readonly items: readonly SelectItem[];
-  readonly table: { readonly name: string } & Span;
+  /** The first table in FROM. */
+  readonly table: TableRef;
+  /** The tables after it (comma-separated or `JOIN ... ON`), in order; empty for one table. */
+  readonly joins: readonly TableRef[];
   readonly where?: AstExpr;
   readonly groupBy: readonly AstExpr[];
   readonly orderBy: readonly OrderItem[];

@@ -15,6 +15,8 @@ import {
 export interface ExprScope {
   readonly file: string;
   readonly columns: readonly ColumnDef[];
+  /** Resolves a column name, `table` its qualifier if written; without it names are looked up in `columns` and qualifiers refused. */
+  readonly resolve?: (at: Span, name: string, table: string | undefined) => ColumnRef;
 }
 
 interface Interval {
@@ -66,7 +68,7 @@ export function bindPredicate(scope: ExprScope, ast: AstExpr): Predicate {
 function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
   switch (ast.kind) {
     case 'identifier':
-      return bindColumn(scope, ast, ast.name);
+      return bindColumn(scope, ast, ast.name, ast.table);
     case 'number':
       return numberConstant(scope, ast, ast.text);
     case 'string':
@@ -94,7 +96,9 @@ function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
   }
 }
 
-function bindColumn(scope: ExprScope, ast: Span, name: string): ColumnRef {
+function bindColumn(scope: ExprScope, ast: Span, name: string, table: string | undefined): ColumnRef {
+  if (scope.resolve !== undefined) return scope.resolve(ast, name, table);
+  if (table !== undefined) return fail(scope, ast, `qualified column names (table.column) are not supported here`);
   const column = scope.columns.find((candidate) => candidate.name === name) ?? scope.columns.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
   if (column === undefined) {
     const names = scope.columns.map((candidate) => candidate.name);

@@ -8,6 +8,8 @@ import {
   AVG_EXTRA_SCALE, type AggregateSpec, type ColumnRef, type ErrorPolicy, type Expr, type OrderKey, type OutputColumn, type Plan, type ValueExpr,
 } from './plan.js';
 import { didYouMean } from './suggest.js';
+import { planJoinQuery } from './join-plan.js';
+import { tablesScope } from './scope.js';
 import { INTEGER, decimalType, isNumeric, isString, scaleOf, typeName, type SqlType } from '../values/types.js';
 
 /** PlanOptions: `file` names the query text in errors (default `query.sql`); `onError` is the malformed-row policy. */
@@ -26,7 +28,14 @@ export function planQuery(sql: string, catalog: Catalog, options: PlanOptions = 
     const hint = didYouMean(statement.table.name, catalog.tableNames());
     throw new QueryError(file, statement.table.position, `unknown table '${statement.table.name}'${hint}`);
   }
-  return new Binder(sql, file, { file, columns: table.columns }).plan(statement, table, options.onError ?? 'stop');
+  if (statement.joins.length > 0) return planJoinQuery(sql, statement, catalog, { file, onError: options.onError ?? 'stop' });
+  const scope = tablesScope(file, [{ table, offset: 0 }]);
+  return bindStatement(sql, file, scope, statement, table, options.onError ?? 'stop');
+}
+
+/** bindStatement binds a parsed SELECT in `scope`, scanning `table`; column indexes are the scope's. */
+export function bindStatement(sql: string, file: string, scope: ExprScope, statement: SelectStatement, table: Plan['table'], onError: ErrorPolicy): Plan {
+  return new Binder(sql, file, scope).plan(statement, table, onError);
 }
 
 class Binder {
@@ -216,6 +225,10 @@ export function forEachColumn(expr: Expr | undefined, visit: (column: number) =>
     case 'in':
     case 'like':
       return forEachColumn(expr.operand, visit);
+    case 'flag':
+      return forEachColumn(expr.condition, visit);
+    case 'lookup':
+      return visit(expr.key.column);
     case 'arith':
     case 'compare':
       forEachColumn(expr.left, visit);

@@ -1,7 +1,7 @@
 // Renders a plan as readable text for `sluice explain`: scan, decoded columns, filter, groups, aggregates, outputs.
 import { formatDateDays } from '../values/calendar.js';
 import { formatDecimalUnits } from '../values/decimal.js';
-import type { AggregateSpec, Constant, Expr, Plan, TableSource } from './plan.js';
+import type { AggregateSpec, Constant, Expr, JoinPlan, Plan, TableSource } from './plan.js';
 import { AVG_ROUNDING_NOTE } from './result.js';
 import { scaleOf, typeName } from '../values/types.js';
 
@@ -21,6 +21,7 @@ export function explainPlan(plan: Plan): string {
     const column = table.columns[index];
     if (column !== undefined) lines.push(`    #${index} ${column.name} ${typeName(column.type)}`);
   }
+  if (plan.join !== undefined) lines.push(...explainJoin(plan.join));
   lines.push(`filter: ${plan.filter === undefined ? 'none (every row)' : formatExpr(plan.filter)}`);
   lines.push(`group by: ${plan.groupBy.length === 0 ? 'none (one group)' : plan.groupBy.map((column) => column.name).join(', ')}`);
   lines.push('aggregates:');
@@ -39,6 +40,18 @@ export function explainPlan(plan: Plan): string {
   lines.push(`malformed rows: ${plan.onError === 'stop' ? 'stop at the first' : 'skip and count'}`);
   if (plan.aggregates.some((aggregate) => aggregate.fn === 'avg')) lines.push(`note: ${AVG_ROUNDING_NOTE}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** explainJoin describes each build side: its table, key, filter and the values its map holds. */
+function explainJoin(join: JoinPlan): string[] {
+  const lines = ['join: the largest table above is the probe side; each smaller table is a build side, filtered on its own storage node, its rows loaded into a map the probe program looks each row up in'];
+  join.builds.forEach((build, index) => {
+    lines.push(`  build map #${index}: ${build.table.name} (${build.table.path}) by ${build.key.name}`);
+    lines.push(`    filter: ${build.filter === undefined ? 'none (every row)' : formatExpr(build.filter)}`);
+    for (const value of build.values) lines.push(`    value ${value.name} = ${formatExpr(value.expr)} (${typeName(value.expr.type)})`);
+    if (build.values.length === 0) lines.push('    values: none (the key alone: a semi-join)');
+  });
+  return lines;
 }
 
 function layout(table: TableSource): string {
@@ -96,6 +109,10 @@ export function formatExpr(expr: Expr, nested = false): string {
       return `not (${formatExpr(expr.operand)})`;
     case 'truth':
       return expr.value ? 'true' : 'false';
+    case 'flag':
+      return `flag(${formatExpr(expr.condition)})`;
+    case 'lookup':
+      return `${expr.key.name} found in build map #${expr.build}`;
   }
 }
 

@@ -1,5 +1,5 @@
-// Recursive-descent parser for Sluice's SQL subset: one SELECT of aggregates over one table.
-import type { AstExpr, IntervalUnit, OrderItem, SelectItem, SelectStatement, Span } from './ast.js';
+// Recursive-descent parser for Sluice's SQL subset: one SELECT of aggregates over one table or an inner join of several.
+import type { AstExpr, IntervalUnit, OrderItem, SelectItem, SelectStatement, Span, TableRef } from './ast.js';
 import { QueryError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
 
@@ -54,6 +54,7 @@ class Parser {
     const items = this.list(() => this.selectItem());
     this.expectWord('from');
     const table = this.tableName();
+    const joins = this.joinedTables();
     const where = this.acceptWord('where') ? this.expr() : undefined;
     const groupBy = this.acceptWord('group') ? (this.expectWord('by'), this.list(() => this.expr())) : [];
     this.refuseClause();
@@ -63,7 +64,7 @@ class Parser {
     this.acceptSymbol(';');
     const end = this.peek();
     if (end.kind !== 'end') this.fail(end, `unexpected ${describe(end)} after the end of the query`);
-    return { items, table, groupBy, orderBy, ...(where && { where }), ...(limit && { limit }) };
+    return { items, table, joins, groupBy, orderBy, ...(where && { where }), ...(limit && { limit }) };
   }
 
   private refuseClause(): void {
@@ -84,6 +85,26 @@ class Parser {
     return { expr };
   }
 
+  /** joinedTables parses the tables after the first: `, t` or `[INNER] JOIN t ON condition`; other joins are refused. */
+  private joinedTables(): TableRef[] {
+    const tables: TableRef[] = [];
+    for (;;) {
+      if (this.acceptSymbol(',')) {
+        tables.push(this.tableName());
+        continue;
+      }
+      const token = this.peek();
+      if (token.kind !== 'identifier' || !JOIN_WORDS.has(token.lower)) return tables;
+      if (token.lower !== 'join' && token.lower !== 'inner') this.fail(token, `${token.text.toUpperCase()} JOIN is not supported; only inner joins (JOIN ... ON, or tables separated by commas with the join condition in WHERE)`);
+      this.acceptWord('inner');
+      this.expectWord('join');
+      const joined = this.tableName();
+      if (this.peekWord('using')) this.fail(this.peek(), 'JOIN ... USING is not supported; write JOIN ... ON a = b');
+      this.expectWord('on');
+      tables.push({ ...joined, on: this.expr() });
+    }
+  }
+
   private tableName(): { name: string } & Span {
     const token = this.peek();
     if (this.isSymbol(token, '(')) this.fail(token, 'subqueries are not supported');
@@ -92,9 +113,6 @@ class Parser {
     if (this.peek().kind === 'identifier' && !RESERVED.has(this.peek().lower)) {
       this.fail(this.peek(), 'table aliases are not supported');
     }
-    const after = this.peek();
-    if (after.kind === 'identifier' && JOIN_WORDS.has(after.lower)) this.fail(after, 'JOIN is not supported');
-    if (this.isSymbol(after, ',')) this.fail(after, 'JOIN is not supported (FROM lists one table)');
     return { name: name.toLowerCase(), ...this.spanFrom(token) };
   }
 
@@ -281,10 +299,13 @@ class Parser {
     return this.columnName(token);
   }
 
+  /** columnName reads `column` or `table.column`. */
   private columnName(token: Token): AstExpr {
-    if (this.isSymbol(this.peek(), '.')) this.fail(this.peek(), 'qualified column names (table.column) are not supported');
-    const name = token.kind === 'quoted-identifier' ? token.text : token.lower;
-    return { kind: 'identifier', name, ...this.spanFrom(token) };
+    const first = token.kind === 'quoted-identifier' ? token.text : token.lower;
+    if (!this.acceptSymbol('.')) return { kind: 'identifier', name: first, ...this.spanFrom(token) };
+    const name = this.name('a column name');
+    if (this.isSymbol(this.peek(), '.')) this.fail(this.peek(), 'schema-qualified column names are not supported');
+    return { kind: 'identifier', name, table: first.toLowerCase(), ...this.spanFrom(token) };
   }
 
   private interval(first: Token): AstExpr {

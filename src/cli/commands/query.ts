@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
 import { DEFAULT_MAX_GROUPS, MAX_CHUNK_LIMIT, MAX_GROUPS_LIMIT } from '../../codegen/compile.js';
 import { COMPUTE_ENGINES, type ComputeEngine } from '../../engine/compute-engine-names.js';
+import { DEFAULT_MAX_BUILD_ROWS, MAX_BUILD_ROWS_LIMIT } from '../../engine/join-limits.js';
 import type { Catalog } from '../../sql/plan.js';
 import type { EngineName } from '../../vm/engine.js';
 import { oneOf, positiveInteger, unitsOption } from '../options.js';
@@ -22,6 +23,7 @@ export interface QueryCliOptions {
   compute: ComputeEngine;
   onError: 'stop' | 'skip';
   maxGroups: number;
+  maxBuildRows: number;
 }
 
 /** registerQuery adds `sluice query`. */
@@ -40,6 +42,7 @@ export function registerQuery(program: Command): void {
     .option('--on-error <policy>', 'malformed rows: stop (report file:line:col) or skip (and count)', oneOf('stop', 'skip'), 'stop')
     .option('--nodes <n|urls>', 'split the table over N storage nodes (worker threads scanning their byte ranges in parallel), or over `sluice serve` nodes: http://host:port,...', nodesOption)
     .option('--max-groups <n>', `groups the GROUP BY map holds (1 to ${MAX_GROUPS_LIMIT}); more is an error`, positiveInteger, DEFAULT_MAX_GROUPS)
+    .option('--max-build-rows <n>', `rows a joined smaller table may have after its filter (1 to ${MAX_BUILD_ROWS_LIMIT.toLocaleString('en-US')}); more is an error naming the table`, positiveInteger, DEFAULT_MAX_BUILD_ROWS)
     .option('--compare', 'also ship the whole file and compute on the compute node, and show both side by side')
     .option('--compute <engine>', 'how the compute node answers in ship-all: csv-parse (independent baseline) or program (the same eBPF program, run on the compute node)', oneOf<ComputeEngine>(...COMPUTE_ENGINES), 'csv-parse')
     .option('--json', 'print the result and the report as JSON')
@@ -54,7 +57,7 @@ Examples:
     )
     .action(async (sql: string, options: QueryCliOptions, command: Command) => {
       // Loaded here, not at the top, so that other commands and --help do not pay for the query engine.
-      const [{ executeQuery }, { formatResultJson, formatResultText }, { reportJson }, { formatRunSummary }, { formatReport }, { Progress }, { boldFirstLine }, { catalogFor, readQuery }] =
+      const [{ executeQuery }, { formatResultJson, formatResultText }, { reportJson }, { formatRunSummary }, { formatReport }, { Progress }, { boldFirstLine }, { catalogFor, readQuery }, { formatJoinReport }] =
         await Promise.all([
           import('../../engine/execute.js'),
           import('../../sql/result.js'),
@@ -64,6 +67,7 @@ Examples:
           import('../progress.js'),
           import('../style.js'),
           import('../query-input.js'),
+          import('../../report/join.js'),
         ]);
       const query = readQuery(sql);
       if (options.engine === 'kernel' && command.getOptionValueSource('chunk') === 'default') {
@@ -79,30 +83,32 @@ Examples:
         onProgress: (run, done, total) => bars[run].update(done, total),
       }).finally(() => bars['ship-all'].done());
       if (options.json) {
-        const report = run.report ? reportJson(run.report) : { pushdown: run.pushdown };
+        const report = { ...(run.report ? reportJson(run.report) : { pushdown: run.pushdown }), ...(run.join ? { join: run.join } : {}) };
         process.stdout.write(`{"result":${formatResultJson(run.result).trimEnd()},"report":${JSON.stringify(report)}}\n`);
         return;
       }
       process.stdout.write(boldFirstLine(formatResultText(run.result)));
       process.stdout.write('\n');
       process.stdout.write(run.report ? formatReport(run.report) : formatRunSummary(run.pushdown));
+      if (run.join) process.stdout.write(formatJoinReport(run.join));
       if (run.shipAll) process.stdout.write(`ship-all (${options.compute} on the compute node) gave the same answer.\n`);
     });
 }
 
 /** queryCluster answers the query on a cluster of worker-thread storage nodes and prints the per-node report. */
 async function queryCluster(query: { sql: string; file: string }, options: QueryCliOptions, nodes: number | string[]): Promise<void> {
-  const [{ runCluster }, { clusterReportJson, formatClusterReport }, { formatResultJson, formatResultText }, { boldFirstLine }, { catalogFor }] = await Promise.all([
+  const [{ runCluster }, { clusterReportJson, formatClusterReport }, { formatResultJson, formatResultText }, { boldFirstLine }, { catalogFor }, { formatJoinReport }] = await Promise.all([
     import('../../engine/cluster.js'),
     import('../../report/cluster.js'),
     import('../../sql/result.js'),
     import('../style.js'),
     import('../query-input.js'),
+    import('../../report/join.js'),
   ]);
   const nodeCount = typeof nodes === 'number' ? nodes : nodes.length;
   const run = await runCluster({ ...runOptions(query, options, catalogFor(options.data)), nodes });
   if (options.json) {
-    const report = { ...clusterReportJson(run.report), ...(run.shipAll ? { shipAll: run.shipAll } : {}) };
+    const report = { ...clusterReportJson(run.report), ...(run.shipAll ? { shipAll: run.shipAll } : {}), ...(run.join ? { join: run.join } : {}) };
     process.stdout.write(`{"result":${formatResultJson(run.result).trimEnd()},"report":${JSON.stringify(report)}}\n`);
     return;
   }
@@ -110,6 +116,7 @@ async function queryCluster(query: { sql: string; file: string }, options: Query
   process.stdout.write('\n');
   process.stdout.write(`${run.plan.table.path}: ${nodeCount} storage node${nodeCount === 1 ? '' : 's'}, ${run.rows} rows\n`);
   process.stdout.write(formatClusterReport(run.report));
+  if (run.join) process.stdout.write(formatJoinReport(run.join));
   if (run.shipAll) process.stdout.write(`ship-all (${options.compute} on the compute node) gave the same answer.\n`);
 }
 
@@ -127,6 +134,7 @@ function runOptions(query: { sql: string; file: string }, options: QueryCliOptio
     compute: options.compute,
     onError: options.onError,
     maxGroups: options.maxGroups,
+    maxBuildRows: options.maxBuildRows,
   };
 }
 
