@@ -8,7 +8,9 @@ import {
   type Reg,
   type State,
   STACK_SIZE,
-  StackByte,
+  ALL_BYTES,
+  byteWritten,
+  markBytes,
   UNKNOWN_SCALAR,
   isPointer,
   pointerReg,
@@ -163,7 +165,7 @@ function stackAccess(env: Env, state: State, base: Reg, a: Access): Reg {
   }
   if (a.kind !== 'write') {
     for (let i = lo; i < hi; i++) {
-      if (frame.stack.bytes[i + STACK_SIZE] === StackByte.INVALID) {
+      if (!byteWritten(frame.stack, i + STACK_SIZE)) {
         refuse(`invalid read from stack R${a.baseNo} off ${base.off + a.off}${variable ? `+[${vmin},${vmax}]` : ''} size ${a.size}: byte fp${i} is uninitialised`);
       }
     }
@@ -188,7 +190,7 @@ function stackAccess(env: Env, state: State, base: Reg, a: Access): Reg {
     const slot = (lo + STACK_SIZE) >> 3;
     const stack = writableStack(frame);
     stack.spills[slot] = value;
-    stack.bytes.fill(StackByte.SPILL, slot * 8, slot * 8 + 8);
+    stack.written[slot] = ALL_BYTES;
     return UNKNOWN_SCALAR;
   }
   markWritten(frame, lo, hi, variable);
@@ -228,10 +230,10 @@ function markWritten(frame: Frame, lo: number, hi: number, maybe: boolean): void
   const stack = writableStack(frame);
   for (let s = (lo + STACK_SIZE) >> 3; s <= (hi - 1 + STACK_SIZE) >> 3; s++) {
     if (!stack.spills[s]) continue;
+    // The spill's bytes stay written, now as plain data.
     stack.spills[s] = undefined;
-    stack.bytes.fill(StackByte.MISC, s * 8, s * 8 + 8);
   }
-  if (!maybe) stack.bytes.fill(StackByte.MISC, lo + STACK_SIZE, hi + STACK_SIZE);
+  if (!maybe) markBytes(stack, lo + STACK_SIZE, hi + STACK_SIZE);
 }
 
 /** noteDepth records that a frame's function uses `bytes` bytes of stack. */
@@ -262,7 +264,7 @@ export function checkMemoryArg(env: Env, state: State, reg: Reg, regNo: number, 
         return;
       }
       for (let i = lo; i < hi; i++) {
-        if (frame.stack.bytes[i + STACK_SIZE] === StackByte.INVALID) {
+        if (!byteWritten(frame.stack, i + STACK_SIZE)) {
           refuse(`invalid indirect read from stack ${r} off ${reg.off}+${i - reg.off} size ${maxSize} (${what}): byte fp${i} is uninitialised`);
         }
       }
