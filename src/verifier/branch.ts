@@ -63,7 +63,7 @@ function scalarJump(state: State, insn: Instruction, op: number, a: Reg, b: Reg,
   const noOp = negateJump(op);
   const no = noOp === undefined ? refine(op, a.value, b.value, is64, false) : refine(noOp, a.value, b.value, is64, true);
   const fromReg = (insn.opcode & SOURCE_MASK) === Source.X;
-  const apply = (s: State, values: [Scalar, Scalar]) => {
+  const apply = (s: State, values: readonly [Scalar, Scalar]) => {
     setScalar(s, insn.dst, a, values[0]);
     if (fromReg) setScalar(s, insn.src, b, values[1]);
     return s;

@@ -1,5 +1,6 @@
 // The verifier's abstract machine state: typed registers, per-frame stacks, and how to copy and print them.
 import type { MapSpec } from '../asm/program.js';
+import { rememberReg } from './memo.js';
 import { SCALAR_UNKNOWN, isConst, scalarConst, scalarText, type Scalar } from './scalar.js';
 
 /** RegType is what a register holds, after Linux's register types. */
@@ -41,18 +42,9 @@ const ZERO = scalarConst(0n);
 /** NOT_INIT is a register never written. */
 export const NOT_INIT: Reg = { type: 'not_init', value: ZERO, off: 0, id: 0, range: 0, map: -1, frame: 0, size: 0 };
 
-/** constRegs holds one register per canonical constant scalar (scalarConst's cached objects). */
-const constRegs = new Map<Scalar, Reg>();
-
-/** scalarReg wraps a scalar value in a register (a shared one for constants: immediates need no allocation). */
+/** scalarReg wraps a scalar value in a register: one per scalar (remembered on it), so repeated values need no allocation. */
 export function scalarReg(value: Scalar): Reg {
-  if (!isConst(value)) return { type: 'scalar', value, off: 0, id: 0, range: 0, map: -1, frame: 0, size: 0 };
-  let reg = constRegs.get(value);
-  if (!reg) {
-    reg = { type: 'scalar', value, off: 0, id: 0, range: 0, map: -1, frame: 0, size: 0 };
-    if (constRegs.size < 4096) constRegs.set(value, reg);
-  }
-  return reg;
+  return value.reg ?? rememberReg(value, { type: 'scalar', value, off: 0, id: 0, range: 0, map: -1, frame: 0, size: 0 });
 }
 
 /** UNKNOWN_SCALAR is a register holding any number. */
