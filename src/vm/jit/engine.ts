@@ -19,7 +19,6 @@ interface JitExports {
 export const jitEngine: Engine = {
   name: 'jit',
   load(program: ProgramSpec, runtime: Runtime, facts?: ProgramFacts, codeCache?: CodeCache): Executable {
-    preflight(program);
     const compiled = compileCached(program, {
       safeAccesses: facts?.safeAccesses,
       budget: runtime.budget,
@@ -33,7 +32,7 @@ export const jitEngine: Engine = {
         if (!(map instanceof ArrayMap)) return undefined;
         return { start: map.region.start, stride: map.stride, maxEntries: map.spec.maxEntries };
       },
-    }, codeCache);
+    }, () => preflight(program), codeCache);
     let exports: JitExports | undefined;
     const invoke: CallbackInvoker = (slot, index, ctxLo, ctxHi, callerSlot) => {
       const table = compiled.tableIndex.get(slot);
