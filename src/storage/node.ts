@@ -68,9 +68,12 @@ export interface FileSegment {
 export interface OpenOptions {
   /** Serve these segments of the file back to back, as if they were the file (default: the whole file). */
   readonly segments?: readonly FileSegment[];
-  /** Count how many served chunks contain this byte value (see `sawByte`). */
-  readonly watchByte?: number;
+  /** Called with each chunk served, before the hook runs: bytes [from, to) of `bytes` lie at `fileOffset` of the real file. */
+  readonly observe?: ChunkObserver;
 }
+
+/** ChunkObserver sees the bytes a descriptor serves (e.g. to follow rows' quoting) without a copy; `bytes` is valid only during the call. */
+export type ChunkObserver = (bytes: Uint8Array, from: number, to: number, fileOffset: number) => void;
 
 /** Chunk is the HookChunk the node reuses for every chunk of one open file. */
 type Chunk = { -readonly [K in keyof HookChunk]: HookChunk[K] };
@@ -81,9 +84,7 @@ interface OpenFile {
   readonly size: number;
   /** The view: segments of the real file, with `at`, each one's first offset in the view. */
   readonly segments: readonly (FileSegment & { readonly at: number })[];
-  readonly watchByte: number;
-  /** Chunks that contained watchByte. */
-  watched: number;
+  readonly observe?: ChunkObserver;
   readonly handle: FileHandle;
   /** Reads into the node's own buffers, or into the read blocks of `readerTenant` (no copy at the hook). */
   reader: BlockReader;
@@ -215,8 +216,7 @@ export class StorageNode {
       fileId,
       size,
       segments,
-      watchByte: options.watchByte ?? -1,
-      watched: 0,
+      ...(options.observe ? { observe: options.observe } : {}),
       handle,
       reader: new BlockReader(handle, Math.max(1, Math.min(DEFAULT_BLOCK_BYTES, realSize))),
       chunk: { source: EMPTY, start: 0, length: 0, flags: 0, index: 0, fileOffset: 0, fileSize: size },
@@ -242,11 +242,6 @@ export class StorageNode {
   /** size returns the size in bytes of an open file. */
   size(pid: number, fd: number): number {
     return this.openFile(pid, fd).size;
-  }
-
-  /** sawByte is how many chunks served so far contained the open options' `watchByte`. */
-  sawByte(pid: number, fd: number): number {
-    return this.openFile(pid, fd).watched;
   }
 
   /** close releases a descriptor. */
@@ -283,7 +278,7 @@ export class StorageNode {
       chunk.source = place.block;
       chunk.start = place.start;
       chunk.length = chunkEnd - at;
-      if (file.watchByte >= 0 && place.block.subarray(place.start, place.start + chunk.length).indexOf(file.watchByte) >= 0) file.watched += 1;
+      file.observe?.(place.block, place.start, place.start + chunk.length, real);
       chunk.flags = (at === 0 ? HookFlag.FIRST : 0) | (chunkEnd === file.size ? HookFlag.LAST : 0);
       chunk.index = file.chunkIndex;
       chunk.fileOffset = at;

@@ -25,7 +25,7 @@ export function compileCached(spec: ProgramSpec, options: CompileOptions, check:
 /**
  * codeKey hashes everything the module depends on besides the JIT's own code (the cache's owner
  * keys that by build): the instruction bytes, the value of every `lddw` (map handles, map value
- * addresses, function handles), each map's array layout, the budget, the writable range, whether
+ * addresses, function handles), each map's array layout and lookup-cache key size, the budget, the writable range, whether
  * the input is writable, and the proven accesses. Undefined when a value cannot be worked out
  * (compileProgram then reports the program's error).
  */
@@ -39,8 +39,9 @@ function codeKey(spec: ProgramSpec, options: CompileOptions): string | undefined
       slot += insn.opcode === LDDW ? 2 : 1;
     }
     const layouts = spec.maps.map((_, index) => options.arrayLayout(index) ?? null);
+    const lookupCaches = spec.maps.map((_, index) => options.cacheableKeySize?.(index) ?? null);
     const safe = [...(options.safeAccesses ?? [])].sort((a, b) => a - b);
-    hash.update(JSON.stringify({ constants, layouts, budget: options.budget, writable: options.writable, writableInput: options.writableInput, safe }));
+    hash.update(JSON.stringify({ constants, layouts, lookupCaches, budget: options.budget, writable: options.writable, writableInput: options.writableInput, safe }));
   } catch {
     return undefined;
   }

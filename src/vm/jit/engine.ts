@@ -2,7 +2,7 @@
 import type { ProgramSpec } from '../../asm/program.js';
 import type { CodeCache, Engine, Executable, ProgramFacts, RunResult } from '../engine.js';
 import { BudgetExceeded, CallDepthExceeded, InvalidHelperArgument, InvalidProgram, UnknownHelper } from '../errors.js';
-import { ArrayMap } from '../maps.js';
+import { ArrayMap, HashMap } from '../maps.js';
 import { HELPER_FRAME, MAX_FRAMES } from '../memory.js';
 import { preflight } from '../preflight.js';
 import { type CallbackInvoker, FUNC_HANDLE_BASE, HELPER_FRAME_INDEX, type Runtime } from '../runtime.js';
@@ -31,6 +31,10 @@ export const jitEngine: Engine = {
         const map = runtime.maps[index];
         if (!(map instanceof ArrayMap)) return undefined;
         return { start: map.region.start, stride: map.stride, maxEntries: map.spec.maxEntries };
+      },
+      cacheableKeySize: (index) => {
+        const map = runtime.maps[index];
+        return map instanceof HashMap && map.spec.type === 'hash' ? map.spec.keySize : undefined;
       },
     }, () => preflight(program), codeCache);
     let exports: JitExports | undefined;
