@@ -3,7 +3,7 @@ import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { XdpAction } from '../asm/opcodes.js';
 import type { ProgramSpec } from '../asm/program.js';
-import type { EngineName } from '../vm/engine.js';
+import type { CodeCache, EngineName } from '../vm/engine.js';
 import { INPUT_CAPACITY } from '../vm/memory.js';
 import { UsageError } from '../util/errors.js';
 import { DeviceArray, type DeviceOptions } from './device.js';
@@ -16,6 +16,7 @@ import { PAGE_BYTES, PageCache } from './page-cache.js';
 import { type Destination, UserMemory } from './process.js';
 import { type HookChunk, Tenant } from './tenant.js';
 import { KERNEL_MAX_CHUNK, kernelEngine } from './kernel-engine.js';
+import type { ProgramStore } from './program-store.js';
 import { VerifiedPrograms } from './verified-cache.js';
 
 /** MAX_CHUNK_BYTES is the largest chunk the hook hands a program: the size of its input region (64 KiB). */
@@ -40,6 +41,8 @@ export interface StorageNodeOptions {
   readonly tenantTraceBytes?: number;
   /** Verified programs the node remembers (default DEFAULT_VERIFIED_ENTRIES; 0 verifies every attachment). */
   readonly verifiedPrograms?: number;
+  /** Where verdicts and JIT code are kept across processes (see ProgramStore); default none. */
+  readonly store?: ProgramStore;
 }
 
 /** AttachOptions configure one tenant's attachment. */
@@ -114,6 +117,8 @@ export class StorageNode {
   /** Counts per live process, so that concurrent runs each get their own. */
   private readonly processCounts = new Map<number, NodeCounts>();
   private readonly defaultEngine: EngineName;
+  /** The store's JIT code, offered to every tenant's engine. */
+  private readonly codeCache?: CodeCache;
   private readonly tenantMapMemory?: number;
   private readonly tenantTraceBytes?: number;
   private readonly processes = new Map<number, UserMemory>();
@@ -136,7 +141,9 @@ export class StorageNode {
     this.defaultEngine = options.engine ?? 'interpreter';
     this.tenantMapMemory = options.tenantMapMemory;
     this.tenantTraceBytes = options.tenantTraceBytes;
-    this.verified = new VerifiedPrograms(options.verifiedPrograms, this.tenantMapMemory);
+    this.verified = new VerifiedPrograms(options.verifiedPrograms, this.tenantMapMemory, options.store);
+    const store = options.store;
+    if (store) this.codeCache = { get: (key) => store.get('jit', key), put: (key, code) => store.put('jit', key, code) };
     resolveEngine(this.defaultEngine);
   }
 
@@ -361,6 +368,7 @@ export class StorageNode {
       readBlockBytes: DEFAULT_BLOCK_BYTES,
       mapMemory: this.tenantMapMemory,
       traceBytes: this.tenantTraceBytes,
+      ...(this.codeCache && { codeCache: this.codeCache }),
     });
     this.hooks.set(key, tenant);
     return tenant;

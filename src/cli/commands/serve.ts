@@ -37,7 +37,7 @@ Examples:
     )
     .action(async (options: ServeCliOptions) => {
       if (!existsSync(options.data) || !statSync(options.data).isDirectory()) throw new UsageError(`--data ${options.data} is not a directory`);
-      // Loaded here, not at the top, so that other commands and --help do not pay for the storage node.
+      // Loaded here, not at the top, so that other commands and --help do not load the HTTP server.
       const { startNodeServer } = await import('../../storage/node-server.js');
       const server = await startNodeServer({
         config: { dataDir: resolve(options.data), chunkBytes: options.chunk, engine: options.engine, devices: { count: options.devices }, link: {} },
