@@ -145,7 +145,8 @@ function functionStarts(slots: readonly (Instruction | undefined)[]): { starts: 
   return { starts: [...starts].sort((a, b) => a - b), entryCalled };
 }
 
-function lddwConstant(insn: Instruction, slot: number, options: CompileOptions): bigint {
+/** lddwConstant is the value the compiled code loads for the `lddw` at `slot` (map handles and addresses come from `options`). */
+export function lddwConstant(insn: Instruction, slot: number, options: CompileOptions): bigint {
   switch (insn.src) {
     case PseudoSrc.NONE:
       return lddwValue(insn);
