@@ -55,7 +55,8 @@ export function tableFromFile(path: string, name = basename(path, extname(path))
     }
     return { name, path, ...layout, columns: columnDefs(declared), schemaSource };
   }
-  const { header, rows, headerStarts } = readCsvSample(path);
+  // With the types known, only the header row is read (to check it names the schema's columns).
+  const { header, rows, headerStarts } = readCsvSample(path, declared === undefined ? INFER_SAMPLE_ROWS : 0);
   checkUniqueNames(path, header, headerStarts);
   if (declared === undefined) {
     const types = inferColumnTypes(header.length, rows);
@@ -86,12 +87,12 @@ function checkHeader(path: string, header: readonly string[], starts: readonly n
 }
 
 /**
- * readCsvSample reads a CSV file's header row and up to INFER_SAMPLE_ROWS data rows from its first MiB
+ * readCsvSample reads a CSV file's header row and up to `sampleRows` data rows from its first MiB
  * (cut after the last row that ends in it, quotes respected, CRs outside quotes dropped as in the baseline),
  * and the header fields' columns. It refuses lines that end in a lone '\r', a header whose quote never
  * closes, and a first MiB without a row end.
  */
-function readCsvSample(path: string): { header: string[]; rows: string[][]; headerStarts: readonly number[] } {
+function readCsvSample(path: string, sampleRows: number): { header: string[]; rows: string[][]; headerStarts: readonly number[] } {
   const buffer = Buffer.alloc(SAMPLE_BYTES);
   const fd = openSync(path, 'r');
   let length: number;
@@ -118,7 +119,7 @@ function readCsvSample(path: string): { header: string[]; rows: string[][]; head
   let records: string[][];
   try {
     records = parseCsv(sample, {
-      relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to: INFER_SAMPLE_ROWS + 1, bom: true, record_delimiter: '\n',
+      relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to: sampleRows + 1, bom: true, record_delimiter: '\n',
     }) as string[][];
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;

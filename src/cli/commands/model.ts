@@ -1,12 +1,10 @@
 // `sluice model`: project pushdown against ship-all for a data-centre cluster from per-core rates measured here.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { measureRates } from '../../engine/rates.js';
 import { parseRate, parseSize } from '../../net/units.js';
 import { crossoverNodes, DEFAULT_CLUSTER, linkBend, project, type ClusterShape } from '../../report/scale-model.js';
 import { formatBytes, formatSeconds } from '../../report/units.js';
 import { positiveInteger, unitsOption } from '../options.js';
-import { catalogFor, readQuery } from '../query-input.js';
 
 interface ModelCliOptions {
   data?: string;
@@ -41,6 +39,8 @@ export function registerModel(program: Command): void {
     .option('--json', 'print the rates and projections as JSON')
     .addHelpText('after', `\nExamples:\n  sluice model\n  sluice model queries/tpch-q1.sql --nodes 64 --compute-nic 400gbit\n  sluice model --config cluster.json --json`)
     .action(async (sql: string, options: ModelCliOptions) => {
+      // Loaded here, not at the top, so that other commands and --help do not pay for the query engine.
+      const [{ measureRates }, { catalogFor, readQuery }] = await Promise.all([import('../../engine/rates.js'), import('../query-input.js')]);
       const query = readQuery(sql);
       const fromFile = options.config ? (JSON.parse(readFileSync(options.config, 'utf8')) as Partial<ClusterShape>) : {};
       const shape: ClusterShape = {
