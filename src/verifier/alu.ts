@@ -30,9 +30,18 @@ const PACKET = new Set(['pkt', 'pkt_end', 'pkt_meta']);
 /** NO_ARITHMETIC lists pointer types that may not be moved at all. */
 const NO_ARITHMETIC = new Set(['map_ptr', 'pkt_end', 'map_value_or_null', 'func']);
 
-/** immediateOperand is the scalar an ALU immediate stands for (sign-extended for 64-bit ops). */
-export function immediateOperand(insn: Instruction, is64: boolean): Scalar {
-  return scalarConst(is64 ? BigInt(insn.imm) : BigInt(insn.imm >>> 0));
+/** IMMEDIATES caches the register of each immediate, sign-extended (64) or zero-extended (32), so a step makes no BigInt. */
+const IMMEDIATES = { 64: new Map<number, Reg>(), 32: new Map<number, Reg>() };
+
+/** immediateReg is the scalar register an ALU or jump immediate stands for (sign-extended for 64-bit ops). */
+export function immediateReg(insn: Instruction, is64: boolean): Reg {
+  const cache = IMMEDIATES[is64 ? 64 : 32];
+  let reg = cache.get(insn.imm);
+  if (!reg) {
+    reg = scalarReg(scalarConst(is64 ? BigInt(insn.imm) : BigInt(insn.imm >>> 0)));
+    if (cache.size < 4096) cache.set(insn.imm, reg);
+  }
+  return reg;
 }
 
 /** aluStep applies an ALU or ALU64 instruction to the current frame's registers. */
@@ -42,7 +51,7 @@ export function aluStep(state: State, insn: Instruction): void {
   const op = insn.opcode & OP_MASK;
   const fromReg = (insn.opcode & SOURCE_MASK) === Source.X && op !== AluOp.END && op !== AluOp.NEG;
   if (insn.dst === FRAME_POINTER) refuse('frame pointer is read only');
-  const src = fromReg ? regs[insn.src]! : scalarReg(immediateOperand(insn, is64));
+  const src = fromReg ? regs[insn.src]! : immediateReg(insn, is64);
   if (src.type === 'not_init') refuse(`R${insn.src} !read_ok`);
   if (op === AluOp.MOV) {
     regs[insn.dst] = move(state, src, insn, is64);

@@ -1,7 +1,7 @@
 // Conditional jumps: which way they can go, and what each way proves about scalars and pointers.
 import type { Instruction } from '../asm/instruction.js';
 import { CLASS_MASK, Class, JmpOp, OP_MASK, SOURCE_MASK, Source } from '../asm/opcodes.js';
-import { immediateOperand } from './alu.js';
+import { immediateReg } from './alu.js';
 import { refuse } from './env.js';
 import { isConst, scalarConst, type Scalar } from './scalar.js';
 import { branchTaken, negateJump, refine, swapJump } from './scalar-branch.js';
@@ -22,7 +22,7 @@ export function conditionalJump(state: State, insn: Instruction): Outcome {
   const op = insn.opcode & OP_MASK;
   const fromReg = (insn.opcode & SOURCE_MASK) === Source.X;
   const a = regs[insn.dst]!;
-  const b = fromReg ? regs[insn.src]! : scalarReg(immediateOperand(insn, true));
+  const b = fromReg ? regs[insn.src]! : immediateReg(insn, true);
   if (a.type === 'not_init') refuse(`R${insn.dst} !read_ok`);
   if (b.type === 'not_init') refuse(`R${insn.src} !read_ok`);
   if (!isPointer(a) && !isPointer(b)) return scalarJump(state, insn, op, a, b, is64);
@@ -63,7 +63,7 @@ function scalarJump(state: State, insn: Instruction, op: number, a: Reg, b: Reg,
   const noOp = negateJump(op);
   const no = noOp === undefined ? refine(op, a.value, b.value, is64, false) : refine(noOp, a.value, b.value, is64, true);
   const fromReg = (insn.opcode & SOURCE_MASK) === Source.X;
-  const apply = (s: State, values: [Scalar, Scalar]) => {
+  const apply = (s: State, values: readonly [Scalar, Scalar]) => {
     setScalar(s, insn.dst, a, values[0]);
     if (fromReg) setScalar(s, insn.src, b, values[1]);
     return s;

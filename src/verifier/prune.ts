@@ -1,7 +1,7 @@
 // State pruning: is a new state covered by one already explored at the same instruction?
 import type { Env } from './env.js';
 import { scalarContains } from './scalar.js';
-import { type Frame, type Reg, type State, SLOTS, StackByte } from './state.js';
+import { type Frame, type Reg, type State, SLOTS } from './state.js';
 
 const SCRATCH = 0b111111; // r0..r5: dead in a caller frame while its callee runs
 
@@ -78,15 +78,12 @@ function stackCovered(of: Frame, cf: Frame, slotsNeeded: bigint, allStack: boole
       if (!regCovered(oldSpill, curSpill, needed, ids, fresh)) return false;
       continue;
     }
-    // INVALID is 0: a slot `old` never wrote demands nothing of `cur`.
-    if ((old.words[2 * s]! | old.words[2 * s + 1]!) === 0) continue;
-    for (let i = s * 8; i < s * 8 + 8; i++) {
-      const ob = old.bytes[i];
-      if (ob === StackByte.INVALID) continue;
-      const cb = cur.bytes[i];
-      if (cb === StackByte.INVALID) return false;
-      if (cb === StackByte.SPILL && cur.spills[s]!.type !== 'scalar') return false;
-    }
+    // A byte `old` never wrote demands nothing of `cur`; one it wrote must be written in `cur`, and not with a pointer.
+    const oldBytes = old.written[s]!;
+    if (oldBytes === 0) continue;
+    if ((oldBytes & ~cur.written[s]!) !== 0) return false;
+    const curSpill = cur.spills[s];
+    if (curSpill && curSpill.type !== 'scalar') return false;
   }
   return true;
 }
