@@ -2,6 +2,7 @@
 import type { MapSpec } from '../asm/program.js';
 import type { JoinBuild } from '../sql/plan.js';
 import type { Value } from '../values/types.js';
+import { isFlag } from '../sql/join-plan.js';
 import { STRING_CAP } from './layout.js';
 
 /**
@@ -35,13 +36,13 @@ export function buildMapLayout(build: JoinBuild): BuildMapLayout {
   const slots: BuildValueSlot[] = new Array<BuildValueSlot>(build.values.length);
   let at = 1;
   build.values.forEach((value, i) => {
-    if (value.expr.kind === 'flag') slots[i] = { offset: at++, kind: 'flag' };
+    if (isFlag(value.expr)) slots[i] = { offset: at++, kind: 'flag' };
   });
-  const wide = build.values.some((value) => value.expr.kind !== 'flag');
+  const wide = build.values.some((value) => !isFlag(value.expr));
   if (wide) at = (at + 7) & ~7;
   build.values.forEach((value, i) => {
     const type = value.expr.type;
-    if (value.expr.kind === 'flag') return;
+    if (isFlag(value.expr)) return;
     if (type.kind === 'char' || type.kind === 'varchar') {
       const width = (((type.kind === 'char' ? type.length : type.length ?? STRING_CAP) + 7) & ~7);
       slots[i] = { offset: at, kind: 'string', width };
@@ -94,7 +95,7 @@ export function buildMap(build: JoinBuild, index: number, rows: ReadonlyMap<bigi
   const reason = count === 0
     ? 'hash map: no row passed the build side\'s filter'
     : dense
-      ? `array map: ${what} in 0..${max}, dense (at least 1 in ${ARRAY_DENSITY} slots used)`
+      ? `array map: ${what} in ${min}..${max}, indexed by key, dense (at least 1 in ${ARRAY_DENSITY} of its ${span} slots used)`
       : (min ?? 0n) < 0n
         ? `hash map: ${what}, some negative`
         : `hash map: ${what} in ${min}..${max}, sparse (fewer than 1 in ${ARRAY_DENSITY} slots of an array would be used${span > BigInt(MAX_ARRAY_ENTRIES) ? `, or more than ${MAX_ARRAY_ENTRIES.toLocaleString('en-US')} slots` : ''})`;

@@ -12,7 +12,8 @@ import { decodeMaps, type MapReader } from './read-maps.js';
 import { BranchTooFar, Emitter } from './emitter.js';
 import { QueryError } from '../sql/errors.js';
 import { planLayout, S, type Layout } from './layout.js';
-import { SKIP_BATCH, emitFirstField, emitScanCallback, emitStep } from './scanner.js';
+import { SKIP_BATCH, emitScanCallback, emitStep } from './scanner.js';
+import { emitFirstField } from './fields.js';
 import { HookContextOffset } from '../storage/hook-context.js';
 import { UsageError } from '../util/errors.js';
 
@@ -31,6 +32,8 @@ export interface CompileOptions {
   readonly maxChunk?: number;
   /** Capacity of the GROUP BY hash map. */
   readonly maxGroups?: number;
+  /** The largest capacity allowed (default MAX_GROUPS_LIMIT; a join's build side, which groups by key, allows MAX_BUILD_ROWS_LIMIT + 1). */
+  readonly groupsLimit?: number;
   /** File name used in malformed-row errors (default plan.table.path). */
   readonly file?: string;
   /** A join's build maps, one per plan.join.builds entry, with their contents (see build-map.ts). */
@@ -72,8 +75,9 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
     );
   }
   const maxGroups = options.maxGroups ?? DEFAULT_MAX_GROUPS;
-  if (!Number.isInteger(maxGroups) || maxGroups < 1 || maxGroups > MAX_GROUPS_LIMIT) {
-    throw new UsageError(`--max-groups ${maxGroups} is out of range: the group map holds 1 to ${MAX_GROUPS_LIMIT.toLocaleString('en-US')} groups`);
+  const groupsLimit = options.groupsLimit ?? MAX_GROUPS_LIMIT;
+  if (!Number.isInteger(maxGroups) || maxGroups < 1 || maxGroups > groupsLimit) {
+    throw new UsageError(`--max-groups ${maxGroups} is out of range: the group map holds 1 to ${groupsLimit.toLocaleString('en-US')} groups`);
   }
   const layout = planLayout(plan);
   const buildMaps = options.buildMaps ?? [];

@@ -52,7 +52,7 @@ export function readAnswer(layout: Layout, read: MapReader): ScanAnswer {
     const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
     const count = view.getBigUint64(0, true);
     if (count === 0n) continue;
-    groups.push({ keys: decodeKey(layout, key), aggregates: layout.aggs.map((agg) => aggregateState(agg.spec.fn, view, agg.offset, count)) });
+    groups.push({ keys: decodeKey(layout, key), aggregates: layout.aggs.map((agg) => aggregateState(agg.spec.fn, view, agg.offset, agg.countOffset === undefined ? count : view.getBigUint64(agg.countOffset, true))) });
   }
   return {
     ...(fatal !== 0 ? { fatal: { code: fatal, line: Number(word(S.fatalLine)) } } : {}),
@@ -87,7 +87,7 @@ function stateView(read: MapReader): DataView {
 function decodeKey(layout: Layout, key: Uint8Array): Value[] {
   const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
   return layout.key.map((part) => {
-    if (part.slot.codec.kind !== 'string') return view.getBigInt64(part.offset, true);
+    if (part.slot?.codec.kind !== 'string') return view.getBigInt64(part.offset, true);
     const length = Number(view.getBigUint64(part.offset, true));
     return byteString(key.subarray(part.offset + 8, part.offset + 8 + length));
   });

@@ -6,6 +6,7 @@ import { Link } from '../net/link.js';
 import { buildReport, type DataMovementReport } from '../report/data-movement.js';
 import type { DeviceOptions } from '../storage/device.js';
 import { StorageNode } from '../storage/node.js';
+import type { ProgramStore } from '../storage/program-store.js';
 import { runPushdown } from '../storage/pushdown.js';
 import type { RunStats } from '../storage/run-stats.js';
 import { runShipAll } from '../storage/shipall.js';
@@ -42,6 +43,8 @@ export interface QueryOptions {
   readonly maxGroups?: number;
   /** Rows a join's build side may have after its filter (default DEFAULT_MAX_BUILD_ROWS). */
   readonly maxBuildRows?: number;
+  /** Where the storage node keeps verdicts and JIT code across processes (see ProgramStore); default none. */
+  readonly store?: ProgramStore;
   /** onProgress is told how far each run has read the file: bytes so far and the file's size. */
   readonly onProgress?: (run: 'pushdown' | 'ship-all', bytesDone: number, bytesTotal: number) => void;
 }
@@ -97,7 +100,13 @@ export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
   const dataDir = dirname(plan.table.path);
   const file = basename(plan.table.path);
   const node = () =>
-    new StorageNode({ dataDir, chunkBytes: options.chunkBytes, engine: options.engine, ...(options.devices ? { devices: options.devices } : {}) });
+    new StorageNode({
+      dataDir,
+      chunkBytes: options.chunkBytes,
+      engine: options.engine,
+      ...(options.devices ? { devices: options.devices } : {}),
+      ...(options.store ? { store: options.store } : {}),
+    });
 
   const pushed = await runPushdown({
     node: node(),
@@ -132,14 +141,14 @@ export function shipAllBaseline(
   plan: Plan,
   compiled: CompiledQuery,
   node: StorageNode,
-  options: Pick<QueryOptions, 'link' | 'onProgress' | 'compute' | 'engine'>,
+  options: Pick<QueryOptions, 'link' | 'onProgress' | 'compute' | 'engine' | 'sql'>,
   rows?: number,
 ) {
   return runShipAll({
     node,
     link: new Link(options.link),
     file: basename(plan.table.path),
-    consumer: computeConsumer(options.compute ?? 'csv-parse', plan, compiled, options.engine),
+    consumer: computeConsumer(options.compute ?? 'csv-parse', plan, compiled, options.engine, options.sql),
     ...(rows === undefined ? {} : { rows }),
     ...(options.onProgress && { onProgress: (done: number, total: number) => options.onProgress?.('ship-all', done, total) }),
   });
@@ -155,7 +164,7 @@ export function joinReport(probes: readonly RunStats[], builds: readonly BuildRu
       mapType: build.map.spec.type,
       reason: build.map.reason,
       mapBytes: (build.map.spec.contents?.keys.length ?? 0) + (build.map.spec.contents?.values.length ?? 0),
-      pushdown: build.stats,
+      pushdown: build.runs,
     })),
     shipped === undefined ? undefined : { probe: shipped.stats, builds: shipped.builds },
   );

@@ -19,6 +19,9 @@ import type { EngineName } from '../vm/engine.js';
 import type { MapContents } from '../storage/wire.js';
 
 
+/** FIRST_CAPACITY is the build side's first map size; a build side with more rows is scanned again with room for --max-build-rows. */
+const FIRST_CAPACITY = 1 << 16;
+
 /** BuildOptions are what a build side's run needs. */
 export interface BuildOptions {
   readonly engine: EngineName;
@@ -32,7 +35,8 @@ export interface BuildOptions {
 export interface BuildRun {
   readonly table: string;
   readonly map: BuildMap;
-  readonly stats: RunStats;
+  /** The build side's scans: one, or two when its rows outgrew the first map (see FIRST_CAPACITY). */
+  readonly runs: readonly RunStats[];
 }
 
 /**
@@ -53,9 +57,18 @@ export async function runBuildSides(plan: Plan, options: BuildOptions): Promise<
 async function runBuildSide(plan: Plan, index: number, options: BuildOptions): Promise<BuildRun> {
   const maxRows = options.maxBuildRows ?? DEFAULT_MAX_BUILD_ROWS;
   const side = buildSidePlan(plan, index);
-  const compiled = compileQuery(side, { maxChunk: options.chunkBytes, maxGroups: maxRows + 1 });
-  const { maps, stats } = await pushdown(side, compiled.spec, options);
-  const answer = readAnswer(compiled.layout, reader(maps));
+  // The node allocates the whole map: a small one first, the full limit only when the rows need it.
+  const attempt = async (capacity: number) => {
+    const compiled = compileQuery(side, { maxChunk: options.chunkBytes, maxGroups: capacity, groupsLimit: MAX_BUILD_ROWS_LIMIT + 1 });
+    const run = await pushdown(side, compiled.spec, options);
+    return { ...run, answer: readAnswer(compiled.layout, reader(run.maps)) };
+  };
+  let { answer, stats } = await attempt(Math.min(maxRows + 1, FIRST_CAPACITY));
+  const runs = [stats];
+  if (answer.fatal?.code === FatalCode.groupsFull && maxRows + 1 > FIRST_CAPACITY) {
+    ({ answer, stats } = await attempt(maxRows + 1));
+    runs.push(stats);
+  }
   if (answer.fatal?.code === FatalCode.groupsFull) {
     const counting = buildCountPlan(plan, index);
     const countProgram = compileQuery(counting, { maxChunk: options.chunkBytes });
@@ -66,7 +79,7 @@ async function runBuildSide(plan: Plan, index: number, options: BuildOptions): P
   throwRecordedError(side, answer, side.table.path, maxRows + 1);
   const rows = buildRows(plan, index, finalizeResult(side, answer.groups, Number(answer.skipped)));
   if (rows.size > maxRows) throw tooManyRows(plan, index, BigInt(rows.size), maxRows);
-  return { table: side.table.name, map: buildMap(plan.join?.builds[index] as NonNullable<Plan['join']>['builds'][number], index, rows), stats };
+  return { table: side.table.name, map: buildMap(plan.join?.builds[index] as NonNullable<Plan['join']>['builds'][number], index, rows), runs };
 }
 
 /** tooManyRows is the refusal of a build side too large for a map. */

@@ -3,7 +3,8 @@ import { basename, dirname } from 'node:path';
 import { joinLookup } from '../baseline/join.js';
 import { createBaselineConsumer } from '../baseline/scan.js';
 import { buildMap } from '../codegen/build-map.js';
-import { compileQuery, MAX_GROUPS_LIMIT } from '../codegen/compile.js';
+import { compileQuery } from '../codegen/compile.js';
+import { MAX_BUILD_ROWS_LIMIT } from './join-limits.js';
 import { Link, type LinkOptions } from '../net/link.js';
 import { buildRows, buildSidePlan } from '../sql/join-build.js';
 import type { JoinBuild, Plan } from '../sql/plan.js';
@@ -51,7 +52,7 @@ export async function shipAllJoin(plan: Plan, options: ShipAllJoinOptions, rows?
     const side = buildSidePlan(plan, index);
     const consumer = compute === 'csv-parse'
       ? createBaselineConsumer(side)
-      : computeConsumer('program', side, compileQuery(side, { maxChunk: options.chunkBytes, maxGroups: MAX_GROUPS_LIMIT }), options.engine);
+      : computeConsumer('program', side, compileQuery(side, { maxChunk: options.chunkBytes, maxGroups: MAX_BUILD_ROWS_LIMIT + 1, groupsLimit: MAX_BUILD_ROWS_LIMIT + 1 }), options.engine, plan.sql);
     const shipped = await ship(side.table.path, consumer, options);
     buildStats.push(shipped.stats);
     buildRowMaps.push(buildRows(plan, index, shipped.result));
@@ -62,7 +63,7 @@ export async function shipAllJoin(plan: Plan, options: ShipAllJoinOptions, rows?
       maxChunk: options.chunkBytes,
       ...(options.maxGroups !== undefined && { maxGroups: options.maxGroups }),
       buildMaps: builds.map((build: JoinBuild, index) => buildMap(build, index, buildRowMaps[index] as Map<bigint, Value[]>)),
-    }), options.engine);
+    }), options.engine, plan.sql);
   const probe = await ship(plan.table.path, consumer, options, rows);
   return { result: probe.result, stats: probe.stats, builds: buildStats };
 }

@@ -12,7 +12,8 @@ export interface JoinBuildStats {
   readonly reason: string;
   /** Key and value bytes of the map, which travel to the probe node inside the probe program's message. */
   readonly mapBytes: number;
-  readonly pushdown: RunStats;
+  /** Its pushdown scans (a second when its rows outgrew the first map). */
+  readonly pushdown: readonly RunStats[];
 }
 
 /**
@@ -33,7 +34,7 @@ export interface JoinReport {
 export function buildJoinReport(probes: readonly RunStats[], builds: readonly JoinBuildStats[], shipAll?: { readonly probe: RunStats; readonly builds: readonly RunStats[] }): JoinReport {
   const bytes = (runs: readonly RunStats[]) => runs.reduce((sum, run) => sum + linkTotal(run, 'payloadBytes'), 0);
   const seconds = (runs: readonly RunStats[]) => runs.reduce((sum, run) => sum + run.pipeline.endToEnd, 0);
-  const buildRuns = builds.map((build) => build.pushdown);
+  const buildRuns = builds.flatMap((build) => build.pushdown);
   // Nodes scan in parallel: the probe side takes as long as its slowest node.
   const report = { builds, pushdownBytes: bytes([...probes, ...buildRuns]), pushdownSeconds: seconds(buildRuns) + Math.max(0, ...probes.map((run) => run.pipeline.endToEnd)) };
   if (shipAll === undefined) return report;
@@ -46,10 +47,12 @@ export function buildJoinReport(probes: readonly RunStats[], builds: readonly Jo
 export function formatJoinReport(report: JoinReport): string {
   const lines = ['join build sides (each filtered on its own storage node; its map sent to the probe node with the probe program):'];
   for (const build of report.builds) {
-    const link = build.pushdown.link;
+    const toStorage = build.pushdown.reduce((sum, run) => sum + run.link.toStorage.payloadBytes, 0);
+    const toCompute = build.pushdown.reduce((sum, run) => sum + run.link.toCompute.payloadBytes, 0);
+    const scans = build.pushdown.length === 1 ? 'build run' : `build runs (${build.pushdown.length} scans: the rows outgrew the first map)`;
     lines.push(
       `  ${build.table}: ${formatCount(build.rows)} rows after its filter -> ${build.reason}; map ${formatBytes(build.mapBytes)} to the probe node; ` +
-        `build run ${formatBytes(link.toStorage.payloadBytes)} to storage, ${formatBytes(link.toCompute.payloadBytes)} back`,
+        `${scans} ${formatBytes(toStorage)} to storage, ${formatBytes(toCompute)} back`,
     );
   }
   const total = `join, every table, link payload both ways: pushdown ${formatBytes(report.pushdownBytes)} (modelled ${formatSeconds(report.pushdownSeconds)})`;

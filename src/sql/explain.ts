@@ -2,7 +2,8 @@
 import { formatDateDays } from '../values/calendar.js';
 import { formatDecimalUnits } from '../values/decimal.js';
 import type { AggregateSpec, Constant, Expr, JoinPlan, Plan, TableSource } from './plan.js';
-import { AVG_ROUNDING_NOTE } from './result.js';
+import { resultNotes } from './result.js';
+import { formatPost } from './explain-post.js';
 import { scaleOf, typeName } from '../values/types.js';
 
 /** explainPlan describes every step of a plan, one item per line. */
@@ -24,6 +25,7 @@ export function explainPlan(plan: Plan): string {
   if (plan.join !== undefined) lines.push(...explainJoin(plan.join));
   lines.push(`filter: ${plan.filter === undefined ? 'none (every row)' : formatExpr(plan.filter)}`);
   lines.push(`group by: ${plan.groupBy.length === 0 ? 'none (one group)' : plan.groupBy.map((column) => column.name).join(', ')}`);
+  if (plan.having !== undefined) lines.push(`having: ${formatPost(plan.having, plan)} (on the compute node, after the merge)`);
   lines.push('aggregates:');
   plan.aggregates.forEach((aggregate, index) => lines.push(`  #${index} ${formatAggregate(aggregate)} -> ${typeName(aggregate.type)}`));
   if (plan.aggregates.length === 0) lines.push('  none');
@@ -31,14 +33,16 @@ export function explainPlan(plan: Plan): string {
   for (const output of plan.outputs) {
     const source = output.source.kind === 'group'
       ? `group key ${plan.groupBy[output.source.index]?.name ?? output.source.index}`
-      : `aggregate #${output.source.index}`;
+      : output.source.kind === 'aggregate'
+        ? `aggregate #${output.source.index}`
+        : `${formatPost(output.source.expr, plan)} (computed on the compute node, after the merge)`;
     lines.push(`  ${output.name} = ${source} (${typeName(output.type)})`);
   }
   const order = plan.orderBy.map((key) => `${plan.outputs[key.output]?.name ?? key.output} ${key.desc ? 'desc' : 'asc'}`);
   lines.push(`order by: ${order.length === 0 ? 'group keys ascending (no ORDER BY)' : order.join(', ')} (on the compute node)`);
   lines.push(`limit: ${plan.limit ?? 'none'}`);
   lines.push(`malformed rows: ${plan.onError === 'stop' ? 'stop at the first' : 'skip and count'}`);
-  if (plan.aggregates.some((aggregate) => aggregate.fn === 'avg')) lines.push(`note: ${AVG_ROUNDING_NOTE}`);
+  for (const note of resultNotes(plan)) lines.push(`note: ${note}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -90,6 +94,12 @@ export function formatExpr(expr: Expr, nested = false): string {
       return formatConstant(expr.value);
     case 'rescale':
       return `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
+    case 'extract':
+      return `extract(${expr.field} from ${expr.operand.name})`;
+    case 'case': {
+      const whens = expr.whens.map((branch) => ` when ${formatExpr(branch.when)} then ${formatExpr(branch.then)}`).join('');
+      return `case${whens}${expr.otherwise === undefined ? '' : ` else ${formatExpr(expr.otherwise)}`} end`;
+    }
     case 'arith': {
       const text = `${formatExpr(expr.left, true)} ${expr.op} ${formatExpr(expr.right, true)}`;
       return nested ? `(${text})` : text;
@@ -109,14 +119,13 @@ export function formatExpr(expr: Expr, nested = false): string {
       return `not (${formatExpr(expr.operand)})`;
     case 'truth':
       return expr.value ? 'true' : 'false';
-    case 'flag':
-      return `flag(${formatExpr(expr.condition)})`;
     case 'lookup':
       return `${expr.key.name} found in build map #${expr.build}`;
   }
 }
 
-function formatConstant(value: Constant): string {
+/** formatConstant renders a constant as SQL text. */
+export function formatConstant(value: Constant): string {
   switch (value.kind) {
     case 'number':
       return formatDecimalUnits(value.units, scaleOf(value.type));

@@ -4,7 +4,7 @@ import type { AstExpr, SelectStatement, TableRef } from './ast.js';
 import { bindStatement, forEachColumn } from './bind.js';
 import { QueryError, type SourcePosition } from './errors.js';
 import { allOf, anyOf } from './fold.js';
-import type { Catalog, ColumnRef, ErrorPolicy, Expr, JoinBuild, Plan, Predicate, ValueExpr } from './plan.js';
+import type { CaseExpr, Catalog, ColumnRef, ConstantExpr, ErrorPolicy, Expr, GroupKey, JoinBuild, Plan, Predicate, ValueExpr } from './plan.js';
 import { tablesScope, type ScopedTable } from './scope.js';
 import { didYouMean } from './suggest.js';
 import { INTEGER, typeName } from '../values/types.js';
@@ -39,7 +39,7 @@ export function planJoinQuery(sql: string, statement: SelectStatement, catalog: 
   });
   const probe = scoped[0] as (typeof scoped)[number];
   const builds = scoped.slice(1);
-  const scope = tablesScope(file, scoped);
+  const scope = tablesScope(file, scoped, sql);
   const where = [statement.where, ...statement.joins.map((ref) => ref.on)].reduce<AstExpr | undefined>((left, right) => {
     if (left === undefined || right === undefined) return left ?? right;
     return { kind: 'and', left, right, position: left.position, start: left.start, end: right.end };
@@ -115,15 +115,20 @@ export function planJoinQuery(sql: string, statement: SelectStatement, catalog: 
     return tables.size === 1 && only !== undefined && only > 0 ? only : undefined;
   };
   const rewriteValue = (expr: ValueExpr): ValueExpr => {
-    const build = onBuild(expr);
+    // A CASE without ELSE may be NULL, which a map value cannot hold: its parts move to the build side instead.
+    const build = expr.kind === 'case' && expr.otherwise === undefined ? undefined : onBuild(expr);
     if (build !== undefined) return valueColumn(build, expr, expr.kind === 'column' ? expr.name : `${scoped[build]?.table.name}_value`);
     switch (expr.kind) {
       case 'rescale':
         return { ...expr, operand: rewriteValue(expr.operand) };
       case 'arith':
         return { ...expr, left: rewriteValue(expr.left), right: rewriteValue(expr.right) };
-      case 'flag':
-        return { ...expr, condition: rewritePredicate(expr.condition) };
+      case 'case':
+        return {
+          ...expr,
+          whens: expr.whens.map(({ when, then }) => ({ when: rewritePredicate(when), then: rewriteValue(then) })),
+          ...(expr.otherwise !== undefined && { otherwise: rewriteValue(expr.otherwise) }),
+        };
       default:
         return expr;
     }
@@ -131,8 +136,8 @@ export function planJoinQuery(sql: string, statement: SelectStatement, catalog: 
   const rewritePredicate = (expr: Predicate): Predicate => {
     const build = onBuild(expr);
     if (build !== undefined) {
-      const flag = valueColumn(build, { kind: 'flag', condition: expr, type: INTEGER }, `${scoped[build]?.table.name}_condition`);
-      return { kind: 'compare', op: '=', left: flag, right: { kind: 'constant', value: { kind: 'number', units: 1n, type: INTEGER }, type: INTEGER } };
+      const flag = valueColumn(build, flagOf(expr), `${scoped[build]?.table.name}_condition`);
+      return { kind: 'compare', op: '=', left: flag, right: integer(1n) };
     }
     switch (expr.kind) {
       case 'compare':
@@ -161,7 +166,7 @@ export function planJoinQuery(sql: string, statement: SelectStatement, catalog: 
     }
   };
   const probeResidual = residual.map(rewritePredicate);
-  const groupBy = bound.groupBy.map((column) => rewriteValue(column) as ColumnRef);
+  const groupBy = bound.groupBy.map((key) => rewriteValue(key) as GroupKey);
   const aggregates = bound.aggregates.map((aggregate) => (aggregate.arg === undefined ? aggregate : { ...aggregate, arg: rewriteValue(aggregate.arg) }));
 
   const joinBuilds: JoinBuild[] = builds.map((build, i) => {
@@ -189,6 +194,22 @@ export function planJoinQuery(sql: string, statement: SelectStatement, catalog: 
     usedColumns: [...used].sort((a, b) => a - b),
     join: { builds: joinBuilds },
   };
+}
+
+/** flagOf is 1 where `condition` holds, else 0: a build side's condition as one value of its map (see isFlag). */
+export function flagOf(condition: Predicate): CaseExpr {
+  return { kind: 'case', whens: [{ when: condition, then: integer(1n) }], otherwise: integer(0n), type: INTEGER };
+}
+
+/** isFlag tells whether a value is a flagOf, which a build map holds in one byte. */
+export function isFlag(expr: ValueExpr): boolean {
+  if (expr.kind !== 'case' || expr.whens.length !== 1 || expr.otherwise?.kind !== 'constant') return false;
+  const then = expr.whens[0]?.then;
+  return then?.kind === 'constant' && then.value.kind === 'number' && then.value.units === 1n && expr.otherwise.value.kind === 'number' && expr.otherwise.value.units === 0n && expr.type.kind === 'integer';
+}
+
+function integer(units: bigint): ConstantExpr {
+  return { kind: 'constant', value: { kind: 'number', units, type: INTEGER }, type: INTEGER };
 }
 
 /** fileBytes is a table file's size; a file that cannot be read counts as empty here, and its scan reports why. */
@@ -231,8 +252,14 @@ function localize<T extends Expr>(expr: T, table: ScopedTable): T {
         return { ...node, operand: value(node.operand) };
       case 'arith':
         return { ...node, left: value(node.left), right: value(node.right) };
-      case 'flag':
-        return { ...node, condition: predicate(node.condition) };
+      case 'case':
+        return {
+          ...node,
+          whens: node.whens.map(({ when, then }) => ({ when: predicate(when), then: value(then) })),
+          ...(node.otherwise !== undefined && { otherwise: value(node.otherwise) }),
+        };
+      case 'extract':
+        return { ...node, operand: value(node.operand) as ColumnRef };
       case 'constant':
         return node;
     }

@@ -1,5 +1,5 @@
 // Recursive-descent parser for Sluice's SQL subset: one SELECT of aggregates over one table or an inner join of several.
-import type { AstExpr, IntervalUnit, OrderItem, SelectItem, SelectStatement, Span, TableRef } from './ast.js';
+import type { AstExpr, CaseWhen, DateField, IntervalUnit, OrderItem, SelectItem, SelectStatement, Span, TableRef } from './ast.js';
 import { QueryError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
 
@@ -8,11 +8,11 @@ const JOIN_WORDS = new Set(['join', 'inner', 'left', 'right', 'full', 'cross', '
 /** Words that end a SELECT item or table name, so they are never taken as a bare alias. */
 const RESERVED = new Set([
   'select', 'from', 'where', 'group', 'by', 'order', 'limit', 'having', 'as', 'and', 'or', 'not', 'between', 'in',
-  'like', 'is', 'asc', 'desc', 'union', 'intersect', 'except', 'offset', 'fetch', 'window', 'on', 'using',
+  'like', 'is', 'asc', 'desc', 'case', 'when', 'then', 'else', 'end', 'union', 'intersect', 'except', 'offset', 'fetch', 'window', 'on', 'using',
   ...JOIN_WORDS,
 ]);
 const UNSUPPORTED_CLAUSES: Record<string, string> = {
-  having: 'HAVING is not supported',
+  having: 'HAVING must follow GROUP BY (or stand after WHERE) and come before ORDER BY',
   union: 'UNION is not supported',
   intersect: 'INTERSECT is not supported',
   except: 'EXCEPT is not supported',
@@ -57,6 +57,7 @@ class Parser {
     const joins = this.joinedTables();
     const where = this.acceptWord('where') ? this.expr() : undefined;
     const groupBy = this.acceptWord('group') ? (this.expectWord('by'), this.list(() => this.expr())) : [];
+    const having = this.acceptWord('having') ? this.expr() : undefined;
     this.refuseClause();
     const orderBy = this.acceptWord('order') ? (this.expectWord('by'), this.list(() => this.orderItem())) : [];
     const limit = this.acceptWord('limit') ? this.limit() : undefined;
@@ -64,7 +65,7 @@ class Parser {
     this.acceptSymbol(';');
     const end = this.peek();
     if (end.kind !== 'end') this.fail(end, `unexpected ${describe(end)} after the end of the query`);
-    return { items, table, joins, groupBy, orderBy, ...(where && { where }), ...(limit && { limit }) };
+    return { items, table, joins, groupBy, orderBy, ...(where && { where }), ...(having && { having }), ...(limit && { limit }) };
   }
 
   private refuseClause(): void {
@@ -257,12 +258,11 @@ class Parser {
     let left = this.unary();
     for (;;) {
       const token = this.peek();
-      if (this.isSymbol(token, '/')) this.fail(token, 'division is not supported (only +, - and *); AVG divides exactly');
       if (this.isSymbol(token, '%')) this.fail(token, 'the modulo operator is not supported');
-      if (!this.isSymbol(token, '*')) return left;
+      if (!this.isSymbol(token, '*') && !this.isSymbol(token, '/')) return left;
       this.next();
       const right = this.unary();
-      left = this.node({ kind: 'arith', op: '*', left, right, ...this.spanFrom(first) }, token, left, right);
+      left = this.node({ kind: 'arith', op: token.text as '*' | '/', left, right, ...this.spanFrom(first) }, token, left, right);
     }
   }
 
@@ -292,7 +292,8 @@ class Parser {
       return { kind: 'date', text: this.next().text, ...this.spanFrom(token) };
     }
     if (token.lower === 'interval' && this.peek().kind === 'string') return this.interval(token);
-    if (token.lower === 'case') this.fail(token, 'CASE is not supported');
+    if (token.lower === 'case') return this.caseExpr(token);
+    if (token.lower === 'extract' && this.isSymbol(this.peek(), '(')) return this.extract(token);
     if (token.lower === 'exists') this.fail(token, 'subqueries are not supported');
     if (this.isSymbol(this.peek(), '(')) return this.call(token);
     if (RESERVED.has(token.lower)) this.fail(token, `expected an expression, found ${describe(token)}`);
@@ -320,6 +321,43 @@ class Parser {
       this.index += 3;
     }
     return { kind: 'interval', text, unit: unit as IntervalUnit, ...this.spanFrom(first) };
+  }
+
+  /** caseExpr parses a searched CASE, or a simple one (`CASE x WHEN v ...`, each WHEN read as `x = v`). */
+  private caseExpr(first: Token): AstExpr {
+    const operand = this.peekWord('when') ? undefined : this.expr();
+    const whens: CaseWhen[] = [];
+    const children: AstExpr[] = operand === undefined ? [] : [operand];
+    while (this.peekWord('when')) {
+      const at = this.next();
+      const written = this.expr();
+      const when: AstExpr = operand === undefined
+        ? written
+        : this.node({ kind: 'compare', op: '=', left: operand, right: written, position: written.position, start: written.start, end: written.end }, at, operand, written);
+      this.expectWord('then');
+      const then = this.expr();
+      whens.push({ when, then });
+      children.push(when, then);
+    }
+    if (whens.length === 0) this.fail(this.peek(), `expected WHEN, found ${describe(this.peek())}`);
+    const otherwise = this.acceptWord('else') ? this.expr() : undefined;
+    if (otherwise !== undefined) children.push(otherwise);
+    this.expectWord('end');
+    return this.node({ kind: 'case', whens, ...(otherwise !== undefined && { otherwise }), ...this.spanFrom(first) }, first, ...children);
+  }
+
+  /** extract parses `EXTRACT(year|month|day FROM expr)`. */
+  private extract(first: Token): AstExpr {
+    this.expectSymbol('(');
+    const fieldToken = this.next();
+    const field = fieldToken.lower;
+    if (fieldToken.kind !== 'identifier' || (field !== 'year' && field !== 'month' && field !== 'day')) {
+      this.fail(fieldToken, `EXTRACT supports YEAR, MONTH and DAY, found ${describe(fieldToken)}`);
+    }
+    this.expectWord('from');
+    const operand = this.expr();
+    this.expectSymbol(')');
+    return this.node({ kind: 'extract', field: field as DateField, operand, ...this.spanFrom(first) }, first, operand);
   }
 
   private call(name: Token): AstExpr {

@@ -13,9 +13,10 @@ export interface ScopedTable {
 
 /**
  * tablesScope is the scope of the tables of one FROM clause: `t.c` finds column c of table t; a bare
- * `c` finds the one table that has it and is refused as ambiguous when several do.
+ * `c` finds the one table that has it and is refused as ambiguous when several do. `sql` is the query's
+ * text, which names computed group keys.
  */
-export function tablesScope(file: string, tables: readonly ScopedTable[]): ExprScope {
+export function tablesScope(file: string, tables: readonly ScopedTable[], sql: string): ExprScope {
   const columns: ColumnDef[] = tables.flatMap(({ table, offset }) => table.columns.map((column) => ({ ...column, index: offset + column.index })));
   const fail = (at: Span, reason: string): never => {
     throw new QueryError(file, at.position, reason);
@@ -43,5 +44,5 @@ export function tablesScope(file: string, tables: readonly ScopedTable[]): ExprS
     }
     return ref(first.scoped, first.column);
   };
-  return { file, columns, resolve };
+  return { file, columns, resolve, text: (ast) => sql.slice(ast.start, ast.end).replace(/\s+/g, ' ') };
 }

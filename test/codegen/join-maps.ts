@@ -5,11 +5,12 @@ import { buildMap, type BuildMap } from '../../src/codegen/build-map.js';
 import { buildRows, buildSidePlan } from '../../src/sql/join-build.js';
 import type { Plan } from '../../src/sql/plan.js';
 import { isString, type Value } from '../../src/values/types.js';
+import { isFlag } from '../../src/sql/join-plan.js';
 
 /** exampleBuildMaps makes each build side's map from two synthetic rows: keys 1 and 2 (an array map) or -5 and 10^9 (a hash map). */
 export function exampleBuildMaps(plan: Plan, type: 'array' | 'hash' = 'array'): BuildMap[] {
   return (plan.join?.builds ?? []).map((build, index) => {
-    const values = build.values.map((value): Value => (value.expr.kind === 'flag' ? 1n : isString(value.expr.type) ? 'x' : 0n));
+    const values = build.values.map((value): Value => (isFlag(value.expr) ? 1n : isString(value.expr.type) ? 'x' : 0n));
     const keys = type === 'array' ? [1n, 2n] : [-5n, 1_000_000_000n];
     return buildMap(build, index, new Map(keys.map((key) => [key, values])));
   });
