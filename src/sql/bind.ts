@@ -238,6 +238,7 @@ export function forEachColumn(expr: Expr | undefined, visit: (column: number) =>
       return;
     case 'rescale':
     case 'extract':
+    case 'shift':
     case 'not':
     case 'in':
     case 'like':

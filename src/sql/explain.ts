@@ -83,6 +83,8 @@ export function formatExpr(expr: Expr, nested = false): string {
       return `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
     case 'extract':
       return `extract(${expr.field} from ${expr.operand.name})`;
+    case 'shift':
+      return `${formatExpr(expr.operand, true)} ${expr.amount < 0n ? '-' : '+'} interval '${expr.amount < 0n ? -expr.amount : expr.amount}' ${expr.unit}`;
     case 'case': {
       const whens = expr.whens.map((branch) => ` when ${formatExpr(branch.when)} then ${formatExpr(branch.then)}`).join('');
       return `case${whens}${expr.otherwise === undefined ? '' : ` else ${formatExpr(expr.otherwise)}`} end`;

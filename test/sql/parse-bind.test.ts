@@ -165,7 +165,6 @@ describe('refusals point at line and column', () => {
     ['select sum(l_shipmode) from lineitem', 'q.sql:1:12: SUM needs a number, found char(10)'],
     ["select count(*) from lineitem where l_tax = 'x'", 'q.sql:1:37: cannot compare decimal(15,2) with varchar(1)'],
     ["select count(*) from lineitem where l_shipdate < date '1995-02-29'", "q.sql:1:50: invalid date '1995-02-29' (expected a real date as YYYY-MM-DD)"],
-    ["select count(*) from lineitem where l_shipdate < l_commitdate + interval '1' day", "q.sql:1:50: interval arithmetic is only supported on date constants (e.g. date '1998-12-01' - interval '90' day)"],
     ['select count(*) from lineitem where l_tax', 'q.sql:1:37: expected a condition (a comparison, BETWEEN, IN or LIKE)'],
     ['select count(*) from lineitem where l_tax < :1', 'q.sql:1:45: query parameters like :1 are not supported; substitute a value'],
     ["select count(*) from lineitem where l_comment = 'open", 'q.sql:1:49: unterminated string literal'],
