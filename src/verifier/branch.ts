@@ -5,7 +5,7 @@ import { immediateReg } from './alu.js';
 import { refuse } from './env.js';
 import { isConst, scalarConst, type Scalar } from './scalar.js';
 import { branchTaken, negateJump, refine, swapJump } from './scalar-branch.js';
-import { type Reg, type State, copyState, isPointer, scalarReg, writableStack } from './state.js';
+import { type Reg, type State, copyState, isPointer, regWith, scalarReg, writableStack } from './state.js';
 
 /** Outcome is the state on each side of a conditional jump (undefined: that side cannot happen). */
 export interface Outcome {
@@ -82,7 +82,7 @@ function setScalar(state: State, regNo: number, old: Reg, value: Scalar): void {
     if (old.id !== 0) replaceLinked(state, old.id, (r) => (r.type === 'scalar' ? scalarReg(value) : r));
     return;
   }
-  const refined: Reg = { ...old, value };
+  const refined = regWith(old, old.type, value, old.off, old.id, old.range);
   frame.regs[regNo] = refined;
   replaceLinked(state, old.id, (r) => (r.type === 'scalar' ? refined : r));
 }
@@ -126,7 +126,7 @@ function nullCheck(state: State, ptr: Reg, isEq: boolean): Outcome {
     return { fall: state, taken: copyState(state) };
   }
   const nonNull = copyState(state);
-  replaceLinked(nonNull, ptr.id, (r) => (r.type === 'map_value_or_null' ? { ...r, type: 'map_value', id: 0 } : r));
+  replaceLinked(nonNull, ptr.id, (r) => (r.type === 'map_value_or_null' ? regWith(r, 'map_value', r.value, r.off, 0, r.range) : r));
   replaceLinked(state, ptr.id, (r) => (r.type === 'map_value_or_null' ? scalarReg(scalarConst(0n)) : r));
   return isEq ? { taken: state, fall: nonNull } : { taken: nonNull, fall: state };
 }
@@ -139,7 +139,7 @@ function packetCheck(state: State, pkt: Reg, op: number): Outcome {
   const taken = copyState(state);
   const within = (s: State, range: number) => {
     if (pkt.off < 0) return s;
-    replaceLinked(s, pkt.id, (r) => (r.type === 'pkt' && r.range < range ? { ...r, range } : r));
+    replaceLinked(s, pkt.id, (r) => (r.type === 'pkt' && r.range < range ? regWith(r, r.type, r.value, r.off, r.id, range) : r));
     return s;
   };
   switch (op) {

@@ -43,7 +43,7 @@ export function registerQuery(program: Command): void {
     .option('--nodes <n|urls>', 'split the table over N storage nodes (worker threads scanning their byte ranges in parallel), or over `sluice serve` nodes: http://host:port,...', nodesOption)
     .option('--max-groups <n>', `groups the GROUP BY map holds (1 to ${MAX_GROUPS_LIMIT}); more is an error`, positiveInteger, DEFAULT_MAX_GROUPS)
     .option('--compare', 'also ship the whole file and compute on the compute node, and show both side by side')
-    .option('--compute <engine>', 'how the compute node answers in ship-all: csv-parse (independent baseline) or program (the same eBPF program, run on the compute node)', oneOf<ComputeEngine>(...COMPUTE_ENGINES), 'csv-parse')
+    .option('--compute <engine>', 'how the compute node answers in ship-all: csv-parse (independent baseline), program (the same eBPF program, run on the compute node) or duckdb (DuckDB on one thread over the shipped CSV; needs the optional dependency @duckdb/node-api)', oneOf<ComputeEngine>(...COMPUTE_ENGINES), 'csv-parse')
     .option('--json', 'print the result and the report as JSON')
     .option('--no-cache', CACHE_HELP)
     .addHelpText(
