@@ -37,7 +37,7 @@ export function explainPlan(plan: Plan): string {
         : `${formatPost(output.source.expr, plan)} (computed on the compute node, after the merge)`;
     lines.push(`  ${output.name} = ${source} (${typeName(output.type)})`);
   }
-  const order = plan.orderBy.map((key) => `${plan.outputs[key.output]?.name ?? key.output} ${key.desc ? 'desc' : 'asc'}`);
+  const order = plan.orderBy.map((key) => `${'expr' in key ? formatPost(key.expr, plan) : (plan.outputs[key.output]?.name ?? key.output)} ${key.desc ? 'desc' : 'asc'}`);
   lines.push(`order by: ${order.length === 0 ? 'group keys ascending (no ORDER BY)' : order.join(', ')} (on the compute node)`);
   lines.push(`limit: ${plan.limit ?? 'none'}`);
   lines.push(`malformed rows: ${plan.onError === 'stop' ? 'stop at the first' : 'skip and count'}`);

@@ -258,11 +258,11 @@ export interface OutputColumn {
   readonly type: SqlType;
 }
 
-/** OrderKey sorts the result by one output column (index into `outputs`). */
-export interface OrderKey {
-  readonly output: number;
-  readonly desc: boolean;
-}
+/**
+ * OrderKey sorts the result by one output column (index into `outputs`), or by an expression over
+ * aggregates and group keys that is not selected (`expr`, computed per group on the compute node).
+ */
+export type OrderKey = { readonly output: number; readonly desc: boolean } | { readonly expr: PostExpr; readonly desc: boolean };
 
 /** ErrorPolicy says what to do with a malformed row: stop with an error, or skip it and count it. */
 export type ErrorPolicy = 'stop' | 'skip';
