@@ -22,10 +22,10 @@ export function explainPlan(plan: Plan): string {
     const column = table.columns[index];
     if (column !== undefined) lines.push(`    #${index} ${column.name} ${typeName(column.type)}`);
   }
-  lines.push(`filter: ${plan.filter === undefined ? 'none (every row)' : formatExpr(plan.filter)}`);
-  lines.push(`group by: ${plan.groupBy.length === 0 ? 'none (one group)' : plan.groupBy.map((column) => column.name).join(', ')}`);
+  lines.push(`filter: ${plan.filter === undefined ? 'none (every row)' : `${formatExpr(plan.filter)} (in the storage program)`}`);
+  lines.push(`group by: ${plan.groupBy.length === 0 ? 'none (one group)' : `${plan.groupBy.map((column) => column.name).join(', ')} (keys built in the storage program)`}`);
   if (plan.having !== undefined) lines.push(`having: ${formatPost(plan.having, plan)} (on the compute node, after the merge)`);
-  lines.push('aggregates:');
+  lines.push('aggregates (in the storage program; partial results merged on the compute node):');
   plan.aggregates.forEach((aggregate, index) => lines.push(`  #${index} ${formatAggregate(aggregate)} -> ${typeName(aggregate.type)}`));
   if (plan.aggregates.length === 0) lines.push('  none');
   lines.push('outputs:');
