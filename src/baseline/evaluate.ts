@@ -1,6 +1,6 @@
 // Compiles plan expressions into JavaScript closures over a row of exact values (the baseline's evaluator).
 import type { Expr, ValueExpr } from '../sql/plan.js';
-import { pow10 } from '../values/decimal.js';
+import { divideRoundHalfAwayFromZero, pow10 } from '../values/decimal.js';
 import { INT128_MAX, INT128_MIN, INT64_MAX, INT64_MIN, type Value } from '../values/types.js';
 import { byteString } from '../values/bytes.js';
 import { isNullable } from '../sql/nullable.js';
@@ -33,7 +33,13 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
     }
     case 'rescale': {
       const operand = compileValue(expr.operand, overflow);
-      const factor = pow10(expr.digits);
+      const factor = pow10(Math.abs(expr.digits));
+      if (expr.digits < 0) {
+        return (row) => {
+          const value = operand(row) as bigint | null;
+          return value === null ? null : divideRoundHalfAwayFromZero(value, factor);
+        };
+      }
       return (row) => {
         const value = operand(row) as bigint | null;
         return value === null ? null : checked(value * factor, overflow, 'a rescaled value');

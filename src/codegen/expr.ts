@@ -11,6 +11,7 @@ import { FatalCode, isPackedComparison } from './layout.js';
 import { emitStringTest, isStringExpr } from './strings.js';
 import { emitCase, emitExtract } from './case.js';
 import { emitShift } from './date-shift.js';
+import { emitRoundDown } from './round.js';
 
 /** FIELD_BITS bounds a decoded number: at most 18 digits, so |v| < 10^18 < 2^60. */
 const FIELD_BITS = 60;
@@ -45,8 +46,11 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0, onNull?: Label): n
       return bitLength(v);
     }
     case 'rescale': {
-      if (expr.digits < 0) throw unsupported(g, 'rescaling to fewer digits', undefined);
       const bits = emitValue(g, expr.operand, depth, onNull);
+      if (expr.digits <= 0) {
+        if (expr.digits < 0) emitRoundDown(g, 10n ** BigInt(-expr.digits));
+        return bits;
+      }
       const factor = 10n ** BigInt(expr.digits);
       const total = bits + bitLength(factor);
       if (total > 63) emitMulConstCheck(g, factor);

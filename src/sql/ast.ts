@@ -1,5 +1,6 @@
 // The untyped syntax tree the parser builds; every node keeps where it came from for error messages.
 import type { SourcePosition } from './errors.js';
+import type { SqlType } from '../values/types.js';
 
 /** Span locates a node: its first token's position and the offsets of its text in the query. */
 export interface Span {
@@ -26,6 +27,7 @@ export type AstExpr = Span &
     | { readonly kind: 'arith'; readonly op: '+' | '-' | '*' | '/'; readonly left: AstExpr; readonly right: AstExpr }
     | { readonly kind: 'case'; readonly whens: readonly CaseWhen[]; readonly otherwise?: AstExpr }
     | { readonly kind: 'extract'; readonly field: DateField; readonly operand: AstExpr }
+    | { readonly kind: 'cast'; readonly operand: AstExpr; readonly target: SqlType }
     | { readonly kind: 'compare'; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly left: AstExpr; readonly right: AstExpr }
     | { readonly kind: 'between'; readonly operand: AstExpr; readonly low: AstExpr; readonly high: AstExpr; readonly negated: boolean }
     | { readonly kind: 'in'; readonly operand: AstExpr; readonly list: readonly AstExpr[]; readonly negated: boolean }

@@ -7,6 +7,7 @@ import type { ColumnDef, ColumnRef, CompareOp, Constant, ConstantExpr, LikeMatch
 import { allOf, anyOf, decideCompare, negate, truth } from './fold.js';
 import { bindCase, refuseNullable } from './bind-case.js';
 import { bindExtract, bindShift } from './bind-extract.js';
+import { bindCast } from './bind-cast.js';
 import { didYouMean } from './suggest.js';
 import {
   DATE, INT64_MAX, INT64_MIN, INTEGER, decimalType, isNumeric, isString, precisionOf, scaleOf, typeName,
@@ -98,6 +99,8 @@ function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
       return bindCase(scope, ast);
     case 'extract':
       return bindExtract(scope, ast, scope.text?.(ast) ?? 'extract');
+    case 'cast':
+      return bindCast(scope, ast);
     case 'aggregate':
       return fail(scope, ast, 'an aggregate cannot be used here');
     default:

@@ -80,7 +80,8 @@ export function formatExpr(expr: Expr, nested = false): string {
     case 'constant':
       return formatConstant(expr.value);
     case 'rescale':
-      return `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
+      if (expr.digits < 0) return `round(${formatExpr(expr.operand)} / 10^${-expr.digits})`;
+      return expr.digits === 0 ? formatExpr(expr.operand, nested) : `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
     case 'extract':
       return `extract(${expr.field} from ${expr.operand.name})`;
     case 'shift':

@@ -2,6 +2,7 @@
 import type { AstExpr, CaseWhen, DateField, IntervalUnit, OrderItem, SelectItem, SelectStatement, Span } from './ast.js';
 import { QueryError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
+import type { SqlType } from '../values/types.js';
 
 const AGGREGATES = new Set(['count', 'sum', 'min', 'max', 'avg']);
 const JOIN_WORDS = new Set(['join', 'inner', 'left', 'right', 'full', 'cross', 'natural', 'outer']);
@@ -276,6 +277,7 @@ class Parser {
     if (token.lower === 'interval' && this.peek().kind === 'string') return this.interval(token);
     if (token.lower === 'case') return this.caseExpr(token);
     if (token.lower === 'extract' && this.isSymbol(this.peek(), '(')) return this.extract(token);
+    if (token.lower === 'cast' && this.isSymbol(this.peek(), '(')) return this.cast(token);
     if (token.lower === 'exists') this.fail(token, 'subqueries are not supported');
     if (this.isSymbol(this.peek(), '(')) return this.call(token);
     if (RESERVED.has(token.lower)) this.fail(token, `expected an expression, found ${describe(token)}`);
@@ -337,6 +339,35 @@ class Parser {
     const operand = this.expr();
     this.expectSymbol(')');
     return this.node({ kind: 'extract', field: field as DateField, operand, ...this.spanFrom(first) }, first, operand);
+  }
+
+  /** cast parses `CAST(expr AS type)`: integer, bigint, decimal(p,s), numeric(p,s), date, or a text type (refused by the binder). */
+  private cast(first: Token): AstExpr {
+    this.expectSymbol('(');
+    const operand = this.expr();
+    this.expectWord('as');
+    const typeToken = this.next();
+    const name = typeToken.lower;
+    let target: SqlType;
+    if (name === 'integer' || name === 'int' || name === 'bigint') target = { kind: 'integer' };
+    else if (name === 'date') target = { kind: 'date' };
+    else if (name === 'varchar' || name === 'char' || name === 'text') target = { kind: 'varchar' };
+    else if (name === 'decimal' || name === 'numeric') {
+      this.expectSymbol('(');
+      const precision = this.next();
+      this.expectSymbol(',');
+      const scale = this.next();
+      this.expectSymbol(')');
+      const [p, s] = [Number(precision.text), Number(scale.text)];
+      if (precision.kind !== 'number' || scale.kind !== 'number' || !Number.isInteger(p) || !Number.isInteger(s) || p < 1 || p > 38 || s < 0 || s > p) {
+        this.fail(precision, 'DECIMAL needs a precision of 1 to 38 and a scale of 0 to the precision, e.g. DECIMAL(15,2)');
+      }
+      target = { kind: 'decimal', precision: p, scale: s };
+    } else {
+      return this.fail(typeToken, `CAST supports INTEGER, BIGINT, DECIMAL(p,s) and DATE, found ${describe(typeToken)}`);
+    }
+    this.expectSymbol(')');
+    return this.node({ kind: 'cast', operand, target, ...this.spanFrom(first) }, first, operand);
   }
 
   private call(name: Token): AstExpr {

@@ -115,7 +115,10 @@ export interface ConstantExpr {
   readonly type: SqlType;
 }
 
-/** RescaleExpr multiplies a numeric operand by 10^digits to raise its scale by `digits`. */
+/**
+ * RescaleExpr multiplies a numeric operand by 10^digits to raise its scale by `digits`; a negative
+ * `digits` (only from CAST) divides by 10^-digits, rounding half away from zero; 0 only changes the type.
+ */
 export interface RescaleExpr {
   readonly kind: 'rescale';
   readonly operand: ValueExpr;
