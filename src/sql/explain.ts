@@ -24,6 +24,7 @@ export function explainPlan(plan: Plan): string {
   }
   lines.push(`filter: ${plan.filter === undefined ? 'none (every row)' : formatExpr(plan.filter)}`);
   lines.push(`group by: ${plan.groupBy.length === 0 ? 'none (one group)' : plan.groupBy.map((column) => column.name).join(', ')}`);
+  if (plan.having !== undefined) lines.push(`having: ${formatPost(plan.having, plan)} (on the compute node, after the merge)`);
   lines.push('aggregates:');
   plan.aggregates.forEach((aggregate, index) => lines.push(`  #${index} ${formatAggregate(aggregate)} -> ${typeName(aggregate.type)}`));
   if (plan.aggregates.length === 0) lines.push('  none');
@@ -80,6 +81,8 @@ export function formatExpr(expr: Expr, nested = false): string {
       return formatConstant(expr.value);
     case 'rescale':
       return `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
+    case 'extract':
+      return `extract(${expr.field} from ${expr.operand.name})`;
     case 'case': {
       const whens = expr.whens.map((branch) => ` when ${formatExpr(branch.when)} then ${formatExpr(branch.then)}`).join('');
       return `case${whens}${expr.otherwise === undefined ? '' : ` else ${formatExpr(expr.otherwise)}`} end`;
