@@ -2,7 +2,8 @@
 import { formatDateDays } from '../values/calendar.js';
 import { formatDecimalUnits } from '../values/decimal.js';
 import type { AggregateSpec, Constant, Expr, Plan, TableSource } from './plan.js';
-import { AVG_ROUNDING_NOTE } from './result.js';
+import { resultNotes } from './result.js';
+import { formatPost } from './explain-post.js';
 import { scaleOf, typeName } from '../values/types.js';
 
 /** explainPlan describes every step of a plan, one item per line. */
@@ -30,14 +31,16 @@ export function explainPlan(plan: Plan): string {
   for (const output of plan.outputs) {
     const source = output.source.kind === 'group'
       ? `group key ${plan.groupBy[output.source.index]?.name ?? output.source.index}`
-      : `aggregate #${output.source.index}`;
+      : output.source.kind === 'aggregate'
+        ? `aggregate #${output.source.index}`
+        : `${formatPost(output.source.expr, plan)} (computed on the compute node, after the merge)`;
     lines.push(`  ${output.name} = ${source} (${typeName(output.type)})`);
   }
   const order = plan.orderBy.map((key) => `${plan.outputs[key.output]?.name ?? key.output} ${key.desc ? 'desc' : 'asc'}`);
   lines.push(`order by: ${order.length === 0 ? 'group keys ascending (no ORDER BY)' : order.join(', ')} (on the compute node)`);
   lines.push(`limit: ${plan.limit ?? 'none'}`);
   lines.push(`malformed rows: ${plan.onError === 'stop' ? 'stop at the first' : 'skip and count'}`);
-  if (plan.aggregates.some((aggregate) => aggregate.fn === 'avg')) lines.push(`note: ${AVG_ROUNDING_NOTE}`);
+  for (const note of resultNotes(plan)) lines.push(`note: ${note}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -77,6 +80,10 @@ export function formatExpr(expr: Expr, nested = false): string {
       return formatConstant(expr.value);
     case 'rescale':
       return `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
+    case 'case': {
+      const whens = expr.whens.map((branch) => ` when ${formatExpr(branch.when)} then ${formatExpr(branch.then)}`).join('');
+      return `case${whens}${expr.otherwise === undefined ? '' : ` else ${formatExpr(expr.otherwise)}`} end`;
+    }
     case 'arith': {
       const text = `${formatExpr(expr.left, true)} ${expr.op} ${formatExpr(expr.right, true)}`;
       return nested ? `(${text})` : text;
@@ -99,7 +106,8 @@ export function formatExpr(expr: Expr, nested = false): string {
   }
 }
 
-function formatConstant(value: Constant): string {
+/** formatConstant renders a constant as SQL text. */
+export function formatConstant(value: Constant): string {
   switch (value.kind) {
     case 'number':
       return formatDecimalUnits(value.units, scaleOf(value.type));

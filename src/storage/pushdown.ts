@@ -34,8 +34,6 @@ export interface PushdownOptions {
 export interface PushdownResult {
   readonly maps: MapContents[];
   readonly stats: RunStats;
-  /** Chunks that held the watched byte (OpenOptions.watchByte), 0 when none was watched. */
-  readonly sawByte: number;
 }
 
 /**
@@ -57,7 +55,6 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
   let attachSeconds: number;
   let hook: RunStats['hook'];
   let reads: NodeCounts;
-  let sawByte = 0;
   try {
     const bufferBytes = readBufferBytes(node.chunkBytes);
     const buffer = node.memory(pid).allocate(bufferBytes);
@@ -77,7 +74,6 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
         bytesDone += got;
         options.onProgress?.(bytesDone, fileBytes);
       }
-      sawByte = node.sawByte(pid, fd);
     } finally {
       node.detach(tenant);
     }
@@ -114,7 +110,6 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
   );
   return {
     maps: decoded,
-    sawByte,
     stats: {
       mode: 'pushdown',
       file,

@@ -1,7 +1,7 @@
 // One tenant's program attached at the hook: its own Runtime (memory and maps), budgets, counters and abort state.
 import { XdpAction } from '../asm/opcodes.js';
 import type { ProgramSpec } from '../asm/program.js';
-import type { Engine, Executable, ProgramFacts } from '../vm/engine.js';
+import type { CodeCache, Engine, Executable, ProgramFacts } from '../vm/engine.js';
 import { engineByName } from '../vm/engines.js';
 import { JitLimit } from '../vm/errors.js';
 import { CONTEXT_BASE } from '../vm/memory.js';
@@ -38,6 +38,8 @@ export interface TenantOptions {
   readonly readBlockBytes?: number;
   /** Bytes the tenant's maps may take (default DEFAULT_MAP_MEMORY); a larger map is refused by name. */
   readonly mapMemory?: number;
+  /** Where the engine may keep and find its compiled code (the node's store), if anywhere. */
+  readonly codeCache?: CodeCache;
   /** Trace output the tenant keeps (default DEFAULT_TRACE_BYTES); later lines are dropped and counted. */
   readonly traceBytes?: number;
 }
@@ -127,7 +129,7 @@ export class Tenant {
       traceBytes: options.traceBytes,
       readBlockBytes: options.readBlockBytes,
     });
-    const loaded = loadWithFallback(spec, this.runtime, options.engine, options.facts);
+    const loaded = loadWithFallback(spec, this.runtime, options.engine, options.facts, options.codeCache);
     this.executable = loaded.executable;
     this.engineFallback = loaded.fallback;
     this.queryBudget = options.queryBudget ?? Infinity;
@@ -221,9 +223,15 @@ export class Tenant {
  * blocks for its dispatcher) runs on the interpreter instead, which has no such limit, and the
  * reason comes back for the report. Every other load error propagates.
  */
-function loadWithFallback(spec: ProgramSpec, runtime: Runtime, engine: Engine, facts: ProgramFacts | undefined): { executable: Executable; fallback?: string } {
+function loadWithFallback(
+  spec: ProgramSpec,
+  runtime: Runtime,
+  engine: Engine,
+  facts: ProgramFacts | undefined,
+  codeCache: CodeCache | undefined,
+): { executable: Executable; fallback?: string } {
   try {
-    return { executable: engine.load(spec, runtime, facts) };
+    return { executable: engine.load(spec, runtime, facts, codeCache) };
   } catch (error) {
     const interpreter = engineByName('interpreter');
     if (!(error instanceof JitLimit) || interpreter === undefined) throw error;

@@ -5,7 +5,7 @@ import { DEFAULT_MAX_GROUPS, MAX_CHUNK_LIMIT, MAX_GROUPS_LIMIT } from '../../cod
 import { COMPUTE_ENGINES, type ComputeEngine } from '../../engine/compute-engine-names.js';
 import type { Catalog } from '../../sql/plan.js';
 import type { EngineName } from '../../vm/engine.js';
-import { oneOf, positiveInteger, unitsOption } from '../options.js';
+import { CACHE_HELP, oneOf, positiveInteger, unitsOption } from '../options.js';
 
 /** QueryCliOptions are the parsed options of `query`. */
 export interface QueryCliOptions {
@@ -22,6 +22,7 @@ export interface QueryCliOptions {
   compute: ComputeEngine;
   onError: 'stop' | 'skip';
   maxGroups: number;
+  cache: boolean;
 }
 
 /** registerQuery adds `sluice query`. */
@@ -43,6 +44,7 @@ export function registerQuery(program: Command): void {
     .option('--compare', 'also ship the whole file and compute on the compute node, and show both side by side')
     .option('--compute <engine>', 'how the compute node answers in ship-all: csv-parse (independent baseline) or program (the same eBPF program, run on the compute node)', oneOf<ComputeEngine>(...COMPUTE_ENGINES), 'csv-parse')
     .option('--json', 'print the result and the report as JSON')
+    .option('--no-cache', CACHE_HELP)
     .addHelpText(
       'after',
       `
@@ -54,7 +56,7 @@ Examples:
     )
     .action(async (sql: string, options: QueryCliOptions, command: Command) => {
       // Loaded here, not at the top, so that other commands and --help do not pay for the query engine.
-      const [{ executeQuery }, { formatResultJson, formatResultText }, { reportJson }, { formatRunSummary }, { formatReport }, { Progress }, { boldFirstLine }, { catalogFor, readQuery }] =
+      const [{ executeQuery }, { formatResultJson, formatResultText }, { reportJson }, { formatRunSummary }, { formatReport }, { Progress }, { boldFirstLine }, { catalogFor, readQuery }, { openStore }] =
         await Promise.all([
           import('../../engine/execute.js'),
           import('../../sql/result.js'),
@@ -64,6 +66,7 @@ Examples:
           import('../progress.js'),
           import('../style.js'),
           import('../query-input.js'),
+          import('../store.js'),
         ]);
       const query = readQuery(sql);
       if (options.engine === 'kernel' && command.getOptionValueSource('chunk') === 'default') {
@@ -74,8 +77,10 @@ Examples:
         return;
       }
       const bars = { pushdown: new Progress('pushdown: the storage node scans'), 'ship-all': new Progress('ship-all: the compute node parses') };
+      const store = openStore(options.cache);
       const run = await executeQuery({
         ...runOptions(query, options, catalogFor(options.data)),
+        ...(store && { store }),
         onProgress: (run, done, total) => bars[run].update(done, total),
       }).finally(() => bars['ship-all'].done());
       if (options.json) {
