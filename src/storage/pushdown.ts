@@ -86,6 +86,7 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
       cpuSeconds: c.cpuSeconds,
       loadSeconds: attachSeconds,
       verifyCached: tenant.verifiedFromCache,
+      ...(tenant.engineFallback === undefined ? {} : { engineFallback: tenant.engineFallback }),
     };
     reads = { ...node.countsOf(pid) };
     maps = tenant.runtime.maps
