@@ -75,6 +75,7 @@ export const FatalCode = {
   groupsFull: 2,
   chunkTooLarge: 3,
   stringTooLong: 4,
+  outputFull: 5,
 } as const;
 
 /** FieldCodec is how one used column's bytes become a value (integers are decimals of scale 0). */
@@ -281,6 +282,7 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
   if (plan.filter !== undefined) visit(plan.filter);
   plan.groupBy.forEach(visit);
   for (const aggregate of plan.aggregates) if (aggregate.arg !== undefined) visit(aggregate.arg);
+  plan.rows?.values.forEach(visit);
   return used;
 }
 

@@ -41,18 +41,18 @@ export interface ScanAnswer {
   readonly groups: readonly GroupState[];
 }
 
-/** readAnswer reads one scan's maps into a ScanAnswer. */
-export function readAnswer(layout: Layout, read: MapReader): ScanAnswer {
+/** readAnswer reads one scan's maps into a ScanAnswer (without `groups`, for a row selection, which has no group map). */
+export function readAnswer(layout: Layout, read: MapReader, groups = true): ScanAnswer {
   const state = stateView(read);
   const word = (offset: number): bigint => state.getBigUint64(offset, true);
   const fatal = Number(word(S.fatal));
   const errCode = Number(word(S.errCode));
-  const groups: GroupState[] = [];
-  for (const [key, value] of read('aggs')) {
+  const found: GroupState[] = [];
+  for (const [key, value] of groups ? read('aggs') : []) {
     const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
     const count = view.getBigUint64(0, true);
     if (count === 0n) continue;
-    groups.push({ keys: decodeKey(layout, key), aggregates: layout.aggs.map((agg) => aggregateState(agg.spec.fn, view, agg.offset, count)) });
+    found.push({ keys: decodeKey(layout, key), aggregates: layout.aggs.map((agg) => aggregateState(agg.spec.fn, view, agg.offset, count)) });
   }
   return {
     ...(fatal !== 0 ? { fatal: { code: fatal, line: Number(word(S.fatalLine)) } } : {}),
@@ -61,7 +61,7 @@ export function readAnswer(layout: Layout, read: MapReader): ScanAnswer {
       : {}),
     rows: word(S.rows),
     skipped: word(S.skipped),
-    groups,
+    groups: found,
   };
 }
 
@@ -114,6 +114,8 @@ export function fatalReason(code: number, maxGroups: number): string {
       return 'a chunk was larger than the program was compiled for (maxChunk)';
     case FatalCode.stringTooLong:
       return 'a string value is longer than its column\'s declared width, which the pushdown program needs in full here';
+    case FatalCode.outputFull:
+      return 'a chunk ended more rows than the output buffer holds (it holds one per byte of a chunk, so this is a Sluice bug, please report it)';
     default:
       return `unknown scan failure code ${code}`;
   }

@@ -7,6 +7,7 @@ import { parseSelect } from './parser.js';
 import {
   AVG_EXTRA_SCALE, type AggregateSpec, type ColumnRef, type ErrorPolicy, type Expr, type OrderKey, type OutputColumn, type Plan, type ValueExpr,
 } from './plan.js';
+import { bindRowSelection } from './select-rows.js';
 import { didYouMean } from './suggest.js';
 import { INTEGER, decimalType, isNumeric, isString, scaleOf, typeName, type SqlType } from '../values/types.js';
 
@@ -41,17 +42,16 @@ class Binder {
 
   plan(statement: SelectStatement, table: Plan['table'], onError: ErrorPolicy): Plan {
     const groupBy = this.groupColumns(statement.groupBy);
-    if (groupBy.length === 0 && statement.items.every((item) => findAggregate(item.expr) === undefined)) {
-      // An unknown column is the more useful refusal, so columns are resolved before saying "must aggregate".
-      for (const item of statement.items) bindValue(this.scope, item.expr);
-      this.fail(statement.items[0]?.expr ?? statement.table, 'the query must aggregate (use COUNT, SUM, MIN, MAX, AVG or GROUP BY); plain row selection is not supported');
-    }
-    const outputs = statement.items.map((item) => this.output(item.expr, item.alias, groupBy));
+    const rows =
+      groupBy.length === 0 && statement.items.every((item) => findAggregate(item.expr) === undefined)
+        ? bindRowSelection(this.scope, statement, (expr) => this.text(expr))
+        : undefined;
+    const outputs = rows?.outputs ?? statement.items.map((item) => this.output(item.expr, item.alias, groupBy));
     if (statement.where !== undefined) this.refuseAggregates(statement.where, 'aggregates are not allowed in WHERE');
     const bound = statement.where === undefined ? undefined : bindPredicate(this.scope, statement.where);
     // A filter decided true at compile time is no filter; one decided false stays, and no row passes it.
     const filter = bound?.kind === 'truth' && bound.value ? undefined : bound;
-    const orderBy = statement.orderBy.map((item) => this.orderKey(item.expr, item.desc, statement, outputs));
+    const orderBy = rows ? [] : statement.orderBy.map((item) => this.orderKey(item.expr, item.desc, statement, outputs));
     const used = new Set<number>();
     const collect = (expr: Expr | undefined): void => forEachColumn(expr, (column) => used.add(column));
     collect(filter);
@@ -60,6 +60,7 @@ class Binder {
     if (statement.where !== undefined) forEachIdentifier(statement.where, (name) => used.add((bindValue(this.scope, name) as ColumnRef).column));
     groupBy.forEach(collect);
     this.aggregates.forEach((aggregate) => collect(aggregate.arg));
+    rows?.selection.values.forEach(collect);
     return {
       table,
       ...(filter !== undefined && { filter }),
@@ -68,6 +69,7 @@ class Binder {
       outputs,
       orderBy,
       ...(statement.limit !== undefined && { limit: statement.limit.value }),
+      ...(rows && { rows: rows.selection }),
       usedColumns: [...used].sort((a, b) => a - b),
       onError,
       sql: this.sql,

@@ -1,7 +1,8 @@
 // Renders a plan as readable text for `sluice explain`: scan, decoded columns, filter, groups, aggregates, outputs.
 import { formatDateDays } from '../values/calendar.js';
 import { formatDecimalUnits } from '../values/decimal.js';
-import type { AggregateSpec, Constant, Expr, Plan, TableSource } from './plan.js';
+import type { AggregateSpec, Constant, Expr, Plan, RowSelection, TableSource } from './plan.js';
+import { scanStopsAtLimit } from './row-result.js';
 import { AVG_ROUNDING_NOTE } from './result.js';
 import { scaleOf, typeName } from '../values/types.js';
 
@@ -22,6 +23,7 @@ export function explainPlan(plan: Plan): string {
     if (column !== undefined) lines.push(`    #${index} ${column.name} ${typeName(column.type)}`);
   }
   lines.push(`filter: ${plan.filter === undefined ? 'none (every row)' : formatExpr(plan.filter)}`);
+  if (plan.rows !== undefined) return `${[...lines, ...explainRows(plan, plan.rows)].join('\n')}\n`;
   lines.push(`group by: ${plan.groupBy.length === 0 ? 'none (one group)' : plan.groupBy.map((column) => column.name).join(', ')}`);
   lines.push('aggregates:');
   plan.aggregates.forEach((aggregate, index) => lines.push(`  #${index} ${formatAggregate(aggregate)} -> ${typeName(aggregate.type)}`));
@@ -39,6 +41,20 @@ export function explainPlan(plan: Plan): string {
   lines.push(`malformed rows: ${plan.onError === 'stop' ? 'stop at the first' : 'skip and count'}`);
   if (plan.aggregates.some((aggregate) => aggregate.fn === 'avg')) lines.push(`note: ${AVG_ROUNDING_NOTE}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** explainRows says what a row selection returns, and where each step runs. */
+function explainRows(plan: Plan, rows: RowSelection): string[] {
+  const { values, order } = rows;
+  const name = (index: number) => plan.outputs[index]?.name ?? `(hidden) ${formatExpr(values[index] as Expr)}`;
+  const lines = ['row selection: the storage program returns each kept row\'s values through its output buffer:'];
+  values.forEach((value, index) => lines.push(`  #${index} ${name(index)} = ${formatExpr(value)} (${typeName(value.type)})`));
+  const keys = order.map((key) => `${name(key.value)} ${key.desc ? 'desc' : 'asc'}`);
+  lines.push(`order by: ${keys.length === 0 ? 'none (file order)' : `${keys.join(', ')} (on the compute node; ties keep file order)`}`);
+  const stops = scanStopsAtLimit(plan);
+  lines.push(`limit: ${plan.limit ?? 'none'}${stops ? ' (in storage: the program stops the scan after that many rows)' : plan.limit === undefined ? '' : ' (on the compute node, after sorting)'}`);
+  lines.push(`malformed rows: ${plan.onError === 'stop' ? 'stop at the first' : 'skip and count'}`);
+  return lines;
 }
 
 function layout(table: TableSource): string {

@@ -196,8 +196,11 @@ export interface AggregateSpec {
   readonly type: SqlType;
 }
 
-/** OutputSource says what an output column shows: a GROUP BY key or an aggregate, by index. */
-export type OutputSource = { readonly kind: 'group'; readonly index: number } | { readonly kind: 'aggregate'; readonly index: number };
+/** OutputSource says what an output column shows: a GROUP BY key, an aggregate, or a selected row value (Plan.rows), by index. */
+export type OutputSource =
+  | { readonly kind: 'group'; readonly index: number }
+  | { readonly kind: 'aggregate'; readonly index: number }
+  | { readonly kind: 'row'; readonly index: number };
 
 /** OutputColumn is one column of the result: its name (alias or derived text), source and type. */
 export interface OutputColumn {
@@ -210,6 +213,17 @@ export interface OutputColumn {
 export interface OrderKey {
   readonly output: number;
   readonly desc: boolean;
+}
+
+/**
+ * RowSelection is a plain row selection (no aggregate, no GROUP BY): for each row the filter keeps, the
+ * storage program returns `values` (the outputs' values first, then ORDER BY keys that are not selected);
+ * `order` sorts by indexes into `values` (ties keep file order), then LIMIT cuts. Without `order`, a LIMIT
+ * stops the scan once that many rows were returned.
+ */
+export interface RowSelection {
+  readonly values: readonly ValueExpr[];
+  readonly order: readonly { readonly value: number; readonly desc: boolean }[];
 }
 
 /** ErrorPolicy says what to do with a malformed row: stop with an error, or skip it and count it. */
@@ -229,6 +243,8 @@ export interface Plan {
   readonly outputs: readonly OutputColumn[];
   readonly orderBy: readonly OrderKey[];
   readonly limit?: number;
+  /** Present for a plain row selection; then groupBy, aggregates and orderBy are empty. */
+  readonly rows?: RowSelection;
   readonly usedColumns: readonly number[];
   readonly onError: ErrorPolicy;
   /** The SQL text the plan came from, for explain and error messages. */

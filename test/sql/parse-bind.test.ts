@@ -142,6 +142,17 @@ describe('conditions decided at compile time', () => {
   });
 });
 
+describe('row selection', () => {
+  test('a SELECT without aggregates or GROUP BY returns rows: values, hidden ORDER BY keys, LIMIT', () => {
+    const p = plan('select l_tax, l_quantity * 2 as q2 from lineitem where l_discount > 0.05 order by l_shipdate desc, q2 limit 3');
+    expect(p.outputs.map((o) => [o.name, o.source])).toEqual([['l_tax', { kind: 'row', index: 0 }], ['q2', { kind: 'row', index: 1 }]]);
+    expect(p.rows?.values.map((v) => v.kind)).toEqual(['column', 'arith', 'column']);
+    expect(p.rows?.order).toEqual([{ value: 2, desc: true }, { value: 1, desc: false }]);
+    expect(p.limit).toBe(3);
+    expect(p.usedColumns).toEqual([4, 6, 7, 10]);
+  });
+});
+
 describe('refusals point at line and column', () => {
   test.each([
     ['select count(*)\nfrom lineitem\n  join orders on l_orderkey = o_orderkey', 'q.sql:3:3: JOIN is not supported'],
@@ -158,7 +169,7 @@ describe('refusals point at line and column', () => {
     ['select count(*) from lineitem where l_comment like \'a%c\'', "q.sql:1:52: only prefix, suffix or infix LIKE patterns ('abc%', '%abc', '%abc%') are supported"],
     ['select count(*) from lineitm', "q.sql:1:22: unknown table 'lineitm' (did you mean 'lineitem'?)"],
     ['select sum(l_quantiy) from lineitem', "q.sql:1:12: unknown column 'l_quantiy' (did you mean 'l_quantity'?)"],
-    ['select l_tax from lineitem', 'q.sql:1:8: the query must aggregate (use COUNT, SUM, MIN, MAX, AVG or GROUP BY); plain row selection is not supported'],
+    ["select l_tax, 'x' from lineitem", "q.sql:1:15: a selected string must be a column; string constants and expressions are not supported in a row selection"],
     ['select l_tax, count(*) from lineitem', "q.sql:1:8: column 'l_tax' must appear in GROUP BY or be used in an aggregate"],
     ['select sum(l_tax) + 1 from lineitem', 'q.sql:1:8: expressions over aggregates are not supported; select the aggregate itself'],
     ['select sum(sum(l_tax)) from lineitem', 'q.sql:1:12: aggregates cannot be nested'],

@@ -4,6 +4,8 @@ import { parseDuration, parseRate, parseSize } from '../../net/units.js';
 import { DEFAULT_MAX_GROUPS, MAX_CHUNK_LIMIT, MAX_GROUPS_LIMIT } from '../../codegen/compile.js';
 import { COMPUTE_ENGINES, type ComputeEngine } from '../../engine/compute-engine-names.js';
 import type { Catalog } from '../../sql/plan.js';
+import { PIPE_FORMATS, type PipeFormat } from '../../sql/result-formats.js';
+import type { ResultTable } from '../../sql/result.js';
 import type { EngineName } from '../../vm/engine.js';
 import { oneOf, positiveInteger, unitsOption } from '../options.js';
 
@@ -18,6 +20,7 @@ export interface QueryCliOptions {
   devices: number;
   compare?: boolean;
   json?: boolean;
+  format: 'table' | PipeFormat;
   nodes?: number | string[];
   compute: ComputeEngine;
   onError: 'stop' | 'skip';
@@ -43,6 +46,7 @@ export function registerQuery(program: Command): void {
     .option('--compare', 'also ship the whole file and compute on the compute node, and show both side by side')
     .option('--compute <engine>', 'how the compute node answers in ship-all: csv-parse (independent baseline) or program (the same eBPF program, run on the compute node)', oneOf<ComputeEngine>(...COMPUTE_ENGINES), 'csv-parse')
     .option('--json', 'print the result and the report as JSON')
+    .option('--format <format>', 'table (the result and the report), or csv / jsonl: only the rows, for piping (CSV strings are their exact bytes)', oneOf<'table' | PipeFormat>('table', ...PIPE_FORMATS), 'table')
     .addHelpText(
       'after',
       `
@@ -50,7 +54,8 @@ Examples:
   sluice query queries/tpch-q6.sql --compare
   sluice query "select count(*) from lineitem where l_quantity < 10" --data datasets/generated/tpch-sf0.1
   sluice query queries/tpch-q1.sql --engine interpreter --chunk 16KiB --link 100gbit --json
-  sluice query queries/tpch-q6.sql --nodes 2 --data /tmp/sf1`,
+  sluice query queries/tpch-q6.sql --nodes 2 --data /tmp/sf1
+  sluice query "select l_orderkey, l_comment from lineitem where l_quantity < 2" --format csv > extract.csv`,
     )
     .action(async (sql: string, options: QueryCliOptions, command: Command) => {
       // Loaded here, not at the top, so that other commands and --help do not pay for the query engine.
@@ -78,6 +83,7 @@ Examples:
         ...runOptions(query, options, catalogFor(options.data)),
         onProgress: (run, done, total) => bars[run].update(done, total),
       }).finally(() => bars['ship-all'].done());
+      if (await writePiped(run.result, options)) return;
       if (options.json) {
         const report = run.report ? reportJson(run.report) : { pushdown: run.pushdown };
         process.stdout.write(`{"result":${formatResultJson(run.result).trimEnd()},"report":${JSON.stringify(report)}}\n`);
@@ -101,6 +107,7 @@ async function queryCluster(query: { sql: string; file: string }, options: Query
   ]);
   const nodeCount = typeof nodes === 'number' ? nodes : nodes.length;
   const run = await runCluster({ ...runOptions(query, options, catalogFor(options.data)), nodes });
+  if (await writePiped(run.result, options)) return;
   if (options.json) {
     const report = { ...clusterReportJson(run.report), ...(run.shipAll ? { shipAll: run.shipAll } : {}) };
     process.stdout.write(`{"result":${formatResultJson(run.result).trimEnd()},"report":${JSON.stringify(report)}}\n`);
@@ -111,6 +118,15 @@ async function queryCluster(query: { sql: string; file: string }, options: Query
   process.stdout.write(`${run.plan.table.path}: ${nodeCount} storage node${nodeCount === 1 ? '' : 's'}, ${run.rows} rows\n`);
   process.stdout.write(formatClusterReport(run.report));
   if (run.shipAll) process.stdout.write(`ship-all (${options.compute} on the compute node) gave the same answer.\n`);
+}
+
+/** writePiped prints only the rows for --format csv|jsonl (and says so by returning true). */
+async function writePiped(result: ResultTable, options: QueryCliOptions): Promise<boolean> {
+  if (options.format === 'table') return false;
+  if (options.json) throw new InvalidArgumentError('--json and --format csv|jsonl both choose the output; give one of them');
+  const { formatResultCsv, formatResultJsonl } = await import('../../sql/result-formats.js');
+  process.stdout.write(options.format === 'csv' ? formatResultCsv(result) : formatResultJsonl(result));
+  return true;
 }
 
 /** runOptions turns the parsed options into what one node and a cluster of nodes both take. */
