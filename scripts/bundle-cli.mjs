@@ -1,7 +1,9 @@
 // Bundles the `sluice` command (src/cli/main.ts) into dist/bin/ with esbuild, one file per lazily loaded part.
 // Run by `npm run build` after tsc: Node then resolves a handful of files at start-up instead of the whole tree,
 // and a command loads only the chunks its action imports (see src/cli/commands/).
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const OUT_DIR = 'dist/bin';
@@ -22,3 +24,9 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+// The build's identity for the store of verified programs (src/cli/store.ts): a hash of the code it runs, so a
+// verdict or JIT code written by one build (another verifier, another JIT) is never read by another.
+const buildHash = createHash('sha256');
+for (const file of readdirSync(OUT_DIR).filter((name) => name.endsWith('.js')).sort()) buildHash.update(`${file}\0`).update(readFileSync(join(OUT_DIR, file)));
+writeFileSync(join(OUT_DIR, 'build-id'), `${buildHash.digest('hex')}\n`);

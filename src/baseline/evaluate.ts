@@ -3,6 +3,7 @@ import type { Expr, ValueExpr } from '../sql/plan.js';
 import { pow10 } from '../values/decimal.js';
 import { INT128_MAX, INT128_MIN, INT64_MAX, INT64_MIN, type Value } from '../values/types.js';
 import { byteString } from '../values/bytes.js';
+import { isNullable } from '../sql/nullable.js';
 
 /** RowValues holds one decoded row: entry i is column i's value (only the plan's used columns are set). */
 export type RowValues = Value[];
@@ -32,12 +33,33 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
     case 'rescale': {
       const operand = compileValue(expr.operand, overflow);
       const factor = pow10(expr.digits);
-      return (row) => checked((operand(row) as bigint) * factor, overflow, 'a rescaled value');
+      return (row) => {
+        const value = operand(row) as bigint | null;
+        return value === null ? null : checked(value * factor, overflow, 'a rescaled value');
+      };
+    }
+    case 'case': {
+      const whens = expr.whens.map((branch) => ({ when: compilePredicate(branch.when, overflow), then: compileValue(branch.then, overflow) }));
+      const otherwise = expr.otherwise === undefined ? () => null : compileValue(expr.otherwise, overflow);
+      return (row) => {
+        for (const branch of whens) if (branch.when(row)) return branch.then(row);
+        return otherwise(row);
+      };
     }
     case 'arith': {
       const left = compileValue(expr.left, overflow);
       const right = compileValue(expr.right, overflow);
       const what = `the result of '${expr.op}'`;
+      if (isNullable(expr)) {
+        // Only a CASE without ELSE is NULL; arithmetic over it is NULL too (checked only where it can be).
+        const op = expr.op;
+        return (row) => {
+          const a = left(row) as bigint | null;
+          const b = right(row) as bigint | null;
+          if (a === null || b === null) return null;
+          return checked(op === '+' ? a + b : op === '-' ? a - b : a * b, overflow, what);
+        };
+      }
       if (expr.op === '+') return (row) => checked((left(row) as bigint) + (right(row) as bigint), overflow, what);
       if (expr.op === '-') return (row) => checked((left(row) as bigint) - (right(row) as bigint), overflow, what);
       return (row) => checked((left(row) as bigint) * (right(row) as bigint), overflow, what);

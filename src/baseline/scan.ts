@@ -10,6 +10,7 @@ import { finalizeRows, scanStopsAtLimit } from '../sql/row-result.js';
 import { RowSplitter, type RowRun } from './row-splitter.js';
 import type { Value } from '../values/types.js';
 import { csvShape, withoutCarriageReturns } from '../values/csv-rows.js';
+import { isNullable } from '../sql/nullable.js';
 
 /** BaselineConsumer takes a file's bytes in order (any chunking) and returns the query's result at the end. */
 export interface BaselineConsumer {
@@ -198,19 +199,26 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
 /** makeUpdates returns, per aggregate, the function that folds one row into its state. */
 function makeUpdates(plan: Plan, overflow: OverflowHandler): Update[] {
   return plan.aggregates.map((aggregate): Update => {
-    if (aggregate.fn === 'count_star' || aggregate.fn === 'count' || aggregate.arg === undefined) {
+    if (aggregate.arg === undefined || ((aggregate.fn === 'count_star' || aggregate.fn === 'count') && !isNullable(aggregate.arg))) {
       return (state) => void state.count++;
     }
     const arg = compileValue(aggregate.arg, overflow);
+    // An argument that is NULL for a row (a CASE without ELSE) leaves the aggregate as it was, as in SQL.
+    if (aggregate.fn === 'count' || aggregate.fn === 'count_star') {
+      return (state, row) => void (arg(row) !== null && state.count++);
+    }
     if (aggregate.fn === 'sum' || aggregate.fn === 'avg') {
       return (state, row) => {
-        state.value = checkedSum(((state.value ?? 0n) as bigint) + (arg(row) as bigint), overflow, `${aggregate.fn.toUpperCase()}`);
+        const value = arg(row);
+        if (value === null) return;
+        state.value = checkedSum(((state.value ?? 0n) as bigint) + (value as bigint), overflow, `${aggregate.fn.toUpperCase()}`);
         state.count++;
       };
     }
     const keepLeft = aggregate.fn === 'min' ? (a: Value, b: Value) => (a as bigint) <= (b as bigint) : (a: Value, b: Value) => (a as bigint) >= (b as bigint);
     return (state, row) => {
       const value = arg(row);
+      if (value === null) return;
       if (state.count === 0n || !keepLeft(state.value, value)) state.value = value;
       state.count++;
     };

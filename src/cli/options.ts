@@ -46,3 +46,6 @@ export function existingFile(path: string, what: string): string {
   if (!statSync(path).isFile()) throw new UsageError(`${what} ${path} is not a file`);
   return path;
 }
+
+/** CACHE_HELP is the help text of `--no-cache`, offered by the commands that attach programs (see store.ts). */
+export const CACHE_HELP = 'verify and compile the program afresh instead of taking this user\'s cached verdict and code ($XDG_CACHE_HOME/sluice, else ~/.cache/sluice)';

@@ -9,6 +9,7 @@ import type { Cond, Label } from './emitter.js';
 import { REG, emitFatal, unsupported, type Gen } from './context.js';
 import { FatalCode, isPackedComparison } from './layout.js';
 import { emitStringTest, isStringExpr } from './strings.js';
+import { emitCase } from './case.js';
 
 /** FIELD_BITS bounds a decoded number: at most 18 digits, so |v| < 10^18 < 2^60. */
 const FIELD_BITS = 60;
@@ -26,8 +27,9 @@ export function constantValue(g: Gen, c: Constant): bigint {
 /**
  * emitValue computes a numeric or date expression into r0 and returns a bound on its magnitude
  * in bits (|value| < 2^bits). Uses r1..r5 and the state temps from `depth` up; keeps r6..r9.
+ * Where the value is NULL (a CASE without ELSE, or arithmetic over one) it jumps to `onNull`.
  */
-export function emitValue(g: Gen, expr: ValueExpr, depth = 0): number {
+export function emitValue(g: Gen, expr: ValueExpr, depth = 0, onNull?: Label): number {
   const { e, layout } = g;
   switch (expr.kind) {
     case 'column': {
@@ -43,7 +45,7 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0): number {
     }
     case 'rescale': {
       if (expr.digits < 0) throw unsupported(g, 'rescaling to fewer digits', undefined);
-      const bits = emitValue(g, expr.operand, depth);
+      const bits = emitValue(g, expr.operand, depth, onNull);
       const factor = 10n ** BigInt(expr.digits);
       const total = bits + bitLength(factor);
       if (total > 63) emitMulConstCheck(g, factor);
@@ -54,13 +56,15 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0): number {
     case 'arith': {
       if (depth >= layout.tempCount) throw tooDeep(g, expr.at);
       const temp = layout.temps + depth * 8;
-      const leftBits = emitValue(g, expr.left, depth);
+      const leftBits = emitValue(g, expr.left, depth, onNull);
       e.store('DW', REG.state, temp, R0);
-      const rightBits = emitValue(g, expr.right, depth + 1);
+      const rightBits = emitValue(g, expr.right, depth + 1, onNull);
       e.movReg(R1, R0);
       e.load('DW', R0, REG.state, temp);
       return emitArith(g, expr.op, leftBits, rightBits);
     }
+    case 'case':
+      return emitCase(g, expr, depth, onNull);
   }
 }
 
@@ -262,6 +266,8 @@ export function describe(expr: Expr): string {
       return describeConstant(expr.value);
     case 'rescale':
       return describe(expr.operand);
+    case 'case':
+      return `case${expr.whens.map((branch) => ` when ${describe(branch.when)} then ${describe(branch.then)}`).join('')}${expr.otherwise === undefined ? '' : ` else ${describe(expr.otherwise)}`} end`;
     case 'arith':
       return `(${describe(expr.left)} ${expr.op} ${describe(expr.right)})`;
     case 'compare':

@@ -2,6 +2,7 @@
 import type { AggregateSpec, ColumnDef, Expr, Plan, Predicate, ValueExpr } from '../sql/plan.js';
 import type { SqlType } from '../values/types.js';
 import { QueryError } from '../sql/errors.js';
+import { forEachCaseCondition, isNullable } from '../sql/nullable.js';
 
 /**
  * STRING_CAP is the capture width of a varchar column declared without a length. Longer values are
@@ -110,6 +111,8 @@ export interface AggSlot {
   readonly spec: AggregateSpec;
   /** Offset of the first word: sum/avg use two words (low, high of a 128-bit sum); min/max one. Count uses none. */
   readonly offset: number;
+  /** For an argument that can be NULL: the word counting the rows where it was not (else the group's count serves). */
+  readonly countOffset?: number;
 }
 
 /** KeyPart is one GROUP BY column's place in the fixed-width group key. */
@@ -145,7 +148,7 @@ const TEMP_COUNT = 16;
 /** planLayout assigns every used column, temp, key part and aggregate a place. */
 export function planLayout(plan: Plan): Layout {
   let at = PARSER_BYTES;
-  const literals = longestLiterals(plan.filter);
+  const literals = longestLiterals(plan);
   const codecs = plan.usedColumns.map((index) => {
     const def = plan.table.columns[index];
     if (def === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `column #${index} does not exist`);
@@ -192,7 +195,10 @@ export function planLayout(plan: Plan): Layout {
     const offset = valueSize;
     if (spec.fn === 'sum' || spec.fn === 'avg') valueSize += 16;
     else if (spec.fn === 'min' || spec.fn === 'max') valueSize += 8;
-    return { spec, offset };
+    if (spec.arg === undefined || !isNullable(spec.arg)) return { spec, offset };
+    const countOffset = valueSize;
+    valueSize += 8;
+    return { spec, offset, countOffset };
   });
   const zeroValue = at;
   at += valueSize;
@@ -212,8 +218,8 @@ export function planLayout(plan: Plan): Layout {
   };
 }
 
-/** longestLiterals maps each string column to the length in bytes of the longest literal a condition tests it against. */
-function longestLiterals(filter: Predicate | undefined): Map<number, number> {
+/** longestLiterals maps each string column to the length in bytes of the longest literal a condition (WHERE, or a CASE's WHEN) tests it against. */
+function longestLiterals(plan: Plan): Map<number, number> {
   const longest = new Map<number, number>();
   const note = (operand: ValueExpr, bytes: Uint8Array): void => {
     if (operand.kind === 'column') longest.set(operand.column, Math.max(longest.get(operand.column) ?? 0, bytes.length));
@@ -237,7 +243,8 @@ function longestLiterals(filter: Predicate | undefined): Map<number, number> {
         return;
     }
   };
-  if (filter !== undefined) visit(filter);
+  if (plan.filter !== undefined) visit(plan.filter);
+  for (const aggregate of plan.aggregates) if (aggregate.arg !== undefined) forEachCaseCondition(aggregate.arg, visit);
   return longest;
 }
 
@@ -273,6 +280,13 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
       case 'and':
       case 'or':
         expr.operands.forEach(visit);
+        return;
+      case 'case':
+        for (const branch of expr.whens) {
+          visit(branch.when);
+          visit(branch.then);
+        }
+        if (expr.otherwise !== undefined) visit(expr.otherwise);
         return;
       case 'constant':
       case 'truth':

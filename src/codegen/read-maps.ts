@@ -52,7 +52,7 @@ export function readAnswer(layout: Layout, read: MapReader, groups = true): Scan
     const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
     const count = view.getBigUint64(0, true);
     if (count === 0n) continue;
-    found.push({ keys: decodeKey(layout, key), aggregates: layout.aggs.map((agg) => aggregateState(agg.spec.fn, view, agg.offset, count)) });
+    found.push({ keys: decodeKey(layout, key), aggregates: layout.aggs.map((agg) => aggregateState(agg.spec.fn, view, agg.offset, agg.countOffset === undefined ? count : view.getBigUint64(agg.countOffset, true))) });
   }
   return {
     ...(fatal !== 0 ? { fatal: { code: fatal, line: Number(word(S.fatalLine)) } } : {}),

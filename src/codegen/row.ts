@@ -86,11 +86,29 @@ function emitLookup(g: Gen): void {
 /** emitAggregate folds the row into one aggregate of the group at r8 (count already incremented). */
 function emitAggregate(g: Gen, agg: AggSlot): void {
   const { e } = g;
-  const { spec, offset } = agg;
-  if (spec.fn === 'count_star' || spec.fn === 'count') return;
+  const { spec, countOffset } = agg;
+  if (spec.fn === 'count_star' || (spec.fn === 'count' && countOffset === undefined)) return;
   if (spec.arg === undefined) throw new Error(`codegen: ${spec.fn} without an argument`);
   e.comment(`${spec.fn}(${describe(spec.arg)})`);
+  if (countOffset !== undefined) {
+    // The argument can be NULL (a CASE without ELSE): such a row leaves this aggregate as it was.
+    const skip = e.label('null_skipped');
+    emitValue(g, spec.arg, 0, skip);
+    if (spec.fn !== 'count') emitFold(g, agg, countOffset);
+    e.load('DW', R1, REG.group, countOffset);
+    e.aluImm('ADD', R1, 1);
+    e.store('DW', REG.group, countOffset, R1);
+    e.bind(skip);
+    return;
+  }
   emitValue(g, spec.arg);
+  emitFold(g, agg, 0);
+}
+
+/** emitFold folds r0 into a SUM/AVG (128-bit) or MIN/MAX; `countAt` is the word that is 0 before its first value (after, for the group count). */
+function emitFold(g: Gen, agg: AggSlot, countAt: number): void {
+  const { e } = g;
+  const { spec, offset } = agg;
   if (spec.fn === 'sum' || spec.fn === 'avg') {
     // 128-bit sum: low word wraps with a carry into the high word, which also takes the sign extension.
     const value = R0; // where emitValue leaves it
@@ -111,8 +129,9 @@ function emitAggregate(g: Gen, agg: AggSlot): void {
   }
   const keep = e.label('keep_extreme');
   const set = e.label('set_extreme');
-  e.load('DW', R1, REG.group, 0);
-  e.jumpImm('JEQ', R1, 1, set);
+  // The group count is already incremented for this row (1 on its first); a NULL-skipping count is not yet (0).
+  e.load('DW', R1, REG.group, countAt);
+  e.jumpImm('JEQ', R1, countAt === 0 ? 1 : 0, set);
   e.load('DW', R1, REG.group, offset);
   e.jumpReg(spec.fn === 'min' ? 'JSGE' : 'JSLE', R0, R1, keep);
   e.bind(set);

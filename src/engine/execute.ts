@@ -6,6 +6,7 @@ import { Link } from '../net/link.js';
 import { buildReport, type DataMovementReport } from '../report/data-movement.js';
 import type { DeviceOptions } from '../storage/device.js';
 import { StorageNode } from '../storage/node.js';
+import type { ProgramStore } from '../storage/program-store.js';
 import { runPushdown } from '../storage/pushdown.js';
 import type { RunStats } from '../storage/run-stats.js';
 import { runShipAll } from '../storage/shipall.js';
@@ -37,6 +38,8 @@ export interface QueryOptions {
   readonly onError: ErrorPolicy;
   /** Capacity of the GROUP BY map (default DEFAULT_MAX_GROUPS). */
   readonly maxGroups?: number;
+  /** Where the storage node keeps verdicts and JIT code across processes (see ProgramStore); default none. */
+  readonly store?: ProgramStore;
   /** onProgress is told how far each run has read the file: bytes so far and the file's size. */
   readonly onProgress?: (run: 'pushdown' | 'ship-all', bytesDone: number, bytesTotal: number) => void;
 }
@@ -72,7 +75,13 @@ export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
   const dataDir = dirname(plan.table.path);
   const file = basename(plan.table.path);
   const node = () =>
-    new StorageNode({ dataDir, chunkBytes: options.chunkBytes, engine: options.engine, ...(options.devices ? { devices: options.devices } : {}) });
+    new StorageNode({
+      dataDir,
+      chunkBytes: options.chunkBytes,
+      engine: options.engine,
+      ...(options.devices ? { devices: options.devices } : {}),
+      ...(options.store ? { store: options.store } : {}),
+    });
 
   const pushed = await runPushdown({
     node: node(),

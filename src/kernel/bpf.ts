@@ -32,6 +32,8 @@ export interface KernelProgram {
   readonly log: string;
   /** Instructions the verifier processed ("processed N insns" in the log); undefined if the log lacks the line. */
   readonly processedInsns: number | undefined;
+  /** The verifier's own time in microseconds ("verification time N usec" in the log); undefined if the log lacks the line. */
+  readonly verificationMicros: number | undefined;
   /** close releases the program's and its maps' file descriptors. */
   close(): void;
 }
@@ -191,6 +193,12 @@ function processedInsns(log: string): number | undefined {
   return processed ? Number(processed[1]) : undefined;
 }
 
+/** verificationMicros reads "verification time N usec" from a verifier log. */
+function verificationMicros(log: string): number | undefined {
+  const time = /verification time (\d+) usec/.exec(log);
+  return time ? Number(time[1]) : undefined;
+}
+
 function program(fd: number, maps: KernelMap[], log: string, closeFd: () => void): KernelProgram {
   let open = true;
   return {
@@ -198,6 +206,7 @@ function program(fd: number, maps: KernelMap[], log: string, closeFd: () => void
     maps,
     log,
     processedInsns: processedInsns(log),
+    verificationMicros: verificationMicros(log),
     close() {
       if (!open) return;
       open = false;

@@ -23,7 +23,7 @@ export function formatRunSummary(run: RunStats): string {
   return `${header}\n${lines.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n')}\n`;
 }
 
-/** verifyAndLoad shows the measured verify + load time, saying when the node took the verdict from its cache of verified programs. */
+/** verifyAndLoad shows the measured verify + load time, saying when the node took the verdict from its cache or its store of verified programs. */
 export function verifyAndLoad(run: RunStats): string {
-  return `${run.hook.verifyCached ? '(cached) ' : ''}${formatSeconds(run.hook.loadSeconds)}`;
+  return `${run.hook.verifyCached ? 'verified (cached), ' : ''}${formatSeconds(run.hook.loadSeconds)}`;
 }

@@ -20,7 +20,8 @@ export type AstExpr = Span &
     | { readonly kind: 'date'; readonly text: string }
     | { readonly kind: 'interval'; readonly text: string; readonly unit: IntervalUnit }
     | { readonly kind: 'negate'; readonly operand: AstExpr }
-    | { readonly kind: 'arith'; readonly op: '+' | '-' | '*'; readonly left: AstExpr; readonly right: AstExpr }
+    | { readonly kind: 'arith'; readonly op: '+' | '-' | '*' | '/'; readonly left: AstExpr; readonly right: AstExpr }
+    | { readonly kind: 'case'; readonly whens: readonly CaseWhen[]; readonly otherwise?: AstExpr }
     | { readonly kind: 'compare'; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly left: AstExpr; readonly right: AstExpr }
     | { readonly kind: 'between'; readonly operand: AstExpr; readonly low: AstExpr; readonly high: AstExpr; readonly negated: boolean }
     | { readonly kind: 'in'; readonly operand: AstExpr; readonly list: readonly AstExpr[]; readonly negated: boolean }
@@ -29,6 +30,12 @@ export type AstExpr = Span &
     | { readonly kind: 'not'; readonly operand: AstExpr }
     | { readonly kind: 'aggregate'; readonly fn: 'count' | 'sum' | 'min' | 'max' | 'avg'; readonly arg: AstExpr | 'star' }
   );
+
+/** CaseWhen is one `WHEN condition THEN value` of a CASE (a simple CASE's `WHEN v` is parsed as `operand = v`). */
+export interface CaseWhen {
+  readonly when: AstExpr;
+  readonly then: AstExpr;
+}
 
 /** SelectItem is one SELECT list entry with its optional alias. */
 export interface SelectItem {

@@ -5,6 +5,7 @@ import { fractionDigits, parseDecimalUnits, pow10 } from '../values/decimal.js';
 import { QueryError } from './errors.js';
 import type { ColumnDef, ColumnRef, CompareOp, Constant, ConstantExpr, LikeMatch, Predicate, ValueExpr } from './plan.js';
 import { allOf, anyOf, decideCompare, negate, truth } from './fold.js';
+import { bindCase, refuseNullable } from './bind-case.js';
 import { didYouMean } from './suggest.js';
 import {
   DATE, INT64_MAX, INT64_MIN, INTEGER, decimalType, isNumeric, isString, precisionOf, scaleOf, typeName,
@@ -86,7 +87,12 @@ function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
       return arithmetic(scope, ast, '-', numberExpr(0n, INTEGER), operand);
     }
     case 'arith':
+      if (ast.op === '/') {
+        return fail(scope, ast, 'division is computed on the compute node, between aggregates (e.g. sum(a) / sum(b)) or group keys; it is not supported inside a row expression');
+      }
       return bindArith(scope, ast, ast.op, ast.left, ast.right);
+    case 'case':
+      return bindCase(scope, ast);
     case 'aggregate':
       return fail(scope, ast, 'an aggregate cannot be used here');
     default:
@@ -187,7 +193,8 @@ function align(scope: ExprScope, at: Span, left: ValueExpr, right: ValueExpr): [
 /** MAX_RESCALE_DIGITS: 10^18 is the largest power of ten a signed 64-bit word holds. */
 const MAX_RESCALE_DIGITS = 18;
 
-function toScale(scope: ExprScope, at: Span, expr: ValueExpr, scale: number): ValueExpr {
+/** toScale brings a numeric expression to `scale` fractional digits (a constant exactly, a value by a rescale). */
+export function toScale(scope: ExprScope, at: Span, expr: ValueExpr, scale: number): ValueExpr {
   const digits = scale - scaleOf(expr.type);
   if (digits === 0 || !isNumeric(expr.type)) return expr;
   const type = decimalType(digitsOf(expr) + digits, scale);
@@ -207,6 +214,8 @@ const FLIPPED: Record<CompareOp, CompareOp> = { '=': '=', '<>': '<>', '<': '>', 
  * constant lies outside signed 64 bits, where no value of the other side can be.
  */
 function compare(scope: ExprScope, at: Span, written: CompareOp, leftIn: ValueExpr, rightIn: ValueExpr): Predicate {
+  refuseNullable(scope, at, leftIn, 'a comparison');
+  refuseNullable(scope, at, rightIn, 'a comparison');
   const swap = leftIn.kind === 'constant' && rightIn.kind !== 'constant';
   const op = swap ? FLIPPED[written] : written;
   const left = coerceToDate(scope, at, swap ? rightIn : leftIn, (swap ? leftIn : rightIn).type);
@@ -293,6 +302,7 @@ function coerceToDate(scope: ExprScope, at: Span, expr: ValueExpr, otherType: Sq
 }
 
 function bindIn(scope: ExprScope, at: Span, operand: ValueExpr, list: readonly AstExpr[]): Predicate {
+  refuseNullable(scope, at, operand, 'IN');
   const items = list.map((ast) => {
     const value = coerceToDate(scope, ast, bindValue(scope, ast), operand.type);
     if (value.kind !== 'constant') fail(scope, ast, 'IN lists may hold constants only');

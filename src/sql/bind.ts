@@ -1,5 +1,7 @@
 // Turns a parsed SELECT into a Plan: resolves the table, groups, aggregates, outputs, ORDER BY and LIMIT.
 import type { AstExpr, SelectStatement } from './ast.js';
+import { astChildren } from './ast-walk.js';
+import { bindPost, type PostScope } from './post-aggregate.js';
 import { bindPredicate, bindValue, checkFits64, type ExprScope } from './bind-expr.js';
 import type { Catalog } from './plan.js';
 import { QueryError } from './errors.js';
@@ -93,12 +95,26 @@ class Binder {
       const index = this.aggregate(expr);
       return { name, source: { kind: 'aggregate', index }, type: (this.aggregates[index] as AggregateSpec).type };
     }
-    this.refuseAggregates(expr, 'expressions over aggregates are not supported; select the aggregate itself');
-    if (expr.kind !== 'identifier') this.fail(expr, 'only group columns and aggregates can be selected');
+    if (expr.kind !== 'identifier') {
+      const post = bindPost(this.postScope(groupBy), expr);
+      return { name, source: { kind: 'expr', expr: post }, type: post.type };
+    }
     const column = bindValue(this.scope, expr) as ColumnRef;
     const index = groupBy.findIndex((group) => group.column === column.column);
     if (index < 0) this.fail(expr, `column '${column.name}' must appear in GROUP BY or be used in an aggregate`);
     return { name, source: { kind: 'group', index }, type: column.type };
+  }
+
+  /** postScope lets expressions over aggregates name the group keys and register the aggregates they use. */
+  private postScope(groupBy: readonly ColumnRef[]): PostScope {
+    return {
+      rows: this.scope,
+      groupBy,
+      aggregate: (ast) => {
+        const index = this.aggregate(ast);
+        return { index, type: (this.aggregates[index] as AggregateSpec).type };
+      },
+    };
   }
 
   /** aggregate binds an aggregate call and returns its index, sharing one spec between identical calls. */
@@ -181,25 +197,15 @@ class Binder {
 
 function forEachIdentifier(expr: AstExpr, visit: (identifier: AstExpr) => void): void {
   if (expr.kind === 'identifier') return visit(expr);
-  for (const child of Object.values(expr)) {
-    if (typeof child === 'object' && child !== null && 'kind' in child) forEachIdentifier(child as AstExpr, visit);
-    if (Array.isArray(child)) for (const item of child as AstExpr[]) forEachIdentifier(item, visit);
-  }
+  for (const child of astChildren(expr)) forEachIdentifier(child, visit);
 }
 
-function findAggregate(expr: AstExpr): AstExpr | undefined {
+/** findAggregate returns the first aggregate call inside `expr`, if any. */
+export function findAggregate(expr: AstExpr): AstExpr | undefined {
   if (expr.kind === 'aggregate') return expr;
-  for (const child of Object.values(expr)) {
-    if (typeof child === 'object' && child !== null && 'kind' in child) {
-      const found = findAggregate(child as AstExpr);
-      if (found !== undefined) return found;
-    }
-    if (Array.isArray(child)) {
-      for (const item of child as AstExpr[]) {
-        const found = findAggregate(item);
-        if (found !== undefined) return found;
-      }
-    }
+  for (const child of astChildren(expr)) {
+    const found = findAggregate(child);
+    if (found !== undefined) return found;
   }
   return undefined;
 }
@@ -222,6 +228,12 @@ export function forEachColumn(expr: Expr | undefined, visit: (column: number) =>
     case 'compare':
       forEachColumn(expr.left, visit);
       return forEachColumn(expr.right, visit);
+    case 'case':
+      for (const branch of expr.whens) {
+        forEachColumn(branch.when, visit);
+        forEachColumn(branch.then, visit);
+      }
+      return forEachColumn(expr.otherwise, visit);
     case 'and':
     case 'or':
       return expr.operands.forEach((operand) => forEachColumn(operand, visit));

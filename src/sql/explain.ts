@@ -1,9 +1,11 @@
 // Renders a plan as readable text for `sluice explain`: scan, decoded columns, filter, groups, aggregates, outputs.
 import { formatDateDays } from '../values/calendar.js';
 import { formatDecimalUnits } from '../values/decimal.js';
-import type { AggregateSpec, Constant, Expr, Plan, RowSelection, TableSource } from './plan.js';
+import type { AggregateSpec, Constant, Expr, Plan, TableSource } from './plan.js';
+import { resultNotes } from './result.js';
+import { formatPost } from './explain-post.js';
+import type { RowSelection } from './plan.js';
 import { scanStopsAtLimit } from './row-result.js';
-import { AVG_ROUNDING_NOTE } from './result.js';
 import { scaleOf, typeName } from '../values/types.js';
 
 /** explainPlan describes every step of a plan, one item per line. */
@@ -32,14 +34,18 @@ export function explainPlan(plan: Plan): string {
   for (const output of plan.outputs) {
     const source = output.source.kind === 'group'
       ? `group key ${plan.groupBy[output.source.index]?.name ?? output.source.index}`
-      : `aggregate #${output.source.index}`;
+      : output.source.kind === 'aggregate'
+        ? `aggregate #${output.source.index}`
+        : output.source.kind === 'expr'
+          ? `${formatPost(output.source.expr, plan)} (computed on the compute node, after the merge)`
+          : `row value #${output.source.index}`;
     lines.push(`  ${output.name} = ${source} (${typeName(output.type)})`);
   }
   const order = plan.orderBy.map((key) => `${plan.outputs[key.output]?.name ?? key.output} ${key.desc ? 'desc' : 'asc'}`);
   lines.push(`order by: ${order.length === 0 ? 'group keys ascending (no ORDER BY)' : order.join(', ')} (on the compute node)`);
   lines.push(`limit: ${plan.limit ?? 'none'}`);
   lines.push(`malformed rows: ${plan.onError === 'stop' ? 'stop at the first' : 'skip and count'}`);
-  if (plan.aggregates.some((aggregate) => aggregate.fn === 'avg')) lines.push(`note: ${AVG_ROUNDING_NOTE}`);
+  for (const note of resultNotes(plan)) lines.push(`note: ${note}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -93,6 +99,10 @@ export function formatExpr(expr: Expr, nested = false): string {
       return formatConstant(expr.value);
     case 'rescale':
       return `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
+    case 'case': {
+      const whens = expr.whens.map((branch) => ` when ${formatExpr(branch.when)} then ${formatExpr(branch.then)}`).join('');
+      return `case${whens}${expr.otherwise === undefined ? '' : ` else ${formatExpr(expr.otherwise)}`} end`;
+    }
     case 'arith': {
       const text = `${formatExpr(expr.left, true)} ${expr.op} ${formatExpr(expr.right, true)}`;
       return nested ? `(${text})` : text;
@@ -115,7 +125,8 @@ export function formatExpr(expr: Expr, nested = false): string {
   }
 }
 
-function formatConstant(value: Constant): string {
+/** formatConstant renders a constant as SQL text. */
+export function formatConstant(value: Constant): string {
   switch (value.kind) {
     case 'number':
       return formatDecimalUnits(value.units, scaleOf(value.type));

@@ -1,5 +1,5 @@
 // Recursive-descent parser for Sluice's SQL subset: one SELECT of aggregates over one table.
-import type { AstExpr, IntervalUnit, OrderItem, SelectItem, SelectStatement, Span } from './ast.js';
+import type { AstExpr, CaseWhen, IntervalUnit, OrderItem, SelectItem, SelectStatement, Span } from './ast.js';
 import { QueryError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
 
@@ -8,7 +8,7 @@ const JOIN_WORDS = new Set(['join', 'inner', 'left', 'right', 'full', 'cross', '
 /** Words that end a SELECT item or table name, so they are never taken as a bare alias. */
 const RESERVED = new Set([
   'select', 'from', 'where', 'group', 'by', 'order', 'limit', 'having', 'as', 'and', 'or', 'not', 'between', 'in',
-  'like', 'is', 'asc', 'desc', 'union', 'intersect', 'except', 'offset', 'fetch', 'window', 'on', 'using',
+  'like', 'is', 'asc', 'desc', 'case', 'when', 'then', 'else', 'end', 'union', 'intersect', 'except', 'offset', 'fetch', 'window', 'on', 'using',
   ...JOIN_WORDS,
 ]);
 const UNSUPPORTED_CLAUSES: Record<string, string> = {
@@ -239,12 +239,11 @@ class Parser {
     let left = this.unary();
     for (;;) {
       const token = this.peek();
-      if (this.isSymbol(token, '/')) this.fail(token, 'division is not supported (only +, - and *); AVG divides exactly');
       if (this.isSymbol(token, '%')) this.fail(token, 'the modulo operator is not supported');
-      if (!this.isSymbol(token, '*')) return left;
+      if (!this.isSymbol(token, '*') && !this.isSymbol(token, '/')) return left;
       this.next();
       const right = this.unary();
-      left = this.node({ kind: 'arith', op: '*', left, right, ...this.spanFrom(first) }, token, left, right);
+      left = this.node({ kind: 'arith', op: token.text as '*' | '/', left, right, ...this.spanFrom(first) }, token, left, right);
     }
   }
 
@@ -274,7 +273,7 @@ class Parser {
       return { kind: 'date', text: this.next().text, ...this.spanFrom(token) };
     }
     if (token.lower === 'interval' && this.peek().kind === 'string') return this.interval(token);
-    if (token.lower === 'case') this.fail(token, 'CASE is not supported');
+    if (token.lower === 'case') return this.caseExpr(token);
     if (token.lower === 'exists') this.fail(token, 'subqueries are not supported');
     if (this.isSymbol(this.peek(), '(')) return this.call(token);
     if (RESERVED.has(token.lower)) this.fail(token, `expected an expression, found ${describe(token)}`);
@@ -299,6 +298,29 @@ class Parser {
       this.index += 3;
     }
     return { kind: 'interval', text, unit: unit as IntervalUnit, ...this.spanFrom(first) };
+  }
+
+  /** caseExpr parses a searched CASE, or a simple one (`CASE x WHEN v ...`, each WHEN read as `x = v`). */
+  private caseExpr(first: Token): AstExpr {
+    const operand = this.peekWord('when') ? undefined : this.expr();
+    const whens: CaseWhen[] = [];
+    const children: AstExpr[] = operand === undefined ? [] : [operand];
+    while (this.peekWord('when')) {
+      const at = this.next();
+      const written = this.expr();
+      const when: AstExpr = operand === undefined
+        ? written
+        : this.node({ kind: 'compare', op: '=', left: operand, right: written, position: written.position, start: written.start, end: written.end }, at, operand, written);
+      this.expectWord('then');
+      const then = this.expr();
+      whens.push({ when, then });
+      children.push(when, then);
+    }
+    if (whens.length === 0) this.fail(this.peek(), `expected WHEN, found ${describe(this.peek())}`);
+    const otherwise = this.acceptWord('else') ? this.expr() : undefined;
+    if (otherwise !== undefined) children.push(otherwise);
+    this.expectWord('end');
+    return this.node({ kind: 'case', whens, ...(otherwise !== undefined && { otherwise }), ...this.spanFrom(first) }, first, ...children);
   }
 
   private call(name: Token): AstExpr {

@@ -1,6 +1,7 @@
 // The typed query plan: plain data the SQL front end produces, the eBPF codegen compiles and the baseline runs.
 import type { SourcePosition } from './errors.js';
 import type { SqlType } from '../values/types.js';
+import type { PostExpr } from './post-aggregate.js';
 
 /** MAX_LINE_BYTES is the longest row (bytes, without its line break) either evaluation path accepts. */
 export const MAX_LINE_BYTES = 64 * 1024;
@@ -86,8 +87,8 @@ export type LikeMatch = 'exact' | 'prefix' | 'suffix' | 'infix';
  */
 export type Expr = ValueExpr | Predicate;
 
-/** ValueExpr is an Expr that yields a typed value: a column, a constant, or arithmetic over them. */
-export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr;
+/** ValueExpr is an Expr that yields a typed value: a column, a constant, arithmetic or a CASE over them. */
+export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr | CaseExpr;
 
 /** Predicate is a condition; predicates have no SqlType and only appear in filters. */
 export type Predicate = CompareExpr | InExpr | LikeExpr | AndExpr | OrExpr | NotExpr | TruthExpr;
@@ -121,6 +122,19 @@ export interface ArithExpr {
   readonly op: ArithOp;
   readonly left: ValueExpr;
   readonly right: ValueExpr;
+  readonly type: SqlType;
+  readonly at?: SourcePosition;
+}
+
+/**
+ * CaseExpr yields the `then` of the first `when` that holds, else `otherwise`; without `otherwise` it
+ * is NULL there (see sql/nullable.ts: only an aggregate's argument may be NULL, and the aggregate skips
+ * the row). Branches are numbers at one scale (the type's) or all dates; no `when` is a truth value.
+ */
+export interface CaseExpr {
+  readonly kind: 'case';
+  readonly whens: readonly { readonly when: Predicate; readonly then: ValueExpr }[];
+  readonly otherwise?: ValueExpr;
   readonly type: SqlType;
   readonly at?: SourcePosition;
 }
@@ -186,7 +200,8 @@ export interface NotExpr {
 export type AggregateFn = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg';
 
 /**
- * AggregateSpec is one aggregate the plan computes per group. `arg` is absent for count_star.
+ * AggregateSpec is one aggregate the plan computes per group. `arg` is absent for count_star; an
+ * argument that can be NULL (a CASE without ELSE) is skipped where it is, and COUNT counts the rest.
  * Result types: count → integer; sum → the argument's scale, integer or decimal(38,s);
  * min/max → the argument's type; avg → decimal(38, s + AVG_EXTRA_SCALE) (see result.ts for rounding).
  */
@@ -196,10 +211,14 @@ export interface AggregateSpec {
   readonly type: SqlType;
 }
 
-/** OutputSource says what an output column shows: a GROUP BY key, an aggregate, or a selected row value (Plan.rows), by index. */
+/**
+ * OutputSource says what an output column shows: a GROUP BY key or an aggregate, by index, an expression
+ * over them computed on the compute node after the merge (sql/post-aggregate.ts), or a selected row value (Plan.rows).
+ */
 export type OutputSource =
   | { readonly kind: 'group'; readonly index: number }
   | { readonly kind: 'aggregate'; readonly index: number }
+  | { readonly kind: 'expr'; readonly expr: PostExpr }
   | { readonly kind: 'row'; readonly index: number };
 
 /** OutputColumn is one column of the result: its name (alias or derived text), source and type. */

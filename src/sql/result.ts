@@ -5,6 +5,8 @@ import { formatDateDays } from '../values/calendar.js';
 import { divideRoundHalfAwayFromZero, formatDecimalUnits, pow10 } from '../values/decimal.js';
 import { scaleOf, typeName, type SqlType, type Value } from '../values/types.js';
 import { displayText } from '../values/bytes.js';
+import { DIVISION_NOTE, postDivides } from './post-aggregate.js';
+import { evalPost, type GroupValues } from './post-eval.js';
 
 /**
  * AggregateState is the raw accumulator of one aggregate in one group, as the baseline keeps it and
@@ -61,13 +63,21 @@ export function finalizeResult(plan: Plan, groups: readonly GroupState[], skippe
     plan.groupBy.length === 0 && groups.length === 0
       ? [{ keys: [], aggregates: plan.aggregates.map(emptyAggregateState) }]
       : groups;
-  const rows = states.map((group) =>
-    plan.outputs.map((output) =>
-      output.source.kind === 'group'
-        ? (group.keys[output.source.index] ?? null)
-        : finalAggregateValue(plan, output.source.index, group.aggregates[output.source.index]),
-    ),
-  );
+  const rows = states.map((group) => {
+    const values: GroupValues = { keys: group.keys, aggregates: plan.aggregates.map((_, index) => finalAggregateValue(plan, index, group.aggregates[index])) };
+    return plan.outputs.map((output) => {
+      switch (output.source.kind) {
+        case 'group':
+          return group.keys[output.source.index] ?? null;
+        case 'aggregate':
+          return values.aggregates[output.source.index] ?? null;
+        case 'expr':
+          return evalPost(output.source.expr, values, plan.queryFile);
+        case 'row':
+          throw new RangeError('a row selection has no groups: finalizeRows gives its result');
+      }
+    });
+  });
   const ordering = [...plan.orderBy, ...plan.outputs.map((_, output) => ({ output, desc: false }))];
   rows.sort((a, b) => {
     for (const key of ordering) {
@@ -81,8 +91,16 @@ export function finalizeResult(plan: Plan, groups: readonly GroupState[], skippe
     columns: plan.outputs.map((output) => ({ name: output.name, type: output.type })),
     rows: limited,
     skippedRows,
-    notes: plan.aggregates.some((aggregate) => aggregate.fn === 'avg') ? [AVG_ROUNDING_NOTE] : [],
+    notes: resultNotes(plan),
   };
+}
+
+/** resultNotes are the rounding rules that apply to a plan's results (AVG, division), one sentence each. */
+export function resultNotes(plan: Plan): string[] {
+  const notes: string[] = [];
+  if (plan.aggregates.some((aggregate) => aggregate.fn === 'avg')) notes.push(AVG_ROUNDING_NOTE);
+  if (plan.outputs.some((output) => output.source.kind === 'expr' && postDivides(output.source.expr))) notes.push(DIVISION_NOTE);
+  return notes;
 }
 
 function finalAggregateValue(plan: Plan, index: number, state: AggregateState | undefined): Value {

@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { ProgramSpec } from '../asm/program.js';
 import type { EngineName } from '../vm/engine.js';
 import { StorageNode } from './node.js';
+import type { ProgramStore } from './program-store.js';
 import { readBufferBytes } from './pushdown.js';
 import type { TenantCounts } from './tenant.js';
 import type { MapContents } from './wire.js';
@@ -13,12 +14,18 @@ export interface InspectOptions {
   readonly file: string;
   readonly chunkBytes: number;
   readonly engine: EngineName;
+  /** Where verdicts and JIT code are kept across processes (see ProgramStore); default none. */
+  readonly store?: ProgramStore;
 }
 
 /** InspectResult is what the program returned, printed and left in its maps. */
 export interface InspectResult {
   readonly fileBytes: number;
   readonly counts: TenantCounts;
+  /** True when the verdict came from the node's cache or the store instead of a new verification. */
+  readonly verifiedFromCache: boolean;
+  /** Time to verify (or find the verdict) and load the program, in seconds. */
+  readonly loadSeconds: number;
   /** Return values (decimal text of r0) and how many calls returned each. */
   readonly returns: ReadonlyMap<string, number>;
   readonly trace: readonly string[];
@@ -31,13 +38,15 @@ export interface InspectResult {
  */
 export async function inspectRun(options: InspectOptions): Promise<InspectResult> {
   const path = resolve(options.file);
-  const node = new StorageNode({ dataDir: dirname(path), chunkBytes: options.chunkBytes, engine: options.engine });
+  const node = new StorageNode({ dataDir: dirname(path), chunkBytes: options.chunkBytes, engine: options.engine, ...(options.store && { store: options.store }) });
   const pid = node.spawn();
   try {
     const bufferBytes = readBufferBytes(node.chunkBytes);
     const buffer = node.memory(pid).allocate(bufferBytes);
     const fd = await node.open(pid, basename(path));
+    const attachStarted = performance.now();
     const tenant = node.attach({ pid, address: buffer }, options.spec, { tenant: options.spec.name, engine: options.engine, inspect: true });
+    const loadSeconds = (performance.now() - attachStarted) / 1000;
     try {
       while ((await node.read(pid, fd, buffer, bufferBytes)) > 0);
     } finally {
@@ -46,6 +55,8 @@ export async function inspectRun(options: InspectOptions): Promise<InspectResult
     return {
       fileBytes: node.size(pid, fd),
       counts: tenant.counts,
+      verifiedFromCache: tenant.verifiedFromCache,
+      loadSeconds,
       returns: tenant.returns,
       trace: tenant.trace,
       maps: tenant.runtime.maps.map((map) => ({

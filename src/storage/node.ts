@@ -3,7 +3,7 @@ import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { XdpAction } from '../asm/opcodes.js';
 import type { ProgramSpec } from '../asm/program.js';
-import type { EngineName } from '../vm/engine.js';
+import type { CodeCache, EngineName } from '../vm/engine.js';
 import { INPUT_CAPACITY } from '../vm/memory.js';
 import { UsageError } from '../util/errors.js';
 import { DeviceArray, type DeviceOptions } from './device.js';
@@ -16,6 +16,7 @@ import { PAGE_BYTES, PageCache } from './page-cache.js';
 import { type Destination, UserMemory } from './process.js';
 import { type HookChunk, Tenant } from './tenant.js';
 import { KERNEL_MAX_CHUNK, kernelEngine } from './kernel-engine.js';
+import type { ProgramStore } from './program-store.js';
 import { VerifiedPrograms } from './verified-cache.js';
 
 /** MAX_CHUNK_BYTES is the largest chunk the hook hands a program: the size of its input region (64 KiB). */
@@ -40,6 +41,8 @@ export interface StorageNodeOptions {
   readonly tenantTraceBytes?: number;
   /** Verified programs the node remembers (default DEFAULT_VERIFIED_ENTRIES; 0 verifies every attachment). */
   readonly verifiedPrograms?: number;
+  /** Where verdicts and JIT code are kept across processes (see ProgramStore); default none. */
+  readonly store?: ProgramStore;
 }
 
 /** AttachOptions configure one tenant's attachment. */
@@ -65,9 +68,12 @@ export interface FileSegment {
 export interface OpenOptions {
   /** Serve these segments of the file back to back, as if they were the file (default: the whole file). */
   readonly segments?: readonly FileSegment[];
-  /** Count how many served chunks contain this byte value (see `sawByte`). */
-  readonly watchByte?: number;
+  /** Called with each chunk served, before the hook runs: bytes [from, to) of `bytes` lie at `fileOffset` of the real file. */
+  readonly observe?: ChunkObserver;
 }
+
+/** ChunkObserver sees the bytes a descriptor serves (e.g. to follow rows' quoting) without a copy; `bytes` is valid only during the call. */
+export type ChunkObserver = (bytes: Uint8Array, from: number, to: number, fileOffset: number) => void;
 
 /** Chunk is the HookChunk the node reuses for every chunk of one open file. */
 type Chunk = { -readonly [K in keyof HookChunk]: HookChunk[K] };
@@ -78,9 +84,7 @@ interface OpenFile {
   readonly size: number;
   /** The view: segments of the real file, with `at`, each one's first offset in the view. */
   readonly segments: readonly (FileSegment & { readonly at: number })[];
-  readonly watchByte: number;
-  /** Chunks that contained watchByte. */
-  watched: number;
+  readonly observe?: ChunkObserver;
   readonly handle: FileHandle;
   /** Reads into the node's own buffers, or into the read blocks of `readerTenant` (no copy at the hook). */
   reader: BlockReader;
@@ -113,6 +117,8 @@ export class StorageNode {
   /** Counts per live process, so that concurrent runs each get their own. */
   private readonly processCounts = new Map<number, NodeCounts>();
   private readonly defaultEngine: EngineName;
+  /** The store's JIT code, offered to every tenant's engine. */
+  private readonly codeCache?: CodeCache;
   private readonly tenantMapMemory?: number;
   private readonly tenantTraceBytes?: number;
   private readonly processes = new Map<number, UserMemory>();
@@ -135,7 +141,9 @@ export class StorageNode {
     this.defaultEngine = options.engine ?? 'interpreter';
     this.tenantMapMemory = options.tenantMapMemory;
     this.tenantTraceBytes = options.tenantTraceBytes;
-    this.verified = new VerifiedPrograms(options.verifiedPrograms, this.tenantMapMemory);
+    this.verified = new VerifiedPrograms(options.verifiedPrograms, this.tenantMapMemory, options.store);
+    const store = options.store;
+    if (store) this.codeCache = { get: (key) => store.get('jit', key), put: (key, code) => store.put('jit', key, code) };
     resolveEngine(this.defaultEngine);
   }
 
@@ -208,8 +216,7 @@ export class StorageNode {
       fileId,
       size,
       segments,
-      watchByte: options.watchByte ?? -1,
-      watched: 0,
+      ...(options.observe ? { observe: options.observe } : {}),
       handle,
       reader: new BlockReader(handle, Math.max(1, Math.min(DEFAULT_BLOCK_BYTES, realSize))),
       chunk: { source: EMPTY, start: 0, length: 0, flags: 0, index: 0, fileOffset: 0, fileSize: size },
@@ -235,11 +242,6 @@ export class StorageNode {
   /** size returns the size in bytes of an open file. */
   size(pid: number, fd: number): number {
     return this.openFile(pid, fd).size;
-  }
-
-  /** sawByte is how many chunks served so far contained the open options' `watchByte`. */
-  sawByte(pid: number, fd: number): number {
-    return this.openFile(pid, fd).watched;
   }
 
   /** close releases a descriptor. */
@@ -276,7 +278,7 @@ export class StorageNode {
       chunk.source = place.block;
       chunk.start = place.start;
       chunk.length = chunkEnd - at;
-      if (file.watchByte >= 0 && place.block.subarray(place.start, place.start + chunk.length).indexOf(file.watchByte) >= 0) file.watched += 1;
+      file.observe?.(place.block, place.start, place.start + chunk.length, real);
       chunk.flags = (at === 0 ? HookFlag.FIRST : 0) | (chunkEnd === file.size ? HookFlag.LAST : 0);
       chunk.index = file.chunkIndex;
       chunk.fileOffset = at;
@@ -366,6 +368,7 @@ export class StorageNode {
       readBlockBytes: DEFAULT_BLOCK_BYTES,
       mapMemory: this.tenantMapMemory,
       traceBytes: this.tenantTraceBytes,
+      ...(this.codeCache && { codeCache: this.codeCache }),
     });
     this.hooks.set(key, tenant);
     return tenant;

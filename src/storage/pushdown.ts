@@ -35,8 +35,6 @@ export interface PushdownOptions {
 export interface PushdownResult {
   readonly maps: MapContents[];
   readonly stats: RunStats;
-  /** Chunks that held the watched byte (OpenOptions.watchByte), 0 when none was watched. */
-  readonly sawByte: number;
 }
 
 /**
@@ -58,7 +56,6 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
   let attachSeconds: number;
   let hook: RunStats['hook'];
   let reads: NodeCounts;
-  let sawByte = 0;
   let returned: RunStats['returned'];
   try {
     const bufferBytes = readBufferBytes(node.chunkBytes);
@@ -81,7 +78,6 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
         // The program returned all it wants (e.g. a LIMIT's rows): the server stops reading the file.
         if (tenant.output?.done) break;
       }
-      sawByte = node.sawByte(pid, fd);
     } finally {
       node.detach(tenant);
     }
@@ -124,7 +120,6 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
   );
   return {
     maps: decoded,
-    sawByte,
     stats: {
       mode: 'pushdown',
       file,

@@ -3,12 +3,11 @@ import { open as openFile, type FileHandle } from 'node:fs/promises';
 import type { Link } from '../net/link.js';
 import type { EngineName } from '../vm/engine.js';
 import { StorageError } from './errors.js';
+import { RowStartFinder, type RowRule } from '../values/csv-rows.js';
 import type { FileSegment, StorageNode } from './node.js';
 import { runPushdown, type PushdownResult } from './pushdown.js';
-import { candidateRowStart, exactRowStart, type RowFormat } from './row-bounds.js';
+import { candidateRowStart, finishRowStart } from './row-bounds.js';
 import { decodeProgramRequest, type RangeRequest } from './wire.js';
-
-const QUOTE = 0x22;
 
 /** RangeRunResult is a node's answer for its range and the rows it actually served. */
 export interface RangeRunResult extends PushdownResult {
@@ -37,9 +36,9 @@ export interface RangeRunOptions {
  * runRange answers a range request on one node. The node owns the rows that *start* in
  * [splitStart, splitEnd): its first row starts at the first line break at or after splitStart − 1
  * (or at the start the compute node gave), and its last row is the one that starts before splitEnd,
- * read to its end. When no double quote occurs in what it served, that end (the first line break
- * at or after splitEnd − 1) is exact; otherwise the node finds the exact end by following the rows'
- * quoting from its start (exactRowStart) and, if it differs, scans again. The node's first row is
+ * read to its end. The node serves rows up to the first line break at or after splitEnd − 1 and
+ * follows the rows' quoting in the chunks it serves (RowStartFinder, no second read); when that
+ * line break was inside quotes, it reads on to the exact end and scans again. The node's first row is
  * exact when the previous node's end equals it: the compute node checks this and asks again from
  * the previous end when it does not (a quoted line break just after a split point).
  * For a table with a header, the node serves the header row first, so the program sees a whole
@@ -48,7 +47,7 @@ export interface RangeRunOptions {
 export async function runRange(options: RangeRunOptions): Promise<RangeRunResult> {
   const { file, spec, range } = decodeProgramRequest(options.request);
   if (!range) throw new StorageError('program message: a cluster node needs a byte range');
-  const format: RowFormat = { delimiter: range.delimiter, quotes: range.quotes, header: range.header };
+  const format: RowRule = { delimiter: range.delimiter, quotes: range.quotes, header: range.header };
   let handle: FileHandle;
   try {
     handle = await openFile(options.node.resolvePath(file), 'r');
@@ -60,8 +59,12 @@ export async function runRange(options: RangeRunOptions): Promise<RangeRunResult
     const { size } = await handle.stat();
     const splitEnd = Math.min(range.splitEnd, size);
     const start = Math.min(size, range.start ?? (await candidateRowStart(handle, size, range.splitStart)));
-    const headerBytes = format.header && start > 0 ? await exactRowStart(handle, size, 0, 1, format) : 0;
+    const headerBytes = format.header && start > 0 ? await finishRowStart(handle, size, new RowStartFinder(format, 0, 1), 0) : 0;
     const candidateEnd = Math.max(start, await candidateRowStart(handle, size, splitEnd));
+    const rows = new RowStartFinder(format, start, splitEnd);
+    const follow = (bytes: Uint8Array, from: number, to: number, fileOffset: number) => {
+      if (fileOffset >= start && rows.found < 0) rows.feed(bytes, from, to, fileOffset);
+    };
     const scan = (end: number, watch: boolean) =>
       runPushdown({
         node: options.node,
@@ -72,11 +75,11 @@ export async function runRange(options: RangeRunOptions): Promise<RangeRunResult
         tenant: options.tenant ?? spec.name,
         chunkBudget: options.chunkBudget,
         range,
-        open: { segments: segments(headerBytes, start, end), ...(watch ? { watchByte: QUOTE } : {}) },
+        open: { segments: segments(headerBytes, start, end), ...(watch ? { observe: follow } : {}) },
       });
     const first = await scan(candidateEnd, format.quotes);
-    if (first.sawByte === 0) return { ...first, start, end: candidateEnd, headerBytes, rescans: 0 };
-    const end = Math.max(start, await exactRowStart(handle, size, start, splitEnd, format));
+    if (!format.quotes) return { ...first, start, end: candidateEnd, headerBytes, rescans: 0 };
+    const end = Math.max(start, await finishRowStart(handle, size, rows, candidateEnd));
     if (end === candidateEnd) return { ...first, start, end, headerBytes, rescans: 0 };
     return { ...(await scan(end, false)), start, end, headerBytes, rescans: 1 };
   } finally {
@@ -94,7 +97,7 @@ export function splitPoints(size: number, nodes: number): number[] {
 }
 
 /** rangeFor is node `index`'s request fields for a file of `size` bytes over `nodes` nodes. */
-export function rangeFor(size: number, nodes: number, index: number, format: RowFormat): RangeRequest {
+export function rangeFor(size: number, nodes: number, index: number, format: RowRule): RangeRequest {
   const points = splitPoints(size, nodes);
   return { splitStart: points[index] as number, splitEnd: points[index + 1] as number, ...format };
 }

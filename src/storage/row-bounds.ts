@@ -1,20 +1,8 @@
-// Where rows start in a CSV or .tbl file, for splitting a file across cluster nodes: a cheap newline rule and an exact quote-aware one.
+// Where rows start in a file on a cluster node: the cheap line-break rule, and reading on with the CSV quote rule (values/csv-rows.ts) until a finder decides.
 import type { FileHandle } from 'node:fs/promises';
+import { NEWLINE, type RowStartFinder } from '../values/csv-rows.js';
 
-const NEWLINE = 0x0a;
-const RETURN = 0x0d;
-const QUOTE = 0x22;
 const SCAN_BYTES = 1 << 20;
-
-/**
- * RowFormat is what decides where a row ends: the field delimiter, whether double quotes can hold
- * line breaks (CSV) and whether the first row is a header.
- */
-export interface RowFormat {
-  readonly delimiter: number;
-  readonly quotes: boolean;
-  readonly header: boolean;
-}
 
 /**
  * candidateRowStart returns the first offset >= `target` that follows a line break (or 0 for
@@ -36,52 +24,16 @@ export async function candidateRowStart(handle: FileHandle, size: number, target
 }
 
 /**
- * exactRowStart returns the first row start >= `target`, reading rows from `from`, which must be a
- * row start (0, or where an earlier call said a row starts). It follows the query program's own
- * row rules (src/codegen/scanner.ts), which a test ties to it: outside quotes a line break ends
- * the row; a double quote opens quotes only at a field's first byte (in the header row only at the
- * row's first byte, since the header's fields are not tracked); inside quotes `""` is a quote and
- * a lone quote closes them; a carriage return at a field's first byte moves the field's start past it
- * (and the row's, at the row's first byte).
+ * finishRowStart feeds the file from `at` (where the finder's bytes so far ended) to `finder` until
+ * it finds its row start, and returns it (the file's size if the file ends first).
  */
-export async function exactRowStart(handle: FileHandle, size: number, from: number, target: number, format: RowFormat): Promise<number> {
-  if (target <= from) return from;
-  const buffer = Buffer.allocUnsafe(Math.min(SCAN_BYTES, Math.max(1, size - from)));
-  let header = format.header && from === 0;
-  let quote = 0; // 0 outside quotes, 1 inside, 2 just after a quote inside quotes
-  let lineStart = from;
-  let fieldStart = from;
-  for (let at = from; at < size; ) {
+export async function finishRowStart(handle: FileHandle, size: number, finder: RowStartFinder, at: number): Promise<number> {
+  if (finder.found >= 0) return finder.found;
+  const buffer = Buffer.allocUnsafe(Math.min(SCAN_BYTES, Math.max(1, size - at)));
+  while (at < size) {
     const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, size - at), at);
     if (bytesRead === 0) break;
-    for (let i = 0; i < bytesRead; i++) {
-      const byte = buffer[i] as number;
-      const offset = at + i;
-      if (quote === 1) {
-        if (byte === QUOTE) quote = 2;
-        continue;
-      }
-      if (quote === 2) {
-        if (byte === QUOTE) {
-          quote = 1;
-          continue;
-        }
-        quote = 0;
-      }
-      if (byte === NEWLINE) {
-        if (offset + 1 >= target) return offset + 1;
-        header = false;
-        lineStart = offset + 1;
-        fieldStart = offset + 1;
-      } else if (byte === format.delimiter) {
-        if (!header) fieldStart = offset + 1;
-      } else if (byte === QUOTE && format.quotes && offset === fieldStart) {
-        quote = 1;
-      } else if (byte === RETURN && offset === fieldStart) {
-        if (offset === lineStart) lineStart = offset + 1;
-        fieldStart = offset + 1;
-      }
-    }
+    if (finder.feed(buffer, 0, bytesRead, at) >= 0) return finder.found;
     at += bytesRead;
   }
   return size;

@@ -1,7 +1,7 @@
 // One tenant's program attached at the hook: its own Runtime (memory and maps), budgets, counters and abort state.
 import { XdpAction } from '../asm/opcodes.js';
 import type { ProgramSpec } from '../asm/program.js';
-import type { Engine, Executable, ProgramFacts } from '../vm/engine.js';
+import type { CodeCache, Engine, Executable, ProgramFacts } from '../vm/engine.js';
 import { CONTEXT_BASE } from '../vm/memory.js';
 import type { BlockBuffers } from './file-reader.js';
 import { Runtime } from '../vm/runtime.js';
@@ -37,6 +37,8 @@ export interface TenantOptions {
   readonly readBlockBytes?: number;
   /** Bytes the tenant's maps may take (default DEFAULT_MAP_MEMORY); a larger map is refused by name. */
   readonly mapMemory?: number;
+  /** Where the engine may keep and find its compiled code (the node's store), if anywhere. */
+  readonly codeCache?: CodeCache;
   /** Trace output the tenant keeps (default DEFAULT_TRACE_BYTES); later lines are dropped and counted. */
   readonly traceBytes?: number;
 }
@@ -126,7 +128,7 @@ export class Tenant {
       traceBytes: options.traceBytes,
       readBlockBytes: options.readBlockBytes,
     });
-    this.executable = options.engine.load(spec, this.runtime, options.facts);
+    this.executable = options.engine.load(spec, this.runtime, options.facts, options.codeCache);
     const outputMap = this.runtime.maps.find((map) => isOutputBuffer(map.spec));
     if (outputMap !== undefined) this.output = new OutputDrain(outputMap);
     this.queryBudget = options.queryBudget ?? Infinity;

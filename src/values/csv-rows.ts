@@ -97,3 +97,109 @@ export function csvShape(bytes: Uint8Array, delimiter: number): CsvShape {
     ...(state === CsvState.quoted && openQuote !== undefined && { openQuote }),
   };
 }
+
+/** RowRule is what decides where a row ends: the field delimiter, whether '"' quotes (CSV) and whether the first row is a header. */
+export interface RowRule {
+  readonly delimiter: number;
+  readonly quotes: boolean;
+  readonly header: boolean;
+}
+
+/**
+ * RowStartFinder finds the first row start at or after `target` in bytes fed to it in file order from
+ * `from`, a row start (0, or a row start found before), by the rule above: a '\n' outside quotes ends a
+ * row; a '\r' outside quotes is not data (also just after a quote inside quotes); a '"' opens quotes
+ * only at a field's first byte. In a header row (the first row of a file with one) a delimiter does
+ * not start a field, as in the query program, which does not track the header's fields, so there a
+ * quote opens only at the row's first byte. It jumps from quote to quote: bytes between quotes
+ * outside quotes matter only through the last one before the next quote and the line breaks.
+ */
+export class RowStartFinder {
+  /** The row start found (a file offset), or -1 while none is. */
+  found = -1;
+  private state: CsvState = CsvState.fieldStart;
+  private header: boolean;
+  private readonly quotes = new NextByte(QUOTE);
+  private readonly newlines = new NextByte(NEWLINE);
+
+  constructor(
+    private readonly rule: RowRule,
+    from: number,
+    private readonly target: number,
+  ) {
+    this.header = rule.header && from === 0;
+    if (target <= from) this.found = from;
+  }
+
+  /** feed reads bytes [from, to) of `bytes`, which lie at file offset `offset` onward, and returns `found`. */
+  feed(bytes: Uint8Array, from: number, to: number, offset: number): number {
+    const base = offset - from;
+    let i = from;
+    while (i < to && this.found < 0) {
+      if (this.state === CsvState.quoted) {
+        const close = this.quotes.find(bytes, base, i, to);
+        this.state = close < 0 ? CsvState.quoted : CsvState.quoteInQuotes;
+        i = close < 0 ? to : close + 1;
+        continue;
+      }
+      if (this.state === CsvState.quoteInQuotes) {
+        const byte = bytes[i] as number;
+        if (byte === RETURN || byte === QUOTE) i++;
+        // '""' is a quote inside quotes; any other byte is read again, outside quotes.
+        this.state = byte === QUOTE ? CsvState.quoted : byte === RETURN ? CsvState.quoteInQuotes : CsvState.unquoted;
+        continue;
+      }
+      i = this.outside(bytes, base, i, to);
+    }
+    return this.found;
+  }
+
+  /** outside reads from `i` outside quotes up to the next quote (or `to`), and returns where to go on. */
+  private outside(bytes: Uint8Array, base: number, i: number, to: number): number {
+    const quote = this.rule.quotes ? this.quotes.find(bytes, base, i, to) : -1;
+    const stop = quote < 0 ? to : quote;
+    const want = Math.max(i, this.target - 1 - base);
+    const end = want < stop ? this.newlines.find(bytes, base, want, stop) : -1;
+    if (end >= 0) {
+      this.found = base + end + 1;
+      return to;
+    }
+    const headerBreak = this.header ? this.newlines.find(bytes, base, i, stop) : -1;
+    let last = stop - 1;
+    while (last >= i && bytes[last] === RETURN) last--;
+    if (last >= i) {
+      const byte = bytes[last] as number;
+      const inHeader = this.header && (headerBreak < 0 || headerBreak > last);
+      this.state = byte === NEWLINE || (byte === this.rule.delimiter && !inHeader) ? CsvState.fieldStart : CsvState.unquoted;
+    }
+    if (headerBreak >= 0) this.header = false;
+    if (quote < 0) return to;
+    this.state = this.state === CsvState.fieldStart ? CsvState.quoted : CsvState.unquoted;
+    return quote + 1;
+  }
+}
+
+/**
+ * NextByte finds the next occurrence of one byte value and remembers it, so that a block fed in many
+ * small pieces is searched once (a search runs to the end of the block, not of the piece).
+ */
+class NextByte {
+  private bytes?: Uint8Array;
+  private base = 0;
+  private searchedFrom = 0;
+  private at = -1;
+
+  constructor(private readonly value: number) {}
+
+  /** find returns the index of the first `value` in bytes [from, to), or -1; `base` tells blocks refilled with other file bytes apart. */
+  find(bytes: Uint8Array, base: number, from: number, to: number): number {
+    if (bytes !== this.bytes || base !== this.base || from < this.searchedFrom || (this.at >= 0 && this.at < from)) {
+      this.bytes = bytes;
+      this.base = base;
+      this.searchedFrom = from;
+      // Buffer's indexOf (memchr) is many times faster than Uint8Array's, and takes any Uint8Array.
+      this.at = Buffer.prototype.indexOf.call(bytes, this.value, from);
+    }
+    return this.at >= 0 && this.at < to ? this.at : -1;
+  }
+}

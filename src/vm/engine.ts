@@ -48,8 +48,19 @@ export interface Executable {
   close?(): void;
 }
 
+/**
+ * CodeCache keeps what an engine compiled, by a key the engine derives from everything the code
+ * depends on (a SHA-256 hex digest), so that loading the same program again skips the compiler.
+ * Whoever provides it must hand back only bytes that the engine itself put (the storage node's
+ * ProgramStore signs them); the engines that do not compile ignore it.
+ */
+export interface CodeCache {
+  get(key: string): Uint8Array | undefined;
+  put(key: string, code: Uint8Array): void;
+}
+
 /** Engine turns a program into an Executable bound to one Runtime (its memory and maps). */
 export interface Engine {
   readonly name: EngineName;
-  load(program: ProgramSpec, runtime: Runtime, facts?: ProgramFacts): Executable;
+  load(program: ProgramSpec, runtime: Runtime, facts?: ProgramFacts, codeCache?: CodeCache): Executable;
 }

@@ -8,7 +8,8 @@ import { SluiceError } from '../util/errors.js';
  *   0x00000 .. 0x10fff   unmapped: null and small integers never dereference
  *   0x11000 .. 0x110ff   context struct (read-only to the program)
  *   0x11100 .. 0x1112f   helper frame: r0..r5 as u64 LE, how engines pass helper arguments (not a region)
- *   0x11130 .. 0x1ffff   unmapped guard
+ *   0x11130 .. 0x11fff   unmapped guard
+ *   0x12000 .. 0x1ffff   the JIT's hash-map lookup caches (jit/lookup-cache.ts; not a region)
  *   0x20000 .. 0x2ffff   input: the chunk (or conformance memory), up to INPUT_CAPACITY bytes
  *   0x30000 .. 0x30fff   stack: MAX_FRAMES frames of FRAME_SIZE bytes; frame k's r10 = STACK_TOP - k * FRAME_SIZE
  *   0x31000 ..           writable map values, then read-only map values, then host scratch, then the
@@ -35,7 +36,11 @@ export const CONTEXT_CAPACITY = 0x100;
  * `Runtime.call`, and reads r0 (at +0) after it. It lies outside every region: programs cannot touch it.
  */
 export const HELPER_FRAME = 0x11100;
+/** LOOKUP_EPOCH (a u64) and the caches after it up to LOOKUP_CACHE_END: the JIT's, outside every region. */
+export const LOOKUP_EPOCH = 0x12000;
+export const LOOKUP_CACHE_BASE = LOOKUP_EPOCH + 8;
 export const INPUT_BASE = 0x20000;
+export const LOOKUP_CACHE_END = INPUT_BASE;
 export const INPUT_CAPACITY = 0x10000;
 export const STACK_BASE = INPUT_BASE + INPUT_CAPACITY;
 export const STACK_TOP = STACK_BASE + FRAME_SIZE * MAX_FRAMES;

@@ -1,6 +1,7 @@
 // Spawns the built `sluice` command (package.json's bin, the bundle in dist/bin/) the way a user's shell would, for the CLI acceptance tests.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,6 +9,13 @@ import { fileURLToPath } from 'node:url';
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** CLI is the file package.json's `bin` names: what `npx sluice` and an installed `sluice` run. */
 export const CLI = join(PROJECT_ROOT, (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { bin: { sluice: string } }).bin.sluice);
+
+/**
+ * CACHE_HOME is the XDG_CACHE_HOME the commands run with: a store of verified programs of this test
+ * process's own (so the tests neither read nor fill the user's), removed when the process ends.
+ */
+export const CACHE_HOME = mkdtempSync(join(tmpdir(), 'sluice-cli-cache-'));
+process.on('exit', () => rmSync(CACHE_HOME, { recursive: true, force: true }));
 
 /** CliRun is what one invocation printed and how it ended. */
 export interface CliRun {
@@ -31,7 +39,7 @@ export function ensureBuilt(): void {
 /** sluice runs `node <CLI> ...args` in the project root, with `input` on stdin, piped (not a terminal). */
 export function sluice(args: readonly string[], input = ''): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: CACHE_HOME } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));

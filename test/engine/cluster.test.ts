@@ -59,6 +59,8 @@ const ROWS = [
   '6,,2000-03-01,3\r',
   '7,"a ""q"" x\ny",2001-01-01,1',
   '8,\r"c\r\nd",2002-02-02,2',
+  // A CR after a closing quote is not data, so the quote after it is a quote inside quotes and the line break is quoted.
+  '9,"e"\r"f\ng",2003-03-03,3',
 ];
 const SQL = 'select site, count(*) as n, sum(temp) as t, min(day) as d, max(id) as m from sensors group by site';
 

@@ -7,7 +7,7 @@ import type { Catalog } from '../../sql/plan.js';
 import { PIPE_FORMATS, type PipeFormat } from '../../sql/result-formats.js';
 import type { ResultTable } from '../../sql/result.js';
 import type { EngineName } from '../../vm/engine.js';
-import { oneOf, positiveInteger, unitsOption } from '../options.js';
+import { CACHE_HELP, oneOf, positiveInteger, unitsOption } from '../options.js';
 
 /** QueryCliOptions are the parsed options of `query`. */
 export interface QueryCliOptions {
@@ -25,6 +25,7 @@ export interface QueryCliOptions {
   compute: ComputeEngine;
   onError: 'stop' | 'skip';
   maxGroups: number;
+  cache: boolean;
 }
 
 /** registerQuery adds `sluice query`. */
@@ -47,6 +48,7 @@ export function registerQuery(program: Command): void {
     .option('--compute <engine>', 'how the compute node answers in ship-all: csv-parse (independent baseline) or program (the same eBPF program, run on the compute node)', oneOf<ComputeEngine>(...COMPUTE_ENGINES), 'csv-parse')
     .option('--json', 'print the result and the report as JSON')
     .option('--format <format>', 'table (the result and the report), or csv / jsonl: only the rows, for piping (CSV strings are their exact bytes)', oneOf<'table' | PipeFormat>('table', ...PIPE_FORMATS), 'table')
+    .option('--no-cache', CACHE_HELP)
     .addHelpText(
       'after',
       `
@@ -59,7 +61,7 @@ Examples:
     )
     .action(async (sql: string, options: QueryCliOptions, command: Command) => {
       // Loaded here, not at the top, so that other commands and --help do not pay for the query engine.
-      const [{ executeQuery }, { formatResultJson, formatResultText }, { reportJson }, { formatRunSummary }, { formatReport }, { Progress }, { boldFirstLine }, { catalogFor, readQuery }] =
+      const [{ executeQuery }, { formatResultJson, formatResultText }, { reportJson }, { formatRunSummary }, { formatReport }, { Progress }, { boldFirstLine }, { catalogFor, readQuery }, { openStore }] =
         await Promise.all([
           import('../../engine/execute.js'),
           import('../../sql/result.js'),
@@ -69,6 +71,7 @@ Examples:
           import('../progress.js'),
           import('../style.js'),
           import('../query-input.js'),
+          import('../store.js'),
         ]);
       const query = readQuery(sql);
       if (options.engine === 'kernel' && command.getOptionValueSource('chunk') === 'default') {
@@ -79,8 +82,10 @@ Examples:
         return;
       }
       const bars = { pushdown: new Progress('pushdown: the storage node scans'), 'ship-all': new Progress('ship-all: the compute node parses') };
+      const store = openStore(options.cache);
       const run = await executeQuery({
         ...runOptions(query, options, catalogFor(options.data)),
+        ...(store && { store }),
         onProgress: (run, done, total) => bars[run].update(done, total),
       }).finally(() => bars['ship-all'].done());
       if (await writePiped(run.result, options)) return;

@@ -4,7 +4,7 @@ import { parseSize } from '../../net/units.js';
 import type { InspectResult } from '../../storage/inspect.js';
 import type { EngineName } from '../../vm/engine.js';
 import { DEFAULT_TRACE_BYTES } from '../../vm/runtime.js';
-import { existingFile, oneOf, positiveInteger, unitsOption } from '../options.js';
+import { CACHE_HELP, existingFile, oneOf, positiveInteger, unitsOption } from '../options.js';
 
 interface RunCliOptions {
   file: string;
@@ -13,6 +13,7 @@ interface RunCliOptions {
   engine: EngineName;
   entries: number;
   json?: boolean;
+  cache: boolean;
 }
 
 /** registerRun adds `sluice run`. */
@@ -27,12 +28,14 @@ export function registerRun(program: Command): void {
     .option('--engine <name>', 'jit, interpreter, or kernel (Linux itself through bpf(), as root; chunks of at most 3520 bytes)', oneOf<EngineName>('jit', 'interpreter', 'kernel'), 'jit')
     .option('--entries <n>', 'map entries to print per map', positiveInteger, 20)
     .option('--json', 'print everything as JSON (keys and values as hex)')
+    .option('--no-cache', CACHE_HELP)
     .addHelpText('after', '\nExamples:\n  sluice run examples/filter-sum.s --file test/fixtures/storage/people.csv\n  sluice run ../shared/anchors/csv.bpf.o --file datasets/sensors.csv --chunk 3520\n  sluice run test/fixtures/storage/count-lines.s --file datasets/sensors.csv --json')
     .action(async (file: string, options: RunCliOptions) => {
       // Loaded when `run` runs, so that other commands and --help do not pay for the storage node and engines.
-      const [{ inspectRun }, { loadProgramFile }] = await Promise.all([import('../../storage/inspect.js'), import('../program-input.js')]);
+      const [{ inspectRun }, { loadProgramFile }, { openStore }] = await Promise.all([import('../../storage/inspect.js'), import('../program-input.js'), import('../store.js')]);
       const spec = loadProgramFile(file, options.section);
-      const result = await inspectRun({ spec, file: existingFile(options.file, 'data file'), chunkBytes: options.chunk, engine: options.engine });
+      const store = openStore(options.cache);
+      const result = await inspectRun({ spec, file: existingFile(options.file, 'data file'), chunkBytes: options.chunk, engine: options.engine, ...(store && { store }) });
       process.stdout.write(options.json ? `${JSON.stringify(asJson(result))}\n` : asText(file, options, result));
     });
 }
@@ -55,6 +58,7 @@ function asText(program: string, options: RunCliOptions, r: InspectResult): stri
   const lines = [
     `${program} over ${options.file}: ${r.fileBytes} bytes in ${c.chunks} chunk${c.chunks === 1 ? '' : 's'} of up to ${options.chunk} bytes, ${c.calls} calls (the last one the empty end-of-file chunk)`,
     `${c.instructions} eBPF instructions, ${(c.cpuSeconds * 1000).toFixed(1)} ms on the ${options.engine}; ${c.droppedBytes} bytes consumed (XDP_DROP), ${c.passedBytes} copied`,
+    `${r.verifiedFromCache ? 'verified (cached)' : 'verified'} and loaded in ${(r.loadSeconds * 1000).toFixed(1)} ms`,
     '',
     'return values (r0: calls)',
     ...[...r.returns].map(([value, count]) => `  ${value} (0x${BigInt(value).toString(16)}): ${count}`),

@@ -6,6 +6,7 @@ import type { ProgramSpec } from '../../asm/program.js';
 import { InvalidProgram } from '../errors.js';
 import { CONTEXT_BASE, FRAME_SIZE, HELPER_FRAME, STACK_BASE, STACK_TOP } from '../memory.js';
 import { compileFunction } from './emit-function.js';
+import { cachedLookupFunction, emitEpochBump, planLookupCaches } from './lookup-cache.js';
 import { FUNCTION_TYPE } from './locals.js';
 import { type ArrayLayout, FaultKind, type Globals, type Imports, type ModuleContext, type WritableRange } from './module-context.js';
 import { Code } from './wasm-code.js';
@@ -28,6 +29,8 @@ export interface CompileOptions {
   funcHandle(slot: number): number;
   /** Value layout of map `index` when it is an array (or percpu_array) map: lookups then run inline. */
   arrayLayout(index: number): ArrayLayout | undefined;
+  /** Key size of map `index` when it is a plain hash map whose lookups may be cached in wasm (lookup-cache.ts). */
+  cacheableKeySize?(index: number): number | undefined;
 }
 
 /** CompiledProgram is the module's binary and the table slot of each eBPF function (by its first slot). */
@@ -67,6 +70,17 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
   const globals: Globals = { count: global(), inputStart: global(), inputEnd: global(), contextEnd: global(), fp: global() };
   const functionAt = new Map<number, number>();
   for (const start of starts) functionAt.set(start, m.declareFunction());
+  const caches = planLookupCaches(
+    spec.maps.map((_, index) => (options.writableInput ? undefined : options.cacheableKeySize?.(index))),
+    (index) => options.mapHandle(index),
+  );
+  const cachedLookups = caches.map((cache) => {
+    if (cache === undefined) return undefined;
+    const index = m.declareFunction();
+    m.define(index, cachedLookupFunction(cache, ctxImports, options.writable));
+    return index;
+  });
+  const lookupCaches = cachedLookups.some((f) => f !== undefined);
   const checks = new Map<string, number>();
   const safe = options.safeAccesses ?? new Set<number>();
   const ctx: ModuleContext = {
@@ -93,6 +107,8 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
       return index;
     },
     arrayLayout: (index) => options.arrayLayout(index),
+    cachedLookup: (index) => cachedLookups[index],
+    lookupCaches,
     constant: (insn, slot) => lddwConstant(insn, slot, options),
   };
   const tableIndex = new Map<number, number>();
@@ -104,7 +120,7 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
     tableIndex.set(start, m.addTableEntry(index));
   });
   const entry = functionAt.get(0)!;
-  m.define(m.declareFunction(), runFunction(globals, entry));
+  m.define(m.declareFunction(), runFunction(globals, entry, lookupCaches));
   m.define(m.declareFunction(), callbackFunction(m, ctxImports, globals));
   return { binary: m.build(), tableIndex };
 }
@@ -129,7 +145,8 @@ function functionStarts(slots: readonly (Instruction | undefined)[]): { starts: 
   return { starts: [...starts].sort((a, b) => a - b), entryCalled };
 }
 
-function lddwConstant(insn: Instruction, slot: number, options: CompileOptions): bigint {
+/** lddwConstant is the value the compiled code loads for the `lddw` at `slot` (map handles and addresses come from `options`). */
+export function lddwConstant(insn: Instruction, slot: number, options: CompileOptions): bigint {
   switch (insn.src) {
     case PseudoSrc.NONE:
       return lddwValue(insn);
@@ -179,9 +196,10 @@ function trampoline(importIndex: number) {
   return { type: { params: [ValType.i32, ValType.i32], results: [] }, locals: [], body: c.finish().slice() };
 }
 
-/** runFunction is the exported entry: sets the per-run globals, runs frame 0, leaves r0 in the helper frame. */
-function runFunction(globals: Globals, entry: number) {
+/** runFunction is the exported entry: starts a cache epoch, sets the per-run globals, runs frame 0, leaves r0 in the helper frame. */
+function runFunction(globals: Globals, entry: number, lookupCaches: boolean) {
   const c = new Code();
+  if (lookupCaches) emitEpochBump(c);
   c.get(2).op(Op.i64_extend_i32_u).globalSet(globals.inputStart);
   c.get(3).op(Op.i64_extend_i32_u).globalSet(globals.inputEnd);
   c.get(4).op(Op.i64_extend_i32_u).globalSet(globals.contextEnd);

@@ -7,6 +7,7 @@ import { InvalidProgram } from '../errors.js';
 import { FRAME_SIZE, HELPER_FRAME, STACK_BASE, STACK_TOP } from '../memory.js';
 import { type Counted, publishCount, pushExactCount, reloadCount, takeCount } from './counted.js';
 import { emitNativeLoop } from './emit-loop.js';
+import { emitEpochBump } from './lookup-cache.js';
 import type { KnownLddw } from './known-constant.js';
 import { Local, REG_LOCAL } from './locals.js';
 import { FaultKind, type ModuleContext } from './module-context.js';
@@ -57,6 +58,7 @@ function emitHelper(counted: Counted, pushId: () => void, slot: number, importIn
   c.get(REG_LOCAL[FRAME_POINTER]!).globalSet(ctx.globals.fp);
   pushId();
   c.i32(slot).call(importIndex);
+  if (ctx.lookupCaches) emitEpochBump(c);
   reloadCount(counted);
   // The import returns what the helper was charged for copying or formatting: it counts as instructions.
   c.op(Op.i64_extend_i32_u).get(Local.count).op(Op.i64_add).set(Local.count);
@@ -66,12 +68,18 @@ function emitHelper(counted: Counted, pushId: () => void, slot: number, importIn
 /**
  * emitLookup appends map_lookup_elem. On an array map known at compile time with the key on
  * the stack (always readable), the value address is computed inline: values sit `stride`
- * bytes apart from a fixed address. Otherwise the runtime is called with the two arguments as
- * 32-bit halves: no BigInt at the boundary.
+ * bytes apart from a fixed address. On a plain hash map known at compile time, a small cache
+ * answers repeated keys in wasm (lookup-cache.ts). Otherwise the runtime is called with the two
+ * arguments as 32-bit halves: no BigInt at the boundary.
  */
 function emitLookup(c: Code, ctx: ModuleContext, slot: number, map: KnownLddw | undefined): void {
   const layout = map?.insn.src === PseudoSrc.MAP_FD ? ctx.arrayLayout(map.insn.imm) : undefined;
   const [r0, r2] = [REG_LOCAL[0]!, REG_LOCAL[2]!];
+  const cached = map?.insn.src === PseudoSrc.MAP_FD ? ctx.cachedLookup(map.insn.imm) : undefined;
+  if (cached !== undefined) {
+    c.get(r2).i32(slot).call(cached).set(r0);
+    return;
+  }
   if (layout) {
     c.get(r2).i64(STACK_BASE).op(Op.i64_ge_u);
     c.get(r2).i64(STACK_TOP - 4).op(Op.i64_le_u).op(Op.i32_and).ifThen();

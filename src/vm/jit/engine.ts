@@ -1,12 +1,12 @@
 // The JIT engine: compiles a program to a WebAssembly module over the runtime's memory and runs it.
 import type { ProgramSpec } from '../../asm/program.js';
-import type { Engine, Executable, ProgramFacts, RunResult } from '../engine.js';
+import type { CodeCache, Engine, Executable, ProgramFacts, RunResult } from '../engine.js';
 import { BudgetExceeded, CallDepthExceeded, InvalidHelperArgument, InvalidProgram, UnknownHelper } from '../errors.js';
-import { ArrayMap } from '../maps.js';
+import { ArrayMap, HashMap } from '../maps.js';
 import { HELPER_FRAME, MAX_FRAMES } from '../memory.js';
 import { preflight } from '../preflight.js';
 import { type CallbackInvoker, FUNC_HANDLE_BASE, HELPER_FRAME_INDEX, type Runtime } from '../runtime.js';
-import { compileProgram } from './compile.js';
+import { compileCached } from './code-cache.js';
 import { FaultKind } from './module-context.js';
 
 /** JitExports are the functions the compiled module exports (see compile.ts). */
@@ -18,9 +18,9 @@ interface JitExports {
 /** jitEngine translates each program to WebAssembly once at load; runs execute native code. */
 export const jitEngine: Engine = {
   name: 'jit',
-  load(program: ProgramSpec, runtime: Runtime, facts?: ProgramFacts): Executable {
+  load(program: ProgramSpec, runtime: Runtime, facts?: ProgramFacts, codeCache?: CodeCache): Executable {
     preflight(program);
-    const compiled = compileProgram(program, {
+    const compiled = compileCached(program, {
       safeAccesses: facts?.safeAccesses,
       budget: runtime.budget,
       writableInput: runtime.space.input.writable,
@@ -33,7 +33,11 @@ export const jitEngine: Engine = {
         if (!(map instanceof ArrayMap)) return undefined;
         return { start: map.region.start, stride: map.stride, maxEntries: map.spec.maxEntries };
       },
-    });
+      cacheableKeySize: (index) => {
+        const map = runtime.maps[index];
+        return map instanceof HashMap && map.spec.type === 'hash' ? map.spec.keySize : undefined;
+      },
+    }, codeCache);
     let exports: JitExports | undefined;
     const invoke: CallbackInvoker = (slot, index, ctxLo, ctxHi, callerSlot) => {
       const table = compiled.tableIndex.get(slot);

@@ -71,6 +71,10 @@ export interface ModuleContext {
   callee(target: number, slot: number): number;
   /** arrayLayout returns the value layout of map `index` when it is an array map, else undefined. */
   arrayLayout(index: number): ArrayLayout | undefined;
+  /** cachedLookup returns the function `(key: i64, slot: i32) -> i64` looking map `index` up through its cache (lookup-cache.ts), if it has one. */
+  cachedLookup(index: number): number | undefined;
+  /** lookupCaches: some map is cached, so runs and helper calls move the cache epoch on. */
+  readonly lookupCaches: boolean;
   /** constant returns the 64-bit value an lddw at `slot` loads (maps and functions resolved). */
   constant(insn: Instruction, slot: number): bigint;
 }
