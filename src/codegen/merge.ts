@@ -35,7 +35,7 @@ export function mergeAnswers(plan: Plan, answers: readonly ScanAnswer[], maxGrou
       );
     }
   }
-  if (groups.size > maxGroups) throw new QueryError(file, { line: 1, column: 1 }, `${fatalReason(FatalCode.groupsFull, maxGroups)} (${groups.size} groups after merging the nodes' answers)`);
+  if (groups.size > maxGroups) throw new QueryError(file, { line: 1, column: 1 }, `${fatalReason(FatalCode.groupsFull, maxGroups, plan)} (${groups.size} groups after merging the nodes' answers)`);
   const error = answers.find((answer) => answer.error !== undefined)?.error;
   return {
     ...(error ? { error } : {}),

@@ -72,7 +72,7 @@ export function answerFails(plan: Plan, answer: ScanAnswer): boolean {
 
 /** throwRecordedError throws the QueryError or MalformedRowError an answer records, if it fails (see answerFails). */
 export function throwRecordedError(plan: Plan, answer: ScanAnswer, file: string, maxGroups: number): void {
-  if (answer.fatal) throw new QueryError(file, { line: answer.fatal.line, column: 1 }, fatalReason(answer.fatal.code, maxGroups));
+  if (answer.fatal) throw new QueryError(file, { line: answer.fatal.line, column: 1 }, fatalReason(answer.fatal.code, maxGroups, plan));
   if (answer.error && plan.onError === 'stop') {
     const { code, line, column, field } = answer.error;
     throw new MalformedRowError(file, { line, column }, rowErrorReason(plan, code, field));
@@ -103,12 +103,17 @@ function aggregateState(fn: string, view: DataView, offset: number, count: bigin
   return { count, value: view.getBigInt64(offset, true) };
 }
 
-/** fatalReason says in words why a scan stopped. */
-export function fatalReason(code: number, maxGroups: number): string {
+/** fatalReason says in words why a scan stopped (naming the hash set of COUNT(DISTINCT x) when the plan has one). */
+export function fatalReason(code: number, maxGroups: number, plan?: Plan): string {
   switch (code) {
     case FatalCode.overflow:
       return 'arithmetic overflow: a value does not fit in 64 bits (the pushdown program computes in signed 64-bit integers)';
     case FatalCode.groupsFull:
+      if (plan?.countDistinct !== undefined) {
+        const set = plan.groupBy[plan.groupBy.length - 1]?.name ?? '';
+        const values = plan.countDistinct.prefix === 0 ? set : `(group, ${set})`;
+        return `more than ${maxGroups.toLocaleString('en-US')} distinct ${values} values: COUNT(DISTINCT ${set}) keeps them in the group map, which holds ${maxGroups.toLocaleString('en-US')} (raise the limit with --max-groups)`;
+      }
       return `more than ${maxGroups.toLocaleString('en-US')} groups: the group map holds ${maxGroups.toLocaleString('en-US')} (raise the limit with --max-groups)`;
     case FatalCode.chunkTooLarge:
       return 'a chunk was larger than the program was compiled for (maxChunk)';

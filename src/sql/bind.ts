@@ -10,6 +10,7 @@ import {
   AVG_EXTRA_SCALE, type AggregateSpec, type ColumnRef, type ErrorPolicy, type Expr, type OrderKey, type OutputColumn, type Plan, type ValueExpr,
 } from './plan.js';
 import { bindRowSelection } from './select-rows.js';
+import { withoutDistinct } from './distinct.js';
 import { didYouMean } from './suggest.js';
 import { INTEGER, decimalType, isNumeric, isString, scaleOf, typeName, type SqlType } from '../values/types.js';
 
@@ -29,7 +30,9 @@ export function planQuery(sql: string, catalog: Catalog, options: PlanOptions = 
     const hint = didYouMean(statement.table.name, catalog.tableNames());
     throw new QueryError(file, statement.table.position, `unknown table '${statement.table.name}'${hint}`);
   }
-  return new Binder(sql, file, { file, columns: table.columns }).plan(statement, table, options.onError ?? 'stop');
+  const { statement: grouped, countDistinct } = withoutDistinct(statement, file, findAggregate);
+  const plan = new Binder(sql, file, { file, columns: table.columns }).plan(grouped, table, options.onError ?? 'stop');
+  return countDistinct === undefined ? plan : { ...plan, countDistinct };
 }
 
 class Binder {

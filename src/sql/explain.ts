@@ -27,6 +27,10 @@ export function explainPlan(plan: Plan): string {
   lines.push(`filter: ${plan.filter === undefined ? 'none (every row)' : formatExpr(plan.filter)}`);
   if (plan.rows !== undefined) return `${[...lines, ...explainRows(plan, plan.rows)].join('\n')}\n`;
   lines.push(`group by: ${plan.groupBy.length === 0 ? 'none (one group)' : plan.groupBy.map((column) => column.name).join(', ')}`);
+  if (plan.countDistinct !== undefined) {
+    const set = plan.groupBy[plan.groupBy.length - 1]?.name;
+    lines.push(`count distinct: the group map is the hash set of ${set} (in storage; --max-groups bounds it), merged across nodes as a union; the compute node counts its keys${plan.countDistinct.prefix > 0 ? ' per group' : ''}`);
+  }
   lines.push('aggregates:');
   plan.aggregates.forEach((aggregate, index) => lines.push(`  #${index} ${formatAggregate(aggregate)} -> ${typeName(aggregate.type)}`));
   if (plan.aggregates.length === 0) lines.push('  none');

@@ -262,6 +262,11 @@ export interface Plan {
   readonly outputs: readonly OutputColumn[];
   readonly orderBy: readonly OrderKey[];
   readonly limit?: number;
+  /**
+   * Present for COUNT(DISTINCT x) (sql/distinct.ts): the last GROUP BY column is x, so the group map is
+   * x's hash set; finalisation counts the groups per value of the first `prefix` GROUP BY columns.
+   */
+  readonly countDistinct?: { readonly prefix: number };
   /** Present for a plain row selection; then groupBy, aggregates and orderBy are empty. */
   readonly rows?: RowSelection;
   readonly usedColumns: readonly number[];
