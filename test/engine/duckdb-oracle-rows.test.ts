@@ -43,6 +43,10 @@ const SHAPES: Record<string, { columns: string[]; check: (rows: Rows) => void }>
     columns: ['o_orderpriority', 'clerks'],
     check: (rows) => expect(rows.map((row) => row[0])).toEqual(['1-URGENT', '2-HIGH', '3-MEDIUM', '4-NOT SPECIFIED', '5-LOW']),
   },
+  'brand-range.sql': {
+    columns: ['p_brand', 'parts', 'cheapest'],
+    check: (rows) => expect(rows.map((row) => row[0])).toEqual(['Brand#21', 'Brand#22', 'Brand#23', 'Brand#24', 'Brand#25']),
+  },
   'late-1998-shipping-terms.sql': {
     columns: ['l_shipmode', 'l_shipinstruct'],
     check: (rows) => {
@@ -59,7 +63,7 @@ let dir = '';
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'sluice-duckdb-rows-'));
-  generateTpch({ scaleFactor: 0.01, outDir: dir, tables: ['lineitem', 'orders'] });
+  generateTpch({ scaleFactor: 0.01, outDir: dir, tables: ['lineitem', 'orders', 'part'] });
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -68,7 +72,7 @@ afterAll(() => {
 /** duckAnswer runs the query in DuckDB over the same CSV files, typed as Sluice types them, every value as text. */
 async function duckAnswer(sql: string): Promise<(string | null)[][]> {
   const connection = await (await (duckdb as DuckDb).DuckDBInstance.create(':memory:')).connect();
-  for (const table of ['lineitem', 'orders']) {
+  for (const table of ['lineitem', 'orders', 'part']) {
     const columns = (TPCH_SCHEMAS[table] ?? []).map(([name, type]) => `'${name}': '${type.kind === 'integer' ? 'bigint' : typeName(type)}'`);
     await connection.run(`create view ${table} as select * from read_csv('${join(dir, `${table}.csv`)}', header = true, columns = {${columns.join(', ')}})`);
   }
