@@ -13,7 +13,8 @@ import { QueryError } from '../sql/errors.js';
 import { planLayout, S, type Layout } from './layout.js';
 import { emitOutputHeader, outputMapSpec, planRecord, type RowRecord } from './output-rows.js';
 import { decodeRows } from './read-rows.js';
-import { SKIP_BATCH, emitFirstField, emitScanCallback, emitStep } from './scanner.js';
+import { SKIP_BATCH, emitScanCallback, emitStep } from './scanner.js';
+import { emitFirstField } from './fields.js';
 import { HookContextOffset } from '../storage/hook-context.js';
 import { UsageError } from '../util/errors.js';
 

@@ -6,6 +6,7 @@ import { QueryError } from './errors.js';
 import type { ColumnDef, ColumnRef, CompareOp, Constant, ConstantExpr, LikeMatch, Predicate, ValueExpr } from './plan.js';
 import { allOf, anyOf, decideCompare, negate, truth } from './fold.js';
 import { bindCase, refuseNullable } from './bind-case.js';
+import { bindExtract } from './bind-extract.js';
 import { didYouMean } from './suggest.js';
 import {
   DATE, INT64_MAX, INT64_MIN, INTEGER, decimalType, isNumeric, isString, precisionOf, scaleOf, typeName,
@@ -16,6 +17,8 @@ import {
 export interface ExprScope {
   readonly file: string;
   readonly columns: readonly ColumnDef[];
+  /** text returns an expression as written (names a computed group key). */
+  readonly text?: (ast: AstExpr) => string;
 }
 
 interface Interval {
@@ -93,6 +96,8 @@ function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
       return bindArith(scope, ast, ast.op, ast.left, ast.right);
     case 'case':
       return bindCase(scope, ast);
+    case 'extract':
+      return bindExtract(scope, ast, scope.text?.(ast) ?? 'extract');
     case 'aggregate':
       return fail(scope, ast, 'an aggregate cannot be used here');
     default:

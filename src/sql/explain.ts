@@ -31,6 +31,7 @@ export function explainPlan(plan: Plan): string {
     const set = plan.groupBy[plan.groupBy.length - 1]?.name;
     lines.push(`count distinct: the group map is the hash set of ${set} (in storage; --max-groups bounds it), merged across nodes as a union; the compute node counts its keys${plan.countDistinct.prefix > 0 ? ' per group' : ''}`);
   }
+  if (plan.having !== undefined) lines.push(`having: ${formatPost(plan.having, plan)} (on the compute node, after the merge)`);
   lines.push('aggregates:');
   plan.aggregates.forEach((aggregate, index) => lines.push(`  #${index} ${formatAggregate(aggregate)} -> ${typeName(aggregate.type)}`));
   if (plan.aggregates.length === 0) lines.push('  none');
@@ -103,6 +104,8 @@ export function formatExpr(expr: Expr, nested = false): string {
       return formatConstant(expr.value);
     case 'rescale':
       return `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
+    case 'extract':
+      return `extract(${expr.field} from ${expr.operand.name})`;
     case 'case': {
       const whens = expr.whens.map((branch) => ` when ${formatExpr(branch.when)} then ${formatExpr(branch.then)}`).join('');
       return `case${whens}${expr.otherwise === undefined ? '' : ` else ${formatExpr(expr.otherwise)}`} end`;

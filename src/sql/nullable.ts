@@ -6,6 +6,7 @@ export function isNullable(expr: ValueExpr): boolean {
   switch (expr.kind) {
     case 'column':
     case 'constant':
+    case 'extract':
       return false;
     case 'rescale':
       return isNullable(expr.operand);

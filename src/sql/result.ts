@@ -7,7 +7,7 @@ import { scaleOf, typeName, type SqlType, type Value } from '../values/types.js'
 import { displayText } from '../values/bytes.js';
 import { countDistinctGroups } from './distinct.js';
 import { DIVISION_NOTE, postDivides } from './post-aggregate.js';
-import { evalPost, type GroupValues } from './post-eval.js';
+import { evalPost, evalPostPredicate, type GroupValues } from './post-eval.js';
 
 /**
  * AggregateState is the raw accumulator of one aggregate in one group, as the baseline keeps it and
@@ -65,12 +65,14 @@ export function finalizeResult(plan: Plan, scanned: readonly GroupState[], skipp
     groups.length === 0 && plan.groupBy.length === 0
       ? [{ keys: [], aggregates: plan.aggregates.map(emptyAggregateState) }]
       : groups;
-  const rows = states.map((group) => {
-    const values: GroupValues = { keys: group.keys, aggregates: plan.aggregates.map((_, index) => finalAggregateValue(plan, index, group.aggregates[index])) };
+  const groupValues = states.map((group): GroupValues => ({ keys: group.keys, aggregates: plan.aggregates.map((_, index) => finalAggregateValue(plan, index, group.aggregates[index])) }));
+  const having = plan.having;
+  const kept = having === undefined ? groupValues : groupValues.filter((values) => evalPostPredicate(having, values, plan.queryFile) === true);
+  const rows = kept.map((values) => {
     return plan.outputs.map((output) => {
       switch (output.source.kind) {
         case 'group':
-          return group.keys[output.source.index] ?? null;
+          return values.keys[output.source.index] ?? null;
         case 'aggregate':
           return values.aggregates[output.source.index] ?? null;
         case 'expr':
@@ -101,7 +103,8 @@ export function finalizeResult(plan: Plan, scanned: readonly GroupState[], skipp
 export function resultNotes(plan: Plan): string[] {
   const notes: string[] = [];
   if (plan.aggregates.some((aggregate) => aggregate.fn === 'avg')) notes.push(AVG_ROUNDING_NOTE);
-  if (plan.outputs.some((output) => output.source.kind === 'expr' && postDivides(output.source.expr))) notes.push(DIVISION_NOTE);
+  const divides = plan.outputs.some((output) => output.source.kind === 'expr' && postDivides(output.source.expr));
+  if (divides || (plan.having !== undefined && postDivides(plan.having))) notes.push(DIVISION_NOTE);
   return notes;
 }
 

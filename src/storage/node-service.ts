@@ -27,7 +27,11 @@ export class NodeService {
   private readonly node: StorageNode;
   private peakHeapBytes = 0;
 
-  constructor(private readonly config: NodeConfig) {
+  constructor(
+    private readonly config: NodeConfig,
+    /** When the node had loaded its code (ms since the epoch), for its timeline. */
+    private readonly loadedAt: number = performance.timeOrigin + performance.now(),
+  ) {
     this.node = new StorageNode({
       dataDir: config.dataDir,
       chunkBytes: config.chunkBytes,
@@ -38,6 +42,7 @@ export class NodeService {
 
   /** run answers a program message with a range (see runRange) and returns the reply that crosses back. */
   async run(request: Uint8Array): Promise<RangeReply> {
+    const receivedAt = performance.timeOrigin + performance.now();
     const ran = await runRange({
       node: this.node,
       link: new Link(this.config.link),
@@ -47,7 +52,9 @@ export class NodeService {
     });
     this.sampleHeap();
     const { maps, stats, start, end, headerBytes, rescans } = ran;
-    return { result: encodeResult(maps), stats, start, end, headerBytes, rescans, peakHeapBytes: this.peakHeapBytes };
+    const result = encodeResult(maps);
+    const timeline = { loadedAt: this.loadedAt, receivedAt, answeredAt: performance.timeOrigin + performance.now() };
+    return { result, stats, start, end, headerBytes, rescans, peakHeapBytes: this.peakHeapBytes, timeline };
   }
 
   /** resolvePath returns the full path of a file in the node's data directory; paths outside it are refused (StorageError). */

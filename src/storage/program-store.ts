@@ -4,8 +4,11 @@ import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, rea
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-/** RecordKind names what a record holds; it is signed with the record, so one kind cannot pass for another. */
-export type RecordKind = 'verdict' | 'jit';
+/**
+ * RecordKind names what a record holds (a verifier's facts, JIT code, or V8's code cache of the bundled
+ * CLI); it is signed with the record, so one kind cannot pass for another.
+ */
+export type RecordKind = 'verdict' | 'jit' | 'v8';
 
 /** MAX_RECORDS is how many records one build's folder keeps; the least recently written go first. */
 export const MAX_RECORDS = 256;

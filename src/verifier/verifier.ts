@@ -7,6 +7,7 @@ import type { ContextSpec } from './context.js';
 import type { Env } from './env.js';
 import { VerifierError } from './errors.js';
 import { formatInstruction } from '../asm/disassembler.js';
+import { forgetMemos } from './memo.js';
 import { scalarConst } from './scalar.js';
 import { STACK_SIZE, type State, newFrame, pointerReg, scalarReg } from './state.js';
 import { StructureError, type Structure, checkStructure } from './structure.js';
@@ -97,7 +98,11 @@ export function verify(spec: ProgramSpec, options: VerifyOptions): VerifierResul
     stackDepth: new Int32Array(structure.entries.length),
   };
   const walker = new Walker(env, { complexityLimit, logLevel });
-  walker.explore(entryState(options.context));
+  try {
+    walker.explore(entryState(options.context));
+  } finally {
+    forgetMemos();
+  }
   const maxStackDepth = combinedStack(env);
   const stats: VerifierStats = {
     processedInsns: walker.processed,

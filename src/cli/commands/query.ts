@@ -6,6 +6,7 @@ import { COMPUTE_ENGINES, type ComputeEngine } from '../../engine/compute-engine
 import type { Catalog } from '../../sql/plan.js';
 import { PIPE_FORMATS, type PipeFormat } from '../../sql/result-formats.js';
 import type { ResultTable } from '../../sql/result.js';
+import type { ClusterNode } from '../../storage/cluster-node.js';
 import type { EngineName } from '../../vm/engine.js';
 import { CACHE_HELP, oneOf, positiveInteger, unitsOption } from '../options.js';
 
@@ -45,7 +46,7 @@ export function registerQuery(program: Command): void {
     .option('--nodes <n|urls>', 'split the table over N storage nodes (worker threads scanning their byte ranges in parallel), or over `sluice serve` nodes: http://host:port,...', nodesOption)
     .option('--max-groups <n>', `groups the GROUP BY map holds (1 to ${MAX_GROUPS_LIMIT}); more is an error`, positiveInteger, DEFAULT_MAX_GROUPS)
     .option('--compare', 'also ship the whole file and compute on the compute node, and show both side by side')
-    .option('--compute <engine>', 'how the compute node answers in ship-all: csv-parse (independent baseline) or program (the same eBPF program, run on the compute node)', oneOf<ComputeEngine>(...COMPUTE_ENGINES), 'csv-parse')
+    .option('--compute <engine>', 'how the compute node answers in ship-all: csv-parse (independent baseline), program (the same eBPF program, run on the compute node) or duckdb (DuckDB on one thread over the shipped CSV; needs the optional dependency @duckdb/node-api)', oneOf<ComputeEngine>(...COMPUTE_ENGINES), 'csv-parse')
     .option('--json', 'print the result and the report as JSON')
     .option('--format <format>', 'table (the result and the report), or csv / jsonl: only the rows, for piping (CSV strings are their exact bytes)', oneOf<'table' | PipeFormat>('table', ...PIPE_FORMATS), 'table')
     .option('--no-cache', CACHE_HELP)
@@ -60,6 +61,13 @@ Examples:
   sluice query "select l_orderkey, l_comment from lineitem where l_quantity < 2" --format csv > extract.csv`,
     )
     .action(async (sql: string, options: QueryCliOptions, command: Command) => {
+      if (options.engine === 'kernel' && command.getOptionValueSource('chunk') === 'default') {
+        options.chunk = (await import('../../storage/kernel-engine.js')).KERNEL_MAX_CHUNK;
+      }
+      if (options.nodes !== undefined) {
+        await queryCluster(sql, options, options.nodes);
+        return;
+      }
       // Loaded here, not at the top, so that other commands and --help do not pay for the query engine.
       const [{ executeQuery }, { formatResultJson, formatResultText }, { reportJson }, { formatRunSummary }, { formatReport }, { Progress }, { boldFirstLine }, { catalogFor, readQuery }, { openStore }] =
         await Promise.all([
@@ -74,13 +82,6 @@ Examples:
           import('../store.js'),
         ]);
       const query = readQuery(sql);
-      if (options.engine === 'kernel' && command.getOptionValueSource('chunk') === 'default') {
-        options.chunk = (await import('../../storage/kernel-engine.js')).KERNEL_MAX_CHUNK;
-      }
-      if (options.nodes !== undefined) {
-        await queryCluster(query, options, options.nodes);
-        return;
-      }
       const bars = { pushdown: new Progress('pushdown: the storage node scans'), 'ship-all': new Progress('ship-all: the compute node parses') };
       const store = openStore(options.cache);
       const run = await executeQuery({
@@ -101,9 +102,29 @@ Examples:
     });
 }
 
-/** queryCluster answers the query on a cluster of worker-thread storage nodes and prints the per-node report. */
-async function queryCluster(query: { sql: string; file: string }, options: QueryCliOptions, nodes: number | string[]): Promise<void> {
-  const [{ runCluster }, { clusterReportJson, formatClusterReport }, { formatResultJson, formatResultText }, { boldFirstLine }, { catalogFor }] = await Promise.all([
+/**
+ * queryCluster answers the query on a cluster of worker-thread storage nodes and prints the per-node
+ * report. With --data, the worker threads start first, so that they load while this thread loads the
+ * query engine, plans and compiles.
+ */
+async function queryCluster(sql: string, options: QueryCliOptions, nodes: number | string[]): Promise<void> {
+  const early = typeof nodes === 'number' && options.data !== undefined ? await startEarly(nodes, options, options.data) : undefined;
+  try {
+    await runAndPrint(sql, options, early ?? nodes);
+  } finally {
+    await Promise.allSettled((early ?? []).map((node) => node.close()));
+  }
+}
+
+/** startEarly starts `count` worker nodes serving the --data directory, loading only the worker's own module here. */
+async function startEarly(count: number, options: QueryCliOptions, data: string) {
+  const [{ startWorkerNodes, workerNodeConfig }, { resolve }] = await Promise.all([import('../../storage/worker-node.js'), import('node:path')]);
+  return startWorkerNodes(count, workerNodeConfig(resolve(data), nodeOptions(options)));
+}
+
+/** runAndPrint runs the cluster query on `nodes` and prints its answer and report. */
+async function runAndPrint(sql: string, options: QueryCliOptions, nodes: number | string[] | ClusterNode[]): Promise<void> {
+  const [{ runCluster }, { clusterReportJson, formatClusterReport }, { formatResultJson, formatResultText }, { boldFirstLine }, { catalogFor, readQuery }] = await Promise.all([
     import('../../engine/cluster.js'),
     import('../../report/cluster.js'),
     import('../../sql/result.js'),
@@ -111,7 +132,7 @@ async function queryCluster(query: { sql: string; file: string }, options: Query
     import('../query-input.js'),
   ]);
   const nodeCount = typeof nodes === 'number' ? nodes : nodes.length;
-  const run = await runCluster({ ...runOptions(query, options, catalogFor(options.data)), nodes });
+  const run = await runCluster({ ...runOptions(readQuery(sql), options, catalogFor(options.data)), nodes });
   if (await writePiped(run.result, options)) return;
   if (options.json) {
     const report = { ...clusterReportJson(run.report), ...(run.shipAll ? { shipAll: run.shipAll } : {}) };
@@ -134,16 +155,23 @@ async function writePiped(result: ResultTable, options: QueryCliOptions): Promis
   return true;
 }
 
+/** nodeOptions are what every storage node takes from the parsed options: engine, chunk size, link and devices. */
+function nodeOptions(options: QueryCliOptions) {
+  return {
+    engine: options.engine,
+    chunkBytes: options.chunk,
+    link: { bandwidth: options.link, latency: options.latency, mtu: options.mtu },
+    devices: { count: options.devices },
+  };
+}
+
 /** runOptions turns the parsed options into what one node and a cluster of nodes both take. */
 function runOptions(query: { sql: string; file: string }, options: QueryCliOptions, catalog: Catalog) {
   return {
     sql: query.sql,
     queryFile: query.file,
     catalog,
-    engine: options.engine,
-    chunkBytes: options.chunk,
-    link: { bandwidth: options.link, latency: options.latency, mtu: options.mtu },
-    devices: { count: options.devices },
+    ...nodeOptions(options),
     compare: Boolean(options.compare),
     compute: options.compute,
     onError: options.onError,
