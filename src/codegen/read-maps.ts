@@ -2,8 +2,8 @@
 import { MalformedRowError, QueryError } from '../sql/errors.js';
 import type { Plan } from '../sql/plan.js';
 import { finalizeResult, type AggregateState, type GroupState, type ResultTable } from '../sql/result.js';
-import { typeName, type Value } from '../values/types.js';
-import { ErrorCode, FatalCode, S, type Layout } from './layout.js';
+import { isString, typeName, type Value } from '../values/types.js';
+import { ErrorCode, FatalCode, S, type AggSlot, type Layout } from './layout.js';
 import { MAX_DIGITS } from './fields.js';
 import { byteString } from '../values/bytes.js';
 
@@ -52,7 +52,7 @@ export function readAnswer(layout: Layout, read: MapReader, groups = true): Scan
     const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
     const count = view.getBigUint64(0, true);
     if (count === 0n) continue;
-    found.push({ keys: decodeKey(layout, key), aggregates: layout.aggs.map((agg) => aggregateState(agg.spec.fn, view, agg.offset, agg.countOffset === undefined ? count : view.getBigUint64(agg.countOffset, true))) });
+    found.push({ keys: decodeKey(layout, key), aggregates: layout.aggs.map((agg) => aggregateState(agg, view, agg.offset, agg.countOffset === undefined ? count : view.getBigUint64(agg.countOffset, true))) });
   }
   return {
     ...(fatal !== 0 ? { fatal: { code: fatal, line: Number(word(S.fatalLine)) } } : {}),
@@ -93,12 +93,18 @@ function decodeKey(layout: Layout, key: Uint8Array): Value[] {
   });
 }
 
-function aggregateState(fn: string, view: DataView, offset: number, count: bigint): AggregateState {
+function aggregateState(agg: AggSlot, view: DataView, offset: number, count: bigint): AggregateState {
+  const fn = agg.spec.fn;
   if (fn === 'count_star' || fn === 'count') return { count, value: null };
   if (fn === 'sum' || fn === 'avg') {
     const low = view.getBigUint64(offset, true);
     const high = view.getBigUint64(offset + 8, true);
     return { count, value: BigInt.asIntN(128, (high << 64n) | low) };
+  }
+  if (agg.spec.arg !== undefined && isString(agg.spec.arg.type)) {
+    // MIN/MAX of a string: a length word, then the bytes (see emitStringExtreme).
+    const length = Number(view.getBigUint64(offset, true));
+    return { count, value: byteString(new Uint8Array(view.buffer, view.byteOffset + offset + 8, length)) };
   }
   return { count, value: view.getBigInt64(offset, true) };
 }

@@ -6,6 +6,8 @@ import { CTX, REG, emitFatal, type Gen } from './context.js';
 import { describe, emitJump, emitValue } from './expr.js';
 import { FatalCode, type AggSlot } from './layout.js';
 import { emitOutputRow, planRecord } from './output-rows.js';
+import { emitStringExtreme } from './string-extreme.js';
+import { isString } from '../values/types.js';
 import { emitCapturedInFull } from './strings.js';
 
 /** BPF_NOEXIST is map_update_elem's flag for "insert only". */
@@ -108,6 +110,7 @@ function emitAggregate(g: Gen, agg: AggSlot): void {
     e.bind(skip);
     return;
   }
+  if (isString(spec.arg.type)) return emitStringExtreme(g, agg);
   emitValue(g, spec.arg);
   emitFold(g, agg, 0);
 }

@@ -164,10 +164,7 @@ class Binder {
         return INTEGER;
       case 'min':
       case 'max':
-        if (isString(arg.type)) {
-          const fn = expr.fn.toUpperCase();
-          this.fail(expr, `${fn} of a string is not supported; GROUP BY the column and ORDER BY it${expr.fn === 'max' ? ' DESC' : ''} LIMIT 1 instead`);
-        }
+        if (isString(arg.type) && arg.kind !== 'column') this.fail(expr, `${expr.fn.toUpperCase()} of a string needs a column; string expressions are not supported`);
         return arg.type;
       case 'sum':
       case 'avg':

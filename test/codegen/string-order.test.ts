@@ -45,3 +45,22 @@ describe('string ranges', () => {
     expect(planQuery("select count(*) from words where w < ''", catalog).filter).toEqual({ kind: 'truth', value: false });
   });
 });
+
+describe('MIN and MAX of strings', () => {
+  const extremes = async (sql: string, chunkBytes: number) =>
+    (await executeQuery({ sql, queryFile: 'q.sql', catalog, engine: 'interpreter', chunkBytes, link: {}, compare: true, onError: 'stop' })).result.rows;
+
+  test('compare bytes in the program, equal to ship-all, in one group and in many', async () => {
+    const bytewise = [...VALUES].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const chunk of [3, 4096]) {
+      // 'abcdefgh' is longer than w's capture of 4 bytes: leave it out, it would stop the scan.
+      const kept = bytewise.filter((w) => w !== 'abcdefgh');
+      expect(await extremes("select min(w), max(w), count(*) from words where id <> 7", chunk)).toEqual([[kept[0], kept[kept.length - 1], BigInt(kept.length)]]);
+      expect(await extremes('select id, min(w), max(w) from words where id < 5 group by id order by id', chunk)).toEqual(VALUES.slice(0, 5).map((w, i) => [BigInt(i), w, w]));
+    }
+  });
+
+  test('a value longer than its capture stops the scan with a reason', async () => {
+    await expect(extremes('select max(w) from words', 4096)).rejects.toThrow(/longer than its column's declared width/);
+  });
+});

@@ -47,6 +47,13 @@ const SHAPES: Record<string, { columns: string[]; check: (rows: Rows) => void }>
     columns: ['p_brand', 'parts', 'cheapest'],
     check: (rows) => expect(rows.map((row) => row[0])).toEqual(['Brand#21', 'Brand#22', 'Brand#23', 'Brand#24', 'Brand#25']),
   },
+  'shipping-comment-extremes.sql': {
+    columns: ['l_shipmode', 'first_instruction', 'last_comment', 'lines'],
+    check: (rows) => {
+      expect(rows).toHaveLength(7);
+      for (const row of rows) expect(['COLLECT COD', 'DELIVER IN PERSON', 'NONE', 'TAKE BACK RETURN']).toContain(row[1]);
+    },
+  },
   'late-1998-shipping-terms.sql': {
     columns: ['l_shipmode', 'l_shipinstruct'],
     check: (rows) => {
