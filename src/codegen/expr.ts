@@ -10,6 +10,7 @@ import { REG, emitFatal, unsupported, type Gen } from './context.js';
 import { FatalCode, isPackedComparison } from './layout.js';
 import { emitStringTest, isStringExpr } from './strings.js';
 import { emitCase, emitExtract } from './case.js';
+import { emitShift } from './date-shift.js';
 
 /** FIELD_BITS bounds a decoded number: at most 18 digits, so |v| < 10^18 < 2^60. */
 const FIELD_BITS = 60;
@@ -67,6 +68,8 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0, onNull?: Label): n
       return emitCase(g, expr, depth, onNull);
     case 'extract':
       return emitExtract(g, expr);
+    case 'shift':
+      return emitShift(g, expr, depth, onNull);
   }
 }
 
@@ -270,6 +273,8 @@ export function describe(expr: Expr): string {
       return describe(expr.operand);
     case 'extract':
       return `extract(${expr.field} from ${expr.operand.name})`;
+    case 'shift':
+      return `${describe(expr.operand)} + ${expr.amount} ${expr.unit}s`;
     case 'case':
       return `case${expr.whens.map((branch) => ` when ${describe(branch.when)} then ${describe(branch.then)}`).join('')}${expr.otherwise === undefined ? '' : ` else ${describe(expr.otherwise)}`} end`;
     case 'arith':

@@ -76,7 +76,8 @@ export const FatalCode = {
   groupsFull: 2,
   chunkTooLarge: 3,
   stringTooLong: 4,
-  outputFull: 5,
+  dateRange: 5,
+  outputFull: 6,
 } as const;
 
 /** FieldCodec is how one used column's bytes become a value (integers are decimals of scale 0). */
@@ -283,6 +284,9 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
       case 'arith':
         visit(expr.left);
         visit(expr.right);
+        return;
+      case 'shift': // months and years read a column's YYYYMMDD form; days add to the days
+        if (expr.unit === 'day') visit(expr.operand);
         return;
       case 'rescale':
       case 'in':

@@ -6,6 +6,7 @@ import { isString, typeName, type Value } from '../values/types.js';
 import { ErrorCode, FatalCode, S, type AggSlot, type Layout } from './layout.js';
 import { MAX_DIGITS } from './fields.js';
 import { byteString } from '../values/bytes.js';
+import { DATE_RANGE_TEXT } from '../values/calendar.js';
 
 /** MapReader returns the [key, value] entries of the map named `name` (Runtime maps and kernel maps both fit). */
 export type MapReader = (name: string) => Iterable<readonly [Uint8Array, Uint8Array]>;
@@ -125,6 +126,8 @@ export function fatalReason(code: number, maxGroups: number, plan?: Plan): strin
       return 'a chunk was larger than the program was compiled for (maxChunk)';
     case FatalCode.stringTooLong:
       return 'a string value is longer than its column\'s declared width, which the pushdown program needs in full here';
+    case FatalCode.dateRange:
+      return `a date moved by an interval left the supported range (${DATE_RANGE_TEXT})`;
     case FatalCode.outputFull:
       return 'a chunk ended more rows than the output buffer holds (it holds one per byte of a chunk, so this is a Sluice bug, please report it)';
     default:

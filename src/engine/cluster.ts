@@ -7,6 +7,7 @@ import { buildClusterReport, type ClusterReport, type ComputeTimeline } from '..
 import { planQuery } from '../sql/bind.js';
 import type { DeviceOptions } from '../storage/device.js';
 import { StorageNode } from '../storage/node.js';
+import type { StorePlace } from '../storage/program-store.js';
 import type { RunStats } from '../storage/run-stats.js';
 import { HttpNode } from '../storage/http-node.js';
 import { startWorkerNodes, workerNodeConfig } from '../storage/worker-node.js';
@@ -131,6 +132,8 @@ export interface ClusterCliOptions extends Omit<ClusterQueryOptions, 'nodes'> {
   readonly compare: boolean;
   /** How the compute node answers in ship-all (default csv-parse). */
   readonly compute?: ComputeEngine;
+  /** The store of verified programs and JIT code worker nodes use (see NodeConfig.store). */
+  readonly store?: StorePlace;
 }
 
 /** ReportedClusterRun is a cluster run with its report (and the ship-all answer with `compare`). */

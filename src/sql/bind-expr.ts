@@ -6,7 +6,7 @@ import { QueryError } from './errors.js';
 import type { ColumnDef, ColumnRef, CompareOp, Constant, ConstantExpr, LikeMatch, Predicate, ValueExpr } from './plan.js';
 import { allOf, anyOf, decideCompare, negate, truth } from './fold.js';
 import { bindCase, refuseNullable } from './bind-case.js';
-import { bindExtract } from './bind-extract.js';
+import { bindExtract, bindShift } from './bind-extract.js';
 import { didYouMean } from './suggest.js';
 import {
   DATE, INT64_MAX, INT64_MIN, INTEGER, decimalType, isNumeric, isString, precisionOf, scaleOf, typeName,
@@ -121,12 +121,10 @@ function bindArith(scope: ExprScope, ast: AstExpr, op: '+' | '-' | '*', leftAst:
     const [date, interval, dateAst] =
       right.kind === 'interval' ? ([left, right, leftAst] as const) : ([right, left, rightAst] as const);
     if (interval.kind !== 'interval' || date.kind === 'interval' || (op === '-' && right.kind !== 'interval') || op === '*') {
-      return fail(scope, ast, 'intervals can only be added to or subtracted from a date constant');
-    }
-    if (date.kind !== 'constant' || date.value.kind !== 'date') {
-      return fail(scope, dateAst, 'interval arithmetic is only supported on date constants (e.g. date \'1998-12-01\' - interval \'90\' day)');
+      return fail(scope, ast, 'intervals can only be added to or subtracted from a date');
     }
     const amount = op === '-' ? -interval.amount : interval.amount;
+    if (date.kind !== 'constant' || date.value.kind !== 'date') return bindShift(scope, ast, dateAst, date, amount, interval.unit);
     const moved = shiftDate(Number(date.value.days), amount, interval.unit);
     if (moved === undefined) return fail(scope, ast, `the date is outside the supported range (${DATE_RANGE_TEXT})`);
     return dateConstant(BigInt(moved));

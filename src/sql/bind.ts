@@ -57,7 +57,7 @@ class Binder {
     const bound = statement.where === undefined ? undefined : bindPredicate(this.scope, statement.where);
     // A filter decided true at compile time is no filter; one decided false stays, and no row passes it.
     const filter = bound?.kind === 'truth' && bound.value ? undefined : bound;
-    const orderBy = rows ? [] : statement.orderBy.map((item) => this.orderKey(item.expr, item.desc, statement, outputs));
+    const orderBy = rows ? [] : statement.orderBy.map((item) => this.orderKey(item.expr, item.desc, statement, outputs, groupBy));
     const used = new Set<number>();
     const collect = (expr: Expr | undefined): void => forEachColumn(expr, (column) => used.add(column));
     collect(filter);
@@ -175,7 +175,7 @@ class Binder {
   }
 
   /** orderKey resolves an ORDER BY item: an output position, an output name or alias, or a selected expression. */
-  private orderKey(expr: AstExpr, desc: boolean, statement: SelectStatement, outputs: readonly OutputColumn[]): OrderKey {
+  private orderKey(expr: AstExpr, desc: boolean, statement: SelectStatement, outputs: readonly OutputColumn[], groupBy: readonly GroupKey[]): OrderKey {
     if (expr.kind === 'number') {
       const position = Number(expr.text);
       if (!Number.isInteger(position) || position < 1 || position > outputs.length) {
@@ -190,14 +190,12 @@ class Binder {
     const key = astKey(expr);
     const byExpr = statement.items.findIndex((item) => astKey(item.expr) === key);
     if (byExpr >= 0) return { output: byExpr, desc };
-    if (expr.kind === 'identifier') {
-      const known = this.scope.columns.some((column) => column.name === expr.name);
-      const names = outputs.map((output) => output.name);
-      return this.fail(expr, known
-        ? `ORDER BY '${expr.name}' needs it in the SELECT list`
-        : `unknown column '${expr.name}' in ORDER BY${didYouMean(expr.name, names)}`);
+    if (expr.kind === 'identifier' && !this.scope.columns.some((column) => column.name.toLowerCase() === expr.name.toLowerCase())) {
+      const names = [...outputs.map((output) => output.name), ...this.scope.columns.map((column) => column.name)];
+      return this.fail(expr, `unknown column '${expr.name}' in ORDER BY${didYouMean(expr.name, names)}`);
     }
-    return this.fail(expr, 'ORDER BY supports output names, positions and selected expressions only');
+    // Not selected: an expression over aggregates and group keys, computed per group on the compute node.
+    return { expr: bindPost(this.postScope(groupBy), expr), desc };
   }
 
   private refuseAggregates(expr: AstExpr, reason: string): void {
@@ -240,6 +238,7 @@ export function forEachColumn(expr: Expr | undefined, visit: (column: number) =>
       return;
     case 'rescale':
     case 'extract':
+    case 'shift':
     case 'not':
     case 'in':
     case 'like':

@@ -1,5 +1,5 @@
 // The typed query plan: plain data the SQL front end produces, the eBPF codegen compiles and the baseline runs.
-import type { DateField } from './ast.js';
+import type { DateField, IntervalUnit } from './ast.js';
 import type { SourcePosition } from './errors.js';
 import type { SqlType } from '../values/types.js';
 import type { PostExpr, PostPredicate } from './post-aggregate.js';
@@ -89,7 +89,7 @@ export type LikeMatch = 'exact' | 'prefix' | 'suffix' | 'infix';
 export type Expr = ValueExpr | Predicate;
 
 /** ValueExpr is an Expr that yields a typed value: a column, a constant, arithmetic or a CASE over them. */
-export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr | CaseExpr | ExtractExpr;
+export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr | CaseExpr | ExtractExpr | ShiftExpr;
 
 /**
  * GroupKey is one GROUP BY key: a column, or an EXTRACT of a date column (computed in the storage
@@ -152,6 +152,20 @@ export interface ExtractExpr {
   readonly field: DateField;
   readonly operand: ColumnRef;
   readonly name: string;
+  readonly type: SqlType;
+  readonly at?: SourcePosition;
+}
+
+/**
+ * ShiftExpr is a date moved by `amount` days, months or years (`d ± interval`), as values/calendar.ts
+ * shiftDate does (months keep the day, clamped to the month's end); a result outside 0000-01-01 to
+ * 9999-12-31 stops the query. Months and years shift a date column only (they read its YYYYMMDD form).
+ */
+export interface ShiftExpr {
+  readonly kind: 'shift';
+  readonly operand: ValueExpr;
+  readonly amount: bigint;
+  readonly unit: IntervalUnit;
   readonly type: SqlType;
   readonly at?: SourcePosition;
 }
@@ -245,11 +259,11 @@ export interface OutputColumn {
   readonly type: SqlType;
 }
 
-/** OrderKey sorts the result by one output column (index into `outputs`). */
-export interface OrderKey {
-  readonly output: number;
-  readonly desc: boolean;
-}
+/**
+ * OrderKey sorts the result by one output column (index into `outputs`), or by an expression over
+ * aggregates and group keys that is not selected (`expr`, computed per group on the compute node).
+ */
+export type OrderKey = { readonly output: number; readonly desc: boolean } | { readonly expr: PostExpr; readonly desc: boolean };
 
 /**
  * RowSelection is a plain row selection (no aggregate, no GROUP BY): for each row the filter keeps, the

@@ -68,8 +68,10 @@ export function finalizeResult(plan: Plan, scanned: readonly GroupState[], skipp
   const groupValues = states.map((group): GroupValues => ({ keys: group.keys, aggregates: plan.aggregates.map((_, index) => finalAggregateValue(plan, index, group.aggregates[index])) }));
   const having = plan.having;
   const kept = having === undefined ? groupValues : groupValues.filter((values) => evalPostPredicate(having, values, plan.queryFile) === true);
+  // Sort keys that are not outputs ride along after the outputs, and are cut off after sorting.
+  const hidden = plan.orderBy.flatMap((key) => ('expr' in key ? [key.expr] : []));
   const rows = kept.map((values) => {
-    return plan.outputs.map((output) => {
+    const shown = plan.outputs.map((output) => {
       switch (output.source.kind) {
         case 'group':
           return values.keys[output.source.index] ?? null;
@@ -81,8 +83,13 @@ export function finalizeResult(plan: Plan, scanned: readonly GroupState[], skipp
           throw new RangeError('a row selection has no groups: finalizeRows gives its result');
       }
     });
+    return [...shown, ...hidden.map((expr) => evalPost(expr, values, plan.queryFile))];
   });
-  const ordering = [...plan.orderBy, ...plan.outputs.map((_, output) => ({ output, desc: false }))];
+  let nextHidden = plan.outputs.length;
+  const ordering = [
+    ...plan.orderBy.map((key) => ({ output: 'expr' in key ? nextHidden++ : key.output, desc: key.desc })),
+    ...plan.outputs.map((_, output) => ({ output, desc: false })),
+  ];
   rows.sort((a, b) => {
     for (const key of ordering) {
       const order = compareValues(a[key.output] ?? null, b[key.output] ?? null);
@@ -90,7 +97,7 @@ export function finalizeResult(plan: Plan, scanned: readonly GroupState[], skipp
     }
     return 0;
   });
-  const limited = plan.limit === undefined ? rows : rows.slice(0, plan.limit);
+  const limited = (plan.limit === undefined ? rows : rows.slice(0, plan.limit)).map((row) => (hidden.length === 0 ? row : row.slice(0, plan.outputs.length)));
   return {
     columns: plan.outputs.map((output) => ({ name: output.name, type: output.type })),
     rows: limited,
@@ -104,7 +111,8 @@ export function resultNotes(plan: Plan): string[] {
   const notes: string[] = [];
   if (plan.aggregates.some((aggregate) => aggregate.fn === 'avg')) notes.push(AVG_ROUNDING_NOTE);
   const divides = plan.outputs.some((output) => output.source.kind === 'expr' && postDivides(output.source.expr));
-  if (divides || (plan.having !== undefined && postDivides(plan.having))) notes.push(DIVISION_NOTE);
+  const sortDivides = plan.orderBy.some((key) => 'expr' in key && postDivides(key.expr));
+  if (divides || sortDivides || (plan.having !== undefined && postDivides(plan.having))) notes.push(DIVISION_NOTE);
   return notes;
 }
 

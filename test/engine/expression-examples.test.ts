@@ -35,13 +35,14 @@ const SHAPES: Record<Example, { columns: string[]; rows: (result: ResultTable) =
     },
   },
   'monthly-shipments': {
-    columns: ['ship_year integer', 'ship_month integer', 'lines integer', 'revenue decimal(38,4)'],
+    columns: ['ship_year integer', 'ship_month integer', 'lines integer', 'slow_lines integer', 'revenue decimal(38,4)'],
     rows: (result) => {
       expect(result.rows.length).toBeGreaterThan(0);
       for (const row of result.rows) {
         expect([1997n, 1998n]).toContain(row[0]);
         expect((row[1] as bigint) >= 1n && (row[1] as bigint) <= 12n).toBe(true);
         expect((row[2] as bigint) >= 10n).toBe(true);
+        expect((row[3] as bigint) <= (row[2] as bigint)).toBe(true);
       }
     },
   },

@@ -1,4 +1,5 @@
 // `sluice query`: answer SQL by pushing an eBPF program to the storage node, optionally comparing with ship-all.
+import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
 import { DEFAULT_MAX_GROUPS, MAX_CHUNK_LIMIT, MAX_GROUPS_LIMIT } from '../../codegen/compile.js';
@@ -118,21 +119,24 @@ async function queryCluster(sql: string, options: QueryCliOptions, nodes: number
 
 /** startEarly starts `count` worker nodes serving the --data directory, loading only the worker's own module here. */
 async function startEarly(count: number, options: QueryCliOptions, data: string) {
-  const [{ startWorkerNodes, workerNodeConfig }, { resolve }] = await Promise.all([import('../../storage/worker-node.js'), import('node:path')]);
-  return startWorkerNodes(count, workerNodeConfig(resolve(data), nodeOptions(options)));
+  const [{ startWorkerNodes, workerNodeConfig }, { storePlace }] = await Promise.all([import('../../storage/worker-node.js'), import('../store.js')]);
+  const store = storePlace(options.cache);
+  return startWorkerNodes(count, workerNodeConfig(resolve(data), { ...nodeOptions(options), ...(store && { store }) }));
 }
 
 /** runAndPrint runs the cluster query on `nodes` and prints its answer and report. */
 async function runAndPrint(sql: string, options: QueryCliOptions, nodes: number | string[] | ClusterNode[]): Promise<void> {
-  const [{ runCluster }, { clusterReportJson, formatClusterReport }, { formatResultJson, formatResultText }, { boldFirstLine }, { catalogFor, readQuery }] = await Promise.all([
+  const [{ runCluster }, { clusterReportJson, formatClusterReport }, { formatResultJson, formatResultText }, { boldFirstLine }, { catalogFor, readQuery }, { storePlace }] = await Promise.all([
     import('../../engine/cluster.js'),
     import('../../report/cluster.js'),
     import('../../sql/result.js'),
     import('../style.js'),
     import('../query-input.js'),
+    import('../store.js'),
   ]);
   const nodeCount = typeof nodes === 'number' ? nodes : nodes.length;
-  const run = await runCluster({ ...runOptions(readQuery(sql), options, catalogFor(options.data)), nodes });
+  const store = storePlace(options.cache);
+  const run = await runCluster({ ...runOptions(readQuery(sql), options, catalogFor(options.data)), nodes, ...(store && { store }) });
   if (await writePiped(run.result, options)) return;
   if (options.json) {
     const report = { ...clusterReportJson(run.report), ...(run.shipAll ? { shipAll: run.shipAll } : {}) };
