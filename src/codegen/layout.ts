@@ -77,6 +77,7 @@ export const FatalCode = {
   chunkTooLarge: 3,
   stringTooLong: 4,
   dateRange: 5,
+  outputFull: 6,
 } as const;
 
 /** FieldCodec is how one used column's bytes become a value (integers are decimals of scale 0). */
@@ -201,7 +202,7 @@ export function planLayout(plan: Plan): Layout {
   const aggs: AggSlot[] = plan.aggregates.map((spec) => {
     const offset = valueSize;
     if (spec.fn === 'sum' || spec.fn === 'avg') valueSize += 16;
-    else if (spec.fn === 'min' || spec.fn === 'max') valueSize += 8;
+    else if (spec.fn === 'min' || spec.fn === 'max') valueSize += 8 + stringExtremeBytes(spec, columns);
     if (spec.arg === undefined || !isNullable(spec.arg)) return { spec, offset };
     const countOffset = valueSize;
     valueSize += 8;
@@ -223,6 +224,14 @@ export function planLayout(plan: Plan): Layout {
     aggs,
     valueSize,
   };
+}
+
+/** stringExtremeBytes is the room MIN/MAX of a string column keeps after the length word: the column's captured width, rounded up to 8. */
+export function stringExtremeBytes(spec: AggregateSpec, columns: readonly ColumnSlot[]): number {
+  if (spec.arg?.kind !== 'column') return 0;
+  const column = spec.arg.column;
+  const codec = columns.find((slot) => slot.column === column)?.codec;
+  return codec?.kind === 'string' ? roundUp8(codec.width) : 0;
 }
 
 /** longestLiterals maps each string column to the length in bytes of the longest literal a condition (WHERE, or a CASE's WHEN) tests it against. */
@@ -307,6 +316,7 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
   if (plan.filter !== undefined) visit(plan.filter);
   plan.groupBy.forEach(visit);
   for (const aggregate of plan.aggregates) if (aggregate.arg !== undefined) visit(aggregate.arg);
+  plan.rows?.values.forEach(visit);
   return used;
 }
 

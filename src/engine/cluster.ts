@@ -15,6 +15,9 @@ import type { EngineName } from '../vm/engine.js';
 import type { CompiledQuery } from '../codegen/compile.js';
 import { readAnswer, throwRecordedError, type ScanAnswer } from '../codegen/read-maps.js';
 import { mergeAnswers } from '../codegen/merge.js';
+import { mergeRows } from '../codegen/merge-rows.js';
+import { readRows } from '../codegen/read-rows.js';
+import { finalizeRows } from '../sql/row-result.js';
 import type { ComputeEngine } from './compute-engines.js';
 import { mapReader, mismatch, planAndCompile, shipAllBaseline } from './execute.js';
 import type { Plan } from '../sql/plan.js';
@@ -86,16 +89,19 @@ export async function executeClusterQuery(options: ClusterQueryOptions): Promise
   }
 
   const started = performance.now();
-  const answers = replies.map((reply) => readAnswer(compiled.layout, mapReader(decodeResult(reply.result))));
+  const { record } = compiled;
+  const rowParts = record && replies.map((reply) => readRows(compiled.layout, record, mapReader(decodeResult(reply.result))));
+  const answers = rowParts?.map((part) => part.answer) ?? replies.map((reply) => readAnswer(compiled.layout, mapReader(decodeResult(reply.result))));
   const failing = answers.findIndex((answer) => answer.fatal !== undefined || (answer.error !== undefined && plan.onError === 'stop'));
   const firstError = answers.findIndex((answer) => answer.error !== undefined);
   for (const index of new Set([failing, firstError])) {
     if (index > 0) answers[index] = await inFileLines(answers[index] as ScanAnswer, options.nodes[index] as ClusterNode, replies[index] as RangeReply, file);
   }
   const maxGroups = compiled.spec.maps[1]?.maxEntries ?? 1;
-  const merged = mergeAnswers(plan, answers, maxGroups, plan.table.path);
+  const rowsMerged = rowParts && mergeRows(plan, rowParts.map((part, i) => ({ answer: answers[i] as ScanAnswer, rows: part.rows })));
+  const merged = rowsMerged?.answer ?? mergeAnswers(plan, answers, maxGroups, plan.table.path);
   throwRecordedError(plan, merged, plan.table.path, maxGroups);
-  const result = finalizeResult(plan, merged.groups, Number(merged.skipped));
+  const result = rowsMerged ? finalizeRows(plan, rowsMerged.rows, Number(merged.skipped)) : finalizeResult(plan, merged.groups, Number(merged.skipped));
   const mergeSeconds = (performance.now() - started) / 1000;
   const nodes = options.nodes.map((node, i) => ({ name: node.name, reply: replies[i] as RangeReply, restarts: restarts[i] as number }));
   const timeline = { sentAt, mergedAt: performance.timeOrigin + performance.now() };

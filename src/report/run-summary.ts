@@ -10,6 +10,7 @@ export function formatRunSummary(run: RunStats): string {
     ['seen at the hook', `${formatBytes(run.hook.bytes)} in ${formatCount(run.hook.chunks)} chunk${run.hook.chunks === 1 ? '' : 's'}`],
     ['copied to user space', formatBytes(run.userSpace.copiedBytes)],
     ['not copied (consumed at the hook)', formatBytes(run.userSpace.notCopiedBytes)],
+    ...(run.returned ? [['rows returned by the program', `${formatCount(run.returned.rows)} (${formatBytes(run.returned.bytes)})`] as [string, string]] : []),
     ['eBPF instructions', formatCount(run.hook.instructions)],
     ['verify + load (measured)', verifyAndLoad(run)],
     ['program CPU time (measured)', formatSeconds(run.hook.cpuSeconds)],

@@ -34,7 +34,7 @@ export type AstExpr = Span &
     | { readonly kind: 'like'; readonly operand: AstExpr; readonly pattern: AstExpr; readonly negated: boolean }
     | { readonly kind: 'and' | 'or'; readonly left: AstExpr; readonly right: AstExpr }
     | { readonly kind: 'not'; readonly operand: AstExpr }
-    | { readonly kind: 'aggregate'; readonly fn: 'count' | 'sum' | 'min' | 'max' | 'avg'; readonly arg: AstExpr | 'star' }
+    | { readonly kind: 'aggregate'; readonly fn: 'count' | 'sum' | 'min' | 'max' | 'avg'; readonly arg: AstExpr | 'star'; readonly distinct?: true }
   );
 
 /** CaseWhen is one `WHEN condition THEN value` of a CASE (a simple CASE's `WHEN v` is parsed as `operand = v`). */
@@ -64,4 +64,6 @@ export interface SelectStatement {
   readonly having?: AstExpr;
   readonly orderBy: readonly OrderItem[];
   readonly limit?: { readonly value: number } & Span;
+  /** Where `SELECT DISTINCT` was written, when it was. */
+  readonly distinct?: Span;
 }

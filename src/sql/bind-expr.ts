@@ -242,15 +242,24 @@ function compare(scope: ExprScope, at: Span, written: CompareOp, leftIn: ValueEx
   }
   if (left.type.kind === 'date' && right.type.kind === 'date') return { kind: 'compare', op, left, right, at: at.position };
   if (isString(left.type) && isString(right.type)) {
-    if (op !== '=' && op !== '<>') {
-      return fail(scope, at, `ordering comparisons (${written}) on strings are not supported; use =, <>, IN or LIKE`);
-    }
     if (right.kind !== 'constant') {
       return fail(scope, at, 'comparing two string columns is not supported; compare each with a string constant');
     }
-    return { kind: 'compare', op, left, right, at: at.position };
+    return compareString(op, left, right, at);
   }
   return fail(scope, at, `cannot compare ${typeName(left.type)} with ${typeName(right.type)}`);
+}
+
+/**
+ * compareString builds a string comparison with a constant (bytewise). Against the empty string, which
+ * every string starts with, `<` never holds and `>=` always does (folded), `<=` is `=` and `>` is `<>`.
+ */
+function compareString(op: CompareOp, left: ValueExpr, right: ConstantExpr, at: Span): Predicate {
+  if (right.value.kind === 'string' && right.value.bytes.length === 0) {
+    if (op === '<' || op === '>=') return truth(op === '>=');
+    if (op === '<=' || op === '>') return { kind: 'compare', op: op === '<=' ? '=' : '<>', left, right, at: at.position };
+  }
+  return { kind: 'compare', op, left, right, at: at.position };
 }
 
 /** compareConstant builds a numeric comparison, decided now if its constant side is beyond 64 bits. */

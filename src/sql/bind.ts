@@ -9,6 +9,8 @@ import { parseSelect } from './parser.js';
 import {
   AVG_EXTRA_SCALE, type AggregateSpec, type ColumnRef, type ErrorPolicy, type GroupKey, type Expr, type OrderKey, type OutputColumn, type Plan, type ValueExpr,
 } from './plan.js';
+import { bindRowSelection } from './select-rows.js';
+import { withoutDistinct } from './distinct.js';
 import { didYouMean } from './suggest.js';
 import { INTEGER, decimalType, isNumeric, isString, scaleOf, typeName, type SqlType } from '../values/types.js';
 
@@ -28,7 +30,9 @@ export function planQuery(sql: string, catalog: Catalog, options: PlanOptions = 
     const hint = didYouMean(statement.table.name, catalog.tableNames());
     throw new QueryError(file, statement.table.position, `unknown table '${statement.table.name}'${hint}`);
   }
-  return new Binder(sql, file, { file, columns: table.columns, text: (ast) => sql.slice(ast.start, ast.end).replace(/\s+/g, ' ') }).plan(statement, table, options.onError ?? 'stop');
+  const { statement: grouped, countDistinct } = withoutDistinct(statement, file, findAggregate);
+  const plan = new Binder(sql, file, { file, columns: table.columns, text: (ast) => sql.slice(ast.start, ast.end).replace(/\s+/g, ' ') }).plan(grouped, table, options.onError ?? 'stop');
+  return countDistinct === undefined ? plan : { ...plan, countDistinct };
 }
 
 class Binder {
@@ -43,18 +47,17 @@ class Binder {
 
   plan(statement: SelectStatement, table: Plan['table'], onError: ErrorPolicy): Plan {
     const groupBy = this.groupColumns(statement.groupBy, statement);
-    if (groupBy.length === 0 && statement.items.every((item) => findAggregate(item.expr) === undefined)) {
-      // An unknown column is the more useful refusal, so columns are resolved before saying "must aggregate".
-      for (const item of statement.items) bindValue(this.scope, item.expr);
-      this.fail(statement.items[0]?.expr ?? statement.table, 'the query must aggregate (use COUNT, SUM, MIN, MAX, AVG or GROUP BY); plain row selection is not supported');
-    }
-    const outputs = statement.items.map((item) => this.output(item.expr, item.alias, groupBy));
+    const rows =
+      groupBy.length === 0 && statement.having === undefined && statement.items.every((item) => findAggregate(item.expr) === undefined)
+        ? bindRowSelection(this.scope, statement, (expr) => this.text(expr))
+        : undefined;
+    const outputs = rows?.outputs ?? statement.items.map((item) => this.output(item.expr, item.alias, groupBy));
     const having = statement.having === undefined ? undefined : bindPostPredicate(this.postScope(groupBy), statement.having);
     if (statement.where !== undefined) this.refuseAggregates(statement.where, 'aggregates are not allowed in WHERE');
     const bound = statement.where === undefined ? undefined : bindPredicate(this.scope, statement.where);
     // A filter decided true at compile time is no filter; one decided false stays, and no row passes it.
     const filter = bound?.kind === 'truth' && bound.value ? undefined : bound;
-    const orderBy = statement.orderBy.map((item) => this.orderKey(item.expr, item.desc, statement, outputs, groupBy));
+    const orderBy = rows ? [] : statement.orderBy.map((item) => this.orderKey(item.expr, item.desc, statement, outputs, groupBy));
     const used = new Set<number>();
     const collect = (expr: Expr | undefined): void => forEachColumn(expr, (column) => used.add(column));
     collect(filter);
@@ -63,6 +66,7 @@ class Binder {
     if (statement.where !== undefined) forEachIdentifier(statement.where, (name) => used.add((bindValue(this.scope, name) as ColumnRef).column));
     groupBy.forEach(collect);
     this.aggregates.forEach((aggregate) => collect(aggregate.arg));
+    rows?.selection.values.forEach(collect);
     return {
       table,
       ...(filter !== undefined && { filter }),
@@ -72,6 +76,7 @@ class Binder {
       outputs,
       orderBy,
       ...(statement.limit !== undefined && { limit: statement.limit.value }),
+      ...(rows && { rows: rows.selection }),
       usedColumns: [...used].sort((a, b) => a - b),
       onError,
       sql: this.sql,
@@ -159,10 +164,7 @@ class Binder {
         return INTEGER;
       case 'min':
       case 'max':
-        if (isString(arg.type)) {
-          const fn = expr.fn.toUpperCase();
-          this.fail(expr, `${fn} of a string is not supported; GROUP BY the column and ORDER BY it${expr.fn === 'max' ? ' DESC' : ''} LIMIT 1 instead`);
-        }
+        if (isString(arg.type) && arg.kind !== 'column') this.fail(expr, `${expr.fn.toUpperCase()} of a string needs a column; string expressions are not supported`);
         return arg.type;
       case 'sum':
       case 'avg':

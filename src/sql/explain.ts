@@ -4,6 +4,8 @@ import { formatDecimalUnits } from '../values/decimal.js';
 import type { AggregateSpec, Constant, Expr, Plan, TableSource } from './plan.js';
 import { resultNotes } from './result.js';
 import { formatPost } from './explain-post.js';
+import type { RowSelection } from './plan.js';
+import { scanStopsAtLimit } from './row-result.js';
 import { scaleOf, typeName } from '../values/types.js';
 
 /** explainPlan describes every step of a plan, one item per line. */
@@ -23,7 +25,12 @@ export function explainPlan(plan: Plan): string {
     if (column !== undefined) lines.push(`    #${index} ${column.name} ${typeName(column.type)}`);
   }
   lines.push(`filter: ${plan.filter === undefined ? 'none (every row)' : `${formatExpr(plan.filter)} (in the storage program)`}`);
+  if (plan.rows !== undefined) return `${[...lines, ...explainRows(plan, plan.rows)].join('\n')}\n`;
   lines.push(`group by: ${plan.groupBy.length === 0 ? 'none (one group)' : `${plan.groupBy.map((column) => column.name).join(', ')} (keys built in the storage program)`}`);
+  if (plan.countDistinct !== undefined) {
+    const set = plan.groupBy[plan.groupBy.length - 1]?.name;
+    lines.push(`count distinct: the group map is the hash set of ${set} (in storage; --max-groups bounds it), merged across nodes as a union; the compute node counts its keys${plan.countDistinct.prefix > 0 ? ' per group' : ''}`);
+  }
   if (plan.having !== undefined) lines.push(`having: ${formatPost(plan.having, plan)} (on the compute node, after the merge)`);
   lines.push('aggregates (in the storage program; partial results merged on the compute node):');
   plan.aggregates.forEach((aggregate, index) => lines.push(`  #${index} ${formatAggregate(aggregate)} -> ${typeName(aggregate.type)}`));
@@ -34,7 +41,9 @@ export function explainPlan(plan: Plan): string {
       ? `group key ${plan.groupBy[output.source.index]?.name ?? output.source.index}`
       : output.source.kind === 'aggregate'
         ? `aggregate #${output.source.index}`
-        : `${formatPost(output.source.expr, plan)} (computed on the compute node, after the merge)`;
+        : output.source.kind === 'expr'
+          ? `${formatPost(output.source.expr, plan)} (computed on the compute node, after the merge)`
+          : `row value #${output.source.index}`;
     lines.push(`  ${output.name} = ${source} (${typeName(output.type)})`);
   }
   const order = plan.orderBy.map((key) => `${'expr' in key ? formatPost(key.expr, plan) : (plan.outputs[key.output]?.name ?? key.output)} ${key.desc ? 'desc' : 'asc'}`);
@@ -43,6 +52,20 @@ export function explainPlan(plan: Plan): string {
   lines.push(`malformed rows: ${plan.onError === 'stop' ? 'stop at the first' : 'skip and count'}`);
   for (const note of resultNotes(plan)) lines.push(`note: ${note}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** explainRows says what a row selection returns, and where each step runs. */
+function explainRows(plan: Plan, rows: RowSelection): string[] {
+  const { values, order } = rows;
+  const name = (index: number) => plan.outputs[index]?.name ?? `(hidden) ${formatExpr(values[index] as Expr)}`;
+  const lines = ['row selection: the storage program returns each kept row\'s values through its output buffer:'];
+  values.forEach((value, index) => lines.push(`  #${index} ${name(index)} = ${formatExpr(value)} (${typeName(value.type)})`));
+  const keys = order.map((key) => `${name(key.value)} ${key.desc ? 'desc' : 'asc'}`);
+  lines.push(`order by: ${keys.length === 0 ? 'none (file order)' : `${keys.join(', ')} (on the compute node; ties keep file order)`}`);
+  const stops = scanStopsAtLimit(plan);
+  lines.push(`limit: ${plan.limit ?? 'none'}${stops ? ' (in storage: the program stops the scan after that many rows)' : plan.limit === undefined ? '' : ' (on the compute node, after sorting)'}`);
+  lines.push(`malformed rows: ${plan.onError === 'stop' ? 'stop at the first' : 'skip and count'}`);
+  return lines;
 }
 
 function layout(table: TableSource): string {

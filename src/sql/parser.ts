@@ -50,8 +50,9 @@ class Parser {
   statement(): SelectStatement {
     if (this.peekWord('with')) this.fail(this.peek(), 'WITH (common table expressions) is not supported');
     this.expectWord('select');
-    if (this.peekWord('distinct')) this.fail(this.peek(), 'DISTINCT is not supported');
-    if (this.peekWord('all')) this.next();
+    const distinctAt = this.peek();
+    const distinct = this.acceptWord('distinct') ? this.spanFrom(distinctAt) : undefined;
+    if (distinct === undefined && this.peekWord('all')) this.next();
     const items = this.list(() => this.selectItem());
     this.expectWord('from');
     const table = this.tableName();
@@ -65,7 +66,7 @@ class Parser {
     this.acceptSymbol(';');
     const end = this.peek();
     if (end.kind !== 'end') this.fail(end, `unexpected ${describe(end)} after the end of the query`);
-    return { items, table, groupBy, orderBy, ...(where && { where }), ...(having && { having }), ...(limit && { limit }) };
+    return { items, table, groupBy, orderBy, ...(where && { where }), ...(having && { having }), ...(limit && { limit }), ...(distinct && { distinct }) };
   }
 
   private refuseClause(): void {
@@ -373,10 +374,11 @@ class Parser {
   private call(name: Token): AstExpr {
     if (!AGGREGATES.has(name.lower)) this.fail(name, `function ${name.text.toUpperCase()} is not supported (only COUNT, SUM, MIN, MAX, AVG)`);
     this.expectSymbol('(');
-    if (this.peekWord('distinct')) this.fail(this.peek(), `${name.text.toUpperCase()}(DISTINCT ...) is not supported`);
+    const distinct = this.peekWord('distinct') ? this.next() : undefined;
+    if (distinct !== undefined && name.lower !== 'count') this.fail(distinct, `${name.text.toUpperCase()}(DISTINCT ...) is not supported; only COUNT(DISTINCT ...) is`);
     let arg: AstExpr | 'star';
     if (this.isSymbol(this.peek(), '*')) {
-      if (name.lower !== 'count') this.fail(this.peek(), `${name.text.toUpperCase()}(*) is not valid; only COUNT(*) is`);
+      if (name.lower !== 'count' || distinct) this.fail(this.peek(), `${name.text.toUpperCase()}(${distinct ? 'DISTINCT ' : ''}*) is not valid; only COUNT(*) is`);
       this.next();
       arg = 'star';
     } else {
@@ -385,7 +387,7 @@ class Parser {
     this.expectSymbol(')');
     if (this.peekWord('over')) this.fail(this.peek(), 'window functions are not supported');
     const fn = name.lower as 'count' | 'sum' | 'min' | 'max' | 'avg';
-    return this.node({ kind: 'aggregate', fn, arg, ...this.spanFrom(name) }, name, ...(arg === 'star' ? [] : [arg]));
+    return this.node({ kind: 'aggregate', fn, arg, ...(distinct && { distinct: true as const }), ...this.spanFrom(name) }, name, ...(arg === 'star' ? [] : [arg]));
   }
 
   // Token helpers.

@@ -246,13 +246,14 @@ export interface AggregateSpec {
 }
 
 /**
- * OutputSource says what an output column shows: a GROUP BY key or an aggregate, by index, or an
- * expression over them computed on the compute node after the merge (sql/post-aggregate.ts).
+ * OutputSource says what an output column shows: a GROUP BY key or an aggregate, by index, an expression
+ * over them computed on the compute node after the merge (sql/post-aggregate.ts), or a selected row value (Plan.rows).
  */
 export type OutputSource =
   | { readonly kind: 'group'; readonly index: number }
   | { readonly kind: 'aggregate'; readonly index: number }
-  | { readonly kind: 'expr'; readonly expr: PostExpr };
+  | { readonly kind: 'expr'; readonly expr: PostExpr }
+  | { readonly kind: 'row'; readonly index: number };
 
 /** OutputColumn is one column of the result: its name (alias or derived text), source and type. */
 export interface OutputColumn {
@@ -266,6 +267,17 @@ export interface OutputColumn {
  * aggregates and group keys that is not selected (`expr`, computed per group on the compute node).
  */
 export type OrderKey = { readonly output: number; readonly desc: boolean } | { readonly expr: PostExpr; readonly desc: boolean };
+
+/**
+ * RowSelection is a plain row selection (no aggregate, no GROUP BY): for each row the filter keeps, the
+ * storage program returns `values` (the outputs' values first, then ORDER BY keys that are not selected);
+ * `order` sorts by indexes into `values` (ties keep file order), then LIMIT cuts. Without `order`, a LIMIT
+ * stops the scan once that many rows were returned.
+ */
+export interface RowSelection {
+  readonly values: readonly ValueExpr[];
+  readonly order: readonly { readonly value: number; readonly desc: boolean }[];
+}
 
 /** ErrorPolicy says what to do with a malformed row: stop with an error, or skip it and count it. */
 export type ErrorPolicy = 'stop' | 'skip';
@@ -286,6 +298,13 @@ export interface Plan {
   readonly outputs: readonly OutputColumn[];
   readonly orderBy: readonly OrderKey[];
   readonly limit?: number;
+  /**
+   * Present for COUNT(DISTINCT x) (sql/distinct.ts): the last GROUP BY column is x, so the group map is
+   * x's hash set; finalisation counts the groups per value of the first `prefix` GROUP BY columns.
+   */
+  readonly countDistinct?: { readonly prefix: number };
+  /** Present for a plain row selection; then groupBy, aggregates and orderBy are empty. */
+  readonly rows?: RowSelection;
   readonly usedColumns: readonly number[];
   readonly onError: ErrorPolicy;
   /** The SQL text the plan came from, for explain and error messages. */

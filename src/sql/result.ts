@@ -5,6 +5,7 @@ import { formatDateDays } from '../values/calendar.js';
 import { divideRoundHalfAwayFromZero, formatDecimalUnits, pow10 } from '../values/decimal.js';
 import { scaleOf, typeName, type SqlType, type Value } from '../values/types.js';
 import { displayText } from '../values/bytes.js';
+import { countDistinctGroups } from './distinct.js';
 import { DIVISION_NOTE, postDivides } from './post-aggregate.js';
 import { evalPost, evalPostPredicate, type GroupValues } from './post-eval.js';
 
@@ -58,9 +59,10 @@ export function emptyAggregateState(): AggregateState {
  * row even over no input; AVG is divided out; outputs are projected; rows are sorted by ORDER BY, then
  * by all output columns ascending so the order is deterministic; LIMIT cuts last.
  */
-export function finalizeResult(plan: Plan, groups: readonly GroupState[], skippedRows: number): ResultTable {
+export function finalizeResult(plan: Plan, scanned: readonly GroupState[], skippedRows: number): ResultTable {
+  const groups = plan.countDistinct === undefined ? scanned : countDistinctGroups(plan.countDistinct.prefix, scanned);
   const states: readonly GroupState[] =
-    plan.groupBy.length === 0 && groups.length === 0
+    groups.length === 0 && plan.groupBy.length === 0
       ? [{ keys: [], aggregates: plan.aggregates.map(emptyAggregateState) }]
       : groups;
   const groupValues = states.map((group): GroupValues => ({ keys: group.keys, aggregates: plan.aggregates.map((_, index) => finalAggregateValue(plan, index, group.aggregates[index])) }));
@@ -77,6 +79,8 @@ export function finalizeResult(plan: Plan, groups: readonly GroupState[], skippe
           return values.aggregates[output.source.index] ?? null;
         case 'expr':
           return evalPost(output.source.expr, values, plan.queryFile);
+        case 'row':
+          throw new RangeError('a row selection has no groups: finalizeRows gives its result');
       }
     });
     return [...shown, ...hidden.map((expr) => evalPost(expr, values, plan.queryFile))];

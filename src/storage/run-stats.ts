@@ -19,6 +19,8 @@ export interface RunStats {
   readonly rows?: number;
   /** Bytes per copyOut call. */
   readonly chunkBytes: number;
+  /** Pushdown with an output buffer (a row selection): the records the program returned, and their bytes. */
+  readonly returned?: { readonly rows: number; readonly bytes: number };
   readonly device: {
     /** Bytes read from the devices (page cache misses). */
     readonly bytesRead: number;

@@ -9,6 +9,7 @@ import type { BlockBuffers } from './file-reader.js';
 import { Runtime } from '../vm/runtime.js';
 import { TenantAborted } from './errors.js';
 import { HOOK_CONTEXT_BYTES, encodeHookContext, type HookContextFields } from './hook-context.js';
+import { OutputDrain, isOutputBuffer } from './output-drain.js';
 
 const DROP = BigInt(XdpAction.DROP);
 const PASS = BigInt(XdpAction.PASS);
@@ -98,6 +99,8 @@ export class Tenant {
     traceDropped: 0,
     cpuSeconds: 0,
   };
+  /** The records a program with an output buffer (OutputBuffer) returned, copied out after every call. */
+  readonly output?: OutputDrain;
   /** Set when the tenant was aborted; it then runs no more. */
   aborted?: TenantAborted;
   /** Inspect mode: how often each return value (r0, decimal) came back, in order of first appearance. */
@@ -132,6 +135,8 @@ export class Tenant {
     const loaded = loadWithFallback(spec, this.runtime, options.engine, options.facts, options.codeCache);
     this.executable = loaded.executable;
     this.engineFallback = loaded.fallback;
+    const outputMap = this.runtime.maps.find((map) => isOutputBuffer(map.spec));
+    if (outputMap !== undefined) this.output = new OutputDrain(outputMap);
     this.queryBudget = options.queryBudget ?? Infinity;
     this.inspect = options.inspect ?? false;
     this.readBlockBytes = options.readBlockBytes;
@@ -172,6 +177,7 @@ export class Tenant {
       this.counts.calls += 1;
       this.counts.traceDropped = this.runtime.traceDropped;
     }
+    this.output?.drain();
     if (length > 0) {
       this.counts.chunks += 1;
       this.counts.bytes += length;
