@@ -1,10 +1,10 @@
 // Compiles plan expressions into JavaScript closures over a row of exact values (the baseline's evaluator).
 import type { Expr, ValueExpr } from '../sql/plan.js';
-import { pow10 } from '../values/decimal.js';
+import { divideRoundHalfAwayFromZero, pow10 } from '../values/decimal.js';
 import { INT128_MAX, INT128_MIN, INT64_MAX, INT64_MIN, type Value } from '../values/types.js';
 import { byteString } from '../values/bytes.js';
 import { isNullable } from '../sql/nullable.js';
-import { civilFromDays } from '../values/calendar.js';
+import { DATE_RANGE_TEXT, civilFromDays, shiftDate } from '../values/calendar.js';
 
 /** RowValues holds one decoded row: entry i is column i's value (only the plan's used columns are set). */
 export type RowValues = Value[];
@@ -39,10 +39,26 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
     }
     case 'rescale': {
       const operand = compileValue(expr.operand, overflow);
-      const factor = pow10(expr.digits);
+      const factor = pow10(Math.abs(expr.digits));
+      if (expr.digits < 0) {
+        return (row) => {
+          const value = operand(row) as bigint | null;
+          return value === null ? null : divideRoundHalfAwayFromZero(value, factor);
+        };
+      }
       return (row) => {
         const value = operand(row) as bigint | null;
         return value === null ? null : checked(value * factor, overflow, 'a rescaled value');
+      };
+    }
+    case 'shift': {
+      const operand = compileValue(expr.operand, overflow);
+      const { amount, unit } = expr;
+      return (row) => {
+        const days = operand(row) as bigint | null;
+        if (days === null) return null;
+        const moved = shiftDate(Number(days), amount, unit);
+        return moved === undefined ? overflow(`a date moved by an interval left the supported range (${DATE_RANGE_TEXT})`) : BigInt(moved);
       };
     }
     case 'extract': {

@@ -12,6 +12,8 @@ import { decodeMaps, type MapReader } from './read-maps.js';
 import { BranchTooFar, Emitter } from './emitter.js';
 import { QueryError } from '../sql/errors.js';
 import { planLayout, S, type Layout } from './layout.js';
+import { emitOutputHeader, outputMapSpec, planRecord, type RowRecord } from './output-rows.js';
+import { decodeRows } from './read-rows.js';
 import { SKIP_BATCH, emitScanCallback, emitStep } from './scanner.js';
 import { emitFirstField } from './fields.js';
 import { HookContextOffset } from '../storage/hook-context.js';
@@ -57,6 +59,8 @@ export interface CompiledQuery {
   /** The context the entry function expects. */
   readonly context: string;
   readonly maxChunk: number;
+  /** A row selection's record layout (the output buffer's records). */
+  readonly record?: RowRecord;
   /** decode turns the maps' contents after the end-of-file run into the result (or throws the row error). */
   decode(read: MapReader): ResultTable;
 }
@@ -80,9 +84,11 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
     throw new UsageError(`--max-groups ${maxGroups} is out of range: the group map holds 1 to ${groupsLimit.toLocaleString('en-US')} groups`);
   }
   const layout = planLayout(plan);
+  const record = plan.rows === undefined ? undefined : planRecord(plan, layout);
   const buildMaps = options.buildMaps ?? [];
   if (buildMaps.length !== (plan.join?.builds.length ?? 0)) throw new RangeError('codegen: a join plan needs one build map per build side');
-  const maps = [...mapSpecs(plan, layout, maxGroups), ...buildMaps.map((map) => map.spec)];
+  const ownMaps = record === undefined ? mapSpecs(plan, layout, maxGroups) : [stateMapSpec(layout), outputMapSpec(record, maxChunk)];
+  const maps = [...ownMaps, ...buildMaps.map((map) => map.spec)];
   const probeMaps = buildMaps.map((map, i) => ({ index: FIRST_BUILD_MAP + i, type: map.spec.type as 'array' | 'hash', maxEntries: map.spec.maxEntries, layout: map.layout }));
   const spec = emitNamingLimits(plan, layout, maps, maxChunk, probeMaps);
   const mapRefs: { slot: number; map: number }[] = [];
@@ -99,9 +105,10 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
       { index: STATE_MAP, name: 'state', holds: `parser state carried across chunks, first malformed row, counters (${layout.stateSize} bytes)` },
       {
         index: AGG_MAP,
-        name: 'aggs',
-        holds:
-          plan.groupBy.length === 0
+        name: maps[AGG_MAP]?.name ?? 'aggs',
+        holds: record !== undefined
+          ? `the output buffer: a header, then the records of the rows one call keeps (${record.size} bytes each), copied out by the node after every call`
+          : plan.groupBy.length === 0
             ? `the single group's count and aggregates (${layout.valueSize} bytes)`
             : `groups keyed by ${plan.groupBy.map((c) => c.name).join(', ')} (${layout.keySize}-byte key, ${layout.valueSize}-byte value)`,
       },
@@ -114,7 +121,8 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
     mapRefs,
     context: 'struct xdp_md: u32 data at +0, u32 data_end at +4 (nothing else is read); an empty chunk flushes the last row',
     maxChunk,
-    decode: (read) => decodeMaps(plan, layout, read, file, maxGroups),
+    ...(record && { record }),
+    decode: (read) => (record === undefined ? decodeMaps(plan, layout, read, file, maxGroups) : decodeRows(plan, layout, record, read, file)),
   };
 }
 
@@ -159,8 +167,12 @@ function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: nu
   return e.build();
 }
 
+function stateMapSpec(layout: Layout): MapSpec {
+  return { name: 'state', type: 'array', keySize: 4, valueSize: layout.stateSize, maxEntries: 1, flags: 0 };
+}
+
 function mapSpecs(plan: Plan, layout: Layout, maxGroups: number): MapSpec[] {
-  const state: MapSpec = { name: 'state', type: 'array', keySize: 4, valueSize: layout.stateSize, maxEntries: 1, flags: 0 };
+  const state = stateMapSpec(layout);
   const aggs: MapSpec =
     plan.groupBy.length === 0
       ? { name: 'aggs', type: 'array', keySize: 4, valueSize: layout.valueSize, maxEntries: 1, flags: 0 }
@@ -196,7 +208,13 @@ function emitEntry(g: Gen, callback: ReturnType<Emitter['label']>, maxChunk: num
   e.jumpImm('JEQ', R0, 0, abort);
   e.store('DW', R10, CTX_AT + CTX.state, R0);
   e.movReg(REG.state, R0);
-  if (plan.groupBy.length === 0) {
+  if (plan.rows !== undefined) {
+    e.comment('output buffer entry 0: its header');
+    emitArrayLookup(g, g.aggMap);
+    e.jumpImm('JEQ', R0, 0, abort);
+    e.store('DW', R10, CTX_AT + CTX.aggs, R0);
+    emitOutputHeader(g, done);
+  } else if (plan.groupBy.length === 0) {
     e.comment('aggregate map entry 0 (no GROUP BY)');
     emitArrayLookup(g, g.aggMap);
     e.jumpImm('JEQ', R0, 0, abort);

@@ -11,6 +11,8 @@ import { FatalCode, isPackedComparison, slotOf } from './layout.js';
 import { emitStringTest, isStringExpr } from './strings.js';
 import { emitLookup } from './probe.js';
 import { emitCase, emitExtract } from './case.js';
+import { emitShift } from './date-shift.js';
+import { emitRoundDown } from './round.js';
 
 /** FIELD_BITS bounds a decoded number: at most 18 digits, so |v| < 10^18 < 2^60. */
 const FIELD_BITS = 60;
@@ -46,8 +48,11 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0, onNull?: Label): n
       return bitLength(v);
     }
     case 'rescale': {
-      if (expr.digits < 0) throw unsupported(g, 'rescaling to fewer digits', undefined);
       const bits = emitValue(g, expr.operand, depth, onNull);
+      if (expr.digits <= 0) {
+        if (expr.digits < 0) emitRoundDown(g, 10n ** BigInt(-expr.digits));
+        return bits;
+      }
       const factor = 10n ** BigInt(expr.digits);
       const total = bits + bitLength(factor);
       if (total > 63) emitMulConstCheck(g, factor);
@@ -69,6 +74,8 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0, onNull?: Label): n
       return emitCase(g, expr, depth, onNull);
     case 'extract':
       return emitExtract(g, expr);
+    case 'shift':
+      return emitShift(g, expr, depth, onNull);
   }
 }
 
@@ -277,6 +284,8 @@ export function describe(expr: Expr): string {
       return describe(expr.operand);
     case 'extract':
       return `extract(${expr.field} from ${expr.operand.name})`;
+    case 'shift':
+      return `${describe(expr.operand)} + ${expr.amount} ${expr.unit}s`;
     case 'case':
       return `case${expr.whens.map((branch) => ` when ${describe(branch.when)} then ${describe(branch.then)}`).join('')}${expr.otherwise === undefined ? '' : ` else ${describe(expr.otherwise)}`} end`;
     case 'arith':

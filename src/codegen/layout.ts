@@ -76,6 +76,8 @@ export const FatalCode = {
   groupsFull: 2,
   chunkTooLarge: 3,
   stringTooLong: 4,
+  dateRange: 5,
+  outputFull: 6,
 } as const;
 
 /** FieldCodec is how one used column's bytes become a value (integers are decimals of scale 0). */
@@ -218,7 +220,7 @@ export function planLayout(plan: Plan): Layout {
   const aggs: AggSlot[] = plan.aggregates.map((spec) => {
     const offset = valueSize;
     if (spec.fn === 'sum' || spec.fn === 'avg') valueSize += 16;
-    else if (spec.fn === 'min' || spec.fn === 'max') valueSize += 8;
+    else if (spec.fn === 'min' || spec.fn === 'max') valueSize += 8 + stringExtremeBytes(spec, columns);
     if (spec.arg === undefined || !isNullable(spec.arg)) return { spec, offset };
     const countOffset = valueSize;
     valueSize += 8;
@@ -247,6 +249,14 @@ export function planLayout(plan: Plan): Layout {
 /** slotOf finds where a column's value sits: a decoded probe column or a build value a lookup filled. */
 export function slotOf(layout: Layout, column: number): ColumnSlot | undefined {
   return layout.columns.find((c) => c.column === column) ?? layout.lookups.flat().find((c) => c.column === column);
+}
+
+/** stringExtremeBytes is the room MIN/MAX of a string column keeps after the length word: the column's captured width, rounded up to 8. */
+export function stringExtremeBytes(spec: AggregateSpec, columns: readonly ColumnSlot[]): number {
+  if (spec.arg?.kind !== 'column') return 0;
+  const column = spec.arg.column;
+  const codec = columns.find((slot) => slot.column === column)?.codec;
+  return codec?.kind === 'string' ? roundUp8(codec.width) : 0;
 }
 
 /** longestLiterals maps each string column to the length in bytes of the longest literal a condition (WHERE, or a CASE's WHEN) tests it against. */
@@ -301,6 +311,9 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
         visit(expr.left);
         visit(expr.right);
         return;
+      case 'shift': // months and years read a column's YYYYMMDD form; days add to the days
+        if (expr.unit === 'day') visit(expr.operand);
+        return;
       case 'rescale':
       case 'in':
       case 'like':
@@ -332,6 +345,7 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
   if (plan.filter !== undefined) visit(plan.filter);
   plan.groupBy.forEach(visit);
   for (const aggregate of plan.aggregates) if (aggregate.arg !== undefined) visit(aggregate.arg);
+  plan.rows?.values.forEach(visit);
   return used;
 }
 

@@ -293,8 +293,8 @@ function groupFields(fields: readonly FieldPlan[]): FieldPlan[][] {
 /**
  * emitSkipRun skips a run of consecutive unused fields in one pass, counting delimiters in
  * FAST.skipped: per byte a load and one range test (stop bytes below FIRST_PLAIN) or an equality
- * test per stop byte above it; the rare hits are sorted out of line. A field after a delimiter must
- * not start with a quote. The run is read in segments of SEGMENT_BYTES, each starting with a reloaded
+ * test per stop byte above it; the rare hits are sorted out of line. In CSV a quote anywhere in the
+ * run bails out (the byte scan tells a quote opening a field from one inside it). The run is read in segments of SEGMENT_BYTES, each starting with a reloaded
  * cursor and its own bounds check; a run longer than its fields' plain lengths bails out.
  */
 function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, end: Label, pastEnd: Label): void {
@@ -327,7 +327,7 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
     for (let at = 0; at < limit || (at === limit && !more); at++) {
       e.load('B', FAST.byte, FAST.field, at);
       if (row.delimiter >= FIRST_PLAIN) e.jumpImm('JEQ', FAST.byte, row.delimiter, hit(at, true));
-      const low = [...(row.delimiter < FIRST_PLAIN ? [row.delimiter] : []), ...(row.csv && from + at === 0 ? [QUOTE] : [])];
+      const low = [...(row.delimiter < FIRST_PLAIN ? [row.delimiter] : []), ...(row.csv ? [QUOTE] : [])];
       if (low.length === 0) e.jumpImm('JLE', FAST.byte, LAST_CONTROL, lineEndsAt(at) ? hit(at, false) : row.bail);
       else {
         const sort = e.label('skip_low_byte');
@@ -342,7 +342,7 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
       e.bind(label);
       if (row.delimiter < FIRST_PLAIN) e.jumpImm('JEQ', FAST.byte, row.delimiter, hit(at, true));
       if (lineEndsAt(at)) e.jumpImm('JEQ', FAST.byte, NEWLINE, hit(at, false));
-      if (row.csv && from + at === 0) e.jumpImm('JEQ', FAST.byte, QUOTE, row.bail);
+      if (row.csv) e.jumpImm('JEQ', FAST.byte, QUOTE, row.bail);
       e.jumpImm('JLE', FAST.byte, LAST_CONTROL, row.bail);
       e.goto(content[at] as Label);
     }
@@ -367,10 +367,6 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
       e.aluImm('AND', FAST.skipped, mask);
       if (at === limit) e.goto(row.bail);
       else {
-        if (row.csv) {
-          e.load('B', FAST.byte, FAST.field, at + 1);
-          e.jumpImm('JEQ', FAST.byte, QUOTE, row.bail);
-        }
         e.goto(content[at] as Label);
       }
     }

@@ -5,6 +5,9 @@ import type { Label } from './emitter.js';
 import { CTX, REG, emitFatal, type Gen } from './context.js';
 import { describe, emitJump, emitValue } from './expr.js';
 import { FatalCode, type AggSlot } from './layout.js';
+import { emitOutputRow, planRecord } from './output-rows.js';
+import { emitStringExtreme } from './string-extreme.js';
+import { isString } from '../values/types.js';
 import { emitCapturedInFull } from './strings.js';
 
 /** BPF_NOEXIST is map_update_elem's flag for "insert only". */
@@ -21,6 +24,10 @@ export function emitRow(g: Gen, done: Label): void {
   if (plan.filter !== undefined) {
     e.comment(`filter: ${describe(plan.filter)}`);
     emitJump(g, plan.filter, done, false);
+  }
+  if (plan.rows !== undefined) {
+    emitOutputRow(g, planRecord(plan, g.layout), done);
+    return;
   }
   if (plan.groupBy.length === 0) {
     e.comment('the single group: aggregate value found by the entry function');
@@ -103,6 +110,7 @@ function emitAggregate(g: Gen, agg: AggSlot): void {
     e.bind(skip);
     return;
   }
+  if (isString(spec.arg.type)) return emitStringExtreme(g, agg);
   emitValue(g, spec.arg);
   emitFold(g, agg, 0);
 }

@@ -7,6 +7,7 @@ import { buildClusterReport, type ClusterReport, type ComputeTimeline } from '..
 import { planQuery } from '../sql/bind.js';
 import type { DeviceOptions } from '../storage/device.js';
 import { StorageNode } from '../storage/node.js';
+import type { StorePlace } from '../storage/program-store.js';
 import type { RunStats } from '../storage/run-stats.js';
 import { HttpNode } from '../storage/http-node.js';
 import { startWorkerNodes, workerNodeConfig } from '../storage/worker-node.js';
@@ -14,6 +15,9 @@ import type { EngineName } from '../vm/engine.js';
 import type { CompiledQuery } from '../codegen/compile.js';
 import { readAnswer, throwRecordedError, type ScanAnswer } from '../codegen/read-maps.js';
 import { mergeAnswers } from '../codegen/merge.js';
+import { mergeRows } from '../codegen/merge-rows.js';
+import { readRows } from '../codegen/read-rows.js';
+import { finalizeRows } from '../sql/row-result.js';
 import type { ComputeEngine } from './compute-engines.js';
 import { joinReport, mapReader, mismatch, prepareQuery, shipAllBaseline } from './execute.js';
 import type { JoinReport } from '../report/join.js';
@@ -96,16 +100,19 @@ export async function executeClusterQuery(options: ClusterQueryOptions): Promise
   }
 
   const started = performance.now();
-  const answers = replies.map((reply) => readAnswer(compiled.layout, mapReader(decodeResult(reply.result))));
+  const { record } = compiled;
+  const rowParts = record && replies.map((reply) => readRows(compiled.layout, record, mapReader(decodeResult(reply.result))));
+  const answers = rowParts?.map((part) => part.answer) ?? replies.map((reply) => readAnswer(compiled.layout, mapReader(decodeResult(reply.result))));
   const failing = answers.findIndex((answer) => answer.fatal !== undefined || (answer.error !== undefined && plan.onError === 'stop'));
   const firstError = answers.findIndex((answer) => answer.error !== undefined);
   for (const index of new Set([failing, firstError])) {
     if (index > 0) answers[index] = await inFileLines(answers[index] as ScanAnswer, options.nodes[index] as ClusterNode, replies[index] as RangeReply, file);
   }
   const maxGroups = compiled.spec.maps[1]?.maxEntries ?? 1;
-  const merged = mergeAnswers(plan, answers, maxGroups, plan.table.path);
+  const rowsMerged = rowParts && mergeRows(plan, rowParts.map((part, i) => ({ answer: answers[i] as ScanAnswer, rows: part.rows })));
+  const merged = rowsMerged?.answer ?? mergeAnswers(plan, answers, maxGroups, plan.table.path);
   throwRecordedError(plan, merged, plan.table.path, maxGroups);
-  const result = finalizeResult(plan, merged.groups, Number(merged.skipped));
+  const result = rowsMerged ? finalizeRows(plan, rowsMerged.rows, Number(merged.skipped)) : finalizeResult(plan, merged.groups, Number(merged.skipped));
   const mergeSeconds = (performance.now() - started) / 1000;
   const nodes = options.nodes.map((node, i) => ({ name: node.name, reply: replies[i] as RangeReply, restarts: restarts[i] as number }));
   const timeline = { sentAt, mergedAt: performance.timeOrigin + performance.now() };
@@ -136,6 +143,8 @@ export interface ClusterCliOptions extends Omit<ClusterQueryOptions, 'nodes'> {
   readonly compare: boolean;
   /** How the compute node answers in ship-all (default csv-parse). */
   readonly compute?: ComputeEngine;
+  /** The store of verified programs and JIT code worker nodes use (see NodeConfig.store). */
+  readonly store?: StorePlace;
 }
 
 /** ReportedClusterRun is a cluster run with its report (and the ship-all answer with `compare`). */

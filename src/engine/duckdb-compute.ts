@@ -1,4 +1,5 @@
 // The compute node's third ship-all engine: DuckDB (the optional dependency @duckdb/node-api) reading the shipped CSV with the schema's column types.
+import { createRequire } from 'node:module';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,8 @@ type DuckDb = typeof import('@duckdb/node-api');
 /** loadDuckDb imports DuckDB, or fails with a usage error saying how to install it. */
 export async function loadDuckDb(): Promise<DuckDb> {
   try {
-    return await import(DUCKDB_PACKAGE);
+    // require, not import(): the bundled CLI runs as a script, where import() of a package is not available.
+    return createRequire(import.meta.url)(DUCKDB_PACKAGE) as DuckDb;
   } catch (error) {
     const reason = `--compute duckdb needs the optional dependency ${DUCKDB_PACKAGE}, which is not installed (npm install ${DUCKDB_PACKAGE})`;
     throw new SluiceError(reason, { cause: error, exitCode: 2 });
@@ -101,7 +103,9 @@ export function duckDbConsumer(plan: Plan, sql: string, threads = 1): ShipAllCon
 function resultFrom(plan: Plan, rows: readonly (readonly unknown[])[]): ResultTable {
   const shape = finalizeResult(plan, [], 0);
   const values = rows.map((row) => plan.outputs.map((output, i) => exactValue(row[i], output.type)));
-  const ordering = [...plan.orderBy, ...plan.outputs.map((_, output) => ({ output, desc: false }))];
+  // A sort key that is not an output (ORDER BY an unselected expression) cannot be recomputed from these rows: DuckDB's order stands.
+  if (plan.orderBy.some((key) => 'expr' in key)) return { ...shape, rows: values };
+  const ordering = [...plan.orderBy.flatMap((key) => ('output' in key ? [key] : [])), ...plan.outputs.map((_, output) => ({ output, desc: false }))];
   values.sort((a, b) => {
     for (const key of ordering) {
       const order = compareValues(a[key.output] ?? null, b[key.output] ?? null);

@@ -1,5 +1,6 @@
 // The untyped syntax tree the parser builds; every node keeps where it came from for error messages.
 import type { SourcePosition } from './errors.js';
+import type { SqlType } from '../values/types.js';
 
 /** Span locates a node: its first token's position and the offsets of its text in the query. */
 export interface Span {
@@ -26,13 +27,14 @@ export type AstExpr = Span &
     | { readonly kind: 'arith'; readonly op: '+' | '-' | '*' | '/'; readonly left: AstExpr; readonly right: AstExpr }
     | { readonly kind: 'case'; readonly whens: readonly CaseWhen[]; readonly otherwise?: AstExpr }
     | { readonly kind: 'extract'; readonly field: DateField; readonly operand: AstExpr }
+    | { readonly kind: 'cast'; readonly operand: AstExpr; readonly target: SqlType }
     | { readonly kind: 'compare'; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly left: AstExpr; readonly right: AstExpr }
     | { readonly kind: 'between'; readonly operand: AstExpr; readonly low: AstExpr; readonly high: AstExpr; readonly negated: boolean }
     | { readonly kind: 'in'; readonly operand: AstExpr; readonly list: readonly AstExpr[]; readonly negated: boolean }
     | { readonly kind: 'like'; readonly operand: AstExpr; readonly pattern: AstExpr; readonly negated: boolean }
     | { readonly kind: 'and' | 'or'; readonly left: AstExpr; readonly right: AstExpr }
     | { readonly kind: 'not'; readonly operand: AstExpr }
-    | { readonly kind: 'aggregate'; readonly fn: 'count' | 'sum' | 'min' | 'max' | 'avg'; readonly arg: AstExpr | 'star' }
+    | { readonly kind: 'aggregate'; readonly fn: 'count' | 'sum' | 'min' | 'max' | 'avg'; readonly arg: AstExpr | 'star'; readonly distinct?: true }
   );
 
 /** CaseWhen is one `WHEN condition THEN value` of a CASE (a simple CASE's `WHEN v` is parsed as `operand = v`). */
@@ -68,4 +70,6 @@ export interface SelectStatement {
   readonly having?: AstExpr;
   readonly orderBy: readonly OrderItem[];
   readonly limit?: { readonly value: number } & Span;
+  /** Where `SELECT DISTINCT` was written, when it was. */
+  readonly distinct?: Span;
 }

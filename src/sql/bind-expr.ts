@@ -6,7 +6,8 @@ import { QueryError } from './errors.js';
 import type { ColumnDef, ColumnRef, CompareOp, Constant, ConstantExpr, LikeMatch, Predicate, ValueExpr } from './plan.js';
 import { allOf, anyOf, decideCompare, negate, truth } from './fold.js';
 import { bindCase, refuseNullable } from './bind-case.js';
-import { bindExtract } from './bind-extract.js';
+import { bindExtract, bindShift } from './bind-extract.js';
+import { bindCast } from './bind-cast.js';
 import { didYouMean } from './suggest.js';
 import {
   DATE, INT64_MAX, INT64_MIN, INTEGER, decimalType, isNumeric, isString, precisionOf, scaleOf, typeName,
@@ -100,6 +101,8 @@ function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
       return bindCase(scope, ast);
     case 'extract':
       return bindExtract(scope, ast, scope.text?.(ast) ?? 'extract');
+    case 'cast':
+      return bindCast(scope, ast);
     case 'aggregate':
       return fail(scope, ast, 'an aggregate cannot be used here');
     default:
@@ -125,12 +128,10 @@ function bindArith(scope: ExprScope, ast: AstExpr, op: '+' | '-' | '*', leftAst:
     const [date, interval, dateAst] =
       right.kind === 'interval' ? ([left, right, leftAst] as const) : ([right, left, rightAst] as const);
     if (interval.kind !== 'interval' || date.kind === 'interval' || (op === '-' && right.kind !== 'interval') || op === '*') {
-      return fail(scope, ast, 'intervals can only be added to or subtracted from a date constant');
-    }
-    if (date.kind !== 'constant' || date.value.kind !== 'date') {
-      return fail(scope, dateAst, 'interval arithmetic is only supported on date constants (e.g. date \'1998-12-01\' - interval \'90\' day)');
+      return fail(scope, ast, 'intervals can only be added to or subtracted from a date');
     }
     const amount = op === '-' ? -interval.amount : interval.amount;
+    if (date.kind !== 'constant' || date.value.kind !== 'date') return bindShift(scope, ast, dateAst, date, amount, interval.unit);
     const moved = shiftDate(Number(date.value.days), amount, interval.unit);
     if (moved === undefined) return fail(scope, ast, `the date is outside the supported range (${DATE_RANGE_TEXT})`);
     return dateConstant(BigInt(moved));
@@ -245,15 +246,24 @@ function compare(scope: ExprScope, at: Span, written: CompareOp, leftIn: ValueEx
   }
   if (left.type.kind === 'date' && right.type.kind === 'date') return { kind: 'compare', op, left, right, at: at.position };
   if (isString(left.type) && isString(right.type)) {
-    if (op !== '=' && op !== '<>') {
-      return fail(scope, at, `ordering comparisons (${written}) on strings are not supported; use =, <>, IN or LIKE`);
-    }
     if (right.kind !== 'constant') {
       return fail(scope, at, 'comparing two string columns is not supported; compare each with a string constant');
     }
-    return { kind: 'compare', op, left, right, at: at.position };
+    return compareString(op, left, right, at);
   }
   return fail(scope, at, `cannot compare ${typeName(left.type)} with ${typeName(right.type)}`);
+}
+
+/**
+ * compareString builds a string comparison with a constant (bytewise). Against the empty string, which
+ * every string starts with, `<` never holds and `>=` always does (folded), `<=` is `=` and `>` is `<>`.
+ */
+function compareString(op: CompareOp, left: ValueExpr, right: ConstantExpr, at: Span): Predicate {
+  if (right.value.kind === 'string' && right.value.bytes.length === 0) {
+    if (op === '<' || op === '>=') return truth(op === '>=');
+    if (op === '<=' || op === '>') return { kind: 'compare', op: op === '<=' ? '=' : '<>', left, right, at: at.position };
+  }
+  return { kind: 'compare', op, left, right, at: at.position };
 }
 
 /** compareConstant builds a numeric comparison, decided now if its constant side is beyond 64 bits. */

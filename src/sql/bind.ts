@@ -9,6 +9,8 @@ import { parseSelect } from './parser.js';
 import {
   AVG_EXTRA_SCALE, type AggregateSpec, type ColumnRef, type ErrorPolicy, type GroupKey, type Expr, type OrderKey, type OutputColumn, type Plan, type ValueExpr,
 } from './plan.js';
+import { bindRowSelection } from './select-rows.js';
+import { withoutDistinct } from './distinct.js';
 import { didYouMean } from './suggest.js';
 import { planJoinQuery } from './join-plan.js';
 import { tablesScope } from './scope.js';
@@ -30,9 +32,16 @@ export function planQuery(sql: string, catalog: Catalog, options: PlanOptions = 
     const hint = didYouMean(statement.table.name, catalog.tableNames());
     throw new QueryError(file, statement.table.position, `unknown table '${statement.table.name}'${hint}`);
   }
-  if (statement.joins.length > 0) return planJoinQuery(sql, statement, catalog, { file, onError: options.onError ?? 'stop' });
+  const { statement: grouped, countDistinct } = withoutDistinct(statement, file, findAggregate);
+  if (statement.joins.length > 0) {
+    if (countDistinct !== undefined || statement.distinct !== undefined) {
+      throw new QueryError(file, statement.table.position, 'DISTINCT over a join is not supported; joins answer aggregates');
+    }
+    return planJoinQuery(sql, statement, catalog, { file, onError: options.onError ?? 'stop' });
+  }
   const scope = tablesScope(file, [{ table, offset: 0 }], sql);
-  return bindStatement(sql, file, scope, statement, table, options.onError ?? 'stop');
+  const plan = bindStatement(sql, file, scope, grouped, table, options.onError ?? 'stop');
+  return countDistinct === undefined ? plan : { ...plan, countDistinct };
 }
 
 /** bindStatement binds a parsed SELECT in `scope`, scanning `table`; column indexes are the scope's. */
@@ -52,18 +61,17 @@ class Binder {
 
   plan(statement: SelectStatement, table: Plan['table'], onError: ErrorPolicy): Plan {
     const groupBy = this.groupColumns(statement.groupBy, statement);
-    if (groupBy.length === 0 && statement.items.every((item) => findAggregate(item.expr) === undefined)) {
-      // An unknown column is the more useful refusal, so columns are resolved before saying "must aggregate".
-      for (const item of statement.items) bindValue(this.scope, item.expr);
-      this.fail(statement.items[0]?.expr ?? statement.table, 'the query must aggregate (use COUNT, SUM, MIN, MAX, AVG or GROUP BY); plain row selection is not supported');
-    }
-    const outputs = statement.items.map((item) => this.output(item.expr, item.alias, groupBy));
+    const rows =
+      groupBy.length === 0 && statement.having === undefined && statement.items.every((item) => findAggregate(item.expr) === undefined)
+        ? bindRowSelection(this.scope, statement, (expr) => this.text(expr))
+        : undefined;
+    const outputs = rows?.outputs ?? statement.items.map((item) => this.output(item.expr, item.alias, groupBy));
     const having = statement.having === undefined ? undefined : bindPostPredicate(this.postScope(groupBy), statement.having);
     if (statement.where !== undefined) this.refuseAggregates(statement.where, 'aggregates are not allowed in WHERE');
     const bound = statement.where === undefined ? undefined : bindPredicate(this.scope, statement.where);
     // A filter decided true at compile time is no filter; one decided false stays, and no row passes it.
     const filter = bound?.kind === 'truth' && bound.value ? undefined : bound;
-    const orderBy = statement.orderBy.map((item) => this.orderKey(item.expr, item.desc, statement, outputs));
+    const orderBy = rows ? [] : statement.orderBy.map((item) => this.orderKey(item.expr, item.desc, statement, outputs, groupBy));
     const used = new Set<number>();
     const collect = (expr: Expr | undefined): void => forEachColumn(expr, (column) => used.add(column));
     collect(filter);
@@ -72,6 +80,7 @@ class Binder {
     if (statement.where !== undefined) forEachIdentifier(statement.where, (name) => used.add((bindValue(this.scope, name) as ColumnRef).column));
     groupBy.forEach(collect);
     this.aggregates.forEach((aggregate) => collect(aggregate.arg));
+    rows?.selection.values.forEach(collect);
     return {
       table,
       ...(filter !== undefined && { filter }),
@@ -81,6 +90,7 @@ class Binder {
       outputs,
       orderBy,
       ...(statement.limit !== undefined && { limit: statement.limit.value }),
+      ...(rows && { rows: rows.selection }),
       usedColumns: [...used].sort((a, b) => a - b),
       onError,
       sql: this.sql,
@@ -168,10 +178,7 @@ class Binder {
         return INTEGER;
       case 'min':
       case 'max':
-        if (isString(arg.type)) {
-          const fn = expr.fn.toUpperCase();
-          this.fail(expr, `${fn} of a string is not supported; GROUP BY the column and ORDER BY it${expr.fn === 'max' ? ' DESC' : ''} LIMIT 1 instead`);
-        }
+        if (isString(arg.type) && arg.kind !== 'column') this.fail(expr, `${expr.fn.toUpperCase()} of a string needs a column; string expressions are not supported`);
         return arg.type;
       case 'sum':
       case 'avg':
@@ -182,7 +189,7 @@ class Binder {
   }
 
   /** orderKey resolves an ORDER BY item: an output position, an output name or alias, or a selected expression. */
-  private orderKey(expr: AstExpr, desc: boolean, statement: SelectStatement, outputs: readonly OutputColumn[]): OrderKey {
+  private orderKey(expr: AstExpr, desc: boolean, statement: SelectStatement, outputs: readonly OutputColumn[], groupBy: readonly GroupKey[]): OrderKey {
     if (expr.kind === 'number') {
       const position = Number(expr.text);
       if (!Number.isInteger(position) || position < 1 || position > outputs.length) {
@@ -197,14 +204,12 @@ class Binder {
     const key = astKey(expr);
     const byExpr = statement.items.findIndex((item) => astKey(item.expr) === key);
     if (byExpr >= 0) return { output: byExpr, desc };
-    if (expr.kind === 'identifier') {
-      const known = this.scope.columns.some((column) => column.name === expr.name);
-      const names = outputs.map((output) => output.name);
-      return this.fail(expr, known
-        ? `ORDER BY '${expr.name}' needs it in the SELECT list`
-        : `unknown column '${expr.name}' in ORDER BY${didYouMean(expr.name, names)}`);
+    if (expr.kind === 'identifier' && !this.scope.columns.some((column) => column.name.toLowerCase() === expr.name.toLowerCase())) {
+      const names = [...outputs.map((output) => output.name), ...this.scope.columns.map((column) => column.name)];
+      return this.fail(expr, `unknown column '${expr.name}' in ORDER BY${didYouMean(expr.name, names)}`);
     }
-    return this.fail(expr, 'ORDER BY supports output names, positions and selected expressions only');
+    // Not selected: an expression over aggregates and group keys, computed per group on the compute node.
+    return { expr: bindPost(this.postScope(groupBy), expr), desc };
   }
 
   private refuseAggregates(expr: AstExpr, reason: string): void {
@@ -247,6 +252,7 @@ export function forEachColumn(expr: Expr | undefined, visit: (column: number) =>
       return;
     case 'rescale':
     case 'extract':
+    case 'shift':
     case 'not':
     case 'in':
     case 'like':

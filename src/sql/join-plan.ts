@@ -45,6 +45,7 @@ export function planJoinQuery(sql: string, statement: SelectStatement, catalog: 
     return { kind: 'and', left, right, position: left.position, start: left.start, end: right.end };
   }, undefined);
   const bound = bindStatement(sql, file, scope, { ...statement, ...(where !== undefined && { where }) }, probe.table, options.onError);
+  if (bound.rows !== undefined) fail(statement.items[0]?.expr ?? statement.table, 'plain row selection over a join is not supported; joins answer aggregates (COUNT, SUM, MIN, MAX, AVG or GROUP BY)');
 
   /** tableOf is the position in `scoped` of the table a scope column belongs to. */
   const tableOf = (column: number): number => scoped.findIndex((s) => column >= s.offset && column < s.offset + s.table.columns.length);
@@ -123,6 +124,8 @@ export function planJoinQuery(sql: string, statement: SelectStatement, catalog: 
         return { ...expr, operand: rewriteValue(expr.operand) };
       case 'arith':
         return { ...expr, left: rewriteValue(expr.left), right: rewriteValue(expr.right) };
+      case 'shift':
+        return { ...expr, operand: rewriteValue(expr.operand) };
       case 'case':
         return {
           ...expr,
@@ -260,6 +263,8 @@ function localize<T extends Expr>(expr: T, table: ScopedTable): T {
         };
       case 'extract':
         return { ...node, operand: value(node.operand) as ColumnRef };
+      case 'shift':
+        return { ...node, operand: value(node.operand) };
       case 'constant':
         return node;
     }

@@ -2,6 +2,7 @@
 import type { AstExpr, CaseWhen, DateField, IntervalUnit, OrderItem, SelectItem, SelectStatement, Span, TableRef } from './ast.js';
 import { QueryError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
+import type { SqlType } from '../values/types.js';
 
 const AGGREGATES = new Set(['count', 'sum', 'min', 'max', 'avg']);
 const JOIN_WORDS = new Set(['join', 'inner', 'left', 'right', 'full', 'cross', 'natural', 'outer']);
@@ -49,8 +50,9 @@ class Parser {
   statement(): SelectStatement {
     if (this.peekWord('with')) this.fail(this.peek(), 'WITH (common table expressions) is not supported');
     this.expectWord('select');
-    if (this.peekWord('distinct')) this.fail(this.peek(), 'DISTINCT is not supported');
-    if (this.peekWord('all')) this.next();
+    const distinctAt = this.peek();
+    const distinct = this.acceptWord('distinct') ? this.spanFrom(distinctAt) : undefined;
+    if (distinct === undefined && this.peekWord('all')) this.next();
     const items = this.list(() => this.selectItem());
     this.expectWord('from');
     const table = this.tableName();
@@ -65,7 +67,7 @@ class Parser {
     this.acceptSymbol(';');
     const end = this.peek();
     if (end.kind !== 'end') this.fail(end, `unexpected ${describe(end)} after the end of the query`);
-    return { items, table, joins, groupBy, orderBy, ...(where && { where }), ...(having && { having }), ...(limit && { limit }) };
+    return { items, table, joins, groupBy, orderBy, ...(where && { where }), ...(having && { having }), ...(limit && { limit }), ...(distinct && { distinct }) };
   }
 
   private refuseClause(): void {
@@ -294,6 +296,7 @@ class Parser {
     if (token.lower === 'interval' && this.peek().kind === 'string') return this.interval(token);
     if (token.lower === 'case') return this.caseExpr(token);
     if (token.lower === 'extract' && this.isSymbol(this.peek(), '(')) return this.extract(token);
+    if (token.lower === 'cast' && this.isSymbol(this.peek(), '(')) return this.cast(token);
     if (token.lower === 'exists') this.fail(token, 'subqueries are not supported');
     if (this.isSymbol(this.peek(), '(')) return this.call(token);
     if (RESERVED.has(token.lower)) this.fail(token, `expected an expression, found ${describe(token)}`);
@@ -360,13 +363,43 @@ class Parser {
     return this.node({ kind: 'extract', field: field as DateField, operand, ...this.spanFrom(first) }, first, operand);
   }
 
+  /** cast parses `CAST(expr AS type)`: integer, bigint, decimal(p,s), numeric(p,s), date, or a text type (refused by the binder). */
+  private cast(first: Token): AstExpr {
+    this.expectSymbol('(');
+    const operand = this.expr();
+    this.expectWord('as');
+    const typeToken = this.next();
+    const name = typeToken.lower;
+    let target: SqlType;
+    if (name === 'integer' || name === 'int' || name === 'bigint') target = { kind: 'integer' };
+    else if (name === 'date') target = { kind: 'date' };
+    else if (name === 'varchar' || name === 'char' || name === 'text') target = { kind: 'varchar' };
+    else if (name === 'decimal' || name === 'numeric') {
+      this.expectSymbol('(');
+      const precision = this.next();
+      this.expectSymbol(',');
+      const scale = this.next();
+      this.expectSymbol(')');
+      const [p, s] = [Number(precision.text), Number(scale.text)];
+      if (precision.kind !== 'number' || scale.kind !== 'number' || !Number.isInteger(p) || !Number.isInteger(s) || p < 1 || p > 38 || s < 0 || s > p) {
+        this.fail(precision, 'DECIMAL needs a precision of 1 to 38 and a scale of 0 to the precision, e.g. DECIMAL(15,2)');
+      }
+      target = { kind: 'decimal', precision: p, scale: s };
+    } else {
+      return this.fail(typeToken, `CAST supports INTEGER, BIGINT, DECIMAL(p,s) and DATE, found ${describe(typeToken)}`);
+    }
+    this.expectSymbol(')');
+    return this.node({ kind: 'cast', operand, target, ...this.spanFrom(first) }, first, operand);
+  }
+
   private call(name: Token): AstExpr {
     if (!AGGREGATES.has(name.lower)) this.fail(name, `function ${name.text.toUpperCase()} is not supported (only COUNT, SUM, MIN, MAX, AVG)`);
     this.expectSymbol('(');
-    if (this.peekWord('distinct')) this.fail(this.peek(), `${name.text.toUpperCase()}(DISTINCT ...) is not supported`);
+    const distinct = this.peekWord('distinct') ? this.next() : undefined;
+    if (distinct !== undefined && name.lower !== 'count') this.fail(distinct, `${name.text.toUpperCase()}(DISTINCT ...) is not supported; only COUNT(DISTINCT ...) is`);
     let arg: AstExpr | 'star';
     if (this.isSymbol(this.peek(), '*')) {
-      if (name.lower !== 'count') this.fail(this.peek(), `${name.text.toUpperCase()}(*) is not valid; only COUNT(*) is`);
+      if (name.lower !== 'count' || distinct) this.fail(this.peek(), `${name.text.toUpperCase()}(${distinct ? 'DISTINCT ' : ''}*) is not valid; only COUNT(*) is`);
       this.next();
       arg = 'star';
     } else {
@@ -375,7 +408,7 @@ class Parser {
     this.expectSymbol(')');
     if (this.peekWord('over')) this.fail(this.peek(), 'window functions are not supported');
     const fn = name.lower as 'count' | 'sum' | 'min' | 'max' | 'avg';
-    return this.node({ kind: 'aggregate', fn, arg, ...this.spanFrom(name) }, name, ...(arg === 'star' ? [] : [arg]));
+    return this.node({ kind: 'aggregate', fn, arg, ...(distinct && { distinct: true as const }), ...this.spanFrom(name) }, name, ...(arg === 'star' ? [] : [arg]));
   }
 
   // Token helpers.

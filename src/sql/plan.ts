@@ -1,5 +1,5 @@
 // The typed query plan: plain data the SQL front end produces, the eBPF codegen compiles and the baseline runs.
-import type { DateField } from './ast.js';
+import type { DateField, IntervalUnit } from './ast.js';
 import type { SourcePosition } from './errors.js';
 import type { SqlType } from '../values/types.js';
 import type { PostExpr, PostPredicate } from './post-aggregate.js';
@@ -89,7 +89,7 @@ export type LikeMatch = 'exact' | 'prefix' | 'suffix' | 'infix';
 export type Expr = ValueExpr | Predicate;
 
 /** ValueExpr is an Expr that yields a typed value: a column, a constant, arithmetic or a CASE over them. */
-export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr | CaseExpr | ExtractExpr;
+export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr | CaseExpr | ExtractExpr | ShiftExpr;
 
 /**
  * GroupKey is one GROUP BY key: a column, or an EXTRACT of a date column (computed in the storage
@@ -115,7 +115,10 @@ export interface ConstantExpr {
   readonly type: SqlType;
 }
 
-/** RescaleExpr multiplies a numeric operand by 10^digits to raise its scale by `digits`. */
+/**
+ * RescaleExpr multiplies a numeric operand by 10^digits to raise its scale by `digits`; a negative
+ * `digits` (only from CAST) divides by 10^-digits, rounding half away from zero; 0 only changes the type.
+ */
 export interface RescaleExpr {
   readonly kind: 'rescale';
   readonly operand: ValueExpr;
@@ -165,6 +168,20 @@ export interface LookupExpr {
   readonly kind: 'lookup';
   readonly build: number;
   readonly key: ColumnRef;
+}
+
+/**
+ * ShiftExpr is a date moved by `amount` days, months or years (`d ± interval`), as values/calendar.ts
+ * shiftDate does (months keep the day, clamped to the month's end); a result outside 0000-01-01 to
+ * 9999-12-31 stops the query. Months and years shift a date column only (they read its YYYYMMDD form).
+ */
+export interface ShiftExpr {
+  readonly kind: 'shift';
+  readonly operand: ValueExpr;
+  readonly amount: bigint;
+  readonly unit: IntervalUnit;
+  readonly type: SqlType;
+  readonly at?: SourcePosition;
 }
 
 /** CompareExpr compares two values of one kind (numbers at equal scale, dates, or strings by bytes). */
@@ -240,13 +257,14 @@ export interface AggregateSpec {
 }
 
 /**
- * OutputSource says what an output column shows: a GROUP BY key or an aggregate, by index, or an
- * expression over them computed on the compute node after the merge (sql/post-aggregate.ts).
+ * OutputSource says what an output column shows: a GROUP BY key or an aggregate, by index, an expression
+ * over them computed on the compute node after the merge (sql/post-aggregate.ts), or a selected row value (Plan.rows).
  */
 export type OutputSource =
   | { readonly kind: 'group'; readonly index: number }
   | { readonly kind: 'aggregate'; readonly index: number }
-  | { readonly kind: 'expr'; readonly expr: PostExpr };
+  | { readonly kind: 'expr'; readonly expr: PostExpr }
+  | { readonly kind: 'row'; readonly index: number };
 
 /** OutputColumn is one column of the result: its name (alias or derived text), source and type. */
 export interface OutputColumn {
@@ -255,10 +273,21 @@ export interface OutputColumn {
   readonly type: SqlType;
 }
 
-/** OrderKey sorts the result by one output column (index into `outputs`). */
-export interface OrderKey {
-  readonly output: number;
-  readonly desc: boolean;
+/**
+ * OrderKey sorts the result by one output column (index into `outputs`), or by an expression over
+ * aggregates and group keys that is not selected (`expr`, computed per group on the compute node).
+ */
+export type OrderKey = { readonly output: number; readonly desc: boolean } | { readonly expr: PostExpr; readonly desc: boolean };
+
+/**
+ * RowSelection is a plain row selection (no aggregate, no GROUP BY): for each row the filter keeps, the
+ * storage program returns `values` (the outputs' values first, then ORDER BY keys that are not selected);
+ * `order` sorts by indexes into `values` (ties keep file order), then LIMIT cuts. Without `order`, a LIMIT
+ * stops the scan once that many rows were returned.
+ */
+export interface RowSelection {
+  readonly values: readonly ValueExpr[];
+  readonly order: readonly { readonly value: number; readonly desc: boolean }[];
 }
 
 /** ErrorPolicy says what to do with a malformed row: stop with an error, or skip it and count it. */
@@ -280,6 +309,13 @@ export interface Plan {
   readonly outputs: readonly OutputColumn[];
   readonly orderBy: readonly OrderKey[];
   readonly limit?: number;
+  /**
+   * Present for COUNT(DISTINCT x) (sql/distinct.ts): the last GROUP BY column is x, so the group map is
+   * x's hash set; finalisation counts the groups per value of the first `prefix` GROUP BY columns.
+   */
+  readonly countDistinct?: { readonly prefix: number };
+  /** Present for a plain row selection; then groupBy, aggregates and orderBy are empty. */
+  readonly rows?: RowSelection;
   readonly usedColumns: readonly number[];
   readonly onError: ErrorPolicy;
   /** Present when the query joins: `table` is the probe side, scanned in storage. */

@@ -7,6 +7,7 @@ import type { RangeReply } from './cluster-node.js';
 import type { DeviceOptions } from './device.js';
 import { StorageError } from './errors.js';
 import { StorageNode } from './node.js';
+import { ProgramStore, type StorePlace } from './program-store.js';
 import { runRange } from './range-run.js';
 import { countLineBreaks } from './row-bounds.js';
 import { encodeResult } from './wire.js';
@@ -20,6 +21,8 @@ export interface NodeConfig {
   readonly link: Partial<LinkOptions>;
   /** Instructions one hook call may execute (see TenantOptions). */
   readonly chunkBudget?: number;
+  /** This user's store of verified programs and JIT code, which the node opens and uses as a single node does (see ProgramStore). */
+  readonly store?: StorePlace;
 }
 
 /** NodeService is one node's engine instance: its own devices, page cache, tenants and maps, kept across requests. */
@@ -37,6 +40,7 @@ export class NodeService {
       chunkBytes: config.chunkBytes,
       engine: config.engine,
       ...(config.devices ? { devices: config.devices } : {}),
+      ...(config.store ? { store: ProgramStore.open(config.store.dir, config.store.build) } : {}),
     });
   }
 

@@ -24,6 +24,12 @@ export function defaultStoreDir(): string {
   return join(base !== undefined && base !== '' ? base : join(homedir(), '.cache'), 'sluice');
 }
 
+/** StorePlace names a store as plain data (its directory and the build), so a worker thread can open the same store. */
+export interface StorePlace {
+  readonly dir: string;
+  readonly build: string;
+}
+
 /**
  * ProgramStore keeps records under `dir/<build>/`, where `build` names the Sluice build that wrote
  * them (a hash of its code: another build, with perhaps another verifier or JIT, never reads them).

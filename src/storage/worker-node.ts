@@ -20,8 +20,8 @@ function withStart(reply: RangeReply | number, startedAt: number): RangeReply | 
 
 /** workerNodeConfig is the NodeConfig of worker nodes serving `dataDir` with a query's chunk size, engine, devices and link. */
 export function workerNodeConfig(dataDir: string, options: Omit<NodeConfig, 'dataDir'>): NodeConfig {
-  const { chunkBytes, engine, link, devices, chunkBudget } = options;
-  return { dataDir, chunkBytes, engine, link, ...(devices ? { devices } : {}), ...(chunkBudget === undefined ? {} : { chunkBudget }) };
+  const { chunkBytes, engine, link, devices, chunkBudget, store } = options;
+  return { dataDir, chunkBytes, engine, link, ...(devices ? { devices } : {}), ...(chunkBudget === undefined ? {} : { chunkBudget }), ...(store ? { store } : {}) };
 }
 
 /** NODE_WORKER_SCRIPT is the built worker body next to this module (dist/src/storage/node-worker.js). */

@@ -2,6 +2,7 @@
 import type { Instruction } from '../asm/instruction.js';
 import { AluOp, CLASS_MASK, Class, OP_MASK, FRAME_POINTER, SOURCE_MASK, Source } from '../asm/opcodes.js';
 import { refuse } from './env.js';
+import { lasting } from './memo.js';
 import { aluScalar } from './scalar-alu.js';
 import { SCALAR_UNKNOWN, isConst, scalarConst, type Scalar } from './scalar.js';
 import { type Reg, type State, UNKNOWN_SCALAR, isPointer, regWith, scalarReg } from './state.js';
@@ -38,8 +39,10 @@ export function immediateReg(insn: Instruction, is64: boolean): Reg {
   const cache = IMMEDIATES[is64 ? 64 : 32];
   let reg = cache.get(insn.imm);
   if (!reg) {
-    reg = scalarReg(scalarConst(is64 ? BigInt(insn.imm) : BigInt(insn.imm >>> 0)));
-    if (cache.size < 4096) cache.set(insn.imm, reg);
+    const value = scalarConst(is64 ? BigInt(insn.imm) : BigInt(insn.imm >>> 0));
+    const keep = cache.size < 4096;
+    reg = scalarReg(keep ? lasting(value) : value);
+    if (keep) cache.set(insn.imm, reg);
   }
   return reg;
 }

@@ -26,7 +26,7 @@ const SHAPES: Record<Example, { columns: string[]; rows: (result: ResultTable) =
     },
   },
   'discount-share': {
-    columns: ['l_returnflag char(1)', 'deep_discount_pct decimal(38,10)', 'mean_quantity decimal(38,6)', 'revenue decimal(38,4)'],
+    columns: ['l_returnflag char(1)', 'deep_discount_pct decimal(38,10)', 'mean_quantity decimal(38,6)', 'revenue_to_cents decimal(38,2)'],
     rows: (result) => {
       expect(result.rows.map((row) => row[0]).sort()).toEqual(['A', 'N', 'R']);
       for (const row of result.rows) expect((row[1] as bigint) > 0n && (row[1] as bigint) < 100n * 10n ** 10n).toBe(true);
@@ -35,13 +35,14 @@ const SHAPES: Record<Example, { columns: string[]; rows: (result: ResultTable) =
     },
   },
   'monthly-shipments': {
-    columns: ['ship_year integer', 'ship_month integer', 'lines integer', 'revenue decimal(38,4)'],
+    columns: ['ship_year integer', 'ship_month integer', 'lines integer', 'slow_lines integer', 'revenue decimal(38,4)'],
     rows: (result) => {
       expect(result.rows.length).toBeGreaterThan(0);
       for (const row of result.rows) {
         expect([1997n, 1998n]).toContain(row[0]);
         expect((row[1] as bigint) >= 1n && (row[1] as bigint) <= 12n).toBe(true);
         expect((row[2] as bigint) >= 10n).toBe(true);
+        expect((row[3] as bigint) <= (row[2] as bigint)).toBe(true);
       }
     },
   },

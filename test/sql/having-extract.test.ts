@@ -1,4 +1,4 @@
-// HAVING (compute node, after the merge), EXTRACT from date columns (storage program, also as group keys), GROUP BY positions and aliases.
+// HAVING and ORDER BY of unselected expressions (compute node, after the merge), EXTRACT from date columns (storage program, also as group keys), GROUP BY positions and aliases.
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { planQuery } from '../../src/sql/bind.js';
@@ -47,5 +47,19 @@ describe('EXTRACT and GROUP BY positions and aliases', () => {
     expect(errorOf('select k, count(*) from t group by 2')).toBe('q.sql:1:36: GROUP BY position 2 names an aggregate; group by a column instead');
     expect(errorOf('select extract(month from d1), count(*) from t group by extract(year from d1)')).toBe('q.sql:1:8: this expression must appear in GROUP BY or be used in an aggregate');
     expect(errorOf('select count(*) from t group by q + 1')).toBe('q.sql:1:33: GROUP BY supports columns, EXTRACT(... FROM a date column), and positions or aliases of selected ones');
+  });
+});
+
+describe('ORDER BY expressions that are not selected', () => {
+  test('sorts by an aggregate or an expression over aggregates and keys, computed per group and not shown', () => {
+    expect(answer('select k from t group by k order by sum(p) desc').rows).toEqual([['a'], ['b'], ['c']]);
+    expect(answer('select k, count(*) from t group by k order by max(q) - min(q), k desc').rows).toEqual([['c', 1n], ['a', 2n], ['b', 2n]]);
+    expect(answer('select k from t group by k order by sum(q) / count(*) desc limit 2').rows).toEqual([['c'], ['a']]);
+    expect(explainPlan(planQuery('select k from t group by k order by sum(q) desc', catalog))).toContain('order by: aggregate #0 desc');
+  });
+
+  test('refusals', () => {
+    expect(errorOf('select count(*) from t order by q')).toBe("q.sql:1:33: column 'q' must appear in GROUP BY or be used in an aggregate");
+    expect(errorOf('select count(*) from t order by qq')).toBe("q.sql:1:33: unknown column 'qq' in ORDER BY (did you mean 'q'?)");
   });
 });

@@ -8,6 +8,7 @@ import { compileQuery } from '../../src/codegen/compile.js';
 import { planQuery } from '../../src/sql/bind.js';
 import { QueryError } from '../../src/sql/errors.js';
 import type { ResultTable } from '../../src/sql/result.js';
+import type { Catalog } from '../../src/sql/plan.js';
 import { DATE, INTEGER, decimalType } from '../../src/values/types.js';
 import { verify } from '../../src/verifier/verifier.js';
 import { HOOK_CONTEXT } from '../../src/storage/hook-context.js';
@@ -32,13 +33,19 @@ export const catalog = memoryCatalog(csvTable('t', path, [
 
 /** answer runs a query through the emitted program (interpreter, 7-byte chunks) and ship-all, requires them equal, and returns it. */
 export function answer(sql: string): ResultTable {
-  const plan = planQuery(sql, catalog, { file: 'q.sql' });
+  return answerOn(catalog, `${rows.join('\n')}\n`, sql);
+}
+
+/** answerOn is `answer` over another table's catalog and file text. */
+export function answerOn(tables: Catalog, text: string, sql: string): ResultTable {
+  const plan = planQuery(sql, tables, { file: 'q.sql' });
+  const bytes = new TextEncoder().encode(text);
   const consumer = createBaselineConsumer(plan);
-  consumer.write(new TextEncoder().encode(`${rows.join('\n')}\n`));
+  consumer.write(bytes);
   const shipAll = consumer.end();
   const compiled = compileQuery(plan);
   verify(compiled.spec, { context: HOOK_CONTEXT });
-  const pushed = compiled.decode(scanWithInterpreter(compiled, new TextEncoder().encode(`${rows.join('\n')}\n`), 7).read);
+  const pushed = compiled.decode(scanWithInterpreter(compiled, bytes, 7).read);
   expect(pushed).toEqual(shipAll);
   return pushed;
 }

@@ -1,10 +1,13 @@
 // `sluice query`: answer SQL by pushing an eBPF program to the storage node, optionally comparing with ship-all.
+import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
 import { DEFAULT_MAX_GROUPS, MAX_CHUNK_LIMIT, MAX_GROUPS_LIMIT } from '../../codegen/compile.js';
 import { COMPUTE_ENGINES, type ComputeEngine } from '../../engine/compute-engine-names.js';
 import { DEFAULT_MAX_BUILD_ROWS, MAX_BUILD_ROWS_LIMIT } from '../../engine/join-limits.js';
 import type { Catalog } from '../../sql/plan.js';
+import { PIPE_FORMATS, type PipeFormat } from '../../sql/result-formats.js';
+import type { ResultTable } from '../../sql/result.js';
 import type { ClusterNode } from '../../storage/cluster-node.js';
 import type { EngineName } from '../../vm/engine.js';
 import { CACHE_HELP, oneOf, positiveInteger, unitsOption } from '../options.js';
@@ -20,6 +23,7 @@ export interface QueryCliOptions {
   devices: number;
   compare?: boolean;
   json?: boolean;
+  format: 'table' | PipeFormat;
   nodes?: number | string[];
   compute: ComputeEngine;
   onError: 'stop' | 'skip';
@@ -48,6 +52,7 @@ export function registerQuery(program: Command): void {
     .option('--compare', 'also ship the whole file and compute on the compute node, and show both side by side')
     .option('--compute <engine>', 'how the compute node answers in ship-all: csv-parse (independent baseline), program (the same eBPF program, run on the compute node) or duckdb (DuckDB on one thread over the shipped CSV; needs the optional dependency @duckdb/node-api)', oneOf<ComputeEngine>(...COMPUTE_ENGINES), 'csv-parse')
     .option('--json', 'print the result and the report as JSON')
+    .option('--format <format>', 'table (the result and the report), or csv / jsonl: only the rows, for piping (CSV strings are their exact bytes)', oneOf<'table' | PipeFormat>('table', ...PIPE_FORMATS), 'table')
     .option('--no-cache', CACHE_HELP)
     .addHelpText(
       'after',
@@ -56,7 +61,8 @@ Examples:
   sluice query queries/tpch-q6.sql --compare
   sluice query "select count(*) from lineitem where l_quantity < 10" --data datasets/generated/tpch-sf0.1
   sluice query queries/tpch-q1.sql --engine interpreter --chunk 16KiB --link 100gbit --json
-  sluice query queries/tpch-q6.sql --nodes 2 --data /tmp/sf1`,
+  sluice query queries/tpch-q6.sql --nodes 2 --data /tmp/sf1
+  sluice query "select l_orderkey, l_comment from lineitem where l_quantity < 2" --format csv > extract.csv`,
     )
     .action(async (sql: string, options: QueryCliOptions, command: Command) => {
       if (options.engine === 'kernel' && command.getOptionValueSource('chunk') === 'default') {
@@ -88,6 +94,7 @@ Examples:
         ...(store && { store }),
         onProgress: (run, done, total) => bars[run].update(done, total),
       }).finally(() => bars['ship-all'].done());
+      if (await writePiped(run.result, options)) return;
       if (options.json) {
         const report = { ...(run.report ? reportJson(run.report) : { pushdown: run.pushdown }), ...(run.join ? { join: run.join } : {}) };
         process.stdout.write(`{"result":${formatResultJson(run.result).trimEnd()},"report":${JSON.stringify(report)}}\n`);
@@ -117,22 +124,26 @@ async function queryCluster(sql: string, options: QueryCliOptions, nodes: number
 
 /** startEarly starts `count` worker nodes serving the --data directory, loading only the worker's own module here. */
 async function startEarly(count: number, options: QueryCliOptions, data: string) {
-  const [{ startWorkerNodes, workerNodeConfig }, { resolve }] = await Promise.all([import('../../storage/worker-node.js'), import('node:path')]);
-  return startWorkerNodes(count, workerNodeConfig(resolve(data), nodeOptions(options)));
+  const [{ startWorkerNodes, workerNodeConfig }, { storePlace }] = await Promise.all([import('../../storage/worker-node.js'), import('../store.js')]);
+  const store = storePlace(options.cache);
+  return startWorkerNodes(count, workerNodeConfig(resolve(data), { ...nodeOptions(options), ...(store && { store }) }));
 }
 
 /** runAndPrint runs the cluster query on `nodes` and prints its answer and report. */
 async function runAndPrint(sql: string, options: QueryCliOptions, nodes: number | string[] | ClusterNode[]): Promise<void> {
-  const [{ runCluster }, { clusterReportJson, formatClusterReport }, { formatResultJson, formatResultText }, { boldFirstLine }, { catalogFor, readQuery }, { formatJoinReport }] = await Promise.all([
+  const [{ runCluster }, { clusterReportJson, formatClusterReport }, { formatResultJson, formatResultText }, { boldFirstLine }, { catalogFor, readQuery }, { storePlace }, { formatJoinReport }] = await Promise.all([
     import('../../engine/cluster.js'),
     import('../../report/cluster.js'),
     import('../../sql/result.js'),
     import('../style.js'),
     import('../query-input.js'),
+    import('../store.js'),
     import('../../report/join.js'),
   ]);
   const nodeCount = typeof nodes === 'number' ? nodes : nodes.length;
-  const run = await runCluster({ ...runOptions(readQuery(sql), options, catalogFor(options.data)), nodes });
+  const store = storePlace(options.cache);
+  const run = await runCluster({ ...runOptions(readQuery(sql), options, catalogFor(options.data)), nodes, ...(store && { store }) });
+  if (await writePiped(run.result, options)) return;
   if (options.json) {
     const report = { ...clusterReportJson(run.report), ...(run.shipAll ? { shipAll: run.shipAll } : {}), ...(run.join ? { join: run.join } : {}) };
     process.stdout.write(`{"result":${formatResultJson(run.result).trimEnd()},"report":${JSON.stringify(report)}}\n`);
@@ -144,6 +155,15 @@ async function runAndPrint(sql: string, options: QueryCliOptions, nodes: number 
   process.stdout.write(formatClusterReport(run.report));
   if (run.join) process.stdout.write(formatJoinReport(run.join));
   if (run.shipAll) process.stdout.write(`ship-all (${options.compute} on the compute node) gave the same answer.\n`);
+}
+
+/** writePiped prints only the rows for --format csv|jsonl (and says so by returning true). */
+async function writePiped(result: ResultTable, options: QueryCliOptions): Promise<boolean> {
+  if (options.format === 'table') return false;
+  if (options.json) throw new InvalidArgumentError('--json and --format csv|jsonl both choose the output; give one of them');
+  const { formatResultCsv, formatResultJsonl } = await import('../../sql/result-formats.js');
+  process.stdout.write(options.format === 'csv' ? formatResultCsv(result) : formatResultJsonl(result));
+  return true;
 }
 
 /** nodeOptions are what every storage node takes from the parsed options: engine, chunk size, link and devices. */
