@@ -1,4 +1,4 @@
-// Whole-process wall clock of cluster queries: `sluice query --nodes 1` vs `--nodes 2` vs DuckDB over the same CSV, interleaved, with peak memory per node.
+// Whole-process wall clock and CPU time of cluster queries: `sluice query` (one node, no worker) vs `--nodes 1` vs `--nodes 2` vs DuckDB over the same CSV, interleaved, with each node's phases and peak memory.
 // usage: node dist/bench/cluster.js [--data /tmp/sf1] [--queries tpch-q6,tpch-q1] [--rounds 3] [--threads 2] [--out bench/results/cluster.json]
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -17,44 +17,69 @@ const { values } = parseArgs({
   },
 });
 const root = projectRoot();
-const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+// The bundle, as users run it (package.json's bin), so that worker threads load the bundled node-worker.js.
+const cli = join(root, 'dist', 'bin', 'sluice.js');
 const duck = join(root, 'dist', 'bench', 'duckdb-query.js');
 
 interface Sample {
   readonly wallSeconds: number;
+  /** User plus system CPU time of the whole process (all its threads). */
+  readonly cpuSeconds: number;
   readonly maxRssMiB: number;
   readonly nodeHeapMiB: number[];
+  /** Per node, ms since the process started: code loaded, request received, answered; and verify+load and hook ms. */
+  readonly phases: string;
   readonly answer: string;
 }
 
-/** timed runs a command under /usr/bin/time and returns its wall clock, peak RSS and stdout. */
-function timed(args: string[]): { wallSeconds: number; maxRssMiB: number; stdout: string } {
+/** timed runs a command under /usr/bin/time and returns its wall clock, CPU time, peak RSS, start time and stdout. */
+function timed(args: string[]): { wallSeconds: number; cpuSeconds: number; maxRssMiB: number; startedAt: number; stdout: string } {
+  const startedAt = performance.timeOrigin + performance.now();
   const started = performance.now();
-  const run = spawnSync('/usr/bin/time', ['-f', 'maxrss_kib=%M', process.execPath, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const run = spawnSync('/usr/bin/time', ['-f', 'maxrss_kib=%M cpu=%U+%S', process.execPath, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   const wallSeconds = (performance.now() - started) / 1000;
   if (run.status !== 0) throw new Error(`${args.join(' ')} failed: ${run.stderr}`);
   const rss = /maxrss_kib=(\d+)/.exec(run.stderr);
-  return { wallSeconds, maxRssMiB: Number(rss?.[1] ?? 0) / 1024, stdout: run.stdout };
+  const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(run.stderr);
+  return { wallSeconds, cpuSeconds: Number(cpu?.[1] ?? NaN) + Number(cpu?.[2] ?? NaN), maxRssMiB: Number(rss?.[1] ?? 0) / 1024, startedAt, stdout: run.stdout };
 }
 
 const configs: Record<string, (query: string) => Sample> = {
+  'sluice (one node, no worker)': (query) => {
+    const run = timed([cli, 'query', query, '--data', values.data, '--json']);
+    const out = JSON.parse(run.stdout) as { result: { rows: unknown[][] } };
+    return { wallSeconds: run.wallSeconds, cpuSeconds: run.cpuSeconds, maxRssMiB: run.maxRssMiB, nodeHeapMiB: [], phases: '', answer: String(out.result.rows[0]?.[0]) };
+  },
   'sluice --nodes 1': (query) => sluice(query, 1),
   'sluice --nodes 2': (query) => sluice(query, 2),
   [`duckdb ${values.threads} threads`]: (query) => {
     const run = timed([duck, query, values.data, values.threads]);
-    return { wallSeconds: run.wallSeconds, maxRssMiB: run.maxRssMiB, nodeHeapMiB: [], answer: (JSON.parse(run.stdout) as { first: string }).first };
+    return { wallSeconds: run.wallSeconds, cpuSeconds: run.cpuSeconds, maxRssMiB: run.maxRssMiB, nodeHeapMiB: [], phases: '', answer: (JSON.parse(run.stdout) as { first: string }).first };
   },
 };
 
 function sluice(query: string, nodes: number): Sample {
   const run = timed([cli, 'query', query, '--data', values.data, '--nodes', String(nodes), '--json']);
-  const out = JSON.parse(run.stdout) as { result: { rows: unknown[][] }; report: { nodes: { peakHeapBytes?: number }[] } };
+  const out = JSON.parse(run.stdout) as { result: { rows: unknown[][] }; report: { nodes: ClusterNodeJson[] } };
+  const at = (epochMs: number | undefined) => (epochMs === undefined ? '?' : (epochMs - run.startedAt).toFixed(0));
+  const phases = out.report.nodes
+    .map(({ timeline: t, stats }) => `${at(t?.loadedAt)}/${at(t?.receivedAt)}/${at(t?.answeredAt)} (${(stats.hook.loadSeconds * 1000).toFixed(0)}+${(stats.hook.cpuSeconds * 1000).toFixed(0)})`)
+    .join(' ');
   return {
     wallSeconds: run.wallSeconds,
+    cpuSeconds: run.cpuSeconds,
     maxRssMiB: run.maxRssMiB,
     nodeHeapMiB: out.report.nodes.map((node) => (node.peakHeapBytes ?? 0) / 2 ** 20),
+    phases,
     answer: String(out.result.rows[0]?.[0]),
   };
+}
+
+/** ClusterNodeJson is what the bench reads of a node in `--json`'s report. */
+interface ClusterNodeJson {
+  readonly peakHeapBytes?: number;
+  readonly timeline?: { readonly loadedAt: number; readonly receivedAt: number; readonly answeredAt: number };
+  readonly stats: { readonly hook: { readonly loadSeconds: number; readonly cpuSeconds: number } };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -66,19 +91,20 @@ for (let round = 0; round < Number(values.rounds); round++) {
     for (const [config, run] of Object.entries(configs)) {
       const sample = run(query);
       ((samples[name] ??= {})[config] ??= []).push(sample);
-      process.stderr.write(`round ${round + 1} ${name} ${config}: ${sample.wallSeconds.toFixed(2)} s, answer ${sample.answer}\n`);
+      process.stderr.write(`round ${round + 1} ${name} ${config}: ${sample.wallSeconds.toFixed(2)} s wall, ${sample.cpuSeconds.toFixed(2)} s CPU, answer ${sample.answer} ${sample.phases}\n`);
     }
   }
 }
 load.push(loadavg());
 
-const lines = ['| query | configuration | wall s (median) | runs | max RSS MiB | peak heap per node MiB | × vs --nodes 1 |', '|---|---|---:|---|---:|---|---:|'];
+const lines = ['| query | configuration | wall s (median) | runs | CPU s (median) | max RSS MiB | peak heap per node MiB | × vs one node | × vs --nodes 1 |', '|---|---|---:|---|---:|---:|---|---:|---:|'];
 for (const [name, byConfig] of Object.entries(samples)) {
   const one = median((byConfig['sluice --nodes 1'] ?? []).map((s) => s.wallSeconds));
+  const single = median((byConfig['sluice (one node, no worker)'] ?? []).map((s) => s.wallSeconds));
   for (const [config, runs] of Object.entries(byConfig)) {
     const wall = median(runs.map((s) => s.wallSeconds));
     const heaps = runs.some((s) => s.nodeHeapMiB.length > 0) ? runs.map((s) => s.nodeHeapMiB.map((m) => m.toFixed(0)).join('/')).join(', ') : '';
-    lines.push(`| ${name} | ${config} | ${wall.toFixed(2)} | ${runs.map((s) => s.wallSeconds.toFixed(2)).join(', ')} | ${median(runs.map((s) => s.maxRssMiB)).toFixed(0)} | ${heaps || '–'} | ${(one / wall).toFixed(2)} |`);
+    lines.push(`| ${name} | ${config} | ${wall.toFixed(2)} | ${runs.map((s) => s.wallSeconds.toFixed(2)).join(', ')} | ${median(runs.map((s) => s.cpuSeconds)).toFixed(2)} | ${median(runs.map((s) => s.maxRssMiB)).toFixed(0)} | ${heaps || '–'} | ${(single / wall).toFixed(2)} | ${(one / wall).toFixed(2)} |`);
   }
 }
 process.stdout.write(`${lines.join('\n')}\nload average (1, 5, 15 min) before: ${load[0]?.map((x) => x.toFixed(1)).join(', ')}; after: ${load[1]?.map((x) => x.toFixed(1)).join(', ')}\n`);

@@ -3,26 +3,20 @@
 import { readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { directoryCatalog } from '../src/datasets/catalog.js';
+import { duckDbSql, duckDbView } from '../src/engine/duckdb-compute.js';
 import { planQuery } from '../src/sql/bind.js';
-import { typeName, type SqlType } from '../src/values/types.js';
 
 const [queryFile, dataDir, threads] = process.argv.slice(2);
 if (!queryFile || !dataDir || !threads) throw new Error('usage: duckdb-query.js <query.sql> <data dir> <threads>');
 const sql = readFileSync(queryFile, 'utf8');
 const { table } = planQuery(sql, directoryCatalog(dataDir), { file: queryFile });
-const columns = table.columns.map((column) => `'${column.name}': '${duckType(column.type)}'`).join(', ');
 const started = performance.now();
 const instance = await DuckDBInstance.create(':memory:', { threads });
 const connection = await instance.connect();
 // The table is a view over the CSV with the schema's column types, so the query text runs unchanged.
-await connection.run(`create view ${table.name} as select * from read_csv('${table.path}', header = true, columns = {${columns}})`);
-// DuckDB does not take TPC-H's interval precision `day (3)`; it means the same without it.
-const reader = await connection.runAndReadAll(sql.replace(/;\s*$/, '').replace(/(interval\s+'\d+'\s+day)\s*\(\d+\)/gi, '$1'));
+await connection.run(duckDbView(table, table.path));
+const reader = await connection.runAndReadAll(duckDbSql(sql));
 const rows = reader.getRowsJS();
 const wallSeconds = (performance.now() - started) / 1000;
 process.stdout.write(`${JSON.stringify({ wallSeconds, rows: rows.length, first: String(rows[0]?.[0]) })}\n`);
 
-function duckType(type: SqlType): string {
-  if (type.kind === 'char' || type.kind === 'varchar') return 'VARCHAR';
-  return typeName(type).toUpperCase();
-}

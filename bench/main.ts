@@ -5,6 +5,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { MAX_CHUNK_LIMIT } from '../src/codegen/compile.js';
+import { directoryCatalog } from '../src/datasets/catalog.js';
+import { measureRates } from '../src/engine/rates.js';
+import { DEFAULT_CLUSTER, formatModel } from '../src/report/scale-model.js';
 import type { EngineName } from '../src/vm/engine.js';
 import { barChartSvg, lineChartSvg } from './charts/svg.js';
 import { ensureBenchData, ensureDir, LINK_GBITS, runQueryBench, type QueryBenchRow } from './queries/run.js';
@@ -57,10 +60,30 @@ log('scaling: Q6 against data size, and against chunk size (one process per run,
 const scaling = scalingRuns();
 writeFileSync(join(out, 'scaling.json'), `${JSON.stringify(scaling, null, 2)}\n`);
 
+log('scale model: per-core rates of Q6 and Q1 (hook, and each ship-all engine) projected to a data-centre cluster');
+const model = await modelSection();
+
 writeCharts(queries);
-writeFileSync(join(out, 'summary.md'), summary(queries, scaling));
+writeFileSync(join(out, 'summary.md'), `${summary(queries, scaling)}${model}`);
 const anchorCharted = existsSync(join(out, 'anchor.json'));
 log(`wrote ${out}/: queries.json, scaling.json, summary.md, bytes-moved.svg, time-vs-link.svg${anchorCharted ? ', engines.svg (from anchor.json)' : ''}`);
+
+/**
+ * modelSection measures the per-core rates of Q6 and Q1 in this run (at the largest scale factor up
+ * to 0.1, where csv-parse takes seconds, not minutes) and projects them to DEFAULT_CLUSTER, as
+ * `sluice model` does; the result goes into summary.md.
+ */
+async function modelSection(): Promise<string> {
+  const sf = Math.max(...scaleFactors.filter((x) => x <= 0.1), Math.min(...scaleFactors));
+  const catalog = directoryCatalog(ensureBenchData(options.data, sf, log));
+  const lines = ['## Scale model (modelled from per-core rates measured in this run)', ''];
+  for (const query of ['queries/tpch-q6.sql', 'queries/tpch-q1.sql']) {
+    const rates = await measureRates({ sql: readFileSync(query, 'utf8'), queryFile: query, catalog, engine: options.engine, chunkBytes: Number(options.chunk), link: {}, onError: 'stop' });
+    lines.push(`${query} (SF ${sf}):`, '', '```', ...formatModel(DEFAULT_CLUSTER, rates), '```', '');
+  }
+  lines.push('Projected with `sluice model`\'s defaults (bench/results/model-*.svg are its charts: `node dist/bench/model.js`).', '');
+  return lines.join('\n');
+}
 
 interface ScalingRun {
   readonly sf: number;

@@ -4,6 +4,7 @@ import { pow10 } from '../values/decimal.js';
 import { INT128_MAX, INT128_MIN, INT64_MAX, INT64_MIN, type Value } from '../values/types.js';
 import { byteString } from '../values/bytes.js';
 import { isNullable } from '../sql/nullable.js';
+import { DATE_RANGE_TEXT, civilFromDays, shiftDate } from '../values/calendar.js';
 
 /** RowValues holds one decoded row: entry i is column i's value (only the plan's used columns are set). */
 export type RowValues = Value[];
@@ -37,6 +38,21 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
         const value = operand(row) as bigint | null;
         return value === null ? null : checked(value * factor, overflow, 'a rescaled value');
       };
+    }
+    case 'shift': {
+      const operand = compileValue(expr.operand, overflow);
+      const { amount, unit } = expr;
+      return (row) => {
+        const days = operand(row) as bigint | null;
+        if (days === null) return null;
+        const moved = shiftDate(Number(days), amount, unit);
+        return moved === undefined ? overflow(`a date moved by an interval left the supported range (${DATE_RANGE_TEXT})`) : BigInt(moved);
+      };
+    }
+    case 'extract': {
+      const column = expr.operand.column;
+      const field = expr.field;
+      return (row) => BigInt(civilFromDays(Number(row[column] as bigint))[field]);
     }
     case 'case': {
       const whens = expr.whens.map((branch) => ({ when: compilePredicate(branch.when, overflow), then: compileValue(branch.then, overflow) }));

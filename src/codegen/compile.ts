@@ -11,7 +11,8 @@ import { decodeMaps, type MapReader } from './read-maps.js';
 import { BranchTooFar, Emitter } from './emitter.js';
 import { QueryError } from '../sql/errors.js';
 import { planLayout, S, type Layout } from './layout.js';
-import { SKIP_BATCH, emitFirstField, emitScanCallback, emitStep } from './scanner.js';
+import { SKIP_BATCH, emitScanCallback, emitStep } from './scanner.js';
+import { emitFirstField } from './fields.js';
 import { HookContextOffset } from '../storage/hook-context.js';
 import { UsageError } from '../util/errors.js';
 

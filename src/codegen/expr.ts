@@ -9,7 +9,8 @@ import type { Cond, Label } from './emitter.js';
 import { REG, emitFatal, unsupported, type Gen } from './context.js';
 import { FatalCode, isPackedComparison } from './layout.js';
 import { emitStringTest, isStringExpr } from './strings.js';
-import { emitCase } from './case.js';
+import { emitCase, emitExtract } from './case.js';
+import { emitShift } from './date-shift.js';
 
 /** FIELD_BITS bounds a decoded number: at most 18 digits, so |v| < 10^18 < 2^60. */
 const FIELD_BITS = 60;
@@ -65,6 +66,10 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0, onNull?: Label): n
     }
     case 'case':
       return emitCase(g, expr, depth, onNull);
+    case 'extract':
+      return emitExtract(g, expr);
+    case 'shift':
+      return emitShift(g, expr, depth, onNull);
   }
 }
 
@@ -266,6 +271,10 @@ export function describe(expr: Expr): string {
       return describeConstant(expr.value);
     case 'rescale':
       return describe(expr.operand);
+    case 'extract':
+      return `extract(${expr.field} from ${expr.operand.name})`;
+    case 'shift':
+      return `${describe(expr.operand)} + ${expr.amount} ${expr.unit}s`;
     case 'case':
       return `case${expr.whens.map((branch) => ` when ${describe(branch.when)} then ${describe(branch.then)}`).join('')}${expr.otherwise === undefined ? '' : ` else ${describe(expr.otherwise)}`} end`;
     case 'arith':

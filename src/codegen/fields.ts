@@ -50,6 +50,13 @@ export function emitFieldReset(g: Gen): void {
   for (const word of [S.acc, S.digits, S.frac, S.dot, S.sign]) g.e.storeImm('DW', REG.state, word, 0);
 }
 
+/** emitFirstField selects column 0's decoder (known at compile time) and clears the accumulators. */
+export function emitFirstField(g: Gen): void {
+  const first = g.layout.columns.find((slot) => slot.column === 0);
+  g.e.storeImm('DW', REG.state, S.kind, first?.kind ?? 0);
+  if (first !== undefined) emitFieldReset(g);
+}
+
 /** emitClearStrings empties every captured string (length and bytes): a row's strings start empty and zero-padded. */
 export function emitClearStrings(g: Gen): void {
   for (const slot of g.layout.columns) {

@@ -78,6 +78,7 @@ export const FatalCode = {
   groupsFull: 2,
   chunkTooLarge: 3,
   stringTooLong: 4,
+  dateRange: 5,
 } as const;
 
 /** FieldCodec is how one used column's bytes become a value (integers are decimals of scale 0). */
@@ -116,9 +117,11 @@ export interface AggSlot {
   readonly countOffset?: number;
 }
 
-/** KeyPart is one GROUP BY column's place in the fixed-width group key. */
+/** KeyPart is one GROUP BY key's place in the fixed-width group key: a column's slot copied, or a value computed per row. */
 export interface KeyPart {
-  readonly slot: ColumnSlot;
+  readonly slot?: ColumnSlot;
+  /** A key the program computes (an EXTRACT), 8 bytes. */
+  readonly computed?: ValueExpr;
   readonly offset: number;
   /** Bytes this part occupies: 8 for numbers and dates, 8 (length) + width rounded up to 8 for strings. */
   readonly size: number;
@@ -185,6 +188,11 @@ export function planLayout(plan: Plan): Layout {
   const key: KeyPart[] = [];
   let keySize = 0;
   for (const expr of plan.groupBy) {
+    if (expr.kind !== 'column') {
+      key.push({ computed: expr, offset: keySize, size: 8 });
+      keySize += 8;
+      continue;
+    }
     const slot = columns.find((c) => c.column === expr.column);
     if (slot === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `GROUP BY column ${expr.name} is not decoded`);
     const size = slot.codec.kind === 'string' ? 8 + roundUp8(slot.codec.width) : 8;
@@ -271,6 +279,9 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
         visit(expr.left);
         visit(expr.right);
         return;
+      case 'shift': // months and years read a column's YYYYMMDD form; days add to the days
+        if (expr.unit === 'day') visit(expr.operand);
+        return;
       case 'rescale':
       case 'in':
       case 'like':
@@ -290,6 +301,7 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
         }
         if (expr.otherwise !== undefined) visit(expr.otherwise);
         return;
+      case 'extract': // reads the YYYYMMDD form
       case 'constant':
       case 'truth':
         return;

@@ -1,6 +1,6 @@
 // Merging the answers of several scans of one table (one per cluster node, in file order) into the answer of one scan.
-import { QueryError } from '../sql/errors.js';
 import type { AggregateSpec, Plan } from '../sql/plan.js';
+import { SluiceError } from '../util/errors.js';
 import { compareValues, type AggregateState, type GroupState } from '../sql/result.js';
 import type { Value } from '../values/types.js';
 import { fatalReason, type ScanAnswer } from './read-maps.js';
@@ -8,6 +8,18 @@ import { FatalCode } from './layout.js';
 
 const INT128_MIN = -(1n << 127n);
 const INT128_MAX = (1n << 127n) - 1n;
+
+/**
+ * MergeError is a failure that only the merge of the nodes' answers finds (a sum beyond 128 bits,
+ * too many groups in the union): no line of the file is at fault, so it names the file and the
+ * aggregate or limit instead.
+ */
+export class MergeError extends SluiceError {
+  override name = 'MergeError';
+  constructor(file: string, reason: string) {
+    super(`${file}: merging the nodes' answers: ${reason}`);
+  }
+}
 
 /**
  * mergeAnswers combines scans of consecutive parts of one file, given in file order, into the
@@ -31,11 +43,11 @@ export function mergeAnswers(plan: Plan, answers: readonly ScanAnswer[], maxGrou
         key,
         seen === undefined
           ? group
-          : { keys: seen.keys, aggregates: seen.aggregates.map((state, i) => mergeState(plan.aggregates[i] as AggregateSpec, state, group.aggregates[i] as AggregateState, file, maxGroups)) },
+          : { keys: seen.keys, aggregates: seen.aggregates.map((state, i) => mergeState(plan, i, state, group.aggregates[i] as AggregateState, file)) },
       );
     }
   }
-  if (groups.size > maxGroups) throw new QueryError(file, { line: 1, column: 1 }, `${fatalReason(FatalCode.groupsFull, maxGroups)} (${groups.size} groups after merging the nodes' answers)`);
+  if (groups.size > maxGroups) throw new MergeError(file, `${fatalReason(FatalCode.groupsFull, maxGroups)}; the union has ${groups.size} groups`);
   const error = answers.find((answer) => answer.error !== undefined)?.error;
   return {
     ...(error ? { error } : {}),
@@ -46,12 +58,13 @@ export function mergeAnswers(plan: Plan, answers: readonly ScanAnswer[], maxGrou
 }
 
 /**
- * mergeState combines one aggregate's states from two parts: counts add; SUM and AVG add their
- * exact sums (an AVG is divided out only after the merge), refusing a sum outside the program's
- * signed 128-bit accumulator as one scan would; MIN and MAX keep the smaller or larger value
- * (a state that saw no row has none).
+ * mergeState combines the states of the plan's aggregate `index` from two parts: counts add; SUM and
+ * AVG add their exact sums (an AVG is divided out only after the merge), refusing a sum outside the
+ * program's signed 128-bit accumulator (a MergeError naming the aggregate); MIN and MAX keep the
+ * smaller or larger value (a state that saw no row has none).
  */
-export function mergeState(spec: AggregateSpec, a: AggregateState, b: AggregateState, file: string, maxGroups: number): AggregateState {
+function mergeState(plan: Plan, index: number, a: AggregateState, b: AggregateState, file: string): AggregateState {
+  const spec = plan.aggregates[index] as AggregateSpec;
   const count = a.count + b.count;
   switch (spec.fn) {
     case 'count_star':
@@ -61,7 +74,7 @@ export function mergeState(spec: AggregateSpec, a: AggregateState, b: AggregateS
     case 'avg': {
       const sum = (a.value as bigint | null ?? 0n) + (b.value as bigint | null ?? 0n);
       if (sum < INT128_MIN || sum > INT128_MAX) {
-        throw new QueryError(file, { line: 1, column: 1 }, `${fatalReason(FatalCode.overflow, maxGroups)}: the nodes' partial sums of ${spec.fn.toUpperCase()} add up to more than 128 bits`);
+        throw new MergeError(file, `the nodes' partial sums of ${aggregateName(plan, index)} add up to a value beyond the 128 bits a sum holds`);
       }
       return { count, value: sum };
     }
@@ -73,6 +86,13 @@ export function mergeState(spec: AggregateSpec, a: AggregateState, b: AggregateS
       return { count, value: (spec.fn === 'min' ? order <= 0 : order >= 0) ? a.value : b.value };
     }
   }
+}
+
+/** aggregateName names aggregate `index` in errors: by the output column that shows it, else by its function and position. */
+function aggregateName(plan: Plan, index: number): string {
+  const fn = (plan.aggregates[index] as AggregateSpec).fn === 'avg' ? 'AVG' : 'SUM';
+  const output = plan.outputs.find((column) => column.source.kind === 'aggregate' && column.source.index === index);
+  return output ? `${fn} '${output.name}'` : `${fn} (aggregate ${index + 1})`;
 }
 
 /** keyText is a group key as one string: each value tagged with its kind, so 1 and '1' stay apart. */

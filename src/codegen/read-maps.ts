@@ -6,6 +6,7 @@ import { typeName, type Value } from '../values/types.js';
 import { ErrorCode, FatalCode, S, type Layout } from './layout.js';
 import { MAX_DIGITS } from './fields.js';
 import { byteString } from '../values/bytes.js';
+import { DATE_RANGE_TEXT } from '../values/calendar.js';
 
 /** MapReader returns the [key, value] entries of the map named `name` (Runtime maps and kernel maps both fit). */
 export type MapReader = (name: string) => Iterable<readonly [Uint8Array, Uint8Array]>;
@@ -87,7 +88,7 @@ function stateView(read: MapReader): DataView {
 function decodeKey(layout: Layout, key: Uint8Array): Value[] {
   const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
   return layout.key.map((part) => {
-    if (part.slot.codec.kind !== 'string') return view.getBigInt64(part.offset, true);
+    if (part.slot?.codec.kind !== 'string') return view.getBigInt64(part.offset, true);
     const length = Number(view.getBigUint64(part.offset, true));
     return byteString(key.subarray(part.offset + 8, part.offset + 8 + length));
   });
@@ -114,6 +115,8 @@ export function fatalReason(code: number, maxGroups: number): string {
       return 'a chunk was larger than the program was compiled for (maxChunk)';
     case FatalCode.stringTooLong:
       return 'a string value is longer than its column\'s declared width, which the pushdown program needs in full here';
+    case FatalCode.dateRange:
+      return `a date moved by an interval left the supported range (${DATE_RANGE_TEXT})`;
     default:
       return `unknown scan failure code ${code}`;
   }

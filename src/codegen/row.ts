@@ -41,9 +41,16 @@ function emitFindGroup(g: Gen): void {
   const { e, layout } = g;
   e.comment(`group key: ${g.plan.groupBy.map((c) => c.name).join(', ')}`);
   for (const part of layout.key) {
-    if (part.slot.codec.kind === 'string') emitCapturedInFull(g, part.slot.offset, part.slot.codec.width);
+    if (part.computed !== undefined) {
+      emitValue(g, part.computed);
+      e.store('DW', REG.state, layout.keyOffset + part.offset, R0);
+      continue;
+    }
+    if (part.slot === undefined) throw new Error('codegen: a group key part with neither a slot nor a computed value');
+    const slot = part.slot;
+    if (slot.codec.kind === 'string') emitCapturedInFull(g, slot.offset, slot.codec.width);
     for (let at = 0; at < part.size; at += 8) {
-      const from = at === 0 ? part.slot.offset : (part.slot.bytes as number) + at - 8;
+      const from = at === 0 ? slot.offset : (slot.bytes as number) + at - 8;
       e.load('DW', R0, REG.state, from);
       e.store('DW', REG.state, layout.keyOffset + part.offset + at, R0);
     }

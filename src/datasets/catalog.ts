@@ -55,7 +55,8 @@ export function tableFromFile(path: string, name = basename(path, extname(path))
     }
     return { name, path, ...layout, columns: columnDefs(declared), schemaSource };
   }
-  const { header, rows, headerStarts } = readCsvSample(path);
+  // With the types known, only the header row is read (to check it names the schema's columns).
+  const { header, rows, headerStarts } = readCsvSample(path, declared === undefined ? INFER_SAMPLE_ROWS : 0);
   checkUniqueNames(path, header, headerStarts);
   if (declared === undefined) {
     const types = inferColumnTypes(header.length, rows);
@@ -86,12 +87,12 @@ function checkHeader(path: string, header: readonly string[], starts: readonly n
 }
 
 /**
- * readCsvSample reads a CSV file's header row and up to INFER_SAMPLE_ROWS data rows from its first MiB
+ * readCsvSample reads a CSV file's header row and up to `sampleRows` data rows from its first MiB
  * (cut after the last row that ends in it, quotes respected, CRs outside quotes dropped as in the baseline),
  * and the header fields' columns. It refuses lines that end in a lone '\r', a header whose quote never
  * closes, and a first MiB without a row end.
  */
-function readCsvSample(path: string): { header: string[]; rows: string[][]; headerStarts: readonly number[] } {
+function readCsvSample(path: string, sampleRows: number): { header: string[]; rows: string[][]; headerStarts: readonly number[] } {
   const buffer = Buffer.alloc(SAMPLE_BYTES);
   const fd = openSync(path, 'r');
   let length: number;
@@ -102,7 +103,11 @@ function readCsvSample(path: string): { header: string[]; rows: string[][]; head
   }
   if (length === 0) throw new QueryError(path, { line: 1, column: 1 }, 'the CSV file is empty (expected a header row)');
   const wholeFile = length < SAMPLE_BYTES;
-  const shape = csvShape(buffer.subarray(0, length), 0x2c);
+  // Without rows to sample only the header row matters: scan just its bytes when its line ends outside quotes.
+  const firstBreak = sampleRows === 0 ? buffer.subarray(0, length).indexOf(0x0a) : -1;
+  const headerShape = firstBreak >= 0 ? csvShape(buffer.subarray(0, firstBreak + 1), 0x2c) : undefined;
+  const headerOnly = headerShape !== undefined && headerShape.rowsEnd === firstBreak + 1;
+  const shape = headerOnly ? headerShape : csvShape(buffer.subarray(0, length), 0x2c);
   if (shape.loneReturn !== undefined) {
     throw new QueryError(path, shape.loneReturn, "lines end with a lone carriage return (\\r); Sluice reads LF or CRLF line ends: convert the file first (e.g. tr '\\r' '\\n')");
   }
@@ -114,11 +119,11 @@ function readCsvSample(path: string): { header: string[]; rows: string[][]; head
   if (!wholeFile && shape.rowsEnd === 0) {
     throw new QueryError(path, { line: 1, column: 1 }, `no row ends in the first ${SAMPLE_BYTES.toLocaleString('en-US')} bytes: the header row is longer than that (rows may be at most ${MAX_LINE_BYTES.toLocaleString('en-US')} bytes), or the file is not CSV`);
   }
-  const sample = withoutCarriageReturns(buffer.subarray(0, wholeFile && shape.openQuote === undefined ? length : shape.rowsEnd), 0x2c, true);
+  const sample = withoutCarriageReturns(buffer.subarray(0, wholeFile && !headerOnly && shape.openQuote === undefined ? length : shape.rowsEnd), 0x2c, true);
   let records: string[][];
   try {
     records = parseCsv(sample, {
-      relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to: INFER_SAMPLE_ROWS + 1, bom: true, record_delimiter: '\n',
+      relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to: sampleRows + 1, bom: true, record_delimiter: '\n',
     }) as string[][];
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;

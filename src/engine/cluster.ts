@@ -3,13 +3,14 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { LinkOptions } from '../net/link.js';
-import { buildClusterReport, type ClusterReport } from '../report/cluster.js';
+import { buildClusterReport, type ClusterReport, type ComputeTimeline } from '../report/cluster.js';
 import { planQuery } from '../sql/bind.js';
 import type { DeviceOptions } from '../storage/device.js';
 import { StorageNode } from '../storage/node.js';
+import type { StorePlace } from '../storage/program-store.js';
 import type { RunStats } from '../storage/run-stats.js';
 import { HttpNode } from '../storage/http-node.js';
-import { WorkerNode } from '../storage/worker-node.js';
+import { startWorkerNodes, workerNodeConfig } from '../storage/worker-node.js';
 import type { EngineName } from '../vm/engine.js';
 import type { CompiledQuery } from '../codegen/compile.js';
 import { readAnswer, throwRecordedError, type ScanAnswer } from '../codegen/read-maps.js';
@@ -55,6 +56,8 @@ export interface ClusterRun {
   readonly nodes: readonly NodeShare[];
   /** Measured compute-node time to decode and merge the nodes' answers. */
   readonly mergeSeconds: number;
+  /** When the program was sent to the nodes and the answers were merged (ms since the epoch). */
+  readonly timeline: ComputeTimeline;
 }
 
 /**
@@ -72,6 +75,7 @@ export async function executeClusterQuery(options: ClusterQueryOptions): Promise
   const n = options.nodes.length;
   const request = (index: number, start?: number) =>
     encodeProgramRequest({ file, spec: compiled.spec, range: { ...rangeFor(size, n, index, format), ...(start === undefined ? {} : { start }) } });
+  const sentAt = performance.timeOrigin + performance.now();
   const replies = await Promise.all(options.nodes.map((node, i) => node.run(request(i))));
   const restarts = replies.map(() => 0);
   for (let i = 1; i < n; i++) {
@@ -94,7 +98,8 @@ export async function executeClusterQuery(options: ClusterQueryOptions): Promise
   const result = finalizeResult(plan, merged.groups, Number(merged.skipped));
   const mergeSeconds = (performance.now() - started) / 1000;
   const nodes = options.nodes.map((node, i) => ({ name: node.name, reply: replies[i] as RangeReply, restarts: restarts[i] as number }));
-  return { plan, compiled, result, rows: Number(merged.rows), nodes, mergeSeconds };
+  const timeline = { sentAt, mergedAt: performance.timeOrigin + performance.now() };
+  return { plan, compiled, result, rows: Number(merged.rows), nodes, mergeSeconds, timeline };
 }
 
 /**
@@ -112,8 +117,8 @@ async function inFileLines(answer: ScanAnswer, node: ClusterNode, reply: RangeRe
 
 /** ClusterCliOptions are what `sluice query --nodes` needs beyond the query: how to make the nodes, and ship-all to compare. */
 export interface ClusterCliOptions extends Omit<ClusterQueryOptions, 'nodes'> {
-  /** How many worker-thread nodes to start, or the addresses of `sluice serve` nodes. */
-  readonly nodes: number | readonly string[];
+  /** How many worker-thread nodes to start, the addresses of `sluice serve` nodes, or nodes already started (startWorkerNodes); runCluster closes them. */
+  readonly nodes: number | readonly string[] | readonly ClusterNode[];
   readonly engine: EngineName;
   readonly link: Partial<LinkOptions>;
   readonly devices?: Partial<DeviceOptions>;
@@ -121,6 +126,8 @@ export interface ClusterCliOptions extends Omit<ClusterQueryOptions, 'nodes'> {
   readonly compare: boolean;
   /** How the compute node answers in ship-all (default csv-parse). */
   readonly compute?: ComputeEngine;
+  /** The store of verified programs and JIT code worker nodes use (see NodeConfig.store). */
+  readonly store?: StorePlace;
 }
 
 /** ReportedClusterRun is a cluster run with its report (and the ship-all answer with `compare`). */
@@ -136,11 +143,11 @@ export interface ReportedClusterRun extends ClusterRun {
  */
 export async function runCluster(options: ClusterCliOptions): Promise<ReportedClusterRun> {
   const dataDir = dirname(options.catalog.table(tableNameOf(options))?.path ?? '.');
-  const config = { dataDir, chunkBytes: options.chunkBytes, engine: options.engine, link: options.link, ...(options.devices ? { devices: options.devices } : {}) };
   const run = await withNodes(
     () => {
       const { nodes } = options;
-      return typeof nodes === 'number' ? Array.from({ length: nodes }, (_, i) => new WorkerNode(i, config)) : nodes.map((url, i) => new HttpNode(i, url));
+      if (typeof nodes === 'number') return startWorkerNodes(nodes, workerNodeConfig(dataDir, options));
+      return nodes.map((node, i) => (typeof node === 'string' ? new HttpNode(i, node) : node));
     },
     (nodes) => executeClusterQuery({ ...options, nodes }),
   );
@@ -153,12 +160,14 @@ export async function runCluster(options: ClusterCliOptions): Promise<ReportedCl
       ...(node.reply.peakHeapBytes === undefined ? {} : { peakHeapBytes: node.reply.peakHeapBytes }),
       restarts: node.restarts,
       rescans: node.reply.rescans,
+      ...(node.reply.timeline ? { timeline: node.reply.timeline } : {}),
     })),
     options.link,
     run.mergeSeconds,
+    run.timeline,
   );
   if (!options.compare) return { ...run, report };
-  const node = new StorageNode({ dataDir, chunkBytes: options.chunkBytes, engine: options.engine, ...(options.devices ? { devices: options.devices } : {}) });
+  const node = new StorageNode({ dataDir: dirname(run.plan.table.path), chunkBytes: options.chunkBytes, engine: options.engine, ...(options.devices ? { devices: options.devices } : {}) });
   const shipped = await shipAllBaseline(run.plan, run.compiled, node, options, run.rows);
   if (!isDeepStrictEqual(shipped.result, run.result)) throw mismatch(options.queryFile, run.plan);
   return { ...run, report, shipAll: shipped.stats };

@@ -1,4 +1,4 @@
-// The compute node's engines for ship-all: csv-parse (the baseline), or the query's own eBPF program run over the shipped bytes.
+// The compute node's engines for ship-all: csv-parse (the baseline), the query's own eBPF program run over the shipped bytes, or DuckDB.
 import type { CompiledQuery } from '../codegen/compile.js';
 import { createBaselineConsumer } from '../baseline/scan.js';
 import type { Plan } from '../sql/plan.js';
@@ -10,6 +10,7 @@ import { Tenant } from '../storage/tenant.js';
 import { verifyForHook } from '../storage/verify-hook.js';
 import type { EngineName } from '../vm/engine.js';
 import type { ComputeEngine } from './compute-engine-names.js';
+import { duckDbConsumer } from './duckdb-compute.js';
 
 export { COMPUTE_ENGINES, type ComputeEngine } from './compute-engine-names.js';
 
@@ -17,9 +18,11 @@ export { COMPUTE_ENGINES, type ComputeEngine } from './compute-engine-names.js';
  * computeConsumer returns the compute node's side of a ship-all run. 'csv-parse' parses records with
  * csv-parse and evaluates the plan in exact arithmetic (independent of the code generator);
  * 'program' verifies and runs the same compiled eBPF program the storage node would, on the compute
- * node over the shipped bytes, so that pushdown and ship-all differ only in where the bytes are.
+ * node over the shipped bytes, so that pushdown and ship-all differ only in where the bytes are;
+ * 'duckdb' answers `sql` with DuckDB on one thread over the shipped CSV (see duckDbConsumer).
  */
-export function computeConsumer(kind: ComputeEngine, plan: Plan, compiled: CompiledQuery, engine: EngineName): ShipAllConsumer<ResultTable> {
+export function computeConsumer(kind: ComputeEngine, plan: Plan, compiled: CompiledQuery, engine: EngineName, sql: string): ShipAllConsumer<ResultTable> {
+  if (kind === 'duckdb') return duckDbConsumer(plan, sql);
   return kind === 'csv-parse' ? createBaselineConsumer(plan) : programConsumer(compiled, engine);
 }
 

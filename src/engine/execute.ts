@@ -109,14 +109,14 @@ export function shipAllBaseline(
   plan: Plan,
   compiled: CompiledQuery,
   node: StorageNode,
-  options: Pick<QueryOptions, 'link' | 'onProgress' | 'compute' | 'engine'>,
+  options: Pick<QueryOptions, 'link' | 'onProgress' | 'compute' | 'engine' | 'sql'>,
   rows?: number,
 ) {
   return runShipAll({
     node,
     link: new Link(options.link),
     file: basename(plan.table.path),
-    consumer: computeConsumer(options.compute ?? 'csv-parse', plan, compiled, options.engine),
+    consumer: computeConsumer(options.compute ?? 'csv-parse', plan, compiled, options.engine, options.sql),
     ...(rows === undefined ? {} : { rows }),
     ...(options.onProgress && { onProgress: (done: number, total: number) => options.onProgress?.('ship-all', done, total) }),
   });

@@ -1,6 +1,7 @@
 // The data-movement report of a cluster query: per storage node and in total, and the compute NIC every node's traffic shares.
 import type { LinkOptions } from '../net/link.js';
 import { modelTopology, type TopologyTimes } from '../net/topology.js';
+import type { NodeTimeline } from '../storage/cluster-node.js';
 import type { RunStats } from '../storage/run-stats.js';
 import { formatBytes, formatCount, formatSeconds } from './units.js';
 
@@ -14,6 +15,13 @@ export interface ClusterNodeStats {
   readonly peakHeapBytes?: number;
   readonly restarts: number;
   readonly rescans: number;
+  readonly timeline?: NodeTimeline;
+}
+
+/** ComputeTimeline is when (ms since the epoch) the compute node sent the program to the nodes and had merged their answers. */
+export interface ComputeTimeline {
+  readonly sentAt: number;
+  readonly mergedAt: number;
 }
 
 /** ClusterReport is the per-node numbers, their totals and the topology model's answer. */
@@ -23,10 +31,11 @@ export interface ClusterReport {
   readonly topology: TopologyTimes;
   /** Measured compute-node time to decode and merge the answers. */
   readonly mergeSeconds: number;
+  readonly timeline?: ComputeTimeline;
 }
 
 /** buildClusterReport totals the nodes and models the compute node's shared NIC. */
-export function buildClusterReport(nodes: readonly ClusterNodeStats[], computeNic: Partial<LinkOptions>, mergeSeconds: number): ClusterReport {
+export function buildClusterReport(nodes: readonly ClusterNodeStats[], computeNic: Partial<LinkOptions>, mergeSeconds: number, timeline?: ComputeTimeline): ClusterReport {
   const wire = (s: RunStats) => s.link.toStorage.wireBytes + s.link.toCompute.wireBytes;
   const sum = (f: (s: RunStats) => number) => nodes.reduce((total, node) => total + f(node.stats), 0);
   return {
@@ -44,6 +53,7 @@ export function buildClusterReport(nodes: readonly ClusterNodeStats[], computeNi
       computeNic,
     ),
     mergeSeconds,
+    ...(timeline ? { timeline } : {}),
   };
 }
 
@@ -84,6 +94,7 @@ export function clusterReportJson(report: ClusterReport): object {
     totals: report.totals,
     computeNic: { ...report.topology.computeNic, seconds: report.topology.computeNicSeconds },
     mergeSeconds: report.mergeSeconds,
+    ...(report.timeline ? { timeline: report.timeline } : {}),
     endToEnd: report.topology.endToEnd,
     bottleneck: report.topology.bottleneck.kind === 'compute-nic' ? 'compute-nic' : report.nodes[report.topology.bottleneck.index]?.name,
   };

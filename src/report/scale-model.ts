@@ -1,4 +1,6 @@
 // Pushdown against ship-all at data-centre scale: end-to-end times projected from measured per-core rates, with what binds each path.
+import { formatBytes, formatSeconds } from './units.js';
+
 /** ClusterShape describes a cluster (bytes per second for bandwidths). */
 export interface ClusterShape {
   readonly nodes: number;
@@ -92,4 +94,23 @@ export function linkBend(shape: ClusterShape, rates: Rates, path: string): numbe
   const devices = shape.tableBytes / shape.nodes / (shape.devicesPerNode * shape.deviceBytesPerSecond);
   // The compute NIC carries the whole table; it binds until it is faster than the slower of CPU and devices.
   return shape.tableBytes / Math.max(cpu, devices);
+}
+
+/**
+ * formatModel renders the rates, the cluster, each path's projected time and bound, and the
+ * crossovers as lines of text (for `sluice model` and the model section of `sluice bench`).
+ */
+export function formatModel(shape: ClusterShape, rates: Rates & { readonly file: string; readonly fileBytes: number }): string[] {
+  const perSecond = (bytes: number) => `${formatBytes(bytes)}/s`;
+  const projections = project(shape, rates);
+  const paths = projections.slice(1).map((p) => p.path);
+  return [
+    `rates measured on ${rates.file} (${formatBytes(rates.fileBytes)}), one core each: hook ${perSecond(rates.hookPerCore)}; ${Object.entries(rates.computePerCore).map(([engine, rate]) => `ship-all ${engine} ${perSecond(rate)}`).join('; ')}`,
+    `cluster: ${shape.nodes} storage nodes x ${shape.devicesPerNode} SSDs at ${perSecond(shape.deviceBytesPerSecond)}, ${shape.coresPerNode} cores, NIC ${perSecond(shape.nodeNicBytesPerSecond)}; compute node ${shape.computeCores} cores, NIC ${perSecond(shape.computeNicBytesPerSecond)}; table ${formatBytes(shape.tableBytes)}`,
+    ...projections.map((p) => `  ${p.path.padEnd(22)} ${formatSeconds(p.seconds).padStart(9)}  bound by ${p.bound}`),
+    ...paths.map((p) => {
+      const nodes = crossoverNodes(shape, rates, p);
+      return `  pushdown beats ${p} from ${nodes === undefined ? '(never, up to 4096)' : `${nodes} node${nodes === 1 ? '' : 's'}`}; ${p} stops being NIC-bound above ${perSecond(linkBend(shape, rates, p))} NICs`;
+    }),
+  ];
 }

@@ -8,6 +8,9 @@ export interface Span {
   readonly end: number;
 }
 
+/** DateField is a part of a date EXTRACT reads. */
+export type DateField = 'year' | 'month' | 'day';
+
 /** IntervalUnit is the unit of an interval literal. */
 export type IntervalUnit = 'day' | 'month' | 'year';
 
@@ -22,6 +25,7 @@ export type AstExpr = Span &
     | { readonly kind: 'negate'; readonly operand: AstExpr }
     | { readonly kind: 'arith'; readonly op: '+' | '-' | '*' | '/'; readonly left: AstExpr; readonly right: AstExpr }
     | { readonly kind: 'case'; readonly whens: readonly CaseWhen[]; readonly otherwise?: AstExpr }
+    | { readonly kind: 'extract'; readonly field: DateField; readonly operand: AstExpr }
     | { readonly kind: 'compare'; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly left: AstExpr; readonly right: AstExpr }
     | { readonly kind: 'between'; readonly operand: AstExpr; readonly low: AstExpr; readonly high: AstExpr; readonly negated: boolean }
     | { readonly kind: 'in'; readonly operand: AstExpr; readonly list: readonly AstExpr[]; readonly negated: boolean }
@@ -55,6 +59,7 @@ export interface SelectStatement {
   readonly table: { readonly name: string } & Span;
   readonly where?: AstExpr;
   readonly groupBy: readonly AstExpr[];
+  readonly having?: AstExpr;
   readonly orderBy: readonly OrderItem[];
   readonly limit?: { readonly value: number } & Span;
 }

@@ -6,6 +6,7 @@ import { QueryError } from './errors.js';
 import type { ColumnDef, ColumnRef, CompareOp, Constant, ConstantExpr, LikeMatch, Predicate, ValueExpr } from './plan.js';
 import { allOf, anyOf, decideCompare, longerThanColumn, negate, truth } from './fold.js';
 import { bindCase, refuseNullable } from './bind-case.js';
+import { bindExtract, bindShift } from './bind-extract.js';
 import { didYouMean } from './suggest.js';
 import {
   DATE, INT64_MAX, INT64_MIN, INTEGER, decimalType, isNumeric, isString, precisionOf, scaleOf, typeName,
@@ -16,6 +17,8 @@ import {
 export interface ExprScope {
   readonly file: string;
   readonly columns: readonly ColumnDef[];
+  /** text returns an expression as written (names a computed group key). */
+  readonly text?: (ast: AstExpr) => string;
 }
 
 interface Interval {
@@ -93,6 +96,8 @@ function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
       return bindArith(scope, ast, ast.op, ast.left, ast.right);
     case 'case':
       return bindCase(scope, ast);
+    case 'extract':
+      return bindExtract(scope, ast, scope.text?.(ast) ?? 'extract');
     case 'aggregate':
       return fail(scope, ast, 'an aggregate cannot be used here');
     default:
@@ -116,12 +121,10 @@ function bindArith(scope: ExprScope, ast: AstExpr, op: '+' | '-' | '*', leftAst:
     const [date, interval, dateAst] =
       right.kind === 'interval' ? ([left, right, leftAst] as const) : ([right, left, rightAst] as const);
     if (interval.kind !== 'interval' || date.kind === 'interval' || (op === '-' && right.kind !== 'interval') || op === '*') {
-      return fail(scope, ast, 'intervals can only be added to or subtracted from a date constant');
-    }
-    if (date.kind !== 'constant' || date.value.kind !== 'date') {
-      return fail(scope, dateAst, 'interval arithmetic is only supported on date constants (e.g. date \'1998-12-01\' - interval \'90\' day)');
+      return fail(scope, ast, 'intervals can only be added to or subtracted from a date');
     }
     const amount = op === '-' ? -interval.amount : interval.amount;
+    if (date.kind !== 'constant' || date.value.kind !== 'date') return bindShift(scope, ast, dateAst, date, amount, interval.unit);
     const moved = shiftDate(Number(date.value.days), amount, interval.unit);
     if (moved === undefined) return fail(scope, ast, `the date is outside the supported range (${DATE_RANGE_TEXT})`);
     return dateConstant(BigInt(moved));

@@ -22,9 +22,10 @@ export function explainPlan(plan: Plan): string {
     const column = table.columns[index];
     if (column !== undefined) lines.push(`    #${index} ${column.name} ${typeName(column.type)}`);
   }
-  lines.push(`filter: ${plan.filter === undefined ? 'none (every row)' : formatExpr(plan.filter)}`);
-  lines.push(`group by: ${plan.groupBy.length === 0 ? 'none (one group)' : plan.groupBy.map((column) => column.name).join(', ')}`);
-  lines.push('aggregates:');
+  lines.push(`filter: ${plan.filter === undefined ? 'none (every row)' : `${formatExpr(plan.filter)} (in the storage program)`}`);
+  lines.push(`group by: ${plan.groupBy.length === 0 ? 'none (one group)' : `${plan.groupBy.map((column) => column.name).join(', ')} (keys built in the storage program)`}`);
+  if (plan.having !== undefined) lines.push(`having: ${formatPost(plan.having, plan)} (on the compute node, after the merge)`);
+  lines.push('aggregates (in the storage program; partial results merged on the compute node):');
   plan.aggregates.forEach((aggregate, index) => lines.push(`  #${index} ${formatAggregate(aggregate)} -> ${typeName(aggregate.type)}`));
   if (plan.aggregates.length === 0) lines.push('  none');
   lines.push('outputs:');
@@ -36,7 +37,7 @@ export function explainPlan(plan: Plan): string {
         : `${formatPost(output.source.expr, plan)} (computed on the compute node, after the merge)`;
     lines.push(`  ${output.name} = ${source} (${typeName(output.type)})`);
   }
-  const order = plan.orderBy.map((key) => `${plan.outputs[key.output]?.name ?? key.output} ${key.desc ? 'desc' : 'asc'}`);
+  const order = plan.orderBy.map((key) => `${'expr' in key ? formatPost(key.expr, plan) : (plan.outputs[key.output]?.name ?? key.output)} ${key.desc ? 'desc' : 'asc'}`);
   lines.push(`order by: ${order.length === 0 ? 'group keys ascending (no ORDER BY)' : order.join(', ')} (on the compute node)`);
   lines.push(`limit: ${plan.limit ?? 'none'}`);
   lines.push(`malformed rows: ${plan.onError === 'stop' ? 'stop at the first' : 'skip and count'}`);
@@ -80,6 +81,10 @@ export function formatExpr(expr: Expr, nested = false): string {
       return formatConstant(expr.value);
     case 'rescale':
       return `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
+    case 'extract':
+      return `extract(${expr.field} from ${expr.operand.name})`;
+    case 'shift':
+      return `${formatExpr(expr.operand, true)} ${expr.amount < 0n ? '-' : '+'} interval '${expr.amount < 0n ? -expr.amount : expr.amount}' ${expr.unit}`;
     case 'case': {
       const whens = expr.whens.map((branch) => ` when ${formatExpr(branch.when)} then ${formatExpr(branch.then)}`).join('');
       return `case${whens}${expr.otherwise === undefined ? '' : ` else ${formatExpr(expr.otherwise)}`} end`;

@@ -1,5 +1,5 @@
 // Recursive-descent parser for Sluice's SQL subset: one SELECT of aggregates over one table.
-import type { AstExpr, CaseWhen, IntervalUnit, OrderItem, SelectItem, SelectStatement, Span } from './ast.js';
+import type { AstExpr, CaseWhen, DateField, IntervalUnit, OrderItem, SelectItem, SelectStatement, Span } from './ast.js';
 import { QueryError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
 
@@ -12,7 +12,7 @@ const RESERVED = new Set([
   ...JOIN_WORDS,
 ]);
 const UNSUPPORTED_CLAUSES: Record<string, string> = {
-  having: 'HAVING is not supported',
+  having: 'HAVING must follow GROUP BY (or stand after WHERE) and come before ORDER BY',
   union: 'UNION is not supported',
   intersect: 'INTERSECT is not supported',
   except: 'EXCEPT is not supported',
@@ -56,6 +56,7 @@ class Parser {
     const table = this.tableName();
     const where = this.acceptWord('where') ? this.expr() : undefined;
     const groupBy = this.acceptWord('group') ? (this.expectWord('by'), this.list(() => this.expr())) : [];
+    const having = this.acceptWord('having') ? this.expr() : undefined;
     this.refuseClause();
     const orderBy = this.acceptWord('order') ? (this.expectWord('by'), this.list(() => this.orderItem())) : [];
     const limit = this.acceptWord('limit') ? this.limit() : undefined;
@@ -63,7 +64,7 @@ class Parser {
     this.acceptSymbol(';');
     const end = this.peek();
     if (end.kind !== 'end') this.fail(end, `unexpected ${describe(end)} after the end of the query`);
-    return { items, table, groupBy, orderBy, ...(where && { where }), ...(limit && { limit }) };
+    return { items, table, groupBy, orderBy, ...(where && { where }), ...(having && { having }), ...(limit && { limit }) };
   }
 
   private refuseClause(): void {
@@ -274,6 +275,7 @@ class Parser {
     }
     if (token.lower === 'interval' && this.peek().kind === 'string') return this.interval(token);
     if (token.lower === 'case') return this.caseExpr(token);
+    if (token.lower === 'extract' && this.isSymbol(this.peek(), '(')) return this.extract(token);
     if (token.lower === 'exists') this.fail(token, 'subqueries are not supported');
     if (this.isSymbol(this.peek(), '(')) return this.call(token);
     if (RESERVED.has(token.lower)) this.fail(token, `expected an expression, found ${describe(token)}`);
@@ -321,6 +323,20 @@ class Parser {
     if (otherwise !== undefined) children.push(otherwise);
     this.expectWord('end');
     return this.node({ kind: 'case', whens, ...(otherwise !== undefined && { otherwise }), ...this.spanFrom(first) }, first, ...children);
+  }
+
+  /** extract parses `EXTRACT(year|month|day FROM expr)`. */
+  private extract(first: Token): AstExpr {
+    this.expectSymbol('(');
+    const fieldToken = this.next();
+    const field = fieldToken.lower;
+    if (fieldToken.kind !== 'identifier' || (field !== 'year' && field !== 'month' && field !== 'day')) {
+      this.fail(fieldToken, `EXTRACT supports YEAR, MONTH and DAY, found ${describe(fieldToken)}`);
+    }
+    this.expectWord('from');
+    const operand = this.expr();
+    this.expectSymbol(')');
+    return this.node({ kind: 'extract', field: field as DateField, operand, ...this.spanFrom(first) }, first, operand);
   }
 
   private call(name: Token): AstExpr {

@@ -1,7 +1,8 @@
 // The typed query plan: plain data the SQL front end produces, the eBPF codegen compiles and the baseline runs.
+import type { DateField, IntervalUnit } from './ast.js';
 import type { SourcePosition } from './errors.js';
 import type { SqlType } from '../values/types.js';
-import type { PostExpr } from './post-aggregate.js';
+import type { PostExpr, PostPredicate } from './post-aggregate.js';
 
 /** MAX_LINE_BYTES is the longest row (bytes, without its line break) either evaluation path accepts. */
 export const MAX_LINE_BYTES = 64 * 1024;
@@ -88,7 +89,13 @@ export type LikeMatch = 'exact' | 'prefix' | 'suffix' | 'infix';
 export type Expr = ValueExpr | Predicate;
 
 /** ValueExpr is an Expr that yields a typed value: a column, a constant, arithmetic or a CASE over them. */
-export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr | CaseExpr;
+export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr | CaseExpr | ExtractExpr | ShiftExpr;
+
+/**
+ * GroupKey is one GROUP BY key: a column, or an EXTRACT of a date column (computed in the storage
+ * program into the group key); `name` is how explain and the map's description call it.
+ */
+export type GroupKey = ColumnRef | ExtractExpr;
 
 /** Predicate is a condition; predicates have no SqlType and only appear in filters. */
 export type Predicate = CompareExpr | InExpr | LikeExpr | AndExpr | OrExpr | NotExpr | TruthExpr;
@@ -135,6 +142,30 @@ export interface CaseExpr {
   readonly kind: 'case';
   readonly whens: readonly { readonly when: Predicate; readonly then: ValueExpr }[];
   readonly otherwise?: ValueExpr;
+  readonly type: SqlType;
+  readonly at?: SourcePosition;
+}
+
+/** ExtractExpr is the year, month or day (an integer) of a date column, read from its YYYYMMDD form. */
+export interface ExtractExpr {
+  readonly kind: 'extract';
+  readonly field: DateField;
+  readonly operand: ColumnRef;
+  readonly name: string;
+  readonly type: SqlType;
+  readonly at?: SourcePosition;
+}
+
+/**
+ * ShiftExpr is a date moved by `amount` days, months or years (`d ± interval`), as values/calendar.ts
+ * shiftDate does (months keep the day, clamped to the month's end); a result outside 0000-01-01 to
+ * 9999-12-31 stops the query. Months and years shift a date column only (they read its YYYYMMDD form).
+ */
+export interface ShiftExpr {
+  readonly kind: 'shift';
+  readonly operand: ValueExpr;
+  readonly amount: bigint;
+  readonly unit: IntervalUnit;
   readonly type: SqlType;
   readonly at?: SourcePosition;
 }
@@ -227,11 +258,11 @@ export interface OutputColumn {
   readonly type: SqlType;
 }
 
-/** OrderKey sorts the result by one output column (index into `outputs`). */
-export interface OrderKey {
-  readonly output: number;
-  readonly desc: boolean;
-}
+/**
+ * OrderKey sorts the result by one output column (index into `outputs`), or by an expression over
+ * aggregates and group keys that is not selected (`expr`, computed per group on the compute node).
+ */
+export type OrderKey = { readonly output: number; readonly desc: boolean } | { readonly expr: PostExpr; readonly desc: boolean };
 
 /** ErrorPolicy says what to do with a malformed row: stop with an error, or skip it and count it. */
 export type ErrorPolicy = 'stop' | 'skip';
@@ -245,7 +276,9 @@ export type ErrorPolicy = 'stop' | 'skip';
 export interface Plan {
   readonly table: TableSource;
   readonly filter?: Predicate;
-  readonly groupBy: readonly ColumnRef[];
+  readonly groupBy: readonly GroupKey[];
+  /** HAVING: groups are kept where it is true, decided on the compute node after the merge. */
+  readonly having?: PostPredicate;
   readonly aggregates: readonly AggregateSpec[];
   readonly outputs: readonly OutputColumn[];
   readonly orderBy: readonly OrderKey[];

@@ -15,6 +15,20 @@ export interface RangeReply {
   readonly rescans: number;
   /** Largest JavaScript heap the node's engine instance used (bytes), when the node can tell. */
   readonly peakHeapBytes?: number;
+  /** When each step of the request happened on the node (see NodeTimeline). */
+  readonly timeline?: NodeTimeline;
+}
+
+/**
+ * NodeTimeline is when (ms since the epoch, by the node's clock) the node was asked to start (worker
+ * threads only), had loaded its code, received the request and had answered it: the phases of a
+ * cluster query on one node (verify and attach took `stats.hook.loadSeconds` of the last two).
+ */
+export interface NodeTimeline {
+  readonly startedAt?: number;
+  readonly loadedAt: number;
+  readonly receivedAt: number;
+  readonly answeredAt: number;
 }
 
 /** ClusterNode is one storage node of a cluster as the compute node sees it. */

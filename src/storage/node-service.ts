@@ -7,6 +7,7 @@ import type { RangeReply } from './cluster-node.js';
 import type { DeviceOptions } from './device.js';
 import { StorageError } from './errors.js';
 import { StorageNode } from './node.js';
+import { ProgramStore, type StorePlace } from './program-store.js';
 import { runRange } from './range-run.js';
 import { countLineBreaks } from './row-bounds.js';
 import { encodeResult } from './wire.js';
@@ -20,6 +21,8 @@ export interface NodeConfig {
   readonly link: Partial<LinkOptions>;
   /** Instructions one hook call may execute (see TenantOptions). */
   readonly chunkBudget?: number;
+  /** This user's store of verified programs and JIT code, which the node opens and uses as a single node does (see ProgramStore). */
+  readonly store?: StorePlace;
 }
 
 /** NodeService is one node's engine instance: its own devices, page cache, tenants and maps, kept across requests. */
@@ -27,17 +30,23 @@ export class NodeService {
   private readonly node: StorageNode;
   private peakHeapBytes = 0;
 
-  constructor(private readonly config: NodeConfig) {
+  constructor(
+    private readonly config: NodeConfig,
+    /** When the node had loaded its code (ms since the epoch), for its timeline. */
+    private readonly loadedAt: number = performance.timeOrigin + performance.now(),
+  ) {
     this.node = new StorageNode({
       dataDir: config.dataDir,
       chunkBytes: config.chunkBytes,
       engine: config.engine,
       ...(config.devices ? { devices: config.devices } : {}),
+      ...(config.store ? { store: ProgramStore.open(config.store.dir, config.store.build) } : {}),
     });
   }
 
   /** run answers a program message with a range (see runRange) and returns the reply that crosses back. */
   async run(request: Uint8Array): Promise<RangeReply> {
+    const receivedAt = performance.timeOrigin + performance.now();
     const ran = await runRange({
       node: this.node,
       link: new Link(this.config.link),
@@ -47,7 +56,9 @@ export class NodeService {
     });
     this.sampleHeap();
     const { maps, stats, start, end, headerBytes, rescans } = ran;
-    return { result: encodeResult(maps), stats, start, end, headerBytes, rescans, peakHeapBytes: this.peakHeapBytes };
+    const result = encodeResult(maps);
+    const timeline = { loadedAt: this.loadedAt, receivedAt, answeredAt: performance.timeOrigin + performance.now() };
+    return { result, stats, start, end, headerBytes, rescans, peakHeapBytes: this.peakHeapBytes, timeline };
   }
 
   /** resolvePath returns the full path of a file in the node's data directory; paths outside it are refused (StorageError). */

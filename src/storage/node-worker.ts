@@ -11,13 +11,14 @@ export type NodeWorkerResponse =
   | { readonly id: number; readonly reply: RangeReply | number }
   | { readonly id: number; readonly error: { readonly name: string; readonly message: string } };
 
-const service = new NodeService(workerData as NodeConfig);
+const service = new NodeService(workerData as NodeConfig, performance.timeOrigin + performance.now());
 setInterval(() => service.sampleHeap(), 20).unref();
 
 parentPort?.on('message', (message: NodeWorkerRequest) => {
   const work = message.kind === 'run' ? service.run(message.request) : service.countLines(message.file, message.end);
   work.then(
-    (reply) => parentPort?.postMessage({ id: message.id, reply } satisfies NodeWorkerResponse),
+    // The result message moves to the compute node's thread instead of being copied.
+    (reply) => parentPort?.postMessage({ id: message.id, reply } satisfies NodeWorkerResponse, typeof reply === 'number' ? [] : [reply.result.buffer as ArrayBuffer]),
     (error: unknown) => {
       const { name, message: text } = error instanceof Error ? error : { name: 'Error', message: String(error) };
       parentPort?.postMessage({ id: message.id, error: { name, message: text } } satisfies NodeWorkerResponse);

@@ -4,8 +4,11 @@ import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, rea
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-/** RecordKind names what a record holds; it is signed with the record, so one kind cannot pass for another. */
-export type RecordKind = 'verdict' | 'jit';
+/**
+ * RecordKind names what a record holds (a verifier's facts, JIT code, or V8's code cache of the bundled
+ * CLI); it is signed with the record, so one kind cannot pass for another.
+ */
+export type RecordKind = 'verdict' | 'jit' | 'v8';
 
 /** MAX_RECORDS is how many records one build's folder keeps; the least recently written go first. */
 export const MAX_RECORDS = 256;
@@ -19,6 +22,12 @@ const BUILD_NAME = /^[0-9a-f]{16,64}$/;
 export function defaultStoreDir(): string {
   const base = process.env.XDG_CACHE_HOME;
   return join(base !== undefined && base !== '' ? base : join(homedir(), '.cache'), 'sluice');
+}
+
+/** StorePlace names a store as plain data (its directory and the build), so a worker thread can open the same store. */
+export interface StorePlace {
+  readonly dir: string;
+  readonly build: string;
 }
 
 /**

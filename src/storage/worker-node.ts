@@ -4,6 +4,26 @@ import { NodeFailed, type ClusterNode, type RangeReply } from './cluster-node.js
 import type { NodeConfig } from './node-service.js';
 import type { NodeWorkerRequest, NodeWorkerResponse } from './node-worker.js';
 
+/**
+ * startWorkerNodes starts `count` worker-thread nodes serving `config`. Starting them is cheap for
+ * the caller (each thread loads the node's code by itself), so a caller starts them as early as it
+ * knows the data directory: the threads then load while it plans and compiles the query.
+ */
+export function startWorkerNodes(count: number, config: NodeConfig): WorkerNode[] {
+  return Array.from({ length: count }, (_, i) => new WorkerNode(i, config));
+}
+
+/** withStart adds when the thread was asked for to a reply's timeline. */
+function withStart(reply: RangeReply | number, startedAt: number): RangeReply | number {
+  return typeof reply === 'number' || !reply.timeline ? reply : { ...reply, timeline: { ...reply.timeline, startedAt } };
+}
+
+/** workerNodeConfig is the NodeConfig of worker nodes serving `dataDir` with a query's chunk size, engine, devices and link. */
+export function workerNodeConfig(dataDir: string, options: Omit<NodeConfig, 'dataDir'>): NodeConfig {
+  const { chunkBytes, engine, link, devices, chunkBudget, store } = options;
+  return { dataDir, chunkBytes, engine, link, ...(devices ? { devices } : {}), ...(chunkBudget === undefined ? {} : { chunkBudget }), ...(store ? { store } : {}) };
+}
+
 /** NODE_WORKER_SCRIPT is the built worker body next to this module (dist/src/storage/node-worker.js). */
 export const NODE_WORKER_SCRIPT = new URL('./node-worker.js', import.meta.url);
 
@@ -26,6 +46,9 @@ export class WorkerNode implements ClusterNode {
   private nextId = 1;
   private exited = false;
 
+  /** When the worker thread was asked for (ms since the epoch), for the node's timeline. */
+  readonly startedAt = performance.timeOrigin + performance.now();
+
   constructor(index: number, data: NodeConfig, script: URL = NODE_WORKER_SCRIPT) {
     this.name = `node ${index} (worker)`;
     this.worker = new Worker(script, { workerData: data });
@@ -34,7 +57,7 @@ export class WorkerNode implements ClusterNode {
       if (!pending) return;
       this.pending.delete(message.id);
       if ('error' in message) pending.reject(new NodeFailed(this.name, message.error.message));
-      else pending.resolve(message.reply);
+      else pending.resolve(withStart(message.reply, this.startedAt));
     });
     this.worker.on('error', (error) => this.fail(`its worker crashed: ${error.message}`, error));
     this.worker.on('exit', (code) => {

@@ -1,5 +1,6 @@
 // Memory access rules: context fields, stack slots and spills, packet bounds, map values and plain memory.
 import { contextField } from './context.js';
+import { lasting } from './memo.js';
 import { type Env, refuse } from './env.js';
 import { isConst, scalarRange, scalarText } from './scalar.js';
 import { tnumText } from './tnum.js';
@@ -8,7 +9,9 @@ import {
   type Reg,
   type State,
   STACK_SIZE,
-  StackByte,
+  ALL_BYTES,
+  byteWritten,
+  markBytes,
   UNKNOWN_SCALAR,
   isPointer,
   pointerReg,
@@ -43,9 +46,9 @@ export function sizedScalar(size: number, signed: boolean): Reg {
 }
 
 const ZERO_EXTENDED: Record<number, Reg> = {
-  1: scalarReg(scalarRange(0n, 0xffn)),
-  2: scalarReg(scalarRange(0n, 0xffffn)),
-  4: scalarReg(scalarRange(0n, 0xffffffffn)),
+  1: scalarReg(lasting(scalarRange(0n, 0xffn))),
+  2: scalarReg(lasting(scalarRange(0n, 0xffffn))),
+  4: scalarReg(lasting(scalarRange(0n, 0xffffffffn))),
 };
 
 /**
@@ -68,34 +71,33 @@ function variableBounds(reg: Reg, regNo: number): [number, number] {
 export function access(env: Env, state: State, a: Access): Reg {
   const frame = state.frames[state.frames.length - 1]!;
   const base = frame.regs[a.baseNo]!;
-  const r = `R${a.baseNo}`;
-  if (base.type === 'not_init') refuse(`${r} !read_ok`);
-  if (!isPointer(base)) refuse(`${r} invalid mem access 'scalar'`);
+  if (base.type === 'not_init') refuse(`R${a.baseNo} !read_ok`);
+  if (!isPointer(base)) refuse(`R${a.baseNo} invalid mem access 'scalar'`);
   if (a.kind !== 'read' && a.value && isPointer(a.value) && base.type !== 'stack') {
     refuse(`R${a.valueNo} leaks addr into ${base.type === 'map_value' ? 'map' : base.type}`);
   }
   switch (base.type) {
     case 'ctx':
-      return contextAccess(env, base, a, r);
+      return contextAccess(env, base, a);
     case 'stack':
-      return stackAccess(env, state, base, a, r);
+      return stackAccess(env, state, base, a);
     case 'map_value':
       if (a.kind === 'atomic') checkAlignment(base, a, 'value ');
-      return mapValueAccess(env, base, a, r);
+      return mapValueAccess(env, base, a);
     case 'mem':
       if (a.kind === 'atomic') checkAlignment(base, a, '');
-      return boundedAccess(base, a, r, base.size, 'memory', 'mem_size');
+      return boundedAccess(base, a, base.size, 'memory', 'mem_size');
     case 'pkt':
-      return packetAccess(base, a, r);
+      return packetAccess(base, a);
     default:
-      return refuse(`${r} invalid mem access '${base.type}'`);
+      return refuse(`R${a.baseNo} invalid mem access '${base.type}'`);
   }
 }
 
-function contextAccess(env: Env, base: Reg, a: Access, r: string): Reg {
+function contextAccess(env: Env, base: Reg, a: Access): Reg {
   const ctx = env.context;
   if (!isConst(base.value)) refuse(`variable ctx access var_off=${scalarText(base.value)} disallowed`);
-  if (base.off !== 0) refuse(`dereference of modified ctx ptr ${r} off=${base.off} disallowed`);
+  if (base.off !== 0) refuse(`dereference of modified ctx ptr R${a.baseNo} off=${base.off} disallowed`);
   if (a.kind !== 'read') refuse(`invalid bpf_context access off=${a.off} size=${a.size}: the context is read-only`);
   const field = contextField(ctx, a.off, a.size);
   if (!field || (a.signed && field.kind !== 'scalar')) {
@@ -115,12 +117,12 @@ function contextAccess(env: Env, base: Reg, a: Access, r: string): Reg {
   }
 }
 
-function boundedAccess(base: Reg, a: Access, r: string, size: number, what: string, sizeName: string): Reg {
+function boundedAccess(base: Reg, a: Access, size: number, what: string, sizeName: string): Reg {
   const [vmin, vmax] = variableBounds(base, a.baseNo);
   const lo = base.off + a.off + vmin;
   const hi = base.off + a.off + vmax + a.size;
   if (lo < 0 && vmin < 0) {
-    refuse(`${r} min value is negative, either use unsigned index or do a if (index >=0) check.`);
+    refuse(`R${a.baseNo} min value is negative, either use unsigned index or do a if (index >=0) check.`);
   }
   if (lo < 0 || hi > size) {
     refuse(`invalid access to ${what}, ${sizeName}=${size} off=${base.off + a.off}${vmin !== vmax ? ` var=[${vmin},${vmax}]` : ''} size=${a.size}`);
@@ -128,25 +130,25 @@ function boundedAccess(base: Reg, a: Access, r: string, size: number, what: stri
   return sizedScalar(a.size, a.signed);
 }
 
-function mapValueAccess(env: Env, base: Reg, a: Access, r: string): Reg {
+function mapValueAccess(env: Env, base: Reg, a: Access): Reg {
   const map = env.spec.maps[base.map]!;
   if (a.kind !== 'read' && map.readOnly) refuse(`write into map ${map.name} is not allowed: it is read-only`);
-  return boundedAccess(base, a, r, map.valueSize, 'map value', 'value_size');
+  return boundedAccess(base, a, map.valueSize, 'map value', 'value_size');
 }
 
-function packetAccess(base: Reg, a: Access, r: string): Reg {
-  if (a.kind !== 'read') refuse(`${r} cannot write into packet: chunk data is read-only in Sluice`);
+function packetAccess(base: Reg, a: Access): Reg {
+  if (a.kind !== 'read') refuse(`R${a.baseNo} cannot write into packet: chunk data is read-only in Sluice`);
   const v = base.value;
-  if (v.smin < 0n) refuse(`${r} min value is negative, either use unsigned index or do a if (index >=0) check.`);
-  if (v.umax > BigInt(MAX_PACKET_OFF)) refuse(`${r} unbounded memory access, make sure to bounds check any such access`);
+  if (v.smin < 0n) refuse(`R${a.baseNo} min value is negative, either use unsigned index or do a if (index >=0) check.`);
+  if (v.umax > BigInt(MAX_PACKET_OFF)) refuse(`R${a.baseNo} unbounded memory access, make sure to bounds check any such access`);
   const off = base.off + a.off;
   if (off < 0 || off + a.size > base.range) {
-    refuse(`invalid access to packet, off=${off} size=${a.size}, ${r}(id=${base.id},off=${base.off},r=${base.range})`);
+    refuse(`invalid access to packet, off=${off} size=${a.size}, R${a.baseNo}(id=${base.id},off=${base.off},r=${base.range})`);
   }
   return sizedScalar(a.size, a.signed);
 }
 
-function stackAccess(env: Env, state: State, base: Reg, a: Access, r: string): Reg {
+function stackAccess(env: Env, state: State, base: Reg, a: Access): Reg {
   const frame = state.frames[base.frame]!;
   checkAlignment(base, a, 'stack ');
   const [vmin, vmax] = variableBounds(base, a.baseNo);
@@ -164,8 +166,8 @@ function stackAccess(env: Env, state: State, base: Reg, a: Access, r: string): R
   }
   if (a.kind !== 'write') {
     for (let i = lo; i < hi; i++) {
-      if (frame.stack.bytes[i + STACK_SIZE] === StackByte.INVALID) {
-        refuse(`invalid read from stack ${r} off ${base.off + a.off}${variable ? `+[${vmin},${vmax}]` : ''} size ${a.size}: byte fp${i} is uninitialised`);
+      if (!byteWritten(frame.stack, i + STACK_SIZE)) {
+        refuse(`invalid read from stack R${a.baseNo} off ${base.off + a.off}${variable ? `+[${vmin},${vmax}]` : ''} size ${a.size}: byte fp${i} is uninitialised`);
       }
     }
   }
@@ -178,7 +180,7 @@ function stackAccess(env: Env, state: State, base: Reg, a: Access, r: string): R
   }
   if (a.kind === 'atomic') {
     for (let s = (lo + STACK_SIZE) >> 3; s <= (hi - 1 + STACK_SIZE) >> 3; s++) {
-      if (frame.stack.spills[s] && isPointer(frame.stack.spills[s]!)) refuse(`${r} atomic operation on a spilled pointer at fp${s * 8 - STACK_SIZE}`);
+      if (frame.stack.spills[s] && isPointer(frame.stack.spills[s]!)) refuse(`R${a.baseNo} atomic operation on a spilled pointer at fp${s * 8 - STACK_SIZE}`);
     }
     markWritten(frame, lo, hi, false);
     return UNKNOWN_SCALAR;
@@ -189,7 +191,7 @@ function stackAccess(env: Env, state: State, base: Reg, a: Access, r: string): R
     const slot = (lo + STACK_SIZE) >> 3;
     const stack = writableStack(frame);
     stack.spills[slot] = value;
-    stack.bytes.fill(StackByte.SPILL, slot * 8, slot * 8 + 8);
+    stack.written[slot] = ALL_BYTES;
     return UNKNOWN_SCALAR;
   }
   markWritten(frame, lo, hi, variable);
@@ -229,10 +231,10 @@ function markWritten(frame: Frame, lo: number, hi: number, maybe: boolean): void
   const stack = writableStack(frame);
   for (let s = (lo + STACK_SIZE) >> 3; s <= (hi - 1 + STACK_SIZE) >> 3; s++) {
     if (!stack.spills[s]) continue;
+    // The spill's bytes stay written, now as plain data.
     stack.spills[s] = undefined;
-    stack.bytes.fill(StackByte.MISC, s * 8, s * 8 + 8);
   }
-  if (!maybe) stack.bytes.fill(StackByte.MISC, lo + STACK_SIZE, hi + STACK_SIZE);
+  if (!maybe) markBytes(stack, lo + STACK_SIZE, hi + STACK_SIZE);
 }
 
 /** noteDepth records that a frame's function uses `bytes` bytes of stack. */
@@ -263,7 +265,7 @@ export function checkMemoryArg(env: Env, state: State, reg: Reg, regNo: number, 
         return;
       }
       for (let i = lo; i < hi; i++) {
-        if (frame.stack.bytes[i + STACK_SIZE] === StackByte.INVALID) {
+        if (!byteWritten(frame.stack, i + STACK_SIZE)) {
           refuse(`invalid indirect read from stack ${r} off ${reg.off}+${i - reg.off} size ${maxSize} (${what}): byte fp${i} is uninitialised`);
         }
       }
@@ -272,15 +274,15 @@ export function checkMemoryArg(env: Env, state: State, reg: Reg, regNo: number, 
     case 'map_value': {
       const map = maps[reg.map]!;
       if (writes && map.readOnly) refuse(`${r} points into read-only map ${map.name} (${what})`);
-      boundedAccess(reg, { kind: 'read', baseNo: regNo, off: 0, size: maxSize, signed: false }, r, map.valueSize, 'map value', 'value_size');
+      boundedAccess(reg, { kind: 'read', baseNo: regNo, off: 0, size: maxSize, signed: false }, map.valueSize, 'map value', 'value_size');
       return;
     }
     case 'mem':
-      boundedAccess(reg, { kind: 'read', baseNo: regNo, off: 0, size: maxSize, signed: false }, r, reg.size, 'memory', 'mem_size');
+      boundedAccess(reg, { kind: 'read', baseNo: regNo, off: 0, size: maxSize, signed: false }, reg.size, 'memory', 'mem_size');
       return;
     case 'pkt':
       if (writes) refuse(`${r} cannot write into packet: chunk data is read-only in Sluice (${what})`);
-      packetAccess(reg, { kind: 'read', baseNo: regNo, off: 0, size: maxSize, signed: false }, r);
+      packetAccess(reg, { kind: 'read', baseNo: regNo, off: 0, size: maxSize, signed: false });
       return;
     default:
       refuse(`${r} type=${regText(reg, maps)} expected=stack, map_value, mem or pkt (${what})`);

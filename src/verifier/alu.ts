@@ -2,9 +2,10 @@
 import type { Instruction } from '../asm/instruction.js';
 import { AluOp, CLASS_MASK, Class, OP_MASK, FRAME_POINTER, SOURCE_MASK, Source } from '../asm/opcodes.js';
 import { refuse } from './env.js';
+import { lasting } from './memo.js';
 import { aluScalar } from './scalar-alu.js';
 import { SCALAR_UNKNOWN, isConst, scalarConst, type Scalar } from './scalar.js';
-import { type Reg, type State, UNKNOWN_SCALAR, isPointer, scalarReg } from './state.js';
+import { type Reg, type State, UNKNOWN_SCALAR, isPointer, regWith, scalarReg } from './state.js';
 
 const OP_NAME: Record<number, string> = {
   [AluOp.MUL]: '*=',
@@ -30,9 +31,20 @@ const PACKET = new Set(['pkt', 'pkt_end', 'pkt_meta']);
 /** NO_ARITHMETIC lists pointer types that may not be moved at all. */
 const NO_ARITHMETIC = new Set(['map_ptr', 'pkt_end', 'map_value_or_null', 'func']);
 
-/** immediateOperand is the scalar an ALU immediate stands for (sign-extended for 64-bit ops). */
-export function immediateOperand(insn: Instruction, is64: boolean): Scalar {
-  return scalarConst(is64 ? BigInt(insn.imm) : BigInt(insn.imm >>> 0));
+/** IMMEDIATES caches the register of each immediate, sign-extended (64) or zero-extended (32), so a step makes no BigInt. */
+const IMMEDIATES = { 64: new Map<number, Reg>(), 32: new Map<number, Reg>() };
+
+/** immediateReg is the scalar register an ALU or jump immediate stands for (sign-extended for 64-bit ops). */
+export function immediateReg(insn: Instruction, is64: boolean): Reg {
+  const cache = IMMEDIATES[is64 ? 64 : 32];
+  let reg = cache.get(insn.imm);
+  if (!reg) {
+    const value = scalarConst(is64 ? BigInt(insn.imm) : BigInt(insn.imm >>> 0));
+    const keep = cache.size < 4096;
+    reg = scalarReg(keep ? lasting(value) : value);
+    if (keep) cache.set(insn.imm, reg);
+  }
+  return reg;
 }
 
 /** aluStep applies an ALU or ALU64 instruction to the current frame's registers. */
@@ -42,7 +54,7 @@ export function aluStep(state: State, insn: Instruction): void {
   const op = insn.opcode & OP_MASK;
   const fromReg = (insn.opcode & SOURCE_MASK) === Source.X && op !== AluOp.END && op !== AluOp.NEG;
   if (insn.dst === FRAME_POINTER) refuse('frame pointer is read only');
-  const src = fromReg ? regs[insn.src]! : scalarReg(immediateOperand(insn, is64));
+  const src = fromReg ? regs[insn.src]! : immediateReg(insn, is64);
   if (src.type === 'not_init') refuse(`R${insn.src} !read_ok`);
   if (op === AluOp.MOV) {
     regs[insn.dst] = move(state, src, insn, is64);
@@ -80,7 +92,7 @@ function move(state: State, src: Reg, insn: Instruction, is64: boolean): Reg {
   if (isConst(src.value) || (insn.opcode & SOURCE_MASK) !== Source.X) return src.id === 0 ? src : scalarReg(src.value);
   // A copy of an unknown scalar is linked to its source: a later comparison of either refines both.
   if (src.id !== 0) return src;
-  const linked: Reg = { ...src, id: state.nextId++ };
+  const linked = regWith(src, src.type, src.value, src.off, state.nextId++, src.range);
   state.frames[state.frames.length - 1]!.regs[insn.src] = linked;
   return linked;
 }
@@ -116,12 +128,12 @@ function movePointer(state: State, ptr: Reg, by: Scalar, op: number, name: strin
     const delta = Number(BigInt.asIntN(64, by.umin));
     const off = op === AluOp.ADD ? ptr.off + delta : ptr.off - delta;
     if (Math.abs(off) >= POINTER_OFFSET_LIMIT) refuse(`${ptr.type} pointer offset ${off} is not allowed`);
-    return { ...ptr, off };
+    return regWith(ptr, ptr.type, ptr.value, off, ptr.id, ptr.range);
   }
   const value = aluScalar(op, ptr.value, by, true, 0, 0, 0);
   checkSaneOffset(value, ptr.type);
-  if (ptr.type === 'pkt') return { ...ptr, value, id: state.nextId++, range: 0 };
-  return { ...ptr, value };
+  if (ptr.type === 'pkt') return regWith(ptr, ptr.type, value, ptr.off, state.nextId++, 0);
+  return regWith(ptr, ptr.type, value, ptr.off, ptr.id, ptr.range);
 }
 
 /**

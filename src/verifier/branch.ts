@@ -2,11 +2,11 @@
 import type { Instruction } from '../asm/instruction.js';
 import { CLASS_MASK, Class, JmpOp, OP_MASK, SOURCE_MASK, Source } from '../asm/opcodes.js';
 import { MAX_PACKET_OFF } from './access.js';
-import { immediateOperand } from './alu.js';
+import { immediateReg } from './alu.js';
 import { refuse } from './env.js';
 import { isConst, scalarConst, type Scalar } from './scalar.js';
 import { branchTaken, negateJump, refine, swapJump } from './scalar-branch.js';
-import { type Reg, type State, copyState, isPointer, scalarReg, writableStack } from './state.js';
+import { type Reg, type State, copyState, isPointer, regWith, scalarReg, writableStack } from './state.js';
 
 /** Outcome is the state on each side of a conditional jump (undefined: that side cannot happen). */
 export interface Outcome {
@@ -23,7 +23,7 @@ export function conditionalJump(state: State, insn: Instruction): Outcome {
   const op = insn.opcode & OP_MASK;
   const fromReg = (insn.opcode & SOURCE_MASK) === Source.X;
   const a = regs[insn.dst]!;
-  const b = fromReg ? regs[insn.src]! : scalarReg(immediateOperand(insn, true));
+  const b = fromReg ? regs[insn.src]! : immediateReg(insn, true);
   if (a.type === 'not_init') refuse(`R${insn.dst} !read_ok`);
   if (b.type === 'not_init') refuse(`R${insn.src} !read_ok`);
   if (!isPointer(a) && !isPointer(b)) return scalarJump(state, insn, op, a, b, is64);
@@ -64,7 +64,7 @@ function scalarJump(state: State, insn: Instruction, op: number, a: Reg, b: Reg,
   const noOp = negateJump(op);
   const no = noOp === undefined ? refine(op, a.value, b.value, is64, false) : refine(noOp, a.value, b.value, is64, true);
   const fromReg = (insn.opcode & SOURCE_MASK) === Source.X;
-  const apply = (s: State, values: [Scalar, Scalar]) => {
+  const apply = (s: State, values: readonly [Scalar, Scalar]) => {
     setScalar(s, insn.dst, a, values[0]);
     if (fromReg) setScalar(s, insn.src, b, values[1]);
     return s;
@@ -83,7 +83,7 @@ function setScalar(state: State, regNo: number, old: Reg, value: Scalar): void {
     if (old.id !== 0) replaceLinked(state, old.id, (r) => (r.type === 'scalar' ? scalarReg(value) : r));
     return;
   }
-  const refined: Reg = { ...old, value };
+  const refined = regWith(old, old.type, value, old.off, old.id, old.range);
   frame.regs[regNo] = refined;
   replaceLinked(state, old.id, (r) => (r.type === 'scalar' ? refined : r));
 }
@@ -127,7 +127,7 @@ function nullCheck(state: State, ptr: Reg, isEq: boolean): Outcome {
     return { fall: state, taken: copyState(state) };
   }
   const nonNull = copyState(state);
-  replaceLinked(nonNull, ptr.id, (r) => (r.type === 'map_value_or_null' ? { ...r, type: 'map_value', id: 0 } : r));
+  replaceLinked(nonNull, ptr.id, (r) => (r.type === 'map_value_or_null' ? regWith(r, 'map_value', r.value, r.off, 0, r.range) : r));
   replaceLinked(state, ptr.id, (r) => (r.type === 'map_value_or_null' ? scalarReg(scalarConst(0n)) : r));
   return isEq ? { taken: state, fall: nonNull } : { taken: nonNull, fall: state };
 }
@@ -145,7 +145,7 @@ function packetCheck(state: State, pkt: Reg, op: number): Outcome {
     if (pkt.off < 0 || (pkt.off === 0 && rightOpen)) return s;
     if (pkt.value.umax + BigInt(pkt.off) > BigInt(MAX_PACKET_OFF)) return s;
     const range = rightOpen ? pkt.off + 1 : pkt.off;
-    replaceLinked(s, pkt.id, (r) => (r.type === 'pkt' && r.range < range ? { ...r, range } : r));
+    replaceLinked(s, pkt.id, (r) => (r.type === 'pkt' && r.range < range ? regWith(r, r.type, r.value, r.off, r.id, range) : r));
     return s;
   };
   switch (op) {

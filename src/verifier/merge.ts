@@ -1,6 +1,6 @@
 // Merging stacks: what the caller's stack may hold after a bpf_loop callback ran any number of times.
 import { scalarContains } from './scalar.js';
-import { type Frame, type Reg, SLOTS, StackByte, UNKNOWN_SCALAR, writableStack } from './state.js';
+import { type Frame, type Reg, SLOTS, UNKNOWN_SCALAR, writableStack } from './state.js';
 
 /** sameReg says whether two registers describe exactly the same values. */
 function sameReg(a: Reg, b: Reg): boolean {
@@ -26,33 +26,27 @@ export function mergeStack(frame: Frame, other: Frame): boolean {
         into.spills[s] = UNKNOWN_SCALAR;
         continue;
       }
+      // Both slots are wholly written: they stay so, as plain data.
       changed = true;
       into.spills[s] = undefined;
-      into.bytes.fill(StackByte.MISC, s * 8, s * 8 + 8);
       continue;
     }
     if (a) {
       into.spills[s] = undefined;
-      into.bytes.fill(StackByte.MISC, s * 8, s * 8 + 8);
       changed = true;
     }
-    for (let i = s * 8; i < s * 8 + 8; i++) {
-      const merged = into.bytes[i] === StackByte.INVALID || from.bytes[i] === StackByte.INVALID ? StackByte.INVALID : StackByte.MISC;
-      if (merged !== into.bytes[i]) {
-        into.bytes[i] = merged;
-        changed = true;
-      }
+    // A byte stays written only if both stacks wrote it.
+    const merged = into.written[s]! & from.written[s]!;
+    if (merged !== into.written[s]) {
+      into.written[s] = merged;
+      changed = true;
     }
   }
   return changed;
 }
 
-/** forgetStack turns every spilled register into plain initialised bytes, the merge's top. */
+/** forgetStack turns every spilled register into plain written bytes, the merge's top. */
 export function forgetStack(frame: Frame): void {
   const stack = writableStack(frame);
-  for (let s = 0; s < SLOTS; s++) {
-    if (!stack.spills[s]) continue;
-    stack.spills[s] = undefined;
-    stack.bytes.fill(StackByte.MISC, s * 8, s * 8 + 8);
-  }
+  for (let s = 0; s < SLOTS; s++) stack.spills[s] = undefined;
 }

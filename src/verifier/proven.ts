@@ -13,35 +13,38 @@ export type ProvenRegion =
 
 /**
  * noteProvenRegion records that the access at `slot` through pointer `base` was proven inside
- * `base`'s region; paths that reach the same slot with other pointers add their regions too.
+ * `base`'s region (`order` lists slots as first proven); paths that reach the same slot with other
+ * pointers add their regions too.
+ * Regions are shared, frozen objects (one per kind, frame and map), so a walk that passes the
+ * same access thousands of times allocates nothing here.
  */
-export function noteProvenRegion(regions: Map<number, ProvenRegion[]>, slot: number, base: Reg): void {
+export function noteProvenRegion(proven: (ProvenRegion[] | undefined)[], order: number[], slot: number, base: Reg): void {
   const region = regionOf(base);
-  const known = regions.get(slot);
-  if (!known) regions.set(slot, [region]);
-  else if (!known.some((r) => sameRegion(r, region))) known.push(region);
+  const known = proven[slot];
+  if (!known) {
+    proven[slot] = [region];
+    order.push(slot);
+  } else if (!known.includes(region)) known.push(region);
 }
+
+const CONTEXT: ProvenRegion = Object.freeze({ kind: 'context' });
+const INPUT: ProvenRegion = Object.freeze({ kind: 'input' });
+const STACKS: ProvenRegion[] = [];
+const MAPS: ProvenRegion[] = [];
 
 function regionOf(base: Reg): ProvenRegion {
   switch (base.type) {
     case 'stack':
-      return { kind: 'stack', frame: base.frame };
+      return (STACKS[base.frame] ??= Object.freeze({ kind: 'stack', frame: base.frame }));
     case 'ctx':
-      return { kind: 'context' };
+      return CONTEXT;
     case 'pkt':
     case 'mem':
-      return { kind: 'input' };
+      return INPUT;
     case 'map_value':
-      return { kind: 'map', map: base.map };
+      return (MAPS[base.map] ??= Object.freeze({ kind: 'map', map: base.map }));
     default:
       // access() refuses every other base type before an access is proven.
       throw new Error(`an access through a ${base.type} register was proven`);
   }
-}
-
-function sameRegion(a: ProvenRegion, b: ProvenRegion): boolean {
-  if (a.kind !== b.kind) return false;
-  if (a.kind === 'stack') return a.frame === (b as typeof a).frame;
-  if (a.kind === 'map') return a.map === (b as typeof a).map;
-  return true;
 }

@@ -3,6 +3,7 @@
 // every result over-approximates the concrete results for all input pairs, and 32-bit operations are computed on the
 // low halves and zero-extended, as eBPF defines them.
 import { AluOp } from '../asm/opcodes.js';
+import { MISS, recall, remember } from './memo.js';
 import {
   fromTnum,
   isConst,
@@ -89,6 +90,17 @@ function byteSwap(a: bigint, width: number, unconditional: boolean, toBe: number
  * the source bit of a 32-bit END.
  */
 export function aluScalar(op: number, a: Scalar, b: Scalar, is64: boolean, offset: number, imm: number, toBe: number): Scalar {
+  // Only byte swaps read imm and toBe, and they ignore offset: the key keeps what the result depends on. It is
+  // non-negative (refine's keys are negative) and one-to-one for a 16-bit offset and a swap width of 16, 32 or 64,
+  // which checkFields guarantees before any walk.
+  const swap = op === AluOp.END;
+  const key = ((((swap ? 0 : offset + 0x8000) * 128 + (swap ? imm : 0)) * 2 + (swap ? toBe : 0)) * 2 + (is64 ? 1 : 0)) * 256 + op;
+  const known = recall(a, key, b);
+  if (known !== MISS) return known as Scalar;
+  return remember(a, key, b, computeAlu(op, a, b, is64, offset, imm, toBe));
+}
+
+function computeAlu(op: number, a: Scalar, b: Scalar, is64: boolean, offset: number, imm: number, toBe: number): Scalar {
   if (untracked(op, b, is64)) return SCALAR_UNKNOWN;
   if (isConst(a) && isConst(b)) return scalarConst(concrete(op, a.umin, b.umin, is64, op === AluOp.END ? toBe : offset, imm));
   if (op === AluOp.END) return swapAbstract(a, imm, is64 || toBe !== 0);

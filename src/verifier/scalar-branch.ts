@@ -5,6 +5,7 @@
 import { JmpOp } from '../asm/opcodes.js';
 import { asS, fitsU32, isConst, lower32, make, max, min, S64_MAX, S64_MIN, type Scalar } from './scalar.js';
 import { tnumIntersect, U64 } from './tnum.js';
+import { MISS, recall, remember } from './memo.js';
 
 /** Comparison is a conditional jump operation, decided or refined on scalars. */
 const NEGATE: Record<number, number> = {
@@ -130,7 +131,15 @@ function decide(op: number, a: Scalar, b: Scalar): -1 | 0 | 1 {
  * branch; for JSET pass `holds` = false to get a & b == 0). Returns undefined if none do.
  * 32-bit jumps refine only when both operands are known to fit in 32 bits.
  */
-export function refine(op: number, a: Scalar, b: Scalar, is64: boolean, holds = true): [Scalar, Scalar] | undefined {
+export function refine(op: number, a: Scalar, b: Scalar, is64: boolean, holds = true): readonly [Scalar, Scalar] | undefined {
+  // Negative keys: aluScalar's are not.
+  const key = -1 - (op + 256 * ((is64 ? 1 : 0) + 2 * (holds ? 1 : 0)));
+  const known = recall(a, key, b);
+  if (known !== MISS) return known as readonly [Scalar, Scalar] | undefined;
+  return remember(a, key, b, computeRefine(op, a, b, is64, holds));
+}
+
+function computeRefine(op: number, a: Scalar, b: Scalar, is64: boolean, holds: boolean): readonly [Scalar, Scalar] | undefined {
   if (!is64) {
     const signedOk = !SIGNED.has(op) || (a.umax < 1n << 31n && b.umax < 1n << 31n);
     if (!fitsU32(a) || !fitsU32(b) || !signedOk) return [a, b];

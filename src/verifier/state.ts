@@ -1,5 +1,6 @@
 // The verifier's abstract machine state: typed registers, per-frame stacks, and how to copy and print them.
 import type { MapSpec } from '../asm/program.js';
+import { rememberReg } from './memo.js';
 import { SCALAR_UNKNOWN, isConst, scalarConst, scalarText, type Scalar } from './scalar.js';
 
 /** RegType is what a register holds, after Linux's register types. */
@@ -41,18 +42,9 @@ const ZERO = scalarConst(0n);
 /** NOT_INIT is a register never written. */
 export const NOT_INIT: Reg = { type: 'not_init', value: ZERO, off: 0, id: 0, range: 0, map: -1, frame: 0, size: 0 };
 
-/** constRegs holds one register per canonical constant scalar (scalarConst's cached objects). */
-const constRegs = new Map<Scalar, Reg>();
-
-/** scalarReg wraps a scalar value in a register (a shared one for constants: immediates need no allocation). */
+/** scalarReg wraps a scalar value in a register: one per scalar (remembered on it), so repeated values need no allocation. */
 export function scalarReg(value: Scalar): Reg {
-  if (!isConst(value)) return { type: 'scalar', value, off: 0, id: 0, range: 0, map: -1, frame: 0, size: 0 };
-  let reg = constRegs.get(value);
-  if (!reg) {
-    reg = { type: 'scalar', value, off: 0, id: 0, range: 0, map: -1, frame: 0, size: 0 };
-    if (constRegs.size < 4096) constRegs.set(value, reg);
-  }
-  return reg;
+  return value.reg ?? rememberReg(value, { type: 'scalar', value, off: 0, id: 0, range: 0, map: -1, frame: 0, size: 0 });
 }
 
 /** UNKNOWN_SCALAR is a register holding any number. */
@@ -61,6 +53,15 @@ export const UNKNOWN_SCALAR: Reg = scalarReg(SCALAR_UNKNOWN);
 /** pointerReg makes a pointer of `type` with fixed offset `off` and no variable part. */
 export function pointerReg(type: RegType, fields: Partial<Omit<Reg, 'type'>> = {}): Reg {
   return { ...NOT_INIT, type, ...fields, value: fields.value ?? ZERO };
+}
+
+/**
+ * regWith is `reg` with its type, value, fixed offset, id and range replaced (map, frame and size
+ * kept). Built field by field in Reg's order: the walk makes one per pointer move, and V8 copies a
+ * spread object far more slowly.
+ */
+export function regWith(reg: Reg, type: RegType, value: Scalar, off: number, id: number, range: number): Reg {
+  return { type, value, off, id, range, map: reg.map, frame: reg.frame, size: reg.size };
 }
 
 /** isPointer says whether a register holds any kind of pointer. */
@@ -73,20 +74,29 @@ export const STACK_SIZE = 512;
 /** SLOTS is the number of 8-byte stack slots per frame. */
 export const SLOTS = STACK_SIZE / 8;
 
-/** StackByte tags each stack byte: never written, written with a number, or part of a spilled register. */
-export const StackByte = { INVALID: 0, MISC: 1, SPILL: 2 } as const;
-
-/** StackData is one frame's stack: a tag per byte and the register spilled in each 8-byte slot. */
+/**
+ * StackData is one frame's stack, per 8-byte slot (slot i holds the bytes at fp-512+8i): which of
+ * its bytes were written (bit b: byte 8i+b holds data) and the register spilled into it whole, if
+ * any (then all 8 bits are set). Plain arrays of small integers rather than a tag per byte in a
+ * typed array: a state that writes the stack copies its stack, and a typed array's buffer costs far
+ * more to allocate than two 64-entry arrays.
+ */
 export interface StackData {
-  readonly bytes: Uint8Array;
-  /** The same tags four at a time (a view of `bytes`), so pruning skips unwritten slots in two reads. */
-  readonly words: Uint32Array;
+  readonly written: number[];
   readonly spills: (Reg | undefined)[];
 }
 
-/** stackData wraps tag bytes and spills in a StackData. */
-function stackData(bytes: Uint8Array, spills: (Reg | undefined)[]): StackData {
-  return { bytes, words: new Uint32Array(bytes.buffer, bytes.byteOffset, STACK_SIZE / 4), spills };
+/** ALL_BYTES is a slot's `written` mask when all 8 bytes hold data. */
+export const ALL_BYTES = 0xff;
+
+/** byteWritten says whether the stack byte at `offset` bytes from the frame's bottom (0..511) holds data. */
+export function byteWritten(stack: StackData, offset: number): boolean {
+  return ((stack.written[offset >> 3]! >> (offset & 7)) & 1) !== 0;
+}
+
+/** markBytes records that bytes [from, to) from the frame's bottom hold data (not a spilled register). */
+export function markBytes(stack: StackData, from: number, to: number): void {
+  for (let i = from; i < to; i++) stack.written[i >> 3]! |= 1 << (i & 7);
 }
 
 /**
@@ -112,7 +122,7 @@ export interface Frame {
 export function newFrame(entry: number, returnTo: number, callback: boolean): Frame {
   return {
     regs: new Array<Reg>(11).fill(NOT_INIT),
-    stack: stackData(new Uint8Array(STACK_SIZE), new Array<Reg | undefined>(SLOTS).fill(undefined)),
+    stack: { written: new Array<number>(SLOTS).fill(0), spills: new Array<Reg | undefined>(SLOTS).fill(undefined) },
     shared: false,
     entry,
     returnTo,
@@ -131,7 +141,7 @@ export function copyFrame(f: Frame): Frame {
 /** writableStack returns the frame's stack after making sure no other frame shares it. */
 export function writableStack(frame: Frame): StackData {
   if (frame.shared) {
-    frame.stack = stackData(frame.stack.bytes.slice(), frame.stack.spills.slice());
+    frame.stack = { written: frame.stack.written.slice(), spills: frame.stack.spills.slice() };
     frame.shared = false;
   }
   return frame.stack;
@@ -198,7 +208,7 @@ export function stateText(state: State, maps: readonly MapSpec[]): string {
       continue;
     }
     let tags = '';
-    for (let i = 0; i < 8; i++) tags += frame.stack.bytes[base + i] === StackByte.MISC ? 'm' : '?';
+    for (let i = 0; i < 8; i++) tags += byteWritten(frame.stack, base + i) ? 'm' : '?';
     if (tags !== '????????') parts.push(`fp${base - STACK_SIZE}=${tags}`);
   }
   return parts.join(' ');

@@ -4,16 +4,16 @@
 import type { Instruction } from '../asm/instruction.js';
 import { AtomicOp, Class, Mode, MODE_MASK, FRAME_POINTER, sizeBytes } from '../asm/opcodes.js';
 import { access, sizedScalar } from './access.js';
+import { immediateReg } from './alu.js';
 import { type Env, refuse } from './env.js';
-import { scalarConst } from './scalar.js';
-import { isPointer, regText, scalarReg, type State } from './state.js';
+import { isPointer, regText, type State } from './state.js';
 
 /** store checks and applies one ST/STX (plain or atomic) instruction on `cur`'s current frame. */
 export function store(env: Env, cur: State, insn: Instruction, cls: number): void {
   const regs = cur.frames[cur.frames.length - 1]!.regs;
   const size = sizeBytes(insn.opcode);
   if (cls === Class.ST) {
-    const value = scalarReg(scalarConst(BigInt(insn.imm)));
+    const value = immediateReg(insn, true);
     access(env, cur, { kind: 'write', baseNo: insn.dst, off: insn.offset, size, signed: false, value });
     return;
   }

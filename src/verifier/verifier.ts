@@ -7,6 +7,7 @@ import type { ContextSpec } from './context.js';
 import type { Env } from './env.js';
 import { VerifierError } from './errors.js';
 import { formatInstruction } from '../asm/disassembler.js';
+import { forgetMemos } from './memo.js';
 import { scalarConst } from './scalar.js';
 import { STACK_SIZE, type State, newFrame, pointerReg, scalarReg } from './state.js';
 import { StructureError, type Structure, checkStructure } from './structure.js';
@@ -91,13 +92,17 @@ export function verify(spec: ProgramSpec, options: VerifyOptions): VerifierResul
     context: options.context,
     structure,
     needs: analyse(structure),
-    safeAccesses: new Set<number>(),
-    provenRegions: new Map(),
+    proven: new Array<ProvenRegion[] | undefined>(structure.slots.length),
+    provenOrder: [],
     walked: new Uint8Array(structure.slots.length),
     stackDepth: new Int32Array(structure.entries.length),
   };
   const walker = new Walker(env, { complexityLimit, logLevel });
-  walker.explore(entryState(options.context));
+  try {
+    walker.explore(entryState(options.context));
+  } finally {
+    forgetMemos();
+  }
   const maxStackDepth = combinedStack(env);
   const stats: VerifierStats = {
     processedInsns: walker.processed,
@@ -110,7 +115,9 @@ export function verify(spec: ProgramSpec, options: VerifyOptions): VerifierResul
     `processed ${stats.processedInsns} insns (limit ${complexityLimit}) total_states ${stats.states} ` +
     `peak_states ${stats.peakStates} stack_depth ${maxStackDepth}`;
   const log = logLevel > 0 ? `${walker.logText()}\n${summary}` : summary;
-  return { stats, log, safeAccesses: env.safeAccesses, provenRegions: env.provenRegions, walked: env.walked };
+  const safeAccesses = new Set(env.provenOrder);
+  const provenRegions = new Map(env.provenOrder.map((slot) => [slot, env.proven[slot]!]));
+  return { stats, log, safeAccesses, provenRegions, walked: env.walked };
 }
 
 function structureSlot(spec: ProgramSpec, slot: number): string | undefined {

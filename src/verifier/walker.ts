@@ -27,20 +27,30 @@ export interface WalkOptions {
   readonly logLevel: 0 | 1 | 2;
 }
 
-/** Checkpoint is an explored state kept for pruning; `branches` counts paths below it still being explored. */
+/**
+ * Branches counts the paths below a checkpoint still being explored; a path that ends decrements
+ * its checkpoint's count, and the parent's when it reaches 0. The chain is kept apart from the
+ * checkpoint's state, so that a checkpoint evicted from its slot's list frees its state at once
+ * even while paths below it still hold the chain (on a long loop they hold all of it).
+ */
+interface Branches {
+  readonly parent: Branches | undefined;
+  branches: number;
+}
+
+/** Checkpoint is an explored state kept for pruning at its slot. */
 interface Checkpoint {
   readonly state: State;
   /** stateKey of the state: only states with the same key (or ANY_KEY) can be covered by it. */
   readonly key: number;
-  readonly parent: Checkpoint | undefined;
-  branches: number;
+  readonly node: Branches;
   hits: number;
   misses: number;
 }
 
 interface Pending {
   readonly state: State;
-  readonly parent: Checkpoint | undefined;
+  readonly parent: Branches | undefined;
 }
 
 /** PRUNED is visit's answer when the state is covered by an explored one. */
@@ -108,7 +118,7 @@ export class Walker {
     this.recent[this.recentCount++ % RECENT] = slot;
   }
 
-  private walkPath(cur: State, parent: Checkpoint | undefined, visited: (Checkpoint[] | undefined)[], pending: Pending[], exits?: State[]): void {
+  private walkPath(cur: State, parent: Branches | undefined, visited: (Checkpoint[] | undefined)[], pending: Pending[], exits?: State[]): void {
     const { structure } = this.env;
     let sinceCheckpoint = CHECKPOINT_SPACING;
     // One closure per path, not per instruction: it reads `parent` as the path moves on.
@@ -153,7 +163,7 @@ export class Walker {
   }
 
   /** visit prunes `cur` if an explored state covers it; otherwise keeps a checkpoint of it if `keep`. */
-  private visit(cur: State, parent: Checkpoint | undefined, visited: (Checkpoint[] | undefined)[], keep: boolean): Checkpoint | typeof PRUNED | undefined {
+  private visit(cur: State, parent: Branches | undefined, visited: (Checkpoint[] | undefined)[], keep: boolean): Branches | typeof PRUNED | undefined {
     const slot = cur.insn;
     let list = visited[slot];
     if (!list) visited[slot] = list = [];
@@ -161,7 +171,7 @@ export class Walker {
     for (let i = list.length - 1; i >= 0; i--) {
       const cp = list[i]!;
       if ((cp.key === ANY_KEY || cp.key === key) && covers(this.env, cp.state, cur)) {
-        if (cp.branches === 0) {
+        if (cp.node.branches === 0) {
           cp.hits++;
           if (this.options.logLevel > 0) this.say(`${slot}: safe (pruned)`);
           return PRUNED;
@@ -180,11 +190,11 @@ export class Walker {
       }
     }
     if (!keep) return undefined;
-    const cp: Checkpoint = { state: copyState(cur), key, parent, branches: 1, hits: 0, misses: 0 };
-    list.push(cp);
+    const node: Branches = { parent, branches: 1 };
+    list.push({ state: copyState(cur), key, node, hits: 0, misses: 0 });
     this.states++;
     if (++this.stored > this.peakStates) this.peakStates = this.stored;
-    return cp;
+    return node;
   }
 
   private refusal(cur: State, slot: number, reason: string): VerifierError {
@@ -219,8 +229,7 @@ export class Walker {
         const signed = (insn.opcode & MODE_MASK) === Mode.MEMSX;
         const base = regs[insn.src]!;
         regs[insn.dst] = access(this.env, cur, { kind: 'read', baseNo: insn.src, off: insn.offset, size: sizeBytes(insn.opcode), signed });
-        this.env.safeAccesses.add(slot);
-        noteProvenRegion(this.env.provenRegions, slot, base);
+        noteProvenRegion(this.env.proven, this.env.provenOrder, slot, base);
         cur.insn = slot + 1;
         return 'next';
       }
@@ -228,8 +237,7 @@ export class Walker {
       case Class.STX: {
         const base = regs[insn.dst]!;
         store(this.env, cur, insn, cls);
-        this.env.safeAccesses.add(slot);
-        noteProvenRegion(this.env.provenRegions, slot, base);
+        noteProvenRegion(this.env.proven, this.env.provenOrder, slot, base);
         cur.insn = slot + 1;
         return 'next';
       }
@@ -278,7 +286,7 @@ export class Walker {
   }
 }
 
-function endPath(parent: Checkpoint | undefined): void {
+function endPath(parent: Branches | undefined): void {
   for (let cp = parent; cp; cp = cp.parent) if (--cp.branches > 0) break;
 }
 

@@ -1,4 +1,4 @@
-// The CLI's program store: a second `sluice run` of the same program takes the stored verdict and says so; --no-cache does not.
+// The CLI's program store: a second `sluice run` of the same program takes the stored verdict (and code) and says so; --no-cache does not.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ describe('sluice run with the program store', () => {
     const withoutTimes = (text: string) => text.replace(/\d+\.\d ms/g, '').replace(' (cached)', '');
     expect(withoutTimes(second.stdout)).toBe(withoutTimes(first.stdout));
     const [build] = readdirSync(join(CACHE_HOME, 'sluice')).filter((name) => name !== 'secret');
-    expect(readdirSync(join(CACHE_HOME, 'sluice', build!)).map((name) => name.split('-')[0]).sort()).toEqual(['jit', 'verdict']);
+    // The verdict, the JIT's code, and V8's code cache of the CLI for `run`.
+    expect(readdirSync(join(CACHE_HOME, 'sluice', build!)).map((name) => name.split('-')[0]).sort()).toEqual(['jit', 'v8', 'verdict']);
   });
 });

@@ -1,4 +1,4 @@
-// Every example query merged over N = 1, 2, 3, 7 storage nodes equals the single-node answer and the ship-all answer.
+// Every example query merged over N = 1, 2, 3, 7 storage nodes equals the single-node answer and the ship-all answers (csv-parse, and DuckDB when installed).
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,10 @@ import { projectRoot } from '../../src/util/paths.js';
 import { InThreadNode } from './nodes.js';
 
 const root = projectRoot();
+const duckDbInstalled = await import('@duckdb/node-api').then(
+  () => true,
+  () => false,
+);
 const queries = readdirSync(join(root, 'queries')).filter((f) => f.endsWith('.sql')).sort();
 let dir: string;
 let catalog: Catalog;
@@ -34,6 +38,10 @@ describe('example queries merged over N nodes', () => {
       // compare: the single node's answer is also checked against ship-all (csv-parse) inside executeQuery.
       const single = await executeQuery({ ...base, engine: 'jit', link: {}, compare: true });
       expect(single.shipAll?.result).toEqual(single.result);
+      if (duckDbInstalled) {
+        const duck = await executeQuery({ ...base, engine: 'jit', link: {}, compare: true, compute: 'duckdb' });
+        expect(duck.shipAll?.result, 'DuckDB on the compute node').toEqual(single.result);
+      }
       const service = new NodeService({ dataDir: dir, chunkBytes: 4096, engine: 'jit', link: {} });
       for (const n of [1, 2, 3, 7]) {
         const nodes = Array.from({ length: n }, (_, i) => new InThreadNode(i, service));

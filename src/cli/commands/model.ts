@@ -1,12 +1,10 @@
 // `sluice model`: project pushdown against ship-all for a data-centre cluster from per-core rates measured here.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { measureRates } from '../../engine/rates.js';
 import { parseRate, parseSize } from '../../net/units.js';
-import { crossoverNodes, DEFAULT_CLUSTER, linkBend, project, type ClusterShape } from '../../report/scale-model.js';
-import { formatBytes, formatSeconds } from '../../report/units.js';
+import { crossoverNodes, DEFAULT_CLUSTER, formatModel, project, type ClusterShape } from '../../report/scale-model.js';
+import { UsageError } from '../../util/errors.js';
 import { positiveInteger, unitsOption } from '../options.js';
-import { catalogFor, readQuery } from '../query-input.js';
 
 interface ModelCliOptions {
   data?: string;
@@ -41,8 +39,10 @@ export function registerModel(program: Command): void {
     .option('--json', 'print the rates and projections as JSON')
     .addHelpText('after', `\nExamples:\n  sluice model\n  sluice model queries/tpch-q1.sql --nodes 64 --compute-nic 400gbit\n  sluice model --config cluster.json --json`)
     .action(async (sql: string, options: ModelCliOptions) => {
+      // Loaded here, not at the top, so that other commands and --help do not pay for the query engine.
+      const [{ measureRates }, { catalogFor, readQuery }] = await Promise.all([import('../../engine/rates.js'), import('../query-input.js')]);
       const query = readQuery(sql);
-      const fromFile = options.config ? (JSON.parse(readFileSync(options.config, 'utf8')) as Partial<ClusterShape>) : {};
+      const fromFile = options.config ? readShape(options.config) : {};
       const shape: ClusterShape = {
         ...DEFAULT_CLUSTER,
         ...fromFile,
@@ -62,16 +62,24 @@ export function registerModel(program: Command): void {
         process.stdout.write(`${JSON.stringify({ shape, rates, projections, crossoverNodes: Object.fromEntries(paths.map((p) => [p, crossoverNodes(shape, rates, p) ?? null])) })}\n`);
         return;
       }
-      const perSecond = (bytes: number) => `${formatBytes(bytes)}/s`;
-      const lines = [
-        `rates measured on ${rates.file} (${formatBytes(rates.fileBytes)}), one core each: hook ${perSecond(rates.hookPerCore)}; ${Object.entries(rates.computePerCore).map(([engine, rate]) => `ship-all ${engine} ${perSecond(rate)}`).join('; ')}`,
-        `cluster: ${shape.nodes} storage nodes x ${shape.devicesPerNode} SSDs at ${perSecond(shape.deviceBytesPerSecond)}, ${shape.coresPerNode} cores, NIC ${perSecond(shape.nodeNicBytesPerSecond)}; compute node ${shape.computeCores} cores, NIC ${perSecond(shape.computeNicBytesPerSecond)}; table ${formatBytes(shape.tableBytes)}`,
-        ...projections.map((p) => `  ${p.path.padEnd(22)} ${formatSeconds(p.seconds).padStart(9)}  bound by ${p.bound}`),
-        ...paths.map((p) => {
-          const nodes = crossoverNodes(shape, rates, p);
-          return `  pushdown beats ${p} from ${nodes === undefined ? '(never, up to 4096)' : `${nodes} node${nodes === 1 ? '' : 's'}`}; ${p} stops being NIC-bound above ${perSecond(linkBend(shape, rates, p))} NICs`;
-        }),
-      ];
+      const lines = formatModel(shape, rates);
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+}
+
+/** readShape reads a --config file: a JSON object of ClusterShape fields, each a positive number; anything else is a usage error naming the file and field. */
+function readShape(file: string): Partial<ClusterShape> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ? `cannot read it (${(error as NodeJS.ErrnoException).code})` : `not valid JSON (${(error as Error).message})`;
+    throw new UsageError(`--config ${file}: ${reason}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`--config ${file}: expected a JSON object of cluster fields`);
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!(key in DEFAULT_CLUSTER)) throw new UsageError(`--config ${file}: unknown field '${key}' (fields: ${Object.keys(DEFAULT_CLUSTER).join(', ')})`);
+    if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw new UsageError(`--config ${file}: '${key}' must be a positive number, got ${JSON.stringify(value)}`);
+  }
+  return parsed as Partial<ClusterShape>;
 }

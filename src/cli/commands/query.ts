@@ -1,9 +1,11 @@
 // `sluice query`: answer SQL by pushing an eBPF program to the storage node, optionally comparing with ship-all.
+import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
 import { DEFAULT_MAX_GROUPS, MAX_CHUNK_LIMIT, MAX_GROUPS_LIMIT } from '../../codegen/compile.js';
 import { COMPUTE_ENGINES, type ComputeEngine } from '../../engine/compute-engine-names.js';
 import type { Catalog } from '../../sql/plan.js';
+import type { ClusterNode } from '../../storage/cluster-node.js';
 import type { EngineName } from '../../vm/engine.js';
 import { CACHE_HELP, oneOf, positiveInteger, unitsOption } from '../options.js';
 
@@ -42,7 +44,7 @@ export function registerQuery(program: Command): void {
     .option('--nodes <n|urls>', 'split the table over N storage nodes (worker threads scanning their byte ranges in parallel), or over `sluice serve` nodes: http://host:port,...', nodesOption)
     .option('--max-groups <n>', `groups the GROUP BY map holds (1 to ${MAX_GROUPS_LIMIT}); more is an error`, positiveInteger, DEFAULT_MAX_GROUPS)
     .option('--compare', 'also ship the whole file and compute on the compute node, and show both side by side')
-    .option('--compute <engine>', 'how the compute node answers in ship-all: csv-parse (independent baseline) or program (the same eBPF program, run on the compute node)', oneOf<ComputeEngine>(...COMPUTE_ENGINES), 'csv-parse')
+    .option('--compute <engine>', 'how the compute node answers in ship-all: csv-parse (independent baseline), program (the same eBPF program, run on the compute node) or duckdb (DuckDB on one thread over the shipped CSV; needs the optional dependency @duckdb/node-api)', oneOf<ComputeEngine>(...COMPUTE_ENGINES), 'csv-parse')
     .option('--json', 'print the result and the report as JSON')
     .option('--no-cache', CACHE_HELP)
     .addHelpText(
@@ -55,6 +57,13 @@ Examples:
   sluice query queries/tpch-q6.sql --nodes 2 --data /tmp/sf1`,
     )
     .action(async (sql: string, options: QueryCliOptions, command: Command) => {
+      if (options.engine === 'kernel' && command.getOptionValueSource('chunk') === 'default') {
+        options.chunk = (await import('../../storage/kernel-engine.js')).KERNEL_MAX_CHUNK;
+      }
+      if (options.nodes !== undefined) {
+        await queryCluster(sql, options, options.nodes);
+        return;
+      }
       // Loaded here, not at the top, so that other commands and --help do not pay for the query engine.
       const [{ executeQuery }, { formatResultJson, formatResultText }, { reportJson }, { formatRunSummary }, { formatReport }, { Progress }, { boldFirstLine }, { catalogFor, readQuery }, { openStore }] =
         await Promise.all([
@@ -69,13 +78,6 @@ Examples:
           import('../store.js'),
         ]);
       const query = readQuery(sql);
-      if (options.engine === 'kernel' && command.getOptionValueSource('chunk') === 'default') {
-        options.chunk = (await import('../../storage/kernel-engine.js')).KERNEL_MAX_CHUNK;
-      }
-      if (options.nodes !== undefined) {
-        await queryCluster(query, options, options.nodes);
-        return;
-      }
       const bars = { pushdown: new Progress('pushdown: the storage node scans'), 'ship-all': new Progress('ship-all: the compute node parses') };
       const store = openStore(options.cache);
       const run = await executeQuery({
@@ -95,17 +97,40 @@ Examples:
     });
 }
 
-/** queryCluster answers the query on a cluster of worker-thread storage nodes and prints the per-node report. */
-async function queryCluster(query: { sql: string; file: string }, options: QueryCliOptions, nodes: number | string[]): Promise<void> {
-  const [{ runCluster }, { clusterReportJson, formatClusterReport }, { formatResultJson, formatResultText }, { boldFirstLine }, { catalogFor }] = await Promise.all([
+/**
+ * queryCluster answers the query on a cluster of worker-thread storage nodes and prints the per-node
+ * report. With --data, the worker threads start first, so that they load while this thread loads the
+ * query engine, plans and compiles.
+ */
+async function queryCluster(sql: string, options: QueryCliOptions, nodes: number | string[]): Promise<void> {
+  const early = typeof nodes === 'number' && options.data !== undefined ? await startEarly(nodes, options, options.data) : undefined;
+  try {
+    await runAndPrint(sql, options, early ?? nodes);
+  } finally {
+    await Promise.allSettled((early ?? []).map((node) => node.close()));
+  }
+}
+
+/** startEarly starts `count` worker nodes serving the --data directory, loading only the worker's own module here. */
+async function startEarly(count: number, options: QueryCliOptions, data: string) {
+  const [{ startWorkerNodes, workerNodeConfig }, { storePlace }] = await Promise.all([import('../../storage/worker-node.js'), import('../store.js')]);
+  const store = storePlace(options.cache);
+  return startWorkerNodes(count, workerNodeConfig(resolve(data), { ...nodeOptions(options), ...(store && { store }) }));
+}
+
+/** runAndPrint runs the cluster query on `nodes` and prints its answer and report. */
+async function runAndPrint(sql: string, options: QueryCliOptions, nodes: number | string[] | ClusterNode[]): Promise<void> {
+  const [{ runCluster }, { clusterReportJson, formatClusterReport }, { formatResultJson, formatResultText }, { boldFirstLine }, { catalogFor, readQuery }, { storePlace }] = await Promise.all([
     import('../../engine/cluster.js'),
     import('../../report/cluster.js'),
     import('../../sql/result.js'),
     import('../style.js'),
     import('../query-input.js'),
+    import('../store.js'),
   ]);
   const nodeCount = typeof nodes === 'number' ? nodes : nodes.length;
-  const run = await runCluster({ ...runOptions(query, options, catalogFor(options.data)), nodes });
+  const store = storePlace(options.cache);
+  const run = await runCluster({ ...runOptions(readQuery(sql), options, catalogFor(options.data)), nodes, ...(store && { store }) });
   if (options.json) {
     const report = { ...clusterReportJson(run.report), ...(run.shipAll ? { shipAll: run.shipAll } : {}) };
     process.stdout.write(`{"result":${formatResultJson(run.result).trimEnd()},"report":${JSON.stringify(report)}}\n`);
@@ -118,16 +143,23 @@ async function queryCluster(query: { sql: string; file: string }, options: Query
   if (run.shipAll) process.stdout.write(`ship-all (${options.compute} on the compute node) gave the same answer.\n`);
 }
 
+/** nodeOptions are what every storage node takes from the parsed options: engine, chunk size, link and devices. */
+function nodeOptions(options: QueryCliOptions) {
+  return {
+    engine: options.engine,
+    chunkBytes: options.chunk,
+    link: { bandwidth: options.link, latency: options.latency, mtu: options.mtu },
+    devices: { count: options.devices },
+  };
+}
+
 /** runOptions turns the parsed options into what one node and a cluster of nodes both take. */
 function runOptions(query: { sql: string; file: string }, options: QueryCliOptions, catalog: Catalog) {
   return {
     sql: query.sql,
     queryFile: query.file,
     catalog,
-    engine: options.engine,
-    chunkBytes: options.chunk,
-    link: { bandwidth: options.link, latency: options.latency, mtu: options.mtu },
-    devices: { count: options.devices },
+    ...nodeOptions(options),
     compare: Boolean(options.compare),
     compute: options.compute,
     onError: options.onError,

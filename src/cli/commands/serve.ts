@@ -1,8 +1,9 @@
 // `sluice serve`: run one cluster storage node as an HTTP/1.1 server over a data directory.
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseSize } from '../../net/units.js';
-import { startNodeServer } from '../../storage/node-server.js';
+import { UsageError } from '../../util/errors.js';
 import type { EngineName } from '../../vm/engine.js';
 import { oneOf, positiveInteger, unitsOption } from '../options.js';
 
@@ -35,6 +36,9 @@ Examples:
   sluice query queries/tpch-q6.sql --data /tmp/sf1 --nodes http://127.0.0.1:7001,http://127.0.0.1:7002`,
     )
     .action(async (options: ServeCliOptions) => {
+      if (!existsSync(options.data) || !statSync(options.data).isDirectory()) throw new UsageError(`--data ${options.data} is not a directory`);
+      // Loaded here, not at the top, so that other commands and --help do not load the HTTP server.
+      const { startNodeServer } = await import('../../storage/node-server.js');
       const server = await startNodeServer({
         config: { dataDir: resolve(options.data), chunkBytes: options.chunk, engine: options.engine, devices: { count: options.devices }, link: {} },
         port: options.port,

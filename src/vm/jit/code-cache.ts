@@ -1,6 +1,6 @@
 // The JIT's compiled modules kept in a CodeCache: a key over every input of compileProgram, a record of the module and its table.
 import { createHash } from 'node:crypto';
-import { encode, type Instruction } from '../../asm/instruction.js';
+import { encode } from '../../asm/instruction.js';
 import { LDDW } from '../../asm/opcodes.js';
 import type { ProgramSpec } from '../../asm/program.js';
 import type { CodeCache } from '../engine.js';
@@ -8,12 +8,15 @@ import { type CompiledProgram, type CompileOptions, compileProgram, lddwConstant
 
 /**
  * compileCached returns compileProgram(spec, options), taken from `cache` when it holds the module
- * for the same inputs, else compiled and put there. Without a cache it just compiles.
+ * for the same inputs, else checked by `check` (which throws for a program the JIT must not compile),
+ * compiled and put there. A module in the cache was compiled from the same bytes after the same
+ * check passed, so a cached one skips the check. Without a cache it checks and compiles.
  */
-export function compileCached(spec: ProgramSpec, options: CompileOptions, cache?: CodeCache): CompiledProgram {
+export function compileCached(spec: ProgramSpec, options: CompileOptions, check: () => void, cache?: CodeCache): CompiledProgram {
   const key = cache ? codeKey(spec, options) : undefined;
   const record = key === undefined ? undefined : cache?.get(key);
   if (record) return decodeCompiled(record);
+  check();
   const compiled = compileProgram(spec, options);
   if (key !== undefined) cache?.put(key, encodeCompiled(compiled));
   return compiled;
@@ -29,12 +32,12 @@ export function compileCached(spec: ProgramSpec, options: CompileOptions, cache?
 function codeKey(spec: ProgramSpec, options: CompileOptions): string | undefined {
   const hash = createHash('sha256').update(encode(spec.insns));
   try {
+    const constants: string[] = [];
     let slot = 0;
-    const constants = spec.insns.map((insn: Instruction) => {
-      const value = insn.opcode === LDDW ? lddwConstant(insn, slot, options).toString() : '';
+    for (const insn of spec.insns) {
+      if (insn.opcode === LDDW) constants.push(`${slot}:${lddwConstant(insn, slot, options)}`);
       slot += insn.opcode === LDDW ? 2 : 1;
-      return value;
-    });
+    }
     const layouts = spec.maps.map((_, index) => options.arrayLayout(index) ?? null);
     const lookupCaches = spec.maps.map((_, index) => options.cacheableKeySize?.(index) ?? null);
     const safe = [...(options.safeAccesses ?? [])].sort((a, b) => a - b);

@@ -19,7 +19,6 @@ interface JitExports {
 export const jitEngine: Engine = {
   name: 'jit',
   load(program: ProgramSpec, runtime: Runtime, facts?: ProgramFacts, codeCache?: CodeCache): Executable {
-    preflight(program);
     const compiled = compileCached(program, {
       safeAccesses: facts?.safeAccesses,
       budget: runtime.budget,
@@ -37,7 +36,7 @@ export const jitEngine: Engine = {
         const map = runtime.maps[index];
         return map instanceof HashMap && map.spec.type === 'hash' ? map.spec.keySize : undefined;
       },
-    }, codeCache);
+    }, () => preflight(program), codeCache);
     let exports: JitExports | undefined;
     const invoke: CallbackInvoker = (slot, index, ctxLo, ctxHi, callerSlot) => {
       const table = compiled.tableIndex.get(slot);
