@@ -7,8 +7,9 @@ import { forEachCaseCondition, isNullable } from '../sql/nullable.js';
 /**
  * STRING_CAP is the capture width of a varchar column declared without a length. Longer values are
  * still measured; predicates that need their bytes beyond the capture stop the scan (FatalCode).
- * A column tested against a longer literal captures that many bytes instead (declared lengths are
- * not enforced on the data, so `code = 'ABCDE'` on a char(4) column must still see five bytes).
+ * Such a column tested against a longer literal captures that many bytes instead. A declared length
+ * (char(n), varchar(n)) is enforced: a longer value makes its row malformed (ErrorCode.stringTooLong),
+ * and the plan decides comparisons with longer literals (sql/fold.ts), so n bytes are always enough.
  */
 export const STRING_CAP = 64;
 
@@ -68,6 +69,7 @@ export const ErrorCode = {
   tooManyDigits: 8,
   tooManyDecimals: 9,
   lineTooLong: 10,
+  stringTooLong: 11,
 } as const;
 
 /** FatalCode is a condition after which the program's answer would be wrong, so it stops counting. */
@@ -161,7 +163,8 @@ export function planLayout(plan: Plan): Layout {
     const def = plan.table.columns[index];
     if (def === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `column #${index} does not exist`);
     const codec = codecOf(def.type);
-    return codec.kind === 'string' ? { kind: 'string' as const, width: Math.max(codec.width, literals.get(index) ?? 0) } : codec;
+    if (codec.kind !== 'string' || declaredLength(def.type) !== undefined) return codec;
+    return { kind: 'string' as const, width: Math.max(codec.width, literals.get(index) ?? 0) };
   });
   const digitKinds = codecs.filter((codec) => codec.kind !== 'string').length;
   const asDays = columnsUsedAsDays(plan);
@@ -366,4 +369,9 @@ function codecOf(type: SqlType): FieldCodec {
 
 function roundUp8(n: number): number {
   return (n + 7) & ~7;
+}
+
+/** declaredLength is a string type's declared length in bytes (char(n), varchar(n)), undefined for other types and a bare varchar. */
+export function declaredLength(type: SqlType): number | undefined {
+  return type.kind === 'char' || type.kind === 'varchar' ? type.length : undefined;
 }

@@ -4,7 +4,7 @@ import { DATE_RANGE_TEXT, parseDateDays, shiftDate } from '../values/calendar.js
 import { fractionDigits, parseDecimalUnits, pow10 } from '../values/decimal.js';
 import { QueryError } from './errors.js';
 import type { ColumnDef, ColumnRef, CompareOp, Constant, ConstantExpr, LikeMatch, Predicate, ValueExpr } from './plan.js';
-import { allOf, anyOf, decideCompare, negate, truth } from './fold.js';
+import { allOf, anyOf, decideCompare, longerThanColumn, negate, truth } from './fold.js';
 import { bindCase, refuseNullable } from './bind-case.js';
 import { bindExtract, bindShift } from './bind-extract.js';
 import { bindCast } from './bind-cast.js';
@@ -249,6 +249,7 @@ function compare(scope: ExprScope, at: Span, written: CompareOp, leftIn: ValueEx
     if (right.kind !== 'constant') {
       return fail(scope, at, 'comparing two string columns is not supported; compare each with a string constant');
     }
+    if ((op === '=' || op === '<>') && right.value.kind === 'string' && longerThanColumn(left, right.value.bytes)) return truth(op === '<>');
     return compareString(op, left, right, at);
   }
   return fail(scope, at, `cannot compare ${typeName(left.type)} with ${typeName(right.type)}`);
@@ -341,7 +342,10 @@ function bindIn(scope: ExprScope, at: Span, operand: ValueExpr, list: readonly A
     if (values.length === 0) return truth(false);
     return { kind: 'in', operand, values, at: at.position };
   }
-  return { kind: 'in', operand, values: items.map((item) => item.value), at: at.position };
+  // A string longer than the column's declared length equals no value of it.
+  const values = items.map((item) => item.value).filter((value) => value.kind !== 'string' || !longerThanColumn(operand, value.bytes));
+  if (values.length === 0) return truth(false);
+  return { kind: 'in', operand, values, at: at.position };
 }
 
 function bindLike(scope: ExprScope, at: Span, operandAst: AstExpr, patternAst: AstExpr): Predicate {
@@ -359,6 +363,8 @@ function bindLike(scope: ExprScope, at: Span, operandAst: AstExpr, patternAst: A
   if (match === 'infix' && text === '') return truth(true);
   const bytes = new TextEncoder().encode(text);
   if (operand.kind === 'constant' && operand.value.kind === 'string') return truth(likeMatches(match, operand.value.bytes, bytes));
+  // No value of a column declared shorter than the pattern's text holds it.
+  if (longerThanColumn(operand, bytes)) return truth(false);
   return { kind: 'like', operand, match, text, bytes, at: at.position };
 }
 
