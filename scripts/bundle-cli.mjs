@@ -33,6 +33,8 @@ await Promise.all([
     // resolved and compiled from node_modules by every command. koffi is native and DuckDB optional: they stay outside.
     packages: undefined,
     external: ['koffi', '@duckdb/node-api'],
+    // A script run through vm has no loader for import(): every dynamic import becomes a require.
+    supported: { 'dynamic-import': false },
     define: { 'import.meta.url': 'import_meta_url' },
     banner: { js: 'const import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
   }),

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { CsvError, parse as parseCsv, type Options as CsvOptions } from 'csv-parse/sync';
 import { parseField, fieldColumns } from './parse-field.js';
 import { MalformedRowError, QueryError } from '../sql/errors.js';
-import { checkedSum, compilePredicate, compileValue, type OverflowHandler, type RowValues } from './evaluate.js';
+import { checkedSum, compilePredicate, compileValue, type JoinLookup, type OverflowHandler, type RowValues } from './evaluate.js';
 import { MAX_LINE_BYTES, type Plan } from '../sql/plan.js';
 import { emptyAggregateState, finalizeResult, type AggregateState, type GroupState, type ResultTable } from '../sql/result.js';
 import { finalizeRows, scanStopsAtLimit } from '../sql/row-result.js';
@@ -30,8 +30,9 @@ type RowBytes = Exclude<RowRun, { overlong: number }>;
  * cut with RowSplitter, parsed by csv-parse, decoded to exact values, filtered, grouped and
  * aggregated. Malformed rows stop the run with a MalformedRowError (file:line:col) or, under the
  * 'skip' policy, are counted in `skippedRows`. `file` names the data in errors (default plan.table.path).
+ * A join's probe side takes `lookup`, which finds a row's build values (see baseline/join.ts).
  */
-export function createBaselineConsumer(plan: Plan, file = plan.table.path): BaselineConsumer {
+export function createBaselineConsumer(plan: Plan, file = plan.table.path, lookup?: JoinLookup): BaselineConsumer {
   const table = plan.table;
   const quotes = table.format === 'csv';
   const columnCount = table.columns.length;
@@ -98,7 +99,7 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
     const line = currentRun === undefined ? 1 : locate(currentRun, currentRecord).line;
     throw new QueryError(file, { line, column: 1 }, `${what} (the pushdown program computes rows in signed 64 bits and sums in 128)`);
   };
-  const filter = plan.filter === undefined ? () => true : compilePredicate(plan.filter, overflow);
+  const filter = plan.filter === undefined ? () => true : compilePredicate(plan.filter, overflow, lookup);
   const groupKeys = plan.groupBy.map((column) => compileValue(column, overflow));
   const updates = makeUpdates(plan, overflow);
   const selected = plan.rows?.values.map((value) => compileValue(value, overflow));

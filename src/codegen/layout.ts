@@ -7,8 +7,9 @@ import { forEachCaseCondition, isNullable } from '../sql/nullable.js';
 /**
  * STRING_CAP is the capture width of a varchar column declared without a length. Longer values are
  * still measured; predicates that need their bytes beyond the capture stop the scan (FatalCode).
- * A column tested against a longer literal captures that many bytes instead (declared lengths are
- * not enforced on the data, so `code = 'ABCDE'` on a char(4) column must still see five bytes).
+ * Such a column tested against a longer literal captures that many bytes instead. A declared length
+ * (char(n), varchar(n)) is enforced: a longer value makes its row malformed (ErrorCode.stringTooLong),
+ * and the plan decides comparisons with longer literals (sql/fold.ts), so n bytes are always enough.
  */
 export const STRING_CAP = 64;
 
@@ -68,6 +69,7 @@ export const ErrorCode = {
   tooManyDigits: 8,
   tooManyDecimals: 9,
   lineTooLong: 10,
+  stringTooLong: 11,
 } as const;
 
 /** FatalCode is a condition after which the program's answer would be wrong, so it stops counting. */
@@ -128,7 +130,12 @@ export interface KeyPart {
 
 /** Layout is the complete memory plan of one compiled query. */
 export interface Layout {
+  /** The probe table's decoded columns (the scanner fills them field by field). */
   readonly columns: readonly ColumnSlot[];
+  /** A join's build values, by build side: filled from the map value a lookup finds (kind 0: never decoded). */
+  readonly lookups: readonly (readonly ColumnSlot[])[];
+  /** Offset of the 8-byte word a lookup's key is put in. */
+  readonly lookupKey: number;
   /** Kinds 1..digitKinds decode numbers or dates. */
   readonly digitKinds: number;
   readonly fieldCount: number;
@@ -156,7 +163,8 @@ export function planLayout(plan: Plan): Layout {
     const def = plan.table.columns[index];
     if (def === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `column #${index} does not exist`);
     const codec = codecOf(def.type);
-    return codec.kind === 'string' ? { kind: 'string' as const, width: Math.max(codec.width, literals.get(index) ?? 0) } : codec;
+    if (codec.kind !== 'string' || declaredLength(def.type) !== undefined) return codec;
+    return { kind: 'string' as const, width: Math.max(codec.width, literals.get(index) ?? 0) };
   });
   const digitKinds = codecs.filter((codec) => codec.kind !== 'string').length;
   const asDays = columnsUsedAsDays(plan);
@@ -180,6 +188,19 @@ export function planLayout(plan: Plan): Layout {
     }
     return { column: index, name: def.name, type: def.type, codec, kind, offset };
   });
+  const lookups = (plan.join?.builds ?? []).map((build) =>
+    build.values.map((value): ColumnSlot => {
+      const codec = codecOf(value.expr.type);
+      const offset = at;
+      at += 8;
+      if (codec.kind !== 'string') return { column: value.column, name: value.name, type: value.expr.type, codec, kind: 0, offset };
+      const bytes = at;
+      at += roundUp8(codec.width);
+      return { column: value.column, name: value.name, type: value.expr.type, codec, kind: 0, offset, bytes };
+    }),
+  );
+  const lookupKey = at;
+  if (plan.join !== undefined) at += 8;
   const temps = at;
   at += TEMP_COUNT * 8;
   const keyOffset = at;
@@ -191,7 +212,7 @@ export function planLayout(plan: Plan): Layout {
       keySize += 8;
       continue;
     }
-    const slot = columns.find((c) => c.column === expr.column);
+    const slot = columns.find((c) => c.column === expr.column) ?? lookups.flat().find((c) => c.column === expr.column);
     if (slot === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `GROUP BY column ${expr.name} is not decoded`);
     const size = slot.codec.kind === 'string' ? 8 + roundUp8(slot.codec.width) : 8;
     key.push({ slot, offset: keySize, size });
@@ -212,6 +233,8 @@ export function planLayout(plan: Plan): Layout {
   at += valueSize;
   return {
     columns,
+    lookups,
+    lookupKey,
     digitKinds,
     fieldCount: plan.table.columns.length,
     temps,
@@ -224,6 +247,11 @@ export function planLayout(plan: Plan): Layout {
     aggs,
     valueSize,
   };
+}
+
+/** slotOf finds where a column's value sits: a decoded probe column or a build value a lookup filled. */
+export function slotOf(layout: Layout, column: number): ColumnSlot | undefined {
+  return layout.columns.find((c) => c.column === column) ?? layout.lookups.flat().find((c) => c.column === column);
 }
 
 /** stringExtremeBytes is the room MIN/MAX of a string column keeps after the length word: the column's captured width, rounded up to 8. */
@@ -256,6 +284,7 @@ function longestLiterals(plan: Plan): Map<number, number> {
       case 'not':
         return visit(expr.operand);
       case 'truth':
+      case 'lookup':
         return;
     }
   };
@@ -295,6 +324,9 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
         return;
       case 'not':
         visit(expr.operand);
+        return;
+      case 'lookup':
+        visit(expr.key);
         return;
       case 'and':
       case 'or':
@@ -337,4 +369,9 @@ function codecOf(type: SqlType): FieldCodec {
 
 function roundUp8(n: number): number {
   return (n + 7) & ~7;
+}
+
+/** declaredLength is a string type's declared length in bytes (char(n), varchar(n)), undefined for other types and a bare varchar. */
+export function declaredLength(type: SqlType): number | undefined {
+  return type.kind === 'char' || type.kind === 'varchar' ? type.length : undefined;
 }

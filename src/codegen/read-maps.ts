@@ -156,6 +156,8 @@ function rowErrorReason(plan: Plan, code: number, field: number): string {
       return 'a quoted field is not closed at the end of the file';
     case ErrorCode.lineTooLong:
       return 'line is too long';
+    case ErrorCode.stringTooLong:
+      return `${where}longer than ${type} allows`;
     default:
       return `malformed row (code ${code})`;
   }

@@ -18,6 +18,7 @@ export function formatRunSummary(run: RunStats): string {
     ['link to compute (result)', `${formatBytes(link.toCompute.payloadBytes)} payload, ${formatCount(link.toCompute.packets)} packets`],
     ['end to end (modelled)', `${formatSeconds(run.pipeline.endToEnd)}, bottleneck: ${run.pipeline.bottleneck}`],
   ];
+  if (run.hook.engineFallback !== undefined) lines.push(['engine', run.hook.engineFallback]);
   const width = Math.max(...lines.map(([label]) => label.length));
   const header = `${run.file}: ${formatBytes(run.fileBytes)}${run.rows === undefined ? '' : `, ${formatCount(run.rows)} rows`}, chunks of ${formatBytes(run.chunkBytes)} (pushdown; add --compare to ship everything too)`;
   return `${header}\n${lines.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n')}\n`;

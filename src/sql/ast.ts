@@ -1,5 +1,6 @@
 // The untyped syntax tree the parser builds; every node keeps where it came from for error messages.
 import type { SourcePosition } from './errors.js';
+import type { SqlType } from '../values/types.js';
 
 /** Span locates a node: its first token's position and the offsets of its text in the query. */
 export interface Span {
@@ -17,7 +18,7 @@ export type IntervalUnit = 'day' | 'month' | 'year';
 /** AstExpr is an expression as written, before names and types are resolved. */
 export type AstExpr = Span &
   (
-    | { readonly kind: 'identifier'; readonly name: string }
+    | { readonly kind: 'identifier'; readonly name: string; readonly table?: string }
     | { readonly kind: 'number'; readonly text: string }
     | { readonly kind: 'string'; readonly text: string }
     | { readonly kind: 'date'; readonly text: string }
@@ -26,6 +27,7 @@ export type AstExpr = Span &
     | { readonly kind: 'arith'; readonly op: '+' | '-' | '*' | '/'; readonly left: AstExpr; readonly right: AstExpr }
     | { readonly kind: 'case'; readonly whens: readonly CaseWhen[]; readonly otherwise?: AstExpr }
     | { readonly kind: 'extract'; readonly field: DateField; readonly operand: AstExpr }
+    | { readonly kind: 'cast'; readonly operand: AstExpr; readonly target: SqlType }
     | { readonly kind: 'compare'; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly left: AstExpr; readonly right: AstExpr }
     | { readonly kind: 'between'; readonly operand: AstExpr; readonly low: AstExpr; readonly high: AstExpr; readonly negated: boolean }
     | { readonly kind: 'in'; readonly operand: AstExpr; readonly list: readonly AstExpr[]; readonly negated: boolean }
@@ -53,10 +55,16 @@ export interface OrderItem {
   readonly desc: boolean;
 }
 
+/** TableRef is a table named in FROM; `on` is the condition of an explicit `JOIN ... ON`. */
+export type TableRef = { readonly name: string; readonly on?: AstExpr } & Span;
+
 /** SelectStatement is the one statement shape Sluice accepts. */
 export interface SelectStatement {
   readonly items: readonly SelectItem[];
-  readonly table: { readonly name: string } & Span;
+  /** The first table in FROM. */
+  readonly table: TableRef;
+  /** The tables after it (comma-separated or `JOIN ... ON`), in order; empty for one table. */
+  readonly joins: readonly TableRef[];
   readonly where?: AstExpr;
   readonly groupBy: readonly AstExpr[];
   readonly having?: AstExpr;

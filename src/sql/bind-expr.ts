@@ -4,9 +4,10 @@ import { DATE_RANGE_TEXT, parseDateDays, shiftDate } from '../values/calendar.js
 import { fractionDigits, parseDecimalUnits, pow10 } from '../values/decimal.js';
 import { QueryError } from './errors.js';
 import type { ColumnDef, ColumnRef, CompareOp, Constant, ConstantExpr, LikeMatch, Predicate, ValueExpr } from './plan.js';
-import { allOf, anyOf, decideCompare, negate, truth } from './fold.js';
+import { allOf, anyOf, decideCompare, longerThanColumn, negate, truth } from './fold.js';
 import { bindCase, refuseNullable } from './bind-case.js';
 import { bindExtract, bindShift } from './bind-extract.js';
+import { bindCast } from './bind-cast.js';
 import { didYouMean } from './suggest.js';
 import {
   DATE, INT64_MAX, INT64_MIN, INTEGER, decimalType, isNumeric, isString, precisionOf, scaleOf, typeName,
@@ -17,6 +18,8 @@ import {
 export interface ExprScope {
   readonly file: string;
   readonly columns: readonly ColumnDef[];
+  /** Resolves a column name, `table` its qualifier if written; without it names are looked up in `columns` and qualifiers refused. */
+  readonly resolve?: (at: Span, name: string, table: string | undefined) => ColumnRef;
   /** text returns an expression as written (names a computed group key). */
   readonly text?: (ast: AstExpr) => string;
 }
@@ -70,7 +73,7 @@ export function bindPredicate(scope: ExprScope, ast: AstExpr): Predicate {
 function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
   switch (ast.kind) {
     case 'identifier':
-      return bindColumn(scope, ast, ast.name);
+      return bindColumn(scope, ast, ast.name, ast.table);
     case 'number':
       return numberConstant(scope, ast, ast.text);
     case 'string':
@@ -98,6 +101,8 @@ function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
       return bindCase(scope, ast);
     case 'extract':
       return bindExtract(scope, ast, scope.text?.(ast) ?? 'extract');
+    case 'cast':
+      return bindCast(scope, ast);
     case 'aggregate':
       return fail(scope, ast, 'an aggregate cannot be used here');
     default:
@@ -105,7 +110,9 @@ function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
   }
 }
 
-function bindColumn(scope: ExprScope, ast: Span, name: string): ColumnRef {
+function bindColumn(scope: ExprScope, ast: Span, name: string, table: string | undefined): ColumnRef {
+  if (scope.resolve !== undefined) return scope.resolve(ast, name, table);
+  if (table !== undefined) return fail(scope, ast, `qualified column names (table.column) are not supported here`);
   const column = scope.columns.find((candidate) => candidate.name === name) ?? scope.columns.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
   if (column === undefined) {
     const names = scope.columns.map((candidate) => candidate.name);
@@ -242,6 +249,7 @@ function compare(scope: ExprScope, at: Span, written: CompareOp, leftIn: ValueEx
     if (right.kind !== 'constant') {
       return fail(scope, at, 'comparing two string columns is not supported; compare each with a string constant');
     }
+    if ((op === '=' || op === '<>') && right.value.kind === 'string' && longerThanColumn(left, right.value.bytes)) return truth(op === '<>');
     return compareString(op, left, right, at);
   }
   return fail(scope, at, `cannot compare ${typeName(left.type)} with ${typeName(right.type)}`);
@@ -334,7 +342,10 @@ function bindIn(scope: ExprScope, at: Span, operand: ValueExpr, list: readonly A
     if (values.length === 0) return truth(false);
     return { kind: 'in', operand, values, at: at.position };
   }
-  return { kind: 'in', operand, values: items.map((item) => item.value), at: at.position };
+  // A string longer than the column's declared length equals no value of it.
+  const values = items.map((item) => item.value).filter((value) => value.kind !== 'string' || !longerThanColumn(operand, value.bytes));
+  if (values.length === 0) return truth(false);
+  return { kind: 'in', operand, values, at: at.position };
 }
 
 function bindLike(scope: ExprScope, at: Span, operandAst: AstExpr, patternAst: AstExpr): Predicate {
@@ -352,6 +363,8 @@ function bindLike(scope: ExprScope, at: Span, operandAst: AstExpr, patternAst: A
   if (match === 'infix' && text === '') return truth(true);
   const bytes = new TextEncoder().encode(text);
   if (operand.kind === 'constant' && operand.value.kind === 'string') return truth(likeMatches(match, operand.value.bytes, bytes));
+  // No value of a column declared shorter than the pattern's text holds it.
+  if (longerThanColumn(operand, bytes)) return truth(false);
   return { kind: 'like', operand, match, text, bytes, at: at.position };
 }
 

@@ -12,6 +12,8 @@ import {
 import { bindRowSelection } from './select-rows.js';
 import { withoutDistinct } from './distinct.js';
 import { didYouMean } from './suggest.js';
+import { planJoinQuery } from './join-plan.js';
+import { tablesScope } from './scope.js';
 import { INTEGER, decimalType, isNumeric, isString, scaleOf, typeName, type SqlType } from '../values/types.js';
 
 /** PlanOptions: `file` names the query text in errors (default `query.sql`); `onError` is the malformed-row policy. */
@@ -31,8 +33,20 @@ export function planQuery(sql: string, catalog: Catalog, options: PlanOptions = 
     throw new QueryError(file, statement.table.position, `unknown table '${statement.table.name}'${hint}`);
   }
   const { statement: grouped, countDistinct } = withoutDistinct(statement, file, findAggregate);
-  const plan = new Binder(sql, file, { file, columns: table.columns, text: (ast) => sql.slice(ast.start, ast.end).replace(/\s+/g, ' ') }).plan(grouped, table, options.onError ?? 'stop');
+  if (statement.joins.length > 0) {
+    if (countDistinct !== undefined || statement.distinct !== undefined) {
+      throw new QueryError(file, statement.table.position, 'DISTINCT over a join is not supported; joins answer aggregates');
+    }
+    return planJoinQuery(sql, statement, catalog, { file, onError: options.onError ?? 'stop' });
+  }
+  const scope = tablesScope(file, [{ table, offset: 0 }], sql);
+  const plan = bindStatement(sql, file, scope, grouped, table, options.onError ?? 'stop');
   return countDistinct === undefined ? plan : { ...plan, countDistinct };
+}
+
+/** bindStatement binds a parsed SELECT in `scope`, scanning `table`; column indexes are the scope's. */
+export function bindStatement(sql: string, file: string, scope: ExprScope, statement: SelectStatement, table: Plan['table'], onError: ErrorPolicy): Plan {
+  return new Binder(sql, file, scope).plan(statement, table, onError);
 }
 
 class Binder {
@@ -243,6 +257,8 @@ export function forEachColumn(expr: Expr | undefined, visit: (column: number) =>
     case 'in':
     case 'like':
       return forEachColumn(expr.operand, visit);
+    case 'lookup':
+      return visit(expr.key.column);
     case 'arith':
     case 'compare':
       forEachColumn(expr.left, visit);

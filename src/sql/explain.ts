@@ -1,7 +1,7 @@
 // Renders a plan as readable text for `sluice explain`: scan, decoded columns, filter, groups, aggregates, outputs.
 import { formatDateDays } from '../values/calendar.js';
 import { formatDecimalUnits } from '../values/decimal.js';
-import type { AggregateSpec, Constant, Expr, Plan, TableSource } from './plan.js';
+import type { AggregateSpec, Constant, Expr, JoinPlan, Plan, TableSource } from './plan.js';
 import { resultNotes } from './result.js';
 import { formatPost } from './explain-post.js';
 import type { RowSelection } from './plan.js';
@@ -24,6 +24,7 @@ export function explainPlan(plan: Plan): string {
     const column = table.columns[index];
     if (column !== undefined) lines.push(`    #${index} ${column.name} ${typeName(column.type)}`);
   }
+  if (plan.join !== undefined) lines.push(...explainJoin(plan.join));
   lines.push(`filter: ${plan.filter === undefined ? 'none (every row)' : `${formatExpr(plan.filter)} (in the storage program)`}`);
   if (plan.rows !== undefined) return `${[...lines, ...explainRows(plan, plan.rows)].join('\n')}\n`;
   lines.push(`group by: ${plan.groupBy.length === 0 ? 'none (one group)' : `${plan.groupBy.map((column) => column.name).join(', ')} (keys built in the storage program)`}`);
@@ -52,6 +53,18 @@ export function explainPlan(plan: Plan): string {
   lines.push(`malformed rows: ${plan.onError === 'stop' ? 'stop at the first' : 'skip and count'}`);
   for (const note of resultNotes(plan)) lines.push(`note: ${note}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** explainJoin describes each build side: its table, key, filter and the values its map holds. */
+function explainJoin(join: JoinPlan): string[] {
+  const lines = ['join: the largest table above is the probe side; each smaller table is a build side, filtered on its own storage node, its rows loaded into a map the probe program looks each row up in'];
+  join.builds.forEach((build, index) => {
+    lines.push(`  build map #${index}: ${build.table.name} (${build.table.path}) by ${build.key.name}`);
+    lines.push(`    filter: ${build.filter === undefined ? 'none (every row)' : formatExpr(build.filter)}`);
+    for (const value of build.values) lines.push(`    value ${value.name} = ${formatExpr(value.expr)} (${typeName(value.expr.type)})`);
+    if (build.values.length === 0) lines.push('    values: none (the key alone: a semi-join)');
+  });
+  return lines;
 }
 
 /** explainRows says what a row selection returns, and where each step runs. */
@@ -103,7 +116,8 @@ export function formatExpr(expr: Expr, nested = false): string {
     case 'constant':
       return formatConstant(expr.value);
     case 'rescale':
-      return `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
+      if (expr.digits < 0) return `round(${formatExpr(expr.operand)} / 10^${-expr.digits})`;
+      return expr.digits === 0 ? formatExpr(expr.operand, nested) : `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
     case 'extract':
       return `extract(${expr.field} from ${expr.operand.name})`;
     case 'shift':
@@ -131,6 +145,8 @@ export function formatExpr(expr: Expr, nested = false): string {
       return `not (${formatExpr(expr.operand)})`;
     case 'truth':
       return expr.value ? 'true' : 'false';
+    case 'lookup':
+      return `${expr.key.name} found in build map #${expr.build}`;
   }
 }
 

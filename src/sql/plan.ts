@@ -98,7 +98,7 @@ export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr | Cas
 export type GroupKey = ColumnRef | ExtractExpr;
 
 /** Predicate is a condition; predicates have no SqlType and only appear in filters. */
-export type Predicate = CompareExpr | InExpr | LikeExpr | AndExpr | OrExpr | NotExpr | TruthExpr;
+export type Predicate = CompareExpr | InExpr | LikeExpr | AndExpr | OrExpr | NotExpr | TruthExpr | LookupExpr;
 
 /** ColumnRef reads field `column` (index into table.columns) of the current row. */
 export interface ColumnRef {
@@ -115,7 +115,10 @@ export interface ConstantExpr {
   readonly type: SqlType;
 }
 
-/** RescaleExpr multiplies a numeric operand by 10^digits to raise its scale by `digits`. */
+/**
+ * RescaleExpr multiplies a numeric operand by 10^digits to raise its scale by `digits`; a negative
+ * `digits` (only from CAST) divides by 10^-digits, rounding half away from zero; 0 only changes the type.
+ */
 export interface RescaleExpr {
   readonly kind: 'rescale';
   readonly operand: ValueExpr;
@@ -154,6 +157,17 @@ export interface ExtractExpr {
   readonly name: string;
   readonly type: SqlType;
   readonly at?: SourcePosition;
+}
+
+/**
+ * LookupExpr finds the probe row's key in build side `build`'s map: false when the key is absent
+ * (the row has no join partner); when present, the build side's values become readable as the
+ * columns JoinBuild.values names. It appears only as an operand of the filter's top-level AND.
+ */
+export interface LookupExpr {
+  readonly kind: 'lookup';
+  readonly build: number;
+  readonly key: ColumnRef;
 }
 
 /**
@@ -304,10 +318,32 @@ export interface Plan {
   readonly rows?: RowSelection;
   readonly usedColumns: readonly number[];
   readonly onError: ErrorPolicy;
+  /** Present when the query joins: `table` is the probe side, scanned in storage. */
+  readonly join?: JoinPlan;
   /** The SQL text the plan came from, for explain and error messages. */
   readonly sql: string;
   /** Name of the SQL text in errors (a .sql file, or `query.sql` for inline SQL). */
   readonly queryFile: string;
+}
+
+/**
+ * JoinBuild is one build side of a join: a smaller table filtered by its own conditions, whose rows
+ * are keyed by `key` (unique after filtering) and hold `values` (expressions over the build table's
+ * columns) for the probe rows that find them. In the probe plan, value i is read as the column
+ * `values[i].column`, an index past the probe table's own columns.
+ */
+export interface JoinBuild {
+  readonly table: TableSource;
+  readonly key: ColumnRef;
+  readonly filter?: Predicate;
+  readonly values: readonly { readonly column: number; readonly name: string; readonly expr: ValueExpr }[];
+  /** Where the table is named in FROM, for errors about its rows. */
+  readonly at: SourcePosition;
+}
+
+/** JoinPlan lists a probe plan's build sides; the plan's filter looks each up (LookupExpr). */
+export interface JoinPlan {
+  readonly builds: readonly JoinBuild[];
 }
 
 /** AVG_EXTRA_SCALE is how many fractional digits AVG adds to its argument's scale. */

@@ -23,6 +23,7 @@ export type PostExpr =
   | { readonly kind: 'group'; readonly index: number; readonly type: SqlType }
   | { readonly kind: 'constant'; readonly value: Value; readonly type: SqlType }
   | { readonly kind: 'arith'; readonly op: '+' | '-' | '*' | '/'; readonly left: PostExpr; readonly right: PostExpr; readonly type: SqlType; readonly at: SourcePosition }
+  | { readonly kind: 'cast'; readonly operand: PostExpr; readonly type: SqlType }
   | { readonly kind: 'case'; readonly whens: readonly { readonly when: PostPredicate; readonly then: PostExpr }[]; readonly otherwise?: PostExpr; readonly type: SqlType };
 
 /** PostPredicate is a condition over a group (HAVING, a CASE over aggregates), in SQL's three-valued logic. */
@@ -69,6 +70,12 @@ export function bindPost(scope: PostScope, ast: AstExpr): PostExpr {
       return arith(scope, ast, ast.op, bindPost(scope, ast.left), bindPost(scope, ast.right));
     case 'case':
       return postCase(scope, ast);
+    case 'cast': {
+      const operand = bindPost(scope, ast.operand);
+      if (ast.target.kind === 'date' && operand.type.kind === 'date') return operand;
+      if (!isNumeric(ast.target) || !isNumeric(operand.type)) return fail(scope, ast, `CAST over aggregates converts numbers only; cannot CAST ${typeName(operand.type)} to ${typeName(ast.target)}`);
+      return { kind: 'cast', operand, type: ast.target };
+    }
     default:
       return fail(scope, ast, `${ast.kind === 'interval' ? 'an interval' : 'a condition'} cannot be used as a value over aggregates here`);
   }
@@ -156,6 +163,8 @@ export function postDivides(expr: PostExpr | PostPredicate): boolean {
       return expr.op === '/' || postDivides(expr.left) || postDivides(expr.right);
     case 'case':
       return expr.whens.some((branch) => postDivides(branch.when) || postDivides(branch.then)) || (expr.otherwise !== undefined && postDivides(expr.otherwise));
+    case 'cast':
+      return postDivides(expr.operand);
     case 'compare':
       return postDivides(expr.left) || postDivides(expr.right);
     case 'and':

@@ -90,6 +90,7 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
       cpuSeconds: c.cpuSeconds,
       loadSeconds: attachSeconds,
       verifyCached: tenant.verifiedFromCache,
+      ...(tenant.engineFallback === undefined ? {} : { engineFallback: tenant.engineFallback }),
     };
     reads = { ...node.countsOf(pid) };
     // An output buffer's contents in the result are the records drained after every call, in order.

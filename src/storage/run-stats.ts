@@ -42,6 +42,8 @@ export interface RunStats {
     readonly loadSeconds: number;
     /** True when the node had verified this program before and took the verdict from its cache (false in ship-all). */
     readonly verifyCached: boolean;
+    /** Why the program ran on the interpreter instead of the engine asked for (a JIT limit), if it did. */
+    readonly engineFallback?: string;
   };
   readonly userSpace: {
     readonly copiedBytes: number;

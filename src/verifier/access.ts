@@ -20,8 +20,8 @@ import {
   writableStack,
 } from './state.js';
 
-/** MAX_PACKET_OFF bounds a packet pointer's variable offset, as in Linux. */
-const MAX_PACKET_OFF = 0xffff;
+/** MAX_PACKET_OFF bounds how far past the chunk start a packet pointer may prove access (16 bits), as in Linux. */
+export const MAX_PACKET_OFF = 0xffff;
 const OFFSET_LIMIT = 1 << 29;
 
 /** AccessKind is what an instruction does to memory. */

@@ -49,6 +49,8 @@ async function clusterAgrees(sql: string, table: 'sensors' | 'region', text: str
 }
 
 const HEADER = 'id,site,day,temp\n';
+/** EVERY_BYTE_TIMEOUT: a split point at every byte is a cluster of ~250 nodes per run (tens of ms each), minutes on a loaded machine. */
+const EVERY_BYTE_TIMEOUT = 180_000;
 const ROWS = [
   '1,Quito,2026-01-05,13.28',
   '2,"Oslo, dock 3",2026-03-11,-0.5',
@@ -68,12 +70,12 @@ describe('byte ranges at every split point', () => {
   test('CSV with quoted line breaks, quotes, a blank line and CRLF: every N up to one node per byte', async () => {
     const text = `${HEADER}${ROWS.join('\n')}\n`;
     await clusterAgrees(SQL, 'sensors', text, [1, 2, 3, 4, 5, 7, 11, text.length, text.length + 2], [4096]);
-  });
+  }, EVERY_BYTE_TIMEOUT);
 
   test('split points at every byte, with 1-byte and 5-byte chunks and no final newline', async () => {
     const text = `${HEADER}${ROWS.join('\n')}`;
     await clusterAgrees(SQL, 'sensors', text, [text.length], [1, 5]);
-  });
+  }, EVERY_BYTE_TIMEOUT);
 
   test('.tbl rows, N larger than the number of rows', async () => {
     const text = '0|AFRICA|lar deposits|\n1|AMERICA|hs use ironic|\n2|ASIA|ges. thinly even|\n';

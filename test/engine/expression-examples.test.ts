@@ -26,7 +26,7 @@ const SHAPES: Record<Example, { columns: string[]; rows: (result: ResultTable) =
     },
   },
   'discount-share': {
-    columns: ['l_returnflag char(1)', 'deep_discount_pct decimal(38,10)', 'mean_quantity decimal(38,6)', 'revenue decimal(38,4)'],
+    columns: ['l_returnflag char(1)', 'deep_discount_pct decimal(38,10)', 'mean_quantity decimal(38,6)', 'revenue_to_cents decimal(38,2)'],
     rows: (result) => {
       expect(result.rows.map((row) => row[0]).sort()).toEqual(['A', 'N', 'R']);
       for (const row of result.rows) expect((row[1] as bigint) > 0n && (row[1] as bigint) < 100n * 10n ** 10n).toBe(true);
