@@ -277,16 +277,19 @@ class Evaluation {
       }
       case 'min':
       case 'max': {
-        if (arg.type.k !== 'num' && arg.type.k !== 'date') refuse('query', `${item.fn} of a ${arg.type.k} is not supported`);
+        if (arg.type.k === 'str' && arg.column === undefined) refuse('query', `${item.fn} of a string constant is not supported`);
         const type = arg.type;
-        const better = item.fn === 'min' ? (a: bigint, b: bigint) => a < b : (a: bigint, b: bigint) => a > b;
+        // Strings order by their bytes; numbers and dates by value.
+        const order = (a: bigint | Uint8Array, b: bigint | Uint8Array): number =>
+          typeof a === 'bigint' ? (a < (b as bigint) ? -1 : a > (b as bigint) ? 1 : 0) : byteOrder(a, b as Uint8Array);
+        const better = item.fn === 'min' ? (a: bigint | Uint8Array, b: bigint | Uint8Array) => order(a, b) < 0 : (a: bigint | Uint8Array, b: bigint | Uint8Array) => order(a, b) > 0;
         return {
           update: (state, row) => {
-            const value = arg.value(row) as bigint;
-            if (state.count === 0n || better(value, state.value as bigint)) state.value = value;
+            const value = arg.value(row) as bigint | Uint8Array;
+            if (state.count === 0n || better(value, state.value as bigint | Uint8Array)) state.value = value;
             state.count++;
           },
-          final: (state) => ({ type, value: state.count === 0n ? null : (state.value as bigint) }),
+          final: (state) => ({ type, value: state.count === 0n ? null : (state.value as bigint | Uint8Array) }),
         };
       }
     }
@@ -518,10 +521,9 @@ class Evaluation {
       };
     }
     if (left.type.k === 'str' && right.type.k === 'str') {
-      if (op !== '=' && op !== '<>') refuse('query', 'strings compare only with = and <>');
       if ((left.column === undefined) === (right.column === undefined)) refuse('query', 'a string comparison needs one column and one constant');
       this.tagLongLiteral(left.column === undefined ? right : left, (left.column === undefined ? left.constant : right.constant) as Uint8Array);
-      return (row) => holds(sameBytes(left.value(row) as Uint8Array, right.value(row) as Uint8Array) ? 0 : 1);
+      return (row) => holds(byteOrder(left.value(row) as Uint8Array, right.value(row) as Uint8Array));
     }
     return refuse('query', `cannot compare ${left.type.k} with ${right.type.k}`);
   }
@@ -579,7 +581,7 @@ class Evaluation {
 
 interface State {
   count: bigint;
-  value: bigint | undefined;
+  value: bigint | Uint8Array | undefined;
 }
 
 interface Result {
@@ -684,8 +686,11 @@ function divideHalfAwayFromZero(numerator: bigint, denominator: bigint): bigint 
 function compareCells(a: Result, b: Result): number {
   if (a.value === null || b.value === null) return a.value === b.value ? 0 : a.value === null ? 1 : -1;
   if (typeof a.value === 'bigint' && typeof b.value === 'bigint') return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
-  const x = a.value as Uint8Array;
-  const y = b.value as Uint8Array;
+  return byteOrder(a.value as Uint8Array, b.value as Uint8Array);
+}
+
+/** byteOrder orders two byte strings: the first differing byte decides (unsigned), else the shorter first. */
+function byteOrder(x: Uint8Array, y: Uint8Array): number {
   for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
   return x.length - y.length;
 }
