@@ -22,9 +22,9 @@
 ; 64 KiB without unrolling: the callback finds data, data_end, the state pointer and F, S, T in the
 ; loop context on the main function's stack. The loop asks for 65,536 iterations (the largest chunk)
 ; and the callback stops it at data_end: verifiers refuse `data_end - data` (pointer minus pointer).
-; Sluice's verifier accepts this program. Linux refuses it ("R3 offset is outside of the packet"):
-; its packet offsets are 16-bit, so `data + index + 1` may not reach 65,536, the end of a full 64 KiB
-; chunk. Sluice's query compiler stays within Linux's range by scanning at most 65,534 bytes a chunk.
+; Packet offsets are 16-bit in both verifiers: a bounds check proves nothing when the compared
+; pointer may lie past data + 65,535, so `data + index + 1` serves indexes up to 65,534 and the last
+; byte of a full 64 KiB chunk (index 65,535) is checked at the constant offset data + 65,535.
 
 .map state array key=4 value=88 entries=1
 .map config array key=4 value=24 entries=1 readonly init=020000000000000032000000000000000300000000000000
@@ -84,10 +84,16 @@ scan_byte:
         r3 = *(u64 *)(r6 + 0)                ; data
         r4 = *(u64 *)(r6 + 8)                ; data_end
         r1 &= 0xffff
+        if r1 >= 0xffff goto last_byte
         r3 += r1
         r5 = r3
         r5 += 1
         if r5 > r4 goto stop
+        goto load_byte
+last_byte:                                   ; index 65,535: a constant offset
+        r3 += 0xffff
+        if r3 >= r4 goto stop
+load_byte:
         r8 = *(u8 *)(r3 + 0)                 ; the byte
         r7 = *(u64 *)(r6 + 16)               ; state
         if r8 != 34 goto not_quote           ; '"' toggles the quote state

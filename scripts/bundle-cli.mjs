@@ -12,7 +12,7 @@ const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  // Dependencies stay in node_modules: koffi is native, and commander and csv-parse are loaded as installed.
+  // The launcher and the worker load their dependencies from node_modules (main.cjs bundles its own, below).
   packages: 'external',
   sourcemap: true,
   logLevel: 'warning',
@@ -29,6 +29,12 @@ await Promise.all([
     entryPoints: ['src/cli/main.ts'],
     outfile: join(OUT_DIR, 'main.cjs'),
     format: 'cjs',
+    // commander and csv-parse are plain JavaScript: inside the bundle they share its code cache instead of being
+    // resolved and compiled from node_modules by every command. koffi is native and DuckDB optional: they stay outside.
+    packages: undefined,
+    external: ['koffi', '@duckdb/node-api'],
+    // A script run through vm has no loader for import(): every dynamic import becomes a require.
+    supported: { 'dynamic-import': false },
     define: { 'import.meta.url': 'import_meta_url' },
     banner: { js: 'const import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
   }),

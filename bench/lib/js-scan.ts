@@ -14,8 +14,9 @@ export interface JsScanTotals {
 /**
  * jsScan runs csv_scan_buf's loop per chunk with plain numbers: digits accumulate, a comma
  * shifts the field register, a newline keeps the row when its first field is below 50000.
+ * `onChunk`, if given, is told each chunk's return value (the u32 fold), in order.
  */
-export function jsScan(chunks: Chunks): JsScanTotals {
+export function jsScan(chunks: Chunks, onChunk?: (value: number) => void): JsScanTotals {
   const { data, offsets } = chunks;
   let foldSum = 0;
   let rows = 0;
@@ -43,7 +44,9 @@ export function jsScan(chunks: Chunks): JsScanTotals {
         val = 0;
       }
     }
-    foldSum += ((sum ^ Math.floor(sum / 4294967296)) ^ Math.imul(count, 0x9e3779b1)) >>> 0;
+    const value = ((sum ^ Math.floor(sum / 4294967296)) ^ Math.imul(count, 0x9e3779b1)) >>> 0;
+    foldSum += value;
+    onChunk?.(value);
     rows += count;
     total += sum;
   }

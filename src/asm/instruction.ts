@@ -102,23 +102,30 @@ export function bySlot(insns: readonly Instruction[]): (Instruction | undefined)
   return out;
 }
 
-/** encode writes instructions as little-endian 8-byte slots. */
+/** encode writes instructions as little-endian 8-byte slots (byte by byte: no DataView call per field, which a fresh process runs slowly). */
 export function encode(insns: readonly Instruction[]): Uint8Array {
   const bytes = new Uint8Array(slotCount(insns) * SLOT_BYTES);
-  const view = new DataView(bytes.buffer);
   let at = 0;
   for (const insn of insns) {
-    view.setUint8(at, insn.opcode);
-    view.setUint8(at + 1, (insn.src << 4) | insn.dst);
-    view.setInt16(at + 2, insn.offset, true);
-    view.setInt32(at + 4, insn.imm, true);
+    bytes[at] = insn.opcode;
+    bytes[at + 1] = (insn.src << 4) | insn.dst;
+    bytes[at + 2] = insn.offset & 0xff;
+    bytes[at + 3] = (insn.offset >> 8) & 0xff;
+    putInt32(bytes, at + 4, insn.imm);
     at += SLOT_BYTES;
     if (width(insn) === 2) {
-      view.setInt32(at + 4, insn.imm2 ?? 0, true);
+      putInt32(bytes, at + 4, insn.imm2 ?? 0);
       at += SLOT_BYTES;
     }
   }
   return bytes;
+}
+
+function putInt32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value & 0xff;
+  bytes[at + 1] = (value >> 8) & 0xff;
+  bytes[at + 2] = (value >> 16) & 0xff;
+  bytes[at + 3] = (value >>> 24) & 0xff;
 }
 
 /**

@@ -31,6 +31,11 @@ export interface MapSpec {
   readonly initialValue?: Uint8Array;
   /** True for .rodata: the program may not write it. */
   readonly readOnly?: boolean;
+  /**
+   * Entries at creation (a join's build side): `keys` packs keySize bytes per entry, `values`
+   * valueSize bytes per entry, in the same order. An array map's keys are u32 indexes below maxEntries.
+   */
+  readonly contents?: { readonly keys: Uint8Array; readonly values: Uint8Array };
 }
 
 /**

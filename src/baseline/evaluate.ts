@@ -1,9 +1,10 @@
 // Compiles plan expressions into JavaScript closures over a row of exact values (the baseline's evaluator).
 import type { Expr, ValueExpr } from '../sql/plan.js';
-import { pow10 } from '../values/decimal.js';
+import { divideRoundHalfAwayFromZero, pow10 } from '../values/decimal.js';
 import { INT128_MAX, INT128_MIN, INT64_MAX, INT64_MIN, type Value } from '../values/types.js';
 import { byteString } from '../values/bytes.js';
 import { isNullable } from '../sql/nullable.js';
+import { DATE_RANGE_TEXT, civilFromDays, shiftDate } from '../values/calendar.js';
 
 /** RowValues holds one decoded row: entry i is column i's value (only the plan's used columns are set). */
 export type RowValues = Value[];
@@ -13,6 +14,12 @@ export type OverflowHandler = (what: string) => never;
 
 type ValueFn = (row: RowValues) => Value;
 type PredicateFn = (row: RowValues) => boolean;
+
+/**
+ * JoinLookup answers a LookupExpr: it finds the row's key in build side `build` and, when found,
+ * sets the row's build value columns and returns true (see JoinBuild in sql/plan.ts).
+ */
+export type JoinLookup = (build: number, key: Value, row: RowValues) => boolean;
 
 /**
  * compileValue returns a function computing an expression exactly. Every arithmetic result is
@@ -32,11 +39,32 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
     }
     case 'rescale': {
       const operand = compileValue(expr.operand, overflow);
-      const factor = pow10(expr.digits);
+      const factor = pow10(Math.abs(expr.digits));
+      if (expr.digits < 0) {
+        return (row) => {
+          const value = operand(row) as bigint | null;
+          return value === null ? null : divideRoundHalfAwayFromZero(value, factor);
+        };
+      }
       return (row) => {
         const value = operand(row) as bigint | null;
         return value === null ? null : checked(value * factor, overflow, 'a rescaled value');
       };
+    }
+    case 'shift': {
+      const operand = compileValue(expr.operand, overflow);
+      const { amount, unit } = expr;
+      return (row) => {
+        const days = operand(row) as bigint | null;
+        if (days === null) return null;
+        const moved = shiftDate(Number(days), amount, unit);
+        return moved === undefined ? overflow(`a date moved by an interval left the supported range (${DATE_RANGE_TEXT})`) : BigInt(moved);
+      };
+    }
+    case 'extract': {
+      const column = expr.operand.column;
+      const field = expr.field;
+      return (row) => BigInt(civilFromDays(Number(row[column] as bigint))[field]);
     }
     case 'case': {
       const whens = expr.whens.map((branch) => ({ when: compilePredicate(branch.when, overflow), then: compileValue(branch.then, overflow) }));
@@ -68,8 +96,13 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
 }
 
 /** compilePredicate returns a function deciding whether a row satisfies a condition. */
-export function compilePredicate(expr: Expr, overflow: OverflowHandler): PredicateFn {
+export function compilePredicate(expr: Expr, overflow: OverflowHandler, lookup?: JoinLookup): PredicateFn {
   switch (expr.kind) {
+    case 'lookup': {
+      if (lookup === undefined) throw new TypeError('a join lookup needs the build sides');
+      const { build, key } = expr;
+      return (row) => lookup(build, row[key.column] as Value, row);
+    }
     case 'compare': {
       const left = compileValue(expr.left as ValueExpr, overflow);
       const right = compileValue(expr.right as ValueExpr, overflow);
@@ -110,11 +143,11 @@ export function compilePredicate(expr: Expr, overflow: OverflowHandler): Predica
       break;
     }
     case 'and': {
-      const operands = expr.operands.map((operand) => compilePredicate(operand, overflow));
+      const operands = expr.operands.map((operand) => compilePredicate(operand, overflow, lookup));
       return (row) => operands.every((operand) => operand(row));
     }
     case 'or': {
-      const operands = expr.operands.map((operand) => compilePredicate(operand, overflow));
+      const operands = expr.operands.map((operand) => compilePredicate(operand, overflow, lookup));
       return (row) => operands.some((operand) => operand(row));
     }
     case 'not': {

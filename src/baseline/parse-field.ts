@@ -9,7 +9,7 @@ import { displayText } from '../values/bytes.js';
  * parseField converts field text to a Value of `type`, or returns an error sentence.
  * Numbers: optional sign, at least one digit, optional '.' and at most the column's scale of
  * fractional digits (fewer are padded), no spaces, at most MAX_FIELD_DIGITS digits once scaled.
- * Dates: a real YYYY-MM-DD. Strings: as they are (declared lengths are not enforced).
+ * Dates: a real YYYY-MM-DD. Strings: as they are, at most their declared length in bytes (char(n), varchar(n)).
  */
 export function parseField(text: string, type: SqlType): Value | { error: string } {
   switch (type.kind) {
@@ -22,7 +22,8 @@ export function parseField(text: string, type: SqlType): Value | { error: string
     }
     case 'char':
     case 'varchar':
-      return text;
+      // One char per byte (values/bytes.ts): the length is the byte count.
+      return type.length !== undefined && text.length > type.length ? { error: `'${shorten(text)}' is longer than ${typeName(type)} allows` } : text;
   }
 }
 

@@ -3,9 +3,10 @@ import { createReadStream } from 'node:fs';
 import { CsvError, parse as parseCsv, type Options as CsvOptions } from 'csv-parse/sync';
 import { parseField, fieldColumns } from './parse-field.js';
 import { MalformedRowError, QueryError } from '../sql/errors.js';
-import { checkedSum, compilePredicate, compileValue, type OverflowHandler, type RowValues } from './evaluate.js';
+import { checkedSum, compilePredicate, compileValue, type JoinLookup, type OverflowHandler, type RowValues } from './evaluate.js';
 import { MAX_LINE_BYTES, type Plan } from '../sql/plan.js';
 import { emptyAggregateState, finalizeResult, type AggregateState, type GroupState, type ResultTable } from '../sql/result.js';
+import { finalizeRows, scanStopsAtLimit } from '../sql/row-result.js';
 import { RowSplitter, type RowRun } from './row-splitter.js';
 import type { Value } from '../values/types.js';
 import { csvShape, withoutCarriageReturns } from '../values/csv-rows.js';
@@ -29,8 +30,9 @@ type RowBytes = Exclude<RowRun, { overlong: number }>;
  * cut with RowSplitter, parsed by csv-parse, decoded to exact values, filtered, grouped and
  * aggregated. Malformed rows stop the run with a MalformedRowError (file:line:col) or, under the
  * 'skip' policy, are counted in `skippedRows`. `file` names the data in errors (default plan.table.path).
+ * A join's probe side takes `lookup`, which finds a row's build values (see baseline/join.ts).
  */
-export function createBaselineConsumer(plan: Plan, file = plan.table.path): BaselineConsumer {
+export function createBaselineConsumer(plan: Plan, file = plan.table.path, lookup?: JoinLookup): BaselineConsumer {
   const table = plan.table;
   const quotes = table.format === 'csv';
   const columnCount = table.columns.length;
@@ -97,9 +99,14 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
     const line = currentRun === undefined ? 1 : locate(currentRun, currentRecord).line;
     throw new QueryError(file, { line, column: 1 }, `${what} (the pushdown program computes rows in signed 64 bits and sums in 128)`);
   };
-  const filter = plan.filter === undefined ? () => true : compilePredicate(plan.filter, overflow);
+  const filter = plan.filter === undefined ? () => true : compilePredicate(plan.filter, overflow, lookup);
   const groupKeys = plan.groupBy.map((column) => compileValue(column, overflow));
   const updates = makeUpdates(plan, overflow);
+  const selected = plan.rows?.values.map((value) => compileValue(value, overflow));
+  const kept: Value[][] = [];
+  // A LIMIT without ORDER BY ends the scan at its last row, as the pushdown program does: later rows are never read.
+  const rowLimit = scanStopsAtLimit(plan) ? plan.limit : Infinity;
+  let finished = false;
 
   const consumeRun = (run: RowBytes): void => {
     runLine = run.firstLine;
@@ -117,7 +124,7 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
       const lines = (error as CsvError & { lines?: number }).lines ?? 1;
       throw new MalformedRowError(file, { line: run.firstLine + lines - 1, column: 1 }, error.message, { cause: error });
     }
-    for (let index = 0; index < records.length; index++) {
+    for (let index = 0; index < records.length && !finished; index++) {
       const record = records[index] as string[];
       currentRecord = index;
       if (headerPending) {
@@ -135,6 +142,11 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
       }
       if (!decodeRow(record)) continue;
       if (!filter(row)) continue;
+      if (selected !== undefined) {
+        kept.push(selected.map((valueOf) => valueOf(row)));
+        finished = kept.length >= rowLimit;
+        continue;
+      }
       let key = '';
       const keys = groupKeys.map((keyOf) => keyOf(row));
       for (const value of keys) key += `${typeof value === 'string' ? 's' : 'n'}${String(value)}\u0000`;
@@ -169,14 +181,17 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path): Base
   const splitter = new RowSplitter(quotes, delimiterByte);
   return {
     write(chunk) {
+      if (finished) return;
       for (const run of splitter.push(chunk)) {
+        if (finished) return;
         if ('overlong' in run) malformed(run.overlong, MAX_LINE_BYTES + 1, `line longer than ${MAX_LINE_BYTES} bytes`);
         else consumeRun(dropReturns(run));
       }
     },
     end() {
-      const last = splitter.finish();
+      const last = finished ? undefined : splitter.finish();
       if (last !== undefined) consumeRun(dropReturns(last));
+      if (plan.rows !== undefined) return finalizeRows(plan, kept, skippedRows);
       return finalizeResult(plan, [...groups.values()], skippedRows);
     },
   };

@@ -22,7 +22,8 @@ export interface Refusal {
  * Leeway names a documented limit the case touches; an engine may refuse instead of answering then:
  * - big-constant: a constant (or constant arithmetic) outside signed 64 bits;
  * - rescale: a column value that, scaled up to compare or add, leaves signed 64 bits;
- * - overlong-string: a string value longer than its column's declared width (varchar: 64).
+ * - overlong-string: a value of a varchar declared without a length longer than the 64 bytes Sluice captures
+ *   (a declared length is enforced: a longer value makes its row malformed).
  */
 export type Leeway = 'big-constant' | 'rescale' | 'overlong-string';
 
@@ -621,12 +622,12 @@ function fits64(value: bigint): boolean {
   return value >= INT64_MIN && value <= INT64_MAX;
 }
 
-/** decodeValue reads a field as its column's type: numbers and dates strictly, strings as their bytes. */
+/** decodeValue reads a field as its column's type: numbers and dates strictly, strings as their bytes, at most their declared length. */
 function decodeValue(field: Uint8Array, column: Column): Val | undefined {
   switch (column.type.kind) {
     case 'char':
     case 'varchar':
-      return field;
+      return column.type.length !== undefined && field.length > column.type.length ? undefined : field;
     case 'date':
       return dateFromText(asciiText(field));
     case 'integer':

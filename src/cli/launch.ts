@@ -22,4 +22,6 @@ const script = new Script(`(function (exports, require, module, __filename, __di
 const module = { exports: {} as { runCli(argv: readonly string[]): Promise<void> } };
 (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
 await module.exports.runCli(process.argv);
-if (store && (!cachedData || script.cachedDataRejected)) store.put('v8', key, script.createCachedData());
+// Only a command that ran to success leaves a cache (a mistyped command name would otherwise leave one of its own).
+const succeeded = process.exitCode === undefined || process.exitCode === 0;
+if (store && succeeded && (!cachedData || script.cachedDataRejected)) store.put('v8', key, script.createCachedData());

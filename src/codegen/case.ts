@@ -1,7 +1,8 @@
-// A row-level CASE in the storage program: each WHEN as a jump, the first that holds computes its value into r0.
-import type { CaseExpr } from '../sql/plan.js';
+// A row-level CASE (each WHEN a jump, the first that holds computes its value into r0) and EXTRACT from a date column.
+import { R0 } from '../asm/builder.js';
+import type { CaseExpr, ExtractExpr } from '../sql/plan.js';
 import type { Label } from './emitter.js';
-import { unsupported, type Gen } from './context.js';
+import { REG, unsupported, type Gen } from './context.js';
 import { emitJump, emitValue } from './expr.js';
 
 /**
@@ -26,3 +27,18 @@ export function emitCase(g: Gen, expr: CaseExpr, depth: number, onNull: Label | 
   return bits;
 }
 
+
+/** EXTRACT_BITS bounds a year (0..9999), month or day. */
+const EXTRACT_BITS = 14;
+
+/** emitExtract puts the year, month or day of a date column into r0, from the YYYYMMDD number the scanner keeps. */
+export function emitExtract(g: Gen, expr: ExtractExpr): number {
+  const { e } = g;
+  const slot = g.layout.columns.find((c) => c.column === expr.operand.column);
+  if (slot?.packed === undefined) throw unsupported(g, `EXTRACT from ${expr.operand.name}, which is not a decoded date column`, expr.at);
+  e.load('DW', R0, REG.state, slot.packed);
+  if (expr.field === 'year') e.aluImm('DIV', R0, 10000);
+  if (expr.field === 'month') e.aluImm('DIV', R0, 100);
+  if (expr.field !== 'year') e.aluImm('MOD', R0, 100);
+  return EXTRACT_BITS;
+}

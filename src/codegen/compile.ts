@@ -6,12 +6,16 @@ import { width } from '../asm/instruction.js';
 import type { MapSpec, ProgramSpec } from '../asm/program.js';
 import type { Plan } from '../sql/plan.js';
 import type { ResultTable } from '../sql/result.js';
-import { CTX, REG, type Gen } from './context.js';
+import { CTX, REG, type Gen, type ProbeMap } from './context.js';
+import type { BuildMap } from './build-map.js';
 import { decodeMaps, type MapReader } from './read-maps.js';
 import { BranchTooFar, Emitter } from './emitter.js';
 import { QueryError } from '../sql/errors.js';
 import { planLayout, S, type Layout } from './layout.js';
-import { SKIP_BATCH, emitFirstField, emitScanCallback, emitStep } from './scanner.js';
+import { emitOutputHeader, outputMapSpec, planRecord, type RowRecord } from './output-rows.js';
+import { decodeRows } from './read-rows.js';
+import { SKIP_BATCH, emitScanCallback, emitStep } from './scanner.js';
+import { emitFirstField } from './fields.js';
 import { HookContextOffset } from '../storage/hook-context.js';
 import { UsageError } from '../util/errors.js';
 
@@ -30,8 +34,12 @@ export interface CompileOptions {
   readonly maxChunk?: number;
   /** Capacity of the GROUP BY hash map. */
   readonly maxGroups?: number;
+  /** The largest capacity allowed (default MAX_GROUPS_LIMIT; a join's build side, which groups by key, allows MAX_BUILD_ROWS_LIMIT + 1). */
+  readonly groupsLimit?: number;
   /** File name used in malformed-row errors (default plan.table.path). */
   readonly file?: string;
+  /** A join's build maps, one per plan.join.builds entry, with their contents (see build-map.ts). */
+  readonly buildMaps?: readonly BuildMap[];
 }
 
 /** MapRole says what one map of a compiled query holds, for explain and `compile --json`. */
@@ -51,12 +59,16 @@ export interface CompiledQuery {
   /** The context the entry function expects. */
   readonly context: string;
   readonly maxChunk: number;
+  /** A row selection's record layout (the output buffer's records). */
+  readonly record?: RowRecord;
   /** decode turns the maps' contents after the end-of-file run into the result (or throws the row error). */
   decode(read: MapReader): ResultTable;
 }
 
 const STATE_MAP = 0;
 const AGG_MAP = 1;
+/** A join's build maps follow the state and aggregate maps. */
+const FIRST_BUILD_MAP = 2;
 
 /** compileQuery emits the scan program for `plan`. Throws QueryError for constructs it cannot compile. */
 export function compileQuery(plan: Plan, options: CompileOptions = {}): CompiledQuery {
@@ -67,12 +79,18 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
     );
   }
   const maxGroups = options.maxGroups ?? DEFAULT_MAX_GROUPS;
-  if (!Number.isInteger(maxGroups) || maxGroups < 1 || maxGroups > MAX_GROUPS_LIMIT) {
-    throw new UsageError(`--max-groups ${maxGroups} is out of range: the group map holds 1 to ${MAX_GROUPS_LIMIT.toLocaleString('en-US')} groups`);
+  const groupsLimit = options.groupsLimit ?? MAX_GROUPS_LIMIT;
+  if (!Number.isInteger(maxGroups) || maxGroups < 1 || maxGroups > groupsLimit) {
+    throw new UsageError(`--max-groups ${maxGroups} is out of range: the group map holds 1 to ${groupsLimit.toLocaleString('en-US')} groups`);
   }
   const layout = planLayout(plan);
-  const maps = mapSpecs(plan, layout, maxGroups);
-  const spec = emitNamingLimits(plan, layout, maps, maxChunk);
+  const record = plan.rows === undefined ? undefined : planRecord(plan, layout);
+  const buildMaps = options.buildMaps ?? [];
+  if (buildMaps.length !== (plan.join?.builds.length ?? 0)) throw new RangeError('codegen: a join plan needs one build map per build side');
+  const ownMaps = record === undefined ? mapSpecs(plan, layout, maxGroups) : [stateMapSpec(layout), outputMapSpec(record, maxChunk)];
+  const maps = [...ownMaps, ...buildMaps.map((map) => map.spec)];
+  const probeMaps = buildMaps.map((map, i) => ({ index: FIRST_BUILD_MAP + i, type: map.spec.type as 'array' | 'hash', maxEntries: map.spec.maxEntries, layout: map.layout }));
+  const spec = emitNamingLimits(plan, layout, maps, maxChunk, probeMaps);
   const mapRefs: { slot: number; map: number }[] = [];
   let slot = 0;
   for (const insn of spec.insns) {
@@ -87,24 +105,31 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
       { index: STATE_MAP, name: 'state', holds: `parser state carried across chunks, first malformed row, counters (${layout.stateSize} bytes)` },
       {
         index: AGG_MAP,
-        name: 'aggs',
-        holds:
-          plan.groupBy.length === 0
+        name: maps[AGG_MAP]?.name ?? 'aggs',
+        holds: record !== undefined
+          ? `the output buffer: a header, then the records of the rows one call keeps (${record.size} bytes each), copied out by the node after every call`
+          : plan.groupBy.length === 0
             ? `the single group's count and aggregates (${layout.valueSize} bytes)`
             : `groups keyed by ${plan.groupBy.map((c) => c.name).join(', ')} (${layout.keySize}-byte key, ${layout.valueSize}-byte value)`,
       },
+      ...buildMaps.map((map, i) => ({
+        index: FIRST_BUILD_MAP + i,
+        name: map.spec.name,
+        holds: `build side ${plan.join?.builds[i]?.table.name}: ${map.rows.toLocaleString('en-US')} rows by ${plan.join?.builds[i]?.key.name}, loaded before the scan, read-only; ${map.reason}`,
+      })),
     ],
     mapRefs,
     context: 'struct xdp_md: u32 data at +0, u32 data_end at +4 (nothing else is read); an empty chunk flushes the last row',
     maxChunk,
-    decode: (read) => decodeMaps(plan, layout, read, file, maxGroups),
+    ...(record && { record }),
+    decode: (read) => (record === undefined ? decodeMaps(plan, layout, read, file, maxGroups) : decodeRows(plan, layout, record, read, file)),
   };
 }
 
 /** emitNamingLimits is `emit`, with a branch too far for eBPF reported at the SQL construct that caused it. */
-function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number): ProgramSpec {
+function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, buildMaps: readonly ProbeMap[]): ProgramSpec {
   try {
-    return emit(plan, layout, maps, maxChunk);
+    return emit(plan, layout, maps, maxChunk, buildMaps);
   } catch (error) {
     if (!(error instanceof BranchTooFar)) throw error;
     const what = error.construct?.what ?? 'this query';
@@ -118,7 +143,7 @@ function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], 
 }
 
 /** emit generates the whole program: the entry, the scan callback and the scan step. */
-function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number): ProgramSpec {
+function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, buildMaps: readonly ProbeMap[]): ProgramSpec {
   const e = new Emitter('sluice_scan', maps);
   const g: Gen = {
     e,
@@ -127,6 +152,7 @@ function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: nu
     layout,
     stateMap: STATE_MAP,
     aggMap: AGG_MAP,
+    buildMaps,
     next: e.label('next_byte'),
     stop: e.label('stop'),
     eventDone: e.label('event_done'),
@@ -141,8 +167,12 @@ function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: nu
   return e.build();
 }
 
+function stateMapSpec(layout: Layout): MapSpec {
+  return { name: 'state', type: 'array', keySize: 4, valueSize: layout.stateSize, maxEntries: 1, flags: 0 };
+}
+
 function mapSpecs(plan: Plan, layout: Layout, maxGroups: number): MapSpec[] {
-  const state: MapSpec = { name: 'state', type: 'array', keySize: 4, valueSize: layout.stateSize, maxEntries: 1, flags: 0 };
+  const state = stateMapSpec(layout);
   const aggs: MapSpec =
     plan.groupBy.length === 0
       ? { name: 'aggs', type: 'array', keySize: 4, valueSize: layout.valueSize, maxEntries: 1, flags: 0 }
@@ -178,7 +208,13 @@ function emitEntry(g: Gen, callback: ReturnType<Emitter['label']>, maxChunk: num
   e.jumpImm('JEQ', R0, 0, abort);
   e.store('DW', R10, CTX_AT + CTX.state, R0);
   e.movReg(REG.state, R0);
-  if (plan.groupBy.length === 0) {
+  if (plan.rows !== undefined) {
+    e.comment('output buffer entry 0: its header');
+    emitArrayLookup(g, g.aggMap);
+    e.jumpImm('JEQ', R0, 0, abort);
+    e.store('DW', R10, CTX_AT + CTX.aggs, R0);
+    emitOutputHeader(g, done);
+  } else if (plan.groupBy.length === 0) {
     e.comment('aggregate map entry 0 (no GROUP BY)');
     emitArrayLookup(g, g.aggMap);
     e.jumpImm('JEQ', R0, 0, abort);

@@ -4,6 +4,7 @@ import type { Plan } from '../sql/plan.js';
 import { QueryError, type SourcePosition } from '../sql/errors.js';
 import type { Emitter, Label, Register } from './emitter.js';
 import { FatalCode, S, type Layout } from './layout.js';
+import type { BuildMapLayout } from './build-map.js';
 
 /** Register roles inside the per-byte callback (callee-saved, so helper calls keep them). */
 export const REG = {
@@ -33,6 +34,14 @@ export const CTX = Object.freeze({
   size: CALLBACK_WORDS.length * 8,
 });
 
+/** ProbeMap is one build side's map as the probe program sees it. */
+export interface ProbeMap {
+  readonly index: number;
+  readonly type: 'array' | 'hash';
+  readonly maxEntries: number;
+  readonly layout: BuildMapLayout;
+}
+
 /** Gen is the state of one compilation, passed to every emitting function. */
 export interface Gen {
   readonly e: Emitter;
@@ -42,6 +51,8 @@ export interface Gen {
   readonly layout: Layout;
   readonly stateMap: number;
   readonly aggMap: number;
+  /** A join's build maps, by build side: map index, type and value layout (empty without a join). */
+  readonly buildMaps: readonly ProbeMap[];
   /** Return 0 from the callback: go on with the next byte. */
   readonly next: Label;
   /** Return 1 from the callback: stop this chunk's loop. */

@@ -7,9 +7,12 @@ import { formatDecimalUnits } from '../values/decimal.js';
 import { scaleOf } from '../values/types.js';
 import type { Cond, Label } from './emitter.js';
 import { REG, emitFatal, unsupported, type Gen } from './context.js';
-import { FatalCode, isPackedComparison } from './layout.js';
+import { FatalCode, isPackedComparison, slotOf } from './layout.js';
 import { emitStringTest, isStringExpr } from './strings.js';
-import { emitCase } from './case.js';
+import { emitLookup } from './probe.js';
+import { emitCase, emitExtract } from './case.js';
+import { emitShift } from './date-shift.js';
+import { emitRoundDown } from './round.js';
 
 /** FIELD_BITS bounds a decoded number: at most 18 digits, so |v| < 10^18 < 2^60. */
 const FIELD_BITS = 60;
@@ -33,10 +36,11 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0, onNull?: Label): n
   const { e, layout } = g;
   switch (expr.kind) {
     case 'column': {
-      const slot = layout.columns.find((c) => c.column === expr.column);
+      const slot = slotOf(layout, expr.column);
       if (slot === undefined || slot.codec.kind === 'string') throw unsupported(g, `string column ${expr.name} as a number`, undefined);
       e.load('DW', R0, REG.state, slot.offset);
-      return slot.codec.kind === 'date' ? DATE_BITS : FIELD_BITS;
+      // A build value may be computed on the build side (any signed 64-bit value); a decoded field has at most 18 digits.
+      return slot.codec.kind === 'date' ? DATE_BITS : slot.kind === 0 ? 63 : FIELD_BITS;
     }
     case 'constant': {
       const v = constantValue(g, expr.value);
@@ -44,8 +48,11 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0, onNull?: Label): n
       return bitLength(v);
     }
     case 'rescale': {
-      if (expr.digits < 0) throw unsupported(g, 'rescaling to fewer digits', undefined);
       const bits = emitValue(g, expr.operand, depth, onNull);
+      if (expr.digits <= 0) {
+        if (expr.digits < 0) emitRoundDown(g, 10n ** BigInt(-expr.digits));
+        return bits;
+      }
       const factor = 10n ** BigInt(expr.digits);
       const total = bits + bitLength(factor);
       if (total > 63) emitMulConstCheck(g, factor);
@@ -65,6 +72,10 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0, onNull?: Label): n
     }
     case 'case':
       return emitCase(g, expr, depth, onNull);
+    case 'extract':
+      return emitExtract(g, expr);
+    case 'shift':
+      return emitShift(g, expr, depth, onNull);
   }
 }
 
@@ -243,6 +254,11 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
     case 'like':
       emitStringTest(g, expr, target, when);
       return;
+    case 'lookup':
+      // Lookups are operands of the filter's top-level AND, whose code jumps away when an operand is false.
+      if (when) throw unsupported(g, 'a join lookup inside OR or NOT', undefined);
+      emitLookup(g, expr, target);
+      return;
     case 'truth':
       // Only a whole filter is ever a truth (see plan.ts); emitRow handles one decided false.
       if (expr.value === when) e.goto(target);
@@ -266,6 +282,10 @@ export function describe(expr: Expr): string {
       return describeConstant(expr.value);
     case 'rescale':
       return describe(expr.operand);
+    case 'extract':
+      return `extract(${expr.field} from ${expr.operand.name})`;
+    case 'shift':
+      return `${describe(expr.operand)} + ${expr.amount} ${expr.unit}s`;
     case 'case':
       return `case${expr.whens.map((branch) => ` when ${describe(branch.when)} then ${describe(branch.then)}`).join('')}${expr.otherwise === undefined ? '' : ` else ${describe(expr.otherwise)}`} end`;
     case 'arith':
@@ -283,6 +303,8 @@ export function describe(expr: Expr): string {
       return `not (${describe(expr.operand)})`;
     case 'truth':
       return expr.value ? 'true' : 'false';
+    case 'lookup':
+      return `${expr.key.name} found in build map #${expr.build}`;
   }
 }
 

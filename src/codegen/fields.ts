@@ -2,7 +2,7 @@
 import { R0, R1, R2, R3, R4, R5 } from '../asm/builder.js';
 import type { Label } from './emitter.js';
 import { REG, emitFileOffset, type Gen } from './context.js';
-import { ErrorCode, S, type ColumnSlot } from './layout.js';
+import { ErrorCode, S, declaredLength, type ColumnSlot } from './layout.js';
 
 /** MAX_DIGITS is the most digits a number may have (after scaling) so that it fits a signed 64-bit word. */
 export const MAX_DIGITS = 18;
@@ -48,6 +48,13 @@ export function emitRowError(g: Gen, code: number, at: 'field' | 'here' | 'first
 /** emitFieldReset clears the numeric accumulators before a used field starts. */
 export function emitFieldReset(g: Gen): void {
   for (const word of [S.acc, S.digits, S.frac, S.dot, S.sign]) g.e.storeImm('DW', REG.state, word, 0);
+}
+
+/** emitFirstField selects column 0's decoder (known at compile time) and clears the accumulators. */
+export function emitFirstField(g: Gen): void {
+  const first = g.layout.columns.find((slot) => slot.column === 0);
+  g.e.storeImm('DW', REG.state, S.kind, first?.kind ?? 0);
+  if (first !== undefined) emitFieldReset(g);
 }
 
 /** emitClearStrings empties every captured string (length and bytes): a row's strings start empty and zero-padded. */
@@ -186,14 +193,20 @@ function emitDateDash(g: Gen, bad: Label): void {
 
 /**
  * emitFinish turns the finished field of `slot` into its value slot, then jumps to `done`.
- * Strings need nothing (bytes and length are already captured). Malformed fields are recorded
- * and the slot is left alone (the row will not be aggregated).
+ * Strings are captured already; one longer than its declared length is malformed. Malformed fields
+ * are recorded and the slot is left alone (the row will not be aggregated).
  */
 export function emitFinish(g: Gen, slot: ColumnSlot, done: Label): void {
   const { e } = g;
   e.comment(`field ${slot.name}: finish`);
   const codec = slot.codec;
   if (codec.kind === 'string') {
+    const declared = declaredLength(slot.type);
+    if (declared !== undefined) {
+      e.load('DW', R0, REG.state, slot.offset);
+      e.jumpImm('JLE', R0, declared, done);
+      emitRowError(g, ErrorCode.stringTooLong, 'field');
+    }
     e.goto(done);
     return;
   }

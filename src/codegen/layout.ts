@@ -7,8 +7,9 @@ import { forEachCaseCondition, isNullable } from '../sql/nullable.js';
 /**
  * STRING_CAP is the capture width of a varchar column declared without a length. Longer values are
  * still measured; predicates that need their bytes beyond the capture stop the scan (FatalCode).
- * A column tested against a longer literal captures that many bytes instead (declared lengths are
- * not enforced on the data, so `code = 'ABCDE'` on a char(4) column must still see five bytes).
+ * Such a column tested against a longer literal captures that many bytes instead. A declared length
+ * (char(n), varchar(n)) is enforced: a longer value makes its row malformed (ErrorCode.stringTooLong),
+ * and the plan decides comparisons with longer literals (sql/fold.ts), so n bytes are always enough.
  */
 export const STRING_CAP = 64;
 
@@ -68,6 +69,7 @@ export const ErrorCode = {
   tooManyDigits: 8,
   tooManyDecimals: 9,
   lineTooLong: 10,
+  stringTooLong: 11,
 } as const;
 
 /** FatalCode is a condition after which the program's answer would be wrong, so it stops counting. */
@@ -76,6 +78,8 @@ export const FatalCode = {
   groupsFull: 2,
   chunkTooLarge: 3,
   stringTooLong: 4,
+  dateRange: 5,
+  outputFull: 6,
 } as const;
 
 /** FieldCodec is how one used column's bytes become a value (integers are decimals of scale 0). */
@@ -114,9 +118,11 @@ export interface AggSlot {
   readonly countOffset?: number;
 }
 
-/** KeyPart is one GROUP BY column's place in the fixed-width group key. */
+/** KeyPart is one GROUP BY key's place in the fixed-width group key: a column's slot copied, or a value computed per row. */
 export interface KeyPart {
-  readonly slot: ColumnSlot;
+  readonly slot?: ColumnSlot;
+  /** A key the program computes (an EXTRACT), 8 bytes. */
+  readonly computed?: ValueExpr;
   readonly offset: number;
   /** Bytes this part occupies: 8 for numbers and dates, 8 (length) + width rounded up to 8 for strings. */
   readonly size: number;
@@ -124,7 +130,12 @@ export interface KeyPart {
 
 /** Layout is the complete memory plan of one compiled query. */
 export interface Layout {
+  /** The probe table's decoded columns (the scanner fills them field by field). */
   readonly columns: readonly ColumnSlot[];
+  /** A join's build values, by build side: filled from the map value a lookup finds (kind 0: never decoded). */
+  readonly lookups: readonly (readonly ColumnSlot[])[];
+  /** Offset of the 8-byte word a lookup's key is put in. */
+  readonly lookupKey: number;
   /** Kinds 1..digitKinds decode numbers or dates. */
   readonly digitKinds: number;
   readonly fieldCount: number;
@@ -152,7 +163,8 @@ export function planLayout(plan: Plan): Layout {
     const def = plan.table.columns[index];
     if (def === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `column #${index} does not exist`);
     const codec = codecOf(def.type);
-    return codec.kind === 'string' ? { kind: 'string' as const, width: Math.max(codec.width, literals.get(index) ?? 0) } : codec;
+    if (codec.kind !== 'string' || declaredLength(def.type) !== undefined) return codec;
+    return { kind: 'string' as const, width: Math.max(codec.width, literals.get(index) ?? 0) };
   });
   const digitKinds = codecs.filter((codec) => codec.kind !== 'string').length;
   const asDays = columnsUsedAsDays(plan);
@@ -176,13 +188,31 @@ export function planLayout(plan: Plan): Layout {
     }
     return { column: index, name: def.name, type: def.type, codec, kind, offset };
   });
+  const lookups = (plan.join?.builds ?? []).map((build) =>
+    build.values.map((value): ColumnSlot => {
+      const codec = codecOf(value.expr.type);
+      const offset = at;
+      at += 8;
+      if (codec.kind !== 'string') return { column: value.column, name: value.name, type: value.expr.type, codec, kind: 0, offset };
+      const bytes = at;
+      at += roundUp8(codec.width);
+      return { column: value.column, name: value.name, type: value.expr.type, codec, kind: 0, offset, bytes };
+    }),
+  );
+  const lookupKey = at;
+  if (plan.join !== undefined) at += 8;
   const temps = at;
   at += TEMP_COUNT * 8;
   const keyOffset = at;
   const key: KeyPart[] = [];
   let keySize = 0;
   for (const expr of plan.groupBy) {
-    const slot = columns.find((c) => c.column === expr.column);
+    if (expr.kind !== 'column') {
+      key.push({ computed: expr, offset: keySize, size: 8 });
+      keySize += 8;
+      continue;
+    }
+    const slot = columns.find((c) => c.column === expr.column) ?? lookups.flat().find((c) => c.column === expr.column);
     if (slot === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `GROUP BY column ${expr.name} is not decoded`);
     const size = slot.codec.kind === 'string' ? 8 + roundUp8(slot.codec.width) : 8;
     key.push({ slot, offset: keySize, size });
@@ -193,7 +223,7 @@ export function planLayout(plan: Plan): Layout {
   const aggs: AggSlot[] = plan.aggregates.map((spec) => {
     const offset = valueSize;
     if (spec.fn === 'sum' || spec.fn === 'avg') valueSize += 16;
-    else if (spec.fn === 'min' || spec.fn === 'max') valueSize += 8;
+    else if (spec.fn === 'min' || spec.fn === 'max') valueSize += 8 + stringExtremeBytes(spec, columns);
     if (spec.arg === undefined || !isNullable(spec.arg)) return { spec, offset };
     const countOffset = valueSize;
     valueSize += 8;
@@ -203,6 +233,8 @@ export function planLayout(plan: Plan): Layout {
   at += valueSize;
   return {
     columns,
+    lookups,
+    lookupKey,
     digitKinds,
     fieldCount: plan.table.columns.length,
     temps,
@@ -215,6 +247,19 @@ export function planLayout(plan: Plan): Layout {
     aggs,
     valueSize,
   };
+}
+
+/** slotOf finds where a column's value sits: a decoded probe column or a build value a lookup filled. */
+export function slotOf(layout: Layout, column: number): ColumnSlot | undefined {
+  return layout.columns.find((c) => c.column === column) ?? layout.lookups.flat().find((c) => c.column === column);
+}
+
+/** stringExtremeBytes is the room MIN/MAX of a string column keeps after the length word: the column's captured width, rounded up to 8. */
+export function stringExtremeBytes(spec: AggregateSpec, columns: readonly ColumnSlot[]): number {
+  if (spec.arg?.kind !== 'column') return 0;
+  const column = spec.arg.column;
+  const codec = columns.find((slot) => slot.column === column)?.codec;
+  return codec?.kind === 'string' ? roundUp8(codec.width) : 0;
 }
 
 /** longestLiterals maps each string column to the length in bytes of the longest literal a condition (WHERE, or a CASE's WHEN) tests it against. */
@@ -239,6 +284,7 @@ function longestLiterals(plan: Plan): Map<number, number> {
       case 'not':
         return visit(expr.operand);
       case 'truth':
+      case 'lookup':
         return;
     }
   };
@@ -268,6 +314,9 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
         visit(expr.left);
         visit(expr.right);
         return;
+      case 'shift': // months and years read a column's YYYYMMDD form; days add to the days
+        if (expr.unit === 'day') visit(expr.operand);
+        return;
       case 'rescale':
       case 'in':
       case 'like':
@@ -275,6 +324,9 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
         return;
       case 'not':
         visit(expr.operand);
+        return;
+      case 'lookup':
+        visit(expr.key);
         return;
       case 'and':
       case 'or':
@@ -287,6 +339,7 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
         }
         if (expr.otherwise !== undefined) visit(expr.otherwise);
         return;
+      case 'extract': // reads the YYYYMMDD form
       case 'constant':
       case 'truth':
         return;
@@ -295,6 +348,7 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
   if (plan.filter !== undefined) visit(plan.filter);
   plan.groupBy.forEach(visit);
   for (const aggregate of plan.aggregates) if (aggregate.arg !== undefined) visit(aggregate.arg);
+  plan.rows?.values.forEach(visit);
   return used;
 }
 
@@ -315,4 +369,9 @@ function codecOf(type: SqlType): FieldCodec {
 
 function roundUp8(n: number): number {
   return (n + 7) & ~7;
+}
+
+/** declaredLength is a string type's declared length in bytes (char(n), varchar(n)), undefined for other types and a bare varchar. */
+export function declaredLength(type: SqlType): number | undefined {
+  return type.kind === 'char' || type.kind === 'varchar' ? type.length : undefined;
 }

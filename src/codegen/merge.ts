@@ -47,7 +47,7 @@ export function mergeAnswers(plan: Plan, answers: readonly ScanAnswer[], maxGrou
       );
     }
   }
-  if (groups.size > maxGroups) throw new MergeError(file, `${fatalReason(FatalCode.groupsFull, maxGroups)}; the union has ${groups.size} groups`);
+  if (groups.size > maxGroups) throw new MergeError(file, `${fatalReason(FatalCode.groupsFull, maxGroups, plan)}; the union has ${groups.size} groups`);
   const error = answers.find((answer) => answer.error !== undefined)?.error;
   return {
     ...(error ? { error } : {}),

@@ -2,10 +2,11 @@
 import { MalformedRowError, QueryError } from '../sql/errors.js';
 import type { Plan } from '../sql/plan.js';
 import { finalizeResult, type AggregateState, type GroupState, type ResultTable } from '../sql/result.js';
-import { typeName, type Value } from '../values/types.js';
-import { ErrorCode, FatalCode, S, type Layout } from './layout.js';
+import { isString, typeName, type Value } from '../values/types.js';
+import { ErrorCode, FatalCode, S, type AggSlot, type Layout } from './layout.js';
 import { MAX_DIGITS } from './fields.js';
 import { byteString } from '../values/bytes.js';
+import { DATE_RANGE_TEXT } from '../values/calendar.js';
 
 /** MapReader returns the [key, value] entries of the map named `name` (Runtime maps and kernel maps both fit). */
 export type MapReader = (name: string) => Iterable<readonly [Uint8Array, Uint8Array]>;
@@ -41,18 +42,18 @@ export interface ScanAnswer {
   readonly groups: readonly GroupState[];
 }
 
-/** readAnswer reads one scan's maps into a ScanAnswer. */
-export function readAnswer(layout: Layout, read: MapReader): ScanAnswer {
+/** readAnswer reads one scan's maps into a ScanAnswer (without `groups`, for a row selection, which has no group map). */
+export function readAnswer(layout: Layout, read: MapReader, groups = true): ScanAnswer {
   const state = stateView(read);
   const word = (offset: number): bigint => state.getBigUint64(offset, true);
   const fatal = Number(word(S.fatal));
   const errCode = Number(word(S.errCode));
-  const groups: GroupState[] = [];
-  for (const [key, value] of read('aggs')) {
+  const found: GroupState[] = [];
+  for (const [key, value] of groups ? read('aggs') : []) {
     const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
     const count = view.getBigUint64(0, true);
     if (count === 0n) continue;
-    groups.push({ keys: decodeKey(layout, key), aggregates: layout.aggs.map((agg) => aggregateState(agg.spec.fn, view, agg.offset, agg.countOffset === undefined ? count : view.getBigUint64(agg.countOffset, true))) });
+    found.push({ keys: decodeKey(layout, key), aggregates: layout.aggs.map((agg) => aggregateState(agg, view, agg.offset, agg.countOffset === undefined ? count : view.getBigUint64(agg.countOffset, true))) });
   }
   return {
     ...(fatal !== 0 ? { fatal: { code: fatal, line: Number(word(S.fatalLine)) } } : {}),
@@ -61,7 +62,7 @@ export function readAnswer(layout: Layout, read: MapReader): ScanAnswer {
       : {}),
     rows: word(S.rows),
     skipped: word(S.skipped),
-    groups,
+    groups: found,
   };
 }
 
@@ -72,7 +73,7 @@ export function answerFails(plan: Plan, answer: ScanAnswer): boolean {
 
 /** throwRecordedError throws the QueryError or MalformedRowError an answer records, if it fails (see answerFails). */
 export function throwRecordedError(plan: Plan, answer: ScanAnswer, file: string, maxGroups: number): void {
-  if (answer.fatal) throw new QueryError(file, { line: answer.fatal.line, column: 1 }, fatalReason(answer.fatal.code, maxGroups));
+  if (answer.fatal) throw new QueryError(file, { line: answer.fatal.line, column: 1 }, fatalReason(answer.fatal.code, maxGroups, plan));
   if (answer.error && plan.onError === 'stop') {
     const { code, line, column, field } = answer.error;
     throw new MalformedRowError(file, { line, column }, rowErrorReason(plan, code, field));
@@ -87,33 +88,48 @@ function stateView(read: MapReader): DataView {
 function decodeKey(layout: Layout, key: Uint8Array): Value[] {
   const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
   return layout.key.map((part) => {
-    if (part.slot.codec.kind !== 'string') return view.getBigInt64(part.offset, true);
+    if (part.slot?.codec.kind !== 'string') return view.getBigInt64(part.offset, true);
     const length = Number(view.getBigUint64(part.offset, true));
     return byteString(key.subarray(part.offset + 8, part.offset + 8 + length));
   });
 }
 
-function aggregateState(fn: string, view: DataView, offset: number, count: bigint): AggregateState {
+function aggregateState(agg: AggSlot, view: DataView, offset: number, count: bigint): AggregateState {
+  const fn = agg.spec.fn;
   if (fn === 'count_star' || fn === 'count') return { count, value: null };
   if (fn === 'sum' || fn === 'avg') {
     const low = view.getBigUint64(offset, true);
     const high = view.getBigUint64(offset + 8, true);
     return { count, value: BigInt.asIntN(128, (high << 64n) | low) };
   }
+  if (agg.spec.arg !== undefined && isString(agg.spec.arg.type)) {
+    // MIN/MAX of a string: a length word, then the bytes (see emitStringExtreme).
+    const length = Number(view.getBigUint64(offset, true));
+    return { count, value: byteString(new Uint8Array(view.buffer, view.byteOffset + offset + 8, length)) };
+  }
   return { count, value: view.getBigInt64(offset, true) };
 }
 
-/** fatalReason says in words why a scan stopped. */
-export function fatalReason(code: number, maxGroups: number): string {
+/** fatalReason says in words why a scan stopped (naming the hash set of COUNT(DISTINCT x) when the plan has one). */
+export function fatalReason(code: number, maxGroups: number, plan?: Plan): string {
   switch (code) {
     case FatalCode.overflow:
       return 'arithmetic overflow: a value does not fit in 64 bits (the pushdown program computes in signed 64-bit integers)';
     case FatalCode.groupsFull:
+      if (plan?.countDistinct !== undefined) {
+        const set = plan.groupBy[plan.groupBy.length - 1]?.name ?? '';
+        const values = plan.countDistinct.prefix === 0 ? set : `(group, ${set})`;
+        return `more than ${maxGroups.toLocaleString('en-US')} distinct ${values} values: COUNT(DISTINCT ${set}) keeps them in the group map, which holds ${maxGroups.toLocaleString('en-US')} (raise the limit with --max-groups)`;
+      }
       return `more than ${maxGroups.toLocaleString('en-US')} groups: the group map holds ${maxGroups.toLocaleString('en-US')} (raise the limit with --max-groups)`;
     case FatalCode.chunkTooLarge:
       return 'a chunk was larger than the program was compiled for (maxChunk)';
     case FatalCode.stringTooLong:
       return 'a string value is longer than its column\'s declared width, which the pushdown program needs in full here';
+    case FatalCode.dateRange:
+      return `a date moved by an interval left the supported range (${DATE_RANGE_TEXT})`;
+    case FatalCode.outputFull:
+      return 'a chunk ended more rows than the output buffer holds (it holds one per byte of a chunk, so this is a Sluice bug, please report it)';
     default:
       return `unknown scan failure code ${code}`;
   }
@@ -140,6 +156,8 @@ function rowErrorReason(plan: Plan, code: number, field: number): string {
       return 'a quoted field is not closed at the end of the file';
     case ErrorCode.lineTooLong:
       return 'line is too long';
+    case ErrorCode.stringTooLong:
+      return `${where}longer than ${type} allows`;
     default:
       return `malformed row (code ${code})`;
   }

@@ -6,6 +6,7 @@ import type { Label } from './emitter.js';
 import { DAYS_TO_EPOCH, MAX_DIGITS, MONTH_EXTRA_DAYS, emitClearStrings } from './fields.js';
 import { S, STRING_CAP, type ColumnSlot } from './layout.js';
 import { emitRow } from './row.js';
+import { type MidRowEntry, emitHandOver, emitMidRowEntry, emitRowStartState } from './row-boundary.js';
 
 /*
  * A row takes the fast path when the scan is at its first byte (nothing of it consumed) and every
@@ -72,6 +73,8 @@ const DATE = { year: R1, month: R2, day: R4, work: R5, days: R0 } as const;
 /** FieldPlan is what the fast path needs to know about one field of the row. */
 interface FieldPlan {
   readonly def: ColumnDef;
+  /** The field's 0-based index in the row. */
+  readonly column: number;
   readonly slot: ColumnSlot | undefined;
   readonly last: boolean;
   /** The byte that ends the field: the delimiter, or the line break after the last field. */
@@ -107,7 +110,7 @@ function planFields(g: Gen, maxChunk: number): FieldPlan[] | undefined {
     const textBytes = slot?.codec.kind === 'string' ? slot.codec.width : plainBytes(def);
     const firstSegment = slot === undefined ? Math.min(textBytes, SEGMENT_BYTES) : textBytes;
     const window = trailer + (slot === undefined || slot.codec.kind === 'string' ? firstSegment + 1 : slot.codec.kind === 'date' ? 11 : 3 + MAX_DIGITS);
-    return { def, slot, last, terminator, window, textBytes, trailer };
+    return { def, column: index, slot, last, terminator, window, textBytes, trailer };
   });
   const capturesFit = fields.every((f) => f.slot?.codec.kind !== 'string' || f.textBytes <= MAX_CAPTURE);
   return capturesFit && fields.every((f) => f.window + maxChunk < MAX_PACKET_OFFSET) ? fields : undefined;
@@ -153,9 +156,12 @@ export function emitFastRow(g: Gen, slow: Label, maxChunk: number): void {
     trailing: plan.table.trailingDelimiter,
     delimiter: plan.table.delimiter.charCodeAt(0),
   };
-  e.comment('fast path: only at the first byte of a row (no field begun, not in the header)');
+  const groups = groupFields(fields);
+  const entries = midRowEntries(e, groups);
+  const midRow = entries.length > 0 ? e.label('mid_row') : slow;
+  e.comment('fast path: at the first byte of a row (no field begun, not in the header), or of a field group inside one');
   e.load('DW', FAST.byte, REG.state, S.col);
-  e.jumpImm('JNE', FAST.byte, 0, slow);
+  e.jumpImm('JNE', FAST.byte, 0, midRow);
   if (plan.table.header) {
     e.load('DW', FAST.byte, REG.state, S.header);
     e.jumpImm('JNE', FAST.byte, 0, slow);
@@ -166,14 +172,19 @@ export function emitFastRow(g: Gen, slow: Label, maxChunk: number): void {
   e.load('DW', FAST.value, REG.state, S.lineStart);
   e.jumpReg('JNE', FAST.byte, FAST.value, slow);
   e.load('DW', FAST.data, REG.ctx, CTX.data);
-  const groups = groupFields(fields);
+  const handOvers: { column: number; label: Label }[] = [];
   groups.forEach((group, index) => {
     const first = group[0] as FieldPlan;
     const last = group[group.length - 1] as FieldPlan;
     const end = e.label(`end_${last.def.name}`);
-    if (first.slot === undefined) emitSkipRun(row, group, index === 0, end);
+    const entry = entries.find((x) => x.column === first.column);
+    if (entry !== undefined) e.bind(entry.label);
+    // Past the chunk's end, the first group goes back to the byte scan from the row's first byte; a later one hands over at its own.
+    const pastEnd = index === 0 ? bail : e.label(`hand_over_${first.def.name}`);
+    if (index > 0) handOvers.push({ column: first.column, label: pastEnd });
+    if (first.slot === undefined) emitSkipRun(row, group, index === 0, end, pastEnd);
     else {
-      emitFieldStart(row, first, index === 0, first.window);
+      emitFieldStart(row, first, index === 0, first.window, pastEnd);
       if (first.slot.codec.kind === 'decimal') emitNumber(row, first, first.slot, end);
       else if (first.slot.codec.kind === 'date') emitDate(row, first, first.slot, end);
       else emitCapture(row, first, first.slot, end, index === 0);
@@ -187,6 +198,14 @@ export function emitFastRow(g: Gen, slow: Label, maxChunk: number): void {
     e.movImm(R0, 1);
     e.exit();
   }
+  for (const { column, label } of handOvers) {
+    e.bind(label);
+    emitHandOver(g, column, FAST.cursor, slow);
+  }
+  if (entries.length > 0) {
+    e.bind(midRow);
+    emitMidRowEntry(g, entries, FAST.data, FAST.cursor, slow);
+  }
   e.bind(bail);
   e.comment('not a plain row: clear what was captured and let the byte scan read it');
   emitClearStrings(g);
@@ -196,7 +215,7 @@ export function emitFastRow(g: Gen, slow: Label, maxChunk: number): void {
  * emitFieldStart reloads the cursor (the verifiers see an unknown position, so the previous
  * field's exits meet in one state), points FAST.field at the field and checks `window` bytes.
  */
-function emitFieldStart(row: FastRow, field: FieldPlan, first: boolean, window: number): void {
+function emitFieldStart(row: FastRow, field: FieldPlan, first: boolean, window: number, pastEnd: Label): void {
   const { e } = row.g;
   e.comment(`field ${field.def.name} (${field.slot === undefined ? 'not used' : field.slot.codec.kind}): ${window}-byte window`);
   if (!first) e.load('DW', FAST.cursor, REG.state, S.cursor);
@@ -206,7 +225,7 @@ function emitFieldStart(row: FastRow, field: FieldPlan, first: boolean, window: 
   e.movReg(FAST.windowEnd, FAST.field);
   e.aluImm('ADD', FAST.windowEnd, window);
   e.load('DW', FAST.dataEnd, REG.ctx, CTX.dataEnd);
-  e.jumpReg('JGT', FAST.windowEnd, FAST.dataEnd, row.bail);
+  e.jumpReg('JGT', FAST.windowEnd, FAST.dataEnd, pastEnd);
 }
 
 /**
@@ -238,12 +257,34 @@ function stopBytes(row: FastRow, field: FieldPlan, at: number, rowStart: boolean
   return stops;
 }
 
-/** groupFields splits the row into runs of consecutive unused fields and single used fields, in order. */
+/**
+ * midRowEntries lists the groups after the first where a row begun in an earlier chunk may be taken
+ * from (row-boundary.ts): those with no string column before them, whose capture a bail would clear.
+ */
+function midRowEntries(e: Gen['e'], groups: readonly FieldPlan[][]): MidRowEntry[] {
+  const entries: MidRowEntry[] = [];
+  let restBytes = groups.flat().reduce((sum, f) => sum + Math.max(f.window, f.textBytes + 1 + f.trailer), 0);
+  let stringBefore = false;
+  groups.forEach((group, index) => {
+    const first = group[0] as FieldPlan;
+    if (index > 0 && !stringBefore) entries.push({ column: first.column, label: e.label(`entry_${first.def.name}`), restBytes });
+    for (const f of group) {
+      restBytes -= Math.max(f.window, f.textBytes + 1 + f.trailer);
+      if (f.slot?.codec.kind === 'string') stringBefore = true;
+    }
+  });
+  return entries;
+}
+
+/** groupFields splits the row into runs of consecutive unused fields (at most a segment long, unless one field is longer) and single used fields, in order. */
 function groupFields(fields: readonly FieldPlan[]): FieldPlan[][] {
   const groups: FieldPlan[][] = [];
+  const runBytes = (run: readonly FieldPlan[]) => run.reduce((sum, f) => sum + f.textBytes + 1, 0);
   for (const field of fields) {
     const previous = groups[groups.length - 1];
-    if (field.slot === undefined && previous !== undefined && previous[0]?.slot === undefined) previous.push(field);
+    const joins = field.slot === undefined && previous !== undefined && previous[0]?.slot === undefined;
+    // A run ends where one more field would pass one segment: the run after it starts at a field, where the byte scan can hand over (row-boundary.ts).
+    if (joins && runBytes(previous) + field.textBytes <= SEGMENT_BYTES) previous.push(field);
     else groups.push([field]);
   }
   return groups;
@@ -252,11 +293,11 @@ function groupFields(fields: readonly FieldPlan[]): FieldPlan[][] {
 /**
  * emitSkipRun skips a run of consecutive unused fields in one pass, counting delimiters in
  * FAST.skipped: per byte a load and one range test (stop bytes below FIRST_PLAIN) or an equality
- * test per stop byte above it; the rare hits are sorted out of line. A field after a delimiter must
- * not start with a quote. The run is read in segments of SEGMENT_BYTES, each starting with a reloaded
+ * test per stop byte above it; the rare hits are sorted out of line. In CSV a quote anywhere in the
+ * run bails out (the byte scan tells a quote opening a field from one inside it). The run is read in segments of SEGMENT_BYTES, each starting with a reloaded
  * cursor and its own bounds check; a run longer than its fields' plain lengths bails out.
  */
-function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, end: Label): void {
+function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, end: Label, pastEnd: Label): void {
   const { e } = row.g;
   const lastField = run[run.length - 1] as FieldPlan;
   const fields = run.length;
@@ -271,7 +312,7 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
     const limit = Math.min(SEGMENT_BYTES, total - from);
     const more = from + limit < total;
     if (from > 0) e.store('DW', REG.state, S.cursor, FAST.cursor);
-    emitFieldStart(row, lastField, first && from === 0, limit + 1 + lastField.trailer);
+    emitFieldStart(row, lastField, first && from === 0, limit + 1 + lastField.trailer, from === 0 ? pastEnd : row.bail);
     const content = Array.from({ length: limit + 1 }, () => e.label('skip_content'));
     const sorts: { at: number; label: Label }[] = [];
     const hits: { at: number; label: Label; delimiter: boolean }[] = [];
@@ -286,7 +327,7 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
     for (let at = 0; at < limit || (at === limit && !more); at++) {
       e.load('B', FAST.byte, FAST.field, at);
       if (row.delimiter >= FIRST_PLAIN) e.jumpImm('JEQ', FAST.byte, row.delimiter, hit(at, true));
-      const low = [...(row.delimiter < FIRST_PLAIN ? [row.delimiter] : []), ...(row.csv && from + at === 0 ? [QUOTE] : [])];
+      const low = [...(row.delimiter < FIRST_PLAIN ? [row.delimiter] : []), ...(row.csv ? [QUOTE] : [])];
       if (low.length === 0) e.jumpImm('JLE', FAST.byte, LAST_CONTROL, lineEndsAt(at) ? hit(at, false) : row.bail);
       else {
         const sort = e.label('skip_low_byte');
@@ -301,7 +342,7 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
       e.bind(label);
       if (row.delimiter < FIRST_PLAIN) e.jumpImm('JEQ', FAST.byte, row.delimiter, hit(at, true));
       if (lineEndsAt(at)) e.jumpImm('JEQ', FAST.byte, NEWLINE, hit(at, false));
-      if (row.csv && from + at === 0) e.jumpImm('JEQ', FAST.byte, QUOTE, row.bail);
+      if (row.csv) e.jumpImm('JEQ', FAST.byte, QUOTE, row.bail);
       e.jumpImm('JLE', FAST.byte, LAST_CONTROL, row.bail);
       e.goto(content[at] as Label);
     }
@@ -326,10 +367,6 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
       e.aluImm('AND', FAST.skipped, mask);
       if (at === limit) e.goto(row.bail);
       else {
-        if (row.csv) {
-          e.load('B', FAST.byte, FAST.field, at + 1);
-          e.jumpImm('JEQ', FAST.byte, QUOTE, row.bail);
-        }
         e.goto(content[at] as Label);
       }
     }
@@ -589,6 +626,7 @@ function emitRowEnd(row: FastRow, rowDone: Label): void {
     e.aluImm('ADD', FAST.byte, 1);
     e.store('DW', REG.state, word, FAST.byte);
   }
+  emitRowStartState(g);
   emitRow(row.g, rowDone);
   e.bind(rowDone);
   emitClearStrings(g);

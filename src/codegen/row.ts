@@ -5,6 +5,9 @@ import type { Label } from './emitter.js';
 import { CTX, REG, emitFatal, type Gen } from './context.js';
 import { describe, emitJump, emitValue } from './expr.js';
 import { FatalCode, type AggSlot } from './layout.js';
+import { emitOutputRow, planRecord } from './output-rows.js';
+import { emitStringExtreme } from './string-extreme.js';
+import { isString } from '../values/types.js';
 import { emitCapturedInFull } from './strings.js';
 
 /** BPF_NOEXIST is map_update_elem's flag for "insert only". */
@@ -21,6 +24,10 @@ export function emitRow(g: Gen, done: Label): void {
   if (plan.filter !== undefined) {
     e.comment(`filter: ${describe(plan.filter)}`);
     emitJump(g, plan.filter, done, false);
+  }
+  if (plan.rows !== undefined) {
+    emitOutputRow(g, planRecord(plan, g.layout), done);
+    return;
   }
   if (plan.groupBy.length === 0) {
     e.comment('the single group: aggregate value found by the entry function');
@@ -41,9 +48,16 @@ function emitFindGroup(g: Gen): void {
   const { e, layout } = g;
   e.comment(`group key: ${g.plan.groupBy.map((c) => c.name).join(', ')}`);
   for (const part of layout.key) {
-    if (part.slot.codec.kind === 'string') emitCapturedInFull(g, part.slot.offset, part.slot.codec.width);
+    if (part.computed !== undefined) {
+      emitValue(g, part.computed);
+      e.store('DW', REG.state, layout.keyOffset + part.offset, R0);
+      continue;
+    }
+    if (part.slot === undefined) throw new Error('codegen: a group key part with neither a slot nor a computed value');
+    const slot = part.slot;
+    if (slot.codec.kind === 'string') emitCapturedInFull(g, slot.offset, slot.codec.width);
     for (let at = 0; at < part.size; at += 8) {
-      const from = at === 0 ? part.slot.offset : (part.slot.bytes as number) + at - 8;
+      const from = at === 0 ? slot.offset : (slot.bytes as number) + at - 8;
       e.load('DW', R0, REG.state, from);
       e.store('DW', REG.state, layout.keyOffset + part.offset + at, R0);
     }
@@ -96,6 +110,7 @@ function emitAggregate(g: Gen, agg: AggSlot): void {
     e.bind(skip);
     return;
   }
+  if (isString(spec.arg.type)) return emitStringExtreme(g, agg);
   emitValue(g, spec.arg);
   emitFold(g, agg, 0);
 }

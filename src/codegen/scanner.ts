@@ -2,7 +2,7 @@
 import { CTX, REG, emitFatal, emitFileOffset, type Gen } from './context.js';
 import { R0, R1, R2, R3, R4, R5 } from '../asm/builder.js';
 import type { Label, Register } from './emitter.js';
-import { emitByteHandler, emitClearStrings, emitFieldReset, emitFinish, emitQuotesKept, emitRowError } from './fields.js';
+import { emitByteHandler, emitClearStrings, emitFieldReset, emitFinish, emitFirstField, emitQuotesKept, emitRowError } from './fields.js';
 import { emitFastRow } from './row-fast.js';
 import { EXTRA_KIND, ErrorCode, FatalCode, S } from './layout.js';
 import { MAX_LINE_BYTES } from '../sql/plan.js';
@@ -545,13 +545,6 @@ function emitRecordRowError(g: Gen): void {
   }
   e.bind(counted);
   if (g.plan.onError === 'stop') e.goto(g.stop);
-}
-
-/** emitFirstField selects column 0's decoder (known at compile time) and clears the accumulators. */
-export function emitFirstField(g: Gen): void {
-  const first = g.layout.columns.find((slot) => slot.column === 0);
-  g.e.storeImm('DW', REG.state, S.kind, first?.kind ?? 0);
-  if (first !== undefined) emitFieldReset(g);
 }
 
 /** Labels are the callback's shared jump targets. */

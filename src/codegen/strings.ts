@@ -1,10 +1,11 @@
-// String predicates over a captured field: equality, IN lists and LIKE exact/prefix/suffix/infix, as jumps.
+// String predicates over a captured field: equality, ordering, IN lists and LIKE exact/prefix/suffix/infix, as jumps.
 import { R0, R1, R2 } from '../asm/builder.js';
 import type { Constant, Expr } from '../sql/plan.js';
 import { isString } from '../values/types.js';
 import type { Label } from './emitter.js';
 import { REG, emitFatal, unsupported, type Gen } from './context.js';
 import { FatalCode } from './layout.js';
+import { emitStringOrder } from './string-order.js';
 import type { ColumnSlot } from './layout.js';
 
 /** isStringExpr is true for a char/varchar column or constant. */
@@ -14,7 +15,7 @@ export function isStringExpr(expr: Expr): boolean {
 
 /**
  * emitStringTest jumps to `target` when the string predicate's truth equals `when`. Supported (the
- * binder refuses the rest with the SQL position): column = / <> constant, column IN (constants),
+ * binder refuses the rest with the SQL position): column = / <> / < / <= / > / >= constant, column IN (constants),
  * column LIKE pattern.
  */
 export function emitStringTest(g: Gen, expr: Expr, target: Label, when: boolean): void {
@@ -22,6 +23,13 @@ export function emitStringTest(g: Gen, expr: Expr, target: Label, when: boolean)
     const slot = slotOf(g, expr.left.column, expr.left.name);
     const bytes = stringBytes(g, expr.right.value);
     emitAnyMatch(g, [(miss) => emitEquals(g, slot, bytes, miss)], target, expr.op === '=' ? when : !when);
+    return;
+  }
+  if (expr.kind === 'compare' && expr.left.kind === 'column' && expr.right.kind === 'constant') {
+    const slot = slotOf(g, expr.left.column, expr.left.name);
+    const bytes = stringBytes(g, expr.right.value);
+    checkCaptured(g, slot, bytes);
+    emitStringOrder(g, slot, bytes, expr.op, target, when);
     return;
   }
   if (expr.kind === 'in' && expr.operand.kind === 'column') {

@@ -103,7 +103,11 @@ function readCsvSample(path: string, sampleRows: number): { header: string[]; ro
   }
   if (length === 0) throw new QueryError(path, { line: 1, column: 1 }, 'the CSV file is empty (expected a header row)');
   const wholeFile = length < SAMPLE_BYTES;
-  const shape = csvShape(buffer.subarray(0, length), 0x2c);
+  // Without rows to sample only the header row matters: scan just its bytes when its line ends outside quotes.
+  const firstBreak = sampleRows === 0 ? buffer.subarray(0, length).indexOf(0x0a) : -1;
+  const headerShape = firstBreak >= 0 ? csvShape(buffer.subarray(0, firstBreak + 1), 0x2c) : undefined;
+  const headerOnly = headerShape !== undefined && headerShape.rowsEnd === firstBreak + 1;
+  const shape = headerOnly ? headerShape : csvShape(buffer.subarray(0, length), 0x2c);
   if (shape.loneReturn !== undefined) {
     throw new QueryError(path, shape.loneReturn, "lines end with a lone carriage return (\\r); Sluice reads LF or CRLF line ends: convert the file first (e.g. tr '\\r' '\\n')");
   }
@@ -115,7 +119,7 @@ function readCsvSample(path: string, sampleRows: number): { header: string[]; ro
   if (!wholeFile && shape.rowsEnd === 0) {
     throw new QueryError(path, { line: 1, column: 1 }, `no row ends in the first ${SAMPLE_BYTES.toLocaleString('en-US')} bytes: the header row is longer than that (rows may be at most ${MAX_LINE_BYTES.toLocaleString('en-US')} bytes), or the file is not CSV`);
   }
-  const sample = withoutCarriageReturns(buffer.subarray(0, wholeFile && shape.openQuote === undefined ? length : shape.rowsEnd), 0x2c, true);
+  const sample = withoutCarriageReturns(buffer.subarray(0, wholeFile && !headerOnly && shape.openQuote === undefined ? length : shape.rowsEnd), 0x2c, true);
   let records: string[][];
   try {
     records = parseCsv(sample, {

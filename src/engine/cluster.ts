@@ -15,8 +15,14 @@ import type { EngineName } from '../vm/engine.js';
 import type { CompiledQuery } from '../codegen/compile.js';
 import { readAnswer, throwRecordedError, type ScanAnswer } from '../codegen/read-maps.js';
 import { mergeAnswers } from '../codegen/merge.js';
+import { mergeRows } from '../codegen/merge-rows.js';
+import { readRows } from '../codegen/read-rows.js';
+import { finalizeRows } from '../sql/row-result.js';
 import type { ComputeEngine } from './compute-engines.js';
-import { mapReader, mismatch, planAndCompile, shipAllBaseline } from './execute.js';
+import { joinReport, mapReader, mismatch, prepareQuery, shipAllBaseline } from './execute.js';
+import type { JoinReport } from '../report/join.js';
+import type { BuildRun } from './join-build-run.js';
+import { shipAllJoin } from './join-shipall.js';
 import type { Plan } from '../sql/plan.js';
 import { finalizeResult, type ResultTable } from '../sql/result.js';
 import type { ClusterNode, RangeReply } from '../storage/cluster-node.js';
@@ -36,6 +42,12 @@ export interface ClusterQueryOptions {
   readonly maxGroups?: number;
   /** The storage nodes, in file order: node i owns the rows that start in the i-th of N equal byte ranges. */
   readonly nodes: readonly ClusterNode[];
+  /** A join's build sides run by pushdown on a storage node of their own, with this engine, link and devices (default jit, the default link). */
+  readonly engine?: EngineName;
+  readonly link?: Partial<LinkOptions>;
+  readonly devices?: Partial<DeviceOptions>;
+  /** Rows a join's build side may have after its filter (default DEFAULT_MAX_BUILD_ROWS). */
+  readonly maxBuildRows?: number;
 }
 
 /** NodeShare is what one node did for the query. */
@@ -56,6 +68,8 @@ export interface ClusterRun {
   readonly nodes: readonly NodeShare[];
   /** Measured compute-node time to decode and merge the nodes' answers. */
   readonly mergeSeconds: number;
+  /** A join's build sides; their maps went to every node with the probe program. */
+  readonly builds: readonly BuildRun[];
   /** When the program was sent to the nodes and the answers were merged (ms since the epoch). */
   readonly timeline: ComputeTimeline;
 }
@@ -68,7 +82,7 @@ export interface ClusterRun {
  * with NodeFailed naming it; the caller closes the nodes (see withNodes).
  */
 export async function executeClusterQuery(options: ClusterQueryOptions): Promise<ClusterRun> {
-  const { plan, compiled } = planAndCompile(options.sql, options.queryFile, options.catalog, options.chunkBytes, options.onError, options.maxGroups);
+  const { plan, compiled, builds } = await prepareQuery({ engine: 'jit', link: {}, ...options });
   const file = basename(plan.table.path);
   const size = (await stat(plan.table.path)).size;
   const format = { delimiter: plan.table.delimiter.charCodeAt(0), quotes: plan.table.format === 'csv', header: plan.table.header };
@@ -86,20 +100,23 @@ export async function executeClusterQuery(options: ClusterQueryOptions): Promise
   }
 
   const started = performance.now();
-  const answers = replies.map((reply) => readAnswer(compiled.layout, mapReader(decodeResult(reply.result))));
+  const { record } = compiled;
+  const rowParts = record && replies.map((reply) => readRows(compiled.layout, record, mapReader(decodeResult(reply.result))));
+  const answers = rowParts?.map((part) => part.answer) ?? replies.map((reply) => readAnswer(compiled.layout, mapReader(decodeResult(reply.result))));
   const failing = answers.findIndex((answer) => answer.fatal !== undefined || (answer.error !== undefined && plan.onError === 'stop'));
   const firstError = answers.findIndex((answer) => answer.error !== undefined);
   for (const index of new Set([failing, firstError])) {
     if (index > 0) answers[index] = await inFileLines(answers[index] as ScanAnswer, options.nodes[index] as ClusterNode, replies[index] as RangeReply, file);
   }
   const maxGroups = compiled.spec.maps[1]?.maxEntries ?? 1;
-  const merged = mergeAnswers(plan, answers, maxGroups, plan.table.path);
+  const rowsMerged = rowParts && mergeRows(plan, rowParts.map((part, i) => ({ answer: answers[i] as ScanAnswer, rows: part.rows })));
+  const merged = rowsMerged?.answer ?? mergeAnswers(plan, answers, maxGroups, plan.table.path);
   throwRecordedError(plan, merged, plan.table.path, maxGroups);
-  const result = finalizeResult(plan, merged.groups, Number(merged.skipped));
+  const result = rowsMerged ? finalizeRows(plan, rowsMerged.rows, Number(merged.skipped)) : finalizeResult(plan, merged.groups, Number(merged.skipped));
   const mergeSeconds = (performance.now() - started) / 1000;
   const nodes = options.nodes.map((node, i) => ({ name: node.name, reply: replies[i] as RangeReply, restarts: restarts[i] as number }));
   const timeline = { sentAt, mergedAt: performance.timeOrigin + performance.now() };
-  return { plan, compiled, result, rows: Number(merged.rows), nodes, mergeSeconds, timeline };
+  return { plan, compiled, result, rows: Number(merged.rows), nodes, mergeSeconds, timeline, builds };
 }
 
 /**
@@ -134,6 +151,8 @@ export interface ClusterCliOptions extends Omit<ClusterQueryOptions, 'nodes'> {
 export interface ReportedClusterRun extends ClusterRun {
   readonly report: ClusterReport;
   readonly shipAll?: RunStats;
+  /** A join's data movement: its build sides, and every node's and table's bytes. */
+  readonly join?: JoinReport;
 }
 
 /**
@@ -166,14 +185,20 @@ export async function runCluster(options: ClusterCliOptions): Promise<ReportedCl
     run.mergeSeconds,
     run.timeline,
   );
-  if (!options.compare) return { ...run, report };
+  const probes = run.nodes.map((node) => node.reply.stats);
+  if (!options.compare) return { ...run, report, ...(run.plan.join && { join: joinReport(probes, run.builds) }) };
+  if (run.plan.join !== undefined) {
+    const shipped = await shipAllJoin(run.plan, options, run.rows);
+    if (!isDeepStrictEqual(shipped.result, run.result)) throw mismatch(options.queryFile, run.plan);
+    return { ...run, report, shipAll: shipped.stats, join: joinReport(probes, run.builds, shipped) };
+  }
   const node = new StorageNode({ dataDir: dirname(run.plan.table.path), chunkBytes: options.chunkBytes, engine: options.engine, ...(options.devices ? { devices: options.devices } : {}) });
   const shipped = await shipAllBaseline(run.plan, run.compiled, node, options, run.rows);
   if (!isDeepStrictEqual(shipped.result, run.result)) throw mismatch(options.queryFile, run.plan);
   return { ...run, report, shipAll: shipped.stats };
 }
 
-/** tableNameOf plans the query far enough to name its table (planning is cheap; compile happens once, in executeClusterQuery). */
+/** tableNameOf plans the query far enough to name its (probe) table (planning is cheap; compile happens once, in executeClusterQuery). */
 function tableNameOf(options: Pick<ClusterQueryOptions, 'sql' | 'queryFile' | 'catalog' | 'onError'>): string {
   return planQuery(options.sql, options.catalog, { file: options.queryFile, onError: options.onError }).table.name;
 }

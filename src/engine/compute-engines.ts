@@ -4,7 +4,7 @@ import { createBaselineConsumer } from '../baseline/scan.js';
 import type { Plan } from '../sql/plan.js';
 import type { ResultTable } from '../sql/result.js';
 import { resolveEngine } from '../storage/engines.js';
-import { HookFlag } from '../storage/hook-context.js';
+import { HookFlag, OutputBuffer } from '../storage/hook-context.js';
 import type { ShipAllConsumer } from '../storage/shipall.js';
 import { Tenant } from '../storage/tenant.js';
 import { verifyForHook } from '../storage/verify-hook.js';
@@ -47,6 +47,7 @@ function programConsumer(compiled: CompiledQuery, engine: EngineName): ShipAllCo
       const maps = tenant.runtime.maps;
       try {
         return compiled.decode((name) => {
+          if (tenant.output !== undefined && name === OutputBuffer.mapName) return tenant.output.entries();
           const map = maps.find((m) => m.name === name);
           if (!map) throw new RangeError(`the program has no map named '${name}'`);
           return map.entries();

@@ -103,7 +103,9 @@ export function duckDbConsumer(plan: Plan, sql: string, threads = 1): ShipAllCon
 function resultFrom(plan: Plan, rows: readonly (readonly unknown[])[]): ResultTable {
   const shape = finalizeResult(plan, [], 0);
   const values = rows.map((row) => plan.outputs.map((output, i) => exactValue(row[i], output.type)));
-  const ordering = [...plan.orderBy, ...plan.outputs.map((_, output) => ({ output, desc: false }))];
+  // A sort key that is not an output (ORDER BY an unselected expression) cannot be recomputed from these rows: DuckDB's order stands.
+  if (plan.orderBy.some((key) => 'expr' in key)) return { ...shape, rows: values };
+  const ordering = [...plan.orderBy.flatMap((key) => ('output' in key ? [key] : [])), ...plan.outputs.map((_, output) => ({ output, desc: false }))];
   values.sort((a, b) => {
     for (const key of ordering) {
       const order = compareValues(a[key.output] ?? null, b[key.output] ?? null);

@@ -17,6 +17,9 @@ import { compileQuery, type CompiledQuery } from '../codegen/compile.js';
 import { readCounters, type MapReader } from '../codegen/read-maps.js';
 import { planQuery } from '../sql/bind.js';
 import { computeConsumer, type ComputeEngine } from './compute-engines.js';
+import { runBuildSides, type BuildRun } from './join-build-run.js';
+import { shipAllJoin, type ShipAllJoinRun } from './join-shipall.js';
+import { buildJoinReport, type JoinReport } from '../report/join.js';
 import type { Catalog, ErrorPolicy, Plan } from '../sql/plan.js';
 import type { ResultTable } from '../sql/result.js';
 
@@ -38,6 +41,8 @@ export interface QueryOptions {
   readonly onError: ErrorPolicy;
   /** Capacity of the GROUP BY map (default DEFAULT_MAX_GROUPS). */
   readonly maxGroups?: number;
+  /** Rows a join's build side may have after its filter (default DEFAULT_MAX_BUILD_ROWS). */
+  readonly maxBuildRows?: number;
   /** Where the storage node keeps verdicts and JIT code across processes (see ProgramStore); default none. */
   readonly store?: ProgramStore;
   /** onProgress is told how far each run has read the file: bytes so far and the file's size. */
@@ -55,6 +60,9 @@ export interface QueryRun {
   /** Present with `compare`: the ship-all run and the side-by-side report. */
   readonly shipAll?: { readonly result: ResultTable; readonly stats: RunStats };
   readonly report?: DataMovementReport;
+  /** A join's build sides (their pushdown runs and maps), and the whole join's data movement. */
+  readonly builds?: readonly BuildRun[];
+  readonly join?: JoinReport;
 }
 
 /** ResultMismatch reports that pushdown and the ship-all baseline disagreed: never print a wrong answer. */
@@ -62,16 +70,33 @@ export class ResultMismatch extends SluiceError {
   override name = 'ResultMismatch';
 }
 
-/** planAndCompile plans the SQL against the catalog and compiles it for chunks of `chunkBytes`. */
+/** planAndCompile plans the SQL against the catalog and compiles it for chunks of `chunkBytes` (one table; joins need prepareQuery). */
 export function planAndCompile(sql: string, queryFile: string, catalog: Catalog, chunkBytes: number, onError: ErrorPolicy = 'stop', maxGroups?: number) {
   const plan = planQuery(sql, catalog, { file: queryFile, onError });
+  if (plan.join !== undefined) throw new SluiceError(`${queryFile} joins tables: its build sides run before the probe program can be compiled (use prepareQuery)`);
   const compiled = compileQuery(plan, { maxChunk: chunkBytes, file: plan.table.path, ...(maxGroups !== undefined && { maxGroups }) });
   return { plan, compiled };
 }
 
+/**
+ * prepareQuery plans the SQL and compiles it; a join's build sides run first (by pushdown on their
+ * tables' storage nodes), since the probe program carries their maps.
+ */
+export async function prepareQuery(options: Pick<QueryOptions, 'sql' | 'queryFile' | 'catalog' | 'chunkBytes' | 'onError' | 'maxGroups' | 'maxBuildRows' | 'engine' | 'link' | 'devices'>) {
+  const plan = planQuery(options.sql, options.catalog, { file: options.queryFile, onError: options.onError });
+  const builds = plan.join === undefined ? [] : await runBuildSides(plan, options);
+  const compiled = compileQuery(plan, {
+    maxChunk: options.chunkBytes,
+    file: plan.table.path,
+    ...(options.maxGroups !== undefined && { maxGroups: options.maxGroups }),
+    buildMaps: builds.map((build) => build.map),
+  });
+  return { plan, compiled, builds };
+}
+
 /** executeQuery answers the query by pushdown and, with `compare`, by ship-all too, checking both agree. */
 export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
-  const { plan, compiled } = planAndCompile(options.sql, options.queryFile, options.catalog, options.chunkBytes, options.onError, options.maxGroups);
+  const { plan, compiled, builds } = await prepareQuery(options);
   const dataDir = dirname(plan.table.path);
   const file = basename(plan.table.path);
   const node = () =>
@@ -96,6 +121,13 @@ export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
   const result = compiled.decode(reader);
   const rows = Number(readCounters(reader).rows);
   const pushdown = { ...pushed.stats, rows };
+  if (plan.join !== undefined) {
+    const joined = { plan, compiled, result, rows, pushdown, builds };
+    if (!options.compare) return { ...joined, join: joinReport([pushdown], builds) };
+    const shipped = await shipAllJoin(plan, options, rows);
+    if (!isDeepStrictEqual(shipped.result, result)) throw mismatch(options.queryFile, plan);
+    return { ...joined, shipAll: shipped, report: buildReport(pushdown, shipped.stats), join: joinReport([pushdown], builds, shipped) };
+  }
   if (!options.compare) return { plan, compiled, result, rows, pushdown };
 
   const shipped = await shipAllBaseline(plan, compiled, node(), options, rows);
@@ -120,6 +152,22 @@ export function shipAllBaseline(
     ...(rows === undefined ? {} : { rows }),
     ...(options.onProgress && { onProgress: (done: number, total: number) => options.onProgress?.('ship-all', done, total) }),
   });
+}
+
+/** joinReport describes a join's data movement: each build side, the maps sent to the probe node, and the totals. */
+export function joinReport(probes: readonly RunStats[], builds: readonly BuildRun[], shipped?: ShipAllJoinRun): JoinReport {
+  return buildJoinReport(
+    probes,
+    builds.map((build) => ({
+      table: build.table,
+      rows: build.map.rows,
+      mapType: build.map.spec.type,
+      reason: build.map.reason,
+      mapBytes: (build.map.spec.contents?.keys.length ?? 0) + (build.map.spec.contents?.values.length ?? 0),
+      pushdown: build.runs,
+    })),
+    shipped === undefined ? undefined : { probe: shipped.stats, builds: shipped.builds },
+  );
 }
 
 /** mismatch is the error for answers that differ between pushdown and ship-all. */

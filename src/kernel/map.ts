@@ -40,7 +40,7 @@ export class KernelMap {
 
   /**
    * create makes the map with BPF_MAP_CREATE. A map with `initialValue` (global data) gets it
-   * written to entry 0; a `readOnly` one is created BPF_F_RDONLY_PROG and then frozen, so the
+   * written to entry 0, one with `contents` (a join's build side) each of its entries; a `readOnly` one is created BPF_F_RDONLY_PROG and then frozen, so the
    * verifier may treat its contents as constants, as libbpf does for .rodata.
    */
   static create(spec: MapSpec): KernelMap {
@@ -54,7 +54,13 @@ export class KernelMap {
     const map = new KernelMap(spec, bpf(Cmd.MAP_CREATE, attr, `BPF_MAP_CREATE for map '${spec.name}'`));
     try {
       if (spec.initialValue) map.update(new Uint8Array(spec.keySize), spec.initialValue);
-      if (spec.readOnly) bpf(Cmd.MAP_FREEZE, new Attr().u32(0, map.fd), `BPF_MAP_FREEZE for map '${spec.name}'`);
+      const contents = spec.contents;
+      for (let i = 0; contents !== undefined && i * spec.keySize < contents.keys.length; i++) {
+        map.update(contents.keys.subarray(i * spec.keySize, (i + 1) * spec.keySize), contents.values.subarray(i * spec.valueSize, (i + 1) * spec.valueSize));
+      }
+      // A frozen read-only array map of several entries cannot be read by a program (Linux reads a frozen map's
+      // values as constants, which it supports for one-entry arrays only): a build map stays unfrozen, still read-only to programs.
+      if (spec.readOnly && spec.contents === undefined) bpf(Cmd.MAP_FREEZE, new Attr().u32(0, map.fd), `BPF_MAP_FREEZE for map '${spec.name}'`);
     } catch (err) {
       map.close();
       throw err;

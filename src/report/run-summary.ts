@@ -10,6 +10,7 @@ export function formatRunSummary(run: RunStats): string {
     ['seen at the hook', `${formatBytes(run.hook.bytes)} in ${formatCount(run.hook.chunks)} chunk${run.hook.chunks === 1 ? '' : 's'}`],
     ['copied to user space', formatBytes(run.userSpace.copiedBytes)],
     ['not copied (consumed at the hook)', formatBytes(run.userSpace.notCopiedBytes)],
+    ...(run.returned ? [['rows returned by the program', `${formatCount(run.returned.rows)} (${formatBytes(run.returned.bytes)})`] as [string, string]] : []),
     ['eBPF instructions', formatCount(run.hook.instructions)],
     ['verify + load (measured)', verifyAndLoad(run)],
     ['program CPU time (measured)', formatSeconds(run.hook.cpuSeconds)],
@@ -17,6 +18,7 @@ export function formatRunSummary(run: RunStats): string {
     ['link to compute (result)', `${formatBytes(link.toCompute.payloadBytes)} payload, ${formatCount(link.toCompute.packets)} packets`],
     ['end to end (modelled)', `${formatSeconds(run.pipeline.endToEnd)}, bottleneck: ${run.pipeline.bottleneck}`],
   ];
+  if (run.hook.engineFallback !== undefined) lines.push(['engine', run.hook.engineFallback]);
   const width = Math.max(...lines.map(([label]) => label.length));
   const header = `${run.file}: ${formatBytes(run.fileBytes)}${run.rows === undefined ? '' : `, ${formatCount(run.rows)} rows`}, chunks of ${formatBytes(run.chunkBytes)} (pushdown; add --compare to ship everything too)`;
   return `${header}\n${lines.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n')}\n`;

@@ -22,6 +22,7 @@ export function formatReport(report: DataMovementReport): string {
     both('  bytes at the hook', (r) => formatBytes(r.hook.bytes)),
     both('  copied to user space', (r) => formatBytes(r.userSpace.copiedBytes)),
     both('  not copied (consumed)', (r) => formatBytes(r.userSpace.notCopiedBytes)),
+    ...(p.returned ? [both('  rows returned (bytes)', (r) => (r.returned ? `${formatCount(r.returned.rows)} (${formatBytes(r.returned.bytes)})` : '-'))] : []),
     both('  eBPF instructions', (r) => formatCount(r.hook.instructions)),
     both('  verify + load (measured)', verifyAndLoad),
     both('  program CPU time (measured)', (r) => formatSeconds(r.hook.cpuSeconds)),

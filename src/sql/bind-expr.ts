@@ -4,8 +4,10 @@ import { DATE_RANGE_TEXT, parseDateDays, shiftDate } from '../values/calendar.js
 import { fractionDigits, parseDecimalUnits, pow10 } from '../values/decimal.js';
 import { QueryError } from './errors.js';
 import type { ColumnDef, ColumnRef, CompareOp, Constant, ConstantExpr, LikeMatch, Predicate, ValueExpr } from './plan.js';
-import { allOf, anyOf, decideCompare, negate, truth } from './fold.js';
+import { allOf, anyOf, decideCompare, longerThanColumn, negate, truth } from './fold.js';
 import { bindCase, refuseNullable } from './bind-case.js';
+import { bindExtract, bindShift } from './bind-extract.js';
+import { bindCast } from './bind-cast.js';
 import { didYouMean } from './suggest.js';
 import {
   DATE, INT64_MAX, INT64_MIN, INTEGER, decimalType, isNumeric, isString, precisionOf, scaleOf, typeName,
@@ -16,6 +18,10 @@ import {
 export interface ExprScope {
   readonly file: string;
   readonly columns: readonly ColumnDef[];
+  /** Resolves a column name, `table` its qualifier if written; without it names are looked up in `columns` and qualifiers refused. */
+  readonly resolve?: (at: Span, name: string, table: string | undefined) => ColumnRef;
+  /** text returns an expression as written (names a computed group key). */
+  readonly text?: (ast: AstExpr) => string;
 }
 
 interface Interval {
@@ -67,7 +73,7 @@ export function bindPredicate(scope: ExprScope, ast: AstExpr): Predicate {
 function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
   switch (ast.kind) {
     case 'identifier':
-      return bindColumn(scope, ast, ast.name);
+      return bindColumn(scope, ast, ast.name, ast.table);
     case 'number':
       return numberConstant(scope, ast, ast.text);
     case 'string':
@@ -93,6 +99,10 @@ function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
       return bindArith(scope, ast, ast.op, ast.left, ast.right);
     case 'case':
       return bindCase(scope, ast);
+    case 'extract':
+      return bindExtract(scope, ast, scope.text?.(ast) ?? 'extract');
+    case 'cast':
+      return bindCast(scope, ast);
     case 'aggregate':
       return fail(scope, ast, 'an aggregate cannot be used here');
     default:
@@ -100,7 +110,9 @@ function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
   }
 }
 
-function bindColumn(scope: ExprScope, ast: Span, name: string): ColumnRef {
+function bindColumn(scope: ExprScope, ast: Span, name: string, table: string | undefined): ColumnRef {
+  if (scope.resolve !== undefined) return scope.resolve(ast, name, table);
+  if (table !== undefined) return fail(scope, ast, `qualified column names (table.column) are not supported here`);
   const column = scope.columns.find((candidate) => candidate.name === name) ?? scope.columns.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
   if (column === undefined) {
     const names = scope.columns.map((candidate) => candidate.name);
@@ -116,12 +128,10 @@ function bindArith(scope: ExprScope, ast: AstExpr, op: '+' | '-' | '*', leftAst:
     const [date, interval, dateAst] =
       right.kind === 'interval' ? ([left, right, leftAst] as const) : ([right, left, rightAst] as const);
     if (interval.kind !== 'interval' || date.kind === 'interval' || (op === '-' && right.kind !== 'interval') || op === '*') {
-      return fail(scope, ast, 'intervals can only be added to or subtracted from a date constant');
-    }
-    if (date.kind !== 'constant' || date.value.kind !== 'date') {
-      return fail(scope, dateAst, 'interval arithmetic is only supported on date constants (e.g. date \'1998-12-01\' - interval \'90\' day)');
+      return fail(scope, ast, 'intervals can only be added to or subtracted from a date');
     }
     const amount = op === '-' ? -interval.amount : interval.amount;
+    if (date.kind !== 'constant' || date.value.kind !== 'date') return bindShift(scope, ast, dateAst, date, amount, interval.unit);
     const moved = shiftDate(Number(date.value.days), amount, interval.unit);
     if (moved === undefined) return fail(scope, ast, `the date is outside the supported range (${DATE_RANGE_TEXT})`);
     return dateConstant(BigInt(moved));
@@ -236,15 +246,25 @@ function compare(scope: ExprScope, at: Span, written: CompareOp, leftIn: ValueEx
   }
   if (left.type.kind === 'date' && right.type.kind === 'date') return { kind: 'compare', op, left, right, at: at.position };
   if (isString(left.type) && isString(right.type)) {
-    if (op !== '=' && op !== '<>') {
-      return fail(scope, at, `ordering comparisons (${written}) on strings are not supported; use =, <>, IN or LIKE`);
-    }
     if (right.kind !== 'constant') {
       return fail(scope, at, 'comparing two string columns is not supported; compare each with a string constant');
     }
-    return { kind: 'compare', op, left, right, at: at.position };
+    if ((op === '=' || op === '<>') && right.value.kind === 'string' && longerThanColumn(left, right.value.bytes)) return truth(op === '<>');
+    return compareString(op, left, right, at);
   }
   return fail(scope, at, `cannot compare ${typeName(left.type)} with ${typeName(right.type)}`);
+}
+
+/**
+ * compareString builds a string comparison with a constant (bytewise). Against the empty string, which
+ * every string starts with, `<` never holds and `>=` always does (folded), `<=` is `=` and `>` is `<>`.
+ */
+function compareString(op: CompareOp, left: ValueExpr, right: ConstantExpr, at: Span): Predicate {
+  if (right.value.kind === 'string' && right.value.bytes.length === 0) {
+    if (op === '<' || op === '>=') return truth(op === '>=');
+    if (op === '<=' || op === '>') return { kind: 'compare', op: op === '<=' ? '=' : '<>', left, right, at: at.position };
+  }
+  return { kind: 'compare', op, left, right, at: at.position };
 }
 
 /** compareConstant builds a numeric comparison, decided now if its constant side is beyond 64 bits. */
@@ -322,7 +342,10 @@ function bindIn(scope: ExprScope, at: Span, operand: ValueExpr, list: readonly A
     if (values.length === 0) return truth(false);
     return { kind: 'in', operand, values, at: at.position };
   }
-  return { kind: 'in', operand, values: items.map((item) => item.value), at: at.position };
+  // A string longer than the column's declared length equals no value of it.
+  const values = items.map((item) => item.value).filter((value) => value.kind !== 'string' || !longerThanColumn(operand, value.bytes));
+  if (values.length === 0) return truth(false);
+  return { kind: 'in', operand, values, at: at.position };
 }
 
 function bindLike(scope: ExprScope, at: Span, operandAst: AstExpr, patternAst: AstExpr): Predicate {
@@ -340,6 +363,8 @@ function bindLike(scope: ExprScope, at: Span, operandAst: AstExpr, patternAst: A
   if (match === 'infix' && text === '') return truth(true);
   const bytes = new TextEncoder().encode(text);
   if (operand.kind === 'constant' && operand.value.kind === 'string') return truth(likeMatches(match, operand.value.bytes, bytes));
+  // No value of a column declared shorter than the pattern's text holds it.
+  if (longerThanColumn(operand, bytes)) return truth(false);
   return { kind: 'like', operand, match, text, bytes, at: at.position };
 }
 

@@ -1,15 +1,19 @@
 // Turns a parsed SELECT into a Plan: resolves the table, groups, aggregates, outputs, ORDER BY and LIMIT.
 import type { AstExpr, SelectStatement } from './ast.js';
 import { astChildren } from './ast-walk.js';
-import { bindPost, type PostScope } from './post-aggregate.js';
+import { bindPost, bindPostPredicate, sameGroupKey, type PostScope } from './post-aggregate.js';
 import { bindPredicate, bindValue, checkFits64, type ExprScope } from './bind-expr.js';
 import type { Catalog } from './plan.js';
 import { QueryError } from './errors.js';
 import { parseSelect } from './parser.js';
 import {
-  AVG_EXTRA_SCALE, type AggregateSpec, type ColumnRef, type ErrorPolicy, type Expr, type OrderKey, type OutputColumn, type Plan, type ValueExpr,
+  AVG_EXTRA_SCALE, type AggregateSpec, type ColumnRef, type ErrorPolicy, type GroupKey, type Expr, type OrderKey, type OutputColumn, type Plan, type ValueExpr,
 } from './plan.js';
+import { bindRowSelection } from './select-rows.js';
+import { withoutDistinct } from './distinct.js';
 import { didYouMean } from './suggest.js';
+import { planJoinQuery } from './join-plan.js';
+import { tablesScope } from './scope.js';
 import { INTEGER, decimalType, isNumeric, isString, scaleOf, typeName, type SqlType } from '../values/types.js';
 
 /** PlanOptions: `file` names the query text in errors (default `query.sql`); `onError` is the malformed-row policy. */
@@ -28,7 +32,21 @@ export function planQuery(sql: string, catalog: Catalog, options: PlanOptions = 
     const hint = didYouMean(statement.table.name, catalog.tableNames());
     throw new QueryError(file, statement.table.position, `unknown table '${statement.table.name}'${hint}`);
   }
-  return new Binder(sql, file, { file, columns: table.columns }).plan(statement, table, options.onError ?? 'stop');
+  const { statement: grouped, countDistinct } = withoutDistinct(statement, file, findAggregate);
+  if (statement.joins.length > 0) {
+    if (countDistinct !== undefined || statement.distinct !== undefined) {
+      throw new QueryError(file, statement.table.position, 'DISTINCT over a join is not supported; joins answer aggregates');
+    }
+    return planJoinQuery(sql, statement, catalog, { file, onError: options.onError ?? 'stop' });
+  }
+  const scope = tablesScope(file, [{ table, offset: 0 }], sql);
+  const plan = bindStatement(sql, file, scope, grouped, table, options.onError ?? 'stop');
+  return countDistinct === undefined ? plan : { ...plan, countDistinct };
+}
+
+/** bindStatement binds a parsed SELECT in `scope`, scanning `table`; column indexes are the scope's. */
+export function bindStatement(sql: string, file: string, scope: ExprScope, statement: SelectStatement, table: Plan['table'], onError: ErrorPolicy): Plan {
+  return new Binder(sql, file, scope).plan(statement, table, onError);
 }
 
 class Binder {
@@ -42,18 +60,18 @@ class Binder {
   ) {}
 
   plan(statement: SelectStatement, table: Plan['table'], onError: ErrorPolicy): Plan {
-    const groupBy = this.groupColumns(statement.groupBy);
-    if (groupBy.length === 0 && statement.items.every((item) => findAggregate(item.expr) === undefined)) {
-      // An unknown column is the more useful refusal, so columns are resolved before saying "must aggregate".
-      for (const item of statement.items) bindValue(this.scope, item.expr);
-      this.fail(statement.items[0]?.expr ?? statement.table, 'the query must aggregate (use COUNT, SUM, MIN, MAX, AVG or GROUP BY); plain row selection is not supported');
-    }
-    const outputs = statement.items.map((item) => this.output(item.expr, item.alias, groupBy));
+    const groupBy = this.groupColumns(statement.groupBy, statement);
+    const rows =
+      groupBy.length === 0 && statement.having === undefined && statement.items.every((item) => findAggregate(item.expr) === undefined)
+        ? bindRowSelection(this.scope, statement, (expr) => this.text(expr))
+        : undefined;
+    const outputs = rows?.outputs ?? statement.items.map((item) => this.output(item.expr, item.alias, groupBy));
+    const having = statement.having === undefined ? undefined : bindPostPredicate(this.postScope(groupBy), statement.having);
     if (statement.where !== undefined) this.refuseAggregates(statement.where, 'aggregates are not allowed in WHERE');
     const bound = statement.where === undefined ? undefined : bindPredicate(this.scope, statement.where);
     // A filter decided true at compile time is no filter; one decided false stays, and no row passes it.
     const filter = bound?.kind === 'truth' && bound.value ? undefined : bound;
-    const orderBy = statement.orderBy.map((item) => this.orderKey(item.expr, item.desc, statement, outputs));
+    const orderBy = rows ? [] : statement.orderBy.map((item) => this.orderKey(item.expr, item.desc, statement, outputs, groupBy));
     const used = new Set<number>();
     const collect = (expr: Expr | undefined): void => forEachColumn(expr, (column) => used.add(column));
     collect(filter);
@@ -62,14 +80,17 @@ class Binder {
     if (statement.where !== undefined) forEachIdentifier(statement.where, (name) => used.add((bindValue(this.scope, name) as ColumnRef).column));
     groupBy.forEach(collect);
     this.aggregates.forEach((aggregate) => collect(aggregate.arg));
+    rows?.selection.values.forEach(collect);
     return {
       table,
       ...(filter !== undefined && { filter }),
       groupBy,
+      ...(having !== undefined && { having }),
       aggregates: this.aggregates,
       outputs,
       orderBy,
       ...(statement.limit !== undefined && { limit: statement.limit.value }),
+      ...(rows && { rows: rows.selection }),
       usedColumns: [...used].sort((a, b) => a - b),
       onError,
       sql: this.sql,
@@ -77,17 +98,34 @@ class Binder {
     };
   }
 
-  private groupColumns(items: readonly AstExpr[]): ColumnRef[] {
-    const columns: ColumnRef[] = [];
-    for (const item of items) {
-      if (item.kind !== 'identifier') this.fail(item, 'GROUP BY supports column names only');
-      const column = bindValue(this.scope, item) as ColumnRef;
-      if (!columns.some((existing) => existing.column === column.column)) columns.push(column);
+  private groupColumns(written: readonly AstExpr[], statement: SelectStatement): GroupKey[] {
+    const keys: GroupKey[] = [];
+    for (const item of written.map((expr) => this.byPosition(expr, statement))) {
+      if (item.kind !== 'identifier' && item.kind !== 'extract') {
+        this.fail(item, 'GROUP BY supports columns, EXTRACT(... FROM a date column), and positions or aliases of selected ones');
+      }
+      const key = bindValue(this.scope, item);
+      if (key.kind !== 'column' && key.kind !== 'extract') return this.fail(item, 'GROUP BY of a constant is not supported; remove it');
+      if (!keys.some((existing) => sameGroupKey(existing, key))) keys.push(key);
     }
-    return columns;
+    return keys;
   }
 
-  private output(expr: AstExpr, alias: string | undefined, groupBy: readonly ColumnRef[]): OutputColumn {
+  /** byPosition reads `GROUP BY 2` as the second SELECT item, and `GROUP BY alias` (no such column) as the aliased one; neither may be an aggregate. */
+  private byPosition(expr: AstExpr, statement: SelectStatement): AstExpr {
+    if (expr.kind === 'identifier' && !this.scope.columns.some((column) => column.name.toLowerCase() === expr.name.toLowerCase())) {
+      const aliased = statement.items.find((item) => item.alias?.toLowerCase() === expr.name.toLowerCase());
+      if (aliased !== undefined && findAggregate(aliased.expr) === undefined) return aliased.expr;
+    }
+    if (expr.kind !== 'number') return expr;
+    const position = Number(expr.text);
+    const item = Number.isInteger(position) ? statement.items[position - 1] : undefined;
+    if (item === undefined) return this.fail(expr, `GROUP BY position ${expr.text} is not between 1 and ${statement.items.length}`);
+    if (findAggregate(item.expr) !== undefined) this.fail(expr, `GROUP BY position ${expr.text} names an aggregate; group by a column instead`);
+    return item.expr;
+  }
+
+  private output(expr: AstExpr, alias: string | undefined, groupBy: readonly GroupKey[]): OutputColumn {
     const name = alias ?? (expr.kind === 'identifier' ? expr.name : this.text(expr));
     if (expr.kind === 'aggregate') {
       const index = this.aggregate(expr);
@@ -95,16 +133,16 @@ class Binder {
     }
     if (expr.kind !== 'identifier') {
       const post = bindPost(this.postScope(groupBy), expr);
-      return { name, source: { kind: 'expr', expr: post }, type: post.type };
+      return { name, source: post.kind === 'group' ? { kind: 'group', index: post.index } : { kind: 'expr', expr: post }, type: post.type };
     }
     const column = bindValue(this.scope, expr) as ColumnRef;
-    const index = groupBy.findIndex((group) => group.column === column.column);
+    const index = groupBy.findIndex((group) => sameGroupKey(group, column));
     if (index < 0) this.fail(expr, `column '${column.name}' must appear in GROUP BY or be used in an aggregate`);
     return { name, source: { kind: 'group', index }, type: column.type };
   }
 
   /** postScope lets expressions over aggregates name the group keys and register the aggregates they use. */
-  private postScope(groupBy: readonly ColumnRef[]): PostScope {
+  private postScope(groupBy: readonly GroupKey[]): PostScope {
     return {
       rows: this.scope,
       groupBy,
@@ -140,10 +178,7 @@ class Binder {
         return INTEGER;
       case 'min':
       case 'max':
-        if (isString(arg.type)) {
-          const fn = expr.fn.toUpperCase();
-          this.fail(expr, `${fn} of a string is not supported; GROUP BY the column and ORDER BY it${expr.fn === 'max' ? ' DESC' : ''} LIMIT 1 instead`);
-        }
+        if (isString(arg.type) && arg.kind !== 'column') this.fail(expr, `${expr.fn.toUpperCase()} of a string needs a column; string expressions are not supported`);
         return arg.type;
       case 'sum':
       case 'avg':
@@ -154,7 +189,7 @@ class Binder {
   }
 
   /** orderKey resolves an ORDER BY item: an output position, an output name or alias, or a selected expression. */
-  private orderKey(expr: AstExpr, desc: boolean, statement: SelectStatement, outputs: readonly OutputColumn[]): OrderKey {
+  private orderKey(expr: AstExpr, desc: boolean, statement: SelectStatement, outputs: readonly OutputColumn[], groupBy: readonly GroupKey[]): OrderKey {
     if (expr.kind === 'number') {
       const position = Number(expr.text);
       if (!Number.isInteger(position) || position < 1 || position > outputs.length) {
@@ -169,14 +204,12 @@ class Binder {
     const key = astKey(expr);
     const byExpr = statement.items.findIndex((item) => astKey(item.expr) === key);
     if (byExpr >= 0) return { output: byExpr, desc };
-    if (expr.kind === 'identifier') {
-      const known = this.scope.columns.some((column) => column.name === expr.name);
-      const names = outputs.map((output) => output.name);
-      return this.fail(expr, known
-        ? `ORDER BY '${expr.name}' needs it in the SELECT list`
-        : `unknown column '${expr.name}' in ORDER BY${didYouMean(expr.name, names)}`);
+    if (expr.kind === 'identifier' && !this.scope.columns.some((column) => column.name.toLowerCase() === expr.name.toLowerCase())) {
+      const names = [...outputs.map((output) => output.name), ...this.scope.columns.map((column) => column.name)];
+      return this.fail(expr, `unknown column '${expr.name}' in ORDER BY${didYouMean(expr.name, names)}`);
     }
-    return this.fail(expr, 'ORDER BY supports output names, positions and selected expressions only');
+    // Not selected: an expression over aggregates and group keys, computed per group on the compute node.
+    return { expr: bindPost(this.postScope(groupBy), expr), desc };
   }
 
   private refuseAggregates(expr: AstExpr, reason: string): void {
@@ -218,10 +251,14 @@ export function forEachColumn(expr: Expr | undefined, visit: (column: number) =>
     case 'truth':
       return;
     case 'rescale':
+    case 'extract':
+    case 'shift':
     case 'not':
     case 'in':
     case 'like':
       return forEachColumn(expr.operand, visit);
+    case 'lookup':
+      return visit(expr.key.column);
     case 'arith':
     case 'compare':
       forEachColumn(expr.left, visit);

@@ -2,6 +2,7 @@
 import type { Plan } from './plan.js';
 import type { PostExpr, PostPredicate } from './post-aggregate.js';
 import { formatValue } from './result.js';
+import { typeName } from '../values/types.js';
 
 /** formatPost renders an expression over aggregates (#i, as explain numbers them) and group keys. */
 export function formatPost(expr: PostExpr | PostPredicate, plan: Plan): string {
@@ -15,6 +16,8 @@ export function formatPost(expr: PostExpr | PostPredicate, plan: Plan): string {
     case 'arith':
     case 'compare':
       return `(${formatPost(expr.left, plan)} ${expr.op} ${formatPost(expr.right, plan)})`;
+    case 'cast':
+      return `cast(${formatPost(expr.operand, plan)} as ${typeName(expr.type)})`;
     case 'case': {
       const whens = expr.whens.map((branch) => ` when ${formatPost(branch.when, plan)} then ${formatPost(branch.then, plan)}`).join('');
       return `case${whens}${expr.otherwise === undefined ? '' : ` else ${formatPost(expr.otherwise, plan)}`} end`;

@@ -1,9 +1,11 @@
 // Renders a plan as readable text for `sluice explain`: scan, decoded columns, filter, groups, aggregates, outputs.
 import { formatDateDays } from '../values/calendar.js';
 import { formatDecimalUnits } from '../values/decimal.js';
-import type { AggregateSpec, Constant, Expr, Plan, TableSource } from './plan.js';
+import type { AggregateSpec, Constant, Expr, JoinPlan, Plan, TableSource } from './plan.js';
 import { resultNotes } from './result.js';
 import { formatPost } from './explain-post.js';
+import type { RowSelection } from './plan.js';
+import { scanStopsAtLimit } from './row-result.js';
 import { scaleOf, typeName } from '../values/types.js';
 
 /** explainPlan describes every step of a plan, one item per line. */
@@ -22,9 +24,16 @@ export function explainPlan(plan: Plan): string {
     const column = table.columns[index];
     if (column !== undefined) lines.push(`    #${index} ${column.name} ${typeName(column.type)}`);
   }
-  lines.push(`filter: ${plan.filter === undefined ? 'none (every row)' : formatExpr(plan.filter)}`);
-  lines.push(`group by: ${plan.groupBy.length === 0 ? 'none (one group)' : plan.groupBy.map((column) => column.name).join(', ')}`);
-  lines.push('aggregates:');
+  if (plan.join !== undefined) lines.push(...explainJoin(plan.join));
+  lines.push(`filter: ${plan.filter === undefined ? 'none (every row)' : `${formatExpr(plan.filter)} (in the storage program)`}`);
+  if (plan.rows !== undefined) return `${[...lines, ...explainRows(plan, plan.rows)].join('\n')}\n`;
+  lines.push(`group by: ${plan.groupBy.length === 0 ? 'none (one group)' : `${plan.groupBy.map((column) => column.name).join(', ')} (keys built in the storage program)`}`);
+  if (plan.countDistinct !== undefined) {
+    const set = plan.groupBy[plan.groupBy.length - 1]?.name;
+    lines.push(`count distinct: the group map is the hash set of ${set} (in storage; --max-groups bounds it), merged across nodes as a union; the compute node counts its keys${plan.countDistinct.prefix > 0 ? ' per group' : ''}`);
+  }
+  if (plan.having !== undefined) lines.push(`having: ${formatPost(plan.having, plan)} (on the compute node, after the merge)`);
+  lines.push('aggregates (in the storage program; partial results merged on the compute node):');
   plan.aggregates.forEach((aggregate, index) => lines.push(`  #${index} ${formatAggregate(aggregate)} -> ${typeName(aggregate.type)}`));
   if (plan.aggregates.length === 0) lines.push('  none');
   lines.push('outputs:');
@@ -33,15 +42,43 @@ export function explainPlan(plan: Plan): string {
       ? `group key ${plan.groupBy[output.source.index]?.name ?? output.source.index}`
       : output.source.kind === 'aggregate'
         ? `aggregate #${output.source.index}`
-        : `${formatPost(output.source.expr, plan)} (computed on the compute node, after the merge)`;
+        : output.source.kind === 'expr'
+          ? `${formatPost(output.source.expr, plan)} (computed on the compute node, after the merge)`
+          : `row value #${output.source.index}`;
     lines.push(`  ${output.name} = ${source} (${typeName(output.type)})`);
   }
-  const order = plan.orderBy.map((key) => `${plan.outputs[key.output]?.name ?? key.output} ${key.desc ? 'desc' : 'asc'}`);
+  const order = plan.orderBy.map((key) => `${'expr' in key ? formatPost(key.expr, plan) : (plan.outputs[key.output]?.name ?? key.output)} ${key.desc ? 'desc' : 'asc'}`);
   lines.push(`order by: ${order.length === 0 ? 'group keys ascending (no ORDER BY)' : order.join(', ')} (on the compute node)`);
   lines.push(`limit: ${plan.limit ?? 'none'}`);
   lines.push(`malformed rows: ${plan.onError === 'stop' ? 'stop at the first' : 'skip and count'}`);
   for (const note of resultNotes(plan)) lines.push(`note: ${note}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** explainJoin describes each build side: its table, key, filter and the values its map holds. */
+function explainJoin(join: JoinPlan): string[] {
+  const lines = ['join: the largest table above is the probe side; each smaller table is a build side, filtered on its own storage node, its rows loaded into a map the probe program looks each row up in'];
+  join.builds.forEach((build, index) => {
+    lines.push(`  build map #${index}: ${build.table.name} (${build.table.path}) by ${build.key.name}`);
+    lines.push(`    filter: ${build.filter === undefined ? 'none (every row)' : formatExpr(build.filter)}`);
+    for (const value of build.values) lines.push(`    value ${value.name} = ${formatExpr(value.expr)} (${typeName(value.expr.type)})`);
+    if (build.values.length === 0) lines.push('    values: none (the key alone: a semi-join)');
+  });
+  return lines;
+}
+
+/** explainRows says what a row selection returns, and where each step runs. */
+function explainRows(plan: Plan, rows: RowSelection): string[] {
+  const { values, order } = rows;
+  const name = (index: number) => plan.outputs[index]?.name ?? `(hidden) ${formatExpr(values[index] as Expr)}`;
+  const lines = ['row selection: the storage program returns each kept row\'s values through its output buffer:'];
+  values.forEach((value, index) => lines.push(`  #${index} ${name(index)} = ${formatExpr(value)} (${typeName(value.type)})`));
+  const keys = order.map((key) => `${name(key.value)} ${key.desc ? 'desc' : 'asc'}`);
+  lines.push(`order by: ${keys.length === 0 ? 'none (file order)' : `${keys.join(', ')} (on the compute node; ties keep file order)`}`);
+  const stops = scanStopsAtLimit(plan);
+  lines.push(`limit: ${plan.limit ?? 'none'}${stops ? ' (in storage: the program stops the scan after that many rows)' : plan.limit === undefined ? '' : ' (on the compute node, after sorting)'}`);
+  lines.push(`malformed rows: ${plan.onError === 'stop' ? 'stop at the first' : 'skip and count'}`);
+  return lines;
 }
 
 function layout(table: TableSource): string {
@@ -79,7 +116,12 @@ export function formatExpr(expr: Expr, nested = false): string {
     case 'constant':
       return formatConstant(expr.value);
     case 'rescale':
-      return `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
+      if (expr.digits < 0) return `round(${formatExpr(expr.operand)} / 10^${-expr.digits})`;
+      return expr.digits === 0 ? formatExpr(expr.operand, nested) : `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
+    case 'extract':
+      return `extract(${expr.field} from ${expr.operand.name})`;
+    case 'shift':
+      return `${formatExpr(expr.operand, true)} ${expr.amount < 0n ? '-' : '+'} interval '${expr.amount < 0n ? -expr.amount : expr.amount}' ${expr.unit}`;
     case 'case': {
       const whens = expr.whens.map((branch) => ` when ${formatExpr(branch.when)} then ${formatExpr(branch.then)}`).join('');
       return `case${whens}${expr.otherwise === undefined ? '' : ` else ${formatExpr(expr.otherwise)}`} end`;
@@ -103,6 +145,8 @@ export function formatExpr(expr: Expr, nested = false): string {
       return `not (${formatExpr(expr.operand)})`;
     case 'truth':
       return expr.value ? 'true' : 'false';
+    case 'lookup':
+      return `${expr.key.name} found in build map #${expr.build}`;
   }
 }
 

@@ -1,6 +1,6 @@
 // Conditions decided at compile time: truth values, and AND / OR / NOT simplified around them.
 import type { SourcePosition } from './errors.js';
-import type { CompareOp, Constant, Predicate } from './plan.js';
+import type { CompareOp, Constant, Predicate, ValueExpr } from './plan.js';
 
 /** truth is the condition that is always `value`. */
 export function truth(value: boolean): Predicate {
@@ -62,4 +62,15 @@ function compareConstants(a: Constant, b: Constant): number {
   const x = a.kind === 'number' ? a.units : a.kind === 'date' ? a.days : 0n;
   const y = b.kind === 'number' ? b.units : b.kind === 'date' ? b.days : 0n;
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * longerThanColumn says whether `bytes` is longer than any value of the string column `operand` can
+ * be: a declared length (char(n), varchar(n)) is enforced on the data (a longer value makes its row
+ * malformed), so `=`, IN and LIKE with such a literal are false for every row, and `<>` true.
+ */
+export function longerThanColumn(operand: ValueExpr, bytes: Uint8Array): boolean {
+  if (operand.kind !== 'column') return false;
+  const type = operand.type;
+  return (type.kind === 'char' || type.kind === 'varchar') && type.length !== undefined && bytes.length > type.length;
 }

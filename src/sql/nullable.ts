@@ -6,8 +6,10 @@ export function isNullable(expr: ValueExpr): boolean {
   switch (expr.kind) {
     case 'column':
     case 'constant':
+    case 'extract':
       return false;
     case 'rescale':
+    case 'shift':
       return isNullable(expr.operand);
     case 'arith':
       return isNullable(expr.left) || isNullable(expr.right);
@@ -20,6 +22,7 @@ export function isNullable(expr: ValueExpr): boolean {
 export function forEachCaseCondition(expr: ValueExpr, visit: (condition: Predicate) => void): void {
   switch (expr.kind) {
     case 'rescale':
+    case 'shift':
       return forEachCaseCondition(expr.operand, visit);
     case 'arith':
       forEachCaseCondition(expr.left, visit);

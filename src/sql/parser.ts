@@ -1,7 +1,8 @@
-// Recursive-descent parser for Sluice's SQL subset: one SELECT of aggregates over one table.
-import type { AstExpr, CaseWhen, IntervalUnit, OrderItem, SelectItem, SelectStatement, Span } from './ast.js';
+// Recursive-descent parser for Sluice's SQL subset: one SELECT of aggregates over one table or an inner join of several.
+import type { AstExpr, CaseWhen, DateField, IntervalUnit, OrderItem, SelectItem, SelectStatement, Span, TableRef } from './ast.js';
 import { QueryError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
+import type { SqlType } from '../values/types.js';
 
 const AGGREGATES = new Set(['count', 'sum', 'min', 'max', 'avg']);
 const JOIN_WORDS = new Set(['join', 'inner', 'left', 'right', 'full', 'cross', 'natural', 'outer']);
@@ -12,7 +13,7 @@ const RESERVED = new Set([
   ...JOIN_WORDS,
 ]);
 const UNSUPPORTED_CLAUSES: Record<string, string> = {
-  having: 'HAVING is not supported',
+  having: 'HAVING must follow GROUP BY (or stand after WHERE) and come before ORDER BY',
   union: 'UNION is not supported',
   intersect: 'INTERSECT is not supported',
   except: 'EXCEPT is not supported',
@@ -49,13 +50,16 @@ class Parser {
   statement(): SelectStatement {
     if (this.peekWord('with')) this.fail(this.peek(), 'WITH (common table expressions) is not supported');
     this.expectWord('select');
-    if (this.peekWord('distinct')) this.fail(this.peek(), 'DISTINCT is not supported');
-    if (this.peekWord('all')) this.next();
+    const distinctAt = this.peek();
+    const distinct = this.acceptWord('distinct') ? this.spanFrom(distinctAt) : undefined;
+    if (distinct === undefined && this.peekWord('all')) this.next();
     const items = this.list(() => this.selectItem());
     this.expectWord('from');
     const table = this.tableName();
+    const joins = this.joinedTables();
     const where = this.acceptWord('where') ? this.expr() : undefined;
     const groupBy = this.acceptWord('group') ? (this.expectWord('by'), this.list(() => this.expr())) : [];
+    const having = this.acceptWord('having') ? this.expr() : undefined;
     this.refuseClause();
     const orderBy = this.acceptWord('order') ? (this.expectWord('by'), this.list(() => this.orderItem())) : [];
     const limit = this.acceptWord('limit') ? this.limit() : undefined;
@@ -63,7 +67,7 @@ class Parser {
     this.acceptSymbol(';');
     const end = this.peek();
     if (end.kind !== 'end') this.fail(end, `unexpected ${describe(end)} after the end of the query`);
-    return { items, table, groupBy, orderBy, ...(where && { where }), ...(limit && { limit }) };
+    return { items, table, joins, groupBy, orderBy, ...(where && { where }), ...(having && { having }), ...(limit && { limit }), ...(distinct && { distinct }) };
   }
 
   private refuseClause(): void {
@@ -84,6 +88,26 @@ class Parser {
     return { expr };
   }
 
+  /** joinedTables parses the tables after the first: `, t` or `[INNER] JOIN t ON condition`; other joins are refused. */
+  private joinedTables(): TableRef[] {
+    const tables: TableRef[] = [];
+    for (;;) {
+      if (this.acceptSymbol(',')) {
+        tables.push(this.tableName());
+        continue;
+      }
+      const token = this.peek();
+      if (token.kind !== 'identifier' || !JOIN_WORDS.has(token.lower)) return tables;
+      if (token.lower !== 'join' && token.lower !== 'inner') this.fail(token, `${token.text.toUpperCase()} JOIN is not supported; only inner joins (JOIN ... ON, or tables separated by commas with the join condition in WHERE)`);
+      this.acceptWord('inner');
+      this.expectWord('join');
+      const joined = this.tableName();
+      if (this.peekWord('using')) this.fail(this.peek(), 'JOIN ... USING is not supported; write JOIN ... ON a = b');
+      this.expectWord('on');
+      tables.push({ ...joined, on: this.expr() });
+    }
+  }
+
   private tableName(): { name: string } & Span {
     const token = this.peek();
     if (this.isSymbol(token, '(')) this.fail(token, 'subqueries are not supported');
@@ -92,9 +116,6 @@ class Parser {
     if (this.peek().kind === 'identifier' && !RESERVED.has(this.peek().lower)) {
       this.fail(this.peek(), 'table aliases are not supported');
     }
-    const after = this.peek();
-    if (after.kind === 'identifier' && JOIN_WORDS.has(after.lower)) this.fail(after, 'JOIN is not supported');
-    if (this.isSymbol(after, ',')) this.fail(after, 'JOIN is not supported (FROM lists one table)');
     return { name: name.toLowerCase(), ...this.spanFrom(token) };
   }
 
@@ -274,16 +295,21 @@ class Parser {
     }
     if (token.lower === 'interval' && this.peek().kind === 'string') return this.interval(token);
     if (token.lower === 'case') return this.caseExpr(token);
+    if (token.lower === 'extract' && this.isSymbol(this.peek(), '(')) return this.extract(token);
+    if (token.lower === 'cast' && this.isSymbol(this.peek(), '(')) return this.cast(token);
     if (token.lower === 'exists') this.fail(token, 'subqueries are not supported');
     if (this.isSymbol(this.peek(), '(')) return this.call(token);
     if (RESERVED.has(token.lower)) this.fail(token, `expected an expression, found ${describe(token)}`);
     return this.columnName(token);
   }
 
+  /** columnName reads `column` or `table.column`. */
   private columnName(token: Token): AstExpr {
-    if (this.isSymbol(this.peek(), '.')) this.fail(this.peek(), 'qualified column names (table.column) are not supported');
-    const name = token.kind === 'quoted-identifier' ? token.text : token.lower;
-    return { kind: 'identifier', name, ...this.spanFrom(token) };
+    const first = token.kind === 'quoted-identifier' ? token.text : token.lower;
+    if (!this.acceptSymbol('.')) return { kind: 'identifier', name: first, ...this.spanFrom(token) };
+    const name = this.name('a column name');
+    if (this.isSymbol(this.peek(), '.')) this.fail(this.peek(), 'schema-qualified column names are not supported');
+    return { kind: 'identifier', name, table: first.toLowerCase(), ...this.spanFrom(token) };
   }
 
   private interval(first: Token): AstExpr {
@@ -323,13 +349,57 @@ class Parser {
     return this.node({ kind: 'case', whens, ...(otherwise !== undefined && { otherwise }), ...this.spanFrom(first) }, first, ...children);
   }
 
+  /** extract parses `EXTRACT(year|month|day FROM expr)`. */
+  private extract(first: Token): AstExpr {
+    this.expectSymbol('(');
+    const fieldToken = this.next();
+    const field = fieldToken.lower;
+    if (fieldToken.kind !== 'identifier' || (field !== 'year' && field !== 'month' && field !== 'day')) {
+      this.fail(fieldToken, `EXTRACT supports YEAR, MONTH and DAY, found ${describe(fieldToken)}`);
+    }
+    this.expectWord('from');
+    const operand = this.expr();
+    this.expectSymbol(')');
+    return this.node({ kind: 'extract', field: field as DateField, operand, ...this.spanFrom(first) }, first, operand);
+  }
+
+  /** cast parses `CAST(expr AS type)`: integer, bigint, decimal(p,s), numeric(p,s), date, or a text type (refused by the binder). */
+  private cast(first: Token): AstExpr {
+    this.expectSymbol('(');
+    const operand = this.expr();
+    this.expectWord('as');
+    const typeToken = this.next();
+    const name = typeToken.lower;
+    let target: SqlType;
+    if (name === 'integer' || name === 'int' || name === 'bigint') target = { kind: 'integer' };
+    else if (name === 'date') target = { kind: 'date' };
+    else if (name === 'varchar' || name === 'char' || name === 'text') target = { kind: 'varchar' };
+    else if (name === 'decimal' || name === 'numeric') {
+      this.expectSymbol('(');
+      const precision = this.next();
+      this.expectSymbol(',');
+      const scale = this.next();
+      this.expectSymbol(')');
+      const [p, s] = [Number(precision.text), Number(scale.text)];
+      if (precision.kind !== 'number' || scale.kind !== 'number' || !Number.isInteger(p) || !Number.isInteger(s) || p < 1 || p > 38 || s < 0 || s > p) {
+        this.fail(precision, 'DECIMAL needs a precision of 1 to 38 and a scale of 0 to the precision, e.g. DECIMAL(15,2)');
+      }
+      target = { kind: 'decimal', precision: p, scale: s };
+    } else {
+      return this.fail(typeToken, `CAST supports INTEGER, BIGINT, DECIMAL(p,s) and DATE, found ${describe(typeToken)}`);
+    }
+    this.expectSymbol(')');
+    return this.node({ kind: 'cast', operand, target, ...this.spanFrom(first) }, first, operand);
+  }
+
   private call(name: Token): AstExpr {
     if (!AGGREGATES.has(name.lower)) this.fail(name, `function ${name.text.toUpperCase()} is not supported (only COUNT, SUM, MIN, MAX, AVG)`);
     this.expectSymbol('(');
-    if (this.peekWord('distinct')) this.fail(this.peek(), `${name.text.toUpperCase()}(DISTINCT ...) is not supported`);
+    const distinct = this.peekWord('distinct') ? this.next() : undefined;
+    if (distinct !== undefined && name.lower !== 'count') this.fail(distinct, `${name.text.toUpperCase()}(DISTINCT ...) is not supported; only COUNT(DISTINCT ...) is`);
     let arg: AstExpr | 'star';
     if (this.isSymbol(this.peek(), '*')) {
-      if (name.lower !== 'count') this.fail(this.peek(), `${name.text.toUpperCase()}(*) is not valid; only COUNT(*) is`);
+      if (name.lower !== 'count' || distinct) this.fail(this.peek(), `${name.text.toUpperCase()}(${distinct ? 'DISTINCT ' : ''}*) is not valid; only COUNT(*) is`);
       this.next();
       arg = 'star';
     } else {
@@ -338,7 +408,7 @@ class Parser {
     this.expectSymbol(')');
     if (this.peekWord('over')) this.fail(this.peek(), 'window functions are not supported');
     const fn = name.lower as 'count' | 'sum' | 'min' | 'max' | 'avg';
-    return this.node({ kind: 'aggregate', fn, arg, ...this.spanFrom(name) }, name, ...(arg === 'star' ? [] : [arg]));
+    return this.node({ kind: 'aggregate', fn, arg, ...(distinct && { distinct: true as const }), ...this.spanFrom(name) }, name, ...(arg === 'star' ? [] : [arg]));
   }
 
   // Token helpers.

@@ -1,7 +1,8 @@
 // The typed query plan: plain data the SQL front end produces, the eBPF codegen compiles and the baseline runs.
+import type { DateField, IntervalUnit } from './ast.js';
 import type { SourcePosition } from './errors.js';
 import type { SqlType } from '../values/types.js';
-import type { PostExpr } from './post-aggregate.js';
+import type { PostExpr, PostPredicate } from './post-aggregate.js';
 
 /** MAX_LINE_BYTES is the longest row (bytes, without its line break) either evaluation path accepts. */
 export const MAX_LINE_BYTES = 64 * 1024;
@@ -88,10 +89,16 @@ export type LikeMatch = 'exact' | 'prefix' | 'suffix' | 'infix';
 export type Expr = ValueExpr | Predicate;
 
 /** ValueExpr is an Expr that yields a typed value: a column, a constant, arithmetic or a CASE over them. */
-export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr | CaseExpr;
+export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr | CaseExpr | ExtractExpr | ShiftExpr;
+
+/**
+ * GroupKey is one GROUP BY key: a column, or an EXTRACT of a date column (computed in the storage
+ * program into the group key); `name` is how explain and the map's description call it.
+ */
+export type GroupKey = ColumnRef | ExtractExpr;
 
 /** Predicate is a condition; predicates have no SqlType and only appear in filters. */
-export type Predicate = CompareExpr | InExpr | LikeExpr | AndExpr | OrExpr | NotExpr | TruthExpr;
+export type Predicate = CompareExpr | InExpr | LikeExpr | AndExpr | OrExpr | NotExpr | TruthExpr | LookupExpr;
 
 /** ColumnRef reads field `column` (index into table.columns) of the current row. */
 export interface ColumnRef {
@@ -108,7 +115,10 @@ export interface ConstantExpr {
   readonly type: SqlType;
 }
 
-/** RescaleExpr multiplies a numeric operand by 10^digits to raise its scale by `digits`. */
+/**
+ * RescaleExpr multiplies a numeric operand by 10^digits to raise its scale by `digits`; a negative
+ * `digits` (only from CAST) divides by 10^-digits, rounding half away from zero; 0 only changes the type.
+ */
 export interface RescaleExpr {
   readonly kind: 'rescale';
   readonly operand: ValueExpr;
@@ -135,6 +145,41 @@ export interface CaseExpr {
   readonly kind: 'case';
   readonly whens: readonly { readonly when: Predicate; readonly then: ValueExpr }[];
   readonly otherwise?: ValueExpr;
+  readonly type: SqlType;
+  readonly at?: SourcePosition;
+}
+
+/** ExtractExpr is the year, month or day (an integer) of a date column, read from its YYYYMMDD form. */
+export interface ExtractExpr {
+  readonly kind: 'extract';
+  readonly field: DateField;
+  readonly operand: ColumnRef;
+  readonly name: string;
+  readonly type: SqlType;
+  readonly at?: SourcePosition;
+}
+
+/**
+ * LookupExpr finds the probe row's key in build side `build`'s map: false when the key is absent
+ * (the row has no join partner); when present, the build side's values become readable as the
+ * columns JoinBuild.values names. It appears only as an operand of the filter's top-level AND.
+ */
+export interface LookupExpr {
+  readonly kind: 'lookup';
+  readonly build: number;
+  readonly key: ColumnRef;
+}
+
+/**
+ * ShiftExpr is a date moved by `amount` days, months or years (`d ± interval`), as values/calendar.ts
+ * shiftDate does (months keep the day, clamped to the month's end); a result outside 0000-01-01 to
+ * 9999-12-31 stops the query. Months and years shift a date column only (they read its YYYYMMDD form).
+ */
+export interface ShiftExpr {
+  readonly kind: 'shift';
+  readonly operand: ValueExpr;
+  readonly amount: bigint;
+  readonly unit: IntervalUnit;
   readonly type: SqlType;
   readonly at?: SourcePosition;
 }
@@ -212,13 +257,14 @@ export interface AggregateSpec {
 }
 
 /**
- * OutputSource says what an output column shows: a GROUP BY key or an aggregate, by index, or an
- * expression over them computed on the compute node after the merge (sql/post-aggregate.ts).
+ * OutputSource says what an output column shows: a GROUP BY key or an aggregate, by index, an expression
+ * over them computed on the compute node after the merge (sql/post-aggregate.ts), or a selected row value (Plan.rows).
  */
 export type OutputSource =
   | { readonly kind: 'group'; readonly index: number }
   | { readonly kind: 'aggregate'; readonly index: number }
-  | { readonly kind: 'expr'; readonly expr: PostExpr };
+  | { readonly kind: 'expr'; readonly expr: PostExpr }
+  | { readonly kind: 'row'; readonly index: number };
 
 /** OutputColumn is one column of the result: its name (alias or derived text), source and type. */
 export interface OutputColumn {
@@ -227,10 +273,21 @@ export interface OutputColumn {
   readonly type: SqlType;
 }
 
-/** OrderKey sorts the result by one output column (index into `outputs`). */
-export interface OrderKey {
-  readonly output: number;
-  readonly desc: boolean;
+/**
+ * OrderKey sorts the result by one output column (index into `outputs`), or by an expression over
+ * aggregates and group keys that is not selected (`expr`, computed per group on the compute node).
+ */
+export type OrderKey = { readonly output: number; readonly desc: boolean } | { readonly expr: PostExpr; readonly desc: boolean };
+
+/**
+ * RowSelection is a plain row selection (no aggregate, no GROUP BY): for each row the filter keeps, the
+ * storage program returns `values` (the outputs' values first, then ORDER BY keys that are not selected);
+ * `order` sorts by indexes into `values` (ties keep file order), then LIMIT cuts. Without `order`, a LIMIT
+ * stops the scan once that many rows were returned.
+ */
+export interface RowSelection {
+  readonly values: readonly ValueExpr[];
+  readonly order: readonly { readonly value: number; readonly desc: boolean }[];
 }
 
 /** ErrorPolicy says what to do with a malformed row: stop with an error, or skip it and count it. */
@@ -245,17 +302,48 @@ export type ErrorPolicy = 'stop' | 'skip';
 export interface Plan {
   readonly table: TableSource;
   readonly filter?: Predicate;
-  readonly groupBy: readonly ColumnRef[];
+  readonly groupBy: readonly GroupKey[];
+  /** HAVING: groups are kept where it is true, decided on the compute node after the merge. */
+  readonly having?: PostPredicate;
   readonly aggregates: readonly AggregateSpec[];
   readonly outputs: readonly OutputColumn[];
   readonly orderBy: readonly OrderKey[];
   readonly limit?: number;
+  /**
+   * Present for COUNT(DISTINCT x) (sql/distinct.ts): the last GROUP BY column is x, so the group map is
+   * x's hash set; finalisation counts the groups per value of the first `prefix` GROUP BY columns.
+   */
+  readonly countDistinct?: { readonly prefix: number };
+  /** Present for a plain row selection; then groupBy, aggregates and orderBy are empty. */
+  readonly rows?: RowSelection;
   readonly usedColumns: readonly number[];
   readonly onError: ErrorPolicy;
+  /** Present when the query joins: `table` is the probe side, scanned in storage. */
+  readonly join?: JoinPlan;
   /** The SQL text the plan came from, for explain and error messages. */
   readonly sql: string;
   /** Name of the SQL text in errors (a .sql file, or `query.sql` for inline SQL). */
   readonly queryFile: string;
+}
+
+/**
+ * JoinBuild is one build side of a join: a smaller table filtered by its own conditions, whose rows
+ * are keyed by `key` (unique after filtering) and hold `values` (expressions over the build table's
+ * columns) for the probe rows that find them. In the probe plan, value i is read as the column
+ * `values[i].column`, an index past the probe table's own columns.
+ */
+export interface JoinBuild {
+  readonly table: TableSource;
+  readonly key: ColumnRef;
+  readonly filter?: Predicate;
+  readonly values: readonly { readonly column: number; readonly name: string; readonly expr: ValueExpr }[];
+  /** Where the table is named in FROM, for errors about its rows. */
+  readonly at: SourcePosition;
+}
+
+/** JoinPlan lists a probe plan's build sides; the plan's filter looks each up (LookupExpr). */
+export interface JoinPlan {
+  readonly builds: readonly JoinBuild[];
 }
 
 /** AVG_EXTRA_SCALE is how many fractional digits AVG adds to its argument's scale. */

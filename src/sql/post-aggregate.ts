@@ -2,7 +2,7 @@
 import type { AstExpr } from './ast.js';
 import { bindValue, type ExprScope } from './bind-expr.js';
 import { QueryError, type SourcePosition } from './errors.js';
-import type { ColumnRef, CompareOp } from './plan.js';
+import type { CompareOp, GroupKey, ValueExpr } from './plan.js';
 import { byteString } from '../values/bytes.js';
 import { parseDateDays } from '../values/calendar.js';
 import { INTEGER, MAX_DECIMAL_PRECISION, decimalType, isNumeric, isString, scaleOf, typeName, type SqlType, type Value } from '../values/types.js';
@@ -23,6 +23,7 @@ export type PostExpr =
   | { readonly kind: 'group'; readonly index: number; readonly type: SqlType }
   | { readonly kind: 'constant'; readonly value: Value; readonly type: SqlType }
   | { readonly kind: 'arith'; readonly op: '+' | '-' | '*' | '/'; readonly left: PostExpr; readonly right: PostExpr; readonly type: SqlType; readonly at: SourcePosition }
+  | { readonly kind: 'cast'; readonly operand: PostExpr; readonly type: SqlType }
   | { readonly kind: 'case'; readonly whens: readonly { readonly when: PostPredicate; readonly then: PostExpr }[]; readonly otherwise?: PostExpr; readonly type: SqlType };
 
 /** PostPredicate is a condition over a group (HAVING, a CASE over aggregates), in SQL's three-valued logic. */
@@ -34,7 +35,7 @@ export type PostPredicate =
 /** PostScope is what a post-aggregate expression can name: the group keys, and aggregates (registered on first use). */
 export interface PostScope {
   readonly rows: ExprScope;
-  readonly groupBy: readonly ColumnRef[];
+  readonly groupBy: readonly GroupKey[];
   /** aggregate binds an aggregate call and returns its index and result type. */
   aggregate(ast: Extract<AstExpr, { kind: 'aggregate' }>): { index: number; type: SqlType };
 }
@@ -46,11 +47,14 @@ export function bindPost(scope: PostScope, ast: AstExpr): PostExpr {
       const { index, type } = scope.aggregate(ast);
       return { kind: 'aggregate', index, type };
     }
-    case 'identifier': {
-      const column = bindValue(scope.rows, ast) as ColumnRef;
-      const index = scope.groupBy.findIndex((group) => group.column === column.column);
-      if (index < 0) fail(scope, ast, `column '${column.name}' must appear in GROUP BY or be used in an aggregate`);
-      return { kind: 'group', index, type: column.type };
+    case 'identifier':
+    case 'extract': {
+      const key = bindValue(scope.rows, ast);
+      if (key.kind === 'constant' && key.value.kind === 'number') return { kind: 'constant', value: key.value.units, type: key.type };
+      const index = scope.groupBy.findIndex((group) => sameGroupKey(group, key));
+      const what = key.kind === 'column' ? `column '${key.name}'` : 'this expression';
+      if (index < 0) fail(scope, ast, `${what} must appear in GROUP BY or be used in an aggregate`);
+      return { kind: 'group', index, type: key.type };
     }
     case 'number':
     case 'string':
@@ -66,6 +70,12 @@ export function bindPost(scope: PostScope, ast: AstExpr): PostExpr {
       return arith(scope, ast, ast.op, bindPost(scope, ast.left), bindPost(scope, ast.right));
     case 'case':
       return postCase(scope, ast);
+    case 'cast': {
+      const operand = bindPost(scope, ast.operand);
+      if (ast.target.kind === 'date' && operand.type.kind === 'date') return operand;
+      if (!isNumeric(ast.target) || !isNumeric(operand.type)) return fail(scope, ast, `CAST over aggregates converts numbers only; cannot CAST ${typeName(operand.type)} to ${typeName(ast.target)}`);
+      return { kind: 'cast', operand, type: ast.target };
+    }
     default:
       return fail(scope, ast, `${ast.kind === 'interval' ? 'an interval' : 'a condition'} cannot be used as a value over aggregates here`);
   }
@@ -140,6 +150,12 @@ function asDate(scope: PostScope, at: AstExpr, expr: PostExpr, other: SqlType): 
   return { kind: 'constant', value: BigInt(days as number), type: { kind: 'date' } };
 }
 
+/** sameGroupKey says whether a bound expression is the group key `key` (the same column, or the same EXTRACT of it). */
+export function sameGroupKey(key: GroupKey, expr: ValueExpr): boolean {
+  if (key.kind === 'column') return expr.kind === 'column' && expr.column === key.column;
+  return expr.kind === 'extract' && expr.field === key.field && expr.operand.column === key.operand.column;
+}
+
 /** postDivides says whether an expression or condition divides somewhere (so results carry DIVISION_NOTE). */
 export function postDivides(expr: PostExpr | PostPredicate): boolean {
   switch (expr.kind) {
@@ -147,6 +163,8 @@ export function postDivides(expr: PostExpr | PostPredicate): boolean {
       return expr.op === '/' || postDivides(expr.left) || postDivides(expr.right);
     case 'case':
       return expr.whens.some((branch) => postDivides(branch.when) || postDivides(branch.then)) || (expr.otherwise !== undefined && postDivides(expr.otherwise));
+    case 'cast':
+      return postDivides(expr.operand);
     case 'compare':
       return postDivides(expr.left) || postDivides(expr.right);
     case 'and':

@@ -24,6 +24,12 @@ export function evalPost(expr: PostExpr, group: GroupValues, file: string): Valu
       return group.keys[expr.index] ?? null;
     case 'constant':
       return expr.value;
+    case 'cast': {
+      const value = evalPost(expr.operand, group, file);
+      if (typeof value !== 'bigint') return value;
+      const digits = scaleOf(expr.type) - scaleOf(expr.operand.type);
+      return digits >= 0 ? value * pow10(digits) : divideRoundHalfAwayFromZero(value, pow10(-digits));
+    }
     case 'case': {
       for (const branch of expr.whens) if (evalPostPredicate(branch.when, group, file) === true) return atScale(evalPost(branch.then, group, file), branch.then.type, expr.type);
       return expr.otherwise === undefined ? null : atScale(evalPost(expr.otherwise, group, file), expr.otherwise.type, expr.type);

@@ -5,8 +5,9 @@ import { formatDateDays } from '../values/calendar.js';
 import { divideRoundHalfAwayFromZero, formatDecimalUnits, pow10 } from '../values/decimal.js';
 import { scaleOf, typeName, type SqlType, type Value } from '../values/types.js';
 import { displayText } from '../values/bytes.js';
+import { countDistinctGroups } from './distinct.js';
 import { DIVISION_NOTE, postDivides } from './post-aggregate.js';
-import { evalPost, type GroupValues } from './post-eval.js';
+import { evalPost, evalPostPredicate, type GroupValues } from './post-eval.js';
 
 /**
  * AggregateState is the raw accumulator of one aggregate in one group, as the baseline keeps it and
@@ -58,25 +59,37 @@ export function emptyAggregateState(): AggregateState {
  * row even over no input; AVG is divided out; outputs are projected; rows are sorted by ORDER BY, then
  * by all output columns ascending so the order is deterministic; LIMIT cuts last.
  */
-export function finalizeResult(plan: Plan, groups: readonly GroupState[], skippedRows: number): ResultTable {
+export function finalizeResult(plan: Plan, scanned: readonly GroupState[], skippedRows: number): ResultTable {
+  const groups = plan.countDistinct === undefined ? scanned : countDistinctGroups(plan.countDistinct.prefix, scanned);
   const states: readonly GroupState[] =
-    plan.groupBy.length === 0 && groups.length === 0
+    groups.length === 0 && plan.groupBy.length === 0
       ? [{ keys: [], aggregates: plan.aggregates.map(emptyAggregateState) }]
       : groups;
-  const rows = states.map((group) => {
-    const values: GroupValues = { keys: group.keys, aggregates: plan.aggregates.map((_, index) => finalAggregateValue(plan, index, group.aggregates[index])) };
-    return plan.outputs.map((output) => {
+  const groupValues = states.map((group): GroupValues => ({ keys: group.keys, aggregates: plan.aggregates.map((_, index) => finalAggregateValue(plan, index, group.aggregates[index])) }));
+  const having = plan.having;
+  const kept = having === undefined ? groupValues : groupValues.filter((values) => evalPostPredicate(having, values, plan.queryFile) === true);
+  // Sort keys that are not outputs ride along after the outputs, and are cut off after sorting.
+  const hidden = plan.orderBy.flatMap((key) => ('expr' in key ? [key.expr] : []));
+  const rows = kept.map((values) => {
+    const shown = plan.outputs.map((output) => {
       switch (output.source.kind) {
         case 'group':
-          return group.keys[output.source.index] ?? null;
+          return values.keys[output.source.index] ?? null;
         case 'aggregate':
           return values.aggregates[output.source.index] ?? null;
         case 'expr':
           return evalPost(output.source.expr, values, plan.queryFile);
+        case 'row':
+          throw new RangeError('a row selection has no groups: finalizeRows gives its result');
       }
     });
+    return [...shown, ...hidden.map((expr) => evalPost(expr, values, plan.queryFile))];
   });
-  const ordering = [...plan.orderBy, ...plan.outputs.map((_, output) => ({ output, desc: false }))];
+  let nextHidden = plan.outputs.length;
+  const ordering = [
+    ...plan.orderBy.map((key) => ({ output: 'expr' in key ? nextHidden++ : key.output, desc: key.desc })),
+    ...plan.outputs.map((_, output) => ({ output, desc: false })),
+  ];
   rows.sort((a, b) => {
     for (const key of ordering) {
       const order = compareValues(a[key.output] ?? null, b[key.output] ?? null);
@@ -84,7 +97,7 @@ export function finalizeResult(plan: Plan, groups: readonly GroupState[], skippe
     }
     return 0;
   });
-  const limited = plan.limit === undefined ? rows : rows.slice(0, plan.limit);
+  const limited = (plan.limit === undefined ? rows : rows.slice(0, plan.limit)).map((row) => (hidden.length === 0 ? row : row.slice(0, plan.outputs.length)));
   return {
     columns: plan.outputs.map((output) => ({ name: output.name, type: output.type })),
     rows: limited,
@@ -97,7 +110,9 @@ export function finalizeResult(plan: Plan, groups: readonly GroupState[], skippe
 export function resultNotes(plan: Plan): string[] {
   const notes: string[] = [];
   if (plan.aggregates.some((aggregate) => aggregate.fn === 'avg')) notes.push(AVG_ROUNDING_NOTE);
-  if (plan.outputs.some((output) => output.source.kind === 'expr' && postDivides(output.source.expr))) notes.push(DIVISION_NOTE);
+  const divides = plan.outputs.some((output) => output.source.kind === 'expr' && postDivides(output.source.expr));
+  const sortDivides = plan.orderBy.some((key) => 'expr' in key && postDivides(key.expr));
+  if (divides || sortDivides || (plan.having !== undefined && postDivides(plan.having))) notes.push(DIVISION_NOTE);
   return notes;
 }
 

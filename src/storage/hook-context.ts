@@ -103,3 +103,13 @@ function setUint64(out: DataView, at: number, value: number): void {
   out.setUint32(at, value >>> 0, true);
   out.setUint32(at + 4, Math.floor(value / 2 ** 32), true);
 }
+
+/**
+ * OutputBuffer is the hook's contract for programs that return records rather than only map contents
+ * (a plain row selection): an array map named `output` with u32 keys. Entry 0 is a header: the u64 at
+ * `count` is how many records this call wrote into entries 1..count (the program zeroes it at the start
+ * of each call), and a non-zero u64 at `done` says the program wants no more of the file. The node
+ * copies entries 1..count after every call, in order, and stops reading the file once `done` is set.
+ * Bytes from `programWords` on are the program's own (e.g. its count of rows returned so far).
+ */
+export const OutputBuffer = { mapName: 'output', count: 0, done: 8, programWords: 16 } as const;

@@ -4,7 +4,8 @@ import { KernelUnavailableError, kernelAvailability, loadKernelProgram, testRunC
 import { UsageError } from '../util/errors.js';
 import type { Engine, Executable, RunResult } from '../vm/engine.js';
 import type { Runtime } from '../vm/runtime.js';
-import { HookContextOffset, HookFlag } from './hook-context.js';
+import { HookContextOffset, HookFlag, OutputBuffer } from './hook-context.js';
+import { isOutputBuffer } from './output-drain.js';
 
 /** KERNEL_MAX_CHUNK is the largest chunk the kernel engine runs: what an XDP test run holds in its linear buffer. */
 export const KERNEL_MAX_CHUNK = XDP_TEST_RUN_BYTES.maxLinear;
@@ -35,10 +36,15 @@ export const kernelEngine: Engine = {
 };
 
 class KernelExecutable implements Executable {
+  /** Index of the program's output buffer (OutputBuffer), which the node drains after every call, or -1. */
+  private readonly outputIndex: number;
+
   constructor(
     private readonly program: KernelProgram,
     private readonly runtime: Runtime,
-  ) {}
+  ) {
+    this.outputIndex = runtime.maps.findIndex((map) => isOutputBuffer(map.spec));
+  }
 
   run(r1: number): RunResult {
     const space = this.runtime.space;
@@ -46,11 +52,27 @@ class KernelExecutable implements Executable {
     const dataEnd = space.view.getUint32(r1 + HookContextOffset.dataEnd, true);
     const r0 = testRunChunk(this.program.fd, space.bytes.subarray(data, dataEnd));
     if (space.view.getUint32(r1 + HookContextOffset.flags, true) & HookFlag.EOF_FLUSH) this.readMapsBack();
+    else if (this.outputIndex >= 0) this.readOutputBack();
     return { r0: BigInt(r0), instructions: 0 };
   }
 
   close(): void {
     this.program.close();
+  }
+
+  /** readOutputBack copies the output buffer's header and the records this call wrote from the kernel's map. */
+  private readOutputBack(): void {
+    const kernelMap = this.program.maps[this.outputIndex]!;
+    const map = this.runtime.maps[this.outputIndex]!;
+    const key = new Uint8Array(4);
+    const keyView = new DataView(key.buffer);
+    const header = kernelMap.lookup(key)!;
+    map.update(key, header);
+    const count = Number(new DataView(header.buffer, header.byteOffset).getBigUint64(OutputBuffer.count, true));
+    for (let i = 1; i <= Math.min(count, map.spec.maxEntries - 1); i++) {
+      keyView.setUint32(0, i, true);
+      map.update(key, kernelMap.lookup(key)!);
+    }
   }
 
   /** readMapsBack makes the Runtime's writable maps hold what the kernel's maps hold. */

@@ -4,6 +4,7 @@ import { countTransfers, type Link } from '../net/link.js';
 import type { EngineName } from '../vm/engine.js';
 import type { OpenOptions, StorageNode } from './node.js';
 import type { NodeCounts } from './node-counts.js';
+import { isOutputBuffer } from './output-drain.js';
 import { modelRun } from './pipeline.js';
 import type { RunStats } from './run-stats.js';
 import { decodeProgramRequest, decodeResult, encodeProgramRequest, encodeResult, type MapContents, type RangeRequest } from './wire.js';
@@ -55,6 +56,7 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
   let attachSeconds: number;
   let hook: RunStats['hook'];
   let reads: NodeCounts;
+  let returned: RunStats['returned'];
   try {
     const bufferBytes = readBufferBytes(node.chunkBytes);
     const buffer = node.memory(pid).allocate(bufferBytes);
@@ -73,6 +75,8 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
       for (let got = await node.read(pid, fd, buffer, bufferBytes); got > 0; got = await node.read(pid, fd, buffer, bufferBytes)) {
         bytesDone += got;
         options.onProgress?.(bytesDone, fileBytes);
+        // The program returned all it wants (e.g. a LIMIT's rows): the server stops reading the file.
+        if (tenant.output?.done) break;
       }
     } finally {
       node.detach(tenant);
@@ -86,11 +90,19 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
       cpuSeconds: c.cpuSeconds,
       loadSeconds: attachSeconds,
       verifyCached: tenant.verifiedFromCache,
+      ...(tenant.engineFallback === undefined ? {} : { engineFallback: tenant.engineFallback }),
     };
     reads = { ...node.countsOf(pid) };
+    // An output buffer's contents in the result are the records drained after every call, in order.
     maps = tenant.runtime.maps
       .filter((map) => !map.spec.readOnly)
-      .map((map) => ({ name: map.name, keySize: map.spec.keySize, valueSize: map.spec.valueSize, entries: map.entries() }));
+      .map((map) => ({
+        name: map.name,
+        keySize: map.spec.keySize,
+        valueSize: map.spec.valueSize,
+        entries: tenant.output !== undefined && isOutputBuffer(map.spec) ? tenant.output.entries() : map.entries(),
+      }));
+    returned = tenant.output === undefined ? undefined : { rows: tenant.output.records.length, bytes: tenant.output.bytes };
   } finally {
     await node.exit(pid);
   }
@@ -115,6 +127,7 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
       fileBytes,
       ...(options.rows === undefined ? {} : { rows: options.rows }),
       chunkBytes: node.chunkBytes,
+      ...(returned && { returned }),
       device: { bytesRead: reads.deviceBytes, requests: reads.deviceRequests, pageHits: reads.pageHits, pageMisses: reads.pageMisses },
       hook,
       userSpace: { copiedBytes: reads.copiedBytes, notCopiedBytes: reads.notCopiedBytes },

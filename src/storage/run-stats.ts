@@ -19,6 +19,8 @@ export interface RunStats {
   readonly rows?: number;
   /** Bytes per copyOut call. */
   readonly chunkBytes: number;
+  /** Pushdown with an output buffer (a row selection): the records the program returned, and their bytes. */
+  readonly returned?: { readonly rows: number; readonly bytes: number };
   readonly device: {
     /** Bytes read from the devices (page cache misses). */
     readonly bytesRead: number;
@@ -40,6 +42,8 @@ export interface RunStats {
     readonly loadSeconds: number;
     /** True when the node had verified this program before and took the verdict from its cache (false in ship-all). */
     readonly verifyCached: boolean;
+    /** Why the program ran on the interpreter instead of the engine asked for (a JIT limit), if it did. */
+    readonly engineFallback?: string;
   };
   readonly userSpace: {
     readonly copiedBytes: number;

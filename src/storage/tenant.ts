@@ -2,11 +2,14 @@
 import { XdpAction } from '../asm/opcodes.js';
 import type { ProgramSpec } from '../asm/program.js';
 import type { CodeCache, Engine, Executable, ProgramFacts } from '../vm/engine.js';
+import { engineByName } from '../vm/engines.js';
+import { JitLimit } from '../vm/errors.js';
 import { CONTEXT_BASE } from '../vm/memory.js';
 import type { BlockBuffers } from './file-reader.js';
 import { Runtime } from '../vm/runtime.js';
 import { TenantAborted } from './errors.js';
 import { HOOK_CONTEXT_BYTES, encodeHookContext, type HookContextFields } from './hook-context.js';
+import { OutputDrain, isOutputBuffer } from './output-drain.js';
 
 const DROP = BigInt(XdpAction.DROP);
 const PASS = BigInt(XdpAction.PASS);
@@ -84,6 +87,8 @@ export class Tenant {
   readonly runtime: Runtime;
   /** True when the node took this program's verdict from its cache of verified programs. */
   readonly verifiedFromCache: boolean;
+  /** Why the program runs on the interpreter instead of the engine asked for (the JIT's limit it met), if it does. */
+  readonly engineFallback: string | undefined;
   readonly counts: TenantCounts = {
     calls: 0,
     chunks: 0,
@@ -94,6 +99,8 @@ export class Tenant {
     traceDropped: 0,
     cpuSeconds: 0,
   };
+  /** The records a program with an output buffer (OutputBuffer) returned, copied out after every call. */
+  readonly output?: OutputDrain;
   /** Set when the tenant was aborted; it then runs no more. */
   aborted?: TenantAborted;
   /** Inspect mode: how often each return value (r0, decimal) came back, in order of first appearance. */
@@ -125,7 +132,11 @@ export class Tenant {
       traceBytes: options.traceBytes,
       readBlockBytes: options.readBlockBytes,
     });
-    this.executable = options.engine.load(spec, this.runtime, options.facts, options.codeCache);
+    const loaded = loadWithFallback(spec, this.runtime, options.engine, options.facts, options.codeCache);
+    this.executable = loaded.executable;
+    this.engineFallback = loaded.fallback;
+    const outputMap = this.runtime.maps.find((map) => isOutputBuffer(map.spec));
+    if (outputMap !== undefined) this.output = new OutputDrain(outputMap);
     this.queryBudget = options.queryBudget ?? Infinity;
     this.inspect = options.inspect ?? false;
     this.readBlockBytes = options.readBlockBytes;
@@ -166,6 +177,7 @@ export class Tenant {
       this.counts.calls += 1;
       this.counts.traceDropped = this.runtime.traceDropped;
     }
+    this.output?.drain();
     if (length > 0) {
       this.counts.chunks += 1;
       this.counts.bytes += length;
@@ -209,5 +221,26 @@ export class Tenant {
   private abort(chunk: HookChunk, reason: string, cause?: unknown): TenantAborted {
     this.aborted = new TenantAborted(this.name, chunk.index, chunk.fileOffset, reason, cause);
     return this.aborted;
+  }
+}
+
+/**
+ * loadWithFallback loads `spec` on `engine`; a program the JIT cannot translate (JitLimit: too many
+ * blocks for its dispatcher) runs on the interpreter instead, which has no such limit, and the
+ * reason comes back for the report. Every other load error propagates.
+ */
+function loadWithFallback(
+  spec: ProgramSpec,
+  runtime: Runtime,
+  engine: Engine,
+  facts: ProgramFacts | undefined,
+  codeCache: CodeCache | undefined,
+): { executable: Executable; fallback?: string } {
+  try {
+    return { executable: engine.load(spec, runtime, facts, codeCache) };
+  } catch (error) {
+    const interpreter = engineByName('interpreter');
+    if (!(error instanceof JitLimit) || interpreter === undefined) throw error;
+    return { executable: interpreter.load(spec, runtime, facts), fallback: `ran on the interpreter: ${error.message}` };
   }
 }

@@ -63,6 +63,8 @@ export function encodeProgramRequest(request: ProgramRequest): Uint8Array {
     w.u32(map.flags);
     w.u32(map.readOnly ? 1 : 0);
     w.blob(map.initialValue);
+    w.blob(map.contents?.keys);
+    w.blob(map.contents?.values);
   }
   w.blob(encode(spec.insns));
   const range = request.range;
@@ -91,6 +93,8 @@ export function decodeProgramRequest(bytes: Uint8Array): ProgramRequest {
     if (!type) throw new StorageError(`program message: map "${mapName}" has unknown type ${typeId}`);
     const [keySize, valueSize, maxEntries, flags, readOnly] = [r.u32(), r.u32(), r.u32(), r.u32(), r.u32()];
     const initialValue = r.blob();
+    const keys = r.blob();
+    const values = r.blob();
     maps.push({
       name: mapName,
       type,
@@ -100,6 +104,7 @@ export function decodeProgramRequest(bytes: Uint8Array): ProgramRequest {
       flags,
       ...(readOnly ? { readOnly: true } : {}),
       ...(initialValue ? { initialValue } : {}),
+      ...(keys && values ? { contents: { keys, values } } : {}),
     });
   }
   const code = r.blob() ?? new Uint8Array(0);

@@ -50,7 +50,11 @@ export interface BytePosition {
 export interface CsvShape {
   /** Offset just past the last '\n' outside quotes (0 if none). */
   readonly rowsEnd: number;
-  /** The first '\r' outside quotes, if it comes before any '\n' and is not followed by one (lines ending in a lone CR). */
+  /**
+   * The first '\r' outside quotes, if it comes before any '\n' and the run of '\r' it starts is followed
+   * by something else than '\n' (lines ending in a lone CR; `\r\r\n` ends a line with LF, as every '\r'
+   * outside quotes is dropped).
+   */
   readonly loneReturn?: BytePosition;
   /** The quote that opened the field still open at the end of `bytes`. */
   readonly openQuote?: BytePosition;
@@ -73,7 +77,9 @@ export function csvShape(bytes: Uint8Array, delimiter: number): CsvShape {
     const byte = bytes[i] as number;
     if (byte === NEWLINE) line++;
     if (state !== CsvState.quoted && byte === RETURN) {
-      const lone = i + 1 < bytes.length && bytes[i + 1] !== NEWLINE;
+      let end = i + 1;
+      while (bytes[end] === RETURN) end++;
+      const lone = end < bytes.length && bytes[end] !== NEWLINE;
       if (!sawBreak && lone) loneReturn = { offset: i, line: rowLine, column: i - rowStart + 1 };
       sawBreak = true;
       continue;

@@ -1,5 +1,6 @@
 // Memory access rules: context fields, stack slots and spills, packet bounds, map values and plain memory.
 import { contextField } from './context.js';
+import { lasting } from './memo.js';
 import { type Env, refuse } from './env.js';
 import { isConst, scalarRange, scalarText } from './scalar.js';
 import { tnumText } from './tnum.js';
@@ -19,8 +20,8 @@ import {
   writableStack,
 } from './state.js';
 
-/** MAX_PACKET_OFF bounds a packet pointer's variable offset, as in Linux. */
-const MAX_PACKET_OFF = 0xffff;
+/** MAX_PACKET_OFF bounds how far past the chunk start a packet pointer may prove access (16 bits), as in Linux. */
+export const MAX_PACKET_OFF = 0xffff;
 const OFFSET_LIMIT = 1 << 29;
 
 /** AccessKind is what an instruction does to memory. */
@@ -45,9 +46,9 @@ export function sizedScalar(size: number, signed: boolean): Reg {
 }
 
 const ZERO_EXTENDED: Record<number, Reg> = {
-  1: scalarReg(scalarRange(0n, 0xffn)),
-  2: scalarReg(scalarRange(0n, 0xffffn)),
-  4: scalarReg(scalarRange(0n, 0xffffffffn)),
+  1: scalarReg(lasting(scalarRange(0n, 0xffn))),
+  2: scalarReg(lasting(scalarRange(0n, 0xffffn))),
+  4: scalarReg(lasting(scalarRange(0n, 0xffffffffn))),
 };
 
 /**

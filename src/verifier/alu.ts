@@ -2,9 +2,10 @@
 import type { Instruction } from '../asm/instruction.js';
 import { AluOp, CLASS_MASK, Class, OP_MASK, FRAME_POINTER, SOURCE_MASK, Source } from '../asm/opcodes.js';
 import { refuse } from './env.js';
+import { lasting } from './memo.js';
 import { aluScalar } from './scalar-alu.js';
 import { SCALAR_UNKNOWN, isConst, scalarConst, type Scalar } from './scalar.js';
-import { type Reg, type State, UNKNOWN_SCALAR, isPointer, scalarReg } from './state.js';
+import { type Reg, type State, UNKNOWN_SCALAR, isPointer, regWith, scalarReg } from './state.js';
 
 const OP_NAME: Record<number, string> = {
   [AluOp.MUL]: '*=',
@@ -38,8 +39,10 @@ export function immediateReg(insn: Instruction, is64: boolean): Reg {
   const cache = IMMEDIATES[is64 ? 64 : 32];
   let reg = cache.get(insn.imm);
   if (!reg) {
-    reg = scalarReg(scalarConst(is64 ? BigInt(insn.imm) : BigInt(insn.imm >>> 0)));
-    if (cache.size < 4096) cache.set(insn.imm, reg);
+    const value = scalarConst(is64 ? BigInt(insn.imm) : BigInt(insn.imm >>> 0));
+    const keep = cache.size < 4096;
+    reg = scalarReg(keep ? lasting(value) : value);
+    if (keep) cache.set(insn.imm, reg);
   }
   return reg;
 }
@@ -89,7 +92,7 @@ function move(state: State, src: Reg, insn: Instruction, is64: boolean): Reg {
   if (isConst(src.value) || (insn.opcode & SOURCE_MASK) !== Source.X) return src.id === 0 ? src : scalarReg(src.value);
   // A copy of an unknown scalar is linked to its source: a later comparison of either refines both.
   if (src.id !== 0) return src;
-  const linked: Reg = { ...src, id: state.nextId++ };
+  const linked = regWith(src, src.type, src.value, src.off, state.nextId++, src.range);
   state.frames[state.frames.length - 1]!.regs[insn.src] = linked;
   return linked;
 }
@@ -125,12 +128,12 @@ function movePointer(state: State, ptr: Reg, by: Scalar, op: number, name: strin
     const delta = Number(BigInt.asIntN(64, by.umin));
     const off = op === AluOp.ADD ? ptr.off + delta : ptr.off - delta;
     if (Math.abs(off) >= POINTER_OFFSET_LIMIT) refuse(`${ptr.type} pointer offset ${off} is not allowed`);
-    return { ...ptr, off };
+    return regWith(ptr, ptr.type, ptr.value, off, ptr.id, ptr.range);
   }
   const value = aluScalar(op, ptr.value, by, true, 0, 0, 0);
   checkSaneOffset(value, ptr.type);
-  if (ptr.type === 'pkt') return { ...ptr, value, id: state.nextId++, range: 0 };
-  return { ...ptr, value };
+  if (ptr.type === 'pkt') return regWith(ptr, ptr.type, value, ptr.off, state.nextId++, 0);
+  return regWith(ptr, ptr.type, value, ptr.off, ptr.id, ptr.range);
 }
 
 /**

@@ -40,7 +40,9 @@ const FP = bit(FRAME_POINTER);
 export interface Needs {
   readonly live: Uint16Array;
   readonly need: Uint16Array;
-  readonly needSlots: BigUint64Array;
+  /** The needed stack slots as two 32-bit halves (slots 0-31, 32-63): the walk reads them per comparison, and a BigInt read allocates. */
+  readonly needSlotsLow: Uint32Array;
+  readonly needSlotsHigh: Uint32Array;
   readonly allStack: Uint8Array;
 }
 
@@ -189,7 +191,13 @@ function liveAndNeeded(structure: Structure, ms: Uint16Array, stackInMemory: boo
       }
     }
   }
-  return { live, need, needSlots, allStack };
+  const needSlotsLow = new Uint32Array(n);
+  const needSlotsHigh = new Uint32Array(n);
+  for (let slot = 0; slot < n; slot++) {
+    needSlotsLow[slot] = Number(needSlots[slot]! & 0xffffffffn);
+    needSlotsHigh[slot] = Number(needSlots[slot]! >> 32n);
+  }
+  return { live, need, needSlotsLow, needSlotsHigh, allStack };
 }
 
 interface Flow {

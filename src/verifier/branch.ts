@@ -1,11 +1,12 @@
 // Conditional jumps: which way they can go, and what each way proves about scalars and pointers.
 import type { Instruction } from '../asm/instruction.js';
 import { CLASS_MASK, Class, JmpOp, OP_MASK, SOURCE_MASK, Source } from '../asm/opcodes.js';
+import { MAX_PACKET_OFF } from './access.js';
 import { immediateReg } from './alu.js';
 import { refuse } from './env.js';
 import { isConst, scalarConst, type Scalar } from './scalar.js';
 import { branchTaken, negateJump, refine, swapJump } from './scalar-branch.js';
-import { type Reg, type State, copyState, isPointer, scalarReg, writableStack } from './state.js';
+import { type Reg, type State, copyState, isPointer, regWith, scalarReg, writableStack } from './state.js';
 
 /** Outcome is the state on each side of a conditional jump (undefined: that side cannot happen). */
 export interface Outcome {
@@ -82,7 +83,7 @@ function setScalar(state: State, regNo: number, old: Reg, value: Scalar): void {
     if (old.id !== 0) replaceLinked(state, old.id, (r) => (r.type === 'scalar' ? scalarReg(value) : r));
     return;
   }
-  const refined: Reg = { ...old, value };
+  const refined = regWith(old, old.type, value, old.off, old.id, old.range);
   frame.regs[regNo] = refined;
   replaceLinked(state, old.id, (r) => (r.type === 'scalar' ? refined : r));
 }
@@ -126,30 +127,35 @@ function nullCheck(state: State, ptr: Reg, isEq: boolean): Outcome {
     return { fall: state, taken: copyState(state) };
   }
   const nonNull = copyState(state);
-  replaceLinked(nonNull, ptr.id, (r) => (r.type === 'map_value_or_null' ? { ...r, type: 'map_value', id: 0 } : r));
+  replaceLinked(nonNull, ptr.id, (r) => (r.type === 'map_value_or_null' ? regWith(r, 'map_value', r.value, r.off, 0, r.range) : r));
   replaceLinked(state, ptr.id, (r) => (r.type === 'map_value_or_null' ? scalarReg(scalarConst(0n)) : r));
   return isEq ? { taken: state, fall: nonNull } : { taken: nonNull, fall: state };
 }
 
 /**
- * packetCheck handles `pkt op pkt_end`: on the side where pkt <= pkt_end (or <), every packet
- * pointer sharing pkt's variable offset may access up to pkt's fixed offset (plus one for <).
+ * packetCheck handles `pkt op pkt_end`, as Linux's find_good_pkt_pointers does: on the side where
+ * pkt <= pkt_end, every packet pointer sharing pkt's variable offset may access up to pkt's fixed
+ * offset; where pkt < pkt_end, one byte more, except that Linux gives nothing for `pkt + 0 < pkt_end`.
+ * A pointer that may lie past MAX_PACKET_OFF (fixed plus largest variable offset) proves nothing:
+ * Linux's packet offsets are 16-bit, so an access through it is refused ("offset is outside of the packet").
  */
 function packetCheck(state: State, pkt: Reg, op: number): Outcome {
   const taken = copyState(state);
-  const within = (s: State, range: number) => {
-    if (pkt.off < 0) return s;
-    replaceLinked(s, pkt.id, (r) => (r.type === 'pkt' && r.range < range ? { ...r, range } : r));
+  const within = (s: State, rightOpen: boolean) => {
+    if (pkt.off < 0 || (pkt.off === 0 && rightOpen)) return s;
+    if (pkt.value.umax + BigInt(pkt.off) > BigInt(MAX_PACKET_OFF)) return s;
+    const range = rightOpen ? pkt.off + 1 : pkt.off;
+    replaceLinked(s, pkt.id, (r) => (r.type === 'pkt' && r.range < range ? regWith(r, r.type, r.value, r.off, r.id, range) : r));
     return s;
   };
   switch (op) {
     case JmpOp.JGT:
-      return { taken, fall: within(state, pkt.off) };
+      return { taken, fall: within(state, false) };
     case JmpOp.JGE:
-      return { taken, fall: within(state, pkt.off + 1) };
+      return { taken, fall: within(state, true) };
     case JmpOp.JLT:
-      return { taken: within(taken, pkt.off + 1), fall: state };
+      return { taken: within(taken, true), fall: state };
     default:
-      return { taken: within(taken, pkt.off), fall: state };
+      return { taken: within(taken, false), fall: state };
   }
 }

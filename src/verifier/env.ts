@@ -11,10 +11,10 @@ export interface Env {
   readonly context: ContextSpec;
   readonly structure: Structure;
   readonly needs: Needs;
-  /** Slots of memory accesses proven in bounds (every one the walk reaches, or it refuses). */
-  readonly safeAccesses: Set<number>;
-  /** The region each of those accesses was proven inside (one per kind of pointer that reached it). */
-  readonly provenRegions: Map<number, ProvenRegion[]>;
+  /** Per slot of a memory access proven in bounds, the regions it was proven inside (one per kind of pointer that reached it). */
+  readonly proven: (ProvenRegion[] | undefined)[];
+  /** Those slots in the order the walk first proved them. */
+  readonly provenOrder: number[];
   /** Per slot, 1 once the walk has reached it. */
   readonly walked: Uint8Array;
   /** Deepest stack byte touched per function index (a positive byte count). */

@@ -1,7 +1,8 @@
 // Memo of scalar results: the walk of a loop repeats the same operations on the same shared scalars, so each scalar remembers a few results.
 // Invariants: a remembered result is a pure function of the scalar, the key and the other operand (all immutable), so
-// a hit gives exactly what computing would; every memo is dropped when a verification ends (forgetMemos), so nothing
-// one program computed stays reachable from the shared constants afterwards.
+// a hit gives exactly what computing would; the memos of lasting scalars (cached constants, module constants) are
+// dropped when a verification ends (forgetMemos), so nothing one program computed stays reachable afterwards; the
+// other scalars die with the verification's states.
 import type { Reg } from './state.js';
 import type { Scalar } from './scalar.js';
 
@@ -17,13 +18,15 @@ export interface Memo {
 export interface ScalarCache {
   memo: Memo | undefined;
   reg: Reg | undefined;
+  /** True for scalars that outlive a verification (cached constants, module constants): their memos are dropped at its end. */
+  lasting: boolean;
 }
 
 /** MISS is recall's answer when nothing is remembered. */
 export const MISS: unique symbol = Symbol('miss');
 /** MEMO_LENGTH bounds each scalar's memo: the newest results stay. */
 const MEMO_LENGTH = 8;
-/** holders lists the scalars that remember something, so forgetMemos can drop it all. */
+/** holders lists the lasting scalars that remember something, so forgetMemos can drop it all. */
 let holders: ScalarCache[] = [];
 
 /** recall returns the result remembered on `a` for `key` and `other`, or MISS. */
@@ -34,14 +37,14 @@ export function recall(a: ScalarCache, key: number, other: Scalar): unknown {
 
 /** remember stores `result` on `a` for `key` and `other` (dropping its oldest result past MEMO_LENGTH) and returns it. */
 export function remember<T>(a: ScalarCache, key: number, other: Scalar, result: T): T {
-  if (a.memo === undefined && a.reg === undefined) holders.push(a);
+  if (a.lasting && a.memo === undefined && a.reg === undefined) holders.push(a);
   a.memo = { key, other, result, next: newest(a.memo, MEMO_LENGTH - 1) };
   return result;
 }
 
 /** rememberReg stores the register holding exactly `a` and returns it. */
 export function rememberReg(a: ScalarCache, reg: Reg): Reg {
-  if (a.memo === undefined && a.reg === undefined) holders.push(a);
+  if (a.lasting && a.memo === undefined && a.reg === undefined) holders.push(a);
   a.reg = reg;
   return reg;
 }
@@ -52,6 +55,12 @@ function newest(m: Memo | undefined, keep: number): Memo | undefined {
   for (let i = 1; n && i < keep; i++) n = n.next;
   if (n) n.next = undefined;
   return m;
+}
+
+/** lasting marks `s` as outliving verifications (a module constant or a cache entry) and returns it. */
+export function lasting<T extends ScalarCache>(s: T): T {
+  s.lasting = true;
+  return s;
 }
 
 /** forgetMemos drops every remembered result and register (at the end of a verification). */

@@ -13,15 +13,18 @@ export type ProvenRegion =
 
 /**
  * noteProvenRegion records that the access at `slot` through pointer `base` was proven inside
- * `base`'s region; paths that reach the same slot with other pointers add their regions too.
+ * `base`'s region (`order` lists slots as first proven); paths that reach the same slot with other
+ * pointers add their regions too.
  * Regions are shared, frozen objects (one per kind, frame and map), so a walk that passes the
  * same access thousands of times allocates nothing here.
  */
-export function noteProvenRegion(regions: Map<number, ProvenRegion[]>, slot: number, base: Reg): void {
+export function noteProvenRegion(proven: (ProvenRegion[] | undefined)[], order: number[], slot: number, base: Reg): void {
   const region = regionOf(base);
-  const known = regions.get(slot);
-  if (!known) regions.set(slot, [region]);
-  else if (!known.includes(region)) known.push(region);
+  const known = proven[slot];
+  if (!known) {
+    proven[slot] = [region];
+    order.push(slot);
+  } else if (!known.includes(region)) known.push(region);
 }
 
 const CONTEXT: ProvenRegion = Object.freeze({ kind: 'context' });

@@ -62,13 +62,11 @@ function regCovered(old: Reg, cur: Reg, needed: boolean, ids: IdMap, fresh: () =
   return ids.match(old.id, cur.id);
 }
 
-function stackCovered(of: Frame, cf: Frame, slotsNeeded: bigint, allStack: boolean, ids: IdMap, fresh: () => number): boolean {
+/** stackCovered compares two frames' stacks; `low` and `high` are the needed slots' mask (0-31, 32-63). */
+function stackCovered(of: Frame, cf: Frame, low: number, high: number, allStack: boolean, ids: IdMap, fresh: () => number): boolean {
   if (of.stack === cf.stack) return sameSpillIds(of.stack.spills, ids);
   const old = of.stack;
   const cur = cf.stack;
-  // The 64-bit slot mask split into two numbers once, rather than a BigInt shift per spilled slot.
-  const low = allStack ? 0 : Number(slotsNeeded & 0xffffffffn);
-  const high = allStack ? 0 : Number(slotsNeeded >> 32n);
   for (let s = 0; s < SLOTS; s++) {
     const oldSpill = old.spills[s];
     if (oldSpill) {
@@ -145,7 +143,7 @@ export function stateKey(env: Env, state: State): number {
 export function covers(env: Env, old: State, cur: State): boolean {
   const depth = cur.frames.length;
   if (old.frames.length !== depth) return false;
-  const { live, need, needSlots, allStack } = env.needs;
+  const { live, need, needSlotsLow, needSlotsHigh, allStack } = env.needs;
   const allAt = allStack[cur.insn] === 1;
   const ids = sharedIds;
   ids.reset();
@@ -161,7 +159,7 @@ export function covers(env: Env, old: State, cur: State): boolean {
       if (!(liveRegs & (1 << r))) continue;
       if (!regCovered(of.regs[r]!, cf.regs[r]!, (neededRegs & (1 << r)) !== 0, ids, fresh)) return false;
     }
-    if (!stackCovered(of, cf, needSlots[point]!, allAt || allStack[point] === 1, ids, fresh)) return false;
+    if (!stackCovered(of, cf, needSlotsLow[point]!, needSlotsHigh[point]!, allAt || allStack[point] === 1, ids, fresh)) return false;
   }
   return true;
 }

@@ -90,7 +90,9 @@ function byteSwap(a: bigint, width: number, unconditional: boolean, toBe: number
  * the source bit of a 32-bit END.
  */
 export function aluScalar(op: number, a: Scalar, b: Scalar, is64: boolean, offset: number, imm: number, toBe: number): Scalar {
-  // Only byte swaps read imm and toBe, and they ignore offset: the key keeps what the result depends on.
+  // Only byte swaps read imm and toBe, and they ignore offset: the key keeps what the result depends on. It is
+  // non-negative (refine's keys are negative) and one-to-one for a 16-bit offset and a swap width of 16, 32 or 64,
+  // which checkFields guarantees before any walk.
   const swap = op === AluOp.END;
   const key = ((((swap ? 0 : offset + 0x8000) * 128 + (swap ? imm : 0)) * 2 + (swap ? toBe : 0)) * 2 + (is64 ? 1 : 0)) * 256 + op;
   const known = recall(a, key, b);

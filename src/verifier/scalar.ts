@@ -39,9 +39,9 @@ export const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 export const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
 /** SCALAR_UNKNOWN is any 64-bit value. */
-export const SCALAR_UNKNOWN: Scalar = { umin: 0n, umax: U64, smin: S64_MIN, smax: S64_MAX, tnum: TNUM_UNKNOWN, memo: undefined, reg: undefined };
+export const SCALAR_UNKNOWN: Scalar = { umin: 0n, umax: U64, smin: S64_MIN, smax: S64_MAX, tnum: TNUM_UNKNOWN, memo: undefined, reg: undefined, lasting: true };
 /** SCALAR_U32 is any value of a zero-extended 32-bit result. */
-export const SCALAR_U32: Scalar = { umin: 0n, umax: U32, smin: 0n, smax: U32, tnum: { value: 0n, mask: U32 }, memo: undefined, reg: undefined };
+export const SCALAR_U32: Scalar = { umin: 0n, umax: U32, smin: 0n, smax: U32, tnum: { value: 0n, mask: U32 }, memo: undefined, reg: undefined, lasting: true };
 
 const constCache = new Map<bigint, Scalar>();
 /** smallConsts holds the constants 0..SMALL_CONSTS-1 by index: no BigInt hashing for the commonest values. */
@@ -53,13 +53,14 @@ const smallConsts: (Scalar | undefined)[] = new Array<Scalar | undefined>(SMALL_
 export function scalarConst(v: bigint): Scalar {
   if (v >= 0n && v < SMALL_LIMIT) {
     const i = Number(v);
-    return (smallConsts[i] ??= { umin: v, umax: v, smin: v, smax: v, tnum: tnumConst(v), memo: undefined, reg: undefined });
+    return (smallConsts[i] ??= { umin: v, umax: v, smin: v, smax: v, tnum: tnumConst(v), memo: undefined, reg: undefined, lasting: true });
   }
   const u = asU(v);
   let s = constCache.get(u);
   if (!s) {
-    s = { umin: u, umax: u, smin: asS(u), smax: asS(u), tnum: tnumConst(u), memo: undefined, reg: undefined };
-    if (constCache.size < 4096) constCache.set(u, s);
+    const cached = constCache.size < 4096;
+    s = { umin: u, umax: u, smin: asS(u), smax: asS(u), tnum: tnumConst(u), memo: undefined, reg: undefined, lasting: cached };
+    if (cached) constCache.set(u, s);
   }
   return s;
 }
@@ -126,7 +127,7 @@ export function make(umin: bigint, umax: bigint, smin: bigint, smax: bigint, t: 
     // A round that changed nothing would only repeat itself (wide signed ranges often arrive settled).
     if (umin === umin0 && umax === umax0 && smin === smin0 && smax === smax0 && t.value === t0.value && t.mask === t0.mask) break;
   }
-  return { umin, umax, smin, smax, tnum: t, memo: undefined, reg: undefined };
+  return { umin, umax, smin, smax, tnum: t, memo: undefined, reg: undefined, lasting: false };
 }
 
 /**
@@ -156,7 +157,7 @@ function syncSmall(umin: number, umax: number, smin: number, smax: number, value
     mask = (mask & spread) >>> 0;
     value = (known & ~mask) >>> 0;
   }
-  return { umin: BigInt(umin), umax: BigInt(umax), smin: BigInt(smin), smax: BigInt(smax), tnum: { value: BigInt(value), mask: BigInt(mask) }, memo: undefined, reg: undefined };
+  return { umin: BigInt(umin), umax: BigInt(umax), smin: BigInt(smin), smax: BigInt(smax), tnum: { value: BigInt(value), mask: BigInt(mask) }, memo: undefined, reg: undefined, lasting: false };
 }
 
 /** fromTnum is every value the tnum allows, with bounds derived from it. */

@@ -55,6 +55,15 @@ export function pointerReg(type: RegType, fields: Partial<Omit<Reg, 'type'>> = {
   return { ...NOT_INIT, type, ...fields, value: fields.value ?? ZERO };
 }
 
+/**
+ * regWith is `reg` with its type, value, fixed offset, id and range replaced (map, frame and size
+ * kept). Built field by field in Reg's order: the walk makes one per pointer move, and V8 copies a
+ * spread object far more slowly.
+ */
+export function regWith(reg: Reg, type: RegType, value: Scalar, off: number, id: number, range: number): Reg {
+  return { type, value, off, id, range, map: reg.map, frame: reg.frame, size: reg.size };
+}
+
 /** isPointer says whether a register holds any kind of pointer. */
 export function isPointer(reg: Reg): boolean {
   return reg.type !== 'scalar' && reg.type !== 'not_init';

@@ -92,8 +92,8 @@ export function verify(spec: ProgramSpec, options: VerifyOptions): VerifierResul
     context: options.context,
     structure,
     needs: analyse(structure),
-    safeAccesses: new Set<number>(),
-    provenRegions: new Map(),
+    proven: new Array<ProvenRegion[] | undefined>(structure.slots.length),
+    provenOrder: [],
     walked: new Uint8Array(structure.slots.length),
     stackDepth: new Int32Array(structure.entries.length),
   };
@@ -115,7 +115,9 @@ export function verify(spec: ProgramSpec, options: VerifyOptions): VerifierResul
     `processed ${stats.processedInsns} insns (limit ${complexityLimit}) total_states ${stats.states} ` +
     `peak_states ${stats.peakStates} stack_depth ${maxStackDepth}`;
   const log = logLevel > 0 ? `${walker.logText()}\n${summary}` : summary;
-  return { stats, log, safeAccesses: env.safeAccesses, provenRegions: env.provenRegions, walked: env.walked };
+  const safeAccesses = new Set(env.provenOrder);
+  const provenRegions = new Map(env.provenOrder.map((slot) => [slot, env.proven[slot]!]));
+  return { stats, log, safeAccesses, provenRegions, walked: env.walked };
 }
 
 function structureSlot(spec: ProgramSpec, slot: number): string | undefined {

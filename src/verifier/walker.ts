@@ -229,8 +229,7 @@ export class Walker {
         const signed = (insn.opcode & MODE_MASK) === Mode.MEMSX;
         const base = regs[insn.src]!;
         regs[insn.dst] = access(this.env, cur, { kind: 'read', baseNo: insn.src, off: insn.offset, size: sizeBytes(insn.opcode), signed });
-        this.env.safeAccesses.add(slot);
-        noteProvenRegion(this.env.provenRegions, slot, base);
+        noteProvenRegion(this.env.proven, this.env.provenOrder, slot, base);
         cur.insn = slot + 1;
         return 'next';
       }
@@ -238,8 +237,7 @@ export class Walker {
       case Class.STX: {
         const base = regs[insn.dst]!;
         store(this.env, cur, insn, cls);
-        this.env.safeAccesses.add(slot);
-        noteProvenRegion(this.env.provenRegions, slot, base);
+        noteProvenRegion(this.env.proven, this.env.provenOrder, slot, base);
         cur.insn = slot + 1;
         return 'next';
       }

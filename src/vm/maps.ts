@@ -261,15 +261,17 @@ export class HashMap extends BpfMap {
 export function createMap(spec: MapSpec, index: number, space: AddressSpace): BpfMap {
   const problem = mapSpecProblem(spec);
   if (problem) throw new MapSpecError(`map "${spec.name}": ${problem}`);
-  switch (spec.type) {
-    case 'array':
-    case 'percpu_array':
-      return new ArrayMap(spec, index, space);
-    case 'hash':
-      return new HashMap(spec, index, space, false);
-    default:
-      return new HashMap(spec, index, space, true);
+  const map = spec.type === 'array' || spec.type === 'percpu_array'
+    ? new ArrayMap(spec, index, space)
+    : new HashMap(spec, index, space, spec.type !== 'hash');
+  const contents = spec.contents;
+  if (contents !== undefined) {
+    const { keySize, valueSize } = spec;
+    for (let i = 0; i * keySize < contents.keys.length; i++) {
+      map.update(contents.keys.subarray(i * keySize, (i + 1) * keySize), contents.values.subarray(i * valueSize, (i + 1) * valueSize));
+    }
   }
+  return map;
 }
 
 /** DEFAULT_MAP_MEMORY is how many bytes one tenant's maps may take unless the node says otherwise: 512 MiB, half the address space (1 GiB, memory.ts). */
@@ -313,6 +315,11 @@ function mapSpecProblem(spec: MapSpec): string | undefined {
   const sizes = [spec.keySize, spec.valueSize, spec.maxEntries];
   if (!sizes.every((n) => Number.isSafeInteger(n) && n > 0)) {
     return `key size, value size and max entries must be positive integers (got ${sizes.join(', ')})`;
+  }
+  if (spec.contents !== undefined) {
+    const entries = spec.contents.keys.length / spec.keySize;
+    if (!Number.isInteger(entries) || spec.contents.values.length !== entries * spec.valueSize) return 'its contents do not hold whole entries of its key and value sizes';
+    if (entries > spec.maxEntries) return `its contents hold ${entries} entries, more than its ${spec.maxEntries}`;
   }
   switch (spec.type) {
     case 'array':

@@ -128,3 +128,36 @@ test('013 a quoted header followed by a lone CR at the file\'s end: the names lo
   const schema = ['c0', 'c1', 'c2', 'c3', 'c4'].map((name) => `${name} integer\n`).join('');
   expect(replay('hq.csv', '"c0","c1","c2","c3","c4"\r', schema, 'select count(*) from hq')).toEqual({ rows: [[0n]], skippedRows: 0 });
 });
+
+test('overlong strings: a value longer than its declared char(n) / varchar(n) makes its row malformed in both paths', () => {
+  const schema = 'c0 integer\nc1 varchar(4)\nc2 char(2)\n';
+  const data = 'c0,c1,c2\n1,abcd,xy\n2,"abcde",xy\n3,ab,xyz\n4,ab,x\n';
+  // Grouping needs the whole value: the over-long one stops the query at its field, or is skipped and counted.
+  expect(replay('w.csv', data, schema, 'select c1, count(*) from w group by c1')).toEqual({ error: 'MalformedRowError', line: 3, column: 3 });
+  expect(replay('w.csv', data, schema, 'select c1, count(*) from w group by c1', 'skip')).toEqual({ rows: [['ab', 2n], ['abcd', 1n]], skippedRows: 1 });
+  expect(replay('w.csv', data, schema, 'select sum(c0) from w where c2 = \'xy\'', 'skip')).toEqual({ rows: [[3n]], skippedRows: 1 });
+  // An unused column is not checked, as for numbers.
+  expect(replay('w.csv', data, schema, 'select sum(c0) from w')).toEqual({ rows: [[10n]], skippedRows: 0 });
+});
+
+test('overlong literals: comparisons a declared length cannot satisfy are decided at compile time', () => {
+  const schema = 'c0 integer\nc1 char(4)\n';
+  writeFileSync(join(dir, 'l.csv'), 'c0,c1\n1,abcd\n2,ab\n');
+  writeFileSync(join(dir, 'l.schema'), schema);
+  const decided = (where: string) => planQuery(`select count(*) from l where ${where}`, directoryCatalog(dir)).filter;
+  expect(decided("c1 = 'abcde'")).toEqual({ kind: 'truth', value: false });
+  expect(decided("c1 <> 'abcde'")).toBeUndefined(); // always true: no filter at all
+  expect(decided("c1 in ('abcde', 'vwxyz')")).toEqual({ kind: 'truth', value: false });
+  expect(decided("c1 like '%abcde%'")).toEqual({ kind: 'truth', value: false });
+  expect(decided("c1 like 'abcde%'")).toEqual({ kind: 'truth', value: false });
+  expect(replay('l.csv', 'c0,c1\n1,abcd\n2,ab\n', schema, "select sum(c0) from l where c1 in ('abcde', 'ab') or c1 not like '%abcdef'")).toEqual({ rows: [[3n]], skippedRows: 0 });
+  expect(replay('l.csv', 'c0,c1\n1,abcd\n2,ab\n', schema, "select count(*) from l where c1 = 'abcde' or c1 like 'abcde%'")).toEqual({ rows: [[0n]], skippedRows: 0 });
+});
+
+test('013b a CSV header ending in CR CR LF ends with LF: every CR outside quotes is dropped, none is a lone line end', () => {
+  expect(replay('rr.csv', 'c0\r\r\n', 'c0 varchar\n', 'select count(*) from rr')).toEqual({ rows: [[0n]], skippedRows: 0 });
+  expect(replay('rr.csv', 'c0\r\r\n1\r\r\n', 'c0 integer\n', 'select sum(c0) from rr')).toEqual({ rows: [[1n]], skippedRows: 0 });
+  writeFileSync(join(dir, 'cr2.csv'), 'c0\r\r1\r');
+  writeFileSync(join(dir, 'cr2.schema'), 'c0 integer\n');
+  expect(() => planQuery('select count(*) from cr2', directoryCatalog(dir))).toThrow(/cr2\.csv:1:3: lines end with a lone carriage return/);
+});

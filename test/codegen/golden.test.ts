@@ -6,6 +6,7 @@ import { disassemble } from '../../src/asm/disassembler.js';
 import { planQuery } from '../../src/sql/bind.js';
 import { compileQuery } from '../../src/codegen/compile.js';
 import { exampleCatalog } from '../sql/helpers.js';
+import { exampleBuildMaps } from './join-maps.js';
 
 const QUERIES = join(import.meta.dirname, '../../queries');
 const GOLDEN = join(import.meta.dirname, 'golden');
@@ -14,7 +15,8 @@ const catalog = exampleCatalog();
 
 describe('golden disassembly of the example queries', () => {
   test.each(readdirSync(QUERIES).filter((f) => f.endsWith('.sql')).sort())('%s', (file) => {
-    const compiled = compileQuery(planQuery(readFileSync(join(QUERIES, file), 'utf8'), catalog));
+    const plan = planQuery(readFileSync(join(QUERIES, file), 'utf8'), catalog);
+    const compiled = compileQuery(plan, { buildMaps: exampleBuildMaps(plan) });
     const listing = disassemble(compiled.spec, { labels: true });
     const path = join(GOLDEN, file.replace(/\.sql$/, '.txt'));
     if (UPDATE) writeFileSync(path, listing);

@@ -1,5 +1,6 @@
 // Test harness: run a compiled query over bytes in fixed-size chunks with Sluice's interpreter, as the storage node does.
-import { HOOK_CONTEXT_BYTES, encodeHookContext } from '../../src/storage/hook-context.js';
+import { HOOK_CONTEXT_BYTES, OutputBuffer, encodeHookContext } from '../../src/storage/hook-context.js';
+import { OutputDrain, isOutputBuffer } from '../../src/storage/output-drain.js';
 import type { Engine } from '../../src/vm/engine.js';
 import { Interpreter } from '../../src/vm/interpreter.js';
 import { Runtime } from '../../src/vm/runtime.js';
@@ -31,6 +32,9 @@ export interface ScanRun {
 export function scanWithInterpreter(compiled: CompiledQuery, bytes: Uint8Array, chunkSize: number, engine: Engine = new Interpreter()): ScanRun {
   const runtime = new Runtime(compiled.spec.maps, { budget: 200_000_000 });
   const program = engine.load(compiled.spec, runtime);
+  // A row selection's records are copied out after every call, as the storage node does (OutputDrain).
+  const outputMap = runtime.maps.find((map) => isOutputBuffer(map.spec));
+  const drain = outputMap && new OutputDrain(outputMap);
   const chunks = chunksOf(bytes, chunkSize);
   let instructions = 0;
   const returns: bigint[] = [];
@@ -42,7 +46,8 @@ export function scanWithInterpreter(compiled: CompiledQuery, bytes: Uint8Array, 
     const result = program.run(ctx);
     instructions += result.instructions;
     returns.push(result.r0);
+    drain?.drain();
     offset += chunk.length;
   });
-  return { read: (name) => runtime.map(name).entries(), instructions, returns };
+  return { read: (name) => (drain && name === OutputBuffer.mapName ? drain.entries() : runtime.map(name).entries()), instructions, returns };
 }

@@ -7,15 +7,20 @@ import { compileQuery } from '../../src/codegen/compile.js';
 import { verify } from '../../src/verifier/verifier.js';
 import { exampleCatalog } from '../sql/helpers.js';
 import { HOOK_CONTEXT } from '../../src/storage/hook-context.js';
+import { exampleBuildMaps } from './join-maps.js';
 
 const QUERIES = join(import.meta.dirname, '../../queries');
 const catalog = exampleCatalog();
 
 describe('Sluice verifier', () => {
   test.each(readdirSync(QUERIES).filter((f) => f.endsWith('.sql')).sort())('%s', (file) => {
-    const compiled = compileQuery(planQuery(readFileSync(join(QUERIES, file), 'utf8'), catalog));
-    const result = verify(compiled.spec, { context: HOOK_CONTEXT });
-    expect(result.stats.processedInsns).toBeGreaterThan(compiled.spec.insns.length / 2);
-    console.log(`${file}: Sluice verifier processed ${result.stats.processedInsns} insns, ${result.stats.states} states`);
+    const plan = planQuery(readFileSync(join(QUERIES, file), 'utf8'), catalog);
+    // A join's probe program is checked with array and with hash build maps.
+    for (const type of plan.join === undefined ? (['array'] as const) : (['array', 'hash'] as const)) {
+      const compiled = compileQuery(plan, { buildMaps: exampleBuildMaps(plan, type) });
+      const result = verify(compiled.spec, { context: HOOK_CONTEXT });
+      expect(result.stats.processedInsns).toBeGreaterThan(compiled.spec.insns.length / 2);
+      console.log(`${file}${plan.join ? ` (${type} build maps)` : ''}: Sluice verifier processed ${result.stats.processedInsns} insns, ${result.stats.states} states`);
+    }
   });
 });

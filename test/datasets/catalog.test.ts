@@ -146,6 +146,20 @@ describe('the CSV sniffer reads the header and sample safely', () => {
     expect(refusal('mac.csv', 'id,name\r1,a\r2,b\r')).toMatch(/^mac\.csv:1:8: lines end with a lone carriage return/);
   });
 
+  test('with a schema file only the header row is read, with the same refusals and quoting', () => {
+    write('lonecr.schema', 'id integer\nname varchar\n');
+    expect(refusal('lonecr.csv', 'id,name\r1,a\r2,b\n')).toMatch(/^lonecr\.csv:1:8: lines end with a lone carriage return/);
+    // The first line break is inside the quoted header name: the whole quoted name is still read.
+    write('qnl.schema', 'id integer\nname varchar\n');
+    expect(refusal('qnl.csv', '"i\nd",name\n1,a\n')).toBe("qnl.csv:1:1: header column 'i\nd' does not match schema column 'id'");
+    write('wrong.schema', 'id integer\nname varchar\n');
+    expect(refusal('wrong.csv', 'id,nom\n1,a\n')).toBe("wrong.csv:1:4: header column 'nom' does not match schema column 'name'");
+    // Rows past the header are the program's business (a malformed one is reported by the query).
+    write('later.schema', 'id integer\nname varchar\n');
+    write('later.csv', 'id,name\n1,"a\n2,b\n');
+    expect(types('later')).toEqual(['id integer', 'name varchar']);
+  });
+
   test('a CR after a closing quote is not data: a quoted header name loses its quotes, a quoted sample value reads as its text', () => {
     write('qcr.csv', '"c0","c1"\r');
     write('qcr.schema', 'c0 integer\nc1 integer\n');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryCatalog } from '../../src/datasets/catalog.js';
 import { generateTpch } from '../../src/datasets/tpch/generate.js';
+import { scanStopsAtLimit } from '../../src/sql/row-result.js';
 import { executeClusterQuery } from '../../src/engine/cluster.js';
 import { executeQuery } from '../../src/engine/execute.js';
 import type { Catalog } from '../../src/sql/plan.js';
@@ -47,7 +48,9 @@ describe('example queries merged over N nodes', () => {
         const nodes = Array.from({ length: n }, (_, i) => new InThreadNode(i, service));
         const merged = await executeClusterQuery({ ...base, nodes });
         expect(merged.result, `${n} nodes`).toEqual(single.result);
-        expect(merged.rows, `${n} nodes`).toBe(single.rows);
+        // Rows scanned: the same, except that under a LIMIT without ORDER BY the nodes scan in parallel and each stops only at its own LIMIT.
+        if (scanStopsAtLimit(single.plan)) expect(merged.rows, `${n} nodes`).toBeGreaterThanOrEqual(single.rows);
+        else expect(merged.rows, `${n} nodes`).toBe(single.rows);
       }
     });
   }

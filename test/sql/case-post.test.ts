@@ -1,59 +1,14 @@
 // CASE in rows and expressions over aggregates: NULL skipping, exact division and its rounding, refusals; program against ship-all.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createBaselineConsumer } from '../../src/baseline/scan.js';
-import { compileQuery } from '../../src/codegen/compile.js';
 import { planQuery } from '../../src/sql/bind.js';
 import { explainPlan } from '../../src/sql/explain.js';
-import { QueryError } from '../../src/sql/errors.js';
 import { DIVISION_NOTE } from '../../src/sql/post-aggregate.js';
-import type { ResultTable } from '../../src/sql/result.js';
-import { DATE, INTEGER, decimalType } from '../../src/values/types.js';
-import { verify } from '../../src/verifier/verifier.js';
-import { HOOK_CONTEXT } from '../../src/storage/hook-context.js';
-import { scanWithInterpreter } from '../codegen/harness.js';
-import { csvTable, memoryCatalog } from './helpers.js';
+import { INTEGER, decimalType } from '../../src/values/types.js';
+import { answer, catalog, errorOf, rows, tinyTableDir } from './tiny-table.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sluice-case-post-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const path = join(dir, 't.csv');
-const rows = [
-  'k,q,p,d1,d2,tag',
-  'a,1,10.50,2024-01-01,2024-01-03,x',
-  'a,2,-3.25,2024-02-01,2024-01-15,yy',
-  'b,3,0.00,2024-03-01,2024-03-01,x',
-  'b,0,7.00,2024-04-01,2024-05-01,zzz',
-  'c,5,1.00,2024-05-01,2024-04-01,yy',
-];
-writeFileSync(path, `${rows.join('\n')}\n`);
-const catalog = memoryCatalog(csvTable('t', path, [
-  ['k', { kind: 'varchar', length: 4 }], ['q', INTEGER], ['p', decimalType(9, 2)], ['d1', DATE], ['d2', DATE], ['tag', { kind: 'varchar', length: 8 }],
-]));
-
-/** answer runs a query through the emitted program (interpreter, 7-byte chunks) and ship-all, requires them equal, and returns it. */
-function answer(sql: string): ResultTable {
-  const plan = planQuery(sql, catalog, { file: 'q.sql' });
-  const consumer = createBaselineConsumer(plan);
-  consumer.write(new TextEncoder().encode(`${rows.join('\n')}\n`));
-  const shipAll = consumer.end();
-  const compiled = compileQuery(plan);
-  verify(compiled.spec, { context: HOOK_CONTEXT });
-  const pushed = compiled.decode(scanWithInterpreter(compiled, new TextEncoder().encode(`${rows.join('\n')}\n`), 7).read);
-  expect(pushed).toEqual(shipAll);
-  return pushed;
-}
-
-function errorOf(sql: string): string {
-  try {
-    planQuery(sql, catalog, { file: 'q.sql' });
-  } catch (error) {
-    if (error instanceof QueryError) return error.message;
-    throw error;
-  }
-  throw new Error(`no error for ${sql}`);
-}
+afterAll(() => rmSync(tinyTableDir, { recursive: true, force: true }));
 
 describe('CASE over rows, in the storage program', () => {
   test('conditional sums and counts; a CASE without ELSE is NULL, which SUM, COUNT, MIN and AVG skip', () => {

@@ -18,9 +18,9 @@ describe('program request', () => {
   });
 
   it('costs the bytecode plus a small header per field and map', () => {
-    // magic 4; 4 strings (u32 length + bytes); map count 4; per map: name, 6 u32, init blob; code blob.
+    // magic 4; 4 strings (u32 length + bytes); map count 4; per map: name, 6 u32, init blob, contents' keys and values blobs; code blob.
     const strings = ['people.csv', spec.name, spec.section, spec.license].reduce((n, s) => n + 4 + s.length, 0);
-    const maps = spec.maps.reduce((n, m) => n + 4 + m.name.length + 24 + 4 + (m.initialValue?.length ?? 0), 0);
+    const maps = spec.maps.reduce((n, m) => n + 4 + m.name.length + 24 + 4 + (m.initialValue?.length ?? 0) + 8, 0);
     expect(bytes.length).toBe(4 + strings + 4 + maps + 4 + spec.insns.reduce((n, i) => n + (i.opcode === 0x18 ? 16 : 8), 0));
   });
 

@@ -112,7 +112,7 @@ describe('bounds tightening', () => {
       if (umin === umax) return scalarConst(umin);
       t = tnumIntersect(t, tnumRange(umin, umax));
     }
-    return { umin, umax, smin, smax, tnum: t, memo: undefined, reg: undefined };
+    return { umin, umax, smin, smax, tnum: t, memo: undefined, reg: undefined, lasting: false };
   }
 
   /** pick draws a 64-bit value from a seeded generator, favouring the edges make's fast path decides on. */

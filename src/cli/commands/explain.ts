@@ -13,13 +13,15 @@ interface CompileCliOptions {
 export function registerExplain(program: Command): void {
   // The compiler is loaded when one of these commands runs, not for every command and --help.
   const compileFor = async (sql: string, options: CompileCliOptions) => {
-    const [{ planAndCompile }, { catalogFor, readQuery }, artifact] = await Promise.all([
+    const [{ prepareQuery }, { catalogFor, readQuery }, artifact] = await Promise.all([
       import('../../engine/execute.js'),
       import('../query-input.js'),
       import('../../engine/artifact.js'),
     ]);
     const query = readQuery(sql);
-    return { ...planAndCompile(query.sql, query.file, catalogFor(options.data), options.chunk), ...artifact };
+    // A join's build sides run first (by pushdown, on a local storage node): their rows decide the probe program's maps.
+    const prepared = await prepareQuery({ sql: query.sql, queryFile: query.file, catalog: catalogFor(options.data), chunkBytes: options.chunk, onError: 'stop', engine: 'jit', link: {} });
+    return { ...prepared, ...artifact };
   };
   program
     .command('explain')

@@ -4,7 +4,10 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
 import { DEFAULT_MAX_GROUPS, MAX_CHUNK_LIMIT, MAX_GROUPS_LIMIT } from '../../codegen/compile.js';
 import { COMPUTE_ENGINES, type ComputeEngine } from '../../engine/compute-engine-names.js';
+import { DEFAULT_MAX_BUILD_ROWS, MAX_BUILD_ROWS_LIMIT } from '../../engine/join-limits.js';
 import type { Catalog } from '../../sql/plan.js';
+import { PIPE_FORMATS, type PipeFormat } from '../../sql/result-formats.js';
+import type { ResultTable } from '../../sql/result.js';
 import type { ClusterNode } from '../../storage/cluster-node.js';
 import type { EngineName } from '../../vm/engine.js';
 import { CACHE_HELP, oneOf, positiveInteger, unitsOption } from '../options.js';
@@ -20,10 +23,12 @@ export interface QueryCliOptions {
   devices: number;
   compare?: boolean;
   json?: boolean;
+  format: 'table' | PipeFormat;
   nodes?: number | string[];
   compute: ComputeEngine;
   onError: 'stop' | 'skip';
   maxGroups: number;
+  maxBuildRows: number;
   cache: boolean;
 }
 
@@ -43,9 +48,11 @@ export function registerQuery(program: Command): void {
     .option('--on-error <policy>', 'malformed rows: stop (report file:line:col) or skip (and count)', oneOf('stop', 'skip'), 'stop')
     .option('--nodes <n|urls>', 'split the table over N storage nodes (worker threads scanning their byte ranges in parallel), or over `sluice serve` nodes: http://host:port,...', nodesOption)
     .option('--max-groups <n>', `groups the GROUP BY map holds (1 to ${MAX_GROUPS_LIMIT}); more is an error`, positiveInteger, DEFAULT_MAX_GROUPS)
+    .option('--max-build-rows <n>', `rows a joined smaller table may have after its filter (1 to ${MAX_BUILD_ROWS_LIMIT.toLocaleString('en-US')}); more is an error naming the table`, positiveInteger, DEFAULT_MAX_BUILD_ROWS)
     .option('--compare', 'also ship the whole file and compute on the compute node, and show both side by side')
     .option('--compute <engine>', 'how the compute node answers in ship-all: csv-parse (independent baseline), program (the same eBPF program, run on the compute node) or duckdb (DuckDB on one thread over the shipped CSV; needs the optional dependency @duckdb/node-api)', oneOf<ComputeEngine>(...COMPUTE_ENGINES), 'csv-parse')
     .option('--json', 'print the result and the report as JSON')
+    .option('--format <format>', 'table (the result and the report), or csv / jsonl: only the rows, for piping (CSV strings are their exact bytes)', oneOf<'table' | PipeFormat>('table', ...PIPE_FORMATS), 'table')
     .option('--no-cache', CACHE_HELP)
     .addHelpText(
       'after',
@@ -54,7 +61,8 @@ Examples:
   sluice query queries/tpch-q6.sql --compare
   sluice query "select count(*) from lineitem where l_quantity < 10" --data datasets/generated/tpch-sf0.1
   sluice query queries/tpch-q1.sql --engine interpreter --chunk 16KiB --link 100gbit --json
-  sluice query queries/tpch-q6.sql --nodes 2 --data /tmp/sf1`,
+  sluice query queries/tpch-q6.sql --nodes 2 --data /tmp/sf1
+  sluice query "select l_orderkey, l_comment from lineitem where l_quantity < 2" --format csv > extract.csv`,
     )
     .action(async (sql: string, options: QueryCliOptions, command: Command) => {
       if (options.engine === 'kernel' && command.getOptionValueSource('chunk') === 'default') {
@@ -65,7 +73,7 @@ Examples:
         return;
       }
       // Loaded here, not at the top, so that other commands and --help do not pay for the query engine.
-      const [{ executeQuery }, { formatResultJson, formatResultText }, { reportJson }, { formatRunSummary }, { formatReport }, { Progress }, { boldFirstLine }, { catalogFor, readQuery }, { openStore }] =
+      const [{ executeQuery }, { formatResultJson, formatResultText }, { reportJson }, { formatRunSummary }, { formatReport }, { Progress }, { boldFirstLine }, { catalogFor, readQuery }, { openStore }, { formatJoinReport }] =
         await Promise.all([
           import('../../engine/execute.js'),
           import('../../sql/result.js'),
@@ -76,6 +84,7 @@ Examples:
           import('../style.js'),
           import('../query-input.js'),
           import('../store.js'),
+          import('../../report/join.js'),
         ]);
       const query = readQuery(sql);
       const bars = { pushdown: new Progress('pushdown: the storage node scans'), 'ship-all': new Progress('ship-all: the compute node parses') };
@@ -85,14 +94,16 @@ Examples:
         ...(store && { store }),
         onProgress: (run, done, total) => bars[run].update(done, total),
       }).finally(() => bars['ship-all'].done());
+      if (await writePiped(run.result, options)) return;
       if (options.json) {
-        const report = run.report ? reportJson(run.report) : { pushdown: run.pushdown };
+        const report = { ...(run.report ? reportJson(run.report) : { pushdown: run.pushdown }), ...(run.join ? { join: run.join } : {}) };
         process.stdout.write(`{"result":${formatResultJson(run.result).trimEnd()},"report":${JSON.stringify(report)}}\n`);
         return;
       }
       process.stdout.write(boldFirstLine(formatResultText(run.result)));
       process.stdout.write('\n');
       process.stdout.write(run.report ? formatReport(run.report) : formatRunSummary(run.pushdown));
+      if (run.join) process.stdout.write(formatJoinReport(run.join));
       if (run.shipAll) process.stdout.write(`ship-all (${options.compute} on the compute node) gave the same answer.\n`);
     });
 }
@@ -120,19 +131,21 @@ async function startEarly(count: number, options: QueryCliOptions, data: string)
 
 /** runAndPrint runs the cluster query on `nodes` and prints its answer and report. */
 async function runAndPrint(sql: string, options: QueryCliOptions, nodes: number | string[] | ClusterNode[]): Promise<void> {
-  const [{ runCluster }, { clusterReportJson, formatClusterReport }, { formatResultJson, formatResultText }, { boldFirstLine }, { catalogFor, readQuery }, { storePlace }] = await Promise.all([
+  const [{ runCluster }, { clusterReportJson, formatClusterReport }, { formatResultJson, formatResultText }, { boldFirstLine }, { catalogFor, readQuery }, { storePlace }, { formatJoinReport }] = await Promise.all([
     import('../../engine/cluster.js'),
     import('../../report/cluster.js'),
     import('../../sql/result.js'),
     import('../style.js'),
     import('../query-input.js'),
     import('../store.js'),
+    import('../../report/join.js'),
   ]);
   const nodeCount = typeof nodes === 'number' ? nodes : nodes.length;
   const store = storePlace(options.cache);
   const run = await runCluster({ ...runOptions(readQuery(sql), options, catalogFor(options.data)), nodes, ...(store && { store }) });
+  if (await writePiped(run.result, options)) return;
   if (options.json) {
-    const report = { ...clusterReportJson(run.report), ...(run.shipAll ? { shipAll: run.shipAll } : {}) };
+    const report = { ...clusterReportJson(run.report), ...(run.shipAll ? { shipAll: run.shipAll } : {}), ...(run.join ? { join: run.join } : {}) };
     process.stdout.write(`{"result":${formatResultJson(run.result).trimEnd()},"report":${JSON.stringify(report)}}\n`);
     return;
   }
@@ -140,7 +153,17 @@ async function runAndPrint(sql: string, options: QueryCliOptions, nodes: number 
   process.stdout.write('\n');
   process.stdout.write(`${run.plan.table.path}: ${nodeCount} storage node${nodeCount === 1 ? '' : 's'}, ${run.rows} rows\n`);
   process.stdout.write(formatClusterReport(run.report));
+  if (run.join) process.stdout.write(formatJoinReport(run.join));
   if (run.shipAll) process.stdout.write(`ship-all (${options.compute} on the compute node) gave the same answer.\n`);
+}
+
+/** writePiped prints only the rows for --format csv|jsonl (and says so by returning true). */
+async function writePiped(result: ResultTable, options: QueryCliOptions): Promise<boolean> {
+  if (options.format === 'table') return false;
+  if (options.json) throw new InvalidArgumentError('--json and --format csv|jsonl both choose the output; give one of them');
+  const { formatResultCsv, formatResultJsonl } = await import('../../sql/result-formats.js');
+  process.stdout.write(options.format === 'csv' ? formatResultCsv(result) : formatResultJsonl(result));
+  return true;
 }
 
 /** nodeOptions are what every storage node takes from the parsed options: engine, chunk size, link and devices. */
@@ -164,6 +187,7 @@ function runOptions(query: { sql: string; file: string }, options: QueryCliOptio
     compute: options.compute,
     onError: options.onError,
     maxGroups: options.maxGroups,
+    maxBuildRows: options.maxBuildRows,
   };
 }
 

@@ -168,12 +168,15 @@ class FunctionEmitter {
    */
   private pickCopies(): Set<number> {
     const copies = this.cfg.blocks.map(() => 1);
+    // Each block's predecessors once (edges counted with multiplicity), not a scan of all blocks per candidate.
+    const preds: number[][] = this.cfg.blocks.map(() => []);
+    for (const p of this.cfg.blocks) for (const s of p.succs) preds[s]!.push(p.id);
     const picked = new Set<number>();
     let budget = COPY_BUDGET_INSNS;
     for (const b of this.cfg.blocks) {
       if (!this.isMerge(b.id) || this.children[b.id]!.length > 0 || this.cfg.loopHeaders.has(b.id) || b.count > COPY_MAX_INSNS) continue;
       let n = 0;
-      for (const p of this.cfg.blocks) for (const s of p.succs) if (s === b.id) n += copies[p.id]!;
+      for (const p of preds[b.id]!) n += copies[p]!;
       if (n * b.count > budget) continue;
       budget -= n * b.count;
       copies[b.id] = n;

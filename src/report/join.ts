@@ -1,0 +1,63 @@
+// A join's data movement: each build side's own run, the maps sent toward the probe node, and the whole query against shipping every table.
+import type { RunStats } from '../storage/run-stats.js';
+import { linkTotal } from './data-movement.js';
+import { formatBytes, formatCount, formatPercent, formatSeconds } from './units.js';
+
+/** JoinBuildStats is one build side: its rows after its filter, its map, and its own pushdown run. */
+export interface JoinBuildStats {
+  readonly table: string;
+  readonly rows: number;
+  readonly mapType: string;
+  /** Why the map is an array or a hash map. */
+  readonly reason: string;
+  /** Key and value bytes of the map, which travel to the probe node inside the probe program's message. */
+  readonly mapBytes: number;
+  /** Its pushdown scans (a second when its rows outgrew the first map). */
+  readonly pushdown: readonly RunStats[];
+}
+
+/**
+ * JoinReport totals a join's link payload bytes, both directions: by pushdown, the probe run (whose
+ * message toward storage carries the build maps) plus every build run; by ship-all, every table.
+ */
+export interface JoinReport {
+  readonly builds: readonly JoinBuildStats[];
+  readonly pushdownBytes: number;
+  readonly pushdownSeconds: number;
+  readonly shipAllBytes?: number;
+  readonly shipAllSeconds?: number;
+  /** pushdownBytes / shipAllBytes. */
+  readonly fraction?: number;
+}
+
+/** buildJoinReport adds up a join's runs (the probe side's on each of its nodes); the build sides run one after another, then the probe side. */
+export function buildJoinReport(probes: readonly RunStats[], builds: readonly JoinBuildStats[], shipAll?: { readonly probe: RunStats; readonly builds: readonly RunStats[] }): JoinReport {
+  const bytes = (runs: readonly RunStats[]) => runs.reduce((sum, run) => sum + linkTotal(run, 'payloadBytes'), 0);
+  const seconds = (runs: readonly RunStats[]) => runs.reduce((sum, run) => sum + run.pipeline.endToEnd, 0);
+  const buildRuns = builds.flatMap((build) => build.pushdown);
+  // Nodes scan in parallel: the probe side takes as long as its slowest node.
+  const report = { builds, pushdownBytes: bytes([...probes, ...buildRuns]), pushdownSeconds: seconds(buildRuns) + Math.max(0, ...probes.map((run) => run.pipeline.endToEnd)) };
+  if (shipAll === undefined) return report;
+  const shipAllRuns = [shipAll.probe, ...shipAll.builds];
+  const shipAllBytes = bytes(shipAllRuns);
+  return { ...report, shipAllBytes, shipAllSeconds: seconds(shipAllRuns), fraction: shipAllBytes === 0 ? 0 : report.pushdownBytes / shipAllBytes };
+}
+
+/** formatJoinReport shows the build sides and the join's totals, one line each. */
+export function formatJoinReport(report: JoinReport): string {
+  const lines = ['join build sides (each filtered on its own storage node; its map sent to the probe node with the probe program):'];
+  for (const build of report.builds) {
+    const toStorage = build.pushdown.reduce((sum, run) => sum + run.link.toStorage.payloadBytes, 0);
+    const toCompute = build.pushdown.reduce((sum, run) => sum + run.link.toCompute.payloadBytes, 0);
+    const scans = build.pushdown.length === 1 ? 'build run' : `build runs (${build.pushdown.length} scans: the rows outgrew the first map)`;
+    lines.push(
+      `  ${build.table}: ${formatCount(build.rows)} rows after its filter -> ${build.reason}; map ${formatBytes(build.mapBytes)} to the probe node; ` +
+        `${scans} ${formatBytes(toStorage)} to storage, ${formatBytes(toCompute)} back`,
+    );
+  }
+  const total = `join, every table, link payload both ways: pushdown ${formatBytes(report.pushdownBytes)} (modelled ${formatSeconds(report.pushdownSeconds)})`;
+  lines.push(report.shipAllBytes === undefined || report.fraction === undefined
+    ? total
+    : `${total}, ship-all ${formatBytes(report.shipAllBytes)} (modelled ${formatSeconds(report.shipAllSeconds ?? 0)}): pushdown moves ${formatPercent(report.fraction)} of ship-all's bytes`);
+  return `${lines.join('\n')}\n`;
+}
