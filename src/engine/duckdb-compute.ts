@@ -10,7 +10,7 @@ import type { ShipAllConsumer } from '../storage/shipall.js';
 import { parseDateDays } from '../values/calendar.js';
 import { parseDecimalUnits } from '../values/decimal.js';
 import { scaleOf, typeName, type SqlType, type Value } from '../values/types.js';
-import { SluiceError } from '../util/errors.js';
+import { SluiceError, UsageError } from '../util/errors.js';
 
 /** DUCKDB_PACKAGE is the optional dependency this engine needs. */
 export const DUCKDB_PACKAGE = '@duckdb/node-api';
@@ -65,6 +65,7 @@ function duckDbType(type: SqlType): string {
  * the column's scale (exact while the average has fewer than 15 significant digits).
  */
 export function duckDbConsumer(plan: Plan, sql: string, threads = 1): ShipAllConsumer<ResultTable> {
+  if (plan.rows) throw new UsageError('--compute duckdb answers aggregate queries; use csv-parse or program for a row selection');
   const dir = mkdtempSync(join(tmpdir(), 'sluice-duckdb-'));
   const path = join(dir, plan.table.format === 'csv' ? 'shipped.csv' : 'shipped.tbl');
   const fd = openSync(path, 'w');
