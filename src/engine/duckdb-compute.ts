@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plan, TableSource } from '../sql/plan.js';
 import { compareValues, finalizeResult, type ResultTable } from '../sql/result.js';
-import { finalizeRows } from '../sql/row-result.js';
 import type { ShipAllConsumer } from '../storage/shipall.js';
 import { parseDateDays } from '../values/calendar.js';
 import { parseDecimalUnits } from '../values/decimal.js';
@@ -103,10 +102,8 @@ export function duckDbConsumer(plan: Plan, sql: string, threads = 1): ShipAllCon
 
 /** resultFrom turns DuckDB's rows into a ResultTable with Sluice's exact values, ordered as finalizeResult orders. */
 function resultFrom(plan: Plan, rows: readonly (readonly unknown[])[]): ResultTable {
-  const shape = plan.rows === undefined ? finalizeResult(plan, [], 0) : finalizeRows(plan, [], 0);
+  const shape = finalizeResult(plan, [], 0);
   const values = rows.map((row) => plan.outputs.map((output, i) => exactValue(row[i], output.type)));
-  // A row selection: DuckDB ran its ORDER BY and LIMIT, and keeps file order otherwise; its order stands.
-  if (plan.rows !== undefined) return { ...shape, rows: values };
   // A sort key that is not an output (ORDER BY an unselected expression) cannot be recomputed from these rows: DuckDB's order stands.
   if (plan.orderBy.some((key) => 'expr' in key)) return { ...shape, rows: values };
   const ordering = [...plan.orderBy.flatMap((key) => ('output' in key ? [key] : [])), ...plan.outputs.map((_, output) => ({ output, desc: false }))];
