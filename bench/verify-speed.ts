@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import type { ProgramSpec } from '../src/asm/program.js';
 import { defaultCatalog } from '../src/datasets/default-data.js';
-import { planAndCompile } from '../src/engine/execute.js';
+import { prepareQuery } from '../src/engine/execute.js';
 import { kernelAvailability, loadKernelProgram } from '../src/kernel/bpf.js';
 import { HOOK_CONTEXT } from '../src/storage/hook-context.js';
 import { projectRoot } from '../src/util/paths.js';
@@ -102,7 +102,10 @@ const root = projectRoot();
 const catalog = defaultCatalog(root);
 const programs: { name: string; spec: ProgramSpec }[] = [{ name: 'anchor csv_scan', spec: anchorProgram() }];
 for (const file of readdirSync(join(root, 'queries')).filter((f) => f.endsWith('.sql')).sort()) {
-  programs.push({ name: file, spec: planAndCompile(readFileSync(join(root, 'queries', file), 'utf8'), file, catalog, 4096).compiled.spec });
+  // A join's probe program needs its build maps, so its build sides run first (as the CLI does).
+  const sql = readFileSync(join(root, 'queries', file), 'utf8');
+  const { compiled } = await prepareQuery({ sql, queryFile: file, catalog, chunkBytes: 4096, onError: 'stop', engine: 'jit', link: {} });
+  programs.push({ name: file, spec: compiled.spec });
 }
 
 const rows: (string | number)[][] = [];
