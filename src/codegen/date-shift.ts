@@ -5,7 +5,7 @@ import type { ShiftExpr } from '../sql/plan.js';
 import type { Label } from './emitter.js';
 import { REG, emitFatal, unsupported, type Gen } from './context.js';
 import { emitValue } from './expr.js';
-import { DAYS_TO_EPOCH, MONTH_EXTRA_DAYS } from './fields.js';
+import { DAYS_TO_EPOCH, emitMonthDays } from './fields.js';
 import { FatalCode } from './layout.js';
 
 /** DATE_BITS bounds a date in days (years 0000..9999). */
@@ -71,28 +71,8 @@ function emitMonths(g: Gen, expr: ShiftExpr, outOfRange: Label): void {
 /** emitClampDay lowers `day` to the last day of `month` in `year` where it is past it. Clobbers r0 and `work`. */
 function emitClampDay(g: Gen, year: typeof R1, month: typeof R2, day: typeof R3, work: typeof R4): void {
   const { e } = g;
-  const notLeap = e.label('not_leap');
-  const leap = e.label('leap');
   const fits = e.label('day_fits');
-  e.movImm(R0, MONTH_EXTRA_DAYS);
-  e.movReg(work, month);
-  e.aluImm('LSH', work, 1);
-  e.aluReg('RSH', R0, work);
-  e.aluImm('AND', R0, 3);
-  e.aluImm('ADD', R0, 28);
-  e.jumpImm('JNE', month, 2, notLeap);
-  e.movReg(work, year);
-  e.aluImm('MOD', work, 4);
-  e.jumpImm('JNE', work, 0, notLeap);
-  e.movReg(work, year);
-  e.aluImm('MOD', work, 100);
-  e.jumpImm('JNE', work, 0, leap);
-  e.movReg(work, year);
-  e.aluImm('MOD', work, 400);
-  e.jumpImm('JNE', work, 0, notLeap);
-  e.bind(leap);
-  e.aluImm('ADD', R0, 1);
-  e.bind(notLeap);
+  emitMonthDays(g, R0, year, month, work);
   e.jumpReg('JLE', day, R0, fits);
   e.movReg(day, R0);
   e.bind(fits);

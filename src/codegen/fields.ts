@@ -1,5 +1,5 @@
 // Per-column field decoders: what each byte of a used field does, and how a finished field becomes a value.
-import { R0, R1, R2, R3, R4, R5 } from '../asm/builder.js';
+import { R0, R1, R2, R3, R4, R5, type Reg } from '../asm/builder.js';
 import type { Label } from './emitter.js';
 import { REG, emitFileOffset, type Gen } from './context.js';
 import { ErrorCode, S, declaredLength, type ColumnSlot } from './layout.js';
@@ -252,13 +252,36 @@ export function emitFinish(g: Gen, slot: ColumnSlot, done: Label): void {
   e.goto(done);
 }
 
+/** emitMonthDays sets `days` to the number of days in `month` of `year` (leap years included). Clobbers `work`. */
+export function emitMonthDays(g: Gen, days: Reg, year: Reg, month: Reg, work: Reg): void {
+  const { e } = g;
+  const notLeap = e.label('not_leap');
+  const leap = e.label('leap');
+  e.movImm(days, MONTH_EXTRA_DAYS);
+  e.movReg(work, month);
+  e.aluImm('LSH', work, 1);
+  e.aluReg('RSH', days, work);
+  e.aluImm('AND', days, 3);
+  e.aluImm('ADD', days, 28);
+  e.jumpImm('JNE', month, 2, notLeap);
+  e.movReg(work, year);
+  e.aluImm('MOD', work, 4);
+  e.jumpImm('JNE', work, 0, notLeap);
+  e.movReg(work, year);
+  e.aluImm('MOD', work, 100);
+  e.jumpImm('JNE', work, 0, leap);
+  e.movReg(work, year);
+  e.aluImm('MOD', work, 400);
+  e.jumpImm('JNE', work, 0, notLeap);
+  e.bind(leap);
+  e.aluImm('ADD', days, 1);
+  e.bind(notLeap);
+}
+
 /** emitFinishDate checks YYYY-MM-DD against the calendar and stores days since 1970-01-01. */
 function emitFinishDate(g: Gen, slot: ColumnSlot, done: Label): void {
   const { e } = g;
   const bad = e.label('bad_date');
-  const notFebruary = e.label('not_february');
-  const notLeap = e.label('not_leap');
-  const leap = e.label('leap');
   const marchOrLater = e.label('march_or_later');
   const [ymd, year, month, day, monthDays, work] = [R0, R1, R2, R3, R4, R5];
   e.load('DW', R0, REG.state, S.digits);
@@ -277,27 +300,7 @@ function emitFinishDate(g: Gen, slot: ColumnSlot, done: Label): void {
   e.jumpImm('JEQ', month, 0, bad);
   e.jumpImm('JGT', month, 12, bad);
   e.jumpImm('JEQ', day, 0, bad);
-  // the days in the month
-  e.movImm(monthDays, MONTH_EXTRA_DAYS);
-  e.movReg(work, month);
-  e.aluImm('LSH', work, 1);
-  e.aluReg('RSH', monthDays, work);
-  e.aluImm('AND', monthDays, 3);
-  e.aluImm('ADD', monthDays, 28);
-  e.jumpImm('JNE', month, 2, notFebruary);
-  e.movReg(work, year);
-  e.aluImm('MOD', work, 4);
-  e.jumpImm('JNE', work, 0, notLeap);
-  e.movReg(work, year);
-  e.aluImm('MOD', work, 100);
-  e.jumpImm('JNE', work, 0, leap);
-  e.movReg(work, year);
-  e.aluImm('MOD', work, 400);
-  e.jumpImm('JNE', work, 0, notLeap);
-  e.bind(leap);
-  e.aluImm('ADD', monthDays, 1);
-  e.bind(notLeap);
-  e.bind(notFebruary);
+  emitMonthDays(g, monthDays, year, month, work);
   e.jumpReg('JGT', day, monthDays, bad);
   if (slot.packed !== undefined) e.store('DW', REG.state, slot.packed, ymd); // ymd is still YYYYMMDD
   // Days from civil on a calendar starting in March, shifted by 400 years so every value stays positive.
