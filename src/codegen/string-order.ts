@@ -1,5 +1,6 @@
 // Bytewise ordering of a captured string column against a string constant (<, <=, >, >=), as jumps.
 import { R0, R2 } from '../asm/builder.js';
+import { orderHolds } from '../sql/fold.js';
 import type { CompareOp } from '../sql/plan.js';
 import type { Label } from './emitter.js';
 import { REG, type Gen } from './context.js';
@@ -14,9 +15,8 @@ import type { ColumnSlot } from './layout.js';
  */
 export function emitStringOrder(g: Gen, slot: ColumnSlot & { bytes: number }, constant: Uint8Array, op: CompareOp, target: Label, when: boolean): void {
   const { e } = g;
-  const holds = (order: number): boolean => (op === '<' ? order < 0 : op === '<=' ? order <= 0 : op === '>' ? order > 0 : order >= 0);
   const done = e.label('string_order_done');
-  const to = (order: number): Label => (holds(order) === when ? target : done);
+  const to = (order: number): Label => (orderHolds(op, order) === when ? target : done);
   const [less, equal, greater] = [to(-1), to(0), to(1)];
   e.load('DW', R2, REG.state, slot.offset);
   constant.forEach((byte, i) => {

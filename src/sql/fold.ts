@@ -40,7 +40,11 @@ export function negate(operand: Predicate): Predicate {
 
 /** decideCompare compares two constants of one kind (numbers already at one scale; strings by bytes). */
 export function decideCompare(op: CompareOp, a: Constant, b: Constant): boolean {
-  const order = compareConstants(a, b);
+  return orderHolds(op, compareConstants(a, b));
+}
+
+/** orderHolds says whether `op` holds between two values whose order is `order` (negative, 0 or positive). */
+export function orderHolds(op: CompareOp, order: number): boolean {
   switch (op) {
     case '=':
       return order === 0;

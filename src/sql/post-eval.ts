@@ -1,5 +1,6 @@
 // Computes post-aggregate expressions for one group, exactly, after the merge (both evaluation paths share it).
 import { QueryError } from './errors.js';
+import { orderHolds } from './fold.js';
 import type { PostExpr, PostPredicate } from './post-aggregate.js';
 import { divideRoundHalfAwayFromZero, pow10 } from '../values/decimal.js';
 import { MAX_DECIMAL_PRECISION, scaleOf, type SqlType, type Value } from '../values/types.js';
@@ -71,22 +72,7 @@ export function evalPostPredicate(expr: PostPredicate, group: GroupValues, file:
         a *= pow10(scale - ls);
         b *= pow10(scale - rs);
       }
-      const order = a < b ? -1 : a > b ? 1 : 0;
-      switch (expr.op) {
-        case '=':
-          return order === 0;
-        case '<>':
-          return order !== 0;
-        case '<':
-          return order < 0;
-        case '<=':
-          return order <= 0;
-        case '>':
-          return order > 0;
-        case '>=':
-          return order >= 0;
-      }
-      break;
+      return orderHolds(expr.op, a < b ? -1 : a > b ? 1 : 0);
     }
     case 'and':
     case 'or': {
