@@ -7,10 +7,11 @@ import { directoryCatalog } from '../../src/datasets/catalog.js';
 import { TPCH_SCHEMAS } from '../../src/datasets/tpch/schemas.js';
 import { generateTpch } from '../../src/datasets/tpch/generate.js';
 import { executeQuery } from '../../src/engine/execute.js';
-import { formatValue, type ResultTable } from '../../src/sql/result.js';
+import type { ResultTable } from '../../src/sql/result.js';
 import type { Catalog } from '../../src/sql/plan.js';
 import { projectRoot } from '../../src/util/paths.js';
-import { typeName, type SqlType } from '../../src/values/types.js';
+import { duckdb, duckReason, duckType, expectDuckDbAgrees } from './duckdb-oracle.js';
+import { typeName } from '../../src/values/types.js';
 
 const QUERIES = join(projectRoot(), 'queries');
 const EXAMPLES = ['shipmode-late-priority', 'discount-share', 'monthly-shipments', 'big-order-customers'] as const;
@@ -81,23 +82,6 @@ describe('expression example queries at SF 0.01: shape, and pushdown equal to sh
   });
 });
 
-/** duckType maps a Sluice column type to the DuckDB type that holds it exactly. */
-function duckType(type: SqlType): string {
-  if (type.kind === 'integer') return 'BIGINT';
-  if (type.kind === 'decimal') return `DECIMAL(${type.precision},${type.scale})`;
-  return type.kind === 'date' ? 'DATE' : 'VARCHAR';
-}
-
-/** sameNumber compares Sluice's exact text with DuckDB's value: exactly, or for DuckDB's DOUBLE quotients within Sluice's rounding. */
-function sameNumber(exact: string, duck: unknown): boolean {
-  if (typeof duck === 'number') return Math.abs(Number(exact) - duck) <= 1e-9 * Math.max(1, Math.abs(duck)) + 0.5 * 10 ** -(exact.split('.')[1]?.length ?? 0);
-  const canonical = (text: string): string => (text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text);
-  return canonical(exact) === canonical(String(duck));
-}
-
-const duckdb = await import('@duckdb/node-api').catch((error: unknown) => error as Error);
-const duckReason = duckdb instanceof Error ? `@duckdb/node-api is not installed (${duckdb.message.split('\n')[0]})` : '';
-if (duckReason !== '') console.log(`skipping the DuckDB oracle: ${duckReason}`);
 
 describe.skipIf(duckReason !== '')('DuckDB agrees on the same SF 0.01 CSV files', () => {
   test.each(EXAMPLES)('%s', async (name) => {
@@ -112,16 +96,7 @@ describe.skipIf(duckReason !== '')('DuckDB agrees on the same SF 0.01 CSV files'
       const sql = readFileSync(join(QUERIES, `${name}.sql`), 'utf8');
       const duck = (await connection.runAndReadAll(sql)).getRowsJson() as unknown[][];
       const ours = answers.get(name) ?? (await executeQuery({ sql, queryFile: `${name}.sql`, catalog, chunkBytes: 32768, onError: 'stop', engine: 'jit', link: {}, compare: false })).result;
-      expect(duck.length).toBe(ours.rows.length);
-      ours.rows.forEach((row, r) => {
-        row.forEach((value, c) => {
-          const type = (ours.columns[c] as ResultTable['columns'][number]).type;
-          const text = formatValue(value, type);
-          const theirs = duck[r]?.[c];
-          const same = type.kind === 'integer' || type.kind === 'decimal' ? sameNumber(text, theirs) : text.trim() === String(theirs).trim();
-          expect(same, `${name} row ${r + 1} column ${c + 1}: Sluice ${text}, DuckDB ${String(theirs)}`).toBe(true);
-        });
-      });
+      expectDuckDbAgrees(name, ours, duck);
     } finally {
       connection.closeSync();
       instance.closeSync();
