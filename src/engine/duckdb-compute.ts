@@ -52,7 +52,9 @@ export function duckDbSql(sql: string): string {
   return sql.replace(/;\s*$/, '').replace(/(interval\s+'\d+'\s+day)\s*\(\d+\)/gi, '$1');
 }
 
+/** duckDbType is the DuckDB type that holds every value of `type`: Sluice's integers are 64-bit (DuckDB's INTEGER is 32). */
 function duckDbType(type: SqlType): string {
+  if (type.kind === 'integer') return 'BIGINT';
   if (type.kind === 'char' || type.kind === 'varchar') return 'VARCHAR';
   return typeName(type).toUpperCase();
 }
