@@ -1,4 +1,5 @@
 // Random eBPF programs that are structurally valid and safe by construction, for differential testing of engines.
+import { mulberry32 } from '../util/random.js';
 import { HelperId } from '../asm/helpers.js';
 import { type Instruction, lddwFrom } from '../asm/instruction.js';
 import {
@@ -88,14 +89,10 @@ interface Scope {
 
 /** Random is a small seeded PRNG (mulberry32): the same seed always gives the same program. */
 export class Random {
-  constructor(private state: number) {}
+  readonly next: () => number;
 
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+  constructor(seed: number) {
+    this.next = mulberry32(seed);
   }
 
   below(n: number): number {

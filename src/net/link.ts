@@ -1,4 +1,5 @@
 // The network link between the compute node and the storage node: TCP/IPv4 over Ethernet, counted packet by packet.
+import { seededRandom } from '../util/random.js';
 import { UsageError } from '../util/errors.js';
 
 /**
@@ -219,17 +220,5 @@ function emptyCounts(): DirectionCounts {
     retransmittedPackets: 0,
     retransmittedBytes: 0,
     messages: 0,
-  };
-}
-
-/** seededRandom is mulberry32: a small deterministic generator of numbers in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

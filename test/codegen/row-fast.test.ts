@@ -1,4 +1,5 @@
 // The row fast path against the baseline on seeded near-plain rows (signs, points, calendar edges, quotes, CR, wrong field counts), CSV and .tbl.
+import { seededRandom } from '../../src/util/random.js';
 import { describe, expect, test } from 'vitest';
 import { createBaselineConsumer } from '../../src/baseline/scan.js';
 import { planQuery } from '../../src/sql/bind.js';
@@ -18,18 +19,6 @@ const COLUMNS: readonly (readonly [string, SqlType])[] = [
 const sensors = csvTable('sensors', 'sensors.csv', COLUMNS);
 const readings: TableSource = { ...sensors, name: 'readings', path: 'readings.tbl', format: 'tbl', delimiter: '|', header: false, trailingDelimiter: true };
 const catalog = memoryCatalog(sensors, readings);
-
-/** random is a small seeded generator (mulberry32), so a failure names its seed and replays. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(next: () => number, options: readonly T[]): T {
   return options[Math.floor(next() * options.length)] as T;
@@ -69,7 +58,7 @@ function text(next: () => number, odd: boolean): string {
 
 /** rows draws a file of `count` rows for the table's format, with wrong field counts, CRLF (CSV) and blank lines now and then. */
 function rows(seed: number, count: number, tbl: boolean): string {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const lines: string[] = [];
   for (let r = 0; r < count; r++) {
     let fields = COLUMNS.map(([name]) => value(next, name, tbl));
@@ -134,7 +123,7 @@ describe('row fast path agrees with the baseline', () => {
   }
 
   test('plain rows take the fast path: far fewer instructions per byte than the byte scan', () => {
-    const next = random(9);
+    const next = seededRandom(9);
     const text = `id,site,day,temp,note\n${Array.from({ length: 200 }, () => `${Math.floor(next() * 1e6)},abc,2001-02-03,${Math.floor(next() * 999)}.25,xy\n`).join('')}`;
     const plan = planQuery(QUERIES[0]!.replace('TABLE', 'sensors'), catalog);
     const compiled = compileQuery(plan);
