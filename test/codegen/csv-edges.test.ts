@@ -7,7 +7,7 @@ import { readCounters } from '../../src/codegen/read-maps.js';
 import type { ErrorPolicy } from '../../src/sql/plan.js';
 import { DATE, INTEGER, decimalType } from '../../src/values/types.js';
 import { csvTable, memoryCatalog, tpchTable } from '../sql/helpers.js';
-import { scanWithInterpreter } from './harness.js';
+import { scanWithInterpreter, outcome } from './harness.js';
 
 const sensors = csvTable('sensors', 'sensors.csv', [
   ['id', INTEGER],
@@ -18,16 +18,6 @@ const sensors = csvTable('sensors', 'sensors.csv', [
 const catalog = memoryCatalog(sensors, tpchTable('region', 'region.tbl'));
 const CHUNKS = [1, 5, 64, 4096];
 
-/** outcome runs one evaluation and returns its result, or the error's class and position. */
-function outcome(run: () => unknown): unknown {
-  try {
-    return run();
-  } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    const { line, column } = error as Error & { line?: number; column?: number };
-    return { error: error.name, line, column };
-  }
-}
 
 /** agree checks that codegen at every chunk size gives the baseline's result or error, and returns it. */
 function agree(sql: string, text: string, onError: ErrorPolicy = 'stop'): unknown {

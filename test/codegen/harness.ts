@@ -51,3 +51,14 @@ export function scanWithInterpreter(compiled: CompiledQuery, bytes: Uint8Array, 
   });
   return { read: (name) => (drain && name === OutputBuffer.mapName ? drain.entries() : runtime.map(name).entries()), instructions, returns };
 }
+
+/** outcome runs one evaluation and returns its result, or the error's class and position. */
+export function outcome(run: () => unknown): unknown {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    const { line, column } = error as Error & { line?: number; column?: number };
+    return { error: error.name, line, column };
+  }
+}

@@ -6,7 +6,7 @@ import { planQuery } from '../../src/sql/bind.js';
 import type { ErrorPolicy } from '../../src/sql/plan.js';
 import { DATE, INTEGER, decimalType } from '../../src/values/types.js';
 import { csvTable, memoryCatalog } from '../sql/helpers.js';
-import { scanWithInterpreter } from './harness.js';
+import { scanWithInterpreter, outcome } from './harness.js';
 
 const parts = csvTable('parts', 'parts.csv', [
   ['id', INTEGER],
@@ -44,15 +44,6 @@ function file(malformed: boolean): Buffer {
   return Buffer.from(`id,qty,code,shipped,price,a,b,note\n${rows.join('\n')}\n`);
 }
 
-function outcome(run: () => unknown): unknown {
-  try {
-    return run();
-  } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    const { line, column } = error as Error & { line?: number; column?: number };
-    return { error: error.name, line, column };
-  }
-}
 
 const QUERIES = [
   // No string column: the fast path may take a row back at any field group.

@@ -7,7 +7,7 @@ import { compileQuery } from '../../src/codegen/compile.js';
 import type { ErrorPolicy, TableSource } from '../../src/sql/plan.js';
 import { DATE, INTEGER, decimalType, type SqlType } from '../../src/values/types.js';
 import { csvTable, memoryCatalog } from '../sql/helpers.js';
-import { scanWithInterpreter } from './harness.js';
+import { scanWithInterpreter, outcome } from './harness.js';
 
 const COLUMNS: readonly (readonly [string, SqlType])[] = [
   ['id', INTEGER],
@@ -73,15 +73,6 @@ function rows(seed: number, count: number, tbl: boolean): string {
   return (tbl ? '' : 'id,site,day,temp,note\n') + lines.join('');
 }
 
-function outcome(run: () => unknown): unknown {
-  try {
-    return run();
-  } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    const { line, column } = error as Error & { line?: number; column?: number };
-    return { error: error.name, line, column };
-  }
-}
 
 /** agree checks codegen (at the default chunk size, where most rows take the fast path, and at 97 bytes) against the baseline. */
 function agree(sql: string, text: string, onError: ErrorPolicy): unknown {
