@@ -4,6 +4,7 @@ import { divideRoundHalfAwayFromZero, pow10 } from '../values/decimal.js';
 import { INT128_MAX, INT128_MIN, INT64_MAX, INT64_MIN, type Value } from '../values/types.js';
 import { byteString } from '../values/bytes.js';
 import { likeMatches } from '../values/like.js';
+import { substringRange } from '../values/substring.js';
 import { isNullable } from '../sql/nullable.js';
 import { DATE_RANGE_TEXT, civilFromDays, shiftDate } from '../values/calendar.js';
 
@@ -66,6 +67,15 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
       const column = expr.operand.column;
       const field = expr.field;
       return (row) => BigInt(civilFromDays(Number(row[column] as bigint))[field]);
+    }
+    case 'substring': {
+      const column = expr.operand.column;
+      const { start, count } = expr;
+      return (row) => {
+        const value = row[column] as string;
+        const [from, to] = substringRange(Buffer.from(value, 'latin1'), start, count);
+        return value.slice(from, to);
+      };
     }
     case 'case': {
       const whens = expr.whens.map((branch) => ({ when: compilePredicate(branch.when, overflow), then: compileValue(branch.then, overflow) }));

@@ -76,6 +76,8 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0, onNull?: Label): n
       return emitExtract(g, expr);
     case 'shift':
       return emitShift(g, expr, depth, onNull);
+    case 'substring':
+      throw unsupported(g, `the string ${expr.name} as a number`, expr.at);
   }
 }
 
@@ -196,7 +198,7 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
     }
     case 'compare': {
       if (isStringExpr(expr.left) || isStringExpr(expr.right)) {
-        emitStringTest(g, expr, target, when);
+        emitStringTest(g, expr, target, when, depth);
         return;
       }
       const op = when ? expr.op : NEGATED[expr.op];
@@ -235,7 +237,7 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
     }
     case 'in': {
       if (isStringExpr(expr.operand)) {
-        emitStringTest(g, expr, target, when);
+        emitStringTest(g, expr, target, when, depth);
         return;
       }
       emitValue(g, expr.operand as ValueExpr, depth);
@@ -284,6 +286,8 @@ export function describe(expr: Expr): string {
       return describe(expr.operand);
     case 'extract':
       return `extract(${expr.field} from ${expr.operand.name})`;
+    case 'substring':
+      return expr.name;
     case 'shift':
       return `${describe(expr.operand)} + ${expr.amount} ${expr.unit}s`;
     case 'case':

@@ -9,6 +9,7 @@ import { emitOutputRow, planRecord } from './output-rows.js';
 import { emitStringExtreme } from './string-extreme.js';
 import { isString } from '../values/types.js';
 import { emitCapturedInFull } from './strings.js';
+import { emitStringValue } from './computed-strings.js';
 
 /** BPF_NOEXIST is map_update_elem's flag for "insert only". */
 const BPF_NOEXIST = 1;
@@ -48,14 +49,15 @@ function emitFindGroup(g: Gen): void {
   const { e, layout } = g;
   e.comment(`group key: ${g.plan.groupBy.map((c) => c.name).join(', ')}`);
   for (const part of layout.key) {
-    if (part.computed !== undefined) {
+    if (part.computed !== undefined && part.slot === undefined) {
       emitValue(g, part.computed);
       e.store('DW', REG.state, layout.keyOffset + part.offset, R0);
       continue;
     }
     if (part.slot === undefined) throw new Error('codegen: a group key part with neither a slot nor a computed value');
     const slot = part.slot;
-    if (slot.codec.kind === 'string') emitCapturedInFull(g, slot.offset, slot.codec.width);
+    if (part.computed !== undefined) emitStringValue(g, part.computed, 0);
+    else if (slot.codec.kind === 'string') emitCapturedInFull(g, slot.offset, slot.codec.width);
     for (let at = 0; at < part.size; at += 8) {
       const from = at === 0 ? slot.offset : (slot.bytes as number) + at - 8;
       e.load('DW', R0, REG.state, from);

@@ -10,6 +10,7 @@ import {
   AVG_EXTRA_SCALE, type AggregateSpec, type ColumnRef, type ErrorPolicy, type GroupKey, type Expr, type OrderKey, type OutputColumn, type Plan, type ValueExpr,
 } from './plan.js';
 import { bindRowSelection } from './select-rows.js';
+import { refuseNullable } from './bind-case.js';
 import { withoutDistinct } from './distinct.js';
 import { didYouMean } from './suggest.js';
 import { planJoinQuery } from './join-plan.js';
@@ -101,11 +102,13 @@ class Binder {
   private groupColumns(written: readonly AstExpr[], statement: SelectStatement): GroupKey[] {
     const keys: GroupKey[] = [];
     for (const item of written.map((expr) => this.byPosition(expr, statement))) {
-      if (item.kind !== 'identifier' && item.kind !== 'extract') {
-        this.fail(item, 'GROUP BY supports columns, EXTRACT(... FROM a date column), and positions or aliases of selected ones');
+      if (item.kind !== 'identifier' && item.kind !== 'extract' && item.kind !== 'substring' && item.kind !== 'case') {
+        this.fail(item, 'GROUP BY supports columns, EXTRACT(... FROM a date column), SUBSTRING, CASE, and positions or aliases of selected ones');
       }
-      const key = bindValue(this.scope, item);
-      if (key.kind !== 'column' && key.kind !== 'extract') return this.fail(item, 'GROUP BY of a constant is not supported; remove it');
+      const bound = bindValue(this.scope, item);
+      if (bound.kind === 'constant') return this.fail(item, 'GROUP BY of a constant is not supported; remove it');
+      refuseNullable(this.scope, item, bound, 'a GROUP BY key');
+      const key: GroupKey = bound.kind === 'column' || bound.kind === 'extract' || bound.kind === 'substring' ? bound : { ...bound, name: this.text(item) };
       if (!keys.some((existing) => sameGroupKey(existing, key))) keys.push(key);
     }
     return keys;
@@ -252,6 +255,7 @@ export function forEachColumn(expr: Expr | undefined, visit: (column: number) =>
       return;
     case 'rescale':
     case 'extract':
+    case 'substring':
     case 'shift':
     case 'not':
     case 'in':

@@ -7,6 +7,7 @@ export function isNullable(expr: ValueExpr): boolean {
     case 'column':
     case 'constant':
     case 'extract':
+    case 'substring':
       return false;
     case 'rescale':
     case 'shift':
