@@ -4,7 +4,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plan, TableSource } from '../sql/plan.js';
-import { compareValues, finalizeResult, type ResultTable } from '../sql/result.js';
+import { finalizeResult, sortOrder, type ResultTable } from '../sql/result.js';
 import type { ShipAllConsumer } from '../storage/shipall.js';
 import { parseDateDays } from '../values/calendar.js';
 import { parseDecimalUnits } from '../values/decimal.js';
@@ -44,7 +44,7 @@ export function duckDbView(table: TableSource, path: string): string {
   // A .tbl row ends with a delimiter: DuckDB reads an empty last field after it.
   const columns = [...declared, ...(table.trailingDelimiter ? ["'sluice_row_end': 'VARCHAR'"] : [])].join(', ');
   const quoted = path.replaceAll("'", "''");
-  return `create view ${table.name} as select * from read_csv('${quoted}', header = ${table.header}, delim = '${table.delimiter}', columns = {${columns}}, auto_detect = false)`;
+  return `create view ${table.name} as select * from read_csv('${quoted}', header = ${table.header}, delim = '${table.delimiter}', columns = {${columns}}, auto_detect = false, allow_quoted_nulls = false)`;
 }
 
 /** duckDbSql is the query as DuckDB takes it: TPC-H's interval precision `day (3)` means the same without it. */
@@ -111,8 +111,8 @@ function resultFrom(plan: Plan, rows: readonly (readonly unknown[])[]): ResultTa
   const ordering = [...plan.orderBy.flatMap((key) => ('output' in key ? [key] : [])), ...plan.outputs.map((_, output) => ({ output, desc: false }))];
   values.sort((a, b) => {
     for (const key of ordering) {
-      const order = compareValues(a[key.output] ?? null, b[key.output] ?? null);
-      if (order !== 0) return key.desc ? -order : order;
+      const order = sortOrder(a[key.output] ?? null, b[key.output] ?? null, key.desc);
+      if (order !== 0) return order;
     }
     return 0;
   });

@@ -145,6 +145,10 @@ export function formatExpr(expr: Expr, nested = false): string {
       return `not (${formatExpr(expr.operand)})`;
     case 'truth':
       return expr.value ? 'true' : 'false';
+    case 'isnull':
+      return `${formatExpr(expr.operand, true)} is null`;
+    case 'unlessnull':
+      return `${expr.value ? 'true' : 'false'} unless ${formatExpr(expr.operand, true)} is null`;
     case 'lookup':
       return `${expr.key.name} found in build map #${expr.build}`;
   }
