@@ -14,6 +14,7 @@ import { QueryError } from '../sql/errors.js';
 import { planLayout, S, type Layout } from './layout.js';
 import { emitOutputHeader, outputMapSpec, planRecord, type RowRecord } from './output-rows.js';
 import { decodeRows } from './read-rows.js';
+import { emitTopCallbacks, planTopHeap, topMapSpec, type TopHeap } from './top-rows.js';
 import { SKIP_BATCH, emitScanCallback, emitStep } from './scanner.js';
 import { emitFirstField } from './fields.js';
 import { HookContextOffset } from '../storage/hook-context.js';
@@ -62,6 +63,8 @@ export interface CompiledQuery {
   readonly maxChunk: number;
   /** A row selection's record layout (the output buffer's records). */
   readonly record?: RowRecord;
+  /** A row selection cut to its best n rows in storage: the heap map's layout (its records' values are `record`'s). */
+  readonly top?: TopHeap;
   /** decode turns the maps' contents after the end-of-file run into the result (or throws the row error). */
   decode(read: MapReader): ResultTable;
 }
@@ -86,12 +89,14 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
   }
   const layout = planLayout(plan);
   const record = plan.rows === undefined ? undefined : planRecord(plan, layout);
+  const heap = record === undefined ? undefined : planTopHeap(plan, layout);
   const buildMaps = options.buildMaps ?? [];
   if (buildMaps.length !== (plan.join?.builds.length ?? 0)) throw new RangeError('codegen: a join plan needs one build map per build side');
-  const ownMaps = record === undefined ? mapSpecs(plan, layout, maxGroups) : [stateMapSpec(layout), outputMapSpec(record, maxChunk)];
+  const rowsMap = record && (heap === undefined ? outputMapSpec(record, maxChunk) : topMapSpec(heap));
+  const ownMaps = rowsMap === undefined ? mapSpecs(plan, layout, maxGroups) : [stateMapSpec(layout), rowsMap];
   const maps = [...ownMaps, ...buildMaps.map((map) => map.spec)];
   const probeMaps = buildMaps.map((map, i) => ({ index: FIRST_BUILD_MAP + i, type: map.spec.type as 'array' | 'hash', maxEntries: map.spec.maxEntries, layout: map.layout }));
-  const spec = emitNamingLimits(plan, layout, maps, maxChunk, probeMaps);
+  const spec = emitNamingLimits(plan, layout, maps, maxChunk, probeMaps, heap);
   const mapRefs: { slot: number; map: number }[] = [];
   let slot = 0;
   for (const insn of spec.insns) {
@@ -107,7 +112,9 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
       {
         index: AGG_MAP,
         name: maps[AGG_MAP]?.name ?? 'aggs',
-        holds: record !== undefined
+        holds: heap !== undefined
+          ? `a heap of the best ${heap.n} rows (worst at the root; ${heap.record.size} bytes each: the values, then the row's position in the scan), a header and a candidate slot, returned after the scan`
+          : record !== undefined
           ? `the output buffer: a header, then the records of the rows one call keeps (${record.size} bytes each), copied out by the node after every call`
           : plan.groupBy.length === 0
             ? `the single group's count and aggregates (${layout.valueSize} bytes)`
@@ -123,14 +130,15 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
     context: 'struct xdp_md: u32 data at +0, u32 data_end at +4 (nothing else is read); an empty chunk flushes the last row',
     maxChunk,
     ...(record && { record }),
-    decode: (read) => (record === undefined ? decodeMaps(plan, layout, read, file, maxGroups) : decodeRows(plan, layout, record, read, file)),
+    ...(heap && { top: heap }),
+    decode: (read) => (record === undefined ? decodeMaps(plan, layout, read, file, maxGroups) : decodeRows(plan, layout, record, read, file, heap)),
   };
 }
 
 /** emitNamingLimits is `emit`, with a branch too far for eBPF reported at the SQL construct that caused it. */
-function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, buildMaps: readonly ProbeMap[]): ProgramSpec {
+function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, buildMaps: readonly ProbeMap[], heap?: TopHeap): ProgramSpec {
   try {
-    return emit(plan, layout, maps, maxChunk, buildMaps);
+    return emit(plan, layout, maps, maxChunk, buildMaps, heap);
   } catch (error) {
     if (!(error instanceof BranchTooFar)) throw error;
     const what = error.construct?.what ?? 'this query';
@@ -144,8 +152,9 @@ function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], 
 }
 
 /** emit generates the whole program: the entry, the scan callback and the scan step. */
-function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, buildMaps: readonly ProbeMap[]): ProgramSpec {
+function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, buildMaps: readonly ProbeMap[], heap?: TopHeap): ProgramSpec {
   const e = new Emitter('sluice_scan', maps);
+  const top = heap && { heap, siftUp: e.label('sift_up'), siftDown: e.label('sift_down') };
   const g: Gen = {
     e,
     plan,
@@ -157,6 +166,7 @@ function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: nu
     next: e.label('next_byte'),
     stop: e.label('stop'),
     eventDone: e.label('event_done'),
+    ...(top && { top }),
   };
   const scan = e.label('scan');
   const step = e.label('scan_step');
@@ -165,6 +175,7 @@ function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: nu
   emitScanCallback(g, step, maxChunk);
   e.func(step);
   emitStep(g, maxChunk);
+  if (top !== undefined) emitTopCallbacks(g, top);
   return e.build();
 }
 
@@ -214,7 +225,8 @@ function emitEntry(g: Gen, callback: ReturnType<Emitter['label']>, maxChunk: num
     emitArrayLookup(g, g.aggMap);
     e.jumpImm('JEQ', R0, 0, abort);
     e.store('DW', R10, CTX_AT + CTX.aggs, R0);
-    emitOutputHeader(g, done);
+    // A top-N heap's header counts the rows kept over the whole scan; an output buffer's, this call's records.
+    if (g.top === undefined) emitOutputHeader(g, done);
   } else if (plan.groupBy.length === 0) {
     e.comment('aggregate map entry 0 (no GROUP BY)');
     emitArrayLookup(g, g.aggMap);

@@ -81,6 +81,7 @@ export const FatalCode = {
   stringTooLong: 4,
   dateRange: 5,
   outputFull: 6,
+  heapSlotMissing: 7,
 } as const;
 
 /** FieldCodec is how one used column's bytes become a value (integers are decimals of scale 0). */

@@ -131,6 +131,8 @@ export function fatalReason(code: number, maxGroups: number, plan?: Plan): strin
       return `a date moved by an interval left the supported range (${DATE_RANGE_TEXT})`;
     case FatalCode.outputFull:
       return 'a chunk ended more rows than the output buffer holds (it holds one per byte of a chunk, so this is a Sluice bug, please report it)';
+    case FatalCode.heapSlotMissing:
+      return 'a slot of the top-N heap was not found (its map holds every slot, so this is a Sluice bug, please report it)';
     default:
       return `unknown scan failure code ${code}`;
   }

@@ -15,6 +15,7 @@ import { SluiceError } from '../util/errors.js';
 import type { EngineName } from '../vm/engine.js';
 import { compileQuery, type CompiledQuery } from '../codegen/compile.js';
 import { readCounters, type MapReader } from '../codegen/read-maps.js';
+import { TOP_MAP, readTopRows } from '../codegen/top-rows.js';
 import { planQuery } from '../sql/bind.js';
 import { computeConsumer, type ComputeEngine } from './compute-engines.js';
 import { runBuildSides, type BuildRun } from './join-build-run.js';
@@ -120,7 +121,9 @@ export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
   const reader = mapReader(pushed.maps);
   const result = compiled.decode(reader);
   const rows = Number(readCounters(reader).rows);
-  const pushdown = { ...pushed.stats, rows };
+  // A top-N heap is returned whole after the scan: its rows are what the program returned.
+  const returned = compiled.top && readTopRows(compiled.top, reader(TOP_MAP)).returned;
+  const pushdown = { ...pushed.stats, rows, ...(returned && { returned }) };
   if (plan.join !== undefined) {
     const joined = { plan, compiled, result, rows, pushdown, builds };
     if (!options.compare) return { ...joined, join: joinReport([pushdown], builds) };
