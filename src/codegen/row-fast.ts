@@ -330,6 +330,18 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
       hits.push({ at, label, delimiter });
       return label;
     };
+    // A delimiter that does not end the run falls through to the next byte: the common case takes no jump.
+    const emitDelimiter = (at: number): void => {
+      if (!counted) return emitTerminated(row, lastField, at, end, false);
+      const last = runEndsRow ? row.bail : e.label('run_end');
+      e.jumpImm('JEQ', FAST.skipped, fields - 1, last);
+      e.aluImm('ADD', FAST.skipped, 1);
+      e.aluImm('AND', FAST.skipped, mask);
+      e.goto(at === limit ? row.bail : (content[at] as Label));
+      if (runEndsRow) return;
+      e.bind(last);
+      emitTerminated(row, lastField, at, end, false);
+    };
     // A line break at the row's first byte is a blank line, which only the byte scan passes over.
     const lineEndsAt = (at: number): boolean => runEndsRow && !(first && from + at === 0);
     const low = [...(row.delimiter < FIRST_PLAIN ? [row.delimiter] : []), ...(row.csv ? [QUOTE] : [])];
@@ -349,7 +361,13 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
     if (more) e.goto(content[limit] as Label);
     for (const { at, label } of sorts) {
       e.bind(label);
-      if (row.delimiter < FIRST_PLAIN) e.jumpImm('JEQ', FAST.byte, row.delimiter, hit(at, true));
+      if (row.delimiter < FIRST_PLAIN && !counted && runEndsRow) e.jumpImm('JEQ', FAST.byte, row.delimiter, row.bail);
+      else if (row.delimiter < FIRST_PLAIN) {
+        const other = e.label('skip_not_delimiter');
+        e.jumpImm('JNE', FAST.byte, row.delimiter, other);
+        emitDelimiter(at);
+        e.bind(other);
+      }
       if (lowBound > SPACE) e.jumpImm('JEQ', FAST.byte, SPACE, content[at] as Label);
       if (lineEndsAt(at)) e.jumpImm('JEQ', FAST.byte, NEWLINE, hit(at, false));
       if (row.csv) e.jumpImm('JEQ', FAST.byte, QUOTE, row.bail);
@@ -358,31 +376,15 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
     }
     for (const { at, label, delimiter } of hits) {
       e.bind(label);
-      if (!delimiter) {
-        e.comment('a line break ends the row only after the run\'s last field, which ends the row');
-        e.jumpImm('JNE', FAST.byte, NEWLINE, row.bail);
-        if (counted) e.jumpImm('JNE', FAST.skipped, fields - 1, row.bail);
-        e.aluImm('ADD', FAST.cursor, at + 1);
-        e.goto(end);
+      if (delimiter) {
+        emitDelimiter(at);
         continue;
       }
-      if (!counted) {
-        emitTerminated(row, lastField, at, end, false);
-        continue;
-      }
-      if (runEndsRow) e.jumpImm('JEQ', FAST.skipped, fields - 1, row.bail);
-      else {
-        const notLast = e.label('not_run_end');
-        e.jumpImm('JNE', FAST.skipped, fields - 1, notLast);
-        emitTerminated(row, lastField, at, end, false);
-        e.bind(notLast);
-      }
-      e.aluImm('ADD', FAST.skipped, 1);
-      e.aluImm('AND', FAST.skipped, mask);
-      if (at === limit) e.goto(row.bail);
-      else {
-        e.goto(content[at] as Label);
-      }
+      e.comment('a line break ends the row only after the run\'s last field, which ends the row');
+      e.jumpImm('JNE', FAST.byte, NEWLINE, row.bail);
+      if (counted) e.jumpImm('JNE', FAST.skipped, fields - 1, row.bail);
+      e.aluImm('ADD', FAST.cursor, at + 1);
+      e.goto(end);
     }
     if (more) {
       e.bind(content[limit] as Label);
