@@ -18,6 +18,7 @@ import { SKIP_BATCH, emitScanCallback, emitStep } from './scanner.js';
 import { emitFirstField } from './fields.js';
 import { HookContextOffset } from '../storage/hook-context.js';
 import { UsageError } from '../util/errors.js';
+import { formatCount } from '../util/count.js';
 
 /** DEFAULT_MAX_CHUNK is the largest chunk the program scans by default (the kernel's XDP test-run limit). */
 export const DEFAULT_MAX_CHUNK = 3520;
@@ -81,7 +82,7 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
   const maxGroups = options.maxGroups ?? DEFAULT_MAX_GROUPS;
   const groupsLimit = options.groupsLimit ?? MAX_GROUPS_LIMIT;
   if (!Number.isInteger(maxGroups) || maxGroups < 1 || maxGroups > groupsLimit) {
-    throw new UsageError(`--max-groups ${maxGroups} is out of range: the group map holds 1 to ${groupsLimit.toLocaleString('en-US')} groups`);
+    throw new UsageError(`--max-groups ${maxGroups} is out of range: the group map holds 1 to ${formatCount(groupsLimit)} groups`);
   }
   const layout = planLayout(plan);
   const record = plan.rows === undefined ? undefined : planRecord(plan, layout);
@@ -115,7 +116,7 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
       ...buildMaps.map((map, i) => ({
         index: FIRST_BUILD_MAP + i,
         name: map.spec.name,
-        holds: `build side ${plan.join?.builds[i]?.table.name}: ${map.rows.toLocaleString('en-US')} rows by ${plan.join?.builds[i]?.key.name}, loaded before the scan, read-only; ${map.reason}`,
+        holds: `build side ${plan.join?.builds[i]?.table.name}: ${formatCount(map.rows)} rows by ${plan.join?.builds[i]?.key.name}, loaded before the scan, read-only; ${map.reason}`,
       })),
     ],
     mapRefs,

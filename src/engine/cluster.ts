@@ -27,7 +27,7 @@ import type { Plan } from '../sql/plan.js';
 import { finalizeResult, type ResultTable } from '../sql/result.js';
 import type { ClusterNode, RangeReply } from '../storage/cluster-node.js';
 import { rangeFor } from '../storage/range-run.js';
-import { decodeResult, encodeProgramRequest } from '../storage/wire.js';
+import { decodeResult, encodeProgramRequest, withRange } from '../storage/wire.js';
 import type { Catalog, ErrorPolicy } from '../sql/plan.js';
 
 
@@ -87,8 +87,8 @@ export async function executeClusterQuery(options: ClusterQueryOptions): Promise
   const size = (await stat(plan.table.path)).size;
   const format = { delimiter: plan.table.delimiter.charCodeAt(0), quotes: plan.table.format === 'csv', header: plan.table.header };
   const n = options.nodes.length;
-  const request = (index: number, start?: number) =>
-    encodeProgramRequest({ file, spec: compiled.spec, range: { ...rangeFor(size, n, index, format), ...(start === undefined ? {} : { start }) } });
+  const message = encodeProgramRequest({ file, spec: compiled.spec });
+  const request = (index: number, start?: number) => withRange(message, { ...rangeFor(size, n, index, format), ...(start === undefined ? {} : { start }) });
   const sentAt = performance.timeOrigin + performance.now();
   const replies = await Promise.all(options.nodes.map((node, i) => node.run(request(i))));
   const restarts = replies.map(() => 0);
@@ -161,11 +161,10 @@ export interface ReportedClusterRun extends ClusterRun {
  * nodes, and stops every worker afterwards, also when a node fails.
  */
 export async function runCluster(options: ClusterCliOptions): Promise<ReportedClusterRun> {
-  const dataDir = dirname(options.catalog.table(tableNameOf(options))?.path ?? '.');
   const run = await withNodes(
     () => {
       const { nodes } = options;
-      if (typeof nodes === 'number') return startWorkerNodes(nodes, workerNodeConfig(dataDir, options));
+      if (typeof nodes === 'number') return startWorkerNodes(nodes, workerNodeConfig(dirname(options.catalog.table(tableNameOf(options))?.path ?? '.'), options));
       return nodes.map((node, i) => (typeof node === 'string' ? new HttpNode(i, node) : node));
     },
     (nodes) => executeClusterQuery({ ...options, nodes }),

@@ -3,7 +3,8 @@ import type { LinkOptions } from '../net/link.js';
 import { modelTopology, type TopologyTimes } from '../net/topology.js';
 import type { NodeTimeline } from '../storage/cluster-node.js';
 import type { RunStats } from '../storage/run-stats.js';
-import { formatBytes, formatCount, formatSeconds } from './units.js';
+import { formatBytes, formatSeconds } from './units.js';
+import { formatCount } from '../util/count.js';
 
 /** ClusterNodeStats is one storage node's part: the rows it served and its run's numbers. */
 export interface ClusterNodeStats {

@@ -78,7 +78,10 @@ class Parser {
 
   private selectItem(): SelectItem {
     const token = this.peek();
-    if (this.isSymbol(token, '*')) this.fail(token, 'SELECT * is not supported; name the aggregates and group columns');
+    if (this.isSymbol(token, '*')) {
+      this.next();
+      return { expr: { kind: 'identifier', name: '*', ...this.spanFrom(token) }, star: true };
+    }
     const expr = this.expr();
     if (this.acceptWord('as')) return { expr, alias: this.name('an alias') };
     const next = this.peek();

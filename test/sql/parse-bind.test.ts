@@ -157,7 +157,9 @@ describe('refusals point at line and column', () => {
   test.each([
     ['select count(*)\nfrom lineitem\n  left join orders on l_orderkey = o_orderkey', 'q.sql:3:3: LEFT JOIN is not supported; only inner joins (JOIN ... ON, or tables separated by commas with the join condition in WHERE)'],
     ['select count(*) from lineitem, orders', "q.sql:1:32: table 'orders' is joined to lineitem by no equality of columns (such as orders.key = lineitem.key); only equality joins with the largest table are supported"],
-    ['select * from lineitem', 'q.sql:1:8: SELECT * is not supported; name the aggregates and group columns'],
+    ['select *, count(*) from lineitem', 'q.sql:1:8: SELECT * cannot be mixed with aggregates or GROUP BY; name the group columns and aggregates instead'],
+    ['select * from lineitem group by l_tax', 'q.sql:1:8: SELECT * cannot be mixed with aggregates or GROUP BY; name the group columns and aggregates instead'],
+    ['select l_tax, * from lineitem, orders where l_orderkey = o_orderkey', 'q.sql:1:15: SELECT * over a join is not supported; name the columns (joins answer aggregates)'],
     ['select distinct l_tax, count(*) from lineitem', 'q.sql:1:24: SELECT DISTINCT with aggregates is not supported; the aggregates are already one row per group'],
     ['select distinct l_tax * 2 from lineitem', 'q.sql:1:17: SELECT DISTINCT supports column names only'],
     ['select sum(distinct l_tax) from lineitem', 'q.sql:1:12: SUM(DISTINCT ...) is not supported; only COUNT(DISTINCT ...) is'],
