@@ -101,7 +101,7 @@ export async function executeClusterQuery(options: ClusterQueryOptions): Promise
 
   const started = performance.now();
   const { record } = compiled;
-  const rowParts = record && replies.map((reply) => readRows(compiled.layout, record, mapReader(decodeResult(reply.result))));
+  const rowParts = record && replies.map((reply) => readRows(compiled.layout, record, mapReader(decodeResult(reply.result)), compiled.top));
   const answers = rowParts?.map((part) => part.answer) ?? replies.map((reply) => readAnswer(compiled.layout, mapReader(decodeResult(reply.result))));
   const failing = answers.findIndex((answer) => answer.fatal !== undefined || (answer.error !== undefined && plan.onError === 'stop'));
   const firstError = answers.findIndex((answer) => answer.error !== undefined);

@@ -4,7 +4,8 @@ import { modelTopology, type TopologyTimes } from '../net/topology.js';
 import type { NodeTimeline } from '../storage/cluster-node.js';
 import type { RunStats } from '../storage/run-stats.js';
 import { verifyAndLoad } from './run-summary.js';
-import { formatBytes, formatCount, formatSeconds } from './units.js';
+import { formatBytes, formatSeconds } from './units.js';
+import { formatCount } from '../util/count.js';
 
 /** ClusterNodeStats is one storage node's part: the rows it served and its run's numbers. */
 export interface ClusterNodeStats {

@@ -2,7 +2,6 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration, parseRate, parseSize } from '../../net/units.js';
-import { formatCount } from '../../report/units.js';
 import { DEFAULT_MAX_GROUPS, MAX_CHUNK_LIMIT, MAX_GROUPS_LIMIT } from '../../codegen/compile.js';
 import { COMPUTE_ENGINES, type ComputeEngine } from '../../engine/compute-engine-names.js';
 import { DEFAULT_MAX_BUILD_ROWS, MAX_BUILD_ROWS_LIMIT } from '../../engine/join-limits.js';
@@ -12,6 +11,7 @@ import type { ResultTable } from '../../sql/result.js';
 import type { ClusterNode } from '../../storage/cluster-node.js';
 import type { EngineName } from '../../vm/engine.js';
 import { CACHE_HELP, oneOf, positiveInteger, unitsOption } from '../options.js';
+import { formatCount } from '../../util/count.js';
 
 /** QueryCliOptions are the parsed options of `query`. */
 export interface QueryCliOptions {
