@@ -3,6 +3,7 @@ import type { CompareOp, Expr, LikeMatch, ValueExpr } from '../sql/plan.js';
 import { divideRoundHalfAwayFromZero, pow10 } from '../values/decimal.js';
 import { INT128_MAX, INT128_MIN, INT64_MAX, INT64_MIN, type Value } from '../values/types.js';
 import { byteString } from '../values/bytes.js';
+import { likeMatches } from '../values/like.js';
 import { isNullable } from '../sql/nullable.js';
 import { DATE_RANGE_TEXT, civilFromDays, shiftDate } from '../values/calendar.js';
 
@@ -129,10 +130,11 @@ export function compilePredicate(expr: Expr, overflow: OverflowHandler, lookup?:
     case 'like': {
       const operand = compileValue(expr.operand as ValueExpr, overflow);
       const text = byteString(expr.bytes);
-      const matches = LIKE_TESTS[expr.match];
+      const pattern = expr.bytes;
+      const matches = expr.match === 'pattern' ? (value: string) => likeMatches(Buffer.from(value, 'latin1'), pattern) : (value: string) => LIKE_TESTS[expr.match as Exclude<LikeMatch, 'pattern'>](value, text);
       return (row) => {
         const value = operand(row);
-        return value === null ? null : matches(value as string, text);
+        return value === null ? null : matches(value as string);
       };
     }
     case 'isnull': {
@@ -192,7 +194,7 @@ const ORDER_TESTS: Record<CompareOp, (a: bigint | string, b: bigint | string) =>
   '>=': (a, b) => a >= b,
 };
 
-const LIKE_TESTS: Record<LikeMatch, (value: string, text: string) => boolean> = {
+const LIKE_TESTS: Record<Exclude<LikeMatch, 'pattern'>, (value: string, text: string) => boolean> = {
   exact: (value, text) => value === text,
   prefix: (value, text) => value.startsWith(text),
   suffix: (value, text) => value.endsWith(text),

@@ -307,7 +307,7 @@ function emitLeaf(g: Gen, expr: Expr, target: Label, when: boolean, depth: numbe
     }
     case 'like':
       emitStringNullCheck(g, expr.operand, unknown);
-      emitStringTest(g, expr, target, when);
+      emitStringTest(g, expr, target, when, depth);
       return;
     default:
       throw unsupported(g, `a ${expr.kind} expression as a condition`, undefined);
@@ -341,7 +341,7 @@ export function describe(expr: Expr): string {
     case 'in':
       return `${describe(expr.operand)} in (${expr.values.map(describeConstant).join(', ')})`;
     case 'like':
-      return `${describe(expr.operand)} like '${likePattern(expr.match, expr.text)}'`;
+      return `${describe(expr.operand)} like '${expr.pattern}'`;
     case 'and':
     case 'or':
       return expr.operands.map(describe).join(` ${expr.kind} `);
@@ -362,13 +362,6 @@ function describeConstant(c: Constant): string {
   if (c.kind === 'string') return `'${c.text}'`;
   if (c.kind === 'date') return `date '${formatDateDays(Number(c.days))}'`;
   return formatDecimalUnits(c.units, scaleOf(c.type));
-}
-
-function likePattern(match: string, text: string): string {
-  if (match === 'prefix') return `${text}%`;
-  if (match === 'suffix') return `%${text}`;
-  if (match === 'infix') return `%${text}%`;
-  return text;
 }
 
 function bitLength(v: bigint): number {

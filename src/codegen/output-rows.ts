@@ -83,6 +83,31 @@ export function emitOutputRow(g: Gen, record: RowRecord, done: Label): void {
   emitFatal(g, FatalCode.outputFull);
   e.bind(found);
   e.movReg(REG.group, R0);
+  emitRecordParts(g, record);
+  e.comment('count the record in the header');
+  e.load('DW', REG.group, REG.ctx, CTX.aggs);
+  e.load('DW', R0, REG.group, OutputBuffer.count);
+  e.aluImm('ADD', R0, 1);
+  e.store('DW', REG.group, OutputBuffer.count, R0);
+  if (!scanStopsAtLimit(plan)) {
+    e.goto(done);
+    return;
+  }
+  e.load('DW', R0, REG.group, ROWS_SENT);
+  e.aluImm('ADD', R0, 1);
+  e.store('DW', REG.group, ROWS_SENT, R0);
+  e.jumpImm('JLT', R0, plan.limit, done);
+  e.comment(`LIMIT ${plan.limit} reached: no more rows, no more chunks`);
+  e.storeImm('DW', REG.group, OutputBuffer.done, 1);
+  e.goto(g.stop);
+}
+
+/**
+ * emitRecordParts writes the row's values into the record at r8 (REG.group): numbers and dates computed,
+ * strings copied whole, and each value's NULL byte (a NULL number or date is stored as 0).
+ */
+export function emitRecordParts(g: Gen, record: RowRecord): void {
+  const { e } = g;
   for (const part of record.parts) {
     if (part.string === undefined) {
       const isNull = e.label('value_null');
@@ -110,22 +135,6 @@ export function emitOutputRow(g: Gen, record: RowRecord, done: Label): void {
       e.store('DW', REG.group, part.offset + 8 + at, R0);
     }
   }
-  e.comment('count the record in the header');
-  e.load('DW', REG.group, REG.ctx, CTX.aggs);
-  e.load('DW', R0, REG.group, OutputBuffer.count);
-  e.aluImm('ADD', R0, 1);
-  e.store('DW', REG.group, OutputBuffer.count, R0);
-  if (!scanStopsAtLimit(plan)) {
-    e.goto(done);
-    return;
-  }
-  e.load('DW', R0, REG.group, ROWS_SENT);
-  e.aluImm('ADD', R0, 1);
-  e.store('DW', REG.group, ROWS_SENT, R0);
-  e.jumpImm('JLT', R0, plan.limit, done);
-  e.comment(`LIMIT ${plan.limit} reached: no more rows, no more chunks`);
-  e.storeImm('DW', REG.group, OutputBuffer.done, 1);
-  e.goto(g.stop);
 }
 
 /** emitOutputHeader, in the entry function, zeroes the header's count for this call; r0 holds the header. Jumps to `skip` when done. */
