@@ -4,6 +4,7 @@ import type { JoinBuild } from '../sql/plan.js';
 import type { Value } from '../values/types.js';
 import { isFlag } from '../sql/join-plan.js';
 import { STRING_CAP } from './layout.js';
+import { formatCount } from '../util/count.js';
 
 /**
  * ARRAY_DENSITY: keys are dense, and the map an array indexed by key, when the key range 0..max holds at
@@ -91,14 +92,14 @@ export function buildMap(build: JoinBuild, index: number, rows: ReadonlyMap<bigi
     encodeValue(layout, row, valueView, n * layout.valueSize);
     n++;
   }
-  const what = `${count.toLocaleString('en-US')} keys`;
+  const what = `${formatCount(count)} keys`;
   const reason = count === 0
     ? 'hash map: no row passed the build side\'s filter'
     : dense
       ? `array map: ${what} in ${min}..${max}, indexed by key, dense (at least 1 in ${ARRAY_DENSITY} of its ${span} slots used)`
       : (min ?? 0n) < 0n
         ? `hash map: ${what}, some negative`
-        : `hash map: ${what} in ${min}..${max}, sparse (fewer than 1 in ${ARRAY_DENSITY} slots of an array would be used${span > BigInt(MAX_ARRAY_ENTRIES) ? `, or more than ${MAX_ARRAY_ENTRIES.toLocaleString('en-US')} slots` : ''})`;
+        : `hash map: ${what} in ${min}..${max}, sparse (fewer than 1 in ${ARRAY_DENSITY} slots of an array would be used${span > BigInt(MAX_ARRAY_ENTRIES) ? `, or more than ${formatCount(MAX_ARRAY_ENTRIES)} slots` : ''})`;
   return {
     spec: {
       name: `build${index}`,

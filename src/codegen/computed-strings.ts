@@ -45,6 +45,8 @@ export function computedStringValues(plan: Plan): ValueExpr[] {
         return operand(expr.right);
       case 'in':
       case 'like':
+      case 'isnull':
+      case 'unlessnull':
         return operand(expr.operand);
       case 'and':
       case 'or':
@@ -54,6 +56,8 @@ export function computedStringValues(plan: Plan): ValueExpr[] {
       case 'truth':
       case 'lookup':
         return;
+      default:
+        expr satisfies never; // a new kind of condition must say which string operands it reads
     }
   };
   if (plan.filter !== undefined) condition(plan.filter);
@@ -105,18 +109,25 @@ export function emitStringValue(g: Gen, expr: ValueExpr, depth: number): StringC
   const { e } = g;
   e.comment(`string value: ${describe(expr)}`);
   if (expr.kind === 'constant') emitConstantInto(g, slot, expr.value.kind === 'string' ? expr.value.bytes : new Uint8Array(0));
-  else if (expr.kind === 'substring') emitSubstring(g, expr, slot);
+  else if (expr.kind === 'substring') {
+    emitSubstring(g, expr, slot);
+    emitNullByte(g, emitStringValue(g, expr.operand, depth), slot);
+  }
   else if (expr.kind === 'case') {
     const done = e.label('string_case_done');
     for (const branch of expr.whens) {
       const next = e.label('string_case_next');
-      emitJump(g, branch.when, next, false, depth);
+      emitJump(g, branch.when, next, false, depth, true); // an unknown WHEN does not hold
       emitCopyInto(g, branch.then, slot, depth);
       e.goto(done);
       e.bind(next);
     }
-    if (expr.otherwise === undefined) throw unsupported(g, 'a CASE yielding strings without ELSE here (it can be NULL); add an ELSE', expr.at);
-    emitCopyInto(g, expr.otherwise, slot, depth);
+    if (expr.otherwise !== undefined) emitCopyInto(g, expr.otherwise, slot, depth);
+    else {
+      // No WHEN holds and there is no ELSE: NULL (an empty value with its NULL byte set).
+      emitConstantInto(g, slot, new Uint8Array(0));
+      e.storeImm('B', REG.state, slot.nullFlag as number, 1);
+    }
     e.bind(done);
   } else throw unsupported(g, `the string ${describe(expr)}`, 'at' in expr ? expr.at : undefined);
   return slot;
@@ -129,6 +140,7 @@ function emitCopyInto(g: Gen, expr: ValueExpr, slot: StringColumnSlot, depth: nu
   const source = emitStringValue(g, expr, depth);
   if (expr.kind === 'column') emitCapturedInFull(g, source.offset, source.codec.width);
   const copied = roundUp8(source.codec.width);
+  emitNullByte(g, source, slot);
   e.load('DW', R0, REG.state, source.offset);
   e.store('DW', REG.state, slot.offset, R0);
   for (let at = 0; at < roundUp8(slot.codec.width); at += 8) {
@@ -141,9 +153,21 @@ function emitCopyInto(g: Gen, expr: ValueExpr, slot: StringColumnSlot, depth: nu
   }
 }
 
-/** emitConstantInto stores a constant string (length and zero-padded words) in `slot`. */
+/** emitNullByte copies the NULL byte of `source` (0 if it has none) into that of `slot`. */
+function emitNullByte(g: Gen, source: StringColumnSlot, slot: StringColumnSlot): void {
+  if (slot.nullFlag === undefined) return;
+  if (source.nullFlag === undefined) {
+    g.e.storeImm('B', REG.state, slot.nullFlag, 0);
+    return;
+  }
+  g.e.load('B', R0, REG.state, source.nullFlag);
+  g.e.store('B', REG.state, slot.nullFlag, R0);
+}
+
+/** emitConstantInto stores a constant string (length and zero-padded words, not NULL) in `slot`. */
 function emitConstantInto(g: Gen, slot: StringColumnSlot, bytes: Uint8Array): void {
   const { e } = g;
+  if (slot.nullFlag !== undefined) e.storeImm('B', REG.state, slot.nullFlag, 0);
   e.storeImm('DW', REG.state, slot.offset, bytes.length);
   for (let at = 0; at < roundUp8(slot.codec.width); at += 8) {
     let word = 0n;

@@ -7,6 +7,7 @@ import { ErrorCode, FatalCode, S, type AggSlot, type Layout } from './layout.js'
 import { MAX_DIGITS } from './fields.js';
 import { byteString } from '../values/bytes.js';
 import { DATE_RANGE_TEXT } from '../values/calendar.js';
+import { formatCount } from '../util/count.js';
 
 /** MapReader returns the [key, value] entries of the map named `name` (Runtime maps and kernel maps both fit). */
 export type MapReader = (name: string) => Iterable<readonly [Uint8Array, Uint8Array]>;
@@ -88,6 +89,7 @@ function stateView(read: MapReader): DataView {
 function decodeKey(layout: Layout, key: Uint8Array): Value[] {
   const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
   return layout.key.map((part) => {
+    if (key[part.nullAt] !== 0) return null;
     if (part.slot?.codec.kind !== 'string') return view.getBigInt64(part.offset, true);
     const length = Number(view.getBigUint64(part.offset, true));
     return byteString(key.subarray(part.offset + 8, part.offset + 8 + length));
@@ -119,9 +121,9 @@ export function fatalReason(code: number, maxGroups: number, plan?: Plan): strin
       if (plan?.countDistinct !== undefined) {
         const set = plan.groupBy[plan.groupBy.length - 1]?.name ?? '';
         const values = plan.countDistinct.prefix === 0 ? set : `(group, ${set})`;
-        return `more than ${maxGroups.toLocaleString('en-US')} distinct ${values} values: COUNT(DISTINCT ${set}) keeps them in the group map, which holds ${maxGroups.toLocaleString('en-US')} (raise the limit with --max-groups)`;
+        return `more than ${formatCount(maxGroups)} distinct ${values} values: COUNT(DISTINCT ${set}) keeps them in the group map, which holds ${formatCount(maxGroups)} (raise the limit with --max-groups)`;
       }
-      return `more than ${maxGroups.toLocaleString('en-US')} groups: the group map holds ${maxGroups.toLocaleString('en-US')} (raise the limit with --max-groups)`;
+      return `more than ${formatCount(maxGroups)} groups: the group map holds ${formatCount(maxGroups)} (raise the limit with --max-groups)`;
     case FatalCode.chunkTooLarge:
       return 'a chunk was larger than the program was compiled for (maxChunk)';
     case FatalCode.stringTooLong:
@@ -130,6 +132,8 @@ export function fatalReason(code: number, maxGroups: number, plan?: Plan): strin
       return `a date moved by an interval left the supported range (${DATE_RANGE_TEXT})`;
     case FatalCode.outputFull:
       return 'a chunk ended more rows than the output buffer holds (it holds one per byte of a chunk, so this is a Sluice bug, please report it)';
+    case FatalCode.heapSlotMissing:
+      return 'a slot of the top-N heap was not found (its map holds every slot, so this is a Sluice bug, please report it)';
     default:
       return `unknown scan failure code ${code}`;
   }

@@ -18,16 +18,19 @@ export function isStringExpr(expr: Expr): boolean {
  * emitStringTest jumps to `target` when the string predicate's truth equals `when`. Supported (the
  * binder refuses the rest with the SQL position): value = / <> / < / <= / > / >= constant, value IN (constants),
  * value LIKE pattern, where a value is a string column or one the program computes (computed-strings.ts).
+ * Where the value is NULL the test is unknown: it jumps to `unknown`.
  */
-export function emitStringTest(g: Gen, expr: Expr, target: Label, when: boolean, depth = 0): void {
+export function emitStringTest(g: Gen, expr: Expr, target: Label, when: boolean, depth = 0, unknown?: Label): void {
   if (expr.kind === 'compare' && expr.left.kind !== 'constant' && expr.right.kind === 'constant' && (expr.op === '=' || expr.op === '<>')) {
     const slot = emitStringValue(g, expr.left, depth);
+    emitSlotNullCheck(g, slot, unknown);
     const bytes = stringBytes(g, expr.right.value);
     emitAnyMatch(g, [(miss) => emitEquals(g, slot, bytes, miss)], target, expr.op === '=' ? when : !when);
     return;
   }
   if (expr.kind === 'compare' && expr.left.kind !== 'constant' && expr.right.kind === 'constant') {
     const slot = emitStringValue(g, expr.left, depth);
+    emitSlotNullCheck(g, slot, unknown);
     const bytes = stringBytes(g, expr.right.value);
     checkCaptured(g, slot, bytes);
     emitStringOrder(g, slot, bytes, expr.op, target, when);
@@ -35,11 +38,13 @@ export function emitStringTest(g: Gen, expr: Expr, target: Label, when: boolean,
   }
   if (expr.kind === 'in' && expr.operand.kind !== 'constant') {
     const slot = emitStringValue(g, expr.operand, depth);
+    emitSlotNullCheck(g, slot, unknown);
     emitAnyMatch(g, expr.values.map((c) => (miss: Label) => emitEquals(g, slot, stringBytes(g, c), miss)), target, when);
     return;
   }
   if (expr.kind === 'like' && expr.operand.kind !== 'constant') {
     const slot = emitStringValue(g, expr.operand, depth);
+    emitSlotNullCheck(g, slot, unknown);
     const pattern = expr.bytes;
     const { segments, at } = expr;
     const test: Test =
@@ -59,6 +64,14 @@ export function emitStringTest(g: Gen, expr: Expr, target: Label, when: boolean,
     return;
   }
   throw unsupported(g, `this ${expr.kind} over strings`, 'at' in expr ? expr.at : undefined);
+}
+
+/** emitSlotNullCheck jumps to `unknown` when the string in `slot` is NULL (its NULL byte, where it has one). */
+function emitSlotNullCheck(g: Gen, slot: StringColumnSlot, unknown: Label | undefined): void {
+  if (slot.nullFlag === undefined) return;
+  if (unknown === undefined) throw unsupported(g, `${slot.name} where it can be NULL`, undefined);
+  g.e.load('B', R0, REG.state, slot.nullFlag);
+  g.e.jumpImm('JNE', R0, 0, unknown);
 }
 
 /** A Test falls through when its string matches and jumps to `miss` when it does not. */

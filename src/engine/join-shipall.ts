@@ -12,11 +12,11 @@ import type { ResultTable } from '../sql/result.js';
 import type { DeviceOptions } from '../storage/device.js';
 import { StorageNode } from '../storage/node.js';
 import type { RunStats } from '../storage/run-stats.js';
-import { runShipAll } from '../storage/shipall.js';
-import { UsageError } from '../util/errors.js';
+import { runShipAll, type ShipAllConsumer } from '../storage/shipall.js';
 import type { Value } from '../values/types.js';
 import type { EngineName } from '../vm/engine.js';
 import { computeConsumer, type ComputeEngine } from './compute-engines.js';
+import { DuckDbLanding } from './duckdb-compute.js';
 
 /** ShipAllJoinOptions are what shipping every table of a join needs. */
 export interface ShipAllJoinOptions {
@@ -40,11 +40,12 @@ export interface ShipAllJoinRun {
  * shipAllJoin ships each build table, then the probe table, to the compute node. With csv-parse the
  * compute node evaluates each build side's query and keeps its rows in a JavaScript map, then
  * evaluates the probe table's rows against them; with `program` it runs the build sides' programs and
- * the probe program (with maps made from the shipped build rows) over the shipped bytes.
+ * the probe program (with maps made from the shipped build rows) over the shipped bytes; with `duckdb`
+ * DuckDB joins the shipped tables itself.
  */
 export async function shipAllJoin(plan: Plan, options: ShipAllJoinOptions, rows?: number): Promise<ShipAllJoinRun> {
   const compute = options.compute ?? 'csv-parse';
-  if (compute !== 'csv-parse' && compute !== 'program') throw new UsageError(`--compute ${compute} does not answer joins; use csv-parse or program`);
+  if (compute === 'duckdb') return shipAllJoinToDuckDb(plan, options, rows);
   const builds = plan.join?.builds ?? [];
   const buildStats: RunStats[] = [];
   const buildRowMaps: Map<bigint, Value[]>[] = [];
@@ -68,7 +69,23 @@ export async function shipAllJoin(plan: Plan, options: ShipAllJoinOptions, rows?
   return { result: probe.result, stats: probe.stats, builds: buildStats };
 }
 
-function ship(path: string, consumer: Parameters<typeof runShipAll<ResultTable>>[0]['consumer'], options: ShipAllJoinOptions, rows?: number) {
+/**
+ * shipAllJoinToDuckDb ships each build table, then the probe table, into files on the compute node, and
+ * DuckDB answers the query text over views of them (as a compute node receiving the tables would).
+ */
+async function shipAllJoinToDuckDb(plan: Plan, options: ShipAllJoinOptions, rows?: number): Promise<ShipAllJoinRun> {
+  const landing = new DuckDbLanding();
+  try {
+    const builds: RunStats[] = [];
+    for (const build of plan.join?.builds ?? []) builds.push((await ship(build.table.path, landing.consumer(build.table), options)).stats);
+    const probe = await ship(plan.table.path, landing.consumer(plan.table), options, rows);
+    return { result: await landing.answer(plan, plan.sql, 1), stats: probe.stats, builds };
+  } finally {
+    landing.close();
+  }
+}
+
+function ship<T>(path: string, consumer: ShipAllConsumer<T>, options: ShipAllJoinOptions, rows?: number) {
   return runShipAll({
     node: new StorageNode({ dataDir: dirname(path), chunkBytes: options.chunkBytes, engine: options.engine, ...(options.devices ? { devices: options.devices } : {}) }),
     link: new Link(options.link),

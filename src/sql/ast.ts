@@ -35,6 +35,7 @@ export type AstExpr = Span &
     | { readonly kind: 'like'; readonly operand: AstExpr; readonly pattern: AstExpr; readonly negated: boolean }
     | { readonly kind: 'and' | 'or'; readonly left: AstExpr; readonly right: AstExpr }
     | { readonly kind: 'not'; readonly operand: AstExpr }
+    | { readonly kind: 'isnull'; readonly operand: AstExpr; readonly negated: boolean }
     | { readonly kind: 'aggregate'; readonly fn: 'count' | 'sum' | 'min' | 'max' | 'avg'; readonly arg: AstExpr | 'star'; readonly distinct?: true }
   );
 
@@ -44,10 +45,14 @@ export interface CaseWhen {
   readonly then: AstExpr;
 }
 
-/** SelectItem is one SELECT list entry with its optional alias. */
+/**
+ * SelectItem is one SELECT list entry with its optional alias. `star` marks a `*`, whose `expr` is only a
+ * placeholder until sql/select-star.ts expands it into the table's columns.
+ */
 export interface SelectItem {
   readonly expr: AstExpr;
   readonly alias?: string;
+  readonly star?: true;
 }
 
 /** OrderItem is one ORDER BY entry. */

@@ -10,8 +10,9 @@ import {
   AVG_EXTRA_SCALE, type AggregateSpec, type ColumnRef, type ErrorPolicy, type GroupKey, type Expr, type OrderKey, type OutputColumn, type Plan, type ValueExpr,
 } from './plan.js';
 import { bindRowSelection } from './select-rows.js';
-import { refuseNullable } from './bind-case.js';
 import { withoutDistinct } from './distinct.js';
+import { expandStar } from './select-star.js';
+import { neverTrue, truth } from './fold.js';
 import { didYouMean } from './suggest.js';
 import { planJoinQuery } from './join-plan.js';
 import { tablesScope } from './scope.js';
@@ -33,7 +34,7 @@ export function planQuery(sql: string, catalog: Catalog, options: PlanOptions = 
     const hint = didYouMean(statement.table.name, catalog.tableNames());
     throw new QueryError(file, statement.table.position, `unknown table '${statement.table.name}'${hint}`);
   }
-  const { statement: grouped, countDistinct } = withoutDistinct(statement, file, findAggregate);
+  const { statement: grouped, countDistinct } = withoutDistinct(expandStar(statement, table, file, findAggregate), file, findAggregate);
   if (statement.joins.length > 0) {
     if (countDistinct !== undefined || statement.distinct !== undefined) {
       throw new QueryError(file, statement.table.position, 'DISTINCT over a join is not supported; joins answer aggregates');
@@ -69,8 +70,9 @@ class Binder {
     const outputs = rows?.outputs ?? statement.items.map((item) => this.output(item.expr, item.alias, groupBy));
     const having = statement.having === undefined ? undefined : bindPostPredicate(this.postScope(groupBy), statement.having);
     if (statement.where !== undefined) this.refuseAggregates(statement.where, 'aggregates are not allowed in WHERE');
-    const bound = statement.where === undefined ? undefined : bindPredicate(this.scope, statement.where);
-    // A filter decided true at compile time is no filter; one decided false stays, and no row passes it.
+    const written = statement.where === undefined ? undefined : bindPredicate(this.scope, statement.where);
+    // A filter decided true at compile time is no filter; one that is never true (false or unknown in every row) is decided false, and no row passes it.
+    const bound = written !== undefined && neverTrue(written) ? truth(false) : written;
     const filter = bound?.kind === 'truth' && bound.value ? undefined : bound;
     const orderBy = rows ? [] : statement.orderBy.map((item) => this.orderKey(item.expr, item.desc, statement, outputs, groupBy));
     const used = new Set<number>();
@@ -107,7 +109,6 @@ class Binder {
       }
       const bound = bindValue(this.scope, item);
       if (bound.kind === 'constant') return this.fail(item, 'GROUP BY of a constant is not supported; remove it');
-      refuseNullable(this.scope, item, bound, 'a GROUP BY key');
       const key: GroupKey = bound.kind === 'column' || bound.kind === 'extract' || bound.kind === 'substring' ? bound : { ...bound, name: this.text(item) };
       if (!keys.some((existing) => sameGroupKey(existing, key))) keys.push(key);
     }
@@ -260,6 +261,8 @@ export function forEachColumn(expr: Expr | undefined, visit: (column: number) =>
     case 'not':
     case 'in':
     case 'like':
+    case 'isnull':
+    case 'unlessnull':
       return forEachColumn(expr.operand, visit);
     case 'lookup':
       return visit(expr.key.column);

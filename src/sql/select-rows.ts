@@ -3,7 +3,6 @@ import type { AstExpr, SelectStatement } from './ast.js';
 import { bindValue, checkFits64, type ExprScope } from './bind-expr.js';
 import { QueryError } from './errors.js';
 import type { OutputColumn, RowSelection, ValueExpr } from './plan.js';
-import { isNullable } from './nullable.js';
 
 /** BoundRows is a row selection's outputs (each the value of the same index) and what the storage program returns. */
 export interface BoundRows {
@@ -57,7 +56,6 @@ export function bindRowSelection(scope: ExprScope, statement: SelectStatement, t
 function returned(scope: ExprScope, ast: AstExpr): ValueExpr {
   const value = bindValue(scope, ast);
   checkFits64(scope, ast, value);
-  if (isNullable(value)) throw new QueryError(scope.file, ast.position, 'a CASE without ELSE can be NULL, which a row selection cannot return yet; add an ELSE');
   return value;
 }
 

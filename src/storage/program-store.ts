@@ -5,10 +5,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * RecordKind names what a record holds (a verifier's facts, JIT code, or V8's code cache of the bundled
- * CLI); it is signed with the record, so one kind cannot pass for another.
+ * RecordKind names what a record holds (a verifier's facts, JIT code, a query's emitted program, or
+ * V8's code cache of the bundled CLI); it is signed with the record, so one kind cannot pass for another.
  */
-export type RecordKind = 'verdict' | 'jit' | 'v8';
+export type RecordKind = 'verdict' | 'jit' | 'program' | 'v8';
 
 /** MAX_RECORDS is how many records one build's folder keeps; the least recently written go first. */
 export const MAX_RECORDS = 256;
@@ -87,7 +87,8 @@ export class ProgramStore {
   /** put writes the record (kind, key) atomically (a reader sees the old record or the new one), best effort. */
   put(kind: RecordKind, key: string, payload: Uint8Array): void {
     const path = this.path(kind, key);
-    const temporary = `${path}.${process.pid}.tmp`;
+    // Unique per writer, not just per process: a cluster's worker threads share the pid and may put the same record at once.
+    const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       const fd = openSync(temporary, 'w', 0o600);
       try {

@@ -79,6 +79,26 @@ describe('SUBSTRING counts characters', () => {
   });
 });
 
+describe('NULL (an empty field) in computed strings', () => {
+  test('SUBSTRING of NULL is NULL, a CASE passes a NULL branch on, and NULL keys form one group, as in DuckDB', async () => {
+    const table = csvTable('gaps', join(dir, 'gaps.csv'), [
+      ['id', INTEGER],
+      ['w', { kind: 'varchar', length: 8 }],
+    ]);
+    writeFileSync(table.path, 'id,w\n0,ab\n1,\n2,éc\n3,\n4,a\n', 'utf8');
+    const gaps = async (sql: string) =>
+      (await executeQuery({ sql, queryFile: 'q.sql', catalog: memoryCatalog(table), engine: 'interpreter', chunkBytes: 5, link: {}, compare: true, onError: 'stop' })).result.rows.map((row) => row.map((value) => (value === null ? 'null' : typeof value === 'string' ? Buffer.from(value, 'latin1').toString('utf8') : String(value))));
+    const rows = await gaps("select id, substring(w, 1, 1) as s, case when w like 'a%' then 'A' when id > 2 then 'late' else w end as c from gaps where substring(w, 2) is null or substring(w, 2) <> 'x' order by id");
+    expect(rows).toEqual([['0', 'a', 'A'], ['1', 'null', 'null'], ['2', 'é', 'éc'], ['3', 'null', 'late'], ['4', 'a', 'A']]);
+    expect(await gaps('select substring(w, 1, 1) as s, count(*) from gaps group by s order by s')).toEqual([['a', '2'], ['é', '1'], ['null', '2']]);
+    if (duckdb instanceof Error) return;
+    const connection = await (await duckdb.DuckDBInstance.create(':memory:')).connect();
+    await connection.run(`create table gaps as select * from read_csv('${table.path}', header = true, columns = {'id': 'BIGINT', 'w': 'VARCHAR'})`);
+    const duck = (await connection.runAndReadAll("select id, substring(w, 1, 1) as s, case when w like 'a%' then 'A' when id > 2 then 'late' else w end as c from gaps where substring(w, 2) is null or substring(w, 2) <> 'x' order by id")).getRows();
+    expect(duck.map((row) => row.map((value) => (value === null ? 'null' : String(value))))).toEqual(rows);
+  });
+});
+
 describe('CASE yielding strings', () => {
   const SQL = "select case when w like 'a%' then 'starts with a' when w like '%€' then substring(w, 1, 2) else w end as label, count(*) as n from words group by label order by label";
   test('as a group key with constant, SUBSTRING and column branches; selected in a row selection', { timeout: 30_000 }, async () => {
