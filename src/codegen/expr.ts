@@ -189,17 +189,25 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
     case 'or': {
       // and: any false operand decides false; or: any true operand decides true. Unknown decides nothing:
       // an operand that does not decide is tested for "not decisive" with the opposite treatment of unknown.
+      // An operand that jumps whatever the row (a decided one whose NULL case jumps too) ends the list:
+      // the operands after it could never run, and unreachable code is refused by both verifiers.
       const decisive = expr.kind === 'or';
       if (when === decisive) {
-        for (const operand of expr.operands) emitJump(g, operand, target, when, depth, unknownJumps);
+        for (const operand of expr.operands) {
+          emitJump(g, operand, target, when, depth, unknownJumps);
+          if (alwaysJumps(operand, when, unknownJumps)) return;
+        }
         return;
       }
       const skip = e.label(`${expr.kind}_decided`);
       const operands = expr.operands;
-      operands.forEach((operand, i) => {
+      for (const [i, operand] of operands.entries()) {
         if (i === operands.length - 1) emitJump(g, operand, target, when, depth, unknownJumps);
-        else emitJump(g, operand, skip, decisive, depth, !unknownJumps);
-      });
+        else {
+          emitJump(g, operand, skip, decisive, depth, !unknownJumps);
+          if (alwaysJumps(operand, decisive, !unknownJumps)) break;
+        }
+      }
       e.bind(skip);
       return;
     }
@@ -229,6 +237,12 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
       if (!unknownJumps) e.bind(unknown);
     }
   }
+}
+
+/** alwaysJumps says whether emitJump of a decided condition jumps for every row: its value is `when` and, where it can be unknown, unknown jumps too. */
+function alwaysJumps(expr: Expr, when: boolean, unknownJumps: boolean): boolean {
+  if (expr.kind === 'truth') return expr.value === when;
+  return expr.kind === 'unlessnull' && expr.value === when && unknownJumps;
 }
 
 /** emitNullness computes a value's NULL-ness only: jumps to `onNull` where it is NULL (a string reads its NULL byte, any other value is computed). */
