@@ -95,8 +95,9 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
         const op = expr.op;
         return (row) => {
           const a = left(row) as bigint | null;
+          if (a === null) return null; // the right side is not computed, as in the program
           const b = right(row) as bigint | null;
-          if (a === null || b === null) return null;
+          if (b === null) return null;
           return checked(op === '+' ? a + b : op === '-' ? a - b : a * b, overflow, what);
         };
       }
@@ -124,10 +125,12 @@ export function compilePredicate(expr: Expr, overflow: OverflowHandler, lookup?:
       const left = compileValue(expr.left as ValueExpr, overflow);
       const right = compileValue(expr.right as ValueExpr, overflow);
       const holds = ORDER_TESTS[expr.op];
+      // As the program does: the left side first, and a NULL there leaves the right one uncomputed (it may overflow).
       return (row) => {
         const a = left(row);
+        if (a === null) return null;
         const b = right(row);
-        return a === null || b === null ? null : holds(a as bigint | string, b as bigint | string);
+        return b === null ? null : holds(a as bigint | string, b as bigint | string);
       };
     }
     case 'in': {
