@@ -14,6 +14,7 @@ import { emitCase, emitExtract } from './case.js';
 import { emitShift } from './date-shift.js';
 import { emitRoundDown } from './round.js';
 import { emitNullCheck, emitStringNullCheck } from './nulls.js';
+import { alwaysJumps } from '../sql/jump-outcome.js';
 
 /** FIELD_BITS bounds a decoded number: at most 18 digits, so |v| < 10^18 < 2^60. */
 const FIELD_BITS = 60;
@@ -187,17 +188,24 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
     case 'or': {
       // and: any false operand decides false; or: any true operand decides true. Unknown decides nothing:
       // an operand that does not decide is tested for "not decisive" with the opposite treatment of unknown.
+      // An operand that always jumps ends the list: the operands after it could never run (jump-outcome.ts).
       const decisive = expr.kind === 'or';
       if (when === decisive) {
-        for (const operand of expr.operands) emitJump(g, operand, target, when, depth, unknownJumps);
+        for (const operand of expr.operands) {
+          emitJump(g, operand, target, when, depth, unknownJumps);
+          if (alwaysJumps(operand, when, unknownJumps)) return;
+        }
         return;
       }
       const skip = e.label(`${expr.kind}_decided`);
       const operands = expr.operands;
-      operands.forEach((operand, i) => {
+      for (const [i, operand] of operands.entries()) {
         if (i === operands.length - 1) emitJump(g, operand, target, when, depth, unknownJumps);
-        else emitJump(g, operand, skip, decisive, depth, !unknownJumps);
-      });
+        else {
+          emitJump(g, operand, skip, decisive, depth, !unknownJumps);
+          if (alwaysJumps(operand, decisive, !unknownJumps)) break;
+        }
+      }
       e.bind(skip);
       return;
     }
