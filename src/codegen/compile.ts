@@ -17,6 +17,7 @@ import { decodeRows } from './read-rows.js';
 import { SKIP_BATCH, emitScanCallback, emitStep } from './scanner.js';
 import { emitFirstField } from './fields.js';
 import { HookContextOffset } from '../storage/hook-context.js';
+import type { KeyedMap } from './keyed-row.js';
 import { UsageError } from '../util/errors.js';
 
 /** DEFAULT_MAX_CHUNK is the largest chunk the program scans by default (the kernel's XDP test-run limit). */
@@ -40,6 +41,8 @@ export interface CompileOptions {
   readonly file?: string;
   /** A join's build maps, one per plan.join.builds entry, with their contents (see build-map.ts). */
   readonly buildMaps?: readonly BuildMap[];
+  /** For a join's build side (Plan.keyed): the map its rows fill (default an array of MAX_KEYED_ENTRIES). */
+  readonly keyedMap?: KeyedMap;
 }
 
 /** MapRole says what one map of a compiled query holds, for explain and `compile --json`. */
@@ -87,10 +90,11 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
   const record = plan.rows === undefined ? undefined : planRecord(plan, layout);
   const buildMaps = options.buildMaps ?? [];
   if (buildMaps.length !== (plan.join?.builds.length ?? 0)) throw new RangeError('codegen: a join plan needs one build map per build side');
-  const ownMaps = record === undefined ? mapSpecs(plan, layout, maxGroups) : [stateMapSpec(layout), outputMapSpec(record, maxChunk)];
+  const keyedMap = plan.keyed === undefined ? undefined : (options.keyedMap ?? { type: 'array', maxEntries: maxGroups });
+  const ownMaps = record === undefined ? mapSpecs(plan, layout, maxGroups, keyedMap) : [stateMapSpec(layout), outputMapSpec(record, maxChunk)];
   const maps = [...ownMaps, ...buildMaps.map((map) => map.spec)];
   const probeMaps = buildMaps.map((map, i) => ({ index: FIRST_BUILD_MAP + i, type: map.spec.type as 'array' | 'hash', maxEntries: map.spec.maxEntries, layout: map.layout }));
-  const spec = emitNamingLimits(plan, layout, maps, maxChunk, probeMaps);
+  const spec = emitNamingLimits(plan, layout, maps, maxChunk, probeMaps, keyedMap);
   const mapRefs: { slot: number; map: number }[] = [];
   let slot = 0;
   for (const insn of spec.insns) {
@@ -106,7 +110,9 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
       {
         index: AGG_MAP,
         name: maps[AGG_MAP]?.name ?? 'aggs',
-        holds: record !== undefined
+        holds: plan.keyed !== undefined
+          ? `the build side's rows by ${plan.keyed.key.name}, one ${layout.valueSize}-byte value each (the probe's map value), returned ${keyedMap?.type === 'array' ? 'as one block of values' : 'as key/value pairs'}`
+          : record !== undefined
           ? `the output buffer: a header, then the records of the rows one call keeps (${record.size} bytes each), copied out by the node after every call`
           : plan.groupBy.length === 0
             ? `the single group's count and aggregates (${layout.valueSize} bytes)`
@@ -122,14 +128,17 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
     context: 'struct xdp_md: u32 data at +0, u32 data_end at +4 (nothing else is read); an empty chunk flushes the last row',
     maxChunk,
     ...(record && { record }),
-    decode: (read) => (record === undefined ? decodeMaps(plan, layout, read, file, maxGroups) : decodeRows(plan, layout, record, read, file)),
+    decode: (read) => {
+      if (plan.keyed !== undefined) throw new RangeError('a build side\'s answer is its map (see engine/join-build-run.ts), not a result table');
+      return record === undefined ? decodeMaps(plan, layout, read, file, maxGroups) : decodeRows(plan, layout, record, read, file);
+    },
   };
 }
 
 /** emitNamingLimits is `emit`, with a branch too far for eBPF reported at the SQL construct that caused it. */
-function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, buildMaps: readonly ProbeMap[]): ProgramSpec {
+function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, buildMaps: readonly ProbeMap[], keyedMap?: KeyedMap): ProgramSpec {
   try {
-    return emit(plan, layout, maps, maxChunk, buildMaps);
+    return emit(plan, layout, maps, maxChunk, buildMaps, keyedMap);
   } catch (error) {
     if (!(error instanceof BranchTooFar)) throw error;
     const what = error.construct?.what ?? 'this query';
@@ -143,7 +152,7 @@ function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], 
 }
 
 /** emit generates the whole program: the entry, the scan callback and the scan step. */
-function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, buildMaps: readonly ProbeMap[]): ProgramSpec {
+function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, buildMaps: readonly ProbeMap[], keyedMap?: KeyedMap): ProgramSpec {
   const e = new Emitter('sluice_scan', maps);
   const g: Gen = {
     e,
@@ -153,6 +162,7 @@ function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: nu
     stateMap: STATE_MAP,
     aggMap: AGG_MAP,
     buildMaps,
+    ...(keyedMap && { keyedMap }),
     next: e.label('next_byte'),
     stop: e.label('stop'),
     eventDone: e.label('event_done'),
@@ -171,8 +181,12 @@ function stateMapSpec(layout: Layout): MapSpec {
   return { name: 'state', type: 'array', keySize: 4, valueSize: layout.stateSize, maxEntries: 1, flags: 0 };
 }
 
-function mapSpecs(plan: Plan, layout: Layout, maxGroups: number): MapSpec[] {
+function mapSpecs(plan: Plan, layout: Layout, maxGroups: number, keyed?: KeyedMap): MapSpec[] {
   const state = stateMapSpec(layout);
+  if (keyed !== undefined) {
+    const array = keyed.type === 'array';
+    return [state, { name: 'build', type: keyed.type, keySize: array ? 4 : 8, valueSize: layout.valueSize, maxEntries: keyed.maxEntries, flags: 0, ...(array && { returnsBlock: true }) }];
+  }
   const aggs: MapSpec =
     plan.groupBy.length === 0
       ? { name: 'aggs', type: 'array', keySize: 4, valueSize: layout.valueSize, maxEntries: 1, flags: 0 }
@@ -214,7 +228,7 @@ function emitEntry(g: Gen, callback: ReturnType<Emitter['label']>, maxChunk: num
     e.jumpImm('JEQ', R0, 0, abort);
     e.store('DW', R10, CTX_AT + CTX.aggs, R0);
     emitOutputHeader(g, done);
-  } else if (plan.groupBy.length === 0) {
+  } else if (plan.groupBy.length === 0 && plan.keyed === undefined) {
     e.comment('aggregate map entry 0 (no GROUP BY)');
     emitArrayLookup(g, g.aggMap);
     e.jumpImm('JEQ', R0, 0, abort);

@@ -1,16 +1,17 @@
-// A join's build sides by pushdown: each smaller table's storage node filters and projects it, and its rows become the probe's map.
+// A join's build sides by pushdown: each smaller table's storage node filters it and fills the probe's map, which comes back as the map's own bytes.
+import { statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { buildMap, type BuildMap } from '../codegen/build-map.js';
-import { compileQuery } from '../codegen/compile.js';
+import { ARRAY_DENSITY, MAX_ARRAY_ENTRIES, buildMap, type BuildEntries, type BuildMap } from '../codegen/build-map.js';
+import { compileQuery, type CompiledQuery } from '../codegen/compile.js';
+import type { KeyedMap } from '../codegen/keyed-row.js';
 import { DEFAULT_MAX_BUILD_ROWS, MAX_BUILD_ROWS_LIMIT } from './join-limits.js';
 import { UsageError } from '../util/errors.js';
-import { FatalCode } from '../codegen/layout.js';
-import { readAnswer, throwRecordedError } from '../codegen/read-maps.js';
+import { FatalCode, buildMapLayout } from '../codegen/layout.js';
+import { readAnswer, throwRecordedError, type ScanAnswer } from '../codegen/read-maps.js';
 import { Link, type LinkOptions } from '../net/link.js';
 import { QueryError } from '../sql/errors.js';
-import { buildCountPlan, buildRows, buildSidePlan } from '../sql/join-build.js';
-import type { Plan } from '../sql/plan.js';
-import { finalizeResult } from '../sql/result.js';
+import { buildCountPlan, buildKeyedPlan, duplicateKey } from '../sql/join-build.js';
+import type { JoinBuild, Plan } from '../sql/plan.js';
 import type { DeviceOptions } from '../storage/device.js';
 import { StorageNode } from '../storage/node.js';
 import { runPushdown } from '../storage/pushdown.js';
@@ -18,9 +19,8 @@ import type { RunStats } from '../storage/run-stats.js';
 import type { EngineName } from '../vm/engine.js';
 import type { MapContents } from '../storage/wire.js';
 
-
-/** FIRST_CAPACITY is the build side's first map size; a build side with more rows is scanned again with room for --max-build-rows. */
-const FIRST_CAPACITY = 1 << 16;
+/** ARRAY_BYTES bounds the array map a build side's node fills on its first scan (its entries are value size rounded up to 8 bytes each). */
+const ARRAY_BYTES = 64 * 2 ** 20;
 
 /** BuildOptions are what a build side's run needs. */
 export interface BuildOptions {
@@ -35,51 +35,112 @@ export interface BuildOptions {
 export interface BuildRun {
   readonly table: string;
   readonly map: BuildMap;
-  /** The build side's scans: one, or two when its rows outgrew the first map (see FIRST_CAPACITY). */
+  /** The build side's scans: one, or two when a key fell outside the first scan's array (see keyedArray). */
   readonly runs: readonly RunStats[];
 }
 
 /**
- * runBuildSides runs each build side of a join plan on the storage node that holds its table: a
- * program keeps the rows that pass the build side's own filter and returns key -> values, which
- * the compute node checks (one row per key, at most --max-build-rows) and turns into a map.
+ * BuildScan runs a build side's program over its table (on its storage node, or on the nodes of a
+ * cluster that hold it) and returns what its maps held, one MapContents list per node.
  */
-export async function runBuildSides(plan: Plan, options: BuildOptions): Promise<BuildRun[]> {
+export type BuildScan = (side: Plan, compiled: CompiledQuery) => Promise<{ readonly maps: readonly (readonly MapContents[])[]; readonly stats: readonly RunStats[] }>;
+
+/**
+ * runBuildSides runs each build side of a join plan on the storage node that holds its table: a
+ * program keeps the rows that pass the build side's own filter and fills the probe's map with them,
+ * which the compute node checks (one row per key, at most --max-build-rows) and sends on.
+ */
+export async function runBuildSides(plan: Plan, options: BuildOptions, scan: BuildScan = singleNode(options)): Promise<BuildRun[]> {
   const maxRows = options.maxBuildRows ?? DEFAULT_MAX_BUILD_ROWS;
   if (!Number.isInteger(maxRows) || maxRows < 1 || maxRows > MAX_BUILD_ROWS_LIMIT) {
     throw new UsageError(`--max-build-rows ${maxRows} is out of range: a build map holds 1 to ${MAX_BUILD_ROWS_LIMIT.toLocaleString('en-US')} rows`);
   }
   const runs: BuildRun[] = [];
-  for (let index = 0; index < (plan.join?.builds.length ?? 0); index++) runs.push(await runBuildSide(plan, index, options));
+  for (let index = 0; index < (plan.join?.builds.length ?? 0); index++) runs.push(await runBuildSide(plan, index, maxRows, options.chunkBytes, scan));
   return runs;
 }
 
-async function runBuildSide(plan: Plan, index: number, options: BuildOptions): Promise<BuildRun> {
-  const maxRows = options.maxBuildRows ?? DEFAULT_MAX_BUILD_ROWS;
-  const side = buildSidePlan(plan, index);
-  // The node allocates the whole map: a small one first, the full limit only when the rows need it.
-  const attempt = async (capacity: number) => {
-    const compiled = compileQuery(side, { maxChunk: options.chunkBytes, maxGroups: capacity, groupsLimit: MAX_BUILD_ROWS_LIMIT + 1 });
-    const run = await pushdown(side, compiled.spec, options);
-    return { ...run, answer: readAnswer(compiled.layout, reader(run.maps)) };
+/**
+ * runBuildSide fills an array map indexed by key on a first scan (returned as a block of values);
+ * a key outside it (negative, or past what a dense array of this table could use) means a second
+ * scan that fills a hash map of up to --max-build-rows entries.
+ */
+async function runBuildSide(plan: Plan, index: number, maxRows: number, chunkBytes: number, scan: BuildScan): Promise<BuildRun> {
+  const build = plan.join?.builds[index] as JoinBuild;
+  const side = buildKeyedPlan(plan, index);
+  const attempt = async (keyedMap: KeyedMap) => {
+    const compiled = compileQuery(side, { maxChunk: chunkBytes, keyedMap });
+    const ran = await scan(side, compiled);
+    const answers = ran.maps.map((maps) => readAnswer(compiled.layout, reader(maps), false));
+    return { compiled, ran, answer: answers.find((answer) => answer.fatal !== undefined) ?? answers[0] as ScanAnswer, answers };
   };
-  let { answer, stats } = await attempt(Math.min(maxRows + 1, FIRST_CAPACITY));
-  const runs = [stats];
-  if (answer.fatal?.code === FatalCode.groupsFull && maxRows + 1 > FIRST_CAPACITY) {
-    ({ answer, stats } = await attempt(maxRows + 1));
-    runs.push(stats);
+  let first = await attempt(keyedArray(side));
+  const runs = [...first.ran.stats];
+  if (first.answer.fatal?.code === FatalCode.keyRange) {
+    first = await attempt({ type: 'hash', maxEntries: maxRows + 1 });
+    runs.push(...first.ran.stats);
   }
+  const { compiled, ran, answer, answers } = first;
   if (answer.fatal?.code === FatalCode.groupsFull) {
     const counting = buildCountPlan(plan, index);
-    const countProgram = compileQuery(counting, { maxChunk: options.chunkBytes });
-    const count = await pushdown(counting, countProgram.spec, options);
-    const rows = readAnswer(countProgram.layout, reader(count.maps)).groups[0]?.aggregates[0]?.count ?? 0n;
+    const countProgram = compileQuery(counting, { maxChunk: chunkBytes });
+    const counted = await scan(counting, countProgram);
+    const rows = counted.maps.reduce((sum, maps) => sum + (readAnswer(countProgram.layout, reader(maps)).groups[0]?.aggregates[0]?.count ?? 0n), 0n);
     throw tooManyRows(plan, index, rows, maxRows);
   }
-  throwRecordedError(side, answer, side.table.path, maxRows + 1);
-  const rows = buildRows(plan, index, finalizeResult(side, answer.groups, Number(answer.skipped)));
-  if (rows.size > maxRows) throw tooManyRows(plan, index, BigInt(rows.size), maxRows);
-  return { table: side.table.name, map: buildMap(plan.join?.builds[index] as NonNullable<Plan['join']>['builds'][number], index, rows), runs };
+  if (answer.fatal?.code === FatalCode.duplicateKey) {
+    const state = ran.maps[answers.indexOf(answer)]?.find((map) => map.name === 'state')?.entries[0]?.[1] as Uint8Array;
+    throw duplicateKey(plan, index, new DataView(state.buffer, state.byteOffset).getBigInt64(compiled.layout.keyOffset, true));
+  }
+  for (const each of answers) throwRecordedError(side, each, side.table.path, maxRows + 1);
+  const map = buildMap(build, index, mergeEntries(plan, index, ran.maps, compiled.layout.valueSize));
+  if (map.rows > maxRows) throw tooManyRows(plan, index, BigInt(map.rows), maxRows);
+  return { table: side.table.name, map, runs };
+}
+
+/**
+ * keyedArray is the array a build side's first scan fills: a key past ARRAY_DENSITY times the rows its
+ * file can hold (each field takes at least a byte, its delimiter) would make the map sparse, so a hash
+ * map anyway; the array is also at most MAX_ARRAY_ENTRIES entries and ARRAY_BYTES.
+ */
+function keyedArray(side: Plan): KeyedMap {
+  const stride = (buildMapLayout(side.keyed as JoinBuild).valueSize + 7) & ~7;
+  const rowsAtMost = Math.ceil(fileBytes(side.table.path) / Math.max(1, side.table.columns.length));
+  return { type: 'array', maxEntries: Math.max(1, Math.min(MAX_ARRAY_ENTRIES, Math.floor(ARRAY_BYTES / stride), rowsAtMost * ARRAY_DENSITY)) };
+}
+
+/**
+ * mergeEntries joins what each node's map held (one node, or the nodes of a cluster holding parts of
+ * the table): blocks by position, pairs by concatenation; a key two nodes both hold is a duplicate.
+ */
+function mergeEntries(plan: Plan, index: number, nodes: readonly (readonly MapContents[])[], size: number): BuildEntries {
+  const maps = nodes.map((maps) => maps.find((map) => map.name === 'build') as MapContents);
+  if (maps.every((map) => map.block !== undefined)) {
+    const length = Math.max(0, ...maps.map((map) => (map.block as Uint8Array).length));
+    if (maps.length === 1) return { kind: 'block', values: maps[0]?.block as Uint8Array };
+    const values = new Uint8Array(length);
+    for (const map of maps) {
+      const block = map.block as Uint8Array;
+      for (let at = 0; at < block.length; at += size) {
+        if (block[at] === 0) continue;
+        if (values[at] !== 0) throw duplicateKey(plan, index, BigInt(at / size));
+        values.set(block.subarray(at, at + size), at);
+      }
+    }
+    return { kind: 'block', values };
+  }
+  const entries = maps.flatMap((map) => map.entries);
+  const keys = new Uint8Array(entries.length * 8);
+  const values = new Uint8Array(entries.length * size);
+  const seen = new Set<bigint>();
+  entries.forEach(([key, value], i) => {
+    const k = new DataView(key.buffer, key.byteOffset, 8).getBigInt64(0, true);
+    if (seen.has(k)) throw duplicateKey(plan, index, k);
+    seen.add(k);
+    keys.set(key, i * 8);
+    values.set(value, i * size);
+  });
+  return { kind: 'pairs', keys, values };
 }
 
 /** tooManyRows is the refusal of a build side too large for a map. */
@@ -92,10 +153,22 @@ export function tooManyRows(plan: Plan, index: number, rows: bigint, maxRows: nu
   );
 }
 
-async function pushdown(side: Plan, spec: Parameters<typeof runPushdown>[0]['spec'], options: BuildOptions): Promise<{ maps: MapContents[]; stats: RunStats }> {
-  const node = new StorageNode({ dataDir: dirname(side.table.path), chunkBytes: options.chunkBytes, engine: options.engine, ...(options.devices ? { devices: options.devices } : {}) });
-  const run = await runPushdown({ node, link: new Link(options.link), file: basename(side.table.path), spec, engine: options.engine, tenant: `build ${side.table.name}` });
-  return run;
+/** singleNode runs a build side's program on one storage node holding its whole table. */
+function singleNode(options: BuildOptions): BuildScan {
+  return async (side, compiled) => {
+    const node = new StorageNode({ dataDir: dirname(side.table.path), chunkBytes: options.chunkBytes, engine: options.engine, ...(options.devices ? { devices: options.devices } : {}) });
+    const run = await runPushdown({ node, link: new Link(options.link), file: basename(side.table.path), spec: compiled.spec, engine: options.engine, tenant: `build ${side.table.name}` });
+    return { maps: [run.maps], stats: [run.stats] };
+  };
+}
+
+/** fileBytes is a table file's size (0 when it cannot be read: the scan reports why). */
+function fileBytes(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 function reader(maps: readonly MapContents[]) {
