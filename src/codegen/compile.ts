@@ -35,13 +35,11 @@ export interface CompileOptions {
   readonly maxChunk?: number;
   /** Capacity of the GROUP BY hash map. */
   readonly maxGroups?: number;
-  /** The largest capacity allowed (default MAX_GROUPS_LIMIT; a join's build side, which groups by key, allows MAX_BUILD_ROWS_LIMIT + 1). */
-  readonly groupsLimit?: number;
   /** File name used in malformed-row errors (default plan.table.path). */
   readonly file?: string;
   /** A join's build maps, one per plan.join.builds entry, with their contents (see build-map.ts). */
   readonly buildMaps?: readonly BuildMap[];
-  /** For a join's build side (Plan.keyed): the map its rows fill (default an array of MAX_KEYED_ENTRIES). */
+  /** For a join's build side (Plan.keyed): the map its rows fill (default an array of maxGroups entries). */
   readonly keyedMap?: KeyedMap;
 }
 
@@ -82,9 +80,8 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
     );
   }
   const maxGroups = options.maxGroups ?? DEFAULT_MAX_GROUPS;
-  const groupsLimit = options.groupsLimit ?? MAX_GROUPS_LIMIT;
-  if (!Number.isInteger(maxGroups) || maxGroups < 1 || maxGroups > groupsLimit) {
-    throw new UsageError(`--max-groups ${maxGroups} is out of range: the group map holds 1 to ${groupsLimit.toLocaleString('en-US')} groups`);
+  if (!Number.isInteger(maxGroups) || maxGroups < 1 || maxGroups > MAX_GROUPS_LIMIT) {
+    throw new UsageError(`--max-groups ${maxGroups} is out of range: the group map holds 1 to ${MAX_GROUPS_LIMIT.toLocaleString('en-US')} groups`);
   }
   const layout = planLayout(plan);
   const record = plan.rows === undefined ? undefined : planRecord(plan, layout);
