@@ -21,13 +21,15 @@ export interface BuildMap {
 }
 
 /**
- * BuildEntries are a build side's rows as map values of its layout (byte 0 bit 0 set in each): a block
- * of values by key from 0 (what an array-filling build program returns; absent keys are zero), or
- * pairs of 8-byte signed keys and values (what a hash-filling one returns).
+ * BuildEntries are a build side's rows as map values of its layout (bit 0 of byte 0 set in each), as a
+ * build program leaves them: a block of values by key from 0 (absent keys are zero), and pairs of
+ * 8-byte signed keys and values for the keys past the block.
  */
-export type BuildEntries =
-  | { readonly kind: 'block'; readonly values: Uint8Array }
-  | { readonly kind: 'pairs'; readonly keys: Uint8Array; readonly values: Uint8Array };
+export interface BuildEntries {
+  readonly block: Uint8Array;
+  readonly keys: Uint8Array;
+  readonly values: Uint8Array;
+}
 
 /**
  * buildMap chooses the map for a build side's entries and encodes its contents: an array map indexed
@@ -38,31 +40,49 @@ export type BuildEntries =
 export function buildMap(build: Pick<JoinBuild, 'values'>, index: number, entries: BuildEntries): BuildMap {
   const layout = buildMapLayout(build);
   const size = layout.valueSize;
-  const keys = presentKeys(entries, size);
-  const count = keys.length;
-  let min: bigint | undefined;
-  let max = -1n;
-  for (const key of keys) {
+  const { block } = entries;
+  const pairKeys = new DataView(entries.keys.buffer, entries.keys.byteOffset, entries.keys.byteLength);
+  const pairs = entries.keys.length / 8;
+  let blockCount = 0;
+  let blockMin = -1;
+  let blockMax = -1;
+  for (let key = 0, at = 0; at < block.length; key++, at += size) {
+    if (block[at] === 0) continue;
+    if (blockCount++ === 0) blockMin = key;
+    blockMax = key;
+  }
+  const count = blockCount + pairs;
+  let min = blockCount > 0 ? BigInt(blockMin) : undefined;
+  let max = BigInt(blockMax);
+  for (let i = 0; i < pairs; i++) {
+    const key = pairKeys.getBigInt64(i * 8, true);
     if (key > max) max = key;
     if (min === undefined || key < min) min = key;
   }
   const span = max + 1n;
   const dense = min !== undefined && min >= 0n && span <= BigInt(MAX_ARRAY_ENTRIES) && span <= BigInt(count * ARRAY_DENSITY);
-  const valueOf = (i: number): Uint8Array =>
-    entries.kind === 'block' ? entries.values.subarray(Number(keys[i]) * size, (Number(keys[i]) + 1) * size) : entries.values.subarray(i * size, (i + 1) * size);
   let contents: NonNullable<MapSpec['contents']>;
   if (dense && Number(span) * size <= count * (4 + size)) {
-    contents = { values: entries.kind === 'block' ? entries.values.subarray(0, Number(span) * size) : spread(keys, entries.values, size, Number(span)) };
+    const values = pairs === 0 && block.length >= Number(span) * size ? block.subarray(0, Number(span) * size) : new Uint8Array(Number(span) * size);
+    if (values.buffer !== block.buffer) {
+      values.set(block.subarray(0, Math.min(block.length, values.length)));
+      for (let i = 0; i < pairs; i++) values.set(entries.values.subarray(i * size, (i + 1) * size), Number(pairKeys.getBigInt64(i * 8, true)) * size);
+    }
+    contents = { values };
   } else {
     const keySize = dense ? 4 : 8;
     const keyBytes = new Uint8Array(count * keySize);
     const view = new DataView(keyBytes.buffer);
     const values = new Uint8Array(count * size);
-    keys.forEach((key, i) => {
-      if (dense) view.setUint32(i * 4, Number(key), true);
-      else view.setBigInt64(i * 8, key, true);
-      values.set(valueOf(i), i * size);
-    });
+    let n = 0;
+    const add = (key: bigint, value: Uint8Array) => {
+      if (dense) view.setUint32(n * 4, Number(key), true);
+      else view.setBigInt64(n * 8, key, true);
+      values.set(value, n * size);
+      n++;
+    };
+    for (let key = 0, at = 0; at < block.length; key++, at += size) if (block[at] !== 0) add(BigInt(key), block.subarray(at, at + size));
+    for (let i = 0; i < pairs; i++) add(pairKeys.getBigInt64(i * 8, true), entries.values.subarray(i * size, (i + 1) * size));
     contents = { keys: keyBytes, values };
   }
   const what = `${count.toLocaleString('en-US')} keys`;
@@ -90,24 +110,6 @@ export function buildMap(build: Pick<JoinBuild, 'values'>, index: number, entrie
   };
 }
 
-/** presentKeys lists the keys of the entries, in key order for a block. */
-function presentKeys(entries: BuildEntries, size: number): bigint[] {
-  if (entries.kind === 'pairs') {
-    const view = new DataView(entries.keys.buffer, entries.keys.byteOffset, entries.keys.byteLength);
-    return Array.from({ length: entries.keys.length / 8 }, (_, i) => view.getBigInt64(i * 8, true));
-  }
-  const keys: bigint[] = [];
-  for (let key = 0, at = 0; at < entries.values.length; key++, at += size) if (entries.values[at] !== 0) keys.push(BigInt(key));
-  return keys;
-}
-
-/** spread lays pairs' values out by key in a block of `span` entries. */
-function spread(keys: readonly bigint[], values: Uint8Array, size: number, span: number): Uint8Array {
-  const block = new Uint8Array(span * size);
-  keys.forEach((key, i) => block.set(values.subarray(i * size, (i + 1) * size), Number(key) * size));
-  return block;
-}
-
 /** rowEntries encodes rows (key -> values in JoinBuild.values order, as the csv-parse baseline finds them) as pairs of the map's layout. */
 export function rowEntries(build: Pick<JoinBuild, 'values'>, rows: ReadonlyMap<bigint, readonly Value[]>): BuildEntries {
   const layout = buildMapLayout(build);
@@ -121,7 +123,7 @@ export function rowEntries(build: Pick<JoinBuild, 'values'>, rows: ReadonlyMap<b
     encodeValue(layout, row, valueView, n * layout.valueSize);
     n++;
   }
-  return { kind: 'pairs', keys, values };
+  return { block: new Uint8Array(0), keys, values };
 }
 
 function encodeValue(layout: BuildMapLayout, row: readonly Value[], view: DataView, at: number): void {

@@ -39,7 +39,7 @@ export interface CompileOptions {
   readonly file?: string;
   /** A join's build maps, one per plan.join.builds entry, with their contents (see build-map.ts). */
   readonly buildMaps?: readonly BuildMap[];
-  /** For a join's build side (Plan.keyed): the map its rows fill (default an array of maxGroups entries). */
+  /** For a join's build side (Plan.keyed): the maps its rows fill (default maxGroups entries each). */
   readonly keyedMap?: KeyedMap;
 }
 
@@ -70,6 +70,8 @@ const STATE_MAP = 0;
 const AGG_MAP = 1;
 /** A join's build maps follow the state and aggregate maps. */
 const FIRST_BUILD_MAP = 2;
+/** A build side's own program (which has no build maps) keeps the keys its array does not hold in a hash map there. */
+const KEYED_HASH_MAP = 2;
 
 /** compileQuery emits the scan program for `plan`. Throws QueryError for constructs it cannot compile. */
 export function compileQuery(plan: Plan, options: CompileOptions = {}): CompiledQuery {
@@ -87,7 +89,7 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
   const record = plan.rows === undefined ? undefined : planRecord(plan, layout);
   const buildMaps = options.buildMaps ?? [];
   if (buildMaps.length !== (plan.join?.builds.length ?? 0)) throw new RangeError('codegen: a join plan needs one build map per build side');
-  const keyedMap = plan.keyed === undefined ? undefined : (options.keyedMap ?? { type: 'array', maxEntries: maxGroups });
+  const keyedMap = plan.keyed === undefined ? undefined : (options.keyedMap ?? { arrayEntries: maxGroups, hashEntries: maxGroups });
   const ownMaps = record === undefined ? mapSpecs(plan, layout, maxGroups, keyedMap) : [stateMapSpec(layout), outputMapSpec(record, maxChunk)];
   const maps = [...ownMaps, ...buildMaps.map((map) => map.spec)];
   const probeMaps = buildMaps.map((map, i) => ({ index: FIRST_BUILD_MAP + i, type: map.spec.type as 'array' | 'hash', maxEntries: map.spec.maxEntries, layout: map.layout }));
@@ -108,13 +110,14 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
         index: AGG_MAP,
         name: maps[AGG_MAP]?.name ?? 'aggs',
         holds: plan.keyed !== undefined
-          ? `the build side's rows by ${plan.keyed.key.name}, one ${layout.valueSize}-byte value each (the probe's map value), returned ${keyedMap?.type === 'array' ? 'as one block of values' : 'as key/value pairs'}`
+          ? `the build side's rows by ${plan.keyed.key.name} below ${keyedMap?.arrayEntries}, one ${layout.valueSize}-byte value each (the probe's map value), returned as one block of values`
           : record !== undefined
           ? `the output buffer: a header, then the records of the rows one call keeps (${record.size} bytes each), copied out by the node after every call`
           : plan.groupBy.length === 0
             ? `the single group's count and aggregates (${layout.valueSize} bytes)`
             : `groups keyed by ${plan.groupBy.map((c) => c.name).join(', ')} (${layout.keySize}-byte key, ${layout.valueSize}-byte value)`,
       },
+      ...(keyedMap === undefined ? [] : [{ index: KEYED_HASH_MAP, name: 'build_hash', holds: `the build side's other rows (keys negative or from ${keyedMap.arrayEntries} on), at most ${keyedMap.hashEntries}` }]),
       ...buildMaps.map((map, i) => ({
         index: FIRST_BUILD_MAP + i,
         name: map.spec.name,
@@ -159,7 +162,7 @@ function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: nu
     stateMap: STATE_MAP,
     aggMap: AGG_MAP,
     buildMaps,
-    ...(keyedMap && { keyedMap }),
+    ...(keyedMap && { keyedMap, keyedHashMap: KEYED_HASH_MAP }),
     next: e.label('next_byte'),
     stop: e.label('stop'),
     eventDone: e.label('event_done'),
@@ -181,8 +184,11 @@ function stateMapSpec(layout: Layout): MapSpec {
 function mapSpecs(plan: Plan, layout: Layout, maxGroups: number, keyed?: KeyedMap): MapSpec[] {
   const state = stateMapSpec(layout);
   if (keyed !== undefined) {
-    const array = keyed.type === 'array';
-    return [state, { name: 'build', type: keyed.type, keySize: array ? 4 : 8, valueSize: layout.valueSize, maxEntries: keyed.maxEntries, flags: 0, ...(array && { returnsBlock: true }) }];
+    return [
+      state,
+      { name: 'build', type: 'array', keySize: 4, valueSize: layout.valueSize, maxEntries: keyed.arrayEntries, flags: 0, returnsBlock: true },
+      { name: 'build_hash', type: 'hash', keySize: 8, valueSize: layout.valueSize, maxEntries: keyed.hashEntries, flags: 0 },
+    ];
   }
   const aggs: MapSpec =
     plan.groupBy.length === 0

@@ -51,8 +51,9 @@ export interface Gen {
   readonly layout: Layout;
   readonly stateMap: number;
   readonly aggMap: number;
-  /** For a join's build side (Plan.keyed): the map its rows fill, at aggMap. */
+  /** For a join's build side (Plan.keyed): the maps its rows fill, the array at aggMap and the hash map at keyedHashMap. */
   readonly keyedMap?: KeyedMap;
+  readonly keyedHashMap?: number;
   /** A join's build maps, by build side: map index, type and value layout (empty without a join). */
   readonly buildMaps: readonly ProbeMap[];
   /** Return 0 from the callback: go on with the next byte. */

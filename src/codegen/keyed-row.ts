@@ -1,4 +1,4 @@
-// A join's build side program: each row that passes the filter fills its key's entry, in the probe's value layout, or stops on a second row with that key.
+// A join's build side program: each row that passes the filter fills its key's entry (array or hash map), in the probe's value layout, or stops on a second row with that key.
 import { R0, R1, R2, R3, R4 } from '../asm/builder.js';
 import { HelperId } from '../asm/helpers.js';
 import type { JoinBuild } from '../sql/plan.js';
@@ -13,62 +13,57 @@ const BPF_NOEXIST = 1;
 /** EEXIST is the errno map_update_elem returns (negated) for a key already present under BPF_NOEXIST. */
 const EEXIST = 17;
 
-/** KeyedMap is the map a build side's program fills: an array indexed by key below `maxEntries`, or a hash map of 8-byte keys. */
+/**
+ * KeyedMap is what a build side's program fills: an array map indexed by key for the keys below
+ * `arrayEntries`, and a hash map of 8-byte keys (at most `hashEntries`) for the others, negative ones included.
+ */
 export interface KeyedMap {
-  readonly type: 'array' | 'hash';
-  readonly maxEntries: number;
+  readonly arrayEntries: number;
+  readonly hashEntries: number;
 }
 
 /**
  * emitKeyedRow puts the row's key at the group key's place (which, after a fatal stop, names the key
  * on the compute node), finds the key's entry and fills it: bit 0 (present), the flags' bits, words
  * and strings (see buildMapLayout). An array entry whose bit 0 is set, or a hash key already present,
- * is a second row with the key (FatalCode.duplicateKey); a key outside an array is FatalCode.keyRange
- * (the compute node runs the build side again with a hash map), a full hash map FatalCode.groupsFull.
+ * is a second row with the key (FatalCode.duplicateKey); a full hash map is FatalCode.groupsFull.
  * Then jumps to `done`. Uses r0..r5 and r8.
  */
 export function emitKeyedRow(g: Gen, build: JoinBuild, map: KeyedMap, done: Label): void {
   const { e, layout } = g;
   const key = slotOf(layout, build.key.column);
-  if (key === undefined) throw unsupported(g, `a build key ${build.key.name} that is not decoded`, build.at);
+  if (key === undefined || g.keyedHashMap === undefined) throw unsupported(g, `a build key ${build.key.name} that is not decoded`, build.at);
   const found = e.label('entry_found');
-  e.comment(`build side: the entry of ${build.key.name} in the ${map.type} map`);
+  const hashed = e.label('key_hashed');
+  e.comment(`build side: the entry of ${build.key.name}, in the array below ${map.arrayEntries}, else in the hash map`);
   e.load('DW', R0, REG.state, key.offset);
   e.store('DW', REG.state, layout.keyOffset, R0);
-  if (map.type === 'array') {
-    const inRange = e.label('key_in_range');
-    e.constant(R1, BigInt(map.maxEntries));
-    e.jumpReg('JLT', R0, R1, inRange);
-    emitFatal(g, FatalCode.keyRange);
-    e.bind(inRange);
-    emitEntryLookup(g);
-    const fresh = e.label('entry_fresh');
-    e.jumpImm('JEQ', R0, 0, fresh);
-    e.load('B', R1, R0, 0);
-    e.jumpImm('JEQ', R1, 0, found);
-    emitFatal(g, FatalCode.duplicateKey);
-    e.bind(fresh);
-    emitFatal(g, FatalCode.keyRange);
-  } else {
-    const inserted = e.label('entry_inserted');
-    e.mapRef(R1, g.aggMap);
-    e.movReg(R2, REG.state);
-    e.aluImm('ADD', R2, layout.keyOffset);
-    e.movReg(R3, REG.state);
-    e.aluImm('ADD', R3, layout.zeroValue);
-    e.movImm(R4, BPF_NOEXIST);
-    e.call(HelperId.map_update_elem);
-    e.jumpImm('JEQ', R0, 0, inserted);
-    const full = e.label('map_full');
-    e.jumpImm('JNE', R0, -EEXIST, full);
-    emitFatal(g, FatalCode.duplicateKey);
-    e.bind(full);
-    emitFatal(g, FatalCode.groupsFull);
-    e.bind(inserted);
-    emitEntryLookup(g);
-    e.jumpImm('JNE', R0, 0, found);
-    emitFatal(g, FatalCode.groupsFull);
-  }
+  e.constant(R1, BigInt(map.arrayEntries));
+  e.jumpReg('JGE', R0, R1, hashed);
+  emitEntryLookup(g, g.aggMap);
+  e.jumpImm('JEQ', R0, 0, hashed);
+  e.load('B', R1, R0, 0);
+  e.jumpImm('JEQ', R1, 0, found);
+  emitFatal(g, FatalCode.duplicateKey);
+  e.bind(hashed);
+  const inserted = e.label('entry_inserted');
+  e.mapRef(R1, g.keyedHashMap);
+  e.movReg(R2, REG.state);
+  e.aluImm('ADD', R2, layout.keyOffset);
+  e.movReg(R3, REG.state);
+  e.aluImm('ADD', R3, layout.zeroValue);
+  e.movImm(R4, BPF_NOEXIST);
+  e.call(HelperId.map_update_elem);
+  e.jumpImm('JEQ', R0, 0, inserted);
+  const full = e.label('map_full');
+  e.jumpImm('JNE', R0, -EEXIST, full);
+  emitFatal(g, FatalCode.duplicateKey);
+  e.bind(full);
+  emitFatal(g, FatalCode.groupsFull);
+  e.bind(inserted);
+  emitEntryLookup(g, g.keyedHashMap);
+  e.jumpImm('JNE', R0, 0, found);
+  emitFatal(g, FatalCode.groupsFull);
   e.bind(found);
   e.movReg(REG.group, R0);
   emitFill(g, build);
@@ -117,9 +112,9 @@ function emitFill(g: Gen, build: JoinBuild): void {
   });
 }
 
-function emitEntryLookup(g: Gen): void {
+function emitEntryLookup(g: Gen, map: number): void {
   const { e } = g;
-  e.mapRef(R1, g.aggMap);
+  e.mapRef(R1, map);
   e.movReg(R2, REG.state);
   e.aluImm('ADD', R2, g.layout.keyOffset);
   e.call(HelperId.map_lookup_elem);

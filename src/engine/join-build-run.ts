@@ -3,11 +3,10 @@ import { statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ARRAY_DENSITY, MAX_ARRAY_ENTRIES, buildMap, type BuildEntries, type BuildMap } from '../codegen/build-map.js';
 import { compileQuery, type CompiledQuery } from '../codegen/compile.js';
-import type { KeyedMap } from '../codegen/keyed-row.js';
 import { DEFAULT_MAX_BUILD_ROWS, MAX_BUILD_ROWS_LIMIT } from './join-limits.js';
 import { UsageError } from '../util/errors.js';
 import { FatalCode, buildMapLayout } from '../codegen/layout.js';
-import { readAnswer, throwRecordedError, type ScanAnswer } from '../codegen/read-maps.js';
+import { readAnswer, throwRecordedError } from '../codegen/read-maps.js';
 import { Link, type LinkOptions } from '../net/link.js';
 import { QueryError } from '../sql/errors.js';
 import { buildCountPlan, buildKeyedPlan, duplicateKey } from '../sql/join-build.js';
@@ -19,7 +18,7 @@ import type { RunStats } from '../storage/run-stats.js';
 import type { EngineName } from '../vm/engine.js';
 import type { MapContents } from '../storage/wire.js';
 
-/** ARRAY_BYTES bounds the array map a build side's node fills on its first scan (its entries are value size rounded up to 8 bytes each). */
+/** ARRAY_BYTES bounds the array map a build side's node fills (its entries are the value size rounded up to 8 bytes each). */
 const ARRAY_BYTES = 64 * 2 ** 20;
 
 /** BuildOptions are what a build side's run needs. */
@@ -35,7 +34,7 @@ export interface BuildOptions {
 export interface BuildRun {
   readonly table: string;
   readonly map: BuildMap;
-  /** The build side's scans: one, or two when a key fell outside the first scan's array (see keyedArray). */
+  /** The build side's scan (one per node of a cluster holding its table). */
   readonly runs: readonly RunStats[];
 }
 
@@ -61,75 +60,63 @@ export async function runBuildSides(plan: Plan, options: BuildOptions, scan: Bui
 }
 
 /**
- * runBuildSide fills an array map indexed by key on a first scan (returned as a block of values);
- * a key outside it (negative, or past what a dense array of this table could use) means a second
- * scan that fills a hash map of up to --max-build-rows entries.
+ * runBuildSide fills, in one scan, an array map indexed by key (returned as a block of values) with the
+ * keys below its size, and a hash map of up to --max-build-rows entries with the others.
  */
 async function runBuildSide(plan: Plan, index: number, maxRows: number, chunkBytes: number, scan: BuildScan): Promise<BuildRun> {
   const build = plan.join?.builds[index] as JoinBuild;
   const side = buildKeyedPlan(plan, index);
-  const attempt = async (keyedMap: KeyedMap) => {
-    const compiled = compileQuery(side, { maxChunk: chunkBytes, keyedMap });
-    const ran = await scan(side, compiled);
-    const answers = ran.maps.map((maps) => readAnswer(compiled.layout, reader(maps), false));
-    return { compiled, ran, answer: answers.find((answer) => answer.fatal !== undefined) ?? answers[0] as ScanAnswer, answers };
-  };
-  let first = await attempt(keyedArray(side));
-  const runs = [...first.ran.stats];
-  if (first.answer.fatal?.code === FatalCode.keyRange) {
-    first = await attempt({ type: 'hash', maxEntries: maxRows + 1 });
-    runs.push(...first.ran.stats);
-  }
-  const { compiled, ran, answer, answers } = first;
-  if (answer.fatal?.code === FatalCode.groupsFull) {
+  const compiled = compileQuery(side, { maxChunk: chunkBytes, keyedMap: { arrayEntries: arrayEntries(side), hashEntries: maxRows + 1 } });
+  const ran = await scan(side, compiled);
+  const answers = ran.maps.map((maps) => readAnswer(compiled.layout, reader(maps), false));
+  const failed = answers.findIndex((answer) => answer.fatal !== undefined);
+  const fatal = answers[failed]?.fatal;
+  if (fatal?.code === FatalCode.groupsFull) {
     const counting = buildCountPlan(plan, index);
     const countProgram = compileQuery(counting, { maxChunk: chunkBytes });
     const counted = await scan(counting, countProgram);
     const rows = counted.maps.reduce((sum, maps) => sum + (readAnswer(countProgram.layout, reader(maps)).groups[0]?.aggregates[0]?.count ?? 0n), 0n);
     throw tooManyRows(plan, index, rows, maxRows);
   }
-  if (answer.fatal?.code === FatalCode.duplicateKey) {
-    const state = ran.maps[answers.indexOf(answer)]?.find((map) => map.name === 'state')?.entries[0]?.[1] as Uint8Array;
+  if (fatal?.code === FatalCode.duplicateKey) {
+    const state = (ran.maps[failed]?.find((map) => map.name === 'state')?.entries[0]?.[1]) as Uint8Array;
     throw duplicateKey(plan, index, new DataView(state.buffer, state.byteOffset).getBigInt64(compiled.layout.keyOffset, true));
   }
-  for (const each of answers) throwRecordedError(side, each, side.table.path, maxRows + 1);
+  for (const answer of answers) throwRecordedError(side, answer, side.table.path, maxRows + 1);
   const map = buildMap(build, index, mergeEntries(plan, index, ran.maps, compiled.layout.valueSize));
   if (map.rows > maxRows) throw tooManyRows(plan, index, BigInt(map.rows), maxRows);
-  return { table: side.table.name, map, runs };
+  return { table: side.table.name, map, runs: ran.stats };
 }
 
 /**
- * keyedArray is the array a build side's first scan fills: a key past ARRAY_DENSITY times the rows its
- * file can hold (each field takes at least a byte, its delimiter) would make the map sparse, so a hash
- * map anyway; the array is also at most MAX_ARRAY_ENTRIES entries and ARRAY_BYTES.
+ * arrayEntries is the size of the array a build side's program fills: a key past ARRAY_DENSITY times
+ * the rows its file can hold (each field takes at least a byte, its delimiter) would make the map
+ * sparse, so a hash map anyway; the array is also at most MAX_ARRAY_ENTRIES entries and ARRAY_BYTES.
  */
-function keyedArray(side: Plan): KeyedMap {
+function arrayEntries(side: Plan): number {
   const stride = (buildMapLayout(side.keyed as JoinBuild).valueSize + 7) & ~7;
   const rowsAtMost = Math.ceil(fileBytes(side.table.path) / Math.max(1, side.table.columns.length));
-  return { type: 'array', maxEntries: Math.max(1, Math.min(MAX_ARRAY_ENTRIES, Math.floor(ARRAY_BYTES / stride), rowsAtMost * ARRAY_DENSITY)) };
+  return Math.max(1, Math.min(MAX_ARRAY_ENTRIES, Math.floor(ARRAY_BYTES / stride), rowsAtMost * ARRAY_DENSITY));
 }
 
 /**
- * mergeEntries joins what each node's map held (one node, or the nodes of a cluster holding parts of
+ * mergeEntries joins what each node's maps held (one node, or the nodes of a cluster holding parts of
  * the table): blocks by position, pairs by concatenation; a key two nodes both hold is a duplicate.
  */
 function mergeEntries(plan: Plan, index: number, nodes: readonly (readonly MapContents[])[], size: number): BuildEntries {
-  const maps = nodes.map((maps) => maps.find((map) => map.name === 'build') as MapContents);
-  if (maps.every((map) => map.block !== undefined)) {
-    const length = Math.max(0, ...maps.map((map) => (map.block as Uint8Array).length));
-    if (maps.length === 1) return { kind: 'block', values: maps[0]?.block as Uint8Array };
-    const values = new Uint8Array(length);
-    for (const map of maps) {
-      const block = map.block as Uint8Array;
-      for (let at = 0; at < block.length; at += size) {
-        if (block[at] === 0) continue;
-        if (values[at] !== 0) throw duplicateKey(plan, index, BigInt(at / size));
-        values.set(block.subarray(at, at + size), at);
+  const blocks = nodes.map((maps) => maps.find((map) => map.name === 'build')?.block ?? new Uint8Array(0));
+  let block = blocks[0] ?? new Uint8Array(0);
+  if (blocks.length > 1) {
+    block = new Uint8Array(Math.max(...blocks.map((each) => each.length)));
+    for (const each of blocks) {
+      for (let at = 0; at < each.length; at += size) {
+        if (each[at] === 0) continue;
+        if (block[at] !== 0) throw duplicateKey(plan, index, BigInt(at / size));
+        block.set(each.subarray(at, at + size), at);
       }
     }
-    return { kind: 'block', values };
   }
-  const entries = maps.flatMap((map) => map.entries);
+  const entries = nodes.flatMap((maps) => maps.find((map) => map.name === 'build_hash')?.entries ?? []);
   const keys = new Uint8Array(entries.length * 8);
   const values = new Uint8Array(entries.length * size);
   const seen = new Set<bigint>();
@@ -140,7 +127,7 @@ function mergeEntries(plan: Plan, index: number, nodes: readonly (readonly MapCo
     keys.set(key, i * 8);
     values.set(value, i * size);
   });
-  return { kind: 'pairs', keys, values };
+  return { block, keys, values };
 }
 
 /** tooManyRows is the refusal of a build side too large for a map. */

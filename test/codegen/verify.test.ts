@@ -23,10 +23,10 @@ describe('Sluice verifier', () => {
       expect(result.stats.processedInsns).toBeGreaterThan(compiled.spec.insns.length / 2);
       console.log(`${file}${plan.join ? ` (${type} build maps)` : ''}: Sluice verifier processed ${result.stats.processedInsns} insns, ${result.stats.states} states`);
     }
-    // Each build side's own program, filling an array or a hash map.
+    // Each build side's own program, filling an array and a hash map.
     (plan.join?.builds ?? []).forEach((_, index) => {
-      for (const type of ['array', 'hash'] as const) {
-        const compiled = compileQuery(buildKeyedPlan(plan, index), { keyedMap: { type, maxEntries: 1000 } });
+      for (const arrayEntries of [1, 1000]) {
+        const compiled = compileQuery(buildKeyedPlan(plan, index), { keyedMap: { arrayEntries, hashEntries: 1000 } });
         const result = verify(compiled.spec, { context: HOOK_CONTEXT });
         expect(result.stats.processedInsns).toBeGreaterThan(compiled.spec.insns.length / 2);
       }
