@@ -14,6 +14,7 @@ import { StorageNode } from '../src/storage/node.js';
 import { runPushdown } from '../src/storage/pushdown.js';
 import { runShipAll } from '../src/storage/shipall.js';
 import type { EngineName } from '../src/vm/engine.js';
+import { formatCount } from '../src/util/count.js';
 
 const options = new Command('bench-storage')
   .option('--rows <n>', 'rows of id,name,qty,price to generate', '200000')
@@ -91,7 +92,7 @@ for (const engine of options.engines.split(',') as EngineName[]) {
 
 const shipAllMBps = fileBytes / 1e6 / shipAll.stats.computeSeconds;
 process.stdout.write(
-  `\n| ${fileBytes.toLocaleString('en-US')} bytes, ${rows.toLocaleString('en-US')} rows, ${options.chunk}-byte chunks | MB/s (program time) | MB/s (whole run, wall) | eBPF insns/byte | M insns/s |\n|---|---|---|---|---|\n`,
+  `\n| ${formatCount(fileBytes)} bytes, ${formatCount(rows)} rows, ${options.chunk}-byte chunks | MB/s (program time) | MB/s (whole run, wall) | eBPF insns/byte | M insns/s |\n|---|---|---|---|---|\n`,
 );
 process.stdout.write(`| read path alone (program: r0 = 1; exit; process CPU time) | – | ${readPathMBps.toFixed(1)} | – | – |\n`);
 for (const r of results) {

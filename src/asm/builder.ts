@@ -324,7 +324,15 @@ export class ProgramBuilder {
   }
 
   private checkNoFallThrough(fn: { name: string; slot: number }): void {
-    const before = this.pending.filter((p) => p.slot < fn.slot).pop();
+    // pending is in slot order: the instruction before the function is the last one starting before its slot (binary search, as a program has thousands).
+    let low = 0;
+    let high = this.pending.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((this.pending[middle] as Pending).slot < fn.slot) low = middle + 1;
+      else high = middle;
+    }
+    const before = this.pending[low - 1];
     if (!before) throw this.error(`function '${fn.name}' starts the program: the entry function comes first`, fn.slot);
     const op = before.insn.opcode;
     if (op !== EXIT && op !== (Class.JMP | JmpOp.JA) && op !== (Class.JMP32 | JmpOp.JA)) {

@@ -3,6 +3,7 @@ import type { MapSpec } from '../asm/program.js';
 import type { JoinBuild } from '../sql/plan.js';
 import type { Value } from '../values/types.js';
 import { buildMapLayout, type BuildMapLayout } from './layout.js';
+import { formatCount } from '../util/count.js';
 
 /**
  * ARRAY_DENSITY: keys are dense, and the map an array indexed by key, when the key range 0..max holds at
@@ -85,14 +86,14 @@ export function buildMap(build: Pick<JoinBuild, 'values'>, index: number, entrie
     for (let i = 0; i < pairs; i++) add(pairKeys.getBigInt64(i * 8, true), entries.values.subarray(i * size, (i + 1) * size));
     contents = { keys: keyBytes, values };
   }
-  const what = `${count.toLocaleString('en-US')} keys`;
+  const what = `${formatCount(count)} keys`;
   const reason = count === 0
     ? 'hash map: no row passed the build side\'s filter'
     : dense
       ? `array map: ${what} in ${min}..${max}, indexed by key, dense (at least 1 in ${ARRAY_DENSITY} of its ${span} slots used)`
       : (min ?? 0n) < 0n
         ? `hash map: ${what}, some negative`
-        : `hash map: ${what} in ${min}..${max}, sparse (fewer than 1 in ${ARRAY_DENSITY} slots of an array would be used${span > BigInt(MAX_ARRAY_ENTRIES) ? `, or more than ${MAX_ARRAY_ENTRIES.toLocaleString('en-US')} slots` : ''})`;
+        : `hash map: ${what} in ${min}..${max}, sparse (fewer than 1 in ${ARRAY_DENSITY} slots of an array would be used${span > BigInt(MAX_ARRAY_ENTRIES) ? `, or more than ${formatCount(MAX_ARRAY_ENTRIES)} slots` : ''})`;
   return {
     spec: {
       name: `build${index}`,

@@ -5,6 +5,7 @@ import { QueryError, type SourcePosition } from '../sql/errors.js';
 import type { Emitter, Label, Register } from './emitter.js';
 import type { KeyedMap } from './keyed-row.js';
 import { FatalCode, S, type BuildMapLayout, type Layout } from './layout.js';
+import type { TopGen } from './top-rows.js';
 
 /** Register roles inside the per-byte callback (callee-saved, so helper calls keep them). */
 export const REG = {
@@ -62,6 +63,8 @@ export interface Gen {
   readonly stop: Label;
   /** Where a delimiter or newline event ends (stops the loop after an end-of-file flush). */
   readonly eventDone: Label;
+  /** A row selection cut to its best n rows in storage: the heap and its sift callbacks (see top-rows.ts). */
+  readonly top?: TopGen;
 }
 
 /** emitFileOffset puts `base + index + extra` (a file offset) into `dst`. */

@@ -79,20 +79,7 @@ export function emitOutputRow(g: Gen, record: RowRecord, done: Label): void {
   emitFatal(g, FatalCode.outputFull);
   e.bind(found);
   e.movReg(REG.group, R0);
-  for (const part of record.parts) {
-    if (part.string === undefined) {
-      emitValue(g, part.value);
-      e.store('DW', REG.group, part.offset, R0);
-      continue;
-    }
-    const { offset, bytes, codec } = part.string;
-    e.load('DW', R0, REG.state, offset);
-    e.store('DW', REG.group, part.offset, R0);
-    for (let at = 0; at < codec.width; at += 8) {
-      e.load('DW', R0, REG.state, bytes + at);
-      e.store('DW', REG.group, part.offset + 8 + at, R0);
-    }
-  }
+  emitRecordParts(g, record);
   e.comment('count the record in the header');
   e.load('DW', REG.group, REG.ctx, CTX.aggs);
   e.load('DW', R0, REG.group, OutputBuffer.count);
@@ -109,6 +96,25 @@ export function emitOutputRow(g: Gen, record: RowRecord, done: Label): void {
   e.comment(`LIMIT ${plan.limit} reached: no more rows, no more chunks`);
   e.storeImm('DW', REG.group, OutputBuffer.done, 1);
   e.goto(g.stop);
+}
+
+/** emitRecordParts writes the row's values into the record at r8 (REG.group): numbers and dates computed, strings copied whole. */
+export function emitRecordParts(g: Gen, record: RowRecord): void {
+  const { e } = g;
+  for (const part of record.parts) {
+    if (part.string === undefined) {
+      emitValue(g, part.value);
+      e.store('DW', REG.group, part.offset, R0);
+      continue;
+    }
+    const { offset, bytes, codec } = part.string;
+    e.load('DW', R0, REG.state, offset);
+    e.store('DW', REG.group, part.offset, R0);
+    for (let at = 0; at < codec.width; at += 8) {
+      e.load('DW', R0, REG.state, bytes + at);
+      e.store('DW', REG.group, part.offset + 8 + at, R0);
+    }
+  }
 }
 
 /** emitOutputHeader, in the entry function, zeroes the header's count for this call; r0 holds the header. Jumps to `skip` when done. */

@@ -7,6 +7,7 @@ import { ErrorCode, FatalCode, S, type AggSlot, type Layout } from './layout.js'
 import { MAX_DIGITS } from './fields.js';
 import { byteString } from '../values/bytes.js';
 import { DATE_RANGE_TEXT } from '../values/calendar.js';
+import { formatCount } from '../util/count.js';
 
 /** MapReader returns the [key, value] entries of the map named `name` (Runtime maps and kernel maps both fit). */
 export type MapReader = (name: string) => Iterable<readonly [Uint8Array, Uint8Array]>;
@@ -119,9 +120,9 @@ export function fatalReason(code: number, maxGroups: number, plan?: Plan): strin
       if (plan?.countDistinct !== undefined) {
         const set = plan.groupBy[plan.groupBy.length - 1]?.name ?? '';
         const values = plan.countDistinct.prefix === 0 ? set : `(group, ${set})`;
-        return `more than ${maxGroups.toLocaleString('en-US')} distinct ${values} values: COUNT(DISTINCT ${set}) keeps them in the group map, which holds ${maxGroups.toLocaleString('en-US')} (raise the limit with --max-groups)`;
+        return `more than ${formatCount(maxGroups)} distinct ${values} values: COUNT(DISTINCT ${set}) keeps them in the group map, which holds ${formatCount(maxGroups)} (raise the limit with --max-groups)`;
       }
-      return `more than ${maxGroups.toLocaleString('en-US')} groups: the group map holds ${maxGroups.toLocaleString('en-US')} (raise the limit with --max-groups)`;
+      return `more than ${formatCount(maxGroups)} groups: the group map holds ${formatCount(maxGroups)} (raise the limit with --max-groups)`;
     case FatalCode.chunkTooLarge:
       return 'a chunk was larger than the program was compiled for (maxChunk)';
     case FatalCode.stringTooLong:
@@ -130,10 +131,10 @@ export function fatalReason(code: number, maxGroups: number, plan?: Plan): strin
       return `a date moved by an interval left the supported range (${DATE_RANGE_TEXT})`;
     case FatalCode.duplicateKey:
       return 'a joined table has more than one row with the same key after its filter';
-    case FatalCode.keyRange:
-      return 'a joined table has a key outside its array map';
     case FatalCode.outputFull:
       return 'a chunk ended more rows than the output buffer holds (it holds one per byte of a chunk, so this is a Sluice bug, please report it)';
+    case FatalCode.heapSlotMissing:
+      return 'a slot of the top-N heap was not found (its map holds every slot, so this is a Sluice bug, please report it)';
     default:
       return `unknown scan failure code ${code}`;
   }

@@ -6,6 +6,7 @@ import { CTX, REG, emitFatal, type Gen } from './context.js';
 import { describe, emitJump, emitValue } from './expr.js';
 import { FatalCode, type AggSlot } from './layout.js';
 import { emitOutputRow, planRecord } from './output-rows.js';
+import { emitTopRow } from './top-rows.js';
 import { emitStringExtreme } from './string-extreme.js';
 import { isString } from '../values/types.js';
 import { emitCapturedInFull } from './strings.js';
@@ -27,7 +28,8 @@ export function emitRow(g: Gen, done: Label): void {
     emitJump(g, plan.filter, done, false);
   }
   if (plan.rows !== undefined) {
-    emitOutputRow(g, planRecord(plan, g.layout), done);
+    if (g.top !== undefined) emitTopRow(g, g.top, done);
+    else emitOutputRow(g, planRecord(plan, g.layout), done);
     return;
   }
   if (plan.keyed !== undefined && g.keyedMap !== undefined) {

@@ -9,6 +9,7 @@ import { parseSchemaFile, type SchemaColumn } from './schema-file.js';
 import { TPCH_SCHEMAS } from './tpch/schemas.js';
 import { csvShape, withoutCarriageReturns } from '../values/csv-rows.js';
 import type { SqlType } from '../values/types.js';
+import { formatCount } from '../util/count.js';
 
 
 
@@ -117,7 +118,7 @@ function readCsvSample(path: string, sampleRows: number): { header: string[]; ro
     throw new QueryError(path, shape.openQuote, 'this quoted field in the header is not closed before the end of the file');
   }
   if (!wholeFile && shape.rowsEnd === 0) {
-    throw new QueryError(path, { line: 1, column: 1 }, `no row ends in the first ${SAMPLE_BYTES.toLocaleString('en-US')} bytes: the header row is longer than that (rows may be at most ${MAX_LINE_BYTES.toLocaleString('en-US')} bytes), or the file is not CSV`);
+    throw new QueryError(path, { line: 1, column: 1 }, `no row ends in the first ${formatCount(SAMPLE_BYTES)} bytes: the header row is longer than that (rows may be at most ${formatCount(MAX_LINE_BYTES)} bytes), or the file is not CSV`);
   }
   const sample = withoutCarriageReturns(buffer.subarray(0, wholeFile && !headerOnly && shape.openQuote === undefined ? length : shape.rowsEnd), 0x2c, true);
   let records: string[][];

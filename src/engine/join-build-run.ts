@@ -17,6 +17,7 @@ import { runPushdown } from '../storage/pushdown.js';
 import type { RunStats } from '../storage/run-stats.js';
 import type { EngineName } from '../vm/engine.js';
 import type { MapContents } from '../storage/wire.js';
+import { formatCount } from '../util/count.js';
 
 /** ARRAY_BYTES bounds the array map a build side's node fills (its entries are the value size rounded up to 8 bytes each). */
 const ARRAY_BYTES = 64 * 2 ** 20;
@@ -52,7 +53,7 @@ export type BuildScan = (side: Plan, compiled: CompiledQuery) => Promise<{ reado
 export async function runBuildSides(plan: Plan, options: BuildOptions, scan: BuildScan = singleNode(options)): Promise<BuildRun[]> {
   const maxRows = options.maxBuildRows ?? DEFAULT_MAX_BUILD_ROWS;
   if (!Number.isInteger(maxRows) || maxRows < 1 || maxRows > MAX_BUILD_ROWS_LIMIT) {
-    throw new UsageError(`--max-build-rows ${maxRows} is out of range: a build map holds 1 to ${MAX_BUILD_ROWS_LIMIT.toLocaleString('en-US')} rows`);
+    throw new UsageError(`--max-build-rows ${maxRows} is out of range: a build map holds 1 to ${formatCount(MAX_BUILD_ROWS_LIMIT)} rows`);
   }
   const runs: BuildRun[] = [];
   for (let index = 0; index < (plan.join?.builds.length ?? 0); index++) runs.push(await runBuildSide(plan, index, maxRows, options.chunkBytes, scan));
@@ -136,7 +137,7 @@ export function tooManyRows(plan: Plan, index: number, rows: bigint, maxRows: nu
   return new QueryError(
     plan.queryFile,
     build?.at ?? { line: 1, column: 1 },
-    `table '${build?.table.name}' has ${rows.toLocaleString('en-US')} rows after its filter, more than the ${maxRows.toLocaleString('en-US')} a build map may hold (--max-build-rows); filter it further, or raise the limit (at most ${MAX_BUILD_ROWS_LIMIT.toLocaleString('en-US')})`,
+    `table '${build?.table.name}' has ${formatCount(rows)} rows after its filter, more than the ${formatCount(maxRows)} a build map may hold (--max-build-rows); filter it further, or raise the limit (at most ${formatCount(MAX_BUILD_ROWS_LIMIT)})`,
   );
 }
 

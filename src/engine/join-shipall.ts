@@ -12,10 +12,10 @@ import type { DeviceOptions } from '../storage/device.js';
 import { StorageNode } from '../storage/node.js';
 import type { RunStats } from '../storage/run-stats.js';
 import { runShipAll, type ShipAllConsumer } from '../storage/shipall.js';
-import { UsageError } from '../util/errors.js';
 import type { Value } from '../values/types.js';
 import type { EngineName } from '../vm/engine.js';
 import { computeConsumer, programMapsConsumer, type ComputeEngine } from './compute-engines.js';
+import { DuckDbLanding } from './duckdb-compute.js';
 
 /** ShipAllJoinOptions are what shipping every table of a join needs. */
 export interface ShipAllJoinOptions {
@@ -40,11 +40,12 @@ export interface ShipAllJoinRun {
  * shipAllJoin ships each build table, then the probe table, to the compute node. With csv-parse the
  * compute node evaluates each build side's query and keeps its rows in a JavaScript map, then
  * evaluates the probe table's rows against them; with `program` it runs the build sides' programs and
- * the probe program (with the maps they filled) over the shipped bytes, as the storage nodes would.
+ * the probe program (with the maps they filled) over the shipped bytes, as the storage nodes would;
+ * with `duckdb` DuckDB joins the shipped tables itself.
  */
 export async function shipAllJoin(plan: Plan, options: ShipAllJoinOptions, rows?: number): Promise<ShipAllJoinRun> {
   const compute = options.compute ?? 'csv-parse';
-  if (compute !== 'csv-parse' && compute !== 'program') throw new UsageError(`--compute ${compute} does not answer joins; use csv-parse or program`);
+  if (compute === 'duckdb') return shipAllJoinToDuckDb(plan, options, rows);
   if (compute === 'program') {
     // The build sides' own programs run over the shipped tables, then the probe program with their maps.
     const builds = await runBuildSides(plan, options, async (side, compiled) => {
@@ -69,6 +70,22 @@ export async function shipAllJoin(plan: Plan, options: ShipAllJoinOptions, rows?
   }
   const probe = await ship(plan.table.path, createBaselineConsumer(plan, plan.table.path, joinLookup(plan, buildRowMaps)), options, rows);
   return { result: probe.result, stats: probe.stats, builds: buildStats };
+}
+
+/**
+ * shipAllJoinToDuckDb ships each build table, then the probe table, into files on the compute node, and
+ * DuckDB answers the query text over views of them (as a compute node receiving the tables would).
+ */
+async function shipAllJoinToDuckDb(plan: Plan, options: ShipAllJoinOptions, rows?: number): Promise<ShipAllJoinRun> {
+  const landing = new DuckDbLanding();
+  try {
+    const builds: RunStats[] = [];
+    for (const build of plan.join?.builds ?? []) builds.push((await ship(build.table.path, landing.consumer(build.table), options)).stats);
+    const probe = await ship(plan.table.path, landing.consumer(plan.table), options, rows);
+    return { result: await landing.answer(plan, plan.sql, 1), stats: probe.stats, builds };
+  } finally {
+    landing.close();
+  }
 }
 
 function ship<T>(path: string, consumer: ShipAllConsumer<T>, options: ShipAllJoinOptions, rows?: number) {

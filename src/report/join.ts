@@ -1,7 +1,8 @@
 // A join's data movement: each build side's own run, the maps sent toward the probe node, and the whole query against shipping every table.
 import type { RunStats } from '../storage/run-stats.js';
 import { linkTotal } from './data-movement.js';
-import { formatBytes, formatCount, formatPercent, formatSeconds } from './units.js';
+import { formatBytes, formatPercent, formatSeconds } from './units.js';
+import { formatCount } from '../util/count.js';
 
 /** JoinBuildStats is one build side: its rows after its filter, its map, and its own pushdown run. */
 export interface JoinBuildStats {

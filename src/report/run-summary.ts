@@ -1,6 +1,7 @@
 // A short text summary of one pushdown run, for `sluice query` without --compare.
 import type { RunStats } from '../storage/run-stats.js';
-import { formatBytes, formatCount, formatSeconds } from './units.js';
+import { formatBytes, formatSeconds } from './units.js';
+import { formatCount } from '../util/count.js';
 
 /** formatRunSummary renders what one run moved and how long each modelled stage took. */
 export function formatRunSummary(run: RunStats): string {

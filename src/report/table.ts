@@ -3,7 +3,8 @@ import type { DirectionCounts } from '../net/link.js';
 import type { RunStats } from '../storage/run-stats.js';
 import type { DataMovementReport, Saving } from './data-movement.js';
 import { verifyAndLoad } from './run-summary.js';
-import { formatBytes, formatCount, formatPercent, formatRatio, formatSeconds } from './units.js';
+import { formatBytes, formatPercent, formatRatio, formatSeconds } from './units.js';
+import { formatCount } from '../util/count.js';
 
 type Row = readonly [label: string, pushdown: string, shipAll: string];
 

@@ -1,4 +1,5 @@
 // Human formatting of byte counts (binary units), durations and plain counts for the report tables.
+import { formatCount } from '../util/count.js';
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 
@@ -25,19 +26,6 @@ export function formatSeconds(seconds: number): string {
   if (s < 1e-3) return `${sign}${threeDigits(s * 1e6)} µs`;
   if (s < 1) return `${sign}${threeDigits(s * 1e3)} ms`;
   return `${sign}${threeDigits(s)} s`;
-}
-
-/**
- * formatCount writes an integer with thousands separators: `1,411,484`. By hand rather than with
- * toLocaleString, whose first call loads the ICU locale data: about 60 ms of a short process.
- */
-export function formatCount(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  const digits = BigInt(Math.abs(Math.round(n))).toString();
-  const head = digits.length % 3 || 3;
-  let text = digits.slice(0, head);
-  for (let at = head; at < digits.length; at += 3) text += `,${digits.slice(at, at + 3)}`;
-  return Math.round(n) < 0 ? `-${text}` : text;
 }
 
 /** formatRatio writes how many times larger one quantity is: `1.5×`, `2,475,123×`, `∞×`. */

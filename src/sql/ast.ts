@@ -43,10 +43,14 @@ export interface CaseWhen {
   readonly then: AstExpr;
 }
 
-/** SelectItem is one SELECT list entry with its optional alias. */
+/**
+ * SelectItem is one SELECT list entry with its optional alias. `star` marks a `*`, whose `expr` is only a
+ * placeholder until sql/select-star.ts expands it into the table's columns.
+ */
 export interface SelectItem {
   readonly expr: AstExpr;
   readonly alias?: string;
+  readonly star?: true;
 }
 
 /** OrderItem is one ORDER BY entry. */

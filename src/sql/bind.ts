@@ -11,6 +11,7 @@ import {
 } from './plan.js';
 import { bindRowSelection } from './select-rows.js';
 import { withoutDistinct } from './distinct.js';
+import { expandStar } from './select-star.js';
 import { didYouMean } from './suggest.js';
 import { planJoinQuery } from './join-plan.js';
 import { tablesScope } from './scope.js';
@@ -32,7 +33,7 @@ export function planQuery(sql: string, catalog: Catalog, options: PlanOptions = 
     const hint = didYouMean(statement.table.name, catalog.tableNames());
     throw new QueryError(file, statement.table.position, `unknown table '${statement.table.name}'${hint}`);
   }
-  const { statement: grouped, countDistinct } = withoutDistinct(statement, file, findAggregate);
+  const { statement: grouped, countDistinct } = withoutDistinct(expandStar(statement, table, file, findAggregate), file, findAggregate);
   if (statement.joins.length > 0) {
     if (countDistinct !== undefined || statement.distinct !== undefined) {
       throw new QueryError(file, statement.table.position, 'DISTINCT over a join is not supported; joins answer aggregates');

@@ -78,7 +78,10 @@ class Parser {
 
   private selectItem(): SelectItem {
     const token = this.peek();
-    if (this.isSymbol(token, '*')) this.fail(token, 'SELECT * is not supported; name the aggregates and group columns');
+    if (this.isSymbol(token, '*')) {
+      this.next();
+      return { expr: { kind: 'identifier', name: '*', ...this.spanFrom(token) }, star: true };
+    }
     const expr = this.expr();
     if (this.acceptWord('as')) return { expr, alias: this.name('an alias') };
     const next = this.peek();
@@ -228,7 +231,7 @@ class Parser {
     }
     if (this.acceptWord('like')) {
       const pattern = this.additive();
-      if (this.peekWord('escape')) this.fail(this.peek(), 'LIKE ... ESCAPE is not supported');
+      if (this.peekWord('escape')) this.fail(this.peek(), "LIKE ... ESCAPE is not supported: patterns have no escape character, '%' and '_' are always wildcards");
       return this.node({ kind: 'like', operand: left, pattern, negated, ...this.spanFrom(first) }, token, left, pattern);
     }
     if (this.peekWord('ilike') || this.peekWord('similar')) this.fail(token, `${token.text.toUpperCase()} is not supported`);

@@ -26,6 +26,12 @@ export interface PushdownOptions {
   readonly rows?: number;
   /** The part of the file a cluster node was asked for (it travels in the program message). */
   readonly range?: RangeRequest;
+  /**
+   * The program message as the node received it (a cluster node, which decoded `file`, `spec` and
+   * `range` from it): the link counts its bytes. Without it, runPushdown encodes the message here
+   * and the node decodes it, as the compute node and a single storage node do.
+   */
+  readonly message?: Uint8Array;
   /** What the node's read path serves (a view of the file) and watches for. */
   readonly open?: OpenOptions;
   /** onProgress is told after each read: bytes read so far and the file's size (e.g. for a progress bar). */
@@ -46,11 +52,11 @@ export interface PushdownResult {
  */
 export async function runPushdown(options: PushdownOptions): Promise<PushdownResult> {
   const { node, link } = options;
-  const requestBytes = encodeProgramRequest({ file: options.file, spec: options.spec, ...(options.range ? { range: options.range } : {}) });
+  const requestBytes = options.message ?? encodeProgramRequest({ file: options.file, spec: options.spec, ...(options.range ? { range: options.range } : {}) });
   const request = link.send('toStorage', requestBytes.length);
 
-  // On the storage node.
-  const { file, spec } = decodeProgramRequest(requestBytes);
+  // On the storage node (a message it was sent is decoded already: decoding the program twice costs a cold worker milliseconds).
+  const { file, spec } = options.message ? options : decodeProgramRequest(requestBytes);
   const pid = node.spawn();
   let maps: MapContents[];
   let fileBytes: number;

@@ -75,6 +75,7 @@ export async function runRange(options: RangeRunOptions): Promise<RangeRunResult
         tenant: options.tenant ?? spec.name,
         chunkBudget: options.chunkBudget,
         range,
+        message: options.request,
         open: { segments: segments(headerBytes, start, end), ...(watch ? { observe: follow } : {}) },
       });
     const first = await scan(candidateEnd, format.quotes);

@@ -77,13 +77,22 @@ export function encodeProgramRequest(request: ProgramRequest): Uint8Array {
     w.blob(map.contents?.values);
   }
   w.blob(encode(spec.insns));
-  const range = request.range;
-  if (range) {
-    w.u64(range.splitStart);
-    w.u64(range.splitEnd);
-    w.u64(range.start === undefined ? 0 : range.start + 1);
-    w.u32(range.delimiter | (range.quotes ? 0x100 : 0) | (range.header ? 0x200 : 0));
-  }
+  const message = w.finish();
+  return request.range ? withRange(message, request.range) : message;
+}
+
+/**
+ * withRange is a program message without a range (encodeProgramRequest) with a cluster node's range
+ * appended, as encodeProgramRequest writes it: a cluster query encodes its program once and asks
+ * each node for its range with the same bytes.
+ */
+export function withRange(message: Uint8Array, range: RangeRequest): Uint8Array {
+  const w = new ByteWriter(message.length + RANGE_BYTES);
+  w.bytes(message);
+  w.u64(range.splitStart);
+  w.u64(range.splitEnd);
+  w.u64(range.start === undefined ? 0 : range.start + 1);
+  w.u32(range.delimiter | (range.quotes ? 0x100 : 0) | (range.header ? 0x200 : 0));
   return w.finish();
 }
 
@@ -232,9 +241,14 @@ function readBlock(r: ByteReader, valueSize: number): Uint8Array {
 
 /** ByteWriter appends little-endian fields to a growing buffer. */
 class ByteWriter {
-  private buffer = new Uint8Array(256);
-  private view = new DataView(this.buffer.buffer);
+  private buffer: Uint8Array;
+  private view: DataView;
   private length = 0;
+
+  constructor(capacity = 256) {
+    this.buffer = new Uint8Array(capacity);
+    this.view = new DataView(this.buffer.buffer);
+  }
 
   u32(value: number): void {
     this.reserve(4);
@@ -268,7 +282,7 @@ class ByteWriter {
   }
 
   finish(): Uint8Array {
-    return this.buffer.slice(0, this.length);
+    return this.length === this.buffer.length ? this.buffer : this.buffer.slice(0, this.length);
   }
 
   private reserve(extra: number): void {

@@ -4,7 +4,8 @@ import type { DirectionCounts } from '../../src/net/link.js';
 import { buildReport, linkTotal, ReportError, saving } from '../../src/report/data-movement.js';
 import { reportJson } from '../../src/report/json.js';
 import { formatReport } from '../../src/report/table.js';
-import { formatBytes, formatCount, formatPercent, formatRatio, formatSeconds } from '../../src/report/units.js';
+import { formatBytes, formatPercent, formatRatio, formatSeconds } from '../../src/report/units.js';
+import { formatCount } from '../../src/util/count.js';
 import type { RunStats } from '../../src/storage/run-stats.js';
 
 function counts(payloadBytes: number, wireBytes: number, packets: number, acks = 0): DirectionCounts {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { encode } from '../../src/asm/instruction.js';
 import { StorageError } from '../../src/storage/errors.js';
-import { decodeProgramRequest, decodeResult, encodeProgramRequest, encodeResult } from '../../src/storage/wire.js';
+import { decodeProgramRequest, decodeResult, encodeProgramRequest, encodeResult, withRange } from '../../src/storage/wire.js';
 import { filterSumProgram } from './filter-sum-helpers.js';
 
 describe('program request', () => {
@@ -22,6 +22,16 @@ describe('program request', () => {
     const strings = ['people.csv', spec.name, spec.section, spec.license].reduce((n, s) => n + 4 + s.length, 0);
     const maps = spec.maps.reduce((n, m) => n + 4 + m.name.length + 24 + 4 + (m.initialValue?.length ?? 0) + 8, 0);
     expect(bytes.length).toBe(4 + strings + 4 + maps + 4 + spec.insns.reduce((n, i) => n + (i.opcode === 0x18 ? 16 : 8), 0));
+  });
+
+  it('carries a cluster node\'s range after the program: appended to a message encoded once, the same bytes', () => {
+    const range = { splitStart: 10, splitEnd: 2 ** 40, start: 12, delimiter: 124, quotes: false, header: true };
+    const ranged = withRange(bytes, range);
+    expect(ranged).toEqual(encodeProgramRequest({ file: 'people.csv', spec, range }));
+    expect(ranged.length).toBe(bytes.length + 28);
+    expect(decodeProgramRequest(ranged).range).toEqual(range);
+    const { start: _, ...fromSplit } = range;
+    expect(decodeProgramRequest(withRange(bytes, fromSplit)).range).toEqual(fromSplit);
   });
 
   it('refuses truncated, padded or corrupted messages', () => {

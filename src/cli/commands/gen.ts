@@ -7,6 +7,7 @@ import { TABLE_NAMES, type TableName } from '../../datasets/tpch/tables.js';
 import { UsageError } from '../../util/errors.js';
 import { oneOf, positiveInteger, positiveNumber } from '../options.js';
 import { Progress } from '../progress.js';
+import { formatCount } from '../../util/count.js';
 
 /** registerGen adds `sluice gen tpch` and `sluice gen sensors`. */
 export function registerGen(program: Command): void {
@@ -42,7 +43,7 @@ export function registerGen(program: Command): void {
         return;
       }
       for (const table of written) {
-        process.stdout.write(`${table.path}  ${table.rows.toLocaleString('en-US')} rows  ${(table.bytes / 1e6).toFixed(1)} MB\n`);
+        process.stdout.write(`${table.path}  ${formatCount(table.rows)} rows  ${(table.bytes / 1e6).toFixed(1)} MB\n`);
       }
     });
   gen
@@ -63,7 +64,7 @@ export function registerGen(program: Command): void {
         process.stdout.write(`${JSON.stringify({ csv, schema, rows: options.rows, seed: options.seed })}\n`);
         return;
       }
-      process.stdout.write(`${csv}  ${options.rows.toLocaleString('en-US')} rows\n`);
+      process.stdout.write(`${csv}  ${formatCount(options.rows)} rows\n`);
     });
 }
 

@@ -11,6 +11,7 @@ import type { ResultTable } from '../../sql/result.js';
 import type { ClusterNode } from '../../storage/cluster-node.js';
 import type { EngineName } from '../../vm/engine.js';
 import { CACHE_HELP, oneOf, positiveInteger, unitsOption } from '../options.js';
+import { formatCount } from '../../util/count.js';
 
 /** QueryCliOptions are the parsed options of `query`. */
 export interface QueryCliOptions {
@@ -48,7 +49,7 @@ export function registerQuery(program: Command): void {
     .option('--on-error <policy>', 'malformed rows: stop (report file:line:col) or skip (and count)', oneOf('stop', 'skip'), 'stop')
     .option('--nodes <n|urls>', 'split the table over N storage nodes (worker threads scanning their byte ranges in parallel), or over `sluice serve` nodes: http://host:port,...', nodesOption)
     .option('--max-groups <n>', `groups the GROUP BY map holds (1 to ${MAX_GROUPS_LIMIT}); more is an error`, positiveInteger, DEFAULT_MAX_GROUPS)
-    .option('--max-build-rows <n>', `rows a joined smaller table may have after its filter (1 to ${MAX_BUILD_ROWS_LIMIT.toLocaleString('en-US')}); more is an error naming the table`, positiveInteger, DEFAULT_MAX_BUILD_ROWS)
+    .option('--max-build-rows <n>', `rows a joined smaller table may have after its filter (1 to ${formatCount(MAX_BUILD_ROWS_LIMIT)}); more is an error naming the table`, positiveInteger, DEFAULT_MAX_BUILD_ROWS)
     .option('--compare', 'also ship the whole file and compute on the compute node, and show both side by side')
     .option('--compute <engine>', 'how the compute node answers in ship-all: csv-parse (independent baseline), program (the same eBPF program, run on the compute node) or duckdb (DuckDB on one thread over the shipped CSV; needs the optional dependency @duckdb/node-api)', oneOf<ComputeEngine>(...COMPUTE_ENGINES), 'csv-parse')
     .option('--json', 'print the result and the report as JSON')
