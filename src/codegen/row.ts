@@ -11,6 +11,7 @@ import { emitStringExtreme } from './string-extreme.js';
 import { isString } from '../values/types.js';
 import { emitCapturedInFull } from './strings.js';
 import { emitStringNullCheck } from './nulls.js';
+import { emitKeyedRow } from './keyed-row.js';
 
 /** BPF_NOEXIST is map_update_elem's flag for "insert only". */
 const BPF_NOEXIST = 1;
@@ -30,6 +31,10 @@ export function emitRow(g: Gen, done: Label): void {
   if (plan.rows !== undefined) {
     if (g.top !== undefined) emitTopRow(g, g.top, done);
     else emitOutputRow(g, planRecord(plan, g.layout), done);
+    return;
+  }
+  if (plan.keyed !== undefined && g.keyedMap !== undefined) {
+    emitKeyedRow(g, plan.keyed, g.keyedMap, done);
     return;
   }
   if (plan.groupBy.length === 0) {
