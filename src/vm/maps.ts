@@ -172,7 +172,9 @@ type HostKey = number | string;
  */
 export class HashMap extends BpfMap {
   private readonly slots = new Map<HostKey, number>();
+  /** Slots freed by deletion or eviction, reused last-freed first; slots from `fresh` on were never used. */
   private readonly freeSlots: number[] = [];
+  private fresh = 0;
   private readonly keyBytes: Uint8Array;
   /** keyUnits is hostKey's scratch: the key as 16-bit units, one per two bytes. */
   private readonly keyUnits: number[];
@@ -186,7 +188,6 @@ export class HashMap extends BpfMap {
     super(spec, index, space);
     this.keyBytes = new Uint8Array(spec.keySize * spec.maxEntries);
     this.keyUnits = new Array<number>(spec.keySize >> 1).fill(0);
-    for (let slot = spec.maxEntries - 1; slot >= 0; slot--) this.freeSlots.push(slot);
   }
 
   lookupAt(keyAddress: number): number {
@@ -206,11 +207,11 @@ export class HashMap extends BpfMap {
       if (this.lru) this.touch(key, slot);
     } else {
       if (flags === UpdateFlag.EXIST) return -Errno.ENOENT;
-      if (this.freeSlots.length === 0) {
+      if (this.freeSlots.length === 0 && this.fresh === this.spec.maxEntries) {
         if (!this.lru) return -Errno.E2BIG;
         this.evictLeastRecentlyUsed();
       }
-      slot = this.freeSlots.pop() as number;
+      slot = this.freeSlots.pop() ?? this.fresh++;
       this.slots.set(key, slot);
       const keySize = this.spec.keySize;
       this.keyBytes.set(this.space.bytes.subarray(keyAddress, keyAddress + keySize), slot * keySize);
@@ -237,7 +238,7 @@ export class HashMap extends BpfMap {
   clear(): void {
     this.slots.clear();
     this.freeSlots.length = 0;
-    for (let slot = this.spec.maxEntries - 1; slot >= 0; slot--) this.freeSlots.push(slot);
+    this.fresh = 0;
     this.space.bytes.fill(0, this.region.start, this.region.end);
   }
 
