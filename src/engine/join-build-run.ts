@@ -6,7 +6,7 @@ import { compileQuery, type CompiledQuery } from '../codegen/compile.js';
 import { DEFAULT_MAX_BUILD_ROWS, MAX_BUILD_ROWS_LIMIT } from './join-limits.js';
 import { UsageError } from '../util/errors.js';
 import { FatalCode, buildMapLayout } from '../codegen/layout.js';
-import { readAnswer, throwRecordedError } from '../codegen/read-maps.js';
+import { readAnswer, shiftLines, throwRecordedError, type ScanAnswer } from '../codegen/read-maps.js';
 import { Link, type LinkOptions } from '../net/link.js';
 import { QueryError } from '../sql/errors.js';
 import { buildCountPlan, buildKeyedPlan, duplicateKey } from '../sql/join-build.js';
@@ -41,9 +41,14 @@ export interface BuildRun {
 
 /**
  * BuildScan runs a build side's program over its table (on its storage node, or on the nodes of a
- * cluster that hold it) and returns what its maps held, one MapContents list per node.
+ * cluster that hold it) and returns what its maps held, one MapContents list per node, and for a node
+ * whose rows start past the file's first, how many lines come before them (to place an error).
  */
-export type BuildScan = (side: Plan, compiled: CompiledQuery) => Promise<{ readonly maps: readonly (readonly MapContents[])[]; readonly stats: readonly RunStats[] }>;
+export type BuildScan = (side: Plan, compiled: CompiledQuery) => Promise<{
+  readonly maps: readonly (readonly MapContents[])[];
+  readonly stats: readonly RunStats[];
+  readonly linesBefore?: (node: number) => Promise<number>;
+}>;
 
 /**
  * runBuildSides runs each build side of a join plan on the storage node that holds its table: a
@@ -70,6 +75,10 @@ async function runBuildSide(plan: Plan, index: number, maxRows: number, chunkByt
   const compiled = compileQuery(side, { maxChunk: chunkBytes, keyedMap: { arrayEntries: arrayEntries(side), hashEntries: maxRows + 1 } });
   const ran = await scan(side, compiled);
   const answers = ran.maps.map((maps) => readAnswer(compiled.layout, reader(maps), false));
+  for (let i = 1; i < answers.length && ran.linesBefore !== undefined; i++) {
+    const answer = answers[i] as ScanAnswer;
+    if (answer.fatal !== undefined || answer.error !== undefined) answers[i] = shiftLines(answer, await ran.linesBefore(i));
+  }
   const failed = answers.findIndex((answer) => answer.fatal !== undefined);
   const fatal = answers[failed]?.fatal;
   if (fatal?.code === FatalCode.groupsFull) {
