@@ -72,7 +72,9 @@ export async function runBuildSides(plan: Plan, options: BuildOptions, scan: Bui
 async function runBuildSide(plan: Plan, index: number, maxRows: number, chunkBytes: number, scan: BuildScan): Promise<BuildRun> {
   const build = plan.join?.builds[index] as JoinBuild;
   const side = buildKeyedPlan(plan, index);
-  const compiled = compileQuery(side, { maxChunk: chunkBytes, keyedMap: { arrayEntries: arrayEntries(side), hashEntries: maxRows + 1 } });
+  // The hash map fills (groupsFull) only past --max-build-rows: it also needs no room for more rows than the file can hold.
+  const hashEntries = Math.min(maxRows, rowsAtMost(side)) + 1;
+  const compiled = compileQuery(side, { maxChunk: chunkBytes, keyedMap: { arrayEntries: arrayEntries(side), hashEntries } });
   const ran = await scan(side, compiled);
   const answers = ran.maps.map((maps) => readAnswer(compiled.layout, reader(maps), false));
   for (let i = 1; i < answers.length && ran.linesBefore !== undefined; i++) {
@@ -100,13 +102,17 @@ async function runBuildSide(plan: Plan, index: number, maxRows: number, chunkByt
 
 /**
  * arrayEntries is the size of the array a build side's program fills: a key past ARRAY_DENSITY times
- * the rows its file can hold (each field takes at least a byte, its delimiter) would make the map
- * sparse, so a hash map anyway; the array is also at most MAX_ARRAY_ENTRIES entries and ARRAY_BYTES.
+ * the rows its file can hold would make the map sparse, so a hash map anyway; the array is also at
+ * most MAX_ARRAY_ENTRIES entries and ARRAY_BYTES.
  */
 function arrayEntries(side: Plan): number {
   const stride = (buildMapLayout(side.keyed as JoinBuild).valueSize + 7) & ~7;
-  const rowsAtMost = Math.ceil(fileBytes(side.table.path) / Math.max(1, side.table.columns.length));
-  return Math.max(1, Math.min(MAX_ARRAY_ENTRIES, Math.floor(ARRAY_BYTES / stride), rowsAtMost * ARRAY_DENSITY));
+  return Math.max(1, Math.min(MAX_ARRAY_ENTRIES, Math.floor(ARRAY_BYTES / stride), rowsAtMost(side) * ARRAY_DENSITY));
+}
+
+/** rowsAtMost bounds the rows of a build side's file: each field takes at least a byte, its delimiter or line end. */
+function rowsAtMost(side: Plan): number {
+  return Math.ceil(fileBytes(side.table.path) / Math.max(1, side.table.columns.length));
 }
 
 /**

@@ -48,7 +48,7 @@ export function buildJoinReport(probes: readonly RunStats[], builds: readonly Jo
 
 /** formatJoinReport shows the build sides and the join's totals, one line each. */
 export function formatJoinReport(report: JoinReport): string {
-  const lines = ['join build sides (each filtered on its own storage node; its map sent to the probe node with the probe program):'];
+  const lines = ['join build sides (each filtered where its table is stored; its map sent with the probe program to each probe node):'];
   for (const build of report.builds) {
     const toStorage = build.pushdown.reduce((sum, run) => sum + run.link.toStorage.payloadBytes, 0);
     const toCompute = build.pushdown.reduce((sum, run) => sum + run.link.toCompute.payloadBytes, 0);
