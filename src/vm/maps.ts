@@ -150,7 +150,10 @@ export class ArrayMap extends BpfMap {
     const { valueSize, maxEntries } = this.spec;
     const out = new Uint8Array(valueSize * maxEntries);
     const bytes = this.space.bytes;
-    for (let i = 0, from = this.region.start; i < maxEntries; i++, from += this.stride) out.set(bytes.subarray(from, from + valueSize), i * valueSize);
+    // Byte by byte: millions of entries of a few bytes each, where a subarray per entry would cost more than the copy.
+    for (let at = 0, from = this.region.start; at < out.length; from += this.stride) {
+      for (let b = 0; b < valueSize; b++) out[at++] = bytes[from + b] as number;
+    }
     return out;
   }
 
@@ -158,7 +161,9 @@ export class ArrayMap extends BpfMap {
   fill(values: Uint8Array): void {
     const { valueSize } = this.spec;
     const bytes = this.space.bytes;
-    for (let i = 0, to = this.region.start; i * valueSize < values.length; i++, to += this.stride) bytes.set(values.subarray(i * valueSize, (i + 1) * valueSize), to);
+    for (let at = 0, to = this.region.start; at < values.length; to += this.stride) {
+      for (let b = 0; b < valueSize; b++) bytes[to + b] = values[at++] as number;
+    }
   }
 }
 
