@@ -98,6 +98,7 @@ function stateView(read: MapReader): DataView {
 function decodeKey(layout: Layout, key: Uint8Array): Value[] {
   const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
   return layout.key.map((part) => {
+    if (key[part.nullAt] !== 0) return null;
     if (part.slot?.codec.kind !== 'string') return view.getBigInt64(part.offset, true);
     const length = Number(view.getBigUint64(part.offset, true));
     return byteString(key.subarray(part.offset + 8, part.offset + 8 + length));

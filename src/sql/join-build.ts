@@ -84,7 +84,8 @@ export function duplicateKey(plan: Plan, index: number, key: bigint): QueryError
 
 /**
  * buildRows turns the answer of buildSidePlan into key -> values (in JoinBuild.values order),
- * refusing a key that more than one row has: the probe side finds one row per key.
+ * refusing a key that more than one row has: the probe side finds one row per key. A NULL key joins
+ * no row, so it is left out; a NULL value is refused (the build map has no NULL bytes yet).
  */
 export function buildRows(plan: Plan, index: number, result: ResultTable): Map<bigint, Value[]> {
   const build = joinBuild(plan, index);
@@ -92,12 +93,18 @@ export function buildRows(plan: Plan, index: number, result: ResultTable): Map<b
   const stringCount = strings.filter(Boolean).length;
   const rows = new Map<bigint, Value[]>();
   for (const row of result.rows) {
+    if (row[0] === null) continue;
     const key = row[0] as bigint;
     const count = row[1 + stringCount] as bigint;
     if (count > 1n || rows.has(key)) throw duplicateKey(plan, index, key);
     let nextString = 1;
     let nextOther = 2 + stringCount;
-    rows.set(key, strings.map((isText) => (isText ? row[nextString++] : row[nextOther++]) as Value));
+    const values = strings.map((isText) => (isText ? row[nextString++] : row[nextOther++]) as Value);
+    const missing = values.findIndex((value) => value === null);
+    if (missing >= 0) {
+      throw new QueryError(plan.queryFile, build.at, `table '${build.table.name}' has a NULL ${build.values[missing]?.name ?? 'value'} in its row with ${build.key.name} = ${key}; a joined table's values that the query reads cannot be NULL yet`);
+    }
+    rows.set(key, values);
   }
   return rows;
 }
