@@ -18,7 +18,7 @@ import { readCounters, type MapReader } from '../codegen/read-maps.js';
 import { TOP_MAP, readTopRows } from '../codegen/top-rows.js';
 import { planQuery } from '../sql/bind.js';
 import { computeConsumer, type ComputeEngine } from './compute-engines.js';
-import { runBuildSides, type BuildRun } from './join-build-run.js';
+import { runBuildSides, type BuildRun, type BuildScan } from './join-build-run.js';
 import { emittedPrograms } from './emitted-programs.js';
 import { shipAllJoin, type ShipAllJoinRun } from './join-shipall.js';
 import { buildJoinReport, type JoinReport } from '../report/join.js';
@@ -84,9 +84,11 @@ export function planAndCompile(sql: string, queryFile: string, catalog: Catalog,
  * prepareQuery plans the SQL and compiles it; a join's build sides run first (by pushdown on their
  * tables' storage nodes), since the probe program carries their maps.
  */
-export async function prepareQuery(options: Pick<QueryOptions, 'sql' | 'queryFile' | 'catalog' | 'chunkBytes' | 'onError' | 'maxGroups' | 'maxBuildRows' | 'engine' | 'link' | 'devices' | 'store'>) {
+export async function prepareQuery(
+  options: Pick<QueryOptions, 'sql' | 'queryFile' | 'catalog' | 'chunkBytes' | 'onError' | 'maxGroups' | 'maxBuildRows' | 'engine' | 'link' | 'devices' | 'store'> & { readonly buildScan?: BuildScan },
+) {
   const plan = planQuery(options.sql, options.catalog, { file: options.queryFile, onError: options.onError });
-  const builds = plan.join === undefined ? [] : await runBuildSides(plan, options);
+  const builds = plan.join === undefined ? [] : await runBuildSides(plan, options, options.buildScan);
   const compiled = compileQuery(plan, {
     maxChunk: options.chunkBytes,
     file: plan.table.path,
