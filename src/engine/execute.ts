@@ -169,7 +169,7 @@ export function joinReport(probes: readonly RunStats[], builds: readonly BuildRu
       rows: build.map.rows,
       mapType: build.map.spec.type,
       reason: build.map.reason,
-      mapBytes: (build.map.spec.contents?.keys.length ?? 0) + (build.map.spec.contents?.values.length ?? 0),
+      mapBytes: (build.map.spec.contents?.keys?.length ?? 0) + (build.map.spec.contents?.values.length ?? 0),
       pushdown: build.runs,
     })),
     shipped === undefined ? undefined : { probe: shipped.stats, builds: shipped.builds },

@@ -75,7 +75,7 @@ function explainRows(plan: Plan, rows: RowSelection): string[] {
   const top = storageTopN(plan);
   const lines = [
     top?.inStorage
-      ? `row selection: the storage program keeps the best ${top.n} kept rows' values in a heap map of ${top.n} slots, returned after the scan:`
+      ? `row selection: the storage program keeps the values of its best ${top.n} kept rows in a heap map of ${top.n} slots, returned after the scan:`
       : 'row selection: the storage program returns each kept row\'s values through its output buffer:',
   ];
   values.forEach((value, index) => lines.push(`  #${index} ${name(index)} = ${formatExpr(value)} (${typeName(value.type)})`));
@@ -160,6 +160,10 @@ export function formatExpr(expr: Expr, nested = false): string {
       return `not (${formatExpr(expr.operand)})`;
     case 'truth':
       return expr.value ? 'true' : 'false';
+    case 'isnull':
+      return `${formatExpr(expr.operand, true)} is null`;
+    case 'unlessnull':
+      return `${expr.value ? 'true' : 'false'} unless ${formatExpr(expr.operand, true)} is null`;
     case 'lookup':
       return `${expr.key.name} found in build map #${expr.build}`;
   }
