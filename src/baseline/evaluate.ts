@@ -1,8 +1,9 @@
 // Compiles plan expressions into JavaScript closures over a row of exact values (the baseline's evaluator).
-import type { Expr, ValueExpr } from '../sql/plan.js';
+import type { CompareOp, Expr, LikeMatch, ValueExpr } from '../sql/plan.js';
 import { divideRoundHalfAwayFromZero, pow10 } from '../values/decimal.js';
 import { INT128_MAX, INT128_MIN, INT64_MAX, INT64_MIN, type Value } from '../values/types.js';
 import { byteString } from '../values/bytes.js';
+import { likeMatches } from '../values/like.js';
 import { isNullable } from '../sql/nullable.js';
 import { DATE_RANGE_TEXT, civilFromDays, shiftDate } from '../values/calendar.js';
 
@@ -13,7 +14,7 @@ export type RowValues = Value[];
 export type OverflowHandler = (what: string) => never;
 
 type ValueFn = (row: RowValues) => Value;
-type PredicateFn = (row: RowValues) => boolean;
+type PredicateFn = (row: RowValues) => boolean | null;
 
 /**
  * JoinLookup answers a LookupExpr: it finds the row's key in build side `build` and, when found,
@@ -64,13 +65,13 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
     case 'extract': {
       const column = expr.operand.column;
       const field = expr.field;
-      return (row) => BigInt(civilFromDays(Number(row[column] as bigint))[field]);
+      return (row) => (row[column] === null ? null : BigInt(civilFromDays(Number(row[column] as bigint))[field]));
     }
     case 'case': {
       const whens = expr.whens.map((branch) => ({ when: compilePredicate(branch.when, overflow), then: compileValue(branch.then, overflow) }));
       const otherwise = expr.otherwise === undefined ? () => null : compileValue(expr.otherwise, overflow);
       return (row) => {
-        for (const branch of whens) if (branch.when(row)) return branch.then(row);
+        for (const branch of whens) if (branch.when(row) === true) return branch.then(row);
         return otherwise(row);
       };
     }
@@ -79,7 +80,7 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
       const right = compileValue(expr.right, overflow);
       const what = `the result of '${expr.op}'`;
       if (isNullable(expr)) {
-        // Only a CASE without ELSE is NULL; arithmetic over it is NULL too (checked only where it can be).
+        // Arithmetic over a NULL (an empty field, a CASE without ELSE) is NULL (checked only where it can be).
         const op = expr.op;
         return (row) => {
           const a = left(row) as bigint | null;
@@ -95,64 +96,86 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
   }
 }
 
-/** compilePredicate returns a function deciding whether a row satisfies a condition. */
+/**
+ * compilePredicate returns a function giving a condition's truth for a row in SQL's three-valued logic:
+ * true, false, or null (unknown: a comparison, IN or LIKE with a NULL operand). Callers keep a row or
+ * take a WHEN only where it is true.
+ */
 export function compilePredicate(expr: Expr, overflow: OverflowHandler, lookup?: JoinLookup): PredicateFn {
   switch (expr.kind) {
     case 'lookup': {
       if (lookup === undefined) throw new TypeError('a join lookup needs the build sides');
       const { build, key } = expr;
-      return (row) => lookup(build, row[key.column] as Value, row);
+      // A NULL key equals no key: the row has no join partner.
+      return (row) => row[key.column] !== null && lookup(build, row[key.column] as Value, row);
     }
     case 'compare': {
       const left = compileValue(expr.left as ValueExpr, overflow);
       const right = compileValue(expr.right as ValueExpr, overflow);
-      switch (expr.op) {
-        case '=':
-          return (row) => left(row) === right(row);
-        case '<>':
-          return (row) => left(row) !== right(row);
-        case '<':
-          return (row) => (left(row) as bigint | string) < (right(row) as bigint | string);
-        case '<=':
-          return (row) => (left(row) as bigint | string) <= (right(row) as bigint | string);
-        case '>':
-          return (row) => (left(row) as bigint | string) > (right(row) as bigint | string);
-        case '>=':
-          return (row) => (left(row) as bigint | string) >= (right(row) as bigint | string);
-      }
-      break;
+      const holds = ORDER_TESTS[expr.op];
+      return (row) => {
+        const a = left(row);
+        const b = right(row);
+        return a === null || b === null ? null : holds(a as bigint | string, b as bigint | string);
+      };
     }
     case 'in': {
       const operand = compileValue(expr.operand as ValueExpr, overflow);
       const values = new Set<Value>(expr.values.map((value) => (value.kind === 'number' ? value.units : value.kind === 'date' ? value.days : byteString(value.bytes))));
-      return (row) => values.has(operand(row));
+      return (row) => {
+        const value = operand(row);
+        return value === null ? null : values.has(value);
+      };
     }
     case 'like': {
       const operand = compileValue(expr.operand as ValueExpr, overflow);
       const text = byteString(expr.bytes);
-      switch (expr.match) {
-        case 'exact':
-          return (row) => operand(row) === text;
-        case 'prefix':
-          return (row) => (operand(row) as string).startsWith(text);
-        case 'suffix':
-          return (row) => (operand(row) as string).endsWith(text);
-        case 'infix':
-          return (row) => (operand(row) as string).includes(text);
-      }
-      break;
+      const pattern = expr.bytes;
+      const matches = expr.match === 'pattern' ? (value: string) => likeMatches(Buffer.from(value, 'latin1'), pattern) : (value: string) => LIKE_TESTS[expr.match as Exclude<LikeMatch, 'pattern'>](value, text);
+      return (row) => {
+        const value = operand(row);
+        return value === null ? null : matches(value as string);
+      };
+    }
+    case 'isnull': {
+      const operand = compileValue(expr.operand, overflow);
+      return (row) => operand(row) === null;
+    }
+    case 'unlessnull': {
+      const operand = compileValue(expr.operand, overflow);
+      const value = expr.value;
+      return (row) => (operand(row) === null ? null : value);
     }
     case 'and': {
       const operands = expr.operands.map((operand) => compilePredicate(operand, overflow, lookup));
-      return (row) => operands.every((operand) => operand(row));
+      return (row) => {
+        let truth: boolean | null = true;
+        for (const operand of operands) {
+          const value = operand(row);
+          if (value === false) return false;
+          if (value === null) truth = null;
+        }
+        return truth;
+      };
     }
     case 'or': {
       const operands = expr.operands.map((operand) => compilePredicate(operand, overflow, lookup));
-      return (row) => operands.some((operand) => operand(row));
+      return (row) => {
+        let truth: boolean | null = false;
+        for (const operand of operands) {
+          const value = operand(row);
+          if (value === true) return true;
+          if (value === null) truth = null;
+        }
+        return truth;
+      };
     }
     case 'not': {
       const operand = compilePredicate(expr.operand, overflow);
-      return (row) => !operand(row);
+      return (row) => {
+        const value = operand(row);
+        return value === null ? null : !value;
+      };
     }
     case 'truth': {
       const value = expr.value;
@@ -161,6 +184,22 @@ export function compilePredicate(expr: Expr, overflow: OverflowHandler, lookup?:
   }
   throw new TypeError(`a ${expr.kind} expression is not a condition`);
 }
+
+const ORDER_TESTS: Record<CompareOp, (a: bigint | string, b: bigint | string) => boolean> = {
+  '=': (a, b) => a === b,
+  '<>': (a, b) => a !== b,
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+};
+
+const LIKE_TESTS: Record<Exclude<LikeMatch, 'pattern'>, (value: string, text: string) => boolean> = {
+  exact: (value, text) => value === text,
+  prefix: (value, text) => value.startsWith(text),
+  suffix: (value, text) => value.endsWith(text),
+  infix: (value, text) => value.includes(text),
+};
 
 /** checked returns `value` if it fits in a signed 64-bit integer, else reports the overflow. */
 export function checked(value: bigint, overflow: OverflowHandler, what: string): bigint {

@@ -141,7 +141,7 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path, looku
         continue;
       }
       if (!decodeRow(record)) continue;
-      if (!filter(row)) continue;
+      if (filter(row) !== true) continue;
       if (selected !== undefined) {
         kept.push(selected.map((valueOf) => valueOf(row)));
         finished = kept.length >= rowLimit;
@@ -159,10 +159,26 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path, looku
     }
   };
 
-  /** decodeRow fills `row` with the used columns' values; false (after reporting) if a field is malformed. */
+  /**
+   * quotedField says whether field `index` of the current record was written `""` rather than left empty
+   * (csv-parse gives both as ''); only asked for empty fields, so a run is parsed again only if it has one.
+   */
+  const quotedField = (index: number): boolean => {
+    if (!quotes) return false;
+    const { text } = locate(currentRun as RowBytes, currentRecord);
+    const { starts } = fieldColumns(text, table.delimiter, quotes);
+    return text.charCodeAt((starts[index] as number) - 1) === 0x22;
+  };
+
+  /** decodeRow fills `row` with the used columns' values (NULL for an empty, unquoted field); false (after reporting) if a field is malformed. */
   const decodeRow = (record: readonly string[]): boolean => {
     for (const column of used) {
-      const value = parseField(record[column.index] as string, column.type);
+      const text = record[column.index] as string;
+      if (text === '' && !quotedField(column.index)) {
+        row[column.index] = null;
+        continue;
+      }
+      const value = parseField(text, column.type);
       if (value !== null && typeof value === 'object') {
         const { line, text } = locate(currentRun as RowBytes, currentRecord);
         const { starts } = fieldColumns(text, table.delimiter, quotes);

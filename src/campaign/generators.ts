@@ -149,7 +149,8 @@ function fieldArb(column: Column, format: FileFormat, classes: Classes, bad: boo
       break;
   }
   const text = bad && type.kind !== 'char' && type.kind !== 'varchar' ? fc.oneof({ weight: 12, arbitrary: good }, { weight: 1, arbitrary: wrong }) : good;
-  return text.map((value) => (typeof value === 'string' ? encoder.encode(value) : value));
+  // Now and then an empty field: NULL unless quoted (rowArb quotes an empty number or date only in rows that may be bad).
+  return fc.oneof({ weight: 9, arbitrary: text }, { weight: 1, arbitrary: fc.constant('') }).map((value) => (typeof value === 'string' ? encoder.encode(value) : value));
 }
 
 // Files.
@@ -171,6 +172,11 @@ function endingArb(classes: Classes): fc.Arbitrary<Ending> {
 }
 
 function rowArb(columns: readonly Column[], format: FileFormat, classes: Classes, bad: boolean): fc.Arbitrary<RowSpec> {
+  // An empty field written "" is the empty string in a string column but malformed in a number or date column.
+  const quotable = (row: RowSpec): RowSpec => ({
+    ...row,
+    quoted: row.quoted.map((quoted, i) => quoted && (bad || (row.fields[i]?.length ?? 0) > 0 || ['char', 'varchar'].includes(columns[i]?.type.kind ?? ''))),
+  });
   return fc.record({
     fields: fc.tuple(...columns.map((column) => fieldArb(column, format, classes, bad))),
     quoted: fc.array(fc.boolean(), { minLength: columns.length, maxLength: columns.length }),
@@ -178,7 +184,7 @@ function rowArb(columns: readonly Column[], format: FileFormat, classes: Classes
     ending: endingArb(classes),
     blankAfter: fc.oneof({ weight: 6, arbitrary: fc.constant<''>('') }, { weight: 1, arbitrary: endingArb(classes) }),
     strayCr: classes.loneCr ? fc.integer({ min: -4, max: columns.length }) : fc.constant(-1),
-  });
+  }).map(quotable);
 }
 
 function needsQuotes(bytes: Uint8Array, classes: Classes): boolean {
@@ -327,6 +333,24 @@ function stringLiteralArb(column: Column, env: Env): fc.Arbitrary<string> {
   return pieces.filter((text) => (env.classes.foldableStrings || encoder.encode(text).length <= width) && (env.classes.literalHighByte || !highByte(text)));
 }
 
+/**
+ * likePatternArb gives a LIKE pattern with '_' and '%' anywhere: up to five pieces (literal text, '%', '_'), at
+ * most two '_', so its program stays far inside the code Sluice compiles for one LIKE. Without foldableStrings,
+ * never only '%' and never more fixed bytes than the column holds.
+ */
+function likePatternArb(column: Column, env: Env): fc.Arbitrary<string> {
+  const width = column.type.kind === 'char' || column.type.kind === 'varchar' ? (column.type.length ?? 64) : 64;
+  const literal = fc.constantFrom('a', 'b', 'ab', 'x', ' ', 'é', '€', 'A', 'O');
+  return fc
+    .array(fc.oneof({ weight: 3, arbitrary: literal }, { weight: 2, arbitrary: fc.constant('%') }, { weight: 2, arbitrary: fc.constant('_') }), { minLength: 1, maxLength: 5 })
+    .map((pieces) => pieces.join(''))
+    .filter((pattern) => {
+      const fixed = encoder.encode(pattern.replaceAll('%', '')).length;
+      const underscores = pattern.length - pattern.replaceAll('_', '').length;
+      return underscores <= 2 && (env.classes.foldableStrings || (fixed > 0 && fixed <= width));
+    });
+}
+
 function compareOpArb(): fc.Arbitrary<CompareOp> {
   return fc.constantFrom<CompareOp>('=', '<>', '<', '<=', '>', '>=');
 }
@@ -393,7 +417,12 @@ function leafPredArb(env: Env): fc.Arbitrary<Pred> {
         }),
       ),
     });
+    options.push({ weight: 3, arbitrary: pick.chain((c) => fc.tuple(likePatternArb(c, env), fc.boolean()).map(([pattern, negated]): Pred => ({ t: 'like', operand: { t: 'col', name: c.name }, pattern, negated }))) });
   }
+  options.push({
+    weight: 2,
+    arbitrary: fc.tuple(fc.oneof(fc.constantFrom(...env.columns).map((c): Expr => ({ t: 'col', name: c.name })), numericExprArb(env, 1)), fc.boolean()).map(([operand, negated]): Pred => ({ t: 'isnull', operand, negated })),
+  });
   return fc.oneof(...options);
 }
 

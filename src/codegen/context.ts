@@ -3,8 +3,9 @@ import { R0, R6, R7, R8, R9 } from '../asm/builder.js';
 import type { Plan } from '../sql/plan.js';
 import { QueryError, type SourcePosition } from '../sql/errors.js';
 import type { Emitter, Label, Register } from './emitter.js';
-import { FatalCode, S, type Layout } from './layout.js';
-import type { BuildMapLayout } from './build-map.js';
+import type { KeyedMap } from './keyed-row.js';
+import { FatalCode, S, type BuildMapLayout, type Layout } from './layout.js';
+import type { TopGen } from './top-rows.js';
 
 /** Register roles inside the per-byte callback (callee-saved, so helper calls keep them). */
 export const REG = {
@@ -51,6 +52,9 @@ export interface Gen {
   readonly layout: Layout;
   readonly stateMap: number;
   readonly aggMap: number;
+  /** For a join's build side (Plan.keyed): the maps its rows fill, the array at aggMap and the hash map at keyedHashMap. */
+  readonly keyedMap?: KeyedMap;
+  readonly keyedHashMap?: number;
   /** A join's build maps, by build side: map index, type and value layout (empty without a join). */
   readonly buildMaps: readonly ProbeMap[];
   /** Return 0 from the callback: go on with the next byte. */
@@ -59,6 +63,8 @@ export interface Gen {
   readonly stop: Label;
   /** Where a delimiter or newline event ends (stops the loop after an end-of-file flush). */
   readonly eventDone: Label;
+  /** A row selection cut to its best n rows in storage: the heap and its sift callbacks (see top-rows.ts). */
+  readonly top?: TopGen;
 }
 
 /** emitFileOffset puts `base + index + extra` (a file offset) into `dst`. */

@@ -114,6 +114,11 @@ export class Emitter {
     this.b.neg64(dst);
   }
 
+  /** toBigEndian reverses the bytes of dst (`be64` on this little-endian machine), so that an unsigned comparison orders 8 bytes as strings. */
+  toBigEndian(dst: Register): void {
+    this.b.be(dst, 64);
+  }
+
   /** constant loads any 64-bit value, with a one-slot mov when it fits a signed 32-bit immediate. */
   constant(dst: Register, value: bigint): void {
     // The binder keeps constants a register cannot hold out of the program; wrapping one would be a wrong answer.

@@ -1,8 +1,10 @@
 // Where every piece of scan state lives: the parser's words, per-column slots, temps, group key and aggregate slots.
-import type { AggregateSpec, ColumnDef, Expr, Plan, Predicate, ValueExpr } from '../sql/plan.js';
+import type { AggregateSpec, ColumnDef, Expr, JoinBuild, Plan, Predicate, ValueExpr } from '../sql/plan.js';
+import { isFlag } from '../sql/join-plan.js';
 import type { SqlType } from '../values/types.js';
 import { QueryError } from '../sql/errors.js';
 import { forEachCaseCondition, isNullable } from '../sql/nullable.js';
+import { MAX_CONTINUATION_BYTES } from '../values/like.js';
 
 /**
  * STRING_CAP is the capture width of a varchar column declared without a length. Longer values are
@@ -80,6 +82,9 @@ export const FatalCode = {
   stringTooLong: 4,
   dateRange: 5,
   outputFull: 6,
+  heapSlotMissing: 7,
+  /** A join's build side has a second row with a key (the key stays at the group key's place). */
+  duplicateKey: 8,
 } as const;
 
 /** FieldCodec is how one used column's bytes become a value (integers are decimals of scale 0). */
@@ -101,12 +106,21 @@ export interface ColumnSlot {
   readonly kind: number;
   /** Offset of the value (numbers, dates) or of the length word (strings). */
   readonly offset: number;
-  /** Strings: offset of the captured bytes (width rounded up to 8). */
+  /**
+   * Strings: offset of the captured bytes: the width rounded up to 8, zero past the value's length (each row
+   * clears them); for a column a LIKE pattern reads (match 'pattern'), MAX_CONTINUATION_BYTES more that are
+   * never written, rounded up to 8.
+   */
   readonly bytes?: number;
   /** Dates: offset of the date as the number YYYYMMDD (ordered as the dates are), which comparisons with constants read. */
   readonly packed?: number;
   /** Dates: false when every use is a comparison with a constant, so the row fast path need not compute days. */
   readonly daysNeeded?: boolean;
+  /**
+   * A decoded column's NULL byte: both scans write 1 when the row's field is empty and unquoted (and then 0
+   * into the value words, so a NULL group key is one key), else 0. Absent for a build value.
+   */
+  readonly nullFlag?: number;
 }
 
 /** AggSlot is where one aggregate's running value sits in a group's value. */
@@ -126,6 +140,8 @@ export interface KeyPart {
   readonly offset: number;
   /** Bytes this part occupies: 8 for numbers and dates, 8 (length) + width rounded up to 8 for strings. */
   readonly size: number;
+  /** Offset in the key of this part's NULL byte (1 for a NULL key value, whose value bytes are 0), after every part's value. */
+  readonly nullAt: number;
 }
 
 /** Layout is the complete memory plan of one compiled query. */
@@ -158,7 +174,8 @@ const TEMP_COUNT = 16;
 /** planLayout assigns every used column, temp, key part and aggregate a place. */
 export function planLayout(plan: Plan): Layout {
   let at = PARSER_BYTES;
-  const literals = longestLiterals(plan);
+  const patterned = new Set<number>();
+  const literals = longestLiterals(plan, patterned);
   const codecs = plan.usedColumns.map((index) => {
     const def = plan.table.columns[index];
     if (def === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `column #${index} does not exist`);
@@ -170,23 +187,27 @@ export function planLayout(plan: Plan): Layout {
   const asDays = columnsUsedAsDays(plan);
   let nextDigitKind = 1;
   let nextStringKind = digitKinds + 1;
+  const nulls = at;
+  at += roundUp8(plan.usedColumns.length);
   const columns: ColumnSlot[] = plan.usedColumns.map((index, ordinal) => {
     const def = plan.table.columns[index] as ColumnDef;
+    const nullFlag = nulls + ordinal;
     const codec = codecs[ordinal] as FieldCodec;
     const kind = codec.kind === 'string' ? nextStringKind++ : nextDigitKind++;
     const offset = at;
     at += 8;
     if (codec.kind === 'string') {
       const bytes = at;
-      at += roundUp8(codec.width);
-      return { column: index, name: def.name, type: def.type, codec, kind, offset, bytes };
+      // LIKE's '_' reads up to three bytes past the last one it takes: room that is always zero (like-pattern.ts).
+      at += roundUp8(codec.width + (patterned.has(index) ? MAX_CONTINUATION_BYTES : 0));
+      return { column: index, name: def.name, type: def.type, codec, kind, offset, bytes, nullFlag };
     }
     if (codec.kind === 'date') {
       const packed = at;
       at += 8;
-      return { column: index, name: def.name, type: def.type, codec, kind, offset, packed, daysNeeded: asDays.has(index) };
+      return { column: index, name: def.name, type: def.type, codec, kind, offset, packed, daysNeeded: asDays.has(index), nullFlag };
     }
-    return { column: index, name: def.name, type: def.type, codec, kind, offset };
+    return { column: index, name: def.name, type: def.type, codec, kind, offset, nullFlag };
   });
   const lookups = (plan.join?.builds ?? []).map((build) =>
     build.values.map((value): ColumnSlot => {
@@ -206,20 +227,28 @@ export function planLayout(plan: Plan): Layout {
   const keyOffset = at;
   const key: KeyPart[] = [];
   let keySize = 0;
+  // The parts' NULL bytes follow every part's value.
+  const valueBytes = plan.groupBy.reduce((sum, expr) => {
+    const slot = expr.kind === 'column' ? (columns.find((c) => c.column === expr.column) ?? lookups.flat().find((c) => c.column === expr.column)) : undefined;
+    return sum + (slot?.codec.kind === 'string' ? 8 + roundUp8(slot.codec.width) : 8);
+  }, 0);
   for (const expr of plan.groupBy) {
+    const nullAt = valueBytes + key.length;
     if (expr.kind !== 'column') {
-      key.push({ computed: expr, offset: keySize, size: 8 });
+      key.push({ computed: expr, offset: keySize, size: 8, nullAt });
       keySize += 8;
       continue;
     }
     const slot = columns.find((c) => c.column === expr.column) ?? lookups.flat().find((c) => c.column === expr.column);
     if (slot === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `GROUP BY column ${expr.name} is not decoded`);
     const size = slot.codec.kind === 'string' ? 8 + roundUp8(slot.codec.width) : 8;
-    key.push({ slot, offset: keySize, size });
+    key.push({ slot, offset: keySize, size, nullAt });
     keySize += size;
   }
+  keySize += roundUp8(key.length);
   at += Math.max(keySize, 8);
-  let valueSize = 8;
+  // A build side's program fills map values of the probe's layout; a new hash entry starts from the zeroed value.
+  let valueSize = plan.keyed === undefined ? 8 : buildMapLayout(plan.keyed).valueSize;
   const aggs: AggSlot[] = plan.aggregates.map((spec) => {
     const offset = valueSize;
     if (spec.fn === 'sum' || spec.fn === 'avg') valueSize += 16;
@@ -249,6 +278,54 @@ export function planLayout(plan: Plan): Layout {
   };
 }
 
+/** BuildValueSlot is where one build value sits in a join's map value. */
+export interface BuildValueSlot {
+  readonly offset: number;
+  readonly kind: 'flag' | 'word' | 'string';
+  /** Flags: the bit (0..7) of the byte at `offset`. */
+  readonly bit?: number;
+  /** Strings: bytes after the 8-byte length word. */
+  readonly width?: number;
+}
+
+/**
+ * BuildMapLayout is the value of a build side's map: bit 0 of byte 0 is 1 for a present key (an array
+ * map's absent keys read 0), the flags take the next bits (flag i is bit i + 1 of the value, counted
+ * from byte 0), then 8-byte words for numbers and dates, then strings (an 8-byte length and the bytes).
+ * A build side whose values are conditions only thus has one byte per key for up to seven of them.
+ */
+export interface BuildMapLayout {
+  readonly slots: readonly BuildValueSlot[];
+  readonly valueSize: number;
+}
+
+/** buildMapLayout lays out the map value of `build`. */
+export function buildMapLayout(build: Pick<JoinBuild, 'values'>): BuildMapLayout {
+  const slots: BuildValueSlot[] = new Array<BuildValueSlot>(build.values.length);
+  let bits = 1;
+  build.values.forEach((value, i) => {
+    if (!isFlag(value.expr)) return;
+    slots[i] = { offset: bits >> 3, kind: 'flag', bit: bits & 7 };
+    bits++;
+  });
+  let at = (bits + 7) >> 3;
+  const wide = build.values.some((value) => !isFlag(value.expr));
+  if (wide) at = roundUp8(at);
+  build.values.forEach((value, i) => {
+    const type = value.expr.type;
+    if (isFlag(value.expr)) return;
+    if (type.kind === 'char' || type.kind === 'varchar') {
+      const width = roundUp8(type.kind === 'char' ? type.length : type.length ?? STRING_CAP);
+      slots[i] = { offset: at, kind: 'string', width };
+      at += 8 + width;
+    } else {
+      slots[i] = { offset: at, kind: 'word' };
+      at += 8;
+    }
+  });
+  return { slots, valueSize: at };
+}
+
 /** slotOf finds where a column's value sits: a decoded probe column or a build value a lookup filled. */
 export function slotOf(layout: Layout, column: number): ColumnSlot | undefined {
   return layout.columns.find((c) => c.column === column) ?? layout.lookups.flat().find((c) => c.column === column);
@@ -262,8 +339,11 @@ export function stringExtremeBytes(spec: AggregateSpec, columns: readonly Column
   return codec?.kind === 'string' ? roundUp8(codec.width) : 0;
 }
 
-/** longestLiterals maps each string column to the length in bytes of the longest literal a condition (WHERE, or a CASE's WHEN) tests it against. */
-function longestLiterals(plan: Plan): Map<number, number> {
+/**
+ * longestLiterals maps each string column to the length in bytes of the longest literal a condition (WHERE, or a
+ * CASE's WHEN) tests it against, and adds to `patterned` the columns a LIKE of match 'pattern' reads.
+ */
+function longestLiterals(plan: Plan, patterned: Set<number>): Map<number, number> {
   const longest = new Map<number, number>();
   const note = (operand: ValueExpr, bytes: Uint8Array): void => {
     if (operand.kind === 'column') longest.set(operand.column, Math.max(longest.get(operand.column) ?? 0, bytes.length));
@@ -277,6 +357,7 @@ function longestLiterals(plan: Plan): Map<number, number> {
         for (const value of expr.values) if (value.kind === 'string') note(expr.operand, value.bytes);
         return;
       case 'like':
+        if (expr.match === 'pattern' && expr.operand.kind === 'column') patterned.add(expr.operand.column);
         return note(expr.operand, expr.bytes);
       case 'and':
       case 'or':
@@ -285,6 +366,8 @@ function longestLiterals(plan: Plan): Map<number, number> {
         return visit(expr.operand);
       case 'truth':
       case 'lookup':
+      case 'isnull':
+      case 'unlessnull':
         return;
     }
   };
@@ -320,6 +403,8 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
       case 'rescale':
       case 'in':
       case 'like':
+      case 'isnull':
+      case 'unlessnull':
         visit(expr.operand);
         return;
       case 'not':

@@ -17,6 +17,8 @@ import { emitCapturedInFull } from './strings.js';
 export interface RecordPart {
   readonly value: ValueExpr;
   readonly offset: number;
+  /** Offset in the record of this value's NULL byte (1 where it is NULL), after every part's value. */
+  readonly nullAt: number;
   /** Strings: the column's slot (its captured bytes are copied whole). */
   readonly string?: ColumnSlot & { readonly bytes: number; readonly codec: { readonly kind: 'string'; readonly width: number } };
 }
@@ -28,22 +30,24 @@ export interface RowRecord {
   readonly size: number;
 }
 
-/** planRecord lays out a row selection's values: 8 bytes per number or date, 8 + width rounded to 8 per string. */
+/** planRecord lays out a row selection's values: 8 bytes per number or date, 8 + width rounded to 8 per string, then a NULL byte per value. */
 export function planRecord(plan: Plan, layout: Layout): RowRecord {
   let at = 0;
-  const parts = (plan.rows?.values ?? []).map((value): RecordPart => {
+  const parts = (plan.rows?.values ?? []).map((value, index): Omit<RecordPart, 'nullAt'> & { index: number } => {
     const offset = at;
     if (value.kind === 'column') {
       const slot = layout.columns.find((c) => c.column === value.column);
       if (slot?.codec.kind === 'string') {
         at += 8 + ((slot.codec.width + 7) & ~7);
-        return { value, offset, string: slot as NonNullable<RecordPart['string']> };
+        return { value, offset, index, string: slot as NonNullable<RecordPart['string']> };
       }
     }
     at += 8;
-    return { value, offset };
+    return { value, offset, index };
   });
-  return { parts, size: Math.max(at, OutputBuffer.programWords + 8) };
+  const nulls = at;
+  at += (parts.length + 7) & ~7;
+  return { parts: parts.map(({ index, ...part }) => ({ ...part, nullAt: nulls + index })), size: Math.max(at, OutputBuffer.programWords + 8) };
 }
 
 /**
@@ -79,20 +83,7 @@ export function emitOutputRow(g: Gen, record: RowRecord, done: Label): void {
   emitFatal(g, FatalCode.outputFull);
   e.bind(found);
   e.movReg(REG.group, R0);
-  for (const part of record.parts) {
-    if (part.string === undefined) {
-      emitValue(g, part.value);
-      e.store('DW', REG.group, part.offset, R0);
-      continue;
-    }
-    const { offset, bytes, codec } = part.string;
-    e.load('DW', R0, REG.state, offset);
-    e.store('DW', REG.group, part.offset, R0);
-    for (let at = 0; at < codec.width; at += 8) {
-      e.load('DW', R0, REG.state, bytes + at);
-      e.store('DW', REG.group, part.offset + 8 + at, R0);
-    }
-  }
+  emitRecordParts(g, record);
   e.comment('count the record in the header');
   e.load('DW', REG.group, REG.ctx, CTX.aggs);
   e.load('DW', R0, REG.group, OutputBuffer.count);
@@ -109,6 +100,41 @@ export function emitOutputRow(g: Gen, record: RowRecord, done: Label): void {
   e.comment(`LIMIT ${plan.limit} reached: no more rows, no more chunks`);
   e.storeImm('DW', REG.group, OutputBuffer.done, 1);
   e.goto(g.stop);
+}
+
+/**
+ * emitRecordParts writes the row's values into the record at r8 (REG.group): numbers and dates computed,
+ * strings copied whole, and each value's NULL byte (a NULL number or date is stored as 0).
+ */
+export function emitRecordParts(g: Gen, record: RowRecord): void {
+  const { e } = g;
+  for (const part of record.parts) {
+    if (part.string === undefined) {
+      const isNull = e.label('value_null');
+      const stored = e.label('value_stored');
+      emitValue(g, part.value, 0, isNull);
+      e.store('DW', REG.group, part.offset, R0);
+      e.storeImm('B', REG.group, part.nullAt, 0);
+      e.goto(stored);
+      e.bind(isNull);
+      e.storeImm('DW', REG.group, part.offset, 0);
+      e.storeImm('B', REG.group, part.nullAt, 1);
+      e.bind(stored);
+      continue;
+    }
+    const { offset, bytes, codec, nullFlag } = part.string;
+    if (nullFlag === undefined) e.storeImm('B', REG.group, part.nullAt, 0);
+    else {
+      e.load('B', R0, REG.state, nullFlag);
+      e.store('B', REG.group, part.nullAt, R0);
+    }
+    e.load('DW', R0, REG.state, offset);
+    e.store('DW', REG.group, part.offset, R0);
+    for (let at = 0; at < codec.width; at += 8) {
+      e.load('DW', R0, REG.state, bytes + at);
+      e.store('DW', REG.group, part.offset + 8 + at, R0);
+    }
+  }
 }
 
 /** emitOutputHeader, in the entry function, zeroes the header's count for this call; r0 holds the header. Jumps to `skip` when done. */
@@ -128,6 +154,7 @@ export function decodeRecords(record: RowRecord, entries: Iterable<readonly [Uin
   for (const [, value] of entries) {
     const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
     rows.push(record.parts.map((part): Value => {
+      if (value[part.nullAt] !== 0) return null;
       if (part.string === undefined) return view.getBigInt64(part.offset, true);
       const length = Number(view.getBigUint64(part.offset, true));
       return byteString(value.subarray(part.offset + 8, part.offset + 8 + length));

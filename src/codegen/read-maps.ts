@@ -89,6 +89,7 @@ function stateView(read: MapReader): DataView {
 function decodeKey(layout: Layout, key: Uint8Array): Value[] {
   const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
   return layout.key.map((part) => {
+    if (key[part.nullAt] !== 0) return null;
     if (part.slot?.codec.kind !== 'string') return view.getBigInt64(part.offset, true);
     const length = Number(view.getBigUint64(part.offset, true));
     return byteString(key.subarray(part.offset + 8, part.offset + 8 + length));
@@ -129,8 +130,12 @@ export function fatalReason(code: number, maxGroups: number, plan?: Plan): strin
       return 'a string value is longer than its column\'s declared width, which the pushdown program needs in full here';
     case FatalCode.dateRange:
       return `a date moved by an interval left the supported range (${DATE_RANGE_TEXT})`;
+    case FatalCode.duplicateKey:
+      return 'a joined table has more than one row with the same key after its filter';
     case FatalCode.outputFull:
       return 'a chunk ended more rows than the output buffer holds (it holds one per byte of a chunk, so this is a Sluice bug, please report it)';
+    case FatalCode.heapSlotMissing:
+      return 'a slot of the top-N heap was not found (its map holds every slot, so this is a Sluice bug, please report it)';
     default:
       return `unknown scan failure code ${code}`;
   }

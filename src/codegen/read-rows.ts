@@ -7,6 +7,7 @@ import { OutputBuffer } from '../storage/hook-context.js';
 import type { Layout } from './layout.js';
 import { decodeRecords, type RowRecord } from './output-rows.js';
 import { readAnswer, throwRecordedError, type MapReader } from './read-maps.js';
+import { TOP_MAP, readTopRows, type TopHeap } from './top-rows.js';
 
 /** RowsAnswer is what one scan of a row selection returned: its ScanAnswer's error fields, counters and rows in file order. */
 export interface RowsAnswer {
@@ -14,14 +15,15 @@ export interface RowsAnswer {
   readonly rows: Value[][];
 }
 
-/** readRows reads one scan's state and returned records. */
-export function readRows(layout: Layout, record: RowRecord, read: MapReader): RowsAnswer {
-  return { answer: readAnswer(layout, read, false), rows: decodeRecords(record, read(OutputBuffer.mapName)) };
+/** readRows reads one scan's state and returned records (from the output buffer, or from the top-N heap in file order). */
+export function readRows(layout: Layout, record: RowRecord, read: MapReader, heap?: TopHeap): RowsAnswer {
+  const rows = heap === undefined ? decodeRecords(record, read(OutputBuffer.mapName)) : readTopRows(heap, read(TOP_MAP)).rows;
+  return { answer: readAnswer(layout, read, false), rows };
 }
 
 /** decodeRows turns one scan's maps into the result, or throws the error the program recorded. */
-export function decodeRows(plan: Plan, layout: Layout, record: RowRecord, read: MapReader, file: string): ResultTable {
-  const { answer, rows } = readRows(layout, record, read);
+export function decodeRows(plan: Plan, layout: Layout, record: RowRecord, read: MapReader, file: string, heap?: TopHeap): ResultTable {
+  const { answer, rows } = readRows(layout, record, read, heap);
   throwRecordedError(plan, answer, file, 0);
   return finalizeRows(plan, rows, Number(answer.skipped));
 }

@@ -16,6 +16,7 @@ import type { EngineName } from '../vm/engine.js';
 import { compileQuery, type CompiledQuery } from '../codegen/compile.js';
 import type { ProgramMemo } from '../codegen/program-memo.js';
 import { readCounters, type MapReader } from '../codegen/read-maps.js';
+import { TOP_MAP, readTopRows } from '../codegen/top-rows.js';
 import { planQuery } from '../sql/bind.js';
 import { computeConsumer, type ComputeEngine } from './compute-engines.js';
 import { runBuildSides, type BuildRun } from './join-build-run.js';
@@ -129,7 +130,9 @@ export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
   const reader = mapReader(pushed.maps);
   const result = compiled.decode(reader);
   const rows = Number(readCounters(reader).rows);
-  const pushdown = { ...pushed.stats, rows };
+  // A top-N heap is returned whole after the scan: its rows are what the program returned.
+  const returned = compiled.top && readTopRows(compiled.top, reader(TOP_MAP)).returned;
+  const pushdown = { ...pushed.stats, rows, ...(returned && { returned }) };
   if (plan.join !== undefined) {
     const joined = { plan, compiled, result, rows, pushdown, builds };
     if (!options.compare) return { ...joined, join: joinReport([pushdown], builds) };
@@ -172,7 +175,7 @@ export function joinReport(probes: readonly RunStats[], builds: readonly BuildRu
       rows: build.map.rows,
       mapType: build.map.spec.type,
       reason: build.map.reason,
-      mapBytes: (build.map.spec.contents?.keys.length ?? 0) + (build.map.spec.contents?.values.length ?? 0),
+      mapBytes: (build.map.spec.contents?.keys?.length ?? 0) + (build.map.spec.contents?.values.length ?? 0),
       pushdown: build.runs,
     })),
     shipped === undefined ? undefined : { probe: shipped.stats, builds: shipped.builds },

@@ -2,24 +2,24 @@
 import { basename, dirname } from 'node:path';
 import { joinLookup } from '../baseline/join.js';
 import { createBaselineConsumer } from '../baseline/scan.js';
-import { buildMap } from '../codegen/build-map.js';
 import { compileQuery } from '../codegen/compile.js';
-import { MAX_BUILD_ROWS_LIMIT } from './join-limits.js';
+import { runBuildSides } from './join-build-run.js';
 import { Link, type LinkOptions } from '../net/link.js';
 import { buildRows, buildSidePlan } from '../sql/join-build.js';
-import type { JoinBuild, Plan } from '../sql/plan.js';
+import type { Plan } from '../sql/plan.js';
 import type { ResultTable } from '../sql/result.js';
 import type { DeviceOptions } from '../storage/device.js';
 import { StorageNode } from '../storage/node.js';
 import type { RunStats } from '../storage/run-stats.js';
-import { runShipAll } from '../storage/shipall.js';
-import { UsageError } from '../util/errors.js';
+import { runShipAll, type ShipAllConsumer } from '../storage/shipall.js';
 import type { Value } from '../values/types.js';
 import type { EngineName } from '../vm/engine.js';
-import { computeConsumer, type ComputeEngine } from './compute-engines.js';
+import { computeConsumer, programMapsConsumer, type ComputeEngine } from './compute-engines.js';
+import { DuckDbLanding } from './duckdb-compute.js';
 
 /** ShipAllJoinOptions are what shipping every table of a join needs. */
 export interface ShipAllJoinOptions {
+  readonly maxBuildRows?: number;
   readonly link: Partial<LinkOptions>;
   readonly engine: EngineName;
   readonly chunkBytes: number;
@@ -40,35 +40,55 @@ export interface ShipAllJoinRun {
  * shipAllJoin ships each build table, then the probe table, to the compute node. With csv-parse the
  * compute node evaluates each build side's query and keeps its rows in a JavaScript map, then
  * evaluates the probe table's rows against them; with `program` it runs the build sides' programs and
- * the probe program (with maps made from the shipped build rows) over the shipped bytes.
+ * the probe program (with the maps they filled) over the shipped bytes, as the storage nodes would;
+ * with `duckdb` DuckDB joins the shipped tables itself.
  */
 export async function shipAllJoin(plan: Plan, options: ShipAllJoinOptions, rows?: number): Promise<ShipAllJoinRun> {
   const compute = options.compute ?? 'csv-parse';
-  if (compute !== 'csv-parse' && compute !== 'program') throw new UsageError(`--compute ${compute} does not answer joins; use csv-parse or program`);
-  const builds = plan.join?.builds ?? [];
+  if (compute === 'duckdb') return shipAllJoinToDuckDb(plan, options, rows);
+  if (compute === 'program') {
+    // The build sides' own programs run over the shipped tables, then the probe program with their maps.
+    const builds = await runBuildSides(plan, options, async (side, compiled) => {
+      const shipped = await ship(side.table.path, programMapsConsumer(compiled, options.engine), options);
+      return { maps: [shipped.result], stats: [shipped.stats] };
+    });
+    const compiled = compileQuery(plan, {
+      maxChunk: options.chunkBytes,
+      ...(options.maxGroups !== undefined && { maxGroups: options.maxGroups }),
+      buildMaps: builds.map((build) => build.map),
+    });
+    const probe = await ship(plan.table.path, computeConsumer('program', plan, compiled, options.engine, plan.sql), options, rows);
+    return { result: probe.result, stats: probe.stats, builds: builds.flatMap((build) => build.runs) };
+  }
   const buildStats: RunStats[] = [];
   const buildRowMaps: Map<bigint, Value[]>[] = [];
-  for (let index = 0; index < builds.length; index++) {
+  for (let index = 0; index < (plan.join?.builds.length ?? 0); index++) {
     const side = buildSidePlan(plan, index);
-    const consumer = compute === 'csv-parse'
-      ? createBaselineConsumer(side)
-      : computeConsumer('program', side, compileQuery(side, { maxChunk: options.chunkBytes, maxGroups: MAX_BUILD_ROWS_LIMIT + 1, groupsLimit: MAX_BUILD_ROWS_LIMIT + 1 }), options.engine, plan.sql);
-    const shipped = await ship(side.table.path, consumer, options);
+    const shipped = await ship(side.table.path, createBaselineConsumer(side), options);
     buildStats.push(shipped.stats);
     buildRowMaps.push(buildRows(plan, index, shipped.result));
   }
-  const consumer = compute === 'csv-parse'
-    ? createBaselineConsumer(plan, plan.table.path, joinLookup(plan, buildRowMaps))
-    : computeConsumer('program', plan, compileQuery(plan, {
-      maxChunk: options.chunkBytes,
-      ...(options.maxGroups !== undefined && { maxGroups: options.maxGroups }),
-      buildMaps: builds.map((build: JoinBuild, index) => buildMap(build, index, buildRowMaps[index] as Map<bigint, Value[]>)),
-    }), options.engine, plan.sql);
-  const probe = await ship(plan.table.path, consumer, options, rows);
+  const probe = await ship(plan.table.path, createBaselineConsumer(plan, plan.table.path, joinLookup(plan, buildRowMaps)), options, rows);
   return { result: probe.result, stats: probe.stats, builds: buildStats };
 }
 
-function ship(path: string, consumer: Parameters<typeof runShipAll<ResultTable>>[0]['consumer'], options: ShipAllJoinOptions, rows?: number) {
+/**
+ * shipAllJoinToDuckDb ships each build table, then the probe table, into files on the compute node, and
+ * DuckDB answers the query text over views of them (as a compute node receiving the tables would).
+ */
+async function shipAllJoinToDuckDb(plan: Plan, options: ShipAllJoinOptions, rows?: number): Promise<ShipAllJoinRun> {
+  const landing = new DuckDbLanding();
+  try {
+    const builds: RunStats[] = [];
+    for (const build of plan.join?.builds ?? []) builds.push((await ship(build.table.path, landing.consumer(build.table), options)).stats);
+    const probe = await ship(plan.table.path, landing.consumer(plan.table), options, rows);
+    return { result: await landing.answer(plan, plan.sql, 1), stats: probe.stats, builds };
+  } finally {
+    landing.close();
+  }
+}
+
+function ship<T>(path: string, consumer: ShipAllConsumer<T>, options: ShipAllJoinOptions, rows?: number) {
   return runShipAll({
     node: new StorageNode({ dataDir: dirname(path), chunkBytes: options.chunkBytes, engine: options.engine, ...(options.devices ? { devices: options.devices } : {}) }),
     link: new Link(options.link),

@@ -13,7 +13,7 @@ export interface JoinBuildStats {
   readonly reason: string;
   /** Key and value bytes of the map, which travel to the probe node inside the probe program's message. */
   readonly mapBytes: number;
-  /** Its pushdown scans (a second when its rows outgrew the first map). */
+  /** Its pushdown scans: one, or one per node of a cluster holding its table. */
   readonly pushdown: readonly RunStats[];
 }
 
@@ -50,7 +50,7 @@ export function formatJoinReport(report: JoinReport): string {
   for (const build of report.builds) {
     const toStorage = build.pushdown.reduce((sum, run) => sum + run.link.toStorage.payloadBytes, 0);
     const toCompute = build.pushdown.reduce((sum, run) => sum + run.link.toCompute.payloadBytes, 0);
-    const scans = build.pushdown.length === 1 ? 'build run' : `build runs (${build.pushdown.length} scans: the rows outgrew the first map)`;
+    const scans = build.pushdown.length === 1 ? 'build run' : `build runs on ${build.pushdown.length} nodes`;
     lines.push(
       `  ${build.table}: ${formatCount(build.rows)} rows after its filter -> ${build.reason}; map ${formatBytes(build.mapBytes)} to the probe node; ` +
         `${scans} ${formatBytes(toStorage)} to storage, ${formatBytes(toCompute)} back`,

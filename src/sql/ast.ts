@@ -34,6 +34,7 @@ export type AstExpr = Span &
     | { readonly kind: 'like'; readonly operand: AstExpr; readonly pattern: AstExpr; readonly negated: boolean }
     | { readonly kind: 'and' | 'or'; readonly left: AstExpr; readonly right: AstExpr }
     | { readonly kind: 'not'; readonly operand: AstExpr }
+    | { readonly kind: 'isnull'; readonly operand: AstExpr; readonly negated: boolean }
     | { readonly kind: 'aggregate'; readonly fn: 'count' | 'sum' | 'min' | 'max' | 'avg'; readonly arg: AstExpr | 'star'; readonly distinct?: true }
   );
 

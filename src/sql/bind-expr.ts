@@ -3,12 +3,14 @@ import type { AstExpr, IntervalUnit, Span } from './ast.js';
 import { DATE_RANGE_TEXT, parseDateDays, shiftDate } from '../values/calendar.js';
 import { fractionDigits, parseDecimalUnits, pow10 } from '../values/decimal.js';
 import { QueryError } from './errors.js';
-import type { ColumnDef, ColumnRef, CompareOp, Constant, ConstantExpr, LikeMatch, Predicate, ValueExpr } from './plan.js';
-import { allOf, anyOf, decideCompare, longerThanColumn, negate, truth } from './fold.js';
-import { bindCase, refuseNullable } from './bind-case.js';
+import { MAX_LIKE_PATTERN_BYTES, type ColumnDef, type ColumnRef, type CompareOp, type Constant, type ConstantExpr, type LikeMatch, type Predicate, type ValueExpr } from './plan.js';
+import { UNDERSCORE, likeMatches, likeSegments } from '../values/like.js';
+import { allOf, anyOf, decideCompare, decidedFor, longerThanColumn, negate, truth } from './fold.js';
+import { bindCase } from './bind-case.js';
 import { bindExtract, bindShift } from './bind-extract.js';
 import { bindCast } from './bind-cast.js';
 import { didYouMean } from './suggest.js';
+import { isNullable } from './nullable.js';
 import {
   DATE, INT64_MAX, INT64_MIN, INTEGER, decimalType, isNumeric, isString, precisionOf, scaleOf, typeName,
   type SqlType,
@@ -65,8 +67,13 @@ export function bindPredicate(scope: ExprScope, ast: AstExpr): Predicate {
     }
     case 'not':
       return negate(bindPredicate(scope, ast.operand));
+    case 'isnull': {
+      const operand = bindValue(scope, ast.operand);
+      const test: Predicate = isNullable(operand) ? { kind: 'isnull', operand, at: ast.position } : truth(false);
+      return ast.negated ? negate(test) : test;
+    }
     default:
-      return fail(scope, ast, 'expected a condition (a comparison, BETWEEN, IN or LIKE)');
+      return fail(scope, ast, 'expected a condition (a comparison, BETWEEN, IN, LIKE or IS NULL)');
   }
 }
 
@@ -224,8 +231,6 @@ const FLIPPED: Record<CompareOp, CompareOp> = { '=': '=', '<>': '<>', '<': '>', 
  * constant lies outside signed 64 bits, where no value of the other side can be.
  */
 function compare(scope: ExprScope, at: Span, written: CompareOp, leftIn: ValueExpr, rightIn: ValueExpr): Predicate {
-  refuseNullable(scope, at, leftIn, 'a comparison');
-  refuseNullable(scope, at, rightIn, 'a comparison');
   const swap = leftIn.kind === 'constant' && rightIn.kind !== 'constant';
   const op = swap ? FLIPPED[written] : written;
   const left = coerceToDate(scope, at, swap ? rightIn : leftIn, (swap ? leftIn : rightIn).type);
@@ -238,7 +243,7 @@ function compare(scope: ExprScope, at: Span, written: CompareOp, leftIn: ValueEx
   if (isNumeric(left.type) && isNumeric(right.type)) {
     if (right.kind === 'constant' && right.value.kind === 'number' && scaleOf(right.type) > scaleOf(left.type)) {
       const reduced = reduceConstant(op, right.value.units, scaleOf(right.type) - scaleOf(left.type));
-      if (typeof reduced === 'boolean') return truth(reduced);
+      if (typeof reduced === 'boolean') return decidedFor(left, reduced);
       return compareConstant(op, left, numberExpr(reduced, left.type.kind === 'integer' ? INTEGER : decimalType(digitsOfUnits(reduced, scaleOf(left.type)), scaleOf(left.type))), at);
     }
     const [a, b] = align(scope, at, left, right);
@@ -249,7 +254,7 @@ function compare(scope: ExprScope, at: Span, written: CompareOp, leftIn: ValueEx
     if (right.kind !== 'constant') {
       return fail(scope, at, 'comparing two string columns is not supported; compare each with a string constant');
     }
-    if ((op === '=' || op === '<>') && right.value.kind === 'string' && longerThanColumn(left, right.value.bytes)) return truth(op === '<>');
+    if ((op === '=' || op === '<>') && right.value.kind === 'string' && longerThanColumn(left, right.value.bytes)) return decidedFor(left, op === '<>');
     return compareString(op, left, right, at);
   }
   return fail(scope, at, `cannot compare ${typeName(left.type)} with ${typeName(right.type)}`);
@@ -261,7 +266,7 @@ function compare(scope: ExprScope, at: Span, written: CompareOp, leftIn: ValueEx
  */
 function compareString(op: CompareOp, left: ValueExpr, right: ConstantExpr, at: Span): Predicate {
   if (right.value.kind === 'string' && right.value.bytes.length === 0) {
-    if (op === '<' || op === '>=') return truth(op === '>=');
+    if (op === '<' || op === '>=') return decidedFor(left, op === '>=');
     if (op === '<=' || op === '>') return { kind: 'compare', op: op === '<=' ? '=' : '<>', left, right, at: at.position };
   }
   return { kind: 'compare', op, left, right, at: at.position };
@@ -272,8 +277,8 @@ function compareConstant(op: CompareOp, left: ValueExpr, right: ValueExpr, at: S
   if (right.kind === 'constant' && right.value.kind === 'number') {
     const units = right.value.units;
     // Every value the left side yields fits in signed 64 bits (or the row stops with an overflow).
-    if (units > INT64_MAX) return truth(op === '<' || op === '<=' || op === '<>');
-    if (units < INT64_MIN) return truth(op === '>' || op === '>=' || op === '<>');
+    if (units > INT64_MAX) return decidedFor(left, op === '<' || op === '<=' || op === '<>');
+    if (units < INT64_MIN) return decidedFor(left, op === '>' || op === '>=' || op === '<>');
   }
   return { kind: 'compare', op, left, right, at: at.position };
 }
@@ -322,7 +327,6 @@ function coerceToDate(scope: ExprScope, at: Span, expr: ValueExpr, otherType: Sq
 }
 
 function bindIn(scope: ExprScope, at: Span, operand: ValueExpr, list: readonly AstExpr[]): Predicate {
-  refuseNullable(scope, at, operand, 'IN');
   const items = list.map((ast) => {
     const value = coerceToDate(scope, ast, bindValue(scope, ast), operand.type);
     if (value.kind !== 'constant') fail(scope, ast, 'IN lists may hold constants only');
@@ -339,12 +343,12 @@ function bindIn(scope: ExprScope, at: Span, operand: ValueExpr, list: readonly A
       const test = compare(scope, at, '=', operand, item);
       if (test.kind === 'compare' && test.right.kind === 'constant') values.push(test.right.value);
     }
-    if (values.length === 0) return truth(false);
+    if (values.length === 0) return decidedFor(operand, false);
     return { kind: 'in', operand, values, at: at.position };
   }
   // A string longer than the column's declared length equals no value of it.
   const values = items.map((item) => item.value).filter((value) => value.kind !== 'string' || !longerThanColumn(operand, value.bytes));
-  if (values.length === 0) return truth(false);
+  if (values.length === 0) return decidedFor(operand, false);
   return { kind: 'in', operand, values, at: at.position };
 }
 
@@ -353,29 +357,32 @@ function bindLike(scope: ExprScope, at: Span, operandAst: AstExpr, patternAst: A
   if (!isString(operand.type)) fail(scope, operandAst, `LIKE needs a string, found ${typeName(operand.type)}`);
   if (patternAst.kind !== 'string') return fail(scope, patternAst, 'LIKE needs a string literal pattern');
   const pattern = patternAst.text;
-  if (pattern.includes('_')) fail(scope, patternAst, "LIKE patterns with '_' are not supported (use 'abc%', '%abc' or '%abc%')");
-  const leading = pattern.startsWith('%');
-  const trailing = pattern.length > (leading ? 1 : 0) && pattern.endsWith('%');
-  const text = pattern.slice(leading ? 1 : 0, trailing ? -1 : undefined);
-  if (text.includes('%')) fail(scope, patternAst, "only prefix, suffix or infix LIKE patterns ('abc%', '%abc', '%abc%') are supported");
-  const match: LikeMatch = leading && trailing ? 'infix' : leading ? (text === '' ? 'infix' : 'suffix') : trailing ? 'prefix' : 'exact';
+  const patternBytes = new TextEncoder().encode(pattern);
+  if (patternBytes.length > MAX_LIKE_PATTERN_BYTES) {
+    fail(scope, patternAst, `this LIKE pattern has ${patternBytes.length} bytes; at most ${MAX_LIKE_PATTERN_BYTES} are supported`);
+  }
+  if (operand.kind === 'constant' && operand.value.kind === 'string') return truth(likeMatches(operand.value.bytes, patternBytes));
+  // Consecutive '%' are one '%': empty segments between two '%' drop out.
+  const split = likeSegments(patternBytes);
+  const segments = split.filter((segment, i) => segment.length > 0 || i === 0 || i === split.length - 1);
   // '%' (and '%%') match every string: decided now, so no code tests them.
-  if (match === 'infix' && text === '') return truth(true);
-  const bytes = new TextEncoder().encode(text);
-  if (operand.kind === 'constant' && operand.value.kind === 'string') return truth(likeMatches(match, operand.value.bytes, bytes));
-  // No value of a column declared shorter than the pattern's text holds it.
-  if (longerThanColumn(operand, bytes)) return truth(false);
-  return { kind: 'like', operand, match, text, bytes, at: at.position };
+  if (segments.length > 1 && segments.every((segment) => segment.length === 0)) return decidedFor(operand, true);
+  // No value of a column declared shorter than the pattern's fixed bytes holds it ('_' is at least one byte).
+  const fixed = segments.reduce((sum, segment) => sum + segment.length, 0);
+  if (longerThanColumn(operand, new Uint8Array(fixed))) return decidedFor(operand, false);
+  const shape = likeShape(segments);
+  const literal = shape === 'pattern' ? patternBytes : (segments.find((segment) => segment.length > 0) ?? new Uint8Array(0));
+  const text = new TextDecoder().decode(literal);
+  return { kind: 'like', operand, match: shape, text, bytes: literal, pattern, segments, at: at.position };
 }
 
-/** likeMatches decides a LIKE on two constants' bytes. */
-function likeMatches(match: LikeMatch, value: Uint8Array, pattern: Uint8Array): boolean {
-  const text = Buffer.from(value).toString('latin1');
-  const part = Buffer.from(pattern).toString('latin1');
-  if (match === 'exact') return text === part;
-  if (match === 'prefix') return text.startsWith(part);
-  if (match === 'suffix') return text.endsWith(part);
-  return text.includes(part);
+/** likeShape names the four shapes the code generator matches with fixed code; the rest are 'pattern'. */
+function likeShape(segments: readonly Uint8Array[]): LikeMatch {
+  if (segments.some((segment) => segment.includes(UNDERSCORE))) return 'pattern';
+  const [first, second, third] = segments as [Uint8Array, Uint8Array?, Uint8Array?];
+  if (segments.length === 1) return 'exact';
+  if (segments.length === 2) return first.length === 0 ? 'suffix' : second?.length === 0 ? 'prefix' : 'pattern';
+  return segments.length === 3 && first.length === 0 && third?.length === 0 ? 'infix' : 'pattern';
 }
 
 function numberConstant(scope: ExprScope, at: Span, text: string): ConstantExpr {

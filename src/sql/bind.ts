@@ -12,6 +12,7 @@ import {
 import { bindRowSelection } from './select-rows.js';
 import { withoutDistinct } from './distinct.js';
 import { expandStar } from './select-star.js';
+import { neverTrue, truth } from './fold.js';
 import { didYouMean } from './suggest.js';
 import { planJoinQuery } from './join-plan.js';
 import { tablesScope } from './scope.js';
@@ -69,8 +70,9 @@ class Binder {
     const outputs = rows?.outputs ?? statement.items.map((item) => this.output(item.expr, item.alias, groupBy));
     const having = statement.having === undefined ? undefined : bindPostPredicate(this.postScope(groupBy), statement.having);
     if (statement.where !== undefined) this.refuseAggregates(statement.where, 'aggregates are not allowed in WHERE');
-    const bound = statement.where === undefined ? undefined : bindPredicate(this.scope, statement.where);
-    // A filter decided true at compile time is no filter; one decided false stays, and no row passes it.
+    const written = statement.where === undefined ? undefined : bindPredicate(this.scope, statement.where);
+    // A filter decided true at compile time is no filter; one that is never true (false or unknown in every row) is decided false, and no row passes it.
+    const bound = written !== undefined && neverTrue(written) ? truth(false) : written;
     const filter = bound?.kind === 'truth' && bound.value ? undefined : bound;
     const orderBy = rows ? [] : statement.orderBy.map((item) => this.orderKey(item.expr, item.desc, statement, outputs, groupBy));
     const used = new Set<number>();
@@ -257,6 +259,8 @@ export function forEachColumn(expr: Expr | undefined, visit: (column: number) =>
     case 'not':
     case 'in':
     case 'like':
+    case 'isnull':
+    case 'unlessnull':
       return forEachColumn(expr.operand, visit);
     case 'lookup':
       return visit(expr.key.column);

@@ -6,6 +6,7 @@ import { resultNotes } from './result.js';
 import { formatPost } from './explain-post.js';
 import type { RowSelection } from './plan.js';
 import { scanStopsAtLimit } from './row-result.js';
+import { storageTopN } from './top-n.js';
 import { scaleOf, typeName } from '../values/types.js';
 
 /** explainPlan describes every step of a plan, one item per line. */
@@ -71,12 +72,27 @@ function explainJoin(join: JoinPlan): string[] {
 function explainRows(plan: Plan, rows: RowSelection): string[] {
   const { values, order } = rows;
   const name = (index: number) => plan.outputs[index]?.name ?? `(hidden) ${formatExpr(values[index] as Expr)}`;
-  const lines = ['row selection: the storage program returns each kept row\'s values through its output buffer:'];
+  const top = storageTopN(plan);
+  const lines = [
+    top?.inStorage
+      ? `row selection: the storage program keeps the values of its best ${top.n} kept rows in a heap map of ${top.n} slots, returned after the scan:`
+      : 'row selection: the storage program returns each kept row\'s values through its output buffer:',
+  ];
   values.forEach((value, index) => lines.push(`  #${index} ${name(index)} = ${formatExpr(value)} (${typeName(value.type)})`));
   const keys = order.map((key) => `${name(key.value)} ${key.desc ? 'desc' : 'asc'}`);
-  lines.push(`order by: ${keys.length === 0 ? 'none (file order)' : `${keys.join(', ')} (on the compute node; ties keep file order)`}`);
+  const sorted = top?.inStorage
+    ? 'in storage: each node keeps its best rows by these keys, then by file position; the compute node merges the nodes\' rows and sorts them, ties in file order'
+    : 'on the compute node; ties keep file order';
+  lines.push(`order by: ${keys.length === 0 ? 'none (file order)' : `${keys.join(', ')} (${sorted})`}`);
   const stops = scanStopsAtLimit(plan);
-  lines.push(`limit: ${plan.limit ?? 'none'}${stops ? ' (in storage: the program stops the scan after that many rows)' : plan.limit === undefined ? '' : ' (on the compute node, after sorting)'}`);
+  const where = stops
+    ? ' (in storage: the program stops the scan after that many rows)'
+    : top === undefined
+      ? (plan.limit === undefined ? '' : ' (on the compute node, after sorting)')
+      : top.inStorage
+        ? ' (in storage: each node returns at most that many rows; again on the compute node after the merge)'
+        : ` (on the compute node, after sorting every kept row: ${top.why})`;
+  lines.push(`limit: ${plan.limit ?? 'none'}${where}`);
   lines.push(`malformed rows: ${plan.onError === 'stop' ? 'stop at the first' : 'skip and count'}`);
   return lines;
 }
@@ -135,8 +151,7 @@ export function formatExpr(expr: Expr, nested = false): string {
     case 'in':
       return `${formatExpr(expr.operand)} in (${expr.values.map(formatConstant).join(', ')})`;
     case 'like': {
-      const pattern = expr.match === 'exact' ? expr.text : expr.match === 'prefix' ? `${expr.text}%` : expr.match === 'suffix' ? `%${expr.text}` : `%${expr.text}%`;
-      return `${formatExpr(expr.operand)} like ${quote(pattern)} (${expr.match})`;
+      return `${formatExpr(expr.operand)} like ${quote(expr.pattern)} (${expr.match})`;
     }
     case 'and':
     case 'or':
@@ -145,6 +160,10 @@ export function formatExpr(expr: Expr, nested = false): string {
       return `not (${formatExpr(expr.operand)})`;
     case 'truth':
       return expr.value ? 'true' : 'false';
+    case 'isnull':
+      return `${formatExpr(expr.operand, true)} is null`;
+    case 'unlessnull':
+      return `${expr.value ? 'true' : 'false'} unless ${formatExpr(expr.operand, true)} is null`;
     case 'lookup':
       return `${expr.key.name} found in build map #${expr.build}`;
   }

@@ -275,6 +275,8 @@ function localize<T extends Expr>(expr: T, table: ScopedTable): T {
         return { ...node, left: value(node.left), right: value(node.right) };
       case 'in':
       case 'like':
+      case 'isnull':
+      case 'unlessnull':
         return { ...node, operand: value(node.operand) };
       case 'and':
       case 'or':

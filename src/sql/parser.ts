@@ -213,7 +213,11 @@ class Parser {
       const right = this.additive();
       return this.node({ kind: 'compare', op, left, right, ...this.spanFrom(first) }, token, left, right);
     }
-    if (this.peekWord('is')) this.fail(token, 'IS [NOT] NULL is not supported (data files have no NULLs)');
+    if (this.acceptWord('is')) {
+      const negated = this.acceptWord('not');
+      if (!this.acceptWord('null')) this.fail(this.peek(), `expected NULL after IS${negated ? ' NOT' : ''} (IS [NOT] NULL is the only IS test), found ${describe(this.peek())}`);
+      return this.node({ kind: 'isnull', operand: left, negated, ...this.spanFrom(first) }, token, left);
+    }
     const negated = this.peekWord('not') && ['between', 'in', 'like'].includes(this.peek(1).lower);
     if (negated) this.next();
     if (this.acceptWord('between')) {
@@ -231,7 +235,7 @@ class Parser {
     }
     if (this.acceptWord('like')) {
       const pattern = this.additive();
-      if (this.peekWord('escape')) this.fail(this.peek(), 'LIKE ... ESCAPE is not supported');
+      if (this.peekWord('escape')) this.fail(this.peek(), "LIKE ... ESCAPE is not supported: patterns have no escape character, '%' and '_' are always wildcards");
       return this.node({ kind: 'like', operand: left, pattern, negated, ...this.spanFrom(first) }, token, left, pattern);
     }
     if (this.peekWord('ilike') || this.peekWord('similar')) this.fail(token, `${token.text.toUpperCase()} is not supported`);
@@ -301,6 +305,7 @@ class Parser {
     if (token.lower === 'extract' && this.isSymbol(this.peek(), '(')) return this.extract(token);
     if (token.lower === 'cast' && this.isSymbol(this.peek(), '(')) return this.cast(token);
     if (token.lower === 'exists') this.fail(token, 'subqueries are not supported');
+    if (token.lower === 'null') this.fail(token, 'the NULL literal is not supported; test for NULL with IS [NOT] NULL');
     if (this.isSymbol(this.peek(), '(')) return this.call(token);
     if (RESERVED.has(token.lower)) this.fail(token, `expected an expression, found ${describe(token)}`);
     return this.columnName(token);

@@ -69,9 +69,12 @@ export type ArithOp = '+' | '-' | '*';
 
 /**
  * LikeMatch is the shape of a LIKE pattern: exact ('abc'), prefix ('abc%'), suffix ('%abc'),
- * infix ('%abc%'). Patterns with '_' or inner '%' are refused by the parser.
+ * infix ('%abc%'), or any other ('pattern': '_' anywhere, '%' anywhere; see values/like.ts).
  */
-export type LikeMatch = 'exact' | 'prefix' | 'suffix' | 'infix';
+export type LikeMatch = 'exact' | 'prefix' | 'suffix' | 'infix' | 'pattern';
+
+/** MAX_LIKE_PATTERN_BYTES is the longest LIKE pattern (in bytes, wildcards included) the plan accepts. */
+export const MAX_LIKE_PATTERN_BYTES = 64;
 
 /**
  * Expr is a typed expression over one row. Invariants the front end guarantees:
@@ -85,6 +88,9 @@ export type LikeMatch = 'exact' | 'prefix' | 'suffix' | 'infix';
  *   simplified away, so a `truth` is only ever a whole filter.
  * - BETWEEN is lowered to `and` of two comparisons; NOT IN / NOT LIKE / NOT BETWEEN to `not`.
  * - `at`, where present, is the SQL position of the construct, for errors raised after binding.
+ * - NULL (sql/nullable.ts): a column is NULL in a row whose field is empty and unquoted; arithmetic,
+ *   EXTRACT and date shifts of a NULL are NULL; a comparison, IN or LIKE with a NULL operand is unknown;
+ *   AND, OR and NOT follow SQL's three-valued logic, and a filter or a CASE's WHEN takes only true.
  */
 export type Expr = ValueExpr | Predicate;
 
@@ -98,7 +104,7 @@ export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr | Cas
 export type GroupKey = ColumnRef | ExtractExpr;
 
 /** Predicate is a condition; predicates have no SqlType and only appear in filters. */
-export type Predicate = CompareExpr | InExpr | LikeExpr | AndExpr | OrExpr | NotExpr | TruthExpr | LookupExpr;
+export type Predicate = CompareExpr | InExpr | LikeExpr | AndExpr | OrExpr | NotExpr | TruthExpr | LookupExpr | IsNullExpr | UnlessNullExpr;
 
 /** ColumnRef reads field `column` (index into table.columns) of the current row. */
 export interface ColumnRef {
@@ -138,8 +144,7 @@ export interface ArithExpr {
 
 /**
  * CaseExpr yields the `then` of the first `when` that holds, else `otherwise`; without `otherwise` it
- * is NULL there (see sql/nullable.ts: only an aggregate's argument may be NULL, and the aggregate skips
- * the row). Branches are numbers at one scale (the type's) or all dates; no `when` is a truth value.
+ * is NULL there (an aggregate skips the row, see sql/nullable.ts). A WHEN that is unknown does not hold. Branches are numbers at one scale (the type's) or all dates; no `when` is a truth value.
  */
 export interface CaseExpr {
   readonly kind: 'case';
@@ -201,13 +206,20 @@ export interface InExpr {
   readonly at?: SourcePosition;
 }
 
-/** LikeExpr matches a string operand against `text` as the pattern's shape says. */
+/**
+ * LikeExpr matches a string operand against a pattern. For exact/prefix/suffix/infix, `text` and `bytes`
+ * are the literal part without its '%'; for 'pattern', `segments` are what values/like.ts likeSegments
+ * gives (consecutive '%' merged), each byte '_' of a segment standing for one character.
+ */
 export interface LikeExpr {
   readonly kind: 'like';
   readonly operand: ValueExpr;
   readonly match: LikeMatch;
   readonly text: string;
   readonly bytes: Uint8Array;
+  /** The pattern as written. */
+  readonly pattern: string;
+  readonly segments: readonly Uint8Array[];
   readonly at?: SourcePosition;
 }
 
@@ -231,6 +243,24 @@ export interface TruthExpr {
   readonly value: boolean;
 }
 
+/** IsNullExpr holds when its operand is NULL (`x IS NULL`; `x IS NOT NULL` is its `not`); it is never unknown. */
+export interface IsNullExpr {
+  readonly kind: 'isnull';
+  readonly operand: ValueExpr;
+  readonly at?: SourcePosition;
+}
+
+/**
+ * UnlessNullExpr is a condition decided at compile time for every value its operand can have (a
+ * comparison with a constant no 64-bit value reaches, LIKE '%'): `value` where the operand is not
+ * NULL, unknown where it is. Its `not` flips `value`.
+ */
+export interface UnlessNullExpr {
+  readonly kind: 'unlessnull';
+  readonly operand: ValueExpr;
+  readonly value: boolean;
+}
+
 /** NotExpr negates a condition. */
 export interface NotExpr {
   readonly kind: 'not';
@@ -245,8 +275,8 @@ export interface NotExpr {
 export type AggregateFn = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg';
 
 /**
- * AggregateSpec is one aggregate the plan computes per group. `arg` is absent for count_star; an
- * argument that can be NULL (a CASE without ELSE) is skipped where it is, and COUNT counts the rest.
+ * AggregateSpec is one aggregate the plan computes per group. `arg` is absent for count_star; a row
+ * where the argument is NULL is skipped, and COUNT counts the rest (SUM, MIN, MAX, AVG of no value are NULL).
  * Result types: count → integer; sum → the argument's scale, integer or decimal(38,s);
  * min/max → the argument's type; avg → decimal(38, s + AVG_EXTRA_SCALE) (see result.ts for rounding).
  */
@@ -320,6 +350,11 @@ export interface Plan {
   readonly onError: ErrorPolicy;
   /** Present when the query joins: `table` is the probe side, scanned in storage. */
   readonly join?: JoinPlan;
+  /**
+   * Present for a join's build side run as a query of its own (sql/join-build.ts): each row that passes
+   * the filter fills the entry of its key with the build values, in the map the probe side loads.
+   */
+  readonly keyed?: JoinBuild;
   /** The SQL text the plan came from, for explain and error messages. */
   readonly sql: string;
   /** Name of the SQL text in errors (a .sql file, or `query.sql` for inline SQL). */

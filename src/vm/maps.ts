@@ -144,6 +144,22 @@ export class ArrayMap extends BpfMap {
   clear(): void {
     this.space.bytes.fill(0, this.region.start, this.region.end);
   }
+
+  /** block returns a copy of the values of entries 0..maxEntries-1, packed valueSize bytes apart. */
+  block(): Uint8Array {
+    const { valueSize, maxEntries } = this.spec;
+    const out = new Uint8Array(valueSize * maxEntries);
+    const bytes = this.space.bytes;
+    for (let i = 0, from = this.region.start; i < maxEntries; i++, from += this.stride) out.set(bytes.subarray(from, from + valueSize), i * valueSize);
+    return out;
+  }
+
+  /** fill sets the values of entries 0, 1, 2, ... from `values` (valueSize bytes each). */
+  fill(values: Uint8Array): void {
+    const { valueSize } = this.spec;
+    const bytes = this.space.bytes;
+    for (let i = 0, to = this.region.start; i * valueSize < values.length; i++, to += this.stride) bytes.set(values.subarray(i * valueSize, (i + 1) * valueSize), to);
+  }
 }
 
 type HostKey = number | string;
@@ -265,11 +281,13 @@ export function createMap(spec: MapSpec, index: number, space: AddressSpace): Bp
     ? new ArrayMap(spec, index, space)
     : new HashMap(spec, index, space, spec.type !== 'hash');
   const contents = spec.contents;
-  if (contents !== undefined) {
-    const { keySize, valueSize } = spec;
-    for (let i = 0; i * keySize < contents.keys.length; i++) {
-      map.update(contents.keys.subarray(i * keySize, (i + 1) * keySize), contents.values.subarray(i * valueSize, (i + 1) * valueSize));
-    }
+  if (contents?.keys === undefined) {
+    if (contents !== undefined) (map as ArrayMap).fill(contents.values);
+    return map;
+  }
+  const { keySize, valueSize } = spec;
+  for (let i = 0; i * keySize < contents.keys.length; i++) {
+    map.update(contents.keys.subarray(i * keySize, (i + 1) * keySize), contents.values.subarray(i * valueSize, (i + 1) * valueSize));
   }
   return map;
 }
@@ -317,10 +335,13 @@ function mapSpecProblem(spec: MapSpec): string | undefined {
     return `key size, value size and max entries must be positive integers (got ${sizes.join(', ')})`;
   }
   if (spec.contents !== undefined) {
-    const entries = spec.contents.keys.length / spec.keySize;
-    if (!Number.isInteger(entries) || spec.contents.values.length !== entries * spec.valueSize) return 'its contents do not hold whole entries of its key and value sizes';
+    const { keys, values } = spec.contents;
+    if (keys === undefined && spec.type !== 'array') return 'only array maps take contents without keys';
+    const entries = keys === undefined ? values.length / spec.valueSize : keys.length / spec.keySize;
+    if (!Number.isInteger(entries) || values.length !== entries * spec.valueSize) return 'its contents do not hold whole entries of its key and value sizes';
     if (entries > spec.maxEntries) return `its contents hold ${entries} entries, more than its ${spec.maxEntries}`;
   }
+  if (spec.returnsBlock && spec.type !== 'array') return 'only array maps return a block of values';
   switch (spec.type) {
     case 'array':
     case 'percpu_array':

@@ -19,7 +19,7 @@ const catalog = memoryCatalog(
     ['price', decimalType(15, 2)],
   ]),
 );
-const DATA = ['id,code,day,price', '1,AB,1995-01-01,10.50', '2,ABCD,1996-02-29,-3.25', '3,,1997-12-31,0', '4,XY,1998-06-15,9999999999999999.99'].join('\n');
+const DATA = ['id,code,day,price', '1,AB,1995-01-01,10.50', '2,ABCD,1996-02-29,-3.25', '3,"",1997-12-31,0', '4,XY,1998-06-15,9999999999999999.99'].join('\n');
 
 function pushdown(sql: string, data = DATA, onError: ErrorPolicy = 'stop'): ResultTable {
   const compiled = compileQuery(planQuery(sql, catalog, { onError }));

@@ -23,6 +23,15 @@ const SHAPES: Record<string, { columns: string[]; check: (rows: Rows) => void }>
       for (const row of rows) expect(row[2]).toMatch(/^1995-01-/);
     },
   },
+  'largest-discounts.sql': {
+    columns: ['l_orderkey', 'l_linenumber', 'l_shipmode', 'discount_amount'],
+    check: (rows) => {
+      expect(rows).toHaveLength(100);
+      const amounts = rows.map((row) => Number(row[3]));
+      expect(amounts).toEqual([...amounts].sort((a, b) => b - a));
+      for (const row of rows) expect(['AIR', 'FOB', 'MAIL', 'RAIL', 'REG AIR', 'SHIP', 'TRUCK']).toContain(row[2]);
+    },
+  },
   'bulk-air-extract.sql': {
     columns: ['l_orderkey', 'l_linenumber', 'l_partkey', 'l_quantity', 'l_shipdate', 'l_shipinstruct', 'l_comment'],
     check: (rows) => {
