@@ -14,6 +14,7 @@ import type { MapContents } from '../storage/wire.js';
 import { SluiceError } from '../util/errors.js';
 import type { EngineName } from '../vm/engine.js';
 import { compileQuery, type CompiledQuery } from '../codegen/compile.js';
+import type { ProgramMemo } from '../codegen/program-memo.js';
 import { readCounters, type MapReader } from '../codegen/read-maps.js';
 import { TOP_MAP, readTopRows } from '../codegen/top-rows.js';
 import { planQuery } from '../sql/bind.js';
@@ -85,7 +86,11 @@ export function planAndCompile(sql: string, queryFile: string, catalog: Catalog,
  * tables' storage nodes), since the probe program carries their maps.
  */
 export async function prepareQuery(
-  options: Pick<QueryOptions, 'sql' | 'queryFile' | 'catalog' | 'chunkBytes' | 'onError' | 'maxGroups' | 'maxBuildRows' | 'engine' | 'link' | 'devices' | 'store'> & { readonly buildScan?: BuildScan },
+  options: Pick<QueryOptions, 'sql' | 'queryFile' | 'catalog' | 'chunkBytes' | 'onError' | 'maxGroups' | 'maxBuildRows' | 'engine' | 'link' | 'devices' | 'store'> & {
+    readonly buildScan?: BuildScan;
+    /** Where emitted programs are kept across processes (executeQuery passes its store's); default: emit every time. */
+    readonly programs?: ProgramMemo;
+  },
 ) {
   const plan = planQuery(options.sql, options.catalog, { file: options.queryFile, onError: options.onError });
   const builds = plan.join === undefined ? [] : await runBuildSides(plan, options, options.buildScan);
@@ -95,14 +100,14 @@ export async function prepareQuery(
     ...(options.maxGroups !== undefined && { maxGroups: options.maxGroups }),
     buildMaps: builds.map((build) => build.map),
     // A join's probe program carries its build maps' contents: it is emitted afresh, not kept.
-    ...(options.store && builds.length === 0 && { programs: emittedPrograms(options.store) }),
+    ...(options.programs && builds.length === 0 && { programs: options.programs }),
   });
   return { plan, compiled, builds };
 }
 
 /** executeQuery answers the query by pushdown and, with `compare`, by ship-all too, checking both agree. */
 export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
-  const { plan, compiled, builds } = await prepareQuery(options);
+  const { plan, compiled, builds } = await prepareQuery({ ...options, ...(options.store && { programs: emittedPrograms(options.store) }) });
   const dataDir = dirname(plan.table.path);
   const file = basename(plan.table.path);
   const node = () =>
