@@ -2,7 +2,7 @@
 // usage: node dist/bench/cluster.js [--data /tmp/sf1] [--queries tpch-q6,tpch-q1] [--rounds 3] [--threads 2] [--out bench/results/cluster.json]
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../src/util/paths.js';
@@ -29,6 +29,12 @@ interface Sample {
   readonly nodeHeapMiB: number[];
   /** Per node, ms since the process started: code loaded, request received, answered; and verify+load and hook ms. */
   readonly phases: string;
+  /**
+   * The part of a cluster run that no node's scan overlaps: from the process's start until the last
+   * node had verified and loaded the program (its scan starts then), plus from the last node's answer
+   * until the process ended. NaN for runs without nodes.
+   */
+  readonly serialSeconds: number;
   readonly answer: string;
 }
 
@@ -48,13 +54,13 @@ const configs: Record<string, (query: string) => Sample> = {
   'sluice (one node, no worker)': (query) => {
     const run = timed([cli, 'query', query, '--data', values.data, '--json']);
     const out = JSON.parse(run.stdout) as { result: { rows: unknown[][] } };
-    return { wallSeconds: run.wallSeconds, cpuSeconds: run.cpuSeconds, maxRssMiB: run.maxRssMiB, nodeHeapMiB: [], phases: '', answer: String(out.result.rows[0]?.[0]) };
+    return { wallSeconds: run.wallSeconds, cpuSeconds: run.cpuSeconds, maxRssMiB: run.maxRssMiB, nodeHeapMiB: [], phases: '', serialSeconds: NaN, answer: String(out.result.rows[0]?.[0]) };
   },
   'sluice --nodes 1': (query) => sluice(query, 1),
   'sluice --nodes 2': (query) => sluice(query, 2),
   [`duckdb ${values.threads} threads`]: (query) => {
     const run = timed([duck, query, values.data, values.threads]);
-    return { wallSeconds: run.wallSeconds, cpuSeconds: run.cpuSeconds, maxRssMiB: run.maxRssMiB, nodeHeapMiB: [], phases: '', answer: (JSON.parse(run.stdout) as { first: string }).first };
+    return { wallSeconds: run.wallSeconds, cpuSeconds: run.cpuSeconds, maxRssMiB: run.maxRssMiB, nodeHeapMiB: [], phases: '', serialSeconds: NaN, answer: (JSON.parse(run.stdout) as { first: string }).first };
   },
 };
 
@@ -65,12 +71,15 @@ function sluice(query: string, nodes: number): Sample {
   const phases = out.report.nodes
     .map(({ timeline: t, stats }) => `${at(t?.loadedAt)}/${at(t?.receivedAt)}/${at(t?.answeredAt)} (${(stats.hook.loadSeconds * 1000).toFixed(0)}+${(stats.hook.cpuSeconds * 1000).toFixed(0)})`)
     .join(' ');
+  const scanning = Math.max(...out.report.nodes.map(({ timeline: t, stats }) => (t?.receivedAt ?? NaN) + stats.hook.loadSeconds * 1000));
+  const answered = Math.max(...out.report.nodes.map(({ timeline: t }) => t?.answeredAt ?? NaN));
   return {
     wallSeconds: run.wallSeconds,
     cpuSeconds: run.cpuSeconds,
     maxRssMiB: run.maxRssMiB,
     nodeHeapMiB: out.report.nodes.map((node) => (node.peakHeapBytes ?? 0) / 2 ** 20),
     phases,
+    serialSeconds: (scanning - run.startedAt + (run.startedAt + run.wallSeconds * 1000 - answered)) / 1000,
     answer: String(out.result.rows[0]?.[0]),
   };
 }
@@ -97,15 +106,21 @@ for (let round = 0; round < Number(values.rounds); round++) {
 }
 load.push(loadavg());
 
-const lines = ['| query | configuration | wall s (median) | runs | CPU s (median) | max RSS MiB | peak heap per node MiB | × vs one node | × vs --nodes 1 |', '|---|---|---:|---|---:|---:|---|---:|---:|'];
+const cores = availableParallelism();
+const lines = ['| query | configuration | wall s (median) | runs | CPU s (median) | serial s (median) | max RSS MiB | peak heap per node MiB | × vs one node | × vs --nodes 1 |', '|---|---|---:|---|---:|---:|---:|---|---:|---:|'];
+const ceilings: string[] = [];
 for (const [name, byConfig] of Object.entries(samples)) {
   const one = median((byConfig['sluice --nodes 1'] ?? []).map((s) => s.wallSeconds));
   const single = median((byConfig['sluice (one node, no worker)'] ?? []).map((s) => s.wallSeconds));
   for (const [config, runs] of Object.entries(byConfig)) {
     const wall = median(runs.map((s) => s.wallSeconds));
     const heaps = runs.some((s) => s.nodeHeapMiB.length > 0) ? runs.map((s) => s.nodeHeapMiB.map((m) => m.toFixed(0)).join('/')).join(', ') : '';
-    lines.push(`| ${name} | ${config} | ${wall.toFixed(2)} | ${runs.map((s) => s.wallSeconds.toFixed(2)).join(', ')} | ${median(runs.map((s) => s.cpuSeconds)).toFixed(2)} | ${median(runs.map((s) => s.maxRssMiB)).toFixed(0)} | ${heaps || '–'} | ${(single / wall).toFixed(2)} | ${(one / wall).toFixed(2)} |`);
+    const serial = median(runs.map((s) => s.serialSeconds));
+    lines.push(`| ${name} | ${config} | ${wall.toFixed(2)} | ${runs.map((s) => s.wallSeconds.toFixed(2)).join(', ')} | ${median(runs.map((s) => s.cpuSeconds)).toFixed(2)} | ${Number.isNaN(serial) ? '–' : serial.toFixed(3)} | ${median(runs.map((s) => s.maxRssMiB)).toFixed(0)} | ${heaps || '–'} | ${(single / wall).toFixed(2)} | ${(one / wall).toFixed(2)} |`);
   }
+  // However well it overlaps, a run takes at least its CPU time spread over every core: the bound on --nodes 2's speed-up here.
+  const floor = median((byConfig['sluice --nodes 2'] ?? []).map((s) => s.cpuSeconds)) / cores;
+  ceilings.push(`${name}: --nodes 2 CPU ÷ ${cores} cores = ${floor.toFixed(2)} s, so at most ${(one / floor).toFixed(2)}× --nodes 1's wall time`);
 }
-process.stdout.write(`${lines.join('\n')}\nload average (1, 5, 15 min) before: ${load[0]?.map((x) => x.toFixed(1)).join(', ')}; after: ${load[1]?.map((x) => x.toFixed(1)).join(', ')}\n`);
+process.stdout.write(`${lines.join('\n')}\n${ceilings.join('\n')}\nload average (1, 5, 15 min) before: ${load[0]?.map((x) => x.toFixed(1)).join(', ')}; after: ${load[1]?.map((x) => x.toFixed(1)).join(', ')}\n`);
 writeFileSync(resolve(values.out), `${JSON.stringify({ data: values.data, rounds: Number(values.rounds), load, samples }, null, 1)}\n`);

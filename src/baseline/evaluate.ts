@@ -3,6 +3,7 @@ import type { Expr, ValueExpr } from '../sql/plan.js';
 import { divideRoundHalfAwayFromZero, pow10 } from '../values/decimal.js';
 import { INT128_MAX, INT128_MIN, INT64_MAX, INT64_MIN, type Value } from '../values/types.js';
 import { byteString } from '../values/bytes.js';
+import { likeMatches } from '../values/like.js';
 import { isNullable } from '../sql/nullable.js';
 import { DATE_RANGE_TEXT, civilFromDays, shiftDate } from '../values/calendar.js';
 
@@ -139,6 +140,10 @@ export function compilePredicate(expr: Expr, overflow: OverflowHandler, lookup?:
           return (row) => (operand(row) as string).endsWith(text);
         case 'infix':
           return (row) => (operand(row) as string).includes(text);
+        case 'pattern': {
+          const pattern = expr.bytes;
+          return (row) => likeMatches(Buffer.from(operand(row) as string, 'latin1'), pattern);
+        }
       }
       break;
     }

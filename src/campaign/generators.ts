@@ -327,6 +327,24 @@ function stringLiteralArb(column: Column, env: Env): fc.Arbitrary<string> {
   return pieces.filter((text) => (env.classes.foldableStrings || encoder.encode(text).length <= width) && (env.classes.literalHighByte || !highByte(text)));
 }
 
+/**
+ * likePatternArb gives a LIKE pattern with '_' and '%' anywhere: up to five pieces (literal text, '%', '_'), at
+ * most two '_', so its program stays far inside the code Sluice compiles for one LIKE. Without foldableStrings,
+ * never only '%' and never more fixed bytes than the column holds.
+ */
+function likePatternArb(column: Column, env: Env): fc.Arbitrary<string> {
+  const width = column.type.kind === 'char' || column.type.kind === 'varchar' ? (column.type.length ?? 64) : 64;
+  const literal = fc.constantFrom('a', 'b', 'ab', 'x', ' ', 'é', '€', 'A', 'O');
+  return fc
+    .array(fc.oneof({ weight: 3, arbitrary: literal }, { weight: 2, arbitrary: fc.constant('%') }, { weight: 2, arbitrary: fc.constant('_') }), { minLength: 1, maxLength: 5 })
+    .map((pieces) => pieces.join(''))
+    .filter((pattern) => {
+      const fixed = encoder.encode(pattern.replaceAll('%', '')).length;
+      const underscores = pattern.length - pattern.replaceAll('_', '').length;
+      return underscores <= 2 && (env.classes.foldableStrings || (fixed > 0 && fixed <= width));
+    });
+}
+
 function compareOpArb(): fc.Arbitrary<CompareOp> {
   return fc.constantFrom<CompareOp>('=', '<>', '<', '<=', '>', '>=');
 }
@@ -393,6 +411,7 @@ function leafPredArb(env: Env): fc.Arbitrary<Pred> {
         }),
       ),
     });
+    options.push({ weight: 3, arbitrary: pick.chain((c) => fc.tuple(likePatternArb(c, env), fc.boolean()).map(([pattern, negated]): Pred => ({ t: 'like', operand: { t: 'col', name: c.name }, pattern, negated }))) });
   }
   return fc.oneof(...options);
 }

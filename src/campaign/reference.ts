@@ -558,25 +558,52 @@ class Evaluation {
   private like(operand: Bound, pattern: string): (row: Row) => boolean {
     if (operand.type.k !== 'str') refuse('query', 'LIKE needs a string');
     if (operand.column === undefined) refuse('query', 'LIKE over a string constant is not supported');
-    if (pattern.includes('_')) refuse('query', "LIKE patterns with '_' are not supported");
-    const leading = pattern.startsWith('%');
-    const trailing = pattern.length > (leading ? 1 : 0) && pattern.endsWith('%');
-    const text = pattern.slice(leading ? 1 : 0, trailing ? pattern.length - 1 : pattern.length);
-    if (text.includes('%')) refuse('query', 'only prefix, suffix or infix LIKE patterns are supported');
-    const needle = new TextEncoder().encode(text);
-    if (needle.length === 0 && (leading || trailing)) {
+    const tokens = likeTokens(pattern);
+    if (tokens.length > 64) refuse('query', 'LIKE patterns of more than 64 bytes are not supported');
+    // README: '%' alone (or several) matches every string, and a pattern needing more bytes than a char(n) column holds none: decided in advance.
+    if (tokens.length > 0 && tokens.every((token) => token === 'any')) {
       this.tags.add('foldableStrings');
       this.tags.add('decidedColumn');
     }
-    this.tagLongLiteral(operand, needle);
-    return (row) => {
-      const value = operand.value(row) as Uint8Array;
-      if (leading && trailing) return indexOfBytes(value, needle) >= 0;
-      if (leading) return needle.length === 0 || (value.length >= needle.length && sameBytes(value.subarray(value.length - needle.length), needle));
-      if (trailing) return value.length >= needle.length && sameBytes(value.subarray(0, needle.length), needle);
-      return sameBytes(value, needle);
-    };
+    this.tagLongLiteral(operand, new Uint8Array(tokens.filter((token) => token !== 'any').length));
+    return (row) => likeHolds(operand.value(row) as Uint8Array, tokens);
   }
+}
+
+/** LikeToken is one pattern element: a literal byte, 'one' for '_' (one character) or 'any' for '%' (any bytes). */
+type LikeToken = number | 'one' | 'any';
+
+function likeTokens(pattern: string): LikeToken[] {
+  return [...new TextEncoder().encode(pattern)].map((byte): LikeToken => (byte === 0x25 ? 'any' : byte === 0x5f ? 'one' : byte));
+}
+
+/**
+ * likeHolds follows the README: '_' is one character, a byte followed by at most three continuation bytes
+ * (0b10xxxxxx), '%' any run of bytes, anything else itself. A table of which (token, byte) pairs can still match.
+ */
+function likeHolds(value: Uint8Array, tokens: readonly LikeToken[]): boolean {
+  // reach[v] is true when the tokens so far can end exactly at byte v.
+  let reach = new Array<boolean>(value.length + 1).fill(false);
+  reach[0] = true;
+  for (const token of tokens) {
+    const next = new Array<boolean>(value.length + 1).fill(false);
+    let seen = false;
+    for (let v = 0; v <= value.length; v++) {
+      if (token === 'any') {
+        seen ||= reach[v] === true;
+        next[v] = seen;
+        continue;
+      }
+      if (reach[v] !== true || v === value.length) continue;
+      if (token === 'one') {
+        let end = v + 1;
+        while (end < value.length && end - v < 4 && ((value[end] as number) & 0xc0) === 0x80) end++;
+        next[end] = true;
+      } else if (value[v] === token) next[v + 1] = true;
+    }
+    reach = next;
+  }
+  return reach[value.length] === true;
 }
 
 interface State {
@@ -664,13 +691,6 @@ function validUtf8(bytes: Uint8Array): boolean {
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
-
-function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
-  for (let start = 0; start + needle.length <= haystack.length; start++) {
-    if (sameBytes(haystack.subarray(start, start + needle.length), needle)) return start;
-  }
-  return -1;
 }
 
 /** divideHalfAwayFromZero divides exactly and rounds ties away from zero. */

@@ -15,6 +15,7 @@ import { planLayout, S, type Layout } from './layout.js';
 import { emitOutputHeader, outputMapSpec, planRecord, type RowRecord } from './output-rows.js';
 import { decodeRows } from './read-rows.js';
 import { emitTopCallbacks, planTopHeap, topMapSpec, type TopHeap } from './top-rows.js';
+import { memoized, type ProgramMemo } from './program-memo.js';
 import { SKIP_BATCH, emitScanCallback, emitStep } from './scanner.js';
 import { emitFirstField } from './fields.js';
 import { HookContextOffset } from '../storage/hook-context.js';
@@ -42,6 +43,8 @@ export interface CompileOptions {
   readonly file?: string;
   /** A join's build maps, one per plan.join.builds entry, with their contents (see build-map.ts). */
   readonly buildMaps?: readonly BuildMap[];
+  /** Where programs emitted before may be found and new ones kept (see program-memo.ts); default: emit every time. */
+  readonly programs?: ProgramMemo;
 }
 
 /** MapRole says what one map of a compiled query holds, for explain and `compile --json`. */
@@ -96,7 +99,8 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
   const ownMaps = rowsMap === undefined ? mapSpecs(plan, layout, maxGroups) : [stateMapSpec(layout), rowsMap];
   const maps = [...ownMaps, ...buildMaps.map((map) => map.spec)];
   const probeMaps = buildMaps.map((map, i) => ({ index: FIRST_BUILD_MAP + i, type: map.spec.type as 'array' | 'hash', maxEntries: map.spec.maxEntries, layout: map.layout }));
-  const spec = emitNamingLimits(plan, layout, maps, maxChunk, probeMaps, heap);
+  const emitted = () => emitNamingLimits(plan, layout, maps, maxChunk, probeMaps, heap);
+  const spec = options.programs ? memoized(options.programs, [plan, layout, maps, maxChunk, probeMaps, heap], emitted) : emitted();
   const mapRefs: { slot: number; map: number }[] = [];
   let slot = 0;
   for (const insn of spec.insns) {

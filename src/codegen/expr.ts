@@ -252,7 +252,7 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
       return;
     }
     case 'like':
-      emitStringTest(g, expr, target, when);
+      emitStringTest(g, expr, target, when, depth);
       return;
     case 'lookup':
       // Lookups are operands of the filter's top-level AND, whose code jumps away when an operand is false.
@@ -295,7 +295,7 @@ export function describe(expr: Expr): string {
     case 'in':
       return `${describe(expr.operand)} in (${expr.values.map(describeConstant).join(', ')})`;
     case 'like':
-      return `${describe(expr.operand)} like '${likePattern(expr.match, expr.text)}'`;
+      return `${describe(expr.operand)} like '${expr.pattern}'`;
     case 'and':
     case 'or':
       return expr.operands.map(describe).join(` ${expr.kind} `);
@@ -312,13 +312,6 @@ function describeConstant(c: Constant): string {
   if (c.kind === 'string') return `'${c.text}'`;
   if (c.kind === 'date') return `date '${formatDateDays(Number(c.days))}'`;
   return formatDecimalUnits(c.units, scaleOf(c.type));
-}
-
-function likePattern(match: string, text: string): string {
-  if (match === 'prefix') return `${text}%`;
-  if (match === 'suffix') return `%${text}`;
-  if (match === 'infix') return `%${text}%`;
-  return text;
 }
 
 function bitLength(v: bigint): number {

@@ -3,6 +3,7 @@ import type { AggregateSpec, ColumnDef, Expr, Plan, Predicate, ValueExpr } from 
 import type { SqlType } from '../values/types.js';
 import { QueryError } from '../sql/errors.js';
 import { forEachCaseCondition, isNullable } from '../sql/nullable.js';
+import { MAX_CONTINUATION_BYTES } from '../values/like.js';
 
 /**
  * STRING_CAP is the capture width of a varchar column declared without a length. Longer values are
@@ -102,7 +103,11 @@ export interface ColumnSlot {
   readonly kind: number;
   /** Offset of the value (numbers, dates) or of the length word (strings). */
   readonly offset: number;
-  /** Strings: offset of the captured bytes (width rounded up to 8). */
+  /**
+   * Strings: offset of the captured bytes: the width rounded up to 8, zero past the value's length (each row
+   * clears them); for a column a LIKE pattern reads (match 'pattern'), MAX_CONTINUATION_BYTES more that are
+   * never written, rounded up to 8.
+   */
   readonly bytes?: number;
   /** Dates: offset of the date as the number YYYYMMDD (ordered as the dates are), which comparisons with constants read. */
   readonly packed?: number;
@@ -159,7 +164,8 @@ const TEMP_COUNT = 16;
 /** planLayout assigns every used column, temp, key part and aggregate a place. */
 export function planLayout(plan: Plan): Layout {
   let at = PARSER_BYTES;
-  const literals = longestLiterals(plan);
+  const patterned = new Set<number>();
+  const literals = longestLiterals(plan, patterned);
   const codecs = plan.usedColumns.map((index) => {
     const def = plan.table.columns[index];
     if (def === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `column #${index} does not exist`);
@@ -179,7 +185,8 @@ export function planLayout(plan: Plan): Layout {
     at += 8;
     if (codec.kind === 'string') {
       const bytes = at;
-      at += roundUp8(codec.width);
+      // LIKE's '_' reads up to three bytes past the last one it takes: room that is always zero (like-pattern.ts).
+      at += roundUp8(codec.width + (patterned.has(index) ? MAX_CONTINUATION_BYTES : 0));
       return { column: index, name: def.name, type: def.type, codec, kind, offset, bytes };
     }
     if (codec.kind === 'date') {
@@ -263,8 +270,11 @@ export function stringExtremeBytes(spec: AggregateSpec, columns: readonly Column
   return codec?.kind === 'string' ? roundUp8(codec.width) : 0;
 }
 
-/** longestLiterals maps each string column to the length in bytes of the longest literal a condition (WHERE, or a CASE's WHEN) tests it against. */
-function longestLiterals(plan: Plan): Map<number, number> {
+/**
+ * longestLiterals maps each string column to the length in bytes of the longest literal a condition (WHERE, or a
+ * CASE's WHEN) tests it against, and adds to `patterned` the columns a LIKE of match 'pattern' reads.
+ */
+function longestLiterals(plan: Plan, patterned: Set<number>): Map<number, number> {
   const longest = new Map<number, number>();
   const note = (operand: ValueExpr, bytes: Uint8Array): void => {
     if (operand.kind === 'column') longest.set(operand.column, Math.max(longest.get(operand.column) ?? 0, bytes.length));
@@ -278,6 +288,7 @@ function longestLiterals(plan: Plan): Map<number, number> {
         for (const value of expr.values) if (value.kind === 'string') note(expr.operand, value.bytes);
         return;
       case 'like':
+        if (expr.match === 'pattern' && expr.operand.kind === 'column') patterned.add(expr.operand.column);
         return note(expr.operand, expr.bytes);
       case 'and':
       case 'or':

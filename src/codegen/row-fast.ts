@@ -43,6 +43,8 @@ const PLUS = 0x2b;
 const ZERO = 0x30;
 /** LAST_CONTROL: bytes up to CR (line breaks, CR, tabs) always leave the fast path to the byte scan. */
 const LAST_CONTROL = 0x0d;
+/** SPACE is content, but below the range test's bound in CSV: the stubs that sort low bytes send it back first (text has a space every few bytes). */
+const SPACE = 0x20;
 /** Stop bytes below FIRST_PLAIN share one range test; field content is mostly digits and letters above it. */
 const FIRST_PLAIN = 0x30;
 
@@ -303,11 +305,15 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
   const fields = run.length;
   const total = run.reduce((sum, f) => sum + f.textBytes, 0) + fields - 1;
   // The count starts at 0 as cursor - cursor, masked: the verifiers see a number in [0, mask] on every
-  // path, so the byte positions of the run are not explored once per count.
+  // path, so the byte positions of the run are not explored once per count. A run of one field needs
+  // no count: its first delimiter ends it.
+  const counted = fields > 1;
   const mask = 2 ** Math.ceil(Math.log2(fields)) - 1;
-  e.movReg(FAST.skipped, FAST.cursor);
-  e.aluReg('SUB', FAST.skipped, FAST.cursor);
-  e.aluImm('AND', FAST.skipped, mask);
+  if (counted) {
+    e.movReg(FAST.skipped, FAST.cursor);
+    e.aluReg('SUB', FAST.skipped, FAST.cursor);
+    e.aluImm('AND', FAST.skipped, mask);
+  }
   for (let from = 0; from < total; from += SEGMENT_BYTES) {
     const limit = Math.min(SEGMENT_BYTES, total - from);
     const more = from + limit < total;
@@ -316,22 +322,37 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
     const content = Array.from({ length: limit + 1 }, () => e.label('skip_content'));
     const sorts: { at: number; label: Label }[] = [];
     const hits: { at: number; label: Label; delimiter: boolean }[] = [];
+    const runEndsRow = lastField.last && !row.trailing;
     const hit = (at: number, delimiter: boolean): Label => {
+      // A run of one field that ends the row has no delimiter: one there is a field too many.
+      if (delimiter && !counted && runEndsRow) return row.bail;
       const label = e.label(delimiter ? 'skip_delimiter' : 'skip_line_end');
       hits.push({ at, label, delimiter });
       return label;
     };
-    const runEndsRow = lastField.last && !row.trailing;
+    // A delimiter that does not end the run falls through to the next byte: the common case takes no jump.
+    const emitDelimiter = (at: number): void => {
+      if (!counted) return emitTerminated(row, lastField, at, end, false);
+      const last = runEndsRow ? row.bail : e.label('run_end');
+      e.jumpImm('JEQ', FAST.skipped, fields - 1, last);
+      e.aluImm('ADD', FAST.skipped, 1);
+      e.aluImm('AND', FAST.skipped, mask);
+      e.goto(at === limit ? row.bail : (content[at] as Label));
+      if (runEndsRow) return;
+      e.bind(last);
+      emitTerminated(row, lastField, at, end, false);
+    };
     // A line break at the row's first byte is a blank line, which only the byte scan passes over.
     const lineEndsAt = (at: number): boolean => runEndsRow && !(first && from + at === 0);
+    const low = [...(row.delimiter < FIRST_PLAIN ? [row.delimiter] : []), ...(row.csv ? [QUOTE] : [])];
+    const lowBound = Math.max(LAST_CONTROL, ...low);
     for (let at = 0; at < limit || (at === limit && !more); at++) {
       e.load('B', FAST.byte, FAST.field, at);
       if (row.delimiter >= FIRST_PLAIN) e.jumpImm('JEQ', FAST.byte, row.delimiter, hit(at, true));
-      const low = [...(row.delimiter < FIRST_PLAIN ? [row.delimiter] : []), ...(row.csv ? [QUOTE] : [])];
       if (low.length === 0) e.jumpImm('JLE', FAST.byte, LAST_CONTROL, lineEndsAt(at) ? hit(at, false) : row.bail);
       else {
         const sort = e.label('skip_low_byte');
-        e.jumpImm('JLE', FAST.byte, Math.max(LAST_CONTROL, ...low), sort);
+        e.jumpImm('JLE', FAST.byte, lowBound, sort);
         sorts.push({ at, label: sort });
       }
       e.bind(content[at] as Label);
@@ -340,7 +361,14 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
     if (more) e.goto(content[limit] as Label);
     for (const { at, label } of sorts) {
       e.bind(label);
-      if (row.delimiter < FIRST_PLAIN) e.jumpImm('JEQ', FAST.byte, row.delimiter, hit(at, true));
+      if (row.delimiter < FIRST_PLAIN && !counted && runEndsRow) e.jumpImm('JEQ', FAST.byte, row.delimiter, row.bail);
+      else if (row.delimiter < FIRST_PLAIN) {
+        const other = e.label('skip_not_delimiter');
+        e.jumpImm('JNE', FAST.byte, row.delimiter, other);
+        emitDelimiter(at);
+        e.bind(other);
+      }
+      if (lowBound > SPACE) e.jumpImm('JEQ', FAST.byte, SPACE, content[at] as Label);
       if (lineEndsAt(at)) e.jumpImm('JEQ', FAST.byte, NEWLINE, hit(at, false));
       if (row.csv) e.jumpImm('JEQ', FAST.byte, QUOTE, row.bail);
       e.jumpImm('JLE', FAST.byte, LAST_CONTROL, row.bail);
@@ -348,27 +376,15 @@ function emitSkipRun(row: FastRow, run: readonly FieldPlan[], first: boolean, en
     }
     for (const { at, label, delimiter } of hits) {
       e.bind(label);
-      if (!delimiter) {
-        e.comment('a line break ends the row only after the run\'s last field, which ends the row');
-        e.jumpImm('JNE', FAST.byte, NEWLINE, row.bail);
-        e.jumpImm('JNE', FAST.skipped, fields - 1, row.bail);
-        e.aluImm('ADD', FAST.cursor, at + 1);
-        e.goto(end);
+      if (delimiter) {
+        emitDelimiter(at);
         continue;
       }
-      if (runEndsRow) e.jumpImm('JEQ', FAST.skipped, fields - 1, row.bail);
-      else {
-        const notLast = e.label('not_run_end');
-        e.jumpImm('JNE', FAST.skipped, fields - 1, notLast);
-        emitTerminated(row, lastField, at, end, false);
-        e.bind(notLast);
-      }
-      e.aluImm('ADD', FAST.skipped, 1);
-      e.aluImm('AND', FAST.skipped, mask);
-      if (at === limit) e.goto(row.bail);
-      else {
-        e.goto(content[at] as Label);
-      }
+      e.comment('a line break ends the row only after the run\'s last field, which ends the row');
+      e.jumpImm('JNE', FAST.byte, NEWLINE, row.bail);
+      if (counted) e.jumpImm('JNE', FAST.skipped, fields - 1, row.bail);
+      e.aluImm('ADD', FAST.cursor, at + 1);
+      e.goto(end);
     }
     if (more) {
       e.bind(content[limit] as Label);
@@ -405,9 +421,9 @@ function emitCapture(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Labe
   }
   for (const { at, label } of sorts) {
     e.bind(label);
-    for (const stop of stopBytes(row, field, at, firstField && at === 0).filter((b) => b < FIRST_PLAIN)) {
-      e.jumpImm('JEQ', FAST.byte, stop, stop === field.terminator ? (terminated[at] as Label) : row.bail);
-    }
+    const low = stopBytes(row, field, at, firstField && at === 0).filter((b) => b < FIRST_PLAIN);
+    for (const stop of low) e.jumpImm('JEQ', FAST.byte, stop, stop === field.terminator ? (terminated[at] as Label) : row.bail);
+    if (Math.max(LAST_CONTROL, ...low) > SPACE) e.jumpImm('JEQ', FAST.byte, SPACE, content[at] as Label);
     e.jumpImm('JLE', FAST.byte, LAST_CONTROL, row.bail);
     e.goto(content[at] as Label);
   }

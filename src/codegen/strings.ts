@@ -1,4 +1,4 @@
-// String predicates over a captured field: equality, ordering, IN lists and LIKE exact/prefix/suffix/infix, as jumps.
+// String predicates over a captured field: equality, ordering, IN lists and LIKE (fixed shapes here, any pattern in like-pattern.ts), as jumps.
 import { R0, R1, R2 } from '../asm/builder.js';
 import type { Constant, Expr } from '../sql/plan.js';
 import { isString } from '../values/types.js';
@@ -6,6 +6,7 @@ import type { Label } from './emitter.js';
 import { REG, emitFatal, unsupported, type Gen } from './context.js';
 import { FatalCode } from './layout.js';
 import { emitStringOrder } from './string-order.js';
+import { emitLikePattern } from './like-pattern.js';
 import type { ColumnSlot } from './layout.js';
 
 /** isStringExpr is true for a char/varchar column or constant. */
@@ -18,7 +19,7 @@ export function isStringExpr(expr: Expr): boolean {
  * binder refuses the rest with the SQL position): column = / <> / < / <= / > / >= constant, column IN (constants),
  * column LIKE pattern.
  */
-export function emitStringTest(g: Gen, expr: Expr, target: Label, when: boolean): void {
+export function emitStringTest(g: Gen, expr: Expr, target: Label, when: boolean, depth = 0): void {
   if (expr.kind === 'compare' && expr.left.kind === 'column' && expr.right.kind === 'constant' && (expr.op === '=' || expr.op === '<>')) {
     const slot = slotOf(g, expr.left.column, expr.left.name);
     const bytes = stringBytes(g, expr.right.value);
@@ -40,8 +41,14 @@ export function emitStringTest(g: Gen, expr: Expr, target: Label, when: boolean)
   if (expr.kind === 'like' && expr.operand.kind === 'column') {
     const slot = slotOf(g, expr.operand.column, expr.operand.name);
     const pattern = expr.bytes;
+    const { segments, at } = expr;
     const test: Test =
-      expr.match === 'exact'
+      expr.match === 'pattern'
+        ? (miss) => {
+            emitCapturedInFull(g, slot.offset, slot.codec.width);
+            emitLikePattern(g, { name: slot.name, offset: slot.offset, bytes: slot.bytes, width: slot.codec.width }, segments, miss, depth, at);
+          }
+        : expr.match === 'exact'
         ? (miss) => emitEquals(g, slot, pattern, miss)
         : expr.match === 'prefix'
           ? (miss) => emitPrefix(g, slot, pattern, miss)

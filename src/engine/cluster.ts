@@ -7,7 +7,7 @@ import { buildClusterReport, type ClusterReport, type ComputeTimeline } from '..
 import { planQuery } from '../sql/bind.js';
 import type { DeviceOptions } from '../storage/device.js';
 import { StorageNode } from '../storage/node.js';
-import type { StorePlace } from '../storage/program-store.js';
+import { ProgramStore, type StorePlace } from '../storage/program-store.js';
 import type { RunStats } from '../storage/run-stats.js';
 import { HttpNode } from '../storage/http-node.js';
 import { startWorkerNodes, workerNodeConfig } from '../storage/worker-node.js';
@@ -48,6 +48,8 @@ export interface ClusterQueryOptions {
   readonly devices?: Partial<DeviceOptions>;
   /** Rows a join's build side may have after its filter (default DEFAULT_MAX_BUILD_ROWS). */
   readonly maxBuildRows?: number;
+  /** Where the compute node keeps emitted programs across processes (see prepareQuery); default none. */
+  readonly store?: ProgramStore;
 }
 
 /** NodeShare is what one node did for the query. */
@@ -133,7 +135,7 @@ async function inFileLines(answer: ScanAnswer, node: ClusterNode, reply: RangeRe
 }
 
 /** ClusterCliOptions are what `sluice query --nodes` needs beyond the query: how to make the nodes, and ship-all to compare. */
-export interface ClusterCliOptions extends Omit<ClusterQueryOptions, 'nodes'> {
+export interface ClusterCliOptions extends Omit<ClusterQueryOptions, 'nodes' | 'store'> {
   /** How many worker-thread nodes to start, the addresses of `sluice serve` nodes, or nodes already started (startWorkerNodes); runCluster closes them. */
   readonly nodes: number | readonly string[] | readonly ClusterNode[];
   readonly engine: EngineName;
@@ -143,7 +145,7 @@ export interface ClusterCliOptions extends Omit<ClusterQueryOptions, 'nodes'> {
   readonly compare: boolean;
   /** How the compute node answers in ship-all (default csv-parse). */
   readonly compute?: ComputeEngine;
-  /** The store of verified programs and JIT code worker nodes use (see NodeConfig.store). */
+  /** This user's program store: the compute node keeps emitted programs there, worker nodes verdicts and JIT code (see NodeConfig.store). */
   readonly store?: StorePlace;
 }
 
@@ -167,7 +169,7 @@ export async function runCluster(options: ClusterCliOptions): Promise<ReportedCl
       if (typeof nodes === 'number') return startWorkerNodes(nodes, workerNodeConfig(dirname(options.catalog.table(tableNameOf(options))?.path ?? '.'), options));
       return nodes.map((node, i) => (typeof node === 'string' ? new HttpNode(i, node) : node));
     },
-    (nodes) => executeClusterQuery({ ...options, nodes }),
+    (nodes) => executeClusterQuery({ ...options, store: options.store && ProgramStore.open(options.store.dir, options.store.build), nodes }),
   );
   const report = buildClusterReport(
     run.nodes.map((node) => ({

@@ -19,6 +19,7 @@ import { TOP_MAP, readTopRows } from '../codegen/top-rows.js';
 import { planQuery } from '../sql/bind.js';
 import { computeConsumer, type ComputeEngine } from './compute-engines.js';
 import { runBuildSides, type BuildRun } from './join-build-run.js';
+import { emittedPrograms } from './emitted-programs.js';
 import { shipAllJoin, type ShipAllJoinRun } from './join-shipall.js';
 import { buildJoinReport, type JoinReport } from '../report/join.js';
 import type { Catalog, ErrorPolicy, Plan } from '../sql/plan.js';
@@ -44,7 +45,7 @@ export interface QueryOptions {
   readonly maxGroups?: number;
   /** Rows a join's build side may have after its filter (default DEFAULT_MAX_BUILD_ROWS). */
   readonly maxBuildRows?: number;
-  /** Where the storage node keeps verdicts and JIT code across processes (see ProgramStore); default none. */
+  /** Where emitted programs, and the storage node's verdicts and JIT code, are kept across processes (see ProgramStore); default none. */
   readonly store?: ProgramStore;
   /** onProgress is told how far each run has read the file: bytes so far and the file's size. */
   readonly onProgress?: (run: 'pushdown' | 'ship-all', bytesDone: number, bytesTotal: number) => void;
@@ -83,7 +84,7 @@ export function planAndCompile(sql: string, queryFile: string, catalog: Catalog,
  * prepareQuery plans the SQL and compiles it; a join's build sides run first (by pushdown on their
  * tables' storage nodes), since the probe program carries their maps.
  */
-export async function prepareQuery(options: Pick<QueryOptions, 'sql' | 'queryFile' | 'catalog' | 'chunkBytes' | 'onError' | 'maxGroups' | 'maxBuildRows' | 'engine' | 'link' | 'devices'>) {
+export async function prepareQuery(options: Pick<QueryOptions, 'sql' | 'queryFile' | 'catalog' | 'chunkBytes' | 'onError' | 'maxGroups' | 'maxBuildRows' | 'engine' | 'link' | 'devices' | 'store'>) {
   const plan = planQuery(options.sql, options.catalog, { file: options.queryFile, onError: options.onError });
   const builds = plan.join === undefined ? [] : await runBuildSides(plan, options);
   const compiled = compileQuery(plan, {
@@ -91,6 +92,8 @@ export async function prepareQuery(options: Pick<QueryOptions, 'sql' | 'queryFil
     file: plan.table.path,
     ...(options.maxGroups !== undefined && { maxGroups: options.maxGroups }),
     buildMaps: builds.map((build) => build.map),
+    // A join's probe program carries its build maps' contents: it is emitted afresh, not kept.
+    ...(options.store && builds.length === 0 && { programs: emittedPrograms(options.store) }),
   });
   return { plan, compiled, builds };
 }

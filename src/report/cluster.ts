@@ -3,6 +3,7 @@ import type { LinkOptions } from '../net/link.js';
 import { modelTopology, type TopologyTimes } from '../net/topology.js';
 import type { NodeTimeline } from '../storage/cluster-node.js';
 import type { RunStats } from '../storage/run-stats.js';
+import { verifyAndLoad } from './run-summary.js';
 import { formatBytes, formatSeconds } from './units.js';
 import { formatCount } from '../util/count.js';
 
@@ -60,7 +61,7 @@ export function buildClusterReport(nodes: readonly ClusterNodeStats[], computeNi
 
 /** formatClusterReport renders the report as a table: one line per node, the totals, the compute NIC and the bottleneck. */
 export function formatClusterReport(report: ClusterReport): string {
-  const header = ['node', 'rows from byte', 'to byte', 'hook bytes', 'link wire', 'packets', 'program CPU', 'end to end', 'bound by'];
+  const header = ['node', 'rows from byte', 'to byte', 'hook bytes', 'link wire', 'packets', 'verify + load', 'program CPU', 'end to end', 'bound by'];
   const rows = report.nodes.map((node) => [
     node.name,
     formatCount(node.start),
@@ -68,12 +69,13 @@ export function formatClusterReport(report: ClusterReport): string {
     formatBytes(node.stats.hook.bytes),
     formatBytes(node.stats.link.toStorage.wireBytes + node.stats.link.toCompute.wireBytes),
     formatCount(node.stats.link.toStorage.packets + node.stats.link.toCompute.packets),
+    verifyAndLoad(node.stats),
     formatSeconds(node.stats.hook.cpuSeconds),
     formatSeconds(node.stats.pipeline.endToEnd),
     node.stats.pipeline.bottleneck,
   ]);
   const t = report.totals;
-  rows.push(['total', '', '', formatBytes(t.hookBytes), formatBytes(t.linkWireBytes), formatCount(t.linkPackets), formatSeconds(t.cpuSeconds), '', '']);
+  rows.push(['total', '', '', formatBytes(t.hookBytes), formatBytes(t.linkWireBytes), formatCount(t.linkPackets), '', formatSeconds(t.cpuSeconds), '', '']);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd();
   const top = report.topology;

@@ -3,7 +3,8 @@ import type { AstExpr, IntervalUnit, Span } from './ast.js';
 import { DATE_RANGE_TEXT, parseDateDays, shiftDate } from '../values/calendar.js';
 import { fractionDigits, parseDecimalUnits, pow10 } from '../values/decimal.js';
 import { QueryError } from './errors.js';
-import type { ColumnDef, ColumnRef, CompareOp, Constant, ConstantExpr, LikeMatch, Predicate, ValueExpr } from './plan.js';
+import { MAX_LIKE_PATTERN_BYTES, type ColumnDef, type ColumnRef, type CompareOp, type Constant, type ConstantExpr, type LikeMatch, type Predicate, type ValueExpr } from './plan.js';
+import { UNDERSCORE, likeMatches, likeSegments } from '../values/like.js';
 import { allOf, anyOf, decideCompare, longerThanColumn, negate, truth } from './fold.js';
 import { bindCase, refuseNullable } from './bind-case.js';
 import { bindExtract, bindShift } from './bind-extract.js';
@@ -353,29 +354,32 @@ function bindLike(scope: ExprScope, at: Span, operandAst: AstExpr, patternAst: A
   if (!isString(operand.type)) fail(scope, operandAst, `LIKE needs a string, found ${typeName(operand.type)}`);
   if (patternAst.kind !== 'string') return fail(scope, patternAst, 'LIKE needs a string literal pattern');
   const pattern = patternAst.text;
-  if (pattern.includes('_')) fail(scope, patternAst, "LIKE patterns with '_' are not supported (use 'abc%', '%abc' or '%abc%')");
-  const leading = pattern.startsWith('%');
-  const trailing = pattern.length > (leading ? 1 : 0) && pattern.endsWith('%');
-  const text = pattern.slice(leading ? 1 : 0, trailing ? -1 : undefined);
-  if (text.includes('%')) fail(scope, patternAst, "only prefix, suffix or infix LIKE patterns ('abc%', '%abc', '%abc%') are supported");
-  const match: LikeMatch = leading && trailing ? 'infix' : leading ? (text === '' ? 'infix' : 'suffix') : trailing ? 'prefix' : 'exact';
+  const patternBytes = new TextEncoder().encode(pattern);
+  if (patternBytes.length > MAX_LIKE_PATTERN_BYTES) {
+    fail(scope, patternAst, `this LIKE pattern has ${patternBytes.length} bytes; at most ${MAX_LIKE_PATTERN_BYTES} are supported`);
+  }
+  if (operand.kind === 'constant' && operand.value.kind === 'string') return truth(likeMatches(operand.value.bytes, patternBytes));
+  // Consecutive '%' are one '%': empty segments between two '%' drop out.
+  const split = likeSegments(patternBytes);
+  const segments = split.filter((segment, i) => segment.length > 0 || i === 0 || i === split.length - 1);
   // '%' (and '%%') match every string: decided now, so no code tests them.
-  if (match === 'infix' && text === '') return truth(true);
-  const bytes = new TextEncoder().encode(text);
-  if (operand.kind === 'constant' && operand.value.kind === 'string') return truth(likeMatches(match, operand.value.bytes, bytes));
-  // No value of a column declared shorter than the pattern's text holds it.
-  if (longerThanColumn(operand, bytes)) return truth(false);
-  return { kind: 'like', operand, match, text, bytes, at: at.position };
+  if (segments.length > 1 && segments.every((segment) => segment.length === 0)) return truth(true);
+  // No value of a column declared shorter than the pattern's fixed bytes holds it ('_' is at least one byte).
+  const fixed = segments.reduce((sum, segment) => sum + segment.length, 0);
+  if (longerThanColumn(operand, new Uint8Array(fixed))) return truth(false);
+  const shape = likeShape(segments);
+  const literal = shape === 'pattern' ? patternBytes : (segments.find((segment) => segment.length > 0) ?? new Uint8Array(0));
+  const text = new TextDecoder().decode(literal);
+  return { kind: 'like', operand, match: shape, text, bytes: literal, pattern, segments, at: at.position };
 }
 
-/** likeMatches decides a LIKE on two constants' bytes. */
-function likeMatches(match: LikeMatch, value: Uint8Array, pattern: Uint8Array): boolean {
-  const text = Buffer.from(value).toString('latin1');
-  const part = Buffer.from(pattern).toString('latin1');
-  if (match === 'exact') return text === part;
-  if (match === 'prefix') return text.startsWith(part);
-  if (match === 'suffix') return text.endsWith(part);
-  return text.includes(part);
+/** likeShape names the four shapes the code generator matches with fixed code; the rest are 'pattern'. */
+function likeShape(segments: readonly Uint8Array[]): LikeMatch {
+  if (segments.some((segment) => segment.includes(UNDERSCORE))) return 'pattern';
+  const [first, second, third] = segments as [Uint8Array, Uint8Array?, Uint8Array?];
+  if (segments.length === 1) return 'exact';
+  if (segments.length === 2) return first.length === 0 ? 'suffix' : second?.length === 0 ? 'prefix' : 'pattern';
+  return segments.length === 3 && first.length === 0 && third?.length === 0 ? 'infix' : 'pattern';
 }
 
 function numberConstant(scope: ExprScope, at: Span, text: string): ConstantExpr {

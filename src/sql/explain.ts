@@ -151,8 +151,7 @@ export function formatExpr(expr: Expr, nested = false): string {
     case 'in':
       return `${formatExpr(expr.operand)} in (${expr.values.map(formatConstant).join(', ')})`;
     case 'like': {
-      const pattern = expr.match === 'exact' ? expr.text : expr.match === 'prefix' ? `${expr.text}%` : expr.match === 'suffix' ? `%${expr.text}` : `%${expr.text}%`;
-      return `${formatExpr(expr.operand)} like ${quote(pattern)} (${expr.match})`;
+      return `${formatExpr(expr.operand)} like ${quote(expr.pattern)} (${expr.match})`;
     }
     case 'and':
     case 'or':

@@ -231,7 +231,7 @@ class Parser {
     }
     if (this.acceptWord('like')) {
       const pattern = this.additive();
-      if (this.peekWord('escape')) this.fail(this.peek(), 'LIKE ... ESCAPE is not supported');
+      if (this.peekWord('escape')) this.fail(this.peek(), "LIKE ... ESCAPE is not supported: patterns have no escape character, '%' and '_' are always wildcards");
       return this.node({ kind: 'like', operand: left, pattern, negated, ...this.spanFrom(first) }, token, left, pattern);
     }
     if (this.peekWord('ilike') || this.peekWord('similar')) this.fail(token, `${token.text.toUpperCase()} is not supported`);

@@ -69,9 +69,12 @@ export type ArithOp = '+' | '-' | '*';
 
 /**
  * LikeMatch is the shape of a LIKE pattern: exact ('abc'), prefix ('abc%'), suffix ('%abc'),
- * infix ('%abc%'). Patterns with '_' or inner '%' are refused by the parser.
+ * infix ('%abc%'), or any other ('pattern': '_' anywhere, '%' anywhere; see values/like.ts).
  */
-export type LikeMatch = 'exact' | 'prefix' | 'suffix' | 'infix';
+export type LikeMatch = 'exact' | 'prefix' | 'suffix' | 'infix' | 'pattern';
+
+/** MAX_LIKE_PATTERN_BYTES is the longest LIKE pattern (in bytes, wildcards included) the plan accepts. */
+export const MAX_LIKE_PATTERN_BYTES = 64;
 
 /**
  * Expr is a typed expression over one row. Invariants the front end guarantees:
@@ -201,13 +204,20 @@ export interface InExpr {
   readonly at?: SourcePosition;
 }
 
-/** LikeExpr matches a string operand against `text` as the pattern's shape says. */
+/**
+ * LikeExpr matches a string operand against a pattern. For exact/prefix/suffix/infix, `text` and `bytes`
+ * are the literal part without its '%'; for 'pattern', `segments` are what values/like.ts likeSegments
+ * gives (consecutive '%' merged), each byte '_' of a segment standing for one character.
+ */
 export interface LikeExpr {
   readonly kind: 'like';
   readonly operand: ValueExpr;
   readonly match: LikeMatch;
   readonly text: string;
   readonly bytes: Uint8Array;
+  /** The pattern as written. */
+  readonly pattern: string;
+  readonly segments: readonly Uint8Array[];
   readonly at?: SourcePosition;
 }
 

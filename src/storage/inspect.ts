@@ -26,8 +26,8 @@ export interface InspectResult {
   readonly verifiedFromCache: boolean;
   /** Time to verify (or find the verdict) and load the program, in seconds. */
   readonly loadSeconds: number;
-  /** Return values (decimal text of r0) and how many calls returned each. */
-  readonly returns: ReadonlyMap<string, number>;
+  /** Return values (r0, unsigned) and how many calls returned each, in order of first appearance. */
+  readonly returns: ReadonlyMap<bigint, number>;
   readonly trace: readonly string[];
   readonly maps: readonly (MapContents & { readonly type: string })[];
 }

@@ -5,10 +5,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * RecordKind names what a record holds (a verifier's facts, JIT code, or V8's code cache of the bundled
- * CLI); it is signed with the record, so one kind cannot pass for another.
+ * RecordKind names what a record holds (a verifier's facts, JIT code, a query's emitted program, or
+ * V8's code cache of the bundled CLI); it is signed with the record, so one kind cannot pass for another.
  */
-export type RecordKind = 'verdict' | 'jit' | 'v8';
+export type RecordKind = 'verdict' | 'jit' | 'program' | 'v8';
 
 /** MAX_RECORDS is how many records one build's folder keeps; the least recently written go first. */
 export const MAX_RECORDS = 256;

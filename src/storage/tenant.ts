@@ -103,8 +103,8 @@ export class Tenant {
   readonly output?: OutputDrain;
   /** Set when the tenant was aborted; it then runs no more. */
   aborted?: TenantAborted;
-  /** Inspect mode: how often each return value (r0, decimal) came back, in order of first appearance. */
-  readonly returns = new Map<string, number>();
+  /** Inspect mode: how often each return value (r0, unsigned) came back, in order of first appearance. */
+  readonly returns = new Map<bigint, number>();
   /** Inspect mode: trace_printk lines of every call, each prefixed with its chunk index. */
   readonly trace: string[] = [];
   private readonly inspect: boolean;
@@ -186,8 +186,7 @@ export class Tenant {
       throw this.abort(chunk, `query instruction budget of ${this.queryBudget} exceeded (${this.counts.instructions} used)`);
     }
     if (this.inspect) {
-      const key = r0.toString();
-      this.returns.set(key, (this.returns.get(key) ?? 0) + 1);
+      this.returns.set(r0, (this.returns.get(r0) ?? 0) + 1);
       for (const line of this.runtime.trace) this.trace.push(`chunk ${chunk.index}: ${line}`);
     }
     if (r0 === DROP) {

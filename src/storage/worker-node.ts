@@ -2,7 +2,7 @@
 import { Worker } from 'node:worker_threads';
 import { NodeFailed, type ClusterNode, type RangeReply } from './cluster-node.js';
 import type { NodeConfig } from './node-service.js';
-import type { NodeWorkerRequest, NodeWorkerResponse } from './node-worker.js';
+import type { NodeWorkerRequest, NodeWorkerResponse } from './worker-body.js';
 
 /**
  * startWorkerNodes starts `count` worker-thread nodes serving `config`. Starting them is cheap for
@@ -24,8 +24,11 @@ export function workerNodeConfig(dataDir: string, options: Omit<NodeConfig, 'dat
   return { dataDir, chunkBytes, engine, link, ...(devices ? { devices } : {}), ...(chunkBudget === undefined ? {} : { chunkBudget }), ...(store ? { store } : {}) };
 }
 
-/** NODE_WORKER_SCRIPT is the built worker body next to this module (dist/src/storage/node-worker.js). */
-export const NODE_WORKER_SCRIPT = new URL('./node-worker.js', import.meta.url);
+/**
+ * NODE_WORKER_SCRIPT is the worker's entry beside this module, of the same module kind: node-worker.cjs
+ * beside the bundled CLI's main.cjs (dist/bin, see scripts/bundle-cli.mjs), else dist/src/storage/node-worker.js.
+ */
+export const NODE_WORKER_SCRIPT = new URL(import.meta.url.endsWith('.cjs') ? './node-worker.cjs' : './node-worker.js', import.meta.url);
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 

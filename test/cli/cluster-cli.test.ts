@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ensureBuilt, PROJECT_ROOT, sluice } from './run-cli.js';
+import { CACHE_HOME, CLI, ensureBuilt, PROJECT_ROOT, sluice } from './run-cli.js';
 
 const TINY = 'test/cli/fixtures/tiny';
 const SQL = 'select l_returnflag, count(*), sum(l_quantity) from lineitem group by l_returnflag';
@@ -17,9 +17,9 @@ beforeAll(() => {
 }, 180_000);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** startServe starts `sluice serve` on port 0 and resolves with the process and the address it printed. */
+/** startServe starts `sluice serve` on port 0 (with the tests' program store) and resolves with the process and the address it printed. */
 function startServe(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--data', TINY, '--port', '0'], { cwd: PROJECT_ROOT });
+  const child = spawn(process.execPath, [CLI, 'serve', '--data', TINY, '--port', '0'], { cwd: PROJECT_ROOT, env: { ...process.env, XDG_CACHE_HOME: CACHE_HOME } });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
@@ -68,6 +68,25 @@ describe('sluice serve', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     }
+  });
+
+  it('keeps verified programs in the program store: a restarted server does not verify a program again, and says so', async () => {
+    const query = ['query', 'select count(*), min(l_quantity) from lineitem where l_quantity > 1', '--data', TINY, '--json'];
+    const verifiedFromCache = async () => {
+      const { child, url } = await startServe();
+      try {
+        const run = await sluice([...query, '--nodes', url]);
+        expect(run.code, run.stderr).toBe(0);
+        return (JSON.parse(run.stdout) as { report: { nodes: { stats: { hook: { verifyCached: boolean } } }[] } }).report.nodes.map((node) => node.stats.hook.verifyCached);
+      } finally {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    };
+    // A program this store has not seen is verified; the next server process takes the verdict from the store.
+    expect(await verifiedFromCache()).toEqual([false]);
+    expect(await verifiedFromCache()).toEqual([true]);
   });
 
   it('refuses a --data that is not a directory with one sentence', async () => {

@@ -35,7 +35,7 @@ describe('inspectRun', () => {
       const result = await inspectRun({ spec: assemble(PROGRAM, { section: 'xdp' }), file, chunkBytes: 4, engine });
       // 10 bytes in chunks of 4: 3 chunks, then the empty end-of-file call.
       expect(result.counts.calls).toBe(4);
-      expect([...result.returns]).toEqual([['7', 4]]);
+      expect([...result.returns]).toEqual([[7n, 4]]);
       expect(result.trace).toEqual(['chunk 0: x', 'chunk 1: x', 'chunk 2: x', 'chunk 3: x']);
       const calls = result.maps.find((m) => m.name === 'calls')!;
       expect(Buffer.from(calls.entries[0]![1]).readBigUInt64LE(0)).toBe(4n);

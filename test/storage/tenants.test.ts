@@ -121,7 +121,7 @@ describe('Tenant read blocks (zero copy)', () => {
       block.set([10, 11, 12, 13, 14, 15, 16, 17]);
       expect(block.buffer).toBe(tenant.runtime.space.memory.buffer);
       tenant.run({ source: block, start: 3, length: 4, flags: 0, index: 0, fileOffset: 0, fileSize: 8 });
-      expect([...tenant.returns]).toEqual([['15', 1]]);
+      expect([...tenant.returns]).toEqual([[15n, 1]]);
       const input = tenant.runtime.space.input;
       expect([input.start, input.end - input.start]).toEqual([block.byteOffset + 3, 4]);
       expect(tenant.runtime.space.bytes.subarray(INPUT_BASE, INPUT_BASE + 8)).toEqual(new Uint8Array(8)); // nothing was copied
@@ -152,7 +152,7 @@ describe('Tenant read blocks (zero copy)', () => {
     const tenant = new Tenant(readAt(1), { name: 'copy', engine: new Interpreter(), inspect: true });
     expect(tenant.readBlocks(64)).toBeUndefined();
     tenant.run({ source: Uint8Array.of(1, 2, 3), start: 0, length: 3, flags: 0, index: 0, fileOffset: 0, fileSize: 3 });
-    expect([...tenant.returns]).toEqual([['2', 1]]);
+    expect([...tenant.returns]).toEqual([[2n, 1]]);
     expect(tenant.runtime.space.input.start).toBe(INPUT_BASE);
   });
 });

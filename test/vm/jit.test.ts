@@ -55,6 +55,14 @@ describe('wasm encoding', () => {
     expect([...new ByteWriter().s64(-(2n ** 63n)).finish()]).toEqual([0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7f]);
   });
 
+  it('writes i64.const with the same bytes on its 32-bit fast path as the 64-bit encoding', () => {
+    for (const value of [0n, 1n, -1n, 63n, 64n, -64n, -65n, 0x7fff_ffffn, -0x8000_0000n, 0x8000_0000n, -0x8000_0001n, 2n ** 63n - 1n, 2n ** 64n - 1n, 2n ** 70n + 5n]) {
+      const expected = [Op.i64_const, ...new ByteWriter().s64(value).finish()];
+      expect([...new Code().i64(value).finish()]).toEqual(expected);
+      if (value >= -0x8000_0000n && value <= 0x7fff_ffffn) expect([...new Code().i64(Number(value)).finish()]).toEqual(expected);
+    }
+  });
+
   it('builds a module V8 accepts and runs, with loops and i64 locals', () => {
     const m = new ModuleBuilder();
     const fn = m.declareFunction();

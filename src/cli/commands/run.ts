@@ -61,7 +61,7 @@ function asText(program: string, options: RunCliOptions, r: InspectResult): stri
     `${r.verifiedFromCache ? 'verified (cached)' : 'verified'} and loaded in ${(r.loadSeconds * 1000).toFixed(1)} ms`,
     '',
     'return values (r0: calls)',
-    ...[...r.returns].map(([value, count]) => `  ${value} (0x${BigInt(value).toString(16)}): ${count}`),
+    ...[...r.returns].map(([value, count]) => `  ${value} (0x${value.toString(16)}): ${count}`),
   ];
   for (const map of r.maps) {
     lines.push('', `map ${map.name} (${map.type}, key ${map.keySize} B, value ${map.valueSize} B): ${map.entries.length} entries`);

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { parseSize } from '../../net/units.js';
 import { UsageError } from '../../util/errors.js';
 import type { EngineName } from '../../vm/engine.js';
-import { oneOf, positiveInteger, unitsOption } from '../options.js';
+import { CACHE_HELP, oneOf, positiveInteger, unitsOption } from '../options.js';
 
 interface ServeCliOptions {
   data: string;
@@ -14,6 +14,7 @@ interface ServeCliOptions {
   engine: EngineName;
   chunk: number;
   devices: number;
+  cache: boolean;
 }
 
 /** registerServe adds `sluice serve`. */
@@ -27,6 +28,7 @@ export function registerServe(program: Command): void {
     .option('--engine <name>', 'eBPF engine: jit or interpreter', oneOf<EngineName>('jit', 'interpreter'), 'jit')
     .addOption(unitsOption('--chunk <bytes>', 'bytes per copy_out call at the hook (must not exceed the query\'s --chunk)', parseSize, '4096'))
     .option('--devices <n>', 'SSDs in the storage node (3.5 GB/s, 80 µs each)', positiveInteger, 1)
+    .option('--no-cache', CACHE_HELP)
     .addHelpText(
       'after',
       `
@@ -38,9 +40,12 @@ Examples:
     .action(async (options: ServeCliOptions) => {
       if (!existsSync(options.data) || !statSync(options.data).isDirectory()) throw new UsageError(`--data ${options.data} is not a directory`);
       // Loaded here, not at the top, so that other commands and --help do not load the HTTP server.
-      const { startNodeServer } = await import('../../storage/node-server.js');
+      const [{ startNodeServer }, { storePlace }] = await Promise.all([import('../../storage/node-server.js'), import('../store.js')]);
+      // The user's program store, as `sluice query` uses it: a program verified before (here, by an earlier server, or by a
+      // local query) is not verified again, and its JIT code is reused; the reply's numbers say `verifyCached`.
+      const store = storePlace(options.cache);
       const server = await startNodeServer({
-        config: { dataDir: resolve(options.data), chunkBytes: options.chunk, engine: options.engine, devices: { count: options.devices }, link: {} },
+        config: { dataDir: resolve(options.data), chunkBytes: options.chunk, engine: options.engine, devices: { count: options.devices }, link: {}, ...(store && { store }) },
         port: options.port,
         host: options.host,
       });

@@ -8,6 +8,7 @@ import { preflight } from '../preflight.js';
 import { type CallbackInvoker, FUNC_HANDLE_BASE, HELPER_FRAME_INDEX, type Runtime } from '../runtime.js';
 import { compileCached } from './code-cache.js';
 import { FaultKind } from './module-context.js';
+import { sharedModule } from './module-cache.js';
 
 /** JitExports are the functions the compiled module exports (see compile.ts). */
 interface JitExports {
@@ -69,8 +70,7 @@ export const jitEngine: Engine = {
         return frame[HELPER_FRAME_INDEX]!;
       },
     };
-    const module = new WebAssembly.Module(compiled.binary);
-    exports = new WebAssembly.Instance(module, { env }).exports as unknown as JitExports;
+    exports = new WebAssembly.Instance(sharedModule(compiled.binary), { env }).exports as unknown as JitExports;
     return new JitExecutable(runtime, exports);
   },
 };

@@ -41,7 +41,10 @@ export class Code extends ByteWriter {
 
   /** i64 appends i64.const (a number is taken as a signed 32-bit value). */
   i64(value: bigint | number): this {
-    return this.byte(Op.i64_const).s64(typeof value === 'bigint' ? value : BigInt(value | 0));
+    this.byte(Op.i64_const);
+    // A value in the signed 32-bit range has the same LEB128 bytes as an i32: number arithmetic, no BigInt per constant.
+    if (typeof value === 'number') return this.s32(value);
+    return value >= -0x8000_0000n && value <= 0x7fff_ffffn ? this.s32(Number(value)) : this.s64(value);
   }
 
   /** call appends a direct call. */
