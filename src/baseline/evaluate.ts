@@ -4,6 +4,7 @@ import { divideRoundHalfAwayFromZero, pow10 } from '../values/decimal.js';
 import { INT128_MAX, INT128_MIN, INT64_MAX, INT64_MIN, type Value } from '../values/types.js';
 import { byteString } from '../values/bytes.js';
 import { likeMatches } from '../values/like.js';
+import { substringRange } from '../values/substring.js';
 import { isNullable } from '../sql/nullable.js';
 import { DATE_RANGE_TEXT, civilFromDays, shiftDate } from '../values/calendar.js';
 
@@ -65,6 +66,16 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
       const column = expr.operand.column;
       const field = expr.field;
       return (row) => (row[column] === null ? null : BigInt(civilFromDays(Number(row[column] as bigint))[field]));
+    }
+    case 'substring': {
+      const column = expr.operand.column;
+      const { start, count } = expr;
+      return (row) => {
+        const value = row[column] as string | null;
+        if (value === null) return null;
+        const [from, to] = substringRange(Buffer.from(value, 'latin1'), start, count);
+        return value.slice(from, to);
+      };
     }
     case 'case': {
       const whens = expr.whens.map((branch) => ({ when: compileCondition(branch.when, overflow), then: compileValue(branch.then, overflow) }));

@@ -80,6 +80,8 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0, onNull?: Label): n
       return emitExtract(g, expr);
     case 'shift':
       return emitShift(g, expr, depth, onNull);
+    case 'substring':
+      throw unsupported(g, `the string ${expr.name} as a number`, expr.at);
   }
 }
 
@@ -239,7 +241,7 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
 
 /** emitNullness computes a value's NULL-ness only: jumps to `onNull` where it is NULL (a string reads its NULL byte, any other value is computed). */
 function emitNullness(g: Gen, operand: ValueExpr, depth: number, onNull: Label): void {
-  if (isString(operand.type)) emitStringNullCheck(g, operand, onNull);
+  if (isString(operand.type)) emitStringNullCheck(g, operand, onNull, depth);
   else emitValue(g, operand, depth, onNull);
 }
 
@@ -253,9 +255,7 @@ function emitLeaf(g: Gen, expr: Expr, target: Label, when: boolean, depth: numbe
       return;
     case 'compare': {
       if (isStringExpr(expr.left) || isStringExpr(expr.right)) {
-        emitStringNullCheck(g, expr.left, unknown);
-        emitStringNullCheck(g, expr.right, unknown);
-        emitStringTest(g, expr, target, when);
+        emitStringTest(g, expr, target, when, depth, unknown);
         return;
       }
       const op = when ? expr.op : NEGATED[expr.op];
@@ -296,8 +296,7 @@ function emitLeaf(g: Gen, expr: Expr, target: Label, when: boolean, depth: numbe
     }
     case 'in': {
       if (isStringExpr(expr.operand)) {
-        emitStringNullCheck(g, expr.operand, unknown);
-        emitStringTest(g, expr, target, when);
+        emitStringTest(g, expr, target, when, depth, unknown);
         return;
       }
       emitValue(g, expr.operand as ValueExpr, depth, unknown);
@@ -314,8 +313,7 @@ function emitLeaf(g: Gen, expr: Expr, target: Label, when: boolean, depth: numbe
       return;
     }
     case 'like':
-      emitStringNullCheck(g, expr.operand, unknown);
-      emitStringTest(g, expr, target, when, depth);
+      emitStringTest(g, expr, target, when, depth, unknown);
       return;
     default:
       throw unsupported(g, `a ${expr.kind} expression as a condition`, undefined);
@@ -338,6 +336,8 @@ export function describe(expr: Expr): string {
       return describe(expr.operand);
     case 'extract':
       return `extract(${expr.field} from ${expr.operand.name})`;
+    case 'substring':
+      return expr.name;
     case 'shift':
       return `${describe(expr.operand)} + ${expr.amount} ${expr.unit}s`;
     case 'case':

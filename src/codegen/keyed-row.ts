@@ -32,7 +32,8 @@ export interface KeyedMap {
 export function emitKeyedRow(g: Gen, build: JoinBuild, map: KeyedMap, done: Label): void {
   const { e, layout } = g;
   const key = slotOf(layout, build.key.column);
-  if (key === undefined || g.keyedHashMap === undefined) throw unsupported(g, `a build key ${build.key.name} that is not decoded`, build.at);
+  if (key === undefined) throw unsupported(g, `a build key ${build.key.name} that is not decoded`, build.at);
+  if (g.keyedHashMap === undefined) throw new RangeError('codegen: a build side\'s program without its hash map');
   const found = e.label('entry_found');
   const hashed = e.label('key_hashed');
   e.comment(`build side: the entry of ${build.key.name}, in the array below ${map.arrayEntries}, else in the hash map`);

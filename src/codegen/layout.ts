@@ -5,6 +5,8 @@ import type { SqlType } from '../values/types.js';
 import { QueryError } from '../sql/errors.js';
 import { forEachCaseCondition, isNullable } from '../sql/nullable.js';
 import { MAX_CONTINUATION_BYTES } from '../values/like.js';
+import { computedStringValues, stringWidth, walkMask } from './computed-strings.js';
+import { formatExpr as describeValue } from '../sql/explain.js';
 
 /**
  * STRING_CAP is the capture width of a varchar column declared without a length. Longer values are
@@ -108,8 +110,8 @@ export interface ColumnSlot {
   readonly offset: number;
   /**
    * Strings: offset of the captured bytes: the width rounded up to 8, zero past the value's length (each row
-   * clears them); for a column a LIKE pattern reads (match 'pattern'), MAX_CONTINUATION_BYTES more that are
-   * never written, rounded up to 8.
+   * clears them); for a column a LIKE pattern (match 'pattern') or a SUBSTRING reads, MAX_CONTINUATION_BYTES
+   * more that are never written, rounded up to 8.
    */
   readonly bytes?: number;
   /** Dates: offset of the date as the number YYYYMMDD (ordered as the dates are), which comparisons with constants read. */
@@ -132,10 +134,13 @@ export interface AggSlot {
   readonly countOffset?: number;
 }
 
-/** KeyPart is one GROUP BY key's place in the fixed-width group key: a column's slot copied, or a value computed per row. */
+/**
+ * KeyPart is one GROUP BY key's place in the fixed-width group key: a column's slot copied, or a value computed
+ * per row (a string one is computed into `slot` and copied from there).
+ */
 export interface KeyPart {
   readonly slot?: ColumnSlot;
-  /** A key the program computes (an EXTRACT), 8 bytes. */
+  /** A key the program computes: a number or date (8 bytes), or a string (a length word and its computed slot's width). */
   readonly computed?: ValueExpr;
   readonly offset: number;
   /** Bytes this part occupies: 8 for numbers and dates, 8 (length) + width rounded up to 8 for strings. */
@@ -148,6 +153,8 @@ export interface KeyPart {
 export interface Layout {
   /** The probe table's decoded columns (the scanner fills them field by field). */
   readonly columns: readonly ColumnSlot[];
+  /** Strings the program computes per row (computed-strings.ts), by expression: kind 0, never decoded. */
+  readonly computed: ReadonlyMap<ValueExpr, ColumnSlot>;
   /** A join's build values, by build side: filled from the map value a lookup finds (kind 0: never decoded). */
   readonly lookups: readonly (readonly ColumnSlot[])[];
   /** Offset of the 8-byte word a lookup's key is put in. */
@@ -176,6 +183,8 @@ export function planLayout(plan: Plan): Layout {
   let at = PARSER_BYTES;
   const patterned = new Set<number>();
   const literals = longestLiterals(plan, patterned);
+  const computedValues = computedStringValues(plan);
+  for (const value of computedValues) if (value.kind === 'substring') patterned.add(value.operand.column);
   const codecs = plan.usedColumns.map((index) => {
     const def = plan.table.columns[index];
     if (def === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `column #${index} does not exist`);
@@ -198,7 +207,7 @@ export function planLayout(plan: Plan): Layout {
     at += 8;
     if (codec.kind === 'string') {
       const bytes = at;
-      // LIKE's '_' reads up to three bytes past the last one it takes: room that is always zero (like-pattern.ts).
+      // LIKE's '_' and SUBSTRING read up to three bytes past the last one they take: room that is always zero.
       at += roundUp8(codec.width + (patterned.has(index) ? MAX_CONTINUATION_BYTES : 0));
       return { column: index, name: def.name, type: def.type, codec, kind, offset, bytes, nullFlag };
     }
@@ -220,6 +229,19 @@ export function planLayout(plan: Plan): Layout {
       return { column: value.column, name: value.name, type: value.expr.type, codec, kind: 0, offset, bytes };
     }),
   );
+  const captureWidth = (column: number): number => {
+    const codec = columns.find((c) => c.column === column)?.codec;
+    return codec?.kind === 'string' ? codec.width : 0;
+  };
+  const computed = new Map<ValueExpr, ColumnSlot>();
+  for (const value of computedValues) {
+    const width = stringWidth(value, captureWidth);
+    const nullFlag = at;
+    const offset = at + 8;
+    const bytes = offset + 8;
+    at = bytes + roundUp8(width + MAX_CONTINUATION_BYTES);
+    computed.set(value, { column: -1, name: describeValue(value), type: value.type, codec: { kind: 'string', width }, kind: 0, offset, bytes, nullFlag });
+  }
   const lookupKey = at;
   if (plan.join !== undefined) at += 8;
   const temps = at;
@@ -229,11 +251,18 @@ export function planLayout(plan: Plan): Layout {
   let keySize = 0;
   // The parts' NULL bytes follow every part's value.
   const valueBytes = plan.groupBy.reduce((sum, expr) => {
-    const slot = expr.kind === 'column' ? (columns.find((c) => c.column === expr.column) ?? lookups.flat().find((c) => c.column === expr.column)) : undefined;
+    const slot = expr.kind === 'column' ? (columns.find((c) => c.column === expr.column) ?? lookups.flat().find((c) => c.column === expr.column)) : computed.get(expr);
     return sum + (slot?.codec.kind === 'string' ? 8 + roundUp8(slot.codec.width) : 8);
   }, 0);
   for (const expr of plan.groupBy) {
     const nullAt = valueBytes + key.length;
+    const text = computed.get(expr);
+    if (text !== undefined) {
+      const size = 8 + roundUp8(text.codec.kind === 'string' ? text.codec.width : 0);
+      key.push({ computed: expr, slot: text, offset: keySize, size, nullAt });
+      keySize += size;
+      continue;
+    }
     if (expr.kind !== 'column') {
       key.push({ computed: expr, offset: keySize, size: 8, nullAt });
       keySize += 8;
@@ -260,8 +289,15 @@ export function planLayout(plan: Plan): Layout {
   });
   const zeroValue = at;
   at += valueSize;
+  // SUBSTRING reads its column's bytes at positions masked with walkMask (up to three past them): the state holds them all.
+  for (const value of computedValues) {
+    if (value.kind !== 'substring') continue;
+    const source = columns.find((c) => c.column === value.operand.column);
+    if (source?.bytes !== undefined && source.codec.kind === 'string') at = Math.max(at, source.bytes + walkMask(source.codec.width) + 1 + MAX_CONTINUATION_BYTES);
+  }
   return {
     columns,
+    computed,
     lookups,
     lookupKey,
     digitKinds,
@@ -425,6 +461,7 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
         if (expr.otherwise !== undefined) visit(expr.otherwise);
         return;
       case 'extract': // reads the YYYYMMDD form
+      case 'substring':
       case 'constant':
       case 'truth':
         return;

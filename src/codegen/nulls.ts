@@ -4,6 +4,7 @@ import type { ValueExpr } from '../sql/plan.js';
 import { REG, unsupported, type Gen } from './context.js';
 import type { Label } from './emitter.js';
 import { slotOf } from './layout.js';
+import { emitStringValue } from './computed-strings.js';
 
 /**
  * emitNullCheck jumps to `onNull` when column `column` is NULL in the current row (its NULL byte, see
@@ -18,11 +19,16 @@ export function emitNullCheck(g: Gen, column: number, name: string, onNull: Labe
 }
 
 /**
- * emitStringNullCheck jumps to `onNull` when a string operand (a column or a constant, the string
- * operands the program tests) is NULL. Clobbers r0.
+ * emitStringNullCheck jumps to `onNull` when a string operand is NULL: a column's NULL byte, or that of the
+ * slot a string the program computes is filled into (computed-strings.ts; computed here). Clobbers r0..r5.
  */
-export function emitStringNullCheck(g: Gen, operand: ValueExpr, onNull: Label | undefined): void {
-  if (operand.kind === 'column') emitNullCheck(g, operand.column, operand.name, onNull);
-  else if (operand.kind !== 'constant') throw unsupported(g, 'NULL in this string expression', undefined);
+export function emitStringNullCheck(g: Gen, operand: ValueExpr, onNull: Label | undefined, depth = 0): void {
+  if (operand.kind === 'column') return emitNullCheck(g, operand.column, operand.name, onNull);
+  if (operand.kind === 'constant') return;
+  const flag = emitStringValue(g, operand, depth).nullFlag;
+  if (flag === undefined) return;
+  if (onNull === undefined) throw unsupported(g, `${operand.kind === 'substring' ? operand.name : 'this string'} where it can be NULL`, undefined);
+  g.e.load('B', R0, REG.state, flag);
+  g.e.jumpImm('JNE', R0, 0, onNull);
 }
 

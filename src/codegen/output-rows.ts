@@ -12,6 +12,7 @@ import type { Label } from './emitter.js';
 import { describe, emitValue } from './expr.js';
 import { FatalCode, type ColumnSlot, type Layout } from './layout.js';
 import { emitCapturedInFull } from './strings.js';
+import { emitStringValue } from './computed-strings.js';
 
 /** RecordPart is where one returned value sits in a record: a signed 64-bit word, or a string's length word and bytes. */
 export interface RecordPart {
@@ -19,7 +20,7 @@ export interface RecordPart {
   readonly offset: number;
   /** Offset in the record of this value's NULL byte (1 where it is NULL), after every part's value. */
   readonly nullAt: number;
-  /** Strings: the column's slot (its captured bytes are copied whole). */
+  /** Strings: the column's slot, or the slot the program computes the string into (its bytes are copied whole). */
   readonly string?: ColumnSlot & { readonly bytes: number; readonly codec: { readonly kind: 'string'; readonly width: number } };
 }
 
@@ -35,12 +36,10 @@ export function planRecord(plan: Plan, layout: Layout): RowRecord {
   let at = 0;
   const parts = (plan.rows?.values ?? []).map((value, index): Omit<RecordPart, 'nullAt'> & { index: number } => {
     const offset = at;
-    if (value.kind === 'column') {
-      const slot = layout.columns.find((c) => c.column === value.column);
-      if (slot?.codec.kind === 'string') {
-        at += 8 + ((slot.codec.width + 7) & ~7);
-        return { value, offset, index, string: slot as NonNullable<RecordPart['string']> };
-      }
+    const slot = value.kind === 'column' ? layout.columns.find((c) => c.column === value.column) : layout.computed.get(value);
+    if (slot?.codec.kind === 'string') {
+      at += 8 + ((slot.codec.width + 7) & ~7);
+      return { value, offset, index, string: slot as NonNullable<RecordPart['string']> };
     }
     at += 8;
     return { value, offset, index };
@@ -69,7 +68,11 @@ const ROWS_SENT = OutputBuffer.programWords;
 export function emitOutputRow(g: Gen, record: RowRecord, done: Label): void {
   const { e, plan, layout } = g;
   e.comment(`return the row: ${record.parts.map((part) => describe(part.value)).join(', ')}`);
-  for (const part of record.parts) if (part.string) emitCapturedInFull(g, part.string.offset, part.string.codec.width);
+  for (const part of record.parts) {
+    if (part.string === undefined) continue;
+    if (part.value.kind === 'column') emitCapturedInFull(g, part.string.offset, part.string.codec.width);
+    else emitStringValue(g, part.value, 0);
+  }
   const found = e.label('record_found');
   e.load('DW', REG.group, REG.ctx, CTX.aggs);
   e.load('DW', R0, REG.group, OutputBuffer.count);

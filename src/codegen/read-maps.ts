@@ -67,6 +67,15 @@ export function readAnswer(layout: Layout, read: MapReader, groups = true): Scan
   };
 }
 
+/** shiftLines moves an answer's error and fatal lines by `offset` lines (a cluster node's rows start past the file's first). */
+export function shiftLines(answer: ScanAnswer, offset: number): ScanAnswer {
+  return {
+    ...answer,
+    ...(answer.fatal ? { fatal: { ...answer.fatal, line: answer.fatal.line + offset } } : {}),
+    ...(answer.error ? { error: { ...answer.error, line: answer.error.line + offset } } : {}),
+  };
+}
+
 /** answerFails says whether an answer ends the query with an error: a fatal condition, or a malformed row under 'stop'. */
 export function answerFails(plan: Plan, answer: ScanAnswer): boolean {
   return answer.fatal !== undefined || (answer.error !== undefined && plan.onError === 'stop');

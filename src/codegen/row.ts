@@ -12,6 +12,8 @@ import { isString } from '../values/types.js';
 import { emitCapturedInFull } from './strings.js';
 import { emitStringNullCheck } from './nulls.js';
 import { emitKeyedRow } from './keyed-row.js';
+import { isNullable } from '../sql/nullable.js';
+import { emitStringValue } from './computed-strings.js';
 
 /** BPF_NOEXIST is map_update_elem's flag for "insert only". */
 const BPF_NOEXIST = 1;
@@ -57,7 +59,14 @@ function emitFindGroup(g: Gen): void {
   e.comment(`group key: ${g.plan.groupBy.map((c) => c.name).join(', ')}`);
   for (const part of layout.key) {
     const nullAt = layout.keyOffset + part.nullAt;
-    if (part.computed !== undefined) {
+    if (part.computed !== undefined && part.slot === undefined && !isNullable(part.computed)) {
+      // A key that is never NULL (a CASE over constants): no NULL path, which would be unreachable code.
+      emitValue(g, part.computed);
+      e.store('DW', REG.state, layout.keyOffset + part.offset, R0);
+      e.storeImm('B', REG.state, nullAt, 0);
+      continue;
+    }
+    if (part.computed !== undefined && part.slot === undefined) {
       // A NULL key value is 0 with its NULL byte set, so all NULLs form one group.
       const isNull = e.label('key_null');
       const stored = e.label('key_stored');
@@ -73,13 +82,15 @@ function emitFindGroup(g: Gen): void {
     }
     if (part.slot === undefined) throw new Error('codegen: a group key part with neither a slot nor a computed value');
     const slot = part.slot;
+    // A string the program computes is filled (with its NULL byte) first.
+    if (part.computed !== undefined) emitStringValue(g, part.computed, 0);
     // A NULL field left 0 in the slot's value words (ColumnSlot.nullFlag): the key copies them and the NULL byte.
     if (slot.nullFlag === undefined) e.storeImm('B', REG.state, nullAt, 0);
     else {
       e.load('B', R0, REG.state, slot.nullFlag);
       e.store('B', REG.state, nullAt, R0);
     }
-    if (slot.codec.kind === 'string') emitCapturedInFull(g, slot.offset, slot.codec.width);
+    if (part.computed === undefined && slot.codec.kind === 'string') emitCapturedInFull(g, slot.offset, slot.codec.width);
     for (let at = 0; at < part.size; at += 8) {
       const from = at === 0 ? slot.offset : (slot.bytes as number) + at - 8;
       e.load('DW', R0, REG.state, from);

@@ -6,7 +6,7 @@ import { compileQuery, type CompiledQuery } from '../codegen/compile.js';
 import { DEFAULT_MAX_BUILD_ROWS, MAX_BUILD_ROWS_LIMIT } from './join-limits.js';
 import { UsageError } from '../util/errors.js';
 import { FatalCode, buildMapLayout } from '../codegen/layout.js';
-import { readAnswer, throwRecordedError } from '../codegen/read-maps.js';
+import { readAnswer, shiftLines, throwRecordedError, type ScanAnswer } from '../codegen/read-maps.js';
 import { Link, type LinkOptions } from '../net/link.js';
 import { QueryError } from '../sql/errors.js';
 import { buildCountPlan, buildKeyedPlan, duplicateKey } from '../sql/join-build.js';
@@ -41,9 +41,14 @@ export interface BuildRun {
 
 /**
  * BuildScan runs a build side's program over its table (on its storage node, or on the nodes of a
- * cluster that hold it) and returns what its maps held, one MapContents list per node.
+ * cluster that hold it) and returns what its maps held, one MapContents list per node, and for a node
+ * whose rows start past the file's first, how many lines come before them (to place an error).
  */
-export type BuildScan = (side: Plan, compiled: CompiledQuery) => Promise<{ readonly maps: readonly (readonly MapContents[])[]; readonly stats: readonly RunStats[] }>;
+export type BuildScan = (side: Plan, compiled: CompiledQuery) => Promise<{
+  readonly maps: readonly (readonly MapContents[])[];
+  readonly stats: readonly RunStats[];
+  readonly linesBefore?: (node: number) => Promise<number>;
+}>;
 
 /**
  * runBuildSides runs each build side of a join plan on the storage node that holds its table: a
@@ -67,9 +72,15 @@ export async function runBuildSides(plan: Plan, options: BuildOptions, scan: Bui
 async function runBuildSide(plan: Plan, index: number, maxRows: number, chunkBytes: number, scan: BuildScan): Promise<BuildRun> {
   const build = plan.join?.builds[index] as JoinBuild;
   const side = buildKeyedPlan(plan, index);
-  const compiled = compileQuery(side, { maxChunk: chunkBytes, keyedMap: { arrayEntries: arrayEntries(side), hashEntries: maxRows + 1 } });
+  // The hash map fills (groupsFull) only past --max-build-rows: it also needs no room for more rows than the file can hold.
+  const hashEntries = Math.min(maxRows, rowsAtMost(side)) + 1;
+  const compiled = compileQuery(side, { maxChunk: chunkBytes, keyedMap: { arrayEntries: arrayEntries(side), hashEntries } });
   const ran = await scan(side, compiled);
   const answers = ran.maps.map((maps) => readAnswer(compiled.layout, reader(maps), false));
+  for (let i = 1; i < answers.length && ran.linesBefore !== undefined; i++) {
+    const answer = answers[i] as ScanAnswer;
+    if (answer.fatal !== undefined || answer.error !== undefined) answers[i] = shiftLines(answer, await ran.linesBefore(i));
+  }
   const failed = answers.findIndex((answer) => answer.fatal !== undefined);
   const fatal = answers[failed]?.fatal;
   if (fatal?.code === FatalCode.groupsFull) {
@@ -91,13 +102,17 @@ async function runBuildSide(plan: Plan, index: number, maxRows: number, chunkByt
 
 /**
  * arrayEntries is the size of the array a build side's program fills: a key past ARRAY_DENSITY times
- * the rows its file can hold (each field takes at least a byte, its delimiter) would make the map
- * sparse, so a hash map anyway; the array is also at most MAX_ARRAY_ENTRIES entries and ARRAY_BYTES.
+ * the rows its file can hold would make the map sparse, so a hash map anyway; the array is also at
+ * most MAX_ARRAY_ENTRIES entries and ARRAY_BYTES.
  */
 function arrayEntries(side: Plan): number {
   const stride = (buildMapLayout(side.keyed as JoinBuild).valueSize + 7) & ~7;
-  const rowsAtMost = Math.ceil(fileBytes(side.table.path) / Math.max(1, side.table.columns.length));
-  return Math.max(1, Math.min(MAX_ARRAY_ENTRIES, Math.floor(ARRAY_BYTES / stride), rowsAtMost * ARRAY_DENSITY));
+  return Math.max(1, Math.min(MAX_ARRAY_ENTRIES, Math.floor(ARRAY_BYTES / stride), rowsAtMost(side) * ARRAY_DENSITY));
+}
+
+/** rowsAtMost bounds the rows of a build side's file: each field takes at least a byte, its delimiter or line end. */
+function rowsAtMost(side: Plan): number {
+  return Math.ceil(fileBytes(side.table.path) / Math.max(1, side.table.columns.length));
 }
 
 /**

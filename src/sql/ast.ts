@@ -28,6 +28,7 @@ export type AstExpr = Span &
     | { readonly kind: 'case'; readonly whens: readonly CaseWhen[]; readonly otherwise?: AstExpr }
     | { readonly kind: 'extract'; readonly field: DateField; readonly operand: AstExpr }
     | { readonly kind: 'cast'; readonly operand: AstExpr; readonly target: SqlType }
+    | { readonly kind: 'substring'; readonly operand: AstExpr; readonly from: AstExpr; readonly count?: AstExpr }
     | { readonly kind: 'compare'; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly left: AstExpr; readonly right: AstExpr }
     | { readonly kind: 'between'; readonly operand: AstExpr; readonly low: AstExpr; readonly high: AstExpr; readonly negated: boolean }
     | { readonly kind: 'in'; readonly operand: AstExpr; readonly list: readonly AstExpr[]; readonly negated: boolean }

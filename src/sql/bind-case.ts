@@ -49,9 +49,13 @@ export function bindCase(scope: ExprScope, ast: CaseAst): ValueExpr {
 function branchType(scope: ExprScope, ast: CaseAst, values: readonly ValueExpr[]): SqlType {
   const first = values[0] as ValueExpr;
   if (values.every((value) => value.type.kind === 'date')) return DATE;
-  if (values.some((value) => isString(value.type))) {
-    return fail(scope, ast, 'a CASE yielding strings is not supported in the storage program; use a CASE yielding numbers (e.g. 1/0 flags) or GROUP BY the string column');
+  if (values.every((value) => isString(value.type))) {
+    const lengths = values.map((value) => (value.type.kind === 'char' || value.type.kind === 'varchar' ? value.type.length : undefined));
+    if (lengths.some((length) => length === undefined)) return { kind: 'varchar' };
+    return { kind: 'varchar', length: Math.max(...(lengths as number[])) };
   }
+  const text = values.find((value) => isString(value.type));
+  if (text !== undefined) return fail(scope, ast, `the branches of this CASE must all be strings, all numbers or all dates; found ${typeName(first.type)} and ${typeName((first === text ? values.find((value) => !isString(value.type)) ?? first : text).type)}`);
   const other = values.find((value) => isNumeric(value.type) !== isNumeric(first.type));
   if (other !== undefined) return fail(scope, ast, `the branches of this CASE must all be numbers or all dates; found ${typeName(first.type)} and ${typeName(other.type)}`);
   if (values.every((value) => value.type.kind === 'integer')) return INTEGER;

@@ -9,6 +9,7 @@ import { allOf, anyOf, decideCompare, decidedFor, longerThanColumn, negate, trut
 import { bindCase } from './bind-case.js';
 import { bindExtract, bindShift } from './bind-extract.js';
 import { bindCast } from './bind-cast.js';
+import { bindSubstring } from './bind-substring.js';
 import { didYouMean } from './suggest.js';
 import { isNullable } from './nullable.js';
 import {
@@ -110,6 +111,8 @@ function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
       return bindExtract(scope, ast, scope.text?.(ast) ?? 'extract');
     case 'cast':
       return bindCast(scope, ast);
+    case 'substring':
+      return bindSubstring(scope, ast, scope.text?.(ast) ?? 'substring');
     case 'aggregate':
       return fail(scope, ast, 'an aggregate cannot be used here');
     default:

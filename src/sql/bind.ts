@@ -105,11 +105,12 @@ class Binder {
   private groupColumns(written: readonly AstExpr[], statement: SelectStatement): GroupKey[] {
     const keys: GroupKey[] = [];
     for (const item of written.map((expr) => this.byPosition(expr, statement))) {
-      if (item.kind !== 'identifier' && item.kind !== 'extract') {
-        this.fail(item, 'GROUP BY supports columns, EXTRACT(... FROM a date column), and positions or aliases of selected ones');
+      if (item.kind !== 'identifier' && item.kind !== 'extract' && item.kind !== 'substring' && item.kind !== 'case') {
+        this.fail(item, 'GROUP BY supports columns, EXTRACT(... FROM a date column), SUBSTRING, CASE, and positions or aliases of selected ones');
       }
-      const key = bindValue(this.scope, item);
-      if (key.kind !== 'column' && key.kind !== 'extract') return this.fail(item, 'GROUP BY of a constant is not supported; remove it');
+      const bound = bindValue(this.scope, item);
+      if (bound.kind === 'constant') return this.fail(item, 'GROUP BY of a constant is not supported; remove it');
+      const key: GroupKey = bound.kind === 'column' || bound.kind === 'extract' || bound.kind === 'substring' ? bound : { ...bound, name: this.text(item) };
       if (!keys.some((existing) => sameGroupKey(existing, key))) keys.push(key);
     }
     return keys;
@@ -256,6 +257,7 @@ export function forEachColumn(expr: Expr | undefined, visit: (column: number) =>
       return;
     case 'rescale':
     case 'extract':
+    case 'substring':
     case 'shift':
     case 'not':
     case 'in':

@@ -136,6 +136,8 @@ export function formatExpr(expr: Expr, nested = false): string {
       return expr.digits === 0 ? formatExpr(expr.operand, nested) : `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
     case 'extract':
       return `extract(${expr.field} from ${expr.operand.name})`;
+    case 'substring':
+      return expr.name;
     case 'shift':
       return `${formatExpr(expr.operand, true)} ${expr.amount < 0n ? '-' : '+'} interval '${expr.amount < 0n ? -expr.amount : expr.amount}' ${expr.unit}`;
     case 'case': {

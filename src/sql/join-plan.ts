@@ -262,6 +262,7 @@ function localize<T extends Expr>(expr: T, table: ScopedTable): T {
           ...(node.otherwise !== undefined && { otherwise: value(node.otherwise) }),
         };
       case 'extract':
+      case 'substring':
         return { ...node, operand: value(node.operand) as ColumnRef };
       case 'shift':
         return { ...node, operand: value(node.operand) };

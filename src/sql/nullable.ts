@@ -10,6 +10,7 @@ export function isNullable(expr: ValueExpr): boolean {
     case 'constant':
       return false;
     case 'extract':
+    case 'substring':
       return isNullable(expr.operand);
     case 'rescale':
     case 'shift':

@@ -304,6 +304,7 @@ class Parser {
     if (token.lower === 'case') return this.caseExpr(token);
     if (token.lower === 'extract' && this.isSymbol(this.peek(), '(')) return this.extract(token);
     if (token.lower === 'cast' && this.isSymbol(this.peek(), '(')) return this.cast(token);
+    if (token.lower === 'substring' && this.isSymbol(this.peek(), '(')) return this.substring(token);
     if (token.lower === 'exists') this.fail(token, 'subqueries are not supported');
     if (token.lower === 'null') this.fail(token, 'the NULL literal is not supported; test for NULL with IS [NOT] NULL');
     if (this.isSymbol(this.peek(), '(')) return this.call(token);
@@ -369,6 +370,19 @@ class Parser {
     const operand = this.expr();
     this.expectSymbol(')');
     return this.node({ kind: 'extract', field: field as DateField, operand, ...this.spanFrom(first) }, first, operand);
+  }
+
+  /** substring parses `SUBSTRING(expr FROM a [FOR n])` and `SUBSTRING(expr, a [, n])`. */
+  private substring(first: Token): AstExpr {
+    this.expectSymbol('(');
+    const operand = this.expr();
+    const standard = this.acceptWord('from');
+    if (!standard) this.expectSymbol(',');
+    const from = this.expr();
+    let count: AstExpr | undefined;
+    if (standard ? this.acceptWord('for') : this.isSymbol(this.peek(), ',') && (this.next(), true)) count = this.expr();
+    this.expectSymbol(')');
+    return this.node({ kind: 'substring', operand, from, ...(count && { count }), ...this.spanFrom(first) }, first, operand, from, ...(count ? [count] : []));
   }
 
   /** cast parses `CAST(expr AS type)`: integer, bigint, decimal(p,s), numeric(p,s), date, or a text type (refused by the binder). */

@@ -95,13 +95,14 @@ export const MAX_LIKE_PATTERN_BYTES = 64;
 export type Expr = ValueExpr | Predicate;
 
 /** ValueExpr is an Expr that yields a typed value: a column, a constant, arithmetic or a CASE over them. */
-export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr | CaseExpr | ExtractExpr | ShiftExpr;
+export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr | CaseExpr | ExtractExpr | ShiftExpr | SubstringExpr;
 
 /**
- * GroupKey is one GROUP BY key: a column, or an EXTRACT of a date column (computed in the storage
- * program into the group key); `name` is how explain and the map's description call it.
+ * GroupKey is one GROUP BY key: a column, or an expression over the row computed in the storage program
+ * into the group key (an EXTRACT, a SUBSTRING, a CASE, arithmetic); `name` is how explain and the map's
+ * description call it.
  */
-export type GroupKey = ColumnRef | ExtractExpr;
+export type GroupKey = ColumnRef | ExtractExpr | SubstringExpr | (ValueExpr & { readonly name: string });
 
 /** Predicate is a condition; predicates have no SqlType and only appear in filters. */
 export type Predicate = CompareExpr | InExpr | LikeExpr | AndExpr | OrExpr | NotExpr | TruthExpr | LookupExpr | IsNullExpr | UnlessNullExpr;
@@ -144,7 +145,9 @@ export interface ArithExpr {
 
 /**
  * CaseExpr yields the `then` of the first `when` that holds, else `otherwise`; without `otherwise` it
- * is NULL there (an aggregate skips the row, see sql/nullable.ts). A WHEN that is unknown does not hold. Branches are numbers at one scale (the type's) or all dates; no `when` is a truth value.
+ * is NULL there (an aggregate skips the row, see sql/nullable.ts). A WHEN that is unknown does not hold. Branches
+ * are numbers at one scale (the type's), all dates, or all strings (constants, string columns, SUBSTRINGs; the
+ * type a varchar as long as the longest); no `when` is a truth value.
  */
 export interface CaseExpr {
   readonly kind: 'case';
@@ -159,6 +162,20 @@ export interface ExtractExpr {
   readonly kind: 'extract';
   readonly field: DateField;
   readonly operand: ColumnRef;
+  readonly name: string;
+  readonly type: SqlType;
+  readonly at?: SourcePosition;
+}
+
+/**
+ * SubstringExpr is SUBSTRING(column FROM start [FOR count]) of a string column, in characters (values/substring.ts);
+ * `type` is a varchar of at most the bytes it can hold.
+ */
+export interface SubstringExpr {
+  readonly kind: 'substring';
+  readonly operand: ColumnRef;
+  readonly start: number;
+  readonly count?: number;
   readonly name: string;
   readonly type: SqlType;
   readonly at?: SourcePosition;

@@ -150,7 +150,10 @@ export class ArrayMap extends BpfMap {
     const { valueSize, maxEntries } = this.spec;
     const out = new Uint8Array(valueSize * maxEntries);
     const bytes = this.space.bytes;
-    for (let i = 0, from = this.region.start; i < maxEntries; i++, from += this.stride) out.set(bytes.subarray(from, from + valueSize), i * valueSize);
+    // Byte by byte: millions of entries of a few bytes each, where a subarray per entry would cost more than the copy.
+    for (let at = 0, from = this.region.start; at < out.length; from += this.stride) {
+      for (let b = 0; b < valueSize; b++) out[at++] = bytes[from + b] as number;
+    }
     return out;
   }
 
@@ -158,7 +161,9 @@ export class ArrayMap extends BpfMap {
   fill(values: Uint8Array): void {
     const { valueSize } = this.spec;
     const bytes = this.space.bytes;
-    for (let i = 0, to = this.region.start; i * valueSize < values.length; i++, to += this.stride) bytes.set(values.subarray(i * valueSize, (i + 1) * valueSize), to);
+    for (let at = 0, to = this.region.start; at < values.length; to += this.stride) {
+      for (let b = 0; b < valueSize; b++) bytes[to + b] = values[at++] as number;
+    }
   }
 }
 
@@ -172,7 +177,9 @@ type HostKey = number | string;
  */
 export class HashMap extends BpfMap {
   private readonly slots = new Map<HostKey, number>();
+  /** Slots freed by deletion or eviction, reused last-freed first; slots from `fresh` on were never used. */
   private readonly freeSlots: number[] = [];
+  private fresh = 0;
   private readonly keyBytes: Uint8Array;
   /** keyUnits is hostKey's scratch: the key as 16-bit units, one per two bytes. */
   private readonly keyUnits: number[];
@@ -186,7 +193,6 @@ export class HashMap extends BpfMap {
     super(spec, index, space);
     this.keyBytes = new Uint8Array(spec.keySize * spec.maxEntries);
     this.keyUnits = new Array<number>(spec.keySize >> 1).fill(0);
-    for (let slot = spec.maxEntries - 1; slot >= 0; slot--) this.freeSlots.push(slot);
   }
 
   lookupAt(keyAddress: number): number {
@@ -206,11 +212,11 @@ export class HashMap extends BpfMap {
       if (this.lru) this.touch(key, slot);
     } else {
       if (flags === UpdateFlag.EXIST) return -Errno.ENOENT;
-      if (this.freeSlots.length === 0) {
+      if (this.freeSlots.length === 0 && this.fresh === this.spec.maxEntries) {
         if (!this.lru) return -Errno.E2BIG;
         this.evictLeastRecentlyUsed();
       }
-      slot = this.freeSlots.pop() as number;
+      slot = this.freeSlots.pop() ?? this.fresh++;
       this.slots.set(key, slot);
       const keySize = this.spec.keySize;
       this.keyBytes.set(this.space.bytes.subarray(keyAddress, keyAddress + keySize), slot * keySize);
@@ -237,7 +243,7 @@ export class HashMap extends BpfMap {
   clear(): void {
     this.slots.clear();
     this.freeSlots.length = 0;
-    for (let slot = this.spec.maxEntries - 1; slot >= 0; slot--) this.freeSlots.push(slot);
+    this.fresh = 0;
     this.space.bytes.fill(0, this.region.start, this.region.end);
   }
 
