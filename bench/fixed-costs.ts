@@ -2,7 +2,8 @@
 // `node dist/bench/fixed-costs.js --data /tmp/sf001 --anchor-data bench/data/anchor.csv [--rounds 7] [--base OTHER/dist/bin/sluice.js]`
 // Every command runs as its own process under /usr/bin/time, interleaved round by round; medians of wall and of CPU (user + system)
 // time are reported, CPU being the steadier figure on a shared machine. Sluice runs twice per round: with its program store
-// warm (verdict, JIT code and V8 code cache from the previous run, in a scratch XDG_CACHE_HOME) and with --no-cache.
+// warm (emitted program, verdict, JIT code and V8 code cache from the previous run, in a scratch XDG_CACHE_HOME) and with
+// --no-cache; the other build (--base) runs with a store of its own.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,12 +30,18 @@ const anchor = join(root, '..', 'shared', 'anchors', 'csv.bpf.o');
 interface Contender {
   readonly name: string;
   readonly args: string[];
+  /** The other build keeps its own store: a store opened by another build removes this build's records. */
+  readonly cacheHome: string;
   readonly wall: number[];
   readonly cpu: number[];
 }
 
 function contender(name: string, ...args: string[]): Contender {
-  return { name, args, wall: [], cpu: [] };
+  return { name, args, cacheHome, wall: [], cpu: [] };
+}
+
+function baseContender(name: string, ...args: string[]): Contender {
+  return { ...contender(name, ...args), cacheHome: join(cacheHome, 'base') };
 }
 
 const cli = join(root, 'dist', 'bin', 'sluice.js');
@@ -46,35 +53,35 @@ const groups: Contender[][] = [
     contender('DuckDB, 1 thread', join(root, 'dist', 'bench', 'duckdb-peer.js'), '--query', options.query, '--data', options.data, '--threads', '1'),
     contender('sluice query (store warm)', cli, ...query),
     contender('sluice query --no-cache', cli, ...query, '--no-cache'),
-    ...(options.base ? [contender('base query', options.base, ...query)] : []),
+    ...(options.base ? [baseContender('base query (store warm)', options.base, ...query)] : []),
   ],
   [
     contender('JavaScript loop', join(root, 'dist', 'bench', 'js-scan-peer.js'), '--file', options.anchorData, '--chunk', '3520'),
     contender('sluice run (store warm)', cli, ...run),
     contender('sluice run --no-cache', cli, ...run, '--no-cache'),
-    ...(options.base ? [contender('base run', options.base, ...run)] : []),
+    ...(options.base ? [baseContender('base run (store warm)', options.base, ...run)] : []),
   ],
 ];
 
-/** timed runs node with `args` under /usr/bin/time and returns its wall and CPU seconds. */
-function timed(args: readonly string[]): { wall: number; cpu: number } {
-  const child = spawnSync('/usr/bin/time', ['-f', 'times %e %U %S', process.execPath, ...args], {
+/** timed runs the contender's command under /usr/bin/time and returns its wall and CPU seconds. */
+function timed(c: Contender): { wall: number; cpu: number } {
+  const child = spawnSync('/usr/bin/time', ['-f', 'times %e %U %S', process.execPath, ...c.args], {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 256 << 20,
-    env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+    env: { ...process.env, XDG_CACHE_HOME: c.cacheHome },
   });
   const times = /times ([\d.]+) ([\d.]+) ([\d.]+)/.exec(child.stderr);
-  if (child.status !== 0 || !times) throw new Error(`node ${args.join(' ')} failed: ${child.stderr.slice(-2000)}`);
+  if (child.status !== 0 || !times) throw new Error(`node ${c.args.join(' ')} failed: ${child.stderr.slice(-2000)}`);
   return { wall: Number(times[1]), cpu: Number(times[2]) + Number(times[3]) };
 }
 
 // One untimed run each fills the stores (and the operating system's page cache).
-for (const group of groups) for (const c of group) timed(c.args);
+for (const group of groups) for (const c of group) timed(c);
 for (let round = 0; round < Number(options.rounds); round++) {
   for (const group of groups) {
     for (const c of group) {
-      const { wall, cpu } = timed(c.args);
+      const { wall, cpu } = timed(c);
       c.wall.push(wall);
       c.cpu.push(cpu);
     }

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { CsvError, parse as parseCsv, type Options as CsvOptions } from 'csv-parse/sync';
 import { parseField, fieldColumns } from './parse-field.js';
 import { MalformedRowError, QueryError } from '../sql/errors.js';
-import { checkedSum, compilePredicate, compileValue, type JoinLookup, type OverflowHandler, type RowValues } from './evaluate.js';
+import { checkedSum, compileCondition, compileValue, type JoinLookup, type OverflowHandler, type RowValues } from './evaluate.js';
 import { MAX_LINE_BYTES, type Plan } from '../sql/plan.js';
 import { emptyAggregateState, finalizeResult, type AggregateState, type GroupState, type ResultTable } from '../sql/result.js';
 import { finalizeRows, scanStopsAtLimit } from '../sql/row-result.js';
@@ -99,7 +99,7 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path, looku
     const line = currentRun === undefined ? 1 : locate(currentRun, currentRecord).line;
     throw new QueryError(file, { line, column: 1 }, `${what} (the pushdown program computes rows in signed 64 bits and sums in 128)`);
   };
-  const filter = plan.filter === undefined ? () => true : compilePredicate(plan.filter, overflow, lookup);
+  const filter = plan.filter === undefined ? () => true : compileCondition(plan.filter, overflow, lookup);
   const groupKeys = plan.groupBy.map((column) => compileValue(column, overflow));
   const updates = makeUpdates(plan, overflow);
   const selected = plan.rows?.values.map((value) => compileValue(value, overflow));
@@ -159,10 +159,26 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path, looku
     }
   };
 
-  /** decodeRow fills `row` with the used columns' values; false (after reporting) if a field is malformed. */
+  /**
+   * quotedField says whether field `index` of the current record was written `""` rather than left empty
+   * (csv-parse gives both as ''); only asked for empty fields, so a run is parsed again only if it has one.
+   */
+  const quotedField = (index: number): boolean => {
+    if (!quotes) return false;
+    const { text } = locate(currentRun as RowBytes, currentRecord);
+    const { starts } = fieldColumns(text, table.delimiter, quotes);
+    return text.charCodeAt((starts[index] as number) - 1) === 0x22;
+  };
+
+  /** decodeRow fills `row` with the used columns' values (NULL for an empty, unquoted field); false (after reporting) if a field is malformed. */
   const decodeRow = (record: readonly string[]): boolean => {
     for (const column of used) {
-      const value = parseField(record[column.index] as string, column.type);
+      const text = record[column.index] as string;
+      if (text === '' && !quotedField(column.index)) {
+        row[column.index] = null;
+        continue;
+      }
+      const value = parseField(text, column.type);
       if (value !== null && typeof value === 'object') {
         const { line, text } = locate(currentRun as RowBytes, currentRecord);
         const { starts } = fieldColumns(text, table.delimiter, quotes);

@@ -37,7 +37,8 @@ export type Pred =
   | { readonly t: 'in'; readonly operand: Expr; readonly list: readonly Expr[]; readonly negated: boolean }
   | { readonly t: 'like'; readonly operand: Expr; readonly pattern: string; readonly negated: boolean }
   | { readonly t: 'and' | 'or'; readonly left: Pred; readonly right: Pred }
-  | { readonly t: 'not'; readonly operand: Pred };
+  | { readonly t: 'not'; readonly operand: Pred }
+  | { readonly t: 'isnull'; readonly operand: Expr; readonly negated: boolean };
 
 /** AggFn is an aggregate function of the random query. */
 export type AggFn = 'count' | 'sum' | 'min' | 'max' | 'avg';
@@ -142,6 +143,8 @@ export function predSql(pred: Pred): string {
       return `(${predSql(pred.left)}) ${pred.t} (${predSql(pred.right)})`;
     case 'not':
       return `not (${predSql(pred.operand)})`;
+    case 'isnull':
+      return `${exprSql(pred.operand)} is ${not(pred.negated)}null`;
   }
 }
 

@@ -15,6 +15,8 @@ export interface FileLayout {
 /** RawRecord is one record: its fields' bytes, the 1-based line it starts on, and the byte column of each field. */
 export interface RawRecord {
   readonly fields: Uint8Array[];
+  /** Whether each field was written in double quotes (an empty field in quotes is not NULL). */
+  readonly quoted: boolean[];
   readonly line: number;
   /** 1-based byte column (from the record's first byte) where each field starts. */
   readonly starts: number[];
@@ -81,6 +83,7 @@ export function readRecords(bytes: Uint8Array, layout: FileLayout, crRule: CrRul
     const recordStart = at;
     const recordLine = line;
     const fields: Uint8Array[] = [];
+    const quoted: boolean[] = [];
     const starts: number[] = [];
     let unterminated = false;
     let textAfterQuote = false;
@@ -91,6 +94,7 @@ export function readRecords(bytes: Uint8Array, layout: FileLayout, crRule: CrRul
       at = skipCr(at);
       starts.push(at - recordStart + 1);
       const field: number[] = [];
+      quoted.push(layout.quotes && bytes[at] === QUOTE);
       if (layout.quotes && bytes[at] === QUOTE) {
         at++;
         for (;;) {
@@ -139,10 +143,11 @@ export function readRecords(bytes: Uint8Array, layout: FileLayout, crRule: CrRul
       // Only fields followed by the delimiter count: after the last one there must be nothing.
       missingDelimiter = fields.length === 1 || (fields[fields.length - 1] as Uint8Array).length > 0;
       fields.pop();
+      quoted.pop();
       starts.pop();
     }
     endings.add(ending);
-    records.push({ fields, line: recordLine, starts, end, unterminated, textAfterQuote, quoteInField, ending, missingDelimiter });
+    records.push({ fields, quoted, line: recordLine, starts, end, unterminated, textAfterQuote, quoteInField, ending, missingDelimiter });
   }
   return records;
 }

@@ -1,4 +1,4 @@
-// fast-check generators for campaign cases: random schemas, hostile table files, queries within Sluice's SQL, chunkings.
+// fast-check generators for campaign cases: random schemas, hostile table files (empty fields, NULL unless quoted, among them), queries within Sluice's SQL (IS [NOT] NULL too), chunkings.
 import fc from 'fast-check';
 import type { AggFn, Case, ColType, Column, CompareOp, Expr, FileFormat, Item, OrderBy, Pred, Query } from './case.js';
 
@@ -149,7 +149,8 @@ function fieldArb(column: Column, format: FileFormat, classes: Classes, bad: boo
       break;
   }
   const text = bad && type.kind !== 'char' && type.kind !== 'varchar' ? fc.oneof({ weight: 12, arbitrary: good }, { weight: 1, arbitrary: wrong }) : good;
-  return text.map((value) => (typeof value === 'string' ? encoder.encode(value) : value));
+  // Now and then an empty field: NULL unless quoted (rowArb quotes an empty number or date only in rows that may be bad).
+  return fc.oneof({ weight: 9, arbitrary: text }, { weight: 1, arbitrary: fc.constant('') }).map((value) => (typeof value === 'string' ? encoder.encode(value) : value));
 }
 
 // Files.
@@ -171,6 +172,11 @@ function endingArb(classes: Classes): fc.Arbitrary<Ending> {
 }
 
 function rowArb(columns: readonly Column[], format: FileFormat, classes: Classes, bad: boolean): fc.Arbitrary<RowSpec> {
+  // An empty field written "" is the empty string in a string column but malformed in a number or date column.
+  const quotable = (row: RowSpec): RowSpec => ({
+    ...row,
+    quoted: row.quoted.map((quoted, i) => quoted && (bad || (row.fields[i]?.length ?? 0) > 0 || ['char', 'varchar'].includes(columns[i]?.type.kind ?? ''))),
+  });
   return fc.record({
     fields: fc.tuple(...columns.map((column) => fieldArb(column, format, classes, bad))),
     quoted: fc.array(fc.boolean(), { minLength: columns.length, maxLength: columns.length }),
@@ -178,7 +184,7 @@ function rowArb(columns: readonly Column[], format: FileFormat, classes: Classes
     ending: endingArb(classes),
     blankAfter: fc.oneof({ weight: 6, arbitrary: fc.constant<''>('') }, { weight: 1, arbitrary: endingArb(classes) }),
     strayCr: classes.loneCr ? fc.integer({ min: -4, max: columns.length }) : fc.constant(-1),
-  });
+  }).map(quotable);
 }
 
 function needsQuotes(bytes: Uint8Array, classes: Classes): boolean {
@@ -413,6 +419,10 @@ function leafPredArb(env: Env): fc.Arbitrary<Pred> {
     });
     options.push({ weight: 3, arbitrary: pick.chain((c) => fc.tuple(likePatternArb(c, env), fc.boolean()).map(([pattern, negated]): Pred => ({ t: 'like', operand: { t: 'col', name: c.name }, pattern, negated }))) });
   }
+  options.push({
+    weight: 2,
+    arbitrary: fc.tuple(fc.oneof(fc.constantFrom(...env.columns).map((c): Expr => ({ t: 'col', name: c.name })), numericExprArb(env, 1)), fc.boolean()).map(([operand, negated]): Pred => ({ t: 'isnull', operand, negated })),
+  });
   return fc.oneof(...options);
 }
 

@@ -71,15 +71,19 @@ type Type =
   | { readonly k: 'interval' };
 
 type Val = bigint | Uint8Array;
-type Row = (Val | undefined)[];
+/** A row's decoded fields: null where the field is empty and unquoted (SQL NULL). */
+type Row = (Val | null | undefined)[];
+/** Truth3 is a condition's value in SQL's three-valued logic: null is unknown. */
+type Truth3 = boolean | null;
+type Condition = (row: Row) => Truth3;
 
-/** Bound is a typed expression: its type, its constant value if it has one, and how to compute it per row. */
+/** Bound is a typed expression: its type, its constant value if it has one, and how to compute it per row (null for NULL). */
 interface Bound {
   readonly type: Type;
   readonly column?: number;
   readonly constant?: Val;
   readonly interval?: { readonly amount: bigint; readonly unit: 'day' | 'month' | 'year' };
-  readonly value: (row: Row) => Val;
+  readonly value: (row: Row) => Val | null;
 }
 
 class RefusalError extends Error {
@@ -154,7 +158,7 @@ class Evaluation {
       }
       data = records.slice(1);
     }
-    const groups = new Map<string, { keys: Val[]; states: State[] }>();
+    const groups = new Map<string, { keys: (Val | null)[]; states: State[] }>();
     let skipped = 0;
     const row: Row = new Array<Val | undefined>(columns.length);
     for (const record of data) {
@@ -165,9 +169,9 @@ class Evaluation {
         skipped++;
         continue;
       }
-      if (filter !== undefined && !this.holds(filter, row)) continue;
-      const keys = groupColumns.map((index) => row[index] as Val);
-      const keyText = keys.map((key) => (typeof key === 'bigint' ? `n${key}` : `s${Buffer.from(key).toString('hex')}`)).join(',');
+      if (filter !== undefined && this.holds(filter, row) !== true) continue;
+      const keys = groupColumns.map((index) => row[index] as Val | null);
+      const keyText = keys.map((key) => (key === null ? 'null' : typeof key === 'bigint' ? `n${key}` : `s${Buffer.from(key).toString('hex')}`)).join(',');
       let group = groups.get(keyText);
       if (group === undefined) {
         group = { keys, states: outputs.map(() => ({ count: 0n, value: undefined })) };
@@ -184,8 +188,11 @@ class Evaluation {
     const order = [...query.orderBy.map((key) => ({ index: key.position - 1, desc: key.desc })), ...outputs.map((_, index) => ({ index, desc: false }))];
     rows.sort((a, b) => {
       for (const key of order) {
-        const compared = compareCells(a[key.index] as Result, b[key.index] as Result);
-        if (compared !== 0) return key.desc ? -compared : compared;
+        // NULL sorts last, ascending or descending.
+        const x = a[key.index] as Result;
+        const y = b[key.index] as Result;
+        const compared = compareCells(x, y);
+        if (compared !== 0) return key.desc && x.value !== null && y.value !== null ? -compared : compared;
       }
       return 0;
     });
@@ -194,7 +201,7 @@ class Evaluation {
   }
 
   /** holds evaluates the filter on a row, marking an overflow as one inside a condition. */
-  private holds(filter: (row: Row) => boolean, row: Row): boolean {
+  private holds(filter: Condition, row: Row): Truth3 {
     try {
       return filter(row);
     } catch (error) {
@@ -231,7 +238,13 @@ class Evaluation {
     }
     for (const index of [...this.used].sort((a, b) => a - b)) {
       const column = columns[index] as Column;
-      const value = decodeValue(record.fields[index] as Uint8Array, column);
+      const field = record.fields[index] as Uint8Array;
+      // An empty field is NULL in any column, unless it was written "" (then the empty string, or malformed for numbers and dates).
+      if (field.length === 0 && record.quoted[index] !== true) {
+        row[index] = null;
+        continue;
+      }
+      const value = decodeValue(field, column);
       if (value === undefined) return { why: `column ${column.name} is not a valid ${column.type.kind}`, column: record.starts[index] as number };
       if (value instanceof Uint8Array && value.length > stringWidth(column)) this.leeway.add('overlong-string');
       if (value instanceof Uint8Array && !validUtf8(value)) this.tags.add('invalidUtf8');
@@ -247,22 +260,25 @@ class Evaluation {
       this.used.add(index);
       const type = columnType(this.c.columns[index] as Column);
       const slot = groupColumns.indexOf(index);
-      return { update: () => undefined, final: (_, keys) => ({ type, value: keys[slot] as Val }) };
+      return { update: () => undefined, final: (_, keys) => ({ type, value: keys[slot] as Val | null }) };
     }
     if (item.arg === undefined) {
       return { update: (state) => void state.count++, final: (state) => ({ type: INTEGER, value: state.count }) };
     }
     const arg = this.bindValue(item.arg);
+    // Every aggregate skips a row where its argument is NULL; COUNT counts the others.
     switch (item.fn) {
       case 'count':
-        return { update: (state) => void state.count++, final: (state) => ({ type: INTEGER, value: state.count }) };
+        return { update: (state, row) => void (arg.value(row) !== null && state.count++), final: (state) => ({ type: INTEGER, value: state.count }) };
       case 'sum':
       case 'avg': {
         if (arg.type.k !== 'num') refuse('query', `${item.fn} needs a number`);
         const type = arg.type;
         return {
           update: (state, row) => {
-            const sum = ((state.value as bigint | undefined) ?? 0n) + (arg.value(row) as bigint);
+            const value = arg.value(row);
+            if (value === null) return;
+            const sum = ((state.value as bigint | undefined) ?? 0n) + (value as bigint);
             if (sum < INT128_MIN || sum > INT128_MAX) refuse('overflow', 'sum beyond 128 bits', this.currentLine);
             state.value = sum;
             state.count++;
@@ -285,7 +301,8 @@ class Evaluation {
         const better = item.fn === 'min' ? (a: bigint | Uint8Array, b: bigint | Uint8Array) => order(a, b) < 0 : (a: bigint | Uint8Array, b: bigint | Uint8Array) => order(a, b) > 0;
         return {
           update: (state, row) => {
-            const value = arg.value(row) as bigint | Uint8Array;
+            const value = arg.value(row);
+            if (value === null) return;
             if (state.count === 0n || better(value, state.value as bigint | Uint8Array)) state.value = value;
             state.count++;
           },
@@ -308,7 +325,7 @@ class Evaluation {
       case 'col': {
         const index = this.columnIndex(expr.name);
         this.used.add(index);
-        return { type: columnType(this.c.columns[index] as Column), column: index, value: (row) => row[index] as Val };
+        return { type: columnType(this.c.columns[index] as Column), column: index, value: (row) => row[index] as Val | null };
       }
       case 'num': {
         const point = expr.text.indexOf('.');
@@ -399,8 +416,11 @@ class Evaluation {
     return {
       type,
       value: (row) => {
-        const a = left.value(row) as bigint;
-        const b = right.value(row) as bigint;
+        // README: a NULL operand makes the result NULL, and an operand after a NULL one is not computed.
+        const a = left.value(row) as bigint | null;
+        if (a === null) return null;
+        const b = right.value(row) as bigint | null;
+        if (b === null) return null;
         if (!fits64(a * lf) || !fits64(b * rf)) this.leeway.add('rescale');
         const result = compute(a, b);
         if (!fits64(result)) refuse('overflow', `the result of ${op} does not fit in 64 bits`, this.currentLine);
@@ -446,37 +466,39 @@ class Evaluation {
 
   // Conditions.
 
-  private bindPred(pred: Pred): (row: Row) => boolean {
+  private bindPred(pred: Pred): Condition {
     switch (pred.t) {
       case 'cmp':
         return this.compare(pred.op, this.bindValue(pred.left), this.bindValue(pred.right));
       case 'between': {
         const operand = this.bindValue(pred.operand);
-        const low = this.compare('>=', operand, this.bindValue(pred.low));
-        const high = this.compare('<=', operand, this.bindValue(pred.high));
-        return pred.negated ? (row) => !(low(row) && high(row)) : (row) => low(row) && high(row);
+        const range = and3(this.compare('>=', operand, this.bindValue(pred.low)), this.compare('<=', operand, this.bindValue(pred.high)));
+        return pred.negated ? not3(range) : range;
       }
       case 'in': {
         const test = this.membership(this.bindValue(pred.operand), pred.list);
-        return pred.negated ? (row) => !test(row) : test;
+        return pred.negated ? not3(test) : test;
       }
       case 'like': {
         const test = this.like(this.bindValue(pred.operand), pred.pattern);
-        return pred.negated ? (row) => !test(row) : test;
+        return pred.negated ? not3(test) : test;
       }
-      case 'and': {
-        const left = this.bindPred(pred.left);
-        const right = this.bindPred(pred.right);
-        return (row) => left(row) && right(row);
-      }
+      case 'and':
+        return and3(this.bindPred(pred.left), this.bindPred(pred.right));
       case 'or': {
         const left = this.bindPred(pred.left);
         const right = this.bindPred(pred.right);
-        return (row) => left(row) || right(row);
+        return (row) => {
+          const a = left(row);
+          const b = right(row);
+          return a === true || b === true ? true : a === null || b === null ? null : false;
+        };
       }
-      case 'not': {
-        const operand = this.bindPred(pred.operand);
-        return (row) => !operand(row);
+      case 'not':
+        return not3(this.bindPred(pred.operand));
+      case 'isnull': {
+        const operand = this.bindValue(pred.operand);
+        return (row) => (operand.value(row) === null) !== pred.negated;
       }
     }
   }
@@ -489,7 +511,7 @@ class Evaluation {
     return dateConstant(days);
   }
 
-  private compare(op: CompareOp, leftIn: Bound, rightIn: Bound): (row: Row) => boolean {
+  private compare(op: CompareOp, leftIn: Bound, rightIn: Bound): Condition {
     const left = this.asDate(leftIn, rightIn);
     const right = this.asDate(rightIn, leftIn);
     // A comparison of constants is decided at compile time, and with it maybe a whole AND or OR (finding 007).
@@ -507,28 +529,36 @@ class Evaluation {
       this.tagDecided(left, [right], op === '=' || op === '<>');
       this.tagDecided(right, [left], op === '=' || op === '<>');
       return (row) => {
-        const a = (left.value(row) as bigint) * lf;
-        const b = (right.value(row) as bigint) * rf;
+        const x = left.value(row) as bigint | null;
+        const y = right.value(row) as bigint | null;
+        if (x === null || y === null) return null;
+        const a = x * lf;
+        const b = y * rf;
         if ((left.constant === undefined && !fits64(a)) || (right.constant === undefined && !fits64(b))) this.leeway.add('rescale');
         return holds(a < b ? -1 : a > b ? 1 : 0);
       };
     }
     if (left.type.k === 'date' && right.type.k === 'date') {
       return (row) => {
-        const a = left.value(row) as bigint;
-        const b = right.value(row) as bigint;
+        const a = left.value(row) as bigint | null;
+        const b = right.value(row) as bigint | null;
+        if (a === null || b === null) return null;
         return holds(a < b ? -1 : a > b ? 1 : 0);
       };
     }
     if (left.type.k === 'str' && right.type.k === 'str') {
       if ((left.column === undefined) === (right.column === undefined)) refuse('query', 'a string comparison needs one column and one constant');
       this.tagLongLiteral(left.column === undefined ? right : left, (left.column === undefined ? left.constant : right.constant) as Uint8Array);
-      return (row) => holds(byteOrder(left.value(row) as Uint8Array, right.value(row) as Uint8Array));
+      return (row) => {
+        const a = left.value(row) as Uint8Array | null;
+        const b = right.value(row) as Uint8Array | null;
+        return a === null || b === null ? null : holds(byteOrder(a, b));
+      };
     }
     return refuse('query', `cannot compare ${left.type.k} with ${right.type.k}`);
   }
 
-  private membership(operand: Bound, list: readonly Expr[]): (row: Row) => boolean {
+  private membership(operand: Bound, list: readonly Expr[]): Condition {
     const items = list.map((item) => this.asDate(this.bindValue(item), operand));
     // IN over a constant is decided at compile time, and with it maybe a whole AND or OR (finding 007).
     if (operand.constant !== undefined) this.tags.add('decidedColumn');
@@ -539,9 +569,17 @@ class Evaluation {
     if (operand.type.k === 'str') {
       if (operand.column === undefined) refuse('query', 'IN over a string constant is not supported');
       for (const item of items) this.tagLongLiteral(operand, item.constant as Uint8Array);
-      return (row) => items.some((item) => sameBytes(operand.value(row) as Uint8Array, item.constant as Uint8Array));
+      return (row) => {
+        const value = operand.value(row) as Uint8Array | null;
+        return value === null ? null : items.some((item) => sameBytes(value, item.constant as Uint8Array));
+      };
     }
-    if (operand.type.k === 'date') return (row) => items.some((item) => item.constant === operand.value(row));
+    if (operand.type.k === 'date') {
+      return (row) => {
+        const value = operand.value(row);
+        return value === null ? null : items.some((item) => item.constant === value);
+      };
+    }
     const scale = Math.max(...[operand, ...items].map((bound) => (bound.type as { scale: number }).scale));
     const wanted = items.map((item) => (item.constant as bigint) * pow10(scale - (item.type as { scale: number }).scale));
     if (wanted.some((value) => !fits64(value))) this.tags.add('literalRange');
@@ -549,13 +587,15 @@ class Evaluation {
     this.staticRescale(operand, factor);
     this.tagDecided(operand, items, true);
     return (row) => {
-      const value = (operand.value(row) as bigint) * factor;
+      const raw = operand.value(row) as bigint | null;
+      if (raw === null) return null;
+      const value = raw * factor;
       if (operand.constant === undefined && !fits64(value)) this.leeway.add('rescale');
       return wanted.includes(value);
     };
   }
 
-  private like(operand: Bound, pattern: string): (row: Row) => boolean {
+  private like(operand: Bound, pattern: string): Condition {
     if (operand.type.k !== 'str') refuse('query', 'LIKE needs a string');
     if (operand.column === undefined) refuse('query', 'LIKE over a string constant is not supported');
     const tokens = likeTokens(pattern);
@@ -566,8 +606,28 @@ class Evaluation {
       this.tags.add('decidedColumn');
     }
     this.tagLongLiteral(operand, new Uint8Array(tokens.filter((token) => token !== 'any').length));
-    return (row) => likeHolds(operand.value(row) as Uint8Array, tokens);
+    return (row) => {
+      const value = operand.value(row) as Uint8Array | null;
+      return value === null ? null : likeHolds(value, tokens);
+    };
   }
+}
+
+/** and3 is SQL's AND: false if either is false, else unknown if either is unknown. */
+function and3(left: Condition, right: Condition): Condition {
+  return (row) => {
+    const a = left(row);
+    const b = right(row);
+    return a === false || b === false ? false : a === null || b === null ? null : true;
+  };
+}
+
+/** not3 is SQL's NOT: unknown stays unknown. */
+function not3(operand: Condition): Condition {
+  return (row) => {
+    const value = operand(row);
+    return value === null ? null : !value;
+  };
 }
 
 /** LikeToken is one pattern element: a literal byte, 'one' for '_' (one character) or 'any' for '%' (any bytes). */
@@ -618,7 +678,7 @@ interface Result {
 
 interface Output {
   update(state: State, row: Row): void;
-  final(state: State, keys: readonly Val[]): Result;
+  final(state: State, keys: readonly (Val | null)[]): Result;
 }
 
 const INTEGER: Type = { k: 'num', scale: 0, integer: true };

@@ -15,7 +15,7 @@ export function emitCase(g: Gen, expr: CaseExpr, depth: number, onNull: Label | 
   let bits = 0;
   for (const branch of expr.whens) {
     const next = e.label('case_next');
-    emitJump(g, branch.when, next, false, depth);
+    emitJump(g, branch.when, next, false, depth, true); // an unknown WHEN does not hold
     bits = Math.max(bits, emitValue(g, branch.then, depth, onNull));
     e.goto(done);
     e.bind(next);
@@ -34,7 +34,7 @@ const EXTRACT_BITS = 14;
 /** emitExtract puts the year, month or day of a date column into r0, from the YYYYMMDD number the scanner keeps. */
 export function emitExtract(g: Gen, expr: ExtractExpr): number {
   const { e } = g;
-  const slot = g.layout.columns.find((c) => c.column === expr.operand.column);
+  const slot = g.layout.columns.find((c) => c.column === expr.operand.column); // the caller checked it for NULL
   if (slot?.packed === undefined) throw unsupported(g, `EXTRACT from ${expr.operand.name}, which is not a decoded date column`, expr.at);
   e.load('DW', R0, REG.state, slot.packed);
   if (expr.field === 'year') e.aluImm('DIV', R0, 10000);

@@ -5,6 +5,7 @@ import type { ShiftExpr } from '../sql/plan.js';
 import type { Label } from './emitter.js';
 import { REG, emitFatal, unsupported, type Gen } from './context.js';
 import { emitValue } from './expr.js';
+import { emitNullCheck } from './nulls.js';
 import { DAYS_TO_EPOCH, emitMonthDays } from './fields.js';
 import { FatalCode } from './layout.js';
 
@@ -26,6 +27,8 @@ export function emitShift(g: Gen, expr: ShiftExpr, depth: number, onNull: Label 
     e.constant(R1, expr.amount);
     e.aluReg('ADD', R0, R1);
   } else {
+    // Months and years read a date column's YYYYMMDD form (ShiftExpr): NULL where the column is.
+    if (expr.operand.kind === 'column') emitNullCheck(g, expr.operand.column, expr.operand.name, onNull);
     emitMonths(g, expr, outOfRange);
   }
   e.constant(R1, BigInt(MIN_DATE_DAYS));

@@ -4,7 +4,7 @@ import type { QueryError, SourcePosition } from '../sql/errors.js';
 import type { ColumnRef, CompareOp, Constant, Expr, ValueExpr } from '../sql/plan.js';
 import { civilFromDays, formatDateDays } from '../values/calendar.js';
 import { formatDecimalUnits } from '../values/decimal.js';
-import { scaleOf } from '../values/types.js';
+import { isString, scaleOf } from '../values/types.js';
 import type { Cond, Label } from './emitter.js';
 import { REG, emitFatal, unsupported, type Gen } from './context.js';
 import { FatalCode, isPackedComparison, slotOf } from './layout.js';
@@ -13,6 +13,8 @@ import { emitLookup } from './probe.js';
 import { emitCase, emitExtract } from './case.js';
 import { emitShift } from './date-shift.js';
 import { emitRoundDown } from './round.js';
+import { emitNullCheck, emitStringNullCheck } from './nulls.js';
+import { alwaysJumps } from '../sql/jump-outcome.js';
 
 /** FIELD_BITS bounds a decoded number: at most 18 digits, so |v| < 10^18 < 2^60. */
 const FIELD_BITS = 60;
@@ -30,7 +32,7 @@ export function constantValue(g: Gen, c: Constant): bigint {
 /**
  * emitValue computes a numeric or date expression into r0 and returns a bound on its magnitude
  * in bits (|value| < 2^bits). Uses r1..r5 and the state temps from `depth` up; keeps r6..r9.
- * Where the value is NULL (a CASE without ELSE, or arithmetic over one) it jumps to `onNull`.
+ * Where the value is NULL (a NULL column, a CASE without ELSE, arithmetic over them) it jumps to `onNull`.
  */
 export function emitValue(g: Gen, expr: ValueExpr, depth = 0, onNull?: Label): number {
   const { e, layout } = g;
@@ -38,6 +40,7 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0, onNull?: Label): n
     case 'column': {
       const slot = slotOf(layout, expr.column);
       if (slot === undefined || slot.codec.kind === 'string') throw unsupported(g, `string column ${expr.name} as a number`, undefined);
+      emitNullCheck(g, expr.column, expr.name, onNull);
       e.load('DW', R0, REG.state, slot.offset);
       // A build value may be computed on the build side (any signed 64-bit value); a decoded field has at most 18 digits.
       return slot.codec.kind === 'date' ? DATE_BITS : slot.kind === 0 ? 63 : FIELD_BITS;
@@ -73,9 +76,12 @@ export function emitValue(g: Gen, expr: ValueExpr, depth = 0, onNull?: Label): n
     case 'case':
       return emitCase(g, expr, depth, onNull);
     case 'extract':
+      emitNullCheck(g, expr.operand.column, expr.operand.name, onNull);
       return emitExtract(g, expr);
     case 'shift':
       return emitShift(g, expr, depth, onNull);
+    case 'substring':
+      throw unsupported(g, `the string ${expr.name} as a number`, expr.at);
   }
 }
 
@@ -155,48 +161,101 @@ const SIGNED_COND: Record<CompareOp, Cond> = { '=': 'JEQ', '<>': 'JNE', '<': 'JS
 const NEGATED: Record<CompareOp, CompareOp> = { '=': '<>', '<>': '=', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
 
 /**
- * emitJump jumps to `target` when the predicate's truth equals `when`; otherwise falls through.
- * The code is emitted on behalf of the predicate's SQL construct, so that a limit it hits names it.
+ * emitJump jumps to `target` when the predicate's truth equals `when`, and, when `unknownJumps` is set,
+ * also when it is unknown (SQL's three-valued logic: a comparison with a NULL operand is unknown);
+ * otherwise it falls through. A filter or a CASE's WHEN jumps away unless true: `when` false with
+ * `unknownJumps`. The code is emitted on behalf of the predicate's SQL construct, so that a limit it hits names it.
  */
-export function emitJump(g: Gen, expr: Expr, target: Label, when: boolean, depth = 0): void {
+export function emitJump(g: Gen, expr: Expr, target: Label, when: boolean, depth = 0, unknownJumps = false): void {
   const at = 'at' in expr ? expr.at : undefined;
   const construct = at === undefined ? undefined : { at, what: constructName(expr) };
-  g.e.within(construct, () => emitJumpHere(g, expr, target, when, depth));
+  g.e.within(construct, () => emitJumpHere(g, expr, target, when, depth, unknownJumps));
 }
 
 function constructName(expr: Expr): string {
   if (expr.kind === 'and' || expr.kind === 'or') return `this ${expr.kind.toUpperCase()} of ${expr.operands.length} conditions`;
   if (expr.kind === 'in') return `this IN list of ${expr.values.length} values`;
   if (expr.kind === 'like') return 'this LIKE';
+  if (expr.kind === 'isnull') return 'this IS NULL';
   return 'this comparison';
 }
 
-function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: number): void {
+function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: number, unknownJumps: boolean): void {
   const { e } = g;
   switch (expr.kind) {
     case 'not':
-      emitJump(g, expr.operand, target, !when, depth);
+      emitJump(g, expr.operand, target, !when, depth, unknownJumps);
       return;
     case 'and':
     case 'or': {
-      // and: any false operand decides false; or: any true operand decides true.
+      // and: any false operand decides false; or: any true operand decides true. Unknown decides nothing:
+      // an operand that does not decide is tested for "not decisive" with the opposite treatment of unknown.
+      // An operand that always jumps ends the list: the operands after it could never run (jump-outcome.ts).
       const decisive = expr.kind === 'or';
       if (when === decisive) {
-        for (const operand of expr.operands) emitJump(g, operand, target, when, depth);
+        for (const operand of expr.operands) {
+          emitJump(g, operand, target, when, depth, unknownJumps);
+          if (alwaysJumps(operand, when, unknownJumps)) return;
+        }
         return;
       }
       const skip = e.label(`${expr.kind}_decided`);
       const operands = expr.operands;
-      operands.forEach((operand, i) => {
-        if (i === operands.length - 1) emitJump(g, operand, target, when, depth);
-        else emitJump(g, operand, skip, decisive, depth);
-      });
+      for (const [i, operand] of operands.entries()) {
+        if (i === operands.length - 1) emitJump(g, operand, target, when, depth, unknownJumps);
+        else {
+          emitJump(g, operand, skip, decisive, depth, !unknownJumps);
+          if (alwaysJumps(operand, decisive, !unknownJumps)) break;
+        }
+      }
       e.bind(skip);
       return;
     }
+    case 'lookup':
+      // Lookups are operands of the filter's top-level AND, whose code jumps away when an operand is false.
+      if (when) throw unsupported(g, 'a join lookup inside OR or NOT', undefined);
+      emitNullCheck(g, expr.key.column, expr.key.name, target); // a NULL key finds no partner
+      emitLookup(g, expr, target);
+      return;
+    case 'truth':
+      // Only a whole filter is ever a truth (see plan.ts); emitRow handles one decided false.
+      if (expr.value === when) e.goto(target);
+      return;
+    case 'isnull': {
+      // Never unknown: NULL jumps when testing for true, a value when testing for false.
+      const isNull = when ? target : e.label('is_null');
+      emitNullness(g, expr.operand, depth, isNull);
+      if (!when) {
+        e.goto(target);
+        e.bind(isNull);
+      }
+      return;
+    }
+    default: {
+      const unknown = unknownJumps ? target : e.label('unknown');
+      emitLeaf(g, expr, target, when, depth, unknown);
+      if (!unknownJumps) e.bind(unknown);
+    }
+  }
+}
+
+/** emitNullness computes a value's NULL-ness only: jumps to `onNull` where it is NULL (a string reads its NULL byte, any other value is computed). */
+function emitNullness(g: Gen, operand: ValueExpr, depth: number, onNull: Label): void {
+  if (isString(operand.type)) emitStringNullCheck(g, operand, onNull, depth);
+  else emitValue(g, operand, depth, onNull);
+}
+
+/** emitLeaf emits a comparison, IN, LIKE or decided condition: jumps to `target` when its truth is `when`, to `unknown` where an operand is NULL. */
+function emitLeaf(g: Gen, expr: Expr, target: Label, when: boolean, depth: number, unknown: Label): void {
+  const { e } = g;
+  switch (expr.kind) {
+    case 'unlessnull':
+      emitNullness(g, expr.operand, depth, unknown);
+      if (expr.value === when) e.goto(target);
+      return;
     case 'compare': {
       if (isStringExpr(expr.left) || isStringExpr(expr.right)) {
-        emitStringTest(g, expr, target, when);
+        emitStringTest(g, expr, target, when, depth, unknown);
         return;
       }
       const op = when ? expr.op : NEGATED[expr.op];
@@ -204,6 +263,8 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
       const packed = isPackedComparison(expr) ? g.layout.columns.find((c) => c.column === (expr.left as ColumnRef).column)?.packed : undefined;
       if (packed !== undefined && right.kind === 'constant' && right.value.kind === 'date') {
         // Dates as YYYYMMDD numbers are ordered as the dates are, so the row need not be converted to days.
+        const left = expr.left as ColumnRef;
+        emitNullCheck(g, left.column, left.name, unknown);
         const { year, month, day } = civilFromDays(Number(right.value.days));
         const number = (year * 100 + month) * 100 + day;
         e.load('DW', R0, REG.state, packed);
@@ -216,7 +277,7 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
       }
       if (right.kind === 'constant') {
         const v = constantValue(g, right.value);
-        emitValue(g, expr.left as ValueExpr, depth);
+        emitValue(g, expr.left as ValueExpr, depth, unknown);
         if (v >= -(1n << 31n) && v < 1n << 31n) e.jumpImm(SIGNED_COND[op], R0, Number(v), target);
         else {
           e.constant(R1, v);
@@ -226,19 +287,19 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
       }
       if (depth >= g.layout.tempCount) throw tooDeep(g, expr.at);
       const temp = g.layout.temps + depth * 8;
-      emitValue(g, expr.left as ValueExpr, depth);
+      emitValue(g, expr.left as ValueExpr, depth, unknown);
       e.store('DW', REG.state, temp, R0);
-      emitValue(g, right as ValueExpr, depth + 1);
+      emitValue(g, right as ValueExpr, depth + 1, unknown);
       e.load('DW', R1, REG.state, temp);
       e.jumpReg(SIGNED_COND[op], R1, R0, target);
       return;
     }
     case 'in': {
       if (isStringExpr(expr.operand)) {
-        emitStringTest(g, expr, target, when);
+        emitStringTest(g, expr, target, when, depth, unknown);
         return;
       }
-      emitValue(g, expr.operand as ValueExpr, depth);
+      emitValue(g, expr.operand as ValueExpr, depth, unknown);
       const hit = when ? target : e.label('in_hit');
       for (const c of expr.values) {
         const v = constantValue(g, c);
@@ -252,16 +313,7 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
       return;
     }
     case 'like':
-      emitStringTest(g, expr, target, when, depth);
-      return;
-    case 'lookup':
-      // Lookups are operands of the filter's top-level AND, whose code jumps away when an operand is false.
-      if (when) throw unsupported(g, 'a join lookup inside OR or NOT', undefined);
-      emitLookup(g, expr, target);
-      return;
-    case 'truth':
-      // Only a whole filter is ever a truth (see plan.ts); emitRow handles one decided false.
-      if (expr.value === when) e.goto(target);
+      emitStringTest(g, expr, target, when, depth, unknown);
       return;
     default:
       throw unsupported(g, `a ${expr.kind} expression as a condition`, undefined);
@@ -284,6 +336,8 @@ export function describe(expr: Expr): string {
       return describe(expr.operand);
     case 'extract':
       return `extract(${expr.field} from ${expr.operand.name})`;
+    case 'substring':
+      return expr.name;
     case 'shift':
       return `${describe(expr.operand)} + ${expr.amount} ${expr.unit}s`;
     case 'case':
@@ -303,6 +357,10 @@ export function describe(expr: Expr): string {
       return `not (${describe(expr.operand)})`;
     case 'truth':
       return expr.value ? 'true' : 'false';
+    case 'isnull':
+      return `${describe(expr.operand)} is null`;
+    case 'unlessnull':
+      return `${expr.value ? 'true' : 'false'} unless ${describe(expr.operand)} is null`;
     case 'lookup':
       return `${expr.key.name} found in build map #${expr.build}`;
   }

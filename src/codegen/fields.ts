@@ -193,13 +193,25 @@ function emitDateDash(g: Gen, bad: Label): void {
 
 /**
  * emitFinish turns the finished field of `slot` into its value slot, then jumps to `done`.
- * Strings are captured already; one longer than its declared length is malformed. Malformed fields
- * are recorded and the slot is left alone (the row will not be aggregated).
+ * An empty field that was not quoted (its terminator, the current byte, is at its first byte) is
+ * NULL: the NULL byte is set and the value words zeroed. Strings are captured already; one longer
+ * than its declared length is malformed. Malformed fields are recorded and the slot is left alone
+ * (the row will not be aggregated).
  */
 export function emitFinish(g: Gen, slot: ColumnSlot, done: Label): void {
   const { e } = g;
   e.comment(`field ${slot.name}: finish`);
   const codec = slot.codec;
+  if (slot.nullFlag !== undefined) {
+    const notNull = e.label('not_null');
+    emitFileOffset(g, R0, 0);
+    e.load('DW', R1, REG.state, S.fieldStart);
+    e.jumpReg('JNE', R0, R1, notNull);
+    emitNullValue(g, slot);
+    e.goto(done);
+    e.bind(notNull);
+    e.storeImm('B', REG.state, slot.nullFlag, 0);
+  }
   if (codec.kind === 'string') {
     const declared = declaredLength(slot.type);
     if (declared !== undefined) {
@@ -250,6 +262,15 @@ export function emitFinish(g: Gen, slot: ColumnSlot, done: Label): void {
   e.bind(bad);
   emitRowError(g, ErrorCode.badNumber, 'field');
   e.goto(done);
+}
+
+/** emitNullValue records the current row's field of `slot` as NULL: its NULL byte set, its value words 0 (a string's length is 0 already). */
+export function emitNullValue(g: Gen, slot: ColumnSlot): void {
+  const { e } = g;
+  e.storeImm('B', REG.state, slot.nullFlag as number, 1);
+  if (slot.codec.kind === 'string') return;
+  e.storeImm('DW', REG.state, slot.offset, 0);
+  if (slot.packed !== undefined) e.storeImm('DW', REG.state, slot.packed, 0);
 }
 
 /** emitMonthDays sets `days` to the number of days in `month` of `year` (leap years included). Clobbers `work`. */

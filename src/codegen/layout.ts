@@ -1,9 +1,12 @@
 // Where every piece of scan state lives: the parser's words, per-column slots, temps, group key and aggregate slots.
-import type { AggregateSpec, ColumnDef, Expr, Plan, Predicate, ValueExpr } from '../sql/plan.js';
+import type { AggregateSpec, ColumnDef, Expr, JoinBuild, Plan, Predicate, ValueExpr } from '../sql/plan.js';
+import { isFlag } from '../sql/join-plan.js';
 import type { SqlType } from '../values/types.js';
 import { QueryError } from '../sql/errors.js';
 import { forEachCaseCondition, isNullable } from '../sql/nullable.js';
 import { MAX_CONTINUATION_BYTES } from '../values/like.js';
+import { computedStringValues, stringWidth, walkMask } from './computed-strings.js';
+import { formatExpr as describeValue } from '../sql/explain.js';
 
 /**
  * STRING_CAP is the capture width of a varchar column declared without a length. Longer values are
@@ -82,6 +85,8 @@ export const FatalCode = {
   dateRange: 5,
   outputFull: 6,
   heapSlotMissing: 7,
+  /** A join's build side has a second row with a key (the key stays at the group key's place). */
+  duplicateKey: 8,
 } as const;
 
 /** FieldCodec is how one used column's bytes become a value (integers are decimals of scale 0). */
@@ -105,14 +110,19 @@ export interface ColumnSlot {
   readonly offset: number;
   /**
    * Strings: offset of the captured bytes: the width rounded up to 8, zero past the value's length (each row
-   * clears them); for a column a LIKE pattern reads (match 'pattern'), MAX_CONTINUATION_BYTES more that are
-   * never written, rounded up to 8.
+   * clears them); for a column a LIKE pattern (match 'pattern') or a SUBSTRING reads, MAX_CONTINUATION_BYTES
+   * more that are never written, rounded up to 8.
    */
   readonly bytes?: number;
   /** Dates: offset of the date as the number YYYYMMDD (ordered as the dates are), which comparisons with constants read. */
   readonly packed?: number;
   /** Dates: false when every use is a comparison with a constant, so the row fast path need not compute days. */
   readonly daysNeeded?: boolean;
+  /**
+   * A decoded column's NULL byte: both scans write 1 when the row's field is empty and unquoted (and then 0
+   * into the value words, so a NULL group key is one key), else 0. Absent for a build value.
+   */
+  readonly nullFlag?: number;
 }
 
 /** AggSlot is where one aggregate's running value sits in a group's value. */
@@ -124,20 +134,27 @@ export interface AggSlot {
   readonly countOffset?: number;
 }
 
-/** KeyPart is one GROUP BY key's place in the fixed-width group key: a column's slot copied, or a value computed per row. */
+/**
+ * KeyPart is one GROUP BY key's place in the fixed-width group key: a column's slot copied, or a value computed
+ * per row (a string one is computed into `slot` and copied from there).
+ */
 export interface KeyPart {
   readonly slot?: ColumnSlot;
-  /** A key the program computes (an EXTRACT), 8 bytes. */
+  /** A key the program computes: a number or date (8 bytes), or a string (a length word and its computed slot's width). */
   readonly computed?: ValueExpr;
   readonly offset: number;
   /** Bytes this part occupies: 8 for numbers and dates, 8 (length) + width rounded up to 8 for strings. */
   readonly size: number;
+  /** Offset in the key of this part's NULL byte (1 for a NULL key value, whose value bytes are 0), after every part's value. */
+  readonly nullAt: number;
 }
 
 /** Layout is the complete memory plan of one compiled query. */
 export interface Layout {
   /** The probe table's decoded columns (the scanner fills them field by field). */
   readonly columns: readonly ColumnSlot[];
+  /** Strings the program computes per row (computed-strings.ts), by expression: kind 0, never decoded. */
+  readonly computed: ReadonlyMap<ValueExpr, ColumnSlot>;
   /** A join's build values, by build side: filled from the map value a lookup finds (kind 0: never decoded). */
   readonly lookups: readonly (readonly ColumnSlot[])[];
   /** Offset of the 8-byte word a lookup's key is put in. */
@@ -166,6 +183,8 @@ export function planLayout(plan: Plan): Layout {
   let at = PARSER_BYTES;
   const patterned = new Set<number>();
   const literals = longestLiterals(plan, patterned);
+  const computedValues = computedStringValues(plan);
+  for (const value of computedValues) if (value.kind === 'substring') patterned.add(value.operand.column);
   const codecs = plan.usedColumns.map((index) => {
     const def = plan.table.columns[index];
     if (def === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `column #${index} does not exist`);
@@ -177,24 +196,27 @@ export function planLayout(plan: Plan): Layout {
   const asDays = columnsUsedAsDays(plan);
   let nextDigitKind = 1;
   let nextStringKind = digitKinds + 1;
+  const nulls = at;
+  at += roundUp8(plan.usedColumns.length);
   const columns: ColumnSlot[] = plan.usedColumns.map((index, ordinal) => {
     const def = plan.table.columns[index] as ColumnDef;
+    const nullFlag = nulls + ordinal;
     const codec = codecs[ordinal] as FieldCodec;
     const kind = codec.kind === 'string' ? nextStringKind++ : nextDigitKind++;
     const offset = at;
     at += 8;
     if (codec.kind === 'string') {
       const bytes = at;
-      // LIKE's '_' reads up to three bytes past the last one it takes: room that is always zero (like-pattern.ts).
+      // LIKE's '_' and SUBSTRING read up to three bytes past the last one they take: room that is always zero.
       at += roundUp8(codec.width + (patterned.has(index) ? MAX_CONTINUATION_BYTES : 0));
-      return { column: index, name: def.name, type: def.type, codec, kind, offset, bytes };
+      return { column: index, name: def.name, type: def.type, codec, kind, offset, bytes, nullFlag };
     }
     if (codec.kind === 'date') {
       const packed = at;
       at += 8;
-      return { column: index, name: def.name, type: def.type, codec, kind, offset, packed, daysNeeded: asDays.has(index) };
+      return { column: index, name: def.name, type: def.type, codec, kind, offset, packed, daysNeeded: asDays.has(index), nullFlag };
     }
-    return { column: index, name: def.name, type: def.type, codec, kind, offset };
+    return { column: index, name: def.name, type: def.type, codec, kind, offset, nullFlag };
   });
   const lookups = (plan.join?.builds ?? []).map((build) =>
     build.values.map((value): ColumnSlot => {
@@ -207,6 +229,19 @@ export function planLayout(plan: Plan): Layout {
       return { column: value.column, name: value.name, type: value.expr.type, codec, kind: 0, offset, bytes };
     }),
   );
+  const captureWidth = (column: number): number => {
+    const codec = columns.find((c) => c.column === column)?.codec;
+    return codec?.kind === 'string' ? codec.width : 0;
+  };
+  const computed = new Map<ValueExpr, ColumnSlot>();
+  for (const value of computedValues) {
+    const width = stringWidth(value, captureWidth);
+    const nullFlag = at;
+    const offset = at + 8;
+    const bytes = offset + 8;
+    at = bytes + roundUp8(width + MAX_CONTINUATION_BYTES);
+    computed.set(value, { column: -1, name: describeValue(value), type: value.type, codec: { kind: 'string', width }, kind: 0, offset, bytes, nullFlag });
+  }
   const lookupKey = at;
   if (plan.join !== undefined) at += 8;
   const temps = at;
@@ -214,20 +249,35 @@ export function planLayout(plan: Plan): Layout {
   const keyOffset = at;
   const key: KeyPart[] = [];
   let keySize = 0;
+  // The parts' NULL bytes follow every part's value.
+  const valueBytes = plan.groupBy.reduce((sum, expr) => {
+    const slot = expr.kind === 'column' ? (columns.find((c) => c.column === expr.column) ?? lookups.flat().find((c) => c.column === expr.column)) : computed.get(expr);
+    return sum + (slot?.codec.kind === 'string' ? 8 + roundUp8(slot.codec.width) : 8);
+  }, 0);
   for (const expr of plan.groupBy) {
+    const nullAt = valueBytes + key.length;
+    const text = computed.get(expr);
+    if (text !== undefined) {
+      const size = 8 + roundUp8(text.codec.kind === 'string' ? text.codec.width : 0);
+      key.push({ computed: expr, slot: text, offset: keySize, size, nullAt });
+      keySize += size;
+      continue;
+    }
     if (expr.kind !== 'column') {
-      key.push({ computed: expr, offset: keySize, size: 8 });
+      key.push({ computed: expr, offset: keySize, size: 8, nullAt });
       keySize += 8;
       continue;
     }
     const slot = columns.find((c) => c.column === expr.column) ?? lookups.flat().find((c) => c.column === expr.column);
     if (slot === undefined) throw new QueryError(plan.table.path, { line: 1, column: 1 }, `GROUP BY column ${expr.name} is not decoded`);
     const size = slot.codec.kind === 'string' ? 8 + roundUp8(slot.codec.width) : 8;
-    key.push({ slot, offset: keySize, size });
+    key.push({ slot, offset: keySize, size, nullAt });
     keySize += size;
   }
+  keySize += roundUp8(key.length);
   at += Math.max(keySize, 8);
-  let valueSize = 8;
+  // A build side's program fills map values of the probe's layout; a new hash entry starts from the zeroed value.
+  let valueSize = plan.keyed === undefined ? 8 : buildMapLayout(plan.keyed).valueSize;
   const aggs: AggSlot[] = plan.aggregates.map((spec) => {
     const offset = valueSize;
     if (spec.fn === 'sum' || spec.fn === 'avg') valueSize += 16;
@@ -239,8 +289,15 @@ export function planLayout(plan: Plan): Layout {
   });
   const zeroValue = at;
   at += valueSize;
+  // SUBSTRING reads its column's bytes at positions masked with walkMask (up to three past them): the state holds them all.
+  for (const value of computedValues) {
+    if (value.kind !== 'substring') continue;
+    const source = columns.find((c) => c.column === value.operand.column);
+    if (source?.bytes !== undefined && source.codec.kind === 'string') at = Math.max(at, source.bytes + walkMask(source.codec.width) + 1 + MAX_CONTINUATION_BYTES);
+  }
   return {
     columns,
+    computed,
     lookups,
     lookupKey,
     digitKinds,
@@ -255,6 +312,54 @@ export function planLayout(plan: Plan): Layout {
     aggs,
     valueSize,
   };
+}
+
+/** BuildValueSlot is where one build value sits in a join's map value. */
+export interface BuildValueSlot {
+  readonly offset: number;
+  readonly kind: 'flag' | 'word' | 'string';
+  /** Flags: the bit (0..7) of the byte at `offset`. */
+  readonly bit?: number;
+  /** Strings: bytes after the 8-byte length word. */
+  readonly width?: number;
+}
+
+/**
+ * BuildMapLayout is the value of a build side's map: bit 0 of byte 0 is 1 for a present key (an array
+ * map's absent keys read 0), the flags take the next bits (flag i is bit i + 1 of the value, counted
+ * from byte 0), then 8-byte words for numbers and dates, then strings (an 8-byte length and the bytes).
+ * A build side whose values are conditions only thus has one byte per key for up to seven of them.
+ */
+export interface BuildMapLayout {
+  readonly slots: readonly BuildValueSlot[];
+  readonly valueSize: number;
+}
+
+/** buildMapLayout lays out the map value of `build`. */
+export function buildMapLayout(build: Pick<JoinBuild, 'values'>): BuildMapLayout {
+  const slots: BuildValueSlot[] = new Array<BuildValueSlot>(build.values.length);
+  let bits = 1;
+  build.values.forEach((value, i) => {
+    if (!isFlag(value.expr)) return;
+    slots[i] = { offset: bits >> 3, kind: 'flag', bit: bits & 7 };
+    bits++;
+  });
+  let at = (bits + 7) >> 3;
+  const wide = build.values.some((value) => !isFlag(value.expr));
+  if (wide) at = roundUp8(at);
+  build.values.forEach((value, i) => {
+    const type = value.expr.type;
+    if (isFlag(value.expr)) return;
+    if (type.kind === 'char' || type.kind === 'varchar') {
+      const width = roundUp8(type.kind === 'char' ? type.length : type.length ?? STRING_CAP);
+      slots[i] = { offset: at, kind: 'string', width };
+      at += 8 + width;
+    } else {
+      slots[i] = { offset: at, kind: 'word' };
+      at += 8;
+    }
+  });
+  return { slots, valueSize: at };
 }
 
 /** slotOf finds where a column's value sits: a decoded probe column or a build value a lookup filled. */
@@ -297,6 +402,8 @@ function longestLiterals(plan: Plan, patterned: Set<number>): Map<number, number
         return visit(expr.operand);
       case 'truth':
       case 'lookup':
+      case 'isnull':
+      case 'unlessnull':
         return;
     }
   };
@@ -332,6 +439,8 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
       case 'rescale':
       case 'in':
       case 'like':
+      case 'isnull':
+      case 'unlessnull':
         visit(expr.operand);
         return;
       case 'not':
@@ -352,6 +461,7 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
         if (expr.otherwise !== undefined) visit(expr.otherwise);
         return;
       case 'extract': // reads the YYYYMMDD form
+      case 'substring':
       case 'constant':
       case 'truth':
         return;

@@ -4,6 +4,7 @@ import type { SourcePosition } from '../sql/errors.js';
 import { MAX_CONTINUATION_BYTES, UNDERSCORE } from '../values/like.js';
 import type { Label } from './emitter.js';
 import { REG, unsupported, type Gen } from './context.js';
+import { formatCount } from '../util/count.js';
 
 /**
  * StringSlot is a string the program holds in its state map value: a length word at `offset` and up to
@@ -43,7 +44,7 @@ export function emitLikePattern(g: Gen, slot: StringSlot, segments: readonly Uin
   if (depth >= layout.tempCount) throw unsupported(g, 'a LIKE nested this deep in an expression', at);
   const size = likeCode(segments, slot.width);
   if (size > MAX_LIKE_INSNS) {
-    throw unsupported(g, `this LIKE pattern on ${slot.name} (up to ${slot.width} bytes): it compiles to about ${size.toLocaleString('en-US')} instructions (start positions tried times the code of one attempt), more than ${MAX_LIKE_INSNS.toLocaleString('en-US')}; use fewer '_' or fewer '%'-separated parts`, at);
+    throw unsupported(g, `this LIKE pattern on ${slot.name} (up to ${slot.width} bytes): it compiles to about ${formatCount(size)} instructions (start positions tried times the code of one attempt), more than ${formatCount(MAX_LIKE_INSNS)}; use fewer '_' or fewer '%'-separated parts`, at);
   }
   const position = layout.temps + depth * 8;
   emitLength(g, slot, miss);

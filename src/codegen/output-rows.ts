@@ -12,12 +12,15 @@ import type { Label } from './emitter.js';
 import { describe, emitValue } from './expr.js';
 import { FatalCode, type ColumnSlot, type Layout } from './layout.js';
 import { emitCapturedInFull } from './strings.js';
+import { emitStringValue } from './computed-strings.js';
 
 /** RecordPart is where one returned value sits in a record: a signed 64-bit word, or a string's length word and bytes. */
 export interface RecordPart {
   readonly value: ValueExpr;
   readonly offset: number;
-  /** Strings: the column's slot (its captured bytes are copied whole). */
+  /** Offset in the record of this value's NULL byte (1 where it is NULL), after every part's value. */
+  readonly nullAt: number;
+  /** Strings: the column's slot, or the slot the program computes the string into (its bytes are copied whole). */
   readonly string?: ColumnSlot & { readonly bytes: number; readonly codec: { readonly kind: 'string'; readonly width: number } };
 }
 
@@ -28,22 +31,22 @@ export interface RowRecord {
   readonly size: number;
 }
 
-/** planRecord lays out a row selection's values: 8 bytes per number or date, 8 + width rounded to 8 per string. */
+/** planRecord lays out a row selection's values: 8 bytes per number or date, 8 + width rounded to 8 per string, then a NULL byte per value. */
 export function planRecord(plan: Plan, layout: Layout): RowRecord {
   let at = 0;
-  const parts = (plan.rows?.values ?? []).map((value): RecordPart => {
+  const parts = (plan.rows?.values ?? []).map((value, index): Omit<RecordPart, 'nullAt'> & { index: number } => {
     const offset = at;
-    if (value.kind === 'column') {
-      const slot = layout.columns.find((c) => c.column === value.column);
-      if (slot?.codec.kind === 'string') {
-        at += 8 + ((slot.codec.width + 7) & ~7);
-        return { value, offset, string: slot as NonNullable<RecordPart['string']> };
-      }
+    const slot = value.kind === 'column' ? layout.columns.find((c) => c.column === value.column) : layout.computed.get(value);
+    if (slot?.codec.kind === 'string') {
+      at += 8 + ((slot.codec.width + 7) & ~7);
+      return { value, offset, index, string: slot as NonNullable<RecordPart['string']> };
     }
     at += 8;
-    return { value, offset };
+    return { value, offset, index };
   });
-  return { parts, size: Math.max(at, OutputBuffer.programWords + 8) };
+  const nulls = at;
+  at += (parts.length + 7) & ~7;
+  return { parts: parts.map(({ index, ...part }) => ({ ...part, nullAt: nulls + index })), size: Math.max(at, OutputBuffer.programWords + 8) };
 }
 
 /**
@@ -65,7 +68,11 @@ const ROWS_SENT = OutputBuffer.programWords;
 export function emitOutputRow(g: Gen, record: RowRecord, done: Label): void {
   const { e, plan, layout } = g;
   e.comment(`return the row: ${record.parts.map((part) => describe(part.value)).join(', ')}`);
-  for (const part of record.parts) if (part.string) emitCapturedInFull(g, part.string.offset, part.string.codec.width);
+  for (const part of record.parts) {
+    if (part.string === undefined) continue;
+    if (part.value.kind === 'column') emitCapturedInFull(g, part.string.offset, part.string.codec.width);
+    else emitStringValue(g, part.value, 0);
+  }
   const found = e.label('record_found');
   e.load('DW', REG.group, REG.ctx, CTX.aggs);
   e.load('DW', R0, REG.group, OutputBuffer.count);
@@ -98,16 +105,32 @@ export function emitOutputRow(g: Gen, record: RowRecord, done: Label): void {
   e.goto(g.stop);
 }
 
-/** emitRecordParts writes the row's values into the record at r8 (REG.group): numbers and dates computed, strings copied whole. */
+/**
+ * emitRecordParts writes the row's values into the record at r8 (REG.group): numbers and dates computed,
+ * strings copied whole, and each value's NULL byte (a NULL number or date is stored as 0).
+ */
 export function emitRecordParts(g: Gen, record: RowRecord): void {
   const { e } = g;
   for (const part of record.parts) {
     if (part.string === undefined) {
-      emitValue(g, part.value);
+      const isNull = e.label('value_null');
+      const stored = e.label('value_stored');
+      emitValue(g, part.value, 0, isNull);
       e.store('DW', REG.group, part.offset, R0);
+      e.storeImm('B', REG.group, part.nullAt, 0);
+      e.goto(stored);
+      e.bind(isNull);
+      e.storeImm('DW', REG.group, part.offset, 0);
+      e.storeImm('B', REG.group, part.nullAt, 1);
+      e.bind(stored);
       continue;
     }
-    const { offset, bytes, codec } = part.string;
+    const { offset, bytes, codec, nullFlag } = part.string;
+    if (nullFlag === undefined) e.storeImm('B', REG.group, part.nullAt, 0);
+    else {
+      e.load('B', R0, REG.state, nullFlag);
+      e.store('B', REG.group, part.nullAt, R0);
+    }
     e.load('DW', R0, REG.state, offset);
     e.store('DW', REG.group, part.offset, R0);
     for (let at = 0; at < codec.width; at += 8) {
@@ -134,6 +157,7 @@ export function decodeRecords(record: RowRecord, entries: Iterable<readonly [Uin
   for (const [, value] of entries) {
     const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
     rows.push(record.parts.map((part): Value => {
+      if (value[part.nullAt] !== 0) return null;
       if (part.string === undefined) return view.getBigInt64(part.offset, true);
       const length = Number(view.getBigUint64(part.offset, true));
       return byteString(value.subarray(part.offset + 8, part.offset + 8 + length));

@@ -3,7 +3,7 @@ import { R0, R1, R2, R3, R4, R5, R8, R9 } from '../asm/builder.js';
 import type { ColumnDef } from '../sql/plan.js';
 import { CTX, REG, type Gen } from './context.js';
 import type { Label } from './emitter.js';
-import { DAYS_TO_EPOCH, MAX_DIGITS, MONTH_EXTRA_DAYS, emitClearStrings } from './fields.js';
+import { DAYS_TO_EPOCH, MAX_DIGITS, MONTH_EXTRA_DAYS, emitClearStrings, emitNullValue } from './fields.js';
 import { S, STRING_CAP, type ColumnSlot } from './layout.js';
 import { emitRow } from './row.js';
 import { type MidRowEntry, emitHandOver, emitMidRowEntry, emitRowStartState } from './row-boundary.js';
@@ -431,6 +431,8 @@ function emitCapture(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Labe
     if (!stopBytes(row, field, at, firstField && at === 0).includes(field.terminator)) continue;
     e.bind(terminated[at] as Label);
     e.storeImm('DW', REG.state, slot.offset, at);
+    // Empty here means unquoted (a quote at the first byte bails out): NULL.
+    if (slot.nullFlag !== undefined) e.storeImm('B', REG.state, slot.nullFlag, at === 0 ? 1 : 0);
     emitTerminated(row, field, at, end, false);
   }
 }
@@ -445,6 +447,12 @@ function emitNumber(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label
   const sign = e.label('sign');
   emitDigitChain(row, field, slot, end, sign, undefined);
   e.bind(sign);
+  if (mayBeEmpty(field)) {
+    const notEmpty = e.label('not_empty');
+    e.jumpImm('JNE', FAST.byte, field.terminator - ZERO, notEmpty);
+    emitEmptyField(row, field, slot, end, true);
+    e.bind(notEmpty);
+  }
   e.comment("a leading '-' or '+': the number's digits follow it");
   const minus = e.label('minus');
   e.movImm(FAST.negative, 1);
@@ -522,7 +530,31 @@ function emitDigitChain(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: L
     e.bind(positive);
   }
   e.store('DW', REG.state, slot.offset, FAST.value);
+  emitNotNull(row, slot);
   e.goto(end);
+}
+
+/**
+ * mayBeEmpty says whether the fast path reads an empty field as NULL: everywhere but the only field of
+ * a CSV row, where an empty line is a blank line (the byte scan passes over it).
+ */
+function mayBeEmpty(field: FieldPlan): boolean {
+  return !(field.column === 0 && field.terminator === NEWLINE);
+}
+
+/**
+ * emitEmptyField: the field's first byte (in FAST.byte, less '0' when `digitBiased`) is its terminator,
+ * so it is empty and unquoted: NULL (emitNullValue); moves past the terminator and jumps to `end`.
+ */
+function emitEmptyField(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label, digitBiased: boolean): void {
+  row.g.e.comment(`field ${field.def.name} is empty: NULL`);
+  emitNullValue(row.g, slot);
+  emitTerminated(row, field, 0, end, digitBiased);
+}
+
+/** emitNotNull writes 0 into a used field's NULL byte (the fast path writes it for every used field of a row). */
+function emitNotNull(row: FastRow, slot: ColumnSlot): void {
+  if (slot.nullFlag !== undefined) row.g.e.storeImm('B', REG.state, slot.nullFlag, 0);
 }
 
 /** emitScale multiplies FAST.value by 10^digits (the fraction digits a number did not write). */
@@ -530,13 +562,16 @@ function emitScale(row: FastRow, digits: number): void {
   if (digits > 0) row.g.e.aluImm('MUL', FAST.value, 10 ** digits);
 }
 
-/** emitDigits accumulates the digits at [from, from + count) of the field into `into`; a non-digit bails out. */
-function emitDigits(row: FastRow, into: typeof DATE.year, from: number, count: number): void {
+/**
+ * emitDigits accumulates the digits at [from, from + count) of the field into `into`; a non-digit bails
+ * out, or goes to `firstNotDigit` (FAST.byte holding it less '0') at the first byte.
+ */
+function emitDigits(row: FastRow, into: typeof DATE.year, from: number, count: number, firstNotDigit = row.bail): void {
   const { e } = row.g;
   for (let at = from; at < from + count; at++) {
     e.load('B', FAST.byte, FAST.field, at);
     e.aluImm('SUB', FAST.byte, ZERO);
-    e.jumpImm('JGT', FAST.byte, 9, row.bail);
+    e.jumpImm('JGT', FAST.byte, 9, at === from ? firstNotDigit : row.bail);
     if (at === from) e.movReg(into, FAST.byte);
     else {
       e.aluImm('MUL', into, 10);
@@ -553,7 +588,8 @@ function emitDigits(row: FastRow, into: typeof DATE.year, from: number, count: n
  */
 function emitDate(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label): void {
   const { e } = row.g;
-  emitDigits(row, DATE.year, 0, 4);
+  const empty = mayBeEmpty(field) ? e.label('date_empty') : row.bail;
+  emitDigits(row, DATE.year, 0, 4, empty);
   e.load('B', FAST.byte, FAST.field, 4);
   e.jumpImm('JNE', FAST.byte, MINUS, row.bail);
   emitDigits(row, DATE.month, 5, 2);
@@ -587,8 +623,13 @@ function emitDate(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label):
     e.store('DW', REG.state, slot.packed, DATE.days);
   }
   if (slot.daysNeeded !== false) emitDaysFromCivil(row, slot);
+  emitNotNull(row, slot);
   e.load('B', FAST.byte, FAST.field, 10);
   emitTerminated(row, field, 10, end, false);
+  if (empty === row.bail) return;
+  e.bind(empty);
+  e.jumpImm('JNE', FAST.byte, field.terminator - ZERO, row.bail);
+  emitEmptyField(row, field, slot, end, true);
 }
 
 /** emitDaysFromCivil stores the date in DATE.year, .month, .day as days since 1970-01-01 in the column's slot. */

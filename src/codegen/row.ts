@@ -10,6 +10,10 @@ import { emitTopRow } from './top-rows.js';
 import { emitStringExtreme } from './string-extreme.js';
 import { isString } from '../values/types.js';
 import { emitCapturedInFull } from './strings.js';
+import { emitStringNullCheck } from './nulls.js';
+import { emitKeyedRow } from './keyed-row.js';
+import { isNullable } from '../sql/nullable.js';
+import { emitStringValue } from './computed-strings.js';
 
 /** BPF_NOEXIST is map_update_elem's flag for "insert only". */
 const BPF_NOEXIST = 1;
@@ -24,11 +28,15 @@ export function emitRow(g: Gen, done: Label): void {
   }
   if (plan.filter !== undefined) {
     e.comment(`filter: ${describe(plan.filter)}`);
-    emitJump(g, plan.filter, done, false);
+    emitJump(g, plan.filter, done, false, 0, true); // a row is kept only where the filter is true, not unknown
   }
   if (plan.rows !== undefined) {
     if (g.top !== undefined) emitTopRow(g, g.top, done);
     else emitOutputRow(g, planRecord(plan, g.layout), done);
+    return;
+  }
+  if (plan.keyed !== undefined && g.keyedMap !== undefined) {
+    emitKeyedRow(g, plan.keyed, g.keyedMap, done);
     return;
   }
   if (plan.groupBy.length === 0) {
@@ -50,14 +58,39 @@ function emitFindGroup(g: Gen): void {
   const { e, layout } = g;
   e.comment(`group key: ${g.plan.groupBy.map((c) => c.name).join(', ')}`);
   for (const part of layout.key) {
-    if (part.computed !== undefined) {
+    const nullAt = layout.keyOffset + part.nullAt;
+    if (part.computed !== undefined && part.slot === undefined && !isNullable(part.computed)) {
+      // A key that is never NULL (a CASE over constants): no NULL path, which would be unreachable code.
       emitValue(g, part.computed);
       e.store('DW', REG.state, layout.keyOffset + part.offset, R0);
+      e.storeImm('B', REG.state, nullAt, 0);
+      continue;
+    }
+    if (part.computed !== undefined && part.slot === undefined) {
+      // A NULL key value is 0 with its NULL byte set, so all NULLs form one group.
+      const isNull = e.label('key_null');
+      const stored = e.label('key_stored');
+      emitValue(g, part.computed, 0, isNull);
+      e.store('DW', REG.state, layout.keyOffset + part.offset, R0);
+      e.storeImm('B', REG.state, nullAt, 0);
+      e.goto(stored);
+      e.bind(isNull);
+      e.storeImm('DW', REG.state, layout.keyOffset + part.offset, 0);
+      e.storeImm('B', REG.state, nullAt, 1);
+      e.bind(stored);
       continue;
     }
     if (part.slot === undefined) throw new Error('codegen: a group key part with neither a slot nor a computed value');
     const slot = part.slot;
-    if (slot.codec.kind === 'string') emitCapturedInFull(g, slot.offset, slot.codec.width);
+    // A string the program computes is filled (with its NULL byte) first.
+    if (part.computed !== undefined) emitStringValue(g, part.computed, 0);
+    // A NULL field left 0 in the slot's value words (ColumnSlot.nullFlag): the key copies them and the NULL byte.
+    if (slot.nullFlag === undefined) e.storeImm('B', REG.state, nullAt, 0);
+    else {
+      e.load('B', R0, REG.state, slot.nullFlag);
+      e.store('B', REG.state, nullAt, R0);
+    }
+    if (part.computed === undefined && slot.codec.kind === 'string') emitCapturedInFull(g, slot.offset, slot.codec.width);
     for (let at = 0; at < part.size; at += 8) {
       const from = at === 0 ? slot.offset : (slot.bytes as number) + at - 8;
       e.load('DW', R0, REG.state, from);
@@ -102,17 +135,22 @@ function emitAggregate(g: Gen, agg: AggSlot): void {
   if (spec.arg === undefined) throw new Error(`codegen: ${spec.fn} without an argument`);
   e.comment(`${spec.fn}(${describe(spec.arg)})`);
   if (countOffset !== undefined) {
-    // The argument can be NULL (a CASE without ELSE): such a row leaves this aggregate as it was.
+    // The argument can be NULL (an empty field, a CASE without ELSE): such a row leaves this aggregate as it was.
     const skip = e.label('null_skipped');
-    emitValue(g, spec.arg, 0, skip);
-    if (spec.fn !== 'count') emitFold(g, agg, countOffset);
+    if (isString(spec.arg.type)) {
+      emitStringNullCheck(g, spec.arg, skip);
+      if (spec.fn !== 'count') emitStringExtreme(g, agg, countOffset);
+    } else {
+      emitValue(g, spec.arg, 0, skip);
+      if (spec.fn !== 'count') emitFold(g, agg, countOffset);
+    }
     e.load('DW', R1, REG.group, countOffset);
     e.aluImm('ADD', R1, 1);
     e.store('DW', REG.group, countOffset, R1);
     e.bind(skip);
     return;
   }
-  if (isString(spec.arg.type)) return emitStringExtreme(g, agg);
+  if (isString(spec.arg.type)) return emitStringExtreme(g, agg, 0);
   emitValue(g, spec.arg);
   emitFold(g, agg, 0);
 }

@@ -9,9 +9,11 @@ import { emitCapturedInFull } from './strings.js';
  * emitStringExtreme folds the row's value of a string column into MIN or MAX of the group at r8, whose
  * slot holds a length word and the bytes (the column's capture width, rounded up to 8). Bytes compare as
  * unsigned numbers, first difference deciding, a proper prefix first ("Text is bytes"). A value longer
- * than its capture stops the scan (emitCapturedInFull): it could not be kept whole. Uses r0..r3.
+ * than its capture stops the scan (emitCapturedInFull): it could not be kept whole. `countAt` is the
+ * word that is 0 before the group's first value (a NULL-skipping count), or 0 for the group count
+ * (already 1 on its first row). Uses r0..r3.
  */
-export function emitStringExtreme(g: Gen, agg: AggSlot): void {
+export function emitStringExtreme(g: Gen, agg: AggSlot, countAt: number): void {
   const { e, layout } = g;
   const arg = agg.spec.arg;
   const slot = arg?.kind === 'column' ? layout.columns.find((c) => c.column === arg.column) : undefined;
@@ -22,8 +24,8 @@ export function emitStringExtreme(g: Gen, agg: AggSlot): void {
   const set = e.label('string_extreme_set');
   const keep = e.label('string_extreme_kept');
   const [less, greater] = agg.spec.fn === 'min' ? [set, keep] : [keep, set];
-  e.load('DW', R1, REG.group, 0);
-  e.jumpImm('JEQ', R1, 1, set);
+  e.load('DW', R1, REG.group, countAt);
+  e.jumpImm('JEQ', R1, countAt === 0 ? 1 : 0, set);
   e.load('DW', R2, REG.state, slot.offset);
   e.load('DW', R3, REG.group, agg.offset);
   const ended: Label[] = [];

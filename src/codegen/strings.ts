@@ -7,39 +7,44 @@ import { REG, emitFatal, unsupported, type Gen } from './context.js';
 import { FatalCode } from './layout.js';
 import { emitStringOrder } from './string-order.js';
 import { emitLikePattern } from './like-pattern.js';
-import type { ColumnSlot } from './layout.js';
+import { emitStringValue, type StringColumnSlot } from './computed-strings.js';
 
-/** isStringExpr is true for a char/varchar column or constant. */
+/** isStringExpr is true for a char/varchar value (a column, constant, SUBSTRING or CASE yielding strings). */
 export function isStringExpr(expr: Expr): boolean {
-  return (expr.kind === 'column' || expr.kind === 'constant') && isString(expr.type);
+  return 'type' in expr && isString(expr.type);
 }
 
 /**
  * emitStringTest jumps to `target` when the string predicate's truth equals `when`. Supported (the
- * binder refuses the rest with the SQL position): column = / <> / < / <= / > / >= constant, column IN (constants),
- * column LIKE pattern.
+ * binder refuses the rest with the SQL position): value = / <> / < / <= / > / >= constant, value IN (constants),
+ * value LIKE pattern, where a value is a string column or one the program computes (computed-strings.ts).
+ * Where the value is NULL the test is unknown: it jumps to `unknown`.
  */
-export function emitStringTest(g: Gen, expr: Expr, target: Label, when: boolean, depth = 0): void {
-  if (expr.kind === 'compare' && expr.left.kind === 'column' && expr.right.kind === 'constant' && (expr.op === '=' || expr.op === '<>')) {
-    const slot = slotOf(g, expr.left.column, expr.left.name);
+export function emitStringTest(g: Gen, expr: Expr, target: Label, when: boolean, depth = 0, unknown?: Label): void {
+  if (expr.kind === 'compare' && expr.left.kind !== 'constant' && expr.right.kind === 'constant' && (expr.op === '=' || expr.op === '<>')) {
+    const slot = emitStringValue(g, expr.left, depth);
+    emitSlotNullCheck(g, slot, unknown);
     const bytes = stringBytes(g, expr.right.value);
     emitAnyMatch(g, [(miss) => emitEquals(g, slot, bytes, miss)], target, expr.op === '=' ? when : !when);
     return;
   }
-  if (expr.kind === 'compare' && expr.left.kind === 'column' && expr.right.kind === 'constant') {
-    const slot = slotOf(g, expr.left.column, expr.left.name);
+  if (expr.kind === 'compare' && expr.left.kind !== 'constant' && expr.right.kind === 'constant') {
+    const slot = emitStringValue(g, expr.left, depth);
+    emitSlotNullCheck(g, slot, unknown);
     const bytes = stringBytes(g, expr.right.value);
     checkCaptured(g, slot, bytes);
     emitStringOrder(g, slot, bytes, expr.op, target, when);
     return;
   }
-  if (expr.kind === 'in' && expr.operand.kind === 'column') {
-    const slot = slotOf(g, expr.operand.column, expr.operand.name);
+  if (expr.kind === 'in' && expr.operand.kind !== 'constant') {
+    const slot = emitStringValue(g, expr.operand, depth);
+    emitSlotNullCheck(g, slot, unknown);
     emitAnyMatch(g, expr.values.map((c) => (miss: Label) => emitEquals(g, slot, stringBytes(g, c), miss)), target, when);
     return;
   }
-  if (expr.kind === 'like' && expr.operand.kind === 'column') {
-    const slot = slotOf(g, expr.operand.column, expr.operand.name);
+  if (expr.kind === 'like' && expr.operand.kind !== 'constant') {
+    const slot = emitStringValue(g, expr.operand, depth);
+    emitSlotNullCheck(g, slot, unknown);
     const pattern = expr.bytes;
     const { segments, at } = expr;
     const test: Test =
@@ -61,6 +66,14 @@ export function emitStringTest(g: Gen, expr: Expr, target: Label, when: boolean,
   throw unsupported(g, `this ${expr.kind} over strings`, 'at' in expr ? expr.at : undefined);
 }
 
+/** emitSlotNullCheck jumps to `unknown` when the string in `slot` is NULL (its NULL byte, where it has one). */
+function emitSlotNullCheck(g: Gen, slot: StringColumnSlot, unknown: Label | undefined): void {
+  if (slot.nullFlag === undefined) return;
+  if (unknown === undefined) throw unsupported(g, `${slot.name} where it can be NULL`, undefined);
+  g.e.load('B', R0, REG.state, slot.nullFlag);
+  g.e.jumpImm('JNE', R0, 0, unknown);
+}
+
 /** A Test falls through when its string matches and jumps to `miss` when it does not. */
 type Test = (miss: Label) => void;
 
@@ -80,19 +93,13 @@ function emitAnyMatch(g: Gen, tests: readonly Test[], target: Label, when: boole
   }
 }
 
-function slotOf(g: Gen, column: number, name: string): ColumnSlot & { bytes: number; codec: { kind: 'string'; width: number } } {
-  const slot = g.layout.columns.find((c) => c.column === column);
-  if (slot === undefined || slot.codec.kind !== 'string' || slot.bytes === undefined) throw unsupported(g, `column ${name} as a string`, undefined);
-  return slot as ColumnSlot & { bytes: number; codec: { kind: 'string'; width: number } };
-}
-
 function stringBytes(g: Gen, c: Constant): Uint8Array {
   if (c.kind !== 'string') throw unsupported(g, 'comparing a string column with a non-string constant', undefined);
   return c.bytes;
 }
 
 /** checkCaptured asserts the layout's promise that a column captures at least as many bytes as any literal it is tested against. */
-function checkCaptured(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array): void {
+function checkCaptured(g: Gen, slot: StringColumnSlot, bytes: Uint8Array): void {
   if (bytes.length > slot.codec.width) throw unsupported(g, `a ${bytes.length}-byte pattern on column ${slot.name}, which captures ${slot.codec.width}`, undefined);
 }
 
@@ -107,7 +114,7 @@ function wordAt(bytes: Uint8Array, at: number, count: number): bigint {
 }
 
 /** emitEquals: the captured field equals `bytes` exactly (buffers are zero past the length). */
-function emitEquals(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, miss: Label): void {
+function emitEquals(g: Gen, slot: StringColumnSlot, bytes: Uint8Array, miss: Label): void {
   const { e } = g;
   checkCaptured(g, slot, bytes);
   e.load('DW', R0, REG.state, slot.offset);
@@ -120,7 +127,7 @@ function emitEquals(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, 
 }
 
 /** emitPrefix: the captured field starts with `bytes`. */
-function emitPrefix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, miss: Label): void {
+function emitPrefix(g: Gen, slot: StringColumnSlot, bytes: Uint8Array, miss: Label): void {
   const { e } = g;
   checkCaptured(g, slot, bytes);
   e.load('DW', R0, REG.state, slot.offset);
@@ -138,7 +145,7 @@ function emitPrefix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, 
 }
 
 /** emitSuffix: the captured field ends with `bytes` (compared from a bounded variable position). */
-function emitSuffix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, miss: Label): void {
+function emitSuffix(g: Gen, slot: StringColumnSlot, bytes: Uint8Array, miss: Label): void {
   const { e } = g;
   checkCaptured(g, slot, bytes);
   emitCapturedInFull(g, slot.offset, slot.codec.width);
@@ -155,7 +162,7 @@ function emitSuffix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, 
 }
 
 /** emitInfix: `bytes` occurs somewhere in the captured field (each start position tried in turn). */
-function emitInfix(g: Gen, slot: ReturnType<typeof slotOf>, bytes: Uint8Array, miss: Label): void {
+function emitInfix(g: Gen, slot: StringColumnSlot, bytes: Uint8Array, miss: Label): void {
   const { e } = g;
   checkCaptured(g, slot, bytes);
   const found = e.label('infix_found');

@@ -35,7 +35,8 @@ export function planTopHeap(plan: Plan, layout: Layout): TopHeap | undefined {
   const top = storageTopN(plan);
   if (top === undefined || !top.inStorage) return undefined;
   const { parts } = planRecord(plan, layout);
-  const seq = parts.reduce((end, part) => Math.max(end, part.offset + (part.string ? 8 + ((part.string.codec.width + 7) & ~7) : 8)), 0);
+  // The values, then their NULL bytes (RecordPart.nullAt), then the ordinal.
+  const seq = parts.reduce((end, part) => Math.max(end, (part.nullAt + 8) & ~7), 0);
   return { n: top.n, record: { parts, size: seq + 8 }, seq };
 }
 
@@ -202,7 +203,8 @@ function emitSlot(g: Gen, slot: number | Register, keyBase: Register, keyAt: num
  * emitWorse jumps to `worse` when record `first` comes after record `second` (by the ORDER BY keys, then by scan
  * ordinal), else to `notWorse`. Numbers and dates
  * compare as signed words, strings byte by byte (8 bytes at a time, big-endian, unsigned; the bytes past
- * a value's length are zero, so a proper prefix comes first), then by length. Uses r0 and r1.
+ * a value's length are zero, so a proper prefix comes first), then by length; NULL comes after every value,
+ * ascending or descending (a NULL's value words are 0, so two NULLs compare equal). Uses r0 and r1.
  */
 function emitWorse(g: Gen, heap: TopHeap, first: Register, second: Register, worse: Label, notWorse: Label): void {
   const { e, plan } = g;
@@ -223,6 +225,13 @@ function emitWorse(g: Gen, heap: TopHeap, first: Register, second: Register, wor
   for (const key of order) {
     const part = heap.record.parts[key.value];
     if (part === undefined) throw new RangeError('codegen: an ORDER BY key outside the record');
+    const bothOrNeither = e.label('null_alike');
+    e.load('B', R0, first, part.nullAt);
+    e.load('B', R1, second, part.nullAt);
+    e.jumpReg('JEQ', R0, R1, bothOrNeither);
+    e.jumpReg('JGT', R0, R1, worse);
+    e.goto(notWorse);
+    e.bind(bothOrNeither);
     if (part.string === undefined) {
       compare(part.offset, true, key.desc);
       continue;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plan, TableSource } from '../sql/plan.js';
 import { tokenize } from '../sql/lexer.js';
-import { compareValues, finalizeResult, type ResultTable } from '../sql/result.js';
+import { finalizeResult, sortOrder, type ResultTable } from '../sql/result.js';
 import { finalizeRows } from '../sql/row-result.js';
 import type { ShipAllConsumer } from '../storage/shipall.js';
 import { parseDateDays } from '../values/calendar.js';
@@ -51,7 +51,7 @@ export function duckDbView(table: TableSource, path: string, fileOrder = false):
   const columns = [...declared, ...(table.trailingDelimiter ? ["'sluice_row_end': 'VARCHAR'"] : [])].join(', ');
   const quoted = path.replaceAll("'", "''");
   const numbered = fileOrder ? `, row_number() over () as ${FILE_ORDER}` : '';
-  return `create view ${table.name} as select *${numbered} from read_csv('${quoted}', header = ${table.header}, delim = '${table.delimiter}', columns = {${columns}}, auto_detect = false)`;
+  return `create view ${table.name} as select *${numbered} from read_csv('${quoted}', header = ${table.header}, delim = '${table.delimiter}', columns = {${columns}}, auto_detect = false, allow_quoted_nulls = false)`;
 }
 
 /**
@@ -161,8 +161,8 @@ function resultFrom(plan: Plan, rows: readonly (readonly unknown[])[]): ResultTa
   const ordering = [...plan.orderBy.flatMap((key) => ('output' in key ? [key] : [])), ...plan.outputs.map((_, output) => ({ output, desc: false }))];
   values.sort((a, b) => {
     for (const key of ordering) {
-      const order = compareValues(a[key.output] ?? null, b[key.output] ?? null);
-      if (order !== 0) return key.desc ? -order : order;
+      const order = sortOrder(a[key.output] ?? null, b[key.output] ?? null, key.desc);
+      if (order !== 0) return order;
     }
     return 0;
   });

@@ -28,12 +28,14 @@ export type AstExpr = Span &
     | { readonly kind: 'case'; readonly whens: readonly CaseWhen[]; readonly otherwise?: AstExpr }
     | { readonly kind: 'extract'; readonly field: DateField; readonly operand: AstExpr }
     | { readonly kind: 'cast'; readonly operand: AstExpr; readonly target: SqlType }
+    | { readonly kind: 'substring'; readonly operand: AstExpr; readonly from: AstExpr; readonly count?: AstExpr }
     | { readonly kind: 'compare'; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly left: AstExpr; readonly right: AstExpr }
     | { readonly kind: 'between'; readonly operand: AstExpr; readonly low: AstExpr; readonly high: AstExpr; readonly negated: boolean }
     | { readonly kind: 'in'; readonly operand: AstExpr; readonly list: readonly AstExpr[]; readonly negated: boolean }
     | { readonly kind: 'like'; readonly operand: AstExpr; readonly pattern: AstExpr; readonly negated: boolean }
     | { readonly kind: 'and' | 'or'; readonly left: AstExpr; readonly right: AstExpr }
     | { readonly kind: 'not'; readonly operand: AstExpr }
+    | { readonly kind: 'isnull'; readonly operand: AstExpr; readonly negated: boolean }
     | { readonly kind: 'aggregate'; readonly fn: 'count' | 'sum' | 'min' | 'max' | 'avg'; readonly arg: AstExpr | 'star'; readonly distinct?: true }
   );
 

@@ -2,14 +2,14 @@
 import type { AstExpr } from './ast.js';
 import { bindPredicate, bindValue, checkFits64, toScale, type ExprScope } from './bind-expr.js';
 import { QueryError } from './errors.js';
-import { isNullable } from './nullable.js';
 import type { Predicate, ValueExpr } from './plan.js';
+import { neverTrue } from './jump-outcome.js';
 import { DATE, INTEGER, decimalType, isNumeric, isString, precisionOf, scaleOf, typeName, type SqlType } from '../values/types.js';
 
 type CaseAst = Extract<AstExpr, { kind: 'case' }>;
 
 /**
- * bindCase types a CASE over one row. A WHEN decided false at compile time drops out; one decided
+ * bindCase types a CASE over one row. A WHEN that can never be true drops out; one decided
  * true ends the CASE there (it becomes the ELSE). Branch values must all be numbers (brought to the
  * largest scale among them) or all dates; a CASE without ELSE is NULL where no WHEN holds.
  */
@@ -20,7 +20,7 @@ export function bindCase(scope: ExprScope, ast: CaseAst): ValueExpr {
   for (const branch of ast.whens) {
     const when = bindPredicate(scope, branch.when);
     const then = bindValue(scope, branch.then);
-    if (decided || (when.kind === 'truth' && !when.value)) continue;
+    if (decided || neverTrue(when)) continue;
     if (when.kind === 'truth') {
       otherwise = then;
       decided = true;
@@ -49,20 +49,19 @@ export function bindCase(scope: ExprScope, ast: CaseAst): ValueExpr {
 function branchType(scope: ExprScope, ast: CaseAst, values: readonly ValueExpr[]): SqlType {
   const first = values[0] as ValueExpr;
   if (values.every((value) => value.type.kind === 'date')) return DATE;
-  if (values.some((value) => isString(value.type))) {
-    return fail(scope, ast, 'a CASE yielding strings is not supported in the storage program; use a CASE yielding numbers (e.g. 1/0 flags) or GROUP BY the string column');
+  if (values.every((value) => isString(value.type))) {
+    const lengths = values.map((value) => (value.type.kind === 'char' || value.type.kind === 'varchar' ? value.type.length : undefined));
+    if (lengths.some((length) => length === undefined)) return { kind: 'varchar' };
+    return { kind: 'varchar', length: Math.max(...(lengths as number[])) };
   }
+  const text = values.find((value) => isString(value.type));
+  if (text !== undefined) return fail(scope, ast, `the branches of this CASE must all be strings, all numbers or all dates; found ${typeName(first.type)} and ${typeName((first === text ? values.find((value) => !isString(value.type)) ?? first : text).type)}`);
   const other = values.find((value) => isNumeric(value.type) !== isNumeric(first.type));
   if (other !== undefined) return fail(scope, ast, `the branches of this CASE must all be numbers or all dates; found ${typeName(first.type)} and ${typeName(other.type)}`);
   if (values.every((value) => value.type.kind === 'integer')) return INTEGER;
   const scale = Math.max(...values.map((value) => scaleOf(value.type)));
   const digits = Math.max(...values.map((value) => precisionOf(value.type) - scaleOf(value.type)));
   return decimalType(Math.min(digits + scale, 38), scale);
-}
-
-/** refuseNullable refuses a value that can be NULL where the storage program needs one for every row. */
-export function refuseNullable(scope: ExprScope, at: { position: AstExpr['position'] }, expr: ValueExpr, where: string): void {
-  if (isNullable(expr)) fail(scope, at, `a CASE without ELSE can be NULL, which ${where} does not support; add an ELSE`);
 }
 
 function fail(scope: ExprScope, at: { position: AstExpr['position'] }, reason: string): never {

@@ -5,11 +5,13 @@ import { fractionDigits, parseDecimalUnits, pow10 } from '../values/decimal.js';
 import { QueryError } from './errors.js';
 import { MAX_LIKE_PATTERN_BYTES, type ColumnDef, type ColumnRef, type CompareOp, type Constant, type ConstantExpr, type LikeMatch, type Predicate, type ValueExpr } from './plan.js';
 import { UNDERSCORE, likeMatches, likeSegments } from '../values/like.js';
-import { allOf, anyOf, decideCompare, longerThanColumn, negate, truth } from './fold.js';
-import { bindCase, refuseNullable } from './bind-case.js';
+import { allOf, anyOf, decideCompare, decidedFor, longerThanColumn, negate, truth } from './fold.js';
+import { bindCase } from './bind-case.js';
 import { bindExtract, bindShift } from './bind-extract.js';
 import { bindCast } from './bind-cast.js';
+import { bindSubstring } from './bind-substring.js';
 import { didYouMean } from './suggest.js';
+import { isNullable } from './nullable.js';
 import {
   DATE, INT64_MAX, INT64_MIN, INTEGER, decimalType, isNumeric, isString, precisionOf, scaleOf, typeName,
   type SqlType,
@@ -66,8 +68,13 @@ export function bindPredicate(scope: ExprScope, ast: AstExpr): Predicate {
     }
     case 'not':
       return negate(bindPredicate(scope, ast.operand));
+    case 'isnull': {
+      const operand = bindValue(scope, ast.operand);
+      const test: Predicate = isNullable(operand) ? { kind: 'isnull', operand, at: ast.position } : truth(false);
+      return ast.negated ? negate(test) : test;
+    }
     default:
-      return fail(scope, ast, 'expected a condition (a comparison, BETWEEN, IN or LIKE)');
+      return fail(scope, ast, 'expected a condition (a comparison, BETWEEN, IN, LIKE or IS NULL)');
   }
 }
 
@@ -104,6 +111,8 @@ function bindOperand(scope: ExprScope, ast: AstExpr): ValueExpr | Interval {
       return bindExtract(scope, ast, scope.text?.(ast) ?? 'extract');
     case 'cast':
       return bindCast(scope, ast);
+    case 'substring':
+      return bindSubstring(scope, ast, scope.text?.(ast) ?? 'substring');
     case 'aggregate':
       return fail(scope, ast, 'an aggregate cannot be used here');
     default:
@@ -225,8 +234,6 @@ const FLIPPED: Record<CompareOp, CompareOp> = { '=': '=', '<>': '<>', '<': '>', 
  * constant lies outside signed 64 bits, where no value of the other side can be.
  */
 function compare(scope: ExprScope, at: Span, written: CompareOp, leftIn: ValueExpr, rightIn: ValueExpr): Predicate {
-  refuseNullable(scope, at, leftIn, 'a comparison');
-  refuseNullable(scope, at, rightIn, 'a comparison');
   const swap = leftIn.kind === 'constant' && rightIn.kind !== 'constant';
   const op = swap ? FLIPPED[written] : written;
   const left = coerceToDate(scope, at, swap ? rightIn : leftIn, (swap ? leftIn : rightIn).type);
@@ -239,7 +246,7 @@ function compare(scope: ExprScope, at: Span, written: CompareOp, leftIn: ValueEx
   if (isNumeric(left.type) && isNumeric(right.type)) {
     if (right.kind === 'constant' && right.value.kind === 'number' && scaleOf(right.type) > scaleOf(left.type)) {
       const reduced = reduceConstant(op, right.value.units, scaleOf(right.type) - scaleOf(left.type));
-      if (typeof reduced === 'boolean') return truth(reduced);
+      if (typeof reduced === 'boolean') return decidedFor(left, reduced);
       return compareConstant(op, left, numberExpr(reduced, left.type.kind === 'integer' ? INTEGER : decimalType(digitsOfUnits(reduced, scaleOf(left.type)), scaleOf(left.type))), at);
     }
     const [a, b] = align(scope, at, left, right);
@@ -250,7 +257,7 @@ function compare(scope: ExprScope, at: Span, written: CompareOp, leftIn: ValueEx
     if (right.kind !== 'constant') {
       return fail(scope, at, 'comparing two string columns is not supported; compare each with a string constant');
     }
-    if ((op === '=' || op === '<>') && right.value.kind === 'string' && longerThanColumn(left, right.value.bytes)) return truth(op === '<>');
+    if ((op === '=' || op === '<>') && right.value.kind === 'string' && longerThanColumn(left, right.value.bytes)) return decidedFor(left, op === '<>');
     return compareString(op, left, right, at);
   }
   return fail(scope, at, `cannot compare ${typeName(left.type)} with ${typeName(right.type)}`);
@@ -262,7 +269,7 @@ function compare(scope: ExprScope, at: Span, written: CompareOp, leftIn: ValueEx
  */
 function compareString(op: CompareOp, left: ValueExpr, right: ConstantExpr, at: Span): Predicate {
   if (right.value.kind === 'string' && right.value.bytes.length === 0) {
-    if (op === '<' || op === '>=') return truth(op === '>=');
+    if (op === '<' || op === '>=') return decidedFor(left, op === '>=');
     if (op === '<=' || op === '>') return { kind: 'compare', op: op === '<=' ? '=' : '<>', left, right, at: at.position };
   }
   return { kind: 'compare', op, left, right, at: at.position };
@@ -273,8 +280,8 @@ function compareConstant(op: CompareOp, left: ValueExpr, right: ValueExpr, at: S
   if (right.kind === 'constant' && right.value.kind === 'number') {
     const units = right.value.units;
     // Every value the left side yields fits in signed 64 bits (or the row stops with an overflow).
-    if (units > INT64_MAX) return truth(op === '<' || op === '<=' || op === '<>');
-    if (units < INT64_MIN) return truth(op === '>' || op === '>=' || op === '<>');
+    if (units > INT64_MAX) return decidedFor(left, op === '<' || op === '<=' || op === '<>');
+    if (units < INT64_MIN) return decidedFor(left, op === '>' || op === '>=' || op === '<>');
   }
   return { kind: 'compare', op, left, right, at: at.position };
 }
@@ -323,7 +330,6 @@ function coerceToDate(scope: ExprScope, at: Span, expr: ValueExpr, otherType: Sq
 }
 
 function bindIn(scope: ExprScope, at: Span, operand: ValueExpr, list: readonly AstExpr[]): Predicate {
-  refuseNullable(scope, at, operand, 'IN');
   const items = list.map((ast) => {
     const value = coerceToDate(scope, ast, bindValue(scope, ast), operand.type);
     if (value.kind !== 'constant') fail(scope, ast, 'IN lists may hold constants only');
@@ -340,12 +346,12 @@ function bindIn(scope: ExprScope, at: Span, operand: ValueExpr, list: readonly A
       const test = compare(scope, at, '=', operand, item);
       if (test.kind === 'compare' && test.right.kind === 'constant') values.push(test.right.value);
     }
-    if (values.length === 0) return truth(false);
+    if (values.length === 0) return decidedFor(operand, false);
     return { kind: 'in', operand, values, at: at.position };
   }
   // A string longer than the column's declared length equals no value of it.
   const values = items.map((item) => item.value).filter((value) => value.kind !== 'string' || !longerThanColumn(operand, value.bytes));
-  if (values.length === 0) return truth(false);
+  if (values.length === 0) return decidedFor(operand, false);
   return { kind: 'in', operand, values, at: at.position };
 }
 
@@ -363,10 +369,10 @@ function bindLike(scope: ExprScope, at: Span, operandAst: AstExpr, patternAst: A
   const split = likeSegments(patternBytes);
   const segments = split.filter((segment, i) => segment.length > 0 || i === 0 || i === split.length - 1);
   // '%' (and '%%') match every string: decided now, so no code tests them.
-  if (segments.length > 1 && segments.every((segment) => segment.length === 0)) return truth(true);
+  if (segments.length > 1 && segments.every((segment) => segment.length === 0)) return decidedFor(operand, true);
   // No value of a column declared shorter than the pattern's fixed bytes holds it ('_' is at least one byte).
   const fixed = segments.reduce((sum, segment) => sum + segment.length, 0);
-  if (longerThanColumn(operand, new Uint8Array(fixed))) return truth(false);
+  if (longerThanColumn(operand, new Uint8Array(fixed))) return decidedFor(operand, false);
   const shape = likeShape(segments);
   const literal = shape === 'pattern' ? patternBytes : (segments.find((segment) => segment.length > 0) ?? new Uint8Array(0));
   const text = new TextDecoder().decode(literal);

@@ -12,6 +12,8 @@ import {
 import { bindRowSelection } from './select-rows.js';
 import { withoutDistinct } from './distinct.js';
 import { expandStar } from './select-star.js';
+import { truth } from './fold.js';
+import { neverTrue } from './jump-outcome.js';
 import { didYouMean } from './suggest.js';
 import { planJoinQuery } from './join-plan.js';
 import { tablesScope } from './scope.js';
@@ -69,8 +71,9 @@ class Binder {
     const outputs = rows?.outputs ?? statement.items.map((item) => this.output(item.expr, item.alias, groupBy));
     const having = statement.having === undefined ? undefined : bindPostPredicate(this.postScope(groupBy), statement.having);
     if (statement.where !== undefined) this.refuseAggregates(statement.where, 'aggregates are not allowed in WHERE');
-    const bound = statement.where === undefined ? undefined : bindPredicate(this.scope, statement.where);
-    // A filter decided true at compile time is no filter; one decided false stays, and no row passes it.
+    const written = statement.where === undefined ? undefined : bindPredicate(this.scope, statement.where);
+    // A filter decided true at compile time is no filter; one that is never true (false or unknown in every row) is decided false, and no row passes it.
+    const bound = written !== undefined && neverTrue(written) ? truth(false) : written;
     const filter = bound?.kind === 'truth' && bound.value ? undefined : bound;
     const orderBy = rows ? [] : statement.orderBy.map((item) => this.orderKey(item.expr, item.desc, statement, outputs, groupBy));
     const used = new Set<number>();
@@ -102,11 +105,12 @@ class Binder {
   private groupColumns(written: readonly AstExpr[], statement: SelectStatement): GroupKey[] {
     const keys: GroupKey[] = [];
     for (const item of written.map((expr) => this.byPosition(expr, statement))) {
-      if (item.kind !== 'identifier' && item.kind !== 'extract') {
-        this.fail(item, 'GROUP BY supports columns, EXTRACT(... FROM a date column), and positions or aliases of selected ones');
+      if (item.kind !== 'identifier' && item.kind !== 'extract' && item.kind !== 'substring' && item.kind !== 'case') {
+        this.fail(item, 'GROUP BY supports columns, EXTRACT(... FROM a date column), SUBSTRING, CASE, and positions or aliases of selected ones');
       }
-      const key = bindValue(this.scope, item);
-      if (key.kind !== 'column' && key.kind !== 'extract') return this.fail(item, 'GROUP BY of a constant is not supported; remove it');
+      const bound = bindValue(this.scope, item);
+      if (bound.kind === 'constant') return this.fail(item, 'GROUP BY of a constant is not supported; remove it');
+      const key: GroupKey = bound.kind === 'column' || bound.kind === 'extract' || bound.kind === 'substring' ? bound : { ...bound, name: this.text(item) };
       if (!keys.some((existing) => sameGroupKey(existing, key))) keys.push(key);
     }
     return keys;
@@ -253,10 +257,13 @@ export function forEachColumn(expr: Expr | undefined, visit: (column: number) =>
       return;
     case 'rescale':
     case 'extract':
+    case 'substring':
     case 'shift':
     case 'not':
     case 'in':
     case 'like':
+    case 'isnull':
+    case 'unlessnull':
       return forEachColumn(expr.operand, visit);
     case 'lookup':
       return visit(expr.key.column);

@@ -49,7 +49,7 @@ export function withoutDistinct(statement: SelectStatement, file: string, hasAgg
 
 /**
  * countDistinctGroups turns the (k…, x) groups of a COUNT(DISTINCT x) plan into one group per k…,
- * whose only aggregate state counts its distinct x; with no GROUP BY of the user's, one group, also
+ * whose only aggregate state counts its distinct non-NULL x; with no GROUP BY of the user's, one group, also
  * over no rows (COUNT(DISTINCT x) of nothing is 0).
  */
 export function countDistinctGroups(prefix: number, groups: readonly GroupState[]): GroupState[] {
@@ -58,7 +58,8 @@ export function countDistinctGroups(prefix: number, groups: readonly GroupState[
     const keys = group.keys.slice(0, prefix);
     const text = JSON.stringify(keys.map((value) => (typeof value === 'bigint' ? `n${value}` : value === null ? null : `s${value}`)));
     const seen = byKey.get(text) ?? { keys, count: { count: 0n, value: null } };
-    seen.count.count += 1n;
+    // COUNT(DISTINCT x) does not count NULL; a group whose x are all NULL still counts 0.
+    if (group.keys[prefix] !== null) seen.count.count += 1n;
     byKey.set(text, seen);
   }
   if (prefix === 0 && byKey.size === 0) return [{ keys: [], aggregates: [{ count: 0n, value: null }] }];

@@ -136,6 +136,8 @@ export function formatExpr(expr: Expr, nested = false): string {
       return expr.digits === 0 ? formatExpr(expr.operand, nested) : `${formatExpr(expr.operand, true)}*10^${expr.digits}`;
     case 'extract':
       return `extract(${expr.field} from ${expr.operand.name})`;
+    case 'substring':
+      return expr.name;
     case 'shift':
       return `${formatExpr(expr.operand, true)} ${expr.amount < 0n ? '-' : '+'} interval '${expr.amount < 0n ? -expr.amount : expr.amount}' ${expr.unit}`;
     case 'case': {
@@ -160,6 +162,10 @@ export function formatExpr(expr: Expr, nested = false): string {
       return `not (${formatExpr(expr.operand)})`;
     case 'truth':
       return expr.value ? 'true' : 'false';
+    case 'isnull':
+      return `${formatExpr(expr.operand, true)} is null`;
+    case 'unlessnull':
+      return `${expr.value ? 'true' : 'false'} unless ${formatExpr(expr.operand, true)} is null`;
     case 'lookup':
       return `${expr.key.name} found in build map #${expr.build}`;
   }

@@ -1,6 +1,7 @@
 // Conditions decided at compile time: truth values, and AND / OR / NOT simplified around them.
 import type { SourcePosition } from './errors.js';
 import type { CompareOp, Constant, Predicate, ValueExpr } from './plan.js';
+import { isNullable } from './nullable.js';
 
 /** truth is the condition that is always `value`. */
 export function truth(value: boolean): Predicate {
@@ -33,9 +34,19 @@ function combine(kind: 'and' | 'or', operands: readonly Predicate[], at: SourceP
   return at === undefined ? { kind, operands: kept } : { kind, operands: kept, at };
 }
 
-/** negate is NOT `operand`, with a truth value flipped rather than wrapped. */
+/** negate is NOT `operand`, with a truth value flipped rather than wrapped (and a decided-unless-NULL one flipped too). */
 export function negate(operand: Predicate): Predicate {
-  return operand.kind === 'truth' ? truth(!operand.value) : { kind: 'not', operand };
+  if (operand.kind === 'truth') return truth(!operand.value);
+  if (operand.kind === 'unlessnull') return { ...operand, value: !operand.value };
+  return { kind: 'not', operand };
+}
+
+/**
+ * decidedFor is a condition on `operand` decided at compile time to be `value` for every value it can
+ * have: `value` itself for a constant, else `value` where the operand is not NULL and unknown where it is.
+ */
+export function decidedFor(operand: ValueExpr, value: boolean): Predicate {
+  return isNullable(operand) ? { kind: 'unlessnull', operand, value } : truth(value);
 }
 
 /** decideCompare compares two constants of one kind (numbers already at one scale; strings by bytes). */

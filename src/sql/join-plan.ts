@@ -262,6 +262,7 @@ function localize<T extends Expr>(expr: T, table: ScopedTable): T {
           ...(node.otherwise !== undefined && { otherwise: value(node.otherwise) }),
         };
       case 'extract':
+      case 'substring':
         return { ...node, operand: value(node.operand) as ColumnRef };
       case 'shift':
         return { ...node, operand: value(node.operand) };
@@ -275,6 +276,8 @@ function localize<T extends Expr>(expr: T, table: ScopedTable): T {
         return { ...node, left: value(node.left), right: value(node.right) };
       case 'in':
       case 'like':
+      case 'isnull':
+      case 'unlessnull':
         return { ...node, operand: value(node.operand) };
       case 'and':
       case 'or':

@@ -1,13 +1,17 @@
-// Row expressions with CASE: which can be NULL (a CASE without ELSE, arithmetic over one), and the conditions inside them.
+// Which row expressions can be NULL (a column whose field is empty, a CASE without ELSE, arithmetic over them), and the conditions inside CASEs.
 import type { Predicate, ValueExpr } from './plan.js';
 
 /** isNullable says whether `expr` can yield NULL for some row. */
 export function isNullable(expr: ValueExpr): boolean {
   switch (expr.kind) {
     case 'column':
+      // An empty, unquoted field is NULL in any column (see README, "NULL").
+      return true;
     case 'constant':
-    case 'extract':
       return false;
+    case 'extract':
+    case 'substring':
+      return isNullable(expr.operand);
     case 'rescale':
     case 'shift':
       return isNullable(expr.operand);

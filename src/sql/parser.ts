@@ -213,7 +213,11 @@ class Parser {
       const right = this.additive();
       return this.node({ kind: 'compare', op, left, right, ...this.spanFrom(first) }, token, left, right);
     }
-    if (this.peekWord('is')) this.fail(token, 'IS [NOT] NULL is not supported (data files have no NULLs)');
+    if (this.acceptWord('is')) {
+      const negated = this.acceptWord('not');
+      if (!this.acceptWord('null')) this.fail(this.peek(), `expected NULL after IS${negated ? ' NOT' : ''} (IS [NOT] NULL is the only IS test), found ${describe(this.peek())}`);
+      return this.node({ kind: 'isnull', operand: left, negated, ...this.spanFrom(first) }, token, left);
+    }
     const negated = this.peekWord('not') && ['between', 'in', 'like'].includes(this.peek(1).lower);
     if (negated) this.next();
     if (this.acceptWord('between')) {
@@ -300,7 +304,9 @@ class Parser {
     if (token.lower === 'case') return this.caseExpr(token);
     if (token.lower === 'extract' && this.isSymbol(this.peek(), '(')) return this.extract(token);
     if (token.lower === 'cast' && this.isSymbol(this.peek(), '(')) return this.cast(token);
+    if (token.lower === 'substring' && this.isSymbol(this.peek(), '(')) return this.substring(token);
     if (token.lower === 'exists') this.fail(token, 'subqueries are not supported');
+    if (token.lower === 'null') this.fail(token, 'the NULL literal is not supported; test for NULL with IS [NOT] NULL');
     if (this.isSymbol(this.peek(), '(')) return this.call(token);
     if (RESERVED.has(token.lower)) this.fail(token, `expected an expression, found ${describe(token)}`);
     return this.columnName(token);
@@ -364,6 +370,19 @@ class Parser {
     const operand = this.expr();
     this.expectSymbol(')');
     return this.node({ kind: 'extract', field: field as DateField, operand, ...this.spanFrom(first) }, first, operand);
+  }
+
+  /** substring parses `SUBSTRING(expr FROM a [FOR n])` and `SUBSTRING(expr, a [, n])`. */
+  private substring(first: Token): AstExpr {
+    this.expectSymbol('(');
+    const operand = this.expr();
+    const standard = this.acceptWord('from');
+    if (!standard) this.expectSymbol(',');
+    const from = this.expr();
+    let count: AstExpr | undefined;
+    if (standard ? this.acceptWord('for') : this.isSymbol(this.peek(), ',') && (this.next(), true)) count = this.expr();
+    this.expectSymbol(')');
+    return this.node({ kind: 'substring', operand, from, ...(count && { count }), ...this.spanFrom(first) }, first, operand, from, ...(count ? [count] : []));
   }
 
   /** cast parses `CAST(expr AS type)`: integer, bigint, decimal(p,s), numeric(p,s), date, or a text type (refused by the binder). */

@@ -88,20 +88,24 @@ export const MAX_LIKE_PATTERN_BYTES = 64;
  *   simplified away, so a `truth` is only ever a whole filter.
  * - BETWEEN is lowered to `and` of two comparisons; NOT IN / NOT LIKE / NOT BETWEEN to `not`.
  * - `at`, where present, is the SQL position of the construct, for errors raised after binding.
+ * - NULL (sql/nullable.ts): a column is NULL in a row whose field is empty and unquoted; arithmetic,
+ *   EXTRACT and date shifts of a NULL are NULL; a comparison, IN or LIKE with a NULL operand is unknown;
+ *   AND, OR and NOT follow SQL's three-valued logic, and a filter or a CASE's WHEN takes only true.
  */
 export type Expr = ValueExpr | Predicate;
 
 /** ValueExpr is an Expr that yields a typed value: a column, a constant, arithmetic or a CASE over them. */
-export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr | CaseExpr | ExtractExpr | ShiftExpr;
+export type ValueExpr = ColumnRef | ConstantExpr | RescaleExpr | ArithExpr | CaseExpr | ExtractExpr | ShiftExpr | SubstringExpr;
 
 /**
- * GroupKey is one GROUP BY key: a column, or an EXTRACT of a date column (computed in the storage
- * program into the group key); `name` is how explain and the map's description call it.
+ * GroupKey is one GROUP BY key: a column, or an expression over the row computed in the storage program
+ * into the group key (an EXTRACT, a SUBSTRING, a CASE, arithmetic); `name` is how explain and the map's
+ * description call it.
  */
-export type GroupKey = ColumnRef | ExtractExpr;
+export type GroupKey = ColumnRef | ExtractExpr | SubstringExpr | (ValueExpr & { readonly name: string });
 
 /** Predicate is a condition; predicates have no SqlType and only appear in filters. */
-export type Predicate = CompareExpr | InExpr | LikeExpr | AndExpr | OrExpr | NotExpr | TruthExpr | LookupExpr;
+export type Predicate = CompareExpr | InExpr | LikeExpr | AndExpr | OrExpr | NotExpr | TruthExpr | LookupExpr | IsNullExpr | UnlessNullExpr;
 
 /** ColumnRef reads field `column` (index into table.columns) of the current row. */
 export interface ColumnRef {
@@ -141,8 +145,9 @@ export interface ArithExpr {
 
 /**
  * CaseExpr yields the `then` of the first `when` that holds, else `otherwise`; without `otherwise` it
- * is NULL there (see sql/nullable.ts: only an aggregate's argument may be NULL, and the aggregate skips
- * the row). Branches are numbers at one scale (the type's) or all dates; no `when` is a truth value.
+ * is NULL there (an aggregate skips the row, see sql/nullable.ts). A WHEN that is unknown does not hold. Branches
+ * are numbers at one scale (the type's), all dates, or all strings (constants, string columns, SUBSTRINGs; the
+ * type a varchar as long as the longest); no `when` is a truth value.
  */
 export interface CaseExpr {
   readonly kind: 'case';
@@ -157,6 +162,20 @@ export interface ExtractExpr {
   readonly kind: 'extract';
   readonly field: DateField;
   readonly operand: ColumnRef;
+  readonly name: string;
+  readonly type: SqlType;
+  readonly at?: SourcePosition;
+}
+
+/**
+ * SubstringExpr is SUBSTRING(column FROM start [FOR count]) of a string column, in characters (values/substring.ts);
+ * `type` is a varchar of at most the bytes it can hold.
+ */
+export interface SubstringExpr {
+  readonly kind: 'substring';
+  readonly operand: ColumnRef;
+  readonly start: number;
+  readonly count?: number;
   readonly name: string;
   readonly type: SqlType;
   readonly at?: SourcePosition;
@@ -241,6 +260,24 @@ export interface TruthExpr {
   readonly value: boolean;
 }
 
+/** IsNullExpr holds when its operand is NULL (`x IS NULL`; `x IS NOT NULL` is its `not`); it is never unknown. */
+export interface IsNullExpr {
+  readonly kind: 'isnull';
+  readonly operand: ValueExpr;
+  readonly at?: SourcePosition;
+}
+
+/**
+ * UnlessNullExpr is a condition decided at compile time for every value its operand can have (a
+ * comparison with a constant no 64-bit value reaches, LIKE '%'): `value` where the operand is not
+ * NULL, unknown where it is. Its `not` flips `value`.
+ */
+export interface UnlessNullExpr {
+  readonly kind: 'unlessnull';
+  readonly operand: ValueExpr;
+  readonly value: boolean;
+}
+
 /** NotExpr negates a condition. */
 export interface NotExpr {
   readonly kind: 'not';
@@ -255,8 +292,8 @@ export interface NotExpr {
 export type AggregateFn = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg';
 
 /**
- * AggregateSpec is one aggregate the plan computes per group. `arg` is absent for count_star; an
- * argument that can be NULL (a CASE without ELSE) is skipped where it is, and COUNT counts the rest.
+ * AggregateSpec is one aggregate the plan computes per group. `arg` is absent for count_star; a row
+ * where the argument is NULL is skipped, and COUNT counts the rest (SUM, MIN, MAX, AVG of no value are NULL).
  * Result types: count → integer; sum → the argument's scale, integer or decimal(38,s);
  * min/max → the argument's type; avg → decimal(38, s + AVG_EXTRA_SCALE) (see result.ts for rounding).
  */
@@ -330,6 +367,11 @@ export interface Plan {
   readonly onError: ErrorPolicy;
   /** Present when the query joins: `table` is the probe side, scanned in storage. */
   readonly join?: JoinPlan;
+  /**
+   * Present for a join's build side run as a query of its own (sql/join-build.ts): each row that passes
+   * the filter fills the entry of its key with the build values, in the map the probe side loads.
+   */
+  readonly keyed?: JoinBuild;
   /** The SQL text the plan came from, for explain and error messages. */
   readonly sql: string;
   /** Name of the SQL text in errors (a .sql file, or `query.sql` for inline SQL). */

@@ -48,7 +48,8 @@ export function bindPost(scope: PostScope, ast: AstExpr): PostExpr {
       return { kind: 'aggregate', index, type };
     }
     case 'identifier':
-    case 'extract': {
+    case 'extract':
+    case 'substring': {
       const key = bindValue(scope.rows, ast);
       if (key.kind === 'constant' && key.value.kind === 'number') return { kind: 'constant', value: key.value.units, type: key.type };
       const index = scope.groupBy.findIndex((group) => sameGroupKey(group, key));
@@ -69,7 +70,7 @@ export function bindPost(scope: PostScope, ast: AstExpr): PostExpr {
     case 'arith':
       return arith(scope, ast, ast.op, bindPost(scope, ast.left), bindPost(scope, ast.right));
     case 'case':
-      return postCase(scope, ast);
+      return groupCase(scope, ast) ?? postCase(scope, ast);
     case 'cast': {
       const operand = bindPost(scope, ast.operand);
       if (ast.target.kind === 'date' && operand.type.kind === 'date') return operand;
@@ -79,6 +80,20 @@ export function bindPost(scope: PostScope, ast: AstExpr): PostExpr {
     default:
       return fail(scope, ast, `${ast.kind === 'interval' ? 'an interval' : 'a condition'} cannot be used as a value over aggregates here`);
   }
+}
+
+/** groupCase is a CASE over the row that is a GROUP BY key, as that key; undefined for any other CASE (one over aggregates). */
+function groupCase(scope: PostScope, ast: AstExpr): PostExpr | undefined {
+  if (scope.groupBy.every((key) => key.kind !== 'case')) return undefined;
+  let bound: ValueExpr;
+  try {
+    bound = bindValue(scope.rows, ast);
+  } catch (error) {
+    if (error instanceof QueryError) return undefined;
+    throw error;
+  }
+  const index = scope.groupBy.findIndex((group) => sameGroupKey(group, bound));
+  return index < 0 ? undefined : { kind: 'group', index, type: bound.type };
 }
 
 /** bindPostPredicate types a condition over aggregates and group keys (comparison, BETWEEN, IN, AND, OR, NOT). */
@@ -150,10 +165,15 @@ function asDate(scope: PostScope, at: AstExpr, expr: PostExpr, other: SqlType): 
   return { kind: 'constant', value: BigInt(days as number), type: { kind: 'date' } };
 }
 
-/** sameGroupKey says whether a bound expression is the group key `key` (the same column, or the same EXTRACT of it). */
+/** sameGroupKey says whether a bound expression is the group key `key` (the same column, or the same expression over the row). */
 export function sameGroupKey(key: GroupKey, expr: ValueExpr): boolean {
   if (key.kind === 'column') return expr.kind === 'column' && expr.column === key.column;
-  return expr.kind === 'extract' && expr.field === key.field && expr.operand.column === key.operand.column;
+  return expr.kind === key.kind && expressionKey(expr) === expressionKey(key);
+}
+
+/** expressionKey is a canonical text of a bound row expression, equal for equal expressions wherever written. */
+export function expressionKey(expr: ValueExpr): string {
+  return JSON.stringify(expr, (key, v: unknown) => (key === 'at' || key === 'name' ? undefined : typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? [...v] : v));
 }
 
 /** postDivides says whether an expression or condition divides somewhere (so results carry DIVISION_NOTE). */

@@ -92,8 +92,8 @@ export function finalizeResult(plan: Plan, scanned: readonly GroupState[], skipp
   ];
   rows.sort((a, b) => {
     for (const key of ordering) {
-      const order = compareValues(a[key.output] ?? null, b[key.output] ?? null);
-      if (order !== 0) return key.desc ? -order : order;
+      const order = sortOrder(a[key.output] ?? null, b[key.output] ?? null, key.desc);
+      if (order !== 0) return order;
     }
     return 0;
   });
@@ -135,12 +135,18 @@ function finalAggregateValue(plan: Plan, index: number, state: AggregateState | 
 
 /**
  * compareValues orders two values of one type: numbers and dates numerically, strings by their bytes
- * (byte strings, see values/bytes.ts), NULL after everything (as PostgreSQL sorts ascending).
+ * (byte strings, see values/bytes.ts), NULL after everything.
  */
 export function compareValues(a: Value, b: Value): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
   if (a < b) return -1;
   return a > b ? 1 : 0;
+}
+
+/** sortOrder is compareValues for one ORDER BY key: `desc` reverses the values, and NULL sorts last either way (as DuckDB does). */
+export function sortOrder(a: Value, b: Value, desc: boolean): number {
+  const order = compareValues(a, b);
+  return desc && a !== null && b !== null ? -order : order;
 }
 
 /**

@@ -1,6 +1,6 @@
 // The result of a plain row selection, shared by both evaluation paths: rows in file order, sorted, cut, projected.
 import type { Plan, RowSelection } from './plan.js';
-import { compareValues, type ResultTable } from './result.js';
+import { sortOrder, type ResultTable } from './result.js';
 import type { Value } from '../values/types.js';
 
 /**
@@ -13,8 +13,8 @@ export function finalizeRows(plan: Plan, rows: readonly (readonly Value[])[], sk
   const order = selection.order;
   const sorted = order.length === 0 ? rows : [...rows].sort((a, b) => {
     for (const key of order) {
-      const compared = compareValues(a[key.value] ?? null, b[key.value] ?? null);
-      if (compared !== 0) return key.desc ? -compared : compared;
+      const compared = sortOrder(a[key.value] ?? null, b[key.value] ?? null, key.desc);
+      if (compared !== 0) return compared;
     }
     return 0;
   });

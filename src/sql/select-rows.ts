@@ -3,8 +3,6 @@ import type { AstExpr, SelectStatement } from './ast.js';
 import { bindValue, checkFits64, type ExprScope } from './bind-expr.js';
 import { QueryError } from './errors.js';
 import type { OutputColumn, RowSelection, ValueExpr } from './plan.js';
-import { isNullable } from './nullable.js';
-import { isString } from '../values/types.js';
 
 /** BoundRows is a row selection's outputs (each the value of the same index) and what the storage program returns. */
 export interface BoundRows {
@@ -54,14 +52,10 @@ export function bindRowSelection(scope: ExprScope, statement: SelectStatement, t
   return { outputs, selection: { values, order } };
 }
 
-/** returned binds one value a kept row returns: numbers and dates of any expression, strings as columns. */
+/** returned binds one value a kept row returns: a number, date or string of any expression. */
 function returned(scope: ExprScope, ast: AstExpr): ValueExpr {
   const value = bindValue(scope, ast);
   checkFits64(scope, ast, value);
-  if (isString(value.type) && value.kind !== 'column') {
-    throw new QueryError(scope.file, ast.position, 'a selected string must be a column; string constants and expressions are not supported in a row selection');
-  }
-  if (isNullable(value)) throw new QueryError(scope.file, ast.position, 'a CASE without ELSE can be NULL, which a row selection cannot return yet; add an ELSE');
   return value;
 }
 

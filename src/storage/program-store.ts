@@ -87,7 +87,8 @@ export class ProgramStore {
   /** put writes the record (kind, key) atomically (a reader sees the old record or the new one), best effort. */
   put(kind: RecordKind, key: string, payload: Uint8Array): void {
     const path = this.path(kind, key);
-    const temporary = `${path}.${process.pid}.tmp`;
+    // Unique per writer, not just per process: a cluster's worker threads share the pid and may put the same record at once.
+    const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       const fd = openSync(temporary, 'w', 0o600);
       try {

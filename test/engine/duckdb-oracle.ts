@@ -30,7 +30,7 @@ export function expectDuckDbAgrees(name: string, ours: ResultTable, duck: unknow
       const type = (ours.columns[c] as ResultTable['columns'][number]).type;
       const text = formatValue(value, type);
       const theirs = duck[r]?.[c];
-      const same = type.kind === 'integer' || type.kind === 'decimal' ? sameNumber(text, theirs) : text.trim() === String(theirs).trim();
+      const same = value === null || theirs === null ? value === theirs : type.kind === 'integer' || type.kind === 'decimal' ? sameNumber(text, theirs) : text.trim() === String(theirs).trim();
       expect(same, `${name} row ${r + 1} column ${c + 1}: Sluice ${text}, DuckDB ${String(theirs)}`).toBe(true);
     });
   });

@@ -46,7 +46,7 @@ describe('EXTRACT and GROUP BY positions and aliases', () => {
     expect(errorOf('select k, count(*) from t group by 3')).toBe('q.sql:1:36: GROUP BY position 3 is not between 1 and 2');
     expect(errorOf('select k, count(*) from t group by 2')).toBe('q.sql:1:36: GROUP BY position 2 names an aggregate; group by a column instead');
     expect(errorOf('select extract(month from d1), count(*) from t group by extract(year from d1)')).toBe('q.sql:1:8: this expression must appear in GROUP BY or be used in an aggregate');
-    expect(errorOf('select count(*) from t group by q + 1')).toBe('q.sql:1:33: GROUP BY supports columns, EXTRACT(... FROM a date column), and positions or aliases of selected ones');
+    expect(errorOf('select count(*) from t group by q + 1')).toBe('q.sql:1:33: GROUP BY supports columns, EXTRACT(... FROM a date column), SUBSTRING, CASE, and positions or aliases of selected ones');
   });
 });
 
