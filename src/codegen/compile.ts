@@ -103,7 +103,9 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
   const maps = [...ownMaps, ...buildMaps.map((map) => map.spec)];
   const probeMaps = buildMaps.map((map, i) => ({ index: FIRST_BUILD_MAP + i, type: map.spec.type as 'array' | 'hash', maxEntries: map.spec.maxEntries, layout: map.layout }));
   const emitted = () => emitNamingLimits(plan, layout, maps, maxChunk, probeMaps, heap, keyedMap);
-  const spec = options.programs ? memoized(options.programs, [plan, layout, maps, maxChunk, probeMaps, heap, keyedMap], emitted) : emitted();
+  // The layout and the heap are planLayout(plan) and planTopHeap(plan, layout): the plan stands for them in the key
+  // (the layout holds a Map, which emitKey cannot write, so keying it made every program unkeyable).
+  const spec = options.programs ? memoized(options.programs, [plan, maps, maxChunk, probeMaps, keyedMap], emitted) : emitted();
   const mapRefs: { slot: number; map: number }[] = [];
   let slot = 0;
   for (const insn of spec.insns) {
