@@ -95,7 +95,7 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
         const op = expr.op;
         return (row) => {
           const a = left(row) as bigint | null;
-          if (a === null) return null;
+          if (a === null) return null; // the right side is not computed, as in the program
           const b = right(row) as bigint | null;
           if (b === null) return null;
           return checked(op === '+' ? a + b : op === '-' ? a - b : a * b, overflow, what);
@@ -169,6 +169,7 @@ function compileLeaf(expr: Expr, overflow: OverflowHandler): (row: RowValues) =>
       const left = compileValue(expr.left as ValueExpr, overflow);
       const right = compileValue(expr.right as ValueExpr, overflow);
       const holds = ORDER_TESTS[expr.op];
+      // As the program does: the left side first, and a NULL there leaves the right one uncomputed (it may overflow).
       return (row) => {
         const a = left(row);
         if (a === null) return null;

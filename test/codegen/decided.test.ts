@@ -80,3 +80,10 @@ test('programs for decided and widened conditions pass the verifier (no unreacha
     expect(() => verify(compiled.spec, { context: HOOK_CONTEXT }), where).not.toThrow();
   }
 });
+
+test('a NULL left side leaves the right side uncomputed in both paths, so a right side that would overflow does not stop ship-all alone (campaign seed 686)', () => {
+  const data = 'id,code,day,price\n100000000000000000,AB,1995-01-01,\n';
+  const sql = 'select count(*) from t where not (price + price = id)';
+  expect(pushdown(sql, data).rows).toEqual([[0n]]);
+  expect(shipAll(sql, data).rows).toEqual([[0n]]);
+});
