@@ -120,7 +120,9 @@ for (const [name, byConfig] of Object.entries(samples)) {
   }
   // However well it overlaps, a run takes at least its CPU time spread over every core: the bound on --nodes 2's speed-up here.
   const floor = median((byConfig['sluice --nodes 2'] ?? []).map((s) => s.cpuSeconds)) / cores;
-  ceilings.push(`${name}: --nodes 2 CPU ÷ ${cores} cores = ${floor.toFixed(2)} s, so at most ${(one / floor).toFixed(2)}× --nodes 1's wall time`);
+  ceilings.push(
+    `${name}: --nodes 2 used ${(floor * cores).toFixed(2)} s of CPU, so on ${cores} cores it takes at least ${floor.toFixed(2)} s: at most ${(one / floor).toFixed(2)}× --nodes 1's wall time here (a bound worth reading only when the load average stayed below ${cores})`,
+  );
 }
 process.stdout.write(`${lines.join('\n')}\n${ceilings.join('\n')}\nload average (1, 5, 15 min) before: ${load[0]?.map((x) => x.toFixed(1)).join(', ')}; after: ${load[1]?.map((x) => x.toFixed(1)).join(', ')}\n`);
 writeFileSync(resolve(values.out), `${JSON.stringify({ data: values.data, rounds: Number(values.rounds), load, samples }, null, 1)}\n`);

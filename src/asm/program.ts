@@ -33,9 +33,16 @@ export interface MapSpec {
   readonly readOnly?: boolean;
   /**
    * Entries at creation (a join's build side): `keys` packs keySize bytes per entry, `values`
-   * valueSize bytes per entry, in the same order. An array map's keys are u32 indexes below maxEntries.
+   * valueSize bytes per entry, in the same order. An array map's keys are u32 indexes below maxEntries;
+   * without `keys`, an array map's `values` are those of entries 0, 1, 2, ... in turn.
    */
-  readonly contents?: { readonly keys: Uint8Array; readonly values: Uint8Array };
+  readonly contents?: { readonly keys?: Uint8Array; readonly values: Uint8Array };
+  /**
+   * True for an array map whose contents the storage node returns as one block of values (entries 0,
+   * 1, 2, ...; see encodeResult) rather than as key/value pairs: a join's build side, which fills one
+   * entry per key. Linux never sees this bit.
+   */
+  readonly returnsBlock?: boolean;
 }
 
 /**

@@ -15,7 +15,6 @@ export type RowValues = Value[];
 export type OverflowHandler = (what: string) => never;
 
 type ValueFn = (row: RowValues) => Value;
-type PredicateFn = (row: RowValues) => boolean | null;
 
 /**
  * JoinLookup answers a LookupExpr: it finds the row's key in build side `build` and, when found,
@@ -79,10 +78,10 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
       };
     }
     case 'case': {
-      const whens = expr.whens.map((branch) => ({ when: compilePredicate(branch.when, overflow), then: compileValue(branch.then, overflow) }));
+      const whens = expr.whens.map((branch) => ({ when: compileCondition(branch.when, overflow), then: compileValue(branch.then, overflow) }));
       const otherwise = expr.otherwise === undefined ? () => null : compileValue(expr.otherwise, overflow);
       return (row) => {
-        for (const branch of whens) if (branch.when(row) === true) return branch.then(row);
+        for (const branch of whens) if (branch.when(row)) return branch.then(row);
         return otherwise(row);
       };
     }
@@ -91,7 +90,8 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
       const right = compileValue(expr.right, overflow);
       const what = `the result of '${expr.op}'`;
       if (isNullable(expr)) {
-        // Arithmetic over a NULL (an empty field, a CASE without ELSE) is NULL (checked only where it can be).
+        // Arithmetic over a NULL (an empty field, a CASE without ELSE) is NULL (checked only where it can be);
+        // a NULL left operand ends it before the right one is computed, as in the program.
         const op = expr.op;
         return (row) => {
           const a = left(row) as bigint | null;
@@ -109,18 +109,62 @@ export function compileValue(expr: ValueExpr, overflow: OverflowHandler): ValueF
 }
 
 /**
- * compilePredicate returns a function giving a condition's truth for a row in SQL's three-valued logic:
- * true, false, or null (unknown: a comparison, IN or LIKE with a NULL operand). Callers keep a row or
- * take a WHEN only where it is true.
+ * compileCondition returns a function saying whether a condition is true for a row (SQL's three-valued
+ * logic: false and unknown are both not true), as a filter or a CASE's WHEN asks. Its operands are
+ * evaluated in the order the storage program evaluates them and no further than it does (emitJump in
+ * codegen/expr.ts), so that an overflow in an operand the answer did not need stops neither path.
  */
-export function compilePredicate(expr: Expr, overflow: OverflowHandler, lookup?: JoinLookup): PredicateFn {
+export function compileCondition(expr: Expr, overflow: OverflowHandler, lookup?: JoinLookup): (row: RowValues) => boolean {
+  const skip = compileJump(expr, false, true, overflow, lookup);
+  return (row) => !skip(row);
+}
+
+type JumpFn = (row: RowValues) => boolean;
+
+/** compileJump answers emitJump's question: is the condition's truth `when`, or unknown when `unknownJumps`? */
+function compileJump(expr: Expr, when: boolean, unknownJumps: boolean, overflow: OverflowHandler, lookup: JoinLookup | undefined): JumpFn {
   switch (expr.kind) {
+    case 'not':
+      return compileJump(expr.operand, !when, unknownJumps, overflow, lookup);
+    case 'and':
+    case 'or': {
+      const decisive = expr.kind === 'or';
+      if (when === decisive) {
+        const operands = expr.operands.map((operand) => compileJump(operand, when, unknownJumps, overflow, lookup));
+        return (row) => operands.some((operand) => operand(row));
+      }
+      const last = compileJump(expr.operands[expr.operands.length - 1] as Expr, when, unknownJumps, overflow, lookup);
+      const others = expr.operands.slice(0, -1).map((operand) => compileJump(operand, decisive, !unknownJumps, overflow, lookup));
+      return (row) => !others.some((operand) => operand(row)) && last(row);
+    }
     case 'lookup': {
       if (lookup === undefined) throw new TypeError('a join lookup needs the build sides');
       const { build, key } = expr;
       // A NULL key equals no key: the row has no join partner.
-      return (row) => row[key.column] !== null && lookup(build, row[key.column] as Value, row);
+      const found = (row: RowValues): boolean => row[key.column] !== null && lookup(build, row[key.column] as Value, row);
+      return when ? found : (row) => !found(row);
     }
+    case 'truth': {
+      const value = expr.value === when;
+      return () => value;
+    }
+    default: {
+      const truth = compileLeaf(expr, overflow);
+      return (row) => {
+        const value = truth(row);
+        return value === null ? unknownJumps : value === when;
+      };
+    }
+  }
+}
+
+/**
+ * compileLeaf returns a function giving a comparison's, IN's, LIKE's or IS NULL's truth in three-valued
+ * logic: null (unknown) where an operand is NULL; the left operand is computed first, and a NULL there
+ * decides before the right one is computed.
+ */
+function compileLeaf(expr: Expr, overflow: OverflowHandler): (row: RowValues) => boolean | null {
+  switch (expr.kind) {
     case 'compare': {
       const left = compileValue(expr.left as ValueExpr, overflow);
       const right = compileValue(expr.right as ValueExpr, overflow);
@@ -160,43 +204,9 @@ export function compilePredicate(expr: Expr, overflow: OverflowHandler, lookup?:
       const value = expr.value;
       return (row) => (operand(row) === null ? null : value);
     }
-    case 'and': {
-      const operands = expr.operands.map((operand) => compilePredicate(operand, overflow, lookup));
-      return (row) => {
-        let truth: boolean | null = true;
-        for (const operand of operands) {
-          const value = operand(row);
-          if (value === false) return false;
-          if (value === null) truth = null;
-        }
-        return truth;
-      };
-    }
-    case 'or': {
-      const operands = expr.operands.map((operand) => compilePredicate(operand, overflow, lookup));
-      return (row) => {
-        let truth: boolean | null = false;
-        for (const operand of operands) {
-          const value = operand(row);
-          if (value === true) return true;
-          if (value === null) truth = null;
-        }
-        return truth;
-      };
-    }
-    case 'not': {
-      const operand = compilePredicate(expr.operand, overflow);
-      return (row) => {
-        const value = operand(row);
-        return value === null ? null : !value;
-      };
-    }
-    case 'truth': {
-      const value = expr.value;
-      return () => value;
-    }
+    default:
+      throw new TypeError(`a ${expr.kind} expression is not a condition`);
   }
-  throw new TypeError(`a ${expr.kind} expression is not a condition`);
 }
 
 const ORDER_TESTS: Record<CompareOp, (a: bigint | string, b: bigint | string) => boolean> = {

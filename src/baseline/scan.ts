@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { CsvError, parse as parseCsv, type Options as CsvOptions } from 'csv-parse/sync';
 import { parseField, fieldColumns } from './parse-field.js';
 import { MalformedRowError, QueryError } from '../sql/errors.js';
-import { checkedSum, compilePredicate, compileValue, type JoinLookup, type OverflowHandler, type RowValues } from './evaluate.js';
+import { checkedSum, compileCondition, compileValue, type JoinLookup, type OverflowHandler, type RowValues } from './evaluate.js';
 import { MAX_LINE_BYTES, type Plan } from '../sql/plan.js';
 import { emptyAggregateState, finalizeResult, type AggregateState, type GroupState, type ResultTable } from '../sql/result.js';
 import { finalizeRows, scanStopsAtLimit } from '../sql/row-result.js';
@@ -99,7 +99,7 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path, looku
     const line = currentRun === undefined ? 1 : locate(currentRun, currentRecord).line;
     throw new QueryError(file, { line, column: 1 }, `${what} (the pushdown program computes rows in signed 64 bits and sums in 128)`);
   };
-  const filter = plan.filter === undefined ? () => true : compilePredicate(plan.filter, overflow, lookup);
+  const filter = plan.filter === undefined ? () => true : compileCondition(plan.filter, overflow, lookup);
   const groupKeys = plan.groupBy.map((column) => compileValue(column, overflow));
   const updates = makeUpdates(plan, overflow);
   const selected = plan.rows?.values.map((value) => compileValue(value, overflow));
@@ -141,7 +141,7 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path, looku
         continue;
       }
       if (!decodeRow(record)) continue;
-      if (filter(row) !== true) continue;
+      if (!filter(row)) continue;
       if (selected !== undefined) {
         kept.push(selected.map((valueOf) => valueOf(row)));
         finished = kept.length >= rowLimit;

@@ -1,4 +1,4 @@
-// fast-check generators for campaign cases: random schemas, hostile table files, queries within Sluice's SQL, chunkings.
+// fast-check generators for campaign cases: random schemas, hostile table files (empty fields, NULL unless quoted, among them), queries within Sluice's SQL (IS [NOT] NULL too), chunkings.
 import fc from 'fast-check';
 import type { AggFn, Case, ColType, Column, CompareOp, Expr, FileFormat, Item, OrderBy, Pred, Query } from './case.js';
 

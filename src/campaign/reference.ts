@@ -416,9 +416,11 @@ class Evaluation {
     return {
       type,
       value: (row) => {
+        // README: a NULL operand makes the result NULL, and an operand after a NULL one is not computed.
         const a = left.value(row) as bigint | null;
+        if (a === null) return null;
         const b = right.value(row) as bigint | null;
-        if (a === null || b === null) return null;
+        if (b === null) return null;
         if (!fits64(a * lf) || !fits64(b * rf)) this.leeway.add('rescale');
         const result = compute(a, b);
         if (!fits64(result)) refuse('overflow', `the result of ${op} does not fit in 64 bits`, this.currentLine);

@@ -1,9 +1,8 @@
-// A join build side's map: the value layout, the array-or-hash choice, and the contents the probe node loads.
+// A join build side's map: the array-or-hash choice, and the contents the probe node loads (the value layout is layout.ts's buildMapLayout).
 import type { MapSpec } from '../asm/program.js';
 import type { JoinBuild } from '../sql/plan.js';
 import type { Value } from '../values/types.js';
-import { isFlag } from '../sql/join-plan.js';
-import { STRING_CAP } from './layout.js';
+import { buildMapLayout, type BuildMapLayout } from './layout.js';
 import { formatCount } from '../util/count.js';
 
 /**
@@ -14,48 +13,6 @@ export const ARRAY_DENSITY = 4;
 /** MAX_ARRAY_ENTRIES bounds an array map's slots (the probe node allocates every one). */
 export const MAX_ARRAY_ENTRIES = 1 << 23;
 
-/** BuildValueSlot is where one build value sits in the map value. */
-export interface BuildValueSlot {
-  readonly offset: number;
-  readonly kind: 'flag' | 'word' | 'string';
-  /** Strings: bytes after the 8-byte length word. */
-  readonly width?: number;
-}
-
-/**
- * BuildMapLayout is the value of a build side's map: byte 0 is 1 for a present key (an array map's
- * absent keys read 0), then one byte per flag, then 8-byte words for numbers and dates, then strings
- * (an 8-byte length and the bytes).
- */
-export interface BuildMapLayout {
-  readonly slots: readonly BuildValueSlot[];
-  readonly valueSize: number;
-}
-
-/** buildMapLayout lays out the map value of `build`. */
-export function buildMapLayout(build: JoinBuild): BuildMapLayout {
-  const slots: BuildValueSlot[] = new Array<BuildValueSlot>(build.values.length);
-  let at = 1;
-  build.values.forEach((value, i) => {
-    if (isFlag(value.expr)) slots[i] = { offset: at++, kind: 'flag' };
-  });
-  const wide = build.values.some((value) => !isFlag(value.expr));
-  if (wide) at = (at + 7) & ~7;
-  build.values.forEach((value, i) => {
-    const type = value.expr.type;
-    if (isFlag(value.expr)) return;
-    if (type.kind === 'char' || type.kind === 'varchar') {
-      const width = (((type.kind === 'char' ? type.length : type.length ?? STRING_CAP) + 7) & ~7);
-      slots[i] = { offset: at, kind: 'string', width };
-      at += 8 + width;
-    } else {
-      slots[i] = { offset: at, kind: 'word' };
-      at += 8;
-    }
-  });
-  return { slots, valueSize: at };
-}
-
 /** BuildMap is a build side's map ready to load: its spec (with contents), its layout, and why it has its type. */
 export interface BuildMap {
   readonly spec: MapSpec;
@@ -65,32 +22,69 @@ export interface BuildMap {
 }
 
 /**
- * buildMap chooses the map for a build side's rows (key -> values in JoinBuild.values order) and
- * encodes its contents: an array map indexed by key when keys are dense (see ARRAY_DENSITY), a hash
- * map otherwise. Its name is `build<index>`; the program reads it only (read-only map).
+ * BuildEntries are a build side's rows as map values of its layout (bit 0 of byte 0 set in each), as a
+ * build program leaves them: a block of values by key from 0 (absent keys are zero), and pairs of
+ * 8-byte signed keys and values for the keys past the block.
  */
-export function buildMap(build: JoinBuild, index: number, rows: ReadonlyMap<bigint, readonly Value[]>): BuildMap {
+export interface BuildEntries {
+  readonly block: Uint8Array;
+  readonly keys: Uint8Array;
+  readonly values: Uint8Array;
+}
+
+/**
+ * buildMap chooses the map for a build side's entries and encodes its contents: an array map indexed
+ * by key when keys are dense (see ARRAY_DENSITY), a hash map otherwise. An array map's contents are
+ * its values from key 0 on, or its present keys and their values when that is fewer bytes. Its name is
+ * `build<index>`; the program reads it only (read-only map).
+ */
+export function buildMap(build: Pick<JoinBuild, 'values'>, index: number, entries: BuildEntries): BuildMap {
   const layout = buildMapLayout(build);
-  let max = -1n;
-  let min: bigint | undefined;
-  for (const key of rows.keys()) {
+  const size = layout.valueSize;
+  const { block } = entries;
+  const pairKeys = new DataView(entries.keys.buffer, entries.keys.byteOffset, entries.keys.byteLength);
+  const pairs = entries.keys.length / 8;
+  let blockCount = 0;
+  let blockMin = -1;
+  let blockMax = -1;
+  for (let key = 0, at = 0; at < block.length; key++, at += size) {
+    if (block[at] === 0) continue;
+    if (blockCount++ === 0) blockMin = key;
+    blockMax = key;
+  }
+  const count = blockCount + pairs;
+  let min = blockCount > 0 ? BigInt(blockMin) : undefined;
+  let max = BigInt(blockMax);
+  for (let i = 0; i < pairs; i++) {
+    const key = pairKeys.getBigInt64(i * 8, true);
     if (key > max) max = key;
     if (min === undefined || key < min) min = key;
   }
-  const count = rows.size;
   const span = max + 1n;
   const dense = min !== undefined && min >= 0n && span <= BigInt(MAX_ARRAY_ENTRIES) && span <= BigInt(count * ARRAY_DENSITY);
-  const keySize = dense ? 4 : 8;
-  const keys = new Uint8Array(count * keySize);
-  const values = new Uint8Array(count * layout.valueSize);
-  const keyView = new DataView(keys.buffer);
-  const valueView = new DataView(values.buffer);
-  let n = 0;
-  for (const [key, row] of rows) {
-    if (dense) keyView.setUint32(n * 4, Number(key), true);
-    else keyView.setBigInt64(n * 8, key, true);
-    encodeValue(layout, row, valueView, n * layout.valueSize);
-    n++;
+  let contents: NonNullable<MapSpec['contents']>;
+  if (dense && Number(span) * size <= count * (4 + size)) {
+    const values = pairs === 0 && block.length >= Number(span) * size ? block.subarray(0, Number(span) * size) : new Uint8Array(Number(span) * size);
+    if (values.buffer !== block.buffer) {
+      values.set(block.subarray(0, Math.min(block.length, values.length)));
+      for (let i = 0; i < pairs; i++) values.set(entries.values.subarray(i * size, (i + 1) * size), Number(pairKeys.getBigInt64(i * 8, true)) * size);
+    }
+    contents = { values };
+  } else {
+    const keySize = dense ? 4 : 8;
+    const keyBytes = new Uint8Array(count * keySize);
+    const view = new DataView(keyBytes.buffer);
+    const values = new Uint8Array(count * size);
+    let n = 0;
+    const add = (key: bigint, value: Uint8Array) => {
+      if (dense) view.setUint32(n * 4, Number(key), true);
+      else view.setBigInt64(n * 8, key, true);
+      values.set(value, n * size);
+      n++;
+    };
+    for (let key = 0, at = 0; at < block.length; key++, at += size) if (block[at] !== 0) add(BigInt(key), block.subarray(at, at + size));
+    for (let i = 0; i < pairs; i++) add(pairKeys.getBigInt64(i * 8, true), entries.values.subarray(i * size, (i + 1) * size));
+    contents = { keys: keyBytes, values };
   }
   const what = `${formatCount(count)} keys`;
   const reason = count === 0
@@ -104,12 +98,12 @@ export function buildMap(build: JoinBuild, index: number, rows: ReadonlyMap<bigi
     spec: {
       name: `build${index}`,
       type: dense ? 'array' : 'hash',
-      keySize,
-      valueSize: layout.valueSize,
+      keySize: dense ? 4 : 8,
+      valueSize: size,
       maxEntries: dense ? Number(span) : Math.max(1, count),
       flags: 0,
       readOnly: true,
-      contents: { keys, values },
+      contents,
     },
     layout,
     rows: count,
@@ -117,12 +111,29 @@ export function buildMap(build: JoinBuild, index: number, rows: ReadonlyMap<bigi
   };
 }
 
+/** rowEntries encodes rows (key -> values in JoinBuild.values order, as the csv-parse baseline finds them) as pairs of the map's layout. */
+export function rowEntries(build: Pick<JoinBuild, 'values'>, rows: ReadonlyMap<bigint, readonly Value[]>): BuildEntries {
+  const layout = buildMapLayout(build);
+  const keys = new Uint8Array(rows.size * 8);
+  const values = new Uint8Array(rows.size * layout.valueSize);
+  const keyView = new DataView(keys.buffer);
+  const valueView = new DataView(values.buffer);
+  let n = 0;
+  for (const [key, row] of rows) {
+    keyView.setBigInt64(n * 8, key, true);
+    encodeValue(layout, row, valueView, n * layout.valueSize);
+    n++;
+  }
+  return { block: new Uint8Array(0), keys, values };
+}
+
 function encodeValue(layout: BuildMapLayout, row: readonly Value[], view: DataView, at: number): void {
-  view.setUint8(at, 1);
+  view.setUint8(at, view.getUint8(at) | 1);
   layout.slots.forEach((slot, i) => {
     const value = row[i];
-    if (slot.kind === 'flag') view.setUint8(at + slot.offset, value === 1n ? 1 : 0);
-    else if (slot.kind === 'word') view.setBigInt64(at + slot.offset, value as bigint, true);
+    if (slot.kind === 'flag') {
+      if (value === 1n) view.setUint8(at + slot.offset, view.getUint8(at + slot.offset) | (1 << (slot.bit ?? 0)));
+    } else if (slot.kind === 'word') view.setBigInt64(at + slot.offset, value as bigint, true);
     else {
       const bytes = Buffer.from(value as string, 'latin1');
       view.setBigUint64(at + slot.offset, BigInt(bytes.length), true);

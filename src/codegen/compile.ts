@@ -19,6 +19,7 @@ import { memoized, type ProgramMemo } from './program-memo.js';
 import { SKIP_BATCH, emitScanCallback, emitStep } from './scanner.js';
 import { emitFirstField } from './fields.js';
 import { HookContextOffset } from '../storage/hook-context.js';
+import type { KeyedMap } from './keyed-row.js';
 import { UsageError } from '../util/errors.js';
 import { formatCount } from '../util/count.js';
 
@@ -37,12 +38,12 @@ export interface CompileOptions {
   readonly maxChunk?: number;
   /** Capacity of the GROUP BY hash map. */
   readonly maxGroups?: number;
-  /** The largest capacity allowed (default MAX_GROUPS_LIMIT; a join's build side, which groups by key, allows MAX_BUILD_ROWS_LIMIT + 1). */
-  readonly groupsLimit?: number;
   /** File name used in malformed-row errors (default plan.table.path). */
   readonly file?: string;
   /** A join's build maps, one per plan.join.builds entry, with their contents (see build-map.ts). */
   readonly buildMaps?: readonly BuildMap[];
+  /** For a join's build side (Plan.keyed): the maps its rows fill (default maxGroups entries each). */
+  readonly keyedMap?: KeyedMap;
   /** Where programs emitted before may be found and new ones kept (see program-memo.ts); default: emit every time. */
   readonly programs?: ProgramMemo;
 }
@@ -76,6 +77,8 @@ const STATE_MAP = 0;
 const AGG_MAP = 1;
 /** A join's build maps follow the state and aggregate maps. */
 const FIRST_BUILD_MAP = 2;
+/** A build side's own program (which has no build maps) keeps the keys its array does not hold in a hash map there. */
+const KEYED_HASH_MAP = 2;
 
 /** compileQuery emits the scan program for `plan`. Throws QueryError for constructs it cannot compile. */
 export function compileQuery(plan: Plan, options: CompileOptions = {}): CompiledQuery {
@@ -86,21 +89,23 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
     );
   }
   const maxGroups = options.maxGroups ?? DEFAULT_MAX_GROUPS;
-  const groupsLimit = options.groupsLimit ?? MAX_GROUPS_LIMIT;
-  if (!Number.isInteger(maxGroups) || maxGroups < 1 || maxGroups > groupsLimit) {
-    throw new UsageError(`--max-groups ${maxGroups} is out of range: the group map holds 1 to ${formatCount(groupsLimit)} groups`);
+  if (!Number.isInteger(maxGroups) || maxGroups < 1 || maxGroups > MAX_GROUPS_LIMIT) {
+    throw new UsageError(`--max-groups ${maxGroups} is out of range: the group map holds 1 to ${formatCount(MAX_GROUPS_LIMIT)} groups`);
   }
   const layout = planLayout(plan);
   const record = plan.rows === undefined ? undefined : planRecord(plan, layout);
   const heap = record === undefined ? undefined : planTopHeap(plan, layout);
   const buildMaps = options.buildMaps ?? [];
   if (buildMaps.length !== (plan.join?.builds.length ?? 0)) throw new RangeError('codegen: a join plan needs one build map per build side');
+  const keyedMap = plan.keyed === undefined ? undefined : (options.keyedMap ?? { arrayEntries: maxGroups, hashEntries: maxGroups });
   const rowsMap = record && (heap === undefined ? outputMapSpec(record, maxChunk) : topMapSpec(heap));
-  const ownMaps = rowsMap === undefined ? mapSpecs(plan, layout, maxGroups) : [stateMapSpec(layout), rowsMap];
+  const ownMaps = rowsMap === undefined ? mapSpecs(plan, layout, maxGroups, keyedMap) : [stateMapSpec(layout), rowsMap];
   const maps = [...ownMaps, ...buildMaps.map((map) => map.spec)];
   const probeMaps = buildMaps.map((map, i) => ({ index: FIRST_BUILD_MAP + i, type: map.spec.type as 'array' | 'hash', maxEntries: map.spec.maxEntries, layout: map.layout }));
-  const emitted = () => emitNamingLimits(plan, layout, maps, maxChunk, probeMaps, heap);
-  const spec = options.programs ? memoized(options.programs, [plan, layout, maps, maxChunk, probeMaps, heap], emitted) : emitted();
+  const emitted = () => emitNamingLimits(plan, layout, maps, maxChunk, probeMaps, heap, keyedMap);
+  // The layout and the heap are planLayout(plan) and planTopHeap(plan, layout): the plan stands for them in the key
+  // (the layout holds a Map, which emitKey cannot write, so keying it made every program unkeyable).
+  const spec = options.programs ? memoized(options.programs, [plan, maps, maxChunk, probeMaps, keyedMap], emitted) : emitted();
   const mapRefs: { slot: number; map: number }[] = [];
   let slot = 0;
   for (const insn of spec.insns) {
@@ -116,7 +121,9 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
       {
         index: AGG_MAP,
         name: maps[AGG_MAP]?.name ?? 'aggs',
-        holds: heap !== undefined
+        holds: plan.keyed !== undefined
+          ? `the build side's rows by ${plan.keyed.key.name} below ${keyedMap?.arrayEntries}, one ${layout.valueSize}-byte value each (the probe's map value), returned as one block of values`
+          : heap !== undefined
           ? `a heap of the best ${heap.n} rows (worst at the root; ${heap.record.size} bytes each: the values, then the row's position in the scan), a header and a candidate slot, returned after the scan`
           : record !== undefined
           ? `the output buffer: a header, then the records of the rows one call keeps (${record.size} bytes each), copied out by the node after every call`
@@ -124,6 +131,7 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
             ? `the single group's count and aggregates (${layout.valueSize} bytes)`
             : `groups keyed by ${plan.groupBy.map((c) => c.name).join(', ')} (${layout.keySize}-byte key, ${layout.valueSize}-byte value)`,
       },
+      ...(keyedMap === undefined ? [] : [{ index: KEYED_HASH_MAP, name: 'build_hash', holds: `the build side's other rows (keys negative or from ${keyedMap.arrayEntries} on), at most ${keyedMap.hashEntries}` }]),
       ...buildMaps.map((map, i) => ({
         index: FIRST_BUILD_MAP + i,
         name: map.spec.name,
@@ -135,14 +143,17 @@ export function compileQuery(plan: Plan, options: CompileOptions = {}): Compiled
     maxChunk,
     ...(record && { record }),
     ...(heap && { top: heap }),
-    decode: (read) => (record === undefined ? decodeMaps(plan, layout, read, file, maxGroups) : decodeRows(plan, layout, record, read, file, heap)),
+    decode: (read) => {
+      if (plan.keyed !== undefined) throw new RangeError('a build side\'s answer is its map (see engine/join-build-run.ts), not a result table');
+      return record === undefined ? decodeMaps(plan, layout, read, file, maxGroups) : decodeRows(plan, layout, record, read, file, heap);
+    },
   };
 }
 
 /** emitNamingLimits is `emit`, with a branch too far for eBPF reported at the SQL construct that caused it. */
-function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, buildMaps: readonly ProbeMap[], heap?: TopHeap): ProgramSpec {
+function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, buildMaps: readonly ProbeMap[], heap?: TopHeap, keyedMap?: KeyedMap): ProgramSpec {
   try {
-    return emit(plan, layout, maps, maxChunk, buildMaps, heap);
+    return emit(plan, layout, maps, maxChunk, buildMaps, heap, keyedMap);
   } catch (error) {
     if (!(error instanceof BranchTooFar)) throw error;
     const what = error.construct?.what ?? 'this query';
@@ -156,7 +167,7 @@ function emitNamingLimits(plan: Plan, layout: Layout, maps: readonly MapSpec[], 
 }
 
 /** emit generates the whole program: the entry, the scan callback and the scan step. */
-function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, buildMaps: readonly ProbeMap[], heap?: TopHeap): ProgramSpec {
+function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: number, buildMaps: readonly ProbeMap[], heap?: TopHeap, keyedMap?: KeyedMap): ProgramSpec {
   const e = new Emitter('sluice_scan', maps);
   const top = heap && { heap, siftUp: e.label('sift_up'), siftDown: e.label('sift_down') };
   const g: Gen = {
@@ -167,6 +178,7 @@ function emit(plan: Plan, layout: Layout, maps: readonly MapSpec[], maxChunk: nu
     stateMap: STATE_MAP,
     aggMap: AGG_MAP,
     buildMaps,
+    ...(keyedMap && { keyedMap, keyedHashMap: KEYED_HASH_MAP }),
     next: e.label('next_byte'),
     stop: e.label('stop'),
     eventDone: e.label('event_done'),
@@ -187,8 +199,15 @@ function stateMapSpec(layout: Layout): MapSpec {
   return { name: 'state', type: 'array', keySize: 4, valueSize: layout.stateSize, maxEntries: 1, flags: 0 };
 }
 
-function mapSpecs(plan: Plan, layout: Layout, maxGroups: number): MapSpec[] {
+function mapSpecs(plan: Plan, layout: Layout, maxGroups: number, keyed?: KeyedMap): MapSpec[] {
   const state = stateMapSpec(layout);
+  if (keyed !== undefined) {
+    return [
+      state,
+      { name: 'build', type: 'array', keySize: 4, valueSize: layout.valueSize, maxEntries: keyed.arrayEntries, flags: 0, returnsBlock: true },
+      { name: 'build_hash', type: 'hash', keySize: 8, valueSize: layout.valueSize, maxEntries: keyed.hashEntries, flags: 0 },
+    ];
+  }
   const aggs: MapSpec =
     plan.groupBy.length === 0
       ? { name: 'aggs', type: 'array', keySize: 4, valueSize: layout.valueSize, maxEntries: 1, flags: 0 }
@@ -231,7 +250,7 @@ function emitEntry(g: Gen, callback: ReturnType<Emitter['label']>, maxChunk: num
     e.store('DW', R10, CTX_AT + CTX.aggs, R0);
     // A top-N heap's header counts the rows kept over the whole scan; an output buffer's, this call's records.
     if (g.top === undefined) emitOutputHeader(g, done);
-  } else if (plan.groupBy.length === 0) {
+  } else if (plan.groupBy.length === 0 && plan.keyed === undefined) {
     e.comment('aggregate map entry 0 (no GROUP BY)');
     emitArrayLookup(g, g.aggMap);
     e.jumpImm('JEQ', R0, 0, abort);

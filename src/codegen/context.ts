@@ -3,8 +3,8 @@ import { R0, R6, R7, R8, R9 } from '../asm/builder.js';
 import type { Plan } from '../sql/plan.js';
 import { QueryError, type SourcePosition } from '../sql/errors.js';
 import type { Emitter, Label, Register } from './emitter.js';
-import { FatalCode, S, type Layout } from './layout.js';
-import type { BuildMapLayout } from './build-map.js';
+import type { KeyedMap } from './keyed-row.js';
+import { FatalCode, S, type BuildMapLayout, type Layout } from './layout.js';
 import type { TopGen } from './top-rows.js';
 
 /** Register roles inside the per-byte callback (callee-saved, so helper calls keep them). */
@@ -52,6 +52,9 @@ export interface Gen {
   readonly layout: Layout;
   readonly stateMap: number;
   readonly aggMap: number;
+  /** For a join's build side (Plan.keyed): the maps its rows fill, the array at aggMap and the hash map at keyedHashMap. */
+  readonly keyedMap?: KeyedMap;
+  readonly keyedHashMap?: number;
   /** A join's build maps, by build side: map index, type and value layout (empty without a join). */
   readonly buildMaps: readonly ProbeMap[];
   /** Return 0 from the callback: go on with the next byte. */

@@ -14,6 +14,7 @@ import { emitCase, emitExtract } from './case.js';
 import { emitShift } from './date-shift.js';
 import { emitRoundDown } from './round.js';
 import { emitNullCheck, emitStringNullCheck } from './nulls.js';
+import { alwaysJumps } from '../sql/jump-outcome.js';
 
 /** FIELD_BITS bounds a decoded number: at most 18 digits, so |v| < 10^18 < 2^60. */
 const FIELD_BITS = 60;
@@ -189,8 +190,7 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
     case 'or': {
       // and: any false operand decides false; or: any true operand decides true. Unknown decides nothing:
       // an operand that does not decide is tested for "not decisive" with the opposite treatment of unknown.
-      // An operand that jumps whatever the row (a decided one whose NULL case jumps too) ends the list:
-      // the operands after it could never run, and unreachable code is refused by both verifiers.
+      // An operand that always jumps ends the list: the operands after it could never run (jump-outcome.ts).
       const decisive = expr.kind === 'or';
       if (when === decisive) {
         for (const operand of expr.operands) {
@@ -237,12 +237,6 @@ function emitJumpHere(g: Gen, expr: Expr, target: Label, when: boolean, depth: n
       if (!unknownJumps) e.bind(unknown);
     }
   }
-}
-
-/** alwaysJumps says whether emitJump of a decided condition jumps for every row: its value is `when` and, where it can be unknown, unknown jumps too. */
-function alwaysJumps(expr: Expr, when: boolean, unknownJumps: boolean): boolean {
-  if (expr.kind === 'truth') return expr.value === when;
-  return expr.kind === 'unlessnull' && expr.value === when && unknownJumps;
 }
 
 /** emitNullness computes a value's NULL-ness only: jumps to `onNull` where it is NULL (a string reads its NULL byte, any other value is computed). */

@@ -1,5 +1,6 @@
 // Where every piece of scan state lives: the parser's words, per-column slots, temps, group key and aggregate slots.
-import type { AggregateSpec, ColumnDef, Expr, Plan, Predicate, ValueExpr } from '../sql/plan.js';
+import type { AggregateSpec, ColumnDef, Expr, JoinBuild, Plan, Predicate, ValueExpr } from '../sql/plan.js';
+import { isFlag } from '../sql/join-plan.js';
 import type { SqlType } from '../values/types.js';
 import { QueryError } from '../sql/errors.js';
 import { forEachCaseCondition, isNullable } from '../sql/nullable.js';
@@ -84,6 +85,8 @@ export const FatalCode = {
   dateRange: 5,
   outputFull: 6,
   heapSlotMissing: 7,
+  /** A join's build side has a second row with a key (the key stays at the group key's place). */
+  duplicateKey: 8,
 } as const;
 
 /** FieldCodec is how one used column's bytes become a value (integers are decimals of scale 0). */
@@ -273,7 +276,8 @@ export function planLayout(plan: Plan): Layout {
   }
   keySize += roundUp8(key.length);
   at += Math.max(keySize, 8);
-  let valueSize = 8;
+  // A build side's program fills map values of the probe's layout; a new hash entry starts from the zeroed value.
+  let valueSize = plan.keyed === undefined ? 8 : buildMapLayout(plan.keyed).valueSize;
   const aggs: AggSlot[] = plan.aggregates.map((spec) => {
     const offset = valueSize;
     if (spec.fn === 'sum' || spec.fn === 'avg') valueSize += 16;
@@ -308,6 +312,54 @@ export function planLayout(plan: Plan): Layout {
     aggs,
     valueSize,
   };
+}
+
+/** BuildValueSlot is where one build value sits in a join's map value. */
+export interface BuildValueSlot {
+  readonly offset: number;
+  readonly kind: 'flag' | 'word' | 'string';
+  /** Flags: the bit (0..7) of the byte at `offset`. */
+  readonly bit?: number;
+  /** Strings: bytes after the 8-byte length word. */
+  readonly width?: number;
+}
+
+/**
+ * BuildMapLayout is the value of a build side's map: bit 0 of byte 0 is 1 for a present key (an array
+ * map's absent keys read 0), the flags take the next bits (flag i is bit i + 1 of the value, counted
+ * from byte 0), then 8-byte words for numbers and dates, then strings (an 8-byte length and the bytes).
+ * A build side whose values are conditions only thus has one byte per key for up to seven of them.
+ */
+export interface BuildMapLayout {
+  readonly slots: readonly BuildValueSlot[];
+  readonly valueSize: number;
+}
+
+/** buildMapLayout lays out the map value of `build`. */
+export function buildMapLayout(build: Pick<JoinBuild, 'values'>): BuildMapLayout {
+  const slots: BuildValueSlot[] = new Array<BuildValueSlot>(build.values.length);
+  let bits = 1;
+  build.values.forEach((value, i) => {
+    if (!isFlag(value.expr)) return;
+    slots[i] = { offset: bits >> 3, kind: 'flag', bit: bits & 7 };
+    bits++;
+  });
+  let at = (bits + 7) >> 3;
+  const wide = build.values.some((value) => !isFlag(value.expr));
+  if (wide) at = roundUp8(at);
+  build.values.forEach((value, i) => {
+    const type = value.expr.type;
+    if (isFlag(value.expr)) return;
+    if (type.kind === 'char' || type.kind === 'varchar') {
+      const width = roundUp8(type.kind === 'char' ? type.length : type.length ?? STRING_CAP);
+      slots[i] = { offset: at, kind: 'string', width };
+      at += 8 + width;
+    } else {
+      slots[i] = { offset: at, kind: 'word' };
+      at += 8;
+    }
+  });
+  return { slots, valueSize: at };
 }
 
 /** slotOf finds where a column's value sits: a decoded probe column or a build value a lookup filled. */

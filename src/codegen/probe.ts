@@ -9,7 +9,7 @@ import { slotOf } from './layout.js';
 /**
  * emitLookup jumps to `miss` unless the row's key is in the build map: an array map is indexed by the
  * key as a u32 (a key outside 0..maxEntries-1, negative ones included, has no match and is not looked
- * up), a hash map by the key's 8 bytes; an array slot no build row filled reads 0 in its first byte.
+ * up), a hash map by the key's 8 bytes; an array slot no build row filled reads 0 in its first byte (a present one has bit 0 set).
  * On a match the values are copied into their layout slots, where expressions read them as columns.
  * Uses r0..r2.
  */
@@ -40,6 +40,8 @@ export function emitLookup(g: Gen, expr: LookupExpr, miss: Label): void {
     if (to === undefined) throw unsupported(g, `build value #${i} without a slot`, undefined);
     if (from.kind === 'flag') {
       e.load('B', R1, R0, from.offset);
+      if (from.bit) e.aluImm('RSH', R1, from.bit);
+      e.aluImm('AND', R1, 1);
       e.store('DW', REG.state, to.offset, R1);
       return;
     }

@@ -67,6 +67,15 @@ export function readAnswer(layout: Layout, read: MapReader, groups = true): Scan
   };
 }
 
+/** shiftLines moves an answer's error and fatal lines by `offset` lines (a cluster node's rows start past the file's first). */
+export function shiftLines(answer: ScanAnswer, offset: number): ScanAnswer {
+  return {
+    ...answer,
+    ...(answer.fatal ? { fatal: { ...answer.fatal, line: answer.fatal.line + offset } } : {}),
+    ...(answer.error ? { error: { ...answer.error, line: answer.error.line + offset } } : {}),
+  };
+}
+
 /** answerFails says whether an answer ends the query with an error: a fatal condition, or a malformed row under 'stop'. */
 export function answerFails(plan: Plan, answer: ScanAnswer): boolean {
   return answer.fatal !== undefined || (answer.error !== undefined && plan.onError === 'stop');
@@ -130,6 +139,8 @@ export function fatalReason(code: number, maxGroups: number, plan?: Plan): strin
       return 'a string value is longer than its column\'s declared width, which the pushdown program needs in full here';
     case FatalCode.dateRange:
       return `a date moved by an interval left the supported range (${DATE_RANGE_TEXT})`;
+    case FatalCode.duplicateKey:
+      return 'a joined table has more than one row with the same key after its filter';
     case FatalCode.outputFull:
       return 'a chunk ended more rows than the output buffer holds (it holds one per byte of a chunk, so this is a Sluice bug, please report it)';
     case FatalCode.heapSlotMissing:

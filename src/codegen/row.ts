@@ -11,6 +11,7 @@ import { emitStringExtreme } from './string-extreme.js';
 import { isString } from '../values/types.js';
 import { emitCapturedInFull } from './strings.js';
 import { emitStringNullCheck } from './nulls.js';
+import { emitKeyedRow } from './keyed-row.js';
 import { isNullable } from '../sql/nullable.js';
 import { emitStringValue } from './computed-strings.js';
 
@@ -32,6 +33,10 @@ export function emitRow(g: Gen, done: Label): void {
   if (plan.rows !== undefined) {
     if (g.top !== undefined) emitTopRow(g, g.top, done);
     else emitOutputRow(g, planRecord(plan, g.layout), done);
+    return;
+  }
+  if (plan.keyed !== undefined && g.keyedMap !== undefined) {
+    emitKeyedRow(g, plan.keyed, g.keyedMap, done);
     return;
   }
   if (plan.groupBy.length === 0) {

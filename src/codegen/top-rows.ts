@@ -12,7 +12,7 @@ import { FatalCode, S, type Layout } from './layout.js';
 import { decodeRecords, emitRecordParts, planRecord, type RowRecord } from './output-rows.js';
 import { emitCapturedInFull } from './strings.js';
 
-/** TOP_MAP is the heap's map name: an array of n + 2 records, entry 0 the header (u64 count of heap rows at 0), 1..n the heap, n + 1 the candidate. */
+/** TOP_MAP is the heap's map name: an array of n + 2 records, entry 0 the header (HEAP_COUNT, HEAP_MOVING), 1..n the heap, n + 1 the candidate. */
 export const TOP_MAP = 'top';
 
 /** TopHeap is a heap of the best n rows: its records (the row's values, then its position in the scan) and where the position sits. */
@@ -47,8 +47,12 @@ export function topMapSpec(heap: TopHeap): MapSpec {
 
 /** HEAP_COUNT is the header word holding how many heap slots are filled. */
 const HEAP_COUNT = 0;
-/** Stack of the frame that runs the row: the sift loop's context, the number of the slot the moving row is in. */
-const LOOP_AT = -8;
+/**
+ * HEAP_MOVING is the header word holding the number of the slot the moving row is in during a sift. It
+ * lives in the map, not on the stack, so that a verifier sees the same unknown number at every iteration of
+ * a sift callback: its walk of the callback ends after one or two rounds whatever n is.
+ */
+const HEAP_MOVING = 8;
 /** A callback's own stack: the u32 key of a slot lookup. */
 const KEY_AT = -8;
 
@@ -74,7 +78,7 @@ export function emitTopRow(g: Gen, top: TopGen, done: Label): void {
   e.comment('the heap has room: the candidate joins it as its last slot');
   e.aluImm('ADD', R0, 1);
   e.store('DW', R1, HEAP_COUNT, R0);
-  e.store('DW', R10, LOOP_AT, R0);
+  e.store('DW', R1, HEAP_MOVING, R0);
   emitSlot(g, R0, REG.state, layout.keyOffset);
   emitCopy(g, REG.group, R0, heap.record.size);
   emitSift(g, top.siftUp, heap.n);
@@ -87,38 +91,39 @@ export function emitTopRow(g: Gen, top: TopGen, done: Label): void {
   emitWorse(g, heap, R3, REG.group, replace, done);
   e.bind(replace);
   emitCopy(g, REG.group, R3, heap.record.size);
-  e.storeImm('DW', R10, LOOP_AT, 1);
+  e.load('DW', R1, REG.ctx, CTX.aggs);
+  e.storeImm('DW', R1, HEAP_MOVING, 1);
   emitSift(g, top.siftDown, heap.n);
   e.goto(done);
 }
 
-/** emitSift runs `callback` with bpf_loop from the slot at LOOP_AT, one heap level per iteration. */
+/** emitSift runs `callback` with bpf_loop (no context: the moving slot is HEAP_MOVING), one heap level per iteration. */
 function emitSift(g: Gen, callback: Label, n: number): void {
   const { e } = g;
   e.movImm(R1, Math.ceil(Math.log2(n + 1)));
   e.funcRef(R2, callback);
-  e.movReg(R3, R10);
-  e.aluImm('ADD', R3, LOOP_AT);
+  e.movImm(R3, 0);
   e.movImm(R4, 0);
   e.call(HelperId.loop);
 }
 
 /**
- * emitTopCallbacks emits the two sift callbacks (bpf_loop(levels, callback, &slot, 0)). The context is
- * the current slot's number; each call moves the row there one level and returns 0 to go on, or 1 when
- * the heap is in order (every slot's row worse than, or as bad as, its children's).
+ * emitTopCallbacks emits the two sift callbacks (bpf_loop(levels, callback, NULL, 0)). Each call moves
+ * the row in the header's HEAP_MOVING slot one level and returns 0 to go on, or 1 when the heap is in
+ * order (every slot's row worse than, or as bad as, its children's).
  */
 export function emitTopCallbacks(g: Gen, top: TopGen): void {
   const { e } = g;
   const { heap } = top;
-  const [loop, slot, child, node, other] = [R6, R7, R8, R9, R3];
+  const [header, slot, child, node, other] = [R6, R7, R8, R9, R3];
   const stop = e.label('sift_stop');
   const swap = e.label('sift_swap');
 
   e.func(top.siftUp);
   e.comment('sift up: while the slot\'s row is worse than its parent\'s, swap them');
-  e.movReg(loop, R2);
-  e.load('DW', slot, loop, 0);
+  emitSlot(g, 0, R10, KEY_AT, stop);
+  e.movReg(header, R0);
+  e.load('DW', slot, header, HEAP_MOVING);
   e.jumpImm('JLE', slot, 1, stop);
   emitSlot(g, slot, R10, KEY_AT, stop);
   e.movReg(node, R0);
@@ -126,7 +131,7 @@ export function emitTopCallbacks(g: Gen, top: TopGen): void {
   emitSlot(g, slot, R10, KEY_AT, stop);
   e.movReg(child, node);
   e.movReg(node, R0);
-  e.store('DW', loop, 0, slot);
+  e.store('DW', header, HEAP_MOVING, slot);
   emitWorse(g, heap, child, node, swap, stop);
 
   e.bind(swap);
@@ -143,15 +148,16 @@ export function emitTopCallbacks(g: Gen, top: TopGen): void {
   const downStop = e.label('sift_down_stop');
   e.func(top.siftDown);
   e.comment('sift down: while a child\'s row is worse than the slot\'s, swap the slot with its worse child');
-  e.movReg(loop, R2);
-  e.load('DW', slot, loop, 0);
+  emitSlot(g, 0, R10, KEY_AT, downStop);
+  e.movReg(header, R0);
+  e.load('DW', slot, header, HEAP_MOVING);
   emitSlot(g, slot, R10, KEY_AT, downStop);
   e.movReg(node, R0);
   e.aluImm('LSH', slot, 1);
   e.jumpImm('JGT', slot, heap.n, downStop);
   emitSlot(g, slot, R10, KEY_AT, downStop);
   e.movReg(child, R0);
-  e.store('DW', loop, 0, slot);
+  e.store('DW', header, HEAP_MOVING, slot);
   e.jumpImm('JGE', slot, heap.n, noRight);
   e.aluImm('ADD', slot, 1);
   emitSlot(g, slot, R10, KEY_AT, noRight);
@@ -159,7 +165,7 @@ export function emitTopCallbacks(g: Gen, top: TopGen): void {
   emitWorse(g, heap, other, child, rightWorse, noRight);
   e.bind(rightWorse);
   e.movReg(child, other);
-  e.store('DW', loop, 0, slot);
+  e.store('DW', header, HEAP_MOVING, slot);
   e.bind(noRight);
   emitWorse(g, heap, child, node, down, downStop);
   e.bind(down);

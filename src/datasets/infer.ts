@@ -10,10 +10,13 @@ export const INFER_SAMPLE_ROWS = 1000;
 /**
  * inferColumnType picks the narrowest type all sample values fit: integer (at most 18 digits), then
  * decimal(18, s) with s the most fractional digits seen, then date (YYYY-MM-DD), else varchar.
- * An empty value or no values at all makes the column varchar.
+ * Empty values are left out: an unquoted empty field is NULL in a column of any type (the sample does
+ * not keep quotes, so a quoted "" in a column inferred numeric is reported as malformed where a query
+ * reads it, with its position). A column with no non-empty value is varchar.
  */
-export function inferColumnType(values: readonly string[]): SqlType {
-  if (values.length === 0 || values.some((value) => value === '')) return { kind: 'varchar' };
+export function inferColumnType(sample: readonly string[]): SqlType {
+  const values = sample.filter((value) => value !== '');
+  if (values.length === 0) return { kind: 'varchar' };
   if (values.every(isInteger)) return INTEGER;
   const scale = Math.max(...values.map(fractionDigits));
   if (scale <= MAX_FIELD_DIGITS && values.every((value) => fitsDecimal(value, scale))) {

@@ -1,5 +1,4 @@
 // Runs a SQL query on a cluster of storage nodes: each node scans the rows that start in its byte range, the compute node merges their answers.
-import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { LinkOptions } from '../net/link.js';
@@ -13,7 +12,9 @@ import { HttpNode } from '../storage/http-node.js';
 import { startWorkerNodes, workerNodeConfig } from '../storage/worker-node.js';
 import type { EngineName } from '../vm/engine.js';
 import type { CompiledQuery } from '../codegen/compile.js';
-import { readAnswer, throwRecordedError, type ScanAnswer } from '../codegen/read-maps.js';
+import { readAnswer, shiftLines, throwRecordedError, type ScanAnswer } from '../codegen/read-maps.js';
+import { clusterBuildScan } from './cluster-build.js';
+import { linesBefore, runOnRanges } from './node-ranges.js';
 import { mergeAnswers } from '../codegen/merge.js';
 import { mergeRows } from '../codegen/merge-rows.js';
 import { readRows } from '../codegen/read-rows.js';
@@ -26,8 +27,7 @@ import { shipAllJoin } from './join-shipall.js';
 import type { Plan } from '../sql/plan.js';
 import { finalizeResult, type ResultTable } from '../sql/result.js';
 import type { ClusterNode, RangeReply } from '../storage/cluster-node.js';
-import { rangeFor } from '../storage/range-run.js';
-import { decodeResult, encodeProgramRequest, withRange } from '../storage/wire.js';
+import { decodeResult } from '../storage/wire.js';
 import type { Catalog, ErrorPolicy } from '../sql/plan.js';
 
 
@@ -42,7 +42,7 @@ export interface ClusterQueryOptions {
   readonly maxGroups?: number;
   /** The storage nodes, in file order: node i owns the rows that start in the i-th of N equal byte ranges. */
   readonly nodes: readonly ClusterNode[];
-  /** A join's build sides run by pushdown on a storage node of their own, with this engine, link and devices (default jit, the default link). */
+  /** The nodes' engine, link and devices, which runCluster gives its worker nodes and ship-all's node (default jit, the default link); a join's build sides run on `nodes` too. */
   readonly engine?: EngineName;
   readonly link?: Partial<LinkOptions>;
   readonly devices?: Partial<DeviceOptions>;
@@ -84,22 +84,11 @@ export interface ClusterRun {
  * with NodeFailed naming it; the caller closes the nodes (see withNodes).
  */
 export async function executeClusterQuery(options: ClusterQueryOptions): Promise<ClusterRun> {
-  const { plan, compiled, builds } = await prepareQuery({ engine: 'jit', link: {}, ...options });
+  // A join's build sides run on the nodes too, each over its share of its table; their maps go to every node with the probe program.
+  const { plan, compiled, builds } = await prepareQuery({ engine: 'jit', link: {}, ...options, buildScan: clusterBuildScan(options.nodes) });
   const file = basename(plan.table.path);
-  const size = (await stat(plan.table.path)).size;
-  const format = { delimiter: plan.table.delimiter.charCodeAt(0), quotes: plan.table.format === 'csv', header: plan.table.header };
-  const n = options.nodes.length;
-  const message = encodeProgramRequest({ file, spec: compiled.spec });
-  const request = (index: number, start?: number) => withRange(message, { ...rangeFor(size, n, index, format), ...(start === undefined ? {} : { start }) });
   const sentAt = performance.timeOrigin + performance.now();
-  const replies = await Promise.all(options.nodes.map((node, i) => node.run(request(i))));
-  const restarts = replies.map(() => 0);
-  for (let i = 1; i < n; i++) {
-    const previousEnd = (replies[i - 1] as RangeReply).end;
-    if ((replies[i] as RangeReply).start === previousEnd) continue;
-    replies[i] = await (options.nodes[i] as ClusterNode).run(request(i, previousEnd));
-    restarts[i] = (restarts[i] as number) + 1;
-  }
+  const { replies, restarts } = await runOnRanges(options.nodes, plan.table, compiled.spec);
 
   const started = performance.now();
   const { record } = compiled;
@@ -126,12 +115,7 @@ export async function executeClusterQuery(options: ClusterQueryOptions): Promise
  * node's rows) into the file's: add the line breaks before the node's first row, less the header's.
  */
 async function inFileLines(answer: ScanAnswer, node: ClusterNode, reply: RangeReply, file: string): Promise<ScanAnswer> {
-  const offset = (await node.countLines(file, reply.start)) - (reply.headerBytes > 0 ? await node.countLines(file, reply.headerBytes) : 0);
-  return {
-    ...answer,
-    ...(answer.fatal ? { fatal: { ...answer.fatal, line: answer.fatal.line + offset } } : {}),
-    ...(answer.error ? { error: { ...answer.error, line: answer.error.line + offset } } : {}),
-  };
+  return shiftLines(answer, await linesBefore(node, reply, file));
 }
 
 /** ClusterCliOptions are what `sluice query --nodes` needs beyond the query: how to make the nodes, and ship-all to compare. */

@@ -9,6 +9,8 @@ import type { ShipAllConsumer } from '../storage/shipall.js';
 import { Tenant } from '../storage/tenant.js';
 import { verifyForHook } from '../storage/verify-hook.js';
 import type { EngineName } from '../vm/engine.js';
+import { ArrayMap } from '../vm/maps.js';
+import type { MapContents } from '../storage/wire.js';
 import type { ComputeEngine } from './compute-engine-names.js';
 import { duckDbConsumer } from './duckdb-compute.js';
 
@@ -26,8 +28,27 @@ export function computeConsumer(kind: ComputeEngine, plan: Plan, compiled: Compi
   return kind === 'csv-parse' ? createBaselineConsumer(plan) : programConsumer(compiled, engine);
 }
 
-/** programConsumer runs the compiled program over the shipped bytes in chunks of its maxChunk, then the end-of-file call. */
+/** programConsumer runs the compiled program over the shipped bytes (see programMapsConsumer) and decodes its answer. */
 function programConsumer(compiled: CompiledQuery, engine: EngineName): ShipAllConsumer<ResultTable> {
+  const maps = programMapsConsumer(compiled, engine);
+  return {
+    write: (bytes) => maps.write(bytes),
+    end: () => {
+      const contents = maps.end();
+      return compiled.decode((name) => {
+        const map = contents.find((m) => m.name === name);
+        if (!map) throw new RangeError(`the program has no map named '${name}'`);
+        return map.entries;
+      });
+    },
+  };
+}
+
+/**
+ * programMapsConsumer runs the compiled program over the shipped bytes in chunks of its maxChunk, then
+ * the end-of-file call, and returns its writable maps as a storage node would send them.
+ */
+export function programMapsConsumer(compiled: CompiledQuery, engine: EngineName): { write(bytes: Uint8Array): void; end(): MapContents[] } {
   // Verified and loaded before the bytes arrive, as the storage node does before its first chunk (a start-up cost, not a rate).
   const tenant = new Tenant(compiled.spec, { name: 'compute node', engine: resolveEngine(engine), facts: verifyForHook(compiled.spec) });
   let offset = 0;
@@ -44,14 +65,17 @@ function programConsumer(compiled: CompiledQuery, engine: EngineName): ShipAllCo
     },
     end() {
       run(new Uint8Array(0), HookFlag.EOF_FLUSH);
-      const maps = tenant.runtime.maps;
       try {
-        return compiled.decode((name) => {
-          if (tenant.output !== undefined && name === OutputBuffer.mapName) return tenant.output.entries();
-          const map = maps.find((m) => m.name === name);
-          if (!map) throw new RangeError(`the program has no map named '${name}'`);
-          return map.entries();
-        });
+        return tenant.runtime.maps
+          .filter((map) => !map.spec.readOnly)
+          .map((map) => ({
+            name: map.name,
+            keySize: map.spec.keySize,
+            valueSize: map.spec.valueSize,
+            ...(map instanceof ArrayMap && map.spec.returnsBlock
+              ? { entries: [], block: map.block() }
+              : { entries: tenant.output !== undefined && map.name === OutputBuffer.mapName ? tenant.output.entries() : map.entries() }),
+          }));
       } finally {
         tenant.release();
       }

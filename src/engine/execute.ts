@@ -14,11 +14,12 @@ import type { MapContents } from '../storage/wire.js';
 import { SluiceError } from '../util/errors.js';
 import type { EngineName } from '../vm/engine.js';
 import { compileQuery, type CompiledQuery } from '../codegen/compile.js';
+import type { ProgramMemo } from '../codegen/program-memo.js';
 import { readCounters, type MapReader } from '../codegen/read-maps.js';
 import { TOP_MAP, readTopRows } from '../codegen/top-rows.js';
 import { planQuery } from '../sql/bind.js';
 import { computeConsumer, type ComputeEngine } from './compute-engines.js';
-import { runBuildSides, type BuildRun } from './join-build-run.js';
+import { runBuildSides, type BuildRun, type BuildScan } from './join-build-run.js';
 import { emittedPrograms } from './emitted-programs.js';
 import { shipAllJoin, type ShipAllJoinRun } from './join-shipall.js';
 import { buildJoinReport, type JoinReport } from '../report/join.js';
@@ -84,23 +85,29 @@ export function planAndCompile(sql: string, queryFile: string, catalog: Catalog,
  * prepareQuery plans the SQL and compiles it; a join's build sides run first (by pushdown on their
  * tables' storage nodes), since the probe program carries their maps.
  */
-export async function prepareQuery(options: Pick<QueryOptions, 'sql' | 'queryFile' | 'catalog' | 'chunkBytes' | 'onError' | 'maxGroups' | 'maxBuildRows' | 'engine' | 'link' | 'devices' | 'store'>) {
+export async function prepareQuery(
+  options: Pick<QueryOptions, 'sql' | 'queryFile' | 'catalog' | 'chunkBytes' | 'onError' | 'maxGroups' | 'maxBuildRows' | 'engine' | 'link' | 'devices' | 'store'> & {
+    readonly buildScan?: BuildScan;
+    /** Where emitted programs are kept across processes (executeQuery passes its store's); default: emit every time. */
+    readonly programs?: ProgramMemo;
+  },
+) {
   const plan = planQuery(options.sql, options.catalog, { file: options.queryFile, onError: options.onError });
-  const builds = plan.join === undefined ? [] : await runBuildSides(plan, options);
+  const builds = plan.join === undefined ? [] : await runBuildSides(plan, options, options.buildScan);
   const compiled = compileQuery(plan, {
     maxChunk: options.chunkBytes,
     file: plan.table.path,
     ...(options.maxGroups !== undefined && { maxGroups: options.maxGroups }),
     buildMaps: builds.map((build) => build.map),
     // A join's probe program carries its build maps' contents: it is emitted afresh, not kept.
-    ...(options.store && builds.length === 0 && { programs: emittedPrograms(options.store) }),
+    ...(options.programs && builds.length === 0 && { programs: options.programs }),
   });
   return { plan, compiled, builds };
 }
 
 /** executeQuery answers the query by pushdown and, with `compare`, by ship-all too, checking both agree. */
 export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
-  const { plan, compiled, builds } = await prepareQuery(options);
+  const { plan, compiled, builds } = await prepareQuery({ ...options, ...(options.store && { programs: emittedPrograms(options.store) }) });
   const dataDir = dirname(plan.table.path);
   const file = basename(plan.table.path);
   const node = () =>
@@ -169,7 +176,7 @@ export function joinReport(probes: readonly RunStats[], builds: readonly BuildRu
       rows: build.map.rows,
       mapType: build.map.spec.type,
       reason: build.map.reason,
-      mapBytes: (build.map.spec.contents?.keys.length ?? 0) + (build.map.spec.contents?.values.length ?? 0),
+      mapBytes: (build.map.spec.contents?.keys?.length ?? 0) + (build.map.spec.contents?.values.length ?? 0),
       pushdown: build.runs,
     })),
     shipped === undefined ? undefined : { probe: shipped.stats, builds: shipped.builds },

@@ -2,12 +2,11 @@
 import { basename, dirname } from 'node:path';
 import { joinLookup } from '../baseline/join.js';
 import { createBaselineConsumer } from '../baseline/scan.js';
-import { buildMap } from '../codegen/build-map.js';
 import { compileQuery } from '../codegen/compile.js';
-import { MAX_BUILD_ROWS_LIMIT } from './join-limits.js';
+import { runBuildSides } from './join-build-run.js';
 import { Link, type LinkOptions } from '../net/link.js';
 import { buildRows, buildSidePlan } from '../sql/join-build.js';
-import type { JoinBuild, Plan } from '../sql/plan.js';
+import type { Plan } from '../sql/plan.js';
 import type { ResultTable } from '../sql/result.js';
 import type { DeviceOptions } from '../storage/device.js';
 import { StorageNode } from '../storage/node.js';
@@ -15,11 +14,12 @@ import type { RunStats } from '../storage/run-stats.js';
 import { runShipAll, type ShipAllConsumer } from '../storage/shipall.js';
 import type { Value } from '../values/types.js';
 import type { EngineName } from '../vm/engine.js';
-import { computeConsumer, type ComputeEngine } from './compute-engines.js';
+import { computeConsumer, programMapsConsumer, type ComputeEngine } from './compute-engines.js';
 import { DuckDbLanding } from './duckdb-compute.js';
 
 /** ShipAllJoinOptions are what shipping every table of a join needs. */
 export interface ShipAllJoinOptions {
+  readonly maxBuildRows?: number;
   readonly link: Partial<LinkOptions>;
   readonly engine: EngineName;
   readonly chunkBytes: number;
@@ -40,32 +40,35 @@ export interface ShipAllJoinRun {
  * shipAllJoin ships each build table, then the probe table, to the compute node. With csv-parse the
  * compute node evaluates each build side's query and keeps its rows in a JavaScript map, then
  * evaluates the probe table's rows against them; with `program` it runs the build sides' programs and
- * the probe program (with maps made from the shipped build rows) over the shipped bytes; with `duckdb`
- * DuckDB joins the shipped tables itself.
+ * the probe program (with the maps they filled) over the shipped bytes, as the storage nodes would;
+ * with `duckdb` DuckDB joins the shipped tables itself.
  */
 export async function shipAllJoin(plan: Plan, options: ShipAllJoinOptions, rows?: number): Promise<ShipAllJoinRun> {
   const compute = options.compute ?? 'csv-parse';
   if (compute === 'duckdb') return shipAllJoinToDuckDb(plan, options, rows);
-  const builds = plan.join?.builds ?? [];
+  if (compute === 'program') {
+    // The build sides' own programs run over the shipped tables, then the probe program with their maps.
+    const builds = await runBuildSides(plan, options, async (side, compiled) => {
+      const shipped = await ship(side.table.path, programMapsConsumer(compiled, options.engine), options);
+      return { maps: [shipped.result], stats: [shipped.stats] };
+    });
+    const compiled = compileQuery(plan, {
+      maxChunk: options.chunkBytes,
+      ...(options.maxGroups !== undefined && { maxGroups: options.maxGroups }),
+      buildMaps: builds.map((build) => build.map),
+    });
+    const probe = await ship(plan.table.path, computeConsumer('program', plan, compiled, options.engine, plan.sql), options, rows);
+    return { result: probe.result, stats: probe.stats, builds: builds.flatMap((build) => build.runs) };
+  }
   const buildStats: RunStats[] = [];
   const buildRowMaps: Map<bigint, Value[]>[] = [];
-  for (let index = 0; index < builds.length; index++) {
+  for (let index = 0; index < (plan.join?.builds.length ?? 0); index++) {
     const side = buildSidePlan(plan, index);
-    const consumer = compute === 'csv-parse'
-      ? createBaselineConsumer(side)
-      : computeConsumer('program', side, compileQuery(side, { maxChunk: options.chunkBytes, maxGroups: MAX_BUILD_ROWS_LIMIT + 1, groupsLimit: MAX_BUILD_ROWS_LIMIT + 1 }), options.engine, plan.sql);
-    const shipped = await ship(side.table.path, consumer, options);
+    const shipped = await ship(side.table.path, createBaselineConsumer(side), options);
     buildStats.push(shipped.stats);
     buildRowMaps.push(buildRows(plan, index, shipped.result));
   }
-  const consumer = compute === 'csv-parse'
-    ? createBaselineConsumer(plan, plan.table.path, joinLookup(plan, buildRowMaps))
-    : computeConsumer('program', plan, compileQuery(plan, {
-      maxChunk: options.chunkBytes,
-      ...(options.maxGroups !== undefined && { maxGroups: options.maxGroups }),
-      buildMaps: builds.map((build: JoinBuild, index) => buildMap(build, index, buildRowMaps[index] as Map<bigint, Value[]>)),
-    }), options.engine, plan.sql);
-  const probe = await ship(plan.table.path, consumer, options, rows);
+  const probe = await ship(plan.table.path, createBaselineConsumer(plan, plan.table.path, joinLookup(plan, buildRowMaps)), options, rows);
   return { result: probe.result, stats: probe.stats, builds: buildStats };
 }
 

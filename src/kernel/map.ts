@@ -55,8 +55,10 @@ export class KernelMap {
     try {
       if (spec.initialValue) map.update(new Uint8Array(spec.keySize), spec.initialValue);
       const contents = spec.contents;
-      for (let i = 0; contents !== undefined && i * spec.keySize < contents.keys.length; i++) {
-        map.update(contents.keys.subarray(i * spec.keySize, (i + 1) * spec.keySize), contents.values.subarray(i * spec.valueSize, (i + 1) * spec.valueSize));
+      const entries = contents === undefined ? 0 : contents.values.length / spec.valueSize;
+      for (let i = 0; contents !== undefined && i < entries; i++) {
+        const key = contents.keys?.subarray(i * spec.keySize, (i + 1) * spec.keySize) ?? new Uint8Array(new Uint32Array([i]).buffer);
+        map.update(key, contents.values.subarray(i * spec.valueSize, (i + 1) * spec.valueSize));
       }
       // A frozen read-only array map of several entries cannot be read by a program (Linux reads a frozen map's
       // values as constants, which it supports for one-entry arrays only): a build map stays unfrozen, still read-only to programs.

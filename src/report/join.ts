@@ -13,7 +13,7 @@ export interface JoinBuildStats {
   readonly reason: string;
   /** Key and value bytes of the map, which travel to the probe node inside the probe program's message. */
   readonly mapBytes: number;
-  /** Its pushdown scans (a second when its rows outgrew the first map). */
+  /** Its pushdown scans: one, or one per node of a cluster holding its table. */
   readonly pushdown: readonly RunStats[];
 }
 
@@ -31,13 +31,15 @@ export interface JoinReport {
   readonly fraction?: number;
 }
 
-/** buildJoinReport adds up a join's runs (the probe side's on each of its nodes); the build sides run one after another, then the probe side. */
+/** buildJoinReport adds up a join's runs (each side's on each of its nodes); the build sides run one after another, then the probe side. */
 export function buildJoinReport(probes: readonly RunStats[], builds: readonly JoinBuildStats[], shipAll?: { readonly probe: RunStats; readonly builds: readonly RunStats[] }): JoinReport {
   const bytes = (runs: readonly RunStats[]) => runs.reduce((sum, run) => sum + linkTotal(run, 'payloadBytes'), 0);
   const seconds = (runs: readonly RunStats[]) => runs.reduce((sum, run) => sum + run.pipeline.endToEnd, 0);
   const buildRuns = builds.flatMap((build) => build.pushdown);
-  // Nodes scan in parallel: the probe side takes as long as its slowest node.
-  const report = { builds, pushdownBytes: bytes([...probes, ...buildRuns]), pushdownSeconds: seconds(buildRuns) + Math.max(0, ...probes.map((run) => run.pipeline.endToEnd)) };
+  // Nodes scan in parallel: each build side, then the probe side, takes as long as its slowest node.
+  const slowest = (runs: readonly RunStats[]) => Math.max(0, ...runs.map((run) => run.pipeline.endToEnd));
+  const buildSeconds = builds.reduce((sum, build) => sum + slowest(build.pushdown), 0);
+  const report = { builds, pushdownBytes: bytes([...probes, ...buildRuns]), pushdownSeconds: buildSeconds + slowest(probes) };
   if (shipAll === undefined) return report;
   const shipAllRuns = [shipAll.probe, ...shipAll.builds];
   const shipAllBytes = bytes(shipAllRuns);
@@ -46,15 +48,18 @@ export function buildJoinReport(probes: readonly RunStats[], builds: readonly Jo
 
 /** formatJoinReport shows the build sides and the join's totals, one line each. */
 export function formatJoinReport(report: JoinReport): string {
-  const lines = ['join build sides (each filtered on its own storage node; its map sent to the probe node with the probe program):'];
+  const lines = ['join build sides (each filtered where its table is stored; its map sent with the probe program to each probe node):'];
   for (const build of report.builds) {
     const toStorage = build.pushdown.reduce((sum, run) => sum + run.link.toStorage.payloadBytes, 0);
     const toCompute = build.pushdown.reduce((sum, run) => sum + run.link.toCompute.payloadBytes, 0);
-    const scans = build.pushdown.length === 1 ? 'build run' : `build runs (${build.pushdown.length} scans: the rows outgrew the first map)`;
+    const scans = build.pushdown.length === 1 ? 'build run' : `build runs on ${build.pushdown.length} nodes`;
     lines.push(
       `  ${build.table}: ${formatCount(build.rows)} rows after its filter -> ${build.reason}; map ${formatBytes(build.mapBytes)} to the probe node; ` +
         `${scans} ${formatBytes(toStorage)} to storage, ${formatBytes(toCompute)} back`,
     );
+    if (build.pushdown.length > 1) {
+      build.pushdown.forEach((run, node) => lines.push(`    node ${node}: ${formatBytes(run.link.toStorage.payloadBytes)} to storage, ${formatBytes(run.link.toCompute.payloadBytes)} back`));
+    }
   }
   const total = `join, every table, link payload both ways: pushdown ${formatBytes(report.pushdownBytes)} (modelled ${formatSeconds(report.pushdownSeconds)})`;
   lines.push(report.shipAllBytes === undefined || report.fraction === undefined

@@ -3,7 +3,7 @@ import type { AstExpr } from './ast.js';
 import { bindPredicate, bindValue, checkFits64, toScale, type ExprScope } from './bind-expr.js';
 import { QueryError } from './errors.js';
 import type { Predicate, ValueExpr } from './plan.js';
-import { neverTrue } from './fold.js';
+import { neverTrue } from './jump-outcome.js';
 import { DATE, INTEGER, decimalType, isNumeric, isString, precisionOf, scaleOf, typeName, type SqlType } from '../values/types.js';
 
 type CaseAst = Extract<AstExpr, { kind: 'case' }>;

@@ -12,7 +12,8 @@ import {
 import { bindRowSelection } from './select-rows.js';
 import { withoutDistinct } from './distinct.js';
 import { expandStar } from './select-star.js';
-import { neverTrue, truth } from './fold.js';
+import { truth } from './fold.js';
+import { neverTrue } from './jump-outcome.js';
 import { didYouMean } from './suggest.js';
 import { planJoinQuery } from './join-plan.js';
 import { tablesScope } from './scope.js';

@@ -75,7 +75,7 @@ function explainRows(plan: Plan, rows: RowSelection): string[] {
   const top = storageTopN(plan);
   const lines = [
     top?.inStorage
-      ? `row selection: the storage program keeps the best ${top.n} kept rows' values in a heap map of ${top.n} slots, returned after the scan:`
+      ? `row selection: the storage program keeps the values of its best ${top.n} kept rows in a heap map of ${top.n} slots, returned after the scan:`
       : 'row selection: the storage program returns each kept row\'s values through its output buffer:',
   ];
   values.forEach((value, index) => lines.push(`  #${index} ${name(index)} = ${formatExpr(value)} (${typeName(value.type)})`));

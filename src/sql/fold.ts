@@ -42,42 +42,6 @@ export function negate(operand: Predicate): Predicate {
 }
 
 /**
- * neverTrue says whether a condition is false or unknown for every row (so a filter or a WHEN made of it
- * never holds and is decided false, leaving no code that cannot run); neverFalse is its mirror.
- */
-export function neverTrue(p: Predicate): boolean {
-  switch (p.kind) {
-    case 'truth':
-    case 'unlessnull':
-      return !p.value;
-    case 'and':
-      return p.operands.some(neverTrue);
-    case 'or':
-      return p.operands.every(neverTrue);
-    case 'not':
-      return neverFalse(p.operand);
-    default:
-      return false;
-  }
-}
-
-function neverFalse(p: Predicate): boolean {
-  switch (p.kind) {
-    case 'truth':
-    case 'unlessnull':
-      return p.value;
-    case 'and':
-      return p.operands.every(neverFalse);
-    case 'or':
-      return p.operands.some(neverFalse);
-    case 'not':
-      return neverTrue(p.operand);
-    default:
-      return false;
-  }
-}
-
-/**
  * decidedFor is a condition on `operand` decided at compile time to be `value` for every value it can
  * have: `value` itself for a constant, else `value` where the operand is not NULL and unknown where it is.
  */

@@ -42,12 +42,44 @@ export function buildSidePlan(plan: Plan, index: number): Plan {
   };
 }
 
+/**
+ * buildKeyedPlan is the single-table query the build side's storage node runs for build side `index`
+ * of `plan`: its rows that pass its filter, each filling the map entry of its key with its values in
+ * the layout the probe program reads (Plan.keyed), so that the map it returns is the probe's map.
+ */
+export function buildKeyedPlan(plan: Plan, index: number): Plan {
+  const build = joinBuild(plan, index);
+  const used = new Set<number>([build.key.column]);
+  const collect = (column: number): void => void used.add(column);
+  forEachColumn(build.filter, collect);
+  build.values.forEach((value) => forEachColumn(value.expr, collect));
+  return {
+    table: build.table,
+    ...(build.filter !== undefined && { filter: build.filter }),
+    groupBy: [],
+    aggregates: [],
+    outputs: [],
+    orderBy: [],
+    usedColumns: [...used].sort((a, b) => a - b),
+    onError: plan.onError,
+    sql: plan.sql,
+    queryFile: plan.queryFile,
+    keyed: build,
+  };
+}
+
 /** buildCountPlan counts the build side's rows after its filter (to name the count when there are too many for a map). */
 export function buildCountPlan(plan: Plan, index: number): Plan {
   const side = buildSidePlan(plan, index);
   const used = new Set<number>();
   forEachColumn(side.filter, (column) => void used.add(column));
   return { ...side, groupBy: [], aggregates: [{ fn: 'count_star', type: INTEGER }], outputs: [{ name: 'rows', source: { kind: 'aggregate', index: 0 }, type: INTEGER }], usedColumns: [...used].sort((a, b) => a - b) };
+}
+
+/** duplicateKey is the refusal of a build side with two rows of one key after its filter. */
+export function duplicateKey(plan: Plan, index: number, key: bigint): QueryError {
+  const build = joinBuild(plan, index);
+  return new QueryError(plan.queryFile, build.at, `table '${build.table.name}' has more than one row with ${build.key.name} = ${key} after its filter; a joined table's key must be unique (Sluice joins each row of the largest table with at most one row of each other table)`);
 }
 
 /**
@@ -64,9 +96,7 @@ export function buildRows(plan: Plan, index: number, result: ResultTable): Map<b
     if (row[0] === null) continue;
     const key = row[0] as bigint;
     const count = row[1 + stringCount] as bigint;
-    if (count > 1n || rows.has(key)) {
-      throw new QueryError(plan.queryFile, build.at, `table '${build.table.name}' has more than one row with ${build.key.name} = ${key} after its filter; a joined table's key must be unique (Sluice joins each row of the largest table with at most one row of each other table)`);
-    }
+    if (count > 1n || rows.has(key)) throw duplicateKey(plan, index, key);
     let nextString = 1;
     let nextOther = 2 + stringCount;
     const values = strings.map((isText) => (isText ? row[nextString++] : row[nextOther++]) as Value);

@@ -367,6 +367,11 @@ export interface Plan {
   readonly onError: ErrorPolicy;
   /** Present when the query joins: `table` is the probe side, scanned in storage. */
   readonly join?: JoinPlan;
+  /**
+   * Present for a join's build side run as a query of its own (sql/join-build.ts): each row that passes
+   * the filter fills the entry of its key with the build values, in the map the probe side loads.
+   */
+  readonly keyed?: JoinBuild;
   /** The SQL text the plan came from, for explain and error messages. */
   readonly sql: string;
   /** Name of the SQL text in errors (a .sql file, or `query.sql` for inline SQL). */

@@ -2,6 +2,7 @@
 import type { ProgramSpec } from '../asm/program.js';
 import { countTransfers, type Link } from '../net/link.js';
 import type { EngineName } from '../vm/engine.js';
+import { ArrayMap } from '../vm/maps.js';
 import type { OpenOptions, StorageNode } from './node.js';
 import type { NodeCounts } from './node-counts.js';
 import { isOutputBuffer } from './output-drain.js';
@@ -106,7 +107,10 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
         name: map.name,
         keySize: map.spec.keySize,
         valueSize: map.spec.valueSize,
-        entries: tenant.output !== undefined && isOutputBuffer(map.spec) ? tenant.output.entries() : map.entries(),
+        // A map that returns a block (a join's build side) sends its values in one piece, not an entry at a time.
+        ...(map instanceof ArrayMap && map.spec.returnsBlock
+          ? { entries: [], block: map.block() }
+          : { entries: tenant.output !== undefined && isOutputBuffer(map.spec) ? tenant.output.entries() : map.entries() }),
       }));
     returned = tenant.output === undefined ? undefined : { rows: tenant.output.records.length, bytes: tenant.output.bytes };
   } finally {

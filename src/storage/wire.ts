@@ -34,9 +34,19 @@ export interface MapContents {
   readonly name: string;
   readonly keySize: number;
   readonly valueSize: number;
-  /** [key, value] pairs in the map's deterministic order. */
+  /** [key, value] pairs in the map's deterministic order (none for a map returned as a block). */
   readonly entries: readonly (readonly [Uint8Array, Uint8Array])[];
+  /**
+   * For an array map that returns a block (MapSpec.returnsBlock): the values of entries 0, 1, 2, ...
+   * (the result message leaves out the zero entries after the last non-zero one).
+   */
+  readonly block?: Uint8Array;
 }
+
+/** BLOCK_MARK in a result map's entry count says the map is a block of values (see encodeResult). */
+const BLOCK_MARK = 0xffffffff;
+/** DENSE in a block's stored-entry count says every value of the block follows. */
+const DENSE = 0xffffffff;
 
 /**
  * encodeProgramRequest writes a request as bytes (little-endian): magic "SLPG", the file path, the
@@ -61,7 +71,7 @@ export function encodeProgramRequest(request: ProgramRequest): Uint8Array {
     w.u32(map.valueSize);
     w.u32(map.maxEntries);
     w.u32(map.flags);
-    w.u32(map.readOnly ? 1 : 0);
+    w.u32((map.readOnly ? 1 : 0) | (map.returnsBlock ? 2 : 0));
     w.blob(map.initialValue);
     w.blob(map.contents?.keys);
     w.blob(map.contents?.values);
@@ -100,7 +110,8 @@ export function decodeProgramRequest(bytes: Uint8Array): ProgramRequest {
     const typeId = r.u32();
     const type = mapTypeName(typeId);
     if (!type) throw new StorageError(`program message: map "${mapName}" has unknown type ${typeId}`);
-    const [keySize, valueSize, maxEntries, flags, readOnly] = [r.u32(), r.u32(), r.u32(), r.u32(), r.u32()];
+    const [keySize, valueSize, maxEntries, flags, bits] = [r.u32(), r.u32(), r.u32(), r.u32(), r.u32()];
+    if (bits > 3) throw new StorageError(`program message: map "${mapName}" has unknown bits ${bits}`);
     const initialValue = r.blob();
     const keys = r.blob();
     const values = r.blob();
@@ -111,9 +122,10 @@ export function decodeProgramRequest(bytes: Uint8Array): ProgramRequest {
       valueSize,
       maxEntries,
       flags,
-      ...(readOnly ? { readOnly: true } : {}),
+      ...(bits & 1 ? { readOnly: true } : {}),
+      ...(bits & 2 ? { returnsBlock: true } : {}),
       ...(initialValue ? { initialValue } : {}),
-      ...(keys && values ? { contents: { keys, values } } : {}),
+      ...(values ? { contents: { ...(keys && { keys }), values } } : {}),
     });
   }
   const code = r.blob() ?? new Uint8Array(0);
@@ -139,7 +151,12 @@ export function decodeProgramRequest(bytes: Uint8Array): ProgramRequest {
   }
 }
 
-/** encodeResult writes map contents as bytes: magic "SLRS", then per map its name, sizes, entry count and key||value pairs. */
+/**
+ * encodeResult writes map contents as bytes: magic "SLRS", then per map its name, sizes, entry count
+ * and key||value pairs. A block (MapContents.block) has the count BLOCK_MARK, then its length in
+ * entries and either DENSE and every value, or the number of its non-zero entries and each as a u32
+ * index and its value, whichever is shorter.
+ */
 export function encodeResult(maps: readonly MapContents[]): Uint8Array {
   const w = new ByteWriter();
   w.u32(RESULT_MAGIC);
@@ -148,6 +165,10 @@ export function encodeResult(maps: readonly MapContents[]): Uint8Array {
     w.text(map.name);
     w.u32(map.keySize);
     w.u32(map.valueSize);
+    if (map.block !== undefined) {
+      writeBlock(w, map.block, map.valueSize);
+      continue;
+    }
     w.u32(map.entries.length);
     for (const [key, value] of map.entries) {
       w.bytes(key);
@@ -155,6 +176,34 @@ export function encodeResult(maps: readonly MapContents[]): Uint8Array {
     }
   }
   return w.finish();
+}
+
+function writeBlock(w: ByteWriter, whole: Uint8Array, valueSize: number): void {
+  let end = whole.length;
+  while (end > 0 && whole[end - 1] === 0) end--;
+  const length = Math.ceil(end / valueSize);
+  const block = whole.subarray(0, length * valueSize);
+  const used: number[] = [];
+  for (let entry = 0; entry < length; entry++) {
+    for (let at = entry * valueSize; at < (entry + 1) * valueSize; at++) {
+      if (block[at] !== 0) {
+        used.push(entry);
+        break;
+      }
+    }
+  }
+  w.u32(BLOCK_MARK);
+  w.u32(length);
+  if (used.length * (4 + valueSize) >= block.length) {
+    w.u32(DENSE);
+    w.bytes(block);
+    return;
+  }
+  w.u32(used.length);
+  for (const entry of used) {
+    w.u32(entry);
+    w.bytes(block.subarray(entry * valueSize, (entry + 1) * valueSize));
+  }
 }
 
 /** decodeResult reads what encodeResult wrote. */
@@ -165,12 +214,29 @@ export function decodeResult(bytes: Uint8Array): MapContents[] {
   for (let i = r.u32(); i > 0; i--) {
     const name = r.text();
     const [keySize, valueSize, count] = [r.u32(), r.u32(), r.u32()];
+    if (count === BLOCK_MARK) {
+      maps.push({ name, keySize, valueSize, entries: [], block: readBlock(r, valueSize) });
+      continue;
+    }
     const entries: [Uint8Array, Uint8Array][] = [];
     for (let e = 0; e < count; e++) entries.push([r.bytes(keySize), r.bytes(valueSize)]);
     maps.push({ name, keySize, valueSize, entries });
   }
   r.end();
   return maps;
+}
+
+function readBlock(r: ByteReader, valueSize: number): Uint8Array {
+  const length = r.u32();
+  const stored = r.u32();
+  if (stored === DENSE) return r.bytes(length * valueSize);
+  const block = new Uint8Array(length * valueSize);
+  for (let i = 0; i < stored; i++) {
+    const entry = r.u32();
+    if (entry >= length) throw new StorageError(`result message: block entry ${entry} is past its length ${length}`);
+    block.set(r.bytes(valueSize), entry * valueSize);
+  }
+  return block;
 }
 
 /** ByteWriter appends little-endian fields to a growing buffer. */

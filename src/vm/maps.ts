@@ -144,6 +144,27 @@ export class ArrayMap extends BpfMap {
   clear(): void {
     this.space.bytes.fill(0, this.region.start, this.region.end);
   }
+
+  /** block returns a copy of the values of entries 0..maxEntries-1, packed valueSize bytes apart. */
+  block(): Uint8Array {
+    const { valueSize, maxEntries } = this.spec;
+    const out = new Uint8Array(valueSize * maxEntries);
+    const bytes = this.space.bytes;
+    // Byte by byte: millions of entries of a few bytes each, where a subarray per entry would cost more than the copy.
+    for (let at = 0, from = this.region.start; at < out.length; from += this.stride) {
+      for (let b = 0; b < valueSize; b++) out[at++] = bytes[from + b] as number;
+    }
+    return out;
+  }
+
+  /** fill sets the values of entries 0, 1, 2, ... from `values` (valueSize bytes each). */
+  fill(values: Uint8Array): void {
+    const { valueSize } = this.spec;
+    const bytes = this.space.bytes;
+    for (let at = 0, to = this.region.start; at < values.length; to += this.stride) {
+      for (let b = 0; b < valueSize; b++) bytes[to + b] = values[at++] as number;
+    }
+  }
 }
 
 type HostKey = number | string;
@@ -156,7 +177,9 @@ type HostKey = number | string;
  */
 export class HashMap extends BpfMap {
   private readonly slots = new Map<HostKey, number>();
+  /** Slots freed by deletion or eviction, reused last-freed first; slots from `fresh` on were never used. */
   private readonly freeSlots: number[] = [];
+  private fresh = 0;
   private readonly keyBytes: Uint8Array;
   /** keyUnits is hostKey's scratch: the key as 16-bit units, one per two bytes. */
   private readonly keyUnits: number[];
@@ -170,7 +193,6 @@ export class HashMap extends BpfMap {
     super(spec, index, space);
     this.keyBytes = new Uint8Array(spec.keySize * spec.maxEntries);
     this.keyUnits = new Array<number>(spec.keySize >> 1).fill(0);
-    for (let slot = spec.maxEntries - 1; slot >= 0; slot--) this.freeSlots.push(slot);
   }
 
   lookupAt(keyAddress: number): number {
@@ -190,11 +212,11 @@ export class HashMap extends BpfMap {
       if (this.lru) this.touch(key, slot);
     } else {
       if (flags === UpdateFlag.EXIST) return -Errno.ENOENT;
-      if (this.freeSlots.length === 0) {
+      if (this.freeSlots.length === 0 && this.fresh === this.spec.maxEntries) {
         if (!this.lru) return -Errno.E2BIG;
         this.evictLeastRecentlyUsed();
       }
-      slot = this.freeSlots.pop() as number;
+      slot = this.freeSlots.pop() ?? this.fresh++;
       this.slots.set(key, slot);
       const keySize = this.spec.keySize;
       this.keyBytes.set(this.space.bytes.subarray(keyAddress, keyAddress + keySize), slot * keySize);
@@ -221,7 +243,7 @@ export class HashMap extends BpfMap {
   clear(): void {
     this.slots.clear();
     this.freeSlots.length = 0;
-    for (let slot = this.spec.maxEntries - 1; slot >= 0; slot--) this.freeSlots.push(slot);
+    this.fresh = 0;
     this.space.bytes.fill(0, this.region.start, this.region.end);
   }
 
@@ -265,11 +287,13 @@ export function createMap(spec: MapSpec, index: number, space: AddressSpace): Bp
     ? new ArrayMap(spec, index, space)
     : new HashMap(spec, index, space, spec.type !== 'hash');
   const contents = spec.contents;
-  if (contents !== undefined) {
-    const { keySize, valueSize } = spec;
-    for (let i = 0; i * keySize < contents.keys.length; i++) {
-      map.update(contents.keys.subarray(i * keySize, (i + 1) * keySize), contents.values.subarray(i * valueSize, (i + 1) * valueSize));
-    }
+  if (contents?.keys === undefined) {
+    if (contents !== undefined) (map as ArrayMap).fill(contents.values);
+    return map;
+  }
+  const { keySize, valueSize } = spec;
+  for (let i = 0; i * keySize < contents.keys.length; i++) {
+    map.update(contents.keys.subarray(i * keySize, (i + 1) * keySize), contents.values.subarray(i * valueSize, (i + 1) * valueSize));
   }
   return map;
 }
@@ -317,10 +341,13 @@ function mapSpecProblem(spec: MapSpec): string | undefined {
     return `key size, value size and max entries must be positive integers (got ${sizes.join(', ')})`;
   }
   if (spec.contents !== undefined) {
-    const entries = spec.contents.keys.length / spec.keySize;
-    if (!Number.isInteger(entries) || spec.contents.values.length !== entries * spec.valueSize) return 'its contents do not hold whole entries of its key and value sizes';
+    const { keys, values } = spec.contents;
+    if (keys === undefined && spec.type !== 'array') return 'only array maps take contents without keys';
+    const entries = keys === undefined ? values.length / spec.valueSize : keys.length / spec.keySize;
+    if (!Number.isInteger(entries) || values.length !== entries * spec.valueSize) return 'its contents do not hold whole entries of its key and value sizes';
     if (entries > spec.maxEntries) return `its contents hold ${entries} entries, more than its ${spec.maxEntries}`;
   }
+  if (spec.returnsBlock && spec.type !== 'array') return 'only array maps return a block of values';
   switch (spec.type) {
     case 'array':
     case 'percpu_array':

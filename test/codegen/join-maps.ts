@@ -1,7 +1,7 @@
 // Test helpers for join plans: build maps from synthetic rows (compile-only tests) or from the baseline's reading of the build tables.
 import { readFileSync } from 'node:fs';
 import { createBaselineConsumer } from '../../src/baseline/scan.js';
-import { buildMap, type BuildMap } from '../../src/codegen/build-map.js';
+import { buildMap, rowEntries, type BuildMap } from '../../src/codegen/build-map.js';
 import { buildRows, buildSidePlan } from '../../src/sql/join-build.js';
 import type { Plan } from '../../src/sql/plan.js';
 import { isString, type Value } from '../../src/values/types.js';
@@ -12,7 +12,7 @@ export function exampleBuildMaps(plan: Plan, type: 'array' | 'hash' = 'array'): 
   return (plan.join?.builds ?? []).map((build, index) => {
     const values = build.values.map((value): Value => (isFlag(value.expr) ? 1n : isString(value.expr.type) ? 'x' : 0n));
     const keys = type === 'array' ? [1n, 2n] : [-5n, 1_000_000_000n];
-    return buildMap(build, index, new Map(keys.map((key) => [key, values])));
+    return buildMap(build, index, rowEntries(build, new Map(keys.map((key) => [key, values]))));
   });
 }
 
@@ -28,5 +28,5 @@ export function baselineBuildRows(plan: Plan): Map<bigint, Value[]>[] {
 
 /** baselineBuildMaps is baselineBuildRows made into the maps the probe program loads. */
 export function baselineBuildMaps(plan: Plan, rows = baselineBuildRows(plan)): BuildMap[] {
-  return (plan.join?.builds ?? []).map((build, index) => buildMap(build, index, rows[index] as Map<bigint, Value[]>));
+  return (plan.join?.builds ?? []).map((build, index) => buildMap(build, index, rowEntries(build, rows[index] as Map<bigint, Value[]>)));
 }

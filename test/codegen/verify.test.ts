@@ -8,6 +8,7 @@ import { verify } from '../../src/verifier/verifier.js';
 import { exampleCatalog } from '../sql/helpers.js';
 import { HOOK_CONTEXT } from '../../src/storage/hook-context.js';
 import { exampleBuildMaps } from './join-maps.js';
+import { buildKeyedPlan } from '../../src/sql/join-build.js';
 
 const QUERIES = join(import.meta.dirname, '../../queries');
 const catalog = exampleCatalog();
@@ -22,5 +23,13 @@ describe('Sluice verifier', () => {
       expect(result.stats.processedInsns).toBeGreaterThan(compiled.spec.insns.length / 2);
       console.log(`${file}${plan.join ? ` (${type} build maps)` : ''}: Sluice verifier processed ${result.stats.processedInsns} insns, ${result.stats.states} states`);
     }
+    // Each build side's own program, filling an array and a hash map.
+    (plan.join?.builds ?? []).forEach((_, index) => {
+      for (const arrayEntries of [1, 1000]) {
+        const compiled = compileQuery(buildKeyedPlan(plan, index), { keyedMap: { arrayEntries, hashEntries: 1000 } });
+        const result = verify(compiled.spec, { context: HOOK_CONTEXT });
+        expect(result.stats.processedInsns).toBeGreaterThan(compiled.spec.insns.length / 2);
+      }
+    });
   });
 });

@@ -110,7 +110,9 @@ describe('type inference', () => {
     [['99999999999999999999'], 'varchar'], // too big for 64 bits as integer or decimal
     [['2026-01-01', '1999-12-31'], 'date'],
     [['2026-02-30'], 'varchar'],
-    [['1', ''], 'varchar'],
+    [['1', ''], 'integer'], // an empty field is NULL, whatever the type
+    [['', '2.5'], 'decimal(18,1)'],
+    [['', ''], 'varchar'],
     [[], 'varchar'],
   ])('%j -> %s', (values, type) => {
     expect(typeName(inferColumnType(values))).toBe(type);

@@ -61,9 +61,15 @@ describe('worker-thread nodes', () => {
     const failed = withNodes(
       () => (nodes = workers(3)),
       (all) => {
-        const running = executeClusterQuery({ ...query, nodes: all });
-        void nodes[1]?.close();
-        return running;
+        // The worker is stopped once the request is on its way (stopped earlier, it would refuse the request as not running).
+        const victim = nodes[1] as WorkerNode;
+        const run = victim.run.bind(victim);
+        victim.run = (request) => {
+          const answer = run(request);
+          void victim.close();
+          return answer;
+        };
+        return executeClusterQuery({ ...query, nodes: all });
       },
     );
     await expect(failed).rejects.toThrow(/^node 1 \(worker\): its worker stopped \(exit code \d+\) before answering/);

@@ -1,13 +1,16 @@
-// A query run with the program store keeps its emitted program there, and the next run takes it (same program, same answer); a join's probe program is not kept.
+// A query run with the program store keeps its emitted program there, and the next run takes it (same program, same answer); a join's probe program is not kept, and a cluster query's store place is not taken for a store.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { specToRecord } from '../../src/asm/spec-record.js';
+import { runCluster } from '../../src/engine/cluster.js';
 import { executeQuery } from '../../src/engine/execute.js';
+import { NodeService } from '../../src/storage/node-service.js';
 import { ProgramStore } from '../../src/storage/program-store.js';
 import { INTEGER, decimalType } from '../../src/values/types.js';
 import { csvTable, memoryCatalog } from '../sql/helpers.js';
+import { InThreadNode } from './nodes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-emitted-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,6 +43,14 @@ describe('emitted programs in the program store', () => {
     const third = await run(sql, store);
     expect(third.compiled.spec.comments).toEqual(new Map([[0, 'planted']]));
     expect(third.result).toEqual(plain.result);
+  });
+
+  it('leaves a cluster query alone, whose options name the store\'s place (for its worker nodes), not a store', async () => {
+    const sql = 'select count(*), sum(amount) from orders where id > 7';
+    const service = new NodeService({ dataDir: dir, chunkBytes: 128, engine: 'interpreter', link: {} });
+    const nodes = [0, 1].map((i) => new InThreadNode(i, service));
+    const cluster = await runCluster({ sql, queryFile: 'q.sql', catalog, chunkBytes: 128, onError: 'stop', engine: 'interpreter', link: {}, compare: false, nodes, store: { dir: join(dir, 'cluster-store'), build: BUILD } });
+    expect(cluster.result).toEqual((await run(sql)).result);
   });
 
   it('does not keep a join\'s probe program, which carries its build maps', async () => {

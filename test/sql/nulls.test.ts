@@ -132,6 +132,18 @@ describe('NULL as a group key, in DISTINCT, and in returned rows', () => {
   });
 });
 
+describe('cases the query campaign found', () => {
+  test('a condition false unless NULL inside an AND under OR leaves no code that cannot run (seed 1957)', () => {
+    expect(rowsOf("select count(*) from t where (tag not like '%%' and q * q = q) or q is null")).toEqual([[3n]]);
+    expect(rowsOf("select count(*) from t where not (tag like '%' or q < 99999999999999999999) or k = 'a'")).toEqual([[2n]]);
+  });
+  test('an operand after a NULL one is not computed, so its overflow stops neither path (seed 686)', () => {
+    // p * 10^18 leaves 64 bits for every p but NULL; it is only reached where q is NULL, after q decided.
+    expect(rowsOf('select count(*) from t where q is null and q + q = p * 1000000000000000000')).toEqual([[0n]]);
+    expect(rowsOf('select sum(q + p * 1000000000000000000) from t where q is null')).toEqual([[null]]);
+  });
+});
+
 describe('across nodes', () => {
   test('each part of the file scanned alone, merged: NULL groups unite, counts of non-NULL values add', () => {
     const [header, ...rows] = TEXT.trimEnd().split('\n');

@@ -54,3 +54,29 @@ describe('result', () => {
     expect(decodeResult(bytes)).toEqual(maps);
   });
 });
+
+describe('a map returned as a block of values (a join build side)', () => {
+  const block = (values: number[]) => ({ name: 'build', keySize: 4, valueSize: 1, entries: [], block: Uint8Array.from(values) });
+
+  it('sends every value up to the last non-zero one when most are set', () => {
+    const bytes = encodeResult([block([1, 3, 0, 1, 0, 0])]);
+    // magic, count; name; sizes; block mark, length (4 entries), DENSE, 4 values.
+    expect(bytes.length).toBe(4 + 4 + 4 + 5 + 8 + 4 + 4 + 4 + 4);
+    expect(decodeResult(bytes)).toEqual([block([1, 3, 0, 1])]);
+  });
+
+  it('sends only the non-zero entries (u32 index and value) when that is shorter', () => {
+    const values = new Array<number>(100).fill(0);
+    values[7] = 5;
+    values[90] = 1;
+    const bytes = encodeResult([block(values)]);
+    expect(bytes.length).toBe(4 + 4 + 4 + 5 + 8 + 4 + 4 + 4 + 2 * (4 + 1));
+    expect(decodeResult(bytes)).toEqual([block(values.slice(0, 91))]);
+  });
+
+  it('refuses an entry index past the block', () => {
+    const bytes = encodeResult([block([...new Array<number>(20).fill(0), 1])]);
+    bytes[bytes.length - 5] = 40;
+    expect(() => decodeResult(bytes)).toThrow(/block entry 40 is past its length 21/);
+  });
+});
