@@ -4,12 +4,11 @@ import { createBaselineConsumer } from '../baseline/scan.js';
 import type { Plan } from '../sql/plan.js';
 import type { ResultTable } from '../sql/result.js';
 import { resolveEngine } from '../storage/engines.js';
-import { HookFlag, OutputBuffer } from '../storage/hook-context.js';
+import { HookFlag } from '../storage/hook-context.js';
 import type { ShipAllConsumer } from '../storage/shipall.js';
 import { Tenant } from '../storage/tenant.js';
 import { verifyForHook } from '../storage/verify-hook.js';
 import type { EngineName } from '../vm/engine.js';
-import { ArrayMap } from '../vm/maps.js';
 import type { MapContents } from '../storage/wire.js';
 import type { ComputeEngine } from './compute-engine-names.js';
 import { duckDbConsumer } from './duckdb-compute.js';
@@ -66,16 +65,7 @@ export function programMapsConsumer(compiled: CompiledQuery, engine: EngineName)
     end() {
       run(new Uint8Array(0), HookFlag.EOF_FLUSH);
       try {
-        return tenant.runtime.maps
-          .filter((map) => !map.spec.readOnly)
-          .map((map) => ({
-            name: map.name,
-            keySize: map.spec.keySize,
-            valueSize: map.spec.valueSize,
-            ...(map instanceof ArrayMap && map.spec.returnsBlock
-              ? { entries: [], block: map.block() }
-              : { entries: tenant.output !== undefined && map.name === OutputBuffer.mapName ? tenant.output.entries() : map.entries() }),
-          }));
+        return tenant.returnedMaps();
       } finally {
         tenant.release();
       }

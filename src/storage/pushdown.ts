@@ -2,10 +2,8 @@
 import type { ProgramSpec } from '../asm/program.js';
 import { countTransfers, type Link } from '../net/link.js';
 import type { EngineName } from '../vm/engine.js';
-import { ArrayMap } from '../vm/maps.js';
 import type { OpenOptions, StorageNode } from './node.js';
 import type { NodeCounts } from './node-counts.js';
-import { isOutputBuffer } from './output-drain.js';
 import { modelRun } from './pipeline.js';
 import type { RunStats } from './run-stats.js';
 import { decodeProgramRequest, decodeResult, encodeProgramRequest, encodeResult, type MapContents, type RangeRequest } from './wire.js';
@@ -100,18 +98,7 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
       ...(tenant.engineFallback === undefined ? {} : { engineFallback: tenant.engineFallback }),
     };
     reads = { ...node.countsOf(pid) };
-    // An output buffer's contents in the result are the records drained after every call, in order.
-    maps = tenant.runtime.maps
-      .filter((map) => !map.spec.readOnly)
-      .map((map) => ({
-        name: map.name,
-        keySize: map.spec.keySize,
-        valueSize: map.spec.valueSize,
-        // A map that returns a block (a join's build side) sends its values in one piece, not an entry at a time.
-        ...(map instanceof ArrayMap && map.spec.returnsBlock
-          ? { entries: [], block: map.block() }
-          : { entries: tenant.output !== undefined && isOutputBuffer(map.spec) ? tenant.output.entries() : map.entries() }),
-      }));
+    maps = tenant.returnedMaps();
     returned = tenant.output === undefined ? undefined : { rows: tenant.output.records.length, bytes: tenant.output.bytes };
   } finally {
     await node.exit(pid);

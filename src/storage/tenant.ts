@@ -10,6 +10,8 @@ import { Runtime } from '../vm/runtime.js';
 import { TenantAborted } from './errors.js';
 import { HOOK_CONTEXT_BYTES, encodeHookContext, type HookContextFields } from './hook-context.js';
 import { OutputDrain, isOutputBuffer } from './output-drain.js';
+import { ArrayMap } from '../vm/maps.js';
+import type { MapContents } from './wire.js';
 
 const DROP = BigInt(XdpAction.DROP);
 const PASS = BigInt(XdpAction.PASS);
@@ -213,6 +215,24 @@ export class Tenant {
   }
 
   /** release frees what the program holds outside this process (the kernel engine's programs and maps); the node calls it on detach. */
+  /**
+   * returnedMaps is what the program's writable maps hold, as a result message carries them: an array
+   * map that returns a block (a join's build side) sends its values in one piece, the output buffer the
+   * records drained after every call, in order, and every other map its entries.
+   */
+  returnedMaps(): MapContents[] {
+    return this.runtime.maps
+      .filter((map) => !map.spec.readOnly)
+      .map((map) => ({
+        name: map.name,
+        keySize: map.spec.keySize,
+        valueSize: map.spec.valueSize,
+        ...(map instanceof ArrayMap && map.spec.returnsBlock
+          ? { entries: [], block: map.block() }
+          : { entries: this.output !== undefined && isOutputBuffer(map.spec) ? this.output.entries() : map.entries() }),
+      }));
+  }
+
   release(): void {
     this.executable.close?.();
   }
