@@ -1,15 +1,13 @@
 // A join's build side program: each row that passes the filter fills its key's entry (array or hash map), in the probe's value layout, or stops on a second row with that key.
-import { R0, R1, R2, R3, R4 } from '../asm/builder.js';
-import { HelperId } from '../asm/helpers.js';
+import { R0, R1 } from '../asm/builder.js';
 import type { JoinBuild } from '../sql/plan.js';
 import { REG, emitFatal, unsupported, type Gen } from './context.js';
+import { emitInsertZeroed, emitKeyLookup } from './keyed-entry.js';
 import type { Label } from './emitter.js';
 import { emitValue } from './expr.js';
 import { FatalCode, buildMapLayout, slotOf } from './layout.js';
 import { emitCapturedInFull } from './strings.js';
 
-/** BPF_NOEXIST is map_update_elem's flag for "insert only". */
-const BPF_NOEXIST = 1;
 /** EEXIST is the errno map_update_elem returns (negated) for a key already present under BPF_NOEXIST. */
 const EEXIST = 17;
 
@@ -41,20 +39,14 @@ export function emitKeyedRow(g: Gen, build: JoinBuild, map: KeyedMap, done: Labe
   e.store('DW', REG.state, layout.keyOffset, R0);
   e.constant(R1, BigInt(map.arrayEntries));
   e.jumpReg('JGE', R0, R1, hashed);
-  emitEntryLookup(g, g.aggMap);
+  emitKeyLookup(g, g.aggMap);
   e.jumpImm('JEQ', R0, 0, hashed);
   e.load('B', R1, R0, 0);
   e.jumpImm('JEQ', R1, 0, found);
   emitFatal(g, FatalCode.duplicateKey);
   e.bind(hashed);
   const inserted = e.label('entry_inserted');
-  e.mapRef(R1, g.keyedHashMap);
-  e.movReg(R2, REG.state);
-  e.aluImm('ADD', R2, layout.keyOffset);
-  e.movReg(R3, REG.state);
-  e.aluImm('ADD', R3, layout.zeroValue);
-  e.movImm(R4, BPF_NOEXIST);
-  e.call(HelperId.map_update_elem);
+  emitInsertZeroed(g, g.keyedHashMap);
   e.jumpImm('JEQ', R0, 0, inserted);
   const full = e.label('map_full');
   e.jumpImm('JNE', R0, -EEXIST, full);
@@ -62,7 +54,7 @@ export function emitKeyedRow(g: Gen, build: JoinBuild, map: KeyedMap, done: Labe
   e.bind(full);
   emitFatal(g, FatalCode.groupsFull);
   e.bind(inserted);
-  emitEntryLookup(g, g.keyedHashMap);
+  emitKeyLookup(g, g.keyedHashMap);
   e.jumpImm('JNE', R0, 0, found);
   emitFatal(g, FatalCode.groupsFull);
   e.bind(found);
@@ -113,10 +105,3 @@ function emitFill(g: Gen, build: JoinBuild): void {
   });
 }
 
-function emitEntryLookup(g: Gen, map: number): void {
-  const { e } = g;
-  e.mapRef(R1, map);
-  e.movReg(R2, REG.state);
-  e.aluImm('ADD', R2, g.layout.keyOffset);
-  e.call(HelperId.map_lookup_elem);
-}

@@ -1,6 +1,5 @@
 // End of a well-formed row: evaluate the filter, find the row's group, and fold the row into the aggregates.
-import { R0, R1, R2, R3, R4 } from '../asm/builder.js';
-import { HelperId } from '../asm/helpers.js';
+import { R0, R1, R2, R3 } from '../asm/builder.js';
 import type { Label } from './emitter.js';
 import { CTX, REG, emitFatal, type Gen } from './context.js';
 import { describe, emitJump, emitValue } from './expr.js';
@@ -12,11 +11,10 @@ import { isString } from '../values/types.js';
 import { emitCapturedInFull } from './strings.js';
 import { emitStringNullCheck } from './nulls.js';
 import { emitKeyedRow } from './keyed-row.js';
+import { emitInsertZeroed, emitKeyLookup } from './keyed-entry.js';
 import { isNullable } from '../sql/nullable.js';
 import { emitStringValue } from './computed-strings.js';
 
-/** BPF_NOEXIST is map_update_elem's flag for "insert only". */
-const BPF_NOEXIST = 1;
 
 /** emitRow filters and aggregates the decoded row, then jumps to `done`. Uses r0..r5 and r8. */
 export function emitRow(g: Gen, done: Label): void {
@@ -101,13 +99,7 @@ function emitFindGroup(g: Gen): void {
   emitLookup(g);
   e.jumpImm('JNE', R0, 0, found);
   e.comment('new group: insert zeroed aggregates');
-  e.mapRef(R1, g.aggMap);
-  e.movReg(R2, REG.state);
-  e.aluImm('ADD', R2, layout.keyOffset);
-  e.movReg(R3, REG.state);
-  e.aluImm('ADD', R3, layout.zeroValue);
-  e.movImm(R4, BPF_NOEXIST);
-  e.call(HelperId.map_update_elem);
+  emitInsertZeroed(g, g.aggMap);
   const inserted = e.label('group_inserted');
   e.jumpImm('JEQ', R0, 0, inserted);
   emitFatal(g, FatalCode.groupsFull);
@@ -120,11 +112,7 @@ function emitFindGroup(g: Gen): void {
 }
 
 function emitLookup(g: Gen): void {
-  const { e } = g;
-  e.mapRef(R1, g.aggMap);
-  e.movReg(R2, REG.state);
-  e.aluImm('ADD', R2, g.layout.keyOffset);
-  e.call(HelperId.map_lookup_elem);
+  emitKeyLookup(g, g.aggMap);
 }
 
 /** emitAggregate folds the row into one aggregate of the group at r8 (count already incremented). */
