@@ -1,5 +1,7 @@
 // DuckDB as a test oracle: loading it (or the reason it is missing), exact column types, and the value-by-value comparison with Sluice's answer.
+import { join } from 'node:path';
 import { expect } from 'vitest';
+import { TPCH_SCHEMAS } from '../../src/datasets/tpch/schemas.js';
 import { formatValue, type ResultTable } from '../../src/sql/result.js';
 import type { SqlType } from '../../src/values/types.js';
 
@@ -13,6 +15,30 @@ export function duckType(type: SqlType): string {
   if (type.kind === 'integer') return 'BIGINT';
   if (type.kind === 'decimal') return `DECIMAL(${type.precision},${type.scale})`;
   return type.kind === 'date' ? 'DATE' : 'VARCHAR';
+}
+
+/**
+ * duckDbTpchRows runs `sql` in a fresh in-memory DuckDB over Sluice's generated TPC-H files in `dir`
+ * (`TABLE.csv` with a header, or dbgen-style `TABLE.tbl` whose rows end with '|'), each a view typed
+ * exactly as Sluice types it, and returns the rows as getRowsJson gives them.
+ */
+export async function duckDbTpchRows(dir: string, tables: readonly string[], sql: string, format: 'csv' | 'tbl' = 'csv'): Promise<unknown[][]> {
+  if (duckdb instanceof Error) throw duckdb;
+  const instance = await duckdb.DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    for (const table of tables) {
+      const schema = TPCH_SCHEMAS[table] ?? [];
+      // A .tbl row ends with '|': one more, empty, field.
+      const columns = [...schema.map(([column, type]) => `'${column}': '${duckType(type)}'`), ...(format === 'tbl' ? ["'tbl_end': 'VARCHAR'"] : [])].join(', ');
+      const options = format === 'csv' ? 'header = true' : "header = false, delim = '|', quote = ''";
+      await connection.run(`create view ${table} as select * from read_csv('${join(dir, `${table}.${format}`)}', ${options}, columns = {${columns}})`);
+    }
+    return (await connection.runAndReadAll(sql)).getRowsJson() as unknown[][];
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
 }
 
 /** sameNumber compares Sluice's exact text with DuckDB's value: exactly, or for DuckDB's DOUBLE quotients within Sluice's rounding. */
