@@ -5,16 +5,10 @@ import { planQuery } from '../../src/sql/bind.js';
 import { compileQuery } from '../../src/codegen/compile.js';
 import { readCounters } from '../../src/codegen/read-maps.js';
 import type { ErrorPolicy } from '../../src/sql/plan.js';
-import { DATE, INTEGER, decimalType } from '../../src/values/types.js';
-import { csvTable, memoryCatalog, tpchTable } from '../sql/helpers.js';
+import { memoryCatalog, sensorsTable, tpchTable } from '../sql/helpers.js';
 import { scanWithInterpreter, outcome } from './harness.js';
 
-const sensors = csvTable('sensors', 'sensors.csv', [
-  ['id', INTEGER],
-  ['site', { kind: 'varchar', length: 16 }],
-  ['day', DATE],
-  ['temp', decimalType(5, 2)],
-]);
+const sensors = sensorsTable('sensors.csv');
 const catalog = memoryCatalog(sensors, tpchTable('region', 'region.tbl'));
 const CHUNKS = [1, 5, 64, 4096];
 

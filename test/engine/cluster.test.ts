@@ -6,20 +6,14 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { executeClusterQuery } from '../../src/engine/cluster.js';
 import { executeQuery } from '../../src/engine/execute.js';
 import type { ErrorPolicy } from '../../src/sql/plan.js';
-import { DATE, INTEGER, decimalType } from '../../src/values/types.js';
-import { csvTable, memoryCatalog, tpchTable } from '../sql/helpers.js';
+import { memoryCatalog, sensorsTable, tpchTable } from '../sql/helpers.js';
 import { NodeService } from '../../src/storage/node-service.js';
 import { InThreadNode } from './nodes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-cluster-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const sensors = csvTable('sensors', join(dir, 'sensors.csv'), [
-  ['id', INTEGER],
-  ['site', { kind: 'varchar', length: 16 }],
-  ['day', DATE],
-  ['temp', decimalType(5, 2)],
-]);
+const sensors = sensorsTable(join(dir, 'sensors.csv'));
 const region = tpchTable('region', join(dir, 'region.tbl'));
 const catalog = memoryCatalog(sensors, region);
 

@@ -8,19 +8,13 @@ import { executeQuery } from '../../src/engine/execute.js';
 import { NodeService } from '../../src/storage/node-service.js';
 import { formatResultCsv, formatResultJsonl } from '../../src/sql/result-formats.js';
 import { parseDateDays } from '../../src/values/calendar.js';
-import { DATE, INTEGER, decimalType } from '../../src/values/types.js';
-import { csvTable, memoryCatalog } from '../sql/helpers.js';
+import { memoryCatalog, sensorsTable } from '../sql/helpers.js';
 import { InThreadNode } from './nodes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-rows-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const sensors = csvTable('sensors', join(dir, 'sensors.csv'), [
-  ['id', INTEGER],
-  ['site', { kind: 'varchar', length: 16 }],
-  ['day', DATE],
-  ['temp', decimalType(5, 2)],
-]);
+const sensors = sensorsTable(join(dir, 'sensors.csv'));
 const catalog = memoryCatalog(sensors);
 const HEADER = 'id,site,day,temp\n';
 const ROWS = ['1,Quito,2026-01-05,13.28', '2,"Oslo, dock 3",2026-03-11,-0.5', '3,"say ""hi""",2024-02-29,+7.', '4,"two\nlines",1999-12-31,0.07', '5,Oslo,1970-01-01,-12.00', '6,"",2000-03-01,3'];

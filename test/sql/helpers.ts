@@ -21,6 +21,16 @@ export function csvTable(name: string, path: string, columns: readonly (readonly
   };
 }
 
+/** sensorsTable is the tests' small `sensors` CSV table: id integer, site varchar(16), day date, temp decimal(5,2). */
+export function sensorsTable(path: string): TableSource {
+  return csvTable('sensors', path, [
+    ['id', INTEGER],
+    ['site', { kind: 'varchar', length: 16 }],
+    ['day', DATE],
+    ['temp', decimalType(5, 2)],
+  ]);
+}
+
 /** memoryCatalog resolves names to the given tables. */
 export function memoryCatalog(...tables: TableSource[]): Catalog {
   return {

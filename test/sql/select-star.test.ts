@@ -3,16 +3,10 @@ import { expect, test } from 'vitest';
 import { createBaselineConsumer } from '../../src/baseline/scan.js';
 import { compileQuery } from '../../src/codegen/compile.js';
 import { planQuery } from '../../src/sql/bind.js';
-import { DATE, INTEGER, decimalType } from '../../src/values/types.js';
 import { scanWithInterpreter } from '../codegen/harness.js';
-import { csvTable, memoryCatalog } from './helpers.js';
+import { memoryCatalog, sensorsTable } from './helpers.js';
 
-const sensors = csvTable('sensors', 'sensors.csv', [
-  ['id', INTEGER],
-  ['site', { kind: 'varchar', length: 16 }],
-  ['day', DATE],
-  ['temp', decimalType(5, 2)],
-]);
+const sensors = sensorsTable('sensors.csv');
 const catalog = memoryCatalog(sensors);
 const CSV = 'id,site,day,temp\n1,Quito,2026-01-05,13.28\n2,"Oslo, dock 3",2026-03-11,-0.5\n3,Lima,2024-02-29,7\n';
 
