@@ -8,6 +8,7 @@ import { REG, unsupported, type Gen } from './context.js';
 import { describe, emitJump } from './expr.js';
 import type { ColumnSlot } from './layout.js';
 import { emitCapturedInFull } from './strings.js';
+import { emitContinuationRun } from './utf8.js';
 
 /** StringColumnSlot is a slot holding a string: a length word at `offset`, the bytes at `bytes`, zero past the length. */
 export type StringColumnSlot = ColumnSlot & { readonly bytes: number; readonly codec: { readonly kind: 'string'; readonly width: number } };
@@ -224,14 +225,7 @@ function emitNextCharacter(g: Gen, source: StringColumnSlot, mask: number): void
   e.movReg(R3, R2);
   e.aluImm('AND', R3, mask);
   e.aluReg('ADD', R3, REG.state);
-  for (let k = 0; k < MAX_CONTINUATION_BYTES; k++) {
-    e.load('B', R0, R3, source.bytes + k);
-    e.aluImm('XOR', R0, 0x80);
-    e.aluImm('SUB', R0, 0x40);
-    e.aluImm('RSH', R0, 63);
-    e.aluReg('AND', R5, R0);
-    e.aluReg('ADD', R2, R5);
-  }
+  emitContinuationRun(g, source.bytes);
 }
 
 function roundUp8(n: number): number {

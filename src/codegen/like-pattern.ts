@@ -1,10 +1,11 @@
 // LIKE with '_' and '%' anywhere: a bounded, loop-free leftmost matcher over a captured string (values/like.ts semantics).
 import { R0, R1, R2, R3, R4, R5 } from '../asm/builder.js';
 import type { SourcePosition } from '../sql/errors.js';
-import { MAX_CONTINUATION_BYTES, UNDERSCORE } from '../values/like.js';
+import { UNDERSCORE } from '../values/like.js';
 import type { Label } from './emitter.js';
 import { REG, unsupported, type Gen } from './context.js';
 import { formatCount } from '../util/count.js';
+import { emitContinuationRun } from './utf8.js';
 
 /**
  * StringSlot is a string the program holds in its state map value: a length word at `offset` and up to
@@ -181,13 +182,5 @@ function emitAnyCharacter(g: Gen, slot: StringSlot, miss: Label): void {
   e.aluReg('ADD', R3, R2);
   e.aluImm('ADD', R2, 1);
   e.movImm(R5, 1);
-  for (let k = 1; k <= MAX_CONTINUATION_BYTES; k++) {
-    // r0 = 1 when the byte is 0b10xxxxxx: byte ^ 0x80 is then below 0x40, and minus 0x40 has the top bit set.
-    e.load('B', R0, R3, slot.bytes + k);
-    e.aluImm('XOR', R0, 0x80);
-    e.aluImm('SUB', R0, 0x40);
-    e.aluImm('RSH', R0, 63);
-    e.aluReg('AND', R5, R0);
-    e.aluReg('ADD', R2, R5);
-  }
+  emitContinuationRun(g, slot.bytes + 1);
 }

@@ -1,8 +1,8 @@
 // Row selection in the program: each kept row's selected values become one record of the output buffer (OutputBuffer), and back.
-import { R0, R1, R2 } from '../asm/builder.js';
-import { HelperId } from '../asm/helpers.js';
+import { R0, R1 } from '../asm/builder.js';
 import type { MapSpec } from '../asm/program.js';
 import type { Plan, ValueExpr } from '../sql/plan.js';
+import { emitKeyLookup } from './keyed-entry.js';
 import { scanStopsAtLimit } from '../sql/row-result.js';
 import { byteString } from '../values/bytes.js';
 import type { Value } from '../values/types.js';
@@ -78,10 +78,7 @@ export function emitOutputRow(g: Gen, record: RowRecord, done: Label): void {
   e.load('DW', R0, REG.group, OutputBuffer.count);
   e.aluImm('ADD', R0, 1);
   e.store('W', REG.state, layout.keyOffset, R0);
-  e.mapRef(R1, g.aggMap);
-  e.movReg(R2, REG.state);
-  e.aluImm('ADD', R2, layout.keyOffset);
-  e.call(HelperId.map_lookup_elem);
+  emitKeyLookup(g, g.aggMap);
   e.jumpImm('JNE', R0, 0, found);
   emitFatal(g, FatalCode.outputFull);
   e.bind(found);
