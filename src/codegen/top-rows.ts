@@ -134,13 +134,7 @@ export function emitTopCallbacks(g: Gen, top: TopGen): void {
   e.store('DW', header, HEAP_MOVING, slot);
   emitWorse(g, heap, child, node, swap, stop);
 
-  e.bind(swap);
-  emitSwap(g, child, node, heap.record.size);
-  e.movImm(R0, 0);
-  e.exit();
-  e.bind(stop);
-  e.movImm(R0, 1);
-  e.exit();
+  emitSwapOrStop(g, child, node, heap.record.size, swap, stop);
 
   const noRight = e.label('sift_no_right');
   const rightWorse = e.label('sift_right_worse');
@@ -168,13 +162,7 @@ export function emitTopCallbacks(g: Gen, top: TopGen): void {
   e.store('DW', header, HEAP_MOVING, slot);
   e.bind(noRight);
   emitWorse(g, heap, child, node, down, downStop);
-  e.bind(down);
-  emitSwap(g, child, node, heap.record.size);
-  e.movImm(R0, 0);
-  e.exit();
-  e.bind(downStop);
-  e.movImm(R0, 1);
-  e.exit();
+  emitSwapOrStop(g, child, node, heap.record.size, down, downStop);
 }
 
 /**
@@ -251,6 +239,18 @@ function emitCopy(g: Gen, from: Register, to: Register, size: number): void {
     g.e.load('DW', R1, from, at);
     g.e.store('DW', to, at, R1);
   }
+}
+
+/** emitSwapOrStop ends a sift callback: at `swap` the two records trade places and bpf_loop goes on (r0 = 0), at `stop` it ends (r0 = 1). */
+function emitSwapOrStop(g: Gen, a: Register, b: Register, size: number, swap: Label, stop: Label): void {
+  const { e } = g;
+  e.bind(swap);
+  emitSwap(g, a, b, size);
+  e.movImm(R0, 0);
+  e.exit();
+  e.bind(stop);
+  e.movImm(R0, 1);
+  e.exit();
 }
 
 /** emitSwap exchanges two records word by word. Uses r0 and r1. */
