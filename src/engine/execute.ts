@@ -14,7 +14,6 @@ import type { MapContents } from '../storage/wire.js';
 import { SluiceError } from '../util/errors.js';
 import type { EngineName } from '../vm/engine.js';
 import { compileQuery, type CompiledQuery } from '../codegen/compile.js';
-import type { ProgramMemo } from '../codegen/program-memo.js';
 import { readCounters, type MapReader } from '../codegen/read-maps.js';
 import { TOP_MAP, readTopRows } from '../codegen/top-rows.js';
 import { planQuery } from '../sql/bind.js';
@@ -88,8 +87,6 @@ export function planAndCompile(sql: string, queryFile: string, catalog: Catalog,
 export async function prepareQuery(
   options: Pick<QueryOptions, 'sql' | 'queryFile' | 'catalog' | 'chunkBytes' | 'onError' | 'maxGroups' | 'maxBuildRows' | 'engine' | 'link' | 'devices' | 'store'> & {
     readonly buildScan?: BuildScan;
-    /** Where emitted programs are kept across processes (executeQuery passes its store's); default: emit every time. */
-    readonly programs?: ProgramMemo;
   },
 ) {
   const plan = planQuery(options.sql, options.catalog, { file: options.queryFile, onError: options.onError });
@@ -99,15 +96,16 @@ export async function prepareQuery(
     file: plan.table.path,
     ...(options.maxGroups !== undefined && { maxGroups: options.maxGroups }),
     buildMaps: builds.map((build) => build.map),
-    // A join's probe program carries its build maps' contents: it is emitted afresh, not kept.
-    ...(options.programs && builds.length === 0 && { programs: options.programs }),
+    // Emitted programs are kept in the store across processes, except a join's probe program, which
+    // carries its build maps' contents and is emitted afresh.
+    ...(options.store && builds.length === 0 && { programs: emittedPrograms(options.store) }),
   });
   return { plan, compiled, builds };
 }
 
 /** executeQuery answers the query by pushdown and, with `compare`, by ship-all too, checking both agree. */
 export async function executeQuery(options: QueryOptions): Promise<QueryRun> {
-  const { plan, compiled, builds } = await prepareQuery({ ...options, ...(options.store && { programs: emittedPrograms(options.store) }) });
+  const { plan, compiled, builds } = await prepareQuery(options);
   const dataDir = dirname(plan.table.path);
   const file = basename(plan.table.path);
   const node = () =>

@@ -1,4 +1,4 @@
-// A query run with the program store keeps its emitted program there, and the next run takes it (same program, same answer); a join's probe program is not kept, and a cluster query's store place is not taken for a store.
+// A query run with the program store keeps its emitted program there, and the next run takes it (same program, same answer); a join's probe program is not kept, and a cluster query keeps its program on the compute node.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,12 +45,13 @@ describe('emitted programs in the program store', () => {
     expect(third.result).toEqual(plain.result);
   });
 
-  it('leaves a cluster query alone, whose options name the store\'s place (for its worker nodes), not a store', async () => {
+  it('keeps a cluster query\'s program too, on the compute node, in the store at the place its options name (for its worker nodes)', async () => {
     const sql = 'select count(*), sum(amount) from orders where id > 7';
     const service = new NodeService({ dataDir: dir, chunkBytes: 128, engine: 'interpreter', link: {} });
     const nodes = [0, 1].map((i) => new InThreadNode(i, service));
     const cluster = await runCluster({ sql, queryFile: 'q.sql', catalog, chunkBytes: 128, onError: 'stop', engine: 'interpreter', link: {}, compare: false, nodes, store: { dir: join(dir, 'cluster-store'), build: BUILD } });
     expect(cluster.result).toEqual((await run(sql)).result);
+    expect(kinds(join(dir, 'cluster-store'))).toContain('program');
   });
 
   it('does not keep a join\'s probe program, which carries its build maps', async () => {
