@@ -12,15 +12,16 @@ import { HOOK_CONTEXT } from '../src/storage/hook-context.js';
 import { projectRoot } from '../src/util/paths.js';
 import { memoryContext, verify, type VerifyOptions } from '../src/verifier/index.js';
 import { parseConformance, programOf } from '../src/vm/conformance.js';
+import { positiveInteger, wholeNumber } from '../src/util/option-values.js';
 import { ANCHORS, anchorProgram } from './lib/anchor-data.js';
 
 const options = new Command('verifier-equivalence')
   .description('Verify the same programs with this build and a baseline build and report every difference in what they say')
   .requiredOption('--baseline <dir>', 'another checkout whose dist/ holds a built verifier')
-  .option('--count <n>', 'campaign programs (seed, seed + 1, ...)', '20000')
-  .option('--seed <n>', 'first campaign seed', '1')
+  .option('--count <n>', 'campaign programs (seed, seed + 1, ...)', positiveInteger, 20000)
+  .option('--seed <n>', 'first campaign seed', wholeNumber, 1)
   .parse()
-  .opts<{ baseline: string; count: string; seed: string }>();
+  .opts<{ baseline: string; count: number; seed: number }>();
 
 type Verify = typeof verify;
 const dist = (path: string) => pathToFileURL(resolve(options.baseline, 'dist/src', path)).href;
@@ -55,9 +56,9 @@ function compare(name: string, spec: ProgramSpec, context: VerifyOptions['contex
 }
 
 const started = performance.now();
-const first = Number(options.seed);
+const first = options.seed;
 // The campaign's own complexity limit (src/campaign/verifier-differential.ts), so endless mutated loops stay cheap.
-for (let seed = first; seed < first + Number(options.count); seed++) compare(`campaign seed ${seed}`, generateVerifierProgram(seed).spec, HOOK_CONTEXT, 200_000);
+for (let seed = first; seed < first + options.count; seed++) compare(`campaign seed ${seed}`, generateVerifierProgram(seed).spec, HOOK_CONTEXT, 200_000);
 
 const conformanceDir = `${ANCHORS}/../conformance/`;
 if (existsSync(conformanceDir)) {

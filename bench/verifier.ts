@@ -12,19 +12,20 @@ import { planAndCompile } from '../src/engine/execute.js';
 import { generateTpch } from '../src/datasets/tpch/generate.js';
 import { parseConformance, programOf } from '../src/vm/conformance.js';
 import { VerifierError, memoryContext, verify, type VerifierStats } from '../src/verifier/index.js';
+import { positiveInteger } from '../src/util/option-values.js';
 import { ANCHORS, anchorProgram } from './lib/anchor-data.js';
 import { markdownTable, median } from './lib/timing.js';
 import { HOOK_CONTEXT } from '../src/storage/hook-context.js';
 
 const options = new Command('verifier')
   .description('Time the verifier on the anchor program, every queries/*.sql program and the conformance suite')
-  .option('--runs <n>', 'verifications per program; medians are reported', '7')
+  .option('--runs <n>', 'verifications per program; medians are reported', positiveInteger, 7)
   .option('--kernel', "also load each program into Linux and report its verifier's processed insns")
   .option('--only <text>', 'only programs whose name contains this text')
   .parse()
-  .opts<{ runs: string; kernel?: boolean; only?: string }>();
+  .opts<{ runs: number; kernel?: boolean; only?: string }>();
 
-const runs = Number(options.runs);
+const runs = options.runs;
 
 /** timed verifies `verifyOnce` `runs` times and returns the last stats with wall and CPU medians. */
 function timed(verifyOnce: () => VerifierStats): { stats: VerifierStats; wallMs: number; cpuMs: number } {

@@ -51,6 +51,11 @@ export function loadChunks(base: string, mib: number): Chunks {
   return { data: new Uint8Array(readFileSync(csv)), offsets };
 }
 
+/** anchorChunks is loadChunks of the `mib` MiB data set kept in `dir` (`anchor` for the README's 64 MiB, else `anchor-<mib>`). */
+export function anchorChunks(dir: string, mib: number): Chunks {
+  return loadChunks(join(dir, mib === ANCHOR_EXPECTED.mib ? 'anchor' : `anchor-${mib}`), mib);
+}
+
 /** anchorProgram loads csv_scan from the anchor's csv.bpf.o through Sluice's ELF loader. */
 export function anchorProgram(): ProgramSpec {
   if (!existsSync(ANCHORS)) throw new Error(`${ANCHORS} is missing: the anchor bench needs the shared anchor program and generator`);
