@@ -1,5 +1,5 @@
 // Joins by pushdown against ship-all: link bytes both ways (build sides included), and wall and CPU time against ship-all with the program on the compute node.
-// `node dist/bench/joins.js --data /tmp/sf1 [--rounds 5] [--queries tpch-q12,tpch-q14,tpch-q19] [--base OTHER/dist/bin/sluice.js]`
+// `node dist/bench/joins.js --data /tmp/sf1 [--rounds 5] [--queries tpch-q12,tpch-q14,tpch-q19] [--base OTHER/dist/bin/sluice.cjs]`
 // In this process, round by round, each query runs by pushdown and by ship-all with `--compute program` (the same compiled programs run on
 // the compute node over the shipped tables), interleaved; medians of wall and CPU (user + system) time are reported, CPU being the steadier
 // figure on a shared machine. With --base, `sluice query` of this build and of another run as whole processes under /usr/bin/time,
@@ -20,7 +20,7 @@ const options = new Command('joins')
   .option('--queries <names>', 'queries/ files, without .sql', 'tpch-q12,tpch-q14,tpch-q19')
   .option('--rounds <n>', 'interleaved rounds; medians are reported', '5')
   .option('--chunk <bytes>', 'hook chunk size', '4096')
-  .option('--base <sluice.js>', 'another build\'s dist/bin/sluice.js, whose `query` runs beside this build\'s (A/B)')
+  .option('--base <sluice.cjs>', 'another build\'s dist/bin/sluice.cjs (sluice.js before the launcher became CommonJS), whose `query` runs beside this build\'s (A/B)')
   .option('--out <file>', 'where to write the JSON results', 'bench/results/joins.json')
   .parse()
   .opts<{ data: string; queries: string; rounds: string; chunk: string; base?: string; out: string }>();
@@ -132,7 +132,7 @@ const processes = options.base === undefined ? undefined : queries.map((q) => {
   const builds = { this: [] as ReturnType<typeof processRun>[], base: [] as ReturnType<typeof processRun>[] };
   for (let round = 0; round < rounds; round++) {
     builds.base.push(processRun(options.base as string, q.name));
-    builds.this.push(processRun(join(root, 'dist', 'bin', 'sluice.js'), q.name));
+    builds.this.push(processRun(join(root, 'dist', 'bin', 'sluice.cjs'), q.name));
   }
   const summary = (runs: ReturnType<typeof processRun>[]) => ({
     medianWallSeconds: median(runs.map((r) => r.wall)),
