@@ -19,7 +19,7 @@ const values = new Command('cluster')
   .opts<{ data: string; queries: string; rounds: number; threads: string; out: string }>();
 const root = projectRoot();
 // The bundle, as users run it (package.json's bin), so that worker threads load the bundled node-worker.js.
-const cli = join(root, 'dist', 'bin', 'sluice.js');
+const cli = join(root, 'dist', 'bin', 'sluice.cjs');
 const duck = join(root, 'dist', 'bench', 'duckdb-query.js');
 
 interface Sample {

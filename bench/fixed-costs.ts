@@ -1,5 +1,5 @@
 // Whole-process fixed costs: a small query against DuckDB, and `sluice run` of the anchor against the hand-written JavaScript loop.
-// `node dist/bench/fixed-costs.js --data /tmp/sf001 --anchor-data bench/data/anchor.csv [--rounds 7] [--base OTHER/dist/bin/sluice.js]`
+// `node dist/bench/fixed-costs.js --data /tmp/sf001 --anchor-data bench/data/anchor.csv [--rounds 7] [--base OTHER/dist/bin/sluice.cjs]`
 // Every command runs as its own process under /usr/bin/time, interleaved round by round; medians of wall and of CPU (user + system)
 // time are reported, CPU being the steadier figure on a shared machine. Sluice runs twice per round: with its program store
 // warm (emitted program, verdict, JIT code and V8 code cache from the previous run, in a scratch XDG_CACHE_HOME) and with
@@ -20,7 +20,7 @@ const options = new Command('fixed-costs')
   .requiredOption('--anchor-data <csv>', 'the anchor CSV (`node ../shared/anchors/gen.mjs 64 3520 bench/data/anchor`)')
   .option('--query <file.sql>', 'the small query', 'queries/tpch-q6.sql')
   .option('--rounds <n>', 'interleaved rounds; medians are reported', positiveInteger, 7)
-  .option('--base <sluice.js>', 'another build\'s dist/bin/sluice.js, run beside this one (A/B)')
+  .option('--base <sluice.cjs>', 'another build\'s dist/bin/sluice.cjs (sluice.js before the launcher became CommonJS), run beside this one (A/B)')
   .option('--out <file>', 'where to write the JSON results', 'bench/results/fixed-costs.json')
   .parse()
   .opts<{ data: string; anchorData: string; query: string; rounds: number; base?: string; out: string }>();
@@ -47,7 +47,7 @@ function baseContender(name: string, ...args: string[]): Contender {
   return { ...contender(name, ...args), cacheHome: join(cacheHome, 'base') };
 }
 
-const cli = join(root, 'dist', 'bin', 'sluice.js');
+const cli = join(root, 'dist', 'bin', 'sluice.cjs');
 const query = ['query', options.query, '--data', options.data];
 const run = ['run', anchor, '--file', options.anchorData, '--chunk', String(ANCHOR_CHUNK)];
 // The other build is run as it comes (it may have no store and no --no-cache).

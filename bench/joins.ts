@@ -1,5 +1,5 @@
 // Joins by pushdown against ship-all: link bytes both ways (build sides included), and wall and CPU time against ship-all with the program on the compute node.
-// `node dist/bench/joins.js --data /tmp/sf1 [--rounds 5] [--queries tpch-q12,tpch-q14,tpch-q19] [--base OTHER/dist/bin/sluice.js]`
+// `node dist/bench/joins.js --data /tmp/sf1 [--rounds 5] [--queries tpch-q12,tpch-q14,tpch-q19] [--base OTHER/dist/bin/sluice.cjs]`
 // In this process, round by round, each query runs by pushdown and by ship-all with `--compute program` (the same compiled programs run on
 // the compute node over the shipped tables), interleaved; medians of wall and CPU (user + system) time are reported, CPU being the steadier
 // figure on a shared machine. With --base, `sluice query` of this build and of another run as whole processes under /usr/bin/time,
@@ -22,7 +22,7 @@ const options = new Command('joins')
   .option('--queries <names>', 'queries/ files, without .sql', 'tpch-q12,tpch-q14,tpch-q19')
   .option('--rounds <n>', 'interleaved rounds; medians are reported', positiveInteger, 5)
   .option('--chunk <bytes>', 'hook chunk size', positiveInteger, 4096)
-  .option('--base <sluice.js>', 'another build\'s dist/bin/sluice.js, whose `query` runs beside this build\'s (A/B)')
+  .option('--base <sluice.cjs>', 'another build\'s dist/bin/sluice.cjs (sluice.js before the launcher became CommonJS), whose `query` runs beside this build\'s (A/B)')
   .option('--out <file>', 'where to write the JSON results', 'bench/results/joins.json')
   .parse()
   .opts<{ data: string; queries: string; rounds: number; chunk: number; base?: string; out: string }>();
@@ -118,7 +118,7 @@ console.log(
   ),
 );
 
-/** processRun runs `sluice query` of the build `cli` (its dist/bin/sluice.js) as a whole process, from that build's root. */
+/** processRun runs `sluice query` of the build `cli` (its dist/bin/sluice.cjs) as a whole process, from that build's root. */
 function processRun(cli: string, name: string): ProcessTime {
   return timeNodeProcess([cli, 'query', join(root, 'queries', `${name}.sql`), '--data', options.data], { cwd: dirname(dirname(dirname(cli))) });
 }
@@ -127,7 +127,7 @@ const processes = options.base === undefined ? undefined : queries.map((q) => {
   const builds = { this: [] as ProcessTime[], base: [] as ProcessTime[] };
   for (let round = 0; round < rounds; round++) {
     builds.base.push(processRun(options.base as string, q.name));
-    builds.this.push(processRun(join(root, 'dist', 'bin', 'sluice.js'), q.name));
+    builds.this.push(processRun(join(root, 'dist', 'bin', 'sluice.cjs'), q.name));
   }
   const summary = (runs: ProcessTime[]) => ({
     medianWallSeconds: median(runs.map((r) => r.wallSeconds)),
