@@ -35,7 +35,7 @@ export interface Instruction {
 }
 
 /** SLOT_BYTES is the size of one encoded instruction slot. */
-export const SLOT_BYTES = 8;
+const SLOT_BYTES = 8;
 
 /** InstructionError reports an invalid instruction with its slot index. */
 export class InstructionError extends Error {
