@@ -1,7 +1,7 @@
 // State pruning: is a new state covered by one already explored at the same instruction?
 import type { Env } from './env.js';
 import { isConst, scalarContains } from './scalar.js';
-import { type Frame, NOT_INIT, type Reg, type State, SLOTS, UNKNOWN_SCALAR, copyFrame } from './state.js';
+import { type Frame, NOT_INIT, type Reg, type State, SLOTS, UNKNOWN_SCALAR, copyFrame, lowestSlot, spillAt, writtenAt } from './state.js';
 
 const SCRATCH = 0b111111; // r0..r5: dead in a caller frame while its callee runs
 
@@ -67,20 +67,21 @@ function stackCovered(of: Frame, cf: Frame, low: number, high: number, allStack:
   if (of.stack === cf.stack) return sameSpillIds(of.stack.spills, ids);
   const old = of.stack;
   const cur = cf.stack;
-  for (let s = 0; s < SLOTS; s++) {
-    const oldSpill = old.spills[s];
+  // Slots below old's arrays hold nothing there, and demand nothing of `cur`.
+  for (let s = lowestSlot(old); s < SLOTS; s++) {
+    const oldSpill = spillAt(old, s);
     if (oldSpill) {
-      const curSpill = cur.spills[s];
+      const curSpill = spillAt(cur, s);
       if (!curSpill) return false;
       const needed = allStack || ((s < 32 ? low >>> s : high >>> (s - 32)) & 1) !== 0;
       if (!regCovered(oldSpill, curSpill, needed, ids, fresh)) return false;
       continue;
     }
     // A byte `old` never wrote demands nothing of `cur`; one it wrote must be written in `cur`, and not with a pointer.
-    const oldBytes = old.written[s]!;
+    const oldBytes = writtenAt(old, s);
     if (oldBytes === 0) continue;
-    if ((oldBytes & ~cur.written[s]!) !== 0) return false;
-    const curSpill = cur.spills[s];
+    if ((oldBytes & ~writtenAt(cur, s)) !== 0) return false;
+    const curSpill = spillAt(cur, s);
     if (curSpill && curSpill.type !== 'scalar') return false;
   }
   return true;
