@@ -164,19 +164,19 @@ export function constantsKey(env: Env, state: State, key: number): number | unde
   return h;
 }
 
-/** covers says whether exploring `cur` could find nothing that exploring `old` (same instruction) did not. */
-export function covers(env: Env, old: State, cur: State): boolean {
-  const depth = cur.frames.length;
-  if (old.frames.length !== depth) return false;
+/** covers says whether exploring the state of frames `cur` at `insn` could find nothing that exploring `old` (at the same instruction) did not. */
+export function covers(env: Env, insn: number, old: readonly Frame[], cur: readonly Frame[]): boolean {
+  const depth = cur.length;
+  if (old.length !== depth) return false;
   const { live, need, needSlotsLow, needSlotsHigh, allStack } = env.needs;
-  const allAt = allStack[cur.insn] === 1;
+  const allAt = allStack[insn] === 1;
   const ids = sharedIds;
   ids.reset();
   for (let f = depth - 1; f >= 0; f--) {
-    const of = old.frames[f]!;
-    const cf = cur.frames[f]!;
+    const of = old[f]!;
+    const cf = cur[f]!;
     if (of.entry !== cf.entry || of.returnTo !== cf.returnTo) return false;
-    const point = f === depth - 1 ? cur.insn : cur.frames[f + 1]!.returnTo;
+    const point = f === depth - 1 ? insn : cur[f + 1]!.returnTo;
     const mask = f === depth - 1 ? 0x7ff : 0x7ff & ~SCRATCH;
     const liveRegs = live[point]! & mask;
     const neededRegs = need[point]!;
@@ -190,7 +190,7 @@ export function covers(env: Env, old: State, cur: State): boolean {
 }
 
 /**
- * checkpointState is the copy of `state` a checkpoint keeps: what covers reads of it, and nothing
+ * checkpointFrames is the copy of `state`'s frames a checkpoint keeps: what covers reads of it, and nothing
  * more. Registers covers skips (not live at the frame's point) become NOT_INIT and live scalars
  * whose value it ignores (not needed) become UNKNOWN_SCALAR, so a kept checkpoint does not hold
  * their values alive: thousands of checkpoints stay until the walk ends, and every object they
@@ -198,11 +198,12 @@ export function covers(env: Env, old: State, cur: State): boolean {
  * the state itself, in both directions (a checkpoint is also compared as `cur` against a newer
  * state for the infinite-loop check, where the same registers are skipped or ignored).
  */
-export function checkpointState(env: Env, state: State): State {
+export function checkpointFrames(env: Env, state: State): Frame[] {
   const { live, need } = env.needs;
   const depth = state.frames.length;
-  const frames = new Array<Frame>(depth);
-  for (let f = depth - 1; f >= 0; f--) {
+  // Pushed, not preallocated: a preallocated array is holey, and covers would meet two array shapes.
+  const frames: Frame[] = [];
+  for (let f = 0; f < depth; f++) {
     const frame = copyFrame(state.frames[f]!);
     const point = f === depth - 1 ? state.insn : state.frames[f + 1]!.returnTo;
     const liveRegs = live[point]! & (f === depth - 1 ? 0x7ff : 0x7ff & ~SCRATCH);
@@ -212,7 +213,7 @@ export function checkpointState(env: Env, state: State): State {
       if (!(liveRegs & (1 << r))) regs[r] = NOT_INIT;
       else if (!(neededRegs & (1 << r)) && regs[r]!.type === 'scalar') regs[r] = UNKNOWN_SCALAR;
     }
-    frames[f] = frame;
+    frames.push(frame);
   }
-  return { insn: state.insn, frames, nextId: state.nextId };
+  return frames;
 }

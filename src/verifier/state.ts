@@ -50,9 +50,22 @@ export function scalarReg(value: Scalar): Reg {
 /** UNKNOWN_SCALAR is a register holding any number. */
 export const UNKNOWN_SCALAR: Reg = scalarReg(SCALAR_UNKNOWN);
 
-/** pointerReg makes a pointer of `type` with fixed offset `off` and no variable part. */
+/**
+ * pointerReg makes a pointer of `type` with fixed offset `off` and no variable part. Built field by
+ * field in Reg's order, like every register: registers of one shape keep the walk's property reads
+ * monomorphic (a spread object has another shape, and meeting it deoptimises the optimised walk).
+ */
 export function pointerReg(type: RegType, fields: Partial<Omit<Reg, 'type'>> = {}): Reg {
-  return { ...NOT_INIT, type, ...fields, value: fields.value ?? ZERO };
+  return {
+    type,
+    value: fields.value ?? ZERO,
+    off: fields.off ?? 0,
+    id: fields.id ?? 0,
+    range: fields.range ?? 0,
+    map: fields.map ?? -1,
+    frame: fields.frame ?? 0,
+    size: fields.size ?? 0,
+  };
 }
 
 /**
@@ -154,7 +167,8 @@ export interface Frame {
 /** newFrame makes a frame with no registers and an empty stack. */
 export function newFrame(entry: number, returnTo: number, callback: boolean): Frame {
   return {
-    regs: new Array<Reg>(11).fill(NOT_INIT),
+    // A literal, not new Array(11).fill(): a packed array, so reads need no hole check (copies keep the kind).
+    regs: [NOT_INIT, NOT_INIT, NOT_INIT, NOT_INIT, NOT_INIT, NOT_INIT, NOT_INIT, NOT_INIT, NOT_INIT, NOT_INIT, NOT_INIT],
     stack: { written: [], spills: [] },
     shared: false,
     entry,
@@ -188,9 +202,14 @@ export interface State {
   nextId: number;
 }
 
-/** copyState is an independent copy of a state. */
+/**
+ * copyState is an independent copy of a state. Its frames array is pushed, not mapped: map() makes
+ * a holey array, the entry state's is packed, and the walk's reads of `frames` would see two shapes.
+ */
 export function copyState(s: State): State {
-  return { insn: s.insn, frames: s.frames.map(copyFrame), nextId: s.nextId };
+  const frames: Frame[] = [];
+  for (const f of s.frames) frames.push(copyFrame(f));
+  return { insn: s.insn, frames, nextId: s.nextId };
 }
 
 /** regText formats a register the way the kernel's log does (e.g. `pkt(id=0,off=0,r=8)`). */
