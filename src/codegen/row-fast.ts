@@ -8,7 +8,7 @@ import { S, STRING_CAP, type ColumnSlot } from './layout.js';
 import { emitRow } from './row.js';
 import { type MidRowEntry, emitHandOver, emitMidRowEntry, emitRowStartState } from './row-boundary.js';
 import { WORD_BYTES, emitWordSkip } from './skip-words.js';
-import { isString } from '../values/types.js';
+import { isString, precisionOf } from '../values/types.js';
 
 /*
  * A row takes the fast path when the scan is at its first byte (nothing of it consumed) and every
@@ -460,15 +460,19 @@ function emitCapture(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Labe
 }
 
 /**
- * emitNumber reads [+-]digits[.digits] into FAST.value scaled to the column's scale, with at most
- * MAX_DIGITS digits after scaling and no more fraction digits than the scale (anything else bails
- * out, so the byte scan reports it), and stores it in the column's slot.
+ * emitNumber reads [+-]digits[.digits] into FAST.value scaled to the column's scale, with no more
+ * integer digits than the column's precision allows (at most MAX_DIGITS after scaling) and no more
+ * fraction digits than the scale (anything else bails out, so the byte scan reports it or reads the
+ * leading zeros), and stores it in the column's slot. The digits' code is emitted once: a sign (or an
+ * empty field) is sorted out before the first digit, and FAST.negative says whether to negate.
  */
 function emitNumber(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label): void {
   const { e } = row.g;
-  const sign = e.label('sign');
-  emitDigitChain(row, field, slot, end, sign, undefined);
-  e.bind(sign);
+  const firstDigit = e.label('first_digit');
+  e.movImm(FAST.negative, 0);
+  e.load('B', FAST.byte, FAST.field, 0);
+  e.aluImm('SUB', FAST.byte, ZERO);
+  e.jumpImm('JLE', FAST.byte, 9, firstDigit);
   if (mayBeEmpty(field)) {
     const notEmpty = e.label('not_empty');
     e.jumpImm('JNE', FAST.byte, field.terminator - ZERO, notEmpty);
@@ -484,27 +488,30 @@ function emitNumber(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label
   e.bind(minus);
   e.aluImm('ADD', FAST.field, 1);
   e.aluImm('ADD', FAST.cursor, 1);
-  emitDigitChain(row, field, slot, end, row.bail, FAST.negative);
+  e.load('B', FAST.byte, FAST.field, 0);
+  e.aluImm('SUB', FAST.byte, ZERO);
+  e.jumpImm('JGT', FAST.byte, 9, row.bail);
+  e.bind(firstDigit);
+  emitDigitChain(row, field, slot, end);
 }
 
 /**
  * emitDigitChain reads digits[.digits] from FAST.field into FAST.value, scaled to the column's
- * scale, and stores it (negated when `negative` holds 1). A first byte that is not a digit goes to
- * `notFirstDigit` (FAST.byte holds it minus '0').
+ * scale, and stores it (negated when FAST.negative holds 1). The first digit is in FAST.byte (less '0').
  */
-function emitDigitChain(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label, notFirstDigit: Label, negative: typeof FAST.negative | undefined): void {
+function emitDigitChain(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label): void {
   const { e } = row.g;
   if (slot.codec.kind !== 'decimal') return;
   const scale = slot.codec.scale;
-  const integerDigits = MAX_DIGITS - scale;
+  const integerDigits = Math.max(1, Math.min(MAX_DIGITS, precisionOf(slot.type)) - scale);
   const stored = e.label('number_stored');
   const notDigit = Array.from({ length: integerDigits + 1 }, () => e.label('integer_end'));
-  for (let at = 0; at <= integerDigits; at++) {
+  e.movReg(FAST.value, FAST.byte);
+  for (let at = 1; at <= integerDigits; at++) {
     e.load('B', FAST.byte, FAST.field, at);
     e.aluImm('SUB', FAST.byte, ZERO);
-    e.jumpImm('JGT', FAST.byte, 9, at === 0 ? notFirstDigit : (notDigit[at] as Label));
+    e.jumpImm('JGT', FAST.byte, 9, notDigit[at] as Label);
     if (at === integerDigits) e.goto(row.bail);
-    else if (at === 0) e.movReg(FAST.value, FAST.byte);
     else {
       e.aluImm('MUL', FAST.value, 10);
       e.aluReg('ADD', FAST.value, FAST.byte);
@@ -545,12 +552,10 @@ function emitDigitChain(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: L
     }
   }
   e.bind(stored);
-  if (negative !== undefined) {
-    const positive = e.label('positive');
-    e.jumpImm('JEQ', negative, 0, positive);
-    e.neg(FAST.value);
-    e.bind(positive);
-  }
+  const positive = e.label('positive');
+  e.jumpImm('JEQ', FAST.negative, 0, positive);
+  e.neg(FAST.value);
+  e.bind(positive);
   e.store('DW', REG.state, slot.offset, FAST.value);
   emitNotNull(row, slot);
   e.goto(end);
