@@ -1,7 +1,7 @@
 // State pruning: is a new state covered by one already explored at the same instruction?
 import type { Env } from './env.js';
-import { scalarContains } from './scalar.js';
-import { type Frame, type Reg, type State, SLOTS } from './state.js';
+import { isConst, scalarContains } from './scalar.js';
+import { type Frame, NOT_INIT, type Reg, type State, SLOTS, UNKNOWN_SCALAR, copyFrame } from './state.js';
 
 const SCRATCH = 0b111111; // r0..r5: dead in a caller frame while its callee runs
 
@@ -139,6 +139,30 @@ export function stateKey(env: Env, state: State): number {
   return h === ANY_KEY ? 0 : h;
 }
 
+/**
+ * constantsKey refines `key` (stateKey's, not ANY_KEY) with the values of the current frame's
+ * needed scalar registers, when every one of them is a known constant; otherwise it returns
+ * undefined. A needed constant in `old` covers only the same constant in `cur` (covers), so a state
+ * with such a key can be covered only by a state with the same key or by one without (a range
+ * covers many constants). The walk files checkpoints under it, so a loop whose counter is known
+ * compares a state with the checkpoints of its own iteration and not with those of every other.
+ */
+export function constantsKey(env: Env, state: State, key: number): number | undefined {
+  const frame = state.frames[state.frames.length - 1]!;
+  const neededRegs = env.needs.live[state.insn]! & env.needs.need[state.insn]!;
+  let h = key;
+  for (let r = 0; r <= 10; r++) {
+    if (!(neededRegs & (1 << r))) continue;
+    const reg = frame.regs[r]!;
+    if (reg.type !== 'scalar') continue;
+    const value = reg.value;
+    if (!isConst(value)) return undefined;
+    // Number() of a constant is exact below 2^53 and a fine hash above (covers decides).
+    h = (Math.imul(h, 0x01000193) + r * 977 + (Number(value.umin) | 0)) | 0;
+  }
+  return h;
+}
+
 /** covers says whether exploring `cur` could find nothing that exploring `old` (same instruction) did not. */
 export function covers(env: Env, old: State, cur: State): boolean {
   const depth = cur.frames.length;
@@ -162,4 +186,32 @@ export function covers(env: Env, old: State, cur: State): boolean {
     if (!stackCovered(of, cf, needSlotsLow[point]!, needSlotsHigh[point]!, allAt || allStack[point] === 1, ids, fresh)) return false;
   }
   return true;
+}
+
+/**
+ * checkpointState is the copy of `state` a checkpoint keeps: what covers reads of it, and nothing
+ * more. Registers covers skips (not live at the frame's point) become NOT_INIT and live scalars
+ * whose value it ignores (not needed) become UNKNOWN_SCALAR, so a kept checkpoint does not hold
+ * their values alive: thousands of checkpoints stay until the walk ends, and every object they
+ * hold is copied by the garbage collector. covers answers the same for the trimmed copy as for
+ * the state itself, in both directions (a checkpoint is also compared as `cur` against a newer
+ * state for the infinite-loop check, where the same registers are skipped or ignored).
+ */
+export function checkpointState(env: Env, state: State): State {
+  const { live, need } = env.needs;
+  const depth = state.frames.length;
+  const frames = new Array<Frame>(depth);
+  for (let f = depth - 1; f >= 0; f--) {
+    const frame = copyFrame(state.frames[f]!);
+    const point = f === depth - 1 ? state.insn : state.frames[f + 1]!.returnTo;
+    const liveRegs = live[point]! & (f === depth - 1 ? 0x7ff : 0x7ff & ~SCRATCH);
+    const neededRegs = need[point]!;
+    const regs = frame.regs;
+    for (let r = 0; r <= 10; r++) {
+      if (!(liveRegs & (1 << r))) regs[r] = NOT_INIT;
+      else if (!(neededRegs & (1 << r)) && regs[r]!.type === 'scalar') regs[r] = UNKNOWN_SCALAR;
+    }
+    frames[f] = frame;
+  }
+  return { insn: state.insn, frames, nextId: state.nextId };
 }

@@ -11,10 +11,10 @@ import { helperCall } from './calls.js';
 import { type Env, Refusal, refuse } from './env.js';
 import { VerifierError } from './errors.js';
 import { formatInstruction } from '../asm/disassembler.js';
-import { ANY_KEY, covers, stateKey } from './prune.js';
+import { ANY_KEY, checkpointState, constantsKey, covers, stateKey } from './prune.js';
 import { noteProvenRegion } from './proven.js';
 import { scalarConst } from './scalar.js';
-import { type Reg, type State, copyState, pointerReg, scalarReg, stateText } from './state.js';
+import { type Reg, type State, pointerReg, scalarReg, stateText } from './state.js';
 import { jumpTarget } from '../asm/control.js';
 import { LOOP_HEAD } from './structure.js';
 import { store } from './store.js';
@@ -41,11 +41,21 @@ interface Branches {
 /** Checkpoint is an explored state kept for pruning at its slot. */
 interface Checkpoint {
   readonly state: State;
-  /** stateKey of the state: only states with the same key (or ANY_KEY) can be covered by it. */
-  readonly key: number;
   readonly node: Branches;
   hits: number;
   misses: number;
+}
+
+/**
+ * SlotCheckpoints files a slot's checkpoints by what a covered state must share with them
+ * (prune.ts): `byKey` by stateKey (ANY_KEY: covers states of any key), `byConstants` by
+ * constantsKey for checkpoints whose needed scalars are all constants. A state is compared only
+ * with the lists it can match, newest first, so checkpoints of other loop iterations are neither
+ * compared nor charged a miss (and so evicted) while the deepest path runs on.
+ */
+interface SlotCheckpoints {
+  readonly byKey: Map<number, Checkpoint[]>;
+  readonly byConstants: Map<number, Checkpoint[]>;
 }
 
 interface Pending {
@@ -95,7 +105,7 @@ export class Walker {
 
   /** explore walks every path from `initial`. With `exits`, a callback frame's exit ends its path and is collected. */
   explore(initial: State, exits?: State[]): void {
-    const visited: (Checkpoint[] | undefined)[] = new Array(this.env.structure.slots.length);
+    const visited: (SlotCheckpoints | undefined)[] = new Array(this.env.structure.slots.length);
     const pending: Pending[] = [];
     let next: Pending | undefined = { state: initial, parent: undefined };
     while (next) {
@@ -118,7 +128,7 @@ export class Walker {
     this.recent[this.recentCount++ % RECENT] = slot;
   }
 
-  private walkPath(cur: State, parent: Branches | undefined, visited: (Checkpoint[] | undefined)[], pending: Pending[], exits?: State[]): void {
+  private walkPath(cur: State, parent: Branches | undefined, visited: (SlotCheckpoints | undefined)[], pending: Pending[], exits?: State[]): void {
     const { structure } = this.env;
     let sinceCheckpoint = CHECKPOINT_SPACING;
     // One closure per path, not per instruction: it reads `parent` as the path moves on.
@@ -163,23 +173,47 @@ export class Walker {
   }
 
   /** visit prunes `cur` if an explored state covers it; otherwise keeps a checkpoint of it if `keep`. */
-  private visit(cur: State, parent: Branches | undefined, visited: (Checkpoint[] | undefined)[], keep: boolean): Branches | typeof PRUNED | undefined {
+  private visit(cur: State, parent: Branches | undefined, visited: (SlotCheckpoints | undefined)[], keep: boolean): Branches | typeof PRUNED | undefined {
     const slot = cur.insn;
-    let list = visited[slot];
-    if (!list) visited[slot] = list = [];
+    let lists = visited[slot];
+    if (!lists) visited[slot] = lists = { byKey: new Map(), byConstants: new Map() };
     const key = stateKey(this.env, cur);
+    const constants = key === ANY_KEY ? undefined : constantsKey(this.env, cur, key);
+    const exact = constants === undefined ? undefined : lists.byConstants.get(constants);
+    const same = lists.byKey.get(key);
+    const any = key === ANY_KEY ? undefined : lists.byKey.get(ANY_KEY);
+    const found = (exact && this.search(exact, cur)) || (same && this.search(same, cur)) || (any && this.search(any, cur));
+    if (found) {
+      if (this.options.logLevel > 0) this.say(`${slot}: safe (pruned)`);
+      return PRUNED;
+    }
+    if (!keep) return undefined;
+    const node: Branches = { parent, branches: 1 };
+    const cp: Checkpoint = { state: checkpointState(this.env, cur), node, hits: 0, misses: 0 };
+    if (constants !== undefined) fileUnder(lists.byConstants, constants, cp);
+    else fileUnder(lists.byKey, key, cp);
+    this.states++;
+    if (++this.stored > this.peakStates) this.peakStates = this.stored;
+    return node;
+  }
+
+  /**
+   * search looks through one list of checkpoints, newest first, for one that covers `cur` and
+   * prunes it; it refuses a state that repeats an ancestor on its own path, and evicts checkpoints
+   * that keep failing to cover (Linux's rule: more than three misses per hit, plus three).
+   */
+  private search(list: Checkpoint[], cur: State): boolean {
     for (let i = list.length - 1; i >= 0; i--) {
       const cp = list[i]!;
-      if ((cp.key === ANY_KEY || cp.key === key) && covers(this.env, cp.state, cur)) {
+      if (covers(this.env, cp.state, cur)) {
         if (cp.node.branches === 0) {
           cp.hits++;
-          if (this.options.logLevel > 0) this.say(`${slot}: safe (pruned)`);
-          return PRUNED;
+          return true;
         }
         // cp is an ancestor on this path (a loop). Like Linux, never prune against it: only a state
         // equal to it (each covers the other) repeats forever; a narrower one is walked on.
         if (covers(this.env, cur, cp.state)) {
-          throw this.refusal(cur, slot, `infinite loop detected at insn ${slot}: the state repeats without progress`);
+          throw this.refusal(cur, cur.insn, `infinite loop detected at insn ${cur.insn}: the state repeats without progress`);
         }
       }
       if (++cp.misses > cp.hits * 3 + 3) {
@@ -189,12 +223,7 @@ export class Walker {
         this.stored--;
       }
     }
-    if (!keep) return undefined;
-    const node: Branches = { parent, branches: 1 };
-    list.push({ state: copyState(cur), key, node, hits: 0, misses: 0 });
-    this.states++;
-    if (++this.stored > this.peakStates) this.peakStates = this.stored;
-    return node;
+    return false;
   }
 
   private refusal(cur: State, slot: number, reason: string): VerifierError {
@@ -284,6 +313,13 @@ export class Walker {
       this.explore(start, exits);
     });
   }
+}
+
+/** fileUnder appends a checkpoint to the list kept under `key`. */
+function fileUnder(lists: Map<number, Checkpoint[]>, key: number, cp: Checkpoint): void {
+  const list = lists.get(key);
+  if (list) list.push(cp);
+  else lists.set(key, [cp]);
 }
 
 function endPath(parent: Branches | undefined): void {
