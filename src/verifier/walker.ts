@@ -11,10 +11,10 @@ import { helperCall } from './calls.js';
 import { type Env, Refusal, refuse } from './env.js';
 import { VerifierError } from './errors.js';
 import { formatInstruction } from '../asm/disassembler.js';
-import { ANY_KEY, covers, stateKey } from './prune.js';
+import { ANY_KEY, checkpointFrames, constantsKey, covers, stateKey } from './prune.js';
 import { noteProvenRegion } from './proven.js';
 import { scalarConst } from './scalar.js';
-import { type Reg, type State, copyState, pointerReg, scalarReg, stateText } from './state.js';
+import { type Frame, type Reg, type State, pointerReg, scalarReg, stateText } from './state.js';
 import { jumpTarget } from '../asm/control.js';
 import { LOOP_HEAD } from './structure.js';
 import { store } from './store.js';
@@ -28,29 +28,39 @@ export interface WalkOptions {
 }
 
 /**
- * Branches counts the paths below a checkpoint still being explored; a path that ends decrements
- * its checkpoint's count, and the parent's when it reaches 0. The chain is kept apart from the
- * checkpoint's state, so that a checkpoint evicted from its slot's list frees its state at once
- * even while paths below it still hold the chain (on a long loop they hold all of it).
+ * Checkpoint is an explored state kept for pruning at its slot (its frames, trimmed by
+ * checkpointFrames), and a link of the chain of paths: `branches` counts the paths below it still
+ * being explored; a path that ends decrements its checkpoint's count, and the parent's when it
+ * reaches 0. One object for both, since thousands stay until the walk ends and each object they
+ * hold costs the garbage collector; a checkpoint evicted from its slot's lists drops its frames at
+ * once, even while paths below it still hold the chain (on a long loop they hold all of it).
  */
-interface Branches {
-  readonly parent: Branches | undefined;
-  branches: number;
-}
-
-/** Checkpoint is an explored state kept for pruning at its slot. */
 interface Checkpoint {
-  readonly state: State;
-  /** stateKey of the state: only states with the same key (or ANY_KEY) can be covered by it. */
-  readonly key: number;
-  readonly node: Branches;
+  readonly parent: Checkpoint | undefined;
+  branches: number;
+  frames: readonly Frame[];
   hits: number;
   misses: number;
 }
 
+/** EVICTED is an evicted checkpoint's frames. */
+const EVICTED: readonly Frame[] = [];
+
+/**
+ * SlotCheckpoints files a slot's checkpoints by what a covered state must share with them
+ * (prune.ts): `byKey` by stateKey (ANY_KEY: covers states of any key), `byConstants` by
+ * constantsKey for checkpoints whose needed scalars are all constants. A state is compared only
+ * with the lists it can match, newest first, so checkpoints of other loop iterations are neither
+ * compared nor charged a miss (and so evicted) while the deepest path runs on.
+ */
+interface SlotCheckpoints {
+  readonly byKey: Map<number, Checkpoint[]>;
+  readonly byConstants: Map<number, Checkpoint[]>;
+}
+
 interface Pending {
   readonly state: State;
-  readonly parent: Branches | undefined;
+  readonly parent: Checkpoint | undefined;
 }
 
 /** PRUNED is visit's answer when the state is covered by an explored one. */
@@ -95,7 +105,7 @@ export class Walker {
 
   /** explore walks every path from `initial`. With `exits`, a callback frame's exit ends its path and is collected. */
   explore(initial: State, exits?: State[]): void {
-    const visited: (Checkpoint[] | undefined)[] = new Array(this.env.structure.slots.length);
+    const visited: (SlotCheckpoints | undefined)[] = new Array(this.env.structure.slots.length);
     const pending: Pending[] = [];
     let next: Pending | undefined = { state: initial, parent: undefined };
     while (next) {
@@ -118,7 +128,7 @@ export class Walker {
     this.recent[this.recentCount++ % RECENT] = slot;
   }
 
-  private walkPath(cur: State, parent: Branches | undefined, visited: (Checkpoint[] | undefined)[], pending: Pending[], exits?: State[]): void {
+  private walkPath(cur: State, parent: Checkpoint | undefined, visited: (SlotCheckpoints | undefined)[], pending: Pending[], exits?: State[]): void {
     const { structure } = this.env;
     let sinceCheckpoint = CHECKPOINT_SPACING;
     // One closure per path, not per instruction: it reads `parent` as the path moves on.
@@ -163,38 +173,57 @@ export class Walker {
   }
 
   /** visit prunes `cur` if an explored state covers it; otherwise keeps a checkpoint of it if `keep`. */
-  private visit(cur: State, parent: Branches | undefined, visited: (Checkpoint[] | undefined)[], keep: boolean): Branches | typeof PRUNED | undefined {
+  private visit(cur: State, parent: Checkpoint | undefined, visited: (SlotCheckpoints | undefined)[], keep: boolean): Checkpoint | typeof PRUNED | undefined {
     const slot = cur.insn;
-    let list = visited[slot];
-    if (!list) visited[slot] = list = [];
+    let lists = visited[slot];
+    if (!lists) visited[slot] = lists = { byKey: new Map(), byConstants: new Map() };
     const key = stateKey(this.env, cur);
+    const constants = key === ANY_KEY ? undefined : constantsKey(this.env, cur, key);
+    const exact = constants === undefined ? undefined : lists.byConstants.get(constants);
+    const same = lists.byKey.get(key);
+    const any = key === ANY_KEY ? undefined : lists.byKey.get(ANY_KEY);
+    const found = (exact && this.search(exact, cur)) || (same && this.search(same, cur)) || (any && this.search(any, cur));
+    if (found) {
+      if (this.options.logLevel > 0) this.say(`${slot}: safe (pruned)`);
+      return PRUNED;
+    }
+    if (!keep) return undefined;
+    const cp: Checkpoint = { parent, branches: 1, frames: checkpointFrames(this.env, cur), hits: 0, misses: 0 };
+    if (constants !== undefined) fileUnder(lists.byConstants, constants, cp);
+    else fileUnder(lists.byKey, key, cp);
+    this.states++;
+    if (++this.stored > this.peakStates) this.peakStates = this.stored;
+    return cp;
+  }
+
+  /**
+   * search looks through one list of checkpoints, newest first, for one that covers `cur` and
+   * prunes it; it refuses a state that repeats an ancestor on its own path, and evicts checkpoints
+   * that keep failing to cover (Linux's rule: more than three misses per hit, plus three).
+   */
+  private search(list: Checkpoint[], cur: State): boolean {
     for (let i = list.length - 1; i >= 0; i--) {
       const cp = list[i]!;
-      if ((cp.key === ANY_KEY || cp.key === key) && covers(this.env, cp.state, cur)) {
-        if (cp.node.branches === 0) {
+      if (covers(this.env, cur.insn, cp.frames, cur.frames)) {
+        if (cp.branches === 0) {
           cp.hits++;
-          if (this.options.logLevel > 0) this.say(`${slot}: safe (pruned)`);
-          return PRUNED;
+          return true;
         }
         // cp is an ancestor on this path (a loop). Like Linux, never prune against it: only a state
         // equal to it (each covers the other) repeats forever; a narrower one is walked on.
-        if (covers(this.env, cur, cp.state)) {
-          throw this.refusal(cur, slot, `infinite loop detected at insn ${slot}: the state repeats without progress`);
+        if (covers(this.env, cur.insn, cur.frames, cp.frames)) {
+          throw this.refusal(cur, cur.insn, `infinite loop detected at insn ${cur.insn}: the state repeats without progress`);
         }
       }
       if (++cp.misses > cp.hits * 3 + 3) {
         // Shifted by hand: splice allocates an array of the removed element on every eviction.
         for (let j = i; j < list.length - 1; j++) list[j] = list[j + 1]!;
         list.pop();
+        cp.frames = EVICTED;
         this.stored--;
       }
     }
-    if (!keep) return undefined;
-    const node: Branches = { parent, branches: 1 };
-    list.push({ state: copyState(cur), key, node, hits: 0, misses: 0 });
-    this.states++;
-    if (++this.stored > this.peakStates) this.peakStates = this.stored;
-    return node;
+    return false;
   }
 
   private refusal(cur: State, slot: number, reason: string): VerifierError {
@@ -267,7 +296,7 @@ export class Walker {
     if (fall && taken) {
       if (fall === cur) fork(taken);
       else {
-        fork({ ...cur });
+        fork({ insn: cur.insn, frames: cur.frames, nextId: cur.nextId });
         Object.assign(cur, fall);
       }
       return 'next';
@@ -286,7 +315,14 @@ export class Walker {
   }
 }
 
-function endPath(parent: Branches | undefined): void {
+/** fileUnder appends a checkpoint to the list kept under `key`. */
+function fileUnder(lists: Map<number, Checkpoint[]>, key: number, cp: Checkpoint): void {
+  const list = lists.get(key);
+  if (list) list.push(cp);
+  else lists.set(key, [cp]);
+}
+
+function endPath(parent: Checkpoint | undefined): void {
   for (let cp = parent; cp; cp = cp.parent) if (--cp.branches > 0) break;
 }
 

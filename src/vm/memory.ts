@@ -1,4 +1,5 @@
 // One program instance's address space: a WebAssembly memory holding stack, context, input and map values.
+import { MAX_CALL_FRAMES, STACK_FRAME_BYTES } from '../asm/limits.js';
 import { SluiceError } from '../util/errors.js';
 
 /**
@@ -27,8 +28,8 @@ import { SluiceError } from '../util/errors.js';
  * nothing of the rest of the block; the read blocks lie above the writable range.
  */
 export const PAGE = 0x10000;
-export const FRAME_SIZE = 512;
-export const MAX_FRAMES = 8;
+export const FRAME_SIZE = STACK_FRAME_BYTES;
+export const MAX_FRAMES = MAX_CALL_FRAMES;
 export const CONTEXT_BASE = 0x11000;
 export const CONTEXT_CAPACITY = 0x100;
 /**
