@@ -40,6 +40,9 @@ export interface Cfg {
   readonly succ1: Int32Array;
   /** idom[b] is b's immediate dominator (the entry's is itself). */
   readonly idom: Int32Array;
+  /** Each block's predecessors (an edge counted as often as it appears), in increasing order: those of b are predList[predFirst[b] .. predFirst[b + 1]). */
+  readonly predFirst: Int32Array;
+  readonly predList: Int32Array;
   /** loopHeader[b] is 1 when b is the target of a back edge. */
   readonly loopHeader: Uint8Array;
   /** True when every retreating edge goes to a block that dominates its source. */
@@ -180,6 +183,8 @@ function analyse(raw: RawBlocks): Cfg {
     termSlot: new Int32Array(size),
     succ0: new Int32Array(size),
     succ1: new Int32Array(size),
+    predFirst: new Int32Array(0),
+    predList: new Int32Array(0),
     idom: new Int32Array(size),
     loopHeader: new Uint8Array(size),
     reducible: true,
@@ -191,10 +196,14 @@ function analyse(raw: RawBlocks): Cfg {
     cfg.count[id] = raw.count[old]!;
     cfg.term[id] = raw.term[old]!;
     cfg.termSlot[id] = raw.termSlot[old]!;
-    const [s0, s1] = [raw.succ0[old]!, raw.succ1[old]!];
+    const s0 = raw.succ0[old]!;
+    const s1 = raw.succ1[old]!;
     cfg.succ0[id] = s0 < 0 ? -1 : newId[s0]!;
     cfg.succ1[id] = s1 < 0 ? -1 : newId[s1]!;
   }
+  const { first, list } = predecessors(cfg);
+  cfg.predFirst = first;
+  cfg.predList = list;
   dominators(cfg);
   for (let id = 0; id < size; id++) {
     if (!retreat(cfg, id, cfg.succ0[id]!)) cfg.reducible = false;
@@ -215,7 +224,7 @@ function retreat(cfg: Pick<Cfg, 'idom' | 'loopHeader'>, b: number, s: number): b
  * predecessors returns each block's predecessors (an edge counted as often as it appears) in
  * compressed form: those of block b are list[first[b] .. first[b + 1]), in increasing order.
  */
-export function predecessors(cfg: Pick<Cfg, 'size' | 'succ0' | 'succ1'>): { first: Int32Array; list: Int32Array } {
+function predecessors(cfg: Pick<Cfg, 'size' | 'succ0' | 'succ1'>): { first: Int32Array<ArrayBuffer>; list: Int32Array<ArrayBuffer> } {
   const first = new Int32Array(cfg.size + 1);
   for (let b = 0; b < cfg.size; b++) {
     if (cfg.succ0[b]! >= 0) first[cfg.succ0[b]! + 1]!++;
@@ -232,9 +241,8 @@ export function predecessors(cfg: Pick<Cfg, 'size' | 'succ0' | 'succ1'>): { firs
 }
 
 /** dominators fills cfg.idom for blocks numbered in reverse postorder (Cooper, Harvey, Kennedy). */
-function dominators(cfg: Pick<Cfg, 'size' | 'succ0' | 'succ1' | 'idom'>): void {
-  const { first, list } = predecessors(cfg);
-  const idom = cfg.idom;
+function dominators(cfg: Pick<Cfg, 'size' | 'predFirst' | 'predList' | 'idom'>): void {
+  const [first, list, idom] = [cfg.predFirst, cfg.predList, cfg.idom];
   idom.fill(-1);
   idom[0] = 0;
   for (let changed = true; changed; ) {
