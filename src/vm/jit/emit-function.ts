@@ -3,7 +3,7 @@ import type { Instruction } from '../../asm/instruction.js';
 import { Class, CLASS_MASK, FRAME_POINTER, LDDW } from '../../asm/opcodes.js';
 import { InvalidProgram, JitLimit } from '../errors.js';
 import { type BlockTree, blockTree } from './block-tree.js';
-import { buildCfg, type Cfg, Term } from './cfg.js';
+import { type Cfg, Term } from './cfg.js';
 import { emitAlu, emitCondition, emitExtension } from './emit-alu.js';
 import { emitCall } from './emit-call.js';
 import { emitMemory } from './emit-memory.js';
@@ -25,8 +25,9 @@ export const MAX_NESTING = 600;
 export const MAX_DISPATCH_BLOCKS = 65_520;
 
 /**
- * compileFunction translates the function occupying slots [start, end); `fixedFrame` is its r10
- * when only one frame can ever run it. Reducible control flow
+ * compileFunction translates the function starting at slot `start`, whose graph is `graph` (or the
+ * error refusing it, thrown here); `fixedFrame` is its r10 when only one frame can ever run it.
+ * Reducible control flow
  * (every loop has one entry, which is what compilers emit) becomes nested wasm blocks and loops,
  * after Ramsey's "Beyond Relooper" (ICFP 2022); anything else falls back to a loop over a
  * br_table dispatcher, which is slower but handles any graph.
@@ -41,10 +42,11 @@ export function compileFunction(
   ctx: ModuleContext,
   slots: readonly (Instruction | undefined)[],
   start: number,
-  end: number,
+  graph: Cfg | InvalidProgram,
   fixedFrame?: number,
 ): FunctionDef {
-  const cfg = buildCfg(slots, start, end);
+  if (graph instanceof InvalidProgram) throw graph;
+  const cfg = graph;
   const c = new Code();
   // A known r10 turns every stack address into a constant: no registers held for them in loops.
   if (fixedFrame !== undefined) c.i64(fixedFrame).set(REG_LOCAL[FRAME_POINTER]!);
