@@ -365,6 +365,9 @@ function dominators(graphs: readonly Cfg[]): void {
   for (const cfg of graphs) {
     const [first, list, idom] = [cfg.predFirst, cfg.predList, cfg.idom];
     idom[0] = 0;
+    // Without a retreating edge every predecessor comes first in reverse postorder, so one pass
+    // finds every dominator; otherwise passes repeat until nothing changes.
+    const acyclic = !hasRetreat(cfg);
     for (let changed = true; changed; ) {
       changed = false;
       for (let b = 1; b < cfg.size; b++) {
@@ -378,11 +381,17 @@ function dominators(graphs: readonly Cfg[]): void {
         }
         if (next !== idom[b]) {
           idom[b] = next;
-          changed = true;
+          changed = !acyclic;
         }
       }
     }
   }
+}
+
+/** hasRetreat reports whether some edge goes to a block not after its source (a loop, or an irreducible jump back). */
+function hasRetreat(cfg: Cfg): boolean {
+  for (let b = 0; b < cfg.size; b++) if ((cfg.succ0[b]! >= 0 && cfg.succ0[b]! <= b) || (cfg.succ1[b]! >= 0 && cfg.succ1[b]! <= b)) return true;
+  return false;
 }
 
 function intersect(idom: Int32Array, a: number, b: number): number {
