@@ -1,13 +1,13 @@
 // Anchor bench: every engine runs csv_scan over every chunk of the anchor CSV, timed beside a hand-written JavaScript loop.
 // Run from the repository root after `npm run build`: node dist/bench/anchor.js [--mib 8] [--passes 3]
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { verify } from '../src/verifier/index.js';
 import { ENGINES } from '../src/vm/engines.js';
 import { Runtime } from '../src/vm/runtime.js';
-import { ANCHOR_EXPECTED, anchorProgram, chunkCount, loadChunks, runChunks } from './lib/anchor-data.js';
+import { positiveInteger } from '../src/util/option-values.js';
+import { ANCHOR_EXPECTED, anchorChunks, anchorProgram, chunkCount, runChunks } from './lib/anchor-data.js';
 import { jsScan } from './lib/js-scan.js';
+import { writeResults } from './lib/results-file.js';
 import { markdownTable, median, type PassTime, timePass } from './lib/timing.js';
 import { HOOK_CONTEXT } from '../src/storage/hook-context.js';
 import { kernelAvailability } from '../src/kernel/bpf.js';
@@ -15,17 +15,17 @@ import { kernelEngine } from '../src/storage/kernel-engine.js';
 
 const options = new Command('anchor')
   .description('Time every engine on the anchor program (csv.bpf.o) against a hand-written JavaScript loop')
-  .option('--mib <n>', 'MiB of CSV to scan (the anchor README and its expected totals use 64)', '64')
-  .option('--passes <n>', 'timed passes per engine; the median is reported', '3')
+  .option('--mib <n>', 'MiB of CSV to scan (the anchor README and its expected totals use 64)', positiveInteger, 64)
+  .option('--passes <n>', 'timed passes per engine; the median is reported', positiveInteger, 3)
   .option('--data <dir>', 'directory of the generated CSV (git-ignored)', 'bench/data')
   .option('--out <file>', 'where to write the JSON results', 'bench/results/anchor.json')
   .parse()
-  .opts<{ mib: string; passes: string; data: string; out: string }>();
+  .opts<{ mib: number; passes: number; data: string; out: string }>();
 
-const mib = Number(options.mib);
-const passes = Number(options.passes);
+const mib = options.mib;
+const passes = options.passes;
 const program = anchorProgram();
-const chunks = loadChunks(join(options.data, mib === ANCHOR_EXPECTED.mib ? 'anchor' : `anchor-${mib}`), mib);
+const chunks = anchorChunks(options.data, mib);
 const bytes = chunks.data.length;
 
 // The JavaScript loop is the reference result; at 64 MiB it must also equal the README's totals.
@@ -119,23 +119,15 @@ console.log(
 console.log(`\nsum of return values ${reference.foldSum} (all contenders agree); MB/s and M insns/s are per wall-clock second,`);
 console.log('the CPU columns per second of this process\'s CPU time (the machine is shared: compare ratios from one run)');
 
-mkdirSync(dirname(options.out), { recursive: true });
-writeFileSync(
-  options.out,
-  `${JSON.stringify(
-    {
-      command: `node dist/bench/anchor.js ${process.argv.slice(2).join(' ')}`.trim(),
-      date: new Date().toISOString(),
-      node: process.version,
-      mib,
-      bytes,
-      chunks: chunkCount(chunks),
-      passes,
-      instructionsPerPass,
-      foldSum: String(reference.foldSum),
-      results,
-    },
-    null,
-    2,
-  )}\n`,
-);
+writeResults(options.out, {
+  command: `node dist/bench/anchor.js ${process.argv.slice(2).join(' ')}`.trim(),
+  date: new Date().toISOString(),
+  node: process.version,
+  mib,
+  bytes,
+  chunks: chunkCount(chunks),
+  passes,
+  instructionsPerPass,
+  foldSum: String(reference.foldSum),
+  results,
+});

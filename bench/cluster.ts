@@ -1,24 +1,25 @@
 // Whole-process wall clock and CPU time of cluster queries: `sluice query` (one node, no worker) vs `--nodes 1` vs `--nodes 2` vs DuckDB over the same CSV, interleaved, with each node's phases and peak memory.
 // usage: node dist/bench/cluster.js [--data /tmp/sf1] [--queries tpch-q6,tpch-q1] [--rounds 3] [--threads 2] [--out bench/results/cluster.json]
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
+import { positiveInteger } from '../src/util/option-values.js';
 import { projectRoot } from '../src/util/paths.js';
+import { timeNodeProcess } from './lib/process-time.js';
+import { writeResults } from './lib/results-file.js';
+import { median } from './lib/timing.js';
 
-const { values } = parseArgs({
-  options: {
-    data: { type: 'string', default: '/tmp/sf1' },
-    queries: { type: 'string', default: 'tpch-q6,tpch-q1' },
-    rounds: { type: 'string', default: '3' },
-    threads: { type: 'string', default: '2' },
-    out: { type: 'string', default: 'bench/results/cluster.json' },
-  },
-});
+const values = new Command('cluster')
+  .option('--data <dir>', 'TPC-H tables (SF 1: `sluice gen tpch --sf 1 --out DIR`)', '/tmp/sf1')
+  .option('--queries <names>', 'queries/ files, without .sql', 'tpch-q6,tpch-q1')
+  .option('--rounds <n>', 'interleaved rounds; medians are reported', positiveInteger, 3)
+  .option('--threads <n>', 'DuckDB\'s threads', '2')
+  .option('--out <file>', 'where to write the JSON results', 'bench/results/cluster.json')
+  .parse()
+  .opts<{ data: string; queries: string; rounds: number; threads: string; out: string }>();
 const root = projectRoot();
 // The bundle, as users run it (package.json's bin), so that worker threads load the bundled node-worker.js.
-const cli = join(root, 'dist', 'bin', 'sluice.js');
+const cli = join(root, 'dist', 'bin', 'sluice.cjs');
 const duck = join(root, 'dist', 'bench', 'duckdb-query.js');
 
 interface Sample {
@@ -38,16 +39,10 @@ interface Sample {
   readonly answer: string;
 }
 
-/** timed runs a command under /usr/bin/time and returns its wall clock, CPU time, peak RSS, start time and stdout. */
+/** timed runs `node ...args` from the project's root as a whole process. */
 function timed(args: string[]): { wallSeconds: number; cpuSeconds: number; maxRssMiB: number; startedAt: number; stdout: string } {
-  const startedAt = performance.timeOrigin + performance.now();
-  const started = performance.now();
-  const run = spawnSync('/usr/bin/time', ['-f', 'maxrss_kib=%M cpu=%U+%S', process.execPath, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const wallSeconds = (performance.now() - started) / 1000;
-  if (run.status !== 0) throw new Error(`${args.join(' ')} failed: ${run.stderr}`);
-  const rss = /maxrss_kib=(\d+)/.exec(run.stderr);
-  const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(run.stderr);
-  return { wallSeconds, cpuSeconds: Number(cpu?.[1] ?? NaN) + Number(cpu?.[2] ?? NaN), maxRssMiB: Number(rss?.[1] ?? 0) / 1024, startedAt, stdout: run.stdout };
+  const run = timeNodeProcess(args, { cwd: root });
+  return { ...run, maxRssMiB: run.peakMiB };
 }
 
 const configs: Record<string, (query: string) => Sample> = {
@@ -91,10 +86,9 @@ interface ClusterNodeJson {
   readonly stats: { readonly hook: { readonly loadSeconds: number; readonly cpuSeconds: number } };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const load = [loadavg()];
 const samples: Record<string, Record<string, Sample[]>> = {};
-for (let round = 0; round < Number(values.rounds); round++) {
+for (let round = 0; round < values.rounds; round++) {
   for (const name of values.queries.split(',')) {
     const query = join('queries', `${name}.sql`);
     for (const [config, run] of Object.entries(configs)) {
@@ -125,4 +119,4 @@ for (const [name, byConfig] of Object.entries(samples)) {
   );
 }
 process.stdout.write(`${lines.join('\n')}\n${ceilings.join('\n')}\nload average (1, 5, 15 min) before: ${load[0]?.map((x) => x.toFixed(1)).join(', ')}; after: ${load[1]?.map((x) => x.toFixed(1)).join(', ')}\n`);
-writeFileSync(resolve(values.out), `${JSON.stringify({ data: values.data, rounds: Number(values.rounds), load, samples }, null, 1)}\n`);
+writeResults(resolve(values.out), { data: values.data, rounds: values.rounds, load, samples }, 1);

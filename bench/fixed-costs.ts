@@ -1,31 +1,34 @@
 // Whole-process fixed costs: a small query against DuckDB, and `sluice run` of the anchor against the hand-written JavaScript loop.
-// `node dist/bench/fixed-costs.js --data /tmp/sf001 --anchor-data bench/data/anchor.csv [--rounds 7] [--base OTHER/dist/bin/sluice.js]`
+// `node dist/bench/fixed-costs.js --data /tmp/sf001 --anchor-data bench/data/anchor.csv [--rounds 7] [--base OTHER/dist/bin/sluice.cjs]`
 // Every command runs as its own process under /usr/bin/time, interleaved round by round; medians of wall and of CPU (user + system)
 // time are reported, CPU being the steadier figure on a shared machine. Sluice runs twice per round: with its program store
 // warm (emitted program, verdict, JIT code and V8 code cache from the previous run, in a scratch XDG_CACHE_HOME) and with
 // --no-cache; the other build (--base) runs with a store of its own.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Command } from 'commander';
+import { positiveInteger } from '../src/util/option-values.js';
 import { projectRoot } from '../src/util/paths.js';
+import { ANCHOR_CHUNK, ANCHORS } from './lib/anchor-data.js';
+import { timeNodeProcess } from './lib/process-time.js';
+import { writeResults } from './lib/results-file.js';
 import { markdownTable, median } from './lib/timing.js';
 
 const options = new Command('fixed-costs')
   .requiredOption('--data <dir>', 'TPC-H tables for the query (SF 0.01: `sluice gen tpch --sf 0.01 --out DIR`)')
   .requiredOption('--anchor-data <csv>', 'the anchor CSV (`node ../shared/anchors/gen.mjs 64 3520 bench/data/anchor`)')
   .option('--query <file.sql>', 'the small query', 'queries/tpch-q6.sql')
-  .option('--rounds <n>', 'interleaved rounds; medians are reported', '7')
-  .option('--base <sluice.js>', 'another build\'s dist/bin/sluice.js, run beside this one (A/B)')
+  .option('--rounds <n>', 'interleaved rounds; medians are reported', positiveInteger, 7)
+  .option('--base <sluice.cjs>', 'another build\'s dist/bin/sluice.cjs (sluice.js before the launcher became CommonJS), run beside this one (A/B)')
   .option('--out <file>', 'where to write the JSON results', 'bench/results/fixed-costs.json')
   .parse()
-  .opts<{ data: string; anchorData: string; query: string; rounds: string; base?: string; out: string }>();
+  .opts<{ data: string; anchorData: string; query: string; rounds: number; base?: string; out: string }>();
 
 const root = projectRoot();
 const cacheHome = mkdtempSync(join(tmpdir(), 'sluice-fixed-costs-'));
 process.on('exit', () => rmSync(cacheHome, { recursive: true, force: true }));
-const anchor = join(root, '..', 'shared', 'anchors', 'csv.bpf.o');
+const anchor = join(ANCHORS, 'csv.bpf.o');
 
 interface Contender {
   readonly name: string;
@@ -44,9 +47,9 @@ function baseContender(name: string, ...args: string[]): Contender {
   return { ...contender(name, ...args), cacheHome: join(cacheHome, 'base') };
 }
 
-const cli = join(root, 'dist', 'bin', 'sluice.js');
+const cli = join(root, 'dist', 'bin', 'sluice.cjs');
 const query = ['query', options.query, '--data', options.data];
-const run = ['run', anchor, '--file', options.anchorData, '--chunk', '3520'];
+const run = ['run', anchor, '--file', options.anchorData, '--chunk', String(ANCHOR_CHUNK)];
 // The other build is run as it comes (it may have no store and no --no-cache).
 const groups: Contender[][] = [
   [
@@ -56,29 +59,22 @@ const groups: Contender[][] = [
     ...(options.base ? [baseContender('base query (store warm)', options.base, ...query)] : []),
   ],
   [
-    contender('JavaScript loop', join(root, 'dist', 'bench', 'js-scan-peer.js'), '--file', options.anchorData, '--chunk', '3520'),
+    contender('JavaScript loop', join(root, 'dist', 'bench', 'js-scan-peer.js'), '--file', options.anchorData, '--chunk', String(ANCHOR_CHUNK)),
     contender('sluice run (store warm)', cli, ...run),
     contender('sluice run --no-cache', cli, ...run, '--no-cache'),
     ...(options.base ? [baseContender('base run (store warm)', options.base, ...run)] : []),
   ],
 ];
 
-/** timed runs the contender's command under /usr/bin/time and returns its wall and CPU seconds. */
+/** timed runs the contender's command as a whole process and returns its wall and CPU seconds. */
 function timed(c: Contender): { wall: number; cpu: number } {
-  const child = spawnSync('/usr/bin/time', ['-f', 'times %e %U %S', process.execPath, ...c.args], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 256 << 20,
-    env: { ...process.env, XDG_CACHE_HOME: c.cacheHome },
-  });
-  const times = /times ([\d.]+) ([\d.]+) ([\d.]+)/.exec(child.stderr);
-  if (child.status !== 0 || !times) throw new Error(`node ${c.args.join(' ')} failed: ${child.stderr.slice(-2000)}`);
-  return { wall: Number(times[1]), cpu: Number(times[2]) + Number(times[3]) };
+  const run = timeNodeProcess(c.args, { cwd: root, env: { ...process.env, XDG_CACHE_HOME: c.cacheHome } });
+  return { wall: run.wallSeconds, cpu: run.cpuSeconds };
 }
 
 // One untimed run each fills the stores (and the operating system's page cache).
 for (const group of groups) for (const c of group) timed(c);
-for (let round = 0; round < Number(options.rounds); round++) {
+for (let round = 0; round < options.rounds; round++) {
   for (const group of groups) {
     for (const c of group) {
       const { wall, cpu } = timed(c);
@@ -108,5 +104,4 @@ for (const group of results) {
     ),
   );
 }
-mkdirSync(dirname(options.out), { recursive: true });
-writeFileSync(options.out, `${JSON.stringify({ date: new Date().toISOString(), rounds: Number(options.rounds), query: options.query, results }, null, 2)}\n`);
+writeResults(options.out, { date: new Date().toISOString(), rounds: options.rounds, query: options.query, results });

@@ -5,18 +5,19 @@ import { Interpreter } from '../src/vm/interpreter.js';
 import { jitEngine } from '../src/vm/jit/engine.js';
 import { allMemoryAccesses, difference, fuzzRuntime, observe } from '../src/fuzz/differential.js';
 import { generateProgram } from '../src/fuzz/generator.js';
+import { positiveInteger, wholeNumber } from '../src/util/option-values.js';
 
 const options = new Command('bench-fuzz')
-  .option('--count <n>', 'programs to generate and compare', '100000')
-  .option('--seed <n>', 'first seed (program k uses seed + k)', '1')
+  .option('--count <n>', 'programs to generate and compare', positiveInteger, 100000)
+  .option('--seed <n>', 'first seed (program k uses seed + k)', wholeNumber, 1)
   .parse()
-  .opts<{ count: string; seed: string }>();
+  .opts<{ count: number; seed: number }>();
 
 // Each program is a fresh wasm module; compiling its functions on first call instead of eagerly
 // triples the programs checked per second (the generated code is the same).
 setFlagsFromString('--wasm-lazy-compilation');
-const count = Number(options.count);
-const first = Number(options.seed);
+const count = options.count;
+const first = options.seed;
 const interpreter = new Interpreter();
 const runtimes = { reference: fuzzRuntime(), checked: fuzzRuntime(), facts: fuzzRuntime() };
 const started = performance.now();

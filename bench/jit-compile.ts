@@ -17,16 +17,17 @@ import { verify } from '../src/verifier/index.js';
 import type { CodeCache } from '../src/vm/engine.js';
 import { jitEngine } from '../src/vm/jit/engine.js';
 import { Runtime } from '../src/vm/runtime.js';
+import { positiveInteger } from '../src/util/option-values.js';
 import { anchorProgram } from './lib/anchor-data.js';
 import { markdownTable, median } from './lib/timing.js';
 
 const options = new Command('jit-compile')
-  .option('--runs <n>', 'warm loads per program; the median is reported', '5')
+  .option('--runs <n>', 'warm loads per program; the median is reported', positiveInteger, 5)
   .option('--only <text>', 'only programs whose name contains this text')
   .option('--cold <name>', '(internal) load only this program once, in this fresh process, and print its times as JSON')
   .option('--cached <file>', '(internal) with --cold: take the module from this record, as from a code cache')
   .parse()
-  .opts<{ runs: string; only?: string; cold?: string; cached?: string }>();
+  .opts<{ runs: number; only?: string; cold?: string; cached?: string }>();
 const root = projectRoot();
 
 /** programNames lists the anchor and the example queries, in the order they are reported. */
@@ -73,7 +74,7 @@ if (options.cold !== undefined) {
   const ms = cpuMs(() => jitEngine.load(spec, runtime, facts, cache));
   process.stdout.write(JSON.stringify({ ms }));
 } else {
-  const runs = Number(options.runs);
+  const runs = options.runs;
   const scratch = join(tmpdir(), `sluice-jit-compile-${process.pid}.module`);
   process.on('exit', () => rmSync(scratch, { force: true }));
   /** coldMs loads `name` in a fresh process and returns its CPU milliseconds. */

@@ -2,7 +2,6 @@
 // Run from the repository root after `npm run build`: node dist/bench/jit.js [--mib 64] [--passes 5]
 //   or, for a query's hook: node dist/bench/jit.js --query queries/tpch-q6.sql --data /tmp/jq [--mib 24] [--passes 7] [--engine interpreter]
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { assemble } from '../src/asm/assembler.js';
 import type { ProgramSpec } from '../src/asm/program.js';
@@ -17,28 +16,29 @@ import { Interpreter } from '../src/vm/interpreter.js';
 import { compileProgram } from '../src/vm/jit/compile.js';
 import { jitEngine } from '../src/vm/jit/engine.js';
 import { Runtime } from '../src/vm/runtime.js';
-import { ANCHOR_EXPECTED, anchorProgram, type Chunks, loadChunks, runChunks } from './lib/anchor-data.js';
+import { positiveInteger } from '../src/util/option-values.js';
+import { ANCHOR_EXPECTED, anchorChunks, anchorProgram, type Chunks, runChunks } from './lib/anchor-data.js';
 import { jsScan } from './lib/js-scan.js';
 import { markdownTable, median, type PassTime, timePass } from './lib/timing.js';
 import { HOOK_CONTEXT } from '../src/storage/hook-context.js';
 
 const options = new Command('bench-jit')
   .description('Time the JIT on the anchor program (csv.bpf.o) beside a hand-written JavaScript loop and the interpreter')
-  .option('--mib <n>', 'MiB of CSV to scan (the anchor README and its expected totals use 64)', '64')
-  .option('--passes <n>', 'timed passes per contender, interleaved; medians are reported', '5')
+  .option('--mib <n>', 'MiB of CSV to scan (the anchor README and its expected totals use 64)', positiveInteger, 64)
+  .option('--passes <n>', 'timed passes per contender, interleaved; medians are reported', positiveInteger, 5)
   .option('--data <dir>', 'directory of the generated CSV (git-ignored), or of the query\'s tables with --query', 'bench/data')
   .option('--query <file>', 'time the JIT on this SQL query\'s program at the hook instead (first --mib MiB of its table)')
   .option('--engine <name>', 'with --query: the engine to time (jit or interpreter)', 'jit')
   .parse()
-  .opts<{ mib: string; passes: string; data: string; query?: string; engine: string }>();
+  .opts<{ mib: number; passes: number; data: string; query?: string; engine: string }>();
 
-const mib = Number(options.mib);
-const passes = Number(options.passes);
+const mib = options.mib;
+const passes = options.passes;
 if (options.query !== undefined) {
   queryBench(options.query);
   process.exit(0);
 }
-const chunks = loadChunks(join(options.data, mib === ANCHOR_EXPECTED.mib ? 'anchor' : `anchor-${mib}`), mib);
+const chunks = anchorChunks(options.data, mib);
 const bytes = chunks.data.length;
 const program = anchorProgram();
 const expected = jsScan(chunks).foldSum;

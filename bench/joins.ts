@@ -1,34 +1,36 @@
 // Joins by pushdown against ship-all: link bytes both ways (build sides included), and wall and CPU time against ship-all with the program on the compute node.
-// `node dist/bench/joins.js --data /tmp/sf1 [--rounds 5] [--queries tpch-q12,tpch-q14,tpch-q19] [--base OTHER/dist/bin/sluice.js]`
+// `node dist/bench/joins.js --data /tmp/sf1 [--rounds 5] [--queries tpch-q12,tpch-q14,tpch-q19] [--base OTHER/dist/bin/sluice.cjs]`
 // In this process, round by round, each query runs by pushdown and by ship-all with `--compute program` (the same compiled programs run on
 // the compute node over the shipped tables), interleaved; medians of wall and CPU (user + system) time are reported, CPU being the steadier
 // figure on a shared machine. With --base, `sluice query` of this build and of another run as whole processes under /usr/bin/time,
 // interleaved, for wall, CPU and peak memory (A/B of the pushdown path).
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { directoryCatalog } from '../src/datasets/catalog.js';
 import { executeQuery, joinReport } from '../src/engine/execute.js';
 import { shipAllJoin } from '../src/engine/join-shipall.js';
 import { planQuery } from '../src/sql/bind.js';
+import { positiveInteger } from '../src/util/option-values.js';
 import { projectRoot } from '../src/util/paths.js';
+import { type ProcessTime, timeNodeProcess } from './lib/process-time.js';
+import { writeResults } from './lib/results-file.js';
 import { markdownTable, median } from './lib/timing.js';
 
 const options = new Command('joins')
   .requiredOption('--data <dir>', 'TPC-H tables (SF 1: `sluice gen tpch --sf 1 --out DIR`)')
   .option('--queries <names>', 'queries/ files, without .sql', 'tpch-q12,tpch-q14,tpch-q19')
-  .option('--rounds <n>', 'interleaved rounds; medians are reported', '5')
-  .option('--chunk <bytes>', 'hook chunk size', '4096')
-  .option('--base <sluice.js>', 'another build\'s dist/bin/sluice.js, whose `query` runs beside this build\'s (A/B)')
+  .option('--rounds <n>', 'interleaved rounds; medians are reported', positiveInteger, 5)
+  .option('--chunk <bytes>', 'hook chunk size', positiveInteger, 4096)
+  .option('--base <sluice.cjs>', 'another build\'s dist/bin/sluice.cjs (sluice.js before the launcher became CommonJS), whose `query` runs beside this build\'s (A/B)')
   .option('--out <file>', 'where to write the JSON results', 'bench/results/joins.json')
   .parse()
-  .opts<{ data: string; queries: string; rounds: string; chunk: string; base?: string; out: string }>();
+  .opts<{ data: string; queries: string; rounds: number; chunk: number; base?: string; out: string }>();
 
 const root = projectRoot();
 const catalog = directoryCatalog(options.data);
-const rounds = Number(options.rounds);
-const common = { catalog, chunkBytes: Number(options.chunk), onError: 'stop' as const, engine: 'jit' as const, link: {} };
+const rounds = options.rounds;
+const common = { catalog, chunkBytes: options.chunk, onError: 'stop' as const, engine: 'jit' as const, link: {} };
 
 interface Timed {
   readonly wall: number[];
@@ -116,29 +118,22 @@ console.log(
   ),
 );
 
-/** processRun runs `sluice query` as a process under /usr/bin/time: wall and CPU seconds, peak resident MiB. */
-function processRun(cli: string, name: string): { wall: number; cpu: number; rssMiB: number } {
-  const child = spawnSync('/usr/bin/time', ['-f', 'times %e %U %S %M', process.execPath, cli, 'query', join(root, 'queries', `${name}.sql`), '--data', options.data], {
-    cwd: dirname(dirname(dirname(cli))),
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  const times = /times ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(child.stderr);
-  if (child.status !== 0 || !times) throw new Error(`${cli} query ${name} failed: ${child.stderr.slice(-2000)}`);
-  return { wall: Number(times[1]), cpu: Number(times[2]) + Number(times[3]), rssMiB: Number(times[4]) / 1024 };
+/** processRun runs `sluice query` of the build `cli` (its dist/bin/sluice.cjs) as a whole process, from that build's root. */
+function processRun(cli: string, name: string): ProcessTime {
+  return timeNodeProcess([cli, 'query', join(root, 'queries', `${name}.sql`), '--data', options.data], { cwd: dirname(dirname(dirname(cli))) });
 }
 
 const processes = options.base === undefined ? undefined : queries.map((q) => {
-  const builds = { this: [] as ReturnType<typeof processRun>[], base: [] as ReturnType<typeof processRun>[] };
+  const builds = { this: [] as ProcessTime[], base: [] as ProcessTime[] };
   for (let round = 0; round < rounds; round++) {
     builds.base.push(processRun(options.base as string, q.name));
-    builds.this.push(processRun(join(root, 'dist', 'bin', 'sluice.js'), q.name));
+    builds.this.push(processRun(join(root, 'dist', 'bin', 'sluice.cjs'), q.name));
   }
-  const summary = (runs: ReturnType<typeof processRun>[]) => ({
-    medianWallSeconds: median(runs.map((r) => r.wall)),
-    medianCpuSeconds: median(runs.map((r) => r.cpu)),
-    medianPeakMiB: median(runs.map((r) => r.rssMiB)),
-    runs,
+  const summary = (runs: ProcessTime[]) => ({
+    medianWallSeconds: median(runs.map((r) => r.wallSeconds)),
+    medianCpuSeconds: median(runs.map((r) => r.cpuSeconds)),
+    medianPeakMiB: median(runs.map((r) => r.peakMiB)),
+    runs: runs.map((r) => ({ wall: r.wallSeconds, cpu: r.cpuSeconds, rssMiB: r.peakMiB })),
   });
   return { query: q.name, this: summary(builds.this), base: summary(builds.base) };
 });
@@ -158,5 +153,4 @@ if (processes !== undefined) {
     ),
   );
 }
-mkdirSync(dirname(options.out), { recursive: true });
-writeFileSync(options.out, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds, data: options.data, results, ...(processes && { processes }) }, null, 2)}\n`);
+writeResults(options.out, { date: new Date().toISOString(), node: process.version, rounds, data: options.data, results, ...(processes && { processes }) });

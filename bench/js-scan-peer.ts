@@ -3,15 +3,16 @@
 // chunk of N bytes as the storage node cuts them, and prints each return value with how many chunks returned it, then the totals.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { positiveInteger } from '../src/util/option-values.js';
 import { jsScan } from './lib/js-scan.js';
 
 const options = new Command('js-scan-peer')
   .requiredOption('--file <csv>', 'the CSV file (rows INT,DEC,DATE, as the anchor generator writes them)')
-  .option('--chunk <bytes>', 'bytes per chunk, cut at multiples of it as the storage node does (at most 3520, the program\'s scan limit)', '4096')
+  .option('--chunk <bytes>', 'bytes per chunk, cut at multiples of it as the storage node does (at most 3520, the program\'s scan limit)', positiveInteger, 4096)
   .parse()
-  .opts<{ file: string; chunk: string }>();
+  .opts<{ file: string; chunk: number }>();
 
-const chunk = Number(options.chunk);
+const chunk = options.chunk;
 const data = new Uint8Array(readFileSync(options.file));
 // The node's cuts, and its empty end-of-file call (csv_scan returns the fold of nothing there: 0).
 const cuts = Math.ceil(data.length / chunk);

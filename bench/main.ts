@@ -10,16 +10,18 @@ import { measureRates } from '../src/engine/rates.js';
 import { DEFAULT_CLUSTER, formatModel } from '../src/report/scale-model.js';
 import type { EngineName } from '../src/vm/engine.js';
 import { barChartSvg, lineChartSvg } from './charts/svg.js';
+import { writeResults } from './lib/results-file.js';
 import { ensureBenchData, ensureDir, LINK_GBITS, runQueryBench, type QueryBenchRow } from './queries/run.js';
+import { positiveInteger } from '../src/util/option-values.js';
 
 const command = new Command('sluice bench')
   .description('Run Sluice\'s benchmarks and write bench/results/{*.json,summary.md,*.svg}')
   .option('--sf <list>', 'scale factors for the query and scaling benches', '0.01,0.1')
   .option('--sf1', 'also run scale factor 1 (6M line items, ~770 MB; takes minutes)')
   .option('--engine <name>', 'engine for the query benches', 'jit')
-  .option('--chunk <bytes>', 'hook chunk size for the query bench', '4096')
-  .option('--passes <n>', 'timed pushdown passes per query (median reported)', '3')
-  .option('--anchor-mib <n>', 'MiB of anchor CSV for the engine bench', '64')
+  .option('--chunk <bytes>', 'hook chunk size for the query bench', positiveInteger, 4096)
+  .option('--passes <n>', 'timed pushdown passes per query (median reported)', positiveInteger, 3)
+  .option('--anchor-mib <n>', 'MiB of anchor CSV for the engine bench', positiveInteger, 64)
   .option('--skip-anchor', 'skip the engine bench on the anchor program')
   .option('--data <dir>', 'where generated data lives (git-ignored)', 'bench/data')
   .option('--out <dir>', 'results directory', 'bench/results')
@@ -31,7 +33,7 @@ const command = new Command('sluice bench')
       '  sluice bench --sf 0.01 --skip-anchor --passes 1 --out /tmp/bench   # a quick run',
   )
   .parse();
-const options = command.opts<{ sf: string; sf1?: boolean; engine: EngineName; chunk: string; passes: string; anchorMib: string; skipAnchor?: boolean; data: string; out: string }>();
+const options = command.opts<{ sf: string; sf1?: boolean; engine: EngineName; chunk: number; passes: number; anchorMib: number; skipAnchor?: boolean; data: string; out: string }>();
 
 const out = ensureDir(options.out);
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -41,24 +43,24 @@ if (options.engine !== 'jit' && options.engine !== 'interpreter') command.error(
 
 if (!options.skipAnchor) {
   log('engines on the anchor program (bench/anchor.js)');
-  execFileSync(process.execPath, ['dist/bench/anchor.js', '--mib', options.anchorMib, '--out', join(out, 'anchor.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(process.execPath, ['dist/bench/anchor.js', '--mib', String(options.anchorMib), '--out', join(out, 'anchor.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 log(`queries at SF ${scaleFactors.join(', ')} on the ${options.engine} engine`);
 const queries = await runQueryBench({
   scaleFactors,
   engine: options.engine,
-  chunkBytes: Number(options.chunk),
-  passes: Number(options.passes),
+  chunkBytes: options.chunk,
+  passes: options.passes,
   dataRoot: options.data,
   queriesDir: 'queries',
   log,
 });
-writeFileSync(join(out, 'queries.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, engine: options.engine, queries }, null, 2)}\n`);
+writeResults(join(out, 'queries.json'), { date: new Date().toISOString(), node: process.version, engine: options.engine, queries });
 
 log('scaling: Q6 against data size, and against chunk size (one process per run, peak RSS measured)');
 const scaling = scalingRuns();
-writeFileSync(join(out, 'scaling.json'), `${JSON.stringify(scaling, null, 2)}\n`);
+writeResults(join(out, 'scaling.json'), scaling);
 
 log('scale model: per-core rates of Q6 and Q1 (hook, and each ship-all engine) projected to a data-centre cluster');
 const model = await modelSection();
@@ -78,7 +80,7 @@ async function modelSection(): Promise<string> {
   const catalog = directoryCatalog(ensureBenchData(options.data, sf, log));
   const lines = ['## Scale model (modelled from per-core rates measured in this run)', ''];
   for (const query of ['queries/tpch-q6.sql', 'queries/tpch-q1.sql']) {
-    const rates = await measureRates({ sql: readFileSync(query, 'utf8'), queryFile: query, catalog, engine: options.engine, chunkBytes: Number(options.chunk), link: {}, onError: 'stop' });
+    const rates = await measureRates({ sql: readFileSync(query, 'utf8'), queryFile: query, catalog, engine: options.engine, chunkBytes: options.chunk, link: {}, onError: 'stop' });
     lines.push(`${query} (SF ${sf}):`, '', '```', ...formatModel(DEFAULT_CLUSTER, rates), '```', '');
   }
   lines.push('Projected with `sluice model`\'s defaults (bench/results/model-*.svg are its charts: `node dist/bench/model.js`).', '');

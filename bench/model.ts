@@ -2,15 +2,21 @@
 // usage: node dist/bench/model.js [--query queries/tpch-q6.sql] [--data DIR] [--out bench/results]
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { directoryCatalog } from '../src/datasets/catalog.js';
 import { defaultCatalog } from '../src/datasets/default-data.js';
 import { measureRates } from '../src/engine/rates.js';
 import { DEFAULT_CLUSTER, project } from '../src/report/scale-model.js';
 import { projectRoot } from '../src/util/paths.js';
 import { lineChartSvg } from './charts/svg.js';
+import { writeResults } from './lib/results-file.js';
 
-const { values } = parseArgs({ options: { query: { type: 'string', default: 'queries/tpch-q6.sql' }, data: { type: 'string' }, out: { type: 'string', default: 'bench/results' } } });
+const values = new Command('model')
+  .option('--query <file.sql>', 'the query whose per-core rates are measured here', 'queries/tpch-q6.sql')
+  .option('--data <dir>', 'its tables (default: datasets/ and the TPC-H SF 0.01 tables that sluice query uses)')
+  .option('--out <dir>', 'where to write the charts and model.json', 'bench/results')
+  .parse()
+  .opts<{ query: string; data?: string; out: string }>();
 const sql = readFileSync(values.query, 'utf8');
 const catalog = values.data ? directoryCatalog(values.data) : defaultCatalog(projectRoot());
 const rates = await measureRates({ sql, queryFile: values.query, catalog, engine: 'jit', chunkBytes: 4096, link: {}, onError: 'stop' });
@@ -64,5 +70,5 @@ writeFileSync(
     ],
   }),
 );
-writeFileSync(join(out, 'model.json'), `${JSON.stringify({ query: values.query, rates, shape: DEFAULT_CLUSTER, projections: project(DEFAULT_CLUSTER, rates) }, null, 1)}\n`);
+writeResults(join(out, 'model.json'), { query: values.query, rates, shape: DEFAULT_CLUSTER, projections: project(DEFAULT_CLUSTER, rates) }, 1);
 process.stdout.write(`wrote model-time-vs-link.svg, model-time-vs-nodes.svg, model-compute-nic-bytes.svg and model.json to ${out}\n`);

@@ -8,23 +8,24 @@ import fc from 'fast-check';
 import { checkCase, explain } from '../src/campaign/check.js';
 import { caseArb, KNOWN_CLASSES, NO_CLASSES, type Classes } from '../src/campaign/generators.js';
 import type { Tag } from '../src/campaign/reference.js';
+import { positiveInteger, wholeNumber } from '../src/util/option-values.js';
 
 const options = new Command('bench-query-campaign')
-  .option('--count <n>', 'cases to generate and check', '20000')
-  .option('--seed <n>', 'first seed (case k uses seed + k; replay one case with --count 1 --seed S)', '1')
+  .option('--count <n>', 'cases to generate and check', positiveInteger, 20000)
+  .option('--seed <n>', 'first seed (case k uses seed + k; replay one case with --count 1 --seed S)', wholeNumber, 1)
   .option('--with <classes>', `known classes of wrong answers to generate too, comma-separated, or "all" (${KNOWN_CLASSES.join(', ')}, overlongStrings, textAfterQuote, mixedEndings)`, '')
-  .option('--verify-every <n>', 'prove every n-th program safe first and run the engine with the proof (1: all)', '16')
-  .option('--shrink <n>', 'minimise and print the first n differences', '3')
-  .option('--show <n>', 'print the first n differences as found', '10')
-  .option('--show-notes <n>', 'print the first n cases with a note (refusals at different positions)', '0')
+  .option('--verify-every <n>', 'prove every n-th program safe first and run the engine with the proof (1: all)', positiveInteger, 16)
+  .option('--shrink <n>', 'minimise and print the first n differences', wholeNumber, 3)
+  .option('--show <n>', 'print the first n differences as found', wholeNumber, 10)
+  .option('--show-notes <n>', 'print the first n cases with a note (refusals at different positions)', wholeNumber, 0)
   .parse()
-  .opts<{ count: string; seed: string; with: string; verifyEvery: string; shrink: string; show: string; showNotes: string }>();
+  .opts<{ count: number; seed: number; with: string; verifyEvery: number; shrink: number; show: number; showNotes: number }>();
 
 // Each case compiles a fresh wasm module: compile functions when first called (as bench/fuzz.ts does).
 setFlagsFromString('--wasm-lazy-compilation');
-const count = Number(options.count);
-const first = Number(options.seed);
-const verifyEvery = Math.max(1, Number(options.verifyEvery));
+const count = options.count;
+const first = options.seed;
+const verifyEvery = options.verifyEvery;
 const wanted = options.with === 'all' ? [...Object.keys(NO_CLASSES)] : options.with.split(',').filter((name) => name !== '');
 for (const name of wanted) if (!(name in NO_CLASSES)) throw new Error(`unknown class ${name}`);
 const classes: Classes = { ...NO_CLASSES, ...Object.fromEntries(wanted.map((name) => [name, true])) };
@@ -49,14 +50,14 @@ try {
     const verdict = checkCase(c, dir, { verify, judged });
     count1(`${verdict.status}: ${verdict.key}`);
     for (const note of verdict.notes) count1(`note: ${note.replace(/\d+/g, 'N')}`);
-    if (verdict.notes.length > 0 && notesShown++ < Number(options.showNotes)) console.log(`--- seed ${seed} (note: ${verdict.notes.join('; ')}): ${explain(c, verdict)}\n`);
+    if (verdict.notes.length > 0 && notesShown++ < options.showNotes) console.log(`--- seed ${seed} (note: ${verdict.notes.join('; ')}): ${explain(c, verdict)}\n`);
     if (verdict.status === 'difference') {
       failedSeeds.push(seed);
-      if (failedSeeds.length <= Number(options.show)) console.log(`--- seed ${seed}: ${explain(c, verdict)}\n`);
+      if (failedSeeds.length <= options.show) console.log(`--- seed ${seed}: ${explain(c, verdict)}\n`);
     }
     if ((k + 1) % 1000 === 0) console.log(`${k + 1} cases, ${failedSeeds.length} differences, ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
-  for (const seed of failedSeeds.slice(0, Number(options.shrink))) {
+  for (const seed of failedSeeds.slice(0, options.shrink)) {
     const options = { verify: seed % verifyEvery === 0, judged };
     const property = fc.property(arbitrary, (c) => checkCase(c, dir, options).status !== 'difference');
     const details = fc.check(property, { seed, numRuns: 1 });

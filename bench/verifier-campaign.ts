@@ -4,21 +4,22 @@ import { setFlagsFromString } from 'node:v8';
 import { Command } from 'commander';
 import { kernelAvailability } from '../src/kernel/bpf.js';
 import { runCampaign, type Tally } from '../src/campaign/verifier-campaign.js';
+import { positiveInteger, wholeNumber } from '../src/util/option-values.js';
 import { fileFindings } from './lib/verifier-findings.js';
 
 const options = new Command('verifier-campaign')
   .description('Generate mutated eBPF programs, compare Sluice and Linux verdicts, run accepted ones audited on both engines')
-  .option('--count <n>', 'programs to try', '100000')
-  .option('--seed <n>', 'first seed (program k uses seed + k)', '1')
-  .option('--chunks <n>', 'random chunks each accepted program runs on', '3')
+  .option('--count <n>', 'programs to try', positiveInteger, 100000)
+  .option('--seed <n>', 'first seed (program k uses seed + k)', wholeNumber, 1)
+  .option('--chunks <n>', 'random chunks each accepted program runs on', positiveInteger, 3)
   .option('--findings <dir>', 'minimize each new kind of failure and write it to this folder')
   .parse()
-  .opts<{ count: string; seed: string; chunks: string; findings?: string }>();
+  .opts<{ count: number; seed: number; chunks: number; findings?: string }>();
 
 // Each accepted program is a fresh wasm module: compile functions on first call, not eagerly.
 setFlagsFromString('--wasm-lazy-compilation');
-const count = Number(options.count);
-const first = Number(options.seed);
+const count = options.count;
+const first = options.seed;
 const kernel = kernelAvailability();
 if (!kernel.ok) console.log(`Linux verdicts skipped: ${kernel.reason}`);
 const started = performance.now();
@@ -27,7 +28,7 @@ const tally = runCampaign({
   first,
   count,
   kernel: kernel.ok,
-  chunks: Number(options.chunks),
+  chunks: options.chunks,
   every: 10_000,
   progress: (t) => console.log(`${t.tried} programs, ${t.verdicts['sluice-only']} Sluice-only, ${t.auditViolations} audit violations, ${t.engineDisagreements} disagreements, ${seconds()} s`),
 });

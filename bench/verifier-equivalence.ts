@@ -1,26 +1,27 @@
 // Do two builds of the verifier say exactly the same thing? Verdicts, messages, logs, effort and proofs over campaign programs, the conformance suite, the anchor and the example queries.
 // Run from the repository root after `npm run build`: node dist/bench/verifier-equivalence.js --baseline <checkout with dist/> [--count 20000] [--seed 1]
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import type { ProgramSpec } from '../src/asm/program.js';
 import { defaultCatalog } from '../src/datasets/default-data.js';
-import { planAndCompile } from '../src/engine/execute.js';
 import { generateVerifierProgram } from '../src/fuzz/verifier-generator.js';
 import { HOOK_CONTEXT } from '../src/storage/hook-context.js';
-import { projectRoot } from '../src/util/paths.js';
+import { conformanceDir, projectRoot } from '../src/util/paths.js';
 import { memoryContext, verify, type VerifyOptions } from '../src/verifier/index.js';
 import { parseConformance, programOf } from '../src/vm/conformance.js';
-import { ANCHORS, anchorProgram } from './lib/anchor-data.js';
+import { positiveInteger, wholeNumber } from '../src/util/option-values.js';
+import { anchorProgram } from './lib/anchor-data.js';
+import { exampleQueryPrograms } from './lib/example-programs.js';
 
 const options = new Command('verifier-equivalence')
   .description('Verify the same programs with this build and a baseline build and report every difference in what they say')
   .requiredOption('--baseline <dir>', 'another checkout whose dist/ holds a built verifier')
-  .option('--count <n>', 'campaign programs (seed, seed + 1, ...)', '20000')
-  .option('--seed <n>', 'first campaign seed', '1')
+  .option('--count <n>', 'campaign programs (seed, seed + 1, ...)', positiveInteger, 20000)
+  .option('--seed <n>', 'first campaign seed', wholeNumber, 1)
   .parse()
-  .opts<{ baseline: string; count: string; seed: string }>();
+  .opts<{ baseline: string; count: number; seed: number }>();
 
 type Verify = typeof verify;
 const dist = (path: string) => pathToFileURL(resolve(options.baseline, 'dist/src', path)).href;
@@ -55,23 +56,19 @@ function compare(name: string, spec: ProgramSpec, context: VerifyOptions['contex
 }
 
 const started = performance.now();
-const first = Number(options.seed);
+const first = options.seed;
 // The campaign's own complexity limit (src/campaign/verifier-differential.ts), so endless mutated loops stay cheap.
-for (let seed = first; seed < first + Number(options.count); seed++) compare(`campaign seed ${seed}`, generateVerifierProgram(seed).spec, HOOK_CONTEXT, 200_000);
+for (let seed = first; seed < first + options.count; seed++) compare(`campaign seed ${seed}`, generateVerifierProgram(seed).spec, HOOK_CONTEXT, 200_000);
 
-const conformanceDir = `${ANCHORS}/../conformance/`;
-if (existsSync(conformanceDir)) {
-  for (const file of readdirSync(conformanceDir).filter((f) => f.endsWith('.data'))) {
-    const test = parseConformance(readFileSync(conformanceDir + file, 'utf8'), file);
+const conformance = `${conformanceDir()}/`;
+if (existsSync(conformance)) {
+  for (const file of readdirSync(conformance).filter((f) => f.endsWith('.data'))) {
+    const test = parseConformance(readFileSync(conformance + file, 'utf8'), file);
     compare(`conformance ${file}`, programOf(test), memoryContext(test.memory.length));
   }
 }
 compare('anchor', anchorProgram(), HOOK_CONTEXT);
-const root = projectRoot();
-const catalog = defaultCatalog(root);
-for (const file of readdirSync(join(root, 'queries')).filter((f) => f.endsWith('.sql')).sort()) {
-  compare(`queries/${file}`, planAndCompile(readFileSync(join(root, 'queries', file), 'utf8'), file, catalog, 4096).compiled.spec, HOOK_CONTEXT);
-}
+for (const { name, spec } of await exampleQueryPrograms(defaultCatalog(projectRoot()))) compare(`queries/${name}`, spec, HOOK_CONTEXT);
 
 console.log(`${compared} programs verified by both builds in ${((performance.now() - started) / 1000).toFixed(0)} s; ${differences.length} differ`);
 for (const d of differences.slice(0, 20)) console.log(d);

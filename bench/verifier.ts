@@ -8,23 +8,25 @@ import { width } from '../src/asm/instruction.js';
 import type { ProgramSpec } from '../src/asm/program.js';
 import { kernelAvailability, loadKernelProgram } from '../src/kernel/bpf.js';
 import { directoryCatalog } from '../src/datasets/catalog.js';
-import { planAndCompile } from '../src/engine/execute.js';
 import { generateTpch } from '../src/datasets/tpch/generate.js';
 import { parseConformance, programOf } from '../src/vm/conformance.js';
 import { VerifierError, memoryContext, verify, type VerifierStats } from '../src/verifier/index.js';
-import { ANCHORS, anchorProgram } from './lib/anchor-data.js';
+import { positiveInteger } from '../src/util/option-values.js';
+import { anchorProgram } from './lib/anchor-data.js';
+import { exampleQueryPrograms } from './lib/example-programs.js';
 import { markdownTable, median } from './lib/timing.js';
 import { HOOK_CONTEXT } from '../src/storage/hook-context.js';
+import { conformanceDir } from '../src/util/paths.js';
 
 const options = new Command('verifier')
   .description('Time the verifier on the anchor program, every queries/*.sql program and the conformance suite')
-  .option('--runs <n>', 'verifications per program; medians are reported', '7')
+  .option('--runs <n>', 'verifications per program; medians are reported', positiveInteger, 7)
   .option('--kernel', "also load each program into Linux and report its verifier's processed insns")
   .option('--only <text>', 'only programs whose name contains this text')
   .parse()
-  .opts<{ runs: string; kernel?: boolean; only?: string }>();
+  .opts<{ runs: number; kernel?: boolean; only?: string }>();
 
-const runs = Number(options.runs);
+const runs = options.runs;
 
 /** timed verifies `verifyOnce` `runs` times and returns the last stats with wall and CPU medians. */
 function timed(verifyOnce: () => VerifierStats): { stats: VerifierStats; wallMs: number; cpuMs: number } {
@@ -57,24 +59,20 @@ function kernelProcessed(spec: ProgramSpec): string {
 }
 
 /** queryPrograms compiles every queries/*.sql against TPC-H SF 0.001 (generated into a temporary directory) and datasets/. */
-function queryPrograms(): { name: string; spec: ProgramSpec }[] {
+async function queryPrograms(): Promise<{ name: string; spec: ProgramSpec }[]> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-vbench-'));
   try {
     generateTpch({ scaleFactor: 0.001, outDir: dir });
     for (const file of readdirSync('datasets')) {
       if (file.endsWith('.csv') || file.endsWith('.schema')) symlinkSync(resolve('datasets', file), join(dir, file));
     }
-    const catalog = directoryCatalog(dir);
-    return readdirSync('queries')
-      .filter((f) => f.endsWith('.sql'))
-      .sort()
-      .map((f) => ({ name: `queries/${f}`, spec: planAndCompile(readFileSync(join('queries', f), 'utf8'), f, catalog, 4096).compiled.spec }));
+    return (await exampleQueryPrograms(directoryCatalog(dir))).map(({ name, spec }) => ({ name: `queries/${name}`, spec }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const programs: { name: string; spec: ProgramSpec }[] = [{ name: 'anchor csv.bpf.o', spec: anchorProgram() }, ...queryPrograms()];
+const programs: { name: string; spec: ProgramSpec }[] = [{ name: 'anchor csv.bpf.o', spec: anchorProgram() }, ...(await queryPrograms())];
 const rows: (string | number)[][] = [];
 for (const { name, spec } of programs) {
   if (options.only && !name.includes(options.only)) continue;
@@ -83,11 +81,11 @@ for (const { name, spec } of programs) {
   rows.push([name, slots, run.stats.processedInsns, kernelProcessed(spec), run.stats.states, run.stats.peakStates, run.wallMs.toFixed(1), run.cpuMs.toFixed(1)]);
 }
 
-const conformanceDir = `${ANCHORS}/../conformance/`;
-if (existsSync(conformanceDir) && !options.only) {
-  const suite = readdirSync(conformanceDir)
+const conformance = `${conformanceDir()}/`;
+if (existsSync(conformance) && !options.only) {
+  const suite = readdirSync(conformance)
     .filter((f) => f.endsWith('.data'))
-    .map((f) => parseConformance(readFileSync(conformanceDir + f, 'utf8'), f));
+    .map((f) => parseConformance(readFileSync(conformance + f, 'utf8'), f));
   const all = suite.map((t) => ({ program: programOf(t), context: memoryContext(t.memory.length) }));
   // A dozen programs use what Linux refuses outright (callx, constant shifts out of range): timed are the rest.
   const tests = all.filter(({ program, context }) => {

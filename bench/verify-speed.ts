@@ -1,27 +1,27 @@
 // Verifier speed against Linux: Sluice's verify time (cold and warm CPU medians) beside the kernel's own "verification time", per program, optionally A/B against another build.
 // Run from the repository root after `npm run build`: node dist/bench/verify-speed.js [--runs 9] [--kernel-runs 5] [--baseline <checkout with dist/>] [--only q6]
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import type { ProgramSpec } from '../src/asm/program.js';
 import { defaultCatalog } from '../src/datasets/default-data.js';
-import { prepareQuery } from '../src/engine/execute.js';
 import { kernelAvailability, loadKernelProgram } from '../src/kernel/bpf.js';
 import { HOOK_CONTEXT } from '../src/storage/hook-context.js';
 import { projectRoot } from '../src/util/paths.js';
 import { verify, type VerifierStats, type VerifyOptions } from '../src/verifier/index.js';
+import { positiveInteger } from '../src/util/option-values.js';
 import { anchorProgram } from './lib/anchor-data.js';
+import { exampleQueryPrograms } from './lib/example-programs.js';
 import { markdownTable, median } from './lib/timing.js';
 
 const options = new Command('verify-speed')
   .description("Time Sluice's verifier and Linux's on the anchor and every example query's program")
-  .option('--runs <n>', 'timed verifications per program and build, after two warm-ups; medians are reported', '9')
-  .option('--kernel-runs <n>', 'loads into Linux per program; the median of its own verification time is reported', '5')
+  .option('--runs <n>', 'timed verifications per program and build, after two warm-ups; medians are reported', positiveInteger, 9)
+  .option('--kernel-runs <n>', 'loads into Linux per program; the median of its own verification time is reported', positiveInteger, 5)
   .option('--baseline <dir>', 'another checkout whose dist/ holds a built verifier, timed interleaved with this one')
   .option('--only <text>', 'only programs whose name contains this text')
   .parse()
-  .opts<{ runs: string; kernelRuns: string; baseline?: string; only?: string }>();
+  .opts<{ runs: number; kernelRuns: number; baseline?: string; only?: string }>();
 
 type Verify = (spec: ProgramSpec, options: VerifyOptions) => { stats: VerifierStats };
 /** Build is one verifier under test: this checkout's, or the baseline's (loaded from its dist/). */
@@ -98,22 +98,14 @@ function linux(spec: ProgramSpec, runs: number): { ms: number; processed: number
   return { ms: median(times), processed };
 }
 
-const root = projectRoot();
-const catalog = defaultCatalog(root);
-const programs: { name: string; spec: ProgramSpec }[] = [{ name: 'anchor csv_scan', spec: anchorProgram() }];
-for (const file of readdirSync(join(root, 'queries')).filter((f) => f.endsWith('.sql')).sort()) {
-  // A join's probe program needs its build maps, so its build sides run first (as the CLI does).
-  const sql = readFileSync(join(root, 'queries', file), 'utf8');
-  const { compiled } = await prepareQuery({ sql, queryFile: file, catalog, chunkBytes: 4096, onError: 'stop', engine: 'jit', link: {} });
-  programs.push({ name: file, spec: compiled.spec });
-}
+const programs: { name: string; spec: ProgramSpec }[] = [{ name: 'anchor csv_scan', spec: anchorProgram() }, ...(await exampleQueryPrograms(defaultCatalog(projectRoot())))];
 
 const rows: (string | number)[][] = [];
 const mismatches: string[] = [];
 for (const { name, spec } of programs) {
   if (options.only && !name.includes(options.only)) continue;
-  const timings = timeBuilds(spec, Number(options.runs));
-  const kernel = linux(spec, Number(options.kernelRuns));
+  const timings = timeBuilds(spec, options.runs);
+  const kernel = linux(spec, options.kernelRuns);
   const [mine, base] = timings as [Timing, Timing | undefined];
   if (base && (base.refusal !== mine.refusal || base.stats?.processedInsns !== mine.stats?.processedInsns || base.stats?.states !== mine.stats?.states)) {
     mismatches.push(`${name}: this build ${mine.refusal ?? `${mine.stats!.processedInsns} insns, ${mine.stats!.states} states`}; baseline ${base.refusal ?? `${base.stats!.processedInsns} insns, ${base.stats!.states} states`}`);

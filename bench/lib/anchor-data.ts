@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ProgramSpec } from '../../src/asm/program.js';
 import { loadObject } from '../../src/elf/loader.js';
+import { XDP_TEST_RUN_BYTES } from '../../src/kernel/bpf.js';
 import type { Executable } from '../../src/vm/engine.js';
 import type { Runtime } from '../../src/vm/runtime.js';
 import { anchorsDir } from '../../src/util/paths.js';
@@ -11,8 +12,8 @@ import { HOOK_CONTEXT_BYTES, encodeHookContext } from '../../src/storage/hook-co
 
 /** ANCHORS is where the shared anchor program, generator and README live. */
 export const ANCHORS = anchorsDir();
-/** Largest chunk the anchor generator cuts (the Linux XDP test-run limit). */
-export const ANCHOR_CHUNK = 3520;
+/** Largest chunk the anchor generator cuts: the most a Linux XDP test run takes in its linear area. */
+export const ANCHOR_CHUNK = XDP_TEST_RUN_BYTES.maxLinear;
 
 /** AnchorExpected holds the anchor README's totals over the 64 MiB data set. */
 export const ANCHOR_EXPECTED = {
@@ -39,7 +40,7 @@ export function chunkCount(chunks: Chunks): number {
  * loadChunks reads `<base>.csv` and `<base>.3520.idx`, generating them with the anchor's
  * gen.mjs (deterministic) when they are missing. `mib` is the generated size.
  */
-export function loadChunks(base: string, mib: number): Chunks {
+function loadChunks(base: string, mib: number): Chunks {
   const csv = `${base}.csv`;
   const index = `${base}.${ANCHOR_CHUNK}.idx`;
   if (!existsSync(csv) || !existsSync(index)) {
@@ -49,6 +50,11 @@ export function loadChunks(base: string, mib: number): Chunks {
   const indexBytes = readFileSync(index);
   const offsets = new Uint32Array(indexBytes.buffer.slice(indexBytes.byteOffset, indexBytes.byteOffset + indexBytes.byteLength));
   return { data: new Uint8Array(readFileSync(csv)), offsets };
+}
+
+/** anchorChunks is loadChunks of the `mib` MiB data set kept in `dir` (`anchor` for the README's 64 MiB, else `anchor-<mib>`). */
+export function anchorChunks(dir: string, mib: number): Chunks {
+  return loadChunks(join(dir, mib === ANCHOR_EXPECTED.mib ? 'anchor' : `anchor-${mib}`), mib);
 }
 
 /** anchorProgram loads csv_scan from the anchor's csv.bpf.o through Sluice's ELF loader. */

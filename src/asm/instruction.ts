@@ -1,4 +1,5 @@
 // The in-memory eBPF instruction, its 8-byte wire encoding, and the field rules checked on decode.
+import { createHash } from 'node:crypto';
 import {
   AluOp,
   CALL,
@@ -35,7 +36,7 @@ export interface Instruction {
 }
 
 /** SLOT_BYTES is the size of one encoded instruction slot. */
-export const SLOT_BYTES = 8;
+const SLOT_BYTES = 8;
 
 /** InstructionError reports an invalid instruction with its slot index. */
 export class InstructionError extends Error {
@@ -102,8 +103,19 @@ export function bySlot(insns: readonly Instruction[]): (Instruction | undefined)
   return out;
 }
 
-/** encode writes instructions as little-endian 8-byte slots (byte by byte: no DataView call per field, which a fresh process runs slowly). */
+/**
+ * decodedBytes holds the bytes each list decodeProgram returned was read from: that list is frozen,
+ * so its bytes stay true, and encode gives them back instead of writing the program again.
+ */
+const decodedBytes = new WeakMap<readonly Instruction[], Uint8Array>();
+
+/**
+ * encode writes instructions as little-endian 8-byte slots (byte by byte: no DataView call per field,
+ * which a fresh process runs slowly); for a list decodeProgram returned, a copy of the bytes it read.
+ */
 export function encode(insns: readonly Instruction[]): Uint8Array {
+  const decoded = decodedBytes.get(insns);
+  if (decoded !== undefined) return new Uint8Array(decoded);
   const bytes = new Uint8Array(slotCount(insns) * SLOT_BYTES);
   let at = 0;
   for (const insn of insns) {
@@ -130,7 +142,8 @@ function putInt32(bytes: Uint8Array, at: number, value: number): void {
 
 /**
  * decode reads little-endian 8-byte slots into instructions, checking every field with
- * `checkFields`. Throws InstructionError naming the slot of the first bad instruction.
+ * `checkFields`. Throws InstructionError naming the slot of the first bad instruction. Reads byte
+ * by byte, as encode writes: a fresh process runs a DataView call per field slowly.
  */
 export function decode(bytes: Uint8Array): Instruction[] {
   if (bytes.length % SLOT_BYTES !== 0) {
@@ -139,28 +152,21 @@ export function decode(bytes: Uint8Array): Instruction[] {
       `program is ${bytes.length} bytes, not a multiple of ${SLOT_BYTES}`,
     );
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const slots = bytes.length / SLOT_BYTES;
   const out: Instruction[] = [];
   for (let slot = 0; slot < slots; slot++) {
     const at = slot * SLOT_BYTES;
-    const regs = view.getUint8(at + 1);
-    const opcode = view.getUint8(at);
-    const base = {
-      opcode,
-      dst: regs & 0x0f,
-      src: regs >> 4,
-      offset: view.getInt16(at + 2, true),
-      imm: view.getInt32(at + 4, true),
-    };
+    const opcode = bytes[at]!;
+    const regs = bytes[at + 1]!;
+    const base = { opcode, dst: regs & 0x0f, src: regs >> 4, offset: int16At(bytes, at + 2), imm: int32At(bytes, at + 4) };
     let insn: Instruction = base;
     if (opcode === LDDW) {
       if (slot + 1 >= slots) throw new InstructionError(slot, 'lddw is missing its second slot');
       const next = at + SLOT_BYTES;
-      if (view.getUint8(next) !== 0 || view.getUint8(next + 1) !== 0 || view.getInt16(next + 2, true) !== 0) {
+      if ((bytes[next]! | bytes[next + 1]! | bytes[next + 2]! | bytes[next + 3]!) !== 0) {
         throw new InstructionError(slot + 1, 'second slot of lddw must have opcode, registers and offset 0');
       }
-      insn = { ...base, imm2: view.getInt32(next + 4, true) };
+      insn = { ...base, imm2: int32At(bytes, next + 4) };
       slot++;
     }
     const problem = checkFields(insn);
@@ -168,6 +174,41 @@ export function decode(bytes: Uint8Array): Instruction[] {
     out.push(insn);
   }
   return out;
+}
+
+/** DECODED_PROGRAMS is how many programs decodeProgram keeps by their bytes' hash (the least recently decoded go first). */
+const DECODED_PROGRAMS = 8;
+
+/** decodedPrograms holds decodeProgram's lists by the SHA-256 of the bytes they were read from. */
+const decodedPrograms = new Map<string, readonly Instruction[]>();
+
+/**
+ * decodeProgram is decode for a whole program that is only read from then on (one that crossed the
+ * link, or came from the program store): the list is frozen, and encode gives back the bytes it was
+ * read from (a run takes the program's key and its message from them more than once). Bytes this
+ * process decoded before give the same list back without decoding them again: a query's program is
+ * read from the store on the compute node and then off the link on a storage node in the same process.
+ */
+export function decodeProgram(bytes: Uint8Array): readonly Instruction[] {
+  const key = createHash('sha256').update(bytes).digest('hex');
+  let insns = decodedPrograms.get(key);
+  if (insns === undefined) {
+    insns = Object.freeze(decode(bytes));
+    // A copy (a Buffer's slice would be a view): the caller may reuse its bytes.
+    decodedBytes.set(insns, new Uint8Array(bytes));
+  }
+  decodedPrograms.delete(key);
+  decodedPrograms.set(key, insns);
+  if (decodedPrograms.size > DECODED_PROGRAMS) decodedPrograms.delete(decodedPrograms.keys().next().value as string);
+  return insns;
+}
+
+function int16At(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! | (bytes[at + 1]! << 8)) << 16) >> 16;
+}
+
+function int32At(bytes: Uint8Array, at: number): number {
+  return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
 }
 
 /**

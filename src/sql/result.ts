@@ -1,5 +1,4 @@
-// Query results: the per-group aggregate states both evaluation paths produce, their finalisation
-// (AVG, projection, ORDER BY, LIMIT) in one shared function, and text/JSON rendering.
+// Query results: the per-group aggregate states both evaluation paths produce, their finalisation (AVG, projection, ORDER BY, LIMIT) in one shared function, and text/JSON rendering.
 import { AVG_EXTRA_SCALE, type Plan } from './plan.js';
 import { formatDateDays } from '../values/calendar.js';
 import { divideRoundHalfAwayFromZero, formatDecimalUnits, pow10 } from '../values/decimal.js';

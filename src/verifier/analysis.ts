@@ -1,5 +1,4 @@
-// Static data flow over the whole program: which registers may hold stack pointers, which are live,
-// and which values can reach a safety decision (so pruning must compare them).
+// Static data flow over the whole program: which registers may hold stack pointers, which are live, and which values can reach a safety decision (so pruning must compare them).
 import { HELPERS, HelperId } from '../asm/helpers.js';
 import type { Instruction } from '../asm/instruction.js';
 import {

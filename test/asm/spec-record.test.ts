@@ -20,6 +20,9 @@ describe('spec records', () => {
     expect(back).toEqual(program);
     expect(back.insns).toEqual(decode(encode(program.insns)));
     expect(back.insns.map((insn) => Object.keys(insn))).toEqual(decode(encode(program.insns)).map((insn) => Object.keys(insn)));
+    // A program read back is only read from then on: its list is frozen, and encode gives back the bytes it was read from.
+    expect(Object.isFrozen(back.insns)).toBe(true);
+    expect(encode(back.insns)).toEqual(encode(program.insns));
   });
 
   it('are not written for programs whose maps carry bytes', () => {
@@ -29,10 +32,17 @@ describe('spec records', () => {
 
   it('refuse text that is not a whole record', () => {
     const text = specToRecord(program)!;
-    const record = JSON.parse(text) as { insns: unknown[]; maps: { type: string }[] };
+    const record = JSON.parse(text) as { code: string; maps: { type: string }[] };
+    const code = Buffer.from(record.code, 'base64');
+    const withCode = (bytes: Uint8Array) => JSON.stringify({ ...record, code: Buffer.from(bytes).toString('base64') });
     expect(() => specFromRecord(text.slice(0, -5))).toThrow();
-    expect(() => specFromRecord(JSON.stringify({ ...record, insns: record.insns.slice(0, -1) }))).toThrow(/truncated/);
-    expect(() => specFromRecord(JSON.stringify({ ...record, insns: [...record.insns.slice(0, -1), 'x'] }))).toThrow(/integers/);
+    expect(() => specFromRecord(withCode(code.subarray(0, -4)))).toThrow(/not a multiple of 8/);
+    expect(() => specFromRecord(withCode(code.subarray(0, 8)))).toThrow(/lddw is missing its second slot/);
+    expect(() => specFromRecord(withCode(new Uint8Array(0)))).toThrow(/no instructions/);
+    expect(() => specFromRecord(JSON.stringify({ ...record, code: undefined }))).toThrow(/no instructions/);
+    const badOpcode = Uint8Array.from(code);
+    badOpcode[16] = 0xff;
+    expect(() => specFromRecord(withCode(badOpcode))).toThrow(/insn #2/);
     expect(() => specFromRecord(JSON.stringify({ ...record, maps: [{ ...record.maps[0], type: 'ringbuf' }] }))).toThrow(/malformed/);
   });
 });

@@ -1,53 +1,12 @@
-// Shared pieces of the storage tests: the hand-written filter-sum program, its decoder, and the ship-all baseline.
+// Shared pieces of the storage tests: the filter-sum program and its decoders (kept in bench/lib/filter-sum.ts, which the storage bench uses too), data folders, CSV inputs.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assemble } from '../../src/asm/assembler.js';
-import type { ProgramSpec } from '../../src/asm/program.js';
-import { csvConsumer } from '../../src/storage/csv-consumer.js';
-import type { ShipAllConsumer } from '../../src/storage/shipall.js';
-import type { MapContents } from '../../src/storage/wire.js';
+import { ordersLines } from '../../bench/lib/filter-sum.js';
 
-export const EXAMPLE_PATH = new URL('../../examples/filter-sum.s', import.meta.url);
+export { decodeFilterSum, type FilterSum, filterSumConsumer, filterSumProgram } from '../../bench/lib/filter-sum.js';
+
 export const FIXTURES = new URL('../fixtures/storage/', import.meta.url);
-
-/** FilterSum is the answer of SELECT sum(S), count(*) WHERE F < T. */
-export interface FilterSum {
-  readonly sum: bigint;
-  readonly count: bigint;
-}
-
-/** filterSumProgram assembles examples/filter-sum.s (F = 2, T = 50, S = 3). */
-export function filterSumProgram(): ProgramSpec {
-  return assemble(readFileSync(EXAMPLE_PATH, 'utf8'), { file: 'examples/filter-sum.s', name: 'filter_sum', section: 'xdp' });
-}
-
-/** decodeFilterSum reads sum and count from the state map, refusing an answer the program flagged as malformed. */
-export function decodeFilterSum(maps: readonly MapContents[]): FilterSum {
-  const state = maps.find((m) => m.name === 'state');
-  if (!state || state.entries.length !== 1) throw new Error('no state map in the result');
-  const value = state.entries[0]![1];
-  const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
-  const malformed = view.getBigUint64(80, true);
-  if (malformed !== 0n) throw new Error(`the program saw ${malformed} malformed bytes or rows`);
-  return { sum: view.getBigInt64(56, true), count: view.getBigUint64(64, true) };
-}
-
-/** filterSumConsumer computes the same answer on the compute node from csv-parse records. */
-export function filterSumConsumer(): ShipAllConsumer<FilterSum> {
-  let sum = 0n;
-  let count = 0n;
-  return csvConsumer(
-    { from_line: 2, skip_empty_lines: true },
-    (record) => {
-      if (BigInt(record[2]!) < 50n) {
-        sum += BigInt(record[3]!);
-        count += 1n;
-      }
-    },
-    () => ({ sum, count }),
-  );
-}
 
 /** dataDirWith writes files into a fresh temporary directory and returns its path. */
 export function dataDirWith(files: Record<string, string | Uint8Array>): string {
@@ -66,16 +25,7 @@ export function peopleVariants(): Record<string, string> {
   };
 }
 
-/** generatedCsv makes `rows` deterministic rows of id,name,qty,price with quoted names holding commas. */
+/** generatedCsv makes `rows` deterministic rows of id,name,qty,price with quoted names holding commas (the storage bench's input). */
 export function generatedCsv(rows: number): string {
-  const lines = ['id,name,qty,price'];
-  let seed = 12345;
-  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
-  for (let i = 1; i <= rows; i++) {
-    const qty = (next() % 200) - 50;
-    const price = (next() % 100000) - 1000;
-    const name = next() % 3 === 0 ? `"Name ${i}, the ""${i % 7}th"""` : `name${i}`;
-    lines.push(`${i},${name},${qty},${price}`);
-  }
-  return `${lines.join('\n')}\n`;
+  return [...ordersLines(rows)].join('');
 }

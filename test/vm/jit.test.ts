@@ -102,7 +102,7 @@ describe('control-flow graph', () => {
     const spec = assemble('mov r0, 0\nmov r1, 5\ntop:\nadd r0, r1\nsub r1, 1\njne r1, 0, top\nexit');
     const cfg = buildCfg(bySlot(spec.insns), 0, spec.insns.length);
     expect(cfg.reducible).toBe(true);
-    expect([...cfg.loopHeaders].map((b) => cfg.blocks[b]!.start)).toEqual([2]);
+    expect([...cfg.loopHeader.keys()].filter((b) => cfg.loopHeader[b]).map((b) => cfg.start[b])).toEqual([2]);
   });
 
   it('calls a loop with two entries irreducible', () => {

@@ -2,7 +2,7 @@
 import type { Instruction } from '../../asm/instruction.js';
 import { Class, CLASS_MASK, FRAME_POINTER, LDDW } from '../../asm/opcodes.js';
 import { InvalidProgram, JitLimit } from '../errors.js';
-import { buildCfg, type Cfg } from './cfg.js';
+import { buildCfg, type Cfg, predecessors, Term } from './cfg.js';
 import { emitAlu, emitCondition, emitExtension } from './emit-alu.js';
 import { emitCall } from './emit-call.js';
 import { emitMemory } from './emit-memory.js';
@@ -12,13 +12,6 @@ import { FaultKind, type ModuleContext } from './module-context.js';
 import { Code } from './wasm-code.js';
 import type { FunctionDef } from './wasm-module.js';
 import { Op, ValType } from './wasm-opcodes.js';
-
-/** Frame is one enclosing structured construct, innermost last: what a `br` depth counts. */
-type Frame =
-  | { readonly kind: 'loop'; readonly header: number }
-  | { readonly kind: 'block'; readonly follow: number }
-  | { readonly kind: 'if' }
-  | { readonly kind: 'budget' };
 
 /** COPY_MAX_INSNS and COPY_BUDGET_INSNS bound tail duplication: block size, and instructions copied per function. */
 const COPY_MAX_INSNS = 4;
@@ -33,9 +26,6 @@ const COPY_BUDGET_INSNS = 64;
 export const MAX_NESTING = 600;
 /** MAX_DISPATCH_BLOCKS is the largest br_table V8 accepts (65,520 targets): the dispatcher's limit. */
 export const MAX_DISPATCH_BLOCKS = 65_520;
-
-/** OUTERMOST is the block around the whole body whose end calls the budget fault (see compileFunction). */
-const OUTERMOST: readonly Frame[] = [{ kind: 'budget' }];
 
 /**
  * compileFunction translates the function occupying slots [start, end); `fixedFrame` is its r10
@@ -67,11 +57,11 @@ export function compileFunction(
   // the end of the function, so that V8 lays the cold path out of the hot loops' way.
   c.byte(Op.block).byte(ValType.i32);
   const structured = cfg.reducible && nestingDepth(cfg) <= MAX_NESTING;
-  if (!structured && cfg.blocks.length > MAX_DISPATCH_BLOCKS) {
-    throw new JitLimit(start, ctx.program, `its function has ${cfg.blocks.length} basic blocks nested too deeply for structured control flow, and the fallback dispatcher takes at most ${MAX_DISPATCH_BLOCKS}; run it with the interpreter`);
+  if (!structured && cfg.size > MAX_DISPATCH_BLOCKS) {
+    throw new JitLimit(start, ctx.program, `its function has ${cfg.size} basic blocks nested too deeply for structured control flow, and the fallback dispatcher takes at most ${MAX_DISPATCH_BLOCKS}; run it with the interpreter`);
   }
   const emitter = new FunctionEmitter(ctx, slots, cfg, structured, c);
-  if (structured) emitter.doTree(0, OUTERMOST);
+  if (structured) emitter.doTree(0);
   else emitter.dispatch();
   c.op(Op.unreachable).end();
   c.set(Local.t32a).i32(FaultKind.budget).get(Local.t32a).call(ctx.imports.fault);
@@ -79,23 +69,27 @@ export function compileFunction(
   return { type: FUNCTION_TYPE, locals: EXTRA_LOCALS, body: c.finish().slice() };
 }
 
-/** Transfers says how a terminator reaches another block; `opened` counts labels the terminator opened. */
-interface Transfers {
-  /** budgetDepth is the br depth of the outermost block (budget faults) at the terminator. */
-  readonly budgetDepth: number;
-  /** plainDepth is the br depth when reaching `to` is a single br, else undefined. */
-  plainDepth(to: number, opened: number): number | undefined;
-  /** emit appends the transfer to `to`. */
-  emit(to: number, opened: number): void;
-}
-
+/**
+ * FunctionEmitter writes one function's blocks. The wasm labels enclosing the code being written
+ * (what a `br` depth counts) are a stack: `depth` labels deep, the outermost (index 0) the block
+ * whose end calls the budget fault; loopLabel[b] and mergeLabel[b] are the stack index of the
+ * loop that block b heads and of the block that b follows, or -1 while neither is open.
+ */
 class FunctionEmitter {
-  private readonly children: number[][];
-  private readonly forwardPreds: number[];
+  /** Dominator-tree children of block x: childList[childFirst[x] .. childFirst[x + 1]), in increasing order. */
+  private readonly childFirst: Int32Array;
+  private readonly childList: Int32Array;
+  /** forwardPreds[b]: edges into b from blocks before it (with multiplicity); 2 or more makes b a merge block. */
+  private readonly forwardPreds: Int32Array;
   /** lag[b]: the count local plus lag[b] is the number of instructions executed when block b starts. */
-  private readonly lag: number[];
-  /** Small merge blocks copied into each predecessor instead of reached by a br (tail duplication). */
-  private readonly copied: ReadonlySet<number>;
+  private readonly lag: Int32Array;
+  /** copied[b] is 1 for a small merge block copied into each predecessor instead of reached by a br (tail duplication). */
+  private readonly copied: Uint8Array;
+  private readonly loopLabel: Int32Array;
+  private readonly mergeLabel: Int32Array;
+  private depth = 1;
+  /** In dispatcher mode, the br depth from the block being written to the dispatch loop. */
+  private dispatchDepth = 0;
 
   constructor(
     private readonly ctx: ModuleContext,
@@ -105,20 +99,28 @@ class FunctionEmitter {
     private readonly structured: boolean,
     private readonly c: Code,
   ) {
-    this.children = cfg.blocks.map(() => []);
-    cfg.idom.forEach((parent, b) => {
-      if (b !== 0) this.children[parent]!.push(b);
-    });
-    this.forwardPreds = cfg.blocks.map(() => 0);
-    for (const b of cfg.blocks) for (const s of b.succs) if (s > b.id) this.forwardPreds[s]!++;
-    this.lag = structured ? treeLag(cfg) : cfg.blocks.map((b) => -b.count);
-    this.copied = structured ? this.pickCopies() : new Set();
+    const n = cfg.size;
+    this.childFirst = new Int32Array(n + 1);
+    for (let b = 1; b < n; b++) this.childFirst[cfg.idom[b]! + 1]!++;
+    for (let b = 0; b < n; b++) this.childFirst[b + 1]! += this.childFirst[b]!;
+    this.childList = new Int32Array(Math.max(n - 1, 0));
+    const fill = this.childFirst.slice(0, n);
+    for (let b = 1; b < n; b++) this.childList[fill[cfg.idom[b]!]!++] = b;
+    this.forwardPreds = new Int32Array(n);
+    for (let b = 0; b < n; b++) {
+      if (cfg.succ0[b]! > b) this.forwardPreds[cfg.succ0[b]!]!++;
+      if (cfg.succ1[b]! > b) this.forwardPreds[cfg.succ1[b]!]!++;
+    }
+    this.lag = structured ? treeLag(cfg) : cfg.count.map((count) => -count);
+    this.copied = structured ? this.pickCopies() : new Uint8Array(n);
+    this.loopLabel = new Int32Array(n).fill(-1);
+    this.mergeLabel = new Int32Array(n).fill(-1);
   }
 
   /** edgeCount is what the edge x -> y adds to the count local (0 on spanning-tree edges). */
   private edgeCount(x: number, y: number): number {
     if (!this.structured) return 0;
-    return this.cfg.blocks[x]!.count + this.lag[x]! - this.lag[y]!;
+    return this.cfg.count[x]! + this.lag[x]! - this.lag[y]!;
   }
 
   private bump(amount: number): void {
@@ -126,31 +128,27 @@ class FunctionEmitter {
   }
 
   /** doTree emits block x and the blocks it dominates; loop headers open a wasm loop. */
-  doTree(x: number, frames: readonly Frame[]): void {
-    const merges = this.children[x]!.filter((y) => this.isMerge(y) && !this.copied.has(y)).sort((a, b) => b - a);
-    if (!this.cfg.loopHeaders.has(x)) return this.nodeWithin(x, merges, frames);
+  doTree(x: number): void {
+    if (!this.cfg.loopHeader[x]) return this.nodeWithin(x);
     this.c.loop();
-    this.nodeWithin(x, merges, [...frames, { kind: 'loop', header: x }]);
+    this.loopLabel[x] = this.depth++;
+    this.nodeWithin(x);
+    this.loopLabel[x] = -1;
+    this.depth--;
     this.c.end();
   }
 
   /** dispatch emits every block inside one loop that selects the next block with br_table. */
   dispatch(): void {
     const c = this.c;
-    const n = this.cfg.blocks.length;
+    const n = this.cfg.size;
     c.loop();
-    this.checkBudget(this.cfg.blocks[0]!.start, 0, 1);
+    this.checkBudget(this.cfg.start[0]!, 0, 1);
     for (let k = 0; k < n; k++) c.block();
     c.get(Local.pc).brTable([...Array(n).keys()], n - 1).end();
     for (let k = 0; k < n; k++) {
-      const depthToLoop = n - 1 - k;
-      this.emitBlock(k, {
-        budgetDepth: depthToLoop + 1,
-        plainDepth: () => undefined,
-        emit: (to, opened) => {
-          c.i32(to).set(Local.pc).br(depthToLoop + opened);
-        },
-      });
+      this.dispatchDepth = n - 1 - k;
+      this.emitBlock(k);
       if (k < n - 1) c.end();
     }
     c.end();
@@ -160,79 +158,107 @@ class FunctionEmitter {
     return this.forwardPreds[b]! >= 2;
   }
 
+  /** isWrapped reports whether block y is a merge block reached by a br to the end of a block wrapped around its dominator. */
+  private isWrapped(y: number): boolean {
+    return this.isMerge(y) && !this.copied[y];
+  }
+
   /**
    * pickCopies chooses the merge blocks to copy into their predecessors: small ones (at most
    * COPY_MAX_INSNS) that dominate nothing, so every copy's successors are labels that enclose
    * each copy (loops, or merge blocks of a common dominator). A loop's shared tail then runs
    * inline on each path instead of behind an extra jump. Copies are capped per function.
    */
-  private pickCopies(): Set<number> {
-    const copies = this.cfg.blocks.map(() => 1);
-    // Each block's predecessors once (edges counted with multiplicity), not a scan of all blocks per candidate.
-    const preds: number[][] = this.cfg.blocks.map(() => []);
-    for (const p of this.cfg.blocks) for (const s of p.succs) preds[s]!.push(p.id);
-    const picked = new Set<number>();
+  private pickCopies(): Uint8Array {
+    const cfg = this.cfg;
+    const copies = new Int32Array(cfg.size).fill(1);
+    const { first, list } = predecessors(cfg);
+    const picked = new Uint8Array(cfg.size);
     let budget = COPY_BUDGET_INSNS;
-    for (const b of this.cfg.blocks) {
-      if (!this.isMerge(b.id) || this.children[b.id]!.length > 0 || this.cfg.loopHeaders.has(b.id) || b.count > COPY_MAX_INSNS) continue;
+    for (let b = 0; b < cfg.size; b++) {
+      const count = cfg.count[b]!;
+      if (!this.isMerge(b) || this.childFirst[b + 1]! > this.childFirst[b]! || cfg.loopHeader[b] || count > COPY_MAX_INSNS) continue;
       let n = 0;
-      for (const p of preds[b.id]!) n += copies[p]!;
-      if (n * b.count > budget) continue;
-      budget -= n * b.count;
-      copies[b.id] = n;
-      picked.add(b.id);
+      for (let k = first[b]!; k < first[b + 1]!; k++) n += copies[list[k]!]!;
+      if (n * count > budget) continue;
+      budget -= n * count;
+      copies[b] = n;
+      picked[b] = 1;
     }
     return picked;
   }
 
-  /** nodeWithin wraps x in one block per merge child, so that each merge child follows its block's end. */
-  private nodeWithin(x: number, merges: readonly number[], frames: readonly Frame[]): void {
-    if (merges.length === 0) {
-      this.emitBlock(x, {
-        budgetDepth: frames.length - 1,
-        plainDepth: (to, opened) =>
-          this.edgeCount(x, to) === 0 && this.isLabel(x, to) ? this.depthOf(to, to <= x, frames) + opened : undefined,
-        emit: (to, opened) => {
-          this.bump(this.edgeCount(x, to));
-          const inner: readonly Frame[] = opened === 0 ? frames : [...frames, { kind: 'if' }];
-          if (this.isLabel(x, to)) this.c.br(this.depthOf(to, to <= x, inner));
-          else if (this.copied.has(to)) this.nodeWithin(to, [], inner);
-          else this.doTree(to, inner);
-        },
-      });
-      return;
+  /**
+   * nodeWithin wraps x in one block per merge child (the latest outermost), so that each merge
+   * child follows its block's end, and emits the merge children's trees after those ends.
+   */
+  private nodeWithin(x: number): void {
+    const [first, last] = [this.childFirst[x]!, this.childFirst[x + 1]!];
+    for (let k = last - 1; k >= first; k--) {
+      const y = this.childList[k]!;
+      if (!this.isWrapped(y)) continue;
+      this.c.block();
+      this.mergeLabel[y] = this.depth++;
     }
-    const [outer, ...rest] = merges as [number, ...number[]];
-    this.c.block();
-    this.nodeWithin(x, rest, [...frames, { kind: 'block', follow: outer }]);
-    this.c.end();
-    this.doTree(outer, frames);
+    this.emitBlock(x);
+    for (let k = first; k < last; k++) {
+      const y = this.childList[k]!;
+      if (!this.isWrapped(y)) continue;
+      this.mergeLabel[y] = -1;
+      this.depth--;
+      this.c.end();
+      this.doTree(y);
+    }
   }
 
   /** isLabel reports whether x reaches y by a br: a back edge to a loop, or a merge block that is not copied. */
   private isLabel(x: number, y: number): boolean {
-    return y <= x || (this.isMerge(y) && !this.copied.has(y));
+    return y <= x || this.isWrapped(y);
   }
 
-  private depthOf(y: number, backward: boolean, frames: readonly Frame[]): number {
-    for (let k = frames.length - 1; k >= 0; k--) {
-      const f = frames[k]!;
-      if (backward ? f.kind === 'loop' && f.header === y : f.kind === 'block' && f.follow === y) return frames.length - 1 - k;
+  /** depthOf is the br depth of the label x reaches y by: the loop y heads on a back edge, else the block y follows. */
+  private depthOf(x: number, y: number): number {
+    const label = y <= x ? this.loopLabel[y]! : this.mergeLabel[y]!;
+    if (label < 0) throw new Error(`jit: no enclosing label for block ${y}`);
+    return this.depth - 1 - label;
+  }
+
+  /** plainDepth is the br depth when x reaches `to` by a single br, else -1 (always -1 for the dispatcher). */
+  private plainDepth(x: number, to: number): number {
+    if (!this.structured || this.edgeCount(x, to) !== 0 || !this.isLabel(x, to)) return -1;
+    return this.depthOf(x, to);
+  }
+
+  /** transfer appends the jump from block x to block `to`, inside `opened` (0 or 1) labels its terminator opened. */
+  private transfer(x: number, to: number, opened: number): void {
+    const c = this.c;
+    if (!this.structured) {
+      c.i32(to).set(Local.pc).br(this.dispatchDepth + opened);
+      return;
     }
-    throw new Error(`jit: no enclosing label for block ${y}`);
+    this.bump(this.edgeCount(x, to));
+    this.depth += opened;
+    if (this.isLabel(x, to)) c.br(this.depthOf(x, to));
+    else if (this.copied[to]) this.nodeWithin(to);
+    else this.doTree(to);
+    this.depth -= opened;
   }
 
   /** emitBlock emits block b's count update, instructions and terminator. */
-  private emitBlock(b: number, transfers: Transfers): void {
-    const block = this.cfg.blocks[b]!;
+  private emitBlock(b: number): void {
+    const cfg = this.cfg;
     const c = this.c;
     const lag = this.lag[b]!;
-    if (!this.structured) this.bump(block.count);
-    if (this.cfg.loopHeaders.has(b)) this.checkBudget(block.start, lag, transfers.budgetDepth);
-    const term = block.term;
-    const bodyEnd = term.kind === 'falloff' || (term.kind === 'goto' && term.slot === undefined) ? block.end : term.slot!;
+    const start = cfg.start[b]!;
+    const term = cfg.term[b]!;
+    const termSlot = cfg.termSlot[b]!;
+    // The br depth of the outermost block, whose end calls the budget fault.
+    const budgetDepth = this.structured ? this.depth - 1 : this.dispatchDepth + 1;
+    if (!this.structured) this.bump(cfg.count[b]!);
+    if (cfg.loopHeader[b]) this.checkBudget(start, lag, budgetDepth);
+    const bodyEnd = term === Term.falloff || termSlot < 0 ? cfg.end[b]! : termSlot;
     let executed = 0;
-    for (let s = block.start; s < bodyEnd; s++) {
+    for (let s = start; s < bodyEnd; s++) {
       const insn = this.slots[s];
       if (!insn) continue;
       const next = s + 1 < bodyEnd ? this.slots[s + 1] : undefined;
@@ -241,44 +267,44 @@ class FunctionEmitter {
         s++;
         continue;
       }
-      this.emitInstruction(insn, s, lag + ++executed, block.start);
+      this.emitInstruction(insn, s, lag + ++executed, start);
     }
-    switch (term.kind) {
-      case 'exit':
-        this.bump(lag + block.count);
-        this.checkBudget(term.slot, 0, transfers.budgetDepth);
+    switch (term) {
+      case Term.exit:
+        this.bump(lag + cfg.count[b]!);
+        this.checkBudget(termSlot, 0, budgetDepth);
         c.get(REG_LOCAL[0]!).get(Local.count).op(Op.return);
         return;
-      case 'falloff':
-        c.i32(FaultKind.fallOff).i32(term.slot).call(this.ctx.imports.fault).op(Op.unreachable);
+      case Term.falloff:
+        c.i32(FaultKind.fallOff).i32(termSlot).call(this.ctx.imports.fault).op(Op.unreachable);
         return;
-      case 'goto':
-        return transfers.emit(term.target, 0);
-      case 'branch':
-        return this.emitBranch(term.slot, term.taken, term.fallthrough, transfers);
+      case Term.goto:
+        return this.transfer(b, cfg.succ0[b]!, 0);
+      default:
+        return this.emitBranch(b, termSlot, cfg.succ0[b]!, cfg.succ1[b]!);
     }
   }
 
   /** emitBranch uses br_if when one side is a plain br, else an if/else with both sides inside. */
-  private emitBranch(slot: number, taken: number, fallthrough: number, transfers: Transfers): void {
+  private emitBranch(x: number, slot: number, taken: number, fallthrough: number): void {
     const c = this.c;
     emitCondition(c, this.slots[slot]!);
-    const takenDepth = transfers.plainDepth(taken, 0);
-    if (takenDepth !== undefined) {
+    const takenDepth = this.plainDepth(x, taken);
+    if (takenDepth >= 0) {
       c.brIf(takenDepth);
-      return transfers.emit(fallthrough, 0);
+      return this.transfer(x, fallthrough, 0);
     }
-    const fallDepth = transfers.plainDepth(fallthrough, 0);
-    if (fallDepth !== undefined) {
+    const fallDepth = this.plainDepth(x, fallthrough);
+    if (fallDepth >= 0) {
       c.op(Op.i32_eqz).brIf(fallDepth);
-      return transfers.emit(taken, 0);
+      return this.transfer(x, taken, 0);
     }
     // The fall-through side goes first: compilers make it the likely path, and V8 lays out
     // an if's then-arm right after the test.
     c.op(Op.i32_eqz).ifThen();
-    transfers.emit(fallthrough, 1);
+    this.transfer(x, fallthrough, 1);
     c.else();
-    transfers.emit(taken, 1);
+    this.transfer(x, taken, 1);
     c.end();
   }
 
@@ -319,12 +345,12 @@ class FunctionEmitter {
  * per sibling, since each may be a merge block that nodeWithin wraps around its dominator.
  */
 function nestingDepth(cfg: Cfg): number {
-  const children = cfg.blocks.map(() => 0);
-  for (let b = 1; b < cfg.blocks.length; b++) children[cfg.idom[b]!]!++;
+  const children = new Int32Array(cfg.size);
+  for (let b = 1; b < cfg.size; b++) children[cfg.idom[b]!]!++;
   // Blocks are numbered in reverse postorder, so a dominator's id is below its children's.
-  const depth = cfg.blocks.map(() => 0);
+  const depth = new Int32Array(cfg.size);
   let deepest = 0;
-  for (let b = 1; b < cfg.blocks.length; b++) {
+  for (let b = 1; b < cfg.size; b++) {
     const parent = cfg.idom[b]!;
     depth[b] = depth[parent]! + 1 + children[parent]!;
     deepest = Math.max(deepest, depth[b]!);
@@ -337,16 +363,18 @@ function nestingDepth(cfg: Cfg): number {
  * preferring the one it follows in the program text, which compilers make the likely path)
  * and returns each block's tree-path instruction count from the entry.
  */
-function treeLag(cfg: Cfg): number[] {
-  const parent = cfg.blocks.map(() => -1);
-  for (const b of cfg.blocks) {
-    for (const s of b.succs) {
-      if (s <= b.id) continue;
-      const followsInText = cfg.blocks[s]!.start === b.end;
-      if (parent[s] === -1 || followsInText) parent[s] = b.id;
-    }
+function treeLag(cfg: Cfg): Int32Array {
+  const parent = new Int32Array(cfg.size).fill(-1);
+  const adopt = (b: number, s: number) => {
+    if (s <= b) return;
+    const followsInText = cfg.start[s] === cfg.end[b];
+    if (parent[s] === -1 || followsInText) parent[s] = b;
+  };
+  for (let b = 0; b < cfg.size; b++) {
+    adopt(b, cfg.succ0[b]!);
+    adopt(b, cfg.succ1[b]!);
   }
-  const lag = cfg.blocks.map(() => 0);
-  for (let b = 1; b < cfg.blocks.length; b++) lag[b] = lag[parent[b]!]! + cfg.blocks[parent[b]!]!.count;
+  const lag = new Int32Array(cfg.size);
+  for (let b = 1; b < cfg.size; b++) lag[b] = lag[parent[b]!]! + cfg.count[parent[b]!]!;
   return lag;
 }
