@@ -81,7 +81,8 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
     return index;
   });
   const lookupCaches = cachedLookups.some((f) => f !== undefined);
-  const checks = new Map<string, number>();
+  // checks[size * 2 + write]: the bounds-check function for accesses of `size` bytes, once declared.
+  const checks: number[] = [];
   const safe = options.safeAccesses ?? new Set<number>();
   const ctx: ModuleContext = {
     program: spec.name,
@@ -92,11 +93,11 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
     writable: options.writable,
     safe: (slot) => safe.has(slot),
     checkFunction(size, write) {
-      const key = `${size}${write ? 'w' : 'r'}`;
-      let index = checks.get(key);
+      const key = size * 2 + (write ? 1 : 0);
+      let index = checks[key];
       if (index === undefined) {
         index = m.declareFunction();
-        checks.set(key, index);
+        checks[key] = index;
         m.define(index, checkFunction(ctx, size, write));
       }
       return index;

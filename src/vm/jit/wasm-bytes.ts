@@ -2,8 +2,8 @@
 
 /** ByteWriter appends bytes to a buffer that doubles as it fills. */
 export class ByteWriter {
-  private buffer: Uint8Array<ArrayBuffer> = new Uint8Array(256);
-  private used = 0;
+  protected buffer: Uint8Array<ArrayBuffer> = new Uint8Array(256);
+  protected used = 0;
 
   /** length is the number of bytes written so far. */
   get length(): number {
@@ -83,7 +83,8 @@ export class ByteWriter {
     return this.buffer.subarray(0, this.used);
   }
 
-  private grow(need: number): void {
+  /** grow makes room for `need` more bytes. */
+  protected grow(need: number): void {
     let size = this.buffer.length * 2;
     while (size < this.used + need) size *= 2;
     const next = new Uint8Array(size);
