@@ -131,6 +131,11 @@ function encodeValue(layout: BuildMapLayout, row: readonly Value[], view: DataVi
   view.setUint8(at, view.getUint8(at) | 1);
   layout.slots.forEach((slot, i) => {
     const value = row[i];
+    if (value === null || value === undefined) {
+      if (slot.nullBit === undefined) throw new RangeError(`build value #${i} is NULL but its map value has no NULL bit`);
+      view.setUint8(at + slot.nullBit.offset, view.getUint8(at + slot.nullBit.offset) | (1 << slot.nullBit.bit));
+      return;
+    }
     if (slot.kind === 'flag') {
       if (value === 1n) view.setUint8(at + slot.offset, view.getUint8(at + slot.offset) | (1 << (slot.bit ?? 0)));
     } else if (slot.kind === 'word') view.setBigInt64(at + slot.offset, value as bigint, true);

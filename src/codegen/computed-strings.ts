@@ -6,7 +6,7 @@ import { substringCharacters } from '../values/substring.js';
 import { isString } from '../values/types.js';
 import { REG, unsupported, type Gen } from './context.js';
 import { describe, emitJump } from './expr.js';
-import type { ColumnSlot } from './layout.js';
+import { slotOf, type ColumnSlot } from './layout.js';
 import { emitCapturedInFull } from './strings.js';
 import { emitContinuationRun } from './utf8.js';
 
@@ -16,7 +16,7 @@ export type StringColumnSlot = ColumnSlot & { readonly bytes: number; readonly c
 /**
  * computedStringValues lists, outermost first, every string expression other than a column that a row needs as
  * bytes: GROUP BY keys, returned values, operands of conditions (WHERE, and a CASE's WHEN inside aggregates),
- * and the SUBSTRING or CASE branches inside them. Each gets a slot (planLayout); constants compared with a
+ * a join build side's values, and the SUBSTRING or CASE branches inside them. Each gets a slot (planLayout); constants compared with a
  * column need none.
  */
 export function computedStringValues(plan: Plan): ValueExpr[] {
@@ -65,6 +65,7 @@ export function computedStringValues(plan: Plan): ValueExpr[] {
   plan.groupBy.forEach(value);
   plan.rows?.values.forEach(value);
   for (const aggregate of plan.aggregates) if (aggregate.arg !== undefined) operand(aggregate.arg);
+  plan.keyed?.values.forEach((built) => operand(built.expr));
   // A value inside another is filled first; listing inner ones first keeps slot order stable.
   return found.reverse();
 }
@@ -101,7 +102,7 @@ export function walkMask(width: number): number {
  */
 export function emitStringValue(g: Gen, expr: ValueExpr, depth: number): StringColumnSlot {
   if (expr.kind === 'column') {
-    const slot = g.layout.columns.find((c) => c.column === expr.column);
+    const slot = slotOf(g.layout, expr.column);
     if (slot === undefined || slot.codec.kind !== 'string' || slot.bytes === undefined) throw unsupported(g, `column ${expr.name} as a string`, undefined);
     return slot as StringColumnSlot;
   }

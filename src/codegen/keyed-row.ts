@@ -7,6 +7,7 @@ import type { Label } from './emitter.js';
 import { emitValue } from './expr.js';
 import { FatalCode, buildMapLayout, slotOf } from './layout.js';
 import { emitCapturedInFull } from './strings.js';
+import { emitNullCheck, emitStringNullCheck } from './nulls.js';
 
 /** EEXIST is the errno map_update_elem returns (negated) for a key already present under BPF_NOEXIST. */
 const EEXIST = 17;
@@ -34,7 +35,8 @@ export function emitKeyedRow(g: Gen, build: JoinBuild, map: KeyedMap, done: Labe
   if (g.keyedHashMap === undefined) throw new RangeError('codegen: a build side\'s program without its hash map');
   const found = e.label('entry_found');
   const hashed = e.label('key_hashed');
-  e.comment(`build side: the entry of ${build.key.name}, in the array below ${map.arrayEntries}, else in the hash map`);
+  e.comment(`build side: the entry of ${build.key.name}, in the array below ${map.arrayEntries}, else in the hash map; a NULL key joins no row`);
+  emitNullCheck(g, build.key.column, build.key.name, done);
   e.load('DW', R0, REG.state, key.offset);
   e.store('DW', REG.state, layout.keyOffset, R0);
   e.constant(R1, BigInt(map.arrayEntries));
@@ -63,7 +65,7 @@ export function emitKeyedRow(g: Gen, build: JoinBuild, map: KeyedMap, done: Labe
   e.goto(done);
 }
 
-/** emitFill writes the build values into the entry at r8 (all zero before). */
+/** emitFill writes the build values into the entry at r8 (all zero before); a NULL value sets its NULL bit and leaves its bytes 0. */
 function emitFill(g: Gen, build: JoinBuild): void {
   const { e, layout } = g;
   const value = buildMapLayout(build);
@@ -72,36 +74,49 @@ function emitFill(g: Gen, build: JoinBuild): void {
   build.values.forEach((entry, i) => {
     const slot = value.slots[i];
     if (slot === undefined) throw unsupported(g, `build value #${i} without a slot`, build.at);
+    const isNull = slot.nullBit === undefined ? undefined : e.label('value_null');
     if (slot.kind === 'flag') {
       e.comment(`flag ${entry.name}: bit ${slot.bit} of byte ${slot.offset}`);
-      emitValue(g, entry.expr);
+      emitValue(g, entry.expr, 0, isNull);
       if (slot.bit) e.aluImm('LSH', R0, slot.bit);
-      e.load('B', R1, REG.group, slot.offset);
-      e.aluReg('OR', R1, R0);
-      e.store('B', REG.group, slot.offset, R1);
-      return;
-    }
-    if (slot.kind === 'word') {
+      emitOrByte(g, slot.offset);
+    } else if (slot.kind === 'word') {
       e.comment(`value ${entry.name}`);
-      emitValue(g, entry.expr);
+      emitValue(g, entry.expr, 0, isNull);
       e.store('DW', REG.group, slot.offset, R0);
-      return;
+    } else {
+      const column = entry.expr.kind === 'column' ? slotOf(layout, entry.expr.column) : undefined;
+      if (column?.codec.kind !== 'string' || column.bytes === undefined) throw unsupported(g, `a string build value other than a column (${entry.name})`, build.at);
+      e.comment(`string ${entry.name}`);
+      emitStringNullCheck(g, entry.expr, isNull);
+      const width = Math.min(slot.width ?? 0, (column.codec.width + 7) & ~7);
+      emitCapturedInFull(g, column.offset, column.codec.width);
+      const fits = e.label('string_fits');
+      e.load('DW', R1, REG.state, column.offset);
+      e.jumpImm('JLE', R1, slot.width ?? 0, fits);
+      emitFatal(g, FatalCode.stringTooLong);
+      e.bind(fits);
+      e.store('DW', REG.group, slot.offset, R1);
+      for (let at = 0; at < width; at += 8) {
+        e.load('DW', R1, REG.state, column.bytes + at);
+        e.store('DW', REG.group, slot.offset + 8 + at, R1);
+      }
     }
-    const column = entry.expr.kind === 'column' ? slotOf(layout, entry.expr.column) : undefined;
-    if (column?.codec.kind !== 'string' || column.bytes === undefined) throw unsupported(g, `a string build value other than a column (${entry.name})`, build.at);
-    e.comment(`string ${entry.name}`);
-    const width = Math.min(slot.width ?? 0, (column.codec.width + 7) & ~7);
-    emitCapturedInFull(g, column.offset, column.codec.width);
-    const fits = e.label('string_fits');
-    e.load('DW', R1, REG.state, column.offset);
-    e.jumpImm('JLE', R1, slot.width ?? 0, fits);
-    emitFatal(g, FatalCode.stringTooLong);
-    e.bind(fits);
-    e.store('DW', REG.group, slot.offset, R1);
-    for (let at = 0; at < width; at += 8) {
-      e.load('DW', R1, REG.state, column.bytes + at);
-      e.store('DW', REG.group, slot.offset + 8 + at, R1);
-    }
+    // A value whose code never jumps to isNull (no operand NULL in fact) has no NULL code: it would never run.
+    if (isNull === undefined || slot.nullBit === undefined || !e.isJumpedTo(isNull)) return;
+    const filled = e.label('value_filled');
+    e.goto(filled);
+    e.bind(isNull);
+    e.comment(`${entry.name} is NULL: bit ${slot.nullBit.bit} of byte ${slot.nullBit.offset}`);
+    e.constant(R0, BigInt(1 << slot.nullBit.bit));
+    emitOrByte(g, slot.nullBit.offset);
+    e.bind(filled);
   });
 }
 
+/** emitOrByte ORs r0 into the entry's byte at `offset`. Clobbers r1. */
+function emitOrByte(g: Gen, offset: number): void {
+  g.e.load('B', R1, REG.group, offset);
+  g.e.aluReg('OR', R1, R0);
+  g.e.store('B', REG.group, offset, R1);
+}

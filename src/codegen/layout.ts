@@ -218,19 +218,25 @@ export function planLayout(plan: Plan): Layout {
     }
     return { column: index, name: def.name, type: def.type, codec, kind, offset, nullFlag };
   });
-  const lookups = (plan.join?.builds ?? []).map((build) =>
-    build.values.map((value): ColumnSlot => {
+  const lookups = (plan.join?.builds ?? []).map((build) => {
+    // A build value that can be NULL has a NULL byte here, which the lookup copies from the map value's NULL bit.
+    const nullable = buildMapLayout(build).slots.map((slot) => slot.nullBit !== undefined);
+    const nullBytes = at;
+    at += roundUp8(nullable.filter(Boolean).length);
+    let nextNull = nullBytes;
+    return build.values.map((value, i): ColumnSlot => {
       const codec = codecOf(value.expr.type);
       const offset = at;
       at += 8;
-      if (codec.kind !== 'string') return { column: value.column, name: value.name, type: value.expr.type, codec, kind: 0, offset };
+      const nullFlag = nullable[i] === true ? { nullFlag: nextNull++ } : {};
+      if (codec.kind !== 'string') return { column: value.column, name: value.name, type: value.expr.type, codec, kind: 0, offset, ...nullFlag };
       const bytes = at;
-      at += roundUp8(codec.width);
-      return { column: value.column, name: value.name, type: value.expr.type, codec, kind: 0, offset, bytes };
-    }),
-  );
+      at += roundUp8(codec.width + (patterned.has(value.column) ? MAX_CONTINUATION_BYTES : 0));
+      return { column: value.column, name: value.name, type: value.expr.type, codec, kind: 0, offset, bytes, ...nullFlag };
+    });
+  });
   const captureWidth = (column: number): number => {
-    const codec = columns.find((c) => c.column === column)?.codec;
+    const codec = (columns.find((c) => c.column === column) ?? lookups.flat().find((c) => c.column === column))?.codec;
     return codec?.kind === 'string' ? codec.width : 0;
   };
   const computed = new Map<ValueExpr, ColumnSlot>();
@@ -281,7 +287,7 @@ export function planLayout(plan: Plan): Layout {
   const aggs: AggSlot[] = plan.aggregates.map((spec) => {
     const offset = valueSize;
     if (spec.fn === 'sum' || spec.fn === 'avg') valueSize += 16;
-    else if (spec.fn === 'min' || spec.fn === 'max') valueSize += 8 + stringExtremeBytes(spec, columns);
+    else if (spec.fn === 'min' || spec.fn === 'max') valueSize += 8 + stringExtremeBytes(spec, [...columns, ...lookups.flat()]);
     if (spec.arg === undefined || !isNullable(spec.arg)) return { spec, offset };
     const countOffset = valueSize;
     valueSize += 8;
@@ -292,7 +298,7 @@ export function planLayout(plan: Plan): Layout {
   // SUBSTRING reads its column's bytes at positions masked with walkMask (up to three past them): the state holds them all.
   for (const value of computedValues) {
     if (value.kind !== 'substring') continue;
-    const source = columns.find((c) => c.column === value.operand.column);
+    const source = columns.find((c) => c.column === value.operand.column) ?? lookups.flat().find((c) => c.column === value.operand.column);
     if (source?.bytes !== undefined && source.codec.kind === 'string') at = Math.max(at, source.bytes + walkMask(source.codec.width) + 1 + MAX_CONTINUATION_BYTES);
   }
   return {
@@ -322,13 +328,16 @@ export interface BuildValueSlot {
   readonly bit?: number;
   /** Strings: bytes after the 8-byte length word. */
   readonly width?: number;
+  /** A value that can be NULL: its NULL bit (1 where the build row's value is NULL, and then its bytes are 0). */
+  readonly nullBit?: { readonly offset: number; readonly bit: number };
 }
 
 /**
  * BuildMapLayout is the value of a build side's map: bit 0 of byte 0 is 1 for a present key (an array
  * map's absent keys read 0), the flags take the next bits (flag i is bit i + 1 of the value, counted
- * from byte 0), then 8-byte words for numbers and dates, then strings (an 8-byte length and the bytes).
- * A build side whose values are conditions only thus has one byte per key for up to seven of them.
+ * from byte 0), then one NULL bit per value that can be NULL (a column, or a condition with a NULL operand),
+ * then 8-byte words for numbers and dates, then strings (an 8-byte length and the bytes). A build side
+ * whose values are conditions only thus has one byte per key for up to three of them.
  */
 export interface BuildMapLayout {
   readonly slots: readonly BuildValueSlot[];
@@ -337,27 +346,31 @@ export interface BuildMapLayout {
 
 /** buildMapLayout lays out the map value of `build`. */
 export function buildMapLayout(build: Pick<JoinBuild, 'values'>): BuildMapLayout {
-  const slots: BuildValueSlot[] = new Array<BuildValueSlot>(build.values.length);
   let bits = 1;
-  build.values.forEach((value, i) => {
-    if (!isFlag(value.expr)) return;
-    slots[i] = { offset: bits >> 3, kind: 'flag', bit: bits & 7 };
+  const nextBit = (): { offset: number; bit: number } => {
+    const at = { offset: bits >> 3, bit: bits & 7 };
     bits++;
-  });
+    return at;
+  };
+  const flags = build.values.map((value) => (isFlag(value.expr) ? nextBit() : undefined));
+  const nulls = build.values.map((value) => (isNullable(value.expr) ? nextBit() : undefined));
   let at = (bits + 7) >> 3;
   const wide = build.values.some((value) => !isFlag(value.expr));
   if (wide) at = roundUp8(at);
-  build.values.forEach((value, i) => {
+  const slots = build.values.map((value, i): BuildValueSlot => {
     const type = value.expr.type;
-    if (isFlag(value.expr)) return;
+    const nullBit = nulls[i] === undefined ? {} : { nullBit: nulls[i] };
+    const flag = flags[i];
+    if (flag !== undefined) return { offset: flag.offset, kind: 'flag', bit: flag.bit, ...nullBit };
     if (type.kind === 'char' || type.kind === 'varchar') {
       const width = roundUp8(type.kind === 'char' ? type.length : type.length ?? STRING_CAP);
-      slots[i] = { offset: at, kind: 'string', width };
+      const slot: BuildValueSlot = { offset: at, kind: 'string', width, ...nullBit };
       at += 8 + width;
-    } else {
-      slots[i] = { offset: at, kind: 'word' };
-      at += 8;
+      return slot;
     }
+    const slot: BuildValueSlot = { offset: at, kind: 'word', ...nullBit };
+    at += 8;
+    return slot;
   });
   return { slots, valueSize: at };
 }
@@ -409,6 +422,7 @@ function longestLiterals(plan: Plan, patterned: Set<number>): Map<number, number
   };
   if (plan.filter !== undefined) visit(plan.filter);
   for (const aggregate of plan.aggregates) if (aggregate.arg !== undefined) forEachCaseCondition(aggregate.arg, visit);
+  plan.keyed?.values.forEach((value) => forEachCaseCondition(value.expr, visit));
   return longest;
 }
 
@@ -471,6 +485,7 @@ function columnsUsedAsDays(plan: Plan): Set<number> {
   plan.groupBy.forEach(visit);
   for (const aggregate of plan.aggregates) if (aggregate.arg !== undefined) visit(aggregate.arg);
   plan.rows?.values.forEach(visit);
+  plan.keyed?.values.forEach((value) => visit(value.expr));
   return used;
 }
 

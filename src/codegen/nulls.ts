@@ -8,7 +8,7 @@ import { emitStringValue } from './computed-strings.js';
 
 /**
  * emitNullCheck jumps to `onNull` when column `column` is NULL in the current row (its NULL byte, see
- * ColumnSlot.nullFlag). A column without one (a join's build value) is never NULL. Clobbers r0.
+ * ColumnSlot.nullFlag; a join's build value has one where its map value can hold NULL). A column without one is never NULL. Clobbers r0.
  */
 export function emitNullCheck(g: Gen, column: number, name: string, onNull: Label | undefined): void {
   const flag = slotOf(g.layout, column)?.nullFlag;

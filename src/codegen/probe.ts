@@ -10,7 +10,8 @@ import { slotOf } from './layout.js';
  * emitLookup jumps to `miss` unless the row's key is in the build map: an array map is indexed by the
  * key as a u32 (a key outside 0..maxEntries-1, negative ones included, has no match and is not looked
  * up), a hash map by the key's 8 bytes; an array slot no build row filled reads 0 in its first byte (a present one has bit 0 set).
- * On a match the values are copied into their layout slots, where expressions read them as columns.
+ * On a match the values are copied into their layout slots, where expressions read them as columns, and
+ * each NULL bit into its value's NULL byte.
  * Uses r0..r2.
  */
 export function emitLookup(g: Gen, expr: LookupExpr, miss: Label): void {
@@ -38,6 +39,13 @@ export function emitLookup(g: Gen, expr: LookupExpr, miss: Label): void {
   map.layout.slots.forEach((from, i) => {
     const to = slots[i];
     if (to === undefined) throw unsupported(g, `build value #${i} without a slot`, undefined);
+    if (from.nullBit !== undefined && to.nullFlag !== undefined) {
+      // The value's NULL bit becomes its NULL byte, which expressions test as they test a decoded column's.
+      e.load('B', R1, R0, from.nullBit.offset);
+      if (from.nullBit.bit) e.aluImm('RSH', R1, from.nullBit.bit);
+      e.aluImm('AND', R1, 1);
+      e.store('B', REG.state, to.nullFlag, R1);
+    }
     if (from.kind === 'flag') {
       e.load('B', R1, R0, from.offset);
       if (from.bit) e.aluImm('RSH', R1, from.bit);

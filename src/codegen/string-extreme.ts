@@ -2,7 +2,7 @@
 import { R0, R1, R2, R3 } from '../asm/builder.js';
 import type { Label } from './emitter.js';
 import { REG, unsupported, type Gen } from './context.js';
-import type { AggSlot } from './layout.js';
+import { slotOf, type AggSlot } from './layout.js';
 import { emitCapturedInFull } from './strings.js';
 
 /**
@@ -16,7 +16,7 @@ import { emitCapturedInFull } from './strings.js';
 export function emitStringExtreme(g: Gen, agg: AggSlot, countAt: number): void {
   const { e, layout } = g;
   const arg = agg.spec.arg;
-  const slot = arg?.kind === 'column' ? layout.columns.find((c) => c.column === arg.column) : undefined;
+  const slot = arg?.kind === 'column' ? slotOf(layout, arg.column) : undefined;
   if (slot === undefined || slot.codec.kind !== 'string' || slot.bytes === undefined) throw unsupported(g, `${agg.spec.fn} of this string`, undefined);
   const width = slot.codec.width;
   const bytes = slot.bytes;

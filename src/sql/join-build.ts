@@ -85,7 +85,7 @@ export function duplicateKey(plan: Plan, index: number, key: bigint): QueryError
 /**
  * buildRows turns the answer of buildSidePlan into key -> values (in JoinBuild.values order),
  * refusing a key that more than one row has: the probe side finds one row per key. A NULL key joins
- * no row, so it is left out; a NULL value is refused (the build map has no NULL bytes yet).
+ * no row, so it is left out; a NULL value stays NULL (null), as the probe reads it.
  */
 export function buildRows(plan: Plan, index: number, result: ResultTable): Map<bigint, Value[]> {
   const build = joinBuild(plan, index);
@@ -99,12 +99,7 @@ export function buildRows(plan: Plan, index: number, result: ResultTable): Map<b
     if (count > 1n || rows.has(key)) throw duplicateKey(plan, index, key);
     let nextString = 1;
     let nextOther = 2 + stringCount;
-    const values = strings.map((isText) => (isText ? row[nextString++] : row[nextOther++]) as Value);
-    const missing = values.findIndex((value) => value === null);
-    if (missing >= 0) {
-      throw new QueryError(plan.queryFile, build.at, `table '${build.table.name}' has a NULL ${build.values[missing]?.name ?? 'value'} in its row with ${build.key.name} = ${key}; a joined table's values that the query reads cannot be NULL yet`);
-    }
-    rows.set(key, values);
+    rows.set(key, strings.map((isText) => (isText ? row[nextString++] : row[nextOther++]) as Value));
   }
   return rows;
 }

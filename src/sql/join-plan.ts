@@ -7,7 +7,7 @@ import { allOf, anyOf } from './fold.js';
 import type { CaseExpr, Catalog, ColumnRef, ConstantExpr, ErrorPolicy, Expr, GroupKey, JoinBuild, Plan, Predicate, ValueExpr } from './plan.js';
 import { tablesScope, type ScopedTable } from './scope.js';
 import { didYouMean } from './suggest.js';
-import { INTEGER, typeName } from '../values/types.js';
+import { INTEGER, isString, typeName } from '../values/types.js';
 
 /**
  * planJoinQuery plans a SELECT over several tables joined on equality of integer keys. The probe
@@ -116,8 +116,8 @@ export function planJoinQuery(sql: string, statement: SelectStatement, catalog: 
     return tables.size === 1 && only !== undefined && only > 0 ? only : undefined;
   };
   const rewriteValue = (expr: ValueExpr): ValueExpr => {
-    // A CASE without ELSE may be NULL, which a map value cannot hold: its parts move to the build side instead.
-    const build = expr.kind === 'case' && expr.otherwise === undefined ? undefined : onBuild(expr);
+    // A string the probe computes from build columns (a CASE of them) takes its columns from the map, not the string itself.
+    const build = isString(expr.type) && expr.kind !== 'column' ? undefined : onBuild(expr);
     if (build !== undefined) return valueColumn(build, expr, expr.kind === 'column' ? expr.name : `${scoped[build]?.table.name}_value`);
     switch (expr.kind) {
       case 'rescale':
@@ -126,6 +126,8 @@ export function planJoinQuery(sql: string, statement: SelectStatement, catalog: 
         return { ...expr, left: rewriteValue(expr.left), right: rewriteValue(expr.right) };
       case 'shift':
         return { ...expr, operand: rewriteValue(expr.operand) };
+      case 'substring':
+        return { ...expr, operand: rewriteValue(expr.operand) as ColumnRef };
       case 'case':
         return {
           ...expr,
@@ -199,16 +201,25 @@ export function planJoinQuery(sql: string, statement: SelectStatement, catalog: 
   };
 }
 
-/** flagOf is 1 where `condition` holds, else 0: a build side's condition as one value of its map (see isFlag). */
+/**
+ * flagOf is 1 where `condition` holds, 0 where it does not and NULL where it is unknown (a NULL operand):
+ * a build side's condition as one value of its map (see isFlag), which the probe side tests as `flag = 1`,
+ * so that its NOT and its place in AND and OR keep SQL's three-valued logic.
+ */
 export function flagOf(condition: Predicate): CaseExpr {
-  return { kind: 'case', whens: [{ when: condition, then: integer(1n) }], otherwise: integer(0n), type: INTEGER };
+  return {
+    kind: 'case',
+    whens: [{ when: condition, then: integer(1n) }, { when: { kind: 'not', operand: condition }, then: integer(0n) }],
+    type: INTEGER,
+  };
 }
 
-/** isFlag tells whether a value is a flagOf, which a build map holds in one byte. */
+/** isFlag tells whether a value is a flagOf, which a build map holds in one bit (and a NULL bit). */
 export function isFlag(expr: ValueExpr): boolean {
-  if (expr.kind !== 'case' || expr.whens.length !== 1 || expr.otherwise?.kind !== 'constant') return false;
-  const then = expr.whens[0]?.then;
-  return then?.kind === 'constant' && then.value.kind === 'number' && then.value.units === 1n && expr.otherwise.value.kind === 'number' && expr.otherwise.value.units === 0n && expr.type.kind === 'integer';
+  if (expr.kind !== 'case' || expr.whens.length !== 2 || expr.otherwise !== undefined || expr.type.kind !== 'integer') return false;
+  const [holds, fails] = expr.whens;
+  const is = (then: ValueExpr | undefined, units: bigint) => then?.kind === 'constant' && then.value.kind === 'number' && then.value.units === units;
+  return is(holds?.then, 1n) && is(fails?.then, 0n) && fails?.when.kind === 'not' && holds !== undefined && planKey(fails.when.operand) === planKey(holds.when);
 }
 
 function integer(units: bigint): ConstantExpr {
