@@ -7,8 +7,9 @@ const COPY_BUDGET_INSNS = 64;
 
 /**
  * BlockTree holds per-block facts in typed arrays indexed by block id. Two passes over the blocks
- * in id order find them all (a fresh process runs this code before V8 has compiled it: each extra
- * pass is another loop to interpret and compile).
+ * in id order find them all, each run once for all a program's graphs (a fresh process runs this
+ * code before V8 has compiled it: each extra pass, or a pass run again per function, is another loop
+ * to interpret and compile).
  */
 export interface BlockTree {
   /** Dominator-tree children as a doubly linked list in increasing order: firstChild/lastChild of a block, next/prevSibling of a child; -1 ends. */
@@ -38,10 +39,23 @@ export interface BlockTree {
   readonly nesting: number;
 }
 
-/** blockTree works out the BlockTree of a graph. */
-export function blockTree(cfg: Cfg): BlockTree {
-  const n = cfg.size;
-  const tree = {
+/** blockTrees works out the BlockTree of each graph (of all a program's functions at once). */
+export function blockTrees(graphs: readonly Cfg[]): BlockTree[] {
+  const trees = graphs.map((cfg) => emptyTree(cfg.size));
+  const scratches = graphs.map((cfg) => ({
+    children: new Int32Array(cfg.size),
+    forwardPreds: new Int32Array(cfg.size),
+    parent: new Int32Array(cfg.size).fill(-1),
+    depth: new Int32Array(cfg.size),
+    copies: new Int32Array(cfg.size).fill(1),
+  }));
+  linkBlocks(graphs, trees, scratches);
+  placeBlocks(graphs, trees, scratches);
+  return trees;
+}
+
+function emptyTree(n: number): BlockTree & { nesting: number } {
+  return {
     firstChild: new Int32Array(n).fill(-1),
     lastChild: new Int32Array(n).fill(-1),
     nextSibling: new Int32Array(n).fill(-1),
@@ -51,10 +65,6 @@ export function blockTree(cfg: Cfg): BlockTree {
     wrapped: new Uint8Array(n),
     nesting: 0,
   };
-  const scratch = { children: new Int32Array(n), forwardPreds: new Int32Array(n), parent: new Int32Array(n).fill(-1) };
-  linkBlocks(cfg, tree, scratch);
-  tree.nesting = placeBlocks(cfg, tree, scratch, new Int32Array(n), new Int32Array(n).fill(1));
-  return tree;
 }
 
 interface Scratch {
@@ -64,6 +74,9 @@ interface Scratch {
   readonly forwardPreds: Int32Array;
   /** Each block's spanning-tree parent. */
   readonly parent: Int32Array;
+  /** Nesting depth per block, and the number of paths reaching each block once copies are made. */
+  readonly depth: Int32Array;
+  readonly copies: Int32Array;
 }
 
 /**
@@ -71,52 +84,58 @@ interface Scratch {
  * before it), links each block under its dominator, counts children and forward edges, picks
  * spanning-tree parents and sums the lags.
  */
-function linkBlocks(cfg: Cfg, tree: BlockTree, scratch: Scratch): void {
-  const { children, forwardPreds, parent } = scratch;
-  for (let b = 0; b < cfg.size; b++) {
-    if (b > 0) {
-      const up = cfg.idom[b]!;
-      const last = tree.lastChild[up]!;
-      if (last < 0) tree.firstChild[up] = b;
-      else tree.nextSibling[last] = b;
-      tree.prevSibling[b] = last;
-      tree.lastChild[up] = b;
-      children[up]!++;
-      tree.lag[b] = tree.lag[parent[b]!]! + cfg.count[parent[b]!]!;
-    }
-    for (let k = 0; k < 2; k++) {
-      const s = k === 0 ? cfg.succ0[b]! : cfg.succ1[b]!;
-      if (s <= b) continue;
-      forwardPreds[s]!++;
-      if (parent[s] === -1 || cfg.start[s] === cfg.end[b]) parent[s] = b;
+function linkBlocks(graphs: readonly Cfg[], trees: readonly BlockTree[], scratches: readonly Scratch[]): void {
+  for (let g = 0; g < graphs.length; g++) {
+    const [cfg, tree] = [graphs[g]!, trees[g]!];
+    const { children, forwardPreds, parent } = scratches[g]!;
+    for (let b = 0; b < cfg.size; b++) {
+      if (b > 0) {
+        const up = cfg.idom[b]!;
+        const last = tree.lastChild[up]!;
+        if (last < 0) tree.firstChild[up] = b;
+        else tree.nextSibling[last] = b;
+        tree.prevSibling[b] = last;
+        tree.lastChild[up] = b;
+        children[up]!++;
+        tree.lag[b] = tree.lag[parent[b]!]! + cfg.count[parent[b]!]!;
+      }
+      for (let k = 0; k < 2; k++) {
+        const s = k === 0 ? cfg.succ0[b]! : cfg.succ1[b]!;
+        if (s <= b) continue;
+        forwardPreds[s]!++;
+        if (parent[s] === -1 || cfg.start[s] === cfg.end[b]) parent[s] = b;
+      }
     }
   }
 }
 
-/** placeBlocks, in id order, picks the copies, marks the wrapped merge blocks and returns the nesting bound; depth and copies are scratch. */
-function placeBlocks(cfg: Cfg, tree: BlockTree, scratch: Scratch, depth: Int32Array, copies: Int32Array): number {
-  const { children, forwardPreds } = scratch;
-  let budget = COPY_BUDGET_INSNS;
-  let deepest = 0;
-  for (let b = 0; b < cfg.size; b++) {
-    if (b > 0) {
-      const up = cfg.idom[b]!;
-      depth[b] = depth[up]! + 1 + children[up]!;
-      if (depth[b]! > deepest) deepest = depth[b]!;
-    }
-    if (forwardPreds[b]! < 2) continue;
-    const count = cfg.count[b]!;
-    if (children[b]! === 0 && !cfg.loopHeader[b] && count <= COPY_MAX_INSNS) {
-      let paths = 0;
-      for (let k = cfg.predFirst[b]!; k < cfg.predFirst[b + 1]!; k++) paths += copies[cfg.predList[k]!]!;
-      if (paths * count <= budget) {
-        budget -= paths * count;
-        copies[b] = paths;
-        tree.copied[b] = 1;
-        continue;
+/** placeBlocks, in id order, picks the copies, marks the wrapped merge blocks and sets the nesting bound. */
+function placeBlocks(graphs: readonly Cfg[], trees: readonly (BlockTree & { nesting: number })[], scratches: readonly Scratch[]): void {
+  for (let g = 0; g < graphs.length; g++) {
+    const [cfg, tree] = [graphs[g]!, trees[g]!];
+    const { children, forwardPreds, depth, copies } = scratches[g]!;
+    let budget = COPY_BUDGET_INSNS;
+    let deepest = 0;
+    for (let b = 0; b < cfg.size; b++) {
+      if (b > 0) {
+        const up = cfg.idom[b]!;
+        depth[b] = depth[up]! + 1 + children[up]!;
+        if (depth[b]! > deepest) deepest = depth[b]!;
       }
+      if (forwardPreds[b]! < 2) continue;
+      const count = cfg.count[b]!;
+      if (children[b]! === 0 && !cfg.loopHeader[b] && count <= COPY_MAX_INSNS) {
+        let paths = 0;
+        for (let k = cfg.predFirst[b]!; k < cfg.predFirst[b + 1]!; k++) paths += copies[cfg.predList[k]!]!;
+        if (paths * count <= budget) {
+          budget -= paths * count;
+          copies[b] = paths;
+          tree.copied[b] = 1;
+          continue;
+        }
+      }
+      tree.wrapped[b] = 1;
     }
-    tree.wrapped[b] = 1;
+    tree.nesting = deepest;
   }
-  return deepest;
 }

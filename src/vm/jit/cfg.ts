@@ -89,7 +89,7 @@ export function buildCfgs(slots: readonly (Instruction | undefined)[], starts: r
 }
 
 /** emptyCfg allocates the arrays of a graph of `size` blocks (idom -1 filled). */
-function emptyCfg(size: number): Cfg & { predList: Int32Array } {
+export function emptyCfg(size: number): Cfg & { predList: Int32Array } {
   return {
     size,
     start: new Int32Array(size),

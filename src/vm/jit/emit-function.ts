@@ -2,7 +2,7 @@
 import type { Instruction } from '../../asm/instruction.js';
 import { Class, CLASS_MASK, FRAME_POINTER, LDDW } from '../../asm/opcodes.js';
 import { InvalidProgram, JitLimit } from '../errors.js';
-import { type BlockTree, blockTree } from './block-tree.js';
+import type { BlockTree } from './block-tree.js';
 import { type Cfg, Term } from './cfg.js';
 import { emitAlu, emitCondition, emitExtension } from './emit-alu.js';
 import { emitCall } from './emit-call.js';
@@ -26,7 +26,8 @@ export const MAX_DISPATCH_BLOCKS = 65_520;
 
 /**
  * compileFunction translates the function starting at slot `start`, whose graph is `graph` (or the
- * error refusing it, thrown here); `fixedFrame` is its r10 when only one frame can ever run it.
+ * error refusing it, thrown here) and block tree `tree`; `fixedFrame` is its r10 when only one frame
+ * can ever run it.
  * Reducible control flow
  * (every loop has one entry, which is what compilers emit) becomes nested wasm blocks and loops,
  * after Ramsey's "Beyond Relooper" (ICFP 2022); anything else falls back to a loop over a
@@ -43,6 +44,7 @@ export function compileFunction(
   slots: readonly (Instruction | undefined)[],
   start: number,
   graph: Cfg | InvalidProgram,
+  tree: BlockTree,
   fixedFrame?: number,
 ): FunctionDef {
   if (graph instanceof InvalidProgram) throw graph;
@@ -55,7 +57,6 @@ export function compileFunction(
   // Budget checks branch out of this block with their slot; the fault call sits after it, at
   // the end of the function, so that V8 lays the cold path out of the hot loops' way.
   c.byte(Op.block).byte(ValType.i32);
-  const tree = blockTree(cfg);
   const structured = cfg.reducible && tree.nesting <= MAX_NESTING;
   if (!structured && cfg.size > MAX_DISPATCH_BLOCKS) {
     throw new JitLimit(start, ctx.program, `its function has ${cfg.size} basic blocks nested too deeply for structured control flow, and the fallback dispatcher takes at most ${MAX_DISPATCH_BLOCKS}; run it with the interpreter`);
