@@ -7,6 +7,7 @@ import type { RangeReply } from './cluster-node.js';
 import type { DeviceOptions } from './device.js';
 import { StorageError } from './errors.js';
 import { StorageNode } from './node.js';
+import type { ModulePlace } from './module-exchange.js';
 import { ProgramStore, type StorePlace } from './program-store.js';
 import { runRange } from './range-run.js';
 import { countLineBreaks } from './row-bounds.js';
@@ -23,6 +24,8 @@ export interface NodeConfig {
   readonly chunkBudget?: number;
   /** This user's store of verified programs and JIT code, which the node opens and uses as a single node does (see ProgramStore). */
   readonly store?: StorePlace;
+  /** A worker thread's way to the compiled JIT modules of the other nodes in its process (see ModuleBroker). */
+  readonly modules?: ModulePlace;
 }
 
 /** NodeService is one node's engine instance: its own devices, page cache, tenants and maps, kept across requests. */

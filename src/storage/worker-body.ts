@@ -1,6 +1,8 @@
 // The body of a worker thread that is one cluster storage node: a NodeService answering the compute node's messages.
 import { parentPort } from 'node:worker_threads';
+import { shareModulesThrough } from '../vm/jit/module-cache.js';
 import type { RangeReply } from './cluster-node.js';
+import { workerExchange } from './module-exchange.js';
 import { NodeService, type NodeConfig } from './node-service.js';
 
 /** NodeWorkerRequest is a message to the worker; NodeWorkerResponse its answer (same id). */
@@ -19,6 +21,7 @@ export type NodeWorkerResponse =
 export function serveNodeWorker(config: NodeConfig, beforeReply?: () => void): void {
   const port = parentPort;
   if (!port) throw new Error('serveNodeWorker runs in a worker thread');
+  if (config.modules) shareModulesThrough(workerExchange(config.modules));
   const service = new NodeService(config, performance.timeOrigin + performance.now());
   setInterval(() => service.sampleHeap(), 20).unref();
 

@@ -1,6 +1,7 @@
 // A cluster storage node in a worker thread of this process: one engine instance per thread, so nodes scan in parallel.
 import { Worker } from 'node:worker_threads';
 import { NodeFailed, type ClusterNode, type RangeReply } from './cluster-node.js';
+import { ModuleBroker } from './module-exchange.js';
 import type { NodeConfig } from './node-service.js';
 import type { NodeWorkerRequest, NodeWorkerResponse } from './worker-body.js';
 
@@ -10,7 +11,8 @@ import type { NodeWorkerRequest, NodeWorkerResponse } from './worker-body.js';
  * knows the data directory: the threads then load while it plans and compiles the query.
  */
 export function startWorkerNodes(count: number, config: NodeConfig): WorkerNode[] {
-  return Array.from({ length: count }, (_, i) => new WorkerNode(i, config));
+  const modules = new ModuleBroker();
+  return Array.from({ length: count }, (_, i) => new WorkerNode(i, config, NODE_WORKER_SCRIPT, modules));
 }
 
 /** withStart adds when the thread was asked for to a reply's timeline. */
@@ -52,9 +54,16 @@ export class WorkerNode implements ClusterNode {
   /** When the worker thread was asked for (ms since the epoch), for the node's timeline. */
   readonly startedAt = performance.timeOrigin + performance.now();
 
-  constructor(index: number, data: NodeConfig, script: URL = NODE_WORKER_SCRIPT) {
+  constructor(
+    index: number,
+    data: NodeConfig,
+    script: URL = NODE_WORKER_SCRIPT,
+    /** The broker through which the workers started together share compiled JIT modules, if any. */
+    modules?: ModuleBroker,
+  ) {
     this.name = `node ${index} (worker)`;
-    this.worker = new Worker(script, { workerData: data });
+    const place = modules?.connect();
+    this.worker = new Worker(script, { workerData: { ...data, ...(place && { modules: place }) }, ...(place && { transferList: [place.port] }) });
     this.worker.on('message', (message: NodeWorkerResponse) => {
       const pending = this.pending.get(message.id);
       if (!pending) return;
@@ -65,6 +74,7 @@ export class WorkerNode implements ClusterNode {
     this.worker.on('error', (error) => this.fail(`its worker crashed: ${error.message}`, error));
     this.worker.on('exit', (code) => {
       this.exited = true;
+      if (place) modules?.disconnect(place);
       this.fail(`its worker stopped (exit code ${code}) before answering`);
     });
   }

@@ -89,7 +89,10 @@ function stackCovered(of: Frame, cf: Frame, low: number, high: number, allStack:
 
 /** sameSpillIds records the ids of spills two states share, so registers must match them consistently. */
 function sameSpillIds(spills: readonly (Reg | undefined)[], ids: IdMap): boolean {
-  for (const spilled of spills) if (spilled && spilled.id !== 0 && !ids.match(spilled.id, spilled.id)) return false;
+  for (let s = 0; s < spills.length; s++) {
+    const spilled = spills[s];
+    if (spilled && spilled.id !== 0 && !ids.match(spilled.id, spilled.id)) return false;
+  }
   return true;
 }
 

@@ -208,7 +208,7 @@ export interface State {
  */
 export function copyState(s: State): State {
   const frames: Frame[] = [];
-  for (const f of s.frames) frames.push(copyFrame(f));
+  for (let f = 0; f < s.frames.length; f++) frames.push(copyFrame(s.frames[f]!));
   return { insn: s.insn, frames, nextId: s.nextId };
 }
 

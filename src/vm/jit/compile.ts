@@ -5,6 +5,7 @@ import { PseudoSrc } from '../../asm/opcodes.js';
 import type { ProgramSpec } from '../../asm/program.js';
 import { InvalidProgram } from '../errors.js';
 import { CONTEXT_BASE, FRAME_SIZE, HELPER_FRAME, STACK_BASE, STACK_TOP } from '../memory.js';
+import { buildCfgs } from './cfg.js';
 import { compileFunction } from './emit-function.js';
 import { cachedLookupFunction, emitEpochBump, planLookupCaches } from './lookup-cache.js';
 import { FUNCTION_TYPE } from './locals.js';
@@ -113,11 +114,12 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
     constant: (insn, slot) => lddwConstant(insn, slot, options),
   };
   const tableIndex = new Map<number, number>();
+  const graphs = buildCfgs(slots, starts);
   starts.forEach((start, k) => {
     const index = functionAt.get(start)!;
     // Only `run` enters the entry function (unless the program calls slot 0): its r10 is a constant.
     const fixedFrame = start === 0 && !entryCalled ? STACK_TOP : undefined;
-    m.define(index, compileFunction(ctx, slots, start, starts[k + 1] ?? slots.length, fixedFrame));
+    m.define(index, compileFunction(ctx, slots, start, graphs[k]!, fixedFrame));
     tableIndex.set(start, m.addTableEntry(index));
   });
   const entry = functionAt.get(0)!;

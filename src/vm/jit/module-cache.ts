@@ -16,6 +16,7 @@ export const MAX_SHARED_MODULES = 16;
 const modules = new Map<string, WebAssembly.Module>();
 
 /**
+/**
  * Tiers says which of V8's WebAssembly compilers a module's code may come from: `tiered`, the
  * baseline compiler (Liftoff) first and the optimising one (TurboFan) for the functions that turn
  * hot, or `baseline`, Liftoff only, for a module that will not run long enough to repay the
@@ -23,12 +24,37 @@ const modules = new Map<string, WebAssembly.Module>();
  */
 export type Tiers = 'tiered' | 'baseline';
 
-/** sharedModule returns the module compiled from `binary` for `tiers`, compiling it only when the process does not hold it yet. */
+/**
+ * ModuleExchange shares compiled modules between the threads of a process (each thread has its own
+ * `modules`): `take` returns a module another thread compiled for this key (the tiers and the bytes'
+ * SHA-256), if any (it may wait while another thread compiles it), and `offer` hands one this thread
+ * compiled to the others. Instances in every thread then run one module's code, and V8 optimises its
+ * hot functions once.
+ */
+export interface ModuleExchange {
+  take(key: string): WebAssembly.Module | undefined;
+  offer(key: string, module: WebAssembly.Module): void;
+}
+
+let exchange: ModuleExchange | undefined;
+
+/** shareModulesThrough makes sharedModule ask `through` before compiling, and offer it what it compiles. */
+export function shareModulesThrough(through: ModuleExchange | undefined): void {
+  exchange = through;
+}
+
+/** sharedModule returns the module compiled from `binary` for `tiers`, compiling it only when neither this thread nor the exchange holds it yet. */
 export function sharedModule(binary: Uint8Array<ArrayBuffer>, tiers: Tiers = 'tiered'): WebAssembly.Module {
   const key = `${tiers} ${createHash('sha256').update(binary).digest('hex')}`;
   let module = modules.get(key);
   if (module !== undefined) modules.delete(key);
-  else module = tiers === 'baseline' ? compileBaselineOnly(binary) : new WebAssembly.Module(binary);
+  else {
+    module = exchange?.take(key);
+    if (module === undefined) {
+      module = tiers === 'baseline' ? compileBaselineOnly(binary) : new WebAssembly.Module(binary);
+      exchange?.offer(key, module);
+    }
+  }
   modules.set(key, module);
   if (modules.size > MAX_SHARED_MODULES) modules.delete(modules.keys().next().value as string);
   return module;

@@ -27,23 +27,27 @@ export class ByteWriter {
 
   /** u32 appends an unsigned LEB128 integer (0 .. 2^32-1). */
   u32(value: number): this {
+    if (this.used + 5 > this.buffer.length) this.grow(5);
+    const buffer = this.buffer;
     let v = value >>> 0;
     do {
       const low = v & 0x7f;
       v >>>= 7;
-      this.byte(v === 0 ? low : low | 0x80);
+      buffer[this.used++] = v === 0 ? low : low | 0x80;
     } while (v !== 0);
     return this;
   }
 
   /** s32 appends a signed LEB128 integer (-2^31 .. 2^31-1). */
   s32(value: number): this {
+    if (this.used + 5 > this.buffer.length) this.grow(5);
+    const buffer = this.buffer;
     let v = value | 0;
     for (;;) {
       const low = v & 0x7f;
       v >>= 7;
       const done = (v === 0 && (low & 0x40) === 0) || (v === -1 && (low & 0x40) !== 0);
-      this.byte(done ? low : low | 0x80);
+      buffer[this.used++] = done ? low : low | 0x80;
       if (done) return this;
     }
   }

@@ -11,7 +11,9 @@ import { BLOCK_VOID, I64_TRUNC_SAT_F64_S, MISC_PREFIX, Op } from './wasm-opcodes
 export class Code extends ByteWriter {
   /** op appends a bare opcode. */
   op(opcode: number): this {
-    return this.byte(opcode);
+    if (this.used === this.buffer.length) this.grow(1);
+    this.buffer[this.used++] = opcode;
+    return this;
   }
 
   /** get appends local.get. */
