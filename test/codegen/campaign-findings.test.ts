@@ -176,3 +176,11 @@ test('a column named only in a CASE branch decided at compile time is still deco
   // c0's 'xyz' is longer than char(1): the row is malformed although the branch naming c0 can never be taken.
   expect(replay('v.csv', 'c0,c1\na,1\nxyz,2\n', schema, "select count(case when c0 = 'ab' then c0 else 'q' end) from v")).toEqual({ error: 'MalformedRowError', line: 3, column: 1 });
 });
+
+test('a selected CASE that is a GROUP BY key is that key where the CASE folded into a column or a SUBSTRING (it was refused)', () => {
+  const schema = 'c0 varchar(4)\nc1 integer\n';
+  const bytes = 'c0,c1\nab,1\nab,2\n,3\n';
+  // '%' decides the WHEN false everywhere (NOT LIKE '%' never holds), so both CASEs are c0 itself.
+  expect(replay('w.csv', bytes, schema, "select case when c0 not like '%' then 'a' else c0 end, sum(c1) from w group by case when c0 not like '%' then 'a' else c0 end")).toEqual({ rows: [['ab', 3n], [null, 3n]], skippedRows: 0 });
+  expect(replay('w.csv', bytes, schema, "select case when c0 = 'abcde' then 'z' else substring(c0 from 2) end, count(*) from w group by 1")).toEqual({ rows: [['b', 2n], [null, 1n]], skippedRows: 0 });
+});
