@@ -136,6 +136,7 @@ class Evaluation {
       if (!groupColumns.includes(index)) groupColumns.push(index);
     }
     const computedKeys = (query.keys ?? []).map((expr) => this.bindValue(expr));
+    if (computedKeys.some((key) => key.constant !== undefined)) refuse('query', 'GROUP BY of a constant is not supported');
     const hasAggregate = query.items.some((item) => item.t === 'agg');
     if (!hasAggregate && groupColumns.length === 0 && computedKeys.length === 0) refuse('query', 'the query must aggregate');
     const outputs = query.items.map((item) => this.bindItem(item, groupColumns, computedKeys));
@@ -416,6 +417,20 @@ class Evaluation {
     if (otherwise === undefined && whens.every((branch) => DECIDED.get(branch.when) === false)) refuse('query', 'this CASE is always NULL (no WHEN can hold and there is no ELSE)');
     const kind = branches[0]?.type.k;
     if (kind !== 'str' || branches.some((branch) => branch.type.k !== kind)) refuse('query', 'the campaign generates CASE of strings only');
+    // As Sluice binds it: a WHEN decided false drops out, one that is constant and true ends the CASE as its ELSE;
+    // with no WHEN left the CASE is that branch itself (a constant, a column).
+    let live = 0;
+    let last = otherwise;
+    for (const branch of whens) {
+      const decided = DECIDED.get(branch.when);
+      if (decided === false) continue;
+      if (decided === true && CONSTANT.has(branch.when)) {
+        last = branch.then;
+        break;
+      }
+      live++;
+    }
+    if (live === 0 && last !== undefined) return last;
     const width = Math.max(0, ...branches.map((branch) => branchWidth(branch, this.c.columns)));
     return {
       type: { k: 'str' },
@@ -568,14 +583,17 @@ class Evaluation {
           const b = right(row);
           return a === true || b === true ? true : a === null || b === null ? null : false;
         };
-        return DECIDED.get(left) === false && DECIDED.get(right) === false ? decide(or, false) : or;
+        const [x, y] = [DECIDED.get(left), DECIDED.get(right)];
+        const constant = (CONSTANT.has(left) && CONSTANT.has(right)) || (CONSTANT.has(left) && x === true) || (CONSTANT.has(right) && y === true);
+        if (constant) return decide(or, x === true || y === true, true);
+        return x === false && y === false ? decide(or, false) : or;
       }
       case 'not':
         return not3(this.bindPred(pred.operand));
       case 'isnull': {
         const operand = this.bindValue(pred.operand);
         const test: Condition = (row) => (operand.value(row) === null) !== pred.negated;
-        return operand.constant === undefined ? test : decide(test, pred.negated);
+        return operand.constant === undefined ? test : decide(test, pred.negated, true);
       }
     }
   }
@@ -605,7 +623,14 @@ class Evaluation {
       this.staticRescale(right, rf);
       const equality = op === '=' || op === '<>';
       const unreachable = this.tagDecided(left, [right], equality) || this.tagDecided(right, [left], equality);
-      return this.decideConstant(left, right, equality && unreachable ? op === '<>' : undefined, (row) => {
+      // A constant outside signed 64 bits at the comparison's scale is beyond every value of the other side (README).
+      const beyond = (constant: Bound, factor: bigint, constantOnLeft: boolean): boolean | undefined => {
+        if (typeof constant.constant !== 'bigint' || fits64(constant.constant * factor)) return undefined;
+        const order = (constant.constant > 0n ? -1 : 1) * (constantOnLeft ? -1 : 1);
+        return holds(order);
+      };
+      const decided = left.constant === undefined && right.constant !== undefined ? beyond(right, rf, false) : right.constant === undefined && left.constant !== undefined ? beyond(left, lf, true) : undefined;
+      return this.decideConstant(left, right, decided ?? (equality && unreachable ? op === '<>' : undefined), (row) => {
         const x = left.value(row) as bigint | null;
         const y = right.value(row) as bigint | null;
         if (x === null || y === null) return null;
@@ -624,13 +649,14 @@ class Evaluation {
       });
     }
     if (left.type.k === 'str' && right.type.k === 'str') {
-      if ((left.constant === undefined) === (right.constant === undefined)) refuse('query', 'a string comparison needs one column (or SUBSTRING, CASE) and one constant');
-      const longer = this.tagLongLiteral(left.constant === undefined ? left : right, (left.constant === undefined ? right.constant : left.constant) as Uint8Array);
+      if (left.constant === undefined && right.constant === undefined) refuse('query', 'a string comparison needs a constant on one side');
       const test: Condition = (row) => {
         const a = left.value(row) as Uint8Array | null;
         const b = right.value(row) as Uint8Array | null;
         return a === null || b === null ? null : holds(byteOrder(a, b));
       };
+      if (left.constant !== undefined && right.constant !== undefined) return decide(test, test([]) === true, true);
+      const longer = this.tagLongLiteral(left.constant === undefined ? left : right, (left.constant === undefined ? right.constant : left.constant) as Uint8Array);
       return longer && (op === '=' || op === '<>') ? decide(test, op === '<>') : test;
     }
     return refuse('query', `cannot compare ${left.type.k} with ${right.type.k}`);
@@ -638,7 +664,7 @@ class Evaluation {
 
   /** decideConstant marks a comparison decided at compile time: of two constants (by its value), else as `decided` says. */
   private decideConstant(left: Bound, right: Bound, decided: boolean | undefined, test: Condition): Condition {
-    if (left.constant !== undefined && right.constant !== undefined) return decide(test, test([]) === true);
+    if (left.constant !== undefined && right.constant !== undefined) return decide(test, test([]) === true, true);
     return decided === undefined ? test : decide(test, decided);
   }
 
@@ -651,12 +677,12 @@ class Evaluation {
       if (item.type.k !== operand.type.k) refuse('query', `cannot compare ${operand.type.k} with ${item.type.k}`);
     }
     if (operand.type.k === 'str') {
-      if (operand.constant !== undefined) refuse('query', 'IN over a string constant is not supported');
-      const longer = items.map((item) => this.tagLongLiteral(operand, item.constant as Uint8Array));
       const test: Condition = (row) => {
         const value = operand.value(row) as Uint8Array | null;
         return value === null ? null : items.some((item) => sameBytes(value, item.constant as Uint8Array));
       };
+      if (operand.constant !== undefined) return decide(test, test([]) === true, true);
+      const longer = items.map((item) => this.tagLongLiteral(operand, item.constant as Uint8Array));
       return longer.every(Boolean) ? decide(test, false) : test;
     }
     if (operand.type.k === 'date') {
@@ -664,7 +690,7 @@ class Evaluation {
         const value = operand.value(row);
         return value === null ? null : items.some((item) => item.constant === value);
       };
-      return operand.constant !== undefined ? decide(test, test([]) === true) : test;
+      return operand.constant !== undefined ? decide(test, test([]) === true, true) : test;
     }
     const scale = Math.max(...[operand, ...items].map((bound) => (bound.type as { scale: number }).scale));
     const wanted = items.map((item) => (item.constant as bigint) * pow10(scale - (item.type as { scale: number }).scale));
@@ -679,12 +705,11 @@ class Evaluation {
       if (operand.constant === undefined && !fits64(value)) this.leeway.add('rescale');
       return wanted.includes(value);
     };
-    return operand.constant !== undefined ? decide(test, test([]) === true) : unreachable ? decide(test, false) : test;
+    return operand.constant !== undefined ? decide(test, test([]) === true, true) : unreachable ? decide(test, false) : test;
   }
 
   private like(operand: Bound, pattern: string): Condition {
     if (operand.type.k !== 'str') refuse('query', 'LIKE needs a string');
-    if (operand.constant !== undefined) refuse('query', 'LIKE over a string constant is not supported');
     const tokens = likeTokens(pattern);
     if (tokens.length > 64) refuse('query', 'LIKE patterns of more than 64 bytes are not supported');
     // README: '%' alone (or several) matches every string, and a pattern needing more bytes than a char(n) column holds none: decided in advance.
@@ -692,11 +717,12 @@ class Evaluation {
       this.tags.add('foldableStrings');
       this.tags.add('decidedColumn');
     }
-    const longer = this.tagLongLiteral(operand, new Uint8Array(tokens.filter((token) => token !== 'any').length));
     const test: Condition = (row) => {
       const value = operand.value(row) as Uint8Array | null;
       return value === null ? null : likeHolds(value, tokens);
     };
+    if (operand.constant !== undefined) return decide(test, test([]) === true, true);
+    const longer = this.tagLongLiteral(operand, new Uint8Array(tokens.filter((token) => token !== 'any').length));
     if (longer) return decide(test, false);
     return tokens.length > 0 && tokens.every((token) => token === 'any') ? decide(test, true) : test;
   }
@@ -723,9 +749,12 @@ function branchWidth(branch: Bound, columns: readonly Column[]): number {
  * has no ELSE is always NULL, which Sluice refuses.
  */
 const DECIDED = new WeakMap<Condition, boolean>();
+/** CONSTANT holds the decided conditions that read no column (true or false for every row, never unknown). */
+const CONSTANT = new WeakSet<Condition>();
 
-function decide(condition: Condition, value: boolean): Condition {
+function decide(condition: Condition, value: boolean, constant = false): Condition {
   DECIDED.set(condition, value);
+  if (constant) CONSTANT.add(condition);
   return condition;
 }
 
@@ -737,7 +766,8 @@ function and3(left: Condition, right: Condition): Condition {
     return a === false || b === false ? false : a === null || b === null ? null : true;
   };
   const [x, y] = [DECIDED.get(left), DECIDED.get(right)];
-  return x === false || y === false ? decide(and, false) : x === true && y === true ? decide(and, true) : and;
+  const constant = (CONSTANT.has(left) && CONSTANT.has(right)) || (CONSTANT.has(left) && x === false) || (CONSTANT.has(right) && y === false);
+  return x === false || y === false ? decide(and, false, constant) : x === true && y === true ? decide(and, true, constant) : and;
 }
 
 /** not3 is SQL's NOT: unknown stays unknown. */
@@ -747,7 +777,7 @@ function not3(operand: Condition): Condition {
     return value === null ? null : !value;
   };
   const decided = DECIDED.get(operand);
-  return decided === undefined ? not : decide(not, !decided);
+  return decided === undefined ? not : decide(not, !decided, CONSTANT.has(operand));
 }
 
 /** LikeToken is one pattern element: a literal byte, 'one' for '_' (one character) or 'any' for '%' (any bytes). */

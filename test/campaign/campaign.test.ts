@@ -89,6 +89,14 @@ describe('the reference evaluator', () => {
     expect(evaluateCase(csvCase('c0,c1\n1,a\n', query))).toMatchObject({ kind: 'refuse', refusal: { reason: 'query' } });
   });
 
+  it('folds a CASE as Sluice does: a WHEN constant and true ends it, so it may be a constant (refused as a GROUP BY key)', () => {
+    const always = { t: 'case', whens: [{ when: { t: 'cmp', op: '<', left: { t: 'num', text: '1' }, right: { t: 'num', text: '2' } }, then: { t: 'str', text: 'k' } }] } as const;
+    const grouped: Query = { items: [{ t: 'agg', fn: 'count' }], groupBy: [], keys: [always], orderBy: [] };
+    expect(evaluateCase(csvCase('c0,c1\n1,a\n', grouped))).toMatchObject({ kind: 'refuse', refusal: { reason: 'query' } });
+    const counted: Query = { items: [{ t: 'agg', fn: 'count', arg: always }], groupBy: [], where: { t: 'cmp', op: '=', left: always, right: { t: 'str', text: 'k' } }, orderBy: [] };
+    expect(evaluateCase(csvCase('c0,c1\n1,a\n2,\n', counted))).toMatchObject({ kind: 'answer', rows: [['n:2']] });
+  });
+
   it('refuses malformed rows under stop (with the line) and counts them under skip', () => {
     expect(evaluateCase(csvCase('c0,c1\n1,a\n1.234,b\n', sumByC1))).toMatchObject({ kind: 'refuse', refusal: { reason: 'malformed', line: 3 } });
     expect(evaluateCase(csvCase('c0,c1\n1,a\n1.234,b\n', sumByC1, 'skip'))).toMatchObject({ kind: 'answer', skipped: 1 });
