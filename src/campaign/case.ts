@@ -25,7 +25,11 @@ export type Expr =
   | { readonly t: 'date'; readonly text: string }
   | { readonly t: 'interval'; readonly amount: string; readonly unit: 'day' | 'month' | 'year' }
   | { readonly t: 'neg'; readonly operand: Expr }
-  | { readonly t: 'arith'; readonly op: '+' | '-' | '*'; readonly left: Expr; readonly right: Expr };
+  | { readonly t: 'arith'; readonly op: '+' | '-' | '*'; readonly left: Expr; readonly right: Expr }
+  /** SUBSTRING(operand FROM start [FOR count]), or with commas: SUBSTRING(operand, start [, count]). */
+  | { readonly t: 'substr'; readonly operand: Expr; readonly start: number; readonly count?: number; readonly commas: boolean }
+  /** CASE WHEN … THEN … [ELSE …] END. */
+  | { readonly t: 'case'; readonly whens: readonly { readonly when: Pred; readonly then: Expr }[]; readonly otherwise?: Expr };
 
 /** CompareOp is a comparison operator of the random query. */
 export type CompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
@@ -43,10 +47,11 @@ export type Pred =
 /** AggFn is an aggregate function of the random query. */
 export type AggFn = 'count' | 'sum' | 'min' | 'max' | 'avg';
 
-/** Item is one SELECT item: an aggregate (COUNT(*) when `arg` is absent) or a bare column. */
+/** Item is one SELECT item: an aggregate (COUNT(*) when `arg` is absent), a bare column, or a computed GROUP BY key (Query.keys). */
 export type Item =
   | { readonly t: 'agg'; readonly fn: AggFn; readonly arg?: Expr; readonly alias?: string }
-  | { readonly t: 'group'; readonly name: string; readonly alias?: string };
+  | { readonly t: 'group'; readonly name: string; readonly alias?: string }
+  | { readonly t: 'key'; readonly index: number; readonly alias?: string };
 
 /** OrderBy names an output by 1-based position or by its alias. */
 export interface OrderBy {
@@ -60,6 +65,8 @@ export interface Query {
   readonly items: readonly Item[];
   readonly where?: Pred;
   readonly groupBy: readonly string[];
+  /** Computed GROUP BY keys (SUBSTRING, CASE), after the columns of `groupBy`; an Item of kind 'key' selects one. */
+  readonly keys?: readonly Expr[];
   readonly orderBy: readonly OrderBy[];
   readonly limit?: number;
 }
@@ -123,6 +130,14 @@ export function exprSql(expr: Expr): string {
       return `-(${exprSql(expr.operand)})`;
     case 'arith':
       return `(${exprSql(expr.left)} ${expr.op} ${exprSql(expr.right)})`;
+    case 'substr': {
+      const count = expr.count === undefined ? '' : expr.commas ? `, ${expr.count}` : ` for ${expr.count}`;
+      return `substring(${exprSql(expr.operand)}${expr.commas ? ', ' : ' from '}${expr.start}${count})`;
+    }
+    case 'case': {
+      const whens = expr.whens.map(({ when, then }) => ` when ${predSql(when)} then ${exprSql(then)}`).join('');
+      return `case${whens}${expr.otherwise === undefined ? '' : ` else ${exprSql(expr.otherwise)}`} end`;
+    }
   }
 }
 
@@ -148,16 +163,18 @@ export function predSql(pred: Pred): string {
   }
 }
 
-function itemSql(item: Item): string {
-  const text = item.t === 'group' ? item.name : `${item.fn}(${item.arg === undefined ? '*' : exprSql(item.arg)})`;
+function itemSql(item: Item, keys: readonly Expr[]): string {
+  const text = item.t === 'group' ? item.name : item.t === 'key' ? exprSql(keys[item.index] as Expr) : `${item.fn}(${item.arg === undefined ? '*' : exprSql(item.arg)})`;
   return item.alias === undefined ? text : `${text} as ${item.alias}`;
 }
 
 /** querySql renders the whole query as the SQL text Sluice is given. */
 export function querySql(query: Query): string {
-  const parts = [`select ${query.items.map(itemSql).join(', ')}`, `from ${TABLE}`];
+  const keys = query.keys ?? [];
+  const parts = [`select ${query.items.map((item) => itemSql(item, keys)).join(', ')}`, `from ${TABLE}`];
   if (query.where !== undefined) parts.push(`where ${predSql(query.where)}`);
-  if (query.groupBy.length > 0) parts.push(`group by ${query.groupBy.join(', ')}`);
+  const grouping = [...query.groupBy, ...keys.map(exprSql)];
+  if (grouping.length > 0) parts.push(`group by ${grouping.join(', ')}`);
   if (query.orderBy.length > 0) {
     const keys = query.orderBy.map((key) => {
       const item = query.items[key.position - 1];

@@ -1,4 +1,4 @@
-// fast-check generators for campaign cases: random schemas, hostile table files (empty fields, NULL unless quoted, among them), queries within Sluice's SQL (IS [NOT] NULL too), chunkings.
+// fast-check generators for campaign cases: random schemas, hostile table files (empty fields, NULL unless quoted, among them), queries within Sluice's SQL (IS [NOT] NULL, SUBSTRING and CASE of strings too), chunkings.
 import fc from 'fast-check';
 import type { AggFn, Case, ColType, Column, CompareOp, Expr, FileFormat, Item, OrderBy, Pred, Query } from './case.js';
 
@@ -351,6 +351,67 @@ function likePatternArb(column: Column, env: Env): fc.Arbitrary<string> {
     });
 }
 
+/** ComputedString is a string expression the generator made (a column, SUBSTRING, CASE) and the most bytes it yields. */
+interface ComputedString {
+  readonly expr: Expr;
+  readonly width: number;
+}
+
+const widthOf = (column: Column): number => (column.type.kind === 'char' || column.type.kind === 'varchar' ? (column.type.length ?? 64) : 64);
+
+/** substringArb gives SUBSTRING of a string column: starts from -2 (before the first character) to past its end, lengths from 0, or none. */
+function substringArb(column: Column): fc.Arbitrary<ComputedString> {
+  return fc
+    .tuple(fc.integer({ min: -2, max: 6 }), fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined, freq: 3 }), fc.boolean())
+    .map(([start, count, commas]) => {
+      const skip = Math.max(start, 1) - 1;
+      const characters = count === undefined ? undefined : Math.max(skip, start + count - 1) - skip;
+      // A character is at most four bytes.
+      const width = characters === undefined ? widthOf(column) : Math.min(widthOf(column), characters * 4);
+      return { expr: { t: 'substr', operand: { t: 'col', name: column.name }, start, ...(count === undefined ? {} : { count }), commas }, width };
+    });
+}
+
+/**
+ * stringExprArb gives a string the program computes: SUBSTRING of a string column, or a CASE of one or two
+ * WHENs whose branches are string constants, string columns or SUBSTRINGs, with or without ELSE.
+ */
+function stringExprArb(env: Env): fc.Arbitrary<ComputedString> | undefined {
+  const columns = strings(env.columns);
+  if (columns.length === 0) return undefined;
+  const substring = fc.constantFrom(...columns).chain(substringArb);
+  const constant = fc.constantFrom('a', 'b', 'ab', 'x', 'é', '', 'Oslo').map((text): ComputedString => ({ expr: { t: 'str', text }, width: encoder.encode(text).length }));
+  const column = fc.constantFrom(...columns).map((c): ComputedString => ({ expr: { t: 'col', name: c.name }, width: widthOf(c) }));
+  const branch = fc.oneof(constant, column, substring);
+  const caseArb = fc
+    .tuple(fc.array(fc.tuple(leafPredArb(env), branch), { minLength: 1, maxLength: 2 }), fc.option(branch, { nil: undefined }))
+    .map(([whens, otherwise]): ComputedString => ({
+      expr: { t: 'case', whens: whens.map(([when, then]) => ({ when, then: then.expr })), ...(otherwise === undefined ? {} : { otherwise: otherwise.expr }) },
+      width: Math.max(0, ...[...whens.map(([, then]) => then), ...(otherwise === undefined ? [] : [otherwise])].map((each) => each.width)),
+    }));
+  return fc.oneof(substring, caseArb);
+}
+
+/** computedStringPredArb tests a computed string: with a constant (=, <>), IN, LIKE, IS [NOT] NULL. */
+function computedStringPredArb(env: Env): fc.Arbitrary<Pred> | undefined {
+  const computed = stringExprArb(env);
+  if (computed === undefined) return undefined;
+  const pseudo = (width: number): Column => ({ name: '', type: { kind: 'varchar', length: Math.max(width, 1) } });
+  return computed.chain(({ expr, width }) =>
+    fc.oneof(
+      fc.tuple(fc.constantFrom<CompareOp>('=', '<>'), stringLiteralArb(pseudo(width), env), fc.boolean()).map(([op, text, flip]): Pred => {
+        const lit: Expr = { t: 'str', text };
+        return flip ? { t: 'cmp', op, left: lit, right: expr } : { t: 'cmp', op, left: expr, right: lit };
+      }),
+      fc.tuple(fc.array(stringLiteralArb(pseudo(width), env), { minLength: 1, maxLength: 3 }), fc.boolean()).map(([texts, negated]): Pred => ({
+        t: 'in', operand: expr, list: texts.map((text): Expr => ({ t: 'str', text })), negated,
+      })),
+      fc.tuple(likePatternArb(pseudo(width), env), fc.boolean()).map(([pattern, negated]): Pred => ({ t: 'like', operand: expr, pattern, negated })),
+      fc.boolean().map((negated): Pred => ({ t: 'isnull', operand: expr, negated })),
+    ),
+  );
+}
+
 function compareOpArb(): fc.Arbitrary<CompareOp> {
   return fc.constantFrom<CompareOp>('=', '<>', '<', '<=', '>', '>=');
 }
@@ -428,8 +489,10 @@ function leafPredArb(env: Env): fc.Arbitrary<Pred> {
 
 function predArb(env: Env, depth: number): fc.Arbitrary<Pred> {
   if (depth <= 0) return leafPredArb(env);
+  const computed = computedStringPredArb(env);
   return fc.oneof(
     { weight: 3, arbitrary: leafPredArb(env) },
+    { weight: computed === undefined ? 0 : 1, arbitrary: computed ?? leafPredArb(env) },
     {
       weight: 2,
       arbitrary: fc
@@ -467,6 +530,8 @@ function aggregateArb(env: Env): fc.Arbitrary<Item> {
   if (dateColumns.length > 0) {
     options.push(fc.tuple(fc.constantFrom<AggFn>('min', 'max'), fc.constantFrom(...dateColumns)).map(([fn, c]): Item => ({ t: 'agg', fn, arg: { t: 'col', name: c.name } })));
   }
+  const computed = stringExprArb(env);
+  if (computed !== undefined) options.push(computed.map(({ expr }): Item => ({ t: 'agg', fn: 'count', arg: expr })));
   return fc.oneof(...options);
 }
 
@@ -478,9 +543,12 @@ function oddAggregateArb(env: Env): fc.Arbitrary<Item> {
 }
 
 function queryArb(env: Env): fc.Arbitrary<Query> {
+  // Computed GROUP BY keys: SUBSTRING and CASE of strings (a CASE without ELSE gives a NULL key where no WHEN holds).
+  const computedKeys = stringExprArb(env)?.map(({ expr }) => expr);
   return fc
     .record({
       groupBy: fc.shuffledSubarray(env.columns.map((c) => c.name), { maxLength: Math.min(2, env.columns.length) }),
+      keys: computedKeys === undefined ? fc.constant<Expr[]>([]) : fc.oneof({ weight: 3, arbitrary: fc.constant<Expr[]>([]) }, { weight: 1, arbitrary: fc.array(computedKeys, { minLength: 1, maxLength: 2 }) }),
       aggregates: fc.array(fc.oneof({ weight: 30, arbitrary: aggregateArb(env) }, { weight: 1, arbitrary: oddAggregateArb(env) }), { maxLength: 3 }),
       showGroups: fc.boolean(),
       where: fc.option(fc.oneof({ weight: 30, arbitrary: predArb(env, 2) }, { weight: 1, arbitrary: oddPredArb(env) }), { freq: 4 }),
@@ -488,12 +556,13 @@ function queryArb(env: Env): fc.Arbitrary<Query> {
       aliases: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
       limit: fc.option(fc.integer({ min: 0, max: 4 }), { freq: 4 }),
     })
-    .map(({ groupBy, aggregates, showGroups, where, order, aliases, limit }) => {
-      const plain: Item[] = [...(showGroups ? groupBy.map((name): Item => ({ t: 'group', name })) : []), ...aggregates];
+    .map(({ groupBy, keys, aggregates, showGroups, where, order, aliases, limit }) => {
+      const shownKeys = showGroups ? keys.map((_, index): Item => ({ t: 'key', index })) : [];
+      const plain: Item[] = [...(showGroups ? groupBy.map((name): Item => ({ t: 'group', name })) : []), ...shownKeys, ...aggregates];
       const base = plain.length > 0 ? plain : [{ t: 'agg', fn: 'count' } as Item];
       const items = base.map((item, i) => (aliases[i] ? { ...item, alias: `a${i}` } : item));
       const orderBy: OrderBy[] = order.filter((key) => key.position <= items.length);
-      return { items, groupBy, orderBy, ...(where === null ? {} : { where }), ...(limit === null ? {} : { limit }) };
+      return { items, groupBy, ...(keys.length === 0 ? {} : { keys }), orderBy, ...(where === null ? {} : { where }), ...(limit === null ? {} : { limit }) };
     });
 }
 

@@ -83,6 +83,8 @@ interface Bound {
   readonly column?: number;
   readonly constant?: Val;
   readonly interval?: { readonly amount: bigint; readonly unit: 'day' | 'month' | 'year' };
+  /** A computed string (SUBSTRING, CASE): the most bytes it can have. */
+  readonly width?: number;
   readonly value: (row: Row) => Val | null;
 }
 
@@ -133,9 +135,11 @@ class Evaluation {
       this.used.add(index);
       if (!groupColumns.includes(index)) groupColumns.push(index);
     }
+    const computedKeys = (query.keys ?? []).map((expr) => this.bindValue(expr));
+    if (computedKeys.some((key) => key.constant !== undefined)) refuse('query', 'GROUP BY of a constant is not supported');
     const hasAggregate = query.items.some((item) => item.t === 'agg');
-    if (!hasAggregate && groupColumns.length === 0) refuse('query', 'the query must aggregate');
-    const outputs = query.items.map((item) => this.bindItem(item, groupColumns));
+    if (!hasAggregate && groupColumns.length === 0 && computedKeys.length === 0) refuse('query', 'the query must aggregate');
+    const outputs = query.items.map((item) => this.bindItem(item, groupColumns, computedKeys));
     const filter = query.where === undefined ? undefined : this.bindPred(query.where);
     for (const key of query.orderBy) if (key.position < 1 || key.position > outputs.length) refuse('query', 'ORDER BY position out of range');
 
@@ -170,7 +174,7 @@ class Evaluation {
         continue;
       }
       if (filter !== undefined && this.holds(filter, row) !== true) continue;
-      const keys = groupColumns.map((index) => row[index] as Val | null);
+      const keys = [...groupColumns.map((index) => row[index] as Val | null), ...computedKeys.map((key) => this.computed(key, row))];
       const keyText = keys.map((key) => (key === null ? 'null' : typeof key === 'bigint' ? `n${key}` : `s${Buffer.from(key).toString('hex')}`)).join(',');
       let group = groups.get(keyText);
       if (group === undefined) {
@@ -179,7 +183,7 @@ class Evaluation {
       }
       outputs.forEach((output, i) => output.update(group.states[i] as State, row));
     }
-    if (groupColumns.length === 0 && groups.size === 0) {
+    if (groupColumns.length === 0 && computedKeys.length === 0 && groups.size === 0) {
       groups.set('', { keys: [], states: outputs.map(() => ({ count: 0n, value: undefined })) });
     }
     const rows = [...groups.values()].map((group) =>
@@ -204,6 +208,19 @@ class Evaluation {
   private holds(filter: Condition, row: Row): Truth3 {
     try {
       return filter(row);
+    } catch (error) {
+      if (error instanceof RefusalError && error.refusal.reason === 'overflow') throw new RefusalError({ ...error.refusal, inCondition: true });
+      throw error;
+    }
+  }
+
+  /**
+   * computed evaluates a computed group key on a row. A CASE's WHEN may overflow where Sluice, deciding an
+   * AND or OR early, never computes it: as in WHERE, an answer instead of that refusal cannot be judged.
+   */
+  private computed(key: Bound, row: Row): Val | null {
+    try {
+      return key.value(row);
     } catch (error) {
       if (error instanceof RefusalError && error.refusal.reason === 'overflow') throw new RefusalError({ ...error.refusal, inCondition: true });
       throw error;
@@ -253,7 +270,13 @@ class Evaluation {
     return undefined;
   }
 
-  private bindItem(item: Item, groupColumns: readonly number[]): Output {
+  private bindItem(item: Item, groupColumns: readonly number[], computedKeys: readonly Bound[]): Output {
+    if (item.t === 'key') {
+      const key = computedKeys[item.index];
+      if (key === undefined) refuse('query', `no GROUP BY key #${item.index + 1}`);
+      const slot = groupColumns.length + item.index;
+      return { update: () => undefined, final: (_, keys) => ({ type: key.type, value: keys[slot] as Val | null }) };
+    }
     if (item.t === 'group') {
       const index = this.columnIndex(item.name);
       if (!groupColumns.includes(index)) refuse('query', `column ${item.name} must appear in GROUP BY`);
@@ -354,7 +377,69 @@ class Evaluation {
       }
       case 'arith':
         return this.bindArith(expr.op, this.bindOperand(expr.left), this.bindOperand(expr.right));
+      case 'substr':
+        return this.substring(this.bindValue(expr.operand), expr.start, expr.count);
+      case 'case':
+        return this.bindCase(expr.whens.map(({ when, then }) => ({ when: this.bindPred(when), then: this.bindValue(then) })), expr.otherwise === undefined ? undefined : this.bindValue(expr.otherwise));
     }
+  }
+
+  /**
+   * substring is SUBSTRING of a string column (README): characters as LIKE's '_' takes them (a byte and up to
+   * three continuation bytes), numbered from 1; a start at or below 0 counts the positions before the first.
+   */
+  private substring(operand: Bound, start: number, count: number | undefined): Bound {
+    if (operand.type.k !== 'str' || operand.column === undefined) refuse('query', 'SUBSTRING needs a string column');
+    if (count !== undefined && count < 0) refuse('query', 'SUBSTRING with a negative length');
+    const skip = Math.max(start, 1) - 1;
+    const end = count === undefined ? undefined : Math.max(skip, start + count - 1);
+    const source = stringWidth(this.c.columns[operand.column] as Column);
+    const width = end === undefined ? source : Math.min(source, (end - skip) * 4);
+    return {
+      type: { k: 'str' },
+      width,
+      value: (row) => {
+        const value = operand.value(row) as Uint8Array | null;
+        if (value === null) return null;
+        let from = 0;
+        for (let i = 0; i < skip && from < value.length; i++) from = characterEnd(value, from);
+        let to = from;
+        if (end === undefined) to = value.length;
+        else for (let i = skip; i < end && to < value.length; i++) to = characterEnd(value, to);
+        return value.subarray(from, to);
+      },
+    };
+  }
+
+  /** bindCase is CASE: the first branch whose WHEN is true (unknown is not), else ELSE, else NULL; its branches of one kind. */
+  private bindCase(whens: readonly { when: Condition; then: Bound }[], otherwise: Bound | undefined): Bound {
+    const branches = [...whens.map((branch) => branch.then), ...(otherwise === undefined ? [] : [otherwise])];
+    if (otherwise === undefined && whens.every((branch) => DECIDED.get(branch.when) === false)) refuse('query', 'this CASE is always NULL (no WHEN can hold and there is no ELSE)');
+    const kind = branches[0]?.type.k;
+    if (kind !== 'str' || branches.some((branch) => branch.type.k !== kind)) refuse('query', 'the campaign generates CASE of strings only');
+    // As Sluice binds it: a WHEN decided false drops out, one that is constant and true ends the CASE as its ELSE;
+    // with no WHEN left the CASE is that branch itself (a constant, a column).
+    let live = 0;
+    let last = otherwise;
+    for (const branch of whens) {
+      const decided = DECIDED.get(branch.when);
+      if (decided === false) continue;
+      if (decided === true && CONSTANT.has(branch.when)) {
+        last = branch.then;
+        break;
+      }
+      live++;
+    }
+    if (live === 0 && last !== undefined) return last;
+    const width = Math.max(0, ...branches.map((branch) => branchWidth(branch, this.c.columns)));
+    return {
+      type: { k: 'str' },
+      width,
+      value: (row) => {
+        for (const branch of whens) if (branch.when(row) === true) return branch.then.value(row);
+        return otherwise === undefined ? null : otherwise.value(row);
+      },
+    };
   }
 
   private numberConstant(units: bigint, type: Type): Bound {
@@ -444,7 +529,7 @@ class Evaluation {
    * scale) or never equal (more fraction digits than its scale): Sluice then decides the condition
    * without reading the column, so its malformed values go unreported (finding 007).
    */
-  private tagDecided(column: Bound, constants: readonly Bound[], equality: boolean): void {
+  private tagDecided(column: Bound, constants: readonly Bound[], equality: boolean): boolean {
     const unreachable = (constant: Bound): boolean => {
       if (constant.constant === undefined || typeof constant.constant !== 'bigint' || column.type.k !== 'num' || constant.type.k !== 'num') return false;
       const extra = constant.type.scale - column.type.scale;
@@ -452,16 +537,21 @@ class Evaluation {
       const beyond = atColumnScale >= 10n ** 18n || atColumnScale <= -(10n ** 18n);
       return beyond || (equality && extra > 0 && constant.constant % pow10(extra) !== 0n);
     };
-    if (column.constant === undefined && constants.length > 0 && constants.every(unreachable)) this.tags.add('decidedColumn');
+    const decided = column.constant === undefined && constants.length > 0 && constants.every(unreachable);
+    if (decided) this.tags.add('decidedColumn');
+    return decided;
   }
 
   /** tagLongLiteral notes a string constant longer than the column it is compared with (foldable in advance). */
-  private tagLongLiteral(column: Bound, text: Uint8Array): void {
+  private tagLongLiteral(column: Bound, text: Uint8Array): boolean {
     const def = column.column === undefined ? undefined : this.c.columns[column.column];
-    if (def !== undefined && text.length > stringWidth(def)) {
+    const width = def === undefined ? column.width : stringWidth(def);
+    const longer = width !== undefined && text.length > width;
+    if (longer) {
       this.tags.add('foldableStrings');
       this.tags.add('decidedColumn');
     }
+    return longer;
   }
 
   // Conditions.
@@ -488,17 +578,22 @@ class Evaluation {
       case 'or': {
         const left = this.bindPred(pred.left);
         const right = this.bindPred(pred.right);
-        return (row) => {
+        const or: Condition = (row) => {
           const a = left(row);
           const b = right(row);
           return a === true || b === true ? true : a === null || b === null ? null : false;
         };
+        const [x, y] = [DECIDED.get(left), DECIDED.get(right)];
+        const constant = (CONSTANT.has(left) && CONSTANT.has(right)) || (CONSTANT.has(left) && x === true) || (CONSTANT.has(right) && y === true);
+        if (constant) return decide(or, x === true || y === true, true);
+        return x === false && y === false ? decide(or, false) : or;
       }
       case 'not':
         return not3(this.bindPred(pred.operand));
       case 'isnull': {
         const operand = this.bindValue(pred.operand);
-        return (row) => (operand.value(row) === null) !== pred.negated;
+        const test: Condition = (row) => (operand.value(row) === null) !== pred.negated;
+        return operand.constant === undefined ? test : decide(test, pred.negated, true);
       }
     }
   }
@@ -526,9 +621,16 @@ class Evaluation {
       this.tagScaledConstant(right, rf);
       this.staticRescale(left, lf);
       this.staticRescale(right, rf);
-      this.tagDecided(left, [right], op === '=' || op === '<>');
-      this.tagDecided(right, [left], op === '=' || op === '<>');
-      return (row) => {
+      const equality = op === '=' || op === '<>';
+      const unreachable = this.tagDecided(left, [right], equality) || this.tagDecided(right, [left], equality);
+      // A constant outside signed 64 bits at the comparison's scale is beyond every value of the other side (README).
+      const beyond = (constant: Bound, factor: bigint, constantOnLeft: boolean): boolean | undefined => {
+        if (typeof constant.constant !== 'bigint' || fits64(constant.constant * factor)) return undefined;
+        const order = (constant.constant > 0n ? -1 : 1) * (constantOnLeft ? -1 : 1);
+        return holds(order);
+      };
+      const decided = left.constant === undefined && right.constant !== undefined ? beyond(right, rf, false) : right.constant === undefined && left.constant !== undefined ? beyond(left, lf, true) : undefined;
+      return this.decideConstant(left, right, decided ?? (equality && unreachable ? op === '<>' : undefined), (row) => {
         const x = left.value(row) as bigint | null;
         const y = right.value(row) as bigint | null;
         if (x === null || y === null) return null;
@@ -536,26 +638,34 @@ class Evaluation {
         const b = y * rf;
         if ((left.constant === undefined && !fits64(a)) || (right.constant === undefined && !fits64(b))) this.leeway.add('rescale');
         return holds(a < b ? -1 : a > b ? 1 : 0);
-      };
+      });
     }
     if (left.type.k === 'date' && right.type.k === 'date') {
-      return (row) => {
+      return this.decideConstant(left, right, undefined, (row) => {
         const a = left.value(row) as bigint | null;
         const b = right.value(row) as bigint | null;
         if (a === null || b === null) return null;
         return holds(a < b ? -1 : a > b ? 1 : 0);
-      };
+      });
     }
     if (left.type.k === 'str' && right.type.k === 'str') {
-      if ((left.column === undefined) === (right.column === undefined)) refuse('query', 'a string comparison needs one column and one constant');
-      this.tagLongLiteral(left.column === undefined ? right : left, (left.column === undefined ? left.constant : right.constant) as Uint8Array);
-      return (row) => {
+      if (left.constant === undefined && right.constant === undefined) refuse('query', 'a string comparison needs a constant on one side');
+      const test: Condition = (row) => {
         const a = left.value(row) as Uint8Array | null;
         const b = right.value(row) as Uint8Array | null;
         return a === null || b === null ? null : holds(byteOrder(a, b));
       };
+      if (left.constant !== undefined && right.constant !== undefined) return decide(test, test([]) === true, true);
+      const longer = this.tagLongLiteral(left.constant === undefined ? left : right, (left.constant === undefined ? right.constant : left.constant) as Uint8Array);
+      return longer && (op === '=' || op === '<>') ? decide(test, op === '<>') : test;
     }
     return refuse('query', `cannot compare ${left.type.k} with ${right.type.k}`);
+  }
+
+  /** decideConstant marks a comparison decided at compile time: of two constants (by its value), else as `decided` says. */
+  private decideConstant(left: Bound, right: Bound, decided: boolean | undefined, test: Condition): Condition {
+    if (left.constant !== undefined && right.constant !== undefined) return decide(test, test([]) === true, true);
+    return decided === undefined ? test : decide(test, decided);
   }
 
   private membership(operand: Bound, list: readonly Expr[]): Condition {
@@ -567,37 +677,39 @@ class Evaluation {
       if (item.type.k !== operand.type.k) refuse('query', `cannot compare ${operand.type.k} with ${item.type.k}`);
     }
     if (operand.type.k === 'str') {
-      if (operand.column === undefined) refuse('query', 'IN over a string constant is not supported');
-      for (const item of items) this.tagLongLiteral(operand, item.constant as Uint8Array);
-      return (row) => {
+      const test: Condition = (row) => {
         const value = operand.value(row) as Uint8Array | null;
         return value === null ? null : items.some((item) => sameBytes(value, item.constant as Uint8Array));
       };
+      if (operand.constant !== undefined) return decide(test, test([]) === true, true);
+      const longer = items.map((item) => this.tagLongLiteral(operand, item.constant as Uint8Array));
+      return longer.every(Boolean) ? decide(test, false) : test;
     }
     if (operand.type.k === 'date') {
-      return (row) => {
+      const test: Condition = (row) => {
         const value = operand.value(row);
         return value === null ? null : items.some((item) => item.constant === value);
       };
+      return operand.constant !== undefined ? decide(test, test([]) === true, true) : test;
     }
     const scale = Math.max(...[operand, ...items].map((bound) => (bound.type as { scale: number }).scale));
     const wanted = items.map((item) => (item.constant as bigint) * pow10(scale - (item.type as { scale: number }).scale));
     if (wanted.some((value) => !fits64(value))) this.tags.add('literalRange');
     const factor = pow10(scale - (operand.type as { scale: number }).scale);
     this.staticRescale(operand, factor);
-    this.tagDecided(operand, items, true);
-    return (row) => {
+    const unreachable = this.tagDecided(operand, items, true);
+    const test: Condition = (row) => {
       const raw = operand.value(row) as bigint | null;
       if (raw === null) return null;
       const value = raw * factor;
       if (operand.constant === undefined && !fits64(value)) this.leeway.add('rescale');
       return wanted.includes(value);
     };
+    return operand.constant !== undefined ? decide(test, test([]) === true, true) : unreachable ? decide(test, false) : test;
   }
 
   private like(operand: Bound, pattern: string): Condition {
     if (operand.type.k !== 'str') refuse('query', 'LIKE needs a string');
-    if (operand.column === undefined) refuse('query', 'LIKE over a string constant is not supported');
     const tokens = likeTokens(pattern);
     if (tokens.length > 64) refuse('query', 'LIKE patterns of more than 64 bytes are not supported');
     // README: '%' alone (or several) matches every string, and a pattern needing more bytes than a char(n) column holds none: decided in advance.
@@ -605,29 +717,67 @@ class Evaluation {
       this.tags.add('foldableStrings');
       this.tags.add('decidedColumn');
     }
-    this.tagLongLiteral(operand, new Uint8Array(tokens.filter((token) => token !== 'any').length));
-    return (row) => {
+    const test: Condition = (row) => {
       const value = operand.value(row) as Uint8Array | null;
       return value === null ? null : likeHolds(value, tokens);
     };
+    if (operand.constant !== undefined) return decide(test, test([]) === true, true);
+    const longer = this.tagLongLiteral(operand, new Uint8Array(tokens.filter((token) => token !== 'any').length));
+    if (longer) return decide(test, false);
+    return tokens.length > 0 && tokens.every((token) => token === 'any') ? decide(test, true) : test;
   }
+}
+
+/** characterEnd is where the character at `at` ends: one byte and at most three continuation bytes (0b10xxxxxx) after it. */
+function characterEnd(value: Uint8Array, at: number): number {
+  let end = at + 1;
+  while (end < value.length && end - at < 4 && ((value[end] as number) & 0xc0) === 0x80) end++;
+  return end;
+}
+
+/** branchWidth is the most bytes a CASE branch yields: a constant's length, a column's width, a computed string's. */
+function branchWidth(branch: Bound, columns: readonly Column[]): number {
+  if (branch.constant instanceof Uint8Array) return branch.constant.length;
+  if (branch.column !== undefined) return stringWidth(columns[branch.column] as Column);
+  return branch.width ?? 0;
+}
+
+/**
+ * DECIDED holds the conditions Sluice decides when it compiles the query (README: comparisons of constants,
+ * literals longer than a string can be, numbers a column cannot reach, LIKE '%'): each is its value for every
+ * row where its operand is not NULL, and unknown where it is. A CASE whose every WHEN is decided false and that
+ * has no ELSE is always NULL, which Sluice refuses.
+ */
+const DECIDED = new WeakMap<Condition, boolean>();
+/** CONSTANT holds the decided conditions that read no column (true or false for every row, never unknown). */
+const CONSTANT = new WeakSet<Condition>();
+
+function decide(condition: Condition, value: boolean, constant = false): Condition {
+  DECIDED.set(condition, value);
+  if (constant) CONSTANT.add(condition);
+  return condition;
 }
 
 /** and3 is SQL's AND: false if either is false, else unknown if either is unknown. */
 function and3(left: Condition, right: Condition): Condition {
-  return (row) => {
+  const and: Condition = (row) => {
     const a = left(row);
     const b = right(row);
     return a === false || b === false ? false : a === null || b === null ? null : true;
   };
+  const [x, y] = [DECIDED.get(left), DECIDED.get(right)];
+  const constant = (CONSTANT.has(left) && CONSTANT.has(right)) || (CONSTANT.has(left) && x === false) || (CONSTANT.has(right) && y === false);
+  return x === false || y === false ? decide(and, false, constant) : x === true && y === true ? decide(and, true, constant) : and;
 }
 
 /** not3 is SQL's NOT: unknown stays unknown. */
 function not3(operand: Condition): Condition {
-  return (row) => {
+  const not: Condition = (row) => {
     const value = operand(row);
     return value === null ? null : !value;
   };
+  const decided = DECIDED.get(operand);
+  return decided === undefined ? not : decide(not, !decided, CONSTANT.has(operand));
 }
 
 /** LikeToken is one pattern element: a literal byte, 'one' for '_' (one character) or 'any' for '%' (any bytes). */
@@ -655,11 +805,8 @@ function likeHolds(value: Uint8Array, tokens: readonly LikeToken[]): boolean {
         continue;
       }
       if (reach[v] !== true || v === value.length) continue;
-      if (token === 'one') {
-        let end = v + 1;
-        while (end < value.length && end - v < 4 && ((value[end] as number) & 0xc0) === 0x80) end++;
-        next[end] = true;
-      } else if (value[v] === token) next[v + 1] = true;
+      if (token === 'one') next[characterEnd(value, v)] = true;
+      else if (value[v] === token) next[v + 1] = true;
     }
     reach = next;
   }

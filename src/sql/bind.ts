@@ -79,9 +79,13 @@ class Binder {
     const used = new Set<number>();
     const collect = (expr: Expr | undefined): void => forEachColumn(expr, (column) => used.add(column));
     collect(filter);
-    // Every column the WHERE clause names is decoded, and its malformed values reported, even where the
-    // condition on it was decided at compile time: which rows are malformed does not depend on folding.
-    if (statement.where !== undefined) forEachIdentifier(statement.where, (name) => used.add((bindValue(this.scope, name) as ColumnRef).column));
+    // Every column the WHERE clause, the select list and GROUP BY expressions name is decoded, and its malformed
+    // values reported, even where a condition or a CASE branch naming it was decided at compile time: which rows
+    // are malformed does not depend on folding. (A bare name in GROUP BY may be an alias; a column there is a key.)
+    const named = (expr: AstExpr): void => forEachIdentifier(expr, (name) => used.add((bindValue(this.scope, name) as ColumnRef).column));
+    if (statement.where !== undefined) named(statement.where);
+    statement.items.forEach((item) => named(item.expr));
+    statement.groupBy.filter((expr) => expr.kind !== 'identifier').forEach(named);
     groupBy.forEach(collect);
     this.aggregates.forEach((aggregate) => collect(aggregate.arg));
     rows?.selection.values.forEach(collect);

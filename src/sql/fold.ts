@@ -80,12 +80,13 @@ function compareConstants(a: Constant, b: Constant): number {
 }
 
 /**
- * longerThanColumn says whether `bytes` is longer than any value of the string column `operand` can
- * be: a declared length (char(n), varchar(n)) is enforced on the data (a longer value makes its row
- * malformed), so `=`, IN and LIKE with such a literal are false for every row, and `<>` true.
+ * longerThanColumn says whether `bytes` is longer than any value of the string `operand` can be: a
+ * column's declared length (char(n), varchar(n)) is enforced on the data (a longer value makes its row
+ * malformed), and a SUBSTRING's or a string CASE's length is the most its value can have (bind-substring.ts,
+ * bind-case.ts), so `=`, IN and LIKE with such a literal are false for every row, and `<>` true.
  */
 export function longerThanColumn(operand: ValueExpr, bytes: Uint8Array): boolean {
-  if (operand.kind !== 'column') return false;
+  if (operand.kind === 'constant') return false;
   const type = operand.type;
   return (type.kind === 'char' || type.kind === 'varchar') && type.length !== undefined && bytes.length > type.length;
 }

@@ -82,9 +82,12 @@ export function bindPost(scope: PostScope, ast: AstExpr): PostExpr {
   }
 }
 
-/** groupCase is a CASE over the row that is a GROUP BY key, as that key; undefined for any other CASE (one over aggregates). */
+/**
+ * groupCase is a CASE over the row that is a GROUP BY key, as that key; undefined for any other CASE (one over
+ * aggregates). The key may be what the CASE folded into (a column, a SUBSTRING: its other WHENs decided).
+ */
 function groupCase(scope: PostScope, ast: AstExpr): PostExpr | undefined {
-  if (scope.groupBy.every((key) => key.kind !== 'case')) return undefined;
+  if (scope.groupBy.length === 0) return undefined;
   let bound: ValueExpr;
   try {
     bound = bindValue(scope.rows, ast);

@@ -72,6 +72,31 @@ describe('the reference evaluator', () => {
     expect(truth).toMatchObject({ kind: 'answer', rows: [['s:"a"', 'n:2.00'], ['s:"b"', 'n:1.25']], skipped: 0 });
   });
 
+  it('computes SUBSTRING by characters (a start before the first counts) and CASE of strings, as group keys and in conditions', () => {
+    const data = 'c0,c1\n1,é€b\n2,ab\n3,\n-1,abc\n';
+    const substring = { t: 'substr', operand: { t: 'col', name: 'c1' }, start: 0, count: 3, commas: false } as const;
+    const byPrefix: Query = { items: [{ t: 'key', index: 0 }, { t: 'agg', fn: 'sum', arg: { t: 'col', name: 'c0' } }], groupBy: [], keys: [substring], orderBy: [] };
+    // FROM 0 FOR 3 is the first two characters; a NULL value gives a NULL key, sorted last.
+    expect(evaluateCase(csvCase(data, byPrefix))).toMatchObject({ kind: 'answer', rows: [['s:"ab"', 'n:1.00'], ['s:"é€"', 'n:1.00'], ['null', 'n:3.00']] });
+    const sign = { t: 'case', whens: [{ when: { t: 'cmp', op: '>', left: { t: 'col', name: 'c0' }, right: { t: 'num', text: '1' } }, then: substring }] } as const;
+    const where: Query = { items: [{ t: 'agg', fn: 'count' }], groupBy: [], where: { t: 'cmp', op: '=', left: sign, right: { t: 'str', text: 'ab' } }, orderBy: [] };
+    expect(evaluateCase(csvCase(data, where))).toMatchObject({ kind: 'answer', rows: [['n:1']] });
+  });
+
+  it('refuses a CASE that is always NULL (every WHEN decided false at compile time, no ELSE), as Sluice does', () => {
+    const never = { t: 'case', whens: [{ when: { t: 'in', operand: { t: 'num', text: '2' }, list: [{ t: 'num', text: '3' }], negated: false }, then: { t: 'col', name: 'c1' } }] } as const;
+    const query: Query = { items: [{ t: 'agg', fn: 'count', arg: never }], groupBy: [], orderBy: [] };
+    expect(evaluateCase(csvCase('c0,c1\n1,a\n', query))).toMatchObject({ kind: 'refuse', refusal: { reason: 'query' } });
+  });
+
+  it('folds a CASE as Sluice does: a WHEN constant and true ends it, so it may be a constant (refused as a GROUP BY key)', () => {
+    const always = { t: 'case', whens: [{ when: { t: 'cmp', op: '<', left: { t: 'num', text: '1' }, right: { t: 'num', text: '2' } }, then: { t: 'str', text: 'k' } }] } as const;
+    const grouped: Query = { items: [{ t: 'agg', fn: 'count' }], groupBy: [], keys: [always], orderBy: [] };
+    expect(evaluateCase(csvCase('c0,c1\n1,a\n', grouped))).toMatchObject({ kind: 'refuse', refusal: { reason: 'query' } });
+    const counted: Query = { items: [{ t: 'agg', fn: 'count', arg: always }], groupBy: [], where: { t: 'cmp', op: '=', left: always, right: { t: 'str', text: 'k' } }, orderBy: [] };
+    expect(evaluateCase(csvCase('c0,c1\n1,a\n2,\n', counted))).toMatchObject({ kind: 'answer', rows: [['n:2']] });
+  });
+
   it('refuses malformed rows under stop (with the line) and counts them under skip', () => {
     expect(evaluateCase(csvCase('c0,c1\n1,a\n1.234,b\n', sumByC1))).toMatchObject({ kind: 'refuse', refusal: { reason: 'malformed', line: 3 } });
     expect(evaluateCase(csvCase('c0,c1\n1,a\n1.234,b\n', sumByC1, 'skip'))).toMatchObject({ kind: 'answer', skipped: 1 });

@@ -161,3 +161,26 @@ test('013b a CSV header ending in CR CR LF ends with LF: every CR outside quotes
   writeFileSync(join(dir, 'cr2.schema'), 'c0 integer\n');
   expect(() => planQuery('select count(*) from cr2', directoryCatalog(dir))).toThrow(/cr2\.csv:1:3: lines end with a lone carriage return/);
 });
+
+test('a SUBSTRING or string CASE compared with a literal longer than it can be is decided, as a column is (it was a code generator refusal)', () => {
+  const schema = 'c0 char(4)\nc1 integer\n';
+  const bytes = 'c0,c1\nabcd,1\n,2\nxy,3\n';
+  // FOR 2 of char(4) is at most 4 bytes; FROM -1 FOR 1 is always empty.
+  expect(replay('u.csv', bytes, schema, "select count(*) from u where substring(c0 from 1 for 2) = 'abcdef' or substring(c0 from -1 for 1) like '_%'")).toEqual({ rows: [[0n]], skippedRows: 0 });
+  expect(replay('u.csv', bytes, schema, "select count(*) from u where substring(c0, 2, 1) not in ('abcdef', 'zzzzzz')")).toEqual({ rows: [[2n]], skippedRows: 0 });
+  expect(replay('u.csv', bytes, schema, "select count(*) from u where case when c1 > 1 then c0 else 'q' end <> 'abcdef'")).toEqual({ rows: [[2n]], skippedRows: 0 });
+});
+
+test('a column named only in a CASE branch decided at compile time is still decoded and checked (as 007 for WHERE)', () => {
+  const schema = 'c0 char(1)\nc1 integer\n';
+  // c0's 'xyz' is longer than char(1): the row is malformed although the branch naming c0 can never be taken.
+  expect(replay('v.csv', 'c0,c1\na,1\nxyz,2\n', schema, "select count(case when c0 = 'ab' then c0 else 'q' end) from v")).toEqual({ error: 'MalformedRowError', line: 3, column: 1 });
+});
+
+test('a selected CASE that is a GROUP BY key is that key where the CASE folded into a column or a SUBSTRING (it was refused)', () => {
+  const schema = 'c0 varchar(4)\nc1 integer\n';
+  const bytes = 'c0,c1\nab,1\nab,2\n,3\n';
+  // '%' decides the WHEN false everywhere (NOT LIKE '%' never holds), so both CASEs are c0 itself.
+  expect(replay('w.csv', bytes, schema, "select case when c0 not like '%' then 'a' else c0 end, sum(c1) from w group by case when c0 not like '%' then 'a' else c0 end")).toEqual({ rows: [['ab', 3n], [null, 3n]], skippedRows: 0 });
+  expect(replay('w.csv', bytes, schema, "select case when c0 = 'abcde' then 'z' else substring(c0 from 2) end, count(*) from w group by 1")).toEqual({ rows: [['b', 2n], [null, 1n]], skippedRows: 0 });
+});
