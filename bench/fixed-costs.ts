@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { positiveInteger } from '../src/util/option-values.js';
 import { projectRoot } from '../src/util/paths.js';
-import { ANCHOR_CHUNK } from './lib/anchor-data.js';
+import { ANCHOR_CHUNK, ANCHORS } from './lib/anchor-data.js';
 import { timeNodeProcess } from './lib/process-time.js';
 import { writeResults } from './lib/results-file.js';
 import { markdownTable, median } from './lib/timing.js';
@@ -28,7 +28,7 @@ const options = new Command('fixed-costs')
 const root = projectRoot();
 const cacheHome = mkdtempSync(join(tmpdir(), 'sluice-fixed-costs-'));
 process.on('exit', () => rmSync(cacheHome, { recursive: true, force: true }));
-const anchor = join(root, '..', 'shared', 'anchors', 'csv.bpf.o');
+const anchor = join(ANCHORS, 'csv.bpf.o');
 
 interface Contender {
   readonly name: string;

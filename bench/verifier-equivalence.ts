@@ -8,11 +8,11 @@ import type { ProgramSpec } from '../src/asm/program.js';
 import { defaultCatalog } from '../src/datasets/default-data.js';
 import { generateVerifierProgram } from '../src/fuzz/verifier-generator.js';
 import { HOOK_CONTEXT } from '../src/storage/hook-context.js';
-import { projectRoot } from '../src/util/paths.js';
+import { conformanceDir, projectRoot } from '../src/util/paths.js';
 import { memoryContext, verify, type VerifyOptions } from '../src/verifier/index.js';
 import { parseConformance, programOf } from '../src/vm/conformance.js';
 import { positiveInteger, wholeNumber } from '../src/util/option-values.js';
-import { ANCHORS, anchorProgram } from './lib/anchor-data.js';
+import { anchorProgram } from './lib/anchor-data.js';
 import { exampleQueryPrograms } from './lib/example-programs.js';
 
 const options = new Command('verifier-equivalence')
@@ -60,10 +60,10 @@ const first = options.seed;
 // The campaign's own complexity limit (src/campaign/verifier-differential.ts), so endless mutated loops stay cheap.
 for (let seed = first; seed < first + options.count; seed++) compare(`campaign seed ${seed}`, generateVerifierProgram(seed).spec, HOOK_CONTEXT, 200_000);
 
-const conformanceDir = `${ANCHORS}/../conformance/`;
-if (existsSync(conformanceDir)) {
-  for (const file of readdirSync(conformanceDir).filter((f) => f.endsWith('.data'))) {
-    const test = parseConformance(readFileSync(conformanceDir + file, 'utf8'), file);
+const conformance = `${conformanceDir()}/`;
+if (existsSync(conformance)) {
+  for (const file of readdirSync(conformance).filter((f) => f.endsWith('.data'))) {
+    const test = parseConformance(readFileSync(conformance + file, 'utf8'), file);
     compare(`conformance ${file}`, programOf(test), memoryContext(test.memory.length));
   }
 }

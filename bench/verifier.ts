@@ -12,10 +12,11 @@ import { generateTpch } from '../src/datasets/tpch/generate.js';
 import { parseConformance, programOf } from '../src/vm/conformance.js';
 import { VerifierError, memoryContext, verify, type VerifierStats } from '../src/verifier/index.js';
 import { positiveInteger } from '../src/util/option-values.js';
-import { ANCHORS, anchorProgram } from './lib/anchor-data.js';
+import { anchorProgram } from './lib/anchor-data.js';
 import { exampleQueryPrograms } from './lib/example-programs.js';
 import { markdownTable, median } from './lib/timing.js';
 import { HOOK_CONTEXT } from '../src/storage/hook-context.js';
+import { conformanceDir } from '../src/util/paths.js';
 
 const options = new Command('verifier')
   .description('Time the verifier on the anchor program, every queries/*.sql program and the conformance suite')
@@ -80,11 +81,11 @@ for (const { name, spec } of programs) {
   rows.push([name, slots, run.stats.processedInsns, kernelProcessed(spec), run.stats.states, run.stats.peakStates, run.wallMs.toFixed(1), run.cpuMs.toFixed(1)]);
 }
 
-const conformanceDir = `${ANCHORS}/../conformance/`;
-if (existsSync(conformanceDir) && !options.only) {
-  const suite = readdirSync(conformanceDir)
+const conformance = `${conformanceDir()}/`;
+if (existsSync(conformance) && !options.only) {
+  const suite = readdirSync(conformance)
     .filter((f) => f.endsWith('.data'))
-    .map((f) => parseConformance(readFileSync(conformanceDir + f, 'utf8'), f));
+    .map((f) => parseConformance(readFileSync(conformance + f, 'utf8'), f));
   const all = suite.map((t) => ({ program: programOf(t), context: memoryContext(t.memory.length) }));
   // A dozen programs use what Linux refuses outright (callx, constant shifts out of range): timed are the rest.
   const tests = all.filter(({ program, context }) => {

@@ -32,7 +32,7 @@ export function withTarget(insn: Instruction, target: Target, field: 'offset' | 
 }
 
 /** helperIdByName returns the id of a helper named `bpf_x` or `x`, or undefined. */
-export function helperIdByName(name: string): number | undefined {
+function helperIdByName(name: string): number | undefined {
   const bare = name.startsWith('bpf_') ? name.slice(4) : name;
   for (const proto of HELPERS.values()) if (proto.name === bare) return proto.id;
   return undefined;

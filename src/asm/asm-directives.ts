@@ -10,7 +10,7 @@ export interface ProgramHeader {
 }
 
 /** PROGRAM_DIRECTIVE_SYNTAX is the `.program` line's shape; the license runs to the end of the line. */
-export const PROGRAM_DIRECTIVE_SYNTAX = '.program NAME [section=SECTION] [license=TEXT]';
+const PROGRAM_DIRECTIVE_SYNTAX = '.program NAME [section=SECTION] [license=TEXT]';
 
 /** parseProgramDirective reads a `.program` line (comment already removed). */
 export function parseProgramDirective(text: string, where: Where, columnBase: number): ProgramHeader {
@@ -32,7 +32,7 @@ export function formatProgramDirective(spec: ProgramSpec): string {
  * `.map NAME TYPE key=K value=V entries=N [flags=F] [readonly] [init=HEX]`, where `init` gives
  * the value of entry 0 as hex bytes in memory order (global data).
  */
-export const MAP_DIRECTIVE_SYNTAX = '.map NAME TYPE key=K value=V entries=N [flags=F] [readonly] [init=HEX]';
+const MAP_DIRECTIVE_SYNTAX = '.map NAME TYPE key=K value=V entries=N [flags=F] [readonly] [init=HEX]';
 
 const NAME = /^[A-Za-z_.][A-Za-z0-9_.]*$/;
 

@@ -45,7 +45,7 @@ export function readRegister64(cur: TokenCursor, why: string): number {
 }
 
 /** readSigned consumes an optional sign and a number, returning the signed value and whether it was hex. */
-export function readSigned(cur: TokenCursor, what: string): { value: bigint; hex: boolean; token: Token } {
+function readSigned(cur: TokenCursor, what: string): { value: bigint; hex: boolean; token: Token } {
   const first = cur.peek();
   const negative = cur.accept('-');
   if (!negative) cur.accept('+');
@@ -59,7 +59,7 @@ export function readSigned(cur: TokenCursor, what: string): { value: bigint; hex
  * fitBits checks a written number against a signed field of `bits` bits and returns the field's value.
  * Decimal must be in the signed range; hex (the bit pattern) may reach 2^bits - 1, negative hex -2^(bits-1).
  */
-export function fitBits(
+function fitBits(
   cur: TokenCursor,
   n: { value: bigint; hex: boolean; token: Token },
   bits: number,

@@ -1,4 +1,5 @@
 // The in-memory eBPF instruction, its 8-byte wire encoding, and the field rules checked on decode.
+import { createHash } from 'node:crypto';
 import {
   AluOp,
   CALL,
@@ -35,7 +36,7 @@ export interface Instruction {
 }
 
 /** SLOT_BYTES is the size of one encoded instruction slot. */
-export const SLOT_BYTES = 8;
+const SLOT_BYTES = 8;
 
 /** InstructionError reports an invalid instruction with its slot index. */
 export class InstructionError extends Error {
@@ -175,15 +176,30 @@ export function decode(bytes: Uint8Array): Instruction[] {
   return out;
 }
 
+/** DECODED_PROGRAMS is how many programs decodeProgram keeps by their bytes' hash (the least recently decoded go first). */
+const DECODED_PROGRAMS = 8;
+
+/** decodedPrograms holds decodeProgram's lists by the SHA-256 of the bytes they were read from. */
+const decodedPrograms = new Map<string, readonly Instruction[]>();
+
 /**
  * decodeProgram is decode for a whole program that is only read from then on (one that crossed the
  * link, or came from the program store): the list is frozen, and encode gives back the bytes it was
- * read from (a run takes the program's key and its message from them more than once).
+ * read from (a run takes the program's key and its message from them more than once). Bytes this
+ * process decoded before give the same list back without decoding them again: a query's program is
+ * read from the store on the compute node and then off the link on a storage node in the same process.
  */
 export function decodeProgram(bytes: Uint8Array): readonly Instruction[] {
-  const insns = Object.freeze(decode(bytes));
-  // A copy (a Buffer's slice would be a view): the caller may reuse its bytes.
-  decodedBytes.set(insns, new Uint8Array(bytes));
+  const key = createHash('sha256').update(bytes).digest('hex');
+  let insns = decodedPrograms.get(key);
+  if (insns === undefined) {
+    insns = Object.freeze(decode(bytes));
+    // A copy (a Buffer's slice would be a view): the caller may reuse its bytes.
+    decodedBytes.set(insns, new Uint8Array(bytes));
+  }
+  decodedPrograms.delete(key);
+  decodedPrograms.set(key, insns);
+  if (decodedPrograms.size > DECODED_PROGRAMS) decodedPrograms.delete(decodedPrograms.keys().next().value as string);
   return insns;
 }
 

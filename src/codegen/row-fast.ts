@@ -7,6 +7,8 @@ import { DAYS_TO_EPOCH, MAX_DIGITS, MONTH_EXTRA_DAYS, emitClearStrings, emitNull
 import { S, STRING_CAP, type ColumnSlot } from './layout.js';
 import { emitRow } from './row.js';
 import { type MidRowEntry, emitHandOver, emitMidRowEntry, emitRowStartState } from './row-boundary.js';
+import { WORD_BYTES, emitWordSkip } from './skip-words.js';
+import { isString, precisionOf } from '../values/types.js';
 
 /*
  * A row takes the fast path when the scan is at its first byte (nothing of it consumed) and every
@@ -21,7 +23,8 @@ import { type MidRowEntry, emitHandOver, emitMidRowEntry, emitRowStartState } fr
  * and the byte-at-a-time scan reads the row from its first byte, with every guarantee it has.
  *
  * Consecutive unused fields are skipped as one run that counts delimiters, so a field costs no more
- * than its bytes and its delimiter.
+ * than its bytes and its delimiter; an unused text field (spaces at unpredictable places) is skipped
+ * on its own, a word at a time (skip-words.ts).
  *
  * Shape for the verifiers: each used field or run starts by reloading the cursor from the state map,
  * so the position is an unknown bounded scalar there and the many exits of the previous one (one per
@@ -87,6 +90,8 @@ interface FieldPlan {
   readonly textBytes: number;
   /** Bytes read past the terminator: 1 for the line break after a .tbl row's trailing delimiter. */
   readonly trailer: number;
+  /** For an unused field skipped a word at a time (skip-words.ts): the words its window holds. */
+  readonly words: number | undefined;
 }
 
 /** FastRow carries the labels of one emission. */
@@ -111,11 +116,22 @@ function planFields(g: Gen, maxChunk: number): FieldPlan[] | undefined {
     const trailer = last && trailingDelimiter ? 1 : 0;
     const textBytes = slot?.codec.kind === 'string' ? slot.codec.width : plainBytes(def);
     const firstSegment = slot === undefined ? Math.min(textBytes, SEGMENT_BYTES) : textBytes;
-    const window = trailer + (slot === undefined || slot.codec.kind === 'string' ? firstSegment + 1 : slot.codec.kind === 'date' ? 11 : 3 + MAX_DIGITS);
-    return { def, column: index, slot, last, terminator, window, textBytes, trailer };
+    const words = wordSkipped(def, slot, textBytes, index, last, trailingDelimiter) ? Math.ceil((textBytes + 1) / WORD_BYTES) : undefined;
+    const window =
+      words !== undefined ? words * WORD_BYTES : trailer + (slot === undefined || slot.codec.kind === 'string' ? firstSegment + 1 : slot.codec.kind === 'date' ? 11 : 3 + MAX_DIGITS);
+    return { def, column: index, slot, last, terminator, window, textBytes, trailer, words };
   });
   const capturesFit = fields.every((f) => f.slot?.codec.kind !== 'string' || f.textBytes <= MAX_CAPTURE);
   return capturesFit && fields.every((f) => f.window + maxChunk < MAX_PACKET_OFFSET) ? fields : undefined;
+}
+
+/**
+ * wordSkipped says whether an unused field is skipped a word at a time: a text column of at least a word
+ * (shorter ones cost little in a run), neither a .tbl row's last field (a line break follows its
+ * trailing delimiter) nor a row's only field (a line break at its first byte is a blank line).
+ */
+function wordSkipped(def: ColumnDef, slot: ColumnSlot | undefined, textBytes: number, column: number, last: boolean, trailing: boolean): boolean {
+  return slot === undefined && isString(def.type) && textBytes >= WORD_BYTES && !(last && (trailing || column === 0));
 }
 
 /** plainBytes is the longest unquoted text of a well-formed value of the column's type. */
@@ -184,7 +200,11 @@ export function emitFastRow(g: Gen, slow: Label, maxChunk: number): void {
     // Past the chunk's end, the first group goes back to the byte scan from the row's first byte; a later one hands over at its own.
     const pastEnd = index === 0 ? bail : e.label(`hand_over_${first.def.name}`);
     if (index > 0) handOvers.push({ column: first.column, label: pastEnd });
-    if (first.slot === undefined) emitSkipRun(row, group, index === 0, end, pastEnd);
+    if (first.words !== undefined) {
+      emitFieldStart(row, first, index === 0, first.window, pastEnd);
+      const skip = { words: first.words, delimiter: row.delimiter, csv: row.csv, endsRow: first.last, field: FAST.field, cursor: FAST.cursor };
+      emitWordSkip(e, { ...skip, bail, end });
+    } else if (first.slot === undefined) emitSkipRun(row, group, index === 0, end, pastEnd);
     else {
       emitFieldStart(row, first, index === 0, first.window, pastEnd);
       if (first.slot.codec.kind === 'decimal') emitNumber(row, first, first.slot, end);
@@ -219,7 +239,8 @@ export function emitFastRow(g: Gen, slow: Label, maxChunk: number): void {
  */
 function emitFieldStart(row: FastRow, field: FieldPlan, first: boolean, window: number, pastEnd: Label): void {
   const { e } = row.g;
-  e.comment(`field ${field.def.name} (${field.slot === undefined ? 'not used' : field.slot.codec.kind}): ${window}-byte window`);
+  const how = field.slot !== undefined ? field.slot.codec.kind : field.words !== undefined ? 'not used, skipped by words' : 'not used';
+  e.comment(`field ${field.def.name} (${how}): ${window}-byte window`);
   if (!first) e.load('DW', FAST.cursor, REG.state, S.cursor);
   e.jumpImm('JGT', FAST.cursor, row.maxChunk, row.bail);
   e.movReg(FAST.field, FAST.data);
@@ -278,13 +299,14 @@ function midRowEntries(e: Gen['e'], groups: readonly FieldPlan[][]): MidRowEntry
   return entries;
 }
 
-/** groupFields splits the row into runs of consecutive unused fields (at most a segment long, unless one field is longer) and single used fields, in order. */
+/** groupFields splits the row into runs of consecutive unused fields (at most a segment long, unless one field is longer) and single used or word-skipped fields, in order. */
 function groupFields(fields: readonly FieldPlan[]): FieldPlan[][] {
   const groups: FieldPlan[][] = [];
   const runBytes = (run: readonly FieldPlan[]) => run.reduce((sum, f) => sum + f.textBytes + 1, 0);
   for (const field of fields) {
     const previous = groups[groups.length - 1];
-    const joins = field.slot === undefined && previous !== undefined && previous[0]?.slot === undefined;
+    const inRun = (f: FieldPlan | undefined): boolean => f !== undefined && f.slot === undefined && f.words === undefined;
+    const joins = inRun(field) && previous !== undefined && inRun(previous[0]);
     // A run ends where one more field would pass one segment: the run after it starts at a field, where the byte scan can hand over (row-boundary.ts).
     if (joins && runBytes(previous) + field.textBytes <= SEGMENT_BYTES) previous.push(field);
     else groups.push([field]);
@@ -438,15 +460,19 @@ function emitCapture(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Labe
 }
 
 /**
- * emitNumber reads [+-]digits[.digits] into FAST.value scaled to the column's scale, with at most
- * MAX_DIGITS digits after scaling and no more fraction digits than the scale (anything else bails
- * out, so the byte scan reports it), and stores it in the column's slot.
+ * emitNumber reads [+-]digits[.digits] into FAST.value scaled to the column's scale, with no more
+ * integer digits than the column's precision allows (at most MAX_DIGITS after scaling) and no more
+ * fraction digits than the scale (anything else bails out, so the byte scan reports it or reads the
+ * leading zeros), and stores it in the column's slot. The digits' code is emitted once: a sign (or an
+ * empty field) is sorted out before the first digit, and FAST.negative says whether to negate.
  */
 function emitNumber(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label): void {
   const { e } = row.g;
-  const sign = e.label('sign');
-  emitDigitChain(row, field, slot, end, sign, undefined);
-  e.bind(sign);
+  const firstDigit = e.label('first_digit');
+  e.movImm(FAST.negative, 0);
+  e.load('B', FAST.byte, FAST.field, 0);
+  e.aluImm('SUB', FAST.byte, ZERO);
+  e.jumpImm('JLE', FAST.byte, 9, firstDigit);
   if (mayBeEmpty(field)) {
     const notEmpty = e.label('not_empty');
     e.jumpImm('JNE', FAST.byte, field.terminator - ZERO, notEmpty);
@@ -462,27 +488,30 @@ function emitNumber(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label
   e.bind(minus);
   e.aluImm('ADD', FAST.field, 1);
   e.aluImm('ADD', FAST.cursor, 1);
-  emitDigitChain(row, field, slot, end, row.bail, FAST.negative);
+  e.load('B', FAST.byte, FAST.field, 0);
+  e.aluImm('SUB', FAST.byte, ZERO);
+  e.jumpImm('JGT', FAST.byte, 9, row.bail);
+  e.bind(firstDigit);
+  emitDigitChain(row, field, slot, end);
 }
 
 /**
  * emitDigitChain reads digits[.digits] from FAST.field into FAST.value, scaled to the column's
- * scale, and stores it (negated when `negative` holds 1). A first byte that is not a digit goes to
- * `notFirstDigit` (FAST.byte holds it minus '0').
+ * scale, and stores it (negated when FAST.negative holds 1). The first digit is in FAST.byte (less '0').
  */
-function emitDigitChain(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label, notFirstDigit: Label, negative: typeof FAST.negative | undefined): void {
+function emitDigitChain(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: Label): void {
   const { e } = row.g;
   if (slot.codec.kind !== 'decimal') return;
   const scale = slot.codec.scale;
-  const integerDigits = MAX_DIGITS - scale;
+  const integerDigits = Math.max(1, Math.min(MAX_DIGITS, precisionOf(slot.type)) - scale);
   const stored = e.label('number_stored');
   const notDigit = Array.from({ length: integerDigits + 1 }, () => e.label('integer_end'));
-  for (let at = 0; at <= integerDigits; at++) {
+  e.movReg(FAST.value, FAST.byte);
+  for (let at = 1; at <= integerDigits; at++) {
     e.load('B', FAST.byte, FAST.field, at);
     e.aluImm('SUB', FAST.byte, ZERO);
-    e.jumpImm('JGT', FAST.byte, 9, at === 0 ? notFirstDigit : (notDigit[at] as Label));
+    e.jumpImm('JGT', FAST.byte, 9, notDigit[at] as Label);
     if (at === integerDigits) e.goto(row.bail);
-    else if (at === 0) e.movReg(FAST.value, FAST.byte);
     else {
       e.aluImm('MUL', FAST.value, 10);
       e.aluReg('ADD', FAST.value, FAST.byte);
@@ -523,12 +552,10 @@ function emitDigitChain(row: FastRow, field: FieldPlan, slot: ColumnSlot, end: L
     }
   }
   e.bind(stored);
-  if (negative !== undefined) {
-    const positive = e.label('positive');
-    e.jumpImm('JEQ', negative, 0, positive);
-    e.neg(FAST.value);
-    e.bind(positive);
-  }
+  const positive = e.label('positive');
+  e.jumpImm('JEQ', FAST.negative, 0, positive);
+  e.neg(FAST.value);
+  e.bind(positive);
   e.store('DW', REG.state, slot.offset, FAST.value);
   emitNotNull(row, slot);
   e.goto(end);

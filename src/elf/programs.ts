@@ -26,7 +26,7 @@ interface Func {
 }
 
 /** isProgramSection tells whether a section holds entry programs (executable, not .text). */
-export function isProgramSection(s: Section): boolean {
+function isProgramSection(s: Section): boolean {
   return s.type === SectionType.PROGBITS && (s.flags & SectionFlag.EXECINSTR) !== 0 && s.name !== '.text' && s.size > 0;
 }
 

@@ -15,8 +15,10 @@ import {
   Size,
   Source,
   VALID_ATOMIC_IMMS,
+  sizeBytes,
 } from '../asm/opcodes.js';
 import type { MapSpec, ProgramSpec } from '../asm/program.js';
+import { link, type LinkItem } from './link.js';
 
 /** FUZZ_MAPS are the maps every generated program has: an array map and a hash map. */
 export const FUZZ_MAPS: readonly MapSpec[] = [
@@ -74,8 +76,8 @@ const LOOP_COUNTER = 9;
 /** CALLBACK_INDEX (r6) keeps a bpf_loop callback's index; its body writes r0..r5 only. */
 const CALLBACK_INDEX = 6;
 
-/** Item is an instruction or a label; jumps and calls name labels until `link` resolves them. */
-type Item = { insn: Instruction; label?: number; call?: boolean } | { at: number };
+/** Item is an instruction or a label's place; jumps and calls name labels until `link` resolves them. */
+type Item = LinkItem<number>;
 
 /** Scope is what a piece of code may touch: registers it may read and write, and what it may contain. */
 interface Scope {
@@ -201,7 +203,7 @@ class Generator {
 
   private store(out: Item[], scope: Scope): void {
     const size = this.rng.pick(SIZES);
-    const offset = this.stackOffset(sizeOf(size));
+    const offset = this.stackOffset(sizeBytes(size));
     if (this.rng.chance(40)) {
       out.push({ insn: { opcode: Class.ST | Mode.MEM | size, dst: FRAME_POINTER, src: 0, offset, imm: this.rng.int32() } });
     } else {
@@ -213,7 +215,7 @@ class Generator {
     const signed = this.rng.chance(30);
     const size = signed ? this.rng.pick([Size.B, Size.H, Size.W]) : this.rng.pick(SIZES);
     const mode = signed ? Mode.MEMSX : Mode.MEM;
-    const insn = { opcode: Class.LDX | mode | size, dst: this.rng.pick(scope.writable), src: FRAME_POINTER, offset: this.stackOffset(sizeOf(size)), imm: 0 };
+    const insn = { opcode: Class.LDX | mode | size, dst: this.rng.pick(scope.writable), src: FRAME_POINTER, offset: this.stackOffset(sizeBytes(size)), imm: 0 };
     out.push({ insn });
   }
 
@@ -222,7 +224,7 @@ class Generator {
     const imm = this.rng.pick(ATOMICS);
     const fetches = (imm & AtomicOp.FETCH) !== 0 && imm !== AtomicOp.CMPXCHG;
     const src = this.rng.pick(fetches ? scope.writable : scope.readable);
-    out.push({ insn: { opcode: Class.STX | Mode.ATOMIC | size, dst: FRAME_POINTER, src, offset: this.stackOffset(sizeOf(size)), imm } });
+    out.push({ insn: { opcode: Class.STX | Mode.ATOMIC | size, dst: FRAME_POINTER, src, offset: this.stackOffset(sizeBytes(size)), imm } });
   }
 
   private condition(scope: Scope, label: number): Item {
@@ -230,13 +232,13 @@ class Generator {
     const cls = rng.chance(50) ? Class.JMP : Class.JMP32;
     const op = rng.pick(JUMP_OPS);
     const dst = rng.pick(scope.readable);
-    if (rng.chance(50)) return { insn: { opcode: cls | op | Source.X, dst, src: rng.pick(scope.readable), offset: 0, imm: 0 }, label };
-    return { insn: { opcode: cls | op | Source.K, dst, src: 0, offset: 0, imm: rng.int32() }, label };
+    if (rng.chance(50)) return { insn: { opcode: cls | op | Source.X, dst, src: rng.pick(scope.readable), offset: 0, imm: 0 }, to: label };
+    return { insn: { opcode: cls | op | Source.K, dst, src: 0, offset: 0, imm: rng.int32() }, to: label };
   }
 
   private forwardJump(out: Item[], scope: Scope, nesting: number): void {
     const label = this.labels++;
-    if (this.rng.chance(10)) out.push({ insn: { opcode: Class.JMP | JmpOp.JA, dst: 0, src: 0, offset: 0, imm: 0 }, label });
+    if (this.rng.chance(10)) out.push({ insn: { opcode: Class.JMP | JmpOp.JA, dst: 0, src: 0, offset: 0, imm: 0 }, to: label });
     else out.push(this.condition(scope, label));
     this.body(out, scope, 1 + this.rng.below(5), nesting - 1);
     out.push({ at: label });
@@ -249,7 +251,7 @@ class Generator {
     out.push({ at: label });
     this.body(out, { ...scope, inLoop: true }, 1 + this.rng.below(6), nesting - 1);
     out.push({ insn: { opcode: Class.ALU64 | AluOp.ADD | Source.K, dst: LOOP_COUNTER, src: 0, offset: 0, imm: -1 } });
-    out.push({ insn: { opcode: Class.JMP | JmpOp.JNE | Source.K, dst: LOOP_COUNTER, src: 0, offset: 0, imm: 0 }, label });
+    out.push({ insn: { opcode: Class.JMP | JmpOp.JNE | Source.K, dst: LOOP_COUNTER, src: 0, offset: 0, imm: 0 }, to: label });
   }
 
   /** mapOps updates a hash entry or looks up an entry, null-checks it and changes its value in place. */
@@ -272,9 +274,9 @@ class Generator {
     }
     out.push({ insn: { opcode: CALL, dst: 0, src: 0, offset: 0, imm: HelperId.map_lookup_elem } });
     const skip = this.labels++;
-    out.push({ insn: { opcode: Class.JMP | JmpOp.JEQ | Source.K, dst: 0, src: 0, offset: 0, imm: 0 }, label: skip });
+    out.push({ insn: { opcode: Class.JMP | JmpOp.JEQ | Source.K, dst: 0, src: 0, offset: 0, imm: 0 }, to: skip });
     const size = rng.pick(SIZES);
-    const valueOffset = hash ? 0 : sizeOf(size) * rng.below(16 / sizeOf(size));
+    const valueOffset = hash ? 0 : sizeBytes(size) * rng.below(16 / sizeBytes(size));
     const temp = rng.pick(scope.writable.filter((r) => r !== 0));
     out.push({ insn: { opcode: Class.LDX | Mode.MEM | size, dst: temp, src: 0, offset: valueOffset, imm: 0 } });
     const survivors = scope.readable.filter((r) => r === 0 || r > 5); // a call leaves r1..r5 unreadable
@@ -294,7 +296,7 @@ class Generator {
 
   private localCall(out: Item[], scope: Scope): void {
     const label = this.labels++;
-    out.push({ insn: { opcode: CALL, dst: 0, src: 1, offset: 0, imm: 0 }, label, call: true });
+    out.push({ insn: { opcode: CALL, dst: 0, src: 1, offset: 0, imm: 0 }, to: label });
     const sub: Item[] = [{ at: label }];
     this.subprograms.push(sub);
     this.init(sub, 0);
@@ -314,7 +316,7 @@ class Generator {
     const label = this.labels++;
     const nr = rng.chance(5) ? (1 << 23) + 1 : rng.below(6);
     out.push({ insn: { opcode: Class.ALU64 | AluOp.MOV | Source.K, dst: 1, src: 0, offset: 0, imm: nr } });
-    out.push({ insn: lddwFrom(2, 0n, PseudoSrc.FUNC), label, call: true });
+    out.push({ insn: lddwFrom(2, 0n, PseudoSrc.FUNC), to: label });
     out.push({ insn: mov64(3, FRAME_POINTER) });
     out.push({ insn: { opcode: Class.ALU64 | AluOp.ADD | Source.K, dst: 3, src: 0, offset: 0, imm: this.stackOffset(8) } });
     out.push({ insn: { opcode: Class.ALU64 | AluOp.MOV | Source.K, dst: 4, src: 0, offset: 0, imm: rng.chance(5) ? 1 : 0 } });
@@ -329,7 +331,7 @@ class Generator {
     this.body(callback, inner, 1 + rng.below(8), 1);
     const go = this.labels++;
     callback.push({ insn: { opcode: Class.ALU64 | AluOp.MOV | Source.K, dst: 0, src: 0, offset: 0, imm: 0 } });
-    callback.push({ insn: { opcode: Class.JMP | JmpOp.JNE | Source.K, dst: CALLBACK_INDEX, src: 0, offset: 0, imm: rng.below(5) }, label: go });
+    callback.push({ insn: { opcode: Class.JMP | JmpOp.JNE | Source.K, dst: CALLBACK_INDEX, src: 0, offset: 0, imm: rng.below(5) }, to: go });
     callback.push({ insn: { opcode: Class.ALU64 | AluOp.MOV | Source.K, dst: 0, src: 0, offset: 0, imm: 1 } });
     callback.push({ at: go });
     callback.push({ insn: EXIT_INSN });
@@ -342,35 +344,8 @@ function mov64(dst: number, src: number): Instruction {
   return { opcode: Class.ALU64 | AluOp.MOV | Source.X, dst, src, offset: 0, imm: 0 };
 }
 
-function sizeOf(size: number): number {
-  return size === Size.B ? 1 : size === Size.H ? 2 : size === Size.W ? 4 : 8;
-}
-
 function range(from: number, to: number): number[] {
   const out: number[] = [];
   for (let r = from; r <= to; r++) out.push(r);
-  return out;
-}
-
-/** link places labels at slots and turns label references into relative offsets (calls use imm). */
-function link(items: readonly Item[]): Instruction[] {
-  const at = new Map<number, number>();
-  let slot = 0;
-  for (const item of items) {
-    if ('at' in item) at.set(item.at, slot);
-    else slot += item.insn.opcode === (Class.LD | Mode.IMM | Size.DW) ? 2 : 1;
-  }
-  const out: Instruction[] = [];
-  slot = 0;
-  for (const item of items) {
-    if ('at' in item) continue;
-    let insn = item.insn;
-    if (item.label !== undefined) {
-      const distance = at.get(item.label)! - (slot + 1);
-      insn = item.call ? { ...insn, imm: distance } : { ...insn, offset: distance };
-    }
-    out.push(insn);
-    slot += insn.opcode === (Class.LD | Mode.IMM | Size.DW) ? 2 : 1;
-  }
   return out;
 }

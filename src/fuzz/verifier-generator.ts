@@ -1,9 +1,11 @@
-// Mostly valid eBPF programs with one targeted mutation, biased toward what breaks verifiers, for the Linux differential.
+// Mostly valid eBPF programs with one targeted mutation, biased toward what breaks verifiers, for the Linux differential: the skeleton and its fragments.
 import { HelperId } from '../asm/helpers.js';
 import { type Instruction, lddwFrom } from '../asm/instruction.js';
-import { AluOp, AtomicOp, CALL, CLASS_MASK, CallSrc, Class, EXIT, FRAME_POINTER, JmpOp, LDDW, MODE_MASK, Mode, OP_MASK, PseudoSrc, SIZE_MASK, Size, Source } from '../asm/opcodes.js';
+import { AluOp, AtomicOp, CALL, CallSrc, Class, FRAME_POINTER, JmpOp, Mode, PseudoSrc, Size, Source, sizeBytes } from '../asm/opcodes.js';
 import type { MapSpec, ProgramSpec } from '../asm/program.js';
 import { Random } from './generator.js';
+import { alu, alux, call, Code, EDGE_IMMS, EDGE_LONGS, exit, ldx, mov, movx, NOP, R0, R6, R7, SIZES, st, stx } from './verifier-code.js';
+import { mutate } from './verifier-mutate.js';
 
 /** GeneratedProgram is one program of the campaign with what was done to it. */
 export interface GeneratedProgram {
@@ -20,95 +22,6 @@ const CATALOG: Record<'arr' | 'hash' | 'glob' | 'ro', MapSpec> = {
   ro: { name: 'ro', type: 'array', keySize: 4, valueSize: 8, maxEntries: 1, flags: 0, readOnly: true, initialValue: Uint8Array.of(3, 1, 4, 1, 5, 9, 2, 6) },
 };
 type MapName = keyof typeof CATALOG;
-
-const SIZES: readonly number[] = [Size.B, Size.H, Size.W, Size.DW];
-const BYTES: Record<number, number> = { [Size.B]: 1, [Size.H]: 2, [Size.W]: 4, [Size.DW]: 8 };
-const EDGE_IMMS = [0, 1, -1, 2, 7, 8, 15, 16, 31, 32, 33, 47, 48, 63, 64, 65, 0xff, 0x100, 0xffff, 0x7fffffff, -0x80000000, 0x12345678];
-const EDGE_LONGS = [0n, 1n, 0xffn, 0x100n, 0xffff_ffffn, 0x1_0000_0000n, 0x8000_0000_0000_0000n, 0xffff_ffff_ffff_ffffn, 0x0102_0304_0506_0708n, 0x2f00_0000_0000_0000n, 0x0000_0000_2f00_0000n];
-const COND_OPS = [JmpOp.JEQ, JmpOp.JGT, JmpOp.JGE, JmpOp.JSET, JmpOp.JNE, JmpOp.JSGT, JmpOp.JSGE, JmpOp.JLT, JmpOp.JLE, JmpOp.JSLT, JmpOp.JSLE];
-/** NEIGHBOUR_OP: the comparison a bound check is most easily confused with (off-by-one and sign mistakes). */
-const NEIGHBOUR_OP: Record<number, number[]> = {
-  [JmpOp.JGT]: [JmpOp.JGE, JmpOp.JSGT, JmpOp.JLT],
-  [JmpOp.JGE]: [JmpOp.JGT, JmpOp.JSGE],
-  [JmpOp.JLT]: [JmpOp.JLE, JmpOp.JSLT, JmpOp.JGT],
-  [JmpOp.JLE]: [JmpOp.JLT, JmpOp.JSLE],
-  [JmpOp.JSGT]: [JmpOp.JSGE, JmpOp.JGT],
-  [JmpOp.JSGE]: [JmpOp.JSGT, JmpOp.JGE],
-  [JmpOp.JSLT]: [JmpOp.JSLE, JmpOp.JLT],
-  [JmpOp.JSLE]: [JmpOp.JSLT, JmpOp.JLE],
-  [JmpOp.JEQ]: [JmpOp.JNE],
-  [JmpOp.JNE]: [JmpOp.JEQ],
-  [JmpOp.JSET]: [JmpOp.JEQ, JmpOp.JNE],
-};
-
-const R0 = 0;
-const R6 = 6;
-const R7 = 7;
-
-const mov = (dst: number, imm: number): Instruction => ({ opcode: Class.ALU64 | AluOp.MOV | Source.K, dst, src: 0, offset: 0, imm });
-const movx = (dst: number, src: number): Instruction => ({ opcode: Class.ALU64 | AluOp.MOV | Source.X, dst, src, offset: 0, imm: 0 });
-const alu = (op: number, dst: number, imm: number, cls: number = Class.ALU64): Instruction => ({ opcode: cls | op | Source.K, dst, src: 0, offset: 0, imm });
-const alux = (op: number, dst: number, src: number, cls: number = Class.ALU64): Instruction => ({ opcode: cls | op | Source.X, dst, src, offset: 0, imm: 0 });
-const ldx = (size: number, dst: number, src: number, offset: number, signed = false): Instruction => ({ opcode: Class.LDX | (signed ? Mode.MEMSX : Mode.MEM) | size, dst, src, offset, imm: 0 });
-const stx = (size: number, dst: number, offset: number, src: number): Instruction => ({ opcode: Class.STX | Mode.MEM | size, dst, src, offset, imm: 0 });
-const st = (size: number, dst: number, offset: number, imm: number): Instruction => ({ opcode: Class.ST | Mode.MEM | size, dst, src: 0, offset, imm });
-const call = (id: number): Instruction => ({ opcode: CALL, dst: 0, src: CallSrc.HELPER, offset: 0, imm: id });
-const exit: Instruction = { opcode: EXIT, dst: 0, src: 0, offset: 0, imm: 0 };
-const NOP: Instruction = { opcode: Class.JMP | JmpOp.JA, dst: 0, src: 0, offset: 0, imm: 0 };
-
-/** Item is an instruction whose jump offset (or call / function-reference immediate) names a label. */
-interface Item {
-  readonly insn: Instruction;
-  readonly to?: string;
-}
-
-/** Code collects items and labels, then resolves label references into slot offsets. */
-class Code {
-  readonly items: Item[] = [];
-  private readonly labels = new Map<string, number>();
-  private counter = 0;
-
-  fresh(prefix: string): string {
-    return `${prefix}${this.counter++}`;
-  }
-
-  add(...insns: Instruction[]): void {
-    for (const insn of insns) this.items.push({ insn });
-  }
-
-  to(insn: Instruction, label: string): void {
-    this.items.push({ insn, to: label });
-  }
-
-  jmp(op: number, dst: number, imm: number, label: string, cls: number = Class.JMP): void {
-    this.to({ opcode: cls | op | Source.K, dst, src: 0, offset: 0, imm }, label);
-  }
-
-  jmpx(op: number, dst: number, src: number, label: string, cls: number = Class.JMP): void {
-    this.to({ opcode: cls | op | Source.X, dst, src, offset: 0, imm: 0 }, label);
-  }
-
-  label(name: string): void {
-    this.labels.set(name, this.items.length);
-  }
-
-  resolve(): Instruction[] {
-    const slotOf: number[] = [];
-    let slot = 0;
-    for (const item of this.items) {
-      slotOf.push(slot);
-      slot += item.insn.opcode === LDDW ? 2 : 1;
-    }
-    slotOf.push(slot);
-    return this.items.map((item, k) => {
-      if (item.to === undefined) return item.insn;
-      const target = slotOf[this.labels.get(item.to)!]!;
-      const delta = target - (slotOf[k]! + 1);
-      const byImm = item.insn.opcode === CALL || item.insn.opcode === LDDW;
-      return byImm ? { ...item.insn, imm: delta } : { ...item.insn, offset: delta };
-    });
-  }
-}
 
 /** generateVerifierProgram returns the program for `seed`: a skeleton of 1-3 fragments, mutated in 80% of programs. */
 export function generateVerifierProgram(seed: number): GeneratedProgram {
@@ -233,8 +146,8 @@ class Skeleton {
       c.to(NOP, out);
       c.label(ok);
     }
-    const size = rng.pick(SIZES.filter((s) => BYTES[s]! <= n));
-    const off = rng.below(n - BYTES[size]! + 1);
+    const size = rng.pick(SIZES.filter((s) => sizeBytes(s) <= n));
+    const off = rng.below(n - sizeBytes(size) + 1);
     this.use(c, 2, off, size, false);
     c.label(out);
   }
@@ -258,7 +171,7 @@ class Skeleton {
     c.add(alux(AluOp.ADD, 2, 5), movx(4, 2), alu(AluOp.ADD, 4, 8));
     c.jmpx(JmpOp.JGT, 4, 3, out);
     const size = this.size();
-    this.use(c, 2, rng.below(9 - BYTES[size]!), size, false);
+    this.use(c, 2, rng.below(9 - sizeBytes(size)), size, false);
     c.label(out);
   }
 
@@ -292,8 +205,8 @@ class Skeleton {
       const size = rng.pick([Size.B, Size.H, Size.W]);
       this.use(c, value, 0, size, !map.readOnly || rng.chance(20));
     } else {
-      const size = rng.pick(SIZES.filter((s) => BYTES[s]! <= map.valueSize));
-      const off = rng.below(map.valueSize - BYTES[size]! + 1);
+      const size = rng.pick(SIZES.filter((s) => sizeBytes(s) <= map.valueSize));
+      const off = rng.below(map.valueSize - sizeBytes(size) + 1);
       this.use(c, value, off, size, !map.readOnly || rng.chance(20));
     }
     c.label(out);
@@ -317,7 +230,7 @@ class Skeleton {
     const { rng, main: c } = this;
     const name: MapName = rng.chance(75) ? 'glob' : 'ro';
     const size = rng.chance(75) ? rng.pick([Size.B, Size.W, Size.DW]) : Size.H;
-    const room = CATALOG[name].valueSize - BYTES[size]!;
+    const room = CATALOG[name].valueSize - sizeBytes(size);
     const base = rng.below(room + 1);
     c.add(this.mapValue(1, name, base));
     this.use(c, 1, rng.below(room - base + 1), size, name === 'glob' || rng.chance(20));
@@ -360,8 +273,8 @@ class Skeleton {
     } else if (kind === 1) {
       c.add(ldx(Size.W, R7, 2, rng.pick([0, 4, 12])));
     } else {
-      const size = rng.pick(SIZES.filter((s) => BYTES[s]! <= region));
-      this.use(c, 2, rng.below(region - BYTES[size]! + 1), size, writable);
+      const size = rng.pick(SIZES.filter((s) => sizeBytes(s) <= region));
+      this.use(c, 2, rng.below(region - sizeBytes(size) + 1), size, writable);
     }
     c.label(out);
   }
@@ -575,49 +488,4 @@ class Skeleton {
     const field = rng.pick([[24, Size.W], [28, Size.W], [32, Size.DW], [40, Size.DW]] as const);
     this.main.add(ldx(field[1], R7, R6, field[0]));
   }
-}
-
-/** mutate changes one thing in `insns` (keeping its length), or returns undefined when nothing fit. */
-function mutate(insns: Instruction[], rng: Random, mapCount: number): { insns: Instruction[]; what: string } | undefined {
-  const slots: number[] = [];
-  let slot = 0;
-  for (const insn of insns) {
-    slots.push(slot);
-    slot += insn.opcode === LDDW ? 2 : 1;
-  }
-  const memoryClasses: readonly number[] = [Class.LDX, Class.ST, Class.STX];
-  const memory = (i: Instruction) => memoryClasses.includes(i.opcode & CLASS_MASK);
-  const conditional = (i: Instruction) => {
-    const cls = i.opcode & CLASS_MASK;
-    const op = i.opcode & OP_MASK;
-    return (cls === Class.JMP || cls === Class.JMP32) && op !== JmpOp.JA && op !== JmpOp.CALL && op !== JmpOp.EXIT;
-  };
-  const aluInsn = (i: Instruction) => (i.opcode & CLASS_MASK) === Class.ALU || (i.opcode & CLASS_MASK) === Class.ALU64;
-  const kinds: [string, (i: Instruction) => boolean, (i: Instruction) => Instruction][] = [
-    ['mem-offset', memory, (i) => ({ ...i, offset: i.offset + rng.pick([-8, -4, -2, -1, 1, 1, 2, 4, 8]) })],
-    ['mem-size', (i) => memory(i) && (i.opcode & MODE_MASK) !== Mode.ATOMIC, (i) => ({ ...i, opcode: (i.opcode & ~SIZE_MASK) | rng.pick(SIZES) })],
-    ['load-sign', (i) => (i.opcode & CLASS_MASK) === Class.LDX && (i.opcode & SIZE_MASK) !== Size.DW, (i) => ({ ...i, opcode: i.opcode ^ (Mode.MEM ^ Mode.MEMSX) })],
-    ['bound-imm', (i) => conditional(i) && (i.opcode & Source.X) === 0, (i) => ({ ...i, imm: i.imm + rng.pick([-1, 1, 8, -8]) })],
-    ['bound-op', conditional, (i) => ({ ...i, opcode: (i.opcode & ~OP_MASK) | rng.pick(NEIGHBOUR_OP[i.opcode & OP_MASK] ?? COND_OPS) })],
-    ['jmp32', conditional, (i) => ({ ...i, opcode: i.opcode ^ (Class.JMP ^ Class.JMP32) })],
-    ['drop-check', conditional, () => NOP],
-    ['swap-src', (i) => memory(i) || ((i.opcode & Source.X) !== 0 && (aluInsn(i) || conditional(i))), (i) => ({ ...i, src: rng.below(11) })],
-    ['swap-dst', (i) => memory(i) || aluInsn(i) || conditional(i), (i) => ({ ...i, dst: rng.below(11) })],
-    ['alu-imm', (i) => aluInsn(i) && (i.opcode & Source.X) === 0 && (i.opcode & OP_MASK) !== AluOp.END, (i) => ({ ...i, imm: rng.pick(EDGE_IMMS) })],
-    ['alu-width', (i) => aluInsn(i) && (i.opcode & OP_MASK) !== AluOp.END, (i) => ({ ...i, opcode: i.opcode ^ (Class.ALU ^ Class.ALU64) })],
-    ['drop', (i) => i.opcode !== LDDW && i.opcode !== EXIT, () => NOP],
-    ['return', (i) => i.opcode === (Class.ALU64 | AluOp.MOV | Source.K) && i.dst === R0, (i) => ({ ...i, imm: rng.pick([2, 3, -1]) })],
-    ['map-index', (i) => i.opcode === LDDW && (i.src === PseudoSrc.MAP_FD || i.src === PseudoSrc.MAP_VALUE), (i) => ({ ...i, imm: rng.below(mapCount), imm2: i.src === PseudoSrc.MAP_VALUE ? rng.pick([0, 8, 40, 44, 47, 48]) : 0 })],
-    ['helper', (i) => i.opcode === CALL && i.src === CallSrc.HELPER, (i) => ({ ...i, imm: rng.pick([1, 2, 3, 5, 7, 8]) })],
-  ];
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const [name, fits, change] = rng.pick(kinds);
-    const candidates = insns.map((insn, k) => (fits(insn) ? k : -1)).filter((k) => k >= 0);
-    if (candidates.length === 0) continue;
-    const k = rng.pick(candidates);
-    const out = insns.slice();
-    out[k] = change(insns[k]!);
-    return { insns: out, what: `${name}@${slots[k]}` };
-  }
-  return undefined;
 }

@@ -45,7 +45,7 @@ export async function inspectRun(options: InspectOptions): Promise<InspectResult
     const buffer = node.memory(pid).allocate(bufferBytes);
     const fd = await node.open(pid, basename(path));
     const attachStarted = performance.now();
-    const tenant = node.attach({ pid, address: buffer }, options.spec, { tenant: options.spec.name, engine: options.engine, inspect: true });
+    const tenant = node.attach({ pid, address: buffer }, options.spec, { tenant: options.spec.name, engine: options.engine, inspect: true, inputBytes: node.size(pid, fd) });
     const loadSeconds = (performance.now() - attachStarted) / 1000;
     try {
       while ((await node.read(pid, fd, buffer, bufferBytes)) > 0);

@@ -53,6 +53,8 @@ export interface AttachOptions {
   readonly queryBudget?: number;
   /** Record every return value and trace line instead of aborting on values other than DROP/PASS (see TenantOptions). */
   readonly inspect?: boolean;
+  /** Bytes the tenant will see in all (the size of the file to be read into its buffer), if known (see TenantOptions). */
+  readonly inputBytes?: number;
 }
 
 /**
@@ -369,6 +371,7 @@ export class StorageNode {
       mapMemory: this.tenantMapMemory,
       traceBytes: this.tenantTraceBytes,
       ...(this.codeCache && { codeCache: this.codeCache }),
+      ...(options.inputBytes !== undefined && { inputBytes: options.inputBytes }),
     });
     this.hooks.set(key, tenant);
     return tenant;

@@ -73,6 +73,7 @@ export async function runPushdown(options: PushdownOptions): Promise<PushdownRes
       engine: options.engine,
       chunkBudget: options.chunkBudget,
       queryBudget: options.queryBudget,
+      inputBytes: fileBytes,
     });
     attachSeconds = (performance.now() - attachStarted) / 1000;
     try {

@@ -43,6 +43,8 @@ export interface TenantOptions {
   readonly mapMemory?: number;
   /** Where the engine may keep and find its compiled code (the node's store), if anywhere. */
   readonly codeCache?: CodeCache;
+  /** Bytes the program is expected to see in all (the size of the file read through its buffer), if known: see Engine.load. */
+  readonly inputBytes?: number;
   /** Trace output the tenant keeps (default DEFAULT_TRACE_BYTES); later lines are dropped and counted. */
   readonly traceBytes?: number;
 }
@@ -134,7 +136,7 @@ export class Tenant {
       traceBytes: options.traceBytes,
       readBlockBytes: options.readBlockBytes,
     });
-    const loaded = loadWithFallback(spec, this.runtime, options.engine, options.facts, options.codeCache);
+    const loaded = loadWithFallback(spec, this.runtime, options.engine, options.facts, options.codeCache, options.inputBytes);
     this.executable = loaded.executable;
     this.engineFallback = loaded.fallback;
     const outputMap = this.runtime.maps.find((map) => isOutputBuffer(map.spec));
@@ -254,9 +256,10 @@ function loadWithFallback(
   engine: Engine,
   facts: ProgramFacts | undefined,
   codeCache: CodeCache | undefined,
+  inputBytes: number | undefined,
 ): { executable: Executable; fallback?: string } {
   try {
-    return { executable: engine.load(spec, runtime, facts, codeCache) };
+    return { executable: engine.load(spec, runtime, facts, codeCache, inputBytes) };
   } catch (error) {
     const interpreter = engineByName('interpreter');
     if (!(error instanceof JitLimit) || interpreter === undefined) throw error;

@@ -15,11 +15,16 @@ export function projectRoot(): string {
 }
 
 /** sharedDir is `../shared` beside the checkout (conformance suite, anchor program), or SLUICE_SHARED if set. */
-export function sharedDir(): string {
+function sharedDir(): string {
   return process.env.SLUICE_SHARED ?? resolve(projectRoot(), '..', 'shared');
 }
 
 /** anchorsDir holds the performance anchor program and its data generator. */
 export function anchorsDir(): string {
   return join(sharedDir(), 'anchors');
+}
+
+/** conformanceDir holds the bpf_conformance suite (its .data files, and negative/). */
+export function conformanceDir(): string {
+  return join(sharedDir(), 'conformance');
 }

@@ -1,7 +1,7 @@
 // LIKE over byte strings: a pattern's '%'-separated segments, what one character is, and the reference matcher.
 
 /** PERCENT and UNDERSCORE are the bytes of LIKE's two wildcards; in a segment, UNDERSCORE stands for one character. */
-export const PERCENT = 0x25;
+const PERCENT = 0x25;
 export const UNDERSCORE = 0x5f;
 
 /** MAX_CONTINUATION_BYTES: a character is one byte and at most this many continuation bytes (0x80-0xBF) right after it. */
@@ -24,7 +24,7 @@ export function likeSegments(pattern: Uint8Array): Uint8Array[] {
 }
 
 /** isContinuation is true for a UTF-8 continuation byte (0b10xxxxxx). */
-export function isContinuation(byte: number): boolean {
+function isContinuation(byte: number): boolean {
   return (byte & 0xc0) === 0x80;
 }
 

@@ -2,7 +2,7 @@
 import { characterEnd } from './like.js';
 
 /** skipCharacters is the byte offset after the first `count` characters of `value` (its length if it has fewer). */
-export function skipCharacters(value: Uint8Array, count: number): number {
+function skipCharacters(value: Uint8Array, count: number): number {
   let at = 0;
   for (let i = 0; i < count && at < value.length; i++) at = characterEnd(value, at);
   return at;

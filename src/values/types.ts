@@ -27,7 +27,7 @@ export const INTEGER: SqlType = { kind: 'integer' };
 export const DATE: SqlType = { kind: 'date' };
 
 /** INTEGER_PRECISION is the number of decimal digits an integer may have (2^63 has 19). */
-export const INTEGER_PRECISION = 19;
+const INTEGER_PRECISION = 19;
 /** MAX_DECIMAL_PRECISION caps the precision Sluice gives derived decimal types. */
 export const MAX_DECIMAL_PRECISION = 38;
 /** INT64_MIN and INT64_MAX bound every number a 64-bit eBPF register or map slot can hold. */
@@ -76,9 +76,4 @@ export function typeName(type: SqlType): string {
     case 'varchar':
       return type.length === undefined ? 'varchar' : `varchar(${type.length})`;
   }
-}
-
-/** sameType is true when two types are identical (kind, precision, scale, length). */
-export function sameType(a: SqlType, b: SqlType): boolean {
-  return typeName(a) === typeName(b);
 }

@@ -12,6 +12,8 @@ import {
   ALL_BYTES,
   byteWritten,
   markBytes,
+  setSlot,
+  spillAt,
   UNKNOWN_SCALAR,
   isPointer,
   pointerReg,
@@ -173,14 +175,15 @@ function stackAccess(env: Env, state: State, base: Reg, a: Access): Reg {
   }
   if (a.kind === 'read') {
     const slot = (lo + STACK_SIZE) >> 3;
-    const spilled = frame.stack.spills[slot];
+    const spilled = spillAt(frame.stack, slot);
     if (!variable && a.size === 8 && lo % 8 === 0 && spilled) return spilled;
     if (!variable) refuseFillOfPart(frame, lo, hi);
     return sizedScalar(a.size, a.signed);
   }
   if (a.kind === 'atomic') {
     for (let s = (lo + STACK_SIZE) >> 3; s <= (hi - 1 + STACK_SIZE) >> 3; s++) {
-      if (frame.stack.spills[s] && isPointer(frame.stack.spills[s]!)) refuse(`R${a.baseNo} atomic operation on a spilled pointer at fp${s * 8 - STACK_SIZE}`);
+      const spilled = spillAt(frame.stack, s);
+      if (spilled && isPointer(spilled)) refuse(`R${a.baseNo} atomic operation on a spilled pointer at fp${s * 8 - STACK_SIZE}`);
     }
     markWritten(frame, lo, hi, false);
     return UNKNOWN_SCALAR;
@@ -189,9 +192,7 @@ function stackAccess(env: Env, state: State, base: Reg, a: Access): Reg {
   if (value && isPointer(value) && !wholeSlot) refuse('invalid size of register spill');
   if (wholeSlot && value && (isPointer(value) || value.type === 'scalar')) {
     const slot = (lo + STACK_SIZE) >> 3;
-    const stack = writableStack(frame);
-    stack.spills[slot] = value;
-    stack.written[slot] = ALL_BYTES;
+    setSlot(writableStack(frame), slot, ALL_BYTES, value);
     return UNKNOWN_SCALAR;
   }
   markWritten(frame, lo, hi, variable);
@@ -221,7 +222,7 @@ function checkAlignment(base: Reg, a: Access, what: string): void {
  */
 function refuseFillOfPart(frame: Frame, lo: number, hi: number): void {
   for (let s = (lo + STACK_SIZE) >> 3; s <= (hi - 1 + STACK_SIZE) >> 3; s++) {
-    const spilled = frame.stack.spills[s];
+    const spilled = spillAt(frame.stack, s);
     if (spilled && isPointer(spilled)) refuse('invalid size of register fill');
   }
 }
@@ -230,9 +231,9 @@ function refuseFillOfPart(frame: Frame, lo: number, hi: number): void {
 function markWritten(frame: Frame, lo: number, hi: number, maybe: boolean): void {
   const stack = writableStack(frame);
   for (let s = (lo + STACK_SIZE) >> 3; s <= (hi - 1 + STACK_SIZE) >> 3; s++) {
-    if (!stack.spills[s]) continue;
+    if (!spillAt(stack, s)) continue;
     // The spill's bytes stay written, now as plain data.
-    stack.spills[s] = undefined;
+    setSlot(stack, s, ALL_BYTES, undefined);
   }
   if (!maybe) markBytes(stack, lo + STACK_SIZE, hi + STACK_SIZE);
 }

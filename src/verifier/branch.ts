@@ -63,44 +63,62 @@ function scalarJump(state: State, insn: Instruction, op: number, a: Reg, b: Reg,
   const yes = refine(op, a.value, b.value, is64, true);
   const noOp = negateJump(op);
   const no = noOp === undefined ? refine(op, a.value, b.value, is64, false) : refine(noOp, a.value, b.value, is64, true);
-  const fromReg = (insn.opcode & SOURCE_MASK) === Source.X;
-  const apply = (s: State, values: readonly [Scalar, Scalar]) => {
-    setScalar(s, insn.dst, a, values[0]);
-    if (fromReg) setScalar(s, insn.src, b, values[1]);
-    return s;
-  };
-  if (!yes) return no ? { fall: apply(state, no) } : {};
-  if (!no) return { taken: apply(state, yes) };
-  const taken = apply(copyState(state), yes);
-  return { fall: apply(state, no), taken };
+  if (!yes) return no ? { fall: applyRefined(state, insn, a, b, no) } : {};
+  if (!no) return { taken: applyRefined(state, insn, a, b, yes) };
+  const taken = applyRefined(copyState(state), insn, a, b, yes);
+  return { fall: applyRefined(state, insn, a, b, no), taken };
+}
+
+/** applyRefined gives a jump's operands (and the registers linked to them) their values on one way, and returns the state. */
+function applyRefined(state: State, insn: Instruction, a: Reg, b: Reg, values: readonly [Scalar, Scalar]): State {
+  setScalar(state, insn.dst, a, values[0]);
+  if ((insn.opcode & SOURCE_MASK) === Source.X) setScalar(state, insn.src, b, values[1]);
+  return state;
 }
 
 /** setScalar gives a register (and every register or spill linked to it) a refined value. */
 function setScalar(state: State, regNo: number, old: Reg, value: Scalar): void {
   const frame = state.frames[state.frames.length - 1]!;
   if (old.id === 0 || isConst(value)) {
-    frame.regs[regNo] = scalarReg(value);
-    if (old.id !== 0) replaceLinked(state, old.id, (r) => (r.type === 'scalar' ? scalarReg(value) : r));
+    const reg = scalarReg(value);
+    frame.regs[regNo] = reg;
+    if (old.id !== 0) replaceLinked(state, old.id, scalarTo, reg);
     return;
   }
   const refined = regWith(old, old.type, value, old.off, old.id, old.range);
   frame.regs[regNo] = refined;
-  replaceLinked(state, old.id, (r) => (r.type === 'scalar' ? refined : r));
+  replaceLinked(state, old.id, scalarTo, refined);
 }
 
-/** replaceLinked rewrites every register and spilled register with `id`, in every frame. */
-function replaceLinked(state: State, id: number, change: (r: Reg) => Reg): void {
-  for (const frame of state.frames) {
-    for (let i = 0; i < frame.regs.length; i++) if (frame.regs[i]!.id === id) frame.regs[i] = change(frame.regs[i]!);
+/**
+ * replaceLinked rewrites every register and spilled register with `id`, in every frame, to
+ * `change(reg, arg)`. The change is a module function and its argument passed apart, not a
+ * closure: the walk links registers at most branches, and a closure per call was garbage.
+ */
+function replaceLinked<T>(state: State, id: number, change: (r: Reg, arg: T) => Reg, arg: T): void {
+  const frames = state.frames;
+  for (let f = 0; f < frames.length; f++) {
+    const frame = frames[f]!;
+    for (let i = 0; i < frame.regs.length; i++) if (frame.regs[i]!.id === id) frame.regs[i] = change(frame.regs[i]!, arg);
+    // The spills array is walked by index: a copy from writableStack keeps every index.
     const spills = frame.stack.spills;
     for (let s = 0; s < spills.length; s++) {
       const spilled = spills[s];
       if (!spilled || spilled.id !== id) continue;
-      const changed = change(spilled);
+      const changed = change(spilled, arg);
       if (changed !== spilled) writableStack(frame).spills[s] = changed;
     }
   }
 }
+
+/** scalarTo: a linked scalar becomes `to` (a pointer sharing the id is left alone). */
+const scalarTo = (r: Reg, to: Reg): Reg => (r.type === 'scalar' ? to : r);
+/** nonNull: a nullable map value becomes a map value (its id dropped). */
+const nonNull = (r: Reg): Reg => (r.type === 'map_value_or_null' ? regWith(r, 'map_value', r.value, r.off, 0, r.range) : r);
+/** nullScalar: a nullable map value becomes the scalar 0. */
+const nullScalar = (r: Reg): Reg => (r.type === 'map_value_or_null' ? scalarReg(scalarConst(0n)) : r);
+/** atLeastRange: a packet pointer gets at least `range` bytes proven. */
+const atLeastRange = (r: Reg, range: number): Reg => (r.type === 'pkt' && r.range < range ? regWith(r, r.type, r.value, r.off, r.id, range) : r);
 
 /**
  * NEVER_NULL lists the pointer types Linux's reg_not_null calls non-null (of those Sluice has): a
@@ -126,10 +144,10 @@ function nullCheck(state: State, ptr: Reg, isEq: boolean): Outcome {
     if (neverNull(ptr)) return isEq ? { fall: state } : { taken: state };
     return { fall: state, taken: copyState(state) };
   }
-  const nonNull = copyState(state);
-  replaceLinked(nonNull, ptr.id, (r) => (r.type === 'map_value_or_null' ? regWith(r, 'map_value', r.value, r.off, 0, r.range) : r));
-  replaceLinked(state, ptr.id, (r) => (r.type === 'map_value_or_null' ? scalarReg(scalarConst(0n)) : r));
-  return isEq ? { taken: state, fall: nonNull } : { taken: nonNull, fall: state };
+  const notNull = copyState(state);
+  replaceLinked(notNull, ptr.id, nonNull, undefined);
+  replaceLinked(state, ptr.id, nullScalar, undefined);
+  return isEq ? { taken: state, fall: notNull } : { taken: notNull, fall: state };
 }
 
 /**
@@ -141,21 +159,22 @@ function nullCheck(state: State, ptr: Reg, isEq: boolean): Outcome {
  */
 function packetCheck(state: State, pkt: Reg, op: number): Outcome {
   const taken = copyState(state);
-  const within = (s: State, rightOpen: boolean) => {
-    if (pkt.off < 0 || (pkt.off === 0 && rightOpen)) return s;
-    if (pkt.value.umax + BigInt(pkt.off) > BigInt(MAX_PACKET_OFF)) return s;
-    const range = rightOpen ? pkt.off + 1 : pkt.off;
-    replaceLinked(s, pkt.id, (r) => (r.type === 'pkt' && r.range < range ? regWith(r, r.type, r.value, r.off, r.id, range) : r));
-    return s;
-  };
   switch (op) {
     case JmpOp.JGT:
-      return { taken, fall: within(state, false) };
+      return { taken, fall: within(state, pkt, false) };
     case JmpOp.JGE:
-      return { taken, fall: within(state, true) };
+      return { taken, fall: within(state, pkt, true) };
     case JmpOp.JLT:
-      return { taken: within(taken, true), fall: state };
+      return { taken: within(taken, pkt, true), fall: state };
     default:
-      return { taken: within(taken, false), fall: state };
+      return { taken: within(taken, pkt, false), fall: state };
   }
+}
+
+/** within gives every packet pointer sharing `pkt`'s variable offset the range `pkt` proves on the way where it is in bounds. */
+function within(s: State, pkt: Reg, rightOpen: boolean): State {
+  if (pkt.off < 0 || (pkt.off === 0 && rightOpen)) return s;
+  if (pkt.value.umax + BigInt(pkt.off) > BigInt(MAX_PACKET_OFF)) return s;
+  replaceLinked(s, pkt.id, atLeastRange, rightOpen ? pkt.off + 1 : pkt.off);
+  return s;
 }

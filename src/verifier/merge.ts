@@ -1,6 +1,6 @@
 // Merging stacks: what the caller's stack may hold after a bpf_loop callback ran any number of times.
 import { scalarContains } from './scalar.js';
-import { type Frame, type Reg, SLOTS, UNKNOWN_SCALAR, writableStack } from './state.js';
+import { type Frame, type Reg, SLOTS, UNKNOWN_SCALAR, lowestSlot, setSlot, spillAt, writableStack, writtenAt } from './state.js';
 
 /** sameReg says whether two registers describe exactly the same values. */
 function sameReg(a: Reg, b: Reg): boolean {
@@ -15,30 +15,31 @@ export function mergeStack(frame: Frame, other: Frame): boolean {
   let changed = false;
   const into = writableStack(frame);
   const from = other.stack;
-  for (let s = 0; s < SLOTS; s++) {
-    const a = into.spills[s];
-    const b = from.spills[s];
+  // Slots below `into`'s arrays hold nothing there, and stay so (merging only removes).
+  for (let s = lowestSlot(into); s < SLOTS; s++) {
+    const a = spillAt(into, s);
+    const b = spillAt(from, s);
     if (a && b) {
       if (sameReg(a, b)) continue;
       if (a.type === 'scalar' && b.type === 'scalar') {
         if (a.id === 0 && scalarContains(a.value, b.value)) continue;
         changed = true;
-        into.spills[s] = UNKNOWN_SCALAR;
+        setSlot(into, s, writtenAt(into, s), UNKNOWN_SCALAR);
         continue;
       }
       // Both slots are wholly written: they stay so, as plain data.
       changed = true;
-      into.spills[s] = undefined;
+      setSlot(into, s, writtenAt(into, s), undefined);
       continue;
     }
     if (a) {
-      into.spills[s] = undefined;
+      setSlot(into, s, writtenAt(into, s), undefined);
       changed = true;
     }
     // A byte stays written only if both stacks wrote it.
-    const merged = into.written[s]! & from.written[s]!;
-    if (merged !== into.written[s]) {
-      into.written[s] = merged;
+    const merged = writtenAt(into, s) & writtenAt(from, s);
+    if (merged !== writtenAt(into, s)) {
+      setSlot(into, s, merged, spillAt(into, s));
       changed = true;
     }
   }
@@ -48,5 +49,5 @@ export function mergeStack(frame: Frame, other: Frame): boolean {
 /** forgetStack turns every spilled register into plain written bytes, the merge's top. */
 export function forgetStack(frame: Frame): void {
   const stack = writableStack(frame);
-  for (let s = 0; s < SLOTS; s++) stack.spills[s] = undefined;
+  for (let s = lowestSlot(stack); s < SLOTS; s++) setSlot(stack, s, writtenAt(stack, s), undefined);
 }

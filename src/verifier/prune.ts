@@ -1,7 +1,7 @@
 // State pruning: is a new state covered by one already explored at the same instruction?
 import type { Env } from './env.js';
 import { isConst, scalarContains } from './scalar.js';
-import { type Frame, NOT_INIT, type Reg, type State, SLOTS, UNKNOWN_SCALAR, copyFrame } from './state.js';
+import { type Frame, NOT_INIT, type Reg, type State, SLOTS, UNKNOWN_SCALAR, copyFrame, lowestSlot, spillAt, writtenAt } from './state.js';
 
 const SCRATCH = 0b111111; // r0..r5: dead in a caller frame while its callee runs
 
@@ -67,20 +67,21 @@ function stackCovered(of: Frame, cf: Frame, low: number, high: number, allStack:
   if (of.stack === cf.stack) return sameSpillIds(of.stack.spills, ids);
   const old = of.stack;
   const cur = cf.stack;
-  for (let s = 0; s < SLOTS; s++) {
-    const oldSpill = old.spills[s];
+  // Slots below old's arrays hold nothing there, and demand nothing of `cur`.
+  for (let s = lowestSlot(old); s < SLOTS; s++) {
+    const oldSpill = spillAt(old, s);
     if (oldSpill) {
-      const curSpill = cur.spills[s];
+      const curSpill = spillAt(cur, s);
       if (!curSpill) return false;
       const needed = allStack || ((s < 32 ? low >>> s : high >>> (s - 32)) & 1) !== 0;
       if (!regCovered(oldSpill, curSpill, needed, ids, fresh)) return false;
       continue;
     }
     // A byte `old` never wrote demands nothing of `cur`; one it wrote must be written in `cur`, and not with a pointer.
-    const oldBytes = old.written[s]!;
+    const oldBytes = writtenAt(old, s);
     if (oldBytes === 0) continue;
-    if ((oldBytes & ~cur.written[s]!) !== 0) return false;
-    const curSpill = cur.spills[s];
+    if ((oldBytes & ~writtenAt(cur, s)) !== 0) return false;
+    const curSpill = spillAt(cur, s);
     if (curSpill && curSpill.type !== 'scalar') return false;
   }
   return true;
@@ -88,7 +89,10 @@ function stackCovered(of: Frame, cf: Frame, low: number, high: number, allStack:
 
 /** sameSpillIds records the ids of spills two states share, so registers must match them consistently. */
 function sameSpillIds(spills: readonly (Reg | undefined)[], ids: IdMap): boolean {
-  for (const spilled of spills) if (spilled && spilled.id !== 0 && !ids.match(spilled.id, spilled.id)) return false;
+  for (let s = 0; s < spills.length; s++) {
+    const spilled = spills[s];
+    if (spilled && spilled.id !== 0 && !ids.match(spilled.id, spilled.id)) return false;
+  }
   return true;
 }
 
@@ -163,19 +167,19 @@ export function constantsKey(env: Env, state: State, key: number): number | unde
   return h;
 }
 
-/** covers says whether exploring `cur` could find nothing that exploring `old` (same instruction) did not. */
-export function covers(env: Env, old: State, cur: State): boolean {
-  const depth = cur.frames.length;
-  if (old.frames.length !== depth) return false;
+/** covers says whether exploring the state of frames `cur` at `insn` could find nothing that exploring `old` (at the same instruction) did not. */
+export function covers(env: Env, insn: number, old: readonly Frame[], cur: readonly Frame[]): boolean {
+  const depth = cur.length;
+  if (old.length !== depth) return false;
   const { live, need, needSlotsLow, needSlotsHigh, allStack } = env.needs;
-  const allAt = allStack[cur.insn] === 1;
+  const allAt = allStack[insn] === 1;
   const ids = sharedIds;
   ids.reset();
   for (let f = depth - 1; f >= 0; f--) {
-    const of = old.frames[f]!;
-    const cf = cur.frames[f]!;
+    const of = old[f]!;
+    const cf = cur[f]!;
     if (of.entry !== cf.entry || of.returnTo !== cf.returnTo) return false;
-    const point = f === depth - 1 ? cur.insn : cur.frames[f + 1]!.returnTo;
+    const point = f === depth - 1 ? insn : cur[f + 1]!.returnTo;
     const mask = f === depth - 1 ? 0x7ff : 0x7ff & ~SCRATCH;
     const liveRegs = live[point]! & mask;
     const neededRegs = need[point]!;
@@ -189,7 +193,7 @@ export function covers(env: Env, old: State, cur: State): boolean {
 }
 
 /**
- * checkpointState is the copy of `state` a checkpoint keeps: what covers reads of it, and nothing
+ * checkpointFrames is the copy of `state`'s frames a checkpoint keeps: what covers reads of it, and nothing
  * more. Registers covers skips (not live at the frame's point) become NOT_INIT and live scalars
  * whose value it ignores (not needed) become UNKNOWN_SCALAR, so a kept checkpoint does not hold
  * their values alive: thousands of checkpoints stay until the walk ends, and every object they
@@ -197,11 +201,12 @@ export function covers(env: Env, old: State, cur: State): boolean {
  * the state itself, in both directions (a checkpoint is also compared as `cur` against a newer
  * state for the infinite-loop check, where the same registers are skipped or ignored).
  */
-export function checkpointState(env: Env, state: State): State {
+export function checkpointFrames(env: Env, state: State): Frame[] {
   const { live, need } = env.needs;
   const depth = state.frames.length;
-  const frames = new Array<Frame>(depth);
-  for (let f = depth - 1; f >= 0; f--) {
+  // Pushed, not preallocated: a preallocated array is holey, and covers would meet two array shapes.
+  const frames: Frame[] = [];
+  for (let f = 0; f < depth; f++) {
     const frame = copyFrame(state.frames[f]!);
     const point = f === depth - 1 ? state.insn : state.frames[f + 1]!.returnTo;
     const liveRegs = live[point]! & (f === depth - 1 ? 0x7ff : 0x7ff & ~SCRATCH);
@@ -211,7 +216,7 @@ export function checkpointState(env: Env, state: State): State {
       if (!(liveRegs & (1 << r))) regs[r] = NOT_INIT;
       else if (!(neededRegs & (1 << r)) && regs[r]!.type === 'scalar') regs[r] = UNKNOWN_SCALAR;
     }
-    frames[f] = frame;
+    frames.push(frame);
   }
-  return { insn: state.insn, frames, nextId: state.nextId };
+  return frames;
 }

@@ -50,9 +50,22 @@ export function scalarReg(value: Scalar): Reg {
 /** UNKNOWN_SCALAR is a register holding any number. */
 export const UNKNOWN_SCALAR: Reg = scalarReg(SCALAR_UNKNOWN);
 
-/** pointerReg makes a pointer of `type` with fixed offset `off` and no variable part. */
+/**
+ * pointerReg makes a pointer of `type` with fixed offset `off` and no variable part. Built field by
+ * field in Reg's order, like every register: registers of one shape keep the walk's property reads
+ * monomorphic (a spread object has another shape, and meeting it deoptimises the optimised walk).
+ */
 export function pointerReg(type: RegType, fields: Partial<Omit<Reg, 'type'>> = {}): Reg {
-  return { ...NOT_INIT, type, ...fields, value: fields.value ?? ZERO };
+  return {
+    type,
+    value: fields.value ?? ZERO,
+    off: fields.off ?? 0,
+    id: fields.id ?? 0,
+    range: fields.range ?? 0,
+    map: fields.map ?? -1,
+    frame: fields.frame ?? 0,
+    size: fields.size ?? 0,
+  };
 }
 
 /**
@@ -75,11 +88,13 @@ export const STACK_SIZE = 512;
 export const SLOTS = STACK_SIZE / 8;
 
 /**
- * StackData is one frame's stack, per 8-byte slot (slot i holds the bytes at fp-512+8i): which of
- * its bytes were written (bit b: byte 8i+b holds data) and the register spilled into it whole, if
- * any (then all 8 bits are set). Plain arrays of small integers rather than a tag per byte in a
- * typed array: a state that writes the stack copies its stack, and a typed array's buffer costs far
- * more to allocate than two 64-entry arrays.
+ * StackData is one frame's stack, per 8-byte slot (slot s holds the bytes at fp-512+8s): which of
+ * its bytes were written (bit b: byte 8s+b holds data) and the register spilled into it whole, if
+ * any (then all 8 bits are set). The arrays run from the top of the stack down (index 0 is slot
+ * 63, fp-8) and only as deep as the deepest slot ever set: a state that writes the stack copies
+ * it, most functions use a few slots, and a copy of two 64-entry arrays was a fifth of the walk's
+ * allocation (and of what its kept checkpoints hold). Read and write them through the functions
+ * below, which take slot numbers; slots past the arrays hold nothing.
  */
 export interface StackData {
   readonly written: number[];
@@ -89,14 +104,45 @@ export interface StackData {
 /** ALL_BYTES is a slot's `written` mask when all 8 bytes hold data. */
 export const ALL_BYTES = 0xff;
 
-/** byteWritten says whether the stack byte at `offset` bytes from the frame's bottom (0..511) holds data. */
-export function byteWritten(stack: StackData, offset: number): boolean {
-  return ((stack.written[offset >> 3]! >> (offset & 7)) & 1) !== 0;
+/** writtenAt returns slot `s`'s mask of written bytes. */
+export function writtenAt(stack: StackData, s: number): number {
+  const i = SLOTS - 1 - s;
+  return i < stack.written.length ? stack.written[i]! : 0;
 }
 
-/** markBytes records that bytes [from, to) from the frame's bottom hold data (not a spilled register). */
+/** spillAt returns the register spilled whole into slot `s`, if any. */
+export function spillAt(stack: StackData, s: number): Reg | undefined {
+  const i = SLOTS - 1 - s;
+  return i < stack.spills.length ? stack.spills[i] : undefined;
+}
+
+/** lowestSlot is the lowest slot the stack's arrays reach: every slot below it holds nothing. */
+export function lowestSlot(stack: StackData): number {
+  return SLOTS - stack.written.length;
+}
+
+/** setSlot sets slot `s`'s written mask and spill, deepening the arrays to reach it. */
+export function setSlot(stack: StackData, s: number, written: number, spill: Reg | undefined): void {
+  const i = SLOTS - 1 - s;
+  while (stack.written.length <= i) {
+    stack.written.push(0);
+    stack.spills.push(undefined);
+  }
+  stack.written[i] = written;
+  stack.spills[i] = spill;
+}
+
+/** byteWritten says whether the stack byte at `offset` bytes from the frame's bottom (0..511) holds data. */
+export function byteWritten(stack: StackData, offset: number): boolean {
+  return ((writtenAt(stack, offset >> 3) >> (offset & 7)) & 1) !== 0;
+}
+
+/** markBytes records that bytes [from, to) from the frame's bottom hold data (keeping each slot's spill). */
 export function markBytes(stack: StackData, from: number, to: number): void {
-  for (let i = from; i < to; i++) stack.written[i >> 3]! |= 1 << (i & 7);
+  for (let i = from; i < to; i++) {
+    const s = i >> 3;
+    setSlot(stack, s, writtenAt(stack, s) | (1 << (i & 7)), spillAt(stack, s));
+  }
 }
 
 /**
@@ -121,8 +167,9 @@ export interface Frame {
 /** newFrame makes a frame with no registers and an empty stack. */
 export function newFrame(entry: number, returnTo: number, callback: boolean): Frame {
   return {
-    regs: new Array<Reg>(11).fill(NOT_INIT),
-    stack: { written: new Array<number>(SLOTS).fill(0), spills: new Array<Reg | undefined>(SLOTS).fill(undefined) },
+    // A literal, not new Array(11).fill(): a packed array, so reads need no hole check (copies keep the kind).
+    regs: [NOT_INIT, NOT_INIT, NOT_INIT, NOT_INIT, NOT_INIT, NOT_INIT, NOT_INIT, NOT_INIT, NOT_INIT, NOT_INIT, NOT_INIT],
+    stack: { written: [], spills: [] },
     shared: false,
     entry,
     returnTo,
@@ -155,9 +202,14 @@ export interface State {
   nextId: number;
 }
 
-/** copyState is an independent copy of a state. */
+/**
+ * copyState is an independent copy of a state. Its frames array is pushed, not mapped: map() makes
+ * a holey array, the entry state's is packed, and the walk's reads of `frames` would see two shapes.
+ */
 export function copyState(s: State): State {
-  return { insn: s.insn, frames: s.frames.map(copyFrame), nextId: s.nextId };
+  const frames: Frame[] = [];
+  for (let f = 0; f < s.frames.length; f++) frames.push(copyFrame(s.frames[f]!));
+  return { insn: s.insn, frames, nextId: s.nextId };
 }
 
 /** regText formats a register the way the kernel's log does (e.g. `pkt(id=0,off=0,r=8)`). */
@@ -200,8 +252,8 @@ export function stateText(state: State, maps: readonly MapSpec[]): string {
   frame.regs.forEach((reg, i) => {
     if (reg.type !== 'not_init') parts.push(`R${i}=${regText(reg, maps)}`);
   });
-  for (let slot = SLOTS - 1; slot >= 0; slot--) {
-    const spilled = frame.stack.spills[slot];
+  for (let slot = SLOTS - 1; slot >= lowestSlot(frame.stack); slot--) {
+    const spilled = spillAt(frame.stack, slot);
     const base = slot * 8;
     if (spilled) {
       parts.push(`fp${base - STACK_SIZE}=${regText(spilled, maps)}`);

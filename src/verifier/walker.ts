@@ -11,10 +11,10 @@ import { helperCall } from './calls.js';
 import { type Env, Refusal, refuse } from './env.js';
 import { VerifierError } from './errors.js';
 import { formatInstruction } from '../asm/disassembler.js';
-import { ANY_KEY, checkpointState, constantsKey, covers, stateKey } from './prune.js';
+import { ANY_KEY, checkpointFrames, constantsKey, covers, stateKey } from './prune.js';
 import { noteProvenRegion } from './proven.js';
 import { scalarConst } from './scalar.js';
-import { type Reg, type State, pointerReg, scalarReg, stateText } from './state.js';
+import { type Frame, type Reg, type State, pointerReg, scalarReg, stateText } from './state.js';
 import { jumpTarget } from '../asm/control.js';
 import { LOOP_HEAD } from './structure.js';
 import { store } from './store.js';
@@ -28,23 +28,23 @@ export interface WalkOptions {
 }
 
 /**
- * Branches counts the paths below a checkpoint still being explored; a path that ends decrements
- * its checkpoint's count, and the parent's when it reaches 0. The chain is kept apart from the
- * checkpoint's state, so that a checkpoint evicted from its slot's list frees its state at once
- * even while paths below it still hold the chain (on a long loop they hold all of it).
+ * Checkpoint is an explored state kept for pruning at its slot (its frames, trimmed by
+ * checkpointFrames), and a link of the chain of paths: `branches` counts the paths below it still
+ * being explored; a path that ends decrements its checkpoint's count, and the parent's when it
+ * reaches 0. One object for both, since thousands stay until the walk ends and each object they
+ * hold costs the garbage collector; a checkpoint evicted from its slot's lists drops its frames at
+ * once, even while paths below it still hold the chain (on a long loop they hold all of it).
  */
-interface Branches {
-  readonly parent: Branches | undefined;
-  branches: number;
-}
-
-/** Checkpoint is an explored state kept for pruning at its slot. */
 interface Checkpoint {
-  readonly state: State;
-  readonly node: Branches;
+  readonly parent: Checkpoint | undefined;
+  branches: number;
+  frames: readonly Frame[];
   hits: number;
   misses: number;
 }
+
+/** EVICTED is an evicted checkpoint's frames. */
+const EVICTED: readonly Frame[] = [];
 
 /**
  * SlotCheckpoints files a slot's checkpoints by what a covered state must share with them
@@ -60,7 +60,7 @@ interface SlotCheckpoints {
 
 interface Pending {
   readonly state: State;
-  readonly parent: Branches | undefined;
+  readonly parent: Checkpoint | undefined;
 }
 
 /** PRUNED is visit's answer when the state is covered by an explored one. */
@@ -128,7 +128,7 @@ export class Walker {
     this.recent[this.recentCount++ % RECENT] = slot;
   }
 
-  private walkPath(cur: State, parent: Branches | undefined, visited: (SlotCheckpoints | undefined)[], pending: Pending[], exits?: State[]): void {
+  private walkPath(cur: State, parent: Checkpoint | undefined, visited: (SlotCheckpoints | undefined)[], pending: Pending[], exits?: State[]): void {
     const { structure } = this.env;
     let sinceCheckpoint = CHECKPOINT_SPACING;
     // One closure per path, not per instruction: it reads `parent` as the path moves on.
@@ -173,7 +173,7 @@ export class Walker {
   }
 
   /** visit prunes `cur` if an explored state covers it; otherwise keeps a checkpoint of it if `keep`. */
-  private visit(cur: State, parent: Branches | undefined, visited: (SlotCheckpoints | undefined)[], keep: boolean): Branches | typeof PRUNED | undefined {
+  private visit(cur: State, parent: Checkpoint | undefined, visited: (SlotCheckpoints | undefined)[], keep: boolean): Checkpoint | typeof PRUNED | undefined {
     const slot = cur.insn;
     let lists = visited[slot];
     if (!lists) visited[slot] = lists = { byKey: new Map(), byConstants: new Map() };
@@ -188,13 +188,12 @@ export class Walker {
       return PRUNED;
     }
     if (!keep) return undefined;
-    const node: Branches = { parent, branches: 1 };
-    const cp: Checkpoint = { state: checkpointState(this.env, cur), node, hits: 0, misses: 0 };
+    const cp: Checkpoint = { parent, branches: 1, frames: checkpointFrames(this.env, cur), hits: 0, misses: 0 };
     if (constants !== undefined) fileUnder(lists.byConstants, constants, cp);
     else fileUnder(lists.byKey, key, cp);
     this.states++;
     if (++this.stored > this.peakStates) this.peakStates = this.stored;
-    return node;
+    return cp;
   }
 
   /**
@@ -205,14 +204,14 @@ export class Walker {
   private search(list: Checkpoint[], cur: State): boolean {
     for (let i = list.length - 1; i >= 0; i--) {
       const cp = list[i]!;
-      if (covers(this.env, cp.state, cur)) {
-        if (cp.node.branches === 0) {
+      if (covers(this.env, cur.insn, cp.frames, cur.frames)) {
+        if (cp.branches === 0) {
           cp.hits++;
           return true;
         }
         // cp is an ancestor on this path (a loop). Like Linux, never prune against it: only a state
         // equal to it (each covers the other) repeats forever; a narrower one is walked on.
-        if (covers(this.env, cur, cp.state)) {
+        if (covers(this.env, cur.insn, cur.frames, cp.frames)) {
           throw this.refusal(cur, cur.insn, `infinite loop detected at insn ${cur.insn}: the state repeats without progress`);
         }
       }
@@ -220,6 +219,7 @@ export class Walker {
         // Shifted by hand: splice allocates an array of the removed element on every eviction.
         for (let j = i; j < list.length - 1; j++) list[j] = list[j + 1]!;
         list.pop();
+        cp.frames = EVICTED;
         this.stored--;
       }
     }
@@ -296,7 +296,7 @@ export class Walker {
     if (fall && taken) {
       if (fall === cur) fork(taken);
       else {
-        fork({ ...cur });
+        fork({ insn: cur.insn, frames: cur.frames, nextId: cur.nextId });
         Object.assign(cur, fall);
       }
       return 'next';
@@ -322,7 +322,7 @@ function fileUnder(lists: Map<number, Checkpoint[]>, key: number, cp: Checkpoint
   else lists.set(key, [cp]);
 }
 
-function endPath(parent: Branches | undefined): void {
+function endPath(parent: Checkpoint | undefined): void {
   for (let cp = parent; cp; cp = cp.parent) if (--cp.branches > 0) break;
 }
 

@@ -59,8 +59,12 @@ export interface CodeCache {
   put(key: string, code: Uint8Array): void;
 }
 
-/** Engine turns a program into an Executable bound to one Runtime (its memory and maps). */
+/**
+ * Engine turns a program into an Executable bound to one Runtime (its memory and maps).
+ * `inputBytes`, when known, is how many bytes the program will be run over in all (a file's size):
+ * an engine may spend less on optimising code that will not run for long.
+ */
 export interface Engine {
   readonly name: EngineName;
-  load(program: ProgramSpec, runtime: Runtime, facts?: ProgramFacts, codeCache?: CodeCache): Executable;
+  load(program: ProgramSpec, runtime: Runtime, facts?: ProgramFacts, codeCache?: CodeCache, inputBytes?: number): Executable;
 }

@@ -23,14 +23,57 @@ const ARGUMENTS = 0b111110;
 export function preflight(spec: ProgramSpec): void {
   const slots = bySlot(spec.insns);
   if (slots.length === 0) throw new InvalidProgram(0, 'the program has no instructions');
-  slots.forEach((insn, slot) => {
-    if (insn) checkInstruction(insn, slot, slots);
-  });
+  const flow = new Flow(slots.length);
+  for (let slot = 0; slot < slots.length; slot++) {
+    const insn = slots[slot];
+    if (insn) checkInstruction(insn, slot, slots, flow);
+  }
   const last = lastInstruction(slots);
   if (!endsFlow(last.insn)) {
     throw new InvalidProgram(last.slot, 'the last instruction must be exit or an unconditional jump (execution would fall off the end)');
   }
-  checkInitialised(slots);
+  checkInitialised(flow);
+}
+
+/** Step says where control goes after a slot, for the initialisation dataflow. */
+const Step = {
+  /** The next slot. */
+  next: 0,
+  exit: 1,
+  /** A helper call or callx: the next slot, with r1..r5 clobbered and r0 set. */
+  call: 2,
+  /** A local call: the callee (target), then the next slot as after a helper call. */
+  localCall: 3,
+  /** An lddw of a function's address: that function starts (target), and the next slot. */
+  reference: 4,
+  /** ja: the target only. */
+  goto: 5,
+  /** A conditional jump: the target, then the next slot. */
+  branch: 6,
+} as const;
+
+/**
+ * Flow is what the initialisation dataflow needs of each slot, written by the structural pass that
+ * decodes every instruction anyway, so that the dataflow's loop reads numbers instead of decoding
+ * instructions again (preflight runs at every load, mostly in a fresh process, before V8 compiles it).
+ */
+class Flow {
+  /** reads, writes: bit sets of the registers the slot's instruction reads and writes (calls: see Step). */
+  readonly reads: Int32Array;
+  readonly writes: Int32Array;
+  /** step: a Step value; target: the jump target, callee or referenced function, else -1. */
+  readonly step: Uint8Array;
+  readonly target: Int32Array;
+  /** width: 2 for lddw, else 1. */
+  readonly width: Uint8Array;
+
+  constructor(readonly slots: number) {
+    this.reads = new Int32Array(slots);
+    this.writes = new Int32Array(slots);
+    this.step = new Uint8Array(slots);
+    this.target = new Int32Array(slots).fill(-1);
+    this.width = new Uint8Array(slots);
+  }
 }
 
 function lastInstruction(slots: readonly (Instruction | undefined)[]): { insn: Instruction; slot: number } {
@@ -39,19 +82,31 @@ function lastInstruction(slots: readonly (Instruction | undefined)[]): { insn: I
   return { insn: slots[slot] as Instruction, slot };
 }
 
-function checkInstruction(insn: Instruction, slot: number, slots: readonly (Instruction | undefined)[]): void {
+/** checkInstruction checks the instruction at `slot` and records its part of the dataflow in `flow`. */
+function checkInstruction(insn: Instruction, slot: number, slots: readonly (Instruction | undefined)[], flow: Flow): void {
   const problem = checkFields(insn);
   if (problem) throw new InvalidProgram(slot, problem);
-  if (writesOf(insn) & (1 << FRAME_POINTER)) throw new InvalidProgram(slot, 'r10 is the read-only frame pointer and cannot be written');
+  const writes = writesOf(insn);
+  if (writes & (1 << FRAME_POINTER)) throw new InvalidProgram(slot, 'r10 is the read-only frame pointer and cannot be written');
   if (insn.opcode === CALL && insn.src === CallSrc.HELPER && !HELPERS.has(insn.imm)) throw new UnknownHelper(slot, insn.imm);
   if (insn.opcode === CALL && insn.src === CallSrc.KFUNC) throw new InvalidProgram(slot, 'calls to kernel functions (kfuncs) are not supported');
-  const target = targetOf(insn, slot);
+  const jump = isJump(insn);
+  const target = jump ? jumpTarget(insn, slot) : namedFunction(insn, slot);
   if (target !== undefined) checkTarget(target, slot, slots);
+  flow.reads[slot] = readsOf(insn);
+  flow.writes[slot] = writes;
+  flow.width[slot] = width(insn);
+  flow.target[slot] = target ?? -1;
+  flow.step[slot] = stepOf(insn, jump);
 }
 
-/** targetOf returns the slot a jump, local call or function reference points to. */
-function targetOf(insn: Instruction, slot: number): number | undefined {
-  return isJump(insn) ? jumpTarget(insn, slot) : namedFunction(insn, slot);
+/** stepOf is the Step of an instruction (`jump`: whether it is a jump). */
+function stepOf(insn: Instruction, jump: boolean): number {
+  if (insn.opcode === EXIT) return Step.exit;
+  if (insn.opcode === CALL || insn.opcode === CALLX) return isLocalCall(insn) ? Step.localCall : Step.call;
+  if (isFunctionReference(insn)) return Step.reference;
+  if (jump) return isGoto(insn) ? Step.goto : Step.branch;
+  return Step.next;
 }
 
 function checkTarget(target: number, slot: number, slots: readonly (Instruction | undefined)[]): void {
@@ -120,8 +175,8 @@ function writesOf(insn: Instruction): number {
  * register, intersected where paths meet) from the entry, every local sub-program and
  * every bpf_loop callback, and refuses the first read of a register not written on every path.
  */
-function checkInitialised(slots: readonly (Instruction | undefined)[]): void {
-  const state = new Int32Array(slots.length).fill(-1);
+function checkInitialised(flow: Flow): void {
+  const state = new Int32Array(flow.slots).fill(-1);
   const work: number[] = [];
   const enter = (slot: number, regs: number) => {
     const merged = state[slot] === -1 ? regs : (state[slot] as number) & regs;
@@ -133,26 +188,26 @@ function checkInitialised(slots: readonly (Instruction | undefined)[]): void {
   enter(0, ENTRY);
   while (work.length > 0) {
     const slot = work.pop() as number;
-    const insn = slots[slot] as Instruction;
     const regs = state[slot] as number;
-    const missing = readsOf(insn) & ~regs & ALL_REGISTERS;
+    const missing = flow.reads[slot]! & ~regs & ALL_REGISTERS;
     if (missing) {
       const reg = 31 - Math.clz32(missing & -missing);
       throw new InvalidProgram(slot, `r${reg} is read before it is written on some path`);
     }
-    const next = slot + width(insn);
-    if (insn.opcode === EXIT) continue;
-    if (insn.opcode === CALL || insn.opcode === CALLX) {
-      if (isLocalCall(insn)) enter(namedFunction(insn, slot)!, SUBPROGRAM_ENTRY);
+    const next = slot + flow.width[slot]!;
+    const step = flow.step[slot]!;
+    if (step === Step.exit) continue;
+    if (step === Step.call || step === Step.localCall) {
+      if (step === Step.localCall) enter(flow.target[slot]!, SUBPROGRAM_ENTRY);
       enter(next, (regs & ~ARGUMENTS) | 1);
       continue;
     }
-    if (isFunctionReference(insn)) enter(namedFunction(insn, slot)!, ENTRY);
-    const after = regs | writesOf(insn);
-    if (isJump(insn)) {
-      enter(jumpTarget(insn, slot), after);
-      if (isGoto(insn)) continue;
+    if (step === Step.reference) enter(flow.target[slot]!, ENTRY);
+    const after = regs | flow.writes[slot]!;
+    if (step === Step.goto || step === Step.branch) {
+      enter(flow.target[slot]!, after);
+      if (step === Step.goto) continue;
     }
-    if (next < slots.length) enter(next, after);
+    if (next < flow.slots) enter(next, after);
   }
 }

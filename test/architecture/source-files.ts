@@ -1,9 +1,10 @@
 // The repository's root and its TypeScript files, for the tests that check the whole tree's structure.
 import { readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/util/paths.js';
 
 /** ROOT is the repository's root folder. */
-export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const ROOT = projectRoot();
 
 /** sourceFiles lists the .ts files below `dir` (relative to ROOT), as paths relative to ROOT. */
 export function sourceFiles(dir: string): string[] {

@@ -1,13 +1,13 @@
 // The shared bpf_conformance programs through the assembler and disassembler: bytes, round trips, refusals.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AssemblerError, assemble } from '../../src/asm/assembler.js';
 import { disassemble } from '../../src/asm/disassembler.js';
 import { encode } from '../../src/asm/instruction.js';
 import { bytesToHex } from './hex.js';
+import { conformanceDir } from '../../src/util/paths.js';
 
-const DIR = fileURLToPath(new URL('../../../shared/conformance/', import.meta.url));
+const DIR = `${conformanceDir()}/`;
 const available = existsSync(DIR);
 if (!available) console.log(`skipping conformance assembler tests: ${DIR} is missing`);
 

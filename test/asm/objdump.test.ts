@@ -1,13 +1,15 @@
 // Differential test against llvm-objdump-19 on the clang-built anchor program: same text per slot, and its output assembles.
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../src/asm/assembler.js';
 import { disassemble } from '../../src/asm/disassembler.js';
 import { decode, encode } from '../../src/asm/instruction.js';
 import { bytesToHex } from './hex.js';
+import { anchorsDir } from '../../src/util/paths.js';
 
-const BIN = fileURLToPath(new URL('../../../shared/anchors/csv.bin', import.meta.url));
+const BIN = join(anchorsDir(), 'csv.bin');
 const GOLDEN = fileURLToPath(new URL('./fixtures/csv.objdump.txt', import.meta.url));
 const available = existsSync(BIN);
 if (!available) console.log(`skipping llvm-objdump comparison: ${BIN} is missing`);

@@ -71,5 +71,9 @@ describe('random instruction round trip', () => {
     bytes[0] ^= 0xff;
     encode(program)[8] ^= 0xff;
     expect(encode(program)).toEqual(encode([...program]));
+    // The same bytes again, in another array, give the same list without decoding; other bytes another list.
+    expect(decodeProgram(encode(insns))).toBe(decodeProgram(encode(insns)));
+    expect(decodeProgram(encode(insns.slice(1)))).not.toBe(decodeProgram(encode(insns)));
+    expect(decodeProgram(encode(insns.slice(1)))).toEqual(insns.slice(1));
   });
 });

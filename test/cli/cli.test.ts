@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, examplesIn, PROJECT_ROOT, sluice, type CliRun } from './run-cli.js';
+import { conformanceDir } from '../../src/util/paths.js';
 
 const TINY = 'test/cli/fixtures/tiny';
 const MALFORMED = 'test/cli/fixtures/malformed';
 const PEOPLE = 'test/fixtures/storage/people.csv';
-const CONFORMANCE = join(PROJECT_ROOT, '..', 'shared', 'conformance');
+const CONFORMANCE = conformanceDir();
 
 let scratch = '';
 beforeAll(() => {

@@ -2,11 +2,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/util/paths.js';
 
 /** PROJECT_ROOT is the folder holding package.json; commands run there, as README's examples do. */
-export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const PROJECT_ROOT = projectRoot();
 /** CLI is the file package.json's `bin` names: what `npx sluice` and an installed `sluice` run. */
 export const CLI = join(PROJECT_ROOT, (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { bin: { sluice: string } }).bin.sluice);
 

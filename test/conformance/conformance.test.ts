@@ -1,11 +1,11 @@
 // Every engine against the shared bpf_conformance suite: all positive programs match, all negative ones are refused.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type ConformanceCase, parseConformance, runConformance } from '../../src/vm/conformance.js';
 import { ENGINES } from '../../src/vm/engines.js';
+import { conformanceDir } from '../../src/util/paths.js';
 
-const DIR = fileURLToPath(new URL('../../../shared/conformance/', import.meta.url));
+const DIR = `${conformanceDir()}/`;
 const available = existsSync(DIR);
 if (!available) console.log(`skipping the conformance suite: ${DIR} is missing`);
 

@@ -1,30 +1,17 @@
 // Every example query in queries/ answers the same on the interpreter, the JIT and (where bpf() works) the Linux kernel, and equals the csv-parse baseline.
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directoryCatalog } from '../../src/datasets/catalog.js';
+import { describe, expect, it } from 'vitest';
 import { executeQuery } from '../../src/engine/execute.js';
-import { generateTpch } from '../../src/datasets/tpch/generate.js';
 import { kernelAvailability } from '../../src/kernel/bpf.js';
 import { KERNEL_MAX_CHUNK } from '../../src/storage/kernel-engine.js';
-import type { Catalog } from '../../src/sql/plan.js';
 import { scanStopsAtLimit } from '../../src/sql/row-result.js';
 import { projectRoot } from '../../src/util/paths.js';
+import { EXAMPLE_QUERIES, useExampleData } from './example-data.js';
 
 const root = projectRoot();
-const queries = readdirSync(join(root, 'queries')).filter((f) => f.endsWith('.sql')).sort();
-let dir: string;
-let catalog: Catalog;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sluice-examples-'));
-  generateTpch({ scaleFactor: 0.001, outDir: dir });
-  copyFileSync(join(root, 'datasets', 'sensors.csv'), join(dir, 'sensors.csv'));
-  copyFileSync(join(root, 'datasets', 'sensors.schema'), join(dir, 'sensors.schema'));
-  catalog = directoryCatalog(dir);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const queries = EXAMPLE_QUERIES;
+const data = useExampleData('sluice-examples');
 
 describe('example queries on both engines', () => {
   it('lists the example queries', () => expect(queries.length).toBeGreaterThanOrEqual(10));
@@ -32,7 +19,7 @@ describe('example queries on both engines', () => {
   for (const name of queries) {
     it(name, async () => {
       const sql = readFileSync(join(root, 'queries', name), 'utf8');
-      const base = { sql, queryFile: name, catalog, chunkBytes: 4096, link: {}, onError: 'stop' as const };
+      const base = { sql, queryFile: name, catalog: data.catalog, chunkBytes: 4096, link: {}, onError: 'stop' as const };
       // The interpreter run also ships everything and checks pushdown against the baseline.
       const interpreted = await executeQuery({ ...base, engine: 'interpreter', compare: true });
       const jitted = await executeQuery({ ...base, engine: 'jit', compare: false });

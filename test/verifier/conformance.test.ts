@@ -3,15 +3,15 @@
 // Linux refuses before looking at values (callx, constant shifts out of range, constant divisor 0):
 // those must be refused at the same instruction with Linux's words.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { AluOp, CALLX, CLASS_MASK, Class, OP_MASK, SOURCE_MASK, Source } from '../../src/asm/opcodes.js';
 import type { ProgramSpec } from '../../src/asm/program.js';
 import { bySlot } from '../../src/asm/instruction.js';
 import { parseConformance, programOf } from '../../src/vm/conformance.js';
 import { VerifierError, memoryContext, verify } from '../../src/verifier/index.js';
+import { conformanceDir } from '../../src/util/paths.js';
 
-const DIR = fileURLToPath(new URL('../../../shared/conformance/', import.meta.url));
+const DIR = `${conformanceDir()}/`;
 const available = existsSync(DIR);
 if (!available) console.log(`skipping the verifier's conformance check: ${DIR} is missing`);
 

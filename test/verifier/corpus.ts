@@ -12,7 +12,7 @@ import type { ProgramSpec } from '../../src/asm/program.js';
  *   `; kernel: accepts|refuses (...)` Linux's verdict (loaded as root) where it differs from Sluice's,
  *     or a note on how Linux words the same refusal
  *   `; complexity: N` a smaller complexity limit for Sluice, so a runaway loop fails fast in tests
- * Maps are `.map` lines (see src/asm/asm-maps.ts). Every program runs with the hook context.
+ * Maps are `.map` lines (see src/asm/asm-directives.ts). Every program runs with the hook context.
  */
 export interface CorpusEntry {
   readonly name: string;

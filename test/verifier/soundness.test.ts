@@ -1,7 +1,6 @@
 // Soundness by mutation: programs get one memory offset nudged; whatever the verifier still accepts
 // must run without an out-of-bounds or read-only fault in the interpreter (which checks every access).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import type { Instruction } from '../../src/asm/instruction.js';
 import { CLASS_MASK, Class } from '../../src/asm/opcodes.js';
@@ -11,6 +10,7 @@ import { Interpreter } from '../../src/vm/interpreter.js';
 import { VerifierError, memoryContext, verify } from '../../src/verifier/index.js';
 import { fuzzRuntime, observe } from '../../src/fuzz/differential.js';
 import { generateProgram } from '../../src/fuzz/generator.js';
+import { conformanceDir } from '../../src/util/paths.js';
 
 const MEMORY = new Set<number>([Class.LDX, Class.ST, Class.STX]);
 const DELTAS = [-16, -8, -4, -1, 1, 2, 4, 8, 16, 64];
@@ -38,7 +38,7 @@ function accepts(spec: ProgramSpec, length: number): boolean {
   }
 }
 
-const DIR = fileURLToPath(new URL('../../../shared/conformance/', import.meta.url));
+const DIR = `${conformanceDir()}/`;
 const hasSuite = existsSync(DIR);
 if (!hasSuite) console.log(`skipping conformance mutants: ${DIR} is missing`);
 

@@ -5,6 +5,8 @@ import { PseudoSrc } from '../../asm/opcodes.js';
 import type { ProgramSpec } from '../../asm/program.js';
 import { InvalidProgram } from '../errors.js';
 import { CONTEXT_BASE, FRAME_SIZE, HELPER_FRAME, STACK_BASE, STACK_TOP } from '../memory.js';
+import { blockTrees } from './block-tree.js';
+import { buildCfgs, emptyCfg } from './cfg.js';
 import { compileFunction } from './emit-function.js';
 import { cachedLookupFunction, emitEpochBump, planLookupCaches } from './lookup-cache.js';
 import { FUNCTION_TYPE } from './locals.js';
@@ -81,7 +83,8 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
     return index;
   });
   const lookupCaches = cachedLookups.some((f) => f !== undefined);
-  const checks = new Map<string, number>();
+  // checks[size * 2 + write]: the bounds-check function for accesses of `size` bytes, once declared.
+  const checks: number[] = [];
   const safe = options.safeAccesses ?? new Set<number>();
   const ctx: ModuleContext = {
     program: spec.name,
@@ -92,11 +95,11 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
     writable: options.writable,
     safe: (slot) => safe.has(slot),
     checkFunction(size, write) {
-      const key = `${size}${write ? 'w' : 'r'}`;
-      let index = checks.get(key);
+      const key = size * 2 + (write ? 1 : 0);
+      let index = checks[key];
       if (index === undefined) {
         index = m.declareFunction();
-        checks.set(key, index);
+        checks[key] = index;
         m.define(index, checkFunction(ctx, size, write));
       }
       return index;
@@ -112,11 +115,13 @@ export function compileProgram(spec: ProgramSpec, options: CompileOptions): Comp
     constant: (insn, slot) => lddwConstant(insn, slot, options),
   };
   const tableIndex = new Map<number, number>();
+  const graphs = buildCfgs(slots, starts);
+  const trees = blockTrees(graphs.map((graph) => (graph instanceof InvalidProgram ? emptyCfg(0) : graph)));
   starts.forEach((start, k) => {
     const index = functionAt.get(start)!;
     // Only `run` enters the entry function (unless the program calls slot 0): its r10 is a constant.
     const fixedFrame = start === 0 && !entryCalled ? STACK_TOP : undefined;
-    m.define(index, compileFunction(ctx, slots, start, starts[k + 1] ?? slots.length, fixedFrame));
+    m.define(index, compileFunction(ctx, slots, start, graphs[k]!, trees[k]!, fixedFrame));
     tableIndex.set(start, m.addTableEntry(index));
   });
   const entry = functionAt.get(0)!;

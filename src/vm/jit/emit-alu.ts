@@ -41,17 +41,16 @@ export function emitAlu(c: Code, insn: Instruction): void {
 function emitAlu64(c: Code, insn: Instruction, op: number): void {
   const dst = REG_LOCAL[insn.dst]!;
   const useReg = (insn.opcode & SOURCE_MASK) === Source.X;
-  const src = () => (useReg ? c.get(REG_LOCAL[insn.src]!) : c.i64(insn.imm));
   const simple = SIMPLE64[op];
   if (simple !== undefined) {
     c.get(dst);
-    src();
+    pushSource64(c, insn, useReg);
     c.op(simple).set(dst);
     return;
   }
   switch (op) {
     case AluOp.MOV:
-      src();
+      pushSource64(c, insn, useReg);
       if (useReg && insn.offset === 8) c.op(Op.i64_extend8_s);
       else if (useReg && insn.offset === 16) c.op(Op.i64_extend16_s);
       else if (useReg && insn.offset === 32) c.op(Op.i64_extend32_s);
@@ -65,6 +64,12 @@ function emitAlu64(c: Code, insn: Instruction, op: number): void {
       if (!useReg) return emitDivModImm64(c, dst, op, insn.offset === 1, insn.imm);
       return emitDivModReg64(c, dst, REG_LOCAL[insn.src]!, op, insn.offset === 1);
   }
+}
+
+/** pushSource64 pushes the source operand: the src register, or the immediate sign-extended to 64 bits. */
+function pushSource64(c: Code, insn: Instruction, useReg: boolean): void {
+  if (useReg) c.get(REG_LOCAL[insn.src]!);
+  else c.i64(insn.imm);
 }
 
 /** emitDivModImm64: a constant divisor needs no run-time guard; only 0 and (signed) -1 are special. */
@@ -104,27 +109,29 @@ function emitDivModReg64(c: Code, dst: number, src: number, op: number, signed: 
 function emitAlu32(c: Code, insn: Instruction, op: number): void {
   const dst = REG_LOCAL[insn.dst]!;
   const useReg = (insn.opcode & SOURCE_MASK) === Source.X;
-  const src = () => (useReg ? c.get(REG_LOCAL[insn.src]!).op(Op.i32_wrap_i64) : c.i32(insn.imm));
-  const dst32 = () => c.get(dst).op(Op.i32_wrap_i64);
   const simple = SIMPLE32[op];
   if (simple !== undefined) {
-    dst32();
-    src();
+    c.get(dst).op(Op.i32_wrap_i64);
+    pushSource32(c, insn, useReg);
     c.op(simple);
   } else if (op === AluOp.MOV) {
-    src();
+    pushSource32(c, insn, useReg);
     if (useReg && insn.offset === 8) c.op(Op.i32_extend8_s);
     else if (useReg && insn.offset === 16) c.op(Op.i32_extend16_s);
   } else if (op === AluOp.NEG) {
-    c.i32(0);
-    dst32();
-    c.op(Op.i32_sub);
+    c.i32(0).get(dst).op(Op.i32_wrap_i64).op(Op.i32_sub);
   } else if (useReg) {
     emitDivModReg32(c, dst, REG_LOCAL[insn.src]!, op, insn.offset === 1);
   } else {
     emitDivModImm32(c, dst, op, insn.offset === 1, insn.imm);
   }
   c.op(Op.i64_extend_i32_u).set(dst);
+}
+
+/** pushSource32 pushes the 32-bit source operand: the src register's low half, or the immediate. */
+function pushSource32(c: Code, insn: Instruction, useReg: boolean): void {
+  if (useReg) c.get(REG_LOCAL[insn.src]!).op(Op.i32_wrap_i64);
+  else c.i32(insn.imm);
 }
 
 /** emitDivModImm32 leaves the 32-bit result on the stack for a constant divisor. */

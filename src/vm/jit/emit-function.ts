@@ -2,7 +2,8 @@
 import type { Instruction } from '../../asm/instruction.js';
 import { Class, CLASS_MASK, FRAME_POINTER, LDDW } from '../../asm/opcodes.js';
 import { InvalidProgram, JitLimit } from '../errors.js';
-import { buildCfg, type Cfg, predecessors, Term } from './cfg.js';
+import type { BlockTree } from './block-tree.js';
+import { type Cfg, Term } from './cfg.js';
 import { emitAlu, emitCondition, emitExtension } from './emit-alu.js';
 import { emitCall } from './emit-call.js';
 import { emitMemory } from './emit-memory.js';
@@ -12,10 +13,6 @@ import { FaultKind, type ModuleContext } from './module-context.js';
 import { Code } from './wasm-code.js';
 import type { FunctionDef } from './wasm-module.js';
 import { Op, ValType } from './wasm-opcodes.js';
-
-/** COPY_MAX_INSNS and COPY_BUDGET_INSNS bound tail duplication: block size, and instructions copied per function. */
-const COPY_MAX_INSNS = 4;
-const COPY_BUDGET_INSNS = 64;
 
 /**
  * MAX_NESTING bounds the structured translation, which recurses once per level of the dominator
@@ -28,8 +25,10 @@ export const MAX_NESTING = 600;
 export const MAX_DISPATCH_BLOCKS = 65_520;
 
 /**
- * compileFunction translates the function occupying slots [start, end); `fixedFrame` is its r10
- * when only one frame can ever run it. Reducible control flow
+ * compileFunction translates the function starting at slot `start`, whose graph is `graph` (or the
+ * error refusing it, thrown here) and block tree `tree`; `fixedFrame` is its r10 when only one frame
+ * can ever run it.
+ * Reducible control flow
  * (every loop has one entry, which is what compilers emit) becomes nested wasm blocks and loops,
  * after Ramsey's "Beyond Relooper" (ICFP 2022); anything else falls back to a loop over a
  * br_table dispatcher, which is slower but handles any graph.
@@ -44,10 +43,12 @@ export function compileFunction(
   ctx: ModuleContext,
   slots: readonly (Instruction | undefined)[],
   start: number,
-  end: number,
+  graph: Cfg | InvalidProgram,
+  tree: BlockTree,
   fixedFrame?: number,
 ): FunctionDef {
-  const cfg = buildCfg(slots, start, end);
+  if (graph instanceof InvalidProgram) throw graph;
+  const cfg = graph;
   const c = new Code();
   // A known r10 turns every stack address into a constant: no registers held for them in loops.
   if (fixedFrame !== undefined) c.i64(fixedFrame).set(REG_LOCAL[FRAME_POINTER]!);
@@ -56,11 +57,11 @@ export function compileFunction(
   // Budget checks branch out of this block with their slot; the fault call sits after it, at
   // the end of the function, so that V8 lays the cold path out of the hot loops' way.
   c.byte(Op.block).byte(ValType.i32);
-  const structured = cfg.reducible && nestingDepth(cfg) <= MAX_NESTING;
+  const structured = cfg.reducible && tree.nesting <= MAX_NESTING;
   if (!structured && cfg.size > MAX_DISPATCH_BLOCKS) {
     throw new JitLimit(start, ctx.program, `its function has ${cfg.size} basic blocks nested too deeply for structured control flow, and the fallback dispatcher takes at most ${MAX_DISPATCH_BLOCKS}; run it with the interpreter`);
   }
-  const emitter = new FunctionEmitter(ctx, slots, cfg, structured, c);
+  const emitter = new FunctionEmitter(ctx, slots, cfg, tree, structured, c);
   if (structured) emitter.doTree(0);
   else emitter.dispatch();
   c.op(Op.unreachable).end();
@@ -76,15 +77,8 @@ export function compileFunction(
  * loop that block b heads and of the block that b follows, or -1 while neither is open.
  */
 class FunctionEmitter {
-  /** Dominator-tree children of block x: childList[childFirst[x] .. childFirst[x + 1]), in increasing order. */
-  private readonly childFirst: Int32Array;
-  private readonly childList: Int32Array;
-  /** forwardPreds[b]: edges into b from blocks before it (with multiplicity); 2 or more makes b a merge block. */
-  private readonly forwardPreds: Int32Array;
   /** lag[b]: the count local plus lag[b] is the number of instructions executed when block b starts. */
   private readonly lag: Int32Array;
-  /** copied[b] is 1 for a small merge block copied into each predecessor instead of reached by a br (tail duplication). */
-  private readonly copied: Uint8Array;
   private readonly loopLabel: Int32Array;
   private readonly mergeLabel: Int32Array;
   private depth = 1;
@@ -95,32 +89,15 @@ class FunctionEmitter {
     private readonly ctx: ModuleContext,
     private readonly slots: readonly (Instruction | undefined)[],
     private readonly cfg: Cfg,
+    private readonly tree: BlockTree,
     /** structured: blocks are nested by the dominator tree (doTree); else the dispatcher runs them. */
     private readonly structured: boolean,
     private readonly c: Code,
   ) {
-    const n = cfg.size;
-    this.childFirst = new Int32Array(n + 1);
-    for (let b = 1; b < n; b++) this.childFirst[cfg.idom[b]! + 1]!++;
-    for (let b = 0; b < n; b++) this.childFirst[b + 1]! += this.childFirst[b]!;
-    this.childList = new Int32Array(Math.max(n - 1, 0));
-    const fill = this.childFirst.slice(0, n);
-    for (let b = 1; b < n; b++) this.childList[fill[cfg.idom[b]!]!++] = b;
-    this.forwardPreds = new Int32Array(n);
-    for (let b = 0; b < n; b++) {
-      if (cfg.succ0[b]! > b) this.forwardPreds[cfg.succ0[b]!]!++;
-      if (cfg.succ1[b]! > b) this.forwardPreds[cfg.succ1[b]!]!++;
-    }
-    this.lag = structured ? treeLag(cfg) : cfg.count.map((count) => -count);
-    this.copied = structured ? this.pickCopies() : new Uint8Array(n);
-    this.loopLabel = new Int32Array(n).fill(-1);
-    this.mergeLabel = new Int32Array(n).fill(-1);
-  }
-
-  /** edgeCount is what the edge x -> y adds to the count local (0 on spanning-tree edges). */
-  private edgeCount(x: number, y: number): number {
-    if (!this.structured) return 0;
-    return this.cfg.count[x]! + this.lag[x]! - this.lag[y]!;
+    // The dispatcher adds each block's count on entry: the local lags by the block's count at its start.
+    this.lag = structured ? tree.lag : cfg.count.map((count) => -count);
+    this.loopLabel = new Int32Array(cfg.size).fill(-1);
+    this.mergeLabel = new Int32Array(cfg.size).fill(-1);
   }
 
   private bump(amount: number): void {
@@ -154,66 +131,25 @@ class FunctionEmitter {
     c.end();
   }
 
-  private isMerge(b: number): boolean {
-    return this.forwardPreds[b]! >= 2;
-  }
-
-  /** isWrapped reports whether block y is a merge block reached by a br to the end of a block wrapped around its dominator. */
-  private isWrapped(y: number): boolean {
-    return this.isMerge(y) && !this.copied[y];
-  }
-
-  /**
-   * pickCopies chooses the merge blocks to copy into their predecessors: small ones (at most
-   * COPY_MAX_INSNS) that dominate nothing, so every copy's successors are labels that enclose
-   * each copy (loops, or merge blocks of a common dominator). A loop's shared tail then runs
-   * inline on each path instead of behind an extra jump. Copies are capped per function.
-   */
-  private pickCopies(): Uint8Array {
-    const cfg = this.cfg;
-    const copies = new Int32Array(cfg.size).fill(1);
-    const { first, list } = predecessors(cfg);
-    const picked = new Uint8Array(cfg.size);
-    let budget = COPY_BUDGET_INSNS;
-    for (let b = 0; b < cfg.size; b++) {
-      const count = cfg.count[b]!;
-      if (!this.isMerge(b) || this.childFirst[b + 1]! > this.childFirst[b]! || cfg.loopHeader[b] || count > COPY_MAX_INSNS) continue;
-      let n = 0;
-      for (let k = first[b]!; k < first[b + 1]!; k++) n += copies[list[k]!]!;
-      if (n * count > budget) continue;
-      budget -= n * count;
-      copies[b] = n;
-      picked[b] = 1;
-    }
-    return picked;
-  }
-
   /**
    * nodeWithin wraps x in one block per merge child (the latest outermost), so that each merge
    * child follows its block's end, and emits the merge children's trees after those ends.
    */
   private nodeWithin(x: number): void {
-    const [first, last] = [this.childFirst[x]!, this.childFirst[x + 1]!];
-    for (let k = last - 1; k >= first; k--) {
-      const y = this.childList[k]!;
-      if (!this.isWrapped(y)) continue;
+    const tree = this.tree;
+    for (let y = tree.lastChild[x]!; y >= 0; y = tree.prevSibling[y]!) {
+      if (!tree.wrapped[y]) continue;
       this.c.block();
       this.mergeLabel[y] = this.depth++;
     }
     this.emitBlock(x);
-    for (let k = first; k < last; k++) {
-      const y = this.childList[k]!;
-      if (!this.isWrapped(y)) continue;
+    for (let y = tree.firstChild[x]!; y >= 0; y = tree.nextSibling[y]!) {
+      if (!tree.wrapped[y]) continue;
       this.mergeLabel[y] = -1;
       this.depth--;
       this.c.end();
       this.doTree(y);
     }
-  }
-
-  /** isLabel reports whether x reaches y by a br: a back edge to a loop, or a merge block that is not copied. */
-  private isLabel(x: number, y: number): boolean {
-    return y <= x || this.isWrapped(y);
   }
 
   /** depthOf is the br depth of the label x reaches y by: the loop y heads on a back edge, else the block y follows. */
@@ -223,9 +159,14 @@ class FunctionEmitter {
     return this.depth - 1 - label;
   }
 
-  /** plainDepth is the br depth when x reaches `to` by a single br, else -1 (always -1 for the dispatcher). */
+  /**
+   * plainDepth is the br depth when x reaches `to` by a single br (a back edge to a loop, or a
+   * wrapped merge block, with nothing to add to the count: a spanning-tree edge), else -1 (always
+   * -1 for the dispatcher).
+   */
   private plainDepth(x: number, to: number): number {
-    if (!this.structured || this.edgeCount(x, to) !== 0 || !this.isLabel(x, to)) return -1;
+    if (!this.structured || this.cfg.count[x]! + this.lag[x]! !== this.lag[to]!) return -1;
+    if (to > x && !this.tree.wrapped[to]) return -1;
     return this.depthOf(x, to);
   }
 
@@ -236,10 +177,11 @@ class FunctionEmitter {
       c.i32(to).set(Local.pc).br(this.dispatchDepth + opened);
       return;
     }
-    this.bump(this.edgeCount(x, to));
+    // What the edge adds to the count local (0 on spanning-tree edges).
+    this.bump(this.cfg.count[x]! + this.lag[x]! - this.lag[to]!);
     this.depth += opened;
-    if (this.isLabel(x, to)) c.br(this.depthOf(x, to));
-    else if (this.copied[to]) this.nodeWithin(to);
+    if (to <= x || this.tree.wrapped[to]) c.br(this.depthOf(x, to));
+    else if (this.tree.copied[to]) this.nodeWithin(to);
     else this.doTree(to);
     this.depth -= opened;
   }
@@ -338,43 +280,4 @@ class FunctionEmitter {
     c.get(Local.count).i64(this.ctx.budget - BigInt(lag)).op(Op.i64_gt_s).brIf(depth);
     c.op(Op.drop);
   }
-}
-
-/**
- * nestingDepth bounds how deeply doTree recurses: one level per dominator-tree edge, plus one
- * per sibling, since each may be a merge block that nodeWithin wraps around its dominator.
- */
-function nestingDepth(cfg: Cfg): number {
-  const children = new Int32Array(cfg.size);
-  for (let b = 1; b < cfg.size; b++) children[cfg.idom[b]!]!++;
-  // Blocks are numbered in reverse postorder, so a dominator's id is below its children's.
-  const depth = new Int32Array(cfg.size);
-  let deepest = 0;
-  for (let b = 1; b < cfg.size; b++) {
-    const parent = cfg.idom[b]!;
-    depth[b] = depth[parent]! + 1 + children[parent]!;
-    deepest = Math.max(deepest, depth[b]!);
-  }
-  return deepest;
-}
-
-/**
- * treeLag picks a spanning tree of the graph (each block's parent is a forward predecessor,
- * preferring the one it follows in the program text, which compilers make the likely path)
- * and returns each block's tree-path instruction count from the entry.
- */
-function treeLag(cfg: Cfg): Int32Array {
-  const parent = new Int32Array(cfg.size).fill(-1);
-  const adopt = (b: number, s: number) => {
-    if (s <= b) return;
-    const followsInText = cfg.start[s] === cfg.end[b];
-    if (parent[s] === -1 || followsInText) parent[s] = b;
-  };
-  for (let b = 0; b < cfg.size; b++) {
-    adopt(b, cfg.succ0[b]!);
-    adopt(b, cfg.succ1[b]!);
-  }
-  const lag = new Int32Array(cfg.size);
-  for (let b = 1; b < cfg.size; b++) lag[b] = lag[parent[b]!]! + cfg.count[parent[b]!]!;
-  return lag;
 }

@@ -1,5 +1,6 @@
 // The compiled WebAssembly modules of one process, shared by every load of the same module bytes (and with them V8's optimised code).
 import { createHash } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
 
 /** MAX_SHARED_MODULES is how many modules the process keeps, the least recently loaded dropped first. */
 export const MAX_SHARED_MODULES = 16;
@@ -14,13 +15,47 @@ export const MAX_SHARED_MODULES = 16;
  */
 const modules = new Map<string, WebAssembly.Module>();
 
-/** sharedModule returns the module compiled from `binary`, compiling it only when the process does not hold it yet. */
-export function sharedModule(binary: Uint8Array<ArrayBuffer>): WebAssembly.Module {
-  const key = createHash('sha256').update(binary).digest('hex');
+/**
+ * Tiers says which of V8's WebAssembly compilers a module's code may come from: `tiered`, the
+ * baseline compiler (Liftoff) first and the optimising one (TurboFan) for the functions that turn
+ * hot, or `baseline`, Liftoff only, for a module that will not run long enough to repay the
+ * optimising compiler (see OPTIMISE_FROM_BYTES).
+ */
+export type Tiers = 'tiered' | 'baseline';
+
+/** sharedModule returns the module compiled from `binary` for `tiers`, compiling it only when the process does not hold it yet. */
+export function sharedModule(binary: Uint8Array<ArrayBuffer>, tiers: Tiers = 'tiered'): WebAssembly.Module {
+  const key = `${tiers} ${createHash('sha256').update(binary).digest('hex')}`;
   let module = modules.get(key);
   if (module !== undefined) modules.delete(key);
-  else module = new WebAssembly.Module(binary);
+  else module = tiers === 'baseline' ? compileBaselineOnly(binary) : new WebAssembly.Module(binary);
   modules.set(key, module);
   if (modules.size > MAX_SHARED_MODULES) modules.delete(modules.keys().next().value as string);
   return module;
+}
+
+/**
+ * BASELINE_ONLY are the V8 flags under which a module is compiled by the baseline compiler alone: every
+ * function at once (not on its first call), and with neither dynamic nor eager tier-up. RESTORE sets
+ * them back to V8's defaults. (`--liftoff-only` would do the same, but V8 reads the tier-up flags
+ * again later, and through its flag implications it turns them off for the rest of the process; it
+ * also changes the flags V8 checks a code cache against, so the CLI's code cache would be refused.)
+ */
+const BASELINE_ONLY = '--no-wasm-lazy-compilation --no-wasm-dynamic-tiering --no-wasm-tier-up';
+const RESTORE = '--wasm-lazy-compilation --wasm-dynamic-tiering --wasm-tier-up';
+
+/**
+ * compileBaselineOnly compiles `binary` with V8's optimising compiler kept out, for this module alone.
+ * Why: that compiler takes 0.1-0.3 s of a core for a scanner's large callback, in the background; a
+ * scan of a few MB ends before it is done, and the process then waits for it before exiting. The
+ * flags are process-wide: a module another worker thread creates at that very moment is
+ * baseline-only too, which is slower but still correct.
+ */
+function compileBaselineOnly(binary: Uint8Array<ArrayBuffer>): WebAssembly.Module {
+  setFlagsFromString(BASELINE_ONLY);
+  try {
+    return new WebAssembly.Module(binary);
+  } finally {
+    setFlagsFromString(RESTORE);
+  }
 }

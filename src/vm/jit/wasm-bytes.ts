@@ -2,8 +2,8 @@
 
 /** ByteWriter appends bytes to a buffer that doubles as it fills. */
 export class ByteWriter {
-  private buffer: Uint8Array<ArrayBuffer> = new Uint8Array(256);
-  private used = 0;
+  protected buffer: Uint8Array<ArrayBuffer> = new Uint8Array(256);
+  protected used = 0;
 
   /** length is the number of bytes written so far. */
   get length(): number {
@@ -27,23 +27,27 @@ export class ByteWriter {
 
   /** u32 appends an unsigned LEB128 integer (0 .. 2^32-1). */
   u32(value: number): this {
+    if (this.used + 5 > this.buffer.length) this.grow(5);
+    const buffer = this.buffer;
     let v = value >>> 0;
     do {
       const low = v & 0x7f;
       v >>>= 7;
-      this.byte(v === 0 ? low : low | 0x80);
+      buffer[this.used++] = v === 0 ? low : low | 0x80;
     } while (v !== 0);
     return this;
   }
 
   /** s32 appends a signed LEB128 integer (-2^31 .. 2^31-1). */
   s32(value: number): this {
+    if (this.used + 5 > this.buffer.length) this.grow(5);
+    const buffer = this.buffer;
     let v = value | 0;
     for (;;) {
       const low = v & 0x7f;
       v >>= 7;
       const done = (v === 0 && (low & 0x40) === 0) || (v === -1 && (low & 0x40) !== 0);
-      this.byte(done ? low : low | 0x80);
+      buffer[this.used++] = done ? low : low | 0x80;
       if (done) return this;
     }
   }
@@ -83,7 +87,8 @@ export class ByteWriter {
     return this.buffer.subarray(0, this.used);
   }
 
-  private grow(need: number): void {
+  /** grow makes room for `need` more bytes. */
+  protected grow(need: number): void {
     let size = this.buffer.length * 2;
     while (size < this.used + need) size *= 2;
     const next = new Uint8Array(size);
