@@ -13,6 +13,10 @@ const BPF_F_RDONLY_PROG = 1 << 7;
 const ENOENT = 2;
 const EBADF = 9;
 const EINVAL = 22;
+/** BATCH_ENTRIES is how many entries one BPF_MAP_LOOKUP_BATCH or BPF_MAP_UPDATE_BATCH call moves at most. */
+const BATCH_ENTRIES = 4096;
+/** Offsets in bpf_attr's batch struct (linux/bpf.h); elem_flags and flags (0) follow. */
+const Batch = { inBatch: 0, outBatch: 8, keys: 16, values: 24, count: 32, mapFd: 36 } as const;
 
 /**
  * KernelMap is one kernel map and its file descriptor. Keys and values are raw bytes of
@@ -54,12 +58,7 @@ export class KernelMap {
     const map = new KernelMap(spec, bpf(Cmd.MAP_CREATE, attr, `BPF_MAP_CREATE for map '${spec.name}'`));
     try {
       if (spec.initialValue) map.update(new Uint8Array(spec.keySize), spec.initialValue);
-      const contents = spec.contents;
-      const entries = contents === undefined ? 0 : contents.values.length / spec.valueSize;
-      for (let i = 0; contents !== undefined && i < entries; i++) {
-        const key = contents.keys?.subarray(i * spec.keySize, (i + 1) * spec.keySize) ?? new Uint8Array(new Uint32Array([i]).buffer);
-        map.update(key, contents.values.subarray(i * spec.valueSize, (i + 1) * spec.valueSize));
-      }
+      if (spec.contents !== undefined) map.fill(spec.contents);
       // A frozen read-only array map of several entries cannot be read by a program (Linux reads a frozen map's
       // values as constants, which it supports for one-entry arrays only): a build map stays unfrozen, still read-only to programs.
       if (spec.readOnly && spec.contents === undefined) bpf(Cmd.MAP_FREEZE, new Attr().u32(0, map.fd), `BPF_MAP_FREEZE for map '${spec.name}'`);
@@ -91,8 +90,85 @@ export class KernelMap {
     bpf(Cmd.MAP_UPDATE_ELEM, this.elemAttr(this.value.address).u64(24, BigInt(flags)), `BPF_MAP_UPDATE_ELEM on map '${this.spec.name}'`);
   }
 
-  /** entries walks the map with BPF_MAP_GET_NEXT_KEY and returns every [key, value], in the kernel's order. */
+  /**
+   * fill stores a build side's contents (MapSpec.contents: keys and values, or an array's values from key 0
+   * on): BATCH_ENTRIES at a time with BPF_MAP_UPDATE_BATCH (Linux 5.6 on), else, from where a batch call is
+   * refused, one BPF_MAP_UPDATE_ELEM each.
+   */
+  private fill(contents: NonNullable<MapSpec['contents']>): void {
+    const { keySize, valueSize } = this.spec;
+    const count = contents.values.length / valueSize;
+    const keyAt = (i: number): Uint8Array => contents.keys?.subarray(i * keySize, (i + 1) * keySize) ?? new Uint8Array(new Uint32Array([i]).buffer);
+    let done = 0;
+    if (this.valueBytes === valueSize) {
+      const c = nativeLibc();
+      const per = Math.min(BATCH_ENTRIES, Math.max(count, 1));
+      const keys = c.alloc(per * keySize);
+      const values = c.alloc(per * valueSize);
+      const indexes = new DataView(keys.bytes.buffer, keys.bytes.byteOffset, keys.bytes.byteLength);
+      try {
+        for (; done < count; done += per) {
+          const n = Math.min(per, count - done);
+          if (contents.keys) keys.bytes.set(contents.keys.subarray(done * keySize, (done + n) * keySize));
+          else for (let i = 0; i < n; i++) indexes.setUint32(i * 4, done + i, true);
+          values.bytes.set(contents.values.subarray(done * valueSize, (done + n) * valueSize));
+          if (typeof bpfRaw(Cmd.MAP_UPDATE_BATCH, this.batchAttr(keys, values, n)) !== 'number') break;
+        }
+      } finally {
+        keys.free();
+        values.free();
+      }
+    }
+    for (; done < count; done++) this.update(keyAt(done), contents.values.subarray(done * valueSize, (done + 1) * valueSize));
+  }
+
+  private batchAttr(keys: NativeMemory, values: NativeMemory, count: number): Attr {
+    return new Attr().u64(Batch.keys, keys.address).u64(Batch.values, values.address).u32(Batch.count, count).u32(Batch.mapFd, this.fd);
+  }
+
+  /**
+   * entries returns every [key, value] in the kernel's order: BATCH_ENTRIES at a time with BPF_MAP_LOOKUP_BATCH
+   * (Linux 5.6 on), else walking the map with BPF_MAP_GET_NEXT_KEY and one lookup per key.
+   */
   entries(): [Uint8Array, Uint8Array][] {
+    return (this.valueBytes === this.spec.valueSize ? this.lookupBatches() : undefined) ?? this.walk();
+  }
+
+  /**
+   * lookupBatches reads the map with BPF_MAP_LOOKUP_BATCH, or returns undefined where Linux refuses a call
+   * (no batch commands; a hash bucket with more entries than a batch). The batch token (`out_batch`, given back
+   * as the next `in_batch`) is opaque: max(8, key size) bytes hold an array's key and a hash map's bucket index.
+   */
+  private lookupBatches(): [Uint8Array, Uint8Array][] | undefined {
+    const c = nativeLibc();
+    const { keySize } = this.spec;
+    const token = Math.max(8, keySize);
+    const keys = c.alloc(BATCH_ENTRIES * keySize);
+    const values = c.alloc(BATCH_ENTRIES * this.valueBytes);
+    const tokens = c.alloc(2 * token); // out_batch, then in_batch
+    const out: [Uint8Array, Uint8Array][] = [];
+    try {
+      for (let first = true; ; first = false) {
+        const attr = this.batchAttr(keys, values, BATCH_ENTRIES).u64(Batch.outBatch, tokens.address);
+        if (!first) attr.u64(Batch.inBatch, tokens.address + BigInt(token));
+        const result = bpfRaw(Cmd.MAP_LOOKUP_BATCH, attr);
+        // ENOENT: the last batch (perhaps empty) has been read.
+        const last = typeof result !== 'number';
+        if (last && result.errno !== ENOENT) return undefined;
+        const got = attr.get32(Batch.count);
+        for (let i = 0; i < got; i++) {
+          out.push([keys.bytes.slice(i * keySize, (i + 1) * keySize), values.bytes.slice(i * this.valueBytes, (i + 1) * this.valueBytes)]);
+        }
+        if (last) return out;
+        tokens.bytes.copyWithin(token, 0, token);
+      }
+    } finally {
+      for (const m of [keys, values, tokens]) m.free();
+    }
+  }
+
+  /** walk visits the map with BPF_MAP_GET_NEXT_KEY and one BPF_MAP_LOOKUP_ELEM per key. */
+  private walk(): [Uint8Array, Uint8Array][] {
     const out: [Uint8Array, Uint8Array][] = [];
     let previous: Uint8Array | undefined;
     for (;;) {

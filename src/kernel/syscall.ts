@@ -12,6 +12,8 @@ export const Cmd = {
   PROG_TEST_RUN: 10,
   BTF_LOAD: 18,
   MAP_FREEZE: 22,
+  MAP_LOOKUP_BATCH: 24,
+  MAP_UPDATE_BATCH: 26,
 } as const;
 
 /** ATTR_BYTES is sizeof(union bpf_attr) in Linux 6.x; the kernel accepts it from older and newer headers alike. */
