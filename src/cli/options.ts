@@ -1,6 +1,7 @@
 // Parsers for command-line option values that report bad input as usage errors.
 import { existsSync, statSync } from 'node:fs';
 import { InvalidArgumentError, Option } from 'commander';
+import { PAGE_BYTES } from '../storage/page-cache.js';
 import { UsageError } from '../util/errors.js';
 
 export { oneOf, positiveInteger, positiveNumber } from '../util/option-values.js';
@@ -29,3 +30,6 @@ export function existingFile(path: string, what: string): string {
 
 /** CACHE_HELP is the help text of `--no-cache`, offered by the commands that attach programs (see store.ts). */
 export const CACHE_HELP = 'verify and compile the program afresh instead of taking this user\'s cached verdict and code ($XDG_CACHE_HOME/sluice, else ~/.cache/sluice)';
+
+/** DEFAULT_CHUNK is the --chunk every command defaults to: one page of the node's page cache. */
+export const DEFAULT_CHUNK = String(PAGE_BYTES);

@@ -20,11 +20,11 @@ import {
   regText,
   scalarReg,
   writableStack,
+  MAX_VAR_OFF,
 } from './state.js';
 
 /** MAX_PACKET_OFF bounds how far past the chunk start a packet pointer may prove access (16 bits), as in Linux. */
 export const MAX_PACKET_OFF = 0xffff;
-const OFFSET_LIMIT = 1 << 29;
 
 /** AccessKind is what an instruction does to memory. */
 export type AccessKind = 'read' | 'write' | 'atomic';
@@ -60,10 +60,10 @@ const ZERO_EXTENDED: Record<number, Reg> = {
 function variableBounds(reg: Reg, regNo: number): [number, number] {
   const v = reg.value;
   if (isConst(v)) return [Number(BigInt.asIntN(64, v.umin)), Number(BigInt.asIntN(64, v.umin))];
-  if (v.smin < -OFFSET_LIMIT && reg.type !== 'stack' && v.smax <= OFFSET_LIMIT) {
+  if (v.smin < -MAX_VAR_OFF && reg.type !== 'stack' && v.smax <= MAX_VAR_OFF) {
     refuse(`R${regNo} min value is negative, either use unsigned index or do a if (index >=0) check. (var=${scalarText(v)})`);
   }
-  if (v.smin < -OFFSET_LIMIT || v.smax > OFFSET_LIMIT) {
+  if (v.smin < -MAX_VAR_OFF || v.smax > MAX_VAR_OFF) {
     refuse(`R${regNo} unbounded memory access, make sure to bounds check any such access (var=${scalarText(v)})`);
   }
   return [Number(v.smin), Number(v.smax)];

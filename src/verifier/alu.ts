@@ -5,7 +5,7 @@ import { refuse } from './env.js';
 import { lasting } from './memo.js';
 import { aluScalar } from './scalar-alu.js';
 import { SCALAR_UNKNOWN, isConst, scalarConst, type Scalar } from './scalar.js';
-import { type Reg, type State, UNKNOWN_SCALAR, isPointer, regWith, scalarReg } from './state.js';
+import { MAX_VAR_OFF, type Reg, type State, UNKNOWN_SCALAR, isPointer, regWith, scalarReg } from './state.js';
 
 const OP_NAME: Record<number, string> = {
   [AluOp.MUL]: '*=',
@@ -21,9 +21,7 @@ const OP_NAME: Record<number, string> = {
   [AluOp.END]: 'byte swap',
 };
 
-/** POINTER_OFFSET_LIMIT bounds a pointer's offsets, as Linux's BPF_MAX_VAR_OFF does. */
-const POINTER_OFFSET_LIMIT = 1 << 29;
-const LIMIT = BigInt(POINTER_OFFSET_LIMIT);
+const LIMIT = BigInt(MAX_VAR_OFF);
 
 /** PACKET lists the pointer types into (or just past) the chunk; their differences are lengths. */
 const PACKET = new Set(['pkt', 'pkt_end', 'pkt_meta']);
@@ -127,7 +125,7 @@ function movePointer(state: State, ptr: Reg, by: Scalar, op: number, name: strin
   if (isConst(by)) {
     const delta = Number(BigInt.asIntN(64, by.umin));
     const off = op === AluOp.ADD ? ptr.off + delta : ptr.off - delta;
-    if (Math.abs(off) >= POINTER_OFFSET_LIMIT) refuse(`${ptr.type} pointer offset ${off} is not allowed`);
+    if (Math.abs(off) >= MAX_VAR_OFF) refuse(`${ptr.type} pointer offset ${off} is not allowed`);
     return regWith(ptr, ptr.type, ptr.value, off, ptr.id, ptr.range);
   }
   const value = aluScalar(op, ptr.value, by, true, 0, 0, 0);

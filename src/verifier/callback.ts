@@ -6,7 +6,7 @@ import { FRAME_POINTER } from '../asm/opcodes.js';
 import { refuse } from './env.js';
 import { forgetStack, mergeStack } from './merge.js';
 import { copyState, newFrame, pointerReg, type Reg, type State, UNKNOWN_SCALAR } from './state.js';
-import { MAX_CALL_FRAMES } from './structure.js';
+import { MAX_CALL_FRAMES } from '../asm/limits.js';
 
 /** CALLBACK_ROUNDS is how often a callback is re-verified with a merged stack before the stack is forgotten. */
 const CALLBACK_ROUNDS = 3;

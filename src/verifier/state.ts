@@ -1,5 +1,6 @@
 // The verifier's abstract machine state: typed registers, per-frame stacks, and how to copy and print them.
 import type { MapSpec } from '../asm/program.js';
+import { STACK_FRAME_BYTES } from '../asm/limits.js';
 import { rememberReg } from './memo.js';
 import { SCALAR_UNKNOWN, isConst, scalarConst, scalarText, type Scalar } from './scalar.js';
 
@@ -82,8 +83,11 @@ export function isPointer(reg: Reg): boolean {
   return reg.type !== 'scalar' && reg.type !== 'not_init';
 }
 
+/** MAX_VAR_OFF bounds a pointer's offsets, fixed and variable, as Linux's BPF_MAX_VAR_OFF does. */
+export const MAX_VAR_OFF = 1 << 29;
+
 /** STACK_SIZE is one frame's stack, as in Linux (MAX_BPF_STACK). */
-export const STACK_SIZE = 512;
+export const STACK_SIZE = STACK_FRAME_BYTES;
 /** SLOTS is the number of 8-byte stack slots per frame. */
 export const SLOTS = STACK_SIZE / 8;
 

@@ -1,4 +1,5 @@
 // Structural checks before the walk: size, fields, jump targets, sub-programs, reachability, calls, maps.
+import { MAX_CALL_FRAMES } from '../asm/limits.js';
 import { HELPERS } from '../asm/helpers.js';
 import { endsFlow, isConditionalJump, isFunctionReference, isGoto, isJump, isLocalCall, jumpTarget, namedFunction } from '../asm/control.js';
 import { type Instruction, bySlot, checkFields, width } from '../asm/instruction.js';
@@ -19,8 +20,6 @@ export class StructureError extends Error {
 export const PRUNE = 1;
 export const LOOP_HEAD = 2;
 
-/** MAX_CALL_FRAMES is how many frames may be live at once (Linux's MAX_CALL_FRAMES). */
-export const MAX_CALL_FRAMES = 8;
 
 /**
  * Structure is what the walk needs to know about the program's shape: instructions by slot,

@@ -5,7 +5,7 @@
 import { FRAME_POINTER } from '../asm/opcodes.js';
 import { type Env, refuse } from './env.js';
 import { newFrame, NOT_INIT, pointerReg, regText, type State } from './state.js';
-import { MAX_CALL_FRAMES } from './structure.js';
+import { MAX_CALL_FRAMES } from '../asm/limits.js';
 
 /** callLocal enters the subprogram at `target` with a new frame that returns to `returnTo`. */
 export function callLocal(cur: State, target: number, returnTo: number): void {

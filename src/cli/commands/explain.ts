@@ -1,7 +1,7 @@
 // `sluice explain` and `sluice compile`: show or export the eBPF program a query compiles to.
 import type { Command } from 'commander';
 import { parseSize } from '../../net/units.js';
-import { unitsOption } from '../options.js';
+import { unitsOption, DEFAULT_CHUNK } from '../options.js';
 
 interface CompileCliOptions {
   data?: string;
@@ -28,7 +28,7 @@ export function registerExplain(program: Command): void {
     .description('show the plan, the maps, the verifier statistics and the commented eBPF program of a query')
     .argument('<sql>', 'SQL text, or the path of a .sql file')
     .option('--data <dir>', 'directory of tables (default: datasets/ and the TPC-H SF 0.01 set)')
-    .addOption(unitsOption('--chunk <bytes>', 'largest chunk the program must scan', parseSize, '4096'))
+    .addOption(unitsOption('--chunk <bytes>', 'largest chunk the program must scan', parseSize, DEFAULT_CHUNK))
     .option('--json', 'print the compiled artifact as JSON (as `sluice compile --json`) with the plan text')
     .addHelpText('after', '\nExamples:\n  sluice explain queries/tpch-q6.sql\n  sluice explain "select avg(temperature) from sensors"')
     .action(async (sql: string, options: CompileCliOptions) => {
@@ -44,7 +44,7 @@ export function registerExplain(program: Command): void {
     .description('compile a query to eBPF and print the program as a machine-readable artifact')
     .argument('<sql>', 'SQL text, or the path of a .sql file')
     .option('--data <dir>', 'directory of tables (default: datasets/ and the TPC-H SF 0.01 set)')
-    .addOption(unitsOption('--chunk <bytes>', 'largest chunk the program must scan (3520 fits a Linux XDP test run)', parseSize, '4096'))
+    .addOption(unitsOption('--chunk <bytes>', 'largest chunk the program must scan (3520 fits a Linux XDP test run)', parseSize, DEFAULT_CHUNK))
     .option('--json', 'print JSON: bytecode (hex), maps, map references, context, verifier statistics')
     .addHelpText('after', '\nExamples:\n  sluice compile queries/tpch-q1.sql --json > q1.json\n  sluice compile queries/tpch-q6.sql --chunk 3520 --json')
     .action(async (sql: string, options: CompileCliOptions) => {

@@ -5,6 +5,7 @@ import { parseRate, parseSize } from '../../net/units.js';
 import { crossoverNodes, DEFAULT_CLUSTER, formatModel, project, type ClusterShape } from '../../report/scale-model.js';
 import { UsageError } from '../../util/errors.js';
 import { positiveInteger, unitsOption } from '../options.js';
+import { PAGE_BYTES } from '../../storage/page-cache.js';
 
 interface ModelCliOptions {
   data?: string;
@@ -55,7 +56,7 @@ export function registerModel(program: Command): void {
         ...(options.computeNic && { computeNicBytesPerSecond: options.computeNic / 8 }),
         ...(options.tableSize && { tableBytes: options.tableSize }),
       };
-      const rates = await measureRates({ sql: query.sql, queryFile: query.file, catalog: catalogFor(options.data), engine: 'jit', chunkBytes: 4096, link: {}, onError: 'stop' });
+      const rates = await measureRates({ sql: query.sql, queryFile: query.file, catalog: catalogFor(options.data), engine: 'jit', chunkBytes: PAGE_BYTES, link: {}, onError: 'stop' });
       const projections = project(shape, rates);
       const paths = projections.slice(1).map((p) => p.path);
       if (options.json) {

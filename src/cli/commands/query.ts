@@ -10,7 +10,7 @@ import { PIPE_FORMATS, type PipeFormat } from '../../sql/result-formats.js';
 import type { ResultTable } from '../../sql/result.js';
 import type { ClusterNode } from '../../storage/cluster-node.js';
 import type { EngineName } from '../../vm/engine.js';
-import { CACHE_HELP, oneOf, positiveInteger, unitsOption } from '../options.js';
+import { CACHE_HELP, oneOf, positiveInteger, unitsOption, DEFAULT_CHUNK } from '../options.js';
 import { formatCount } from '../../util/count.js';
 
 /** QueryCliOptions are the parsed options of `query`. */
@@ -41,7 +41,7 @@ export function registerQuery(program: Command): void {
     .argument('<sql>', 'SQL text, or the path of a .sql file')
     .option('--data <dir>', 'directory of tables (NAME.csv or NAME.tbl); default: datasets/ and a TPC-H SF 0.01 set made on first use')
     .option('--engine <name>', 'eBPF engine: jit, interpreter, or kernel (Linux itself through bpf(), as root; chunks of at most 3520 bytes)', oneOf<EngineName>('jit', 'interpreter', 'kernel'), 'jit')
-    .addOption(unitsOption('--chunk <bytes>', `bytes per copy_out call at the hook, e.g. 4096, 16KiB (1 to ${MAX_CHUNK_LIMIT}; default 3520 on the kernel engine)`, parseSize, '4096'))
+    .addOption(unitsOption('--chunk <bytes>', `bytes per copy_out call at the hook, e.g. 4096, 16KiB (1 to ${MAX_CHUNK_LIMIT}; default 3520 on the kernel engine)`, parseSize, DEFAULT_CHUNK))
     .addOption(unitsOption('--link <rate>', 'link bandwidth, e.g. 1gbit, 10gbit, 400gbit', parseRate, '10gbit'))
     .addOption(unitsOption('--latency <time>', 'one-way link latency, e.g. 50us, 1ms', parseDuration, '50us'))
     .option('--mtu <bytes>', 'link MTU in bytes', positiveInteger, 1500)

@@ -4,7 +4,7 @@ import { parseSize } from '../../net/units.js';
 import type { InspectResult } from '../../storage/inspect.js';
 import type { EngineName } from '../../vm/engine.js';
 import { DEFAULT_TRACE_BYTES } from '../../vm/runtime.js';
-import { CACHE_HELP, existingFile, oneOf, positiveInteger, unitsOption } from '../options.js';
+import { CACHE_HELP, existingFile, oneOf, positiveInteger, unitsOption, DEFAULT_CHUNK } from '../options.js';
 
 interface RunCliOptions {
   file: string;
@@ -24,7 +24,7 @@ export function registerRun(program: Command): void {
     .argument('<program>', 'ELF object (.o), raw bytecode (.bin) or assembly (.s)')
     .requiredOption('--file <data>', 'the file the storage node reads through the hook')
     .option('--section <name>', 'ELF program section or function name')
-    .addOption(unitsOption('--chunk <bytes>', 'bytes per copy_out call (1 B .. 64 KiB)', parseSize, '4096'))
+    .addOption(unitsOption('--chunk <bytes>', 'bytes per copy_out call (1 B .. 64 KiB)', parseSize, DEFAULT_CHUNK))
     .option('--engine <name>', 'jit, interpreter, or kernel (Linux itself through bpf(), as root; chunks of at most 3520 bytes)', oneOf<EngineName>('jit', 'interpreter', 'kernel'), 'jit')
     .option('--entries <n>', 'map entries to print per map', positiveInteger, 20)
     .option('--json', 'print everything as JSON (keys and values as hex)')

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { parseSize } from '../../net/units.js';
 import { UsageError } from '../../util/errors.js';
 import type { EngineName } from '../../vm/engine.js';
-import { CACHE_HELP, oneOf, positiveInteger, unitsOption } from '../options.js';
+import { CACHE_HELP, oneOf, positiveInteger, unitsOption, DEFAULT_CHUNK } from '../options.js';
 
 interface ServeCliOptions {
   data: string;
@@ -26,7 +26,7 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'TCP port to listen on (0 picks a free one)', (text: string) => (text === '0' ? 0 : positiveInteger(text)), 7070)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--engine <name>', 'eBPF engine: jit or interpreter', oneOf<EngineName>('jit', 'interpreter'), 'jit')
-    .addOption(unitsOption('--chunk <bytes>', 'bytes per copy_out call at the hook (must not exceed the query\'s --chunk)', parseSize, '4096'))
+    .addOption(unitsOption('--chunk <bytes>', 'bytes per copy_out call at the hook (must not exceed the query\'s --chunk)', parseSize, DEFAULT_CHUNK))
     .option('--devices <n>', 'SSDs in the storage node (3.5 GB/s, 80 µs each)', positiveInteger, 1)
     .option('--no-cache', CACHE_HELP)
     .addHelpText(
