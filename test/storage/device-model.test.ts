@@ -62,6 +62,41 @@ describe('PageCache', () => {
     c.drop();
     expect(c.touch(0, 0)).toBe(false);
   });
+
+  it('answers every touch as a least-recently-used list would, through evictions, drops and many files', () => {
+    for (const capacity of [1, 3, 17, 64]) {
+      let seed = capacity;
+      const random = (n: number) => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return seed % n;
+      };
+      const cache = new PageCache(capacity);
+      const recency = new Map<string, true>(); // insertion order: least recent first
+      const expected = { hits: 0, misses: 0, evictions: 0 };
+      for (let step = 0; step < 20_000; step++) {
+        if (random(5_000) === 0) {
+          cache.drop();
+          recency.clear();
+          continue;
+        }
+        const file = random(3);
+        const page = random(capacity * 3) + (random(50) === 0 ? 0xffff_ff00 : 0);
+        const key = `${file}:${page}`;
+        const hit = recency.delete(key);
+        if (hit) expected.hits += 1;
+        else {
+          expected.misses += 1;
+          if (recency.size >= capacity) {
+            recency.delete(recency.keys().next().value as string);
+            expected.evictions += 1;
+          }
+        }
+        recency.set(key, true);
+        expect(cache.touch(file, page)).toBe(hit);
+      }
+      expect(cache.counts).toEqual(expected);
+    }
+  });
 });
 
 describe('pipelineTimes', () => {
