@@ -22,9 +22,10 @@ import { HookContextOffset } from '../storage/hook-context.js';
 import type { KeyedMap } from './keyed-row.js';
 import { UsageError } from '../util/errors.js';
 import { formatCount } from '../util/count.js';
+import { XDP_TEST_RUN_MAX_LINEAR } from '../asm/limits.js';
 
 /** DEFAULT_MAX_CHUNK is the largest chunk the program scans by default (the kernel's XDP test-run limit). */
-export const DEFAULT_MAX_CHUNK = 3520;
+export const DEFAULT_MAX_CHUNK = XDP_TEST_RUN_MAX_LINEAR;
 /** MAX_CHUNK_LIMIT keeps `position + SKIP_BATCH + 1` within the Linux verifier's 16-bit packet offset range. */
 export const MAX_CHUNK_LIMIT = 0xfffe - SKIP_BATCH;
 /** DEFAULT_MAX_GROUPS is the capacity of the group hash map (`--max-groups`). */

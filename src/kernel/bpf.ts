@@ -7,6 +7,7 @@ import { funcInfo, functionStarts, FUNC_INFO_RECORD_BYTES } from './funcinfo.js'
 import { libc, type NativeMemory } from './libc.js';
 import { KernelMap } from './map.js';
 import { Attr, bpf, bpfRaw, Cmd, nativeLibc, syscallNumber } from './syscall.js';
+import { XDP_TEST_RUN_MAX_LINEAR } from '../asm/limits.js';
 
 export { KernelError, KernelUnavailableError, KernelVerifierError } from './errors.js';
 export { KernelMap, UpdateFlag } from './map.js';
@@ -67,7 +68,7 @@ const MAX_LOG_BYTES = 0x3fffffff;
  * data and puts at most 4096 - 256 (headroom) - 320 (skb_shared_info) = 3,520 bytes in the linear
  * buffer the program sees through data/data_end; anything beyond goes to fragments it cannot read.
  */
-export const XDP_TEST_RUN_BYTES = { min: 14, maxLinear: 3520 } as const;
+export const XDP_TEST_RUN_BYTES = { min: 14, maxLinear: XDP_TEST_RUN_MAX_LINEAR } as const;
 
 let availability: KernelAvailability | undefined;
 /** loadedTypes remembers the type of each open program fd, so testRun can refuse data XDP would cut short. */
