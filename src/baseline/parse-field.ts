@@ -4,6 +4,7 @@ import { parseDecimalUnits } from '../values/decimal.js';
 import { MAX_FIELD_DIGITS } from '../sql/plan.js';
 import { scaleOf, typeName, type SqlType, type Value } from '../values/types.js';
 import { displayText } from '../values/bytes.js';
+import { CsvState, NEWLINE, RETURN, nextCsvState } from '../values/csv-rows.js';
 
 /**
  * parseField converts field text to a Value of `type`, or returns an error sentence.
@@ -65,22 +66,22 @@ function decodeNumber(text: string, scale: number, type: SqlType): bigint | { er
 
 /**
  * fieldColumns returns the 1-based column where each field of one row's text starts, and the column
- * just past the row's end, honouring double quotes when `quotes` is set. Columns count characters of
- * `rowText`; the baseline passes the row decoded as latin1, so they are byte columns, as in the pushdown path.
+ * just past the row's end, by the quote rule the program and the row splitter share (nextCsvState: a
+ * '"' opens quotes only at a field's first byte; elsewhere it is content; a '\r' outside quotes is not
+ * data). Columns count characters of `rowText`; the baseline passes the row decoded as latin1, so they
+ * are byte columns, as in the pushdown path.
  */
 export function fieldColumns(rowText: string, delimiter: string, quotes: boolean): { starts: number[]; end: number } {
   const starts = [1];
-  let inQuote = false;
+  const delimiterByte = delimiter.charCodeAt(0);
+  let state: CsvState = CsvState.fieldStart;
   let i = 0;
   for (; i < rowText.length; i++) {
-    const c = rowText[i];
-    if (c === '\n' || (c === '\r' && rowText[i + 1] === '\n')) {
-      if (!inQuote) break;
-    } else if (quotes && c === '"') {
-      inQuote = !inQuote;
-    } else if (c === delimiter && !inQuote) {
-      starts.push(i + 2);
-    }
+    const byte = rowText.charCodeAt(i);
+    if (state !== CsvState.quoted && (byte === NEWLINE || (byte === RETURN && rowText.charCodeAt(i + 1) === NEWLINE))) break;
+    if (state !== CsvState.quoted && byte === RETURN) continue;
+    state = nextCsvState(state, byte, delimiterByte, quotes);
+    if (state === CsvState.fieldStart) starts.push(i + 2);
   }
   return { starts, end: i + 1 };
 }

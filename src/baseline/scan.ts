@@ -166,8 +166,9 @@ export function createBaselineConsumer(plan: Plan, file = plan.table.path, looku
   const quotedField = (index: number): boolean => {
     if (!quotes) return false;
     const { text } = locate(currentRun as RowBytes, currentRecord);
-    const { starts } = fieldColumns(text, table.delimiter, quotes);
-    return text.charCodeAt((starts[index] as number) - 1) === 0x22;
+    const start = fieldColumns(text, table.delimiter, quotes).starts[index];
+    // (charCodeAt(NaN) would read the row's first byte: a field fieldColumns did not find is not quoted.)
+    return start !== undefined && text.charCodeAt(start - 1) === 0x22;
   };
 
   /** decodeRow fills `row` with the used columns' values (NULL for an empty, unquoted field); false (after reporting) if a field is malformed. */

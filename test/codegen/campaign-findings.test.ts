@@ -9,6 +9,7 @@ import { directoryCatalog } from '../../src/datasets/catalog.js';
 import { planQuery } from '../../src/sql/bind.js';
 import type { ErrorPolicy } from '../../src/sql/plan.js';
 import { scanWithInterpreter } from './harness.js';
+import { jitEngine } from '../../src/vm/jit/engine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-findings-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -94,6 +95,22 @@ test('008 a CSV whose lines end with a lone CR is refused, not answered', () => 
 test('009 a stray CR before an opening quote: the quote still opens the field', () => {
   const schema = 'c0 integer\nc1 varchar(8)\nc2 integer\n';
   expect(replay('s.csv', 'c0,c1,c2\n1,\r"a,b",2\n', schema, 'select c1, sum(c2) from s group by c1')).toEqual({ rows: [['a,b', 2n]], skippedRows: 0 });
+});
+
+test('014 a stray CR, then a quoted empty field, then a field with a quote inside: the row is read, in ship-all too', () => {
+  // Seed 1442 of `query-campaign --seed 96 --with all`: row 2's c4 is not a date (skipped); row 3 is well formed.
+  const bytes = 'c0,c1,c2,c3,c4\n\r,,0,,1970-01-01"q"z\n\r"",a",0,,\n';
+  const schema = 'c0 char(1)\nc1 varchar(5)\nc2 integer\nc3 char(3)\nc4 date\n';
+  for (const [sql, rows, skippedRows] of [
+    ['select count(*) from cq group by c4', [[1n]], 1],
+    ['select count(*), count(c4), count(c0), count(c1) from cq', [[1n, 0n, 1n, 1n]], 1],
+    // Without c4 row 2 is well formed too: its c0 and c1 are empty (NULL), row 3's are '' (quoted) and 'a"'.
+    ['select c0, c1, count(*) from cq group by c0, c1', [['', 'a"', 1n], [null, null, 1n]], 0],
+  ] as const) {
+    expect(replay('cq.csv', bytes, schema, sql, 'skip'), sql).toEqual({ rows, skippedRows });
+    const compiled = compileQuery(planQuery(sql, directoryCatalog(dir), { onError: 'skip' }));
+    expect(outcome(() => compiled.decode(scanWithInterpreter(compiled, Buffer.from(bytes), 7, jitEngine).read)), `JIT: ${sql}`).toEqual({ rows, skippedRows });
+  }
 });
 
 test('005 too few fields on a CR LF line: both paths name the column just past the row\'s text', () => {
