@@ -214,11 +214,17 @@ export function flagOf(condition: Predicate): CaseExpr {
   };
 }
 
-/** isFlag tells whether a value is a flagOf, which a build map holds in one bit (and a NULL bit). */
+/**
+ * isFlag tells whether a value is 1 or 0 by one condition, which a build map holds in one bit: a flagOf
+ * (with a NULL bit, for an unknown condition), or the query's own `CASE WHEN c THEN 1 ELSE 0 END` (never
+ * NULL: an unknown condition takes the ELSE), as TPC-H Q12 counts order priorities.
+ */
 export function isFlag(expr: ValueExpr): boolean {
-  if (expr.kind !== 'case' || expr.whens.length !== 2 || expr.otherwise !== undefined || expr.type.kind !== 'integer') return false;
-  const [holds, fails] = expr.whens;
+  if (expr.kind !== 'case' || expr.type.kind !== 'integer') return false;
   const is = (then: ValueExpr | undefined, units: bigint) => then?.kind === 'constant' && then.value.kind === 'number' && then.value.units === units;
+  const [holds, fails] = expr.whens;
+  if (expr.whens.length === 1) return is(holds?.then, 1n) && is(expr.otherwise, 0n);
+  if (expr.whens.length !== 2 || expr.otherwise !== undefined) return false;
   return is(holds?.then, 1n) && is(fails?.then, 0n) && fails?.when.kind === 'not' && holds !== undefined && planKey(fails.when.operand) === planKey(holds.when);
 }
 

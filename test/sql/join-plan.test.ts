@@ -1,6 +1,9 @@
 // Join planning: probe and build sides, conditions moved to the build side, flags, and refusals with line and column.
 import { describe, expect, test } from 'vitest';
+import { buildMapLayout } from '../../src/codegen/layout.js';
 import { planQuery } from '../../src/sql/bind.js';
+import { isFlag } from '../../src/sql/join-plan.js';
+import type { JoinBuild } from '../../src/sql/plan.js';
 import { QueryError } from '../../src/sql/errors.js';
 import { formatExpr } from '../../src/sql/explain.js';
 import { INTEGER } from '../../src/values/types.js';
@@ -75,5 +78,26 @@ describe('join refusals point at line and column', () => {
     ['select count(*) from lineitem, ordrs where l_orderkey = o_orderkey', "q.sql:1:32: unknown table 'ordrs' (did you mean 'orders'?)"],
   ])('%s', (sql, expected) => {
     expect(refusal(sql)).toBe(expected);
+  });
+});
+
+describe('build map values', () => {
+  test('a CASE WHEN c THEN 1 ELSE 0 END over build columns is one bit of the map, never NULL (Q12: one byte per order)', () => {
+    const plan = planQuery(
+      "select l_shipmode, sum(case when o_orderpriority = '1-URGENT' or o_orderpriority = '2-HIGH' then 1 else 0 end), " +
+        "sum(case when o_orderpriority <> '1-URGENT' and o_orderpriority <> '2-HIGH' then 1 else 0 end) " +
+        'from lineitem, orders where o_orderkey = l_orderkey group by l_shipmode',
+      catalog,
+    );
+    const build = plan.join?.builds[0];
+    expect(build?.values.map((value) => isFlag(value.expr))).toEqual([true, true]);
+    const layout = buildMapLayout(build as JoinBuild);
+    expect(layout.valueSize).toBe(1);
+    expect(layout.slots.map((slot) => [slot.kind, slot.nullBit])).toEqual([['flag', undefined], ['flag', undefined]]);
+  });
+
+  test('a CASE WHEN c THEN 2 ELSE 0 END is a word, not a flag', () => {
+    const plan = planQuery("select sum(case when o_orderpriority = '1-URGENT' then 2 else 0 end) from lineitem, orders where o_orderkey = l_orderkey", catalog);
+    expect(plan.join?.builds[0]?.values.map((value) => isFlag(value.expr))).toEqual([false]);
   });
 });
