@@ -1,12 +1,11 @@
 // CSV and .tbl edge cases (quotes, CRLF, blank lines, no final newline) and malformed rows: codegen must agree with the baseline.
 import { describe, expect, test } from 'vitest';
-import { createBaselineConsumer } from '../../src/baseline/scan.js';
 import { planQuery } from '../../src/sql/bind.js';
 import { compileQuery } from '../../src/codegen/compile.js';
 import { readCounters } from '../../src/codegen/read-maps.js';
 import type { ErrorPolicy } from '../../src/sql/plan.js';
 import { memoryCatalog, sensorsTable, tpchTable } from '../sql/helpers.js';
-import { scanWithInterpreter, outcome } from './harness.js';
+import { expectProgramAgrees, scanWithInterpreter } from './harness.js';
 
 const sensors = sensorsTable('sensors.csv');
 const catalog = memoryCatalog(sensors, tpchTable('region', 'region.tbl'));
@@ -15,19 +14,7 @@ const CHUNKS = [1, 5, 64, 4096];
 
 /** agree checks that codegen at every chunk size gives the baseline's result or error, and returns it. */
 function agree(sql: string, text: string, onError: ErrorPolicy = 'stop'): unknown {
-  const plan = planQuery(sql, catalog, { onError });
-  const bytes = Buffer.from(text);
-  const expected = outcome(() => {
-    const consumer = createBaselineConsumer(plan);
-    consumer.write(bytes);
-    return consumer.end();
-  });
-  for (const chunk of CHUNKS) {
-    const compiled = compileQuery(plan, { maxChunk: Math.max(chunk, 3520) });
-    const actual = outcome(() => compiled.decode(scanWithInterpreter(compiled, bytes, chunk).read));
-    expect(actual, `${chunk}-byte chunks`).toEqual(expected);
-  }
-  return expected;
+  return expectProgramAgrees(planQuery(sql, catalog, { onError }), text, CHUNKS);
 }
 
 const HEADER = 'id,site,day,temp\n';

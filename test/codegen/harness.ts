@@ -4,7 +4,10 @@ import { OutputDrain, isOutputBuffer } from '../../src/storage/output-drain.js';
 import type { Engine } from '../../src/vm/engine.js';
 import { Interpreter } from '../../src/vm/interpreter.js';
 import { Runtime } from '../../src/vm/runtime.js';
-import type { CompiledQuery } from '../../src/codegen/compile.js';
+import { expect } from 'vitest';
+import { createBaselineConsumer } from '../../src/baseline/scan.js';
+import { DEFAULT_MAX_CHUNK, compileQuery, type CompiledQuery } from '../../src/codegen/compile.js';
+import type { Plan } from '../../src/sql/plan.js';
 import type { MapReader } from '../../src/codegen/read-maps.js';
 
 /** xdpContext builds the hook context for one chunk with the storage node's own encoder (one layout for all). */
@@ -61,4 +64,31 @@ export function outcome(run: () => unknown): unknown {
     const { line, column } = error as Error & { line?: number; column?: number };
     return { error: error.name, line, column };
   }
+}
+
+/** baselineOutcome is ship-all's answer for a plan over bytes, or its error's class and position. */
+export function baselineOutcome(plan: Plan, bytes: Uint8Array): unknown {
+  return outcome(() => {
+    const consumer = createBaselineConsumer(plan);
+    consumer.write(bytes);
+    return consumer.end();
+  });
+}
+
+/**
+ * expectProgramAgrees scans `text` with the plan's emitted program on the interpreter at each chunk size
+ * (compiled for chunks of at least the default largest one) and expects the baseline's outcome, which it returns.
+ */
+export function expectProgramAgrees(plan: Plan, text: string, chunks: readonly number[]): unknown {
+  const bytes = Buffer.from(text);
+  const expected = baselineOutcome(plan, bytes);
+  const programs = new Map<number, CompiledQuery>();
+  for (const chunk of chunks) {
+    const maxChunk = Math.max(chunk, DEFAULT_MAX_CHUNK);
+    const compiled = programs.get(maxChunk) ?? compileQuery(plan, { maxChunk });
+    programs.set(maxChunk, compiled);
+    const actual = outcome(() => compiled.decode(scanWithInterpreter(compiled, bytes, chunk).read));
+    expect(actual, `${chunk}-byte chunks`).toEqual(expected);
+  }
+  return expected;
 }

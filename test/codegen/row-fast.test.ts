@@ -1,13 +1,12 @@
 // The row fast path against the baseline on seeded near-plain rows (signs, points, calendar edges, quotes, CR, wrong field counts), CSV and .tbl.
 import { seededRandom } from '../../src/util/random.js';
 import { describe, expect, test } from 'vitest';
-import { createBaselineConsumer } from '../../src/baseline/scan.js';
 import { planQuery } from '../../src/sql/bind.js';
-import { compileQuery } from '../../src/codegen/compile.js';
+import { DEFAULT_MAX_CHUNK, compileQuery } from '../../src/codegen/compile.js';
 import type { ErrorPolicy, TableSource } from '../../src/sql/plan.js';
 import { DATE, INTEGER, decimalType, type SqlType } from '../../src/values/types.js';
 import { csvTable, memoryCatalog } from '../sql/helpers.js';
-import { scanWithInterpreter, outcome } from './harness.js';
+import { expectProgramAgrees, scanWithInterpreter } from './harness.js';
 
 const COLUMNS: readonly (readonly [string, SqlType])[] = [
   ['id', INTEGER],
@@ -76,19 +75,7 @@ function rows(seed: number, count: number, tbl: boolean): string {
 
 /** agree checks codegen (at the default chunk size, where most rows take the fast path, and at 97 bytes) against the baseline. */
 function agree(sql: string, text: string, onError: ErrorPolicy): unknown {
-  const plan = planQuery(sql, catalog, { onError });
-  const bytes = Buffer.from(text);
-  const expected = outcome(() => {
-    const consumer = createBaselineConsumer(plan);
-    consumer.write(bytes);
-    return consumer.end();
-  });
-  const compiled = compileQuery(plan);
-  for (const chunk of [compiled.maxChunk, 97]) {
-    const actual = outcome(() => compiled.decode(scanWithInterpreter(compiled, bytes, chunk).read));
-    expect(actual, `${chunk}-byte chunks`).toEqual(expected);
-  }
-  return expected;
+  return expectProgramAgrees(planQuery(sql, catalog, { onError }), text, [DEFAULT_MAX_CHUNK, 97]);
 }
 
 const QUERIES = [

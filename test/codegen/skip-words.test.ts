@@ -1,13 +1,12 @@
 // Unused text fields skipped a word at a time: against the baseline at word-boundary lengths, with bytes that look like stop bytes in 7 bits, quotes, control bytes and wrong field counts.
 import { describe, expect, test } from 'vitest';
-import { createBaselineConsumer } from '../../src/baseline/scan.js';
-import { compileQuery } from '../../src/codegen/compile.js';
+import { DEFAULT_MAX_CHUNK, compileQuery } from '../../src/codegen/compile.js';
 import { planQuery } from '../../src/sql/bind.js';
 import type { ErrorPolicy } from '../../src/sql/plan.js';
 import { seededRandom } from '../../src/util/random.js';
 import { INTEGER, decimalType } from '../../src/values/types.js';
 import { csvTable, memoryCatalog } from '../sql/helpers.js';
-import { outcome, scanWithInterpreter } from './harness.js';
+import { expectProgramAgrees, scanWithInterpreter } from './harness.js';
 
 // comment (varchar 20: three words) lies between used fields; remark (char 9: two words) ends the row.
 const lines = csvTable('lines', 'lines.csv', [
@@ -44,21 +43,9 @@ function file(seed: number, count: number): string {
   return `id,comment,price,remark\n${rows.join('')}`;
 }
 
-/** agree checks the program (at its chunk size, at 61 bytes and at 8) against the baseline and returns the baseline's outcome. */
+/** agree checks the program (at the default largest chunk, at 61 bytes and at 8) against the baseline and returns the baseline's outcome. */
 function agree(text: string, onError: ErrorPolicy): unknown {
-  const plan = planQuery(SQL, catalog, { onError });
-  const bytes = Buffer.from(text);
-  const expected = outcome(() => {
-    const consumer = createBaselineConsumer(plan);
-    consumer.write(bytes);
-    return consumer.end();
-  });
-  const compiled = compileQuery(plan);
-  for (const chunk of [compiled.maxChunk, 61, 8]) {
-    const actual = outcome(() => compiled.decode(scanWithInterpreter(compiled, bytes, chunk).read));
-    expect(actual, `${chunk}-byte chunks`).toEqual(expected);
-  }
-  return expected;
+  return expectProgramAgrees(planQuery(SQL, catalog, { onError }), text, [DEFAULT_MAX_CHUNK, 61, 8]);
 }
 
 describe('unused text fields skipped a word at a time', () => {
