@@ -1,4 +1,4 @@
-// The process's shared WebAssembly modules: one compile per module bytes and tiers, the oldest dropped past the limit, no state shared between loads, baseline-only modules never optimised.
+// The process's shared WebAssembly modules: one compile per module bytes and tiers, the oldest dropped past the limit, no state shared between loads, baseline-only modules never optimised, a user's tiering flags kept.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -34,11 +34,11 @@ function spinModule(name: string): number[] {
  * compiles, and counts the functions each compiler compiled. The script imports the built module
  * cache (dist/, which `npm run build` makes).
  */
-function compiledFunctions(names: readonly string[], script: string): { optimised: number; baseline: number } {
+function compiledFunctions(names: readonly string[], script: string, flags: readonly string[] = []): { optimised: number; baseline: number } {
   const cache = pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', 'src', 'vm', 'jit', 'module-cache.js')).href;
   const modules = Object.fromEntries(names.map((name) => [name, spinModule(name)]));
   const source = `import { sharedModule } from '${cache}';\nconst modules = Object.fromEntries(Object.entries(${JSON.stringify(modules)}).map(([name, bytes]) => [name, new Uint8Array(bytes)]));\n${script}`;
-  const run = spawnSync(process.execPath, ['--trace-wasm-compilation-times', '--input-type=module', '-e', source], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--trace-wasm-compilation-times', ...flags, '--input-type=module', '-e', source], { encoding: 'utf8' });
   expect(run.stderr).toBe('');
   return { optimised: run.stdout.match(/Compiled function \S+ using TurboFan/g)?.length ?? 0, baseline: run.stdout.match(/Compiled function \S+ using Liftoff/g)?.length ?? 0 };
 }
@@ -63,6 +63,12 @@ describe('shared JIT modules', () => {
     expect(compiledFunctions(['base'], `const instance = new WebAssembly.Instance(sharedModule(modules.base, 'baseline'));\n${hot}`)).toEqual({ optimised: 0, baseline: 1 });
     const after = compiledFunctions(['base', 'tier'], `sharedModule(modules.base, 'baseline');\nconst instance = new WebAssembly.Instance(sharedModule(modules.tier));\n${hot}`);
     expect(after.optimised).toBeGreaterThan(0);
+  });
+
+  it('leaves tiering flags the user started Node with as they were', () => {
+    const hot = 'for (let k = 0; k < 50; k++) instance.exports.spin(1_000_000);';
+    const script = `sharedModule(modules.base, 'baseline');\nconst instance = new WebAssembly.Instance(sharedModule(modules.tier));\n${hot}`;
+    expect(compiledFunctions(['base', 'tier'], script, ['--no-wasm-tier-up', '--no-wasm-dynamic-tiering']).optimised).toBe(0);
   });
 
   it(`keeps the ${MAX_SHARED_MODULES} most recently loaded modules`, () => {

@@ -28,7 +28,7 @@ export function sharedModule(binary: Uint8Array<ArrayBuffer>, tiers: Tiers = 'ti
   const key = `${tiers} ${createHash('sha256').update(binary).digest('hex')}`;
   let module = modules.get(key);
   if (module !== undefined) modules.delete(key);
-  else module = tiers === 'baseline' ? compileBaselineOnly(binary) : new WebAssembly.Module(binary);
+  else module = tiers === 'baseline' && !TIERING_SET_BY_USER ? compileBaselineOnly(binary) : new WebAssembly.Module(binary);
   modules.set(key, module);
   if (modules.size > MAX_SHARED_MODULES) modules.delete(modules.keys().next().value as string);
   return module;
@@ -43,6 +43,15 @@ export function sharedModule(binary: Uint8Array<ArrayBuffer>, tiers: Tiers = 'ti
  */
 const BASELINE_ONLY = '--no-wasm-lazy-compilation --no-wasm-dynamic-tiering --no-wasm-tier-up';
 const RESTORE = '--wasm-lazy-compilation --wasm-dynamic-tiering --wasm-tier-up';
+
+/**
+ * TIERING_SET_BY_USER says Node was started with WebAssembly tiering flags of its own (on its command
+ * line or in NODE_OPTIONS). RESTORE would overwrite them with V8's defaults, so then no module is
+ * switched to the baseline compiler: the user's choice holds for every module.
+ */
+const TIERING_SET_BY_USER = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)].some((arg) =>
+  /^--(no-)?(wasm-lazy-compilation|wasm-dynamic-tiering|wasm-tier-up|liftoff)/.test(arg.replaceAll('_', '-')),
+);
 
 /**
  * compileBaselineOnly compiles `binary` with V8's optimising compiler kept out, for this module alone.
