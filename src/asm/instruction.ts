@@ -104,14 +104,14 @@ export function bySlot(insns: readonly Instruction[]): (Instruction | undefined)
 }
 
 /**
- * decodedBytes holds the bytes each list decodeProgram returned was read from: that list is frozen,
+ * decodedBytes holds the bytes each list decodeReadOnly returned was read from: that list is frozen,
  * so its bytes stay true, and encode gives them back instead of writing the program again.
  */
 const decodedBytes = new WeakMap<readonly Instruction[], Uint8Array>();
 
 /**
  * encode writes instructions as little-endian 8-byte slots (byte by byte: no DataView call per field,
- * which a fresh process runs slowly); for a list decodeProgram returned, a copy of the bytes it read.
+ * which a fresh process runs slowly); for a list decodeReadOnly returned, a copy of the bytes it read.
  */
 export function encode(insns: readonly Instruction[]): Uint8Array {
   const decoded = decodedBytes.get(insns);
@@ -176,20 +176,20 @@ export function decode(bytes: Uint8Array): Instruction[] {
   return out;
 }
 
-/** DECODED_PROGRAMS is how many programs decodeProgram keeps by their bytes' hash (the least recently decoded go first). */
+/** DECODED_PROGRAMS is how many programs decodeReadOnly keeps by their bytes' hash (the least recently decoded go first). */
 const DECODED_PROGRAMS = 8;
 
-/** decodedPrograms holds decodeProgram's lists by the SHA-256 of the bytes they were read from. */
+/** decodedPrograms holds decodeReadOnly's lists by the SHA-256 of the bytes they were read from. */
 const decodedPrograms = new Map<string, readonly Instruction[]>();
 
 /**
- * decodeProgram is decode for a whole program that is only read from then on (one that crossed the
+ * decodeReadOnly is decode for a whole program that is only read from then on (one that crossed the
  * link, or came from the program store): the list is frozen, and encode gives back the bytes it was
  * read from (a run takes the program's key and its message from them more than once). Bytes this
  * process decoded before give the same list back without decoding them again: a query's program is
  * read from the store on the compute node and then off the link on a storage node in the same process.
  */
-export function decodeProgram(bytes: Uint8Array): readonly Instruction[] {
+export function decodeReadOnly(bytes: Uint8Array): readonly Instruction[] {
   const key = createHash('sha256').update(bytes).digest('hex');
   let insns = decodedPrograms.get(key);
   if (insns === undefined) {

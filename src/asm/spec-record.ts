@@ -1,5 +1,5 @@
 // A ProgramSpec as JSON text, for caches that keep programs across processes: the instructions' bytes, maps, slot comments.
-import { decodeProgram, encode } from './instruction.js';
+import { decodeReadOnly, encode } from './instruction.js';
 import { MapType, type MapSpec, type ProgramSpec } from './program.js';
 
 /** The record: the instructions as their 8-byte slots (encode) in base64, the maps, the slot comments. */
@@ -25,13 +25,13 @@ export function specToRecord(spec: ProgramSpec): string | undefined {
 
 /**
  * specFromRecord reads what specToRecord wrote. The instructions are decoded as a program message's
- * are (decodeProgram: checked, frozen, their bytes kept for encode), so the code that walks them
+ * are (decodeReadOnly: checked, frozen, their bytes kept for encode), so the code that walks them
  * sees one shape either way. Throws on text that is not such a record.
  */
 export function specFromRecord(text: string): ProgramSpec {
   const record = JSON.parse(text) as SpecRecord;
   if (typeof record.code !== 'string') throw new Error('program record: no instructions');
-  const insns = decodeProgram(Buffer.from(record.code, 'base64'));
+  const insns = decodeReadOnly(Buffer.from(record.code, 'base64'));
   if (insns.length === 0) throw new Error('program record: no instructions');
   const maps = record.maps.map((map) => {
     if (!(map.type in MapType) || ![map.keySize, map.valueSize, map.maxEntries, map.flags].every(Number.isInteger)) throw new Error(`program record: map '${map.name}' is malformed`);

@@ -1,5 +1,5 @@
 // The messages that cross the link in a pushdown: the program (bytecode + map specs) and the result (map contents).
-import { decodeProgram, encode, InstructionError } from '../asm/instruction.js';
+import { decodeReadOnly, encode, InstructionError } from '../asm/instruction.js';
 import { MapType, mapTypeName, type MapSpec, type ProgramSpec } from '../asm/program.js';
 import { StorageError } from './errors.js';
 
@@ -144,7 +144,7 @@ export function decodeProgramRequest(bytes: Uint8Array): ProgramRequest {
   }
   r.end();
   try {
-    return { file, spec: { name, section, license, maps, insns: decodeProgram(code) }, ...(range ? { range } : {}) };
+    return { file, spec: { name, section, license, maps, insns: decodeReadOnly(code) }, ...(range ? { range } : {}) };
   } catch (error) {
     if (error instanceof InstructionError) throw new StorageError(`program message: ${error.message}`, { cause: error });
     throw error;

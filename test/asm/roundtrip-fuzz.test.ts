@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../src/asm/assembler.js';
 import { disassemble, formatInstruction } from '../../src/asm/disassembler.js';
-import { type Instruction, checkFields, decode, decodeProgram, encode } from '../../src/asm/instruction.js';
+import { type Instruction, checkFields, decode, decodeReadOnly, encode } from '../../src/asm/instruction.js';
 import { LDDW } from '../../src/asm/opcodes.js';
 
 /** xorshift32 is a small deterministic generator, so a failure reproduces from the seed. */
@@ -61,10 +61,10 @@ describe('random instruction round trip', () => {
     expect(assemble(disassemble(insns, { labels: true })).insns).toEqual(insns);
   });
 
-  it('encodes and decodes back to the same instructions, and decodeProgram\'s list encodes to the bytes it was read from', () => {
+  it('encodes and decodes back to the same instructions, and decodeReadOnly\'s list encodes to the bytes it was read from', () => {
     const bytes = encode(insns);
     expect(decode(bytes)).toEqual(insns);
-    const program = decodeProgram(bytes);
+    const program = decodeReadOnly(bytes);
     expect(program).toEqual(insns);
     expect(Object.isFrozen(program)).toBe(true);
     // The kept bytes are a copy both ways: changing the bytes read, or the bytes encode gave, changes no later encode.
@@ -72,8 +72,8 @@ describe('random instruction round trip', () => {
     encode(program)[8] ^= 0xff;
     expect(encode(program)).toEqual(encode([...program]));
     // The same bytes again, in another array, give the same list without decoding; other bytes another list.
-    expect(decodeProgram(encode(insns))).toBe(decodeProgram(encode(insns)));
-    expect(decodeProgram(encode(insns.slice(1)))).not.toBe(decodeProgram(encode(insns)));
-    expect(decodeProgram(encode(insns.slice(1)))).toEqual(insns.slice(1));
+    expect(decodeReadOnly(encode(insns))).toBe(decodeReadOnly(encode(insns)));
+    expect(decodeReadOnly(encode(insns.slice(1)))).not.toBe(decodeReadOnly(encode(insns)));
+    expect(decodeReadOnly(encode(insns.slice(1)))).toEqual(insns.slice(1));
   });
 });
